@@ -1,0 +1,184 @@
+/**
+ * Plain data shared by the analytics core. Nothing here knows about Shopify, Prisma or Remix.
+ * Dates are JavaScript Dates (UTC); money is a number in the shop's currency.
+ */
+
+/** One line of an order, as the analytics needs it. */
+export interface LineItemInput {
+  /** gid://shopify/LineItem/…, when known. */
+  id?: string;
+  productId: string | null;
+  variantId: string | null;
+  /** Quantity ordered. */
+  quantity: number;
+  /** Quantity after removals and refunds (Shopify's currentQuantity); defaults to quantity. */
+  currentQuantity?: number;
+  /** Unit price in shop money. */
+  unitPrice: number;
+}
+
+/** One order, as stored by the sync or read from a bulk-operation JSONL file. */
+export interface OrderInput {
+  id: string;
+  /** null for guest orders. */
+  customerId: string | null;
+  /** processedAt, else createdAt. */
+  processedAt: Date;
+  cancelledAt: Date | null;
+  test: boolean;
+  /** currentTotalPriceSet.shopMoney.amount */
+  total: number;
+  /** totalRefundedSet.shopMoney.amount */
+  refunded: number;
+  currency: string;
+  financialStatus?: string | null;
+  createdAt?: Date;
+  /** Shopify's updatedAt, when known (idempotent upserts compare it). */
+  updatedAt?: Date | null;
+  lineItems: LineItemInput[];
+}
+
+/** Catalogue facts used by the recommendations. */
+export interface ProductInfo {
+  id: string;
+  handle: string;
+  productType: string;
+  status: "ACTIVE" | "ARCHIVED" | "DRAFT";
+  inStock: boolean;
+  price?: number;
+}
+
+/**
+ * A customer's purchase history reduced to purchase occasions: distinct UTC days with a purchase,
+ * sorted ascending, with the net spend of each occasion. This is what the purchase-process models
+ * (BG/NBD, Gamma-Gamma, the churn model) consume.
+ */
+export interface CustomerHistory {
+  customerId: string;
+  /** Distinct purchase days as whole days since 1970-01-01 (UTC), ascending. */
+  occasionDays: number[];
+  /** Net spend on each occasion, same order and length as occasionDays. */
+  occasionValues: number[];
+}
+
+export type RiskBand = "low" | "medium" | "high";
+
+/** What the churn/value models say about one customer. */
+export interface CustomerPrediction {
+  customerId: string;
+  /** P(no purchase in (asOf, asOf + horizon]). */
+  churnProbability: number;
+  pAlive: number;
+  /** Expected purchase occasions within the horizon. */
+  expectedOrders: number;
+  /** Expected purchase occasions in the next 365 days. */
+  expectedOrders12m: number;
+  /** Expected spend per occasion (Gamma-Gamma, or the shop mean when it cannot be fitted). */
+  expectedSpend: number;
+  /** Predicted value of the next 12 months. */
+  clv12m: number;
+  /** Typical days between purchases (own history when repeat buyer, else the shop's typical gap). */
+  typicalGapDays: number | null;
+  /** Expected next purchase date (last purchase + typical gap, never before asOf + 1 day). */
+  nextOrderDate: Date | null;
+  riskBand: RiskBand;
+}
+
+export interface BgNbdParams {
+  r: number;
+  alpha: number;
+  a: number;
+  b: number;
+  /** Length of the model's time unit in days (1 = days, 7 = weeks). */
+  timeUnitDays: number;
+  logLikelihood: number;
+}
+
+export interface GammaGammaParams {
+  p: number;
+  q: number;
+  gamma: number;
+  logLikelihood: number;
+}
+
+export type ChurnModelName = "bgnbd+logistic" | "bgnbd" | "empirical";
+
+export interface PredictionResult {
+  model: ChurnModelName;
+  horizonDays: number;
+  bgnbd: BgNbdParams | null;
+  gammaGamma: GammaGammaParams | null;
+  predictions: CustomerPrediction[];
+}
+
+export interface BacktestResult {
+  horizonDays: number;
+  /** as-of date of the backtest (the real as-of minus the horizon). */
+  asOf: Date;
+  customers: number;
+  model: ChurnModelName;
+  auc: number;
+  brier: number;
+  meanPredicted: number;
+  observedChurn: number;
+  /** AUC of plain recency (days since last purchase) on the same customers, as the baseline. */
+  recencyAuc: number;
+}
+
+/** RFM scores, 1-5 by quintile within the shop (5 = best: most recent, most frequent, highest spend). */
+export interface RfmScores {
+  r: number;
+  f: number;
+  m: number;
+}
+
+/** Everything the analysis says about one customer: what the app stores and the CLI writes. */
+export interface CustomerResult {
+  customerId: string;
+  /** Purchase occasions (distinct days) up to the as-of date. */
+  orders: number;
+  firstOrderAt: Date;
+  lastOrderAt: Date;
+  recencyDays: number;
+  /** Net monetary total (refunds netted), shop currency. */
+  monetary: number;
+  aov: number;
+  rfm: RfmScores;
+  rfmSegment: string;
+  /** Stable cluster key (slug) and its plain-words name. */
+  clusterKey: string;
+  clusterName: string;
+  churnProbability: number;
+  riskBand: RiskBand;
+  pAlive: number;
+  expectedOrders: number;
+  clv12m: number;
+  nextOrderDate: Date | null;
+  typicalGapDays: number | null;
+  /** Top drivers of the churn likelihood, in plain words, most important first. */
+  reasons: string[];
+}
+
+export interface ClusterSummary {
+  key: string;
+  name: string;
+  size: number;
+  /** Centroid in the original (not log/standardised) units: recencyDays, frequency, monetary, aov, tenureDays. */
+  centroid: Record<string, number>;
+  description: string;
+}
+
+/** The whole analysis of one shop at one as-of date (pure output of app/analytics). */
+export interface AnalysisResult {
+  asOf: Date;
+  horizonDays: number;
+  customers: CustomerResult[];
+  clusters: ClusterSummary[];
+  model: ChurnModelName;
+  bgnbd: BgNbdParams | null;
+  gammaGamma: GammaGammaParams | null;
+  backtest: BacktestResult | null;
+  /** Store metrics (customers, repeat rate, churn/retention, cohorts, revenue at risk, change vs previous period). */
+  metrics: Record<string, unknown>;
+  skipped: Record<string, number>;
+}

@@ -1,0 +1,41 @@
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { PrismaClient } from "@prisma/client";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+
+/**
+ * The database. SQLite (a file) is the embedded default; PostgreSQL when DATABASE_URL is a postgres URL.
+ * Both use Prisma's Rust-free client with a driver adapter, so nothing is downloaded at run time.
+ * The PostgreSQL client is generated from prisma/postgres/schema.prisma (same models, other provider).
+ */
+export type Db = PrismaClient;
+
+export const DEFAULT_SQLITE_URL = "file:./prisma/dev.sqlite";
+
+export function isPostgresUrl(url: string | undefined): boolean {
+  return !!url && /^postgres(ql)?:\/\//.test(url);
+}
+
+export function createDb(url: string = process.env.DATABASE_URL ?? DEFAULT_SQLITE_URL): Db {
+  if (isPostgresUrl(url)) {
+    const require = createRequire(import.meta.url);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { PrismaPg } = require("@prisma/adapter-pg") as typeof import("@prisma/adapter-pg");
+    const pgClientPath = join(process.cwd(), "node_modules/.prisma-pg/client/index.js");
+    const { PrismaClient: PgClient } = require(pgClientPath) as { PrismaClient: new (o: unknown) => Db };
+    return new PgClient({ adapter: new PrismaPg({ connectionString: url }) });
+  }
+  const adapter = new PrismaBetterSQLite3({ url });
+  return new PrismaClient({ adapter });
+}
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __churnlessDb: Db | undefined;
+}
+
+// One client per process that survives Remix dev reloads.
+const db: Db = globalThis.__churnlessDb ?? createDb();
+if (process.env.NODE_ENV !== "production") globalThis.__churnlessDb = db;
+
+export default db;

@@ -1,0 +1,63 @@
+/**
+ * What a job does: its steps, in order, for one shop (sync -> analyze -> publish). Used by the
+ * in-process runner and by the BullMQ worker alike, so both run exactly the same code.
+ */
+import type { Db } from "../db.server";
+import { getShopSettings } from "../models/shop-settings.server";
+import { adminForShop } from "../shopify/admin.server";
+import type { AdminGraphql } from "../shopify/types";
+import { runAnalyze } from "./analyze.server";
+import { stepsOf, type JobData } from "./kinds";
+import { runPublish } from "./publish.server";
+import { runSync } from "./sync.server";
+
+export interface JobContext {
+  db: Db;
+  /** How to reach the shop's Admin API (default: its offline session). Tests inject the stand-in's client. */
+  admin?: (shop: string) => Promise<AdminGraphql>;
+  /** Called before each step; throwing stops the job (used for cancellation on uninstall). */
+  beforeStep?: (step: string) => void | Promise<void>;
+}
+
+export interface JobOutcome {
+  shop: string;
+  steps: Array<{ step: string; ms: number; result: unknown }>;
+}
+
+export async function runJob(ctx: JobContext, data: JobData): Promise<JobOutcome> {
+  const { db } = ctx;
+  const outcome: JobOutcome = { shop: data.shop, steps: [] };
+  const settings = await getShopSettings(db, data.shop);
+  if (settings.uninstalledAt) throw new Error(`${data.shop} has uninstalled the app; job ${data.kind} not run`);
+  let admin: AdminGraphql | undefined;
+  const getAdmin = async () => (admin ??= await (ctx.admin ?? ((shop: string) => adminForShop(db, shop)))(data.shop));
+
+  for (const step of stepsOf(data.kind, data.only)) {
+    await ctx.beforeStep?.(step);
+    const started = Date.now();
+    let result: unknown;
+    switch (step) {
+      case "full-sync":
+      case "delta-sync":
+        result = await runSync(db, await getAdmin(), data.shop, { kind: step === "full-sync" ? "full" : "delta" });
+        break;
+      case "analyze":
+        result = await runAnalyze(db, data.shop);
+        break;
+      case "publish": {
+        // Auto-tagging is off until the merchant has seen the preview and turned it on.
+        const { autoTag } = await getShopSettings(db, data.shop);
+        result = await runPublish(db, await getAdmin(), data.shop, { preview: !autoTag && !data.force });
+        break;
+      }
+      case "preview":
+        result = await runPublish(db, await getAdmin(), data.shop, { preview: true });
+        break;
+      case "remove-tags":
+        result = await runPublish(db, await getAdmin(), data.shop, { removeAll: true });
+        break;
+    }
+    outcome.steps.push({ step, ms: Date.now() - started, result });
+  }
+  return outcome;
+}

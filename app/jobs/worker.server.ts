@@ -1,0 +1,80 @@
+/**
+ * A BullMQ worker: takes jobs from the `churnless-jobs` queue and runs them with the same handlers as
+ * the in-process runner. Several workers (processes) may run; a Redis lock per shop keeps it to one
+ * job per shop at a time: a worker that finds the shop busy puts the job back, delayed, untouched.
+ * Stalled jobs (a worker died) are picked up again by BullMQ's stalled-job check.
+ */
+import { randomUUID } from "node:crypto";
+import { DelayedError, Worker, type Job } from "bullmq";
+import { Redis } from "ioredis";
+import { runJob, type JobContext } from "./handlers.server";
+import { isJobKind, type JobData } from "./kinds";
+import { QUEUE_NAME, redisConnection } from "./queue.server";
+
+export const SHOP_LOCK_MS = 60_000;
+export const BUSY_RETRY_MS = 2_000;
+
+export interface WorkerOptions extends JobContext {
+  redisUrl: string;
+  concurrency?: number;
+  queueName?: string;
+  /** Stalled-job check interval (BullMQ default 30 s; tests use less). */
+  stalledInterval?: number;
+  lockDuration?: number;
+  /** What a job does (default: runJob, the pipeline); tests substitute their own. */
+  run?: typeof runJob;
+}
+
+const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
+const EXTEND = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end`;
+
+export function shopLockKey(queueName: string, shop: string) {
+  return `churnless:${queueName}:shop-lock:${shop}`;
+}
+
+export function startWorker(opts: WorkerOptions): { worker: Worker; close(): Promise<void> } {
+  const queueName = opts.queueName ?? QUEUE_NAME;
+  const redis = new Redis(redisConnection(opts.redisUrl));
+
+  const processor = async (job: Job<JobData>, token?: string) => {
+    const data = job.data;
+    if (!data || typeof data.shop !== "string" || !isJobKind(data.kind)) {
+      throw new Error(`job ${job.id} has no valid shop/kind: ${JSON.stringify(data)}`);
+    }
+    const key = shopLockKey(queueName, data.shop);
+    const owner = randomUUID();
+    const acquired = await redis.set(key, owner, "PX", SHOP_LOCK_MS, "NX");
+    if (!acquired) {
+      // Another worker is running a job for this shop: come back later, without spending an attempt.
+      await job.moveToDelayed(Date.now() + BUSY_RETRY_MS, token);
+      throw new DelayedError();
+    }
+    const keepAlive = setInterval(() => void redis.eval(EXTEND, 1, key, owner, String(SHOP_LOCK_MS)), SHOP_LOCK_MS / 3);
+    try {
+      return await (opts.run ?? runJob)(opts, data);
+    } finally {
+      clearInterval(keepAlive);
+      await redis.eval(RELEASE, 1, key, owner);
+    }
+  };
+
+  const worker = new Worker<JobData>(queueName, processor, {
+    connection: redisConnection(opts.redisUrl),
+    concurrency: opts.concurrency ?? 2,
+    stalledInterval: opts.stalledInterval ?? 30_000,
+    lockDuration: opts.lockDuration ?? 30_000,
+    maxStalledCount: 2,
+  });
+  worker.on("failed", (job, error) => {
+    if (job) console.error(`job ${job.name} for ${job.data?.shop} failed (attempt ${job.attemptsMade}): ${error.message}`);
+  });
+
+  return {
+    worker,
+    async close() {
+      // Graceful: finish the jobs in hand, take no new ones.
+      await worker.close();
+      await redis.quit();
+    },
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * `npm run demo`: the whole app on this machine with nothing else running.
+ *  1. migrates the SQLite database (prisma/dev.sqlite, or DATABASE_URL);
+ *  2. starts the local Shopify stand-in with the generated demo shop;
+ *  3. runs the pipeline for it: full sync (bulk query) -> analyze -> publish preview;
+ *  4. builds the app if needed and serves the admin at http://localhost:3000/app, outside Shopify's iframe.
+ * Demo mode cannot run in production: it refuses NODE_ENV=production, and the app itself refuses
+ * CHURNLESS_DEMO=1 with NODE_ENV=production.
+ *   npm run demo -- --check      does everything, checks the admin page answers, then exits (tests, CI)
+ *   npm run demo -- --orders N   size of the demo shop (default 6000)
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+if (process.env.NODE_ENV === "production") {
+  console.error("npm run demo refuses to run with NODE_ENV=production: demo mode skips Shopify's authentication.");
+  process.exit(1);
+}
+
+const args = process.argv.slice(2);
+const check = args.includes("--check");
+const ordersArg = args.indexOf("--orders");
+const orders = ordersArg >= 0 ? Number(args[ordersArg + 1]) : 6000;
+const port = Number(process.env.PORT ?? 3000);
+const shop = process.env.CHURNLESS_DEMO_SHOP ?? "demo-shop.myshopify.com";
+const secret = "churnless-demo-secret";
+const root = process.cwd();
+process.env.DATABASE_URL ??= "file:./prisma/dev.sqlite";
+
+const t0 = Date.now();
+const step = (message: string) => console.log(`[demo ${((Date.now() - t0) / 1000).toFixed(1)}s] ${message}`);
+
+const { migrateDatabase } = await import("../app/db/migrate.server");
+const applied = await migrateDatabase(process.env.DATABASE_URL);
+step(`database ${process.env.DATABASE_URL}: ${applied.length ? `applied ${applied.join(", ")}` : "up to date"}`);
+
+const { startStandin } = await import("../test/standin/server");
+const { generateDemoShop } = await import("../test/standin/demo-shop");
+const data = generateDemoShop({ shop, orders });
+const standin = await startStandin({ shops: [data], webhookSecret: secret, webhookTarget: `http://localhost:${port}` });
+step(`Shopify stand-in at ${standin.url}: ${shop} with ${data.orders.length} orders, ${data.customers.length} customers, ${data.products.length} products`);
+
+process.env.SHOPIFY_ADMIN_API_BASE_URL = standin.url;
+const { default: db } = await import("../app/db.server");
+const scope = "read_orders,read_all_orders,read_customers,write_customers,read_products,write_app_proxy";
+const session = { id: `offline_${shop}`, shop, state: "demo", isOnline: false, scope, accessToken: standin.tokenFor(shop) };
+await db.session.upsert({ where: { id: session.id }, create: session, update: session });
+
+const { runJob } = await import("../app/jobs/handlers.server");
+const outcome = await runJob({ db }, { shop, kind: "full-sync" });
+for (const s of outcome.steps) step(`${s.step}: ${(s.ms / 1000).toFixed(1)} s`);
+
+if (!existsSync(join(root, "build/server/index.js")) || newestMtime(join(root, "app")) > statSync(join(root, "build/server/index.js")).mtimeMs) {
+  step("building the app (remix vite:build)");
+  const build = spawnSync("npx", ["remix", "vite:build"], { stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
+  if (build.status !== 0) throw new Error("the app did not build");
+}
+
+const server: ChildProcess = spawn("npx", ["remix-serve", "build/server/index.js"], {
+  stdio: ["ignore", "inherit", "inherit"],
+  env: {
+    ...process.env,
+    NODE_ENV: "development",
+    PORT: String(port),
+    CHURNLESS_DEMO: "1",
+    CHURNLESS_DEMO_SHOP: shop,
+    SHOPIFY_API_KEY: "churnless-demo",
+    SHOPIFY_API_SECRET: secret,
+    SHOPIFY_APP_URL: `http://localhost:${port}`,
+    SCOPES: scope,
+  },
+});
+
+const url = `http://localhost:${port}/app`;
+await waitFor(url, 60_000);
+step(`the admin for ${shop} is at ${url}`);
+
+if (check) {
+  const res = await fetch(url);
+  const html = await res.text();
+  const ok = res.status === 200 && /Churnless|Dashboard/.test(html);
+  step(`check: GET /app -> ${res.status}${ok ? ", dashboard served" : ", NOT the dashboard"}`);
+  server.kill("SIGTERM");
+  await standin.close();
+  await db.$disconnect();
+  process.exit(ok ? 0 : 1);
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, async () => {
+    server.kill("SIGTERM");
+    await standin.close();
+    process.exit(0);
+  });
+}
+
+async function waitFor(target: string, ms: number) {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      const res = await fetch(target, { redirect: "manual" });
+      if (res.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > until) throw new Error(`the app did not answer at ${target} within ${ms / 1000} s`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}

@@ -1,0 +1,189 @@
+/**
+ * The app's customer tag scheme and the tag diff. Pure: strings in, plain values out (no Shopify, no DB).
+ *
+ * Scheme: `<prefix>:<kind>:<value>`, e.g. `churnless:risk:high`, `churnless:segment:champions`,
+ * `churnless:cluster:lapsed-big-spenders`. Prefix and value are slugged (lowercase a-z, 0-9 and dashes);
+ * the whole tag is at most 255 characters. See docs/tagging.md.
+ *
+ * Ownership (what the app may remove): a tag is the app's when, trimmed and lowercased, it starts with
+ * `<prefix>:`. Shopify compares tags without regard to case, so `Churnless:Risk:High` is the same tag as
+ * `churnless:risk:high` and belongs to the app too; `churnless`, `Churnless-fan`, `churnlessly:x` or
+ * `other:risk:high` are merchant tags and are never removed or altered.
+ */
+
+export const MAX_TAGS_PER_CUSTOMER = 250;
+export const MAX_TAG_LENGTH = 255;
+
+export const TAG_KINDS = ["risk", "segment", "cluster"] as const;
+export type TagKind = (typeof TAG_KINDS)[number];
+
+/** FNV-1a 32-bit hash as 8 hex digits: a short stable suffix for slugs that would be empty or too long. */
+function shortHash(value: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < value.length; i++) {
+    h ^= value.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, "0");
+}
+
+/** Lowercase a-z0-9 and single dashes; accents are folded (`Über` -> `uber`), other characters become dashes. */
+export function slugify(value: string): string {
+  return value
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+}
+
+/** The prefix as it appears in tags. Throws on a prefix with no letter or digit. */
+export function normalizePrefix(prefix: string): string {
+  const slug = slugify(prefix);
+  if (!slug) throw new Error(`Tag prefix "${prefix}" must contain at least one letter or digit (a-z, 0-9)`);
+  if (slug.length > 64) throw new Error(`Tag prefix "${prefix}" is too long: at most 64 characters after slugging`);
+  return slug;
+}
+
+/**
+ * One app tag: `<prefix>:<kind>:<value>`, slugged and at most 255 characters. A value whose slug is empty
+ * (e.g. only non-Latin characters) becomes `u-<hash>`; a value too long is cut and given a hash suffix, so
+ * two different long values still give two different tags.
+ */
+export function appTag(prefix: string, kind: TagKind, value: string): string {
+  const head = `${normalizePrefix(prefix)}:${kind}:`;
+  let slug = slugify(value);
+  if (!slug) slug = `u-${shortHash(value)}`;
+  if (head.length + slug.length > MAX_TAG_LENGTH) {
+    const keep = MAX_TAG_LENGTH - head.length - 9;
+    slug = `${slug.slice(0, keep).replace(/-+$/, "")}-${shortHash(value)}`;
+  }
+  return head + slug;
+}
+
+/** Shopify's notion of tag identity: trimmed, case-insensitive. */
+export function tagKey(tag: string): string {
+  return tag.trim().toLowerCase();
+}
+
+/** Whether the app owns `tag` (it carries `<prefix>:`, in any case). */
+export function isAppTag(tag: string, prefix: string): boolean {
+  return tagKey(tag).startsWith(`${normalizePrefix(prefix)}:`);
+}
+
+/** Splits an app tag into kind and value; null for a merchant tag or an unknown kind. */
+export function parseAppTag(tag: string, prefix: string): { kind: TagKind; value: string } | null {
+  if (!isAppTag(tag, prefix)) return null;
+  const rest = tagKey(tag).slice(normalizePrefix(prefix).length + 1);
+  const i = rest.indexOf(":");
+  if (i < 0) return null;
+  const kind = rest.slice(0, i);
+  return (TAG_KINDS as readonly string[]).includes(kind) ? { kind: kind as TagKind, value: rest.slice(i + 1) } : null;
+}
+
+export interface TagScore {
+  rfmSegment: string;
+  riskBand: string;
+  clusterKey: string;
+}
+
+export interface TagSettings {
+  tagPrefix: string;
+  tagSegments: boolean;
+  tagRisk: boolean;
+  tagClusters: boolean;
+}
+
+/**
+ * The app tags a customer should carry, most important first (risk, segment, cluster): when a customer
+ * has no room left for all of them, the first ones win.
+ */
+export function desiredTags(score: TagScore, settings: TagSettings): string[] {
+  const tags: string[] = [];
+  if (settings.tagRisk && score.riskBand.trim()) tags.push(appTag(settings.tagPrefix, "risk", score.riskBand));
+  if (settings.tagSegments && score.rfmSegment.trim()) tags.push(appTag(settings.tagPrefix, "segment", score.rfmSegment));
+  if (settings.tagClusters && score.clusterKey.trim()) tags.push(appTag(settings.tagPrefix, "cluster", score.clusterKey));
+  return tags;
+}
+
+export interface TagDiff {
+  /** App tags to add, in priority order. */
+  add: string[];
+  /** App tags to remove, spelled exactly as they stand on the customer. */
+  remove: string[];
+  /** True when the customer has no room for every desired tag (250 per customer); `dropped` were left out. */
+  overLimit?: boolean;
+  dropped?: string[];
+}
+
+/**
+ * What to change so the customer's app tags equal `desired`. Only tags carrying `<prefix>:` are ever
+ * removed; every other tag is left exactly as it is. Tags are compared as Shopify does (trimmed,
+ * case-insensitive), so a desired tag present in another case is not added again. Desired tags must be
+ * app tags of at most 255 characters (anything else is a programming error and throws). When the
+ * customer would exceed 250 tags, only the desired tags that fit are added and the result says overLimit.
+ */
+export function diffTags(current: readonly string[], desired: readonly string[], prefix: string): TagDiff {
+  const wanted = new Map<string, string>();
+  for (const tag of desired) {
+    if (!isAppTag(tag, prefix)) throw new Error(`diffTags: desired tag "${tag}" does not carry the app prefix "${normalizePrefix(prefix)}:"`);
+    if (tag.length > MAX_TAG_LENGTH) throw new Error(`diffTags: desired tag is longer than ${MAX_TAG_LENGTH} characters: "${tag.slice(0, 40)}…"`);
+    if (!wanted.has(tagKey(tag))) wanted.set(tagKey(tag), tag.trim());
+  }
+  const present = new Set<string>();
+  const remove: string[] = [];
+  const removing = new Set<string>();
+  for (const tag of current) {
+    const key = tagKey(tag);
+    if (!key) continue;
+    present.add(key);
+    if (isAppTag(tag, prefix) && !wanted.has(key) && !removing.has(tag)) {
+      removing.add(tag);
+      remove.push(tag);
+    }
+  }
+  let add = [...wanted.entries()].filter(([key]) => !present.has(key)).map(([, tag]) => tag);
+  const removedKeys = new Set(remove.map(tagKey));
+  const remaining = [...present].filter((key) => !removedKeys.has(key)).length;
+  const room = Math.max(0, MAX_TAGS_PER_CUSTOMER - remaining);
+  if (add.length > room) {
+    const dropped = add.slice(room);
+    add = add.slice(0, room);
+    return { add, remove, overLimit: true, dropped };
+  }
+  return { add, remove };
+}
+
+/** Tags of a customer after applying a diff the way Shopify does (case-insensitive identity). */
+export function applyTagDiff(current: readonly string[], diff: Pick<TagDiff, "add" | "remove">): string[] {
+  const removed = new Set(diff.remove.map(tagKey));
+  const next = current.filter((t) => !removed.has(tagKey(t)));
+  const keys = new Set(next.map(tagKey));
+  for (const tag of diff.add) {
+    if (!keys.has(tagKey(tag))) {
+      keys.add(tagKey(tag));
+      next.push(tag);
+    }
+  }
+  return next;
+}
+
+export interface TagCounts {
+  added: number;
+  removed: number;
+}
+
+/** Counts per tag (lowercased) of customers gaining and losing it. */
+export function countTagChanges(diffs: Iterable<Pick<TagDiff, "add" | "remove">>): Record<string, TagCounts> {
+  const counts: Record<string, TagCounts> = {};
+  const bump = (tag: string, field: keyof TagCounts) => {
+    const key = tagKey(tag);
+    counts[key] ??= { added: 0, removed: 0 };
+    counts[key][field]++;
+  };
+  for (const d of diffs) {
+    d.add.forEach((t) => bump(t, "added"));
+    d.remove.forEach((t) => bump(t, "removed"));
+  }
+  return counts;
+}

@@ -1,0 +1,303 @@
+/**
+ * Storefront recommendations for one shop, served through the app proxy.
+ *
+ * A recommender (app/analytics/recommendations) is built per shop from the database (Order, LineItem,
+ * Product, CustomerScore.clusterKey) and kept in memory. It is rebuilt when a new Analysis row (or a
+ * settings change) appears; that is checked at most every `recheckMs`, so the hot path reads no table
+ * but the shopper's own CustomerScore row. While a rebuild runs, the previous recommender keeps answering.
+ *
+ * Who is asking comes only from the verified proxy context (app/shopify/app-proxy.server.ts).
+ */
+import type { Db } from "../db.server";
+import { buildRecommender, type Recommender } from "../analytics/recommendations";
+import type { OrderInput, ProductInfo } from "../analytics/types";
+import { proxyJson, proxyRejected, verifyAppProxyRequest, type ProxyVerifyOptions } from "../shopify/app-proxy.server";
+
+export interface RecommendedProduct {
+  /** gid://shopify/Product/N */
+  id: string;
+  handle: string;
+}
+
+export type RecommendationSource = "personal" | "product" | "popular" | "disabled";
+
+export interface ShopperRecommendations {
+  source: RecommendationSource;
+  products: RecommendedProduct[];
+}
+
+interface ShopRecs {
+  shop: string;
+  stamp: string;
+  checkedAt: number;
+  builtAt: number;
+  enabled: boolean;
+  defaultLimit: number;
+  recommender: Recommender;
+  /** Products that may be shown (ACTIVE, in stock) -> handle. */
+  showable: Map<string, string>;
+  orders: number;
+}
+
+export interface RecommenderCacheOptions {
+  /** How often (ms) to ask the database whether a new analysis exists (default 10 s). */
+  recheckMs?: number;
+  /** Serve the previous recommender while a new one is built (default true). */
+  staleWhileRebuild?: boolean;
+  now?: () => number;
+}
+
+const cache = new Map<string, ShopRecs>();
+const building = new Map<string, Promise<ShopRecs>>();
+
+/** Forgets every cached recommender (tests, uninstall). */
+export function clearRecommenderCache(shop?: string): void {
+  if (shop === undefined) cache.clear();
+  else cache.delete(shop);
+}
+
+export const MAX_LIMIT = 24;
+const ORDER_PAGE = 2000;
+
+async function freshnessStamp(db: Db, shop: string): Promise<{ stamp: string; enabled: boolean; defaultLimit: number }> {
+  const [analysis, settings] = await Promise.all([
+    db.analysis.findFirst({ where: { shop }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: { id: true } }),
+    db.shop.findUnique({ where: { shop }, select: { recsEnabled: true, recsCount: true, updatedAt: true } }),
+  ]);
+  return {
+    stamp: `${analysis?.id ?? "none"}|${settings?.updatedAt.getTime() ?? 0}`,
+    enabled: settings?.recsEnabled ?? true,
+    defaultLimit: Math.min(MAX_LIMIT, Math.max(1, settings?.recsCount ?? 8)),
+  };
+}
+
+/** Reads the shop's orders page by page (by id), as the analytics wants them. */
+async function loadOrders(db: Db, shop: string): Promise<OrderInput[]> {
+  const orders: OrderInput[] = [];
+  let after = "";
+  for (;;) {
+    const page = await db.order.findMany({
+      where: { shop, id: { gt: after } },
+      orderBy: { id: "asc" },
+      take: ORDER_PAGE,
+      select: {
+        id: true,
+        customerId: true,
+        processedAt: true,
+        cancelledAt: true,
+        test: true,
+        totalAmount: true,
+        refundedAmount: true,
+        currencyCode: true,
+        financialStatus: true,
+        lineItems: { select: { productId: true, variantId: true, quantity: true, currentQuantity: true, unitPrice: true } },
+      },
+    });
+    for (const o of page) {
+      orders.push({
+        id: o.id,
+        customerId: o.customerId,
+        processedAt: o.processedAt,
+        cancelledAt: o.cancelledAt,
+        test: o.test,
+        total: o.totalAmount,
+        refunded: o.refundedAmount,
+        currency: o.currencyCode,
+        financialStatus: o.financialStatus,
+        lineItems: o.lineItems,
+      });
+    }
+    if (page.length < ORDER_PAGE) return orders;
+    after = page[page.length - 1].id;
+  }
+}
+
+async function buildShopRecs(db: Db, shop: string, now: number): Promise<ShopRecs> {
+  const fresh = await freshnessStamp(db, shop);
+  const [rows, orders, clusters] = await Promise.all([
+    db.product.findMany({
+      where: { shop },
+      select: { id: true, handle: true, productType: true, status: true, inStock: true, price: true },
+    }),
+    loadOrders(db, shop),
+    db.customerScore.findMany({ where: { shop }, select: { customerId: true, clusterKey: true } }),
+  ]);
+  const products: ProductInfo[] = rows.map((p) => ({
+    id: p.id,
+    handle: p.handle,
+    productType: p.productType,
+    status: p.status === "ARCHIVED" || p.status === "DRAFT" ? p.status : "ACTIVE",
+    inStock: p.inStock,
+    price: p.price,
+  }));
+  const showable = new Map<string, string>();
+  for (const p of rows) if (p.status === "ACTIVE" && p.inStock && p.handle) showable.set(p.id, p.handle);
+  const clusterOf = new Map<string, string>();
+  for (const c of clusters) if (c.clusterKey) clusterOf.set(c.customerId, c.clusterKey);
+  const recommender = buildRecommender(orders, { products, clusterOf });
+  return {
+    shop,
+    stamp: fresh.stamp,
+    checkedAt: now,
+    builtAt: now,
+    enabled: fresh.enabled,
+    defaultLimit: fresh.defaultLimit,
+    recommender,
+    showable,
+    orders: orders.length,
+  };
+}
+
+function rebuild(db: Db, shop: string, now: number): Promise<ShopRecs> {
+  let pending = building.get(shop);
+  if (!pending) {
+    pending = buildShopRecs(db, shop, now)
+      .then((recs) => {
+        cache.set(shop, recs);
+        return recs;
+      })
+      .finally(() => building.delete(shop));
+    building.set(shop, pending);
+  }
+  return pending;
+}
+
+/** The shop's cached recommender, rebuilt when a new analysis (or a settings change) appeared. */
+export async function getShopRecommender(db: Db, shop: string, opts: RecommenderCacheOptions = {}): Promise<ShopRecs> {
+  const now = (opts.now ?? Date.now)();
+  const recheckMs = opts.recheckMs ?? 10_000;
+  const entry = cache.get(shop);
+  if (!entry) return rebuild(db, shop, now);
+  if (now - entry.checkedAt < recheckMs) return entry;
+  const fresh = await freshnessStamp(db, shop);
+  if (fresh.stamp === entry.stamp) {
+    entry.checkedAt = now;
+    return entry;
+  }
+  const next = rebuild(db, shop, now);
+  if (opts.staleWhileRebuild ?? true) {
+    // Keep answering from the previous model; a failed rebuild is retried at the next check.
+    entry.checkedAt = now;
+    next.catch(() => undefined);
+    return entry;
+  }
+  return next;
+}
+
+/** Product GIDs from CustomerScore.recommendedJson: a JSON list of GIDs or of { id | productId }. */
+export function parseRecommendedJson(json: string | null | undefined): string[] {
+  if (!json) return [];
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(value)) return [];
+  const out: string[] = [];
+  for (const item of value) {
+    if (typeof item === "string") out.push(item);
+    else if (item && typeof item === "object") {
+      const o = item as { id?: unknown; productId?: unknown };
+      const id = typeof o.productId === "string" ? o.productId : typeof o.id === "string" ? o.id : undefined;
+      if (id) out.push(id);
+    }
+  }
+  return out;
+}
+
+/** A storefront product id (numeric, as Liquid's product.id) or a product GID, as a GID; null if neither. */
+export function toProductGid(value: string): string | null {
+  const v = value.trim();
+  if (/^[1-9][0-9]{0,19}$/.test(v)) return `gid://shopify/Product/${v}`;
+  if (/^gid:\/\/shopify\/Product\/[1-9][0-9]{0,19}$/.test(v)) return v;
+  return null;
+}
+
+export interface ShopperQuery {
+  /** The signed logged-in customer (GID), or null. */
+  customerId: string | null;
+  /** The product page's product or the cart's products (GIDs). */
+  productIds: string[];
+  limit?: number;
+}
+
+/** Recommendations for one storefront shopper of `shop` (personal, else product page, else popular). */
+export async function recommendForShopper(
+  db: Db,
+  shop: string,
+  query: ShopperQuery,
+  opts: RecommenderCacheOptions = {},
+): Promise<ShopperRecommendations> {
+  const recs = await getShopRecommender(db, shop, opts);
+  if (!recs.enabled) return { source: "disabled", products: [] };
+  const limit = Math.min(MAX_LIMIT, Math.max(1, Math.floor(query.limit ?? recs.defaultLimit)));
+  const exclude = new Set(query.productIds);
+  const taken = new Set<string>();
+  const products: RecommendedProduct[] = [];
+  const add = (ids: Iterable<string>) => {
+    for (const id of ids) {
+      if (products.length >= limit) return;
+      if (exclude.has(id) || taken.has(id)) continue;
+      const handle = recs.showable.get(id);
+      if (handle === undefined) continue;
+      taken.add(id);
+      products.push({ id, handle });
+    }
+  };
+  const extra = limit + exclude.size;
+
+  if (query.customerId) {
+    const score = await db.customerScore.findUnique({
+      where: { shop_customerId: { shop, customerId: query.customerId } },
+      select: { recommendedJson: true },
+    });
+    if (score) {
+      add(parseRecommendedJson(score.recommendedJson));
+      add(recs.recommender.forCustomer(query.customerId, extra));
+      if (products.length > 0) return { source: "personal", products };
+    }
+  }
+  if (query.productIds.length > 0) {
+    add(recs.recommender.forProducts(query.productIds, extra));
+    if (products.length > 0) return { source: "product", products };
+  }
+  add(recs.recommender.popular(extra));
+  return { source: "popular", products };
+}
+
+export interface ProxyHandlerDeps extends RecommenderCacheOptions {
+  db: Db;
+  verify?: Partial<ProxyVerifyOptions>;
+}
+
+/** Cache-Control of answers: personal ones only in the shopper's browser, others shared briefly. */
+export const PERSONAL_CACHE_CONTROL = "private, max-age=60";
+export const PUBLIC_CACHE_CONTROL = "public, max-age=300";
+
+/**
+ * GET /proxy/recommendations?product_id=&limit= (storefront: /apps/churnless/recommendations).
+ * product_id may repeat (cart) or be a comma list. Answers { source, products: [{ id, handle }] }.
+ */
+export async function handleRecommendationsProxy(request: Request, deps: ProxyHandlerDeps): Promise<Response> {
+  const ctx = verifyAppProxyRequest(request, deps.verify);
+  if (!ctx.ok) return proxyRejected(ctx);
+  const params = new URL(request.url).searchParams;
+  const rawIds = params.getAll("product_id").flatMap((v) => v.split(",")).filter((v) => v.trim() !== "");
+  const productIds: string[] = [];
+  for (const raw of rawIds.slice(0, 50)) {
+    const gid = toProductGid(raw);
+    if (!gid) return proxyJson({ error: `Invalid product_id: ${raw.slice(0, 40)}` }, { status: 400 });
+    productIds.push(gid);
+  }
+  let limit: number | undefined;
+  const rawLimit = params.get("limit");
+  if (rawLimit !== null && rawLimit !== "") {
+    limit = Number(rawLimit);
+    if (!Number.isInteger(limit) || limit < 1) {
+      return proxyJson({ error: "limit must be a positive integer" }, { status: 400 });
+    }
+  }
+  const result = await recommendForShopper(deps.db, ctx.shop, { customerId: ctx.customerId, productIds, limit }, deps);
+  return proxyJson(result, { cacheControl: ctx.customerId ? PERSONAL_CACHE_CONTROL : PUBLIC_CACHE_CONTROL });
+}

@@ -1,0 +1,706 @@
+/**
+ * The demo shop: a seeded, deterministic generator of a believable coffee-and-tea store for the local
+ * Shopify stand-in (same options, deep-equal output; no Math.random, no clock).
+ *
+ * Catalogue (demo-catalogue.ts): ~100 products in product types; durables bought once, consumables
+ * bought again when their supply runs out, complements bought with or after the product that starts
+ * the hobby (machine, then grinder, tamper, milk jug...). A few products are sold out, archived
+ * part-way through the history, or drafts that never sold.
+ *
+ * Customers follow a heterogeneous purchase-and-dropout process (BG/NBD, Fader, Hardie & Lee 2005):
+ * each customer has a purchase rate λ ~ Gamma(r, α) (per day, thinned by a holiday season) and after
+ * every purchase drops out with probability p ~ Beta(a, b). The population mixes groups with their own
+ * (r, α, a, b): one-time buyers, occasional buyers, regulars, lapsed big spenders (active for 5-11
+ * months early in the history, then gone), and new customers (acquired in the last 100 days).
+ * Acquisition grows over the 30 months of history. About 10% of orders are guest orders; a few are
+ * test orders, cancelled (voided or refunded), fully or partially refunded, or pending.
+ *
+ * Money: prices include tax and shipping is free, so an order's totalPrice (Shopify's
+ * currentTotalPriceSet) is Σ currentQuantity · unitPrice over its lines: refunds here are line-item
+ * returns, so the current total is already net of them, and totalRefunded (totalRefundedSet) is the
+ * amount returned: the original total is totalPrice + totalRefunded.
+ *
+ * Scale: `orders` is the exact number of orders produced (the last simulated customer is cut short to
+ * hit it). Orders are simulated into flat arrays and turned into objects once, in time order, sharing
+ * id, price and date strings where possible; 1M orders take a few seconds and under 1 GB.
+ * Cost: O(orders · basket size + customers · log customers).
+ */
+import { BREWER_FILTERS, CATALOGUE, FIRST_NAMES, LAST_NAMES, PERSONAS, type ProductSpec } from "./demo-catalogue";
+import { Random } from "./random";
+import type { StandinCustomer, StandinLineItem, StandinOrder, StandinProduct, StandinShopData } from "./types";
+
+export interface DemoShopOptions {
+  /** PRNG seed (default 42). */
+  seed?: number;
+  /** Exact number of orders (default 6000; 0 to 1,000,000 and more). */
+  orders?: number;
+  /** Shop domain (default demo-shop.myshopify.com). */
+  shop?: string;
+  /** Date of the last possible order, the shop's "now" (default 2026-11-01T00:00:00Z). */
+  asOf?: Date;
+  /** Shop currency (default USD). */
+  currencyCode?: string;
+  /** Share of guest orders (default 0.1). */
+  guestShare?: number;
+}
+
+const DAY = 86_400_000;
+export const HISTORY_DAYS = 913; // 30 months
+const DEFAULT_AS_OF = new Date("2026-11-01T00:00:00Z");
+
+/** BG/NBD parameters of each customer group: λ ~ Gamma(r, alpha) per day, p ~ Beta(a, b). */
+interface GroupSpec {
+  name: "one-time" | "occasional" | "regular" | "lapsed-big-spender" | "new";
+  share: number;
+  r: number;
+  alpha: number;
+  a: number;
+  b: number;
+  arrival: "growing" | "early" | "recent";
+  /** Chance the first order is a starter kit (main product and complements). */
+  starter: number;
+  big?: boolean;
+  /** Active life in days before a forced lapse. */
+  lifetime?: [number, number];
+}
+
+export const CUSTOMER_GROUPS: GroupSpec[] = [
+  { name: "one-time", share: 0.3, r: 1, alpha: 150, a: 12, b: 1, arrival: "growing", starter: 0.35 },
+  { name: "occasional", share: 0.3, r: 2, alpha: 200, a: 2, b: 10, arrival: "growing", starter: 0.5 },
+  { name: "regular", share: 0.18, r: 4, alpha: 140, a: 1, b: 30, arrival: "growing", starter: 0.6 },
+  { name: "lapsed-big-spender", share: 0.07, r: 5, alpha: 125, a: 1, b: 40, arrival: "early", starter: 0.85, big: true, lifetime: [150, 330] },
+  { name: "new", share: 0.15, r: 2, alpha: 80, a: 1, b: 6, arrival: "recent", starter: 0.5 },
+];
+
+/** A catalogue product with its resolved facts. */
+interface Item {
+  spec: ProductSpec;
+  index: number;
+  from: number; // ms: first day it can sell
+  to: number; // ms: last day it can sell (archived), Infinity when active
+  firstVariant: number; // index into the flat variant list
+  variantCount: number;
+}
+
+interface Variant {
+  item: number;
+  price: number;
+  priceText: string;
+  cycleFactor: number;
+}
+
+type ResolvedGroup = number[];
+
+interface Persona {
+  share: number;
+  main: ResolvedGroup;
+  kit: Array<{ group: ResolvedGroup; p: number }>;
+  consumables: Array<{ group: ResolvedGroup; p: number; afterMain: boolean; favourites: number }>;
+}
+
+/** One consumable the shopper re-buys. */
+interface Habit {
+  group: ResolvedGroup;
+  product: number;
+  afterMain: boolean;
+}
+
+interface Shopper {
+  persona: Persona;
+  second: Persona | null;
+  big: boolean;
+  wholesale: boolean;
+  bigPack: boolean;
+  /** Speed of consumption (multiplies every supply cycle). */
+  pace: number;
+  wantsMain: boolean;
+  main: number; // product index, -1 until bought
+  kitWanted: boolean[];
+  kitOwned: boolean[];
+  habits: Habit[];
+  owned: Set<number>;
+  /** product -> [bought at ms, supply lasts until ms] */
+  supply: Map<number, [number, number]>;
+  variantOf: Map<number, number>;
+}
+
+const money = (n: number) => n.toFixed(2);
+const iso = (ms: number) => new Date(Math.round(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+
+/** The catalogue with dates, variants and the resolved persona groups. */
+function buildCatalogue(rng: Random, start: number, end: number) {
+  const span = end - start;
+  const items: Item[] = [];
+  const variants: Variant[] = [];
+  const byHandle = new Map<string, number>();
+  for (const spec of CATALOGUE) {
+    const index = items.length;
+    const from = spec.draft ? Infinity : spec.launchedAt !== undefined ? start + spec.launchedAt * span : start - 60 * DAY;
+    const to = spec.archivedAt !== undefined ? start + spec.archivedAt * span : Infinity;
+    const labels = spec.variants ?? [["Default Title", 1, 1]];
+    const firstVariant = variants.length;
+    for (const [, factor, cycle] of labels) {
+      const raw = spec.price * factor;
+      const price = raw >= 20 ? Math.round(raw) - 0.01 * (rng.chance(0.5) ? 1 : 0) : Math.round(raw * 2) / 2;
+      variants.push({ item: index, price, priceText: money(price), cycleFactor: cycle ?? 1 });
+    }
+    items.push({ spec, index, from, to, firstVariant, variantCount: labels.length });
+    byHandle.set(spec.handle, index);
+  }
+  const resolve = (group: string[]): ResolvedGroup =>
+    group.map((h) => {
+      const i = byHandle.get(h);
+      if (i === undefined) throw new Error(`demo catalogue: unknown product handle ${h}`);
+      return i;
+    });
+  const personas: Persona[] = PERSONAS.map((p) => ({
+    share: p.share,
+    main: resolve(p.main),
+    kit: p.kit.map((k) => ({ group: resolve(k.group), p: k.p })),
+    consumables: p.consumables.map((k) => ({ group: resolve(k.group), p: k.p, afterMain: !!k.afterMain, favourites: k.favourites ?? 1 })),
+  }));
+  const filters = new Map<number, number>();
+  for (const [brewer, filter] of Object.entries(BREWER_FILTERS)) filters.set(byHandle.get(brewer)!, byHandle.get(filter)!);
+  return { items, variants, personas, filters };
+}
+
+/** Seasonal multiplier of the purchase rate: the holiday season (Nov 20 - Dec 22) sells 60% more. */
+const SEASON_MAX = 1.6;
+function season(ms: number): number {
+  const d = new Date(ms);
+  const m = d.getUTCMonth();
+  const day = d.getUTCDate();
+  return (m === 10 && day >= 20) || (m === 11 && day <= 22) ? 1.6 : 1;
+}
+
+export function generateDemoShop(opts: DemoShopOptions = {}): StandinShopData {
+  const seed = opts.seed ?? 42;
+  const target = opts.orders ?? 6000;
+  const asOf = opts.asOf ?? DEFAULT_AS_OF;
+  const currencyCode = opts.currencyCode ?? "USD";
+  const shop = opts.shop ?? "demo-shop.myshopify.com";
+  const guestShare = opts.guestShare ?? 0.1;
+  if (!Number.isInteger(target) || target < 0) throw new Error(`generateDemoShop: orders must be a non-negative integer, got ${target}`);
+  if (!(asOf instanceof Date) || Number.isNaN(asOf.getTime())) throw new Error("generateDemoShop: asOf must be a valid Date");
+  if (!(guestShare >= 0 && guestShare < 1)) throw new Error("generateDemoShop: guestShare must be in [0, 1)");
+  if (!/^[A-Z]{3}$/.test(currencyCode)) throw new Error(`generateDemoShop: currencyCode must be an ISO 4217 code, got ${currencyCode}`);
+
+  const rng = new Random(seed);
+  const end = asOf.getTime();
+  const start = end - HISTORY_DAYS * DAY;
+  const span = end - start;
+  const { items, variants, personas, filters } = buildCatalogue(rng, start, end);
+
+  const available = (p: number, t: number) => items[p].from <= t && t <= items[p].to;
+  /** A product of the group available at t, by popularity (big spenders lean to dearer ones). */
+  const pickFrom = (group: ResolvedGroup, t: number, big: boolean, exclude?: Set<number> | number[]): number => {
+    let total = 0;
+    const w = new Float64Array(group.length);
+    for (let k = 0; k < group.length; k++) {
+      const p = group[k];
+      if (!available(p, t)) continue;
+      if (exclude && (Array.isArray(exclude) ? exclude.includes(p) : exclude.has(p))) continue;
+      const spec = items[p].spec;
+      w[k] = (spec.weight ?? 1) * (big ? Math.sqrt(spec.price / 20) : 1);
+      total += w[k];
+    }
+    if (total === 0) return -1;
+    return group[rng.weighted(w, total)];
+  };
+  const pickPersona = () => {
+    const i = rng.weighted(personas.map((p) => p.share));
+    return personas[i];
+  };
+
+  // ---- flat order storage (filled by the simulation, in no particular time order) ----
+  const ordTime: number[] = [];
+  const ordCustomer: number[] = []; // simulated customer index, -1 for guests
+  const ordLineStart: number[] = [];
+  const lineVariant: number[] = [];
+  const lineQty: number[] = [];
+
+  function newShopper(big: boolean, wholesale: boolean): Shopper {
+    const persona = pickPersona();
+    const second = rng.chance(0.18) ? pickPersona() : null;
+    return {
+      persona,
+      second: second === persona ? null : second,
+      big,
+      wholesale,
+      bigPack: rng.chance(big ? 0.6 : 0.2),
+      pace: Math.exp(0.3 * rng.normal()),
+      wantsMain: rng.chance(0.85),
+      main: -1,
+      kitWanted: persona.kit.map((k) => rng.chance(big ? Math.min(0.95, k.p * 1.4) : k.p)),
+      kitOwned: persona.kit.map(() => false),
+      habits: [],
+      owned: new Set(),
+      supply: new Map(),
+      variantOf: new Map(),
+    };
+  }
+
+  /** The shopper's consumable habits, chosen at the first order among what is on sale then. */
+  function formHabits(s: Shopper, t: number) {
+    for (const entry of s.persona.consumables) {
+      if (!rng.chance(entry.p)) continue;
+      const n = entry.favourites > 1 ? 1 + rng.int(entry.favourites) : 1;
+      const chosen: number[] = [];
+      for (let k = 0; k < n; k++) {
+        const p = pickFrom(entry.group, t, s.big, chosen);
+        if (p >= 0) chosen.push(p);
+      }
+      for (const p of chosen) s.habits.push({ group: entry.group, product: p, afterMain: entry.afterMain });
+    }
+  }
+
+  function variantFor(s: Shopper, p: number): number {
+    let v = s.variantOf.get(p);
+    if (v === undefined) {
+      const item = items[p];
+      if (item.variantCount === 1) v = item.firstVariant;
+      else if (item.spec.kind === "consumable") v = item.firstVariant + (s.bigPack || s.wholesale ? item.variantCount - 1 : 0);
+      else v = item.firstVariant + rng.int(item.variantCount);
+      s.variantOf.set(p, v);
+    }
+    return v;
+  }
+
+  /** Adds a product to the basket being built (one line per product). */
+  function add(basket: Map<number, number>, s: Shopper, p: number, t: number) {
+    if (p < 0 || basket.has(p)) return;
+    const spec = items[p].spec;
+    let q = 1;
+    if (spec.kind === "consumable") {
+      q = s.wholesale ? rng.range(6, 24) : rng.chance(0.75) ? 1 : rng.chance(0.8) ? 2 : 3;
+      const v = variants[variantFor(s, p)];
+      const lasts = q * (spec.cycleDays ?? 30) * v.cycleFactor * s.pace * DAY;
+      s.supply.set(p, [t, t + lasts]);
+    } else if (spec.kind === "semi") q = s.wholesale ? rng.range(6, 12) : rng.chance(0.8) ? 1 : 2;
+    else s.owned.add(p);
+    basket.set(p, q);
+  }
+
+  function buyMain(s: Shopper, basket: Map<number, number>, t: number) {
+    const p = pickFrom(s.persona.main, t, s.big);
+    if (p < 0) return;
+    s.main = p;
+    add(basket, s, p, t);
+    const filter = filters.get(p);
+    if (filter !== undefined) s.habits.push({ group: [filter], product: filter, afterMain: true });
+  }
+
+  function buyKit(s: Shopper, basket: Map<number, number>, t: number, k: number) {
+    s.kitOwned[k] = true;
+    const p = pickFrom(s.persona.kit[k].group, t, s.big, s.owned);
+    add(basket, s, p, t);
+  }
+
+  /** The consumables due at t: each included with a chance that grows as its supply runs out. */
+  function restock(s: Shopper, basket: Map<number, number>, t: number) {
+    const hasMain = s.main >= 0;
+    let best = -1;
+    let bestRatio = -Infinity;
+    for (const h of s.habits) {
+      if (h.afterMain && !hasMain) continue;
+      if (!available(h.product, t)) {
+        // Sold no more (archived): the shopper moves to another product of the group.
+        const p = pickFrom(h.group, t, s.big, [h.product]);
+        if (p < 0) continue;
+        h.product = p;
+      }
+      const sup = s.supply.get(h.product);
+      const ratio = sup ? (t - sup[0]) / Math.max(DAY, sup[1] - sup[0]) : 1.2;
+      const p = Math.min(0.92, Math.max(0.04, 0.75 * ratio * ratio));
+      if (rng.chance(p)) add(basket, s, h.product, t);
+      if (ratio > bestRatio) {
+        bestRatio = ratio;
+        best = h.product;
+      }
+    }
+    return best;
+  }
+
+  function explore(s: Shopper, basket: Map<number, number>, t: number, persona: Persona, adopt: number) {
+    const entries = persona.consumables;
+    const entry = entries[rng.int(entries.length)];
+    const p = pickFrom(entry.group, t, s.big, basket.size ? [...basket.keys()] : undefined);
+    if (p < 0) return;
+    add(basket, s, p, t);
+    if (rng.chance(adopt) && !s.habits.some((h) => h.product === p)) s.habits.push({ group: entry.group, product: p, afterMain: false });
+  }
+
+  /** The products of order number `k` (0 = first) of a shopper at time t. */
+  function basketFor(s: Shopper, k: number, t: number, starter: number): Map<number, number> {
+    const basket = new Map<number, number>();
+    if (k === 0) {
+      formHabits(s, t);
+      if (s.wantsMain && rng.chance(starter)) {
+        buyMain(s, basket, t);
+        for (let j = 0; j < s.persona.kit.length; j++) if (s.kitWanted[j] && rng.chance(0.4)) buyKit(s, basket, t, j);
+      }
+      const starters = s.habits.filter((h) => !h.afterMain || (s.main >= 0 && rng.chance(0.4)));
+      const n = Math.min(starters.length, 1 + (rng.chance(0.35) ? 1 : 0));
+      for (let j = 0; j < n; j++) add(basket, s, starters[j].product, t);
+      if (rng.chance(0.08)) explore(s, basket, t, s.persona, 0.3);
+    } else {
+      const due = restock(s, basket, t);
+      if (s.main < 0 && s.wantsMain) {
+        if (rng.chance(0.3)) {
+          buyMain(s, basket, t);
+          for (let j = 0; j < s.persona.kit.length; j++) if (s.kitWanted[j] && !s.kitOwned[j] && rng.chance(0.3)) buyKit(s, basket, t, j);
+        }
+      } else {
+        const next = s.kitWanted.findIndex((w, j) => w && !s.kitOwned[j]);
+        if (next >= 0 && rng.chance(0.4)) {
+          buyKit(s, basket, t, next);
+          const after = s.kitWanted.findIndex((w, j) => w && !s.kitOwned[j]);
+          if (after >= 0 && rng.chance(0.2)) buyKit(s, basket, t, after);
+        }
+      }
+      if (s.second && rng.chance(0.15)) explore(s, basket, t, s.second, 0.5);
+      if (rng.chance(0.15)) explore(s, basket, t, s.persona, 0.35);
+      if (rng.chance(0.03)) {
+        const mug = pickFrom(personas[3].kit[0].group, t, s.big);
+        add(basket, s, mug, t);
+      }
+      if (basket.size === 0) {
+        if (due >= 0) add(basket, s, due, t);
+        else explore(s, basket, t, s.persona, 0.5);
+      }
+    }
+    if (basket.size === 0) add(basket, s, pickFrom(s.persona.consumables[0].group, t, s.big), t);
+    return basket;
+  }
+
+  function record(basket: Map<number, number>, s: Shopper, t: number, customer: number) {
+    ordTime.push(t);
+    ordCustomer.push(customer);
+    ordLineStart.push(lineVariant.length);
+    for (const [p, q] of basket) {
+      lineVariant.push(variantFor(s, p));
+      lineQty.push(q);
+    }
+  }
+
+  /** Acquisition time: growing over the history (density ∝ 1 + 1.5·u), early, or recent. */
+  function arrival(kind: GroupSpec["arrival"]): number {
+    if (kind === "early") return start + rng.next() * 0.45 * span;
+    if (kind === "recent") return end - rng.next() * 100 * DAY;
+    const g = 1.5;
+    const u = rng.next() * (1 + g / 2);
+    const x = (-1 + Math.sqrt(1 + 2 * g * u)) / g; // inverse of F(x) = x + g x^2 / 2
+    return start + x * span;
+  }
+
+  // ---- customers: simulated one at a time until their orders reach the target ----
+  const guestTarget = Math.round(target * guestShare);
+  const customerTarget = target - guestTarget;
+  const groupShares = CUSTOMER_GROUPS.map((g) => g.share);
+  const custGroup: number[] = [];
+  const custWholesale: boolean[] = [];
+  const custFirst: number[] = [];
+  let customerOrders = 0;
+  while (customerOrders < customerTarget) {
+    const gi = rng.weighted(groupShares);
+    const g = CUSTOMER_GROUPS[gi];
+    const lambda = rng.gamma(g.r, g.alpha); // purchases per day
+    const pDrop = rng.beta(g.a, g.b);
+    const wholesale = (g.name === "regular" || g.name === "occasional") && rng.chance(0.015);
+    const s = newShopper(!!g.big || rng.chance(0.08), wholesale);
+    const c = custGroup.length;
+    custGroup.push(gi);
+    custWholesale.push(wholesale);
+    let t = arrival(g.arrival);
+    custFirst.push(t);
+    const lapseAt = g.lifetime ? t + rng.range(g.lifetime[0], g.lifetime[1]) * DAY : Infinity;
+    for (let k = 0; customerOrders < customerTarget && k < 400; k++) {
+      record(basketFor(s, k, t, g.starter), s, t, c);
+      customerOrders++;
+      if (rng.chance(pDrop)) break;
+      // Next purchase: Poisson at rate λ, thinned by the season.
+      let next = t;
+      do next += rng.exponential(lambda * SEASON_MAX) * DAY;
+      while (next <= end && !rng.chance(season(next) / SEASON_MAX));
+      if (next > end || next > lapseAt) break;
+      t = next;
+    }
+  }
+  // Guest orders: a first order of a passing shopper.
+  for (let k = 0; k < guestTarget; k++) {
+    const s = newShopper(rng.chance(0.08), false);
+    const t = arrival("growing");
+    record(basketFor(s, 0, t, 0.4), s, t, -1);
+  }
+  // A few accounts that never ordered (newsletter sign-ups).
+  const prospects = Math.round(custGroup.length * 0.04);
+  for (let k = 0; k < prospects; k++) {
+    custGroup.push(-1);
+    custWholesale.push(false);
+    custFirst.push(start + rng.next() * span);
+  }
+
+  return assemble({
+    rng,
+    shop,
+    currencyCode,
+    start,
+    end,
+    items,
+    variants,
+    orders: { ordTime, ordCustomer, ordLineStart, lineVariant, lineQty },
+    customers: { custGroup, custWholesale, custFirst },
+  });
+}
+
+interface FlatOrders {
+  ordTime: number[];
+  ordCustomer: number[];
+  ordLineStart: number[];
+  lineVariant: number[];
+  lineQty: number[];
+}
+
+const enum Status {
+  Normal,
+  Test,
+  Voided,
+  CancelledRefunded,
+  Refunded,
+  PartiallyRefunded,
+  Pending,
+}
+
+/** Picks `count` distinct order positions that satisfy `ok` (skips those already taken). */
+function pickOrders(rng: Random, status: Uint8Array, count: number, value: Status, ok: (i: number) => boolean) {
+  let placed = 0;
+  for (let tries = 0; placed < count && tries < count * 50; tries++) {
+    const i = rng.int(status.length);
+    if (status[i] !== Status.Normal || !ok(i)) continue;
+    status[i] = value;
+    placed++;
+  }
+}
+
+function assemble(args: {
+  rng: Random;
+  shop: string;
+  currencyCode: string;
+  start: number;
+  end: number;
+  items: Item[];
+  variants: Variant[];
+  orders: FlatOrders;
+  customers: { custGroup: number[]; custWholesale: boolean[]; custFirst: number[] };
+}): StandinShopData {
+  const { rng, shop, currencyCode, start, end, items, variants } = args;
+  const { ordTime, ordCustomer, ordLineStart, lineVariant, lineQty } = args.orders;
+  const { custGroup, custWholesale, custFirst } = args.customers;
+  const n = ordTime.length;
+  ordLineStart.push(lineVariant.length);
+
+  // Products and variants.
+  const productIds: string[] = [];
+  const variantIds: string[] = [];
+  let variantSeq = 45_100_000_000_000;
+  const products: StandinProduct[] = items.map((item, i) => {
+    const id = `gid://shopify/Product/${8_100_000_000_000 + (i + 1) * 37}`;
+    productIds.push(id);
+    const spec = item.spec;
+    const created = spec.draft ? end - rng.range(5, 30) * DAY : spec.launchedAt !== undefined ? item.from - 2 * DAY : start - 75 * DAY + i * 3_600_000;
+    const updated = Number.isFinite(item.to) ? item.to : Math.min(end, created + rng.range(1, 600) * DAY);
+    const status: StandinProduct["status"] = spec.draft ? "DRAFT" : Number.isFinite(item.to) ? "ARCHIVED" : "ACTIVE";
+    const labels = spec.variants ?? [["Default Title", 1, 1]];
+    const vs = labels.map((_, k) => {
+      variantSeq += 1 + rng.int(40);
+      const vid = `gid://shopify/ProductVariant/${variantSeq}`;
+      variantIds.push(vid);
+      const stock = spec.soldOut || status !== "ACTIVE" ? 0 : rng.chance(0.06) ? 0 : rng.range(4, 400);
+      return { id: vid, price: variants[item.firstVariant + k].priceText, inventoryQuantity: stock, sku: `BL-${String(i + 1).padStart(3, "0")}-${k + 1}` };
+    });
+    return {
+      id,
+      handle: spec.handle,
+      title: spec.title,
+      productType: spec.productType,
+      vendor: spec.vendor,
+      status,
+      createdAt: iso(created),
+      updatedAt: iso(Math.max(created, updated)),
+      imageUrl: null,
+      variants: vs,
+    };
+  });
+
+  // Customers: ids ascending with their first activity.
+  const custCount = custGroup.length;
+  const created = new Float64Array(custCount);
+  for (let c = 0; c < custCount; c++) {
+    const signedUpEarlier = rng.chance(0.2);
+    created[c] = Math.max(start - 30 * DAY, custFirst[c] - (signedUpEarlier ? rng.range(1, 60) * DAY : rng.range(1, 600) * 1000));
+  }
+  const custOrder = Array.from({ length: custCount }, (_, c) => c).sort((a, b) => created[a] - created[b] || a - b);
+  const custRank = new Int32Array(custCount);
+  const customerIds: string[] = new Array<string>(custCount);
+  let custSeq = 7_200_000_000_000;
+  for (let r = 0; r < custCount; r++) {
+    custSeq += 1 + rng.int(20);
+    custRank[custOrder[r]] = r;
+    customerIds[custOrder[r]] = `gid://shopify/Customer/${custSeq}`;
+  }
+
+  // Orders in time order.
+  const idx = new Uint32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  const time = Float64Array.from(ordTime);
+  idx.sort((a, b) => time[a] - time[b] || a - b);
+  // Statuses, decided on time-ordered positions.
+  const status = new Uint8Array(n);
+  const units = (pos: number) => {
+    const i = idx[pos];
+    let u = 0;
+    for (let l = ordLineStart[i]; l < ordLineStart[i + 1]; l++) u += lineQty[l];
+    return u;
+  };
+  const some = (share: number, min: number, from: number) => (n >= from ? Math.max(min, Math.round(n * share)) : 0);
+  pickOrders(rng, status, some(0.0015, 1, 100), Status.Test, () => true);
+  pickOrders(rng, status, some(0.007, 1, 50), Status.Voided, () => true);
+  pickOrders(rng, status, some(0.005, 1, 50), Status.CancelledRefunded, () => true);
+  pickOrders(rng, status, some(0.008, 1, 50), Status.Refunded, () => true);
+  pickOrders(rng, status, some(0.015, 1, 50), Status.PartiallyRefunded, (pos) => units(pos) >= 2);
+  for (let pos = n - 1; pos >= 0 && time[idx[pos]] > end - 3 * DAY; pos--) if (status[pos] === Status.Normal && rng.chance(0.3)) status[pos] = Status.Pending;
+
+  const orders: StandinOrder[] = new Array<StandinOrder>(n);
+  const spend = new Float64Array(custCount);
+  const count = new Int32Array(custCount);
+  const last = new Float64Array(custCount);
+  const lastUpdate = new Float64Array(custCount);
+  let orderSeq = 5_800_000_000_000;
+  let lineSeq = 14_900_000_000_000;
+  for (let pos = 0; pos < n; pos++) {
+    const i = idx[pos];
+    const t = Math.round(time[i] / 1000) * 1000;
+    orderSeq += 1 + rng.int(30);
+    const st = status[pos] as Status;
+    const createdAt = iso(t);
+    const later = (minH: number, maxH: number) => Math.min(end, t + rng.range(minH * 60, maxH * 60) * 60_000);
+    const lineItems: StandinLineItem[] = [];
+    let original = 0;
+    let current = 0;
+    // Partial refunds return one unit or more of one line.
+    const partialLine = st === Status.PartiallyRefunded ? pickPartialLine(rng, lineQty, ordLineStart[i], ordLineStart[i + 1]) : -1;
+    for (let l = ordLineStart[i]; l < ordLineStart[i + 1]; l++) {
+      const v = variants[lineVariant[l]];
+      const q = lineQty[l];
+      let cq = q;
+      if (st === Status.Voided || st === Status.CancelledRefunded || st === Status.Refunded) cq = 0;
+      else if (l === partialLine) cq = q - 1 - rng.int(ordLineStart[i + 1] - ordLineStart[i] >= 2 ? q : q - 1);
+      lineSeq += 1 + rng.int(5);
+      lineItems.push({
+        id: `gid://shopify/LineItem/${lineSeq}`,
+        productId: productIds[v.item],
+        variantId: variantIds[lineVariant[l]],
+        quantity: q,
+        currentQuantity: cq,
+        unitPrice: v.priceText,
+      });
+      original += Math.round(v.price * 100) * q;
+      current += Math.round(v.price * 100) * cq;
+    }
+    const refundedCents = st === Status.Voided ? 0 : original - current;
+    let updated = later(0.1, 72);
+    let cancelledAt: string | null = null;
+    let financial: StandinOrder["displayFinancialStatus"] = "PAID";
+    if (st === Status.Voided || st === Status.CancelledRefunded) {
+      updated = later(0.2, 48);
+      cancelledAt = iso(updated);
+      financial = st === Status.Voided ? "VOIDED" : "REFUNDED";
+    } else if (st === Status.Refunded || st === Status.PartiallyRefunded) {
+      updated = later(48, 30 * 24);
+      financial = st === Status.Refunded ? "REFUNDED" : "PARTIALLY_REFUNDED";
+    } else if (st === Status.Pending) {
+      updated = t;
+      financial = "PENDING";
+    }
+    const c = ordCustomer[i];
+    const customerId = c >= 0 ? customerIds[c] : null;
+    if (c >= 0) {
+      if (st !== Status.Test && cancelledAt === null && current > 0) {
+        spend[c] += current / 100;
+        count[c]++;
+        last[c] = Math.max(last[c], t);
+      }
+      lastUpdate[c] = Math.max(lastUpdate[c], updated);
+    }
+    orders[pos] = {
+      id: `gid://shopify/Order/${orderSeq}`,
+      name: `#${1001 + pos}`,
+      customerId,
+      createdAt,
+      processedAt: createdAt,
+      updatedAt: updated === t ? createdAt : iso(updated),
+      cancelledAt,
+      test: st === Status.Test,
+      displayFinancialStatus: financial,
+      currencyCode,
+      totalPrice: money(current / 100),
+      totalRefunded: money(refundedCents / 100),
+      lineItems,
+    };
+  }
+
+  // Customer rows.
+  const spendSorted = Float64Array.from(spend).sort();
+  const vipLine = spendSorted[Math.floor(custCount * 0.97)] ?? Infinity;
+  const customers: StandinCustomer[] = new Array<StandinCustomer>(custCount);
+  for (let r = 0; r < custCount; r++) {
+    const c = custOrder[r];
+    const first = FIRST_NAMES[rng.int(FIRST_NAMES.length)];
+    const lastName = LAST_NAMES[rng.int(LAST_NAMES.length)];
+    const tags: string[] = [];
+    if (spend[c] > 0 && spend[c] >= vipLine && rng.chance(0.85)) tags.push("vip");
+    if (custWholesale[c]) tags.push("wholesale");
+    if (rng.chance(0.35)) tags.push("newsletter");
+    if (rng.chance(0.04)) tags.push("local-pickup");
+    if (custGroup[c] >= 0 && CUSTOMER_GROUPS[custGroup[c]].name === "lapsed-big-spender" && rng.chance(0.3)) tags.push("VIP 2025");
+    tags.sort();
+    const createdMs = Math.round(created[c] / 1000) * 1000;
+    const updatedMs = Math.max(createdMs, lastUpdate[c], createdMs + rng.range(0, 3600) * 1000);
+    customers[r] = {
+      id: customerIds[c],
+      firstName: first,
+      lastName,
+      email: `${ascii(first)}.${ascii(lastName)}.${custRank[c] + 1}@example.com`,
+      tags,
+      createdAt: iso(createdMs),
+      updatedAt: iso(Math.min(end, updatedMs)),
+      rfmGroup: rng.chance(0.6) ? rfmGroup(count[c], count[c] > 0 ? (end - last[c]) / DAY : Infinity) : null,
+    };
+  }
+  return { shop, currencyCode, scopes: ["read_orders", "read_all_orders", "read_customers", "write_customers", "read_products"], products, customers, orders };
+}
+
+function pickPartialLine(rng: Random, qty: number[], from: number, to: number): number {
+  const candidates: number[] = [];
+  for (let l = from; l < to; l++) if (qty[l] >= 2 || to - from >= 2) candidates.push(l);
+  return candidates.length ? candidates[rng.int(candidates.length)] : -1;
+}
+
+const ascii = (s: string) =>
+  s
+    .normalize("NFD")
+    .replace(/[^A-Za-z]/g, "")
+    .toLowerCase();
+
+/** A rough stand-in for Shopify's CustomerStatistics.rfmGroup, from purchase count and recency (days). */
+export function rfmGroup(orders: number, recencyDays: number): string {
+  if (orders === 0) return "PROSPECTS";
+  if (recencyDays <= 30 && orders === 1) return "NEW";
+  if (recencyDays <= 60 && orders >= 5) return "CHAMPIONS";
+  if (recencyDays <= 120 && orders >= 3) return "LOYAL";
+  if (recencyDays <= 90) return orders === 2 ? "PROMISING" : "ACTIVE";
+  if (recencyDays > 240 && orders >= 8) return "PREVIOUSLY_LOYAL";
+  if (recencyDays <= 240) return orders >= 4 ? "AT_RISK" : "NEEDS_ATTENTION";
+  if (recencyDays <= 400) return "ALMOST_LOST";
+  return "DORMANT";
+}

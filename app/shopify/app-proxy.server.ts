@@ -10,7 +10,8 @@
  *
  * The shopper is ONLY the signed `logged_in_customer_id`: nothing else in the request names a customer.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+// The module object (not a destructured binding), so tests can observe the constant-time comparison.
+import crypto from "node:crypto";
 
 export interface ProxyVerifyOptions {
   /** The app's API secret (SHOPIFY_API_SECRET). */
@@ -55,7 +56,7 @@ export function proxySignatureMessage(params: URLSearchParams): string {
 }
 
 export function computeProxySignature(params: URLSearchParams, secret: string): string {
-  return createHmac("sha256", secret).update(proxySignatureMessage(params), "utf8").digest("hex");
+  return crypto.createHmac("sha256", secret).update(proxySignatureMessage(params), "utf8").digest("hex");
 }
 
 /** Constant-time comparison of two hex signatures (false for different lengths or non-hex input). */
@@ -64,7 +65,7 @@ export function signaturesEqual(given: string, expected: string): boolean {
   const a = Buffer.from(given.toLowerCase(), "utf8");
   const b = Buffer.from(expected.toLowerCase(), "utf8");
   if (a.length !== b.length) return false;
-  return timingSafeEqual(a, b);
+  return crypto.timingSafeEqual(a, b);
 }
 
 /**

@@ -1,0 +1,328 @@
+/**
+ * Publish: write the analysis back to Shopify (customer tags, app metafields, Flow triggers, customer
+ * segments) and record what changed as a SyncRun of kind "publish".
+ *
+ * 1. Finish what a crashed publish left: TagChange rows still `pending` are sent again (tagsAdd and
+ *    tagsRemove are idempotent, so a change that did reach Shopify before the crash is not doubled).
+ * 2. Read every customer's tags and app metafields from Shopify (the truth, whatever happened since).
+ * 3. Diff against the desired app tags (app/shopify/tags.ts); merchant tags are never touched.
+ * 4. Preview: count per tag who gains and loses it, write nothing to Shopify.
+ * 5. Otherwise write the plan as pending TagChange rows BEFORE sending anything, then send it (small
+ *    path, or one bulk mutation per action above the bulk threshold), marking rows done as Shopify answers.
+ * 6. Flow triggers for changed bands / segments, then metafieldsSet for changed values only, then segments.
+ *
+ * Auto-tag: when `preview` is not given, the publish writes only when Shop.autoTag is on (or `force`);
+ * callers that decide themselves (the job runner) pass `preview` explicitly. `removeAll` (the merchant's
+ * undo) always writes: it removes every tag with the app's prefix and deletes the app's segments.
+ */
+import type { Db } from "../db.server";
+import { getShopSettings, updateShopSettings } from "../models/shop-settings.server";
+import { markChanges, pendingChanges, recordPlan, unfinishedRuns, type PlannedChange } from "../models/tag-changes.server";
+import { fireRiskChanged, fireSegmentChanged, type FlowReport, type RiskChange, type SegmentChange } from "../shopify/flow.server";
+import {
+  ensureMetafieldDefinitions,
+  metafieldChanges,
+  metafieldValues,
+  setMetafields,
+  type MetafieldsSetReport,
+  type MetafieldWrite,
+} from "../shopify/metafields.server";
+import { syncSegments, type SegmentSyncReport } from "../shopify/segments.server";
+import {
+  BULK_THRESHOLD,
+  readCustomers,
+  writeTagsBulk,
+  writeTagsSmall,
+  type BulkOptions,
+  type TagWrite,
+  type TagWriteResult,
+} from "../shopify/tag-writer.server";
+import { countTagChanges, desiredTags, diffTags, type TagCounts, type TagDiff } from "../shopify/tags";
+import type { AdminGraphql } from "../shopify/types";
+
+export interface PublishOptions {
+  /** Compute what would change, write nothing. Default: preview unless Shop.autoTag is on or `force`. */
+  preview?: boolean;
+  /** Remove every app tag and the app's segments (undo). */
+  removeAll?: boolean;
+  /** Publish even when auto-tag is off (the merchant pressed "publish now"). */
+  force?: boolean;
+  /** Customer writes above which the bulk mutation path is used (default BULK_THRESHOLD). */
+  bulkThreshold?: number;
+  bulk?: BulkOptions;
+  /** Customers per page when reading Shopify. */
+  pageSize?: number;
+  /** tagsAdd / tagsRemove requests in flight at once on the small path. */
+  concurrency?: number;
+  /** Steps after the tags (default all on). */
+  metafields?: boolean;
+  flow?: boolean;
+  segments?: boolean;
+}
+
+export type PublishMode = "publish" | "preview" | "remove-all";
+
+export interface PublishError {
+  customerId?: string;
+  tags?: string[];
+  message: string;
+}
+
+export interface PublishReport {
+  runId: string;
+  mode: PublishMode;
+  /** Why a publish became a preview, if it did. */
+  note?: string;
+  customers: number;
+  customersChanged: number;
+  /** Planned (preview) or written (publish) tag changes. */
+  tagsAdded: number;
+  tagsRemoved: number;
+  perTag: Record<string, TagCounts>;
+  atLimit: { count: number; customerIds: string[] };
+  errors: PublishError[];
+  errorCount: number;
+  path: "none" | "small" | "bulk";
+  bulkOperationIds: string[];
+  resumed: { runIds: string[]; applied: number; failed: number };
+  metafields: MetafieldsSetReport | null;
+  flow: FlowReport | null;
+  segments: SegmentSyncReport | null;
+  cost: { calls: number; costPoints: number; retries: number };
+  durationMs: number;
+}
+
+const MAX_LISTED = 100;
+
+interface ScoreRow {
+  customerId: string;
+  rfmSegment: string;
+  riskBand: string;
+  clusterKey: string;
+  churnProbability: number;
+  clv12m: number;
+  recommendedJson: string;
+}
+
+function toWrites(customerId: string, diff: TagDiff): TagWrite[] {
+  const writes: TagWrite[] = [];
+  if (diff.remove.length) writes.push({ customerId, action: "remove", tags: diff.remove });
+  if (diff.add.length) writes.push({ customerId, action: "add", tags: diff.add });
+  return writes;
+}
+
+/** Sends writes the small or the bulk way and reports every answer through `onResult`. */
+async function sendWrites(
+  admin: AdminGraphql,
+  writes: TagWrite[],
+  onResult: (r: TagWriteResult) => Promise<void>,
+  opts: PublishOptions,
+  onBulkStarted: (id: string) => Promise<void>,
+): Promise<{ path: "none" | "small" | "bulk"; bulkOperationIds: string[] }> {
+  if (!writes.length) return { path: "none", bulkOperationIds: [] };
+  const threshold = opts.bulkThreshold ?? BULK_THRESHOLD;
+  if (writes.length > threshold) {
+    const outcome = await writeTagsBulk(admin, writes, onResult, { ...opts.bulk, onStarted: (id) => onBulkStarted(id) });
+    // Lines the bulk operation did not answer (failed or partial operation) go the small way.
+    if (outcome.missing.length) await writeTagsSmall(admin, outcome.missing, onResult, { concurrency: opts.concurrency });
+    return { path: "bulk", bulkOperationIds: outcome.bulkOperationIds };
+  }
+  await writeTagsSmall(admin, writes, onResult, { concurrency: opts.concurrency });
+  return { path: "small", bulkOperationIds: [] };
+}
+
+export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts: PublishOptions = {}): Promise<PublishReport> {
+  const startedAt = Date.now();
+  const before = { ...admin.stats };
+  const settings = await getShopSettings(db, shop);
+  const previewOnly = opts.preview ?? (!settings.autoTag && !opts.force);
+  const mode: PublishMode = opts.removeAll ? "remove-all" : previewOnly ? "preview" : "publish";
+  const run = await db.syncRun.create({ data: { shop, kind: mode === "preview" ? "preview" : "publish", status: "running" } });
+  const report: PublishReport = {
+    runId: run.id,
+    mode,
+    note: mode === "preview" && opts.preview === undefined ? "Auto-tagging is off: preview only (turn it on, or publish now, to write)." : undefined,
+    customers: 0,
+    customersChanged: 0,
+    tagsAdded: 0,
+    tagsRemoved: 0,
+    perTag: {},
+    atLimit: { count: 0, customerIds: [] },
+    errors: [],
+    errorCount: 0,
+    path: "none",
+    bulkOperationIds: [],
+    resumed: { runIds: [], applied: 0, failed: 0 },
+    metafields: null,
+    flow: null,
+    segments: null,
+    cost: { calls: 0, costPoints: 0, retries: 0 },
+    durationMs: 0,
+  };
+  const addError = (e: PublishError) => {
+    report.errorCount++;
+    if (report.errors.length < MAX_LISTED) report.errors.push(e);
+  };
+  const noteLimit = (customerId: string) => {
+    report.atLimit.count++;
+    if (report.atLimit.customerIds.length < MAX_LISTED) report.atLimit.customerIds.push(customerId);
+  };
+  const finish = async (status: "succeeded" | "failed", error?: string) => {
+    report.cost = {
+      calls: admin.stats.calls - before.calls,
+      costPoints: admin.stats.costPoints - before.costPoints,
+      retries: admin.stats.retries - before.retries,
+    };
+    report.durationMs = Date.now() - startedAt;
+    await db.syncRun.update({
+      where: { id: run.id },
+      data: {
+        status,
+        error: error ?? null,
+        customersCount: report.customers,
+        expectedCount: report.tagsAdded + report.tagsRemoved,
+        bulkOperationId: report.bulkOperationIds.at(-1) ?? null,
+        detailsJson: JSON.stringify({ ...report, runId: undefined }),
+        finishedAt: new Date(),
+      },
+    });
+  };
+
+  try {
+    const prefix = settings.tagPrefix;
+    // 1. Finish what an interrupted publish left pending (never in a preview: it writes).
+    if (mode !== "preview") {
+      for (const oldRunId of await unfinishedRuns(db, shop)) {
+        if (oldRunId === run.id) continue;
+        const pending = await pendingChanges(db, shop, oldRunId);
+        report.resumed.runIds.push(oldRunId);
+        await sendWrites(
+          admin,
+          pending,
+          async (r) => {
+            await markChanges(db, shop, oldRunId, r.write, r.ok ? "done" : "failed", r.error);
+            if (r.ok) report.resumed.applied += r.write.tags.length;
+            else report.resumed.failed += r.write.tags.length;
+          },
+          opts,
+          async () => undefined,
+        );
+        await db.syncRun.updateMany({
+          where: { id: oldRunId, shop, status: "running" },
+          data: { status: "failed", error: `Interrupted; its pending tag changes were finished by publish ${run.id}`, finishedAt: new Date() },
+        });
+      }
+    }
+
+    // 2-3. Read Shopify, diff against the scores.
+    const scores = new Map<string, ScoreRow>();
+    if (mode !== "remove-all") {
+      const rows = await db.customerScore.findMany({
+        where: { shop },
+        select: { customerId: true, rfmSegment: true, riskBand: true, clusterKey: true, churnProbability: true, clv12m: true, recommendedJson: true },
+      });
+      for (const r of rows) scores.set(r.customerId, r);
+    }
+    const diffs: Array<{ customerId: string; diff: TagDiff }> = [];
+    const metafieldWrites: MetafieldWrite[] = [];
+    const riskChanges: RiskChange[] = [];
+    const segmentChanges: SegmentChange[] = [];
+    for await (const page of readCustomers(admin, { pageSize: opts.pageSize })) {
+      for (const customer of page) {
+        report.customers++;
+        const score = scores.get(customer.id);
+        const desired = score ? desiredTags(score, settings) : [];
+        const diff = diffTags(customer.tags, desired, prefix);
+        if (diff.overLimit) noteLimit(customer.id);
+        if (diff.add.length || diff.remove.length) diffs.push({ customerId: customer.id, diff });
+        if (mode !== "publish" || !score) continue;
+        const values = metafieldValues(score, { recsEnabled: settings.recsEnabled, recsCount: settings.recsCount });
+        metafieldWrites.push(...metafieldChanges(customer.id, customer.metafields, values));
+        const previousBand = customer.metafields.risk_band;
+        if (previousBand && previousBand !== score.riskBand) {
+          riskChanges.push({ customerId: customer.id, previousBand, newBand: score.riskBand, churnProbability: score.churnProbability });
+        }
+        const previousSegment = customer.metafields.segment;
+        if (previousSegment && previousSegment !== score.rfmSegment) {
+          segmentChanges.push({ customerId: customer.id, previousSegment, newSegment: score.rfmSegment, churnProbability: score.churnProbability });
+        }
+      }
+    }
+    report.customersChanged = diffs.length;
+
+    // 4. Preview: planned counts only.
+    if (mode === "preview") {
+      report.perTag = countTagChanges(diffs.map((d) => d.diff));
+      for (const { diff } of diffs) {
+        report.tagsAdded += diff.add.length;
+        report.tagsRemoved += diff.remove.length;
+      }
+      await finish("succeeded");
+      return report;
+    }
+
+    // 5. Journal first, then write.
+    const writes = diffs.flatMap((d) => toWrites(d.customerId, d.diff));
+    const planned: PlannedChange[] = writes.flatMap((w) => w.tags.map((tag) => ({ customerId: w.customerId, tag, action: w.action })));
+    await recordPlan(db, shop, run.id, planned);
+    await db.syncRun.update({ where: { id: run.id }, data: { expectedCount: planned.length } });
+    const done: Array<Pick<TagDiff, "add" | "remove">> = [];
+    const limited = new Set(report.atLimit.customerIds);
+    const sent = await sendWrites(
+      admin,
+      writes,
+      async (r) => {
+        await markChanges(db, shop, run.id, r.write, r.ok ? "done" : "failed", r.error);
+        if (r.ok) {
+          done.push(r.write.action === "add" ? { add: r.write.tags, remove: [] } : { add: [], remove: r.write.tags });
+          if (r.write.action === "add") report.tagsAdded += r.write.tags.length;
+          else report.tagsRemoved += r.write.tags.length;
+        } else {
+          if (r.limit && !limited.has(r.write.customerId)) {
+            limited.add(r.write.customerId);
+            noteLimit(r.write.customerId);
+          }
+          addError({ customerId: r.write.customerId, tags: r.write.tags, message: r.error ?? "refused" });
+        }
+      },
+      opts,
+      async (id) => {
+        await db.syncRun.update({ where: { id: run.id }, data: { bulkOperationId: id } });
+      },
+    );
+    report.path = sent.path;
+    report.bulkOperationIds = sent.bulkOperationIds;
+    report.perTag = countTagChanges(done);
+
+    // 6. Flow, metafields, segments.
+    if (mode === "publish" && opts.flow !== false) {
+      const flow: FlowReport = { riskChanged: 0, segmentChanged: 0, errors: [] };
+      for (const c of riskChanges) await fireRiskChanged(admin, c, flow);
+      for (const c of segmentChanges) await fireSegmentChanged(admin, c, flow);
+      report.flow = flow;
+      flow.errors.slice(0, MAX_LISTED).forEach((message) => addError({ message }));
+    }
+    if (mode === "publish" && opts.metafields !== false) {
+      const mf: MetafieldsSetReport = { calls: 0, written: 0, errors: [] };
+      if (metafieldWrites.length) {
+        await ensureMetafieldDefinitions(admin);
+        await setMetafields(admin, metafieldWrites, mf);
+      }
+      report.metafields = mf;
+      mf.errors.slice(0, MAX_LISTED).forEach((e) => addError({ customerId: e.ownerId, message: `metafield ${e.key ?? ""}: ${e.message}` }));
+    }
+    if (opts.segments !== false) {
+      report.segments = await syncSegments(db, admin, shop, settings, { removeAll: mode === "remove-all" });
+      report.segments.errors.forEach((message) => addError({ message }));
+    }
+
+    await updateShopSettings(db, shop, { lastPublishAt: new Date() });
+    await finish("succeeded");
+    return report;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await finish("failed", message).catch(() => undefined);
+    throw error;
+  }
+}
+

@@ -1,0 +1,93 @@
+/**
+ * The journal of tag changes (TagChange rows). A publish writes its whole plan as `pending` rows before it
+ * sends anything to Shopify and marks rows `done` (or `failed`) as Shopify answers, so a publish that
+ * crashed can be finished by the next one. Every query is scoped by shop.
+ */
+import type { Db } from "../db.server";
+
+export type TagAction = "add" | "remove";
+export type TagChangeStatus = "pending" | "done" | "failed" | "skipped";
+
+export interface PlannedChange {
+  customerId: string;
+  tag: string;
+  action: TagAction;
+}
+
+const CHUNK = 500;
+
+/** Writes the plan of a run as pending rows (in chunks, so large shops do not hit parameter limits). */
+export async function recordPlan(db: Db, shop: string, runId: string, changes: readonly PlannedChange[]): Promise<number> {
+  for (let i = 0; i < changes.length; i += CHUNK) {
+    await db.tagChange.createMany({
+      data: changes.slice(i, i + CHUNK).map((c) => ({ shop, runId, customerId: c.customerId, tag: c.tag, action: c.action })),
+    });
+  }
+  return changes.length;
+}
+
+export interface CustomerChanges {
+  customerId: string;
+  action: TagAction;
+  tags: string[];
+}
+
+/** Pending changes of a run grouped per customer and action (one tagsAdd / tagsRemove each). */
+export async function pendingChanges(db: Db, shop: string, runId: string): Promise<CustomerChanges[]> {
+  const rows = await db.tagChange.findMany({
+    where: { shop, runId, status: "pending" },
+    select: { customerId: true, tag: true, action: true },
+    orderBy: [{ customerId: "asc" }, { action: "asc" }, { createdAt: "asc" }],
+  });
+  const groups = new Map<string, CustomerChanges>();
+  for (const r of rows) {
+    const key = `${r.customerId}\u0000${r.action}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { customerId: r.customerId, action: r.action as TagAction, tags: [] }));
+    g.tags.push(r.tag);
+  }
+  return [...groups.values()];
+}
+
+/** Marks the pending rows of one customer's change as done / failed. */
+export async function markChanges(
+  db: Db,
+  shop: string,
+  runId: string,
+  change: Pick<CustomerChanges, "customerId" | "action" | "tags">,
+  status: Exclude<TagChangeStatus, "pending">,
+  error?: string,
+): Promise<void> {
+  await db.tagChange.updateMany({
+    where: { shop, runId, customerId: change.customerId, action: change.action, tag: { in: change.tags }, status: "pending" },
+    data: { status, error: error ?? null, doneAt: new Date() },
+  });
+}
+
+/** Runs of this shop that still have pending rows (a crashed or interrupted publish), oldest first. */
+export async function unfinishedRuns(db: Db, shop: string): Promise<string[]> {
+  const rows = await db.tagChange.findMany({
+    where: { shop, status: "pending" },
+    select: { runId: true },
+    distinct: ["runId"],
+    orderBy: { runId: "asc" },
+  });
+  return rows.map((r) => r.runId);
+}
+
+export async function countByStatus(db: Db, shop: string, runId: string): Promise<Record<TagChangeStatus, number>> {
+  const rows = await db.tagChange.groupBy({ by: ["status"], where: { shop, runId }, _count: { _all: true } });
+  const out: Record<TagChangeStatus, number> = { pending: 0, done: 0, failed: 0, skipped: 0 };
+  for (const r of rows) out[r.status as TagChangeStatus] = r._count._all;
+  return out;
+}
+
+/** The latest changes of a shop (for the UI's publish log). */
+export async function recentChanges(db: Db, shop: string, take = 100) {
+  return db.tagChange.findMany({
+    where: { shop },
+    orderBy: { createdAt: "desc" },
+    take,
+    select: { runId: true, customerId: true, tag: true, action: true, status: true, error: true, createdAt: true, doneAt: true },
+  });
+}

@@ -1,0 +1,184 @@
+/**
+ * App-owned customer metafields (`$app` namespace): their definitions, the values a score gives, and
+ * `metafieldsSet` in batches of 25 (Shopify's limit per call) for the values that changed only.
+ *
+ * recommended_products is a `list.product_reference` readable by the storefront (PUBLIC_READ), so the
+ * theme app extension can show a customer's recommendations.
+ */
+import type { AdminGraphql, UserError } from "./types";
+import type { AppMetafieldKey } from "./tag-writer.server";
+
+export const METAFIELDS_PER_CALL = 25;
+export const MAX_RECOMMENDED_PRODUCTS = 20;
+
+export interface AppMetafieldDefinition {
+  key: AppMetafieldKey;
+  name: string;
+  type: string;
+  description: string;
+  storefront: "NONE" | "PUBLIC_READ";
+}
+
+export const APP_METAFIELD_DEFINITIONS: readonly AppMetafieldDefinition[] = [
+  { key: "churn_probability", name: "Churn probability", type: "number_decimal", description: "Probability (0-1) that the customer will not order again within the churn horizon, from Churnless.", storefront: "NONE" },
+  { key: "risk_band", name: "Churn risk band", type: "single_line_text_field", description: "low, medium or high churn risk, from Churnless.", storefront: "NONE" },
+  { key: "segment", name: "Customer segment", type: "single_line_text_field", description: "The customer's RFM segment in Churnless (e.g. champions, at-risk).", storefront: "NONE" },
+  { key: "predicted_clv", name: "Predicted 12-month value", type: "number_decimal", description: "Expected spend over the next 12 months in the shop's currency, from Churnless.", storefront: "NONE" },
+  {
+    key: "recommended_products",
+    name: "Recommended products",
+    type: "list.product_reference",
+    description: "Products Churnless recommends to this customer, best first (shown by the theme app block).",
+    storefront: "PUBLIC_READ",
+  },
+];
+
+const DEFINITION_CREATE = `#graphql
+  mutation metafieldDefinitionCreate($definition: MetafieldDefinitionInput!) {
+    metafieldDefinitionCreate(definition: $definition) {
+      createdDefinition { id key }
+      userErrors { field message code }
+    }
+  }`;
+
+const METAFIELDS_SET = `#graphql
+  mutation metafieldsSet($metafields: [MetafieldsSetInput!]!) {
+    metafieldsSet(metafields: $metafields) {
+      metafields { key }
+      userErrors { field message code }
+    }
+  }`;
+
+/**
+ * Creates the definitions; one that exists already (code TAKEN) is fine. Returns the keys created now.
+ * Any other refusal throws, naming the definition.
+ */
+export async function ensureMetafieldDefinitions(admin: AdminGraphql): Promise<string[]> {
+  const created: string[] = [];
+  for (const def of APP_METAFIELD_DEFINITIONS) {
+    const data = await admin.request<{
+      metafieldDefinitionCreate: { createdDefinition: { id: string; key: string } | null; userErrors: UserError[] };
+    }>(DEFINITION_CREATE, {
+      definition: {
+        namespace: "$app",
+        key: def.key,
+        name: def.name,
+        description: def.description,
+        type: def.type,
+        ownerType: "CUSTOMER",
+        access: { admin: "MERCHANT_READ", storefront: def.storefront },
+      },
+    });
+    const payload = data.metafieldDefinitionCreate;
+    const errors = payload.userErrors.filter((e) => e.code !== "TAKEN" && !/already (exists|in use|been taken)/i.test(e.message));
+    if (errors.length) throw new Error(`metafieldDefinitionCreate ${def.key} was refused: ${errors.map((e) => e.message).join("; ")}`);
+    if (payload.createdDefinition) created.push(def.key);
+  }
+  return created;
+}
+
+export interface MetafieldScore {
+  churnProbability: number;
+  riskBand: string;
+  rfmSegment: string;
+  clv12m: number;
+  recommendedJson: string;
+}
+
+/** Product GIDs out of CustomerScore.recommendedJson (an array of GIDs or of { productId | id }). */
+export function recommendedProductIds(recommendedJson: string, limit = MAX_RECOMMENDED_PRODUCTS): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(recommendedJson || "[]");
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(parsed)) return [];
+  const ids: string[] = [];
+  for (const item of parsed) {
+    const id = typeof item === "string" ? item : ((item as { productId?: unknown; id?: unknown })?.productId ?? (item as { id?: unknown })?.id);
+    if (typeof id === "string" && /^gid:\/\/shopify\/Product\/\d+$/.test(id) && !ids.includes(id)) ids.push(id);
+    if (ids.length >= limit) break;
+  }
+  return ids;
+}
+
+/**
+ * The metafield values a score gives, as Shopify stores them (strings). Numbers are rounded (4 decimals
+ * for the probability, 2 for the value) so floating-point noise never causes a write.
+ */
+export function metafieldValues(score: MetafieldScore, options: { recsEnabled?: boolean; recsCount?: number } = {}): Record<AppMetafieldKey, string> {
+  const recs = options.recsEnabled === false ? [] : recommendedProductIds(score.recommendedJson, Math.min(options.recsCount ?? MAX_RECOMMENDED_PRODUCTS, MAX_RECOMMENDED_PRODUCTS));
+  return {
+    churn_probability: Math.min(1, Math.max(0, score.churnProbability)).toFixed(4),
+    risk_band: score.riskBand,
+    segment: score.rfmSegment,
+    predicted_clv: Math.max(0, score.clv12m).toFixed(2),
+    recommended_products: JSON.stringify(recs),
+  };
+}
+
+/** Whether Shopify's stored value equals ours (numbers compared as numbers, lists as parsed JSON). */
+export function sameValue(key: AppMetafieldKey, current: string | undefined, next: string): boolean {
+  if (current === undefined) return false;
+  if (current === next) return true;
+  const def = APP_METAFIELD_DEFINITIONS.find((d) => d.key === key);
+  if (def?.type === "number_decimal") return Number(current) === Number(next);
+  if (def?.type.startsWith("list.")) {
+    try {
+      return JSON.stringify(JSON.parse(current)) === JSON.stringify(JSON.parse(next));
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
+
+export interface MetafieldWrite {
+  ownerId: string;
+  key: AppMetafieldKey;
+  value: string;
+}
+
+/** The writes needed to bring a customer's metafields from `current` to `next` (changed values only). */
+export function metafieldChanges(ownerId: string, current: Partial<Record<AppMetafieldKey, string>>, next: Record<AppMetafieldKey, string>): MetafieldWrite[] {
+  const writes: MetafieldWrite[] = [];
+  for (const def of APP_METAFIELD_DEFINITIONS) {
+    const value = next[def.key];
+    // An empty list is not written when nothing is stored (Shopify refuses empty list values on create).
+    if (def.type.startsWith("list.") && value === "[]" && current[def.key] === undefined) continue;
+    if (!sameValue(def.key, current[def.key], value)) writes.push({ ownerId, key: def.key, value });
+  }
+  return writes;
+}
+
+export interface MetafieldsSetReport {
+  calls: number;
+  written: number;
+  errors: Array<{ ownerId?: string; key?: string; message: string }>;
+}
+
+/** Sends the writes with metafieldsSet, 25 per call. userErrors are collected, not thrown. */
+export async function setMetafields(admin: AdminGraphql, writes: readonly MetafieldWrite[], report?: MetafieldsSetReport): Promise<MetafieldsSetReport> {
+  const out = report ?? { calls: 0, written: 0, errors: [] };
+  const typeOf = new Map(APP_METAFIELD_DEFINITIONS.map((d) => [d.key, d.type]));
+  for (let i = 0; i < writes.length; i += METAFIELDS_PER_CALL) {
+    const batch = writes.slice(i, i + METAFIELDS_PER_CALL);
+    const data = await admin.request<{ metafieldsSet: { metafields: Array<{ key: string }> | null; userErrors: UserError[] } }>(METAFIELDS_SET, {
+      metafields: batch.map((w) => ({ ownerId: w.ownerId, namespace: "$app", key: w.key, type: typeOf.get(w.key), value: w.value })),
+    });
+    out.calls++;
+    const payload = data.metafieldsSet;
+    if (payload.userErrors.length) {
+      for (const e of payload.userErrors) {
+        // field is ["metafields", "<index>", "<field>"] for per-input errors.
+        const index = e.field && e.field[0] === "metafields" ? Number(e.field[1]) : NaN;
+        const w = Number.isInteger(index) ? batch[index] : undefined;
+        out.errors.push({ ownerId: w?.ownerId, key: w?.key, message: e.message });
+      }
+    } else {
+      out.written += batch.length;
+    }
+  }
+  return out;
+}

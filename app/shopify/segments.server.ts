@@ -1,0 +1,194 @@
+/**
+ * Shopify customer segments kept in step with the app's segments: one per RFM segment, cluster and risk
+ * band, defined by a query on the app's tag (segment query language: `customer_tags CONTAINS '<tag>'`).
+ * Created when missing, renamed when the merchant renames the app segment, deleted when the app segment
+ * disappears (inactive), its tag kind is switched off, or on undo. The Shopify id lives in
+ * Segment.shopifySegmentId.
+ */
+import type { Db } from "../db.server";
+import { appTag, normalizePrefix, type TagKind, type TagSettings } from "./tags";
+import type { AdminGraphql, UserError } from "./types";
+
+/** Every Shopify segment the app creates is named `Churnless <kind>: <name>`. */
+export const SEGMENT_NAME_PREFIX = "Churnless";
+
+const KIND_LABEL: Record<TagKind, string> = { segment: "segment", cluster: "cluster", risk: "risk" };
+
+/** App Segment.kind -> the tag kind its customers carry. */
+export function tagKindOf(segmentKind: string): TagKind | null {
+  switch (segmentKind) {
+    case "rfm":
+      return "segment";
+    case "cluster":
+      return "cluster";
+    case "risk":
+      return "risk";
+    default:
+      return null;
+  }
+}
+
+function kindEnabled(kind: TagKind, settings: TagSettings): boolean {
+  return kind === "segment" ? settings.tagSegments : kind === "cluster" ? settings.tagClusters : settings.tagRisk;
+}
+
+export function shopifySegmentName(kind: TagKind, name: string): string {
+  return `${SEGMENT_NAME_PREFIX} ${KIND_LABEL[kind]}: ${name}`.slice(0, 255);
+}
+
+/** The segment query for customers carrying `tag` (our tags never contain quotes). */
+export function segmentQuery(tag: string): string {
+  return `customer_tags CONTAINS '${tag.replace(/'/g, "")}'`;
+}
+
+const SEGMENTS_PAGE = `#graphql
+  query appSegments($after: String) {
+    segments(first: 250, after: $after) {
+      nodes { id name query }
+      pageInfo { hasNextPage endCursor }
+    }
+  }`;
+
+const SEGMENT_CREATE = `#graphql
+  mutation segmentCreate($name: String!, $query: String!) {
+    segmentCreate(name: $name, query: $query) { segment { id name query } userErrors { field message } }
+  }`;
+
+const SEGMENT_UPDATE = `#graphql
+  mutation segmentUpdate($id: ID!, $name: String, $query: String) {
+    segmentUpdate(id: $id, name: $name, query: $query) { segment { id name query } userErrors { field message } }
+  }`;
+
+const SEGMENT_DELETE = `#graphql
+  mutation segmentDelete($id: ID!) {
+    segmentDelete(id: $id) { deletedSegmentId userErrors { field message } }
+  }`;
+
+interface ShopifySegment {
+  id: string;
+  name: string;
+  query: string;
+}
+
+export interface SegmentSyncReport {
+  created: number;
+  updated: number;
+  deleted: number;
+  unchanged: number;
+  errors: string[];
+}
+
+async function listSegments(admin: AdminGraphql): Promise<Map<string, ShopifySegment>> {
+  const out = new Map<string, ShopifySegment>();
+  let after: string | null = null;
+  for (;;) {
+    const data: { segments: { nodes: ShopifySegment[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = await admin.request(SEGMENTS_PAGE, { after });
+    for (const s of data.segments.nodes) out.set(s.id, s);
+    if (!data.segments.pageInfo.hasNextPage || !data.segments.pageInfo.endCursor) return out;
+    after = data.segments.pageInfo.endCursor;
+  }
+}
+
+const RISK_NAMES: Record<string, string> = { high: "High churn risk", medium: "Medium churn risk", low: "Low churn risk" };
+
+/** Makes sure every risk band that customers have exists as an app Segment row (kind "risk"). */
+export async function ensureRiskSegments(db: Db, shop: string): Promise<void> {
+  const bands = await db.customerScore.groupBy({ by: ["riskBand"], where: { shop }, _count: { _all: true } });
+  for (const b of bands) {
+    await db.segment.upsert({
+      where: { shop_kind_key: { shop, kind: "risk", key: b.riskBand } },
+      create: { shop, kind: "risk", key: b.riskBand, name: RISK_NAMES[b.riskBand] ?? `${b.riskBand} churn risk`, size: b._count._all },
+      update: {},
+    });
+  }
+}
+
+/**
+ * Brings the shop's Shopify segments in line with the app's Segment rows. With `removeAll`, deletes every
+ * Shopify segment the app made. Also deletes orphans: Shopify segments named `Churnless ...` whose query is
+ * on the app's tag prefix but that no app segment points at (e.g. a row deleted by a re-analysis).
+ */
+export async function syncSegments(
+  db: Db,
+  admin: AdminGraphql,
+  shop: string,
+  settings: TagSettings,
+  options: { removeAll?: boolean } = {},
+): Promise<SegmentSyncReport> {
+  const report: SegmentSyncReport = { created: 0, updated: 0, deleted: 0, unchanged: 0, errors: [] };
+  if (!options.removeAll) await ensureRiskSegments(db, shop);
+  const rows = await db.segment.findMany({ where: { shop }, orderBy: [{ kind: "asc" }, { key: "asc" }] });
+  const existing = await listSegments(admin);
+  const referenced = new Set<string>();
+
+  const remove = async (id: string): Promise<boolean> => {
+    const data = await admin.request<{ segmentDelete: { deletedSegmentId: string | null; userErrors: UserError[] } }>(SEGMENT_DELETE, { id });
+    const errs = data.segmentDelete.userErrors;
+    if (errs.length && !/not (be )?found|does not exist/i.test(errs.map((e) => e.message).join(" "))) {
+      report.errors.push(`segmentDelete ${id}: ${errs.map((e) => e.message).join("; ")}`);
+      return false;
+    }
+    report.deleted++;
+    existing.delete(id);
+    return true;
+  };
+
+  for (const row of rows) {
+    const kind = tagKindOf(row.kind);
+    if (!kind) continue;
+    const wanted = !options.removeAll && row.active && kindEnabled(kind, settings);
+    const current = row.shopifySegmentId ? existing.get(row.shopifySegmentId) : undefined;
+    if (!wanted) {
+      if (row.shopifySegmentId) {
+        if (current && !(await remove(current.id))) {
+          referenced.add(current.id);
+          continue;
+        }
+        await db.segment.update({ where: { id: row.id }, data: { shopifySegmentId: null } });
+      }
+      continue;
+    }
+    const name = shopifySegmentName(kind, row.customName?.trim() || row.name);
+    const query = segmentQuery(appTag(settings.tagPrefix, kind, row.key));
+    if (current) {
+      referenced.add(current.id);
+      if (current.name === name && current.query === query) {
+        report.unchanged++;
+        continue;
+      }
+      const data = await admin.request<{ segmentUpdate: { segment: ShopifySegment | null; userErrors: UserError[] } }>(SEGMENT_UPDATE, { id: current.id, name, query });
+      if (data.segmentUpdate.userErrors.length) report.errors.push(`segmentUpdate "${name}": ${data.segmentUpdate.userErrors.map((e) => e.message).join("; ")}`);
+      else report.updated++;
+      continue;
+    }
+    // Missing (never created, or deleted in Shopify): create it.
+    let created: ShopifySegment | null = null;
+    for (const candidate of [name, `${name} (${row.key})`]) {
+      const data = await admin.request<{ segmentCreate: { segment: ShopifySegment | null; userErrors: UserError[] } }>(SEGMENT_CREATE, { name: candidate, query });
+      const errs = data.segmentCreate.userErrors;
+      if (!errs.length && data.segmentCreate.segment) {
+        created = data.segmentCreate.segment;
+        break;
+      }
+      const message = errs.map((e) => e.message).join("; ");
+      if (!/taken|already exists|unique/i.test(message)) {
+        report.errors.push(`segmentCreate "${candidate}": ${message || "no segment returned"}`);
+        break;
+      }
+    }
+    if (created) {
+      referenced.add(created.id);
+      existing.set(created.id, created);
+      report.created++;
+      await db.segment.update({ where: { id: row.id }, data: { shopifySegmentId: created.id } });
+    }
+  }
+
+  // Orphans: the app's segments in Shopify that no row points at any more.
+  const ourQuery = `customer_tags CONTAINS '${normalizePrefix(settings.tagPrefix)}:`;
+  for (const seg of [...existing.values()]) {
+    if (referenced.has(seg.id)) continue;
+    if (seg.name.startsWith(`${SEGMENT_NAME_PREFIX} `) && seg.query.startsWith(ourQuery)) await remove(seg.id);
+  }
+  return report;
+}

@@ -1,0 +1,337 @@
+/**
+ * Customer tags in and out of Shopify.
+ *
+ * - `readCustomers`: every customer's id, tags and the app's metafields, paged through the Admin client
+ *   (which paces by cost).
+ * - `writeTagsSmall`: one `tagsAdd` / `tagsRemove` per customer and action, paced by the client.
+ * - `writeTagsBulk`: above BULK_THRESHOLD customer writes, one bulk mutation per action: staged upload of
+ *   the JSONL variables (`stagedUploadsCreate`, resource BULK_MUTATION_VARIABLES, then the multipart
+ *   upload), `bulkOperationRunMutation`, polling until it ends, and the result JSONL parsed line by line
+ *   for `userErrors`. Lines without a result (a FAILED operation, a partial file) are reported as
+ *   `missing`, so the caller can send them the small way.
+ */
+import { BulkOperationError } from "./errors";
+import type { AdminGraphql, UserError } from "./types";
+
+/**
+ * Customer writes (one customer, one action) above which a publish goes through a bulk mutation. Each
+ * tagsAdd / tagsRemove costs 10 points; 1,000 writes are 10,000 points, about 100 s of a standard shop's
+ * restore rate (100 points/s). Below that the small path finishes sooner and is easier to follow.
+ */
+export const BULK_THRESHOLD = 1000;
+
+export type TagAction = "add" | "remove";
+
+export interface TagWrite {
+  customerId: string;
+  action: TagAction;
+  tags: string[];
+}
+
+export interface TagWriteResult {
+  write: TagWrite;
+  ok: boolean;
+  error?: string;
+  /** Shopify refused because the customer would exceed its tag limit. */
+  limit?: boolean;
+}
+
+const TAGS_ADD = `#graphql
+  mutation tagsAdd($id: ID!, $tags: [String!]!) {
+    tagsAdd(id: $id, tags: $tags) { userErrors { field message } }
+  }`;
+
+const TAGS_REMOVE = `#graphql
+  mutation tagsRemove($id: ID!, $tags: [String!]!) {
+    tagsRemove(id: $id, tags: $tags) { userErrors { field message } }
+  }`;
+
+const DOCUMENT: Record<TagAction, { document: string; field: "tagsAdd" | "tagsRemove" }> = {
+  add: { document: TAGS_ADD, field: "tagsAdd" },
+  remove: { document: TAGS_REMOVE, field: "tagsRemove" },
+};
+
+type TagsPayload = { userErrors: UserError[] } | null;
+
+function resultOf(write: TagWrite, userErrors: UserError[] | undefined | null, missingPayload = false): TagWriteResult {
+  if (missingPayload) return { write, ok: false, error: "Shopify answered without a result" };
+  if (!userErrors || userErrors.length === 0) return { write, ok: true };
+  const error = userErrors.map((e) => e.message).join("; ");
+  return { write, ok: false, error, limit: /\b250\b|limit|too many tags/i.test(error) };
+}
+
+/**
+ * Sends each write as its own tagsAdd / tagsRemove, `concurrency` at a time (the client paces them by
+ * cost). `onResult` runs after each answer (the publish marks its journal there); a request that fails
+ * after the client's retries rejects the whole call, leaving the remaining writes pending.
+ */
+export async function writeTagsSmall(
+  admin: AdminGraphql,
+  writes: readonly TagWrite[],
+  onResult: (result: TagWriteResult) => Promise<void>,
+  options: { concurrency?: number } = {},
+): Promise<void> {
+  const concurrency = Math.max(1, options.concurrency ?? 1);
+  let next = 0;
+  const worker = async () => {
+    while (next < writes.length) {
+      const write = writes[next++];
+      const { document, field } = DOCUMENT[write.action];
+      const data = await admin.request<Record<string, TagsPayload>>(document, { id: write.customerId, tags: write.tags });
+      const payload = data[field];
+      await onResult(resultOf(write, payload?.userErrors, !payload));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, writes.length) }, worker));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Bulk path
+
+const STAGED_UPLOADS_CREATE = `#graphql
+  mutation stagedUploadsCreate($input: [StagedUploadInput!]!) {
+    stagedUploadsCreate(input: $input) {
+      stagedTargets { url resourceUrl parameters { name value } }
+      userErrors { field message }
+    }
+  }`;
+
+const BULK_RUN_MUTATION = `#graphql
+  mutation bulkOperationRunMutation($mutation: String!, $stagedUploadPath: String!, $clientIdentifier: String) {
+    bulkOperationRunMutation(mutation: $mutation, stagedUploadPath: $stagedUploadPath, clientIdentifier: $clientIdentifier) {
+      bulkOperation { id status }
+      userErrors { field message code }
+    }
+  }`;
+
+const BULK_OPERATION = `#graphql
+  query bulkOperation($id: ID!) {
+    bulkOperation(id: $id) { id status errorCode objectCount url partialDataUrl }
+  }`;
+
+const CURRENT_BULK_MUTATION = `#graphql
+  query currentBulkMutation {
+    currentBulkOperation(type: MUTATION) { id status }
+  }`;
+
+interface BulkOperationInfo {
+  id: string;
+  status: string;
+  errorCode: string | null;
+  objectCount: string | number;
+  url: string | null;
+  partialDataUrl: string | null;
+}
+
+export interface BulkOptions {
+  /** Between two status polls. */
+  pollIntervalMs?: number;
+  /** Give up waiting for one bulk operation after this long. */
+  timeoutMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  fetch?: typeof fetch;
+  /** Called with the bulk operation's id as soon as it exists (the publish records it on its run). */
+  onStarted?: (bulkOperationId: string, action: TagAction) => Promise<void> | void;
+}
+
+export interface BulkWriteOutcome {
+  bulkOperationIds: string[];
+  /** Writes the bulk operation gave no answer for (send them the small way). */
+  missing: TagWrite[];
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Uploads a JSONL file of mutation variables and returns its stagedUploadPath. */
+export async function stageJsonl(admin: AdminGraphql, filename: string, jsonl: string, fetchImpl: typeof fetch = fetch): Promise<string> {
+  const data = await admin.request<{
+    stagedUploadsCreate: {
+      stagedTargets: Array<{ url: string | null; parameters: Array<{ name: string; value: string }> }> | null;
+      userErrors: UserError[];
+    };
+  }>(STAGED_UPLOADS_CREATE, {
+    input: [{ resource: "BULK_MUTATION_VARIABLES", filename, mimeType: "text/jsonl", httpMethod: "POST" }],
+  });
+  const payload = data.stagedUploadsCreate;
+  if (payload.userErrors.length) throw new Error(`stagedUploadsCreate was refused: ${payload.userErrors.map((e) => e.message).join("; ")}`);
+  const target = payload.stagedTargets?.[0];
+  if (!target?.url) throw new Error("stagedUploadsCreate returned no upload target");
+  const key = target.parameters.find((p) => p.name === "key")?.value;
+  if (!key) throw new Error("stagedUploadsCreate returned no `key` parameter (the stagedUploadPath)");
+  const form = new FormData();
+  for (const p of target.parameters) form.append(p.name, p.value);
+  form.append("file", new Blob([jsonl], { type: "text/jsonl" }), filename);
+  const res = await fetchImpl(target.url, { method: "POST", body: form });
+  if (!res.ok) throw new Error(`Uploading the bulk variables failed: HTTP ${res.status} ${await res.text().catch(() => "")}`.trim());
+  return key;
+}
+
+async function waitForNoRunningMutation(admin: AdminGraphql, sleep: (ms: number) => Promise<void>, pollMs: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const data = await admin.request<{ currentBulkOperation: { id: string; status: string } | null }>(CURRENT_BULK_MUTATION);
+    const op = data.currentBulkOperation;
+    if (!op || !["CREATED", "RUNNING", "CANCELING"].includes(op.status)) return;
+    if (Date.now() > deadline) throw new BulkOperationError(`Another bulk mutation (${op.id}) is still ${op.status}`, { bulkOperationId: op.id, status: op.status });
+    await sleep(pollMs);
+  }
+}
+
+async function pollUntilDone(admin: AdminGraphql, id: string, sleep: (ms: number) => Promise<void>, pollMs: number, timeoutMs: number): Promise<BulkOperationInfo> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const data = await admin.request<{ bulkOperation: BulkOperationInfo | null }>(BULK_OPERATION, { id });
+    const op = data.bulkOperation;
+    if (!op) throw new BulkOperationError(`Bulk operation ${id} is unknown to Shopify`, { bulkOperationId: id });
+    if (!["CREATED", "RUNNING", "CANCELING"].includes(op.status)) return op;
+    if (Date.now() > deadline) throw new BulkOperationError(`Bulk operation ${id} still ${op.status} after ${timeoutMs} ms`, { bulkOperationId: id, status: op.status });
+    await sleep(pollMs);
+  }
+}
+
+/**
+ * Parses a bulk mutation result file: one JSON object per line, `__lineNumber` pointing at the input line
+ * (falling back to the line's position). Returns the userErrors per input line; malformed lines are
+ * skipped (their input lines count as missing).
+ */
+export function parseBulkMutationResult(jsonl: string, field: string): Map<number, { userErrors: UserError[]; error?: string }> {
+  const out = new Map<number, { userErrors: UserError[]; error?: string }>();
+  const lines = jsonl.split("\n");
+  let position = 0;
+  for (const line of lines) {
+    if (!line.trim()) continue;
+    const index = position++;
+    let row: { __lineNumber?: number; data?: Record<string, { userErrors?: UserError[] } | null>; errors?: Array<{ message: string }> };
+    try {
+      row = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    const lineNumber = typeof row.__lineNumber === "number" ? row.__lineNumber : index;
+    if (row.errors?.length) {
+      out.set(lineNumber, { userErrors: [], error: row.errors.map((e) => e.message).join("; ") });
+      continue;
+    }
+    const payload = row.data?.[field];
+    if (!payload) {
+      out.set(lineNumber, { userErrors: [], error: "no result for this line" });
+      continue;
+    }
+    out.set(lineNumber, { userErrors: payload.userErrors ?? [] });
+  }
+  return out;
+}
+
+/**
+ * Sends the writes of each action as one bulk mutation (removes first, so they free room under the
+ * 250-tag limit before adds). Reports each write with a result through `onResult`; writes without a
+ * result come back as `missing`.
+ */
+export async function writeTagsBulk(
+  admin: AdminGraphql,
+  writes: readonly TagWrite[],
+  onResult: (result: TagWriteResult) => Promise<void>,
+  options: BulkOptions = {},
+): Promise<BulkWriteOutcome> {
+  const sleep = options.sleep ?? defaultSleep;
+  const pollMs = options.pollIntervalMs ?? 2000;
+  const timeoutMs = options.timeoutMs ?? 60 * 60_000;
+  const fetchImpl = options.fetch ?? fetch;
+  const outcome: BulkWriteOutcome = { bulkOperationIds: [], missing: [] };
+
+  for (const action of ["remove", "add"] as const) {
+    const group = writes.filter((w) => w.action === action);
+    if (!group.length) continue;
+    const { document, field } = DOCUMENT[action];
+    const jsonl = group.map((w) => JSON.stringify({ id: w.customerId, tags: w.tags })).join("\n") + "\n";
+    await waitForNoRunningMutation(admin, sleep, pollMs, timeoutMs);
+    const stagedUploadPath = await stageJsonl(admin, `churnless-tags-${action}.jsonl`, jsonl, fetchImpl);
+    const started = await admin.request<{
+      bulkOperationRunMutation: { bulkOperation: { id: string; status: string } | null; userErrors: UserError[] };
+    }>(BULK_RUN_MUTATION, { mutation: document.replace(/^#graphql\s*/, ""), stagedUploadPath, clientIdentifier: `churnless-tags-${action}` });
+    const run = started.bulkOperationRunMutation;
+    if (run.userErrors.length || !run.bulkOperation) {
+      throw new BulkOperationError(`bulkOperationRunMutation (${field}) was refused: ${run.userErrors.map((e) => e.message).join("; ") || "no operation returned"}`);
+    }
+    const id = run.bulkOperation.id;
+    outcome.bulkOperationIds.push(id);
+    await options.onStarted?.(id, action);
+    const op = await pollUntilDone(admin, id, sleep, pollMs, timeoutMs);
+    const fileUrl = op.status === "COMPLETED" ? op.url : op.partialDataUrl;
+    let results = new Map<number, { userErrors: UserError[]; error?: string }>();
+    if (fileUrl) {
+      const res = await fetchImpl(fileUrl);
+      if (!res.ok) throw new BulkOperationError(`Downloading the result of bulk operation ${id} failed: HTTP ${res.status}`, { bulkOperationId: id, status: op.status });
+      results = parseBulkMutationResult(await res.text(), field);
+    } else if (op.status === "COMPLETED" && Number(op.objectCount) > 0) {
+      throw new BulkOperationError(`Bulk operation ${id} completed without a result file`, { bulkOperationId: id, status: op.status });
+    }
+    for (let i = 0; i < group.length; i++) {
+      const r = results.get(i);
+      if (!r) {
+        outcome.missing.push(group[i]);
+        continue;
+      }
+      if (r.error) await onResult({ write: group[i], ok: false, error: r.error });
+      else await onResult(resultOf(group[i], r.userErrors));
+    }
+  }
+  return outcome;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reading customers
+
+/** The app-owned customer metafields the publish reads back, by key. */
+export const APP_METAFIELD_KEYS = ["churn_probability", "risk_band", "segment", "predicted_clv", "recommended_products"] as const;
+export type AppMetafieldKey = (typeof APP_METAFIELD_KEYS)[number];
+
+export interface CustomerState {
+  id: string;
+  tags: string[];
+  /** Current values of the app's metafields (absent keys are not set). */
+  metafields: Partial<Record<AppMetafieldKey, string>>;
+}
+
+const CUSTOMERS_PAGE = `#graphql
+  query publishCustomers($first: Int!, $after: String) {
+    customers(first: $first, after: $after, sortKey: ID) {
+      nodes {
+        id
+        tags
+        churn_probability: metafield(namespace: "$app", key: "churn_probability") { value }
+        risk_band: metafield(namespace: "$app", key: "risk_band") { value }
+        segment: metafield(namespace: "$app", key: "segment") { value }
+        predicted_clv: metafield(namespace: "$app", key: "predicted_clv") { value }
+        recommended_products: metafield(namespace: "$app", key: "recommended_products") { value }
+      }
+      pageInfo { hasNextPage endCursor }
+    }
+  }`;
+
+type CustomerNode = { id: string; tags: string[] } & Partial<Record<AppMetafieldKey, { value: string } | null>>;
+
+/**
+ * Every customer of the shop with tags and the app's metafields, page by page (100 a page keeps each
+ * request under Shopify's 1,000-point query limit: 100 customers x 6 objects).
+ */
+export async function* readCustomers(admin: AdminGraphql, options: { pageSize?: number } = {}): AsyncGenerator<CustomerState[]> {
+  const first = Math.min(250, Math.max(1, options.pageSize ?? 100));
+  let after: string | null = null;
+  for (;;) {
+    const data: { customers: { nodes: CustomerNode[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = await admin.request(
+      CUSTOMERS_PAGE,
+      { first, after },
+    );
+    yield data.customers.nodes.map((n) => {
+      const metafields: CustomerState["metafields"] = {};
+      for (const key of APP_METAFIELD_KEYS) {
+        const v = n[key];
+        if (v && typeof v.value === "string") metafields[key] = v.value;
+      }
+      return { id: n.id, tags: n.tags, metafields };
+    });
+    if (!data.customers.pageInfo.hasNextPage || !data.customers.pageInfo.endCursor) return;
+    after = data.customers.pageInfo.endCursor;
+  }
+}

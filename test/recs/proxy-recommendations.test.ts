@@ -189,7 +189,7 @@ describe("speed on a demo-sized shop (sqlite)", () => {
     const times: number[] = [];
     for (let i = 0; i < 200; i++) {
       const customer = i % 3 === 0 ? gidCustomer(SHOP, 1 + (i % 60)) : null;
-      const query = i % 3 === 1 ? { product_id: numeric(gidProduct(SHOP, 1 + (i % 150))), limit: "8" } : { limit: "8" };
+      const query: Record<string, string> = i % 3 === 1 ? { product_id: numeric(gidProduct(SHOP, 1 + (i % 150))), limit: "8" } : { limit: "8" };
       const s = performance.now();
       const res = await handleRecommendationsProxy(proxyRequest(SHOP, query, customer), deps);
       const body = (await res.json()) as ShopperRecommendations;

@@ -236,3 +236,26 @@ export async function* readBulkOrders(
   yield* asm.finish();
   return { late: asm.late, stats };
 }
+
+/**
+ * Splits a stream of byte or text chunks (an HTTP body, a file stream) into lines without holding more
+ * than one chunk and one partial line. Handles \r\n and multi-byte characters split across chunks.
+ */
+export async function* splitLines(chunks: AsyncIterable<Uint8Array | string>): AsyncGenerator<string> {
+  const decoder = new TextDecoder("utf-8");
+  let rest = "";
+  for await (const chunk of chunks) {
+    const text = rest + (typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true }));
+    let start = 0;
+    let nl = text.indexOf("\n", start);
+    while (nl !== -1) {
+      const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      yield text.slice(start, end);
+      start = nl + 1;
+      nl = text.indexOf("\n", start);
+    }
+    rest = start === 0 ? text : text.slice(start);
+  }
+  rest += decoder.decode();
+  if (rest.length) yield rest.endsWith("\r") ? rest.slice(0, -1) : rest;
+}

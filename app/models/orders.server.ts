@@ -1,0 +1,222 @@
+/**
+ * Orders and line items as the sync stores them: raw facts, faithfully (test flag, cancelledAt, refunded
+ * amount, guest orders with customerId null). The analytics applies the cleaning rules when it reads.
+ *
+ * Writes are idempotent upserts by (shop, order GID), in one transaction per batch, and only when the
+ * incoming Shopify updatedAt is newer than or equal to the stored one: an older event (a late webhook,
+ * an earlier snapshot) never overwrites a newer one. Works the same on SQLite and PostgreSQL.
+ */
+import { Prisma } from "@prisma/client";
+import type { LineItemInput, OrderInput } from "../analytics/types";
+import type { Db } from "../db.server";
+
+export interface UpsertOrdersResult {
+  /** Orders inserted or replaced. */
+  written: number;
+  /** Orders left alone because the stored copy is newer. */
+  olderIgnored: number;
+  /** Line items written with the written orders. */
+  lineItems: number;
+}
+
+type Tx = Prisma.TransactionClient;
+
+/** The version an order carries: Shopify's updatedAt, else the oldest date it has (so real updates win). */
+export function versionOf(order: OrderInput): Date {
+  return order.updatedAt ?? order.createdAt ?? order.processedAt;
+}
+
+const int = (n: number | undefined, fallback: number) => (Number.isFinite(n) ? Math.round(n as number) : fallback);
+
+function lineItemRow(shop: string, orderId: string, item: LineItemInput, index: number): Prisma.LineItemCreateManyInput {
+  const quantity = int(item.quantity, 0);
+  return {
+    shop,
+    id: item.id ?? `${orderId}/line/${index}`,
+    orderId,
+    productId: item.productId,
+    variantId: item.variantId,
+    quantity,
+    currentQuantity: int(item.currentQuantity, quantity),
+    unitPrice: Number.isFinite(item.unitPrice) ? item.unitPrice : 0,
+  };
+}
+
+function orderRow(shop: string, order: OrderInput, syncedAt: Date): Prisma.OrderCreateManyInput {
+  return {
+    shop,
+    id: order.id,
+    customerId: order.customerId,
+    createdAt: order.createdAt ?? order.processedAt,
+    processedAt: order.processedAt,
+    cancelledAt: order.cancelledAt,
+    test: order.test,
+    financialStatus: order.financialStatus ?? null,
+    totalAmount: Number.isFinite(order.total) ? order.total : 0,
+    refundedAmount: Number.isFinite(order.refunded) ? order.refunded : 0,
+    currencyCode: order.currency || "",
+    sourceUpdatedAt: versionOf(order),
+    syncedAt,
+  };
+}
+
+const isUniqueViolation = (error: unknown) =>
+  (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") ||
+  /unique constraint|duplicate key/i.test((error as Error)?.message ?? "");
+
+/** Runs a write transaction, again when a concurrent writer inserted the same key first (PostgreSQL). */
+async function withConflictRetry<T>(work: () => Promise<T>, tries = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= tries || !isUniqueViolation(error)) throw error;
+    }
+  }
+}
+
+/**
+ * Inserts or replaces orders (with all their line items) by (shop, id). Within the batch the newest copy
+ * of an order wins. Rows whose stored updatedAt is newer than the incoming one are left alone.
+ */
+export async function upsertOrders(db: Db, shop: string, orders: OrderInput[], syncedAt = new Date()): Promise<UpsertOrdersResult> {
+  if (!orders.length) return { written: 0, olderIgnored: 0, lineItems: 0 };
+  const newest = new Map<string, OrderInput>();
+  let olderInBatch = 0;
+  for (const order of orders) {
+    const prev = newest.get(order.id);
+    if (prev && versionOf(prev).getTime() > versionOf(order).getTime()) {
+      olderInBatch++;
+      continue;
+    }
+    if (prev) olderInBatch++;
+    newest.set(order.id, order);
+  }
+  const batch = [...newest.values()];
+  const ids = batch.map((o) => o.id);
+
+  const result = await withConflictRetry(() =>
+    db.$transaction(
+      async (tx: Tx) => {
+        const existing = await tx.order.findMany({ where: { shop, id: { in: ids } }, select: { id: true, sourceUpdatedAt: true } });
+        const stored = new Map(existing.map((e) => [e.id, e.sourceUpdatedAt.getTime()]));
+        const toWrite = batch.filter((o) => !stored.has(o.id) || versionOf(o).getTime() >= stored.get(o.id)!);
+        const replaced = toWrite.filter((o) => stored.has(o.id)).map((o) => o.id);
+        if (replaced.length) {
+          await tx.lineItem.deleteMany({ where: { shop, orderId: { in: replaced } } });
+          await tx.order.deleteMany({ where: { shop, id: { in: replaced } } });
+        }
+        if (toWrite.length) await tx.order.createMany({ data: toWrite.map((o) => orderRow(shop, o, syncedAt)) });
+        const items = toWrite.flatMap((o) => dedupeItems(o).map((item, i) => lineItemRow(shop, o.id, item, i)));
+        if (items.length) await tx.lineItem.createMany({ data: items });
+        return { written: toWrite.length, olderIgnored: batch.length - toWrite.length, lineItems: items.length };
+      },
+      { timeout: 120_000, maxWait: 30_000 },
+    ),
+  );
+  return { ...result, olderIgnored: result.olderIgnored + olderInBatch };
+}
+
+/** A line item listed twice in one order (a repeated JSONL line) is stored once. */
+function dedupeItems(order: OrderInput): LineItemInput[] {
+  const seen = new Set<string>();
+  const out: LineItemInput[] = [];
+  for (const item of order.lineItems) {
+    if (item.id) {
+      if (seen.has(item.id)) continue;
+      seen.add(item.id);
+    }
+    out.push(item);
+  }
+  return out;
+}
+
+/**
+ * Line items that arrived after their order was written (a bulk file whose children come far from their
+ * parent). Added to orders that exist; items already stored (same id) are left alone.
+ * Returns how many were added and how many had no order to join.
+ */
+export async function addLateLineItems(
+  db: Db,
+  shop: string,
+  late: Array<{ parentId: string; lineItem: LineItemInput }>,
+): Promise<{ added: number; orphaned: number }> {
+  let added = 0;
+  let orphaned = 0;
+  for (let i = 0; i < late.length; i += 500) {
+    const chunk = late.slice(i, i + 500).filter((l) => l.lineItem.id);
+    orphaned += Math.min(500, late.length - i) - chunk.length;
+    const parents = [...new Set(chunk.map((l) => l.parentId))];
+    const r = await withConflictRetry(() =>
+      db.$transaction(async (tx: Tx) => {
+        const orders = new Set((await tx.order.findMany({ where: { shop, id: { in: parents } }, select: { id: true } })).map((o) => o.id));
+        const present = new Set(
+          (await tx.lineItem.findMany({ where: { shop, id: { in: chunk.map((l) => l.lineItem.id!) } }, select: { id: true } })).map((l) => l.id),
+        );
+        const rows = chunk.filter((l) => orders.has(l.parentId) && !present.has(l.lineItem.id!));
+        const unique = new Map(rows.map((l) => [l.lineItem.id!, lineItemRow(shop, l.parentId, l.lineItem, 0)]));
+        if (unique.size) await tx.lineItem.createMany({ data: [...unique.values()] });
+        return { added: unique.size, orphaned: chunk.filter((l) => !orders.has(l.parentId)).length };
+      }),
+    );
+    added += r.added;
+    orphaned += r.orphaned;
+  }
+  return { added, orphaned };
+}
+
+/** Distinct customers with at least one stored order (guest orders do not count). */
+export async function countCustomers(db: Db, shop: string): Promise<number> {
+  const rows = await db.$queryRaw<Array<{ n: bigint | number }>>`SELECT COUNT(DISTINCT "customerId") AS n FROM "Order" WHERE "shop" = ${shop} AND "customerId" IS NOT NULL`;
+  return Number(rows[0]?.n ?? 0);
+}
+
+export async function countOrders(db: Db, shop: string): Promise<{ orders: number; lineItems: number }> {
+  const [orders, lineItems] = await Promise.all([db.order.count({ where: { shop } }), db.lineItem.count({ where: { shop } })]);
+  return { orders, lineItems };
+}
+
+/** The newest Shopify updatedAt among the shop's stored orders (null when none). */
+export async function newestOrderUpdate(db: Db, shop: string): Promise<Date | null> {
+  const row = await db.order.aggregate({ where: { shop }, _max: { sourceUpdatedAt: true } });
+  return row._max.sourceUpdatedAt ?? null;
+}
+
+/** Reads stored orders back as analytics input (in processedAt order), page by page. */
+export async function* readOrders(db: Db, shop: string, pageSize = 2000): AsyncGenerator<OrderInput> {
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await db.order.findMany({
+      where: { shop },
+      orderBy: { id: "asc" },
+      take: pageSize,
+      ...(cursor ? { skip: 1, cursor: { shop_id: { shop, id: cursor } } } : {}),
+      include: { lineItems: true },
+    });
+    for (const o of page) {
+      yield {
+        id: o.id,
+        customerId: o.customerId,
+        processedAt: o.processedAt,
+        createdAt: o.createdAt,
+        updatedAt: o.sourceUpdatedAt,
+        cancelledAt: o.cancelledAt,
+        test: o.test,
+        total: o.totalAmount,
+        refunded: o.refundedAmount,
+        currency: o.currencyCode,
+        financialStatus: o.financialStatus,
+        lineItems: o.lineItems.map((l) => ({
+          id: l.id,
+          productId: l.productId,
+          variantId: l.variantId,
+          quantity: l.quantity,
+          currentQuantity: l.currentQuantity,
+          unitPrice: l.unitPrice,
+        })),
+      };
+    }
+    if (page.length < pageSize) return;
+    cursor = page[page.length - 1].id;
+  }
+}

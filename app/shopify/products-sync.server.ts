@@ -1,0 +1,82 @@
+/**
+ * The catalogue facts the recommendations need (handle, type, status, in stock, price, image), paged
+ * through the paced client and upserted into Product by (shop, id). No titles or descriptions.
+ */
+import type { Db } from "../db.server";
+import type { AdminGraphql } from "./types";
+
+/** Requested cost ~ 2 + first * 4: 100 products per page. */
+export const PRODUCTS_PAGE = `#graphql
+  query ProductsPage($first: Int!, $after: String, $query: String) {
+    products(first: $first, after: $after, query: $query) {
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        id
+        handle
+        productType
+        status
+        totalInventory
+        tracksInventory
+        priceRangeV2 { minVariantPrice { amount } }
+        featuredMedia { preview { image { url } } }
+      }
+    }
+  }`;
+
+interface ProductNode {
+  id: string;
+  handle: string;
+  productType: string;
+  status: string;
+  totalInventory: number;
+  tracksInventory: boolean | null;
+  priceRangeV2: { minVariantPrice: { amount: string } } | null;
+  featuredMedia: { preview: { image: { url: string } | null } | null } | null;
+}
+
+export interface ProductsSyncResult {
+  products: number;
+}
+
+const STATUSES = new Set(["ACTIVE", "ARCHIVED", "DRAFT"]);
+
+export async function syncProducts(
+  db: Db,
+  admin: AdminGraphql,
+  shop: string,
+  opts: { query?: string | null; pageSize?: number } = {},
+): Promise<ProductsSyncResult> {
+  let after: string | null = null;
+  let count = 0;
+  for (;;) {
+    const data: { products: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: ProductNode[] } } = await admin.request(PRODUCTS_PAGE, {
+      first: opts.pageSize ?? 100,
+      after,
+      query: opts.query ?? null,
+    });
+    const rows = data.products.nodes.map((p) => {
+      const price = Number(p.priceRangeV2?.minVariantPrice.amount ?? 0);
+      return {
+        shop,
+        id: p.id,
+        handle: p.handle,
+        productType: p.productType ?? "",
+        status: STATUSES.has(p.status) ? p.status : "ACTIVE",
+        inStock: p.tracksInventory === false || p.totalInventory > 0,
+        price: Number.isFinite(price) ? price : 0,
+        imageUrl: p.featuredMedia?.preview?.image?.url ?? null,
+      };
+    });
+    if (rows.length) {
+      await db.$transaction(
+        rows.map((row) => {
+          const { shop: s, id, ...update } = row;
+          return db.product.upsert({ where: { shop_id: { shop: s, id } }, create: row, update });
+        }),
+      );
+    }
+    count += rows.length;
+    if (!data.products.pageInfo.hasNextPage) return { products: count };
+    after = data.products.pageInfo.endCursor;
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * Shopify may deliver a webhook more than once; each delivery carries X-Shopify-Webhook-Id. The first
+ * delivery of an id is recorded in WebhookEvent; later ones are recognised and ignored.
+ */
+import { Prisma } from "@prisma/client";
+import type { Db } from "../db.server";
+
+/** Records the delivery; true the first time this webhook id is seen, false for a duplicate. */
+export async function recordWebhookOnce(db: Db, webhookId: string, shop: string, topic: string): Promise<boolean> {
+  try {
+    await db.webhookEvent.create({ data: { webhookId, shop, topic } });
+    return true;
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return false;
+    if (/unique constraint|duplicate key/i.test((error as Error)?.message ?? "")) return false;
+    throw error;
+  }
+}
+
+/** Forgets a delivery whose handling failed, so Shopify's retry of it is processed. */
+export async function forgetWebhook(db: Db, webhookId: string): Promise<void> {
+  await db.webhookEvent.deleteMany({ where: { webhookId } });
+}

@@ -202,6 +202,8 @@ export interface PersonaSpec {
   main: Group;
   kit: Array<{ group: Group; p: number }>;
   consumables: Array<{ group: Group; p: number; afterMain?: boolean; favourites?: number }>;
+  /** Chance that a restock of a favourite becomes another product of its group (trying a new origin). */
+  rotation: number;
 }
 
 const ESPRESSO_BEANS: Group = [
@@ -242,6 +244,7 @@ const SYRUPS: Group = ["vanilla-syrup", "caramel-syrup", "hazelnut-syrup", "pump
 export const PERSONAS: PersonaSpec[] = [
   {
     name: "espresso",
+    rotation: 0.15,
     share: 0.32,
     main: [
       "aurelia-home-espresso-machine",
@@ -277,6 +280,7 @@ export const PERSONAS: PersonaSpec[] = [
   },
   {
     name: "filter",
+    rotation: 0.35,
     share: 0.26,
     main: ["ceramic-dripper", "glass-pour-over-maker", "press-brewer", "french-press", "cold-brew-maker"],
     kit: [
@@ -295,6 +299,7 @@ export const PERSONAS: PersonaSpec[] = [
   },
   {
     name: "tea",
+    rotation: 0.25,
     share: 0.22,
     main: ["glass-teapot", "infuser-mug", "cast-iron-teapot", "matcha-whisk-set"],
     kit: [
@@ -313,6 +318,7 @@ export const PERSONAS: PersonaSpec[] = [
   },
   {
     name: "everyday",
+    rotation: 0.05,
     share: 0.2,
     main: ["french-press", "blade-grinder", "ceramic-mug", "travel-mug"],
     kit: [

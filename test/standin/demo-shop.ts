@@ -93,6 +93,7 @@ type ResolvedGroup = number[];
 
 interface Persona {
   share: number;
+  rotation: number;
   main: ResolvedGroup;
   kit: Array<{ group: ResolvedGroup; p: number }>;
   consumables: Array<{ group: ResolvedGroup; p: number; afterMain: boolean; favourites: number }>;
@@ -155,6 +156,7 @@ function buildCatalogue(rng: Random, start: number, end: number) {
     });
   const personas: Persona[] = PERSONAS.map((p) => ({
     share: p.share,
+    rotation: p.rotation,
     main: resolve(p.main),
     kit: p.kit.map((k) => ({ group: resolve(k.group), p: k.p })),
     consumables: p.consumables.map((k) => ({ group: resolve(k.group), p: k.p, afterMain: !!k.afterMain, favourites: k.favourites ?? 1 })),
@@ -173,7 +175,25 @@ function season(ms: number): number {
   return (m === 10 && day >= 20) || (m === 11 && day <= 22) ? 1.6 : 1;
 }
 
+/** The demo shop with its orders produced on demand: for very large shops (benchmarks, JSONL files). */
+export interface DemoShopStream extends Omit<StandinShopData, "orders"> {
+  orderCount: number;
+  /** The order at a position in time order (0 = oldest), built fresh on each call. */
+  orderAt(pos: number): StandinOrder;
+  /** All orders, oldest first, built one at a time (equal to generateDemoShop's orders). */
+  orders(): Generator<StandinOrder>;
+}
+
+/** The demo shop with every order materialised (the stand-in's store). */
 export function generateDemoShop(opts: DemoShopOptions = {}): StandinShopData {
+  const { orderCount, orderAt, shop, currencyCode, scopes, products, customers } = generateDemoShopStream(opts);
+  const orders: StandinOrder[] = [];
+  for (let pos = 0; pos < orderCount; pos++) orders.push(orderAt(pos));
+  return { shop, currencyCode, scopes, products, customers, orders };
+}
+
+/** Simulates the shop once; products and customers are built, orders are produced on demand. */
+export function generateDemoShopStream(opts: DemoShopOptions = {}): DemoShopStream {
   const seed = opts.seed ?? 42;
   const target = opts.orders ?? 6000;
   const asOf = opts.asOf ?? DEFAULT_AS_OF;
@@ -193,24 +213,30 @@ export function generateDemoShop(opts: DemoShopOptions = {}): StandinShopData {
 
   const available = (p: number, t: number) => items[p].from <= t && t <= items[p].to;
   /** A product of the group available at t, by popularity (big spenders lean to dearer ones). */
-  const pickFrom = (group: ResolvedGroup, t: number, big: boolean, exclude?: Set<number> | number[]): number => {
+  const scratch = new Float64Array(64);
+  const excluded = (p: number, exclude?: Set<number> | Map<number, number> | number[]) =>
+    exclude !== undefined && (Array.isArray(exclude) ? exclude.includes(p) : exclude.has(p));
+  const pickFrom = (group: ResolvedGroup, t: number, big: boolean, exclude?: Set<number> | Map<number, number> | number[]): number => {
     let total = 0;
-    const w = new Float64Array(group.length);
     for (let k = 0; k < group.length; k++) {
       const p = group[k];
-      if (!available(p, t)) continue;
-      if (exclude && (Array.isArray(exclude) ? exclude.includes(p) : exclude.has(p))) continue;
+      scratch[k] = 0;
+      if (!available(p, t) || excluded(p, exclude)) continue;
       const spec = items[p].spec;
-      w[k] = (spec.weight ?? 1) * (big ? Math.sqrt(spec.price / 20) : 1);
-      total += w[k];
+      scratch[k] = (spec.weight ?? 1) * (big ? Math.sqrt(spec.price / 20) : 1);
+      total += scratch[k];
     }
     if (total === 0) return -1;
-    return group[rng.weighted(w, total)];
+    let u = rng.next() * total;
+    for (let k = 0; k < group.length; k++) {
+      u -= scratch[k];
+      if (u < 0 && scratch[k] > 0) return group[k];
+    }
+    for (let k = group.length - 1; k >= 0; k--) if (scratch[k] > 0) return group[k];
+    return -1;
   };
-  const pickPersona = () => {
-    const i = rng.weighted(personas.map((p) => p.share));
-    return personas[i];
-  };
+  const personaShares = personas.map((p) => p.share);
+  const pickPersona = () => personas[rng.weighted(personaShares)];
 
   // ---- flat order storage (filled by the simulation, in no particular time order) ----
   const ordTime: number[] = [];
@@ -312,7 +338,18 @@ export function generateDemoShop(opts: DemoShopOptions = {}): StandinShopData {
       const sup = s.supply.get(h.product);
       const ratio = sup ? (t - sup[0]) / Math.max(DAY, sup[1] - sup[0]) : 1.2;
       const p = Math.min(0.92, Math.max(0.04, 0.75 * ratio * ratio));
-      if (rng.chance(p)) add(basket, s, h.product, t);
+      if (rng.chance(p)) {
+        if (h.group.length > 1 && rng.chance(s.persona.rotation)) {
+          // Trying another product of the group this time; sometimes it becomes the new favourite.
+          const other = pickFrom(h.group, t, s.big, [h.product]);
+          if (other >= 0) {
+            add(basket, s, other, t);
+            if (rng.chance(0.4)) h.product = other;
+            continue;
+          }
+        }
+        add(basket, s, h.product, t);
+      }
       if (ratio > bestRatio) {
         bestRatio = ratio;
         best = h.product;
@@ -324,7 +361,7 @@ export function generateDemoShop(opts: DemoShopOptions = {}): StandinShopData {
   function explore(s: Shopper, basket: Map<number, number>, t: number, persona: Persona, adopt: number) {
     const entries = persona.consumables;
     const entry = entries[rng.int(entries.length)];
-    const p = pickFrom(entry.group, t, s.big, basket.size ? [...basket.keys()] : undefined);
+    const p = pickFrom(entry.group, t, s.big, basket);
     if (p < 0) return;
     add(basket, s, p, t);
     if (rng.chance(adopt) && !s.habits.some((h) => h.product === p)) s.habits.push({ group: entry.group, product: p, afterMain: false });
@@ -442,6 +479,7 @@ export function generateDemoShop(opts: DemoShopOptions = {}): StandinShopData {
 
   return assemble({
     rng,
+    seed,
     shop,
     currencyCode,
     start,
@@ -461,29 +499,38 @@ interface FlatOrders {
   lineQty: number[];
 }
 
-const enum Status {
-  Normal,
-  Test,
-  Voided,
-  CancelledRefunded,
-  Refunded,
-  PartiallyRefunded,
-  Pending,
-}
+// Order statuses (positions in FINANCIAL).
+const NORMAL = 0;
+const TEST = 1;
+const VOIDED = 2;
+const CANCELLED_REFUNDED = 3;
+const REFUNDED = 4;
+const PARTIALLY_REFUNDED = 5;
+const PENDING = 6;
+const FINANCIAL: StandinOrder["displayFinancialStatus"][] = ["PAID", "PAID", "VOIDED", "REFUNDED", "REFUNDED", "PARTIALLY_REFUNDED", "PENDING"];
 
 /** Picks `count` distinct order positions that satisfy `ok` (skips those already taken). */
-function pickOrders(rng: Random, status: Uint8Array, count: number, value: Status, ok: (i: number) => boolean) {
+function pickOrders(rng: Random, status: Uint8Array, count: number, value: number, ok: (i: number) => boolean) {
   let placed = 0;
   for (let tries = 0; placed < count && tries < count * 50; tries++) {
     const i = rng.int(status.length);
-    if (status[i] !== Status.Normal || !ok(i)) continue;
+    if (status[i] !== NORMAL || !ok(i)) continue;
     status[i] = value;
     placed++;
   }
 }
 
+/** Deterministic 32-bit hash of (seed, a, b): random access to per-order details without a stream. */
+function hash32(seed: number, a: number, b: number): number {
+  let h = (seed ^ Math.imul(a | 0, 0x9e3779b1) ^ Math.imul((a / 4294967296) | 0, 0x85ebca77) ^ Math.imul(b, 0xc2b2ae3d)) | 0;
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
 function assemble(args: {
   rng: Random;
+  seed: number;
   shop: string;
   currencyCode: string;
   start: number;
@@ -492,8 +539,8 @@ function assemble(args: {
   variants: Variant[];
   orders: FlatOrders;
   customers: { custGroup: number[]; custWholesale: boolean[]; custFirst: number[] };
-}): StandinShopData {
-  const { rng, shop, currencyCode, start, end, items, variants } = args;
+}): DemoShopStream {
+  const { rng, seed, shop, currencyCode, start, end, items, variants } = args;
   const { ordTime, ordCustomer, ordLineStart, lineVariant, lineQty } = args.orders;
   const { custGroup, custWholesale, custFirst } = args.customers;
   const n = ordTime.length;
@@ -531,6 +578,7 @@ function assemble(args: {
       variants: vs,
     };
   });
+  const cents = Int32Array.from(variants, (v) => Math.round(v.price * 100));
 
   // Customers: ids ascending with their first activity.
   const custCount = custGroup.length;
@@ -541,21 +589,31 @@ function assemble(args: {
   }
   const custOrder = Array.from({ length: custCount }, (_, c) => c).sort((a, b) => created[a] - created[b] || a - b);
   const custRank = new Int32Array(custCount);
-  const customerIds: string[] = new Array<string>(custCount);
-  let custSeq = 7_200_000_000_000;
-  for (let r = 0; r < custCount; r++) {
-    custSeq += 1 + rng.int(20);
-    custRank[custOrder[r]] = r;
-    customerIds[custOrder[r]] = `gid://shopify/Customer/${custSeq}`;
-  }
+  const customerIds: string[] = [];
+  for (let r = 0; r < custCount; r++) customerIds.push("");
+  for (let r = 0; r < custCount; r++) custRank[custOrder[r]] = r;
+  for (let r = 0; r < custCount; r++) customerIds[custOrder[r]] = `gid://shopify/Customer/${7_200_000_000_000 + (r + 1) * 13 + (hash32(seed, r, 7) % 13)}`;
 
-  // Orders in time order.
+  // Orders in time order (ties by simulation order): one native sort of exact integer keys
+  // (whole seconds since the start · 2^26 + i, below 2^53 for 30 months and up to 67M orders).
+  if (n >= 2 ** 26) throw new Error("generateDemoShop: at most 67,108,863 orders");
+  const time = new Float64Array(n);
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    time[i] = Math.round(ordTime[i] / 1000) * 1000;
+    keys[i] = Math.round((time[i] - start) / 1000 + 60 * 86_400) * 2 ** 26 + i;
+  }
+  keys.sort();
   const idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  const time = Float64Array.from(ordTime);
-  idx.sort((a, b) => time[a] - time[b] || a - b);
-  // Statuses, decided on time-ordered positions.
+  for (let pos = 0; pos < n; pos++) idx[pos] = keys[pos] % 2 ** 26;
+  // Line numbers in output order (line item ids grow with time, like Shopify's).
+  const lineBase = new Float64Array(n + 1);
+  for (let pos = 0; pos < n; pos++) lineBase[pos + 1] = lineBase[pos] + ordLineStart[idx[pos] + 1] - ordLineStart[idx[pos]];
+
+  // Statuses, decided on time-ordered positions; a partial refund returns units of one line.
   const status = new Uint8Array(n);
+  const partialLine = new Int32Array(n).fill(-1);
+  const returned = new Uint16Array(n);
   const units = (pos: number) => {
     const i = idx[pos];
     let u = 0;
@@ -563,96 +621,61 @@ function assemble(args: {
     return u;
   };
   const some = (share: number, min: number, from: number) => (n >= from ? Math.max(min, Math.round(n * share)) : 0);
-  pickOrders(rng, status, some(0.0015, 1, 100), Status.Test, () => true);
-  pickOrders(rng, status, some(0.007, 1, 50), Status.Voided, () => true);
-  pickOrders(rng, status, some(0.005, 1, 50), Status.CancelledRefunded, () => true);
-  pickOrders(rng, status, some(0.008, 1, 50), Status.Refunded, () => true);
-  pickOrders(rng, status, some(0.015, 1, 50), Status.PartiallyRefunded, (pos) => units(pos) >= 2);
-  for (let pos = n - 1; pos >= 0 && time[idx[pos]] > end - 3 * DAY; pos--) if (status[pos] === Status.Normal && rng.chance(0.3)) status[pos] = Status.Pending;
+  pickOrders(rng, status, some(0.0015, 1, 100), TEST, () => true);
+  pickOrders(rng, status, some(0.007, 1, 50), VOIDED, () => true);
+  pickOrders(rng, status, some(0.005, 1, 50), CANCELLED_REFUNDED, () => true);
+  pickOrders(rng, status, some(0.008, 1, 50), REFUNDED, () => true);
+  pickOrders(rng, status, some(0.015, 1, 50), PARTIALLY_REFUNDED, (pos) => units(pos) >= 2);
+  for (let pos = n - 1; pos >= 0 && time[idx[pos]] > end - 3 * DAY; pos--) if (status[pos] === NORMAL && rng.chance(0.3)) status[pos] = PENDING;
+  for (let pos = 0; pos < n; pos++) {
+    if (status[pos] !== PARTIALLY_REFUNDED) continue;
+    const i = idx[pos];
+    const from = ordLineStart[i];
+    const lines = ordLineStart[i + 1] - from;
+    const candidates: number[] = [];
+    for (let l = from; l < from + lines; l++) if (lineQty[l] >= 2 || lines >= 2) candidates.push(l);
+    const l = candidates[rng.int(candidates.length)];
+    partialLine[pos] = l;
+    returned[pos] = 1 + rng.int(lines >= 2 ? lineQty[l] : lineQty[l] - 1);
+  }
 
-  const orders: StandinOrder[] = new Array<StandinOrder>(n);
+  /** updatedAt (and the cancel or refund time) of the order at a position. */
+  const updatedAt = (pos: number, t: number): number => {
+    const st = status[pos];
+    const u = hash32(seed, pos, 3) / 4294967296;
+    const [minH, maxH] =
+      st === VOIDED || st === CANCELLED_REFUNDED ? [0.2, 48] : st === REFUNDED || st === PARTIALLY_REFUNDED ? [48, 720] : st === PENDING ? [0, 0] : [0.1, 72];
+    return Math.min(end, t + Math.round((minH + u * (maxH - minH)) * 60) * 60_000);
+  };
+  const currentQuantity = (pos: number, l: number): number => {
+    const st = status[pos];
+    if (st === VOIDED || st === CANCELLED_REFUNDED || st === REFUNDED) return 0;
+    return l === partialLine[pos] ? lineQty[l] - returned[pos] : lineQty[l];
+  };
+
+  // Customer facts from their orders (purchases only), for tags and rfmGroup.
   const spend = new Float64Array(custCount);
   const count = new Int32Array(custCount);
   const last = new Float64Array(custCount);
   const lastUpdate = new Float64Array(custCount);
-  let orderSeq = 5_800_000_000_000;
-  let lineSeq = 14_900_000_000_000;
   for (let pos = 0; pos < n; pos++) {
     const i = idx[pos];
-    const t = Math.round(time[i] / 1000) * 1000;
-    orderSeq += 1 + rng.int(30);
-    const st = status[pos] as Status;
-    const createdAt = iso(t);
-    const later = (minH: number, maxH: number) => Math.min(end, t + rng.range(minH * 60, maxH * 60) * 60_000);
-    const lineItems: StandinLineItem[] = [];
-    let original = 0;
-    let current = 0;
-    // Partial refunds return one unit or more of one line.
-    const partialLine = st === Status.PartiallyRefunded ? pickPartialLine(rng, lineQty, ordLineStart[i], ordLineStart[i + 1]) : -1;
-    for (let l = ordLineStart[i]; l < ordLineStart[i + 1]; l++) {
-      const v = variants[lineVariant[l]];
-      const q = lineQty[l];
-      let cq = q;
-      if (st === Status.Voided || st === Status.CancelledRefunded || st === Status.Refunded) cq = 0;
-      else if (l === partialLine) cq = q - 1 - rng.int(ordLineStart[i + 1] - ordLineStart[i] >= 2 ? q : q - 1);
-      lineSeq += 1 + rng.int(5);
-      lineItems.push({
-        id: `gid://shopify/LineItem/${lineSeq}`,
-        productId: productIds[v.item],
-        variantId: variantIds[lineVariant[l]],
-        quantity: q,
-        currentQuantity: cq,
-        unitPrice: v.priceText,
-      });
-      original += Math.round(v.price * 100) * q;
-      current += Math.round(v.price * 100) * cq;
-    }
-    const refundedCents = st === Status.Voided ? 0 : original - current;
-    let updated = later(0.1, 72);
-    let cancelledAt: string | null = null;
-    let financial: StandinOrder["displayFinancialStatus"] = "PAID";
-    if (st === Status.Voided || st === Status.CancelledRefunded) {
-      updated = later(0.2, 48);
-      cancelledAt = iso(updated);
-      financial = st === Status.Voided ? "VOIDED" : "REFUNDED";
-    } else if (st === Status.Refunded || st === Status.PartiallyRefunded) {
-      updated = later(48, 30 * 24);
-      financial = st === Status.Refunded ? "REFUNDED" : "PARTIALLY_REFUNDED";
-    } else if (st === Status.Pending) {
-      updated = t;
-      financial = "PENDING";
-    }
     const c = ordCustomer[i];
-    const customerId = c >= 0 ? customerIds[c] : null;
-    if (c >= 0) {
-      if (st !== Status.Test && cancelledAt === null && current > 0) {
-        spend[c] += current / 100;
-        count[c]++;
-        last[c] = Math.max(last[c], t);
-      }
-      lastUpdate[c] = Math.max(lastUpdate[c], updated);
-    }
-    orders[pos] = {
-      id: `gid://shopify/Order/${orderSeq}`,
-      name: `#${1001 + pos}`,
-      customerId,
-      createdAt,
-      processedAt: createdAt,
-      updatedAt: updated === t ? createdAt : iso(updated),
-      cancelledAt,
-      test: st === Status.Test,
-      displayFinancialStatus: financial,
-      currencyCode,
-      totalPrice: money(current / 100),
-      totalRefunded: money(refundedCents / 100),
-      lineItems,
-    };
+    if (c < 0) continue;
+    const t = time[i];
+    lastUpdate[c] = Math.max(lastUpdate[c], updatedAt(pos, t));
+    const st = status[pos];
+    if (st === TEST || st === VOIDED || st === CANCELLED_REFUNDED || st === REFUNDED) continue;
+    let current = 0;
+    for (let l = ordLineStart[i]; l < ordLineStart[i + 1]; l++) current += cents[lineVariant[l]] * currentQuantity(pos, l);
+    spend[c] += current / 100;
+    count[c]++;
+    last[c] = Math.max(last[c], t);
   }
 
-  // Customer rows.
   const spendSorted = Float64Array.from(spend).sort();
   const vipLine = spendSorted[Math.floor(custCount * 0.97)] ?? Infinity;
-  const customers: StandinCustomer[] = new Array<StandinCustomer>(custCount);
+  const customers: StandinCustomer[] = [];
   for (let r = 0; r < custCount; r++) {
     const c = custOrder[r];
     const first = FIRST_NAMES[rng.int(FIRST_NAMES.length)];
@@ -666,7 +689,7 @@ function assemble(args: {
     tags.sort();
     const createdMs = Math.round(created[c] / 1000) * 1000;
     const updatedMs = Math.max(createdMs, lastUpdate[c], createdMs + rng.range(0, 3600) * 1000);
-    customers[r] = {
+    customers.push({
       id: customerIds[c],
       firstName: first,
       lastName,
@@ -675,15 +698,69 @@ function assemble(args: {
       createdAt: iso(createdMs),
       updatedAt: iso(Math.min(end, updatedMs)),
       rfmGroup: rng.chance(0.6) ? rfmGroup(count[c], count[c] > 0 ? (end - last[c]) / DAY : Infinity) : null,
+    });
+  }
+
+  /** The order at a time-ordered position, built fresh (nothing is cached). */
+  function orderAt(pos: number): StandinOrder {
+    const i = idx[pos];
+    const t = time[i];
+    const st = status[pos];
+    const createdAt = iso(t);
+    const lineItems: StandinLineItem[] = [];
+    let original = 0;
+    let current = 0;
+    let line = lineBase[pos];
+    for (let l = ordLineStart[i]; l < ordLineStart[i + 1]; l++, line++) {
+      const v = lineVariant[l];
+      const q = lineQty[l];
+      const cq = currentQuantity(pos, l);
+      lineItems.push({
+        id: `gid://shopify/LineItem/${14_900_000_000_000 + line * 7 + (hash32(seed, line, 5) % 7)}`,
+        productId: productIds[variants[v].item],
+        variantId: variantIds[v],
+        quantity: q,
+        currentQuantity: cq,
+        unitPrice: variants[v].priceText,
+      });
+      original += cents[v] * q;
+      current += cents[v] * cq;
+    }
+    const updated = updatedAt(pos, t);
+    const cancelled = st === VOIDED || st === CANCELLED_REFUNDED;
+    const c = ordCustomer[i];
+    return {
+      id: `gid://shopify/Order/${5_800_000_000_000 + pos * 29 + (hash32(seed, pos, 1) % 29)}`,
+      name: `#${1001 + pos}`,
+      customerId: c >= 0 ? customerIds[c] : null,
+      createdAt,
+      processedAt: createdAt,
+      updatedAt: updated === t ? createdAt : iso(updated),
+      cancelledAt: cancelled ? iso(updated) : null,
+      test: st === TEST,
+      displayFinancialStatus: FINANCIAL[st],
+      currencyCode,
+      totalPrice: money(current / 100),
+      totalRefunded: money((st === VOIDED ? 0 : original - current) / 100),
+      lineItems,
     };
   }
-  return { shop, currencyCode, scopes: ["read_orders", "read_all_orders", "read_customers", "write_customers", "read_products"], products, customers, orders };
-}
 
-function pickPartialLine(rng: Random, qty: number[], from: number, to: number): number {
-  const candidates: number[] = [];
-  for (let l = from; l < to; l++) if (qty[l] >= 2 || to - from >= 2) candidates.push(l);
-  return candidates.length ? candidates[rng.int(candidates.length)] : -1;
+  return {
+    shop,
+    currencyCode,
+    scopes: ["read_orders", "read_all_orders", "read_customers", "write_customers", "read_products"],
+    products,
+    customers,
+    orderCount: n,
+    orderAt: (pos: number) => {
+      if (!(Number.isInteger(pos) && pos >= 0 && pos < n)) throw new RangeError(`demo shop: no order at position ${pos} (0..${n - 1})`);
+      return orderAt(pos);
+    },
+    *orders() {
+      for (let pos = 0; pos < n; pos++) yield orderAt(pos);
+    },
+  };
 }
 
 const ascii = (s: string) =>

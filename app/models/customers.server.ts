@@ -1,0 +1,355 @@
+/**
+ * Read models for the customer table, its CSV export and the customer page. Paginated, sorted and
+ * filtered in the database; every query is scoped by shop. Nothing personal is stored: customers are
+ * GIDs, and names/emails are only ever fetched live from Shopify for display.
+ */
+import type { Prisma } from "@prisma/client";
+import type { Db } from "../db.server";
+import type { AdminGraphql } from "../shopify/types";
+import { adminUrl, gidId, humanize, isRecord, parseJson } from "./dashboard.server";
+
+export const SORT_KEYS = ["churnProbability", "clv12m", "monetary", "orders", "recencyDays", "lastOrderAt"] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+export const RISK_BANDS = ["low", "medium", "high"] as const;
+export const PAGE_SIZE = 25;
+
+export interface CustomerFilter {
+  /** "rfm:<key>" or "cluster:<key>" */
+  segment?: string;
+  risk?: (typeof RISK_BANDS)[number];
+  clvMin?: number;
+  clvMax?: number;
+}
+
+export interface CustomerQuery extends CustomerFilter {
+  page: number;
+  sort: SortKey;
+  direction: "asc" | "desc";
+}
+
+export class InvalidQueryError extends Error {}
+
+/** Parses and validates the table's URL parameters; bad values are reported, not ignored. */
+export function parseCustomerQuery(params: URLSearchParams): CustomerQuery {
+  const sortParam = params.get("sort") || "churnProbability";
+  if (!(SORT_KEYS as readonly string[]).includes(sortParam)) throw new InvalidQueryError(`Unknown sort "${sortParam}". Use one of: ${SORT_KEYS.join(", ")}.`);
+  const dirParam = params.get("direction") || "desc";
+  if (dirParam !== "asc" && dirParam !== "desc") throw new InvalidQueryError(`Sort direction must be asc or desc, not "${dirParam}".`);
+  const page = Number(params.get("page") || "1");
+  if (!Number.isInteger(page) || page < 1) throw new InvalidQueryError(`Page must be a whole number from 1, not "${params.get("page")}".`);
+  const risk = params.get("risk") || undefined;
+  if (risk && !(RISK_BANDS as readonly string[]).includes(risk)) throw new InvalidQueryError(`Risk band must be low, medium or high, not "${risk}".`);
+  const segment = params.get("segment") || undefined;
+  if (segment && !/^(rfm|cluster):[\w.-]+$/.test(segment)) throw new InvalidQueryError(`Segment must look like rfm:<key> or cluster:<key>, not "${segment}".`);
+  const money = (name: string) => {
+    const raw = params.get(name);
+    if (raw === null || raw.trim() === "") return undefined;
+    const n = Number(raw);
+    if (!Number.isFinite(n)) throw new InvalidQueryError(`${name === "clvMin" ? "Minimum" : "Maximum"} CLV must be a number, not "${raw}".`);
+    return n;
+  };
+  const clvMin = money("clvMin");
+  const clvMax = money("clvMax");
+  if (clvMin !== undefined && clvMax !== undefined && clvMin > clvMax) throw new InvalidQueryError("Minimum CLV is above maximum CLV.");
+  return { page, sort: sortParam as SortKey, direction: dirParam, segment, risk: risk as CustomerFilter["risk"], clvMin, clvMax };
+}
+
+export function customerWhere(shop: string, f: CustomerFilter): Prisma.CustomerScoreWhereInput {
+  const where: Prisma.CustomerScoreWhereInput = { shop };
+  if (f.segment) {
+    const [kind, key] = f.segment.split(":", 2);
+    if (kind === "rfm") where.rfmSegment = key;
+    else where.clusterKey = key;
+  }
+  if (f.risk) where.riskBand = f.risk;
+  if (f.clvMin !== undefined || f.clvMax !== undefined) {
+    where.clv12m = { ...(f.clvMin !== undefined ? { gte: f.clvMin } : {}), ...(f.clvMax !== undefined ? { lte: f.clvMax } : {}) };
+  }
+  return where;
+}
+
+export interface CustomerRow {
+  customerId: string;
+  numericId: string;
+  orders: number;
+  lastOrderAt: string;
+  recencyDays: number;
+  monetary: number;
+  clv12m: number;
+  churnProbability: number;
+  riskBand: string;
+  rfmSegment: string;
+  rfmSegmentName: string;
+  clusterKey: string;
+  clusterName: string;
+}
+
+export interface CustomerPage {
+  rows: CustomerRow[];
+  total: number;
+  page: number;
+  pageCount: number;
+  query: CustomerQuery;
+  segments: Array<{ value: string; label: string }>;
+  currencyCode: string;
+}
+
+async function segmentNameMaps(db: Db, shop: string) {
+  const rows = await db.segment.findMany({ where: { shop, kind: { in: ["rfm", "cluster"] } }, select: { kind: true, key: true, name: true, customName: true } });
+  const rfm = new Map<string, string>();
+  const cluster = new Map<string, string>();
+  for (const r of rows) (r.kind === "rfm" ? rfm : cluster).set(r.key, r.customName?.trim() || r.name);
+  return { rfm, cluster };
+}
+
+type ScoreRow = Awaited<ReturnType<Db["customerScore"]["findMany"]>>[number];
+
+function toRow(s: ScoreRow, names: { rfm: Map<string, string>; cluster: Map<string, string> }): CustomerRow {
+  return {
+    customerId: s.customerId,
+    numericId: gidId(s.customerId),
+    orders: s.orders,
+    lastOrderAt: s.lastOrderAt.toISOString(),
+    recencyDays: s.recencyDays,
+    monetary: s.monetary,
+    clv12m: s.clv12m,
+    churnProbability: s.churnProbability,
+    riskBand: s.riskBand,
+    rfmSegment: s.rfmSegment,
+    rfmSegmentName: names.rfm.get(s.rfmSegment) ?? humanize(s.rfmSegment),
+    clusterKey: s.clusterKey,
+    clusterName: names.cluster.get(s.clusterKey) ?? humanize(s.clusterKey),
+  };
+}
+
+export async function listCustomers(db: Db, shop: string, query: CustomerQuery, pageSize = PAGE_SIZE): Promise<CustomerPage> {
+  const where = customerWhere(shop, query);
+  const [total, names, settings] = await Promise.all([
+    db.customerScore.count({ where }),
+    segmentNameMaps(db, shop),
+    db.shop.findUnique({ where: { shop }, select: { currencyCode: true } }),
+  ]);
+  const pageCount = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(query.page, pageCount);
+  const scores = await db.customerScore.findMany({
+    where,
+    // customerId breaks ties so pages never overlap or skip rows.
+    orderBy: [{ [query.sort]: query.direction }, { customerId: "asc" }],
+    skip: (page - 1) * pageSize,
+    take: pageSize,
+  });
+  const segments = [
+    ...[...names.rfm.entries()].map(([key, label]) => ({ value: `rfm:${key}`, label: `RFM: ${label}` })),
+    ...[...names.cluster.entries()].map(([key, label]) => ({ value: `cluster:${key}`, label: `Cluster: ${label}` })),
+  ];
+  return { rows: scores.map((s) => toRow(s, names)), total, page, pageCount, query: { ...query, page }, segments, currencyCode: settings?.currencyCode ?? "USD" };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// CSV export
+
+export const CSV_COLUMNS = [
+  "customer_id",
+  "orders",
+  "last_order_at",
+  "days_since_last_order",
+  "total_spent",
+  "predicted_clv_12m",
+  "churn_probability",
+  "risk_band",
+  "rfm_segment",
+  "cluster",
+] as const;
+
+export function csvCell(value: string | number): string {
+  const s = String(value);
+  // Quote what needs it, and defuse spreadsheet formulas (=, +, -, @ at the start of text).
+  const safe = typeof value === "string" && /^[=+\-@]/.test(s) ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** The CSV of every customer matching the filter, in the table's sort order, read in batches. */
+export async function* customersCsv(db: Db, shop: string, query: Omit<CustomerQuery, "page">, batchSize = 1000): AsyncGenerator<string> {
+  const names = await segmentNameMaps(db, shop);
+  const where = customerWhere(shop, query);
+  yield CSV_COLUMNS.join(",") + "\n";
+  for (let skip = 0; ; skip += batchSize) {
+    const batch = await db.customerScore.findMany({ where, orderBy: [{ [query.sort]: query.direction }, { customerId: "asc" }], skip, take: batchSize });
+    if (batch.length === 0) return;
+    let chunk = "";
+    for (const s of batch) {
+      const r = toRow(s, names);
+      chunk +=
+        [
+          r.customerId,
+          r.orders,
+          r.lastOrderAt.slice(0, 10),
+          Math.round(r.recencyDays),
+          r.monetary.toFixed(2),
+          r.clv12m.toFixed(2),
+          r.churnProbability.toFixed(4),
+          r.riskBand,
+          r.rfmSegmentName,
+          r.clusterName,
+        ]
+          .map(csvCell)
+          .join(",") + "\n";
+    }
+    yield chunk;
+    if (batch.length < batchSize) return;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The customer page
+
+export interface Recommendation {
+  productId: string;
+  handle: string | null;
+  score: number | null;
+  reason: string | null;
+}
+
+export interface CustomerDetail {
+  customerId: string;
+  numericId: string;
+  adminUrl: string;
+  currencyCode: string;
+  score: (CustomerRow & {
+    pAlive: number;
+    expectedOrders: number;
+    aov: number;
+    r: number;
+    f: number;
+    m: number;
+    firstOrderAt: string;
+    nextOrderDate: string | null;
+    typicalGapDays: number | null;
+    asOf: string;
+  }) | null;
+  reasons: string[];
+  recommendations: Recommendation[];
+  orders: Array<{ id: string; processedAt: string; total: number; refunded: number; items: number; cancelled: boolean }>;
+}
+
+export function customerGid(numericId: string): string {
+  if (!/^\d+$/.test(numericId)) throw new InvalidQueryError(`"${numericId}" is not a customer id.`);
+  return `gid://shopify/Customer/${numericId}`;
+}
+
+function reasonsOf(text: string): string[] {
+  const value = parseJson(text, []);
+  if (!Array.isArray(value)) return [];
+  return value
+    .map((v) => (typeof v === "string" ? v : isRecord(v) ? String(v.text ?? v.reason ?? v.message ?? "") : ""))
+    .filter(Boolean);
+}
+
+function recommendationsOf(text: string, handles: Map<string, string>): Recommendation[] {
+  const value = parseJson(text, []);
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((v): Recommendation[] => {
+    const productId = typeof v === "string" ? v : isRecord(v) && typeof v.productId === "string" ? v.productId : null;
+    if (!productId) return [];
+    const rec = isRecord(v) ? v : {};
+    return [
+      {
+        productId,
+        handle: handles.get(productId) ?? (typeof rec.handle === "string" ? rec.handle : null),
+        score: typeof rec.score === "number" ? rec.score : null,
+        reason: typeof rec.reason === "string" ? rec.reason : typeof rec.source === "string" ? rec.source : null,
+      },
+    ];
+  });
+}
+
+export async function getCustomer(db: Db, shop: string, numericId: string): Promise<CustomerDetail | null> {
+  const customerId = customerGid(numericId);
+  const [score, orders, names, settings] = await Promise.all([
+    db.customerScore.findUnique({ where: { shop_customerId: { shop, customerId } } }),
+    db.order.findMany({
+      where: { shop, customerId },
+      orderBy: { processedAt: "asc" },
+      take: 500,
+      select: { id: true, processedAt: true, totalAmount: true, refundedAmount: true, cancelledAt: true, _count: { select: { lineItems: true } } },
+    }),
+    segmentNameMaps(db, shop),
+    db.shop.findUnique({ where: { shop }, select: { currencyCode: true } }),
+  ]);
+  if (!score && orders.length === 0) return null;
+  const recIds = score ? recommendationsOf(score.recommendedJson, new Map()).map((r) => r.productId) : [];
+  const products = recIds.length
+    ? await db.product.findMany({ where: { shop, id: { in: recIds } }, select: { id: true, handle: true } })
+    : [];
+  const handles = new Map(products.map((p) => [p.id, p.handle]));
+  return {
+    customerId,
+    numericId,
+    adminUrl: adminUrl(shop, `customers/${numericId}`),
+    currencyCode: settings?.currencyCode ?? "USD",
+    score: score
+      ? {
+          ...toRow(score, names),
+          pAlive: score.pAlive,
+          expectedOrders: score.expectedOrders,
+          aov: score.aov,
+          r: score.r,
+          f: score.f,
+          m: score.m,
+          firstOrderAt: score.firstOrderAt.toISOString(),
+          nextOrderDate: score.nextOrderDate?.toISOString() ?? null,
+          typicalGapDays: score.typicalGapDays,
+          asOf: score.asOf.toISOString(),
+        }
+      : null,
+    reasons: score ? reasonsOf(score.reasonsJson) : [],
+    recommendations: score ? recommendationsOf(score.recommendedJson, handles) : [],
+    orders: orders.map((o) => ({
+      id: o.id,
+      processedAt: o.processedAt.toISOString(),
+      total: o.totalAmount,
+      refunded: o.refundedAmount,
+      items: o._count.lineItems,
+      cancelled: o.cancelledAt !== null,
+    })),
+  };
+}
+
+export interface LiveCustomer {
+  displayName: string | null;
+  email: string | null;
+  tags: string[];
+}
+
+const LIVE_CUSTOMER = `#graphql
+  query ChurnlessCustomerLive($id: ID!) {
+    customer(id: $id) { displayName email tags }
+  }
+`;
+const LIVE_CUSTOMER_TAGS = `#graphql
+  query ChurnlessCustomerTags($id: ID!) {
+    customer(id: $id) { tags }
+  }
+`;
+
+/**
+ * The customer's name, email and current tags, live from Shopify, for display only (never stored).
+ * Without access to protected customer fields it falls back to the tags alone; null when Shopify
+ * cannot be reached.
+ */
+export async function fetchLiveCustomer(admin: AdminGraphql | null, customerId: string): Promise<LiveCustomer | null> {
+  if (!admin) return null;
+  type Answer = { customer: { displayName?: string | null; email?: string | null; tags?: string[] } | null };
+  try {
+    const data = await admin.request<Answer>(LIVE_CUSTOMER, { id: customerId });
+    if (!data.customer) return null;
+    return { displayName: data.customer.displayName ?? null, email: data.customer.email ?? null, tags: data.customer.tags ?? [] };
+  } catch {
+    try {
+      const data = await admin.request<Answer>(LIVE_CUSTOMER_TAGS, { id: customerId });
+      return data.customer ? { displayName: null, email: null, tags: data.customer.tags ?? [] } : null;
+    } catch {
+      return null;
+    }
+  }
+}

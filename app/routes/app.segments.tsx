@@ -1,0 +1,164 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link as RemixLink, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useState } from "react";
+import { Badge, Banner, BlockStack, Button, Card, EmptyState, InlineGrid, InlineStack, Layout, Link, Page, Text, TextField } from "@shopify/polaris";
+import db from "../db.server";
+import { requireAdmin } from "../shopify.server";
+import { centroidInWords, listSegments, renameCluster, SegmentNotFoundError, type SegmentView } from "../models/dashboard.server";
+import { RouteError } from "../components/RouteError";
+import { formatCount, formatMoney, formatPercent } from "../components/format";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { shop } = await requireAdmin(request);
+  const [segments, settings] = await Promise.all([listSegments(db, shop), db.shop.findUnique({ where: { shop }, select: { currencyCode: true } })]);
+  const currency = settings?.currencyCode ?? "USD";
+  return json({
+    currency,
+    clusters: segments.filter((s) => s.kind === "cluster").map((s) => ({ ...s, words: centroidInWords(s.centroid, currency) })),
+    rfm: segments.filter((s) => s.kind === "rfm").map((s) => ({ ...s, words: centroidInWords(s.centroid, currency) })),
+  });
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { shop } = await requireAdmin(request);
+  const form = await request.formData();
+  const key = String(form.get("key") ?? "");
+  const name = String(form.get("name") ?? "");
+  try {
+    await renameCluster(db, shop, key, name);
+    return json({ ok: true as const, key, error: null });
+  } catch (error) {
+    const status = error instanceof SegmentNotFoundError ? 404 : 400;
+    return json({ ok: false as const, key, error: (error as Error).message }, { status });
+  }
+};
+
+type Row = SegmentView & { words: string };
+
+function RenameForm({ segment }: { segment: Row }) {
+  const [name, setName] = useState(segment.name === segment.generatedName ? "" : segment.name);
+  const nav = useNavigation();
+  const busy = nav.state !== "idle" && nav.formData?.get("key") === segment.key;
+  return (
+    <Form method="post">
+      <input type="hidden" name="key" value={segment.key} />
+      <InlineStack gap="200" blockAlign="end" wrap={false}>
+        <div style={{ flex: 1 }}>
+          <TextField
+            label="Rename"
+            name="name"
+            value={name}
+            onChange={setName}
+            placeholder={segment.generatedName}
+            autoComplete="off"
+            maxLength={60}
+            helpText="Leave empty to use the generated name."
+          />
+        </div>
+        <Button submit loading={busy}>
+          Save
+        </Button>
+      </InlineStack>
+    </Form>
+  );
+}
+
+function SegmentCard({ segment, currency, renamable }: { segment: Row; currency: string; renamable: boolean }) {
+  const filter = `${segment.kind}:${segment.key}`;
+  return (
+    <Card>
+      <BlockStack gap="200">
+        <InlineStack gap="200" blockAlign="center" wrap>
+          <Text as="h3" variant="headingMd">
+            <span data-segment={segment.key}>{segment.name}</span>
+          </Text>
+          {segment.play && <Badge tone="info">{segment.play.title}</Badge>}
+        </InlineStack>
+        {segment.description && <Text as="p">{segment.description}</Text>}
+        {segment.words && (
+          <Text as="p" tone="subdued" variant="bodySm">
+            Typical customer: {segment.words}
+          </Text>
+        )}
+        <InlineGrid columns={{ xs: 2, sm: 4 }} gap="200">
+          <Stat label="Customers" value={formatCount(segment.size)} />
+          <Stat label="Share of revenue" value={formatPercent(segment.revenueShare)} />
+          <Stat label="Avg churn risk" value={formatPercent(segment.avgChurn)} />
+          <Stat label="Avg predicted CLV" value={formatMoney(segment.avgClv, currency)} />
+        </InlineGrid>
+        <InlineStack gap="300">
+          <RemixLink to={`/app/customers?segment=${encodeURIComponent(filter)}`}>See customers</RemixLink>
+          {segment.shopifySegmentUrl && (
+            <Link url={segment.shopifySegmentUrl} target="_blank">
+              Shopify segment
+            </Link>
+          )}
+        </InlineStack>
+        {renamable && <RenameForm segment={segment} />}
+      </BlockStack>
+    </Card>
+  );
+}
+
+function Stat({ label, value }: { label: string; value: string }) {
+  return (
+    <BlockStack gap="050">
+      <Text as="span" variant="bodySm" tone="subdued">
+        {label}
+      </Text>
+      <Text as="span" variant="headingSm">
+        {value}
+      </Text>
+    </BlockStack>
+  );
+}
+
+export default function Segments() {
+  const { clusters, rfm, currency } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  if (clusters.length === 0 && rfm.length === 0) {
+    return (
+      <Page title="Segments">
+        <Card>
+          <EmptyState heading="No segments yet" action={{ content: "Go to sync", url: "/app/sync" }} image="">
+            <p>Segments appear after the first sync and analysis.</p>
+          </EmptyState>
+        </Card>
+      </Page>
+    );
+  }
+  return (
+    <Page title="Segments" subtitle="Clusters found in your customers' buying, and the classic RFM segments">
+      <Layout>
+        {result?.error && (
+          <Layout.Section>
+            <Banner tone="critical" title="The segment was not renamed">
+              <p>{result.error}</p>
+            </Banner>
+          </Layout.Section>
+        )}
+        <Layout.Section>
+          <BlockStack gap="300">
+            <Text as="h2" variant="headingLg">
+              Clusters
+            </Text>
+            {clusters.map((s) => (
+              <SegmentCard key={s.id} segment={s} currency={currency} renamable />
+            ))}
+            <Text as="h2" variant="headingLg">
+              RFM segments
+            </Text>
+            {rfm.map((s) => (
+              <SegmentCard key={s.id} segment={s} currency={currency} renamable={false} />
+            ))}
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
+
+export function ErrorBoundary() {
+  return <RouteError title="Segments" />;
+}

@@ -1,0 +1,139 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Banner, BlockStack, Button, Card, Divider, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import db from "../db.server";
+import { requireAdmin } from "../shopify.server";
+import { explainSyncError, getSyncStatus, listSyncRuns } from "../models/dashboard.server";
+import { enqueueJob } from "../jobs/queue.server";
+import { RouteError } from "../components/RouteError";
+import { SyncProgress } from "../components/SyncProgress";
+import { usePolling } from "../components/usePolling";
+import { formatDateTime } from "../components/format";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { shop } = await requireAdmin(request);
+  const [status, runs, settings] = await Promise.all([
+    getSyncStatus(db, shop),
+    listSyncRuns(db, shop, 15),
+    db.shop.findUnique({ where: { shop }, select: { lastFullSyncAt: true, lastDeltaSyncAt: true, lastAnalysisAt: true, historyLimited: true } }),
+  ]);
+  return json({
+    status,
+    runs: runs.map((r) => ({ ...r, explained: r.status === "failed" && r.error ? explainSyncError(r.error) : null })),
+    lastFullSyncAt: settings?.lastFullSyncAt?.toISOString() ?? null,
+    lastDeltaSyncAt: settings?.lastDeltaSyncAt?.toISOString() ?? null,
+    lastAnalysisAt: settings?.lastAnalysisAt?.toISOString() ?? null,
+    historyLimited: settings?.historyLimited ?? false,
+  });
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { shop } = await requireAdmin(request);
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "");
+  if (intent !== "full-sync" && intent !== "delta-sync") return json({ ok: false, message: `Unknown action "${intent}".` }, { status: 400 });
+  const active = await db.syncRun.findFirst({ where: { shop, status: { in: ["queued", "running"] } } });
+  if (active) return json({ ok: false, message: "A sync is already running: wait for it to finish." }, { status: 409 });
+  await enqueueJob(shop, intent);
+  return json({ ok: true, message: intent === "full-sync" ? "Full sync started." : "Update started." });
+};
+
+export default function Sync() {
+  const d = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const nav = useNavigation();
+  const running = d.status.active !== null;
+  usePolling(running || (result?.ok ?? false) === true);
+  const latestFailed = d.runs.find((r) => r.id === d.status.latest?.id && r.explained);
+
+  return (
+    <Page title="Sync" subtitle="Churnless reads your orders from Shopify, then analyses your customers">
+      <Layout>
+        {result && !result.ok && (
+          <Layout.Section>
+            <Banner tone="warning" title={result.message} />
+          </Layout.Section>
+        )}
+        {latestFailed?.explained && (
+          <Layout.Section>
+            <Banner tone="critical" title={latestFailed.explained.title}>
+              <BlockStack gap="100">
+                <Text as="p">{latestFailed.explained.action}</Text>
+                <Text as="p" variant="bodySm" tone="subdued">
+                  Shopify said: {latestFailed.error}
+                </Text>
+              </BlockStack>
+            </Banner>
+          </Layout.Section>
+        )}
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">
+                {running ? "Sync in progress" : "Start a sync"}
+              </Text>
+              {d.status.active ? (
+                <div data-testid="active-run">
+                  <SyncProgress run={d.status.active} />
+                </div>
+              ) : (
+                <Text as="p">
+                  A full sync reads your whole order history (a few minutes for most stores). Updates run on their own afterwards, on the schedule set in
+                  Settings.
+                </Text>
+              )}
+              <Text as="p" variant="bodySm" tone="subdued">
+                Last full sync: {formatDateTime(d.lastFullSyncAt)} · last update: {formatDateTime(d.lastDeltaSyncAt)} · last analysis:{" "}
+                {formatDateTime(d.lastAnalysisAt)}
+              </Text>
+              <InlineStack gap="200">
+                <Form method="post">
+                  <input type="hidden" name="intent" value="full-sync" />
+                  <Button submit variant="primary" disabled={running} loading={nav.formData?.get("intent") === "full-sync"}>
+                    Start full sync
+                  </Button>
+                </Form>
+                <Form method="post">
+                  <input type="hidden" name="intent" value="delta-sync" />
+                  <Button submit disabled={running} loading={nav.formData?.get("intent") === "delta-sync"}>
+                    Fetch new orders
+                  </Button>
+                </Form>
+              </InlineStack>
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">
+                Recent runs
+              </Text>
+              {d.runs.length === 0 && (
+                <Text as="p" tone="subdued">
+                  Nothing has run yet.
+                </Text>
+              )}
+              {d.runs.map((r, i) => (
+                <BlockStack key={r.id} gap="200">
+                  {i > 0 && <Divider />}
+                  <SyncProgress run={r} />
+                  {r.explained && (
+                    <Text as="p" tone="critical" variant="bodySm">
+                      {r.explained.title} {r.explained.action}
+                    </Text>
+                  )}
+                </BlockStack>
+              ))}
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
+
+export function ErrorBoundary() {
+  return <RouteError title="Sync" />;
+}

@@ -1,0 +1,75 @@
+import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Link, Outlet, useLoaderData, useLocation, useRouteError } from "@remix-run/react";
+import { boundary } from "@shopify/shopify-app-remix/server";
+import { AppProvider } from "@shopify/shopify-app-remix/react";
+import { NavMenu } from "@shopify/app-bridge-react";
+import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
+import { requireAdmin } from "../shopify.server";
+
+export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { shop, demo } = await requireAdmin(request);
+  return json({ apiKey: process.env.SHOPIFY_API_KEY || "", demo, shop });
+};
+
+const NAV = [
+  { to: "/app", label: "Dashboard", rel: "home" },
+  { to: "/app/segments", label: "Segments" },
+  { to: "/app/customers", label: "Customers" },
+  { to: "/app/sync", label: "Sync" },
+  { to: "/app/settings", label: "Settings" },
+];
+
+/** Outside Shopify's admin (demo mode) there is no App Bridge navigation: show our own. */
+function DemoNav({ shop }: { shop: string }) {
+  const { pathname } = useLocation();
+  const current = (to: string) => (to === "/app" ? pathname === "/app" || pathname === "/app/" : pathname.startsWith(to));
+  return (
+    <nav
+      aria-label="Churnless"
+      style={{ display: "flex", flexWrap: "wrap", gap: 4, alignItems: "center", padding: "8px 12px", background: "#1a1a1a", color: "#fff", fontSize: 14 }}
+    >
+      <strong style={{ marginRight: 12 }}>Churnless</strong>
+      {NAV.map((item) => (
+        <Link
+          key={item.to}
+          to={item.to}
+          aria-current={current(item.to) ? "page" : undefined}
+          style={{ color: "#fff", padding: "4px 8px", borderRadius: 6, textDecoration: "none", background: current(item.to) ? "#4a4a4a" : "transparent" }}
+        >
+          {item.label}
+        </Link>
+      ))}
+      <span style={{ marginLeft: "auto", opacity: 0.75, fontSize: 12 }}>Demo: {shop}</span>
+    </nav>
+  );
+}
+
+export default function App() {
+  const { apiKey, demo, shop } = useLoaderData<typeof loader>();
+  return (
+    <AppProvider isEmbeddedApp={!demo} apiKey={apiKey}>
+      {demo ? (
+        <DemoNav shop={shop} />
+      ) : (
+        <NavMenu>
+          {NAV.map((item) => (
+            <Link key={item.to} to={item.to} rel={item.rel}>
+              {item.label}
+            </Link>
+          ))}
+        </NavMenu>
+      )}
+      <Outlet />
+    </AppProvider>
+  );
+}
+
+// Shopify needs Remix to catch some thrown responses, so that their headers are included in the response.
+export function ErrorBoundary() {
+  return boundary.error(useRouteError());
+}
+
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);

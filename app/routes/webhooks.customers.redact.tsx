@@ -1,0 +1,10 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import db from "../db.server";
+import { authenticate } from "../shopify.server";
+import { handleCustomersRedact, type CustomerPayload } from "../webhooks/compliance.server";
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { payload, shop } = await authenticate.webhook(request);
+  await handleCustomersRedact(db, shop, payload as CustomerPayload);
+  return new Response();
+};

@@ -1,0 +1,120 @@
+/**
+ * The one module that configures Shopify (in the shape of Shopify's Remix app template). Routes import
+ * only what it exports: `authenticate`, `login`, ... and `requireAdmin`, which every admin route's
+ * loader and action calls first.
+ *
+ * Demo mode (CHURNLESS_DEMO=1, `npm run demo`) serves the admin for one demo shop outside Shopify's
+ * iframe, without OAuth. It is refused whenever NODE_ENV=production.
+ */
+import "@shopify/shopify-app-remix/adapters/node";
+import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
+import db from "./db.server";
+import { ADMIN_API_VERSION } from "./shopify/api-version";
+import { adminForShop } from "./shopify/admin.server";
+import type { AdminGraphql } from "./shopify/types";
+
+/** ADMIN_API_VERSION as @shopify/shopify-api's enum (it knows 2026-07 as July26). */
+export const apiVersion: ApiVersion =
+  (Object.values(ApiVersion) as string[]).includes(ADMIN_API_VERSION)
+    ? (ADMIN_API_VERSION as ApiVersion)
+    : (() => {
+        throw new Error(`@shopify/shopify-api does not know Admin API version ${ADMIN_API_VERSION}`);
+      })();
+
+export const DEFAULT_DEMO_SHOP = "demo-shop.myshopify.com";
+
+/** True when the demo flag is set; throws when it is set in production (demo mode has no auth). */
+export function isDemoMode(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.CHURNLESS_DEMO !== "1") return false;
+  if (env.NODE_ENV === "production") {
+    throw new Error(
+      "Refusing demo mode: CHURNLESS_DEMO=1 serves the admin without Shopify authentication and must never run with NODE_ENV=production. Unset CHURNLESS_DEMO.",
+    );
+  }
+  return true;
+}
+
+export function demoShop(env: NodeJS.ProcessEnv = process.env): string {
+  return env.CHURNLESS_DEMO_SHOP || DEFAULT_DEMO_SHOP;
+}
+
+// Checked at startup too, so a misconfigured production server fails before serving anything.
+const demo = isDemoMode();
+
+function requiredEnv(name: string, demoDefault: string): string {
+  const value = process.env[name];
+  if (value) return value;
+  if (demo) return demoDefault;
+  throw new Error(`Missing environment variable ${name} (see README, "Configuration")`);
+}
+
+const shopify = shopifyApp({
+  apiKey: requiredEnv("SHOPIFY_API_KEY", "demo-api-key"),
+  apiSecretKey: requiredEnv("SHOPIFY_API_SECRET", "demo-api-secret"),
+  apiVersion,
+  scopes: process.env.SCOPES?.split(","),
+  appUrl: requiredEnv("SHOPIFY_APP_URL", `http://localhost:${process.env.PORT || 3000}`),
+  authPathPrefix: "/auth",
+  sessionStorage: new PrismaSessionStorage(db),
+  distribution: AppDistribution.AppStore,
+  future: {
+    unstable_newEmbeddedAuthStrategy: true,
+  },
+  ...(process.env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [process.env.SHOP_CUSTOM_DOMAIN] } : {}),
+});
+
+export default shopify;
+export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
+export const authenticate = shopify.authenticate;
+export const unauthenticated = shopify.unauthenticated;
+export const login = shopify.login;
+export const registerWebhooks = shopify.registerWebhooks;
+export const sessionStorage = shopify.sessionStorage;
+
+/** What an admin route gets once the request is known to come from a merchant of `shop`. */
+export interface AdminContext {
+  shop: string;
+  /** The Admin API for live reads (customer names, tags); null when it cannot be reached. */
+  admin: AdminGraphql | null;
+  demo: boolean;
+}
+
+type ShopifyGraphql = (query: string, options?: { variables?: Record<string, unknown> }) => Promise<Response>;
+
+/** Wraps the embedded app's `admin.graphql` as our AdminGraphql seam. */
+export function adminGraphqlFrom(shop: string, graphql: ShopifyGraphql): AdminGraphql {
+  const stats = { calls: 0, costPoints: 0, retries: 0 };
+  return {
+    shop,
+    stats,
+    async request<T>(document: string, variables?: Record<string, unknown>): Promise<T> {
+      stats.calls++;
+      const response = await graphql(document, { variables });
+      const body = (await response.json()) as { data?: T; errors?: Array<{ message: string }>; extensions?: { cost?: { actualQueryCost?: number } } };
+      stats.costPoints += body.extensions?.cost?.actualQueryCost ?? 0;
+      if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join("; "));
+      return body.data as T;
+    },
+  };
+}
+
+/**
+ * Authenticates an admin request. Outside demo mode this is `authenticate.admin(request)`, which throws
+ * a redirect (to login or the embedded bounce page) or a 401 for a request without a valid session,
+ * so the route's loader never runs.
+ */
+export async function requireAdmin(request: Request): Promise<AdminContext> {
+  if (isDemoMode()) {
+    const shop = demoShop();
+    let admin: AdminGraphql | null = null;
+    try {
+      admin = await adminForShop(db, shop);
+    } catch {
+      admin = null; // the demo runs without a reachable Admin API too
+    }
+    return { shop, admin, demo: true };
+  }
+  const { session, admin } = await authenticate.admin(request);
+  return { shop: session.shop, admin: adminGraphqlFrom(session.shop, admin.graphql), demo: false };
+}

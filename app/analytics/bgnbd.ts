@@ -27,6 +27,9 @@ interface Grouped {
   tx: Float64Array;
   T: Float64Array;
   weight: Float64Array;
+  /** Distinct x values and, per row, the index of its x among them (the lgamma terms depend on x only). */
+  xs: Float64Array;
+  xIndex: Int32Array;
 }
 
 function group(data: readonly RepeatSummary[]): Grouped {
@@ -38,26 +41,44 @@ function group(data: readonly RepeatSummary[]): Grouped {
     else counts.set(key, { row, n: 1 });
   }
   const n = counts.size;
-  const g: Grouped = { x: new Float64Array(n), tx: new Float64Array(n), T: new Float64Array(n), weight: new Float64Array(n) };
+  const g: Grouped = {
+    x: new Float64Array(n),
+    tx: new Float64Array(n),
+    T: new Float64Array(n),
+    weight: new Float64Array(n),
+    xs: new Float64Array(0),
+    xIndex: new Int32Array(n),
+  };
+  const xPos = new Map<number, number>();
   let i = 0;
   for (const { row, n: w } of counts.values()) {
     g.x[i] = row.x;
     g.tx[i] = row.tx;
     g.T[i] = row.T;
     g.weight[i] = w;
+    let k = xPos.get(row.x);
+    if (k === undefined) xPos.set(row.x, (k = xPos.size));
+    g.xIndex[i] = k;
     i++;
   }
+  g.xs = Float64Array.from(xPos.keys());
   return g;
 }
 
 function logLikelihoodGrouped(r: number, alpha: number, a: number, b: number, g: Grouped): number {
   const base = lgamma(a + b) - lgamma(b) - lgamma(r) + r * Math.log(alpha);
+  const byX = new Float64Array(g.xs.length);
+  const logA = Math.log(a);
+  for (let k = 0; k < g.xs.length; k++) {
+    const x = g.xs[k];
+    byX[k] = lgamma(r + x) + base + lgamma(b + x) - lgamma(a + b + x);
+  }
   let total = 0;
   for (let i = 0; i < g.x.length; i++) {
     const x = g.x[i];
-    const a1 = lgamma(r + x) + base + lgamma(b + x) - lgamma(a + b + x);
+    const a1 = byX[g.xIndex[i]];
     const a3 = -(r + x) * Math.log(alpha + g.T[i]);
-    const a4 = x > 0 ? Math.log(a) - Math.log(b + x - 1) - (r + x) * Math.log(alpha + g.tx[i]) : -Infinity;
+    const a4 = x > 0 ? logA - Math.log(b + x - 1) - (r + x) * Math.log(alpha + g.tx[i]) : -Infinity;
     total += g.weight[i] * (a1 + logAddExp(a3, a4));
   }
   return total;

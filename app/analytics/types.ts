@@ -157,6 +157,13 @@ export interface CustomerResult {
   typicalGapDays: number | null;
   /** Top drivers of the churn likelihood, in plain words, most important first. */
   reasons: string[];
+  /** Shopify's own Customer.statistics.rfmGroup, when known, beside ours. */
+  shopifyRfmGroup?: string | null;
+  /** Expected purchase occasions in the next 365 days and expected spend per occasion. */
+  expectedOrders12m?: number;
+  expectedSpend?: number;
+  /** Product types bought (when the catalogue is known). */
+  productTypes?: string[];
 }
 
 export interface ClusterSummary {
@@ -181,4 +188,8 @@ export interface AnalysisResult {
   /** Store metrics (customers, repeat rate, churn/retention, cohorts, revenue at risk, change vs previous period). */
   metrics: Record<string, unknown>;
   skipped: Record<string, number>;
+  /** Why simpler models were used, and similar remarks for the merchant (optional). */
+  notes?: string[];
+  /** Model details: the churn correction, cluster silhouettes, stage timings in ms (optional). */
+  details?: Record<string, unknown>;
 }

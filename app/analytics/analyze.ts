@@ -1,0 +1,122 @@
+/**
+ * The whole analysis of one shop at one as-of date: orders in, one result per customer plus clusters,
+ * models, backtest and store metrics out. Pure (no I/O); deterministic for the same input.
+ *
+ * Stages: clean orders into purchase histories (purchase-history.ts) → features (features.ts) →
+ * churn, P(alive), expected orders and value (churn.ts) → RFM (rfm.ts) → clusters (clusters.ts) →
+ * reasons (reasons.ts) → store metrics (metrics.ts) → backtest at asOf − H (backtest.ts).
+ * The horizon is opts.horizonDays, else derived from the shop's typical gap (defaultHorizonDays).
+ * Cost: dominated by the model fits, about O(customers · (fit evaluations + k · seeds · iterations)).
+ * @example analyzeOrders(orders, { asOf: new Date("2024-06-30") }).customers[0].churnProbability
+ */
+import { runBacktest } from "./backtest";
+import { defaultHorizonDays, predictChurn } from "./churn";
+import { clusterCustomers } from "./clusters";
+import { customerFeatures, productTypesOf } from "./features";
+import { storeMetrics } from "./metrics";
+import { buildHistories, dateOfDay, dayOf } from "./purchase-history";
+import { churnReasons } from "./reasons";
+import { rfmScores, rfmSegment } from "./rfm";
+import type { AnalysisResult, ClusterSummary, CustomerResult, OrderInput, ProductInfo } from "./types";
+
+export interface AnalyzeOptions {
+  asOf: Date;
+  horizonDays?: number;
+  clusterK?: number | null;
+  previousClusters?: ClusterSummary[];
+  products?: ProductInfo[];
+  shopifyRfmGroups?: Map<string, string>;
+  /** Run the backtest (default true). */
+  backtest?: boolean;
+  /** Try the logistic churn correction (default true). */
+  correction?: boolean;
+}
+
+export function analyzeOrders(orders: readonly OrderInput[], opts: AnalyzeOptions): AnalysisResult {
+  if (Number.isNaN(opts.asOf?.getTime())) throw new Error("analyzeOrders requires a valid asOf date");
+  if (opts.horizonDays !== undefined && !(opts.horizonDays > 0)) throw new Error("analyzeOrders requires horizonDays > 0");
+  const timings: Record<string, number> = {};
+  let t = performance.now();
+  const lap = (stage: string) => {
+    const now = performance.now();
+    timings[stage] = Math.round(now - t);
+    t = now;
+  };
+  const asOfDay = dayOf(opts.asOf);
+  const built = buildHistories(orders, { asOf: opts.asOf });
+  const histories = built.histories;
+  lap("histories");
+  const horizonDays = opts.horizonDays ?? defaultHorizonDays(histories.map((h) => customerFeatures(h, asOfDay)));
+  const churn = predictChurn(histories, asOfDay, horizonDays, { correction: opts.correction });
+  lap("churn");
+  const features = churn.features;
+  const rfm = rfmScores(
+    features.map((f) => f.recencyDays),
+    features.map((f) => f.occasions),
+    features.map((f) => f.monetary),
+  );
+  lap("rfm");
+  const clustering = clusterCustomers(features, { k: opts.clusterK, previous: opts.previousClusters });
+  lap("clusters");
+  const catalogue = new Map((opts.products ?? []).map((p) => [p.id, p]));
+  const customers: CustomerResult[] = features.map((f, i) => {
+    const p = churn.predictions[i];
+    const cluster = clustering.clusters[clustering.assignment[i]];
+    return {
+      customerId: f.customerId,
+      orders: f.occasions,
+      firstOrderAt: dateOfDay(f.firstDay),
+      lastOrderAt: dateOfDay(f.lastDay),
+      recencyDays: f.recencyDays,
+      monetary: f.monetary,
+      aov: f.aov,
+      rfm: rfm[i],
+      rfmSegment: rfmSegment(rfm[i]),
+      clusterKey: cluster.key,
+      clusterName: cluster.name,
+      churnProbability: p.churnProbability,
+      riskBand: p.riskBand,
+      pAlive: p.pAlive,
+      expectedOrders: p.expectedOrders,
+      clv12m: p.clv12m,
+      nextOrderDate: p.nextOrderDate,
+      typicalGapDays: p.typicalGapDays,
+      reasons: churnReasons(f, p.churnProbability, churn.shopGapDays),
+      shopifyRfmGroup: opts.shopifyRfmGroups?.get(f.customerId) ?? null,
+      expectedOrders12m: p.expectedOrders12m,
+      expectedSpend: p.expectedSpend,
+      productTypes: productTypesOf(built.productsByCustomer.get(f.customerId), catalogue),
+    };
+  });
+  lap("customers");
+  const metrics = { ...storeMetrics(histories, churn.predictions, asOfDay, horizonDays), guestRevenue: built.guestRevenue, typicalGapDays: churn.shopGapDays };
+  lap("metrics");
+  const backtest = opts.backtest === false ? null : runBacktest(histories, asOfDay, horizonDays, { correction: opts.correction });
+  lap("backtest");
+  return {
+    asOf: opts.asOf,
+    horizonDays,
+    customers,
+    clusters: clustering.clusters,
+    model: churn.model,
+    bgnbd: churn.bgnbd,
+    gammaGamma: churn.gammaGamma,
+    backtest,
+    metrics,
+    skipped: { ...built.skipped },
+    notes: churn.notes,
+    details: {
+      ordersUsed: built.orders,
+      correction: churn.correction
+        ? {
+            trainHorizonDays: churn.correction.trainHorizonDays,
+            trainCustomers: churn.correction.trainCustomers,
+            weights: churn.correction.model.weights,
+            validation: churn.correction.validation,
+          }
+        : null,
+      silhouettes: clustering.silhouettes,
+      timingsMs: timings,
+    },
+  };
+}

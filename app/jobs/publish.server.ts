@@ -17,7 +17,7 @@
  */
 import type { Db } from "../db.server";
 import { getShopSettings, updateShopSettings } from "../models/shop-settings.server";
-import { markChanges, pendingChanges, recordPlan, unfinishedRuns, type PlannedChange } from "../models/tag-changes.server";
+import { changeMarker, pendingChanges, recordPlan, unfinishedRuns, type PlannedChange } from "../models/tag-changes.server";
 import { fireRiskChanged, fireSegmentChanged, type FlowReport, type RiskChange, type SegmentChange } from "../shopify/flow.server";
 import {
   ensureMetafieldDefinitions,
@@ -54,6 +54,8 @@ export interface PublishOptions {
   pageSize?: number;
   /** tagsAdd / tagsRemove requests in flight at once on the small path. */
   concurrency?: number;
+  /** Journal marks written per database statement (default 25; a crash re-sends at most that many). */
+  markBatch?: number;
   /** Steps after the tags (default all on). */
   metafields?: boolean;
   flow?: boolean;
@@ -196,17 +198,22 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
         if (oldRunId === run.id) continue;
         const pending = await pendingChanges(db, shop, oldRunId);
         report.resumed.runIds.push(oldRunId);
-        await sendWrites(
-          admin,
-          pending,
-          async (r) => {
-            await markChanges(db, shop, oldRunId, r.write, r.ok ? "done" : "failed", r.error);
-            if (r.ok) report.resumed.applied += r.write.tags.length;
-            else report.resumed.failed += r.write.tags.length;
-          },
-          opts,
-          async () => undefined,
-        );
+        const marker = changeMarker(db, shop, oldRunId, opts.markBatch);
+        try {
+          await sendWrites(
+            admin,
+            pending,
+            async (r) => {
+              await marker.mark({ change: r.write, status: r.ok ? "done" : "failed", error: r.error });
+              if (r.ok) report.resumed.applied += r.write.tags.length;
+              else report.resumed.failed += r.write.tags.length;
+            },
+            opts,
+            async () => undefined,
+          );
+        } finally {
+          await marker.flush();
+        }
         await db.syncRun.updateMany({
           where: { id: oldRunId, shop, status: "running" },
           data: { status: "failed", error: `Interrupted; its pending tag changes were finished by publish ${run.id}`, finishedAt: new Date() },
@@ -268,28 +275,34 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
     await db.syncRun.update({ where: { id: run.id }, data: { expectedCount: planned.length } });
     const done: Array<Pick<TagDiff, "add" | "remove">> = [];
     const limited = new Set(report.atLimit.customerIds);
-    const sent = await sendWrites(
-      admin,
-      writes,
-      async (r) => {
-        await markChanges(db, shop, run.id, r.write, r.ok ? "done" : "failed", r.error);
-        if (r.ok) {
-          done.push(r.write.action === "add" ? { add: r.write.tags, remove: [] } : { add: [], remove: r.write.tags });
-          if (r.write.action === "add") report.tagsAdded += r.write.tags.length;
-          else report.tagsRemoved += r.write.tags.length;
-        } else {
-          if (r.limit && !limited.has(r.write.customerId)) {
-            limited.add(r.write.customerId);
-            noteLimit(r.write.customerId);
+    const marker = changeMarker(db, shop, run.id, opts.markBatch);
+    let sent: Awaited<ReturnType<typeof sendWrites>>;
+    try {
+      sent = await sendWrites(
+        admin,
+        writes,
+        async (r) => {
+          await marker.mark({ change: r.write, status: r.ok ? "done" : "failed", error: r.error });
+          if (r.ok) {
+            done.push(r.write.action === "add" ? { add: r.write.tags, remove: [] } : { add: [], remove: r.write.tags });
+            if (r.write.action === "add") report.tagsAdded += r.write.tags.length;
+            else report.tagsRemoved += r.write.tags.length;
+          } else {
+            if (r.limit && !limited.has(r.write.customerId)) {
+              limited.add(r.write.customerId);
+              noteLimit(r.write.customerId);
+            }
+            addError({ customerId: r.write.customerId, tags: r.write.tags, message: r.error ?? "refused" });
           }
-          addError({ customerId: r.write.customerId, tags: r.write.tags, message: r.error ?? "refused" });
-        }
-      },
-      opts,
-      async (id) => {
-        await db.syncRun.update({ where: { id: run.id }, data: { bulkOperationId: id } });
-      },
-    );
+        },
+        opts,
+        async (id) => {
+          await db.syncRun.update({ where: { id: run.id }, data: { bulkOperationId: id } });
+        },
+      );
+    } finally {
+      await marker.flush();
+    }
     report.path = sent.path;
     report.bulkOperationIds = sent.bulkOperationIds;
     report.perTag = countTagChanges(done);
@@ -325,4 +338,3 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
     throw error;
   }
 }
-

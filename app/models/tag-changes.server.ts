@@ -64,6 +64,52 @@ export async function markChanges(
   });
 }
 
+export interface ChangeOutcome {
+  change: Pick<CustomerChanges, "customerId" | "action" | "tags">;
+  status: Exclude<TagChangeStatus, "pending">;
+  error?: string;
+}
+
+/** Marks many customers' changes at once: one statement for all done ones, one per failure. */
+export async function markManyChanges(db: Db, shop: string, runId: string, outcomes: readonly ChangeOutcome[]): Promise<void> {
+  const doneAt = new Date();
+  const ok = outcomes.filter((o) => o.status === "done");
+  for (let i = 0; i < ok.length; i += 200) {
+    await db.tagChange.updateMany({
+      where: {
+        shop,
+        runId,
+        status: "pending",
+        OR: ok.slice(i, i + 200).map((o) => ({ customerId: o.change.customerId, action: o.change.action, tag: { in: o.change.tags } })),
+      },
+      data: { status: "done", error: null, doneAt },
+    });
+  }
+  for (const o of outcomes) if (o.status !== "done") await markChanges(db, shop, runId, o.change, o.status, o.error);
+}
+
+/**
+ * Buffers outcomes and marks them in groups of `size` (each flush is one statement), so a large publish
+ * does not pay one database write per Shopify answer. A crash loses at most one unflushed group of
+ * marks: those changes are sent again, which tagsAdd / tagsRemove make harmless.
+ */
+export function changeMarker(db: Db, shop: string, runId: string, size = 25) {
+  let buffer: ChangeOutcome[] = [];
+  const flush = async () => {
+    if (!buffer.length) return;
+    const batch = buffer;
+    buffer = [];
+    await markManyChanges(db, shop, runId, batch);
+  };
+  return {
+    async mark(outcome: ChangeOutcome) {
+      buffer.push(outcome);
+      if (buffer.length >= size) await flush();
+    },
+    flush,
+  };
+}
+
 /** Runs of this shop that still have pending rows (a crashed or interrupted publish), oldest first. */
 export async function unfinishedRuns(db: Db, shop: string): Promise<string[]> {
   const rows = await db.tagChange.findMany({

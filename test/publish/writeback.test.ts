@@ -17,7 +17,6 @@ describe("metafields, segments and Flow", () => {
   const fx = buildFixture({ customers: 30, seed: 21, unscoredShare: 0 });
   const shop = fx.data.shop;
   const ops = (from: number) => standin.calls(shop).slice(from).map((c) => c.operation);
-  const count = (list: string[], op: string) => list.filter((o) => o === op).length;
 
   beforeAll(async () => {
     standin = await startStandin({

@@ -1,0 +1,25 @@
+import type { BulkOperationRecord, ShopState } from "./store";
+
+/** What the stand-in's resolvers need besides the shop's store. */
+export interface StandinRuntime {
+  /** http://127.0.0.1:PORT (no trailing slash). */
+  baseUrl: () => string;
+  apiVersion: string;
+  /** Directory for bulk result files and staged uploads. */
+  fileDir: string;
+  /** Minimum time a bulk operation stays CREATED/RUNNING, in ms. */
+  bulkMinMs: number;
+  /** Flow trigger handles the app's extensions declare; null accepts any handle. */
+  flowTriggerHandles: Set<string> | null;
+  /** Called when a bulk operation reaches a final status (delivers bulk_operations/finish). */
+  onBulkFinished: (state: ShopState, op: BulkOperationRecord) => void;
+  /** True once the stand-in is closed (background bulk work then stops quietly). */
+  isClosed: () => boolean;
+}
+
+export interface ExecContext {
+  state: ShopState;
+  runtime: StandinRuntime;
+  /** Set while a bulk query runs: connections return every item; the root connection only `rootSlice`. */
+  bulk?: { rootSlice: [number, number] | null };
+}

@@ -54,7 +54,7 @@ const optionalInt = (min: number, max: number, what: string) =>
     z.number({ invalid_type_error: `${what} must be a number` }).int(`${what} must be a whole number`).min(min, `${what} must be at least ${min}`).max(max, `${what} must be at most ${max}`).nullable(),
   );
 
-export const SettingsForm = z.object({
+const SettingsForm = z.object({
   churnHorizonDays: optionalInt(14, 730, "The churn horizon"),
   clusterK: optionalInt(2, 12, "The number of clusters"),
   tagPrefix: z

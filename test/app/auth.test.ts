@@ -1,0 +1,121 @@
+/**
+ * Outside demo mode, a request without a valid Shopify session never reaches an admin route's data:
+ * the route's loader is called with plain Requests and must answer with Shopify's redirect/401 while the
+ * model function it would call is never run. Demo mode serves the demo shop, and is refused in production.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { createSqliteTestDb, type TestDb } from "../helpers/db";
+
+const getDashboard = vi.fn(async (_db: unknown, shop: string) => ({ shop, marker: "dashboard data" }));
+const listCustomers = vi.fn(async () => ({ rows: [] }));
+vi.mock(import("../../app/models/dashboard.server"), async (importOriginal) => ({ ...(await importOriginal()), getDashboard: getDashboard as never }));
+vi.mock(import("../../app/models/customers.server"), async (importOriginal) => ({ ...(await importOriginal()), listCustomers: listCustomers as never }));
+
+let testDb: TestDb;
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  testDb = await createSqliteTestDb();
+  Object.assign(process.env, {
+    SHOPIFY_API_KEY: "test-api-key",
+    SHOPIFY_API_SECRET: "test-api-secret",
+    SHOPIFY_APP_URL: "https://churnless.example.com",
+    SCOPES: "read_orders,read_all_orders,read_customers,write_customers,read_products,write_app_proxy",
+    DATABASE_URL: testDb.url,
+    NODE_ENV: "test",
+  });
+  delete process.env.CHURNLESS_DEMO;
+});
+
+afterAll(async () => {
+  process.env = savedEnv;
+  await testDb.cleanup();
+});
+
+beforeEach(() => {
+  getDashboard.mockClear();
+  listCustomers.mockClear();
+  delete process.env.CHURNLESS_DEMO;
+  process.env.NODE_ENV = "test";
+});
+
+type Loader = (args: { request: Request; params: Record<string, string>; context: Record<string, unknown> }) => Promise<unknown>;
+
+/** Runs a loader and returns the Response it returned or threw. */
+async function answer(loader: Loader, request: Request): Promise<Response> {
+  try {
+    const result = await loader({ request, params: {}, context: {} });
+    if (result instanceof Response) return result;
+    throw new Error(`the loader returned data: ${JSON.stringify(result)}`);
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}
+
+describe("admin routes without a Shopify session", () => {
+  const requests: Array<[string, () => Request]> = [
+    ["no shop, no token", () => new Request("https://churnless.example.com/app")],
+    ["an embedded request without a session token", () => new Request("https://churnless.example.com/app?shop=victim.myshopify.com&embedded=1&host=YWRtaW4uc2hvcGlmeS5jb20vc3RvcmUvdmljdGlt")],
+    ["a forged bearer token", () => new Request("https://churnless.example.com/app", { headers: { Authorization: "Bearer eyJhbGciOiJIUzI1NiJ9.eyJkZXN0IjoiaHR0cHM6Ly92aWN0aW0ubXlzaG9waWZ5LmNvbSJ9.forged" } })],
+    ["a forged id_token parameter", () => new Request("https://churnless.example.com/app?shop=victim.myshopify.com&embedded=1&id_token=not-a-jwt")],
+  ];
+
+  it.each(requests)("the dashboard loader never runs for %s", async (_name, make) => {
+    const { loader } = await import("../../app/routes/app._index");
+    const res = await answer(loader as Loader, make());
+    expect([302, 401, 403]).toContain(res.status);
+    if (res.status === 302) expect(res.headers.get("Location")).toMatch(/\/auth\/login|\/auth\/session-token|exitiframe|admin\.shopify\.com|victim\.myshopify\.com/);
+    expect(getDashboard).not.toHaveBeenCalled();
+  });
+
+  it("the customer list and the CSV export refuse too", async () => {
+    const list = await import("../../app/routes/app.customers._index");
+    const exp = await import("../../app/routes/app.customers.export");
+    for (const loader of [list.loader, exp.loader] as Loader[]) {
+      const res = await answer(loader, new Request("https://churnless.example.com/app/customers?risk=high"));
+      expect([302, 401, 403]).toContain(res.status);
+    }
+    expect(listCustomers).not.toHaveBeenCalled();
+  });
+
+  it("the layout does not hand out the app to an unauthenticated request", async () => {
+    const { loader } = await import("../../app/routes/app");
+    const res = await answer(loader as Loader, new Request("https://churnless.example.com/app"));
+    expect([302, 401, 403]).toContain(res.status);
+  });
+});
+
+describe("demo mode", () => {
+  it("serves the demo shop outside Shopify's iframe when CHURNLESS_DEMO=1", async () => {
+    process.env.CHURNLESS_DEMO = "1";
+    process.env.CHURNLESS_DEMO_SHOP = "demo-shop.myshopify.com";
+    const { loader } = await import("../../app/routes/app._index");
+    const res = await (loader as Loader)({ request: new Request("http://localhost:3000/app"), params: {}, context: {} });
+    expect(res).toBeInstanceOf(Response);
+    expect(await (res as Response).json()).toEqual({ shop: "demo-shop.myshopify.com", marker: "dashboard data" });
+    expect(getDashboard).toHaveBeenCalledTimes(1);
+  });
+
+  it("is refused with NODE_ENV=production, at use and at startup", async () => {
+    process.env.CHURNLESS_DEMO = "1";
+    process.env.NODE_ENV = "production";
+    const { requireAdmin, isDemoMode } = await import("../../app/shopify.server");
+    expect(() => isDemoMode()).toThrow(/NODE_ENV=production/);
+    await expect(requireAdmin(new Request("http://localhost:3000/app"))).rejects.toThrow(/Refusing demo mode/);
+    const { loader } = await import("../../app/routes/app._index");
+    await expect((loader as Loader)({ request: new Request("http://localhost:3000/app"), params: {}, context: {} })).rejects.toThrow(/Refusing demo mode/);
+    expect(getDashboard).not.toHaveBeenCalled();
+
+    vi.resetModules();
+    await expect(import("../../app/shopify.server")).rejects.toThrow(/Refusing demo mode/);
+  });
+
+  it("is off unless the flag is exactly 1", async () => {
+    vi.resetModules(); // the previous test left a module that failed to load
+    const { isDemoMode } = await import("../../app/shopify.server");
+    expect(isDemoMode({ NODE_ENV: "development" })).toBe(false);
+    expect(isDemoMode({ NODE_ENV: "development", CHURNLESS_DEMO: "true" })).toBe(false);
+    expect(isDemoMode({ NODE_ENV: "development", CHURNLESS_DEMO: "1" })).toBe(true);
+  });
+});

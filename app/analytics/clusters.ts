@@ -13,7 +13,7 @@
  * Cost: O(seeds · iterations · n · k · d) for the fits, O(SAMPLE² · d) per k for the silhouettes.
  */
 import { kmeans } from "ml-kmeans";
-import { CENTROID_FIELDS, clusterDescription, clusterName, type CentroidField } from "./cluster-naming";
+import { CENTROID_FIELDS, clusterDescription, clusterName, disambiguate, type CentroidField } from "./cluster-naming";
 import type { CustomerFeatures } from "./features";
 import { slugify } from "./rfm";
 import type { ClusterSummary } from "./types";
@@ -56,7 +56,7 @@ interface Fit {
 export function bestKmeans(data: number[][], k: number, seeds: readonly number[] = SEEDS): Fit {
   let best: Fit | null = null;
   for (const seed of seeds) {
-    const res = kmeans(data, k, { seed, initialization: "kmeans++", maxIterations: 100 });
+    const res = kmeans(data, k, { seed, initialization: "kmeans++", maxIterations: 100, tolerance: 1e-4 });
     let sse = 0;
     for (let i = 0; i < data.length; i++) sse += sqDist(data[i], res.centroids[res.clusters[i]]);
     if (!best || sse < best.sse - 1e-9) best = { assignment: res.clusters, centroids: res.centroids, sse };
@@ -167,9 +167,13 @@ export function clusterCustomers(features: readonly CustomerFeatures[], opts: Cl
   }
   const usedKeys = new Set([...matched.values()].map((p) => p.key));
   const usedNames = new Set([...matched.values()].map((p) => p.name));
+  const fresh = disambiguate(
+    groups.map((g) => clusterName(g.zc, g.centroid)),
+    groups.map((g) => g.zc),
+  );
   const clusters: ClusterSummary[] = groups.map((g, gi) => {
     const prev = matched.get(gi);
-    let name = prev?.name ?? clusterName(g.zc, g.centroid);
+    let name = prev?.name ?? fresh[gi];
     if (!prev) {
       const baseName = name;
       for (let i = 2; usedNames.has(name); i++) name = `${baseName} ${i}`;

@@ -1,0 +1,125 @@
+import { describe, expect, it } from "vitest";
+import { auc, brier } from "../../app/analytics/backtest";
+import { defaultHorizonDays, predictChurn, riskBandOf, RISK_THRESHOLDS } from "../../app/analytics/churn";
+import { fitEmpiricalChurn } from "../../app/analytics/empirical-churn";
+import { customerFeatures } from "../../app/analytics/features";
+import { fitLogistic, predictLogistic } from "../../app/analytics/logistic";
+import { cohortMatrix, periodMetrics, storeMetrics } from "../../app/analytics/metrics";
+import { dayOf } from "../../app/analytics/purchase-history";
+import { ago, churnReasons } from "../../app/analytics/reasons";
+import type { CustomerHistory } from "../../app/analytics/types";
+
+describe("classification scores", () => {
+  it("computes AUC with ties and the Brier score", () => {
+    expect(auc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1])).toBe(0.75);
+    expect(auc([0.5, 0.5], [0, 1])).toBe(0.5);
+    expect(Number.isNaN(auc([1, 2], [1, 1]))).toBe(true);
+    expect(brier([0.9, 0.2], [1, 0])).toBeCloseTo(0.025, 12);
+  });
+});
+
+describe("logistic regression", () => {
+  it("recovers a known slope and respects the offset", () => {
+    // Data from p = σ(−1 + 2x) on a grid, as expected counts: the MLE equals the true weights.
+    const x: number[][] = [];
+    const y: number[] = [];
+    for (let i = -20; i <= 20; i++) {
+      const xi = i / 10;
+      const p = 1 / (1 + Math.exp(-(-1 + 2 * xi)));
+      const ones = Math.round(p * 1000);
+      for (let k = 0; k < 1000; k++) {
+        x.push([xi]);
+        y.push(k < ones ? 1 : 0);
+      }
+    }
+    const m = fitLogistic(x, y, new Array(x.length).fill(0), 1e-6);
+    expect(m.weights[0]).toBeCloseTo(-1, 2);
+    expect(m.weights[1]).toBeCloseTo(2, 2);
+    const shifted = fitLogistic(x, y, new Array(x.length).fill(-1), 1e-6);
+    expect(shifted.weights[0]).toBeCloseTo(0, 2);
+    expect(predictLogistic(shifted, [0.5], -1)).toBeCloseTo(0.5, 2);
+  });
+});
+
+const history = (id: string, days: number[], value = 20): CustomerHistory => ({ customerId: id, occasionDays: days, occasionValues: days.map(() => value) });
+
+describe("churn models", () => {
+  it("falls back to the empirical model and says so for a shop with few repeat buyers", () => {
+    const hs = Array.from({ length: 40 }, (_, i) => history(`c${i}`, i < 5 ? [i * 10, i * 10 + 30] : [i * 10]));
+    const res = predictChurn(hs, 500, 60);
+    expect(res.model).toBe("empirical");
+    expect(res.bgnbd).toBeNull();
+    expect(res.notes.join(" ")).toMatch(/BG\/NBD needs/);
+    for (const p of res.predictions) {
+      expect(p.churnProbability).toBeGreaterThan(0);
+      expect(p.churnProbability).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it("empirical churn: P(no purchase) = 1 − q (F(R + H) − F(R)) / (1 − q F(R))", () => {
+    // 4 customers, 2 returned (gaps 10 and 30): qFirst = (2 + 1) / (4 + 2) = 0.5.
+    const hs = [history("a", [0, 10]), history("b", [0, 30]), history("c", [0]), history("d", [0])];
+    const m = fitEmpiricalChurn(hs);
+    expect(m.qFirst).toBeCloseTo(0.5, 12);
+    const f = customerFeatures(hs[2], 5); // R = 5: F(5) = 0, F(25) = 0.5
+    expect(m.churn(f, 20)).toBeCloseTo(1 - 0.5 * 0.5, 12);
+  });
+
+  it("documents the risk thresholds and the default horizon", () => {
+    expect(riskBandOf(RISK_THRESHOLDS.low - 0.01)).toBe("low");
+    expect(riskBandOf(RISK_THRESHOLDS.low)).toBe("medium");
+    expect(riskBandOf(RISK_THRESHOLDS.medium)).toBe("high");
+    const feats = [history("a", [0, 30, 60]), history("b", [0, 20]), history("c", [0])].map((h) => customerFeatures(h, 100));
+    expect(defaultHorizonDays(feats)).toBe(49); // median gap 25 → 2 × 25 = 50 → 7 weeks
+    expect(defaultHorizonDays([customerFeatures(history("c", [0]), 10)])).toBe(90);
+  });
+});
+
+describe("reasons", () => {
+  it("writes plain words", () => {
+    expect(ago(274)).toBe("9 months ago");
+    expect(ago(12)).toBe("12 days ago");
+    const lapsed = customerFeatures(history("a", [0, 35, 70, 105]), 247);
+    expect(churnReasons(lapsed, 0.8, 40)[0]).toBe("no order for 142 days; usually orders every 35 days");
+    const once = customerFeatures(history("b", [0]), 274);
+    expect(churnReasons(once, 0.9, 40)).toEqual(["one order only, 9 months ago"]);
+    const declining: CustomerHistory = { customerId: "c", occasionDays: [0, 100, 200, 300, 800], occasionValues: [100, 100, 100, 100, 160] };
+    const f = customerFeatures(declining, 820);
+    expect(churnReasons(f, 0.8, 100)).toContain("spends 60% less than in their first year");
+    const regular = customerFeatures(history("d", [0, 30, 60, 90, 120]), 130);
+    expect(churnReasons(regular, 0.1, 30)[0]).toMatch(/^(orders every 30 days; last order 10 days ago|5 orders so far)$/);
+  });
+});
+
+describe("store metrics", () => {
+  const d = (s: string) => dayOf(new Date(s));
+  const hs = [
+    { customerId: "a", occasionDays: [d("2024-01-05"), d("2024-02-10"), d("2024-03-20")], occasionValues: [10, 20, 30] },
+    { customerId: "b", occasionDays: [d("2024-01-20")], occasionValues: [50] },
+    { customerId: "c", occasionDays: [d("2024-02-15"), d("2024-03-25")], occasionValues: [5, 5] },
+  ];
+
+  it("builds the monthly cohort retention matrix", () => {
+    const rows = cohortMatrix(hs, d("2024-03-31"));
+    expect(rows).toEqual([
+      { cohort: "2024-01", size: 2, retention: [1, 0.5, 0.5] },
+      { cohort: "2024-02", size: 1, retention: [1, 1] },
+    ]);
+  });
+
+  it("compares the period with the previous one", () => {
+    const p = periodMetrics(hs, d("2024-02-29"), d("2024-03-31"));
+    expect(p).toMatchObject({ orders: 2, revenue: 35, activeCustomers: 2, newCustomers: 0, retentionRate: 2 / 3 });
+    const m = storeMetrics(
+      hs,
+      hs.map((h) => ({ customerId: h.customerId, churnProbability: 0.5, clv12m: 100 }) as never),
+      d("2024-03-31"),
+      31,
+    );
+    expect(m.customers).toBe(3);
+    expect(m.repeatPurchaseRate).toBeCloseTo(2 / 3, 12);
+    expect(m.revenueAtRisk).toBe(150);
+    expect(m.previousPeriod).toMatchObject({ orders: 2, revenue: 25, newCustomers: 1 });
+    expect(m.change.revenue).toBeCloseTo(35 / 25 - 1, 12);
+  });
+});

@@ -80,10 +80,13 @@ const CHUNK = 1 << 20;
 /** Streams the JSONL to `path` (one trailing newline per line), honouring back-pressure. */
 export async function writeBulkJsonl(data: BulkOrderSource, path: string, opts: BulkJsonlOptions = {}): Promise<BulkJsonlWriteResult> {
   const out = createWriteStream(path, { encoding: "utf8" });
-  const failed = once(out, "error").then(([error]) => {
-    throw new Error(`writeBulkJsonl: cannot write ${path}: ${(error as Error).message}`);
-  });
-  failed.catch(() => undefined);
+  // once() rejects on "error"; this listener keeps an error that comes between awaits for the next one.
+  let failure: Error | null = null;
+  out.on("error", (error) => (failure ??= error));
+  const wait = async (event: string) => {
+    if (failure) throw failure;
+    await once(out, event);
+  };
   const result: BulkJsonlWriteResult = { orders: 0, lineItems: 0, bytes: 0 };
   let chunk = "";
   const flush = async () => {
@@ -91,19 +94,24 @@ export async function writeBulkJsonl(data: BulkOrderSource, path: string, opts: 
     result.bytes += Buffer.byteLength(chunk);
     const ok = out.write(chunk);
     chunk = "";
-    if (!ok) await Promise.race([once(out, "drain"), failed]);
+    if (!ok) await wait("drain");
   };
-  const typename = opts.typename ?? false;
-  for (const order of ordersOf(data)) {
-    if (opts.filter && !opts.filter(order)) continue;
-    chunk += orderJsonLine(order, typename) + "\n";
-    result.orders++;
-    for (const item of order.lineItems) chunk += lineItemJsonLine(item, order, typename) + "\n";
-    result.lineItems += order.lineItems.length;
-    if (chunk.length >= CHUNK) await flush();
+  try {
+    const typename = opts.typename ?? false;
+    for (const order of ordersOf(data)) {
+      if (opts.filter && !opts.filter(order)) continue;
+      chunk += orderJsonLine(order, typename) + "\n";
+      result.orders++;
+      for (const item of order.lineItems) chunk += lineItemJsonLine(item, order, typename) + "\n";
+      result.lineItems += order.lineItems.length;
+      if (chunk.length >= CHUNK) await flush();
+    }
+    await flush();
+    out.end();
+    await wait("finish");
+  } catch (error) {
+    out.destroy();
+    throw new Error(`writeBulkJsonl: cannot write ${path}: ${(error as Error).message}`);
   }
-  await flush();
-  out.end();
-  await Promise.race([once(out, "finish"), failed]);
   return result;
 }

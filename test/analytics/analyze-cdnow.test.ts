@@ -28,7 +28,7 @@ describe("analysis of the CDNOW sample at the end of the calibration period", ()
   it("beats the recency baseline in the holdout and is calibrated within 5 points", () => {
     const asOfDay = dayOf(CDNOW_CALIBRATION_END);
     const all = new Map(buildHistories(orders).histories.map((h) => [h.customerId, h]));
-    const labels = result.customers.map((c) =>
+    const labels = result.customers.map((c): number =>
       all.get(c.customerId)!.occasionDays.some((d) => d > asOfDay && d <= asOfDay + HOLDOUT_DAYS) ? 0 : 1,
     );
     const observed = labels.reduce((s, y) => s + y, 0) / labels.length;

@@ -38,6 +38,8 @@ export interface SyncOptions {
   progressEveryMs?: number;
   /** Sync the catalogue too (default true). */
   products?: boolean;
+  /** Page sizes of the paged queries (defaults keep each request under Shopify's cost limit). */
+  pageSizes?: { orders?: number; lineItems?: number; products?: number };
   fetch?: typeof fetch;
 }
 
@@ -252,7 +254,7 @@ export async function runSync(db: Db, admin: AdminGraphql, shop: string, opts: S
       details.since = since.toISOString();
       await progress(true, "paging");
       await time("pages", async () => {
-        for await (const page of pageOrders(admin, { query: `updated_at:>'${since.toISOString()}'` }, ingest.stats)) await ingest.addOrders(page);
+        for await (const page of pageOrders(admin, { query: `updated_at:>'${since.toISOString()}'`, pageSize: opts.pageSizes?.orders, lineItemsPageSize: opts.pageSizes?.lineItems }, ingest.stats)) await ingest.addOrders(page);
       });
       await ingest.finish();
     }
@@ -261,7 +263,7 @@ export async function runSync(db: Db, admin: AdminGraphql, shop: string, opts: S
       await progress(true, "products");
       try {
         const query = kind === "delta" ? `updated_at:>'${details.since}'` : null;
-        details.products = (await time("products", () => syncProducts(db, admin, shop, { query }))).products;
+        details.products = (await time("products", () => syncProducts(db, admin, shop, { query, pageSize: opts.pageSizes?.products }))).products;
       } catch (error) {
         details.warnings.push(`The product catalogue could not be refreshed (${(error as Error).message}); recommendations use the last one saved.`);
       }

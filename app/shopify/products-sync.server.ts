@@ -5,7 +5,7 @@
 import type { Db } from "../db.server";
 import type { AdminGraphql } from "./types";
 
-/** Requested cost ~ 2 + first * 4: 100 products per page. */
+/** Requested cost ~ 2 + first * (5 + 2 + 5): 50 products per page stay well under 1000. */
 export const PRODUCTS_PAGE = `#graphql
   query ProductsPage($first: Int!, $after: String, $query: String) {
     products(first: $first, after: $after, query: $query) {
@@ -16,8 +16,7 @@ export const PRODUCTS_PAGE = `#graphql
         productType
         status
         totalInventory
-        tracksInventory
-        priceRangeV2 { minVariantPrice { amount } }
+        variants(first: 5) { nodes { price } }
         featuredMedia { preview { image { url } } }
       }
     }
@@ -29,8 +28,7 @@ interface ProductNode {
   productType: string;
   status: string;
   totalInventory: number;
-  tracksInventory: boolean | null;
-  priceRangeV2: { minVariantPrice: { amount: string } } | null;
+  variants: { nodes: Array<{ price: string }> } | null;
   featuredMedia: { preview: { image: { url: string } | null } | null } | null;
 }
 
@@ -50,19 +48,20 @@ export async function syncProducts(
   let count = 0;
   for (;;) {
     const data: { products: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: ProductNode[] } } = await admin.request(PRODUCTS_PAGE, {
-      first: opts.pageSize ?? 100,
+      first: opts.pageSize ?? 50,
       after,
       query: opts.query ?? null,
     });
     const rows = data.products.nodes.map((p) => {
-      const price = Number(p.priceRangeV2?.minVariantPrice.amount ?? 0);
+      const prices = (p.variants?.nodes ?? []).map((v) => Number(v.price)).filter(Number.isFinite);
+      const price = prices.length ? Math.min(...prices) : 0;
       return {
         shop,
         id: p.id,
         handle: p.handle,
         productType: p.productType ?? "",
         status: STATUSES.has(p.status) ? p.status : "ACTIVE",
-        inStock: p.tracksInventory === false || p.totalInventory > 0,
+        inStock: p.totalInventory > 0,
         price: Number.isFinite(price) ? price : 0,
         imageUrl: p.featuredMedia?.preview?.image?.url ?? null,
       };

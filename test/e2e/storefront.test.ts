@@ -332,7 +332,7 @@ describe("storefront: the recommendations block in Chromium", () => {
     await page.goto(`${sf.url}${path}`);
     // Done when real cards replaced the placeholders, or the block hid itself.
     await page.waitForFunction(() => {
-      const el = document.querySelector("churnless-recommendations");
+      const el = document.querySelector<HTMLElement>("churnless-recommendations");
       return !!el && (el.hidden || el.querySelectorAll("[data-product-id]").length > 0);
     });
     const ids = await page.$$eval("churnless-recommendations [data-product-id]", (els) => els.map((e) => (e as HTMLElement).dataset.productId!));

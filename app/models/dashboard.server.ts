@@ -134,13 +134,17 @@ export interface KpiValues {
   medianClv: number | null;
 }
 
-/** KPIs from the stored customer scores. */
+/**
+ * KPIs from the stored customer scores: customers, repeat purchase rate (two purchase days or more),
+ * predicted churn rate (mean churn probability), revenue at risk (Σ churn probability × predicted
+ * 12-month value, as app/analytics/metrics.ts defines it) and the median predicted CLV.
+ */
 export async function computeKpis(db: Db, shop: string): Promise<KpiValues> {
   const [customers, repeat, agg, atRisk] = await Promise.all([
     db.customerScore.count({ where: { shop } }),
     db.customerScore.count({ where: { shop, orders: { gte: 2 } } }),
     db.customerScore.aggregate({ where: { shop }, _avg: { churnProbability: true } }),
-    db.customerScore.aggregate({ where: { shop, riskBand: "high" }, _sum: { monetary: true } }),
+    db.$queryRaw<Array<{ v: number | null }>>`SELECT SUM("churnProbability" * "clv12m") AS v FROM "CustomerScore" WHERE "shop" = ${shop}`,
   ]);
   let medianClv: number | null = null;
   if (customers > 0) {
@@ -158,7 +162,7 @@ export async function computeKpis(db: Db, shop: string): Promise<KpiValues> {
     customers,
     repeatRate: customers ? repeat / customers : null,
     churnRate: agg._avg.churnProbability ?? null,
-    revenueAtRisk: atRisk._sum.monetary ?? 0,
+    revenueAtRisk: Number(atRisk[0]?.v ?? 0),
     medianClv,
   };
 }
@@ -167,9 +171,9 @@ export async function computeKpis(db: Db, shop: string): Promise<KpiValues> {
 export function kpisFromMetrics(metrics: unknown): Partial<Record<keyof KpiValues, number>> {
   const pick = (...paths: string[]) => num(metrics, ...paths) ?? undefined;
   const out: Partial<Record<keyof KpiValues, number>> = {
-    customers: pick("customers", "kpis.customers", "customerCount"),
-    repeatRate: pick("repeatRate", "repeatPurchaseRate", "kpis.repeatRate", "kpis.repeatPurchaseRate"),
-    churnRate: pick("churnRate", "kpis.churnRate", "churn.rate"),
+    customers: pick("customers", "kpis.customers"),
+    repeatRate: pick("repeatPurchaseRate", "repeatRate", "kpis.repeatRate"),
+    churnRate: pick("predictedChurnRate", "churnRate", "kpis.churnRate"),
     revenueAtRisk: pick("revenueAtRisk", "kpis.revenueAtRisk"),
     medianClv: pick("medianClv", "medianClv12m", "kpis.medianClv"),
   };
@@ -177,14 +181,24 @@ export function kpisFromMetrics(metrics: unknown): Partial<Record<keyof KpiValue
   return out;
 }
 
+/** The observed churn over the last horizon and the one before (app/analytics/metrics.ts period metrics). */
+export function observedChurn(metrics: unknown): { rate: number | null; previous: number | null } {
+  return { rate: num(metrics, "period.churnRate"), previous: num(metrics, "previousPeriod.churnRate") };
+}
+
 function previousFromMetrics(metrics: unknown): Partial<Record<keyof KpiValues, number>> {
-  for (const key of ["previous", "previousPeriod", "prev"]) {
+  for (const key of ["previous", "prev"]) {
     if (isRecord(metrics) && isRecord(metrics[key])) return kpisFromMetrics(metrics[key]);
   }
   return {};
 }
 
-export function buildKpis(current: KpiValues, previous: Partial<Record<keyof KpiValues, number>>, horizonDays: number | null): Kpi[] {
+export function buildKpis(
+  current: KpiValues,
+  previous: Partial<Record<keyof KpiValues, number>>,
+  horizonDays: number | null,
+  observed?: { rate: number | null; previous: number | null },
+): Kpi[] {
   const change = (key: keyof KpiValues) => {
     const cur = current[key];
     const prev = previous[key];
@@ -194,8 +208,17 @@ export function buildKpis(current: KpiValues, previous: Partial<Record<keyof Kpi
   return [
     { key: "customers", label: "Customers", value: current.customers, change: change("customers"), format: "count", help: "Customers with at least one order" },
     { key: "repeatRate", label: "Repeat purchase rate", value: current.repeatRate, change: change("repeatRate"), format: "percent", help: "Share of customers who ordered on two days or more" },
-    { key: "churnRate", label: "Churn rate", value: current.churnRate, change: change("churnRate"), format: "percent", help: `Expected share of customers who will not order within ${horizon}` },
-    { key: "revenueAtRisk", label: "Revenue at risk", value: current.revenueAtRisk, change: change("revenueAtRisk"), format: "money", help: "What your high-risk customers have spent with you so far" },
+    observed && observed.rate !== null
+      ? {
+          key: "churnRate",
+          label: "Churn rate",
+          value: observed.rate,
+          change: observed.previous === null ? null : observed.rate - observed.previous,
+          format: "percent",
+          help: `Of your customers who had bought before, the share who did not buy in the last ${horizon}. Predicted for the next ${horizon}: ${current.churnRate === null ? "–" : `${(current.churnRate * 100).toFixed(1)}%`}`,
+        }
+      : { key: "churnRate", label: "Churn rate (predicted)", value: current.churnRate, change: change("churnRate"), format: "percent", help: `Expected share of customers who will not order within ${horizon}` },
+    { key: "revenueAtRisk", label: "Revenue at risk", value: current.revenueAtRisk, change: change("revenueAtRisk"), format: "money", help: "Predicted 12-month value you may lose: churn probability × predicted CLV, summed" },
     { key: "medianClv", label: "Median predicted CLV", value: current.medianClv, change: change("medianClv"), format: "money", help: "Median predicted spend per customer over the next 12 months" },
   ];
 }
@@ -358,6 +381,22 @@ export interface CohortRow {
 
 const MAX_COHORT_ORDERS = 300_000;
 
+/** The analysis' cohort matrix (metricsJson.cohorts: { cohort, size, retention[] }), trimmed to the last `months` cohorts and months. */
+export function cohortsFromMetrics(metrics: unknown, months = 12): CohortRow[] | null {
+  const list = isRecord(metrics) ? metrics.cohorts : undefined;
+  if (!Array.isArray(list) || list.length === 0) return null;
+  const rows: CohortRow[] = [];
+  for (const c of list) {
+    if (!isRecord(c) || typeof c.cohort !== "string" || !Array.isArray(c.retention)) return null;
+    rows.push({
+      cohort: c.cohort,
+      customers: typeof c.size === "number" ? c.size : typeof c.customers === "number" ? c.customers : 0,
+      retention: c.retention.slice(0, months).map((v) => (typeof v === "number" && Number.isFinite(v) ? v : null)),
+    });
+  }
+  return rows.sort((a, b) => a.cohort.localeCompare(b.cohort)).slice(-months);
+}
+
 /**
  * Monthly cohort retention from the stored orders (paid, non-test, non-cancelled, with a customer): the
  * last `months` cohorts, each with the share of its customers ordering in each later month.
@@ -462,7 +501,7 @@ export async function getDashboard(db: Db, shop: string): Promise<Dashboard> {
     computeKpis(db, shop),
     customersByRfmSegment(db, shop),
     churnRiskDistribution(db, shop),
-    cohortRetention(db, shop),
+    cohortsFromMetrics(metrics) ?? cohortRetention(db, shop),
     listSegments(db, shop),
   ]);
   const prev = { ...(previous ? kpisFromMetrics(parseJson(previous.metricsJson, {})) : {}), ...previousFromMetrics(metrics) };
@@ -473,7 +512,7 @@ export async function getDashboard(db: Db, shop: string): Promise<Dashboard> {
     analysis: latest
       ? { asOf: latest.asOf.toISOString(), horizonDays: latest.horizonDays, model: latest.model, createdAt: latest.createdAt.toISOString() }
       : null,
-    kpis: buildKpis(current, prev, latest?.horizonDays ?? null),
+    kpis: buildKpis(current, prev, latest?.horizonDays ?? null, observedChurn(metrics)),
     bySegment,
     risk,
     cohorts,

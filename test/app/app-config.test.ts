@@ -9,7 +9,9 @@ import { describe, expect, it } from "vitest";
 import { ADMIN_API_VERSION } from "../../app/shopify/api-version";
 
 type Value = string | boolean | number | string[];
-type Table = Record<string, Value | Table | Table[]>;
+interface Table {
+  [key: string]: Value | Table | Table[];
+}
 
 /** Parses the TOML subset shopify.app.toml uses: tables, arrays of tables, strings, booleans, string arrays. */
 function parseTomlSubset(text: string): Table {

@@ -106,7 +106,7 @@ describe.each(kinds)("admin read models on %s", (kind) => {
     expect(k.customers).toBe(5);
     expect(k.repeatRate).toBeCloseTo(3 / 5, 12); // customers 1, 3, 5 ordered twice or more
     expect(k.churnRate).toBeCloseTo((0.1 + 0.85 + 0.55 + 0.92 + 0.3) / 5, 12);
-    expect(k.revenueAtRisk).toBe(100); // high band: 40 + 60
+    expect(k.revenueAtRisk).toBeCloseTo(0.1 * 300 + 0.85 * 20 + 0.55 * 80 + 0.92 * 35 + 0.3 * 150, 9); // Σ p × CLV = 168.2
     expect(k.medianClv).toBe(80); // 20 35 80 150 300
   });
 
@@ -123,6 +123,37 @@ describe.each(kinds)("admin read models on %s", (kind) => {
     const risk = await churnRiskDistribution(t.db, SHOP);
     expect(risk.map((b) => b.customers)).toEqual([0, 1, 0, 1, 0, 1, 0, 0, 1, 1]);
     expect(d.segments.find((s) => s.key === "at_risk")?.shopifySegmentUrl).toBe("https://admin.shopify.com/store/alpha/customers/segments/77");
+  });
+
+  it("takes the observed churn and the cohorts from the analysis' store metrics when it has them", async () => {
+    await t.db.analysis.create({
+      data: {
+        shop: SHOP,
+        asOf: new Date("2026-11-02"),
+        horizonDays: 60,
+        model: "bgnbd",
+        createdAt: new Date("2026-11-02"),
+        metricsJson: JSON.stringify({
+          repeatPurchaseRate: 0.6,
+          period: { churnRate: 0.4 },
+          previousPeriod: { churnRate: 0.35 },
+          cohorts: [
+            { cohort: "2026-02", size: 10, retention: [1, 0.3] },
+            { cohort: "2026-01", size: 20, retention: [1, 0.25, 0.2] },
+          ],
+        }),
+      },
+    });
+    const d = await getDashboard(t.db, SHOP);
+    const churn = d.kpis.find((k) => k.key === "churnRate");
+    expect(churn?.value).toBe(0.4);
+    expect(churn?.change).toBeCloseTo(0.05, 12);
+    expect(churn?.help).toMatch(/last 60 days/);
+    expect(d.cohorts).toEqual([
+      { cohort: "2026-01", customers: 20, retention: [1, 0.25, 0.2] },
+      { cohort: "2026-02", customers: 10, retention: [1, 0.3] },
+    ]);
+    await t.db.analysis.deleteMany({ where: { shop: SHOP, horizonDays: 60 } });
   });
 
   it("computes monthly cohort retention from the orders", async () => {

@@ -12,7 +12,7 @@
  * Shopify's recommendations; impressions and clicks land in RecEvent and a click marks the cart.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,6 +33,7 @@ const ARTIFACTS = join(process.cwd(), "test/artifacts");
 const SHOP = "e2e-tea.myshopify.com";
 const EMPTY_SHOP = "e2e-empty.myshopify.com";
 const LIMIT = 4;
+const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
@@ -300,6 +301,7 @@ describe("storefront: the recommendations block in Chromium", () => {
   const numeric = (gid: string) => gid.split("/").pop()!;
 
   beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get update && apt-get install -y chromium`);
     mkdirSync(ARTIFACTS, { recursive: true });
     const { migrateDatabase } = await import("../../app/db/migrate.server");
     await migrateDatabase(process.env.DATABASE_URL);
@@ -315,7 +317,7 @@ describe("storefront: the recommendations block in Chromium", () => {
     const events = (await import("../../app/routes/proxy.events")).action as unknown as Loader;
     const { signProxyParams } = await import("../../app/shopify/app-proxy.server");
     sf = await startStorefront(db, { recommendations, events }, signProxyParams);
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   });
 
   afterAll(async () => {

@@ -44,11 +44,26 @@ export interface RecommenderCacheOptions {
   recheckMs?: number;
   /** Serve the previous recommender while a new one is built (default true). */
   staleWhileRebuild?: boolean;
+  /** Shops kept in memory (default MAX_CACHED_SHOPS). */
+  maxShops?: number;
   now?: () => number;
 }
 
 const cache = new Map<string, ShopRecs>();
 const building = new Map<string, Promise<ShopRecs>>();
+/** Shops kept in memory at once; the least recently used one is dropped first. */
+export const MAX_CACHED_SHOPS = Number(process.env.CHURNLESS_RECS_CACHE_SHOPS ?? 32) || 32;
+
+function remember(recs: ShopRecs, maxShops = MAX_CACHED_SHOPS): void {
+  cache.delete(recs.shop);
+  cache.set(recs.shop, recs);
+  while (cache.size > Math.max(1, maxShops)) cache.delete(cache.keys().next().value!);
+}
+
+/** Shops whose recommender is in memory, least recently used first. */
+export function cachedShops(): string[] {
+  return [...cache.keys()];
+}
 
 /** Forgets every cached recommender (tests, uninstall). */
 export function clearRecommenderCache(shop?: string): void {
@@ -148,12 +163,12 @@ async function buildShopRecs(db: Db, shop: string, now: number): Promise<ShopRec
   };
 }
 
-function rebuild(db: Db, shop: string, now: number): Promise<ShopRecs> {
+function rebuild(db: Db, shop: string, now: number, maxShops?: number): Promise<ShopRecs> {
   let pending = building.get(shop);
   if (!pending) {
     pending = buildShopRecs(db, shop, now)
       .then((recs) => {
-        cache.set(shop, recs);
+        remember(recs, maxShops);
         return recs;
       })
       .finally(() => building.delete(shop));
@@ -167,14 +182,15 @@ export async function getShopRecommender(db: Db, shop: string, opts: Recommender
   const now = (opts.now ?? Date.now)();
   const recheckMs = opts.recheckMs ?? 10_000;
   const entry = cache.get(shop);
-  if (!entry) return rebuild(db, shop, now);
+  if (!entry) return rebuild(db, shop, now, opts.maxShops);
+  remember(entry, opts.maxShops);
   if (now - entry.checkedAt < recheckMs) return entry;
   const fresh = await freshnessStamp(db, shop);
   if (fresh.stamp === entry.stamp) {
     entry.checkedAt = now;
     return entry;
   }
-  const next = rebuild(db, shop, now);
+  const next = rebuild(db, shop, now, opts.maxShops);
   if (opts.staleWhileRebuild ?? true) {
     // Keep answering from the previous model; a failed rebuild is retried at the next check.
     entry.checkedAt = now;

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, databaseKinds, type TestDb } from "../helpers/db";
 import { signProxyParams } from "../../app/shopify/app-proxy.server";
 import {
+  cachedShops,
   clearRecommenderCache,
   handleRecommendationsProxy,
   PERSONAL_CACHE_CONTROL,
@@ -152,6 +153,18 @@ for (const kind of await databaseKinds()) {
       expect(await ask()).toContain(victim); // same model: no new analysis yet
       await t.db.analysis.create({ data: { shop: SHOP_B, asOf: new Date(), horizonDays: 90, model: "bgnbd" } });
       expect(await ask()).not.toContain(victim);
+    });
+
+    it("answers an empty list for a shop without data, and keeps only the most recently used shops in memory", async () => {
+      clearRecommenderCache();
+      const small = { db: t.db, verify: { secret: SECRET }, maxShops: 2 };
+      const empty = await handleRecommendationsProxy(proxyRequest("new-shop.myshopify.com", { limit: "4" }), small);
+      expect(empty.status).toBe(200);
+      expect(await empty.json()).toEqual({ source: "popular", products: [] });
+      await handleRecommendationsProxy(proxyRequest(SHOP_A, { limit: "4" }), small);
+      await handleRecommendationsProxy(proxyRequest("new-shop.myshopify.com", { limit: "4" }), small);
+      await handleRecommendationsProxy(proxyRequest(SHOP_B, { limit: "4" }), small);
+      expect(cachedShops()).toEqual(["new-shop.myshopify.com", SHOP_B]);
     });
 
     it("answers nothing when the merchant turned recommendations off", async () => {

@@ -93,6 +93,14 @@ export function bgnbdLogLikelihood(params: Pick<BgNbdParams, "r" | "alpha" | "a"
 }
 
 /**
+ * Log-parameters are kept within ±LOG_PARAM_BOUND (parameters in [6e-6, 1.6e5]): when the dropout
+ * process is degenerate (a, b → ∞ with a fixed ratio: every customer drops out with about the same
+ * probability) the likelihood keeps creeping up towards infinity, and the bound stops the search at
+ * an equivalent finite point.
+ */
+export const LOG_PARAM_BOUND = 12;
+
+/**
  * Maximum-likelihood fit. Starts from r = a = b = 1 and α = mean T; `timeUnitDays` only labels the
  * unit the data is in. Throws when the sample has no customers.
  * Cost: O(distinct (x, t_x, T) rows · evaluations), a few thousand evaluations.
@@ -102,8 +110,11 @@ export function fitBgNbd(data: readonly RepeatSummary[], timeUnitDays = 1): BgNb
   const g = group(data);
   let meanT = 0;
   for (const row of data) meanT += row.T / data.length;
-  const f = (p: number[]) => -logLikelihoodGrouped(Math.exp(p[0]), Math.exp(p[1]), Math.exp(p[2]), Math.exp(p[3]), g);
-  const best = minimize(f, [0, Math.log(Math.max(meanT, 1e-3)), 0, 0], { tolerance: 1e-12, maxIterations: 3000 });
+  const f = (p: number[]) =>
+    p.some((v) => Math.abs(v) > LOG_PARAM_BOUND)
+      ? Infinity
+      : -logLikelihoodGrouped(Math.exp(p[0]), Math.exp(p[1]), Math.exp(p[2]), Math.exp(p[3]), g);
+  const best = minimize(f, [0, Math.log(Math.max(meanT, 1e-3)), 0, 0], { tolerance: 1e-10, maxIterations: 1500, maxRestarts: 3 });
   const [r, alpha, a, b] = best.x.map(Math.exp);
   return { r, alpha, a, b, timeUnitDays, logLikelihood: -best.value };
 }

@@ -16,7 +16,8 @@
  * 2. "bgnbd": the BG/NBD churn probability alone, when ≥ MIN_REPEATERS customers bought again; otherwise
  * 3. "empirical": see empirical-churn.ts.
  * Risk bands: low below 0.4, medium below 0.7, high from 0.7 (RISK_THRESHOLDS).
- * Cost: O(customers · fit evaluations) for the fits (rows with the same (x, t_x, T) are grouped),
+ * The fits use at most MAX_FIT_CUSTOMERS customers (an evenly spaced sample in id order above that).
+ * Cost: O(min(customers, MAX_FIT_CUSTOMERS) · fit evaluations) for the fits (equal rows are grouped),
  * O(customers · d²) for the logistic model.
  */
 import { auc } from "./classification";
@@ -57,13 +58,21 @@ export function defaultHorizonDays(features: readonly CustomerFeatures[]): numbe
 
 const sane = (v: number) => Number.isFinite(v) && v > 1e-6 && v < 1e6;
 
+/** Largest sample the model fits use: every ⌈n / MAX_FIT_CUSTOMERS⌉-th customer in id order above it. */
+export const MAX_FIT_CUSTOMERS = 25_000;
+function fitSample<T>(rows: readonly T[]): readonly T[] {
+  if (rows.length <= MAX_FIT_CUSTOMERS) return rows;
+  const step = Math.ceil(rows.length / MAX_FIT_CUSTOMERS);
+  return rows.filter((_, i) => i % step === 0);
+}
+
 /** BG/NBD in days when the data supports it, else null. */
 export function tryFitBgNbd(features: readonly CustomerFeatures[]): BgNbdParams | null {
   if (features.length < MIN_CUSTOMERS) return null;
   if (features.filter((f) => f.repeats > 0).length < MIN_REPEATERS) return null;
   try {
     const p = fitBgNbd(
-      features.map((f) => ({ x: f.repeats, tx: f.spanDays, T: f.tenureDays })),
+      fitSample(features).map((f) => ({ x: f.repeats, tx: f.spanDays, T: f.tenureDays })),
       1,
     );
     return [p.r, p.alpha, p.a, p.b].every(sane) && Number.isFinite(p.logLikelihood) ? p : null;
@@ -74,7 +83,7 @@ export function tryFitBgNbd(features: readonly CustomerFeatures[]): BgNbdParams 
 
 /** Gamma-Gamma on repeat buyers with positive spend, when there are enough and q > 1; else null. */
 export function tryFitGammaGamma(features: readonly CustomerFeatures[]): GammaGammaParams | null {
-  const rows = features.filter((f) => f.repeats > 0 && f.repeatMeanValue > 0).map((f) => ({ x: f.repeats, zbar: f.repeatMeanValue }));
+  const rows = fitSample(features.filter((f) => f.repeats > 0 && f.repeatMeanValue > 0)).map((f) => ({ x: f.repeats, zbar: f.repeatMeanValue }));
   if (rows.length < MIN_REPEATERS) return null;
   try {
     const p = fitGammaGamma(rows);

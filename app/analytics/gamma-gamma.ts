@@ -7,6 +7,7 @@
  */
 import { lgamma } from "./special-functions";
 import { minimize } from "./optimize";
+import { LOG_PARAM_BOUND } from "./bgnbd";
 import type { GammaGammaParams } from "./types";
 
 export interface SpendSummary {
@@ -41,8 +42,12 @@ export function fitGammaGamma(data: readonly SpendSummary[]): GammaGammaParams {
   if (rows.length < 2) throw new Error("fitGammaGamma requires at least 2 customers with repeat purchases");
   let mean = 0;
   for (const d of rows) mean += d.zbar / rows.length;
-  const f = (v: number[]) => -gammaGammaLogLikelihood({ p: Math.exp(v[0]), q: Math.exp(v[1]), gamma: Math.exp(v[2]) }, rows);
-  const best = minimize(f, [0, 0, Math.log(mean)], { tolerance: 1e-12, maxIterations: 3000 });
+  // Log-parameters within ±LOG_PARAM_BOUND: with no spend heterogeneity q, γ → ∞ (see bgnbd.ts).
+  const f = (v: number[]) =>
+    v.some((x) => Math.abs(x) > LOG_PARAM_BOUND)
+      ? Infinity
+      : -gammaGammaLogLikelihood({ p: Math.exp(v[0]), q: Math.exp(v[1]), gamma: Math.exp(v[2]) }, rows);
+  const best = minimize(f, [0, 0, Math.log(mean)], { tolerance: 1e-10, maxIterations: 1500, maxRestarts: 3 });
   const [p, q, gamma] = best.x.map(Math.exp);
   return { p, q, gamma, logLikelihood: -best.value };
 }

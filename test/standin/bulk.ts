@@ -25,7 +25,7 @@ import { gidNumber, type BulkOperationRecord, type ShopState } from "./store";
  * - Faults.shuffleBulkLines shuffles lines within each chunk (children may precede their parent).
  */
 
-const CHUNK = 500;
+const CHUNK = 1000;
 const FINAL = new Set(["COMPLETED", "FAILED", "CANCELED", "EXPIRED"]);
 
 /** Read through a function so TypeScript does not narrow: bulkOperationCancel changes it meanwhile. */

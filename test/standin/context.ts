@@ -21,5 +21,5 @@ export interface ExecContext {
   state: ShopState;
   runtime: StandinRuntime;
   /** Set while a bulk query runs: connections return every item; the root connection only `rootSlice`. */
-  bulk?: { rootSlice: [number, number] | null };
+  bulk?: { rootSlice: [number, number] | null; rootItems?: unknown[] };
 }

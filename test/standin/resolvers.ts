@@ -26,13 +26,17 @@ type View = Record<string, unknown>;
 /** Inside a bulk query every connection returns all its items (no first/last needed). */
 const CONNECTION_ALL = (ctx: ExecContext, _info: GraphQLResolveInfo): boolean => !!ctx.bulk;
 
-/** In a bulk query the root connection serves only the current slice of the collection. */
-function rootSlice<T>(items: T[], ctx: ExecContext, info: GraphQLResolveInfo): T[] {
+/**
+ * In a bulk query the root connection serves only the current slice of the collection; the filtered
+ * list is computed once per operation (`compute`), not once per chunk.
+ */
+function rootSlice<T>(compute: () => T[], ctx: ExecContext, info: GraphQLResolveInfo): T[] {
   if (ctx.bulk?.rootSlice && info.path.prev === undefined) {
+    if (!ctx.bulk.rootItems) ctx.bulk.rootItems = compute();
     const [from, to] = ctx.bulk.rootSlice;
-    return items.slice(from, to);
+    return (ctx.bulk.rootItems as T[]).slice(from, to);
   }
-  return items;
+  return compute();
 }
 
 export function requireScope(state: ShopState, scope: string, what: string): void {
@@ -107,62 +111,91 @@ export function ordersConnection(
 ): unknown {
   requireScope(state, "read_orders", "orders");
   const { name, key } = orderSortKey(args.sortKey);
-  const base = source ?? sortedBy(state, name, state.data.orders, key);
-  const visible = filterItems(base, args.query as string | null, ORDER_SEARCH).filter((o) => state.orderVisible(o));
-  const items = source ? [...visible].sort((a, b) => { const ka = key(a); const kb = key(b); return ka[0] < kb[0] ? -1 : ka[0] > kb[0] ? 1 : ka[1] - kb[1]; }) : visible;
-  return paginate(rootSlice(items, ctx, info), args as ConnectionArgs, key, (o) => orderView(state, o), CONNECTION_ALL(ctx, info));
+  const compute = (): StandinOrder[] => {
+    const base = source ?? sortedBy(state, name, state.data.orders, key);
+    const visible = filterItems(base, args.query as string | null, ORDER_SEARCH).filter((o) => state.orderVisible(o));
+    if (!source) return visible;
+    return [...visible].sort((a, b) => {
+      const ka = key(a);
+      const kb = key(b);
+      return ka[0] < kb[0] ? -1 : ka[0] > kb[0] ? 1 : ka[1] - kb[1];
+    });
+  };
+  return paginate(rootSlice(compute, ctx, info), args as ConnectionArgs, key, (o) => orderView(state, o), CONNECTION_ALL(ctx, info));
+}
+
+/**
+ * Orders and line items are the hot path of bulk queries (a million orders in the demo), so they are
+ * classes: fields are prototype getters and methods, not per-object closures.
+ */
+class OrderView {
+  readonly __typename = "Order";
+  constructor(
+    private readonly state: ShopState,
+    private readonly o: StandinOrder,
+  ) {}
+  private get cur(): string {
+    return this.o.currencyCode || this.state.data.currencyCode;
+  }
+  get id(): string { return this.o.id; }
+  get legacyResourceId(): string { return String(gidNumber(this.o.id)); }
+  get name(): string { return this.o.name; }
+  get createdAt(): string { return this.o.createdAt; }
+  get processedAt(): string { return this.o.processedAt; }
+  get updatedAt(): string { return this.o.updatedAt; }
+  get cancelledAt(): string | null { return this.o.cancelledAt; }
+  get closed(): boolean { return false; }
+  get test(): boolean { return this.o.test; }
+  get displayFinancialStatus(): string { return this.o.displayFinancialStatus; }
+  get currencyCode(): string { return this.cur; }
+  get presentmentCurrencyCode(): string { return this.cur; }
+  customer(): View | null { return this.o.customerId ? customerById(this.state, this.o.customerId) : null; }
+  currentTotalPriceSet(): View { return moneyBag(this.o.totalPrice, this.cur); }
+  totalPriceSet(): View { return moneyBag(this.o.totalPrice, this.cur); }
+  currentSubtotalPriceSet(): View { return moneyBag(this.o.totalPrice, this.cur); }
+  subtotalPriceSet(): View { return moneyBag(this.o.totalPrice, this.cur); }
+  totalRefundedSet(): View { return moneyBag(this.o.totalRefunded, this.cur); }
+  get currentSubtotalLineItemsQuantity(): number { return this.o.lineItems.reduce((s, li) => s + li.currentQuantity, 0); }
+  get subtotalLineItemsQuantity(): number { return this.o.lineItems.reduce((s, li) => s + li.quantity, 0); }
+  lineItems(args: Args, ctx: ExecContext, info: GraphQLResolveInfo): unknown {
+    return paginate(this.o.lineItems, args as ConnectionArgs, byId, (li) => new LineItemView(this.state, li, this.cur), CONNECTION_ALL(ctx, info));
+  }
+  metafield(args: Args): View | null { return metafieldLookup(this.state, this.o.id, args); }
+  metafields(args: Args, ctx: ExecContext, info: GraphQLResolveInfo): unknown { return metafieldsConnection(this.state, this.o.id, args, ctx, info); }
 }
 
 export function orderView(state: ShopState, o: StandinOrder): View {
-  const cur = o.currencyCode || state.data.currencyCode;
-  return {
-    __typename: "Order",
-    id: o.id,
-    legacyResourceId: String(gidNumber(o.id)),
-    name: o.name,
-    createdAt: o.createdAt,
-    processedAt: o.processedAt,
-    updatedAt: o.updatedAt,
-    cancelledAt: o.cancelledAt,
-    closed: false,
-    test: o.test,
-    displayFinancialStatus: o.displayFinancialStatus,
-    currencyCode: cur,
-    presentmentCurrencyCode: cur,
-    customer: () => (o.customerId ? customerById(state, o.customerId) : null),
-    currentTotalPriceSet: () => moneyBag(o.totalPrice, cur),
-    totalPriceSet: () => moneyBag(o.totalPrice, cur),
-    currentSubtotalPriceSet: () => moneyBag(o.totalPrice, cur),
-    subtotalPriceSet: () => moneyBag(o.totalPrice, cur),
-    totalRefundedSet: () => moneyBag(o.totalRefunded, cur),
-    currentSubtotalLineItemsQuantity: o.lineItems.reduce((s, li) => s + li.currentQuantity, 0),
-    subtotalLineItemsQuantity: o.lineItems.reduce((s, li) => s + li.quantity, 0),
-    lineItems: (args: Args, ctx: ExecContext, info: GraphQLResolveInfo) =>
-      paginate(o.lineItems, args as ConnectionArgs, byId, (li) => lineItemView(state, li, cur), CONNECTION_ALL(ctx, info)),
-    metafield: (args: Args) => metafieldLookup(state, o.id, args),
-    metafields: (args: Args, ctx: ExecContext, info: GraphQLResolveInfo) => metafieldsConnection(state, o.id, args, ctx, info),
-  };
+  return new OrderView(state, o) as unknown as View;
 }
 
-function lineItemView(state: ShopState, li: StandinLineItem, cur: string): View {
-  const found = li.variantId ? state.variantsById.get(li.variantId) : undefined;
-  const product = li.productId ? state.productsById.get(li.productId) : undefined;
-  return {
-    __typename: "LineItem",
-    id: li.id,
-    quantity: li.quantity,
-    currentQuantity: li.currentQuantity,
-    refundableQuantity: li.currentQuantity,
-    name: product?.title ?? "Item",
-    title: product?.title ?? "Item",
-    sku: found?.variant.sku ?? null,
-    vendor: product?.vendor ?? null,
-    product: () => (product ? productView(state, product) : null),
-    variant: () => (found ? variantView(state, found.variant, found.product) : null),
-    originalUnitPriceSet: () => moneyBag(li.unitPrice, cur),
-    discountedUnitPriceSet: () => moneyBag(li.unitPrice, cur),
-    originalTotalSet: () => moneyBag((Number(li.unitPrice) * li.quantity).toFixed(2), cur),
-  };
+class LineItemView {
+  readonly __typename = "LineItem";
+  constructor(
+    private readonly state: ShopState,
+    private readonly li: StandinLineItem,
+    private readonly cur: string,
+  ) {}
+  private get product_(): StandinProduct | undefined { return this.li.productId ? this.state.productsById.get(this.li.productId) : undefined; }
+  private get variant_(): { variant: StandinVariant; product: StandinProduct } | undefined { return this.li.variantId ? this.state.variantsById.get(this.li.variantId) : undefined; }
+  get id(): string { return this.li.id; }
+  get quantity(): number { return this.li.quantity; }
+  get currentQuantity(): number { return this.li.currentQuantity; }
+  get refundableQuantity(): number { return this.li.currentQuantity; }
+  get name(): string { return this.product_?.title ?? "Item"; }
+  get title(): string { return this.product_?.title ?? "Item"; }
+  get sku(): string | null { return this.variant_?.variant.sku ?? null; }
+  get vendor(): string | null { return this.product_?.vendor ?? null; }
+  product(): View | null {
+    const p = this.product_;
+    return p ? productView(this.state, p) : null;
+  }
+  variant(): View | null {
+    const v = this.variant_;
+    return v ? variantView(this.state, v.variant, v.product) : null;
+  }
+  originalUnitPriceSet(): View { return moneyBag(this.li.unitPrice, this.cur); }
+  discountedUnitPriceSet(): View { return moneyBag(this.li.unitPrice, this.cur); }
+  originalTotalSet(): View { return moneyBag((Number(this.li.unitPrice) * this.li.quantity).toFixed(2), this.cur); }
 }
 
 // ---------------------------------------------------------------- customers
@@ -477,15 +510,15 @@ function shopView(state: ShopState): View {
 function customersConnection(state: ShopState, args: Args, ctx: ExecContext, info: GraphQLResolveInfo): unknown {
   requireScope(state, "read_customers", "customers");
   const { name, key } = customerSortKey(args.sortKey);
-  const items = filterItems(sortedBy(state, name, state.data.customers, key), args.query as string | null, CUSTOMER_SEARCH);
-  return paginate(rootSlice(items, ctx, info), args as ConnectionArgs, key, (c) => customerView(state, c), CONNECTION_ALL(ctx, info));
+  const compute = (): StandinCustomer[] => filterItems(sortedBy(state, name, state.data.customers, key), args.query as string | null, CUSTOMER_SEARCH);
+  return paginate(rootSlice(compute, ctx, info), args as ConnectionArgs, key, (c) => customerView(state, c), CONNECTION_ALL(ctx, info));
 }
 
 function productsConnection(state: ShopState, args: Args, ctx: ExecContext, info: GraphQLResolveInfo): unknown {
   requireScope(state, "read_products", "products");
   const { name, key } = productSortKey(args.sortKey);
-  const items = filterItems(sortedBy(state, name, state.data.products, key), args.query as string | null, PRODUCT_SEARCH);
-  return paginate(rootSlice(items, ctx, info), args as ConnectionArgs, key, (p) => productView(state, p), CONNECTION_ALL(ctx, info));
+  const compute = (): StandinProduct[] => filterItems(sortedBy(state, name, state.data.products, key), args.query as string | null, PRODUCT_SEARCH);
+  return paginate(rootSlice(compute, ctx, info), args as ConnectionArgs, key, (p) => productView(state, p), CONNECTION_ALL(ctx, info));
 }
 
 function metafieldDefinitionsConnection(state: ShopState, args: Args, ctx: ExecContext, info: GraphQLResolveInfo): unknown {

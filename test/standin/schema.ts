@@ -78,10 +78,23 @@ export type ValidationResult =
   | { ok: false; document?: DocumentNode; errors: ShopifyGraphqlError[] };
 
 /**
- * Parses and validates a document against the pinned Admin schema. The sync and publish code's
- * "every document validates" tests reuse this.
+ * Parses and validates a document against the pinned Admin schema (results cached per document
+ * text). The sync and publish code's "every document validates" tests reuse this.
  */
+const validated = new Map<string, ValidationResult>();
+const MAX_CACHED = 500;
+
 export function validateDocument(source: string, version: string = ADMIN_API_VERSION): ValidationResult {
+  const cacheKey = `${version}\n${source}`;
+  const hit = validated.get(cacheKey);
+  if (hit) return hit;
+  const result = validateUncached(source, version);
+  if (validated.size >= MAX_CACHED) validated.delete(validated.keys().next().value as string);
+  validated.set(cacheKey, result);
+  return result;
+}
+
+function validateUncached(source: string, version: string): ValidationResult {
   let document: DocumentNode;
   try {
     document = parse(source);

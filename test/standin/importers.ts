@@ -75,7 +75,7 @@ export function importCdnow(text: string, opts: ImportOptions = {}): StandinShop
     if (!/^\d+$/.test(idText)) throw new Error(`${where}: customer id is not a number: ${idText}`);
     const m = /^(\d{4})(\d{2})(\d{2})$/.exec(date);
     const day = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
-    if (!m || Number.isNaN(day) || new Date(day).getUTCDate() !== Number(m[3])) throw new Error(`${where}: date is not YYYYMMDD: ${date}`);
+    if (!m || Number.isNaN(day) || new Date(day).toISOString().slice(0, 10) !== `${m[1]}-${m[2]}-${m[3]}`) throw new Error(`${where}: date is not YYYYMMDD: ${date}`);
     const cds = Number(cdsText);
     if (!Number.isInteger(cds) || cds < 0) throw new Error(`${where}: number of CDs is not a non-negative integer: ${cdsText}`);
     const value = Number(valueText);
@@ -171,7 +171,7 @@ interface ProductFacts {
 }
 
 /** products.csv (text, or its .gz bytes) -> product_id -> facts. */
-function readProducts(productsCsv: string | Uint8Array): Map<string, ProductFacts> {
+function readProducts(productsCsv: string | Uint8Array, wanted: Set<string>): Map<string, ProductFacts> {
   let text: string;
   if (typeof productsCsv === "string") text = productsCsv;
   else {
@@ -187,9 +187,14 @@ function readProducts(productsCsv: string | Uint8Array): Map<string, ProductFact
   };
   const [id, department, brand, category, type] = [col("product_id"), col("department"), col("brand"), col("product_category"), col("product_type")];
   const out = new Map<string, ProductFacts>();
+  const quoted = /^"?([^",]*)"?,/;
   for (let k = 1; k < lines.length; k++) {
     if (!lines[k].trim()) continue;
+    // Only the products the transactions sold (a fifth of the file): skip the rest before splitting.
+    const head = id === 0 ? quoted.exec(lines[k]) : null;
+    if (head && !wanted.has(head[1])) continue;
     const f = splitCsv(lines[k]);
+    if (!wanted.has(f[id])) continue;
     out.set(f[id], { category: f[category] || f[department] || "", type: f[type] ?? "", brand: f[brand] ?? "" });
   }
   return out;
@@ -200,8 +205,10 @@ const titleCase = (s: string) => s.toLowerCase().replace(/(^|[\s/-])([a-z])/g, (
 /** Complete Journey transactions CSV (+ optional products CSV or .csv.gz bytes) -> StandinShopData. */
 export function importCompleteJourney(csvText: string, productsCsv?: string | Uint8Array, opts: ImportOptions = {}): StandinShopData {
   const currencyCode = opts.currencyCode ?? "USD";
-  const facts = productsCsv === undefined ? null : readProducts(productsCsv);
   const converted = completeJourneyToOrders(csvText);
+  const sold = new Set<string>();
+  for (const o of converted) for (const l of o.lineItems) sold.add(l.productId!.slice(l.productId!.lastIndexOf("/") + 1));
+  const facts = productsCsv === undefined ? null : readProducts(productsCsv, sold);
   converted.sort((a, b) => a.processedAt.getTime() - b.processedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const orders: StandinOrder[] = [];
   const span = new Map<string, [number, number, number]>();

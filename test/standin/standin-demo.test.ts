@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toBulkJsonlLines } from "./bulk-jsonl";
+import { generateDemoShop } from "./demo-shop";
+import { gql, waitForBulk } from "./helpers";
+import { startStandin, type Standin } from "./server";
+import type { StandinShopData } from "./types";
+
+/**
+ * The stand-in serving a generated demo shop: its bulk query answer for the app's orders query is
+ * line for line what the demo helper's JSONL writer produces (two independent implementations of
+ * Shopify's bulk format agree), and paging through `orders` visits every order exactly once.
+ */
+const SHOP = "demo-shop.myshopify.com";
+let standin: Standin;
+let data: StandinShopData;
+
+beforeAll(async () => {
+  data = generateDemoShop({ orders: 400, seed: 7, shop: SHOP });
+  standin = await startStandin({ shops: [data], bulkMinMs: 20 });
+});
+
+afterAll(async () => {
+  await standin.close();
+});
+
+const ORDERS_BULK = `{
+  orders {
+    edges {
+      node {
+        id createdAt processedAt updatedAt cancelledAt test displayFinancialStatus
+        customer { id }
+        currentTotalPriceSet { shopMoney { amount currencyCode } }
+        totalRefundedSet { shopMoney { amount currencyCode } }
+        lineItems {
+          edges {
+            node {
+              id quantity currentQuantity
+              product { id }
+              variant { id }
+              originalUnitPriceSet { shopMoney { amount currencyCode } }
+            }
+          }
+        }
+      }
+    }
+  }
+}`;
+
+describe("stand-in with a generated demo shop", () => {
+  it("answers the app's bulk orders query exactly like Shopify's JSONL format", async () => {
+    const start = await gql(standin, SHOP, `mutation($q: String!) { bulkOperationRunQuery(query: $q, groupObjects: false) { bulkOperation { id } userErrors { message } } }`, { q: ORDERS_BULK });
+    expect(start.body.data.bulkOperationRunQuery.userErrors).toEqual([]);
+    const op = await waitForBulk(standin, SHOP, start.body.data.bulkOperationRunQuery.bulkOperation.id, 30_000);
+    expect(op.status).toBe("COMPLETED");
+    const served = (await (await fetch(String(op.url))).text()).trim().split("\n");
+    const byOrderId = (a: string, b: string) => a.localeCompare(b);
+    const expected = [...toBulkJsonlLines(data)];
+    expect(served.length).toBe(expected.length);
+    expect([...served].sort(byOrderId)).toEqual([...expected].sort(byOrderId));
+    expect(Number(op.rootObjectCount)).toBe(data.orders.length);
+  });
+
+  it("pages through every order exactly once", async () => {
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const { body } = await gql(standin, SHOP, `query($after: String) { orders(first: 250, after: $after) { pageInfo { hasNextPage endCursor } nodes { id } } }`, { after });
+      seen.push(...body.data.orders.nodes.map((o: { id: string }) => o.id));
+      if (!body.data.orders.pageInfo.hasNextPage) break;
+      after = body.data.orders.pageInfo.endCursor;
+    }
+    expect(seen).toHaveLength(data.orders.length);
+    expect(new Set(seen).size).toBe(data.orders.length);
+  });
+});

@@ -169,7 +169,9 @@ describe("storefront strings, script and markup", () => {
     expect(card).toMatch(/loading: 'lazy'/);
     expect(card).toMatch(/height: image_height/);
     expect(card).toMatch(/product\.price \| money/);
-    // Logged-in shoppers: the app-owned customer metafield.
-    expect(block).toMatch(/customer\.metafields\.app\.recommended_products\.value/);
+    // Logged-in shoppers: the app-owned customer metafield, through the reserved-prefix bracket form
+    // (`customer.metafields.app` does not resolve `$app` and would silently render nothing).
+    expect(block).toContain("customer.metafields['$app'].recommended_products.value");
+    expect(block).not.toMatch(/metafields\.app\./);
   });
 });

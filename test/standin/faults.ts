@@ -17,7 +17,7 @@ export interface Faults {
   bulkFailures: number;
   /** Garbage lines inserted into the next bulk JSONL result file (query or mutation). */
   malformedLines: number;
-  /** Shuffle the lines of bulk query results (children may come before their parent, as Shopify allows). */
+  /** Shuffle bulk result lines within each chunk of 1000 root objects (children may precede their parent, as Shopify allows). */
   shuffleBulkLines: boolean;
   seed: number;
 }

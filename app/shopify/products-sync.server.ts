@@ -67,12 +67,9 @@ export async function syncProducts(
       };
     });
     if (rows.length) {
-      await db.$transaction(
-        rows.map((row) => {
-          const { shop: s, id, ...update } = row;
-          return db.product.upsert({ where: { shop_id: { shop: s, id } }, create: row, update });
-        }),
-      );
+      // Replace the page's rows in one transaction (two statements instead of one upsert per product).
+      const ids = rows.map((r) => r.id);
+      await db.$transaction([db.product.deleteMany({ where: { shop, id: { in: ids } } }), db.product.createMany({ data: rows })]);
     }
     count += rows.length;
     if (!data.products.pageInfo.hasNextPage) return { products: count };

@@ -62,6 +62,8 @@ const escapeHtml = (s: string) =>
 interface PageOptions {
   productIds: string;
   layout: "grid" | "carousel";
+  /** The customer's `$app:recommended_products` metafield, when the shopper has one. */
+  metafield?: LiquidProduct[];
 }
 
 type Node = string | { output: string } | { tag: string; body: Node[]; alt?: Node[] };
@@ -114,8 +116,22 @@ function parseLiquid(source: string): Node[] {
   return parse([]);
 }
 
+/** A product as Liquid sees it (the fields the card snippet reads). */
+interface LiquidProduct {
+  id: number;
+  handle: string;
+  title: string;
+  url: string;
+  price: number; // cents
+  available: boolean;
+}
+
+const money = (cents: number) => `€${(cents / 100).toFixed(2).replace(".", ",")}`;
+
 function renderBlock(opts: PageOptions): string {
   const heading = t("churnless.recommendations.default_heading");
+  const recommended = opts.metafield ?? [];
+  let shown = 0;
   const outputs: Record<string, string> = {
     "block.settings.layout": opts.layout,
     "routes.root_url | append: '/apps/churnless' | replace: '//', '/'": "/apps/churnless",
@@ -129,36 +145,57 @@ function renderBlock(opts: PageOptions): string {
     list_id: "ChurnlessRecsList-e2e",
     "heading | escape": escapeHtml(heading),
   };
-  const conditions: Record<string, boolean> = {
-    "block.settings.layout == 'carousel'": opts.layout === "carousel",
-    "shown == 0": true, // no customer metafield: nothing rendered on the server
-    "block.settings.show_price": true,
+  type Scope = { product?: LiquidProduct; item?: LiquidProduct };
+  const productOutput = (expr: string, p: LiquidProduct): string | undefined => {
+    if (expr === "product.id") return String(p.id);
+    if (expr === "product.url") return p.url;
+    if (expr === "product.title | escape") return escapeHtml(p.title);
+    if (expr === "product.price | money") return money(p.price);
+    if (expr.startsWith("product.featured_image | image_url: width: 360 | image_tag:")) {
+      return `<img src="/img/${p.handle}.svg?width=360" width="360" height="360" loading="lazy" alt="" class="churnless-recs__img">`;
+    }
+    return undefined;
   };
-  const loops: Record<string, number> = { "item in recommended": 0, "i in (1..limit)": LIMIT };
-  const render = (nodes: Node[]): string =>
+  const condition = (cond: string, scope: Scope): boolean => {
+    const fixed: Record<string, boolean> = {
+      "block.settings.layout == 'carousel'": opts.layout === "carousel",
+      "block.settings.show_price": true,
+      show_price: true,
+      "shown == 0": shown === 0,
+    };
+    if (cond in fixed) return fixed[cond];
+    if (cond === "shown < limit and item.available") return shown < LIMIT && !!scope.item?.available;
+    if (cond === "product.featured_image") return true;
+    if (cond === "product.available") return !!scope.product?.available;
+    throw new Error(`the storefront test does not know {% if ${cond} %}`);
+  };
+  const render = (nodes: Node[], scope: Scope): string =>
     nodes
       .map((n) => {
         if (typeof n === "string") return n;
         if ("output" in n) {
           const tr = /^'([a-z0-9_.]+)' \| t( \| escape)?$/.exec(n.output);
           if (tr) return escapeHtml(t(tr[1]));
+          const fromProduct = scope.product && productOutput(n.output, scope.product);
+          if (fromProduct !== undefined) return fromProduct;
           if (!(n.output in outputs)) throw new Error(`the storefront test does not know {{ ${n.output} }}`);
           return outputs[n.output];
         }
-        if (n.tag.startsWith("if ")) {
-          const cond = n.tag.slice(3);
-          if (!(cond in conditions)) throw new Error(`the storefront test does not know {% ${n.tag} %}`);
-          return conditions[cond] ? render(n.body) : render(n.alt ?? []);
+        if (n.tag.startsWith("if ")) return condition(n.tag.slice(3), scope) ? render(n.body, scope) : render(n.alt ?? [], scope);
+        if (n.tag === "for item in recommended") return recommended.map((item) => render(n.body, { ...scope, item })).join("");
+        if (n.tag === "for i in (1..limit)") return Array.from({ length: LIMIT }, () => render(n.body, scope)).join("");
+        if (n.tag === "assign shown = shown | plus: 1") {
+          shown++;
+          return "";
         }
-        if (n.tag.startsWith("for ")) {
-          const loop = n.tag.slice(4);
-          if (!(loop in loops)) throw new Error(`the storefront test does not know {% ${n.tag} %}`);
-          return Array.from({ length: loops[loop] }, () => render(n.body)).join("");
+        if (n.tag.startsWith("assign image_height =")) return "";
+        if (n.tag === "render 'churnless-recs-card', product: item, show_price: block.settings.show_price") {
+          return render(parseLiquid(readFileSync(join(EXT, "snippets/churnless-recs-card.liquid"), "utf8")), { product: scope.item });
         }
-        return ""; // assign / render only inside loops that run zero times here
+        throw new Error(`the storefront test does not know {% ${n.tag} %}`);
       })
       .join("");
-  return render(parseLiquid(readFileSync(join(EXT, "blocks/recommendations.liquid"), "utf8")));
+  return render(parseLiquid(readFileSync(join(EXT, "blocks/recommendations.liquid"), "utf8")), {});
 }
 
 function pageHtml(opts: PageOptions): string {
@@ -236,7 +273,21 @@ async function startStorefront(
         const productIds = url.searchParams.get("product_ids") ?? "";
         const set = [`shop=${url.searchParams.get("shop") ?? SHOP}`, `customer=${url.searchParams.get("customer") ?? ""}`, `forge=${kind === "forged" ? 1 : 0}`];
         res.setHeader("Set-Cookie", set.map((c) => `${c}; Path=/`));
-        return send(res, 200, "text/html; charset=utf-8", pageHtml({ productIds, layout: kind === "carousel" ? "carousel" : "grid" }));
+        let metafield: LiquidProduct[] | undefined;
+        if (kind === "metafield") {
+          // What the publish step writes to the customer's $app:recommended_products metafield.
+          const customerId = `gid://shopify/Customer/${url.searchParams.get("customer")}`;
+          const score = await db.customerScore.findFirst({ where: { shop: SHOP, customerId } });
+          const ids = JSON.parse(score?.recommendedJson ?? "[]") as string[];
+          const rows = await db.product.findMany({ where: { shop: SHOP, id: { in: ids } } });
+          metafield = [];
+          for (const id of ids) {
+            const row = rows.find((r) => r.id === id);
+            const p = row && (await productJson(SHOP, row.handle));
+            if (p) metafield.push(p);
+          }
+        }
+        return send(res, 200, "text/html; charset=utf-8", pageHtml({ productIds, layout: kind === "carousel" ? "carousel" : "grid", metafield }));
       }
       if (url.pathname.startsWith("/assets/")) {
         const file = url.pathname.slice(8);
@@ -395,6 +446,22 @@ describe("storefront: the recommendations block in Chromium", () => {
     expect(before!.height).toBeGreaterThan(100);
     expect(Math.abs(after!.height - before!.height)).toBeLessThanOrEqual(2);
     await page.close();
+  });
+
+  it("renders a logged-in customer's metafield on the server and only reports impressions", async () => {
+    const before = sf.proxyStatuses.length;
+    const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+    await page.goto(`${sf.url}/page/metafield?customer=${numeric(shop.customers[0])}`);
+    const ids = await page.$$eval("churnless-recommendations [data-product-id]", (els) => els.map((e) => (e as HTMLElement).dataset.productId!));
+    // In the HTML itself: 7, 9, 11, 13 (3 is archived and 5 out of stock, so unavailable).
+    expect(ids).toEqual([7, 9, 11, 13].map((n) => numeric(productGid(n))));
+    expect((await page.locator(".churnless-recs__price").first().textContent())?.trim()).toBe("€12,00");
+    await page.screenshot({ path: join(ARTIFACTS, "storefront-metafield.png"), fullPage: true });
+    await page.close(); // pagehide flushes the impressions
+    await expect
+      .poll(() => sf.proxyStatuses.slice(before).map((s) => s.path), { timeout: 10_000 })
+      .toContain("events");
+    expect(sf.proxyStatuses.slice(before).map((s) => s.path)).not.toContain("recommendations");
   });
 
   it("shows nothing when the proxy signature is forged", async () => {

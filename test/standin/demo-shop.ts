@@ -125,7 +125,8 @@ interface Shopper {
   variantOf: Map<number, number>;
 }
 
-const money = (n: number) => n.toFixed(2);
+const ZERO = "0.00";
+const money = (n: number) => (n === 0 ? ZERO : n.toFixed(2));
 const iso = (ms: number) => new Date(Math.round(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
 
 /** The catalogue with dates, variants and the resolved persona groups. */

@@ -1,0 +1,207 @@
+/**
+ * Stores an analysis (app/analytics AnalysisResult) for one shop:
+ * - CustomerScore rows of the shop are replaced in one transaction, inserted in batches (SQLite and
+ *   PostgreSQL alike); rfmSegment holds the segment key (rfmKey: "At risk" → "at_risk");
+ * - Segment rows (kind cluster | rfm | risk) are upserted by key with size, revenue share, average
+ *   churn and 12-month value, centroid and description; the merchant's customName is never touched;
+ *   segments of those kinds that no longer occur are marked active = false (size 0);
+ * - an Analysis row records the model, its parameters, the backtest and the store metrics.
+ * Every query is scoped by shop.
+ */
+import type { Db } from "../db.server";
+import { RFM_SEGMENTS } from "../analytics/rfm";
+import { RISK_THRESHOLDS } from "../analytics/churn";
+import type { AnalysisResult, ClusterSummary, CustomerResult } from "../analytics/types";
+
+/** Rows per createMany (SQLite allows 32,766 bound variables; CustomerScore has 27 columns). */
+export const SCORE_BATCH = 500;
+
+/** The stored key of an RFM segment name. */
+export const rfmKey = (name: string): string =>
+  name
+    .toLowerCase()
+    .replace(/['’]/g, "")
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_|_$/g, "");
+
+const RFM_DESCRIPTIONS: Record<string, string> = {
+  Champions: "Bought recently, buy often and spend the most.",
+  Loyal: "Buy often and spend well; not always the most recent.",
+  "Potential loyalists": "Recent customers with a few purchases: could become loyal.",
+  New: "Bought for the first time very recently.",
+  Promising: "Bought recently, but only once so far.",
+  "Need attention": "Average on recency, frequency and spend.",
+  "About to sleep": "Have not bought for a while and bought little.",
+  "At risk": "Used to buy often and spend well, but not recently.",
+  "Can't lose them": "Among the best customers before, but gone quiet.",
+  Hibernating: "Bought little, a long time ago.",
+  Lost: "Lowest recency, frequency and spend.",
+};
+
+const RISK_NAMES = { low: "Low churn risk", medium: "Medium churn risk", high: "High churn risk" } as const;
+const RISK_DESCRIPTIONS = {
+  low: `Churn probability below ${RISK_THRESHOLDS.low}.`,
+  medium: `Churn probability from ${RISK_THRESHOLDS.low} to below ${RISK_THRESHOLDS.medium}.`,
+  high: `Churn probability of ${RISK_THRESHOLDS.medium} or more.`,
+};
+
+interface SegmentRow {
+  kind: "cluster" | "rfm" | "risk";
+  key: string;
+  name: string;
+  size: number;
+  revenueShare: number;
+  avgChurn: number;
+  avgClv: number;
+  centroidJson: string;
+  description: string;
+}
+
+function aggregate(customers: readonly CustomerResult[], keyOf: (c: CustomerResult) => string) {
+  const total = customers.reduce((s, c) => s + c.monetary, 0);
+  const groups = new Map<string, { size: number; revenue: number; churn: number; clv: number }>();
+  for (const c of customers) {
+    const k = keyOf(c);
+    const g = groups.get(k) ?? { size: 0, revenue: 0, churn: 0, clv: 0 };
+    g.size++;
+    g.revenue += c.monetary;
+    g.churn += c.churnProbability;
+    g.clv += c.clv12m;
+    groups.set(k, g);
+  }
+  return (key: string) => {
+    const g = groups.get(key);
+    if (!g) return { size: 0, revenueShare: 0, avgChurn: 0, avgClv: 0 };
+    return { size: g.size, revenueShare: total > 0 ? g.revenue / total : 0, avgChurn: g.churn / g.size, avgClv: g.clv / g.size };
+  };
+}
+
+/** The Segment rows an analysis implies. */
+export function segmentRows(result: AnalysisResult): SegmentRow[] {
+  const rows: SegmentRow[] = [];
+  const byCluster = aggregate(result.customers, (c) => c.clusterKey);
+  for (const cl of result.clusters) {
+    rows.push({ kind: "cluster", key: cl.key, name: cl.name, ...byCluster(cl.key), centroidJson: JSON.stringify(cl.centroid), description: cl.description });
+  }
+  const byRfm = aggregate(result.customers, (c) => rfmKey(c.rfmSegment));
+  const present = new Set(result.customers.map((c) => c.rfmSegment));
+  for (const name of RFM_SEGMENTS) {
+    if (!present.has(name)) continue;
+    rows.push({ kind: "rfm", key: rfmKey(name), name, ...byRfm(rfmKey(name)), centroidJson: "{}", description: RFM_DESCRIPTIONS[name] ?? "" });
+  }
+  const byRisk = aggregate(result.customers, (c) => c.riskBand);
+  for (const band of ["low", "medium", "high"] as const) {
+    const agg = byRisk(band);
+    if (agg.size === 0) continue;
+    rows.push({ kind: "risk", key: band, name: RISK_NAMES[band], ...agg, centroidJson: "{}", description: RISK_DESCRIPTIONS[band] });
+  }
+  return rows;
+}
+
+export interface SaveOptions {
+  /** Product GIDs per customer, best first (CustomerScore.recommendedJson). */
+  recommendations?: Map<string, string[]>;
+  /** Transaction timeout in ms (default 10 minutes: 100k customers on SQLite take a while). */
+  timeoutMs?: number;
+}
+
+/** Replaces the shop's scores and segments with the analysis and records it. Returns the Analysis id. */
+export async function saveAnalysis(db: Db, shop: string, result: AnalysisResult, opts: SaveOptions = {}): Promise<{ analysisId: string }> {
+  const asOf = result.asOf;
+  const segments = segmentRows(result);
+  return db.$transaction(
+    async (tx) => {
+      await tx.customerScore.deleteMany({ where: { shop } });
+      for (let i = 0; i < result.customers.length; i += SCORE_BATCH) {
+        const batch = result.customers.slice(i, i + SCORE_BATCH);
+        await tx.customerScore.createMany({
+          data: batch.map((c) => ({
+            shop,
+            customerId: c.customerId,
+            asOf,
+            orders: c.orders,
+            firstOrderAt: c.firstOrderAt,
+            lastOrderAt: c.lastOrderAt,
+            recencyDays: c.recencyDays,
+            monetary: c.monetary,
+            aov: c.aov,
+            r: c.rfm.r,
+            f: c.rfm.f,
+            m: c.rfm.m,
+            rfmSegment: rfmKey(c.rfmSegment),
+            shopifyRfmGroup: c.shopifyRfmGroup ?? null,
+            clusterKey: c.clusterKey,
+            churnProbability: c.churnProbability,
+            riskBand: c.riskBand,
+            pAlive: c.pAlive,
+            expectedOrders: c.expectedOrders,
+            clv12m: c.clv12m,
+            nextOrderDate: c.nextOrderDate,
+            typicalGapDays: c.typicalGapDays,
+            reasonsJson: JSON.stringify(c.reasons),
+            recommendedJson: JSON.stringify(opts.recommendations?.get(c.customerId) ?? []),
+          })),
+        });
+      }
+      for (const s of segments) {
+        const data = {
+          name: s.name,
+          size: s.size,
+          revenueShare: s.revenueShare,
+          avgChurn: s.avgChurn,
+          avgClv: s.avgClv,
+          centroidJson: s.centroidJson,
+          description: s.description,
+          active: true,
+        };
+        await tx.segment.upsert({
+          where: { shop_kind_key: { shop, kind: s.kind, key: s.key } },
+          create: { shop, kind: s.kind, key: s.key, ...data },
+          update: data,
+        });
+      }
+      for (const kind of ["cluster", "rfm", "risk"] as const) {
+        const keys = segments.filter((s) => s.kind === kind).map((s) => s.key);
+        await tx.segment.updateMany({ where: { shop, kind, key: { notIn: keys } }, data: { active: false, size: 0, revenueShare: 0 } });
+      }
+      const analysis = await tx.analysis.create({
+        data: {
+          shop,
+          asOf,
+          horizonDays: result.horizonDays,
+          model: result.model,
+          paramsJson: JSON.stringify({
+            bgnbd: result.bgnbd,
+            gammaGamma: result.gammaGamma,
+            clusters: result.clusters.map((c) => ({ key: c.key, name: c.name, size: c.size, centroid: c.centroid })),
+            details: result.details ?? {},
+            notes: result.notes ?? [],
+          }),
+          backtestJson: JSON.stringify(result.backtest ?? {}),
+          metricsJson: JSON.stringify({ ...result.metrics, skipped: result.skipped }),
+        },
+        select: { id: true },
+      });
+      return { analysisId: analysis.id };
+    },
+    { timeout: opts.timeoutMs ?? 600_000, maxWait: 60_000 },
+  );
+}
+
+/** The shop's active clusters as the previous run left them (for stable keys and names). */
+export async function loadPreviousClusters(db: Db, shop: string): Promise<ClusterSummary[]> {
+  const rows = await db.segment.findMany({
+    where: { shop, kind: "cluster", active: true },
+    orderBy: { key: "asc" },
+    select: { key: true, name: true, size: true, centroidJson: true, description: true },
+  });
+  return rows.map((r) => {
+    let centroid: Record<string, number> = {};
+    try {
+      centroid = JSON.parse(r.centroidJson) as Record<string, number>;
+    } catch {
+      centroid = {};
+    }
+    return { key: r.key, name: r.name, size: r.size, centroid, description: r.description };
+  });
+}

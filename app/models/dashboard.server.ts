@@ -251,13 +251,13 @@ export interface RetentionPlay {
 /** The retention play for a segment, by what its key or name says. */
 export function retentionPlay(key: string, name = ""): RetentionPlay | null {
   const s = `${key} ${name}`.toLowerCase();
-  if (/champion|vip|loyal.?big|best/.test(s))
+  if (/champion|vip|loyal(?!ist)|best/.test(s))
     return { title: "VIP perks", detail: "Reward them: early access, free shipping or a thank-you gift. Do not discount what they already buy." };
-  if (/risk|can.?t.?lose|cannot|hibernat|lost|lapsed|dormant|slipping/.test(s))
+  if (/risk|can.?t.?lose|cannot|hibernat|lost|lapsed|dormant|slipping|sleep/.test(s))
     return { title: "Win-back offer", detail: "Send a personal win-back email with a time-limited offer on what they used to buy." };
   if (/new|recent|promising|first/.test(s))
     return { title: "Welcome series", detail: "Send a welcome series that explains your range and invites the second order." };
-  if (/potential|upsell|loyalist|need.?attention|about.?to|regular/.test(s))
+  if (/potential|upsell|loyalist|need.?attention|regular/.test(s))
     return { title: "Cross-sell", detail: "Recommend complements of their last purchase to raise order value and frequency." };
   return null;
 }

@@ -4,7 +4,6 @@ import { useLoaderData, useNavigate, useNavigation, useSearchParams } from "@rem
 import { useCallback, useEffect, useState } from "react";
 import {
   BlockStack,
-  Button,
   Card,
   ChoiceList,
   EmptyState,
@@ -184,7 +183,7 @@ export default function Customers() {
       {smDown ? (
         <IndexTable.Cell>
           <BlockStack gap="100">
-            <InlineStack align="space-between">
+            <InlineStack align="space-between" gap="200" wrap={false}>
               <Text as="span" fontWeight="semibold">
                 Customer {c.numericId}
               </Text>
@@ -284,13 +283,6 @@ export default function Customers() {
               {rows}
             </IndexTable>
           </Card>
-        </Layout.Section>
-        <Layout.Section>
-          <InlineStack align="end">
-            <Button variant="plain" onClick={download} loading={exporting}>
-              Download these customers as CSV
-            </Button>
-          </InlineStack>
         </Layout.Section>
       </Layout>
     </Page>

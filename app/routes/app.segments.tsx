@@ -67,6 +67,7 @@ function RenameForm({ segment }: { segment: Row }) {
 function SegmentCard({ segment, currency, renamable }: { segment: Row; currency: string; renamable: boolean }) {
   const filter = `${segment.kind}:${segment.key}`;
   return (
+    <div data-segment-card={filter}>
     <Card>
       <BlockStack gap="200">
         <InlineStack gap="200" blockAlign="center" wrap>
@@ -98,6 +99,7 @@ function SegmentCard({ segment, currency, renamable }: { segment: Row; currency:
         {renamable && <RenameForm segment={segment} />}
       </BlockStack>
     </Card>
+    </div>
   );
 }
 

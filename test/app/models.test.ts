@@ -182,6 +182,8 @@ describe("words for the merchant", () => {
     expect(retentionPlay("at_risk")?.title).toBe("Win-back offer");
     expect(retentionPlay("new_customers")?.title).toBe("Welcome series");
     expect(retentionPlay("potential_loyalists")?.title).toBe("Cross-sell");
+    expect(retentionPlay("loyal")?.title).toBe("VIP perks");
+    expect(retentionPlay("about_to_sleep")?.title).toBe("Win-back offer");
     expect(retentionPlay("zzz")).toBeNull();
   });
 

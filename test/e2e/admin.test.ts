@@ -100,7 +100,7 @@ describe("the admin in a browser (demo mode)", () => {
     const first = clusters[0];
     await page.locator(`[data-segment="${first.key}"]`).first().waitFor();
     expect(await page.getByText(formatCount(first.size), { exact: true }).count()).toBeGreaterThan(0);
-    const card = page.locator(".Polaris-Card", { has: page.locator(`[data-segment="${first.key}"]`) }).first();
+    const card = page.locator(`[data-segment-card="cluster:${first.key}"]`);
     await card.getByLabel("Rename").fill("Our best regulars");
     await card.getByRole("button", { name: "Save" }).click();
     await page.locator(`[data-segment="${first.key}"]`, { hasText: "Our best regulars" }).waitFor();
@@ -122,7 +122,7 @@ describe("the admin in a browser (demo mode)", () => {
     // Filter: low risk, through the Filters bar.
     const low = await db.customerScore.count({ where: { shop: SHOP, riskBand: "low" } });
     await page.getByRole("button", { name: /Risk band/ }).first().click();
-    await page.getByLabel("Low").check();
+    await page.locator("label", { hasText: /^Low$/ }).click();
     await page.getByText(`${formatCount(low)} customers match`).waitFor();
     expect(page.url()).toContain("risk=low");
     const lowTop = await db.customerScore.findFirst({ where: { shop: SHOP, riskBand: "low" }, orderBy: [{ churnProbability: "desc" }, { customerId: "asc" }] });
@@ -192,9 +192,15 @@ describe("the admin in a browser (demo mode)", () => {
       await phone.goto(`${app.url}${path}`);
       await phone.locator(".Polaris-Page").first().waitFor();
       if (path === "/app" && seed.analyzed) await chartsDrawn(phone);
-      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      expect(overflow, `${path} scrolls sideways at phone width`).toBeLessThanOrEqual(1);
       await shot(phone, name);
+      const overflow = await phone.evaluate(() => {
+        const wide = [...document.querySelectorAll("body *")]
+          .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+          .slice(0, 5)
+          .map((el) => `${el.tagName}.${el.className}`);
+        return { by: document.documentElement.scrollWidth - window.innerWidth, wide };
+      });
+      expect(overflow.by, `${path} scrolls sideways at phone width: ${overflow.wide.join(" | ")}`).toBeLessThanOrEqual(1);
     }
     await phone.close();
   });

@@ -1,7 +1,8 @@
 import { createWriteStream, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { getNamedType, getOperationAST, isObjectType, Kind, type DocumentNode, type GraphQLSchema, type SelectionSetNode } from "graphql";
+import { getNamedType, getOperationAST, GraphQLError, isObjectType, Kind, type DocumentNode, type GraphQLSchema, type SelectionSetNode } from "graphql";
 import type { ExecContext } from "./context";
+import { executeBulkQuery } from "./bulk-exec";
 import { executeDocument } from "./execute";
 import { malformedLine } from "./faults";
 import { bulkOperationView } from "./resolvers";
@@ -316,10 +317,15 @@ async function runBulkQuery(ctx: ExecContext, op: BulkOperationRecord, document:
   const path = join(ctx.runtime.fileDir, bulkFileName(state, op));
   const writer = new JsonlWriter(path, state);
   const firstLines: string[] = [];
+  const bulk: NonNullable<ExecContext["bulk"]> = { rootSlice: null };
+  const schema = readSchema(ctx.runtime.apiVersion);
   for (let from = 0; ; from += CHUNK) {
-      const result = await executeDocument({ state, runtime: ctx.runtime, bulk: { rootSlice: [from, from + CHUNK] } }, document, undefined);
-    if (result.errors?.length) {
-      const denied = result.errors.some((e) => e.extensions?.code === "ACCESS_DENIED");
+    bulk.rootSlice = [from, from + CHUNK];
+    let data: Record<string, unknown>;
+    try {
+      data = executeBulkQuery({ state, runtime: ctx.runtime, bulk }, schema, document);
+    } catch (error) {
+      const denied = error instanceof GraphQLError && error.extensions?.code === "ACCESS_DENIED";
       await writer.close();
       op.status = "FAILED";
       op.errorCode = denied ? "ACCESS_DENIED" : "INTERNAL_SERVER_ERROR";
@@ -327,7 +333,6 @@ async function runBulkQuery(ctx: ExecContext, op: BulkOperationRecord, document:
       ctx.runtime.onBulkFinished(state, op);
       return;
     }
-    const data = result.data ?? {};
     const root = Object.values(data)[0] as { edges?: { node: Record<string, unknown> }[]; nodes?: Record<string, unknown>[] } | null;
     const nodes = [...(root?.edges ?? []).map((e) => e.node), ...(root?.nodes ?? [])];
     const lines: string[] = [];

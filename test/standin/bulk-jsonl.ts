@@ -22,29 +22,37 @@ export interface BulkOrderSource {
   orders: Iterable<StandinOrder> | (() => Iterable<StandinOrder>) | StandinShopData["orders"];
 }
 
-// Lines are built as strings (JSON.stringify on each string value only): about 3x faster than
-// stringifying nested objects, which matters for the 1M-order file. Same bytes as JSON.stringify.
-const q = JSON.stringify;
-const money = (amount: string, currencyCode: string) => `{"shopMoney":{"amount":${q(amount)},"currencyCode":${q(currencyCode)}}}`;
-const ref = (id: string | null) => (id === null ? "null" : `{"id":${q(id)}}`);
+const shopMoney = (amount: string, currencyCode: string) => ({ shopMoney: { amount, currencyCode } });
 
 /** The JSON line of one order (without its line items). */
 export function orderJsonLine(order: StandinOrder, typename = false): string {
-  return (
-    `{${typename ? '"__typename":"Order",' : ""}"id":${q(order.id)},"createdAt":${q(order.createdAt)},"processedAt":${q(order.processedAt)},` +
-    `"updatedAt":${q(order.updatedAt)},"cancelledAt":${order.cancelledAt === null ? "null" : q(order.cancelledAt)},"test":${order.test ? "true" : "false"},` +
-    `"displayFinancialStatus":${q(order.displayFinancialStatus)},"customer":${ref(order.customerId)},` +
-    `"currentTotalPriceSet":${money(order.totalPrice, order.currencyCode)},"totalRefundedSet":${money(order.totalRefunded, order.currencyCode)}}`
-  );
+  return JSON.stringify({
+    ...(typename ? { __typename: "Order" } : {}),
+    id: order.id,
+    createdAt: order.createdAt,
+    processedAt: order.processedAt,
+    updatedAt: order.updatedAt,
+    cancelledAt: order.cancelledAt,
+    test: order.test,
+    displayFinancialStatus: order.displayFinancialStatus,
+    customer: order.customerId === null ? null : { id: order.customerId },
+    currentTotalPriceSet: shopMoney(order.totalPrice, order.currencyCode),
+    totalRefundedSet: shopMoney(order.totalRefunded, order.currencyCode),
+  });
 }
 
 /** The JSON line of one line item of `order`. */
 export function lineItemJsonLine(item: StandinLineItem, order: StandinOrder, typename = false): string {
-  return (
-    `{${typename ? '"__typename":"LineItem",' : ""}"id":${q(item.id)},"quantity":${q(item.quantity)},"currentQuantity":${q(item.currentQuantity)},` +
-    `"product":${ref(item.productId)},"variant":${ref(item.variantId)},"originalUnitPriceSet":${money(item.unitPrice, order.currencyCode)},` +
-    `"__parentId":${q(order.id)}}`
-  );
+  return JSON.stringify({
+    ...(typename ? { __typename: "LineItem" } : {}),
+    id: item.id,
+    quantity: item.quantity,
+    currentQuantity: item.currentQuantity,
+    product: item.productId === null ? null : { id: item.productId },
+    variant: item.variantId === null ? null : { id: item.variantId },
+    originalUnitPriceSet: shopMoney(item.unitPrice, order.currencyCode),
+    __parentId: order.id,
+  });
 }
 
 function ordersOf(data: BulkOrderSource): Iterable<StandinOrder> {

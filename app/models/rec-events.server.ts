@@ -222,6 +222,9 @@ export async function handleEventsProxy(request: Request, deps: EventsHandlerDep
   if (request.method !== "POST") return proxyJson({ error: "Use POST" }, { status: 405 });
   const ctx = verifyAppProxyRequest(request, deps.verify);
   if (!ctx.ok) return proxyRejected(ctx);
+  if (Number(request.headers.get("Content-Length") ?? 0) > MAX_BODY_BYTES) {
+    return proxyJson({ error: "Batch too large" }, { status: 413 });
+  }
   const text = await request.text();
   if (text.length > MAX_BODY_BYTES) return proxyJson({ error: "Batch too large" }, { status: 413 });
   let body: unknown;
@@ -235,6 +238,11 @@ export async function handleEventsProxy(request: Request, deps: EventsHandlerDep
     const issue = parsed.error.issues[0];
     return proxyJson({ error: `Invalid events batch: ${issue.path.join(".")} ${issue.message}` }, { status: 400 });
   }
-  const recorded = await recordRecEvents(deps.db, ctx.shop, parsed.data, (deps.now ?? (() => new Date()))());
-  return proxyJson({ recorded });
+  try {
+    const recorded = await recordRecEvents(deps.db, ctx.shop, parsed.data, (deps.now ?? (() => new Date()))());
+    return proxyJson({ recorded });
+  } catch (err) {
+    console.error(`[proxy/events] ${ctx.shop}: ${err instanceof Error ? err.message : String(err)}`);
+    return proxyJson({ error: "Events could not be recorded, try again later" }, { status: 503 });
+  }
 }

@@ -314,6 +314,13 @@ export async function handleRecommendationsProxy(request: Request, deps: ProxyHa
       return proxyJson({ error: "limit must be a positive integer" }, { status: 400 });
     }
   }
-  const result = await recommendForShopper(deps.db, ctx.shop, { customerId: ctx.customerId, productIds, limit }, deps);
+  let result: ShopperRecommendations;
+  try {
+    result = await recommendForShopper(deps.db, ctx.shop, { customerId: ctx.customerId, productIds, limit }, deps);
+  } catch (err) {
+    // The storefront shows nothing rather than an error page; the cause goes to the log.
+    console.error(`[proxy/recommendations] ${ctx.shop}: ${err instanceof Error ? err.message : String(err)}`);
+    return proxyJson({ error: "Recommendations are unavailable, try again later" }, { status: 503 });
+  }
   return proxyJson(result, { cacheControl: ctx.customerId ? PERSONAL_CACHE_CONTROL : PUBLIC_CACHE_CONTROL });
 }

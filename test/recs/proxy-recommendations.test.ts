@@ -3,7 +3,7 @@
  * page and popular answers, the shopper taken only from the signature, tenancy between shops, the
  * per-shop cache and its invalidation by a new Analysis row, and the speed on a demo-sized shop.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDb, databaseKinds, type TestDb } from "../helpers/db";
 import { signProxyParams } from "../../app/shopify/app-proxy.server";
 import {
@@ -167,6 +167,25 @@ for (const kind of await databaseKinds()) {
       await handleRecommendationsProxy(proxyRequest("new-shop.myshopify.com", { limit: "4" }), small);
       await handleRecommendationsProxy(proxyRequest(SHOP_B, { limit: "4" }), small);
       expect(cachedShops()).toEqual(["new-shop.myshopify.com", SHOP_B]);
+    });
+
+    it("answers 503 JSON (and logs) when the database fails", async () => {
+      const broken = { ...t.db, product: { findMany: () => Promise.reject(new Error("database is down")) } } as unknown as typeof t.db;
+      const errors: string[] = [];
+      const spy = vi.spyOn(console, "error").mockImplementation((m: string) => void errors.push(m));
+      try {
+        clearRecommenderCache("broken-shop.myshopify.com");
+        const res = await handleRecommendationsProxy(proxyRequest("broken-shop.myshopify.com", { limit: "4" }), {
+          db: broken,
+          verify: { secret: SECRET },
+        });
+        expect(res.status).toBe(503);
+        expect(res.headers.get("Cache-Control")).toBe("no-store");
+        expect(((await res.json()) as { error: string }).error).toMatch(/unavailable/);
+        expect(errors.join("\n")).toMatch(/broken-shop\.myshopify\.com: database is down/);
+      } finally {
+        spy.mockRestore();
+      }
     });
 
     it("answers nothing when the merchant turned recommendations off", async () => {

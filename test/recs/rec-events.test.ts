@@ -72,6 +72,8 @@ for (const kind of await databaseKinds()) {
       expect(((await badKind.json()) as { error: string }).error).toMatch(/events\.0\.kind/);
       const tooMany = { events: Array.from({ length: 201 }, () => ({ kind: "impression", productId: P(1) })) };
       expect((await handleEventsProxy(post(tooMany), deps())).status).toBe(400);
+      const huge = post({ events: [], pad: "x".repeat(40_000) });
+      expect((await handleEventsProxy(huge, deps())).status).toBe(413);
       expect(await rows()).toEqual(before);
     });
 

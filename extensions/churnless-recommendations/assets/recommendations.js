@@ -15,7 +15,8 @@
   }
 
   function track(kind, productId, now) {
-    if (!productId) return;
+    // The theme editor's previews are not shoppers.
+    if (!productId || (window.Shopify && window.Shopify.designMode)) return;
     queue.push({ kind, productId: String(productId) });
     if (now || queue.length >= 50) flush();
     else if (!flushTimer) flushTimer = setTimeout(() => { flushTimer = 0; flush(); }, 2000);
@@ -53,7 +54,7 @@
       this.list = this.querySelector('[data-churnless-list]');
       this.status = this.querySelector('[data-churnless-status]');
       this.onClick = (event) => {
-        const link = event.target.closest('[data-churnless-click]');
+        const link = event.target.closest && event.target.closest('[data-churnless-click]');
         const item = link && link.closest('[data-product-id]');
         if (item) this.clicked(item.dataset.productId);
       };
@@ -73,7 +74,8 @@
 
     setupCarousel() {
       const controls = this.querySelector('.churnless-recs__controls');
-      if (!controls) return;
+      if (!controls || this.carouselReady) return;
+      this.carouselReady = true;
       controls.hidden = false;
       const scroll = (direction) => this.list.scrollBy({ left: direction * this.list.clientWidth * 0.9, behavior: 'smooth' });
       this.querySelector('[data-churnless-prev]').addEventListener('click', () => scroll(-1));

@@ -91,6 +91,42 @@ describe("staged upload and bulk mutation", () => {
   });
 });
 
+describe("staged upload by PUT and bulk cancel", () => {
+  it("accepts a PUT upload to the staged url and runs metafieldsSet per line", async () => {
+    const staged = await gql(standin, SHOP, `mutation { stagedUploadsCreate(input: [{ resource: BULK_MUTATION_VARIABLES, filename: "mf.jsonl", mimeType: "text/jsonl", httpMethod: PUT }]) { stagedTargets { url parameters { name value } } userErrors { message } } }`);
+    const target = staged.body.data.stagedUploadsCreate.stagedTargets[0] as { url: string };
+    const key = decodeURIComponent(new URL(target.url).pathname.replace(/^\/staged-uploads\//, ""));
+    const line = { metafields: [{ ownerId: "gid://shopify/Customer/203", namespace: "$app", key: "risk_band", type: "single_line_text_field", value: "high" }] };
+    const put = await fetch(target.url, { method: "PUT", body: JSON.stringify(line) + "\n" });
+    expect(put.status).toBe(200);
+    const run = await gql(standin, SHOP, `mutation($m: String!, $p: String!) { bulkOperationRunMutation(mutation: $m, stagedUploadPath: $p) { bulkOperation { id } userErrors { message } } }`, {
+      m: `mutation($metafields: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $metafields) { metafields { key value } userErrors { message } } }`,
+      p: key,
+    });
+    expect(run.body.data.bulkOperationRunMutation.userErrors).toEqual([]);
+    const op = await waitForBulk(standin, SHOP, run.body.data.bulkOperationRunMutation.bulkOperation.id);
+    const result = JSON.parse((await (await fetch(String(op.url))).text()).trim()) as unknown;
+    expect(result).toEqual({ data: { metafieldsSet: { metafields: [{ key: "risk_band", value: "high" }], userErrors: [] } }, __lineNumber: 0 });
+    expect(standin.state(SHOP).metafields.get("gid://shopify/Customer/203")?.get(`app--${APP_ID}.risk_band`)?.value).toBe("high");
+  });
+
+  it("cancels a running bulk query", async () => {
+    const slow = await startStandin({ shops: [tinyShop(SHOP)], bulkMinMs: 2000 });
+    try {
+      const start = await gql(slow, SHOP, `mutation { bulkOperationRunQuery(query: "{ customers { edges { node { id } } } }", groupObjects: false) { bulkOperation { id } userErrors { message } } }`);
+      const id = start.body.data.bulkOperationRunQuery.bulkOperation.id as string;
+      const cancel = await gql(slow, SHOP, `mutation($id: ID!) { bulkOperationCancel(id: $id) { bulkOperation { status } userErrors { message } } }`, { id });
+      expect(cancel.body.data.bulkOperationCancel).toEqual({ bulkOperation: { status: "CANCELING" }, userErrors: [] });
+      const op = await waitForBulk(slow, SHOP, id);
+      expect(op).toMatchObject({ status: "CANCELED", url: null });
+      const again = await gql(slow, SHOP, `mutation($id: ID!) { bulkOperationCancel(id: $id) { userErrors { message } } }`, { id });
+      expect(again.body.data.bulkOperationCancel.userErrors[0].message).toMatch(/cannot be canceled/);
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
 describe("metafields, segments, Flow, webhook subscriptions", () => {
   it("creates definitions once and sets at most 25 metafields per call in the app namespace", async () => {
     const def = `mutation($d: MetafieldDefinitionInput!) { metafieldDefinitionCreate(definition: $d) { createdDefinition { id namespace key type { name } } userErrors { field message code } } }`;

@@ -92,10 +92,25 @@ export async function upsertOrders(db: Db, shop: string, orders: OrderInput[], s
     if (prev) olderInBatch++;
     newest.set(order.id, order);
   }
-  const batch = [...newest.values()];
-  const ids = batch.map((o) => o.id);
+  const all = [...newest.values()];
+  const total = { written: 0, olderIgnored: olderInBatch, lineItems: 0 };
+  // SQLite (through the driver adapter) takes at most 999 bound values per statement: write in chunks.
+  for (let start = 0; start < all.length; start += UPSERT_CHUNK) {
+    const r = await upsertChunk(db, shop, all.slice(start, start + UPSERT_CHUNK), syncedAt);
+    total.written += r.written;
+    total.olderIgnored += r.olderIgnored;
+    total.lineItems += r.lineItems;
+  }
+  return total;
+}
 
-  const result = await withConflictRetry(() =>
+/** Orders per statement group: ids in one `IN (...)` and line items per createMany stay under 999 values. */
+export const UPSERT_CHUNK = 200;
+const LINE_ITEM_CHUNK = 90; // 10 columns a row
+
+async function upsertChunk(db: Db, shop: string, batch: OrderInput[], syncedAt: Date): Promise<UpsertOrdersResult> {
+  const ids = batch.map((o) => o.id);
+  return withConflictRetry(() =>
     db.$transaction(
       async (tx: Tx) => {
         const existing = await tx.order.findMany({ where: { shop, id: { in: ids } }, select: { id: true, sourceUpdatedAt: true } });
@@ -106,15 +121,15 @@ export async function upsertOrders(db: Db, shop: string, orders: OrderInput[], s
           await tx.lineItem.deleteMany({ where: { shop, orderId: { in: replaced } } });
           await tx.order.deleteMany({ where: { shop, id: { in: replaced } } });
         }
-        if (toWrite.length) await tx.order.createMany({ data: toWrite.map((o) => orderRow(shop, o, syncedAt)) });
+        const orderRows = toWrite.map((o) => orderRow(shop, o, syncedAt));
+        for (let i = 0; i < orderRows.length; i += 60) await tx.order.createMany({ data: orderRows.slice(i, i + 60) });
         const items = toWrite.flatMap((o) => dedupeItems(o).map((item, i) => lineItemRow(shop, o.id, item, i)));
-        if (items.length) await tx.lineItem.createMany({ data: items });
+        for (let i = 0; i < items.length; i += LINE_ITEM_CHUNK) await tx.lineItem.createMany({ data: items.slice(i, i + LINE_ITEM_CHUNK) });
         return { written: toWrite.length, olderIgnored: batch.length - toWrite.length, lineItems: items.length };
       },
       { timeout: 120_000, maxWait: 30_000 },
     ),
   );
-  return { ...result, olderIgnored: result.olderIgnored + olderInBatch };
 }
 
 /** A line item listed twice in one order (a repeated JSONL line) is stored once. */

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { importCdnow, importCompleteJourney } from "./importers";
+import { importCdnow, importCdnowFile, importCompleteJourney } from "./importers";
 
 const SAMPLE = join(__dirname, "../fixtures/cdnow/CDNOW_sample.txt");
 
@@ -22,6 +22,7 @@ describe("CDNOW importer", () => {
     expect(data.orders.reduce((s, o) => s + Math.round(Number(o.totalPrice) * 100), 0)).toBe(fileCents);
     const ids = new Set(data.customers.map((c) => c.id));
     expect(data.orders.every((o) => o.customerId !== null && ids.has(o.customerId))).toBe(true);
+    expect(importCdnowFile(SAMPLE, { shop: "cdnow-file.myshopify.com" })).toEqual({ ...data, shop: "cdnow-file.myshopify.com" });
   });
 
   it("turns a row into an order with one CD line: quantity = CDs, unit price = value / CDs", () => {

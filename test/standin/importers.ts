@@ -16,6 +16,7 @@
  * Names and emails are generated (the data has none; the app never stores them). Bad input: an Error
  * naming the line. Cost: O(rows).
  */
+import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { completeJourneyToOrders } from "../../app/analytics/recommendations";
 import { FIRST_NAMES, LAST_NAMES } from "./demo-catalogue";
@@ -270,4 +271,14 @@ export function importCompleteJourney(csvText: string, productsCsv?: string | Ui
   products.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const customers = [...span].map(([id, [numeric, a, b]]) => fakeCustomer(id, numeric, a, b));
   return { shop: opts.shop ?? "complete-journey.myshopify.com", currencyCode, scopes: SCOPES, products, customers, orders };
+}
+
+/** importCdnow on a file (CDNOW_sample.txt or CDNOW_master.txt). */
+export function importCdnowFile(path: string, opts: ImportOptions = {}): StandinShopData {
+  return importCdnow(readFileSync(path, "utf8"), opts);
+}
+
+/** importCompleteJourney on files (transactions CSV, and products.csv or products.csv.gz when given). */
+export function importCompleteJourneyFiles(transactionsPath: string, productsPath?: string, opts: ImportOptions = {}): StandinShopData {
+  return importCompleteJourney(readFileSync(transactionsPath, "utf8"), productsPath === undefined ? undefined : readFileSync(productsPath), opts);
 }

@@ -133,7 +133,8 @@ export function trainChurnCorrection(
   const byId = new Map(histories.map((hist) => [hist.customerId, hist]));
   for (const h of candidates) {
     const cut = asOfDay - h;
-    const past = truncateHistories(histories, cut);
+    // Eight weights need no more than MAX_FIT_CUSTOMERS rows: large shops train on an even sample.
+    const past = fitSample(truncateHistories(histories, cut));
     if (past.length < MIN_TRAIN) continue;
     const feats = past.map((hist) => customerFeatures(hist, cut));
     const labels = new Float64Array(past.length);

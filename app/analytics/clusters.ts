@@ -10,7 +10,9 @@
  * - Stable identities: new centroids are matched to the previous ones (greedy on distance in the current
  *   standardised log space, closest pairs first, up to MATCH_DISTANCE); a matched cluster keeps its
  *   key and name, so tags and merchant renames survive re-runs when the data barely changes.
- * Cost: O(seeds · iterations · n · k · d) for the fits, O(SAMPLE² · d) per k for the silhouettes.
+ * - Above FULL_FIT_MAX customers the seeds run on a sample and the winner is refined on everyone.
+ * Cost: O(seeds · iterations · min(n, FULL_FIT_MAX) · k · d + 20 · n · k · d) for the fits,
+ * O(SAMPLE² · d) per k for the silhouettes.
  */
 import { kmeans } from "ml-kmeans";
 import { CENTROID_FIELDS, clusterDescription, clusterName, disambiguate, type CentroidField } from "./cluster-naming";
@@ -23,6 +25,7 @@ export const SAMPLE = 1500;
 export const K_RANGE = [3, 8] as const;
 export const K_STICKINESS = 0.02;
 export const MATCH_DISTANCE = 1;
+export const FULL_FIT_MAX = 20_000;
 
 export interface ClusterOptions {
   /** Fixed number of clusters (null/undefined: chosen by silhouette). */
@@ -62,6 +65,22 @@ export function bestKmeans(data: number[][], k: number, seeds: readonly number[]
     if (!best || sse < best.sse - 1e-9) best = { assignment: res.clusters, centroids: res.centroids, sse };
   }
   return best!;
+}
+
+/**
+ * k-means on all points: the best of the seeds directly up to FULL_FIT_MAX points; above that the
+ * seeds run on an evenly spaced sample of FULL_FIT_MAX points and a few Lloyd iterations on all points
+ * refine the winner (same result quality, seeds · n work avoided).
+ */
+function fitAll(z: number[][], k: number): Fit {
+  if (z.length <= FULL_FIT_MAX) return bestKmeans(z, k);
+  const step = Math.ceil(z.length / FULL_FIT_MAX);
+  const sample = z.filter((_, i) => i % step === 0);
+  const start = bestKmeans(sample, k);
+  const res = kmeans(z, k, { initialization: start.centroids, maxIterations: 20, tolerance: 1e-4 });
+  let sse = 0;
+  for (let i = 0; i < z.length; i++) sse += sqDist(z[i], res.centroids[res.clusters[i]]);
+  return { assignment: res.clusters, centroids: res.centroids, sse };
 }
 
 /**
@@ -125,7 +144,7 @@ export function clusterCustomers(features: readonly CustomerFeatures[], opts: Cl
     if (prevK && silhouettes[prevK] !== undefined && silhouettes[prevK] >= silhouettes[bestK] - K_STICKINESS) bestK = prevK;
     k = bestK;
   }
-  const fit = k > 1 ? bestKmeans(z, k) : { assignment: new Array<number>(n).fill(0), centroids: [mean.map(() => 0)], sse: 0 };
+  const fit = k > 1 ? fitAll(z, k) : { assignment: new Array<number>(n).fill(0), centroids: [mean.map(() => 0)], sse: 0 };
 
   // Centroids in original units (means of the raw features) and on the z scale (means of z).
   const sizes = new Array<number>(k).fill(0);

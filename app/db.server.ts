@@ -34,8 +34,24 @@ declare global {
   var __churnlessDb: Db | undefined;
 }
 
-// One client per process that survives Remix dev reloads.
-const db: Db = globalThis.__churnlessDb ?? createDb();
-if (process.env.NODE_ENV !== "production") globalThis.__churnlessDb = db;
+/**
+ * The process's client, created on first use (not at import), so DATABASE_URL may be set after this
+ * module is imported (tests, scripts), and one client survives Remix dev reloads.
+ */
+export function getDb(): Db {
+  if (!globalThis.__churnlessDb) globalThis.__churnlessDb = createDb();
+  return globalThis.__churnlessDb;
+}
+
+const db: Db = new Proxy({} as Db, {
+  get(_target, prop) {
+    const real = getDb();
+    const value = Reflect.get(real, prop, real) as unknown;
+    return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(real) : value;
+  },
+  has(_target, prop) {
+    return Reflect.has(getDb(), prop);
+  },
+});
 
 export default db;

@@ -4,15 +4,16 @@ import { GraphQLError } from "graphql";
  * Shopify's search syntax (the `query:` argument of connections) and Relay cursor pagination, as far as
  * the stand-in needs them.
  *
- * Search: terms separated by spaces are ANDed (`AND` is accepted and ignored; `OR` is not supported);
+ * Search: terms separated by spaces (or `AND`) are ANDed; `OR` separates alternatives (AND binds tighter;
+ * no parentheses);
  * `field:value`, `field:>value`, `field:>=value`, `field:<value`, `field:<=value`; values may be quoted
  * with ' or "; `-field:value` or `NOT field:value` negates; a bare word is a text search on the
- * collection's text fields. Unknown fields match nothing being filtered out: like Shopify they are
- * ignored. Dates compare as instants (a date-only value is midnight UTC of that day; `field:DATE` with
+ * collection's text fields. Filters on unknown fields are ignored, like Shopify does. Dates compare as instants (a date-only value is midnight UTC of that day; `field:DATE` with
  * `:` matches that whole UTC day).
  */
 
 export interface SearchTerm {
+  /** null: a bare word (text search); "|": the OR separator. */
   field: string | null;
   op: ":" | ">" | ">=" | "<" | "<=";
   value: string;
@@ -28,6 +29,10 @@ export function parseSearch(query: string | null | undefined): SearchTerm[] {
     const raw = m[4];
     const field = m[2] ?? null;
     if (!field && (raw === "AND" || raw === "and")) continue;
+    if (!field && raw === "OR") {
+      terms.push({ field: "|", op: ":", value: "", negated: false });
+      continue;
+    }
     if (!field && raw === "NOT") {
       negateNext = true;
       continue;
@@ -103,7 +108,13 @@ function opHolds(c: number, op: SearchTerm["op"]): boolean {
 export function filterItems<T>(items: T[], query: string | null | undefined, schema: SearchSchema<T>): T[] {
   const terms = parseSearch(query);
   if (terms.length === 0) return items;
-  return items.filter((item) => terms.every((term) => matchTerm(item, term, schema) !== term.negated));
+  const groups: SearchTerm[][] = [[]];
+  for (const term of terms) {
+    if (term.field === "|") groups.push([]);
+    else groups[groups.length - 1].push(term);
+  }
+  const alternatives = groups.filter((g) => g.length > 0);
+  return items.filter((item) => alternatives.some((group) => group.every((term) => matchTerm(item, term, schema) !== term.negated)));
 }
 
 export interface ConnectionArgs {

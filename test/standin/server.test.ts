@@ -108,6 +108,9 @@ describe("Admin GraphQL from the store", () => {
     ]);
     expect(body.data.currentAppInstallation.accessScopes.map((s: { handle: string }) => s.handle)).toContain("read_all_orders");
     expect(body.data.customers.nodes).toEqual([{ id: "gid://shopify/Customer/203" }]);
+    const either = await gql(standin, SHOP, `{ customers(first: 5, query: "tag:wholesale OR tag:vip") { nodes { id } } neither: customers(first: 5, query: "-tag:wholesale AND -tag:vip") { nodes { id } } }`);
+    expect(either.body.data.customers.nodes.map((c: { id: string }) => c.id)).toEqual(["gid://shopify/Customer/201", "gid://shopify/Customer/203"]);
+    expect(either.body.data.neither.nodes.map((c: { id: string }) => c.id)).toEqual(["gid://shopify/Customer/202"]);
   });
 
   it("hides orders older than 60 days without read_all_orders", async () => {

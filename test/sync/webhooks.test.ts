@@ -11,30 +11,11 @@ import { generateDemoShop } from "../standin/demo-shop";
 import { orderWebhookPayload } from "../standin/webhooks";
 import type { StandinOrder } from "../standin/types";
 import { parseBulkOrdersText } from "../../app/analytics/bulk-orders";
-import { freshTestDb } from "./helpers";
+import { bulkLinesOf, freshTestDb } from "./helpers";
 
 const kinds = await databaseKinds();
 const SHOP = "hooks.myshopify.com";
 const data = generateDemoShop({ orders: 120, shop: SHOP, seed: 5 });
-
-/** The same order as the bulk export would write it (order line + line item lines). */
-function bulkLinesOf(o: StandinOrder): string {
-  const money = (amount: string) => ({ shopMoney: { amount, currencyCode: o.currencyCode } });
-  const lines = [
-    JSON.stringify({
-      id: o.id, createdAt: o.createdAt, processedAt: o.processedAt, updatedAt: o.updatedAt, cancelledAt: o.cancelledAt, test: o.test,
-      displayFinancialStatus: o.displayFinancialStatus, customer: o.customerId ? { id: o.customerId } : null,
-      currentTotalPriceSet: money(o.totalPrice), totalRefundedSet: money(o.totalRefunded),
-    }),
-    ...o.lineItems.map((l) =>
-      JSON.stringify({
-        id: l.id, quantity: l.quantity, currentQuantity: l.currentQuantity, product: l.productId ? { id: l.productId } : null,
-        variant: l.variantId ? { id: l.variantId } : null, originalUnitPriceSet: { shopMoney: { amount: l.unitPrice } }, __parentId: o.id,
-      }),
-    ),
-  ];
-  return lines.join("\n");
-}
 
 describe("orderFromWebhook", () => {
   it("maps the REST payload onto the same facts as the bulk export", () => {

@@ -146,7 +146,15 @@ export function bgnbdExpectedPurchases(
   const { r, alpha, a, b } = p;
   const z = t / (alpha + T + t);
   const powTerm = Math.exp((r + x) * Math.log((alpha + T) / (alpha + T + t)));
-  const bracket = 1 - powTerm * hyp2f1(r + x, b + x, a + b + x - 1, z);
+  let f21: number;
+  try {
+    f21 = hyp2f1(r + x, b + x, a + b + x - 1, z);
+  } catch {
+    // Series did not converge (extreme parameters): fall back to P(alive) · E[λ | alive] · t, the
+    // expected purchases if the customer stayed alive at the posterior mean rate over the horizon.
+    return bgnbdPAlive(p, x, tx, T) * ((r + x) / (alpha + T)) * t;
+  }
+  const bracket = 1 - powTerm * f21;
   const head = (a + b + x - 1) / (a - 1);
   const denom = x > 0 ? 1 + (a / (b + x - 1)) * Math.exp((r + x) * Math.log((alpha + T) / (alpha + tx))) : 1;
   const value = (head * bracket) / denom;

@@ -4,6 +4,8 @@
  * their n-th, n = 1 for one-time buyers, n ≥ 2 for repeat buyers); if they return, the gap to the next
  * purchase follows the shop's distribution of gaps F. Having seen no purchase for R days:
  *   P(no purchase in (R, R + H]) = 1 − q (F(R + H) − F(R)) / (1 − q F(R)).
+ * With no gaps at all (nobody bought twice) the timing is unknown: P(alive) = q and half of the
+ * returners are assumed to come back within the horizon.
  * Cost: O(gaps · log gaps) to build, O(log gaps) per customer.
  */
 import type { CustomerFeatures } from "./features";
@@ -54,7 +56,8 @@ export function fitEmpiricalChurn(histories: readonly CustomerHistory[]): Empiri
   const pReturn = (f: CustomerFeatures) => (f.repeats > 0 ? qRepeat : qFirst);
   const alive = (f: CustomerFeatures) => {
     const q = pReturn(f);
-    const F = sorted.length ? cdf(sorted, f.recencyDays) : 1;
+    if (!sorted.length) return q;
+    const F = cdf(sorted, f.recencyDays);
     return (q * (1 - F)) / (1 - q * F);
   };
   return {

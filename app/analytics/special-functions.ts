@@ -42,8 +42,8 @@ function hyp2f1Series(a: number, b: number, c: number, z: number, tol: number, m
 
 /**
  * The Gauss hypergeometric function 2F1(a, b; c; z) for 0 <= z < 1 and c > 0: the power series,
- * after Euler's transformation 2F1(a, b; c; z) = (1 − z)^(c − a − b) 2F1(c − a, c − b; c; z) when that
- * makes the series shorter (for BG/NBD's 2F1(r + x, b + x; a + b + x − 1; z) the transformed
+ * after Euler's transformation 2F1(a, b; c; z) = (1 − z)^(c − a − b) 2F1(c − a, c − b; c; z) when z > 0.5
+ * and that makes the series shorter (smaller first term ratio) (for BG/NBD's 2F1(r + x, b + x; a + b + x − 1; z) the transformed
  * parameters do not grow with x). Abramowitz & Stegun 15.1.1 and 15.3.3.
  * Cost: O(terms), usually tens; at most 200,000.
  * @example hyp2f1(1, 1, 2, 0.5) // −ln(1 − 0.5) / 0.5 ≈ 1.3862944
@@ -52,8 +52,10 @@ export function hyp2f1(a: number, b: number, c: number, z: number, tol = 1e-14):
   if (!(z >= 0 && z < 1)) throw new Error("hyp2f1 requires 0 <= z < 1");
   if (!(c > 0)) throw new Error("hyp2f1 requires c > 0");
   if (z === 0) return 1;
-  const direct = Math.abs(a) + Math.abs(b);
-  const euler = Math.abs(c - a) + Math.abs(c - b);
+  // The first term ratio |a·b/c| · z says how far the terms grow before they shrink: take the
+  // shorter series.
+  const direct = Math.abs((a * b) / c);
+  const euler = Math.abs(((c - a) * (c - b)) / c);
   if (z > 0.5 && euler < direct) {
     return Math.pow(1 - z, c - a - b) * hyp2f1Series(c - a, c - b, c, z, tol, 200_000);
   }

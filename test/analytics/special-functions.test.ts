@@ -46,3 +46,17 @@ describe("logAddExp and minimize", () => {
     expect(res.x[1]).toBeCloseTo(1, 3);
   });
 });
+
+describe("hyp2f1 with BG/NBD parameters of a shop without dropout heterogeneity", () => {
+  it("stays fast and finite when a and b sit at their bound", async () => {
+    const { bgnbdExpectedPurchases } = await import("../../app/analytics/bgnbd");
+    const p = { r: 0.31, alpha: 23.8, a: 6851, b: 162742 };
+    const started = performance.now();
+    for (let x = 0; x < 60; x++) {
+      const e = bgnbdExpectedPurchases(p, 365, x, x * 10, 700);
+      expect(Number.isFinite(e)).toBe(true);
+      expect(e).toBeGreaterThanOrEqual(0);
+    }
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+});

@@ -322,5 +322,9 @@ export async function handleRecommendationsProxy(request: Request, deps: ProxyHa
     console.error(`[proxy/recommendations] ${ctx.shop}: ${err instanceof Error ? err.message : String(err)}`);
     return proxyJson({ error: "Recommendations are unavailable, try again later" }, { status: 503 });
   }
-  return proxyJson(result, { cacheControl: ctx.customerId ? PERSONAL_CACHE_CONTROL : PUBLIC_CACHE_CONTROL });
+  // The storefront URL is the same before and after logging in: the browser's cache must tell them apart.
+  return proxyJson(result, {
+    cacheControl: ctx.customerId ? PERSONAL_CACHE_CONTROL : PUBLIC_CACHE_CONTROL,
+    headers: { Vary: "Cookie" },
+  });
 }

@@ -130,13 +130,17 @@ export function verifyAppProxyRequest(
 }
 
 /** JSON answer for the proxy, never cached for errors. */
-export function proxyJson(body: unknown, init: { status?: number; cacheControl?: string } = {}): Response {
+export function proxyJson(
+  body: unknown,
+  init: { status?: number; cacheControl?: string; headers?: Record<string, string> } = {},
+): Response {
   return new Response(JSON.stringify(body), {
     status: init.status ?? 200,
     headers: {
       "Content-Type": "application/json; charset=utf-8",
       "Cache-Control": init.cacheControl ?? "no-store",
       "X-Content-Type-Options": "nosniff",
+      ...init.headers,
     },
   });
 }

@@ -62,6 +62,7 @@ for (const kind of await databaseKinds()) {
       const { res, body } = await get(proxyRequest(SHOP_A, { limit: "4" }, a.customers[0]));
       expect(res.status).toBe(200);
       expect(res.headers.get("Cache-Control")).toBe(PERSONAL_CACHE_CONTROL);
+      expect(res.headers.get("Vary")).toBe("Cookie");
       expect(body.source).toBe("personal");
       expect(body.products.slice(0, 3)).toEqual([7, 9, 11].map((n) => ({ id: gidProduct(SHOP_A, n), handle: a.handles.get(gidProduct(SHOP_A, n)) })));
       expect(body.products).toHaveLength(4);

@@ -16,9 +16,13 @@
  * test orders, cancelled (voided or refunded), fully or partially refunded, or pending.
  *
  * Money: prices include tax and shipping is free, so an order's totalPrice (Shopify's
- * currentTotalPriceSet) is Σ currentQuantity · unitPrice over its lines: refunds here are line-item
- * returns, so the current total is already net of them, and totalRefunded (totalRefundedSet) is the
- * amount returned: the original total is totalPrice + totalRefunded.
+ * currentTotalPriceSet, which reflects edits, returns and refunds of line items) is
+ * Σ currentQuantity · unitPrice over its lines. Most refunds return line items: currentQuantity drops,
+ * the current total is already net of them, and totalRefunded = Σ (quantity − currentQuantity) · price.
+ * A few are money-only refunds (goodwill, PARTIALLY_REFUNDED with nothing returned): quantities and
+ * current total stay, totalRefunded is 10-30% of it. So the net spend of any order is
+ * totalPrice − max(0, totalRefunded − Σ (quantity − currentQuantity) · unitPrice); VOIDED orders were
+ * never paid (refunded 0).
  *
  * Scale: `orders` is the exact number of orders produced (the last simulated customer is cut short to
  * hit it). Orders are simulated into flat arrays and turned into objects once, in time order, sharing
@@ -508,7 +512,9 @@ const CANCELLED_REFUNDED = 3;
 const REFUNDED = 4;
 const PARTIALLY_REFUNDED = 5;
 const PENDING = 6;
-const FINANCIAL: StandinOrder["displayFinancialStatus"][] = ["PAID", "PAID", "VOIDED", "REFUNDED", "REFUNDED", "PARTIALLY_REFUNDED", "PENDING"];
+/** A money-only refund (a goodwill gesture): nothing returned, quantities and current total unchanged. */
+const GOODWILL = 7;
+const FINANCIAL: StandinOrder["displayFinancialStatus"][] = ["PAID", "PAID", "VOIDED", "REFUNDED", "REFUNDED", "PARTIALLY_REFUNDED", "PENDING", "PARTIALLY_REFUNDED"];
 
 /** Picks `count` distinct order positions that satisfy `ok` (skips those already taken). */
 function pickOrders(rng: Random, status: Uint8Array, count: number, value: number, ok: (i: number) => boolean) {
@@ -627,6 +633,7 @@ function assemble(args: {
   pickOrders(rng, status, some(0.005, 1, 50), CANCELLED_REFUNDED, () => true);
   pickOrders(rng, status, some(0.008, 1, 50), REFUNDED, () => true);
   pickOrders(rng, status, some(0.015, 1, 50), PARTIALLY_REFUNDED, (pos) => units(pos) >= 2);
+  pickOrders(rng, status, some(0.004, 1, 50), GOODWILL, () => true);
   for (let pos = n - 1; pos >= 0 && time[idx[pos]] > end - 3 * DAY; pos--) if (status[pos] === NORMAL && rng.chance(0.3)) status[pos] = PENDING;
   for (let pos = 0; pos < n; pos++) {
     if (status[pos] !== PARTIALLY_REFUNDED) continue;
@@ -645,7 +652,7 @@ function assemble(args: {
     const st = status[pos];
     const u = hash32(seed, pos, 3) / 4294967296;
     const [minH, maxH] =
-      st === VOIDED || st === CANCELLED_REFUNDED ? [0.2, 48] : st === REFUNDED || st === PARTIALLY_REFUNDED ? [48, 720] : st === PENDING ? [0, 0] : [0.1, 72];
+      st === VOIDED || st === CANCELLED_REFUNDED ? [0.2, 48] : st === REFUNDED || st === PARTIALLY_REFUNDED || st === GOODWILL ? [48, 720] : st === PENDING ? [0, 0] : [0.1, 72];
     return Math.min(end, t + Math.round((minH + u * (maxH - minH)) * 60) * 60_000);
   };
   const currentQuantity = (pos: number, l: number): number => {
@@ -653,6 +660,9 @@ function assemble(args: {
     if (st === VOIDED || st === CANCELLED_REFUNDED || st === REFUNDED) return 0;
     return l === partialLine[pos] ? lineQty[l] - returned[pos] : lineQty[l];
   };
+
+  /** The money-only refund of a GOODWILL order: 10-30% of its total, in cents. */
+  const goodwillCents = (pos: number, originalCents: number) => Math.round(originalCents * (0.1 + (0.2 * hash32(seed, pos, 9)) / 4294967296));
 
   // Customer facts from their orders (purchases only), for tags and rfmGroup.
   const spend = new Float64Array(custCount);
@@ -669,6 +679,7 @@ function assemble(args: {
     if (st === TEST || st === VOIDED || st === CANCELLED_REFUNDED || st === REFUNDED) continue;
     let current = 0;
     for (let l = ordLineStart[i]; l < ordLineStart[i + 1]; l++) current += cents[lineVariant[l]] * currentQuantity(pos, l);
+    if (st === GOODWILL) current -= goodwillCents(pos, current);
     spend[c] += current / 100;
     count[c]++;
     last[c] = Math.max(last[c], t);
@@ -742,7 +753,7 @@ function assemble(args: {
       displayFinancialStatus: FINANCIAL[st],
       currencyCode,
       totalPrice: money(current / 100),
-      totalRefunded: money((st === VOIDED ? 0 : original - current) / 100),
+      totalRefunded: money((st === VOIDED ? 0 : st === GOODWILL ? goodwillCents(pos, original) : original - current) / 100),
       lineItems,
     };
   }

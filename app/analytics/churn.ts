@@ -15,6 +15,12 @@
  *    BG/NBD, and it is kept unless held-out customers say it hurts; otherwise
  * 2. "bgnbd": the BG/NBD churn probability alone, when ≥ MIN_REPEATERS customers bought again; otherwise
  * 3. "empirical": see empirical-churn.ts.
+ * Measured out of time (AUC of churn vs plain recency; mean predicted vs observed churn):
+ *   CDNOW sample, 39 weeks:      0.778 vs 0.771; 0.752 vs 0.710 (correction trained on 137 days)
+ *   CDNOW master (23,570), 39 w: 0.772 vs 0.759; 0.753 vs 0.701 (137 days)
+ *   CDNOW master, 13 weeks:      0.840 vs 0.828; 0.848 vs 0.859
+ *   Complete Journey sample, 30 / 60 / 90 days: 0.810 / 0.825 / 0.843 vs 0.744 / 0.768 / 0.796;
+ *   calibration within 2 points. BG/NBD alone on the CDNOW sample: 0.757, 0.738 vs 0.710.
  * Risk bands: low below 0.4, medium below 0.7, high from 0.7 (RISK_THRESHOLDS).
  * The fits use at most MAX_FIT_CUSTOMERS customers (an evenly spaced sample in id order above that).
  * Cost: O(min(customers, MAX_FIT_CUSTOMERS) · fit evaluations) for the fits (equal rows are grouped),

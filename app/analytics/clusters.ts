@@ -21,7 +21,7 @@ import { slugify } from "./rfm";
 import type { ClusterSummary } from "./types";
 
 export const SEEDS = [1, 2, 3, 4, 5];
-export const SAMPLE = 1500;
+export const SAMPLE = 1000;
 export const K_RANGE = [3, 8] as const;
 export const K_STICKINESS = 0.02;
 export const MATCH_DISTANCE = 1;

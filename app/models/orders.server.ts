@@ -60,17 +60,23 @@ function orderRow(shop: string, order: OrderInput, syncedAt: Date): Prisma.Order
   };
 }
 
-const isUniqueViolation = (error: unknown) =>
-  (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") ||
-  /unique constraint|duplicate key/i.test((error as Error)?.message ?? "");
+/**
+ * Conflicts between concurrent writers of the same orders (webhooks for one customer arriving together):
+ * a unique violation (both inserted), a deadlock (40P01) or a serialization failure (40001). The
+ * transaction rolled back whole, so running it again is safe.
+ */
+const isWriteConflict = (error: unknown) =>
+  (error instanceof Prisma.PrismaClientKnownRequestError && (error.code === "P2002" || error.code === "P2034")) ||
+  /unique constraint|duplicate key|deadlock detected|could not serialize|40P01|40001|database is locked/i.test((error as Error)?.message ?? "");
 
-/** Runs a write transaction, again when a concurrent writer inserted the same key first (PostgreSQL). */
-async function withConflictRetry<T>(work: () => Promise<T>, tries = 4): Promise<T> {
+/** Runs a write transaction again, after a short random pause, when it lost a race with another writer. */
+async function withConflictRetry<T>(work: () => Promise<T>, tries = 8): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await work();
     } catch (error) {
-      if (attempt >= tries || !isUniqueViolation(error)) throw error;
+      if (attempt >= tries || !isWriteConflict(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
     }
   }
 }

@@ -123,3 +123,22 @@ describe("store metrics", () => {
     expect(m.change.revenue).toBeCloseTo(35 / 25 - 1, 12);
   });
 });
+
+describe("analyzeOrders on tiny shops", () => {
+  it("handles a shop without orders and a shop with a single customer", async () => {
+    const { analyzeOrders } = await import("../../app/analytics/analyze");
+    const empty = analyzeOrders([], { asOf: new Date("2024-01-01T00:00:00Z") });
+    expect(empty.customers).toEqual([]);
+    expect(empty.clusters).toEqual([]);
+    expect(empty.backtest).toBeNull();
+    expect(empty.horizonDays).toBe(90);
+    const one = analyzeOrders(
+      [{ id: "o1", customerId: "c1", processedAt: new Date("2023-05-01T12:00:00Z"), cancelledAt: null, test: false, total: 10, refunded: 0, currency: "EUR", lineItems: [] }],
+      { asOf: new Date("2024-01-01T00:00:00Z") },
+    );
+    expect(one.model).toBe("empirical");
+    expect(one.customers[0]).toMatchObject({ customerId: "c1", orders: 1, recencyDays: 245, monetary: 10, reasons: ["one order only, 8 months ago"] });
+    expect(one.customers[0].pAlive).toBeGreaterThan(0);
+    expect(() => analyzeOrders([], { asOf: new Date("nope") })).toThrow(/valid asOf/);
+  });
+});

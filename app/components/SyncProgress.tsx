@@ -55,6 +55,11 @@ export function SyncProgress({ run }: { run: SyncRunView }) {
           {run.progress !== null && active ? ` (${Math.round(run.progress * 100)}%)` : ""}
         </span>
       </Text>
+      {run.warnings.map((w) => (
+        <Text key={w} as="p" variant="bodySm" tone="caution">
+          {w}
+        </Text>
+      ))}
     </BlockStack>
   );
 }

@@ -323,7 +323,7 @@ export interface LiveCustomer {
 
 const LIVE_CUSTOMER = `#graphql
   query ChurnlessCustomerLive($id: ID!) {
-    customer(id: $id) { displayName email tags }
+    customer(id: $id) { displayName defaultEmailAddress { emailAddress } tags }
   }
 `;
 const LIVE_CUSTOMER_TAGS = `#graphql
@@ -339,11 +339,11 @@ const LIVE_CUSTOMER_TAGS = `#graphql
  */
 export async function fetchLiveCustomer(admin: AdminGraphql | null, customerId: string): Promise<LiveCustomer | null> {
   if (!admin) return null;
-  type Answer = { customer: { displayName?: string | null; email?: string | null; tags?: string[] } | null };
+  type Answer = { customer: { displayName?: string | null; defaultEmailAddress?: { emailAddress?: string | null } | null; tags?: string[] } | null };
   try {
     const data = await admin.request<Answer>(LIVE_CUSTOMER, { id: customerId });
     if (!data.customer) return null;
-    return { displayName: data.customer.displayName ?? null, email: data.customer.email ?? null, tags: data.customer.tags ?? [] };
+    return { displayName: data.customer.displayName ?? null, email: data.customer.defaultEmailAddress?.emailAddress ?? null, tags: data.customer.tags ?? [] };
   } catch {
     try {
       const data = await admin.request<Answer>(LIVE_CUSTOMER_TAGS, { id: customerId });

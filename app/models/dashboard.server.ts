@@ -46,6 +46,8 @@ export interface SyncRunView {
   /** 0..1 when the expected count is known, else null. */
   progress: number | null;
   error: string | null;
+  /** Plain-words notes the run left for the merchant (detailsJson.warnings). */
+  warnings: string[];
   startedAt: string;
   finishedAt: string | null;
 }
@@ -69,6 +71,11 @@ function toRunView(run: Awaited<ReturnType<Db["syncRun"]["findFirst"]>>): SyncRu
     expectedCount: run.expectedCount,
     progress,
     error: run.error,
+    warnings: (() => {
+      const details = parseJson(run.detailsJson, {});
+      const list = isRecord(details) ? details.warnings : undefined;
+      return Array.isArray(list) ? list.filter((w): w is string => typeof w === "string").slice(0, 5) : [];
+    })(),
     startedAt: run.startedAt.toISOString(),
     finishedAt: run.finishedAt?.toISOString() ?? null,
   };

@@ -4,7 +4,7 @@
  * the real analysis (app/jobs/analyze.server.ts runAnalyze) over them.
  */
 import type { Db } from "../../../app/db.server";
-import { generateDemoShop } from "../../standin/demo-shop";
+import type { StandinShopData } from "../../standin/types";
 
 export interface SeedResult {
   orders: number;
@@ -15,8 +15,9 @@ export interface SeedResult {
   analyzeError?: string;
 }
 
-export async function seedDemoShop(db: Db, shop: string, orders = 1500): Promise<SeedResult> {
-  const data = generateDemoShop({ shop, orders });
+/** `data` is the generated demo shop (test/standin/demo-shop.ts generateDemoShop), the same the stand-in serves. */
+export async function seedDemoShop(db: Db, data: StandinShopData): Promise<SeedResult> {
+  const shop = data.shop;
   await db.shop.upsert({ where: { shop }, create: { shop, currencyCode: data.currencyCode }, update: { currencyCode: data.currencyCode } });
   await db.product.createMany({
     data: data.products.map((p) => ({

@@ -55,6 +55,8 @@ describe("demo shop generator", () => {
     expect(stream.orderAt(17)).toEqual(full.orders[17]);
     expect(() => stream.orderAt(3000)).toThrow(/no order at position 3000/);
     expect(full.shop).toBe("x.myshopify.com");
+    expect(full.scopes).toContain("read_all_orders");
+    expect(generateDemoShop({ orders: 5, scopes: ["read_orders"] }).scopes).toEqual(["read_orders"]);
     expect(full.orders.every((o) => o.currencyCode === "EUR" && Date.parse(o.createdAt) <= Date.parse("2025-06-30T00:00:00Z"))).toBe(true);
 
     const big = generateDemoShopStream({ orders: 50_000 });

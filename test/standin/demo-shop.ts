@@ -46,7 +46,11 @@ export interface DemoShopOptions {
   currencyCode?: string;
   /** Share of guest orders (default 0.1). */
   guestShare?: number;
+  /** Scopes granted to the app (default all the app asks for, read_all_orders included). */
+  scopes?: string[];
 }
+
+export const DEMO_SCOPES = ["read_orders", "read_all_orders", "read_customers", "write_customers", "read_products", "write_app_proxy"];
 
 const DAY = 86_400_000;
 export const HISTORY_DAYS = 913; // 30 months
@@ -485,6 +489,7 @@ export function generateDemoShopStream(opts: DemoShopOptions = {}): DemoShopStre
   return assemble({
     rng,
     seed,
+    scopes: [...(opts.scopes ?? DEMO_SCOPES)],
     shop,
     currencyCode,
     start,
@@ -538,6 +543,7 @@ function hash32(seed: number, a: number, b: number): number {
 function assemble(args: {
   rng: Random;
   seed: number;
+  scopes: string[];
   shop: string;
   currencyCode: string;
   start: number;
@@ -547,7 +553,7 @@ function assemble(args: {
   orders: FlatOrders;
   customers: { custGroup: number[]; custWholesale: boolean[]; custFirst: number[] };
 }): DemoShopStream {
-  const { rng, seed, shop, currencyCode, start, end, items, variants } = args;
+  const { rng, seed, scopes, shop, currencyCode, start, end, items, variants } = args;
   const { ordTime, ordCustomer, ordLineStart, lineVariant, lineQty } = args.orders;
   const { custGroup, custWholesale, custFirst } = args.customers;
   const n = ordTime.length;
@@ -761,7 +767,7 @@ function assemble(args: {
   return {
     shop,
     currencyCode,
-    scopes: ["read_orders", "read_all_orders", "read_customers", "write_customers", "read_products"],
+    scopes,
     products,
     customers,
     orderCount: n,

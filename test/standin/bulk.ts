@@ -122,8 +122,8 @@ export function bulkFileName(state: ShopState, op: BulkOperationRecord, suffix =
 
 export function startBulkQuery(ctx: ExecContext, query: string, _groupObjects: boolean): unknown {
   const { state } = ctx;
-  const running = inProgress(state, "QUERY");
-  if (running) return fail(`A bulk query operation for this app and shop is already in progress: ${running.id}.`, "OPERATION_IN_PROGRESS", null);
+  const running = state.bulkOperations.filter((b) => b.type === "QUERY" && !isFinal(b));
+  if (running.length >= ctx.runtime.maxBulkQueries) return fail(`A bulk query operation for this app and shop is already in progress: ${running[0].id}.`, "OPERATION_IN_PROGRESS", null);
   const result = validateDocument(query, ctx.runtime.apiVersion);
   if (!result.ok) return fail(`Invalid bulk query: ${result.errors[0].message}`, "INVALID");
   const op = getOperationAST(result.document);

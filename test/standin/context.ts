@@ -13,6 +13,8 @@ export interface StandinRuntime {
   flowTriggerHandles: Set<string> | null;
   /** Called when a bulk operation reaches a final status (delivers bulk_operations/finish). */
   onBulkFinished: (state: ShopState, op: BulkOperationRecord) => void;
+  /** How many bulk query operations may run at once per shop (1, as the 2026-07 reference says). */
+  maxBulkQueries: number;
   /** True once the stand-in is closed (background bulk work then stops quietly). */
   isClosed: () => boolean;
 }

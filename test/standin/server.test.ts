@@ -158,6 +158,9 @@ describe("bulk queries", () => {
 
     const second = await gql(standin, SHOP, `mutation($q: String!) { bulkOperationRunQuery(query: $q, groupObjects: false) { bulkOperation { id } userErrors { message code } } }`, { q: inner });
     expect(second.body.data.bulkOperationRunQuery.userErrors).toEqual([{ message: `A bulk query operation for this app and shop is already in progress: ${id}.`, code: "OPERATION_IN_PROGRESS" }]);
+    // a bulk mutation is not blocked by the running query (it fails here only for want of a staged file)
+    const mutationMeanwhile = await gql(standin, SHOP, `mutation { bulkOperationRunMutation(mutation: "mutation { shop { id } }", stagedUploadPath: "none") { userErrors { code } } }`);
+    expect(mutationMeanwhile.body.data.bulkOperationRunMutation.userErrors).toEqual([{ code: "NO_SUCH_FILE" }]);
 
     const current = await gql(standin, SHOP, `{ currentBulkOperation { id status } }`);
     expect(current.body.data.currentBulkOperation.id).toBe(id);
@@ -186,6 +189,22 @@ describe("bulk queries", () => {
 });
 
 describe("cost and throttling", () => {
+  it("refills the bucket at the restore rate", async () => {
+    const tiny = await startStandin({ shops: [tinyShop(SHOP)], bucketSize: 12, restoreRate: 5 });
+    try {
+      const q = `{ orders(first: 10) { edges { node { id } } } }`;
+      expect((await gql(tiny, SHOP, q)).body.errors).toBeUndefined();
+      const throttled = await gql(tiny, SHOP, q);
+      expect(firstError(throttled.body).code).toBe("THROTTLED");
+      await new Promise((r) => setTimeout(r, 1400)); // 6 points back at 5 points/s
+      const again = await gql(tiny, SHOP, q);
+      expect(again.body.errors).toBeUndefined();
+      expect(again.body.extensions?.cost.throttleStatus).toMatchObject({ maximumAvailable: 12, restoreRate: 5 });
+    } finally {
+      await tiny.close();
+    }
+  });
+
   it("answers THROTTLED once the bucket cannot hold the requested cost", async () => {
     const small = await startStandin({ shops: [tinyShop(SHOP)], bucketSize: 30, restoreRate: 1 });
     try {

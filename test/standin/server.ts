@@ -52,6 +52,11 @@ export interface StartStandinOptions {
   bulkMinMs?: number;
   /** Flow trigger handles the app declares; unknown handles then get a userError. Default: any. */
   flowTriggerHandles?: string[];
+  /**
+   * Bulk query operations allowed at once per shop (default 1: the 2026-07 bulkOperationRunQuery reference
+   * says one query and one mutation operation at a time; Shopify's bulk guide says up to five from 2026-01).
+   */
+  maxConcurrentBulkQueries?: number;
   /** Clock for data timestamps and the 60-day window (default Date.now). Throttling uses wall time. */
   now?: () => number;
 }
@@ -152,6 +157,7 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
     bulkMinMs: opts.bulkMinMs ?? 300,
     flowTriggerHandles: opts.flowTriggerHandles ? new Set(opts.flowTriggerHandles) : null,
     isClosed: () => closed,
+    maxBulkQueries: opts.maxConcurrentBulkQueries ?? 1,
     onBulkFinished: (state: ShopState, op: BulkOperationRecord) => {
       if (closed) return;
       const sub = state.subscriptionFor("BULK_OPERATIONS_FINISH");

@@ -143,6 +143,8 @@ describe("Admin GraphQL from the store", () => {
     const bad = await gql(standin, SHOP, `{ shop { id } }`, undefined, "shpat_wrong");
     expect(bad.status).toBe(401);
     expect(bad.body.errors).toBe("[API] Invalid API key or access token (unrecognized login or wrong password)");
+    const ok = await fetch(standin.graphqlUrl, { method: "POST", headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": standin.tokenFor(SHOP) }, body: JSON.stringify({ query: "{ shop { id } }" }) });
+    expect(ok.headers.get("x-shopify-api-version")).toBe(standin.apiVersion);
     const res = await fetch(`${standin.url}/admin/api/2019-01/graphql.json`, { method: "POST", headers: { "X-Shopify-Access-Token": standin.tokenFor(SHOP) }, body: "{}" });
     expect(res.status).toBe(404);
   });

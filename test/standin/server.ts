@@ -87,8 +87,8 @@ export interface Standin {
 const INVALID_TOKEN = '{"errors":"[API] Invalid API key or access token (unrecognized login or wrong password)"}';
 const THROTTLE_DOCS = "https://shopify.dev/api/usage/rate-limits";
 
-function send(res: ServerResponse, status: number, body: string, contentType = "application/json; charset=utf-8"): void {
-  res.writeHead(status, { "Content-Type": contentType, "Content-Length": Buffer.byteLength(body) });
+function send(res: ServerResponse, status: number, body: string, contentType = "application/json; charset=utf-8", headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "Content-Type": contentType, "Content-Length": Buffer.byteLength(body), ...headers });
   res.end(body);
 }
 
@@ -195,6 +195,7 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
 
   async function handleGraphql(req: IncomingMessage, res: ServerResponse, version: string): Promise<void> {
     if (version !== apiVersion) return send(res, 404, '{"errors":"Not Found"}');
+    res.setHeader("X-Shopify-API-Version", apiVersion);
     const token = req.headers["x-shopify-access-token"];
     const state = typeof token === "string" ? byToken.get(token) : undefined;
     const raw = await readBody(req);

@@ -3,7 +3,7 @@
  *
  * A recommender (app/analytics/recommendations) is built per shop from the database (Order, LineItem,
  * Product, CustomerScore.clusterKey) and kept in memory. It is rebuilt when a new Analysis row (or a
- * settings change) appears; that is checked at most every `recheckMs`, so the hot path reads no table
+ * change of Shop.recsEnabled / recsCount) appears; that is checked at most every `recheckMs`, so the hot path reads no table
  * but the shopper's own CustomerScore row. While a rebuild runs, the previous recommender keeps answering.
  *
  * Who is asking comes only from the verified proxy context (app/shopify/app-proxy.server.ts).
@@ -77,10 +77,11 @@ const ORDER_PAGE = 2000;
 async function freshnessStamp(db: Db, shop: string): Promise<{ stamp: string; enabled: boolean; defaultLimit: number }> {
   const [analysis, settings] = await Promise.all([
     db.analysis.findFirst({ where: { shop }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: { id: true } }),
-    db.shop.findUnique({ where: { shop }, select: { recsEnabled: true, recsCount: true, updatedAt: true } }),
+    db.shop.findUnique({ where: { shop }, select: { recsEnabled: true, recsCount: true } }),
   ]);
   return {
-    stamp: `${analysis?.id ?? "none"}|${settings?.updatedAt.getTime() ?? 0}`,
+    // Only a new analysis or a change of the recommendation settings rebuilds (not every sync's Shop update).
+    stamp: `${analysis?.id ?? "none"}|${settings?.recsEnabled ?? true}|${settings?.recsCount ?? 8}`,
     enabled: settings?.recsEnabled ?? true,
     defaultLimit: Math.min(MAX_LIMIT, Math.max(1, settings?.recsCount ?? 8)),
   };

@@ -14,6 +14,9 @@ const KIND_LABEL: Record<string, string> = {
   import: "Import",
 };
 
+/** Runs that write (or plan) tags: their counts are tag changes, not orders. */
+const TAG_KINDS = new Set(["publish", "preview", "remove-tags"]);
+
 export function runLabel(kind: string): string {
   return KIND_LABEL[kind] ?? kind;
 }
@@ -49,10 +52,19 @@ export function SyncProgress({ run }: { run: SyncRunView }) {
       )}
       <Text as="p" variant="bodySm" tone="subdued">
         <span data-testid="sync-counts">
-          {formatCount(run.ordersCount)}
-          {run.expectedCount ? ` of ${formatCount(run.expectedCount)}` : ""} orders, {formatCount(run.lineItemsCount)} line items,{" "}
-          {formatCount(run.customersCount)} customers
-          {run.progress !== null && active ? ` (${Math.round(run.progress * 100)}%)` : ""}
+          {TAG_KINDS.has(run.kind) ? (
+            <>
+              {run.expectedCount !== null ? `${formatCount(run.expectedCount)} tag changes` : "Tag changes being planned"}
+              {run.customersCount ? ` for ${formatCount(run.customersCount)} customers` : ""}
+            </>
+          ) : (
+            <>
+              {formatCount(run.ordersCount)}
+              {run.expectedCount ? ` of ${formatCount(run.expectedCount)}` : ""} orders, {formatCount(run.lineItemsCount)} line items,{" "}
+              {formatCount(run.customersCount)} customers
+              {run.progress !== null && active ? ` (${Math.round(run.progress * 100)}%)` : ""}
+            </>
+          )}
         </span>
       </Text>
       {run.warnings.map((w) => (

@@ -12,6 +12,7 @@ import {
   computeKpis,
   explainSyncError,
   getDashboard,
+  getPreview,
   listSegments,
   renameCluster,
   retentionPlay,
@@ -154,6 +155,34 @@ describe.each(kinds)("admin read models on %s", (kind) => {
       { cohort: "2026-02", customers: 10, retention: [1, 0.3] },
     ]);
     await t.db.analysis.deleteMany({ where: { shop: SHOP, horizonDays: 60 } });
+  });
+
+  it("summarises the latest publish preview in words", async () => {
+    expect(await getPreview(t.db, SHOP)).toBeNull();
+    await t.db.syncRun.create({
+      data: {
+        shop: SHOP,
+        kind: "preview",
+        status: "succeeded",
+        detailsJson: JSON.stringify({
+          customers: 5,
+          customersChanged: 3,
+          tagsAdded: 4,
+          tagsRemoved: 1,
+          perTag: { "churnless:risk-high": { added: 2, removed: 0 }, "churnless:champions": { added: 1, removed: 1 }, "churnless:new": { added: 1, removed: 0 } },
+          atLimit: { count: 1, customerIds: [] },
+        }),
+      },
+    });
+    expect((await getPreview(t.db, SHOP))?.lines).toEqual([
+      "3 of 5 customers would get different tags",
+      "4 tags would be added and 1 removed",
+      "churnless:risk-high: +2 / −0",
+      "churnless:champions: +1 / −1",
+      "churnless:new: +1 / −0",
+      "1 customers already have 250 tags: Shopify's limit, they are skipped",
+    ]);
+    expect(await getPreview(t.db, OTHER)).toBeNull();
   });
 
   it("computes monthly cohort retention from the orders", async () => {

@@ -60,12 +60,20 @@ function orderRow(shop: string, order: OrderInput, syncedAt: Date): Prisma.Order
   };
 }
 
+/** Another writer stored a newer version of an order between our read and our write. */
+class ConcurrentWriteError extends Error {
+  constructor(shop: string) {
+    super(`a newer version of an order of ${shop} was written concurrently`);
+  }
+}
+
 /**
  * Conflicts between concurrent writers of the same orders (webhooks for one customer arriving together):
  * a unique violation (both inserted), a deadlock (40P01) or a serialization failure (40001). The
  * transaction rolled back whole, so running it again is safe.
  */
 const isWriteConflict = (error: unknown) =>
+  error instanceof ConcurrentWriteError ||
   (error instanceof Prisma.PrismaClientKnownRequestError && (error.code === "P2002" || error.code === "P2034")) ||
   /unique constraint|duplicate key|deadlock detected|could not serialize|40P01|40001|database is locked/i.test((error as Error)?.message ?? "");
 
@@ -122,10 +130,16 @@ async function upsertChunk(db: Db, shop: string, batch: OrderInput[], syncedAt: 
         const existing = await tx.order.findMany({ where: { shop, id: { in: ids } }, select: { id: true, sourceUpdatedAt: true } });
         const stored = new Map(existing.map((e) => [e.id, e.sourceUpdatedAt.getTime()]));
         const toWrite = batch.filter((o) => !stored.has(o.id) || versionOf(o).getTime() >= stored.get(o.id)!);
-        const replaced = toWrite.filter((o) => stored.has(o.id)).map((o) => o.id);
-        if (replaced.length) {
-          await tx.lineItem.deleteMany({ where: { shop, orderId: { in: replaced } } });
-          await tx.order.deleteMany({ where: { shop, id: { in: replaced } } });
+        const replacing = toWrite.filter((o) => stored.has(o.id));
+        if (replacing.length) {
+          // Delete only rows that are still not newer than ours: a concurrent writer may have stored a newer
+          // version since we read (READ COMMITTED re-checks this condition on the row it waited for). If so,
+          // roll back and start again, and the fresh read will skip the order.
+          const deleted = await tx.order.deleteMany({
+            where: { shop, OR: replacing.map((o) => ({ id: o.id, sourceUpdatedAt: { lte: versionOf(o) } })) },
+          });
+          if (deleted.count !== replacing.length) throw new ConcurrentWriteError(shop);
+          await tx.lineItem.deleteMany({ where: { shop, orderId: { in: replacing.map((o) => o.id) } } });
         }
         const orderRows = toWrite.map((o) => orderRow(shop, o, syncedAt));
         for (let i = 0; i < orderRows.length; i += 60) await tx.order.createMany({ data: orderRows.slice(i, i + 60) });

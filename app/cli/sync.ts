@@ -6,7 +6,6 @@
  * in exactly the format the bulk query returns, through the same parser and writes as the sync.
  */
 import { createReadStream, existsSync, statSync } from "node:fs";
-import { splitLines } from "../analytics/bulk-orders";
 import type { SyncRunSummary } from "../jobs/sync.server";
 
 export interface SyncArgs {
@@ -98,7 +97,7 @@ export async function importCommand(argv: string[]): Promise<number> {
   const { default: db } = await import("../db.server");
   const { importOrderLines } = await import("../jobs/sync.server");
   try {
-    const summary = await importOrderLines(db, args.shop, splitLines(createReadStream(args.input)));
+    const summary = await importOrderLines(db, args.shop, { chunks: createReadStream(args.input) });
     report(summary);
     return 0;
   } finally {

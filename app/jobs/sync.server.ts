@@ -7,13 +7,13 @@
  * A failed run is recorded with its reason and thrown, so the job stops before analyze and publish and
  * the scores of the last good run stay. Writes only ever replace orders with newer-or-equal copies.
  */
-import { OrderAssembler, newStats, type BulkParseStats } from "../analytics/bulk-orders";
+import { ChunkLines, OrderAssembler, newStats, type BulkParseStats } from "../analytics/bulk-orders";
 import type { OrderInput } from "../analytics/types";
 import type { Db } from "../db.server";
 import { addLateLineItems, upsertOrders } from "../models/orders.server";
 import { getShopSettings, updateShopSettings } from "../models/shop-settings.server";
 import { createSyncRun, finishSyncRun, updateSyncRun, type SyncKind, type SyncRunDetails } from "../models/sync-runs.server";
-import { downloadLines, runBulkQuery, type BulkRunOptions } from "../shopify/bulk.server";
+import { downloadChunks, runBulkQuery, type BulkRunOptions } from "../shopify/bulk.server";
 import { HISTORY_LIMITED_WARNING, ORDERS_BULK_QUERY, grantedScopes, pageOrders } from "../shopify/orders-sync.server";
 import { syncProducts } from "../shopify/products-sync.server";
 import type { AdminGraphql } from "../shopify/types";
@@ -102,6 +102,21 @@ export class OrderIngest {
         if (this.batch.length >= size) await this.flush();
       }
     }
+  }
+
+  /** Raw chunks (an HTTP body, a file stream): split and parsed synchronously, written in batches. */
+  async addChunks(chunks: AsyncIterable<Uint8Array | string>): Promise<void> {
+    const size = this.opts.batchSize ?? 500;
+    const splitter = new ChunkLines();
+    const onLine = (line: string) => {
+      const done = this.asm.addLine(line);
+      for (let i = 0; i < done.length; i++) this.batch.push(done[i]);
+    };
+    for await (const chunk of chunks) {
+      splitter.feed(chunk, onLine);
+      if (this.batch.length >= size) await this.flush();
+    }
+    splitter.end(onLine);
   }
 
   async addOrders(orders: OrderInput[]): Promise<void> {
@@ -246,7 +261,7 @@ export async function runSync(db: Db, admin: AdminGraphql, shop: string, opts: S
       await progress(true, "downloading");
       if (bulk.downloadUrl) {
         const url = bulk.downloadUrl;
-        await time("download", () => ingest.addLines(downloadLines(url, opts.fetch)));
+        await time("download", () => ingest.addChunks(downloadChunks(url, opts.fetch)));
       }
       await ingest.finish();
     } else {
@@ -317,7 +332,12 @@ function diff(now: AdminGraphql["stats"], before: AdminGraphql["stats"]) {
 }
 
 /** `cli import`: a bulk JSONL file from disk through the same parser and writes, recorded as an import run. */
-export async function importOrderLines(db: Db, shop: string, lines: AsyncIterable<string>, opts: { batchSize?: number } = {}): Promise<SyncRunSummary> {
+export async function importOrderLines(
+  db: Db,
+  shop: string,
+  source: { lines: AsyncIterable<string> } | { chunks: AsyncIterable<Uint8Array | string> },
+  opts: { batchSize?: number } = {},
+): Promise<SyncRunSummary> {
   const started = Date.now();
   await getShopSettings(db, shop);
   const run = await createSyncRun(db, shop, "import", "running");
@@ -339,7 +359,8 @@ export async function importOrderLines(db: Db, shop: string, lines: AsyncIterabl
     durationMs: Date.now() - started,
   });
   try {
-    await ingest.addLines(lines);
+    if ("chunks" in source) await ingest.addChunks(source.chunks);
+    else await ingest.addLines(source.lines);
     await ingest.finish();
     details.problems = ingest.stats.problems;
     details.olderIgnored = ingest.olderIgnored;

@@ -215,14 +215,19 @@ export async function runBulkQuery(admin: AdminGraphql, query: string, opts: Bul
   );
 }
 
+/** Streams the raw body of a bulk result file (for ChunkLines / OrderIngest.addChunks). */
+export async function* downloadChunks(url: string, fetchImpl: typeof fetch = fetch): AsyncGenerator<Uint8Array> {
+  const response = await fetchImpl(url);
+  if (!response.ok || !response.body) {
+    throw new BulkOperationError(`Downloading the bulk export failed: HTTP ${response.status} from ${new URL(url).host}`);
+  }
+  yield* response.body as unknown as AsyncIterable<Uint8Array>;
+}
+
 /**
  * Streams the lines of a bulk result file. A dropped connection mid-way throws; callers may download
  * again (the writes are idempotent).
  */
 export async function* downloadLines(url: string, fetchImpl: typeof fetch = fetch): AsyncGenerator<string> {
-  const response = await fetchImpl(url);
-  if (!response.ok || !response.body) {
-    throw new BulkOperationError(`Downloading the bulk export failed: HTTP ${response.status} from ${new URL(url).host}`);
-  }
-  yield* splitLines(response.body as unknown as AsyncIterable<Uint8Array>);
+  yield* splitLines(downloadChunks(url, fetchImpl));
 }

@@ -1,17 +1,26 @@
 import { defineConfig } from "vitest/config";
 import tsconfigPaths from "vite-tsconfig-paths";
 
-// Unit and integration tests. Browser tests (test/e2e) run in the same command, in their own project
-// so they do not compete for the two cores with the rest.
+// One command runs everything (`npm test`): unit and integration tests in parallel, then the browser
+// tests (test/e2e: a built app or a storefront page in Debian's Chromium) one file at a time, so they do
+// not compete for the two cores with each other.
 export default defineConfig({
   plugins: [tsconfigPaths()],
   test: {
-    include: ["test/**/*.test.ts", "app/**/*.test.ts"],
-    exclude: ["node_modules", "build", "test/e2e/**"],
     environment: "node",
     testTimeout: 60_000,
-    hookTimeout: 120_000,
+    hookTimeout: 240_000,
     pool: "forks",
     globalSetup: ["test/setup/global-setup.ts"],
+    projects: [
+      {
+        extends: true,
+        test: { name: "unit", include: ["test/**/*.test.ts", "app/**/*.test.ts"], exclude: ["node_modules", "build", "test/e2e/**"] },
+      },
+      {
+        extends: true,
+        test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], fileParallelism: false, testTimeout: 180_000 },
+      },
+    ],
   },
 });

@@ -8,7 +8,7 @@
 import type { Db } from "../db.server";
 import { analyzeOrders } from "../analytics/analyze";
 import { buildRecommender } from "../analytics/recommendations";
-import type { OrderInput, ProductInfo } from "../analytics/types";
+import type { LineItemInput, OrderInput, ProductInfo } from "../analytics/types";
 import { getShopSettings, updateShopSettings } from "../models/shop-settings.server";
 import { loadPreviousClusters, saveAnalysis } from "../models/scores.server";
 
@@ -17,19 +17,22 @@ export const ORDER_PAGE = 5000;
 /** Recommendations stored per customer (at least the shop's recsCount). */
 export const STORED_RECOMMENDATIONS = 10;
 
-/** All orders of a shop with their line items, as analytics input, paged by id. */
+/**
+ * All orders of a shop with their line items, as analytics input. Orders and line items are each read
+ * in pages by id (keyset pagination) and joined in memory: no `IN (...)` list, so SQLite's limit of
+ * 999 bound values never applies, whatever the shop's size.
+ */
 export async function loadShopOrders(db: Db, shop: string): Promise<OrderInput[]> {
-  const orders: OrderInput[] = [];
+  const byId = new Map<string, OrderInput>();
   let cursor: string | undefined;
   for (;;) {
     const page = await db.order.findMany({
       where: { shop, ...(cursor ? { id: { gt: cursor } } : {}) },
       orderBy: { id: "asc" },
       take: ORDER_PAGE,
-      include: { lineItems: { select: { id: true, productId: true, variantId: true, quantity: true, currentQuantity: true, unitPrice: true } } },
     });
     for (const o of page) {
-      orders.push({
+      byId.set(o.id, {
         id: o.id,
         customerId: o.customerId,
         processedAt: o.processedAt,
@@ -41,13 +44,25 @@ export async function loadShopOrders(db: Db, shop: string): Promise<OrderInput[]
         currency: o.currencyCode,
         financialStatus: o.financialStatus,
         updatedAt: o.sourceUpdatedAt,
-        lineItems: o.lineItems.map((l) => ({ ...l })),
+        lineItems: [],
       });
     }
     if (page.length < ORDER_PAGE) break;
     cursor = page[page.length - 1].id;
   }
-  return orders;
+  let lineCursor: string | undefined;
+  for (;;) {
+    const lines: Array<LineItemInput & { id: string; orderId: string }> = await db.lineItem.findMany({
+      where: { shop, ...(lineCursor ? { id: { gt: lineCursor } } : {}) },
+      orderBy: { id: "asc" },
+      take: ORDER_PAGE,
+      select: { id: true, orderId: true, productId: true, variantId: true, quantity: true, currentQuantity: true, unitPrice: true },
+    });
+    for (const { orderId, ...line } of lines) byId.get(orderId)?.lineItems.push(line);
+    if (lines.length < ORDER_PAGE) break;
+    lineCursor = lines[lines.length - 1].id;
+  }
+  return [...byId.values()];
 }
 
 export async function loadShopProducts(db: Db, shop: string): Promise<ProductInfo[]> {

@@ -13,8 +13,9 @@ import { RFM_SEGMENTS } from "../analytics/rfm";
 import { RISK_THRESHOLDS } from "../analytics/churn";
 import type { AnalysisResult, ClusterSummary, CustomerResult } from "../analytics/types";
 
-/** Rows per createMany (SQLite allows 32,766 bound variables; CustomerScore has 27 columns). */
-export const SCORE_BATCH = 500;
+/** Rows per createMany: SQLite through the driver adapter takes at most 999 bound values per
+ * statement, and a CustomerScore row binds 27. */
+export const SCORE_BATCH = 36;
 
 /** The stored key of an RFM segment name. */
 export const rfmKey = (name: string): string =>

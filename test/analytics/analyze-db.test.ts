@@ -40,7 +40,7 @@ async function insertOrders(db: Db, shop: string, orders: readonly OrderInput[])
 
 describe.each(kinds)("runAnalyze on %s", (kind) => {
   let t: TestDb;
-  const shop = generateShop({ customers: 150, seed: 5, end: AS_OF });
+  const shop = generateShop({ customers: 400, seed: 5, end: AS_OF }); // more than 999 orders and line items
   beforeAll(async () => {
     t = await createTestDb(kind);
     await insertOrders(t.db, SHOP, shop.orders);

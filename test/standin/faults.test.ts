@@ -68,6 +68,14 @@ describe("faults", () => {
     expect(a.filter((s) => s === 200).length).toBeGreaterThan(0);
   });
 
+  it("drops connections without an answer", async () => {
+    standin.setFaults(SHOP, { connectionResetShare: 1 });
+    await expect(gql(standin, SHOP, `{ shop { id } }`)).rejects.toThrow();
+    standin.setFaults(SHOP, { connectionResetShare: 0 });
+    expect((await gql(standin, SHOP, `{ shop { id } }`)).status).toBe(200);
+    expect(standin.calls(SHOP).some((c) => c.operation === "(connection reset)" && c.status === 0)).toBe(true);
+  });
+
   it("slows answers down", async () => {
     standin.setFaults(SHOP, { slowMs: 150 });
     const t0 = Date.now();

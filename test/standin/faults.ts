@@ -10,6 +10,8 @@ export interface Faults {
   throttledShare: number;
   /** Share (0..1) of GraphQL answers replaced by a 502/503 with an HTML body. */
   serverErrorShare: number;
+  /** Share (0..1) of GraphQL requests whose connection is dropped without an answer (a network error). */
+  connectionResetShare: number;
   /** Delay added before every GraphQL answer, in ms. */
   slowMs: number;
   /** How the next `bulkFailures` bulk operations end (then COMPLETED again). PARTIAL = COMPLETED, url null, partialDataUrl set. */
@@ -25,6 +27,7 @@ export interface Faults {
 export const DEFAULT_FAULTS: Faults = {
   throttledShare: 0,
   serverErrorShare: 0,
+  connectionResetShare: 0,
   slowMs: 0,
   bulkOutcome: "COMPLETED",
   bulkFailures: 0,

@@ -204,6 +204,11 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
       state.calls.push({ at: Date.now(), ...c });
     };
     if (state.faults.slowMs > 0) await sleep(state.faults.slowMs);
+    if (state.faults.connectionResetShare > 0 && state.random() < state.faults.connectionResetShare) {
+      record({ operation: "(connection reset)", requestedCost: 0, actualCost: 0, throttled: false, status: 0 });
+      req.socket.destroy();
+      return;
+    }
     if (state.faults.serverErrorShare > 0 && state.random() < state.faults.serverErrorShare) {
       const status = state.random() < 0.5 ? 502 : 503;
       record({ operation: "(server error)", requestedCost: 0, actualCost: 0, throttled: false, status });

@@ -23,17 +23,23 @@ import {
   ensureMetafieldDefinitions,
   metafieldChanges,
   metafieldValues,
+  METAFIELDS_PER_CALL,
   setMetafields,
+  setMetafieldsBulk,
   type MetafieldsSetReport,
   type MetafieldWrite,
 } from "../shopify/metafields.server";
 import { syncSegments, type SegmentSyncReport } from "../shopify/segments.server";
 import {
   BULK_THRESHOLD,
+  READ_BULK_THRESHOLD,
   readCustomers,
+  readCustomersBulk,
   writeTagsBulk,
   writeTagsSmall,
   type BulkOptions,
+  type BulkReadStats,
+  type CustomerState,
   type TagWrite,
   type TagWriteResult,
 } from "../shopify/tag-writer.server";
@@ -52,6 +58,8 @@ export interface PublishOptions {
   bulk?: BulkOptions;
   /** Customers per page when reading Shopify. */
   pageSize?: number;
+  /** Scored customers above which Shopify is read with one bulk query (default READ_BULK_THRESHOLD). */
+  readBulkThreshold?: number;
   /** tagsAdd / tagsRemove requests in flight at once on the small path. */
   concurrency?: number;
   /** Journal marks written per database statement (default 25; a crash re-sends at most that many). */
@@ -86,11 +94,17 @@ export interface PublishReport {
   errorCount: number;
   path: "none" | "small" | "bulk";
   bulkOperationIds: string[];
+  /** How customers were read: pages, or one bulk query (falls back to pages on a damaged file). */
+  read: { path: "pages" | "bulk"; bulkOperationId: string | null; skippedLines: number };
   resumed: { runIds: string[]; applied: number; failed: number };
   metafields: MetafieldsSetReport | null;
   flow: FlowReport | null;
   segments: SegmentSyncReport | null;
+  /** tagsAdd / tagsRemove calls the plan needed (one per customer and action), whatever the path. */
+  tagWrites: number;
   cost: { calls: number; costPoints: number; retries: number };
+  /** Milliseconds per step. */
+  timings: Record<string, number>;
   durationMs: number;
 }
 
@@ -154,12 +168,21 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
     errorCount: 0,
     path: "none",
     bulkOperationIds: [],
+    read: { path: "pages", bulkOperationId: null, skippedLines: 0 },
     resumed: { runIds: [], applied: 0, failed: 0 },
     metafields: null,
     flow: null,
     segments: null,
+    tagWrites: 0,
     cost: { calls: 0, costPoints: 0, retries: 0 },
+    timings: {},
     durationMs: 0,
+  };
+  let stepStarted = Date.now();
+  const step = (name: string) => {
+    const now = Date.now();
+    report.timings[name] = (report.timings[name] ?? 0) + now - stepStarted;
+    stepStarted = now;
   };
   const addError = (e: PublishError) => {
     report.errorCount++;
@@ -198,7 +221,7 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
         if (oldRunId === run.id) continue;
         const pending = await pendingChanges(db, shop, oldRunId);
         report.resumed.runIds.push(oldRunId);
-        const marker = changeMarker(db, shop, oldRunId, opts.markBatch);
+        const marker = changeMarker(db, shop, oldRunId, opts.markBatch ?? (pending.length > (opts.bulkThreshold ?? BULK_THRESHOLD) ? 500 : 25));
         try {
           await sendWrites(
             admin,
@@ -221,6 +244,7 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
       }
     }
 
+    step("resume");
     // 2-3. Read Shopify, diff against the scores.
     const scores = new Map<string, ScoreRow>();
     if (mode !== "remove-all") {
@@ -230,11 +254,26 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
       });
       for (const r of rows) scores.set(r.customerId, r);
     }
+    const scored = mode === "remove-all" ? await db.customerScore.count({ where: { shop } }) : scores.size;
+    const bulkRead = scored > (opts.readBulkThreshold ?? READ_BULK_THRESHOLD);
+    async function* customerPages(): AsyncGenerator<CustomerState[]> {
+      if (bulkRead) {
+        const stats: BulkReadStats = { bulkOperationId: null, skippedLines: 0 };
+        const all = await readCustomersBulk(admin, opts.bulk, stats);
+        report.read = { path: "bulk", bulkOperationId: stats.bulkOperationId, skippedLines: stats.skippedLines };
+        // A damaged line may be a customer: only a complete read makes a correct diff.
+        if (stats.skippedLines === 0) {
+          yield all;
+          return;
+        }
+      }
+      yield* readCustomers(admin, { pageSize: opts.pageSize });
+    }
     const diffs: Array<{ customerId: string; diff: TagDiff }> = [];
     const metafieldWrites: MetafieldWrite[] = [];
     const riskChanges: RiskChange[] = [];
     const segmentChanges: SegmentChange[] = [];
-    for await (const page of readCustomers(admin, { pageSize: opts.pageSize })) {
+    for await (const page of customerPages()) {
       for (const customer of page) {
         report.customers++;
         const score = scores.get(customer.id);
@@ -256,9 +295,11 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
       }
     }
     report.customersChanged = diffs.length;
+    step("read");
 
     // 4. Preview: planned counts only.
     if (mode === "preview") {
+      report.tagWrites = diffs.reduce((n, d) => n + (d.diff.add.length ? 1 : 0) + (d.diff.remove.length ? 1 : 0), 0);
       report.perTag = countTagChanges(diffs.map((d) => d.diff));
       for (const { diff } of diffs) {
         report.tagsAdded += diff.add.length;
@@ -271,11 +312,13 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
     // 5. Journal first, then write.
     const writes = diffs.flatMap((d) => toWrites(d.customerId, d.diff));
     const planned: PlannedChange[] = writes.flatMap((w) => w.tags.map((tag) => ({ customerId: w.customerId, tag, action: w.action })));
+    report.tagWrites = writes.length;
     await recordPlan(db, shop, run.id, planned);
     await db.syncRun.update({ where: { id: run.id }, data: { expectedCount: planned.length } });
+    step("plan");
     const done: Array<Pick<TagDiff, "add" | "remove">> = [];
     const limited = new Set(report.atLimit.customerIds);
-    const marker = changeMarker(db, shop, run.id, opts.markBatch);
+    const marker = changeMarker(db, shop, run.id, opts.markBatch ?? (writes.length > (opts.bulkThreshold ?? BULK_THRESHOLD) ? 500 : 25));
     let sent: Awaited<ReturnType<typeof sendWrites>>;
     try {
       sent = await sendWrites(
@@ -306,6 +349,7 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
     report.path = sent.path;
     report.bulkOperationIds = sent.bulkOperationIds;
     report.perTag = countTagChanges(done);
+    step("tags");
 
     // 6. Flow, metafields, segments.
     if (mode === "publish" && opts.flow !== false) {
@@ -313,20 +357,26 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
       for (const c of riskChanges) await fireRiskChanged(admin, c, flow);
       for (const c of segmentChanges) await fireSegmentChanged(admin, c, flow);
       report.flow = flow;
+      step("flow");
       flow.errors.slice(0, MAX_LISTED).forEach((message) => addError({ message }));
     }
     if (mode === "publish" && opts.metafields !== false) {
       const mf: MetafieldsSetReport = { calls: 0, written: 0, errors: [] };
       if (metafieldWrites.length) {
         await ensureMetafieldDefinitions(admin);
-        await setMetafields(admin, metafieldWrites, mf);
+        if (Math.ceil(metafieldWrites.length / METAFIELDS_PER_CALL) > (opts.bulkThreshold ?? BULK_THRESHOLD)) {
+          const out = await setMetafieldsBulk(admin, metafieldWrites, opts.bulk, mf);
+          report.bulkOperationIds.push(out.bulkOperationId);
+        } else await setMetafields(admin, metafieldWrites, mf);
       }
       report.metafields = mf;
+      step("metafields");
       mf.errors.slice(0, MAX_LISTED).forEach((e) => addError({ customerId: e.ownerId, message: `metafield ${e.key ?? ""}: ${e.message}` }));
     }
     if (opts.segments !== false) {
       report.segments = await syncSegments(db, admin, shop, settings, { removeAll: mode === "remove-all" });
       report.segments.errors.forEach((message) => addError({ message }));
+      step("segments");
     }
 
     await updateShopSettings(db, shop, { lastPublishAt: new Date() });

@@ -14,10 +14,11 @@ export interface PlannedChange {
   action: TagAction;
 }
 
-const CHUNK = 500;
+const CHUNK = 2000;
 
 /** Writes the plan of a run as pending rows (in chunks, so large shops do not hit parameter limits). */
 export async function recordPlan(db: Db, shop: string, runId: string, changes: readonly PlannedChange[]): Promise<number> {
+  // A crash half-way leaves part of the plan pending: harmless, the next run sends it and diffs afresh.
   for (let i = 0; i < changes.length; i += CHUNK) {
     await db.tagChange.createMany({
       data: changes.slice(i, i + CHUNK).map((c) => ({ shop, runId, customerId: c.customerId, tag: c.tag, action: c.action })),
@@ -74,17 +75,29 @@ export interface ChangeOutcome {
 export async function markManyChanges(db: Db, shop: string, runId: string, outcomes: readonly ChangeOutcome[]): Promise<void> {
   const doneAt = new Date();
   const ok = outcomes.filter((o) => o.status === "done");
-  for (let i = 0; i < ok.length; i += 200) {
-    await db.tagChange.updateMany({
-      where: {
-        shop,
-        runId,
-        status: "pending",
-        OR: ok.slice(i, i + 200).map((o) => ({ customerId: o.change.customerId, action: o.change.action, tag: { in: o.change.tags } })),
-      },
-      data: { status: "done", error: null, doneAt },
-    });
+  // Statements stay under the drivers' bound-parameter limits (SQLite's can be as low as 999).
+  const MAX_PARAMS = 400;
+  const statements = [];
+  for (let i = 0; i < ok.length; ) {
+    const group: ChangeOutcome[] = [];
+    let params = 0;
+    while (i < ok.length && (group.length === 0 || params + 2 + ok[i].change.tags.length <= MAX_PARAMS)) {
+      params += 2 + ok[i].change.tags.length;
+      group.push(ok[i++]);
+    }
+    statements.push(
+      db.tagChange.updateMany({
+        where: {
+          shop,
+          runId,
+          status: "pending",
+          OR: group.map((o) => ({ customerId: o.change.customerId, action: o.change.action, tag: { in: o.change.tags } })),
+        },
+        data: { status: "done", error: null, doneAt },
+      }),
+    );
   }
+  if (statements.length) await db.$transaction(statements);
   for (const o of outcomes) if (o.status !== "done") await markChanges(db, shop, runId, o.change, o.status, o.error);
 }
 

@@ -5,8 +5,8 @@
  * recommended_products is a `list.product_reference` readable by the storefront (PUBLIC_READ), so the
  * theme app extension can show a customer's recommendations.
  */
+import { runBulkMutation, type AppMetafieldKey, type BulkOptions } from "./tag-writer.server";
 import type { AdminGraphql, UserError } from "./types";
-import type { AppMetafieldKey } from "./tag-writer.server";
 
 export const METAFIELDS_PER_CALL = 25;
 export const MAX_RECOMMENDED_PRODUCTS = 20;
@@ -158,27 +158,62 @@ export interface MetafieldsSetReport {
   errors: Array<{ ownerId?: string; key?: string; message: string }>;
 }
 
+function toInputs(batch: readonly MetafieldWrite[]) {
+  const typeOf = new Map(APP_METAFIELD_DEFINITIONS.map((d) => [d.key, d.type]));
+  return batch.map((w) => ({ ownerId: w.ownerId, namespace: "$app", key: w.key, type: typeOf.get(w.key), value: w.value }));
+}
+
+function collectErrors(out: MetafieldsSetReport, batch: readonly MetafieldWrite[], errors: readonly UserError[]): void {
+  for (const e of errors) {
+    // field is ["metafields", "<index>", "<field>"] for per-input errors.
+    const index = e.field && e.field[0] === "metafields" ? Number(e.field[1]) : NaN;
+    const w = Number.isInteger(index) ? batch[index] : undefined;
+    out.errors.push({ ownerId: w?.ownerId, key: w?.key, message: e.message });
+  }
+}
+
+/**
+ * Large shops: the same batches of 25, as the lines of one bulk mutation of metafieldsSet. Lines the
+ * operation gave no answer for are sent the small way.
+ */
+export async function setMetafieldsBulk(
+  admin: AdminGraphql,
+  writes: readonly MetafieldWrite[],
+  options: BulkOptions = {},
+  report?: MetafieldsSetReport,
+): Promise<MetafieldsSetReport & { bulkOperationId: string }> {
+  const out = report ?? { calls: 0, written: 0, errors: [] };
+  const batches: MetafieldWrite[][] = [];
+  for (let i = 0; i < writes.length; i += METAFIELDS_PER_CALL) batches.push(writes.slice(i, i + METAFIELDS_PER_CALL));
+  const result = await runBulkMutation(
+    admin,
+    METAFIELDS_SET,
+    "metafieldsSet",
+    batches.map((b) => ({ metafields: toInputs(b) })),
+    { ...options, name: "churnless-metafields" },
+  );
+  out.calls++;
+  for (const [line, r] of result.results) {
+    if (r.error) out.errors.push({ message: `bulk line ${line}: ${r.error}` });
+    else if (r.userErrors.length) collectErrors(out, batches[line], r.userErrors);
+    else out.written += batches[line].length;
+  }
+  if (result.missing.length) await setMetafields(admin, result.missing.flatMap((i) => batches[i]), out);
+  return { ...out, bulkOperationId: result.bulkOperationId };
+}
+
 /** Sends the writes with metafieldsSet, 25 per call. userErrors are collected, not thrown. */
 export async function setMetafields(admin: AdminGraphql, writes: readonly MetafieldWrite[], report?: MetafieldsSetReport): Promise<MetafieldsSetReport> {
   const out = report ?? { calls: 0, written: 0, errors: [] };
-  const typeOf = new Map(APP_METAFIELD_DEFINITIONS.map((d) => [d.key, d.type]));
   for (let i = 0; i < writes.length; i += METAFIELDS_PER_CALL) {
     const batch = writes.slice(i, i + METAFIELDS_PER_CALL);
     const data = await admin.request<{ metafieldsSet: { metafields: Array<{ key: string }> | null; userErrors: UserError[] } }>(METAFIELDS_SET, {
-      metafields: batch.map((w) => ({ ownerId: w.ownerId, namespace: "$app", key: w.key, type: typeOf.get(w.key), value: w.value })),
+      metafields: toInputs(batch),
     });
     out.calls++;
     const payload = data.metafieldsSet;
-    if (payload.userErrors.length) {
-      for (const e of payload.userErrors) {
-        // field is ["metafields", "<index>", "<field>"] for per-input errors.
-        const index = e.field && e.field[0] === "metafields" ? Number(e.field[1]) : NaN;
-        const w = Number.isInteger(index) ? batch[index] : undefined;
-        out.errors.push({ ownerId: w?.ownerId, key: w?.key, message: e.message });
-      }
-    } else {
-      out.written += batch.length;
-    }
+    if (payload.userErrors.length) collectErrors(out, batch, payload.userErrors);
+    else out.written += batch.length;
   }
   return out;
 }

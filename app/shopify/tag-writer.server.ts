@@ -14,11 +14,12 @@ import { BulkOperationError } from "./errors";
 import type { AdminGraphql, UserError } from "./types";
 
 /**
- * Customer writes (one customer, one action) above which a publish goes through a bulk mutation. Each
- * tagsAdd / tagsRemove costs 10 points; 1,000 writes are 10,000 points, about 100 s of a standard shop's
- * restore rate (100 points/s). Below that the small path finishes sooner and is easier to follow.
+ * Mutation calls (tagsAdd / tagsRemove per customer and action, or metafieldsSet batches of 25) above
+ * which a publish sends them as one bulk mutation. Each call costs 10 points: the 1,000-point bucket of a
+ * standard shop absorbs the first ~100, after which 50 points/s allow 5 calls a second, so 250 calls
+ * already wait about 30 s, longer than a small bulk operation takes, and 10,000 would wait over half an hour.
  */
-export const BULK_THRESHOLD = 1000;
+export const BULK_THRESHOLD = 250;
 
 export type TagAction = "add" | "remove";
 
@@ -131,7 +132,7 @@ export interface BulkOptions {
   sleep?: (ms: number) => Promise<void>;
   fetch?: typeof fetch;
   /** Called with the bulk operation's id as soon as it exists (the publish records it on its run). */
-  onStarted?: (bulkOperationId: string, action: TagAction) => Promise<void> | void;
+  onStarted?: (bulkOperationId: string) => Promise<void> | void;
 }
 
 export interface BulkWriteOutcome {
@@ -222,6 +223,56 @@ export function parseBulkMutationResult(jsonl: string, field: string): Map<numbe
   return out;
 }
 
+export interface BulkMutationOutcome {
+  bulkOperationId: string;
+  status: string;
+  /** Per input line (0-based): its userErrors, or an error when the line failed as a whole. */
+  results: Map<number, { userErrors: UserError[]; error?: string }>;
+  /** Input lines with no result (FAILED / EXPIRED / partial operation, malformed result lines). */
+  missing: number[];
+}
+
+/**
+ * Runs `document` (one mutation with one root field, `field`) once per variables object, as one bulk
+ * mutation: waits for any running bulk mutation of the shop, stages the JSONL, starts the operation,
+ * polls until it ends and parses the result (or partial) file.
+ */
+export async function runBulkMutation(
+  admin: AdminGraphql,
+  document: string,
+  field: string,
+  variables: readonly Record<string, unknown>[],
+  options: BulkOptions & { name: string },
+): Promise<BulkMutationOutcome> {
+  const sleep = options.sleep ?? defaultSleep;
+  const pollMs = options.pollIntervalMs ?? 2000;
+  const timeoutMs = options.timeoutMs ?? 60 * 60_000;
+  const fetchImpl = options.fetch ?? fetch;
+  const jsonl = variables.map((v) => JSON.stringify(v)).join("\n") + "\n";
+  await waitForNoRunningMutation(admin, sleep, pollMs, timeoutMs);
+  const stagedUploadPath = await stageJsonl(admin, `${options.name}.jsonl`, jsonl, fetchImpl);
+  const started = await admin.request<{
+    bulkOperationRunMutation: { bulkOperation: { id: string; status: string } | null; userErrors: UserError[] };
+  }>(BULK_RUN_MUTATION, { mutation: document.replace(/^#graphql\s*/, ""), stagedUploadPath, clientIdentifier: options.name });
+  const run = started.bulkOperationRunMutation;
+  if (run.userErrors.length || !run.bulkOperation) {
+    throw new BulkOperationError(`bulkOperationRunMutation (${field}) was refused: ${run.userErrors.map((e) => e.message).join("; ") || "no operation returned"}`);
+  }
+  const id = run.bulkOperation.id;
+  await options.onStarted?.(id);
+  const op = await pollUntilDone(admin, id, sleep, pollMs, timeoutMs);
+  const fileUrl = op.status === "COMPLETED" ? (op.url ?? op.partialDataUrl) : op.partialDataUrl;
+  let results = new Map<number, { userErrors: UserError[]; error?: string }>();
+  if (fileUrl) {
+    const res = await fetchImpl(fileUrl);
+    if (!res.ok) throw new BulkOperationError(`Downloading the result of bulk operation ${id} failed: HTTP ${res.status}`, { bulkOperationId: id, status: op.status });
+    results = parseBulkMutationResult(await res.text(), field);
+  }
+  const missing: number[] = [];
+  for (let i = 0; i < variables.length; i++) if (!results.has(i)) missing.push(i);
+  return { bulkOperationId: id, status: op.status, results, missing };
+}
+
 /**
  * Sends the writes of each action as one bulk mutation (removes first, so they free room under the
  * 250-tag limit before adds). Reports each write with a result through `onResult`; writes without a
@@ -233,46 +284,23 @@ export async function writeTagsBulk(
   onResult: (result: TagWriteResult) => Promise<void>,
   options: BulkOptions = {},
 ): Promise<BulkWriteOutcome> {
-  const sleep = options.sleep ?? defaultSleep;
-  const pollMs = options.pollIntervalMs ?? 2000;
-  const timeoutMs = options.timeoutMs ?? 60 * 60_000;
-  const fetchImpl = options.fetch ?? fetch;
   const outcome: BulkWriteOutcome = { bulkOperationIds: [], missing: [] };
-
   for (const action of ["remove", "add"] as const) {
     const group = writes.filter((w) => w.action === action);
     if (!group.length) continue;
     const { document, field } = DOCUMENT[action];
-    const jsonl = group.map((w) => JSON.stringify({ id: w.customerId, tags: w.tags })).join("\n") + "\n";
-    await waitForNoRunningMutation(admin, sleep, pollMs, timeoutMs);
-    const stagedUploadPath = await stageJsonl(admin, `churnless-tags-${action}.jsonl`, jsonl, fetchImpl);
-    const started = await admin.request<{
-      bulkOperationRunMutation: { bulkOperation: { id: string; status: string } | null; userErrors: UserError[] };
-    }>(BULK_RUN_MUTATION, { mutation: document.replace(/^#graphql\s*/, ""), stagedUploadPath, clientIdentifier: `churnless-tags-${action}` });
-    const run = started.bulkOperationRunMutation;
-    if (run.userErrors.length || !run.bulkOperation) {
-      throw new BulkOperationError(`bulkOperationRunMutation (${field}) was refused: ${run.userErrors.map((e) => e.message).join("; ") || "no operation returned"}`);
-    }
-    const id = run.bulkOperation.id;
-    outcome.bulkOperationIds.push(id);
-    await options.onStarted?.(id, action);
-    const op = await pollUntilDone(admin, id, sleep, pollMs, timeoutMs);
-    const fileUrl = op.status === "COMPLETED" ? op.url : op.partialDataUrl;
-    let results = new Map<number, { userErrors: UserError[]; error?: string }>();
-    if (fileUrl) {
-      const res = await fetchImpl(fileUrl);
-      if (!res.ok) throw new BulkOperationError(`Downloading the result of bulk operation ${id} failed: HTTP ${res.status}`, { bulkOperationId: id, status: op.status });
-      results = parseBulkMutationResult(await res.text(), field);
-    } else if (op.status === "COMPLETED" && Number(op.objectCount) > 0) {
-      throw new BulkOperationError(`Bulk operation ${id} completed without a result file`, { bulkOperationId: id, status: op.status });
-    }
+    const out = await runBulkMutation(
+      admin,
+      document,
+      field,
+      group.map((w) => ({ id: w.customerId, tags: w.tags })),
+      { ...options, name: `churnless-tags-${action}` },
+    );
+    outcome.bulkOperationIds.push(out.bulkOperationId);
     for (let i = 0; i < group.length; i++) {
-      const r = results.get(i);
-      if (!r) {
-        outcome.missing.push(group[i]);
-        continue;
-      }
-      if (r.error) await onResult({ write: group[i], ok: false, error: r.error });
+      const r = out.results.get(i);
+      if (!r) outcome.missing.push(group[i]);
+      else if (r.error) await onResult({ write: group[i], ok: false, error: r.error });
       else await onResult(resultOf(group[i], r.userErrors));
     }
   }
@@ -334,4 +362,107 @@ export async function* readCustomers(admin: AdminGraphql, options: { pageSize?: 
     if (!data.customers.pageInfo.hasNextPage || !data.customers.pageInfo.endCursor) return;
     after = data.customers.pageInfo.endCursor;
   }
+}
+
+/**
+ * Above this many scored customers the publish reads them with one bulk query instead of pages: a page of
+ * 100 customers with the app's metafields costs about 600 points (12 s of a standard shop's 50 points/s),
+ * so 500 customers already cost about a minute of waiting, while a bulk query costs about 10 points.
+ */
+export const READ_BULK_THRESHOLD = 500;
+
+const BULK_RUN_QUERY = `#graphql
+  mutation bulkOperationRunQuery($query: String!) {
+    bulkOperationRunQuery(query: $query, groupObjects: false) {
+      bulkOperation { id status }
+      userErrors { field message code }
+    }
+  }`;
+
+const CURRENT_BULK_QUERY = `#graphql
+  query currentBulkQuery {
+    currentBulkOperation(type: QUERY) { id status }
+  }`;
+
+const CUSTOMERS_BULK = `{
+  customers {
+    edges {
+      node {
+        id
+        tags
+        metafields(namespace: "$app", first: 10) { edges { node { key value } } }
+      }
+    }
+  }
+}`;
+
+export interface BulkReadStats {
+  bulkOperationId: string | null;
+  skippedLines: number;
+}
+
+/**
+ * Every customer with tags and the app's metafields through one bulk query (JSONL: customers, then their
+ * metafields as child lines with `__parentId`, in any order). Malformed lines are counted and skipped.
+ */
+export async function readCustomersBulk(admin: AdminGraphql, options: BulkOptions = {}, stats?: BulkReadStats): Promise<CustomerState[]> {
+  const sleep = options.sleep ?? defaultSleep;
+  const pollMs = options.pollIntervalMs ?? 2000;
+  const timeoutMs = options.timeoutMs ?? 60 * 60_000;
+  const fetchImpl = options.fetch ?? fetch;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const cur = await admin.request<{ currentBulkOperation: { id: string; status: string } | null }>(CURRENT_BULK_QUERY);
+    const op = cur.currentBulkOperation;
+    if (!op || !["CREATED", "RUNNING", "CANCELING"].includes(op.status)) break;
+    if (Date.now() > deadline) throw new BulkOperationError(`Another bulk query (${op.id}) is still ${op.status}`, { bulkOperationId: op.id, status: op.status });
+    await sleep(pollMs);
+  }
+  const started = await admin.request<{ bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: UserError[] } }>(BULK_RUN_QUERY, {
+    query: CUSTOMERS_BULK,
+  });
+  const run = started.bulkOperationRunQuery;
+  if (run.userErrors.length || !run.bulkOperation) {
+    throw new BulkOperationError(`bulkOperationRunQuery (customers) was refused: ${run.userErrors.map((e) => e.message).join("; ") || "no operation returned"}`);
+  }
+  const id = run.bulkOperation.id;
+  if (stats) stats.bulkOperationId = id;
+  await options.onStarted?.(id);
+  const op = await pollUntilDone(admin, id, sleep, pollMs, timeoutMs);
+  if (op.status !== "COMPLETED" || (!op.url && Number(op.objectCount) > 0)) {
+    // Reading everyone is required for a correct diff: a partial file is not good enough.
+    throw new BulkOperationError(`The customers bulk query ${id} ended ${op.status}${op.errorCode ? ` (${op.errorCode})` : ""} without a complete result`, {
+      bulkOperationId: id,
+      status: op.status,
+      errorCode: op.errorCode,
+    });
+  }
+  if (!op.url) return [];
+  const res = await fetchImpl(op.url);
+  if (!res.ok) throw new BulkOperationError(`Downloading the customers of bulk query ${id} failed: HTTP ${res.status}`, { bulkOperationId: id, status: op.status });
+  const customers = new Map<string, CustomerState>();
+  const orphans: Array<{ parent: string; key: string; value: string }> = [];
+  let skipped = 0;
+  for (const line of (await res.text()).split("\n")) {
+    if (!line.trim()) continue;
+    let row: { id?: unknown; tags?: unknown; key?: unknown; value?: unknown; __parentId?: unknown };
+    try {
+      row = JSON.parse(line);
+    } catch {
+      skipped++;
+      continue;
+    }
+    if (typeof row.__parentId === "string") {
+      if (typeof row.key === "string" && typeof row.value === "string") orphans.push({ parent: row.__parentId, key: row.key, value: row.value });
+      else skipped++;
+    } else if (typeof row.id === "string" && Array.isArray(row.tags)) {
+      customers.set(row.id, { id: row.id, tags: row.tags.map(String), metafields: {} });
+    } else skipped++;
+  }
+  for (const m of orphans) {
+    const c = customers.get(m.parent);
+    if (c && (APP_METAFIELD_KEYS as readonly string[]).includes(m.key)) c.metafields[m.key as AppMetafieldKey] = m.value;
+  }
+  if (stats) stats.skippedLines = skipped;
+  return [...customers.values()];
 }

@@ -121,7 +121,7 @@ describe.each(await databaseKinds())("publish on %s", (kind) => {
 });
 
 describe("bulk path", () => {
-  it("above the threshold gives the same end state as the small path, and parses per-line userErrors", async () => {
+  it("above the threshold gives the same end state as the small path", async () => {
     const fx = buildFixture({ customers: 80, nearLimit: [5], seed: 11 });
     const small = cloneData(fx.data, "small.myshopify.com");
     const bulk = cloneData(fx.data, "bulk.myshopify.com");
@@ -170,6 +170,35 @@ describe("bulk path", () => {
       expect(ops.filter((o) => o === "tagsRemove" || o === "tagsAdd").length).toBeGreaterThan(0);
       expectEndState(standin, shop, fx);
       expect(await t.db.tagChange.count({ where: { shop, status: "pending" } })).toBe(0);
+    } finally {
+      await standin.close();
+      await t.cleanup();
+    }
+  });
+});
+
+describe("reading customers with a bulk query", () => {
+  it("gives the same plan as paging, and falls back to pages when the file has damaged lines", async () => {
+    const fx = buildFixture({ customers: 40, seed: 13 });
+    const standin = await startStandin({ shops: [cloneData(fx.data)], bucketSize: 20_000, restoreRate: 10_000, bulkMinMs: 20 });
+    const shop = fx.data.shop;
+    const t = await createTestDb("sqlite");
+    try {
+      await insertScores(t.db, shop, fx.scores);
+      const paged = await runPublish(t.db, adminFor(standin, shop), shop, { preview: true });
+      const bulk = await runPublish(t.db, adminFor(standin, shop), shop, { preview: true, readBulkThreshold: 0, bulk: { pollIntervalMs: 20 } });
+      expect(paged.read.path).toBe("pages");
+      expect(bulk.read).toMatchObject({ path: "bulk", skippedLines: 0 });
+      expect(bulk.read.bulkOperationId).toMatch(/BulkOperation/);
+      expect(bulk.perTag).toEqual(paged.perTag);
+      expect(bulk.customers).toBe(40);
+
+      standin.setFaults(shop, { malformedLines: 3 });
+      await updateShopSettings(t.db, shop, { autoTag: true });
+      const r = await runPublish(t.db, adminFor(standin, shop), shop, { readBulkThreshold: 0, bulk: { pollIntervalMs: 20 }, metafields: false, flow: false, segments: false });
+      expect(r.read.skippedLines).toBe(3);
+      expect(standin.calls(shop).some((c) => c.operation === "customers")).toBe(true);
+      expectEndState(standin, shop, fx);
     } finally {
       await standin.close();
       await t.cleanup();

@@ -570,3 +570,12 @@ export async function getPreview(db: Db, shop: string): Promise<PreviewView | nu
   if (lines.length === 0) lines.push(run.status === "succeeded" ? "No changes." : "Still computing.");
   return { id: run.id, status: run.status, startedAt: run.startedAt.toISOString(), lines };
 }
+
+/** One cluster or RFM segment by its filter value ("cluster:<key>" / "rfm:<key>"); null when unknown. */
+export async function getSegment(db: Db, shop: string, filter: string): Promise<SegmentView | null> {
+  const m = /^(cluster|rfm|risk):([\w.-]+)$/.exec(filter);
+  if (!m) return null;
+  const [, kind, key] = m;
+  const list = await listSegments(db, shop, kind as "cluster" | "rfm" | "risk");
+  return list.find((s) => s.key === key) ?? null;
+}

@@ -89,6 +89,7 @@ function SegmentCard({ segment, currency, renamable }: { segment: Row; currency:
           <Stat label="Avg predicted CLV" value={formatMoney(segment.avgClv, currency)} />
         </InlineGrid>
         <InlineStack gap="300">
+          <RemixLink to={`/app/segments/${encodeURIComponent(filter)}`}>Details</RemixLink>
           <RemixLink to={`/app/customers?segment=${encodeURIComponent(filter)}`}>See customers</RemixLink>
           {segment.shopifySegmentUrl && (
             <Link url={segment.shopifySegmentUrl} target="_blank">

@@ -1,11 +1,12 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, Outlet, useLoaderData, useLocation, useRouteError } from "@remix-run/react";
+import { Link, Outlet, useLoaderData, useLocation, useNavigation, useRouteError } from "@remix-run/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { requireAdmin } from "../shopify.server";
+import { PageSkeleton } from "../components/PageSkeleton";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
@@ -49,6 +50,10 @@ function DemoNav({ shop }: { shop: string }) {
 
 export default function App() {
   const { apiKey, demo, shop } = useLoaderData<typeof loader>();
+  const navigation = useNavigation();
+  const { pathname } = useLocation();
+  // Moving to another page: its skeleton until its data arrives (same-page reloads keep the page).
+  const switching = navigation.state === "loading" && navigation.location.pathname !== pathname;
   return (
     <AppProvider isEmbeddedApp={!demo} apiKey={apiKey}>
       {demo ? (
@@ -62,7 +67,7 @@ export default function App() {
           ))}
         </NavMenu>
       )}
-      <Outlet />
+      {switching ? <PageSkeleton /> : <Outlet />}
     </AppProvider>
   );
 }

@@ -13,6 +13,7 @@ import {
   explainSyncError,
   getDashboard,
   getPreview,
+  getSegment,
   listSegments,
   renameCluster,
   retentionPlay,
@@ -201,6 +202,9 @@ describe.each(kinds)("admin read models on %s", (kind) => {
     await renameCluster(t.db, SHOP, "one-timers", "");
     expect((await listSegments(t.db, SHOP, "cluster")).find((s) => s.key === "one-timers")?.name).toBe("One-timers");
     await expect(renameCluster(t.db, SHOP, "nope", "x")).rejects.toThrow(/No cluster "nope"/);
+    expect((await getSegment(t.db, SHOP, "rfm:at_risk"))?.size).toBe(2);
+    expect(await getSegment(t.db, SHOP, "rfm:nope")).toBeNull();
+    expect(await getSegment(t.db, SHOP, "bad filter")).toBeNull();
     await expect(renameCluster(t.db, SHOP, "one-timers", "x".repeat(61))).rejects.toThrow(/at most 60/);
   });
 });

@@ -118,6 +118,13 @@ describe("the admin in a browser (demo mode)", () => {
     await page.locator(`[data-segment="${first.key}"]`, { hasText: "Our best regulars" }).waitFor();
     expect((await db.segment.findFirst({ where: { shop: SHOP, kind: "cluster", key: first.key } }))?.customName).toBe("Our best regulars");
     await shot(page, "segments");
+
+    // The segment's own page: its numbers and its most valuable customers.
+    await card.getByRole("link", { name: "Details" }).click();
+    await page.getByRole("heading", { name: "Our best regulars", level: 1 }).waitFor();
+    await page.getByRole("link", { name: `All ${formatCount(first.size)} customers` }).waitFor();
+    const best = await db.customerScore.findFirst({ where: { shop: SHOP, clusterKey: first.key }, orderBy: [{ clv12m: "desc" }, { customerId: "asc" }] });
+    await page.getByRole("link", { name: `Customer ${best?.customerId.split("/").pop()}` }).first().waitFor();
   });
 
   it("the customer table filters on the server, and the CSV export downloads the filtered rows", async () => {

@@ -20,6 +20,7 @@ import { getShopSettings, updateShopSettings } from "../models/shop-settings.ser
 import { changeMarker, pendingChanges, recordPlan, unfinishedRuns, type PlannedChange } from "../models/tag-changes.server";
 import { fireRiskChanged, fireSegmentChanged, type FlowReport, type RiskChange, type SegmentChange } from "../shopify/flow.server";
 import {
+  deleteMetafields,
   ensureMetafieldDefinitions,
   metafieldChanges,
   metafieldValues,
@@ -38,6 +39,7 @@ import {
   writeTagsBulk,
   writeTagsSmall,
   type BulkOptions,
+  type AppMetafieldKey,
   type BulkReadStats,
   type CustomerState,
   type TagWrite,
@@ -271,6 +273,7 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
     }
     const diffs: Array<{ customerId: string; diff: TagDiff }> = [];
     const metafieldWrites: MetafieldWrite[] = [];
+    const metafieldDeletes: Array<{ ownerId: string; key: AppMetafieldKey }> = [];
     const riskChanges: RiskChange[] = [];
     const segmentChanges: SegmentChange[] = [];
     for await (const page of customerPages()) {
@@ -281,6 +284,9 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
         const diff = diffTags(customer.tags, desired, prefix);
         if (diff.overLimit) noteLimit(customer.id);
         if (diff.add.length || diff.remove.length) diffs.push({ customerId: customer.id, diff });
+        if (mode === "remove-all") {
+          for (const key of Object.keys(customer.metafields) as AppMetafieldKey[]) metafieldDeletes.push({ ownerId: customer.id, key });
+        }
         if (mode !== "publish" || !score) continue;
         const values = metafieldValues(score, { recsEnabled: settings.recsEnabled, recsCount: settings.recsCount });
         metafieldWrites.push(...metafieldChanges(customer.id, customer.metafields, values));
@@ -372,6 +378,12 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
       report.metafields = mf;
       step("metafields");
       mf.errors.slice(0, MAX_LISTED).forEach((e) => addError({ customerId: e.ownerId, message: `metafield ${e.key ?? ""}: ${e.message}` }));
+    }
+    if (mode === "remove-all" && opts.metafields !== false) {
+      // Undo: the app's metafields go too (their definitions stay; they are harmless and app-owned).
+      report.metafields = await deleteMetafields(admin, metafieldDeletes, { bulkThreshold: opts.bulkThreshold ?? BULK_THRESHOLD, bulk: opts.bulk });
+      report.metafields.errors.slice(0, MAX_LISTED).forEach((e) => addError({ message: e.message }));
+      step("metafields");
     }
     if (opts.segments !== false) {
       report.segments = await syncSegments(db, admin, shop, settings, { removeAll: mode === "remove-all" });

@@ -217,3 +217,45 @@ export async function setMetafields(admin: AdminGraphql, writes: readonly Metafi
   }
   return out;
 }
+
+const METAFIELDS_DELETE = `#graphql
+  mutation metafieldsDelete($metafields: [MetafieldIdentifierInput!]!) {
+    metafieldsDelete(metafields: $metafields) {
+      deletedMetafields { key }
+      userErrors { field message }
+    }
+  }`;
+
+/**
+ * Deletes app metafields (undo), 25 per metafieldsDelete call, or as one bulk mutation when there are more
+ * calls than `bulkThreshold`. Reported in the same shape as writes (`written` = deleted).
+ */
+export async function deleteMetafields(
+  admin: AdminGraphql,
+  targets: ReadonlyArray<{ ownerId: string; key: AppMetafieldKey }>,
+  options: { bulkThreshold: number; bulk?: BulkOptions },
+): Promise<MetafieldsSetReport> {
+  const out: MetafieldsSetReport = { calls: 0, written: 0, errors: [] };
+  const batches: Array<Array<{ ownerId: string; namespace: string; key: string }>> = [];
+  for (let i = 0; i < targets.length; i += METAFIELDS_PER_CALL) {
+    batches.push(targets.slice(i, i + METAFIELDS_PER_CALL).map((t) => ({ ownerId: t.ownerId, namespace: "$app", key: t.key })));
+  }
+  let small = batches.map((_, i) => i);
+  if (batches.length > options.bulkThreshold) {
+    const result = await runBulkMutation(admin, METAFIELDS_DELETE, "metafieldsDelete", batches.map((b) => ({ metafields: b })), { ...options.bulk, name: "churnless-metafields-delete" });
+    out.calls++;
+    for (const [line, r] of result.results) {
+      if (r.error || r.userErrors.length) out.errors.push({ message: `metafieldsDelete line ${line}: ${r.error ?? r.userErrors.map((e) => e.message).join("; ")}` });
+      else out.written += batches[line].length;
+    }
+    small = result.missing;
+  }
+  for (const i of small) {
+    const data = await admin.request<{ metafieldsDelete: { userErrors: UserError[] } }>(METAFIELDS_DELETE, { metafields: batches[i] });
+    out.calls++;
+    const errs = data.metafieldsDelete.userErrors;
+    if (errs.length) out.errors.push({ message: `metafieldsDelete: ${errs.map((e) => e.message).join("; ")}` });
+    else out.written += batches[i].length;
+  }
+  return out;
+}

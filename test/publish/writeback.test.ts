@@ -147,7 +147,7 @@ describe("metafields, segments and Flow", () => {
     expect(state.segments.length).toBe(before); // +1 recreated, -1 removed
   });
 
-  it("a merchant's own segment is never touched; undo deletes all of ours", async () => {
+  it("undo: every app tag, segment and metafield goes; the merchant's own segment and tags stay", async () => {
     const state = standin.state(shop);
     state.segments.push({ id: "gid://shopify/Segment/424242", name: "Merchant VIPs", query: "amount_spent > 500", creationDate: "2025-01-01T00:00:00Z", lastEditDate: "2025-01-01T00:00:00Z" });
     const report = await runPublish(t.db, adminFor(standin, shop), shop, { removeAll: true });
@@ -155,5 +155,9 @@ describe("metafields, segments and Flow", () => {
     expect(state.segments.map((s) => s.name)).toEqual(["Merchant VIPs"]);
     expect(await t.db.segment.count({ where: { shop, NOT: { shopifySegmentId: null } } })).toBe(0);
     for (const c of state.data.customers) expect(c.tags).toEqual(fx.merchantTags.get(c.id));
+    // The app's metafields are gone too.
+    const left = [...state.metafields.values()].flatMap((m) => [...m.values()]).filter((m) => m.ownerType === "CUSTOMER" && m.namespace.startsWith("app--"));
+    expect(left).toEqual([]);
+    expect(report.metafields!.written).toBe(fx.scores.length * 5 - fx.scores.filter((s) => s.recommended.length === 0).length);
   });
 });

@@ -9,11 +9,11 @@
  * Cost: dominated by the model fits, about O(customers · (fit evaluations + k · seeds · iterations)).
  * @example analyzeOrders(orders, { asOf: new Date("2024-06-30") }).customers[0].churnProbability
  */
-import { runBacktest } from "./backtest";
+import { backtestWithPrediction } from "./backtest";
 import { defaultHorizonDays, predictChurn } from "./churn";
 import { clusterCustomers } from "./clusters";
 import { customerFeatures, productTypesOf } from "./features";
-import { storeMetrics } from "./metrics";
+import { storeKpis, storeMetrics } from "./metrics";
 import { buildHistories, dateOfDay, dayOf } from "./purchase-history";
 import { churnReasons } from "./reasons";
 import { rfmScores, rfmSegment } from "./rfm";
@@ -89,9 +89,15 @@ export function analyzeOrders(orders: readonly OrderInput[], opts: AnalyzeOption
     };
   });
   lap("customers");
-  const metrics = { ...storeMetrics(histories, churn.predictions, asOfDay, horizonDays), guestRevenue: built.guestRevenue, typicalGapDays: churn.shopGapDays };
+  const metrics: Record<string, unknown> = {
+    ...storeMetrics(histories, churn.predictions, asOfDay, horizonDays),
+    guestRevenue: built.guestRevenue,
+    typicalGapDays: churn.shopGapDays,
+  };
   lap("metrics");
-  const backtest = opts.backtest === false ? null : runBacktest(histories, asOfDay, horizonDays, { correction: opts.correction });
+  const bt = opts.backtest === false ? null : backtestWithPrediction(histories, asOfDay, horizonDays, { correction: opts.correction });
+  const backtest = bt?.result ?? null;
+  if (bt) metrics.previous = { asOf: dateOfDay(asOfDay - horizonDays).toISOString().slice(0, 10), ...storeKpis(bt.past, bt.prediction.predictions) };
   lap("backtest");
   return {
     asOf: opts.asOf,

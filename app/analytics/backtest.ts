@@ -4,7 +4,7 @@
  * recency (days since the last purchase) on the same customers as the baseline to beat.
  * Cost: one churn prediction at asOf − H plus O(n log n) for the AUCs.
  */
-import { predictChurn, type ChurnOptions } from "./churn";
+import { predictChurn, type ChurnOptions, type ChurnResult } from "./churn";
 import { dateOfDay, truncateHistories } from "./purchase-history";
 import type { BacktestResult, CustomerHistory } from "./types";
 import { auc, brier } from "./classification";
@@ -38,6 +38,16 @@ export function runBacktest(
   horizonDays: number,
   opts: ChurnOptions & { minCustomers?: number } = {},
 ): BacktestResult | null {
+  return backtestWithPrediction(histories, asOfDay, horizonDays, opts)?.result ?? null;
+}
+
+/** The backtest and the prediction it scored (the shop as it looked at asOf − H). */
+export function backtestWithPrediction(
+  histories: readonly CustomerHistory[],
+  asOfDay: number,
+  horizonDays: number,
+  opts: ChurnOptions & { minCustomers?: number } = {},
+): { result: BacktestResult | null; prediction: ChurnResult; past: CustomerHistory[] } | null {
   const cut = asOfDay - horizonDays;
   const past = truncateHistories(histories, cut);
   if (past.length < (opts.minCustomers ?? 50)) return null;
@@ -49,6 +59,6 @@ export function runBacktest(
     prediction.features.map((f) => f.recencyDays),
     labels,
   );
-  if (!Number.isFinite(scores.auc)) return null;
-  return { horizonDays, asOf: dateOfDay(cut), customers: ids.length, model: prediction.model, ...scores };
+  if (!Number.isFinite(scores.auc)) return { result: null, prediction, past };
+  return { result: { horizonDays, asOf: dateOfDay(cut), customers: ids.length, model: prediction.model, ...scores }, prediction, past };
 }

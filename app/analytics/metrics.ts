@@ -5,8 +5,9 @@
  *   revenue, active customers, new customers, and the retention rate: of the customers who had bought
  *   before the period, the share who bought again within it (churn rate = 1 − retention rate);
  *   `change` gives each period value relative to the previous one (0.1 = +10%; null when undefined);
- * - predicted churn rate (mean churn probability) and revenue at risk, Σ churn probability × 12-month
- *   predicted value;
+ * - predicted churn rate (mean churn probability), revenue at risk (Σ churn probability × 12-month
+ *   predicted value) and the median 12-month value; analyze.ts adds `previous`, the same headline
+ *   numbers (storeKpis) as the backtest's prediction at asOf − H saw them;
  * - the monthly acquisition-cohort retention matrix: for each of the last COHORT_MONTHS first-purchase
  *   months, its size and the share of its customers who bought in month 0, 1, 2, … after it.
  * Cost: O(purchase occasions).
@@ -42,6 +43,7 @@ export interface StoreMetrics {
   revenue: number;
   predictedChurnRate: number;
   revenueAtRisk: number;
+  medianClv12m: number;
   period: PeriodMetrics;
   previousPeriod: PeriodMetrics;
   change: Record<"orders" | "revenue" | "activeCustomers" | "newCustomers" | "retentionRate", number | null>;
@@ -123,6 +125,32 @@ export function cohortMatrix(histories: readonly CustomerHistory[], asOfDay: num
 const relChange = (now: number | null, before: number | null) =>
   now === null || before === null || before === 0 ? null : now / before - 1;
 
+/** Median of the predicted 12-month values (0 for no customers). */
+export function medianClv(predictions: readonly CustomerPrediction[]): number {
+  if (!predictions.length) return 0;
+  const v = predictions.map((p) => p.clv12m).sort((a, b) => a - b);
+  const mid = v.length >> 1;
+  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+}
+
+/** The headline numbers of a shop at one as-of day (also kept for the previous period). */
+export function storeKpis(histories: readonly CustomerHistory[], predictions: readonly CustomerPrediction[]) {
+  let churn = 0;
+  let atRisk = 0;
+  for (const p of predictions) {
+    churn += p.churnProbability;
+    atRisk += p.churnProbability * p.clv12m;
+  }
+  const repeat = histories.filter((h) => h.occasionDays.length > 1).length;
+  return {
+    customers: histories.length,
+    repeatPurchaseRate: histories.length ? repeat / histories.length : 0,
+    predictedChurnRate: predictions.length ? churn / predictions.length : 0,
+    revenueAtRisk: atRisk,
+    medianClv12m: medianClv(predictions),
+  };
+}
+
 export function storeMetrics(
   histories: readonly CustomerHistory[],
   predictions: readonly CustomerPrediction[],
@@ -148,6 +176,7 @@ export function storeMetrics(
     revenue,
     predictedChurnRate: predictions.length ? churnSum / predictions.length : 0,
     revenueAtRisk: atRisk,
+    medianClv12m: medianClv(predictions),
     period,
     previousPeriod,
     change: {

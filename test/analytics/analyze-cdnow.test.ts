@@ -71,8 +71,19 @@ describe("analysis of the CDNOW sample at the end of the calibration period", ()
     expect(bt.auc).toBeGreaterThan(0.7);
     expect(Math.abs(bt.meanPredicted - bt.observedChurn)).toBeLessThan(0.1);
     expect(bt.recencyAuc).toBeGreaterThan(0.5);
-    const metrics = late.metrics as { customers: number; cohorts: Array<{ cohort: string; size: number }> };
+    const metrics = late.metrics as {
+      customers: number;
+      medianClv12m: number;
+      predictedChurnRate: number;
+      cohorts: Array<{ cohort: string; size: number }>;
+      previous: { customers: number; predictedChurnRate: number; medianClv12m: number };
+    };
     expect(metrics.customers).toBe(2357);
+    expect(metrics.medianClv12m).toBeGreaterThan(0);
+    // The previous period's headline numbers come from the backtest's prediction at asOf − H.
+    expect(metrics.previous.customers).toBe(2357);
+    expect(metrics.previous.predictedChurnRate).toBeCloseTo(bt.meanPredicted, 10);
+    expect(metrics.previous.medianClv12m).toBeGreaterThan(0);
     expect(metrics.cohorts.map((c) => c.cohort).slice(0, 3)).toEqual(["1997-01", "1997-02", "1997-03"]);
     expect(metrics.cohorts.reduce((s, c) => s + c.size, 0)).toBe(2357);
   });

@@ -5,10 +5,14 @@
  * - `afterAsOf`: processed after the as-of day (orders on the as-of day count);
  * - `test`: test orders; `cancelled`: cancelled orders;
  * - `refunded`: fully refunded or voided orders are no purchase (financial status REFUNDED/VOIDED, or
- *   the refunded amount reaches the total);
+ *   nothing left once refunds are netted);
  * - `guest`: orders without a customer (they still count in store revenue, not in customer histories);
  * - `invalid`: a total that is not a finite number.
- * Partial refunds are netted: an order is worth max(0, total − refunded). Several orders of one customer
+ * Partial refunds are netted. Shopify's current total (`currentTotalPriceSet`) is already "after returns":
+ * returned line items (quantity − currentQuantity) are out of it, and their refund is part of
+ * `totalRefundedSet` too. So only the refund beyond the returned items' value is taken off:
+ * net = max(0, total − max(0, refunded − returned value)). Without currentQuantity (a file that does not
+ * carry it) nothing counts as returned and net = max(0, total − refunded). Several orders of one customer
  * on one UTC day are one purchase occasion worth their sum (the convention of the BG/NBD literature).
  * Cost: O(orders · log orders) time, O(orders) memory.
  */
@@ -43,12 +47,25 @@ export function skipReason(order: OrderInput, asOfDay: number): SkipReason | nul
   if (order.cancelledAt) return "cancelled";
   const status = order.financialStatus?.toUpperCase();
   if (status === "REFUNDED" || status === "VOIDED") return "refunded";
-  if (order.refunded > 0 && order.refunded >= order.total - 0.005) return "refunded";
+  if (order.refunded > 0 && netValue(order) <= 0.005) return "refunded";
   return null;
 }
 
-/** Net value of a purchase: total minus refunds, never negative. */
-export const netValue = (order: OrderInput): number => Math.max(0, order.total - (Number.isFinite(order.refunded) ? order.refunded : 0));
+/** Value of the line items returned (quantity − currentQuantity, at the unit price). */
+export function returnedValue(order: OrderInput): number {
+  let value = 0;
+  for (const line of order.lineItems) {
+    const current = line.currentQuantity ?? line.quantity;
+    if (current < line.quantity && Number.isFinite(line.unitPrice)) value += (line.quantity - Math.max(0, current)) * line.unitPrice;
+  }
+  return value;
+}
+
+/** Net value of a purchase: the current total less the refunds not already taken out as returns; never negative. */
+export function netValue(order: OrderInput): number {
+  const refunded = Number.isFinite(order.refunded) ? Math.max(0, order.refunded) : 0;
+  return Math.max(0, order.total - Math.max(0, refunded - returnedValue(order)));
+}
 
 /**
  * Builds the purchase histories of all customers at `asOf` (default: no cut). Histories come sorted by

@@ -155,7 +155,9 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
   const settings = await getShopSettings(db, shop);
   const previewOnly = opts.preview ?? (!settings.autoTag && !opts.force);
   const mode: PublishMode = opts.removeAll ? "remove-all" : previewOnly ? "preview" : "publish";
-  const run = await db.syncRun.create({ data: { shop, kind: mode === "preview" ? "preview" : "publish", status: "running" } });
+  // SyncRun kinds match the job kinds the UI labels: publish, preview, remove-tags.
+  const kind = mode === "preview" ? "preview" : mode === "remove-all" ? "remove-tags" : "publish";
+  const run = await db.syncRun.create({ data: { shop, kind, status: "running" } });
   const report: PublishReport = {
     runId: run.id,
     mode,

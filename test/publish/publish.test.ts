@@ -114,6 +114,7 @@ describe.each(await databaseKinds())("publish on %s", (kind) => {
   it("remove-all returns every customer to exactly its merchant tags", async () => {
     const report = await runPublish(t.db, adminFor(standin, shop), shop, { removeAll: true, segments: false });
     expect(report.mode).toBe("remove-all");
+    expect((await t.db.syncRun.findUniqueOrThrow({ where: { id: report.runId } })).kind).toBe("remove-tags");
     expect(report.tagsRemoved).toBeGreaterThan(0);
     expect(report.tagsAdded).toBe(0);
     for (const c of standin.state(shop).data.customers) expect(c.tags, c.id).toEqual(fx.merchantTags.get(c.id));

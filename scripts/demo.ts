@@ -38,7 +38,12 @@ step(`database ${process.env.DATABASE_URL}: ${applied.length ? `applied ${applie
 const { startStandin } = await import("../test/standin/server");
 const { generateDemoShop } = await import("../test/standin/demo-shop");
 const data = generateDemoShop({ shop, orders });
-const standin = await startStandin({ shops: [data], webhookSecret: secret, webhookTarget: `http://localhost:${port}` });
+const standin = await startStandin({
+  shops: [data],
+  webhookSecret: secret,
+  webhookTarget: `http://localhost:${port}`,
+  flowTriggerHandles: ["churnless-risk-changed", "churnless-segment-changed"],
+});
 step(`Shopify stand-in at ${standin.url}: ${shop} with ${data.orders.length} orders, ${data.customers.length} customers, ${data.products.length} products`);
 
 process.env.SHOPIFY_ADMIN_API_BASE_URL = standin.url;

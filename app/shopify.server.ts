@@ -61,8 +61,22 @@ const shopify = shopifyApp({
   future: {
     unstable_newEmbeddedAuthStrategy: true,
   },
+  hooks: {
+    afterAuth: async ({ session }) => {
+      await onInstalled(session.shop);
+    },
+  },
   ...(process.env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [process.env.SHOP_CUSTOM_DOMAIN] } : {}),
 });
+
+/** On install (and re-install): the shop's row, then its first full sync (sync -> analyze -> publish preview). */
+export async function onInstalled(shop: string): Promise<void> {
+  const row = await db.shop.upsert({ where: { shop }, create: { shop }, update: { uninstalledAt: null } });
+  if (!row.lastFullSyncAt) {
+    const { enqueueJob } = await import("./jobs/queue.server");
+    await enqueueJob(shop, "full-sync");
+  }
+}
 
 export default shopify;
 export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;

@@ -9,6 +9,8 @@ import { createSqliteTestDb, type TestDb } from "../helpers/db";
 const getDashboard = vi.fn(async (_db: unknown, shop: string) => ({ shop, marker: "dashboard data" }));
 const listCustomers = vi.fn(async () => ({ rows: [] }));
 vi.mock(import("../../app/models/dashboard.server"), async (importOriginal) => ({ ...(await importOriginal()), getDashboard: getDashboard as never }));
+const enqueueJob = vi.fn(async () => ({ id: "job-1" }));
+vi.mock(import("../../app/jobs/queue.server"), async (importOriginal) => ({ ...(await importOriginal()), enqueueJob: enqueueJob as never }));
 vi.mock(import("../../app/models/customers.server"), async (importOriginal) => ({ ...(await importOriginal()), listCustomers: listCustomers as never }));
 
 let testDb: TestDb;
@@ -83,6 +85,22 @@ describe("admin routes without a Shopify session", () => {
     const { loader } = await import("../../app/routes/app");
     const res = await answer(loader as Loader, new Request("https://churnless.example.com/app"));
     expect([302, 401, 403]).toContain(res.status);
+  });
+});
+
+describe("install", () => {
+  it("creates the shop's row, clears an earlier uninstall and starts the first full sync once", async () => {
+    vi.resetModules();
+    const { onInstalled } = await import("../../app/shopify.server");
+    const { default: db } = await import("../../app/db.server");
+    await db.shop.create({ data: { shop: "fresh.myshopify.com", uninstalledAt: new Date("2026-01-01") } });
+    await onInstalled("fresh.myshopify.com");
+    expect((await db.shop.findUnique({ where: { shop: "fresh.myshopify.com" } }))?.uninstalledAt).toBeNull();
+    expect(enqueueJob).toHaveBeenCalledWith("fresh.myshopify.com", "full-sync");
+    enqueueJob.mockClear();
+    await db.shop.update({ where: { shop: "fresh.myshopify.com" }, data: { lastFullSyncAt: new Date() } });
+    await onInstalled("fresh.myshopify.com");
+    expect(enqueueJob).not.toHaveBeenCalled();
   });
 });
 

@@ -43,23 +43,21 @@ function RenameForm({ segment }: { segment: Row }) {
   return (
     <Form method="post">
       <input type="hidden" name="key" value={segment.key} />
-      <InlineStack gap="200" blockAlign="end" wrap={false}>
-        <div style={{ flex: 1 }}>
-          <TextField
-            label="Rename"
-            name="name"
-            value={name}
-            onChange={setName}
-            placeholder={segment.generatedName}
-            autoComplete="off"
-            maxLength={60}
-            helpText="Leave empty to use the generated name."
-          />
-        </div>
-        <Button submit loading={busy}>
-          Save
-        </Button>
-      </InlineStack>
+      <TextField
+        label="Rename"
+        name="name"
+        value={name}
+        onChange={setName}
+        placeholder={segment.generatedName}
+        autoComplete="off"
+        maxLength={60}
+        helpText="Leave empty to use the generated name."
+        connectedRight={
+          <Button submit loading={busy}>
+            Save
+          </Button>
+        }
+      />
     </Form>
   );
 }
@@ -77,7 +75,7 @@ function SegmentCard({ segment, currency, renamable }: { segment: Row; currency:
           {segment.play && <Badge tone="info">{segment.play.title}</Badge>}
         </InlineStack>
         {segment.description && <Text as="p">{segment.description}</Text>}
-        {segment.words && (
+        {segment.words && !segment.description && (
           <Text as="p" tone="subdued" variant="bodySm">
             Typical customer: {segment.words}
           </Text>

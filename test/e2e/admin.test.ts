@@ -114,17 +114,17 @@ describe("the admin in a browser (demo mode)", () => {
     await page.locator(`[data-segment="${first.key}"]`).first().waitFor();
     expect(await page.getByText(formatCount(first.size), { exact: true }).count()).toBeGreaterThan(0);
     const card = page.locator(`[data-segment-card="cluster:${first.key}"]`);
-    await card.getByLabel("Rename").fill("Our best regulars");
+    await card.getByLabel("Rename").fill("Renamed by the merchant");
     await card.getByRole("button", { name: "Save" }).click();
-    await page.locator(`[data-segment="${first.key}"]`, { hasText: "Our best regulars" }).waitFor();
+    await page.locator(`[data-segment="${first.key}"]`, { hasText: "Renamed by the merchant" }).waitFor();
     await page.reload();
-    await page.locator(`[data-segment="${first.key}"]`, { hasText: "Our best regulars" }).waitFor();
-    expect((await db.segment.findFirst({ where: { shop: SHOP, kind: "cluster", key: first.key } }))?.customName).toBe("Our best regulars");
+    await page.locator(`[data-segment="${first.key}"]`, { hasText: "Renamed by the merchant" }).waitFor();
+    expect((await db.segment.findFirst({ where: { shop: SHOP, kind: "cluster", key: first.key } }))?.customName).toBe("Renamed by the merchant");
     await shot(page, "segments");
 
     // The segment's own page: its numbers and its most valuable customers.
     await card.getByRole("link", { name: "Details" }).click();
-    await page.getByRole("heading", { name: "Our best regulars", level: 1 }).waitFor();
+    await page.getByRole("heading", { name: "Renamed by the merchant", level: 1 }).waitFor();
     await page.getByRole("link", { name: `All ${formatCount(first.size)} customers` }).waitFor();
     const best = await db.customerScore.findFirst({ where: { shop: SHOP, clusterKey: first.key }, orderBy: [{ clv12m: "desc" }, { customerId: "asc" }] });
     await page.getByRole("link", { name: `Customer ${best?.customerId.split("/").pop()}` }).first().waitFor();

@@ -67,8 +67,12 @@ function isoUtcMs(s: string): number {
     ms = digits(s, 20, 3);
   }
   if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 || ms < 0) return NaN;
-  const t = Date.UTC(y, mo - 1, d, h, mi, sec, ms);
-  return new Date(t).getUTCDate() === d ? t : NaN;
+  if (d > 28) {
+    const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+    const days = mo === 2 ? (leap ? 29 : 28) : mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
+    if (d > days) return NaN;
+  }
+  return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
 }
 
 function date(v: unknown, field: string, line: number): Date | null {
@@ -161,6 +165,9 @@ export interface BulkParseStats {
 export const newStats = (): BulkParseStats => ({ lines: 0, orders: 0, lineItems: 0, skipped: 0, problems: [] });
 
 const MAX_PROBLEMS = 20;
+
+/** Returned when a line completes no order (most lines): one shared, frozen array instead of garbage per line. */
+const NONE = Object.freeze([]) as unknown as OrderInput[];
 
 /**
  * A set of GIDs that costs no garbage collection for numeric ids: `gid://shopify/<Type>/<n>` with one
@@ -258,19 +265,19 @@ export class OrderAssembler {
   /** Adds one raw line; returns the orders that are complete. */
   addLine(text: string): OrderInput[] {
     this.stats.lines++;
-    if (!text.trim()) return [];
+    if (!text.trim()) return NONE;
     let parsed: BulkLine;
     try {
       parsed = parseBulkLine(text, this.stats.lines);
     } catch (error) {
       this.skip((error as Error).message);
-      return [];
+      return NONE;
     }
     return this.add(parsed);
   }
 
   add(line: BulkLine): OrderInput[] {
-    if (line.kind === "ignored") return [];
+    if (line.kind === "ignored") return NONE;
     if (line.kind === "lineItem") {
       this.stats.lineItems++;
       const order = this.pending.get(line.parentId);
@@ -284,12 +291,12 @@ export class OrderAssembler {
         list.push(line.lineItem);
         this.orphans.set(line.parentId, list);
       }
-      return [];
+      return NONE;
     }
     const { order } = line;
     if (this.pending.has(order.id) || this.emitted.has(order.id)) {
       this.skip(`duplicate order ${order.id}`);
-      return [];
+      return NONE;
     }
     this.stats.orders++;
     const early = this.orphans.get(order.id);
@@ -299,7 +306,7 @@ export class OrderAssembler {
     }
     this.pending.set(order.id, order);
     this.queue.push(order.id);
-    if (this.pending.size <= this.limit) return [];
+    if (this.pending.size <= this.limit) return NONE;
     const out: OrderInput[] = [];
     while (this.pending.size > this.limit) {
       const firstId = this.queue[this.head++];

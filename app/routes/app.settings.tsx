@@ -28,7 +28,9 @@ import { formatDateTime } from "../components/format";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
-  const [s, preview] = await Promise.all([getShopSettings(db, shop), getPreview(db, shop)]);
+  let [s, preview] = await Promise.all([getShopSettings(db, shop), getPreview(db, shop)]);
+  // The merchant has now seen the preview of tag changes: auto-tagging may be turned on.
+  if (preview && preview.status === "succeeded" && !s.previewSeenAt) s = await updateShopSettings(db, shop, { previewSeenAt: new Date() });
   return json({
     settings: {
       churnHorizonDays: s.churnHorizonDays,
@@ -42,6 +44,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       recsEnabled: s.recsEnabled,
       recsCount: s.recsCount,
       lastPublishAt: s.lastPublishAt?.toISOString() ?? null,
+      previewSeen: !!s.previewSeenAt,
     },
     preview,
   });
@@ -97,7 +100,20 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     return json<ActionResult>({ ok: false, message: "Settings were not saved: fix the fields marked below.", errors }, { status: 400 });
   }
   const before = await getShopSettings(db, shop);
+  const turningOnAutoTag = parsed.data.autoTag && !before.autoTag;
+  if (turningOnAutoTag && !before.previewSeenAt) {
+    return json<ActionResult>(
+      {
+        ok: false,
+        message: "Settings were not saved: look at the preview of tag changes first.",
+        errors: { autoTag: "Run the preview below and check it, then turn automatic tagging on." },
+      },
+      { status: 400 },
+    );
+  }
   await updateShopSettings(db, shop, parsed.data);
+  // Turning auto-tagging on publishes the current analysis now, not only after the next one.
+  if (turningOnAutoTag) await enqueueJob(shop, "publish", { force: true });
   if (before.refreshEveryHours !== parsed.data.refreshEveryHours) {
     try {
       await (await getQueue()).schedule(shop, parsed.data.refreshEveryHours);
@@ -192,7 +208,7 @@ export default function Settings() {
                     name="tagPrefix"
                     value={prefix}
                     onChange={setPrefix}
-                    helpText={`Tags look like ${prefix || "churnless"}:risk-high. Changing the prefix replaces the old tags on the next publish.`}
+                    helpText={`Tags look like ${prefix || "churnless"}:risk:high. Changing the prefix replaces the old tags on the next publish.`}
                     error={errors.tagPrefix}
                     autoComplete="off"
                   />
@@ -206,6 +222,8 @@ export default function Settings() {
                     helpText="Off: nothing is written to your store until you turn this on. Check the preview first."
                     checked={autoTag}
                     onChange={setAutoTag}
+                    disabled={!s.previewSeen && !autoTag}
+                    error={errors.autoTag}
                   />
                   <Text as="p" variant="bodySm" tone="subdued">
                     Last published: {formatDateTime(s.lastPublishAt)}

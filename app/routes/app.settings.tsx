@@ -28,7 +28,8 @@ import { formatDateTime } from "../components/format";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
-  let [s, preview] = await Promise.all([getShopSettings(db, shop), getPreview(db, shop)]);
+  const [settings, preview] = await Promise.all([getShopSettings(db, shop), getPreview(db, shop)]);
+  let s = settings;
   // The merchant has now seen the preview of tag changes: auto-tagging may be turned on.
   if (preview && preview.status === "succeeded" && !s.previewSeenAt) s = await updateShopSettings(db, shop, { previewSeenAt: new Date() });
   return json({

@@ -62,11 +62,14 @@ if (!existsSync(join(root, "build/server/index.js")) || newestMtime(join(root, "
   if (build.status !== 0) throw new Error("the app did not build");
 }
 
-const server: ChildProcess = spawn("npx", ["remix-serve", "build/server/index.js"], {
+// Started directly (not through npx), so killing it stops the server itself.
+const server: ChildProcess = spawn(join(root, "node_modules/.bin/remix-serve"), ["build/server/index.js"], {
   stdio: ["ignore", "inherit", "inherit"],
   env: {
     ...process.env,
-    NODE_ENV: "development",
+    // Not "production" (demo mode is refused there) and not "development" (remix-serve then waits for
+    // Vite's dev server): the built app, served as in a test.
+    NODE_ENV: "test",
     PORT: String(port),
     CHURNLESS_DEMO: "1",
     CHURNLESS_DEMO_SHOP: shop,

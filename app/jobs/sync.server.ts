@@ -10,7 +10,7 @@
 import { ChunkLines, OrderAssembler, newStats, type BulkParseStats } from "../analytics/bulk-orders";
 import type { OrderInput } from "../analytics/types";
 import type { Db } from "../db.server";
-import { addLateLineItems, upsertOrders } from "../models/orders.server";
+import { addLateLineItems, removeOrdersNotSyncedSince, upsertOrders } from "../models/orders.server";
 import { getShopSettings, updateShopSettings } from "../models/shop-settings.server";
 import { createSyncRun, finishSyncRun, updateSyncRun, type SyncKind, type SyncRunDetails } from "../models/sync-runs.server";
 import { downloadChunks, runBulkQuery, type BulkRunOptions } from "../shopify/bulk.server";
@@ -291,6 +291,12 @@ export async function runSync(db: Db, admin: AdminGraphql, shop: string, opts: S
     details.olderIgnored = ingest.olderIgnored;
     details.api = diff(admin.stats, apiBefore);
     details.phase = "done";
+    // A complete export is the shop's whole history: orders it no longer holds (deleted in Shopify) go.
+    // Never after a partial export, skipped lines or a 60-day window: what is missing may still exist.
+    if (kind === "full" && !details.partial && !ingest.stats.skipped && !details.historyLimited) {
+      const removed = await removeOrdersNotSyncedSince(db, shop, started);
+      if (removed) details.removedOrders = removed;
+    }
     // A partial export leaves the sync dates alone, so the next sync asks for everything again.
     if (!details.partial) {
       await updateShopSettings(db, shop, kind === "full" ? { lastFullSyncAt: started, lastDeltaSyncAt: started } : { lastDeltaSyncAt: started });

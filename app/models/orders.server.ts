@@ -130,6 +130,9 @@ async function upsertChunk(db: Db, shop: string, batch: OrderInput[], syncedAt: 
         const existing = await tx.order.findMany({ where: { shop, id: { in: ids } }, select: { id: true, sourceUpdatedAt: true } });
         const stored = new Map(existing.map((e) => [e.id, e.sourceUpdatedAt.getTime()]));
         const toWrite = batch.filter((o) => !stored.has(o.id) || versionOf(o).getTime() >= stored.get(o.id)!);
+        // Orders kept because the stored version is newer were still seen by this sync (see removeOrdersNotSyncedSince).
+        const kept = batch.filter((o) => !toWrite.includes(o)).map((o) => o.id);
+        if (kept.length) await tx.order.updateMany({ where: { shop, id: { in: kept } }, data: { syncedAt } });
         const replacing = toWrite.filter((o) => stored.has(o.id));
         if (replacing.length) {
           // Delete only rows that are still not newer than ours: a concurrent writer may have stored a newer
@@ -144,6 +147,11 @@ async function upsertChunk(db: Db, shop: string, batch: OrderInput[], syncedAt: 
         const orderRows = toWrite.map((o) => orderRow(shop, o, syncedAt));
         for (let i = 0; i < orderRows.length; i += 60) await tx.order.createMany({ data: orderRows.slice(i, i + 60) });
         const items = toWrite.flatMap((o) => dedupeItems(o).map((item, i) => lineItemRow(shop, o.id, item, i)));
+        // A line item id stored under another order (Shopify never moves one; a re-generated demo shop does)
+        // is replaced rather than refused.
+        for (let i = 0; i < items.length; i += 500) {
+          await tx.lineItem.deleteMany({ where: { shop, id: { in: items.slice(i, i + 500).map((l) => l.id) } } });
+        }
         for (let i = 0; i < items.length; i += LINE_ITEM_CHUNK) await tx.lineItem.createMany({ data: items.slice(i, i + LINE_ITEM_CHUNK) });
         return { written: toWrite.length, olderIgnored: batch.length - toWrite.length, lineItems: items.length };
       },
@@ -254,4 +262,14 @@ export async function* readOrders(db: Db, shop: string, pageSize = 2000): AsyncG
     if (page.length < pageSize) return;
     cursor = page[page.length - 1].id;
   }
+}
+
+/**
+ * After a complete full export: removes the shop's orders (and their line items) that the export did not
+ * rewrite, i.e. orders deleted in Shopify. Returns how many orders went.
+ */
+export async function removeOrdersNotSyncedSince(db: Db, shop: string, since: Date): Promise<number> {
+  await db.lineItem.deleteMany({ where: { shop, order: { syncedAt: { lt: since } } } });
+  const { count } = await db.order.deleteMany({ where: { shop, syncedAt: { lt: since } } });
+  return count;
 }

@@ -264,6 +264,14 @@ export class ShopState {
     return order;
   }
 
+  /** Deletes an order, as a merchant can in Shopify admin (an orders/delete webhook would follow). */
+  deleteOrder(id: string): void {
+    if (!this.ordersById.delete(id)) throw new Error(`order ${id} not found in ${this.shop}`);
+    const at = this.data.orders.findIndex((o) => o.id === id);
+    this.data.orders.splice(at, 1);
+    this.touch();
+  }
+
   updateCustomerTags(customer: StandinCustomer, tags: string[]): void {
     customer.tags = tags;
     customer.updatedAt = this.laterThan(customer.updatedAt);

@@ -132,3 +132,19 @@ export async function requireAdmin(request: Request): Promise<AdminContext> {
   const { session, admin } = await authenticate.admin(request);
   return { shop: session.shop, admin: adminGraphqlFrom(session.shop, admin.graphql), demo: false };
 }
+
+/**
+ * `authenticate.webhook` (HMAC over the raw body: a forged delivery gets 401), with a genuine delivery
+ * whose body is not JSON answered 400 rather than 500, which Shopify would retry for nothing.
+ */
+export async function authenticateWebhook(request: Request): ReturnType<typeof authenticate.webhook> {
+  try {
+    return await authenticate.webhook(request);
+  } catch (error) {
+    if (error instanceof SyntaxError) {
+      console.error(`[webhooks] ${request.headers.get("X-Shopify-Topic")} from ${request.headers.get("X-Shopify-Shop-Domain")}: body is not JSON`);
+      throw new Response("The webhook body is not valid JSON", { status: 400 });
+    }
+    throw error;
+  }
+}

@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import db from "../db.server";
-import { authenticate } from "../shopify.server";
+import { authenticateWebhook } from "../shopify.server";
 import { handleCustomersRedact, type CustomerPayload } from "../webhooks/compliance.server";
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { payload, shop } = await authenticate.webhook(request);
+  const { payload, shop } = await authenticateWebhook(request);
   await handleCustomersRedact(db, shop, payload as CustomerPayload);
   return new Response();
 };

@@ -120,6 +120,7 @@ interface ScoreRow {
   churnProbability: number;
   clv12m: number;
   recommendedJson: string;
+  shopifyRfmGroup?: string | null;
 }
 
 function toWrites(customerId: string, diff: TagDiff): TagWrite[] {
@@ -254,7 +255,7 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
     if (mode !== "remove-all") {
       const rows = await db.customerScore.findMany({
         where: { shop },
-        select: { customerId: true, rfmSegment: true, riskBand: true, clusterKey: true, churnProbability: true, clv12m: true, recommendedJson: true },
+        select: { customerId: true, rfmSegment: true, riskBand: true, clusterKey: true, churnProbability: true, clv12m: true, recommendedJson: true, shopifyRfmGroup: true },
       });
       for (const r of rows) scores.set(r.customerId, r);
     }
@@ -278,10 +279,12 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
     const metafieldDeletes: Array<{ ownerId: string; key: AppMetafieldKey }> = [];
     const riskChanges: RiskChange[] = [];
     const segmentChanges: SegmentChange[] = [];
+    const rfmGroups = new Map<string, string | null>();
     for await (const page of customerPages()) {
       for (const customer of page) {
         report.customers++;
         const score = scores.get(customer.id);
+        if (score && customer.rfmGroup !== undefined && (customer.rfmGroup ?? null) !== score.shopifyRfmGroup) rfmGroups.set(customer.id, customer.rfmGroup ?? null);
         const desired = score ? desiredTags(score, settings) : [];
         const diff = diffTags(customer.tags, desired, prefix);
         if (diff.overLimit) noteLimit(customer.id);
@@ -303,6 +306,10 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
       }
     }
     report.customersChanged = diffs.length;
+    // Shopify's own RFM group, read on the way, is kept beside ours (shown on the customer page).
+    for (const [customerId, group] of rfmGroups) {
+      await db.customerScore.updateMany({ where: { shop, customerId }, data: { shopifyRfmGroup: group } });
+    }
     step("read");
 
     // 4. Preview: planned counts only.

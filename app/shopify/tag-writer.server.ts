@@ -319,6 +319,8 @@ export interface CustomerState {
   tags: string[];
   /** Current values of the app's metafields (absent keys are not set). */
   metafields: Partial<Record<AppMetafieldKey, string>>;
+  /** Shopify's own RFM group (Customer.statistics.rfmGroup), kept beside ours. */
+  rfmGroup?: string | null;
 }
 
 const CUSTOMERS_PAGE = `#graphql
@@ -327,6 +329,7 @@ const CUSTOMERS_PAGE = `#graphql
       nodes {
         id
         tags
+        statistics { rfmGroup }
         churn_probability: metafield(namespace: "$app", key: "churn_probability") { value }
         risk_band: metafield(namespace: "$app", key: "risk_band") { value }
         segment: metafield(namespace: "$app", key: "segment") { value }
@@ -337,7 +340,7 @@ const CUSTOMERS_PAGE = `#graphql
     }
   }`;
 
-type CustomerNode = { id: string; tags: string[] } & Partial<Record<AppMetafieldKey, { value: string } | null>>;
+type CustomerNode = { id: string; tags: string[]; statistics?: { rfmGroup?: string | null } | null } & Partial<Record<AppMetafieldKey, { value: string } | null>>;
 
 /**
  * Every customer of the shop with tags and the app's metafields, page by page (100 a page keeps each
@@ -357,7 +360,7 @@ export async function* readCustomers(admin: AdminGraphql, options: { pageSize?: 
         const v = n[key];
         if (v && typeof v.value === "string") metafields[key] = v.value;
       }
-      return { id: n.id, tags: n.tags, metafields };
+      return { id: n.id, tags: n.tags, metafields, rfmGroup: n.statistics?.rfmGroup ?? null };
     });
     if (!data.customers.pageInfo.hasNextPage || !data.customers.pageInfo.endCursor) return;
     after = data.customers.pageInfo.endCursor;
@@ -390,6 +393,7 @@ const CUSTOMERS_BULK = `{
       node {
         id
         tags
+        statistics { rfmGroup }
         metafields(namespace: "$app", first: 10) { edges { node { key value } } }
       }
     }
@@ -445,7 +449,7 @@ export async function readCustomersBulk(admin: AdminGraphql, options: BulkOption
   let skipped = 0;
   for (const line of (await res.text()).split("\n")) {
     if (!line.trim()) continue;
-    let row: { id?: unknown; tags?: unknown; key?: unknown; value?: unknown; __parentId?: unknown };
+    let row: { id?: unknown; tags?: unknown; key?: unknown; value?: unknown; __parentId?: unknown; statistics?: { rfmGroup?: unknown } | null };
     try {
       row = JSON.parse(line);
     } catch {
@@ -456,7 +460,8 @@ export async function readCustomersBulk(admin: AdminGraphql, options: BulkOption
       if (typeof row.key === "string" && typeof row.value === "string") orphans.push({ parent: row.__parentId, key: row.key, value: row.value });
       else skipped++;
     } else if (typeof row.id === "string" && Array.isArray(row.tags)) {
-      customers.set(row.id, { id: row.id, tags: row.tags.map(String), metafields: {} });
+      const rfmGroup = typeof row.statistics?.rfmGroup === "string" ? row.statistics.rfmGroup : null;
+      customers.set(row.id, { id: row.id, tags: row.tags.map(String), metafields: {}, rfmGroup });
     } else skipped++;
   }
   for (const m of orphans) {

@@ -65,6 +65,11 @@ describe.each(kinds)("pipeline on %s", (kind) => {
     expect(scores.length).toBeGreaterThan(0);
     expect(scores.length).toBeLessThanOrEqual(buyers.size);
 
+    // Shopify's own RFM group, read during the publish, is kept beside ours.
+    const groups = new Map(standin.state(SHOP).data.customers.map((c) => [c.id, c.rfmGroup ?? null]));
+    expect(scores.filter((s) => s.shopifyRfmGroup !== null).length).toBeGreaterThan(0);
+    for (const s of scores) expect(s.shopifyRfmGroup).toBe(groups.get(s.customerId));
+
     const tags = tagsOf(standin, "churnless");
     for (const s of scores) {
       const got = tags.get(s.customerId)!;

@@ -55,7 +55,7 @@ export function writePostgresSchema() {
       "// GENERATED from prisma/schema.prisma by `npm run migrations:make`: do not edit.\n")
     .replace(/engineType = "client"/, 'engineType = "client"\n  output     = "../../node_modules/.prisma-pg/client"')
     .replace(/provider = "sqlite"/, 'provider = "postgresql"')
-    .replace(/url      = "file:dev.sqlite"/, 'url      = "postgresql://postgres@127.0.0.1:5432/churnless" // unused: the pg driver adapter connects');
+    .replace(/url {6}= "file:dev.sqlite"/, 'url      = "postgresql://postgres@127.0.0.1:5432/churnless" // unused: the pg driver adapter connects');
   mkdirSync(join(root, "prisma/postgres"), { recursive: true });
   writeFileSync(pgSchema, pg);
 }

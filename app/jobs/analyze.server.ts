@@ -8,62 +8,14 @@
 import type { Db } from "../db.server";
 import { analyzeOrders } from "../analytics/analyze";
 import { buildRecommender } from "../analytics/recommendations";
-import type { LineItemInput, OrderInput, ProductInfo } from "../analytics/types";
+import type { ProductInfo } from "../analytics/types";
 import { getShopSettings, updateShopSettings } from "../models/shop-settings.server";
 import { loadPreviousClusters, saveAnalysis } from "../models/scores.server";
+import { loadShopOrders } from "../models/orders.server";
 
-/** Orders read per query (keeps the query and its result small). */
-export const ORDER_PAGE = 5000;
 /** Recommendations stored per customer (at least the shop's recsCount). */
 export const STORED_RECOMMENDATIONS = 10;
 
-/**
- * All orders of a shop with their line items, as analytics input. Orders and line items are each read
- * in pages by id (keyset pagination) and joined in memory: no `IN (...)` list, so SQLite's limit of
- * 999 bound values never applies, whatever the shop's size.
- */
-export async function loadShopOrders(db: Db, shop: string): Promise<OrderInput[]> {
-  const byId = new Map<string, OrderInput>();
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await db.order.findMany({
-      where: { shop, ...(cursor ? { id: { gt: cursor } } : {}) },
-      orderBy: { id: "asc" },
-      take: ORDER_PAGE,
-    });
-    for (const o of page) {
-      byId.set(o.id, {
-        id: o.id,
-        customerId: o.customerId,
-        processedAt: o.processedAt,
-        createdAt: o.createdAt,
-        cancelledAt: o.cancelledAt,
-        test: o.test,
-        total: o.totalAmount,
-        refunded: o.refundedAmount,
-        currency: o.currencyCode,
-        financialStatus: o.financialStatus,
-        updatedAt: o.sourceUpdatedAt,
-        lineItems: [],
-      });
-    }
-    if (page.length < ORDER_PAGE) break;
-    cursor = page[page.length - 1].id;
-  }
-  let lineCursor: string | undefined;
-  for (;;) {
-    const lines: Array<LineItemInput & { id: string; orderId: string }> = await db.lineItem.findMany({
-      where: { shop, ...(lineCursor ? { id: { gt: lineCursor } } : {}) },
-      orderBy: { id: "asc" },
-      take: ORDER_PAGE,
-      select: { id: true, orderId: true, productId: true, variantId: true, quantity: true, currentQuantity: true, unitPrice: true },
-    });
-    for (const { orderId, ...line } of lines) byId.get(orderId)?.lineItems.push(line);
-    if (lines.length < ORDER_PAGE) break;
-    lineCursor = lines[lines.length - 1].id;
-  }
-  return [...byId.values()];
-}
 
 export async function loadShopProducts(db: Db, shop: string): Promise<ProductInfo[]> {
   const rows = await db.product.findMany({ where: { shop }, select: { id: true, handle: true, productType: true, status: true, inStock: true, price: true } });

@@ -225,43 +225,55 @@ export async function newestOrderUpdate(db: Db, shop: string): Promise<Date | nu
   return row._max.sourceUpdatedAt ?? null;
 }
 
-/** Reads stored orders back as analytics input (in processedAt order), page by page. */
-export async function* readOrders(db: Db, shop: string, pageSize = 2000): AsyncGenerator<OrderInput> {
+/** Orders and line items read per query when loading a shop's history. */
+export const ORDER_PAGE = 5000;
+
+/**
+ * All orders of a shop with their line items, as analytics input. Orders and line items are each read
+ * in pages by id (keyset pagination) and joined in memory: no `IN (...)` list, so SQLite's limit of
+ * 999 bound values never applies, whatever the shop's size.
+ */
+export async function loadShopOrders(db: Db, shop: string): Promise<OrderInput[]> {
+  const byId = new Map<string, OrderInput>();
   let cursor: string | undefined;
   for (;;) {
     const page = await db.order.findMany({
-      where: { shop },
+      where: { shop, ...(cursor ? { id: { gt: cursor } } : {}) },
       orderBy: { id: "asc" },
-      take: pageSize,
-      ...(cursor ? { skip: 1, cursor: { shop_id: { shop, id: cursor } } } : {}),
-      include: { lineItems: true },
+      take: ORDER_PAGE,
     });
     for (const o of page) {
-      yield {
+      byId.set(o.id, {
         id: o.id,
         customerId: o.customerId,
         processedAt: o.processedAt,
         createdAt: o.createdAt,
-        updatedAt: o.sourceUpdatedAt,
         cancelledAt: o.cancelledAt,
         test: o.test,
         total: o.totalAmount,
         refunded: o.refundedAmount,
         currency: o.currencyCode,
         financialStatus: o.financialStatus,
-        lineItems: o.lineItems.map((l) => ({
-          id: l.id,
-          productId: l.productId,
-          variantId: l.variantId,
-          quantity: l.quantity,
-          currentQuantity: l.currentQuantity,
-          unitPrice: l.unitPrice,
-        })),
-      };
+        updatedAt: o.sourceUpdatedAt,
+        lineItems: [],
+      });
     }
-    if (page.length < pageSize) return;
+    if (page.length < ORDER_PAGE) break;
     cursor = page[page.length - 1].id;
   }
+  let lineCursor: string | undefined;
+  for (;;) {
+    const lines: Array<LineItemInput & { id: string; orderId: string }> = await db.lineItem.findMany({
+      where: { shop, ...(lineCursor ? { id: { gt: lineCursor } } : {}) },
+      orderBy: { id: "asc" },
+      take: ORDER_PAGE,
+      select: { id: true, orderId: true, productId: true, variantId: true, quantity: true, currentQuantity: true, unitPrice: true },
+    });
+    for (const { orderId, ...line } of lines) byId.get(orderId)?.lineItems.push(line);
+    if (lines.length < ORDER_PAGE) break;
+    lineCursor = lines[lines.length - 1].id;
+  }
+  return [...byId.values()];
 }
 
 /**

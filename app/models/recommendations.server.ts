@@ -10,7 +10,8 @@
  */
 import type { Db } from "../db.server";
 import { buildRecommender, type Recommender } from "../analytics/recommendations";
-import type { OrderInput, ProductInfo } from "../analytics/types";
+import type { ProductInfo } from "../analytics/types";
+import { loadShopOrders } from "./orders.server";
 import { proxyJson, proxyRejected, verifyAppProxyRequest, type ProxyVerifyOptions } from "../shopify/app-proxy.server";
 
 export interface RecommendedProduct {
@@ -72,7 +73,6 @@ export function clearRecommenderCache(shop?: string): void {
 }
 
 export const MAX_LIMIT = 24;
-const ORDER_PAGE = 2000;
 
 async function freshnessStamp(db: Db, shop: string): Promise<{ stamp: string; enabled: boolean; defaultLimit: number }> {
   const [analysis, settings] = await Promise.all([
@@ -87,46 +87,6 @@ async function freshnessStamp(db: Db, shop: string): Promise<{ stamp: string; en
   };
 }
 
-/** Reads the shop's orders page by page (by id), as the analytics wants them. */
-async function loadOrders(db: Db, shop: string): Promise<OrderInput[]> {
-  const orders: OrderInput[] = [];
-  let after = "";
-  for (;;) {
-    const page = await db.order.findMany({
-      where: { shop, id: { gt: after } },
-      orderBy: { id: "asc" },
-      take: ORDER_PAGE,
-      select: {
-        id: true,
-        customerId: true,
-        processedAt: true,
-        cancelledAt: true,
-        test: true,
-        totalAmount: true,
-        refundedAmount: true,
-        currencyCode: true,
-        financialStatus: true,
-        lineItems: { select: { productId: true, variantId: true, quantity: true, currentQuantity: true, unitPrice: true } },
-      },
-    });
-    for (const o of page) {
-      orders.push({
-        id: o.id,
-        customerId: o.customerId,
-        processedAt: o.processedAt,
-        cancelledAt: o.cancelledAt,
-        test: o.test,
-        total: o.totalAmount,
-        refunded: o.refundedAmount,
-        currency: o.currencyCode,
-        financialStatus: o.financialStatus,
-        lineItems: o.lineItems,
-      });
-    }
-    if (page.length < ORDER_PAGE) return orders;
-    after = page[page.length - 1].id;
-  }
-}
 
 async function buildShopRecs(db: Db, shop: string, now: number): Promise<ShopRecs> {
   const fresh = await freshnessStamp(db, shop);
@@ -135,7 +95,7 @@ async function buildShopRecs(db: Db, shop: string, now: number): Promise<ShopRec
       where: { shop },
       select: { id: true, handle: true, productType: true, status: true, inStock: true, price: true },
     }),
-    loadOrders(db, shop),
+    loadShopOrders(db, shop),
     db.customerScore.findMany({ where: { shop }, select: { customerId: true, clusterKey: true } }),
   ]);
   const products: ProductInfo[] = rows.map((p) => ({

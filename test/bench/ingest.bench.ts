@@ -20,6 +20,7 @@ import { migrateDatabase } from "../../app/db/migrate.server";
 import { importOrderLines } from "../../app/jobs/sync.server";
 import { writeBulkJsonl } from "../standin/bulk-jsonl";
 import type { StandinLineItem, StandinOrder } from "../standin/types";
+import { createRandom as rng } from "../standin/faults"; // seeded: the file is the same on every run
 
 const argValue = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
@@ -32,17 +33,6 @@ const ROUNDS = Math.max(1, argValue("--rounds", 2));
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 const peakRssMb = () => mb(process.resourceUsage().maxRSS * 1024);
 const rssMb = () => mb(process.memoryUsage().rss);
-
-/** A small deterministic PRNG (mulberry32), so the file is the same on every run. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Orders made on demand (memory O(1)): 1-5 line items (mean 3), 10% guests, a few refunds and test orders. */
 function* syntheticOrders(count: number): Generator<StandinOrder> {

@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
+import { REDIS_URL, redisTestsEnabled } from "../helpers/redis";
 import { InProcessQueue, BullMqQueue } from "../../app/jobs/queue.server";
 import { updateShopSettings } from "../../app/models/shop-settings.server";
 import { createAdminClient } from "../../app/shopify/client.server";
@@ -79,20 +80,7 @@ describe.each(kinds)("pipeline on %s", (kind) => {
   });
 });
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
-async function redisUp(): Promise<boolean> {
-  const r = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
-  try {
-    await r.connect();
-    return (await r.ping()) === "PONG";
-  } catch {
-    return false;
-  } finally {
-    r.disconnect();
-  }
-}
-const haveRedis = await redisUp();
-if (!haveRedis && process.env.CI) throw new Error(`Redis is not reachable at ${REDIS_URL}; CI must test on it`);
+const haveRedis = await redisTestsEnabled();
 
 describe.skipIf(!haveRedis)("npm run worker in a second process", () => {
   it("processes a shop's jobs from the BullMQ queue and stops gracefully on SIGTERM", async () => {

@@ -1,14 +1,5 @@
-/** mulberry32: a small seeded PRNG for reproducible property tests (same seed, same cases). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded randomness for reproducible property tests (same seed, same cases): the stand-in's mulberry32. */
+export { createRandom as mulberry32 } from "../standin/faults";
 
 export function pick<T>(rand: () => number, items: readonly T[]): T {
   return items[Math.floor(rand() * items.length)];

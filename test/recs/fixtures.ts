@@ -5,6 +5,7 @@
  */
 import type { Db } from "../../app/db.server";
 import type { StandinShopData } from "../standin/types";
+import { createRandom as rng } from "../standin/faults";
 
 export const gidProduct = (shop: string, n: number) => `gid://shopify/Product/${shopBase(shop) + n}`;
 export const gidCustomer = (shop: string, n: number) => `gid://shopify/Customer/${shopBase(shop) + n}`;
@@ -39,17 +40,8 @@ export interface SeededShop {
 
 const TYPES = ["Tea", "Coffee", "Mugs", "Snacks"];
 
-/** Tiny deterministic PRNG (mulberry32). */
-export function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Tiny deterministic PRNG (mulberry32, as the stand-in's faults use). */
+export { rng };
 
 export async function seedShop(db: Db, opts: SeedOptions): Promise<SeededShop> {
   const { shop } = opts;

@@ -44,12 +44,10 @@ export async function runJob(ctx: JobContext, data: JobData): Promise<JobOutcome
       case "analyze":
         result = await runAnalyze(db, data.shop);
         break;
-      case "publish": {
-        // Auto-tagging is off until the merchant has seen the preview and turned it on.
-        const { autoTag } = await getShopSettings(db, data.shop);
-        result = await runPublish(db, await getAdmin(), data.shop, { preview: !autoTag && !data.force });
+      case "publish":
+        // runPublish previews only while auto-tagging is off, unless the merchant forced this publish.
+        result = await runPublish(db, await getAdmin(), data.shop, { force: data.force });
         break;
-      }
       case "preview":
         result = await runPublish(db, await getAdmin(), data.shop, { preview: true });
         break;

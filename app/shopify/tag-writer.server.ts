@@ -10,6 +10,7 @@
  *   for `userErrors`. Lines without a result (a FAILED operation, a partial file) are reported as
  *   `missing`, so the caller can send them the small way.
  */
+import { waitForBulkOperation, type BulkOperationInfo } from "./bulk.server";
 import { BulkOperationError } from "./errors";
 import type { AdminGraphql, UserError } from "./types";
 
@@ -105,24 +106,11 @@ const BULK_RUN_MUTATION = `#graphql
     }
   }`;
 
-const BULK_OPERATION = `#graphql
-  query bulkOperation($id: ID!) {
-    bulkOperation(id: $id) { id status errorCode objectCount url partialDataUrl }
-  }`;
-
 const CURRENT_BULK_MUTATION = `#graphql
   query currentBulkMutation {
     currentBulkOperation(type: MUTATION) { id status }
   }`;
 
-interface BulkOperationInfo {
-  id: string;
-  status: string;
-  errorCode: string | null;
-  objectCount: string | number;
-  url: string | null;
-  partialDataUrl: string | null;
-}
 
 export interface BulkOptions {
   /** Between two status polls. */
@@ -178,16 +166,12 @@ async function waitForNoRunningMutation(admin: AdminGraphql, sleep: (ms: number)
   }
 }
 
-async function pollUntilDone(admin: AdminGraphql, id: string, sleep: (ms: number) => Promise<void>, pollMs: number, timeoutMs: number): Promise<BulkOperationInfo> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const data = await admin.request<{ bulkOperation: BulkOperationInfo | null }>(BULK_OPERATION, { id });
-    const op = data.bulkOperation;
-    if (!op) throw new BulkOperationError(`Bulk operation ${id} is unknown to Shopify`, { bulkOperationId: id });
-    if (!["CREATED", "RUNNING", "CANCELING"].includes(op.status)) return op;
-    if (Date.now() > deadline) throw new BulkOperationError(`Bulk operation ${id} still ${op.status} after ${timeoutMs} ms`, { bulkOperationId: id, status: op.status });
-    await sleep(pollMs);
-  }
+/**
+ * Waits for a bulk operation with the sync's waiter (polling, woken early by the bulk_operations/finish
+ * webhook), starting at pollMs.
+ */
+async function pollUntilDone(admin: AdminGraphql, id: string, pollMs: number, timeoutMs: number): Promise<BulkOperationInfo> {
+  return waitForBulkOperation(admin, id, { pollIntervalMs: pollMs, maxPollIntervalMs: Math.max(pollMs, Math.min(15_000, pollMs * 4)), timeoutMs });
 }
 
 /**
@@ -260,7 +244,7 @@ export async function runBulkMutation(
   }
   const id = run.bulkOperation.id;
   await options.onStarted?.(id);
-  const op = await pollUntilDone(admin, id, sleep, pollMs, timeoutMs);
+  const op = await pollUntilDone(admin, id, pollMs, timeoutMs);
   const fileUrl = op.status === "COMPLETED" ? (op.url ?? op.partialDataUrl) : op.partialDataUrl;
   let results = new Map<number, { userErrors: UserError[]; error?: string }>();
   if (fileUrl) {
@@ -432,7 +416,7 @@ export async function readCustomersBulk(admin: AdminGraphql, options: BulkOption
   const id = run.bulkOperation.id;
   if (stats) stats.bulkOperationId = id;
   await options.onStarted?.(id);
-  const op = await pollUntilDone(admin, id, sleep, pollMs, timeoutMs);
+  const op = await pollUntilDone(admin, id, pollMs, timeoutMs);
   if (op.status !== "COMPLETED" || (!op.url && Number(op.objectCount) > 0)) {
     // Reading everyone is required for a correct diff: a partial file is not good enough.
     throw new BulkOperationError(`The customers bulk query ${id} ended ${op.status}${op.errorCode ? ` (${op.errorCode})` : ""} without a complete result`, {

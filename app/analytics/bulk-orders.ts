@@ -170,15 +170,17 @@ const MAX_PROBLEMS = 20;
 const NONE = Object.freeze([]) as unknown as OrderInput[];
 
 /**
- * A set of GIDs that costs no garbage collection for numeric ids: `gid://shopify/<Type>/<n>` with one
- * Type are kept as doubles in an open-addressing table (one Float64Array); anything else in a Set.
- * The assembler remembers every order it emitted (a million for a large shop) without a million strings.
+ * A map from GID to a non-negative integer that costs no garbage collection for numeric ids:
+ * `gid://shopify/<Type>/<n>` with one Type are kept as doubles in an open-addressing table (a
+ * Float64Array of keys beside an Int32Array of values); anything else in a Map. The assembler keeps an
+ * entry for every order it has seen (a million for a large shop) without a million strings on the heap.
  */
-export class GidSet {
+export class GidIndex {
   private prefix: string | null = null;
-  private table = new Float64Array(1 << 12);
+  private keys = new Float64Array(1 << 12);
+  private values = new Int32Array(1 << 12);
   private count = 0;
-  private readonly other = new Set<string>();
+  private readonly other = new Map<string, number>();
 
   get size(): number {
     return this.count + this.other.size;
@@ -199,53 +201,74 @@ export class GidSet {
   }
 
   private slot(n: number): number {
-    const mask = this.table.length - 1;
+    const keys = this.keys;
+    const mask = keys.length - 1;
     // Mix every bit of the id (ids are often strided, so the low bits alone collide).
     let h = (n % 4294967296 | 0) ^ Math.imul(Math.floor(n / 4294967296) | 0, 0x27d4eb2d);
     h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
     h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
     let i = (h ^ (h >>> 16)) & mask;
-    while (this.table[i] !== 0 && this.table[i] !== n) i = (i + 1) & mask;
+    while (keys[i] !== 0 && keys[i] !== n) i = (i + 1) & mask;
     return i;
   }
 
-  has(id: string): boolean {
+  /** The value stored for `id`, or -1. */
+  get(id: string): number {
     const n = this.numeric(id);
-    if (n < 0) return this.other.has(id);
-    return this.table[this.slot(n)] === n;
+    if (n < 0) return this.other.get(id) ?? -1;
+    const i = this.slot(n);
+    return this.keys[i] === n ? this.values[i] : -1;
   }
 
-  add(id: string): void {
+  has(id: string): boolean {
+    return this.get(id) >= 0;
+  }
+
+  /** Stores `value` (a non-negative int32) for `id`, replacing any earlier value. */
+  set(id: string, value: number): void {
     const n = this.numeric(id);
     if (n < 0) {
-      this.other.add(id);
+      this.other.set(id, value);
       return;
     }
     const i = this.slot(n);
-    if (this.table[i] === n) return;
-    this.table[i] = n;
-    if (++this.count * 2 > this.table.length) this.grow();
+    this.values[i] = value;
+    if (this.keys[i] === n) return;
+    this.keys[i] = n;
+    if (++this.count * 2 > this.keys.length) this.grow();
   }
 
   private grow(): void {
-    const old = this.table;
-    this.table = new Float64Array(old.length * 2);
-    for (let i = 0; i < old.length; i++) if (old[i] !== 0) this.table[this.slot(old[i])] = old[i];
+    const keys = this.keys;
+    const values = this.values;
+    this.keys = new Float64Array(keys.length * 2);
+    this.values = new Int32Array(keys.length * 2);
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] === 0) continue;
+      const j = this.slot(keys[i]);
+      this.keys[j] = keys[i];
+      this.values[j] = values[i];
+    }
   }
 }
 
 /**
- * Joins line items to orders. Orders are held in a window of the most recent `window` orders (Shopify
- * writes children right after their parent, so a small window joins everything in a real file); a line
- * item whose order left the window is returned as `late` (the database can still attach it), and one
- * whose order never appears is counted as skipped. `window = Infinity` holds every order to the end.
+ * Joins line items to orders. Orders are held in a window of the most recent orders (Shopify writes
+ * children right after their parent, so a small window joins everything in a real file); a line item
+ * whose order left the window is kept in `late` (the database can still attach it), and one whose order
+ * never appears is counted as skipped. `window = Infinity` lets the window grow to the whole file.
+ *
+ * Memory: the window is a ring of slots and every order seen has an entry in a GidIndex (its sequence
+ * number), so no Map or array is reallocated per order. That matters at a million orders: a discarded
+ * Map table in the old generation keeps every young order it ever pointed to alive through the next
+ * scavenge, which made the garbage collector copy a quarter of all allocations.
  */
 export class OrderAssembler {
-  private pending = new Map<string, OrderInput>();
-  /** Pending ids in arrival order (a FIFO: taking a Map's first entry after many deletes is slow in V8). */
-  private queue: string[] = [];
+  /** Orders by sequence number: those >= `head` are pending in `ring`, the rest were emitted. */
+  private seen = new GidIndex();
+  private ring: Array<OrderInput | undefined> = new Array<OrderInput | undefined>(32).fill(undefined);
   private head = 0;
-  private emitted = new GidSet();
+  private tail = 0;
   private orphans = new Map<string, LineItemInput[]>();
   readonly late: Array<{ parentId: string; lineItem: LineItemInput }> = [];
 
@@ -259,82 +282,101 @@ export class OrderAssembler {
     readonly stats: BulkParseStats = newStats(),
     private readonly window = 1000,
   ) {
-    this.limit = Math.min(window, 16);
+    this.limit = Math.max(1, Math.min(window, 16));
   }
 
-  /** Adds one raw line; returns the orders that are complete. */
-  addLine(text: string): OrderInput[] {
+  /**
+   * Adds one raw line; returns the orders it completed, appended to `out` when given (a caller that
+   * batches passes its batch and nothing is allocated per line).
+   */
+  addLine(text: string, out?: OrderInput[]): OrderInput[] {
     this.stats.lines++;
-    if (!text.trim()) return NONE;
     let parsed: BulkLine;
     try {
       parsed = parseBulkLine(text, this.stats.lines);
     } catch (error) {
-      this.skip((error as Error).message);
-      return NONE;
+      if (text.trim()) this.skip((error as Error).message);
+      return out ?? NONE;
     }
-    return this.add(parsed);
+    return this.add(parsed, out);
   }
 
-  add(line: BulkLine): OrderInput[] {
-    if (line.kind === "ignored") return NONE;
+  add(line: BulkLine, out?: OrderInput[]): OrderInput[] {
+    if (line.kind === "ignored") return out ?? NONE;
     if (line.kind === "lineItem") {
       this.stats.lineItems++;
-      const order = this.pending.get(line.parentId);
-      if (order) order.lineItems.push(line.lineItem);
-      else if (this.emitted.has(line.parentId)) {
+      const parentId = line.parentId;
+      // Shopify writes line items right after their order: the newest pending order, no lookup.
+      const newest = this.tail > this.head ? this.ring[(this.tail - 1) & (this.ring.length - 1)]! : undefined;
+      if (newest && newest.id === parentId) {
+        newest.lineItems.push(line.lineItem);
+        return out ?? NONE;
+      }
+      const seq = this.seen.get(parentId);
+      if (seq >= this.head) this.ring[seq & (this.ring.length - 1)]!.lineItems.push(line.lineItem);
+      else if (seq >= 0) {
         this.late.push(line);
-        this.limit = Math.min(this.window, this.limit * 4);
+        this.widen();
+      } else {
+        const list = this.orphans.get(parentId);
+        if (list) list.push(line.lineItem);
+        else this.orphans.set(parentId, [line.lineItem]);
       }
-      else {
-        const list = this.orphans.get(line.parentId) ?? [];
-        list.push(line.lineItem);
-        this.orphans.set(line.parentId, list);
-      }
-      return NONE;
+      return out ?? NONE;
     }
     const { order } = line;
-    if (this.pending.has(order.id) || this.emitted.has(order.id)) {
+    if (this.seen.has(order.id)) {
       this.skip(`duplicate order ${order.id}`);
-      return NONE;
+      return out ?? NONE;
     }
     this.stats.orders++;
-    const early = this.orphans.get(order.id);
-    if (early) {
-      order.lineItems.push(...early);
-      this.orphans.delete(order.id);
+    if (this.orphans.size) {
+      const early = this.orphans.get(order.id);
+      if (early) {
+        for (const item of early) order.lineItems.push(item);
+        this.orphans.delete(order.id);
+      }
     }
-    this.pending.set(order.id, order);
-    this.queue.push(order.id);
-    if (this.pending.size <= this.limit) return NONE;
-    const out: OrderInput[] = [];
-    while (this.pending.size > this.limit) {
-      const firstId = this.queue[this.head++];
-      const first = this.pending.get(firstId)!;
-      this.pending.delete(firstId);
-      this.emitted.add(firstId);
-      out.push(first);
-    }
-    if (this.head > 4096) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
-    }
-    return out;
+    if (this.tail - this.head === this.ring.length) this.growRing();
+    this.seen.set(order.id, this.tail);
+    this.ring[this.tail & (this.ring.length - 1)] = order;
+    this.tail++;
+    if (this.tail - this.head <= this.limit) return out ?? NONE;
+    const result = out ?? [];
+    while (this.tail - this.head > this.limit) result.push(this.shift());
+    return result;
   }
 
   /** Ends the input: returns the remaining orders; line items whose order never appeared are skipped. */
-  finish(): OrderInput[] {
-    const out = [...this.pending.values()];
-    for (const id of this.pending.keys()) this.emitted.add(id);
-    this.pending.clear();
-    this.queue = [];
-    this.head = 0;
+  finish(out: OrderInput[] = []): OrderInput[] {
+    while (this.tail > this.head) out.push(this.shift());
     for (const [parentId, items] of this.orphans) {
       this.stats.skipped += items.length;
       this.note(`${items.length} line item(s) of order ${parentId}, which is not in the file`);
     }
     this.orphans.clear();
     return out;
+  }
+
+  private shift(): OrderInput {
+    const i = this.head & (this.ring.length - 1);
+    const order = this.ring[i]!;
+    this.ring[i] = undefined; // the ring outlives its orders: let them go
+    this.head++;
+    return order;
+  }
+
+  /** A line item came after its order left the window: hold more orders from now on. */
+  private widen(): void {
+    this.limit = Math.min(this.window, this.limit * 4);
+  }
+
+  /** The ring is full: double it (it only ever holds the pending orders, at most `limit` + 1). */
+  private growRing(): void {
+    const old = this.ring;
+    const ring = new Array<OrderInput | undefined>(old.length * 2).fill(undefined);
+    for (let seq = this.head; seq < this.tail; seq++) ring[seq & (ring.length - 1)] = old[seq & (old.length - 1)];
+    this.ring = ring;
   }
 
   private skip(reason: string) {
@@ -351,8 +393,8 @@ export class OrderAssembler {
 export function parseBulkOrdersText(text: string): { orders: OrderInput[]; stats: BulkParseStats } {
   const asm = new OrderAssembler(newStats(), Infinity);
   const orders: OrderInput[] = [];
-  for (const line of text.split(/\r?\n/)) orders.push(...asm.addLine(line));
-  orders.push(...asm.finish());
+  for (const line of text.split(/\r?\n/)) asm.addLine(line, orders);
+  asm.finish(orders);
   return { orders, stats: asm.stats };
 }
 
@@ -439,8 +481,7 @@ export async function* readBulkOrderBatches(
   const splitter = new ChunkLines();
   let out: OrderInput[] = [];
   const onLine = (line: string) => {
-    const done = asm.addLine(line);
-    for (let i = 0; i < done.length; i++) out.push(done[i]);
+    asm.addLine(line, out);
   };
   for await (const chunk of chunks) {
     splitter.feed(chunk, onLine);
@@ -450,7 +491,7 @@ export async function* readBulkOrderBatches(
     }
   }
   splitter.end(onLine);
-  for (const order of asm.finish()) out.push(order);
+  asm.finish(out);
   if (out.length) yield out;
   return { late: asm.late, stats };
 }

@@ -96,11 +96,8 @@ export class OrderIngest {
   async addLines(lines: AsyncIterable<string>): Promise<void> {
     const size = this.opts.batchSize ?? 500;
     for await (const line of lines) {
-      const done = this.asm.addLine(line);
-      if (done.length) {
-        this.batch.push(...done);
-        if (this.batch.length >= size) await this.flush();
-      }
+      this.asm.addLine(line, this.batch);
+      if (this.batch.length >= size) await this.flush();
     }
   }
 
@@ -109,8 +106,7 @@ export class OrderIngest {
     const size = this.opts.batchSize ?? 500;
     const splitter = new ChunkLines();
     const onLine = (line: string) => {
-      const done = this.asm.addLine(line);
-      for (let i = 0; i < done.length; i++) this.batch.push(done[i]);
+      this.asm.addLine(line, this.batch);
     };
     for await (const chunk of chunks) {
       splitter.feed(chunk, onLine);
@@ -126,7 +122,7 @@ export class OrderIngest {
 
   /** Ends the input: writes what is left and the line items that came after their order. */
   async finish(): Promise<void> {
-    this.batch.push(...this.asm.finish());
+    this.asm.finish(this.batch);
     await this.flush();
     if (this.asm.late.length) {
       const { added, orphaned } = await addLateLineItems(this.db, this.shop, this.asm.late);

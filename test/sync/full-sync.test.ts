@@ -8,7 +8,7 @@ import { SyncFailedError, runSync } from "../../app/jobs/sync.server";
 import { parseDetails } from "../../app/models/sync-runs.server";
 import { BULK_RUN_QUERY } from "../../app/shopify/bulk.server";
 import { createAdminClient } from "../../app/shopify/client.server";
-import { ORDERS_BULK_QUERY } from "../../app/shopify/orders-sync.server";
+import { ORDERS_BULK_QUERY, pageOrders } from "../../app/shopify/orders-sync.server";
 import type { Db } from "../../app/db.server";
 import { databaseKinds, type TestDb } from "../helpers/db";
 import { freshTestDb } from "./helpers";
@@ -230,6 +230,21 @@ describe.each(kinds)("order sync on %s", (kind) => {
     expect(details.warnings.join(" ")).toMatch(/Only the last 60 days of orders are visible.*predictions/);
     const visible = limitedData.orders.filter((o) => Date.parse(o.createdAt) >= Date.now() - 60 * 86_400_000).length;
     expect(summary.ordersCount).toBe(visible);
+  });
+
+  itOnSqlite("paging orders in pages larger than the parser's join window yields every order once", async () => {
+    const ids: string[] = [];
+    let lineItems = 0;
+    for await (const page of pageOrders(adminFor(standin, SHOP), { pageSize: 60 })) {
+      for (const order of page) {
+        ids.push(order.id);
+        lineItems += order.lineItems.length;
+      }
+    }
+    const expected = [...standin.state(SHOP).ordersById.values()];
+    expect(ids.length).toBe(expected.length);
+    expect(new Set(ids)).toEqual(new Set(expected.map((o) => o.id)));
+    expect(lineItems).toBe(expected.reduce((n, o) => n + o.lineItems.length, 0));
   });
 
   it("a delta sync picks up orders created or changed since the last sync, page by page", async () => {

@@ -3,7 +3,7 @@
  * set of emitted order ids give the same results as the plain per-line reader.
  */
 import { describe, expect, it } from "vitest";
-import { ChunkLines, GidSet, newStats, parseBulkOrdersText, readBulkOrderBatches, readBulkOrders, splitLines } from "../../app/analytics/bulk-orders";
+import { ChunkLines, GidIndex, newStats, parseBulkOrdersText, readBulkOrderBatches, readBulkOrders, splitLines } from "../../app/analytics/bulk-orders";
 import { generateDemoShop } from "../standin/demo-shop";
 import { bulkLinesOf } from "./helpers";
 
@@ -46,17 +46,19 @@ describe("ingest fast paths", () => {
     expect(batched.length).toBe(300);
   });
 
-  it("GidSet remembers numeric and other ids exactly", () => {
-    const set = new GidSet();
+  it("GidIndex maps numeric and other ids exactly, across growth", () => {
+    const index = new GidIndex();
     const ids = Array.from({ length: 20_000 }, (_, i) => `gid://shopify/Order/${5_800_000_000_000 + i * 1024}`);
-    for (const id of ids.slice(0, 10_000)) set.add(id);
-    set.add("gid://shopify/Order/abc");
-    set.add("gid://shopify/DraftOrder/5800000000000");
-    expect(ids.slice(0, 10_000).every((id) => set.has(id))).toBe(true);
-    expect(ids.slice(10_000).some((id) => set.has(id))).toBe(false);
-    expect(set.has("gid://shopify/Order/abc")).toBe(true);
-    expect(set.has("gid://shopify/DraftOrder/5800000000000")).toBe(true);
-    expect(set.has("gid://shopify/DraftOrder/5800000001024")).toBe(false);
-    expect(set.size).toBe(10_002);
+    ids.slice(0, 10_000).forEach((id, i) => index.set(id, i));
+    index.set("gid://shopify/Order/abc", 7);
+    index.set("gid://shopify/DraftOrder/5800000000000", 8);
+    index.set(ids[3], 99); // replaces, does not add
+    expect(ids.slice(0, 10_000).every((id, i) => index.get(id) === (i === 3 ? 99 : i))).toBe(true);
+    expect(ids.slice(10_000).some((id) => index.has(id))).toBe(false);
+    expect(index.get(ids[15_000])).toBe(-1);
+    expect(index.get("gid://shopify/Order/abc")).toBe(7);
+    expect(index.get("gid://shopify/DraftOrder/5800000000000")).toBe(8);
+    expect(index.has("gid://shopify/DraftOrder/5800000001024")).toBe(false);
+    expect(index.size).toBe(10_002);
   });
 });

@@ -127,9 +127,10 @@ export async function* pageOrders(
       lineItemsFirst: lineItemsPageSize,
     });
     const asm = new OrderAssembler(stats, Infinity);
+    const orders: OrderInput[] = [];
     for (const node of data.orders.nodes) {
       const { lineItems, ...order } = node;
-      asm.addLine(JSON.stringify(order));
+      asm.addLine(JSON.stringify(order), orders);
       const items = [...lineItems.nodes];
       let page = lineItems.pageInfo;
       while (page.hasNextPage) {
@@ -141,9 +142,9 @@ export async function* pageOrders(
         items.push(...more.order.lineItems.nodes);
         page = more.order.lineItems.pageInfo;
       }
-      for (const item of items) asm.addLine(JSON.stringify({ ...item, __parentId: node.id }));
+      for (const item of items) asm.addLine(JSON.stringify({ ...item, __parentId: node.id }), orders);
     }
-    const orders = asm.finish();
+    asm.finish(orders);
     if (orders.length) yield orders;
     if (!data.orders.pageInfo.hasNextPage) return;
     after = data.orders.pageInfo.endCursor;

@@ -235,7 +235,7 @@ describe.each(kinds)("order sync on %s", (kind) => {
   itOnSqlite("paging orders in pages larger than the parser's join window yields every order once", async () => {
     const ids: string[] = [];
     let lineItems = 0;
-    for await (const page of pageOrders(adminFor(standin, SHOP), { pageSize: 60 })) {
+    for await (const page of pageOrders(adminFor(standin, SHOP), { pageSize: 25, lineItemsPageSize: 5 })) {
       for (const order of page) {
         ids.push(order.id);
         lineItems += order.lineItems.length;

@@ -56,7 +56,8 @@ function normalise(raw: RawBulk): BulkOperationInfo {
 }
 
 const TERMINAL: ReadonlySet<BulkStatus> = new Set(["COMPLETED", "FAILED", "EXPIRED", "CANCELED"]);
-const sameQuery = (a: string | null, b: string) => !!a && a.replace(/\s+/g, " ").trim() === b.replace(/\s+/g, " ").trim();
+/** Whether a bulk operation runs `query` (Shopify echoes it back with its own whitespace). */
+export const sameQuery = (a: string | null, b: string) => !!a && a.replace(/\s+/g, " ").trim() === b.replace(/\s+/g, " ").trim();
 
 // ---- completion signal from the bulk_operations/finish webhook (same process) ----
 

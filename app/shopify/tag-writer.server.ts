@@ -10,7 +10,7 @@
  *   for `userErrors`. Lines without a result (a FAILED operation, a partial file) are reported as
  *   `missing`, so the caller can send them the small way.
  */
-import { waitForBulkOperation, type BulkOperationInfo } from "./bulk.server";
+import { downloadLines, runBulkQuery, sameQuery, waitForBulkOperation, type BulkOperationInfo } from "./bulk.server";
 import { BulkOperationError } from "./errors";
 import type { AdminGraphql, UserError } from "./types";
 
@@ -358,19 +358,6 @@ export async function* readCustomers(admin: AdminGraphql, options: { pageSize?: 
  */
 export const READ_BULK_THRESHOLD = 500;
 
-const BULK_RUN_QUERY = `#graphql
-  mutation bulkOperationRunQuery($query: String!) {
-    bulkOperationRunQuery(query: $query, groupObjects: false) {
-      bulkOperation { id status }
-      userErrors { field message code }
-    }
-  }`;
-
-const CURRENT_BULK_QUERY = `#graphql
-  query currentBulkQuery {
-    currentBulkOperation(type: QUERY) { id status }
-  }`;
-
 const CUSTOMERS_BULK = `{
   customers {
     edges {
@@ -394,44 +381,38 @@ export interface BulkReadStats {
  * metafields as child lines with `__parentId`, in any order). Malformed lines are counted and skipped.
  */
 export async function readCustomersBulk(admin: AdminGraphql, options: BulkOptions = {}, stats?: BulkReadStats): Promise<CustomerState[]> {
-  const sleep = options.sleep ?? defaultSleep;
-  const pollMs = options.pollIntervalMs ?? 2000;
-  const timeoutMs = options.timeoutMs ?? 60 * 60_000;
-  const fetchImpl = options.fetch ?? fetch;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const cur = await admin.request<{ currentBulkOperation: { id: string; status: string } | null }>(CURRENT_BULK_QUERY);
-    const op = cur.currentBulkOperation;
-    if (!op || !["CREATED", "RUNNING", "CANCELING"].includes(op.status)) break;
-    if (Date.now() > deadline) throw new BulkOperationError(`Another bulk query (${op.id}) is still ${op.status}`, { bulkOperationId: op.id, status: op.status });
-    await sleep(pollMs);
-  }
-  const started = await admin.request<{ bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: UserError[] } }>(BULK_RUN_QUERY, {
-    query: CUSTOMERS_BULK,
+  const pollIntervalMs = options.pollIntervalMs ?? 2000;
+  let announced: string | null = null;
+  // The sync's runner: waits for another app export to end, reuses one of the same query, retries a FAILED one.
+  const run = await runBulkQuery(admin, CUSTOMERS_BULK, {
+    pollIntervalMs,
+    maxPollIntervalMs: Math.max(pollIntervalMs, Math.min(15_000, pollIntervalMs * 4)),
+    timeoutMs: options.timeoutMs ?? 60 * 60_000,
+    retryDelayMs: pollIntervalMs,
+    sleep: options.sleep,
+    onStatus: async (op) => {
+      if (op.id === announced || sameQuery(op.query, CUSTOMERS_BULK) === false) return;
+      announced = op.id;
+      if (stats) stats.bulkOperationId = op.id;
+      await options.onStarted?.(op.id);
+    },
   });
-  const run = started.bulkOperationRunQuery;
-  if (run.userErrors.length || !run.bulkOperation) {
-    throw new BulkOperationError(`bulkOperationRunQuery (customers) was refused: ${run.userErrors.map((e) => e.message).join("; ") || "no operation returned"}`);
-  }
-  const id = run.bulkOperation.id;
-  if (stats) stats.bulkOperationId = id;
-  await options.onStarted?.(id);
-  const op = await pollUntilDone(admin, id, pollMs, timeoutMs);
-  if (op.status !== "COMPLETED" || (!op.url && Number(op.objectCount) > 0)) {
+  const op = run.operation;
+  if (stats) stats.bulkOperationId = op.id;
+  if (run.partial) {
     // Reading everyone is required for a correct diff: a partial file is not good enough.
-    throw new BulkOperationError(`The customers bulk query ${id} ended ${op.status}${op.errorCode ? ` (${op.errorCode})` : ""} without a complete result`, {
-      bulkOperationId: id,
+    throw new BulkOperationError(`The customers bulk query ${op.id} ended ${op.status}${op.errorCode ? ` (${op.errorCode})` : ""} without a complete result`, {
+      bulkOperationId: op.id,
       status: op.status,
       errorCode: op.errorCode,
     });
   }
-  if (!op.url) return [];
-  const res = await fetchImpl(op.url);
-  if (!res.ok) throw new BulkOperationError(`Downloading the customers of bulk query ${id} failed: HTTP ${res.status}`, { bulkOperationId: id, status: op.status });
+  if (!run.downloadUrl) return [];
   const customers = new Map<string, CustomerState>();
   const orphans: Array<{ parent: string; key: string; value: string }> = [];
   let skipped = 0;
-  for (const line of (await res.text()).split("\n")) {
+  // Streamed: a large shop's file is never held whole, only the customers' tags and the app's values.
+  for await (const line of downloadLines(run.downloadUrl, options.fetch)) {
     if (!line.trim()) continue;
     let row: { id?: unknown; tags?: unknown; key?: unknown; value?: unknown; __parentId?: unknown; statistics?: { rfmGroup?: unknown } | null };
     try {
@@ -441,8 +422,9 @@ export async function readCustomersBulk(admin: AdminGraphql, options: BulkOption
       continue;
     }
     if (typeof row.__parentId === "string") {
-      if (typeof row.key === "string" && typeof row.value === "string") orphans.push({ parent: row.__parentId, key: row.key, value: row.value });
-      else skipped++;
+      if (typeof row.key === "string" && typeof row.value === "string" && (APP_METAFIELD_KEYS as readonly string[]).includes(row.key)) {
+        orphans.push({ parent: row.__parentId, key: row.key, value: row.value });
+      } else if (typeof row.key !== "string" || typeof row.value !== "string") skipped++;
     } else if (typeof row.id === "string" && Array.isArray(row.tags)) {
       const rfmGroup = typeof row.statistics?.rfmGroup === "string" ? row.statistics.rfmGroup : null;
       customers.set(row.id, { id: row.id, tags: row.tags.map(String), metafields: {}, rfmGroup });
@@ -450,7 +432,7 @@ export async function readCustomersBulk(admin: AdminGraphql, options: BulkOption
   }
   for (const m of orphans) {
     const c = customers.get(m.parent);
-    if (c && (APP_METAFIELD_KEYS as readonly string[]).includes(m.key)) c.metafields[m.key as AppMetafieldKey] = m.value;
+    if (c) c.metafields[m.key as AppMetafieldKey] = m.value;
   }
   if (stats) stats.skippedLines = skipped;
   return [...customers.values()];

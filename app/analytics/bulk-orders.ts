@@ -86,6 +86,14 @@ function date(v: unknown, field: string, line: number): Date | null {
   return d;
 }
 
+/** `v` as a date, sharing `same`'s Date when both are the same text (createdAt and processedAt usually are). */
+const dateLike = (v: unknown, sameText: unknown, same: Date | null, field: string, line: number): Date | null =>
+  v === sameText && typeof v === "string" ? same : date(v, field, line);
+
+const ORDER_GID = "gid://shopify/Order/";
+const LINE_ITEM_GID = "gid://shopify/LineItem/";
+const IGNORED: BulkLine = Object.freeze({ kind: "ignored" });
+
 /** Parses one JSONL line. Throws BulkLineError with a clear reason for a malformed line. */
 export function parseBulkLine(text: string, lineNumber: number): BulkLine {
   let obj: Json;
@@ -99,9 +107,9 @@ export function parseBulkLine(text: string, lineNumber: number): BulkLine {
   const parentId = typeof obj.__parentId === "string" ? obj.__parentId : undefined;
   const typename = typeof obj.__typename === "string" ? obj.__typename : undefined;
 
-  const isLineItem = typename === "LineItem" || id?.startsWith("gid://shopify/LineItem/") || (!!parentId && !typename);
-  if (isLineItem) {
-    if (!parentId) throw new BulkLineError(lineNumber, "line item without __parentId");
+  // Our query's only child objects are line items: a child line is one unless it says it is something else.
+  if (parentId !== undefined) {
+    if (typename !== undefined && typename !== "LineItem") return IGNORED;
     const quantity = Number(obj.quantity ?? 0);
     if (!Number.isFinite(quantity)) throw new BulkLineError(lineNumber, "quantity is not a number");
     const currentQuantity = obj.currentQuantity === undefined || obj.currentQuantity === null ? quantity : Number(obj.currentQuantity);
@@ -120,14 +128,14 @@ export function parseBulkLine(text: string, lineNumber: number): BulkLine {
       },
     };
   }
-  const isOrder = typename === "Order" || id?.startsWith("gid://shopify/Order/");
+  const isOrder = typename === undefined ? id !== undefined && id.startsWith(ORDER_GID) : typename === "Order";
   if (!isOrder) {
-    if (parentId || typename) return { kind: "ignored" };
+    if (typename === "LineItem" || id?.startsWith(LINE_ITEM_GID)) throw new BulkLineError(lineNumber, "line item without __parentId");
+    if (typename) return IGNORED;
     throw new BulkLineError(lineNumber, id ? `unknown object ${id}` : "object without id");
   }
-  if (parentId) return { kind: "ignored" }; // an order nested under another object (not our query)
   const createdAt = date(obj.createdAt, "createdAt", lineNumber);
-  const processedAt = date(obj.processedAt, "processedAt", lineNumber) ?? createdAt;
+  const processedAt = dateLike(obj.processedAt, obj.createdAt, createdAt, "processedAt", lineNumber) ?? createdAt;
   if (!processedAt) throw new BulkLineError(lineNumber, "order has neither processedAt nor createdAt");
   const total = money(obj.currentTotalPriceSet) ?? money(obj.totalPriceSet);
   if (total === null || !Number.isFinite(total)) throw new BulkLineError(lineNumber, "order has no numeric currentTotalPriceSet");
@@ -140,7 +148,7 @@ export function parseBulkLine(text: string, lineNumber: number): BulkLine {
       customerId: gidOf(obj.customer),
       processedAt,
       createdAt: createdAt ?? processedAt,
-      updatedAt: date(obj.updatedAt, "updatedAt", lineNumber),
+      updatedAt: dateLike(obj.updatedAt, obj.processedAt, processedAt, "updatedAt", lineNumber),
       cancelledAt: date(obj.cancelledAt, "cancelledAt", lineNumber),
       test: obj.test === true,
       total,
@@ -189,7 +197,8 @@ export class GidIndex {
   private numeric(id: string): number {
     const slash = id.lastIndexOf("/");
     if (slash < 0 || slash === id.length - 1) return -1;
-    if (this.prefix === null) this.prefix = id.slice(0, slash + 1);
+    // A flat copy: a slice would stay a view into the first id, which every later comparison pays for.
+    if (this.prefix === null) this.prefix = Array.from(id.slice(0, slash + 1)).join("");
     else if (slash + 1 !== this.prefix.length || !id.startsWith(this.prefix)) return -1;
     let n = 0;
     for (let i = slash + 1; i < id.length; i++) {
@@ -222,6 +231,23 @@ export class GidIndex {
 
   has(id: string): boolean {
     return this.get(id) >= 0;
+  }
+
+  /** Stores `value` for `id` unless it has one; returns the earlier value, or -1 when it stored `value`. */
+  claim(id: string, value: number): number {
+    const n = this.numeric(id);
+    if (n < 0) {
+      const earlier = this.other.get(id);
+      if (earlier !== undefined) return earlier;
+      this.other.set(id, value);
+      return -1;
+    }
+    const i = this.slot(n);
+    if (this.keys[i] === n) return this.values[i];
+    this.keys[i] = n;
+    this.values[i] = value;
+    if (++this.count * 2 > this.keys.length) this.grow();
+    return -1;
   }
 
   /** Stores `value` (a non-negative int32) for `id`, replacing any earlier value. */
@@ -325,7 +351,8 @@ export class OrderAssembler {
       return out ?? NONE;
     }
     const { order } = line;
-    if (this.seen.has(order.id)) {
+    if (this.tail - this.head === this.ring.length) this.growRing();
+    if (this.seen.claim(order.id, this.tail) >= 0) {
       this.skip(`duplicate order ${order.id}`);
       return out ?? NONE;
     }
@@ -337,8 +364,6 @@ export class OrderAssembler {
         this.orphans.delete(order.id);
       }
     }
-    if (this.tail - this.head === this.ring.length) this.growRing();
-    this.seen.set(order.id, this.tail);
     this.ring[this.tail & (this.ring.length - 1)] = order;
     this.tail++;
     if (this.tail - this.head <= this.limit) return out ?? NONE;

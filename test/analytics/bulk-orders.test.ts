@@ -47,6 +47,46 @@ describe("bulk orders JSONL", () => {
     expect(orders.find((o) => o.id.endsWith("/1"))!.lineItems).toHaveLength(1);
   });
 
+  it("says what is wrong with a line that is not an order or one of its line items", () => {
+    const odd = [
+      JSON.stringify({ id: "gid://shopify/LineItem/5", quantity: 1 }), // a line item without its order
+      JSON.stringify({ id: "gid://shopify/Customer/5" }), // an object our query does not ask for
+      JSON.stringify({ currentTotalPriceSet: null }), // no id at all
+      JSON.stringify({ __typename: "Refund", id: "gid://shopify/Refund/5" }), // a typed object we skip quietly
+      JSON.stringify({ __typename: "Refund", id: "gid://shopify/Refund/6", __parentId: "gid://shopify/Order/1" }),
+      JSON.stringify({ __typename: "LineItem", id: "gid://shopify/LineItem/7", quantity: 2, __parentId: "gid://shopify/Order/1" }),
+      order(2, { processedAt: null, createdAt: null }),
+      order(3, { currentTotalPriceSet: { shopMoney: { amount: "ten", currencyCode: "EUR" } } }),
+      item(31, 1, Number.NaN).replace("null", '"many"'),
+    ];
+    const { orders, stats } = parseBulkOrdersText([order(1), ...odd].join("\n"));
+    expect(orders.map((o) => [o.id, o.lineItems.map((l) => l.id)])).toEqual([["gid://shopify/Order/1", ["gid://shopify/LineItem/7"]]]);
+    expect(stats.problems).toEqual([
+      "line 2: line item without __parentId",
+      "line 3: unknown object gid://shopify/Customer/5",
+      "line 4: object without id",
+      "line 8: order has neither processedAt nor createdAt",
+      "line 9: order has no numeric currentTotalPriceSet",
+      "line 10: quantity is not a number",
+    ]);
+    expect(stats.skipped).toBe(6);
+  });
+
+  it("reads dates with and without milliseconds, and other ISO forms, to the same instants", () => {
+    const { orders } = parseBulkOrdersText(
+      [
+        order(1, { createdAt: "2024-02-29T23:59:59Z", processedAt: "2024-02-29T23:59:59Z", updatedAt: "2024-03-01T00:00:00.250Z" }),
+        order(2, { createdAt: "2024-02-29T23:59:59+00:00", processedAt: "2024-03-01T01:59:59+02:00", updatedAt: null }),
+      ].join("\n"),
+    );
+    const [a, b] = orders;
+    expect(a.processedAt.toISOString()).toBe("2024-02-29T23:59:59.000Z");
+    expect(a.updatedAt?.toISOString()).toBe("2024-03-01T00:00:00.250Z");
+    expect(b.createdAt?.getTime()).toBe(a.createdAt?.getTime());
+    expect(b.processedAt.getTime()).toBe(a.processedAt.getTime());
+    expect(b.updatedAt).toBeNull();
+  });
+
   it("counts malformed lines and orphans without failing", () => {
     const { orders, stats } = parseBulkOrdersText(
       [order(1), "{not json", item(11, 1), order(2, { processedAt: "yesterday" }), item(99, 42), "[1,2]"].join("\n"),

@@ -19,20 +19,15 @@ import {
 } from "@shopify/polaris";
 import db from "../db.server";
 import { requireAdmin } from "../shopify.server";
-import { InvalidQueryError, listCustomers, parseCustomerQuery, type SortKey } from "../models/customers.server";
+import { listCustomers, type SortKey } from "../models/customers.server";
+import { customerQueryFrom } from "../lib/admin-loader.server";
 import { RouteError } from "../components/RouteError";
 import { formatCount, formatDate, formatMoney, formatPercent } from "../components/format";
 import { RiskBadge } from "../components/RiskBadge";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
-  let query;
-  try {
-    query = parseCustomerQuery(new URL(request.url).searchParams);
-  } catch (error) {
-    if (error instanceof InvalidQueryError) throw new Response(error.message, { status: 400 });
-    throw error;
-  }
+  const query = await customerQueryFrom(request);
   return json(await listCustomers(db, shop, query));
 };
 

@@ -1,18 +1,13 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import db from "../db.server";
 import { requireAdmin } from "../shopify.server";
-import { customersCsv, InvalidQueryError, parseCustomerQuery } from "../models/customers.server";
+import { customersCsv } from "../models/customers.server";
+import { customerQueryFrom } from "../lib/admin-loader.server";
 
 /** GET /app/customers/export?<the table's filters>: the matching customers as a CSV file (streamed). */
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
-  let query;
-  try {
-    query = parseCustomerQuery(new URL(request.url).searchParams);
-  } catch (error) {
-    if (error instanceof InvalidQueryError) return new Response(error.message, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
-    throw error;
-  }
+  const query = await customerQueryFrom(request);
   const lines = customersCsv(db, shop, query);
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({

@@ -1,19 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link as RemixLink, useLoaderData } from "@remix-run/react";
-import {
-  Banner,
-  BlockStack,
-  Button,
-  Card,
-  EmptyState,
-  InlineGrid,
-  InlineStack,
-  Layout,
-  Link,
-  Page,
-  Text,
-} from "@shopify/polaris";
+import { Banner, BlockStack, Card, EmptyState, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
 import db from "../db.server";
 import { requireAdmin } from "../shopify.server";
 import { getDashboard } from "../models/dashboard.server";
@@ -22,6 +10,7 @@ import { Chart } from "../components/Chart";
 import { CohortHeatmap } from "../components/CohortHeatmap";
 import { SyncProgress } from "../components/SyncProgress";
 import { RouteError } from "../components/RouteError";
+import { SectionCard } from "../components/SectionCard";
 import { usePolling } from "../components/usePolling";
 import { formatCount, formatDateTime, formatMoney, formatPercent } from "../components/format";
 
@@ -49,32 +38,22 @@ export default function Dashboard() {
           </Layout.Section>
         )}
         <Layout.Section>
-          <Card>
-            <BlockStack gap="200">
-              <InlineStack align="space-between" blockAlign="center">
-                <Text as="h2" variant="headingMd">
-                  Sync status
-                </Text>
-                <Button url="/app/sync" variant="plain">
-                  Open sync
-                </Button>
-              </InlineStack>
-              {d.sync.active ? (
-                <SyncProgress run={d.sync.active} />
-              ) : d.sync.latest ? (
-                <SyncProgress run={d.sync.latest} />
-              ) : (
-                <Text as="p" tone="subdued">
-                  No sync has run yet.
-                </Text>
-              )}
-              {d.sync.lastSucceeded && d.sync.latest?.id !== d.sync.lastSucceeded.id && (
-                <Text as="p" variant="bodySm" tone="subdued">
-                  Last successful run: {formatDateTime(d.sync.lastSucceeded.finishedAt ?? d.sync.lastSucceeded.startedAt)}
-                </Text>
-              )}
-            </BlockStack>
-          </Card>
+          <SectionCard title="Sync status" action={{ content: "Open sync", url: "/app/sync" }}>
+            {d.sync.active ? (
+              <SyncProgress run={d.sync.active} />
+            ) : d.sync.latest ? (
+              <SyncProgress run={d.sync.latest} />
+            ) : (
+              <Text as="p" tone="subdued">
+                No sync has run yet.
+              </Text>
+            )}
+            {d.sync.lastSucceeded && d.sync.latest?.id !== d.sync.lastSucceeded.id && (
+              <Text as="p" variant="bodySm" tone="subdued">
+                Last successful run: {formatDateTime(d.sync.lastSucceeded.finishedAt ?? d.sync.lastSucceeded.startedAt)}
+              </Text>
+            )}
+          </SectionCard>
         </Layout.Section>
 
         {!hasData ? (
@@ -109,117 +88,87 @@ export default function Dashboard() {
 
             <Layout.Section>
               <InlineGrid columns={{ xs: 1, md: 2 }} gap="300">
-                <Card>
-                  <BlockStack gap="200">
-                    <Text as="h2" variant="headingMd">
-                      Customers by segment
-                    </Text>
-                    <Chart
-                      type="horizontal-bar"
-                      series={[{ name: "Customers", data: d.bySegment.map((s) => ({ key: s.label, value: s.customers })) }]}
-                      summary={d.bySegment.map((s) => `${s.label}: ${s.customers}`).join(", ")}
-                    />
-                  </BlockStack>
-                </Card>
-                <Card>
-                  <BlockStack gap="200">
-                    <Text as="h2" variant="headingMd">
-                      Churn-risk distribution
-                    </Text>
-                    <Chart
-                      type="bar"
-                      series={[{ name: "Customers", data: d.risk.map((b) => ({ key: b.label, value: b.customers })) }]}
-                      summary={d.risk.map((b) => `${b.label}: ${b.customers}`).join(", ")}
-                    />
-                  </BlockStack>
-                </Card>
-                <Card>
-                  <BlockStack gap="200">
-                    <Text as="h2" variant="headingMd">
-                      Revenue by segment
-                    </Text>
-                    <Chart
-                      type="donut"
-                      money={currency}
-                      series={d.bySegment.map((s) => ({ name: s.label, data: [{ key: "Revenue", value: Math.round(s.revenue) }] }))}
-                      summary={d.bySegment.map((s) => `${s.label}: ${formatMoney(s.revenue, currency)}`).join(", ")}
-                    />
-                  </BlockStack>
-                </Card>
-                <Card>
-                  <BlockStack gap="200">
-                    <Text as="h2" variant="headingMd">
-                      Cohort retention
-                    </Text>
-                    <Text as="p" variant="bodySm" tone="subdued">
-                      Share of each month's new customers who ordered again 1, 2, 3… months later.
-                    </Text>
-                    {d.cohorts?.length ? <CohortHeatmap cohorts={d.cohorts} /> : <Text as="p">Not enough order history yet.</Text>}
-                  </BlockStack>
-                </Card>
+                <SectionCard title="Customers by segment">
+                  <Chart
+                    type="horizontal-bar"
+                    series={[{ name: "Customers", data: d.bySegment.map((s) => ({ key: s.label, value: s.customers })) }]}
+                    summary={d.bySegment.map((s) => `${s.label}: ${s.customers}`).join(", ")}
+                  />
+                </SectionCard>
+                <SectionCard title="Churn-risk distribution">
+                  <Chart
+                    type="bar"
+                    series={[{ name: "Customers", data: d.risk.map((b) => ({ key: b.label, value: b.customers })) }]}
+                    summary={d.risk.map((b) => `${b.label}: ${b.customers}`).join(", ")}
+                  />
+                </SectionCard>
+                <SectionCard title="Revenue by segment">
+                  <Chart
+                    type="donut"
+                    money={currency}
+                    series={d.bySegment.map((s) => ({ name: s.label, data: [{ key: "Revenue", value: Math.round(s.revenue) }] }))}
+                    summary={d.bySegment.map((s) => `${s.label}: ${formatMoney(s.revenue, currency)}`).join(", ")}
+                  />
+                </SectionCard>
+                <SectionCard title="Cohort retention">
+                  <Text as="p" variant="bodySm" tone="subdued">
+                    Share of each month's new customers who ordered again 1, 2, 3… months later.
+                  </Text>
+                  {d.cohorts?.length ? <CohortHeatmap cohorts={d.cohorts} /> : <Text as="p">Not enough order history yet.</Text>}
+                </SectionCard>
               </InlineGrid>
             </Layout.Section>
 
             <Layout.Section>
-              <Card>
-                <BlockStack gap="300">
-                  <Text as="h2" variant="headingMd">
-                    What to do next
-                  </Text>
-                  {rfm.length === 0 && <Text as="p">Segments appear after the first analysis.</Text>}
-                  {rfm.map((s) => (
-                    <BlockStack key={s.id} gap="100">
-                      <InlineStack gap="200" blockAlign="center" wrap>
-                        <Text as="h3" variant="headingSm">
-                          {s.name}: {s.play?.title}
-                        </Text>
+              <SectionCard title="What to do next" gap="300">
+                {rfm.length === 0 && <Text as="p">Segments appear after the first analysis.</Text>}
+                {rfm.map((s) => (
+                  <BlockStack key={s.id} gap="100">
+                    <InlineStack gap="200" blockAlign="center" wrap>
+                      <Text as="h3" variant="headingSm">
+                        {s.name}: {s.play?.title}
+                      </Text>
+                      <Text as="span" variant="bodySm" tone="subdued">
+                        {formatCount(s.size)} customers, {formatPercent(s.revenueShare)} of revenue
+                      </Text>
+                    </InlineStack>
+                    <Text as="p">{s.play?.detail}</Text>
+                    <InlineStack gap="300">
+                      <RemixLink to={`/app/customers?segment=rfm:${encodeURIComponent(s.key)}`}>See these customers</RemixLink>
+                      {s.shopifySegmentUrl ? (
+                        <Link url={s.shopifySegmentUrl} target="_blank">
+                          Open the Shopify segment
+                        </Link>
+                      ) : (
                         <Text as="span" variant="bodySm" tone="subdued">
-                          {formatCount(s.size)} customers, {formatPercent(s.revenueShare)} of revenue
+                          Shopify segment created on the next publish
                         </Text>
-                      </InlineStack>
-                      <Text as="p">{s.play?.detail}</Text>
-                      <InlineStack gap="300">
-                        <RemixLink to={`/app/customers?segment=rfm:${encodeURIComponent(s.key)}`}>See these customers</RemixLink>
-                        {s.shopifySegmentUrl ? (
-                          <Link url={s.shopifySegmentUrl} target="_blank">
-                            Open the Shopify segment
-                          </Link>
-                        ) : (
-                          <Text as="span" variant="bodySm" tone="subdued">
-                            Shopify segment created on the next publish
-                          </Text>
-                        )}
-                      </InlineStack>
-                    </BlockStack>
-                  ))}
-                </BlockStack>
-              </Card>
+                      )}
+                    </InlineStack>
+                  </BlockStack>
+                ))}
+              </SectionCard>
             </Layout.Section>
 
             <Layout.Section>
-              <Card>
-                <BlockStack gap="200">
-                  <Text as="h2" variant="headingMd">
-                    How far to trust the predictions
-                  </Text>
-                  {d.backtest ? (
-                    <>
-                      <Text as="p">{d.backtest.verdict}</Text>
-                      <Text as="p" variant="bodySm" tone="subdued">
-                        Backtest: the model was fitted on the history up to {d.analysis?.horizonDays ?? "the horizon in"} days ago and asked who would
-                        order again since. On {formatCount(d.backtest.customers)} customers it ranked them with an AUC of{" "}
-                        <span data-testid="backtest-auc">{d.backtest.auc?.toFixed(2)}</span>
-                        {d.backtest.recencyAuc !== null ? ` (days since last order alone: ${d.backtest.recencyAuc.toFixed(2)})` : ""}; it predicted{" "}
-                        {formatPercent(d.backtest.meanPredicted)} churn and {formatPercent(d.backtest.observedChurn)} happened.
-                      </Text>
-                    </>
-                  ) : (
-                    <Text as="p" tone="subdued">
-                      There is not enough history for a backtest yet.
+              <SectionCard title="How far to trust the predictions">
+                {d.backtest ? (
+                  <>
+                    <Text as="p">{d.backtest.verdict}</Text>
+                    <Text as="p" variant="bodySm" tone="subdued">
+                      Backtest: the model was fitted on the history up to {d.analysis?.horizonDays ?? "the horizon in"} days ago and asked who would
+                      order again since. On {formatCount(d.backtest.customers)} customers it ranked them with an AUC of{" "}
+                      <span data-testid="backtest-auc">{d.backtest.auc?.toFixed(2)}</span>
+                      {d.backtest.recencyAuc !== null ? ` (days since last order alone: ${d.backtest.recencyAuc.toFixed(2)})` : ""}; it predicted{" "}
+                      {formatPercent(d.backtest.meanPredicted)} churn and {formatPercent(d.backtest.observedChurn)} happened.
                     </Text>
-                  )}
-                </BlockStack>
-              </Card>
+                  </>
+                ) : (
+                  <Text as="p" tone="subdued">
+                    There is not enough history for a backtest yet.
+                  </Text>
+                )}
+              </SectionCard>
             </Layout.Section>
           </>
         )}

@@ -1,26 +1,23 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Badge, BlockStack, Card, InlineGrid, InlineStack, Layout, Link, List, Page, Text } from "@shopify/polaris";
+import { Badge, InlineGrid, InlineStack, Layout, Link, List, Page, Text } from "@shopify/polaris";
 import db from "../db.server";
 import { requireAdmin } from "../shopify.server";
-import { fetchLiveCustomer, getCustomer, InvalidQueryError, type LiveCustomer } from "../models/customers.server";
+import { fetchLiveCustomer, getCustomer, type LiveCustomer } from "../models/customers.server";
+import { badRequestOnInvalidQuery } from "../lib/admin-loader.server";
 import { RouteError } from "../components/RouteError";
 import { RiskBadge } from "../components/RiskBadge";
 import { OrderTimeline } from "../components/OrderTimeline";
+import { SectionCard } from "../components/SectionCard";
+import { Stat } from "../components/Stat";
 import { formatCount, formatDate, formatMoney, formatPercent } from "../components/format";
 
 const LIVE_TIMEOUT_MS = 3000;
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop, admin } = await requireAdmin(request);
-  let customer;
-  try {
-    customer = await getCustomer(db, shop, params.id ?? "");
-  } catch (error) {
-    if (error instanceof InvalidQueryError) throw new Response(error.message, { status: 400 });
-    throw error;
-  }
+  const customer = await badRequestOnInvalidQuery(() => getCustomer(db, shop, params.id ?? ""));
   if (!customer) throw new Response(`Customer ${params.id} has no orders in Churnless's data.`, { status: 404 });
   // Name, email and tags are read live for display and never stored.
   const live = await Promise.race<LiveCustomer | null>([
@@ -29,19 +26,6 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   ]);
   return json({ customer, live }, { headers: { "Cache-Control": "private, no-store" } });
 };
-
-function Stat({ label, value }: { label: string; value: string }) {
-  return (
-    <BlockStack gap="050">
-      <Text as="span" variant="bodySm" tone="subdued">
-        {label}
-      </Text>
-      <Text as="span" variant="headingMd">
-        {value}
-      </Text>
-    </BlockStack>
-  );
-}
 
 export default function CustomerPage() {
   const { customer: c, live } = useLoaderData<typeof loader>();
@@ -58,127 +42,102 @@ export default function CustomerPage() {
     >
       <Layout>
         <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                Scores
+          <SectionCard title="Scores" gap="300">
+            {s ? (
+              <InlineGrid columns={{ xs: 2, sm: 3, md: 4 }} gap="300">
+                <Stat label="Churn probability" value={formatPercent(s.churnProbability)} />
+                <Stat label="Still a customer (P alive)" value={formatPercent(s.pAlive)} />
+                <Stat label="Predicted CLV (12 months)" value={formatMoney(s.clv12m, currency, 2)} />
+                <Stat label="Expected orders (horizon)" value={s.expectedOrders.toFixed(2)} />
+                <Stat label="Orders" value={formatCount(s.orders)} />
+                <Stat label="Spent" value={formatMoney(s.monetary, currency, 2)} />
+                <Stat label="Average order" value={formatMoney(s.aov, currency, 2)} />
+                <Stat label="RFM (R-F-M)" value={`${s.r}-${s.f}-${s.m}`} />
+                <Stat label="First order" value={formatDate(s.firstOrderAt)} />
+                <Stat label="Last order" value={`${formatDate(s.lastOrderAt)} (${Math.round(s.recencyDays)} days ago)`} />
+                <Stat label="Expected next order" value={formatDate(s.nextOrderDate)} />
+                <Stat label="Typical gap" value={s.typicalGapDays ? `${Math.round(s.typicalGapDays)} days` : "–"} />
+              </InlineGrid>
+            ) : (
+              <Text as="p" tone="subdued">
+                Not scored yet: the next analysis includes this customer.
               </Text>
-              {s ? (
-                <InlineGrid columns={{ xs: 2, sm: 3, md: 4 }} gap="300">
-                  <Stat label="Churn probability" value={formatPercent(s.churnProbability)} />
-                  <Stat label="Still a customer (P alive)" value={formatPercent(s.pAlive)} />
-                  <Stat label="Predicted CLV (12 months)" value={formatMoney(s.clv12m, currency, 2)} />
-                  <Stat label="Expected orders (horizon)" value={s.expectedOrders.toFixed(2)} />
-                  <Stat label="Orders" value={formatCount(s.orders)} />
-                  <Stat label="Spent" value={formatMoney(s.monetary, currency, 2)} />
-                  <Stat label="Average order" value={formatMoney(s.aov, currency, 2)} />
-                  <Stat label="RFM (R-F-M)" value={`${s.r}-${s.f}-${s.m}`} />
-                  <Stat label="First order" value={formatDate(s.firstOrderAt)} />
-                  <Stat label="Last order" value={`${formatDate(s.lastOrderAt)} (${Math.round(s.recencyDays)} days ago)`} />
-                  <Stat label="Expected next order" value={formatDate(s.nextOrderDate)} />
-                  <Stat label="Typical gap" value={s.typicalGapDays ? `${Math.round(s.typicalGapDays)} days` : "–"} />
-                </InlineGrid>
-              ) : (
-                <Text as="p" tone="subdued">
-                  Not scored yet: the next analysis includes this customer.
-                </Text>
-              )}
-              {s && (
-                <InlineStack gap="200" wrap>
-                  <Badge>{`RFM: ${s.rfmSegmentName}`}</Badge>
-                  <Badge>{`Cluster: ${s.clusterName}`}</Badge>
+            )}
+            {s && (
+              <InlineStack gap="200" wrap>
+                <Badge>{`RFM: ${s.rfmSegmentName}`}</Badge>
+                <Badge>{`Cluster: ${s.clusterName}`}</Badge>
+              </InlineStack>
+            )}
+          </SectionCard>
+        </Layout.Section>
+
+        <Layout.Section>
+          <SectionCard title="Orders">
+            <OrderTimeline orders={c.orders} currency={currency} nextOrderDate={s?.nextOrderDate} />
+            <Text as="p" variant="bodySm" tone="subdued">
+              {c.orders.length} orders; bar height is the order's value after refunds, grey bars are cancelled orders.
+            </Text>
+          </SectionCard>
+        </Layout.Section>
+
+        <Layout.Section variant="oneHalf">
+          <SectionCard title="Why this risk">
+            {c.reasons.length ? (
+              <List type="number">
+                {c.reasons.map((r) => (
+                  <List.Item key={r}>{r}</List.Item>
+                ))}
+              </List>
+            ) : (
+              <Text as="p" tone="subdued">
+                No reasons recorded.
+              </Text>
+            )}
+          </SectionCard>
+        </Layout.Section>
+
+        <Layout.Section variant="oneHalf">
+          <SectionCard title="Recommended products">
+            {c.recommendations.length ? (
+              <List>
+                {c.recommendations.map((r) => (
+                  <List.Item key={r.productId}>
+                    {r.handle ?? r.productId}
+                    {r.reason ? ` (${r.reason})` : ""}
+                  </List.Item>
+                ))}
+              </List>
+            ) : (
+              <Text as="p" tone="subdued">
+                No recommendations yet.
+              </Text>
+            )}
+          </SectionCard>
+        </Layout.Section>
+
+        <Layout.Section>
+          <SectionCard title="Current tags">
+            {live ? (
+              live.tags.length ? (
+                <InlineStack gap="100" wrap>
+                  {live.tags.map((t) => (
+                    <Badge key={t}>{t}</Badge>
+                  ))}
                 </InlineStack>
-              )}
-            </BlockStack>
-          </Card>
-        </Layout.Section>
-
-        <Layout.Section>
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                Orders
-              </Text>
-              <OrderTimeline orders={c.orders} currency={currency} nextOrderDate={s?.nextOrderDate} />
-              <Text as="p" variant="bodySm" tone="subdued">
-                {c.orders.length} orders; bar height is the order's value after refunds, grey bars are cancelled orders.
-              </Text>
-            </BlockStack>
-          </Card>
-        </Layout.Section>
-
-        <Layout.Section variant="oneHalf">
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                Why this risk
-              </Text>
-              {c.reasons.length ? (
-                <List type="number">
-                  {c.reasons.map((r) => (
-                    <List.Item key={r}>{r}</List.Item>
-                  ))}
-                </List>
               ) : (
-                <Text as="p" tone="subdued">
-                  No reasons recorded.
-                </Text>
-              )}
-            </BlockStack>
-          </Card>
-        </Layout.Section>
-
-        <Layout.Section variant="oneHalf">
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                Recommended products
+                <Text as="p">No tags.</Text>
+              )
+            ) : (
+              <Text as="p" tone="subdued">
+                Shopify could not be asked right now. See the customer&apos;s tags in{" "}
+                <Link url={c.adminUrl} target="_blank">
+                  Shopify admin ({c.customerId})
+                </Link>
+                .
               </Text>
-              {c.recommendations.length ? (
-                <List>
-                  {c.recommendations.map((r) => (
-                    <List.Item key={r.productId}>
-                      {r.handle ?? r.productId}
-                      {r.reason ? ` (${r.reason})` : ""}
-                    </List.Item>
-                  ))}
-                </List>
-              ) : (
-                <Text as="p" tone="subdued">
-                  No recommendations yet.
-                </Text>
-              )}
-            </BlockStack>
-          </Card>
-        </Layout.Section>
-
-        <Layout.Section>
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                Current tags
-              </Text>
-              {live ? (
-                live.tags.length ? (
-                  <InlineStack gap="100" wrap>
-                    {live.tags.map((t) => (
-                      <Badge key={t}>{t}</Badge>
-                    ))}
-                  </InlineStack>
-                ) : (
-                  <Text as="p">No tags.</Text>
-                )
-              ) : (
-                <Text as="p" tone="subdued">
-                  Shopify could not be asked right now. See the customer&apos;s tags in{" "}
-                  <Link url={c.adminUrl} target="_blank">
-                    Shopify admin ({c.customerId})
-                  </Link>
-                  .
-                </Text>
-              )}
-            </BlockStack>
-          </Card>
+            )}
+          </SectionCard>
         </Layout.Section>
       </Layout>
     </Page>

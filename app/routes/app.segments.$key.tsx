@@ -1,14 +1,17 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link as RemixLink, useLoaderData } from "@remix-run/react";
-import { BlockStack, Box, Card, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
+import { BlockStack, Box, Card, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
 import db from "../db.server";
 import { requireAdmin } from "../shopify.server";
 import { centroidInWords, getSegment } from "../models/dashboard.server";
 import { listCustomers, parseCustomerQuery } from "../models/customers.server";
+import { getShopCurrency } from "../lib/admin-loader.server";
 import { RouteError } from "../components/RouteError";
 import { RiskBadge } from "../components/RiskBadge";
-import { formatCount, formatMoney, formatPercent } from "../components/format";
+import { SectionCard } from "../components/SectionCard";
+import { SegmentStats } from "../components/SegmentStats";
+import { formatCount, formatMoney } from "../components/format";
 
 /** /app/segments/cluster:<key> or /app/segments/rfm:<key>: one segment, its play and its most valuable customers. */
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
@@ -17,26 +20,9 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const segment = await getSegment(db, shop, filter);
   if (!segment) throw new Response(`There is no segment "${filter}" in this shop.`, { status: 404 });
   const query = parseCustomerQuery(new URLSearchParams({ segment: filter, sort: "clv12m", direction: "desc" }));
-  const [top, settings] = await Promise.all([
-    listCustomers(db, shop, query, 10),
-    db.shop.findUnique({ where: { shop }, select: { currencyCode: true } }),
-  ]);
-  const currency = settings?.currencyCode ?? "USD";
+  const [top, currency] = await Promise.all([listCustomers(db, shop, query, 10), getShopCurrency(db, shop)]);
   return json({ segment, filter, words: centroidInWords(segment.centroid, currency), top: top.rows, currency });
 };
-
-function Stat({ label, value }: { label: string; value: string }) {
-  return (
-    <BlockStack gap="050">
-      <Text as="span" variant="bodySm" tone="subdued">
-        {label}
-      </Text>
-      <Text as="span" variant="headingMd">
-        {value}
-      </Text>
-    </BlockStack>
-  );
-}
 
 export default function SegmentPage() {
   const { segment: s, filter, words, top, currency } = useLoaderData<typeof loader>();
@@ -52,12 +38,7 @@ export default function SegmentPage() {
                   Typical customer: {words}
                 </Text>
               )}
-              <InlineGrid columns={{ xs: 2, sm: 4 }} gap="300">
-                <Stat label="Customers" value={formatCount(s.size)} />
-                <Stat label="Share of revenue" value={formatPercent(s.revenueShare)} />
-                <Stat label="Avg churn risk" value={formatPercent(s.avgChurn)} />
-                <Stat label="Avg predicted CLV" value={formatMoney(s.avgClv, currency)} />
-              </InlineGrid>
+              <SegmentStats segment={s} currency={currency} />
               {s.play && (
                 <Box>
                   <Text as="h2" variant="headingSm">
@@ -78,25 +59,20 @@ export default function SegmentPage() {
           </Card>
         </Layout.Section>
         <Layout.Section>
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                Most valuable customers in this segment
-              </Text>
-              {top.length === 0 && <Text as="p">No customers in this segment now.</Text>}
-              {top.map((c) => (
-                <InlineStack key={c.customerId} align="space-between" gap="200" blockAlign="center">
-                  <RemixLink to={`/app/customers/${c.numericId}`}>Customer {c.numericId}</RemixLink>
-                  <InlineStack gap="200" blockAlign="center">
-                    <Text as="span" numeric>
-                      CLV {formatMoney(c.clv12m, currency)}
-                    </Text>
-                    <RiskBadge band={c.riskBand} probability={c.churnProbability} />
-                  </InlineStack>
+          <SectionCard title="Most valuable customers in this segment">
+            {top.length === 0 && <Text as="p">No customers in this segment now.</Text>}
+            {top.map((c) => (
+              <InlineStack key={c.customerId} align="space-between" gap="200" blockAlign="center">
+                <RemixLink to={`/app/customers/${c.numericId}`}>Customer {c.numericId}</RemixLink>
+                <InlineStack gap="200" blockAlign="center">
+                  <Text as="span" numeric>
+                    CLV {formatMoney(c.clv12m, currency)}
+                  </Text>
+                  <RiskBadge band={c.riskBand} probability={c.churnProbability} />
                 </InlineStack>
-              ))}
-            </BlockStack>
-          </Card>
+              </InlineStack>
+            ))}
+          </SectionCard>
         </Layout.Section>
       </Layout>
     </Page>

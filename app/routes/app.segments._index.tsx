@@ -1,18 +1,19 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link as RemixLink, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link as RemixLink, useActionData, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
-import { Badge, Banner, BlockStack, Button, Card, EmptyState, InlineGrid, InlineStack, Layout, Link, Page, Text, TextField } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Button, Card, EmptyState, InlineStack, Layout, Link, Page, Text, TextField } from "@shopify/polaris";
 import db from "../db.server";
 import { requireAdmin } from "../shopify.server";
 import { centroidInWords, listSegments, renameCluster, SegmentNotFoundError, type SegmentView } from "../models/dashboard.server";
+import { getShopCurrency } from "../lib/admin-loader.server";
 import { RouteError } from "../components/RouteError";
-import { formatCount, formatMoney, formatPercent } from "../components/format";
+import { SegmentStats } from "../components/SegmentStats";
+import { useSubmitting } from "../components/IntentButton";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
-  const [segments, settings] = await Promise.all([listSegments(db, shop), db.shop.findUnique({ where: { shop }, select: { currencyCode: true } })]);
-  const currency = settings?.currencyCode ?? "USD";
+  const [segments, currency] = await Promise.all([listSegments(db, shop), getShopCurrency(db, shop)]);
   return json({
     currency,
     clusters: segments.filter((s) => s.kind === "cluster").map((s) => ({ ...s, words: centroidInWords(s.centroid, currency) })),
@@ -38,8 +39,7 @@ type Row = SegmentView & { words: string };
 
 function RenameForm({ segment }: { segment: Row }) {
   const [name, setName] = useState(segment.name === segment.generatedName ? "" : segment.name);
-  const nav = useNavigation();
-  const busy = nav.state !== "idle" && nav.formData?.get("key") === segment.key;
+  const busy = useSubmitting("key", segment.key);
   return (
     <Form method="post">
       <input type="hidden" name="key" value={segment.key} />
@@ -80,12 +80,7 @@ function SegmentCard({ segment, currency, renamable }: { segment: Row; currency:
             Typical customer: {segment.words}
           </Text>
         )}
-        <InlineGrid columns={{ xs: 2, sm: 4 }} gap="200">
-          <Stat label="Customers" value={formatCount(segment.size)} />
-          <Stat label="Share of revenue" value={formatPercent(segment.revenueShare)} />
-          <Stat label="Avg churn risk" value={formatPercent(segment.avgChurn)} />
-          <Stat label="Avg predicted CLV" value={formatMoney(segment.avgClv, currency)} />
-        </InlineGrid>
+        <SegmentStats segment={segment} currency={currency} compact />
         <InlineStack gap="300">
           <RemixLink to={`/app/segments/${encodeURIComponent(filter)}`}>Details</RemixLink>
           <RemixLink to={`/app/customers?segment=${encodeURIComponent(filter)}`}>See customers</RemixLink>
@@ -99,19 +94,6 @@ function SegmentCard({ segment, currency, renamable }: { segment: Row; currency:
       </BlockStack>
     </Card>
     </div>
-  );
-}
-
-function Stat({ label, value }: { label: string; value: string }) {
-  return (
-    <BlockStack gap="050">
-      <Text as="span" variant="bodySm" tone="subdued">
-        {label}
-      </Text>
-      <Text as="span" variant="headingSm">
-        {value}
-      </Text>
-    </BlockStack>
   );
 }
 

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
 import { z } from "zod";
 import {
@@ -24,6 +24,8 @@ import { getShopSettings, updateShopSettings } from "../models/shop-settings.ser
 import { getPreview } from "../models/dashboard.server";
 import { enqueueJob, getQueue } from "../jobs/queue.server";
 import { RouteError } from "../components/RouteError";
+import { IntentButton, useSubmitting } from "../components/IntentButton";
+import { SectionCard } from "../components/SectionCard";
 import { formatDateTime } from "../components/format";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -136,8 +138,7 @@ const SCHEDULES = [
 export default function Settings() {
   const { settings: s, preview } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const nav = useNavigation();
-  const busy = (intent: string) => nav.state !== "idle" && (nav.formData?.get("intent") ?? "save") === intent;
+  const saving = useSubmitting("intent", "save");
   const errors = result?.errors ?? {};
 
   const [horizon, setHorizon] = useState(s.churnHorizonDays?.toString() ?? "");
@@ -249,7 +250,7 @@ export default function Settings() {
                 </FormLayout>
               </Card>
               <InlineStack align="end">
-                <Button submit variant="primary" loading={busy("save")}>
+                <Button submit variant="primary" loading={saving}>
                   Save
                 </Button>
               </InlineStack>
@@ -258,79 +259,55 @@ export default function Settings() {
         </Layout.Section>
 
         <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                Preview and undo
-              </Text>
-              {preview ? (
-                <BlockStack gap="100">
-                  <Text as="p">
-                    Preview of {formatDateTime(preview.startedAt)} ({preview.status}):
-                  </Text>
-                  <List>
-                    {preview.lines.map((line) => (
-                      <List.Item key={line}>{line}</List.Item>
-                    ))}
-                  </List>
-                </BlockStack>
-              ) : (
-                <Text as="p" tone="subdued">
-                  No preview yet: it shows which tags would be added and removed, without writing anything.
+          <SectionCard title="Preview and undo" gap="300">
+            {preview ? (
+              <BlockStack gap="100">
+                <Text as="p">
+                  Preview of {formatDateTime(preview.startedAt)} ({preview.status}):
                 </Text>
-              )}
-              <InlineStack gap="200" wrap>
-                <Form method="post">
-                  <input type="hidden" name="intent" value="preview" />
-                  <Button submit loading={busy("preview")}>
-                    Preview tag changes
-                  </Button>
-                </Form>
-                <Form method="post">
-                  <input type="hidden" name="intent" value="analyze" />
-                  <Button submit loading={busy("analyze")}>
-                    Re-analyse now
-                  </Button>
-                </Form>
-                <Form
-                  method="post"
-                  onSubmit={(e) => {
-                    if (!window.confirm("Remove every Churnless tag from your customers and delete Churnless's Shopify segments?")) e.preventDefault();
-                  }}
-                >
-                  <input type="hidden" name="intent" value="remove-tags" />
-                  <Button submit tone="critical" loading={busy("remove-tags")}>
-                    Remove all Churnless tags
-                  </Button>
-                </Form>
-              </InlineStack>
-            </BlockStack>
-          </Card>
+                <List>
+                  {preview.lines.map((line) => (
+                    <List.Item key={line}>{line}</List.Item>
+                  ))}
+                </List>
+              </BlockStack>
+            ) : (
+              <Text as="p" tone="subdued">
+                No preview yet: it shows which tags would be added and removed, without writing anything.
+              </Text>
+            )}
+            <InlineStack gap="200" wrap>
+              <IntentButton intent="preview">Preview tag changes</IntentButton>
+              <IntentButton intent="analyze">Re-analyse now</IntentButton>
+              <IntentButton
+                intent="remove-tags"
+                tone="critical"
+                confirm="Remove every Churnless tag from your customers and delete Churnless's Shopify segments?"
+              >
+                Remove all Churnless tags
+              </IntentButton>
+            </InlineStack>
+          </SectionCard>
         </Layout.Section>
 
         <Layout.Section>
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                What data Churnless keeps, and why
-              </Text>
-              <List>
-                <List.Item>
-                  Orders: ids, dates, amounts, refunds, status and line items (product, variant, quantity, price), to model how each customer buys.
-                </List.Item>
-                <List.Item>Products: id, handle, type, price and stock, to recommend products that exist and are in stock.</List.Item>
-                <List.Item>Customer scores: churn risk, value, segment and the reasons, keyed by Shopify's customer id, to tag and show them.</List.Item>
-                <List.Item>A log of the tags Churnless wrote, so they can be removed exactly.</List.Item>
-                <List.Item>
-                  No names, emails, addresses or phone numbers are stored. The customer page reads a name live from Shopify only to show it to you.
-                </List.Item>
-                <List.Item>
-                  When a customer asks to be forgotten, their data is deleted; when you uninstall, everything of your store is deleted 48 hours later
-                  on Shopify&apos;s request.
-                </List.Item>
-              </List>
-            </BlockStack>
-          </Card>
+          <SectionCard title="What data Churnless keeps, and why">
+            <List>
+              <List.Item>
+                Orders: ids, dates, amounts, refunds, status and line items (product, variant, quantity, price), to model how each customer buys.
+              </List.Item>
+              <List.Item>Products: id, handle, type, price and stock, to recommend products that exist and are in stock.</List.Item>
+              <List.Item>Customer scores: churn risk, value, segment and the reasons, keyed by Shopify's customer id, to tag and show them.</List.Item>
+              <List.Item>A log of the tags Churnless wrote, so they can be removed exactly.</List.Item>
+              <List.Item>
+                No names, emails, addresses or phone numbers are stored. The customer page reads a name live from Shopify only to show it to you.
+              </List.Item>
+              <List.Item>
+                When a customer asks to be forgotten, their data is deleted; when you uninstall, everything of your store is deleted 48 hours later
+                on Shopify&apos;s request.
+              </List.Item>
+            </List>
+          </SectionCard>
         </Layout.Section>
       </Layout>
     </Page>

@@ -1,12 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, Divider, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { Banner, BlockStack, Divider, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import db from "../db.server";
 import { requireAdmin } from "../shopify.server";
 import { explainSyncError, getSyncStatus, listSyncRuns } from "../models/dashboard.server";
 import { enqueueJob } from "../jobs/queue.server";
 import { RouteError } from "../components/RouteError";
+import { SectionCard } from "../components/SectionCard";
+import { IntentButton } from "../components/IntentButton";
 import { SyncProgress } from "../components/SyncProgress";
 import { usePolling } from "../components/usePolling";
 import { formatDateTime } from "../components/format";
@@ -42,7 +44,6 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 export default function Sync() {
   const d = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const nav = useNavigation();
   const running = d.status.active !== null;
   usePolling(running || (result?.ok ?? false) === true);
   const latestFailed = d.runs.find((r) => r.id === d.status.latest?.id && r.explained);
@@ -68,66 +69,50 @@ export default function Sync() {
           </Layout.Section>
         )}
         <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                {running ? "Sync in progress" : "Start a sync"}
+          <SectionCard title={running ? "Sync in progress" : "Start a sync"} gap="300">
+            {d.status.active ? (
+              <div data-testid="active-run">
+                <SyncProgress run={d.status.active} />
+              </div>
+            ) : (
+              <Text as="p">
+                A full sync reads your whole order history (a few minutes for most stores). Updates run on their own afterwards, on the schedule set in
+                Settings.
               </Text>
-              {d.status.active ? (
-                <div data-testid="active-run">
-                  <SyncProgress run={d.status.active} />
-                </div>
-              ) : (
-                <Text as="p">
-                  A full sync reads your whole order history (a few minutes for most stores). Updates run on their own afterwards, on the schedule set in
-                  Settings.
-                </Text>
-              )}
-              <Text as="p" variant="bodySm" tone="subdued">
-                Last full sync: {formatDateTime(d.lastFullSyncAt)} · last update: {formatDateTime(d.lastDeltaSyncAt)} · last analysis:{" "}
-                {formatDateTime(d.lastAnalysisAt)}
-              </Text>
-              <InlineStack gap="200">
-                <Form method="post">
-                  <input type="hidden" name="intent" value="full-sync" />
-                  <Button submit variant="primary" disabled={running} loading={nav.formData?.get("intent") === "full-sync"}>
-                    Start full sync
-                  </Button>
-                </Form>
-                <Form method="post">
-                  <input type="hidden" name="intent" value="delta-sync" />
-                  <Button submit disabled={running} loading={nav.formData?.get("intent") === "delta-sync"}>
-                    Fetch new orders
-                  </Button>
-                </Form>
-              </InlineStack>
-            </BlockStack>
-          </Card>
+            )}
+            <Text as="p" variant="bodySm" tone="subdued">
+              Last full sync: {formatDateTime(d.lastFullSyncAt)} · last update: {formatDateTime(d.lastDeltaSyncAt)} · last analysis:{" "}
+              {formatDateTime(d.lastAnalysisAt)}
+            </Text>
+            <InlineStack gap="200">
+              <IntentButton intent="full-sync" variant="primary" disabled={running}>
+                Start full sync
+              </IntentButton>
+              <IntentButton intent="delta-sync" disabled={running}>
+                Fetch new orders
+              </IntentButton>
+            </InlineStack>
+          </SectionCard>
         </Layout.Section>
         <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                Recent runs
+          <SectionCard title="Recent runs" gap="300">
+            {d.runs.length === 0 && (
+              <Text as="p" tone="subdued">
+                Nothing has run yet.
               </Text>
-              {d.runs.length === 0 && (
-                <Text as="p" tone="subdued">
-                  Nothing has run yet.
-                </Text>
-              )}
-              {d.runs.map((r, i) => (
-                <BlockStack key={r.id} gap="200">
-                  {i > 0 && <Divider />}
-                  <SyncProgress run={r} />
-                  {r.explained && (
-                    <Text as="p" tone="critical" variant="bodySm">
-                      {r.explained.title} {r.explained.action}
-                    </Text>
-                  )}
-                </BlockStack>
-              ))}
-            </BlockStack>
-          </Card>
+            )}
+            {d.runs.map((r, i) => (
+              <BlockStack key={r.id} gap="200">
+                {i > 0 && <Divider />}
+                <SyncProgress run={r} />
+                {r.explained && (
+                  <Text as="p" tone="critical" variant="bodySm">
+                    {r.explained.title} {r.explained.action}
+                  </Text>
+                )}
+              </BlockStack>
+            ))}
+          </SectionCard>
         </Layout.Section>
       </Layout>
     </Page>

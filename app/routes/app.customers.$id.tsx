@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Badge, InlineGrid, InlineStack, Layout, Link, List, Page, Text } from "@shopify/polaris";
+import { Badge, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
 import db from "../db.server";
 import { requireAdmin } from "../shopify.server";
 import { fetchLiveCustomer, getCustomer, type LiveCustomer } from "../models/customers.server";
@@ -9,6 +9,7 @@ import { badRequestOnInvalidQuery } from "../lib/admin-loader.server";
 import { RouteError } from "../components/RouteError";
 import { RiskBadge } from "../components/RiskBadge";
 import { OrderTimeline } from "../components/OrderTimeline";
+import { ListOrEmpty } from "../components/ListOrEmpty";
 import { SectionCard } from "../components/SectionCard";
 import { Stat } from "../components/Stat";
 import { formatCount, formatDate, formatMoney, formatPercent } from "../components/format";
@@ -83,36 +84,16 @@ export default function CustomerPage() {
 
         <Layout.Section variant="oneHalf">
           <SectionCard title="Why this risk">
-            {c.reasons.length ? (
-              <List type="number">
-                {c.reasons.map((r) => (
-                  <List.Item key={r}>{r}</List.Item>
-                ))}
-              </List>
-            ) : (
-              <Text as="p" tone="subdued">
-                No reasons recorded.
-              </Text>
-            )}
+            <ListOrEmpty type="number" items={c.reasons.map((r) => ({ key: r, content: r }))} empty="No reasons recorded." />
           </SectionCard>
         </Layout.Section>
 
         <Layout.Section variant="oneHalf">
           <SectionCard title="Recommended products">
-            {c.recommendations.length ? (
-              <List>
-                {c.recommendations.map((r) => (
-                  <List.Item key={r.productId}>
-                    {r.handle ?? r.productId}
-                    {r.reason ? ` (${r.reason})` : ""}
-                  </List.Item>
-                ))}
-              </List>
-            ) : (
-              <Text as="p" tone="subdued">
-                No recommendations yet.
-              </Text>
-            )}
+            <ListOrEmpty
+              items={c.recommendations.map((r) => ({ key: r.productId, content: `${r.handle ?? r.productId}${r.reason ? ` (${r.reason})` : ""}` }))}
+              empty="No recommendations yet."
+            />
           </SectionCard>
         </Layout.Section>
 

@@ -5,7 +5,6 @@ import { useCallback, useEffect, useState } from "react";
 import {
   BlockStack,
   Card,
-  ChoiceList,
   EmptyState,
   Filters,
   IndexTable,
@@ -24,6 +23,7 @@ import { customerQueryFrom } from "../lib/admin-loader.server";
 import { RouteError } from "../components/RouteError";
 import { formatCount, formatDate, formatMoney, formatPercent } from "../components/format";
 import { RiskBadge } from "../components/RiskBadge";
+import { singleChoiceFilter } from "../components/choiceFilter";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
@@ -41,6 +41,12 @@ const COLUMNS: Array<{ title: string; sort?: SortKey; numeric?: boolean }> = [
   { title: "Last order", sort: "lastOrderAt" },
   { title: "RFM segment" },
   { title: "Cluster" },
+];
+
+const RISK_CHOICES = [
+  { label: "High", value: "high" },
+  { label: "Medium", value: "medium" },
+  { label: "Low", value: "low" },
 ];
 
 export default function Customers() {
@@ -77,40 +83,14 @@ export default function Customers() {
 
   const segmentLabel = data.segments.find((s) => s.value === data.query.segment)?.label;
   const filters = [
-    {
+    singleChoiceFilter({
       key: "segment",
       label: "Segment",
-      pinned: true,
-      filter: (
-        <ChoiceList
-          title="Segment"
-          titleHidden
-          choices={data.segments.map((s) => ({ label: s.label, value: s.value }))}
-          selected={data.query.segment ? [data.query.segment] : []}
-          onChange={(v) => setParams({ segment: v[0] ?? null })}
-        />
-      ),
-      shortcut: true,
-    },
-    {
-      key: "risk",
-      label: "Risk band",
-      pinned: true,
-      filter: (
-        <ChoiceList
-          title="Risk band"
-          titleHidden
-          choices={[
-            { label: "High", value: "high" },
-            { label: "Medium", value: "medium" },
-            { label: "Low", value: "low" },
-          ]}
-          selected={data.query.risk ? [data.query.risk] : []}
-          onChange={(v) => setParams({ risk: v[0] ?? null })}
-        />
-      ),
-      shortcut: true,
-    },
+      choices: data.segments.map((s) => ({ label: s.label, value: s.value })),
+      selected: data.query.segment,
+      onChange: (segment) => setParams({ segment }),
+    }),
+    singleChoiceFilter({ key: "risk", label: "Risk band", choices: RISK_CHOICES, selected: data.query.risk, onChange: (risk) => setParams({ risk }) }),
     {
       key: "clv",
       label: "Predicted CLV",

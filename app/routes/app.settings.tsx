@@ -3,21 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
 import { z } from "zod";
-import {
-  Banner,
-  BlockStack,
-  Button,
-  Card,
-  Checkbox,
-  FormLayout,
-  InlineStack,
-  Layout,
-  List,
-  Page,
-  Select,
-  Text,
-  TextField,
-} from "@shopify/polaris";
+import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Layout, List, Page, Select, Text, TextField } from "@shopify/polaris";
 import db from "../db.server";
 import { requireAdmin } from "../shopify.server";
 import { getShopSettings, updateShopSettings } from "../models/shop-settings.server";
@@ -26,6 +12,7 @@ import { enqueueJob, getQueue } from "../jobs/queue.server";
 import { RouteError } from "../components/RouteError";
 import { IntentButton, useSubmitting } from "../components/IntentButton";
 import { SectionCard } from "../components/SectionCard";
+import { NumberField } from "../components/NumberField";
 import { formatDateTime } from "../components/format";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -141,8 +128,6 @@ export default function Settings() {
   const saving = useSubmitting("intent", "save");
   const errors = result?.errors ?? {};
 
-  const [horizon, setHorizon] = useState(s.churnHorizonDays?.toString() ?? "");
-  const [k, setK] = useState(s.clusterK?.toString() ?? "");
   const [prefix, setPrefix] = useState(s.tagPrefix);
   const [autoTag, setAutoTag] = useState(s.autoTag);
   const [tagSegments, setTagSegments] = useState(s.tagSegments);
@@ -150,7 +135,6 @@ export default function Settings() {
   const [tagClusters, setTagClusters] = useState(s.tagClusters);
   const [refresh, setRefresh] = useState(String(s.refreshEveryHours));
   const [recsEnabled, setRecsEnabled] = useState(s.recsEnabled);
-  const [recsCount, setRecsCount] = useState(String(s.recsCount));
 
   return (
     <Page title="Settings">
@@ -175,27 +159,11 @@ export default function Settings() {
                   <Text as="h2" variant="headingMd">
                     Analysis
                   </Text>
-                  <TextField
-                    label="Churn horizon (days)"
-                    name="churnHorizonDays"
-                    type="number"
-                    value={horizon}
-                    onChange={setHorizon}
-                    placeholder="Automatic"
+                  <NumberField label="Churn horizon (days)" name="churnHorizonDays" initial={s.churnHorizonDays} automatic error={errors.churnHorizonDays}
                     helpText="A customer counts as churned with no order within this many days. Leave empty to derive it from your customers' typical time between orders."
-                    error={errors.churnHorizonDays}
-                    autoComplete="off"
                   />
-                  <TextField
-                    label="Number of clusters"
-                    name="clusterK"
-                    type="number"
-                    value={k}
-                    onChange={setK}
-                    placeholder="Automatic"
+                  <NumberField label="Number of clusters" name="clusterK" initial={s.clusterK} automatic error={errors.clusterK}
                     helpText="Leave empty to let the analysis choose (3 to 8), or fix it from 2 to 12."
-                    error={errors.clusterK}
-                    autoComplete="off"
                   />
                   <Select label="Refresh" name="refreshEveryHours" options={SCHEDULES} value={refresh} onChange={setRefresh} error={errors.refreshEveryHours} />
                 </FormLayout>
@@ -238,15 +206,7 @@ export default function Settings() {
                     Recommendations
                   </Text>
                   <Checkbox label="Show product recommendations on the storefront" checked={recsEnabled} onChange={setRecsEnabled} />
-                  <TextField
-                    label="Products to recommend"
-                    name="recsCount"
-                    type="number"
-                    value={recsCount}
-                    onChange={setRecsCount}
-                    error={errors.recsCount}
-                    autoComplete="off"
-                  />
+                  <NumberField label="Products to recommend" name="recsCount" initial={s.recsCount} error={errors.recsCount} />
                 </FormLayout>
               </Card>
               <InlineStack align="end">

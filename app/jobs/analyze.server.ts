@@ -8,19 +8,12 @@
 import type { Db } from "../db.server";
 import { analyzeOrders } from "../analytics/analyze";
 import { buildRecommender } from "../analytics/recommendations";
-import type { ProductInfo } from "../analytics/types";
 import { getShopSettings, updateShopSettings } from "../models/shop-settings.server";
 import { loadPreviousClusters, saveAnalysis } from "../models/scores.server";
-import { loadShopOrders } from "../models/orders.server";
+import { loadOrdersForAnalysis, loadProductsForAnalysis } from "../models/analysis-input.server";
 
 /** Recommendations stored per customer (at least the shop's recsCount). */
 export const STORED_RECOMMENDATIONS = 10;
-
-
-export async function loadShopProducts(db: Db, shop: string): Promise<ProductInfo[]> {
-  const rows = await db.product.findMany({ where: { shop }, select: { id: true, handle: true, productType: true, status: true, inStock: true, price: true } });
-  return rows.map((p) => ({ ...p, status: (["ACTIVE", "ARCHIVED", "DRAFT"].includes(p.status) ? p.status : "DRAFT") as ProductInfo["status"] }));
-}
 
 export async function runAnalyze(db: Db, shop: string, opts: { asOf?: Date } = {}): Promise<{ analysisId: string; customers: number; model: string }> {
   const run = await db.syncRun.create({ data: { shop, kind: "analyze", status: "running" }, select: { id: true } });
@@ -33,8 +26,8 @@ export async function runAnalyze(db: Db, shop: string, opts: { asOf?: Date } = {
   try {
     const settings = await getShopSettings(db, shop);
     const [orders, products, previousClusters, previousScores] = await Promise.all([
-      loadShopOrders(db, shop),
-      loadShopProducts(db, shop),
+      loadOrdersForAnalysis(db, shop),
+      loadProductsForAnalysis(db, shop),
       loadPreviousClusters(db, shop),
       db.customerScore.findMany({ where: { shop, shopifyRfmGroup: { not: null } }, select: { customerId: true, shopifyRfmGroup: true } }),
     ]);

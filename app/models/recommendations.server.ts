@@ -10,8 +10,7 @@
  */
 import type { Db } from "../db.server";
 import { buildRecommender, type Recommender } from "../analytics/recommendations";
-import type { ProductInfo } from "../analytics/types";
-import { loadShopOrders } from "./orders.server";
+import { loadOrdersForAnalysis, loadProductsForAnalysis } from "./analysis-input.server";
 import { proxyJson, proxyRejected, verifyAppProxyRequest, type ProxyVerifyOptions } from "../shopify/app-proxy.server";
 
 export interface RecommendedProduct {
@@ -90,24 +89,13 @@ async function freshnessStamp(db: Db, shop: string): Promise<{ stamp: string; en
 
 async function buildShopRecs(db: Db, shop: string, now: number): Promise<ShopRecs> {
   const fresh = await freshnessStamp(db, shop);
-  const [rows, orders, clusters] = await Promise.all([
-    db.product.findMany({
-      where: { shop },
-      select: { id: true, handle: true, productType: true, status: true, inStock: true, price: true },
-    }),
-    loadShopOrders(db, shop),
+  const [products, orders, clusters] = await Promise.all([
+    loadProductsForAnalysis(db, shop),
+    loadOrdersForAnalysis(db, shop),
     db.customerScore.findMany({ where: { shop }, select: { customerId: true, clusterKey: true } }),
   ]);
-  const products: ProductInfo[] = rows.map((p) => ({
-    id: p.id,
-    handle: p.handle,
-    productType: p.productType,
-    status: p.status === "ARCHIVED" || p.status === "DRAFT" ? p.status : "ACTIVE",
-    inStock: p.inStock,
-    price: p.price,
-  }));
   const showable = new Map<string, string>();
-  for (const p of rows) if (p.status === "ACTIVE" && p.inStock && p.handle) showable.set(p.id, p.handle);
+  for (const p of products) if (p.status === "ACTIVE" && p.inStock && p.handle) showable.set(p.id, p.handle);
   const clusterOf = new Map<string, string>();
   for (const c of clusters) if (c.clusterKey) clusterOf.set(c.customerId, c.clusterKey);
   const recommender = buildRecommender(orders, { products, clusterOf });

@@ -93,6 +93,11 @@ export class OrderIngest {
     this.asm = new OrderAssembler(this.stats, opts.window ?? 5000);
   }
 
+  /** The figures a sync run records and shows while it goes. */
+  counts(): { ordersCount: number; lineItemsCount: number; customersCount: number; skippedLines: number } {
+    return { ordersCount: this.ordersCount, lineItemsCount: this.lineItemsCount, customersCount: this.customers.size, skippedLines: this.stats.skipped };
+  }
+
   async addLines(lines: AsyncIterable<string>): Promise<void> {
     const size = this.opts.batchSize ?? 500;
     for await (const line of lines) {
@@ -183,10 +188,7 @@ export async function runSync(db: Db, admin: AdminGraphql, shop: string, opts: S
     if (!force && now - lastWrite < (opts.progressEveryMs ?? 1000)) return;
     lastWrite = now;
     await updateSyncRun(db, run.id, {
-      ordersCount: ingest.ordersCount,
-      lineItemsCount: ingest.lineItemsCount,
-      customersCount: ingest.customers.size,
-      skippedLines: ingest.stats.skipped,
+      ...ingest.counts(),
       expectedCount,
       bulkOperationId,
       details,
@@ -207,10 +209,7 @@ export async function runSync(db: Db, admin: AdminGraphql, shop: string, opts: S
     shop,
     kind,
     status,
-    ordersCount: ingest.ordersCount,
-    lineItemsCount: ingest.lineItemsCount,
-    customersCount: ingest.customers.size,
-    skippedLines: ingest.stats.skipped,
+    ...ingest.counts(),
     expectedCount,
     olderIgnored: ingest.olderIgnored,
     partial: !!details.partial,
@@ -299,10 +298,7 @@ export async function runSync(db: Db, admin: AdminGraphql, shop: string, opts: S
     }
     await finishSyncRun(db, run.id, {
       status: "succeeded",
-      ordersCount: ingest.ordersCount,
-      lineItemsCount: ingest.lineItemsCount,
-      customersCount: ingest.customers.size,
-      skippedLines: ingest.stats.skipped,
+      ...ingest.counts(),
       expectedCount,
       bulkOperationId,
       details,
@@ -317,10 +313,7 @@ export async function runSync(db: Db, admin: AdminGraphql, shop: string, opts: S
     await finishSyncRun(db, run.id, {
       status: "failed",
       error: message,
-      ordersCount: ingest.ordersCount,
-      lineItemsCount: ingest.lineItemsCount,
-      customersCount: ingest.customers.size,
-      skippedLines: ingest.stats.skipped,
+      ...ingest.counts(),
       expectedCount,
       bulkOperationId,
       details,
@@ -349,10 +342,7 @@ export async function importOrderLines(
     runId: run.id,
     shop,
     kind: "import" as const,
-    ordersCount: ingest.ordersCount,
-    lineItemsCount: ingest.lineItemsCount,
-    customersCount: ingest.customers.size,
-    skippedLines: ingest.stats.skipped,
+    ...ingest.counts(),
     expectedCount: null,
     olderIgnored: ingest.olderIgnored,
     partial: false,

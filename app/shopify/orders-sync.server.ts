@@ -11,31 +11,20 @@ import { OrderAssembler, newStats, type BulkParseStats } from "../analytics/bulk
 import type { OrderInput } from "../analytics/types";
 import type { AdminGraphql } from "./types";
 
+/** What the analytics needs of an order and of a line item; the bulk export and the delta pages ask for the same. */
+const ORDER_FIELDS = `id createdAt processedAt updatedAt cancelledAt test displayFinancialStatus customer { id }
+  currentTotalPriceSet { shopMoney { amount currencyCode } } totalRefundedSet { shopMoney { amount currencyCode } }`;
+const LINE_ITEM_FIELDS = `id quantity currentQuantity product { id } variant { id } originalUnitPriceSet { shopMoney { amount } }`;
+
 export const ORDERS_BULK_QUERY = `#graphql
   query OrdersExport {
     orders {
       edges {
         node {
-          id
-          createdAt
-          processedAt
-          updatedAt
-          cancelledAt
-          test
-          displayFinancialStatus
-          customer { id }
-          currentTotalPriceSet { shopMoney { amount currencyCode } }
-          totalRefundedSet { shopMoney { amount currencyCode } }
+          ${ORDER_FIELDS}
           lineItems {
             edges {
-              node {
-                id
-                quantity
-                currentQuantity
-                product { id }
-                variant { id }
-                originalUnitPriceSet { shopMoney { amount } }
-              }
+              node { ${LINE_ITEM_FIELDS} }
             }
           }
         }
@@ -43,24 +32,13 @@ export const ORDERS_BULK_QUERY = `#graphql
     }
   }`;
 
-const LINE_ITEM_FIELDS = `id quantity currentQuantity product { id } variant { id } originalUnitPriceSet { shopMoney { amount } }`;
-
 /** Requested cost ~ 2 + first * (7 + 2 + lineItemsFirst * 5): 10 orders x 15 line items stay under 1000. */
 export const ORDERS_PAGE = `#graphql
   query OrdersPage($first: Int!, $after: String, $query: String, $lineItemsFirst: Int!) {
     orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
       pageInfo { hasNextPage endCursor }
       nodes {
-        id
-        createdAt
-        processedAt
-        updatedAt
-        cancelledAt
-        test
-        displayFinancialStatus
-        customer { id }
-        currentTotalPriceSet { shopMoney { amount currencyCode } }
-        totalRefundedSet { shopMoney { amount currencyCode } }
+        ${ORDER_FIELDS}
         lineItems(first: $lineItemsFirst) {
           pageInfo { hasNextPage endCursor }
           nodes { ${LINE_ITEM_FIELDS} }

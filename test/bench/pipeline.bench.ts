@@ -3,7 +3,7 @@
  * its own process (so peak RSS is that size's): time per stage and peak RSS, printed as a table with the
  * machine it ran on. Stages:
  *   export   the demo shop streamed to a bulk-operation JSONL file (what Shopify's bulk query returns)
- *   ingest   that file through the app's streamed parser into a fresh SQLite database (the sync's path)
+ *   ingest   that file, as raw chunks, through the app's parser into a fresh SQLite database (the sync's path)
  *   analyze  runAnalyze: features, RFM, clusters, BG/NBD + churn, CLV, metrics, recommendations, saved
  *   preview  runPublish in preview against the stand-in (reads every customer's tags, diffs, writes nothing)
  *   npm run bench -- --sizes 10000,100000
@@ -12,7 +12,6 @@ import { spawnSync } from "node:child_process";
 import { createReadStream, mkdtempSync, rmSync } from "node:fs";
 import { cpus, freemem, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 
 const SHOP = "bench-shop.myshopify.com";
 const args = process.argv.slice(2);
@@ -51,7 +50,7 @@ async function child(orders: number) {
     const { importOrderLines } = await import("../../app/jobs/sync.server");
     await stage(
       "ingest",
-      () => importOrderLines(db, SHOP, { lines: createInterface({ input: createReadStream(file), crlfDelay: Infinity }) }),
+      () => importOrderLines(db, SHOP, { chunks: createReadStream(file) }),
       (r) => `${r.ordersCount} orders stored`,
     );
     const ingestSeconds = out[out.length - 1].seconds;

@@ -112,7 +112,7 @@ export interface PublishReport {
 
 const MAX_LISTED = 100;
 
-interface ScoreRow {
+export interface ScoreRow {
   customerId: string;
   rfmSegment: string;
   riskBand: string;

@@ -3,8 +3,8 @@
  * the route's loader is called with plain Requests and must answer with Shopify's redirect/401 while the
  * model function it would call is never run. Demo mode serves the demo shop, and is refused in production.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { createSqliteTestDb, type TestDb } from "../helpers/db";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { callRoute, withShopifyAppEnv } from "../helpers/shopify-app";
 
 const getDashboard = vi.fn(async (_db: unknown, shop: string) => ({ shop, marker: "dashboard data" }));
 const listCustomers = vi.fn(async () => ({ rows: [] }));
@@ -13,26 +13,7 @@ const enqueueJob = vi.fn(async () => ({ id: "job-1" }));
 vi.mock(import("../../app/jobs/queue.server"), async (importOriginal) => ({ ...(await importOriginal()), enqueueJob: enqueueJob as never }));
 vi.mock(import("../../app/models/customers.server"), async (importOriginal) => ({ ...(await importOriginal()), listCustomers: listCustomers as never }));
 
-let testDb: TestDb;
-const savedEnv = { ...process.env };
-
-beforeAll(async () => {
-  testDb = await createSqliteTestDb();
-  Object.assign(process.env, {
-    SHOPIFY_API_KEY: "test-api-key",
-    SHOPIFY_API_SECRET: "test-api-secret",
-    SHOPIFY_APP_URL: "https://churnless.example.com",
-    SCOPES: "read_orders,read_all_orders,read_customers,write_customers,read_products,write_app_proxy",
-    DATABASE_URL: testDb.url,
-    NODE_ENV: "test",
-  });
-  delete process.env.CHURNLESS_DEMO;
-});
-
-afterAll(async () => {
-  process.env = savedEnv;
-  await testDb.cleanup();
-});
+withShopifyAppEnv({ secret: "test-api-secret" });
 
 beforeEach(() => {
   getDashboard.mockClear();
@@ -45,14 +26,9 @@ type Loader = (args: { request: Request; params: Record<string, string>; context
 
 /** Runs a loader and returns the Response it returned or threw. */
 async function answer(loader: Loader, request: Request): Promise<Response> {
-  try {
-    const result = await loader({ request, params: {}, context: {} });
-    if (result instanceof Response) return result;
-    throw new Error(`the loader returned data: ${JSON.stringify(result)}`);
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown;
-    throw thrown;
-  }
+  const result = await callRoute(loader, request);
+  if (result instanceof Response) return result;
+  throw new Error(`the loader returned data: ${JSON.stringify(result)}`);
 }
 
 describe("admin routes without a Shopify session", () => {

@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
 import type { Db } from "../../app/db.server";
 import type { SeededShop } from "../recs/fixtures";
+import { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM } from "./helpers/browser";
 
 // The routes use the app's default database: point it at this test's file before anything imports it.
 const DB_FILE = join(tmpdir(), `churnless-e2e-${randomBytes(5).toString("hex")}.sqlite`);
@@ -33,17 +34,6 @@ const ARTIFACTS = join(process.cwd(), "test/artifacts");
 const SHOP = "e2e-tea.myshopify.com";
 const EMPTY_SHOP = "e2e-empty.myshopify.com";
 const LIMIT = 4;
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 // ---------------------------------------------------------------------------------------------
 // Rendering the block's Liquid by hand substitution (only the tags and outputs the block uses).

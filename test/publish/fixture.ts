@@ -3,6 +3,7 @@
  * a few with stale app tags, products to recommend, and matching CustomerScore / Segment rows.
  */
 import type { Db } from "../../app/db.server";
+import type { ScoreRow } from "../../app/jobs/publish.server";
 import { createAdminClient, type AdminClient } from "../../app/shopify/client.server";
 import type { AdminGraphql } from "../../app/shopify/types";
 import type { StandinCustomer, StandinProduct, StandinShopData } from "../standin/types";
@@ -41,15 +42,8 @@ export interface Fixture {
   products: string[];
 }
 
-export interface ScoreSeed {
-  customerId: string;
-  rfmSegment: string;
-  riskBand: string;
-  clusterKey: string;
-  churnProbability: number;
-  clv12m: number;
-  recommended: string[];
-}
+/** A CustomerScore row as the publish reads it, with the recommended product ids as a list. */
+export type ScoreSeed = Omit<ScoreRow, "recommendedJson" | "shopifyRfmGroup"> & { recommended: string[] };
 
 const iso = (d: number) => new Date(Date.UTC(2025, 0, 1) + d * 86_400_000).toISOString();
 

@@ -4,7 +4,6 @@
  * archived / draft / out-of-stock products that must never be shown.
  */
 import type { Db } from "../../app/db.server";
-import type { StandinShopData } from "../standin/types";
 import { createRandom as rng } from "../standin/faults";
 
 export const gidProduct = (shop: string, n: number) => `gid://shopify/Product/${shopBase(shop) + n}`;
@@ -154,50 +153,4 @@ export async function seedScore(db: Db, shop: string, customerId: string, recomm
 }
 
 /** Stores a stand-in shop (e.g. the demo shop of test/standin/demo-shop.ts) as the sync would. */
-export async function seedStandinShop(db: Db, data: StandinShopData): Promise<void> {
-  const shop = data.shop;
-  await db.product.createMany({
-    data: data.products.map((p) => ({
-      shop,
-      id: p.id,
-      handle: p.handle,
-      productType: p.productType,
-      status: p.status,
-      inStock: p.variants.some((v) => v.inventoryQuantity > 0),
-      price: Number(p.variants[0]?.price ?? 0),
-    })),
-  });
-  for (let i = 0; i < data.orders.length; i += 1000) {
-    const chunk = data.orders.slice(i, i + 1000);
-    await db.order.createMany({
-      data: chunk.map((o) => ({
-        shop,
-        id: o.id,
-        customerId: o.customerId,
-        createdAt: new Date(o.createdAt),
-        processedAt: new Date(o.processedAt),
-        cancelledAt: o.cancelledAt ? new Date(o.cancelledAt) : null,
-        test: o.test,
-        financialStatus: o.displayFinancialStatus,
-        totalAmount: Number(o.totalPrice),
-        refundedAmount: Number(o.totalRefunded),
-        currencyCode: o.currencyCode,
-        sourceUpdatedAt: new Date(o.updatedAt),
-      })),
-    });
-    await db.lineItem.createMany({
-      data: chunk.flatMap((o) =>
-        o.lineItems.map((l) => ({
-          shop,
-          id: l.id,
-          orderId: o.id,
-          productId: l.productId,
-          variantId: l.variantId,
-          quantity: l.quantity,
-          currentQuantity: l.currentQuantity,
-          unitPrice: Number(l.unitPrice),
-        })),
-      ),
-    });
-  }
-}
+export { storeStandinShop as seedStandinShop } from "../standin/as-synced";

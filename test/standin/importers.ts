@@ -19,8 +19,9 @@
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { completeJourneyToOrders } from "../../app/analytics/recommendations";
+import { splitCsv } from "../../app/analytics/recommendations/complete-journey";
 import { FIRST_NAMES, LAST_NAMES } from "./demo-catalogue";
-import type { StandinCustomer, StandinOrder, StandinProduct, StandinShopData } from "./types";
+import type { StandinCustomer, StandinLineItem, StandinOrder, StandinProduct, StandinShopData } from "./types";
 
 export interface ImportOptions {
   /** Shop domain (default cdnow.myshopify.com / complete-journey.myshopify.com). */
@@ -51,6 +52,25 @@ function fakeCustomer(id: string, numeric: number, firstAt: number, lastAt: numb
     createdAt: iso(firstAt),
     updatedAt: iso(lastAt),
     rfmGroup: null,
+  };
+}
+
+/** A paid, uncancelled, non-test order placed (and last updated) at `when`. */
+function paidOrder(id: string, name: string, customerId: string, when: string, currencyCode: string, total: number, lineItems: StandinLineItem[]): StandinOrder {
+  return {
+    id,
+    name,
+    customerId,
+    createdAt: when,
+    processedAt: when,
+    updatedAt: when,
+    cancelledAt: null,
+    test: false,
+    displayFinancialStatus: "PAID",
+    currencyCode,
+    totalPrice: total.toFixed(2),
+    totalRefunded: "0.00",
+    lineItems,
   };
 }
 
@@ -96,30 +116,8 @@ export function importCdnow(text: string, opts: ImportOptions = {}): StandinShop
     const unit = cds > 0 ? value / cds : value;
     if (cds > 0) unitPrices.push(unit);
     const when = iso(at);
-    orders.push({
-      id: `gid://shopify/Order/${dataRows}`,
-      name: `#${1000 + dataRows}`,
-      customerId,
-      createdAt: when,
-      processedAt: when,
-      updatedAt: when,
-      cancelledAt: null,
-      test: false,
-      displayFinancialStatus: "PAID",
-      currencyCode,
-      totalPrice: value.toFixed(2),
-      totalRefunded: "0.00",
-      lineItems: [
-        {
-          id: `gid://shopify/LineItem/${dataRows}`,
-          productId,
-          variantId,
-          quantity: cds,
-          currentQuantity: cds,
-          unitPrice: decimal(unit, 6),
-        },
-      ],
-    });
+    const line = { id: `gid://shopify/LineItem/${dataRows}`, productId, variantId, quantity: cds, currentQuantity: cds, unitPrice: decimal(unit, 6) };
+    orders.push(paidOrder(`gid://shopify/Order/${dataRows}`, `#${1000 + dataRows}`, customerId, when, currencyCode, value, [line]));
   }
   unitPrices.sort((a, b) => a - b);
   const median = unitPrices.length ? unitPrices[Math.floor(unitPrices.length / 2)] : 0;
@@ -140,29 +138,6 @@ export function importCdnow(text: string, opts: ImportOptions = {}): StandinShop
   ];
   const customers = [...span].map(([id, [numeric, a, b]]) => fakeCustomer(id, numeric, a, b));
   return { shop: opts.shop ?? "cdnow.myshopify.com", currencyCode, scopes: SCOPES, products, customers, orders };
-}
-
-/** Splits one CSV row (double quotes, no embedded newlines). */
-function splitCsv(line: string): string[] {
-  const out: string[] = [];
-  let cur = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      out.push(cur);
-      cur = "";
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out;
 }
 
 interface ProductFacts {
@@ -222,32 +197,19 @@ export function importCompleteJourney(csvText: string, productsCsv?: string | Ui
     const s = span.get(customerId);
     if (s) s[2] = Math.max(s[2], t);
     else span.set(customerId, [Number(customerId.slice(customerId.lastIndexOf("/") + 1)), t, t]);
-    orders.push({
-      id: o.id,
-      name: `#${1001 + orders.length}`,
-      customerId,
-      createdAt: when,
-      processedAt: when,
-      updatedAt: when,
-      cancelledAt: null,
-      test: false,
-      displayFinancialStatus: "PAID",
-      currencyCode,
-      totalPrice: o.total.toFixed(2),
-      totalRefunded: "0.00",
-      lineItems: o.lineItems.map((l) => {
-        const pid = l.productId!;
-        if (!prices.has(pid) && l.quantity > 0) prices.set(pid, l.unitPrice);
-        return {
-          id: `gid://shopify/LineItem/${++lineSeq}`,
-          productId: pid,
-          variantId: `gid://shopify/ProductVariant/${pid.slice(pid.lastIndexOf("/") + 1)}`,
-          quantity: l.quantity,
-          currentQuantity: l.quantity,
-          unitPrice: decimal(l.unitPrice, 4),
-        };
-      }),
+    const lines = o.lineItems.map((l) => {
+      const pid = l.productId!;
+      if (!prices.has(pid) && l.quantity > 0) prices.set(pid, l.unitPrice);
+      return {
+        id: `gid://shopify/LineItem/${++lineSeq}`,
+        productId: pid,
+        variantId: `gid://shopify/ProductVariant/${pid.slice(pid.lastIndexOf("/") + 1)}`,
+        quantity: l.quantity,
+        currentQuantity: l.quantity,
+        unitPrice: decimal(l.unitPrice, 4),
+      };
     });
+    orders.push(paidOrder(o.id, `#${1001 + orders.length}`, customerId, when, currencyCode, o.total, lines));
   }
   const firstSeen = new Map<string, number>();
   for (const o of orders) for (const l of o.lineItems) if (!firstSeen.has(l.productId!)) firstSeen.set(l.productId!, Date.parse(o.createdAt));

@@ -5,60 +5,23 @@
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSqliteTestDb, type TestDb } from "../helpers/db";
-import { orderWebhookPayload, webhookHmac } from "../standin/server";
+import { describe, expect, it } from "vitest";
+import { callRoute, withShopifyAppEnv, webhookRequest } from "../helpers/shopify-app";
+import { orderWebhookPayload } from "../standin/server";
 import { generateDemoShop } from "../standin/demo-shop";
 
 const SECRET = "webhook-test-secret";
 const SHOP = "hooks-shop.myshopify.com";
-let t: TestDb;
-const savedEnv = { ...process.env };
-
-beforeAll(async () => {
-  t = await createSqliteTestDb();
-  Object.assign(process.env, {
-    SHOPIFY_API_KEY: "test-api-key",
-    SHOPIFY_API_SECRET: SECRET,
-    SHOPIFY_APP_URL: "https://churnless.example.com",
-    SCOPES: "read_orders,read_all_orders,read_customers,write_customers,read_products,write_app_proxy",
-    DATABASE_URL: t.url,
-    NODE_ENV: "test",
-  });
-  delete process.env.CHURNLESS_DEMO;
-  delete process.env.REDIS_URL;
-});
-afterAll(async () => {
-  process.env = savedEnv;
-  await t.cleanup();
-});
-
-type Action = (args: { request: Request; params: Record<string, string>; context: Record<string, unknown> }) => Promise<Response>;
+const t = withShopifyAppEnv({ secret: SECRET });
+const db = () => t().db;
 
 /** Posts a webhook to a route's action as Shopify would; returns the status it answered or threw. */
 async function deliver(route: string, topic: string, payload: unknown, opts: { forged?: boolean; webhookId?: string; rawBody?: string } = {}) {
-  const { action } = (await import(/* @vite-ignore */ join(process.cwd(), "app/routes", route))) as { action: Action };
+  const { action } = (await import(/* @vite-ignore */ join(process.cwd(), "app/routes", route))) as { action: unknown };
   const body = opts.rawBody ?? JSON.stringify(payload);
-  const request = new Request(`https://churnless.example.com/webhooks/${topic}`, {
-    method: "POST",
-    body,
-    headers: {
-      "Content-Type": "application/json",
-      "X-Shopify-Topic": topic,
-      "X-Shopify-Shop-Domain": SHOP,
-      "X-Shopify-Webhook-Id": opts.webhookId ?? `wh-${Math.random().toString(36).slice(2)}`,
-      "X-Shopify-API-Version": "2026-07",
-      "X-Shopify-Event-Id": "evt-1",
-      "X-Shopify-Triggered-At": new Date().toISOString(),
-      "X-Shopify-Hmac-Sha256": webhookHmac(body, opts.forged ? "not-the-app-secret" : SECRET),
-    },
-  });
-  try {
-    return (await action({ request, params: {}, context: {} })).status;
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown.status;
-    throw thrown;
-  }
+  const secret = opts.forged ? "not-the-app-secret" : SECRET;
+  const request = webhookRequest(topic, SHOP, body, { secret, webhookId: opts.webhookId ?? `wh-${Math.random().toString(36).slice(2)}` });
+  return ((await callRoute(action, request)) as Response).status;
 }
 
 const routes = readdirSync(join(process.cwd(), "app/routes")).filter((f) => /^webhooks\..+\.tsx?$/.test(f));
@@ -75,33 +38,33 @@ describe("webhook routes", () => {
   });
 
   it.each(routes)("%s answers 401 to a forged signature and changes nothing", async (route) => {
-    const before = { orders: await t.db.order.count(), webhooks: await t.db.webhookEvent.count(), sessions: await t.db.session.count() };
-    await t.db.session.upsert({ where: { id: `offline_${SHOP}` }, create: { id: `offline_${SHOP}`, shop: SHOP, state: "x", accessToken: "tok" }, update: {} });
+    const before = { orders: await db().order.count(), webhooks: await db().webhookEvent.count(), sessions: await db().session.count() };
+    await db().session.upsert({ where: { id: `offline_${SHOP}` }, create: { id: `offline_${SHOP}`, shop: SHOP, state: "x", accessToken: "tok" }, update: {} });
     const status = await deliver(route, topicOf(route), orderWebhookPayload(order), { forged: true });
     expect(status).toBe(401);
-    expect(await t.db.order.count()).toBe(before.orders);
-    expect(await t.db.webhookEvent.count()).toBe(before.webhooks);
-    expect(await t.db.session.count()).toBe(Math.max(before.sessions, 1));
+    expect(await db().order.count()).toBe(before.orders);
+    expect(await db().webhookEvent.count()).toBe(before.webhooks);
+    expect(await db().session.count()).toBe(Math.max(before.sessions, 1));
   });
 
   it("a genuine orders/create is stored once; the same delivery again is ignored", async () => {
     const payload = orderWebhookPayload(order);
     expect(await deliver("webhooks.orders.create.tsx", "orders/create", payload, { webhookId: "dup-1" })).toBe(200);
     expect(await deliver("webhooks.orders.create.tsx", "orders/create", payload, { webhookId: "dup-1" })).toBe(200);
-    const stored = await t.db.order.findMany({ where: { shop: SHOP, id: order.id }, include: { lineItems: true } });
+    const stored = await db().order.findMany({ where: { shop: SHOP, id: order.id }, include: { lineItems: true } });
     expect(stored).toHaveLength(1);
     expect(stored[0].customerId).toBe(order.customerId);
     expect(stored[0].lineItems).toHaveLength(order.lineItems.length);
-    expect(await t.db.webhookEvent.count({ where: { webhookId: "dup-1" } })).toBe(1);
+    expect(await db().webhookEvent.count({ where: { webhookId: "dup-1" } })).toBe(1);
   });
 
   it("a malformed body is refused without storing anything, and a later good delivery still lands", async () => {
-    const before = await t.db.order.count();
+    const before = await db().order.count();
     const status = await deliver("webhooks.orders.updated.tsx", "orders/updated", null, { rawBody: '{"id": 5, "created_at": ', webhookId: "bad-1" });
     expect(status).toBeGreaterThanOrEqual(400);
-    expect(await t.db.order.count()).toBe(before);
+    expect(await db().order.count()).toBe(before);
     const other = data.orders.find((o) => o.id !== order.id && o.customerId)!;
     expect(await deliver("webhooks.orders.updated.tsx", "orders/updated", orderWebhookPayload(other), { webhookId: "good-1" })).toBe(200);
-    expect(await t.db.order.count({ where: { shop: SHOP, id: other.id } })).toBe(1);
+    expect(await db().order.count({ where: { shop: SHOP, id: other.id } })).toBe(1);
   });
 });

@@ -7,7 +7,7 @@
 import type { OrderInput } from "../types";
 
 /** Splits one CSV row (double quotes, no embedded newlines). */
-function splitCsv(line: string): string[] {
+export function splitCsv(line: string): string[] {
   const out: string[] = [];
   let cur = "";
   let quoted = false;

@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext } from "playwright-core";
 
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
 export const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
@@ -23,7 +25,7 @@ export interface Browser {
 export async function launchBrowser(opts: { viewport?: { width: number; height: number } } = {}): Promise<Browser> {
   const userDataDir = mkdtempSync(join(tmpdir(), "churnless-e2e-profile-"));
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS,
     headless: true,
     acceptDownloads: true,

@@ -4,6 +4,11 @@
  *
  * recommended_products is a `list.product_reference` readable by the storefront (PUBLIC_READ), so the
  * theme app extension can show a customer's recommendations.
+ *
+ * The definitions are declared in shopify.app.toml (`[customer.metafields.app.*]`), so `shopify app
+ * deploy` gives every shop the same ones (test/app/app-config.test.ts keeps that list equal to this one).
+ * ensureMetafieldDefinitions is the fallback for a shop that has not received them yet (a dev store
+ * before deploy, the local stand-in): it reads the app's definitions and creates only the missing ones.
  */
 import { runBulkMutation, type AppMetafieldKey, type BulkOptions } from "./tag-writer.server";
 import type { AdminGraphql, UserError } from "./types";
@@ -41,6 +46,13 @@ const DEFINITION_CREATE = `#graphql
     }
   }`;
 
+const APP_DEFINITIONS = `#graphql
+  query appCustomerMetafieldDefinitions {
+    metafieldDefinitions(ownerType: CUSTOMER, namespace: "$app", first: 50) {
+      nodes { key }
+    }
+  }`;
+
 const METAFIELDS_SET = `#graphql
   mutation metafieldsSet($metafields: [MetafieldsSetInput!]!) {
     metafieldsSet(metafields: $metafields) {
@@ -50,12 +62,16 @@ const METAFIELDS_SET = `#graphql
   }`;
 
 /**
- * Creates the definitions; one that exists already (code TAKEN) is fine. Returns the keys created now.
- * Any other refusal throws, naming the definition.
+ * Creates the definitions the shop lacks (normally none: shopify.app.toml declares them); one created
+ * meanwhile (code TAKEN) is fine. Returns the keys created now. Any other refusal throws, naming the
+ * definition.
  */
 export async function ensureMetafieldDefinitions(admin: AdminGraphql): Promise<string[]> {
+  const existing = await admin.request<{ metafieldDefinitions: { nodes: Array<{ key: string }> } }>(APP_DEFINITIONS);
+  const have = new Set(existing.metafieldDefinitions.nodes.map((d) => d.key));
   const created: string[] = [];
   for (const def of APP_METAFIELD_DEFINITIONS) {
+    if (have.has(def.key)) continue;
     const data = await admin.request<{
       metafieldDefinitionCreate: { createdDefinition: { id: string; key: string } | null; userErrors: UserError[] };
     }>(DEFINITION_CREATE, {

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ADMIN_API_VERSION } from "../../app/shopify/api-version";
+import { APP_METAFIELD_DEFINITIONS } from "../../app/shopify/metafields.server";
 
 type Value = string | boolean | number | string[];
 interface Table {
@@ -118,6 +119,24 @@ describe("shopify.app.toml", () => {
     expect((config.pos as Table).embedded).toBe(false);
     expect(((config.auth as Table).redirect_urls as string[]).length).toBeGreaterThan(0);
     expect((config.build as Table).automatically_update_urls_on_dev).toBe(true);
+  });
+
+  it("declares the app's customer metafield definitions exactly as the code writes them", () => {
+    const declared = ((config.customer as Table).metafields as Table).app as Table;
+    const asDeclared = Object.entries(declared).map(([key, d]) => {
+      const def = d as Table;
+      const access = def.access as Table;
+      return { key, name: def.name, type: def.type, description: def.description, admin: access.admin, storefront: access.storefront ?? "none" };
+    });
+    const inCode = APP_METAFIELD_DEFINITIONS.map((d) => ({
+      key: d.key,
+      name: d.name,
+      type: d.type,
+      description: d.description,
+      admin: "merchant_read",
+      storefront: d.storefront.toLowerCase(),
+    }));
+    expect(asDeclared).toEqual(inCode);
   });
 
   it("the parser reads what it claims to (a hand-checked sample)", () => {

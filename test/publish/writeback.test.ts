@@ -100,6 +100,9 @@ describe("metafields, segments and Flow", () => {
 
     const admin = recording(adminFor(standin, shop));
     const report = await runPublish(t.db, admin, shop);
+    // The definitions exist now (as shopify.app.toml makes them on a deployed app): read, not created again.
+    expect(admin.log.filter((r) => r.document.includes("metafieldDefinitionCreate("))).toEqual([]);
+    expect(admin.log.filter((r) => r.document.includes("metafieldDefinitions("))).toHaveLength(1);
     const sets = admin.log.filter((r) => r.document.includes("metafieldsSet("));
     const written = sets.flatMap((r) => r.variables!.metafields as Array<{ ownerId: string; key: string; value: string }>);
     expect(written.map((w) => `${w.ownerId} ${w.key}`).sort()).toEqual(

@@ -9,9 +9,7 @@
  *   npm run demo -- --check      does everything, checks the admin page answers, then exits (tests, CI)
  *   npm run demo -- --orders N   size of the demo shop (default 6000)
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { buildAppIfStale, startDemoServer } from "./remix-serve";
 
 if (process.env.NODE_ENV === "production") {
   console.error("npm run demo refuses to run with NODE_ENV=production: demo mode skips Shopify's authentication.");
@@ -25,7 +23,6 @@ const orders = ordersArg >= 0 ? Number(args[ordersArg + 1]) : 6000;
 const port = Number(process.env.PORT ?? 3000);
 const shop = process.env.CHURNLESS_DEMO_SHOP ?? "demo-shop.myshopify.com";
 const secret = "churnless-demo-secret";
-const root = process.cwd();
 process.env.DATABASE_URL ??= "file:./prisma/dev.sqlite";
 
 const t0 = Date.now();
@@ -56,32 +53,19 @@ const { runJob } = await import("../app/jobs/handlers.server");
 const outcome = await runJob({ db }, { shop, kind: "full-sync" });
 for (const s of outcome.steps) step(`${s.step}: ${(s.ms / 1000).toFixed(1)} s`);
 
-if (!existsSync(join(root, "build/server/index.js")) || newestMtime(join(root, "app")) > statSync(join(root, "build/server/index.js")).mtimeMs) {
-  step("building the app (remix vite:build)");
-  const build = spawnSync("npx", ["remix", "vite:build"], { stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
-  if (build.status !== 0) throw new Error("the app did not build");
-}
+buildAppIfStale({ inherit: true, onBuild: () => step("building the app (remix vite:build)") });
 
-// Started directly (not through npx), so killing it stops the server itself.
-const server: ChildProcess = spawn(join(root, "node_modules/.bin/remix-serve"), ["build/server/index.js"], {
-  stdio: ["ignore", "inherit", "inherit"],
-  env: {
-    ...process.env,
-    // Not "production" (demo mode is refused there) and not "development" (remix-serve then waits for
-    // Vite's dev server): the built app, served as in a test.
-    NODE_ENV: "test",
-    PORT: String(port),
-    CHURNLESS_DEMO: "1",
-    CHURNLESS_DEMO_SHOP: shop,
-    SHOPIFY_API_KEY: "churnless-demo",
-    SHOPIFY_API_SECRET: secret,
-    SHOPIFY_APP_URL: `http://localhost:${port}`,
-    SCOPES: scope,
-  },
+const server = startDemoServer({
+  port,
+  shop,
+  appUrl: `http://localhost:${port}`,
+  apiKey: "churnless-demo",
+  apiSecret: secret,
+  scopes: scope,
+  inherit: true,
 });
-
 const url = `http://localhost:${port}/app`;
-await waitFor(url, 60_000);
+await server.ready("/app", 60_000);
 step(`the admin for ${shop} is at ${url}`);
 
 if (check) {
@@ -89,7 +73,7 @@ if (check) {
   const html = await res.text();
   const ok = res.status === 200 && /Churnless|Dashboard/.test(html);
   step(`check: GET /app -> ${res.status}${ok ? ", dashboard served" : ", NOT the dashboard"}`);
-  server.kill("SIGTERM");
+  await server.stop();
   await standin.close();
   await db.$disconnect();
   process.exit(ok ? 0 : 1);
@@ -97,31 +81,8 @@ if (check) {
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, async () => {
-    server.kill("SIGTERM");
+    await server.stop();
     await standin.close();
     process.exit(0);
   });
-}
-
-async function waitFor(target: string, ms: number) {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      const res = await fetch(target, { redirect: "manual" });
-      if (res.status < 500) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > until) throw new Error(`the app did not answer at ${target} within ${ms / 1000} s`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
 }

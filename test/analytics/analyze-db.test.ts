@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, databaseKinds, type TestDb } from "../helpers/db";
 import { runAnalyze } from "../../app/jobs/analyze.server";
 import { loadPreviousClusters } from "../../app/models/scores.server";
-import type { Db } from "../../app/db.server";
-import type { OrderInput } from "../../app/analytics/types";
+import { storeOrders } from "../standin/as-synced";
 import { generateShop } from "./generate-orders";
 
 const kinds = await databaseKinds();
@@ -12,41 +11,15 @@ const SHOP = "analytics.myshopify.com";
 const OTHER = "other.myshopify.com";
 const AS_OF = new Date("2024-06-30T00:00:00Z");
 
-async function insertOrders(db: Db, shop: string, orders: readonly OrderInput[]) {
-  for (let i = 0; i < orders.length; i += 200) {
-    const batch = orders.slice(i, i + 200);
-    await db.order.createMany({
-      data: batch.map((o) => ({
-        shop,
-        id: o.id,
-        customerId: o.customerId,
-        createdAt: o.processedAt,
-        processedAt: o.processedAt,
-        cancelledAt: o.cancelledAt,
-        test: o.test,
-        totalAmount: o.total,
-        refundedAmount: o.refunded,
-        currencyCode: o.currency,
-        sourceUpdatedAt: o.processedAt,
-      })),
-    });
-    await db.lineItem.createMany({
-      data: batch.flatMap((o) =>
-        o.lineItems.map((l) => ({ shop, id: l.id!, orderId: o.id, productId: l.productId, variantId: l.variantId, quantity: l.quantity, currentQuantity: l.currentQuantity ?? l.quantity, unitPrice: l.unitPrice })),
-      ),
-    });
-  }
-}
-
 describe.each(kinds)("runAnalyze on %s", (kind) => {
   let t: TestDb;
   const shop = generateShop({ customers: 400, seed: 5, end: AS_OF }); // more than 999 orders and line items
   beforeAll(async () => {
     t = await createTestDb(kind);
-    await insertOrders(t.db, SHOP, shop.orders);
+    await storeOrders(t.db, SHOP, shop.orders);
     await t.db.product.createMany({ data: shop.products.map((p) => ({ shop: SHOP, ...p })) });
     // Another shop's data must not leak in.
-    await insertOrders(t.db, OTHER, generateShop({ customers: 20, seed: 9, end: AS_OF }).orders.map((o) => ({ ...o, customerId: o.customerId && `${o.customerId}9` })));
+    await storeOrders(t.db, OTHER, generateShop({ customers: 20, seed: 9, end: AS_OF }).orders.map((o) => ({ ...o, customerId: o.customerId && `${o.customerId}9` })));
   });
   afterAll(async () => t?.cleanup());
 

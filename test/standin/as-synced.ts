@@ -18,9 +18,7 @@ export function standinProductInfo(p: StandinProduct): ProductInfo {
   };
 }
 
-type SyncedLineItem = LineItemInput & { id: string; currentQuantity: number };
-
-export function standinLineItem(l: StandinLineItem): SyncedLineItem {
+export function standinLineItem(l: StandinLineItem): LineItemInput {
   return {
     id: l.id,
     productId: l.productId,
@@ -31,7 +29,7 @@ export function standinLineItem(l: StandinLineItem): SyncedLineItem {
   };
 }
 
-export function standinOrderInput(o: StandinOrder): Omit<OrderInput, "lineItems"> & { createdAt: Date; updatedAt: Date; lineItems: SyncedLineItem[] } {
+export function standinOrderInput(o: StandinOrder): OrderInput {
   return {
     id: o.id,
     customerId: o.customerId,
@@ -54,28 +52,42 @@ export const standinOrders = (data: StandinShopData): OrderInput[] => data.order
 /** The stand-in's catalogue as the recommendations read it. */
 export const standinProducts = (data: StandinShopData): ProductInfo[] => data.products.map(standinProductInfo);
 
-/** Stores a stand-in shop's products, orders and line items as the sync would (in batches of 500 orders). */
-export async function storeStandinShop(db: Db, data: StandinShopData): Promise<void> {
-  const shop = data.shop;
-  await db.product.createMany({ data: data.products.map((p) => ({ shop, ...standinProductInfo(p), imageUrl: p.imageUrl ?? null })) });
-  for (let i = 0; i < data.orders.length; i += 500) {
-    const batch = data.orders.slice(i, i + 500).map(standinOrderInput);
+/**
+ * Stores orders and their line items as the sync would, in batches of 500 orders. Without createdAt or
+ * updatedAt the order's processedAt stands in; a line item without currentQuantity keeps its quantity.
+ */
+export async function storeOrders(db: Db, shop: string, orders: readonly OrderInput[]): Promise<void> {
+  for (let i = 0; i < orders.length; i += 500) {
+    const batch = orders.slice(i, i + 500);
     await db.order.createMany({
       data: batch.map((o) => ({
         shop,
         id: o.id,
         customerId: o.customerId,
-        createdAt: o.createdAt,
+        createdAt: o.createdAt ?? o.processedAt,
         processedAt: o.processedAt,
         cancelledAt: o.cancelledAt,
         test: o.test,
-        financialStatus: o.financialStatus,
+        financialStatus: o.financialStatus ?? null,
         totalAmount: o.total,
         refundedAmount: o.refunded,
         currencyCode: o.currency,
-        sourceUpdatedAt: o.updatedAt,
+        sourceUpdatedAt: o.updatedAt ?? o.processedAt,
       })),
     });
-    await db.lineItem.createMany({ data: batch.flatMap((o) => o.lineItems.map((l) => ({ shop, orderId: o.id, ...l }))) });
+    await db.lineItem.createMany({
+      data: batch.flatMap((o) =>
+        o.lineItems.map((l) => {
+          if (!l.id) throw new Error(`storeOrders: a line item of ${o.id} has no id`);
+          return { shop, id: l.id, orderId: o.id, productId: l.productId, variantId: l.variantId, quantity: l.quantity, currentQuantity: l.currentQuantity ?? l.quantity, unitPrice: l.unitPrice };
+        }),
+      ),
+    });
   }
+}
+
+/** Stores a stand-in shop's products, orders and line items as the sync would. */
+export async function storeStandinShop(db: Db, data: StandinShopData): Promise<void> {
+  await db.product.createMany({ data: data.products.map((p) => ({ shop: data.shop, ...standinProductInfo(p), imageUrl: p.imageUrl ?? null })) });
+  await storeOrders(db, data.shop, standinOrders(data));
 }

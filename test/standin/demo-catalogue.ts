@@ -42,34 +42,22 @@ const COLOURS: ProductSpec["variants"] = [
   ["Black", 1.05],
 ];
 
-const d = (handle: string, title: string, productType: string, vendor: string, price: number, extra: Partial<ProductSpec> = {}): ProductSpec => ({
-  handle,
-  title,
-  productType,
-  vendor,
-  kind: "durable",
-  price,
-  ...extra,
-});
-const c = (handle: string, title: string, productType: string, vendor: string, price: number, cycleDays: number, extra: Partial<ProductSpec> = {}): ProductSpec => ({
-  handle,
-  title,
-  productType,
-  vendor,
-  kind: "consumable",
-  price,
-  cycleDays,
-  ...extra,
-});
-const s = (handle: string, title: string, productType: string, vendor: string, price: number, extra: Partial<ProductSpec> = {}): ProductSpec => ({
-  handle,
-  title,
-  productType,
-  vendor,
-  kind: "semi",
-  price,
-  ...extra,
-});
+/** A product of one kind; `extra` adds variants, weight, life cycle. */
+const product =
+  (kind: Kind) =>
+  (handle: string, title: string, productType: string, vendor: string, price: number, extra: Partial<ProductSpec> = {}): ProductSpec => ({
+    handle,
+    title,
+    productType,
+    vendor,
+    kind,
+    price,
+    ...extra,
+  });
+const d = product("durable");
+const s = product("semi");
+const c = (handle: string, title: string, productType: string, vendor: string, price: number, cycleDays: number, extra: Partial<ProductSpec> = {}) =>
+  product("consumable")(handle, title, productType, vendor, price, { cycleDays, ...extra });
 
 const bean = (handle: string, title: string, price: number, weight: number, extra: Partial<ProductSpec> = {}) =>
   c(handle, title, "Coffee Beans", "Bean & Leaf Roastery", price, 24, { variants: SIZES, weight, ...extra });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, databaseKinds, type TestDb } from "../helpers/db";
 import { runAnalyze } from "../../app/jobs/analyze.server";
 import { loadPreviousClusters } from "../../app/models/scores.server";
-import { storeOrders } from "../standin/as-synced";
+import { upsertOrders } from "../../app/models/orders.server";
 import { generateShop } from "./generate-orders";
 
 const kinds = await databaseKinds();
@@ -16,10 +16,10 @@ describe.each(kinds)("runAnalyze on %s", (kind) => {
   const shop = generateShop({ customers: 400, seed: 5, end: AS_OF }); // more than 999 orders and line items
   beforeAll(async () => {
     t = await createTestDb(kind);
-    await storeOrders(t.db, SHOP, shop.orders);
+    await upsertOrders(t.db, SHOP, shop.orders);
     await t.db.product.createMany({ data: shop.products.map((p) => ({ shop: SHOP, ...p })) });
     // Another shop's data must not leak in.
-    await storeOrders(t.db, OTHER, generateShop({ customers: 20, seed: 9, end: AS_OF }).orders.map((o) => ({ ...o, customerId: o.customerId && `${o.customerId}9` })));
+    await upsertOrders(t.db, OTHER, generateShop({ customers: 20, seed: 9, end: AS_OF }).orders.map((o) => ({ ...o, customerId: o.customerId && `${o.customerId}9` })));
   });
   afterAll(async () => t?.cleanup());
 

@@ -1,9 +1,11 @@
 /**
  * A stand-in shop (StandinShopData) as the app holds it after a sync: the analytics input (OrderInput,
- * ProductInfo) and the database rows (Product, Order, LineItem) with GIDs, amounts and dates, no names
- * or emails. One mapping for every test that seeds the app from a generated or imported shop.
+ * ProductInfo), and in the database its products and its orders (written by the sync's own
+ * upsertOrders), with GIDs, amounts and dates, no names or emails. One mapping for every test that
+ * seeds the app from a generated or imported shop.
  */
 import type { Db } from "../../app/db.server";
+import { upsertOrders } from "../../app/models/orders.server";
 import type { LineItemInput, OrderInput, ProductInfo } from "../../app/analytics/types";
 import type { StandinLineItem, StandinOrder, StandinProduct, StandinShopData } from "./types";
 
@@ -52,42 +54,8 @@ export const standinOrders = (data: StandinShopData): OrderInput[] => data.order
 /** The stand-in's catalogue as the recommendations read it. */
 export const standinProducts = (data: StandinShopData): ProductInfo[] => data.products.map(standinProductInfo);
 
-/**
- * Stores orders and their line items as the sync would, in batches of 500 orders. Without createdAt or
- * updatedAt the order's processedAt stands in; a line item without currentQuantity keeps its quantity.
- */
-export async function storeOrders(db: Db, shop: string, orders: readonly OrderInput[]): Promise<void> {
-  for (let i = 0; i < orders.length; i += 500) {
-    const batch = orders.slice(i, i + 500);
-    await db.order.createMany({
-      data: batch.map((o) => ({
-        shop,
-        id: o.id,
-        customerId: o.customerId,
-        createdAt: o.createdAt ?? o.processedAt,
-        processedAt: o.processedAt,
-        cancelledAt: o.cancelledAt,
-        test: o.test,
-        financialStatus: o.financialStatus ?? null,
-        totalAmount: o.total,
-        refundedAmount: o.refunded,
-        currencyCode: o.currency,
-        sourceUpdatedAt: o.updatedAt ?? o.processedAt,
-      })),
-    });
-    await db.lineItem.createMany({
-      data: batch.flatMap((o) =>
-        o.lineItems.map((l) => {
-          if (!l.id) throw new Error(`storeOrders: a line item of ${o.id} has no id`);
-          return { shop, id: l.id, orderId: o.id, productId: l.productId, variantId: l.variantId, quantity: l.quantity, currentQuantity: l.currentQuantity ?? l.quantity, unitPrice: l.unitPrice };
-        }),
-      ),
-    });
-  }
-}
-
 /** Stores a stand-in shop's products, orders and line items as the sync would. */
 export async function storeStandinShop(db: Db, data: StandinShopData): Promise<void> {
   await db.product.createMany({ data: data.products.map((p) => ({ shop: data.shop, ...standinProductInfo(p), imageUrl: p.imageUrl ?? null })) });
-  await storeOrders(db, data.shop, standinOrders(data));
+  await upsertOrders(db, data.shop, standinOrders(data));
 }

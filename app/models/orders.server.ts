@@ -108,7 +108,7 @@ export async function upsertOrders(db: Db, shop: string, orders: OrderInput[], s
   }
   const all = [...newest.values()];
   const total = { written: 0, olderIgnored: olderInBatch, lineItems: 0 };
-  // SQLite (through the driver adapter) takes at most 999 bound values per statement: write in chunks.
+  // One transaction per chunk: a retry after a lost race redoes one chunk, and no transaction grows unbounded.
   for (let start = 0; start < all.length; start += UPSERT_CHUNK) {
     const r = await upsertChunk(db, shop, all.slice(start, start + UPSERT_CHUNK), syncedAt);
     total.written += r.written;
@@ -118,41 +118,215 @@ export async function upsertOrders(db: Db, shop: string, orders: OrderInput[], s
   return total;
 }
 
-/** Orders per statement group: ids in one `IN (...)` and line items per createMany stay under 999 values. */
-export const UPSERT_CHUNK = 200;
-const LINE_ITEM_CHUNK = 90; // 10 columns a row
+/**
+ * Orders per transaction. The sync writes batches of 500, so one batch is one transaction (one commit:
+ * SQLite syncs the file at each). Lists of ids and rows travel as one JSON parameter; only SQLite's
+ * conditional delete binds values one by one (3 an order, at most 333 orders a statement, under SQLite's
+ * 999 bound values).
+ */
+export const UPSERT_CHUNK = 500;
+
+/*
+ * Bulk writes. Prisma's createMany/deleteMany (and even one raw statement) pay a fixed cost per call in
+ * the client runtime and its query compiler, plus a cost per bound value, both far above the database's
+ * own work; SQLite's limit of 999 bound values would make that a statement per 76 orders. So the rows of
+ * a chunk go to the database as ONE parameter, a JSON array of row arrays, and the database unpacks it
+ * (SQLite `json_each`, PostgreSQL `json_array_elements`): one statement per table and chunk, through the
+ * same client and transaction. Identifiers are double-quoted (valid in both dialects).
+ *
+ * Every value is written exactly as Prisma's driver adapters write it, so the rows read back through
+ * Prisma identically (test/models/orders-write.test.ts compares the stored text of every column with
+ * rows written by createMany, on both databases):
+ * - DateTime: SQLite TEXT `2024-01-02T03:04:05.678+00:00` (@prisma/adapter-better-sqlite3's default
+ *   "iso8601" format); PostgreSQL timestamp(3) from the ISO text (the zone of a `timestamp` input is
+ *   ignored, and the value is UTC).
+ * - Float: REAL / double precision, rounded to 16 significant digits first as Prisma's createMany does
+ *   (0.1 + 0.2 is stored as 0.3); as a JSON number (the shortest text that reads back as the same double,
+ *   which both databases parse exactly).
+ * - Boolean: SQLite INTEGER 0/1 (what `->>` gives for JSON false/true); PostgreSQL boolean.
+ * - Int: a JSON integer; INTEGER / integer. Strings and NULL as themselves.
+ */
+type Dialect = "sqlite" | "postgresql";
+type ColumnType = "text" | "timestamp" | "boolean" | "integer" | "float";
+
+const ORDER_COLUMNS = {
+  shop: "text",
+  id: "text",
+  customerId: "text",
+  createdAt: "timestamp",
+  processedAt: "timestamp",
+  cancelledAt: "timestamp",
+  test: "boolean",
+  financialStatus: "text",
+  totalAmount: "float",
+  refundedAmount: "float",
+  currencyCode: "text",
+  sourceUpdatedAt: "timestamp",
+  syncedAt: "timestamp",
+} as const satisfies Record<keyof Prisma.OrderCreateManyInput, ColumnType>;
+
+const LINE_ITEM_COLUMNS = {
+  shop: "text",
+  id: "text",
+  orderId: "text",
+  productId: "text",
+  variantId: "text",
+  quantity: "integer",
+  currentQuantity: "integer",
+  unitPrice: "float",
+} as const satisfies Record<keyof Prisma.LineItemCreateManyInput, ColumnType>;
+
+const PG_TYPES: Record<ColumnType, string> = {
+  text: "text",
+  timestamp: "timestamp(3)",
+  boolean: "boolean",
+  integer: "integer",
+  float: "double precision",
+};
+
+/** The SQL dialect of the client (each generated client knows its provider). */
+function dialectOf(db: Db): Dialect {
+  const provider = (db as unknown as { _activeProvider?: string })._activeProvider;
+  if (provider === "sqlite") return "sqlite";
+  if (provider === "postgresql" || provider === "postgres") return "postgresql";
+  throw new Error(`orders: unsupported database provider ${String(provider)}`);
+}
+
+/** A value as the JSON that the database unpacks into the column (see the storage formats above). */
+function jsonValue(dialect: Dialect, type: ColumnType, value: unknown): unknown {
+  if (value === undefined || value === null) return null;
+  // Prisma writes a Float rounded to 16 significant digits (0.1 + 0.2 is stored as 0.3).
+  if (type === "float") return Number((value as number).toPrecision(16));
+  if (type === "timestamp") {
+    // createMany also accepts an ISO string for a DateTime: normalise it the same way.
+    const iso = (value instanceof Date ? value : new Date(value as string)).toISOString();
+    return dialect === "sqlite" ? iso.replace("Z", "+00:00") : iso;
+  }
+  return value;
+}
+
+/** The rows of a JSON array parameter as a set with a column `value` (one row array each). */
+const jsonRows = (dialect: Dialect, json: string) =>
+  dialect === "sqlite" ? Prisma.sql`json_each(${json})` : Prisma.sql`json_array_elements(${json}::json) AS "rows"("value")`;
+
+/** Element i of a row array, as the column's type. */
+const jsonField = (dialect: Dialect, i: number, type: ColumnType) =>
+  Prisma.raw(dialect === "sqlite" ? `"value" ->> ${i}` : `("value" ->> ${i})::${PG_TYPES[type]}`);
+
+/** INSERT INTO "table" (columns) the rows, in one statement. */
+async function insertRows<Row extends object>(
+  tx: Tx,
+  dialect: Dialect,
+  table: string,
+  columns: { readonly [K in keyof Row]-?: ColumnType },
+  rows: Row[],
+): Promise<void> {
+  if (!rows.length) return;
+  const entries = Object.entries(columns) as Array<[keyof Row & string, ColumnType]>;
+  // createMany leaves an absent `test` to the column's default (false); NULL otherwise.
+  const json = JSON.stringify(
+    rows.map((row) => entries.map(([name, type]) => (name === "test" && row[name] === undefined ? false : jsonValue(dialect, type, row[name])))),
+  );
+  const names = Prisma.raw(entries.map(([name]) => `"${name}"`).join(", "));
+  const fields = Prisma.join(entries.map(([, type], i) => jsonField(dialect, i, type)));
+  await tx.$executeRaw(Prisma.sql`INSERT INTO ${Prisma.raw(`"${table}"`)} (${names}) SELECT ${fields} FROM ${jsonRows(dialect, json)}`);
+}
+
+/** `SELECT` of the given strings (one JSON parameter), for `"column" IN (...)`. */
+const stringList = (dialect: Dialect, values: string[]) =>
+  dialect === "sqlite"
+    ? Prisma.sql`SELECT "value" FROM json_each(${JSON.stringify(values)})`
+    : Prisma.sql`SELECT json_array_elements_text(${JSON.stringify(values)}::json)`;
+
+/** DELETE FROM "table" WHERE "shop" = ? AND "column" IN (the values), in one statement. */
+async function deleteWhereIn(tx: Tx, dialect: Dialect, table: string, shop: string, column: string, values: string[]): Promise<number> {
+  if (!values.length) return 0;
+  return tx.$executeRaw(Prisma.sql`DELETE FROM ${Prisma.raw(`"${table}"`)} WHERE "shop" = ${shop} AND ${Prisma.raw(`"${column}"`)} IN (${stringList(dialect, values)})`);
+}
+
+/** The stored versions (sourceUpdatedAt, epoch ms) of the given orders of the shop that exist. */
+async function storedVersions(tx: Tx, dialect: Dialect, shop: string, ids: string[]): Promise<Map<string, number>> {
+  const rows = await tx.$queryRaw<Array<{ id: string; sourceUpdatedAt: Date | string | number }>>(
+    Prisma.sql`SELECT "id", "sourceUpdatedAt" FROM "Order" WHERE "shop" = ${shop} AND "id" IN (${stringList(dialect, ids)})`,
+  );
+  // The adapters return DateTime columns as Date; a text or number is read the way Prisma reads it.
+  return new Map(rows.map((r) => [r.id, (r.sourceUpdatedAt instanceof Date ? r.sourceUpdatedAt : new Date(r.sourceUpdatedAt)).getTime()]));
+}
+
+/**
+ * Deletes the orders whose stored version is still not newer than the incoming one (the same condition
+ * as `{ id, sourceUpdatedAt: { lte } }`). Returns how many rows went.
+ * - SQLite: the versions are bound as Prisma binds them, in `(shop AND id AND version) OR ...` terms
+ *   (SQLite plans `shop = ? AND (a OR b OR ...)` an order of magnitude slower), 3 values an order.
+ * - PostgreSQL: joined with the (id, version) pairs as one JSON parameter: a primary-key probe an
+ *   order, where an OR of hundreds of terms is re-checked on every row found (tens of ms a chunk).
+ */
+async function deleteReplacedOrders(tx: Tx, dialect: Dialect, shop: string, replacing: OrderInput[]): Promise<number> {
+  if (dialect === "postgresql") {
+    const pairs = JSON.stringify(replacing.map((o) => [o.id, versionOf(o).toISOString()]));
+    return tx.$executeRaw(
+      Prisma.sql`DELETE FROM "Order" AS "o" USING json_array_elements(${pairs}::json) AS "v"("value")
+        WHERE "o"."shop" = ${shop} AND "o"."id" = ("v"."value" ->> 0) AND "o"."sourceUpdatedAt" <= ("v"."value" ->> 1)::timestamp(3)`,
+    );
+  }
+  let count = 0;
+  const perStatement = Math.floor(SQLITE_MAX_BOUND_VALUES / 3);
+  for (let i = 0; i < replacing.length; i += perStatement) {
+    const conditions = replacing
+      .slice(i, i + perStatement)
+      .map((o) => Prisma.sql`("shop" = ${shop} AND "id" = ${o.id} AND "sourceUpdatedAt" <= ${versionOf(o)})`);
+    count += await tx.$executeRaw(Prisma.sql`DELETE FROM "Order" WHERE ${Prisma.join(conditions, " OR ")}`);
+  }
+  return count;
+}
+
+/** SQLite's driver takes at most 999 bound values per statement. */
+const SQLITE_MAX_BOUND_VALUES = 999;
 
 async function upsertChunk(db: Db, shop: string, batch: OrderInput[], syncedAt: Date): Promise<UpsertOrdersResult> {
   const ids = batch.map((o) => o.id);
+  const dialect = dialectOf(db);
   return withConflictRetry(() =>
     db.$transaction(
       async (tx: Tx) => {
-        const existing = await tx.order.findMany({ where: { shop, id: { in: ids } }, select: { id: true, sourceUpdatedAt: true } });
-        const stored = new Map(existing.map((e) => [e.id, e.sourceUpdatedAt.getTime()]));
+        const stored = await storedVersions(tx, dialect, shop, ids);
         const toWrite = batch.filter((o) => !stored.has(o.id) || versionOf(o).getTime() >= stored.get(o.id)!);
         // Orders kept because the stored version is newer were still seen by this sync (see removeOrdersNotSyncedSince).
-        const kept = batch.filter((o) => !toWrite.includes(o)).map((o) => o.id);
-        if (kept.length) await tx.order.updateMany({ where: { shop, id: { in: kept } }, data: { syncedAt } });
+        const writing = new Set(toWrite);
+        const kept = batch.filter((o) => !writing.has(o)).map((o) => o.id);
+        if (kept.length) {
+          await tx.$executeRaw(Prisma.sql`UPDATE "Order" SET "syncedAt" = ${syncedAt} WHERE "shop" = ${shop} AND "id" IN (${stringList(dialect, kept)})`);
+        }
         const replacing = toWrite.filter((o) => stored.has(o.id));
         if (replacing.length) {
           // Delete only rows that are still not newer than ours: a concurrent writer may have stored a newer
           // version since we read (READ COMMITTED re-checks this condition on the row it waited for). If so,
           // roll back and start again, and the fresh read will skip the order.
-          const deleted = await tx.order.deleteMany({
-            where: { shop, OR: replacing.map((o) => ({ id: o.id, sourceUpdatedAt: { lte: versionOf(o) } })) },
-          });
-          if (deleted.count !== replacing.length) throw new ConcurrentWriteError(shop);
-          await tx.lineItem.deleteMany({ where: { shop, orderId: { in: replacing.map((o) => o.id) } } });
+          const deleted = await deleteReplacedOrders(tx, dialect, shop, replacing);
+          if (deleted !== replacing.length) throw new ConcurrentWriteError(shop);
+          await deleteWhereIn(
+            tx,
+            dialect,
+            "LineItem",
+            shop,
+            "orderId",
+            replacing.map((o) => o.id),
+          );
         }
         const orderRows = toWrite.map((o) => orderRow(shop, o, syncedAt));
-        for (let i = 0; i < orderRows.length; i += 60) await tx.order.createMany({ data: orderRows.slice(i, i + 60) });
+        await insertRows(tx, dialect, "Order", ORDER_COLUMNS, orderRows);
         const items = toWrite.flatMap((o) => dedupeItems(o).map((item, i) => lineItemRow(shop, o.id, item, i)));
         // A line item id stored under another order (Shopify never moves one; a re-generated demo shop does)
         // is replaced rather than refused.
-        for (let i = 0; i < items.length; i += 500) {
-          await tx.lineItem.deleteMany({ where: { shop, id: { in: items.slice(i, i + 500).map((l) => l.id) } } });
-        }
-        for (let i = 0; i < items.length; i += LINE_ITEM_CHUNK) await tx.lineItem.createMany({ data: items.slice(i, i + LINE_ITEM_CHUNK) });
+        await deleteWhereIn(
+          tx,
+          dialect,
+          "LineItem",
+          shop,
+          "id",
+          items.map((l) => l.id),
+        );
+        await insertRows(tx, dialect, "LineItem", LINE_ITEM_COLUMNS, items);
         return { written: toWrite.length, olderIgnored: batch.length - toWrite.length, lineItems: items.length };
       },
       { timeout: 120_000, maxWait: 30_000 },
@@ -186,6 +360,7 @@ export async function addLateLineItems(
 ): Promise<{ added: number; orphaned: number }> {
   let added = 0;
   let orphaned = 0;
+  const dialect = dialectOf(db);
   for (let i = 0; i < late.length; i += 500) {
     const chunk = late.slice(i, i + 500).filter((l) => l.lineItem.id);
     orphaned += Math.min(500, late.length - i) - chunk.length;
@@ -198,7 +373,7 @@ export async function addLateLineItems(
         );
         const rows = chunk.filter((l) => orders.has(l.parentId) && !present.has(l.lineItem.id!));
         const unique = new Map(rows.map((l) => [l.lineItem.id!, lineItemRow(shop, l.parentId, l.lineItem, 0)]));
-        if (unique.size) await tx.lineItem.createMany({ data: [...unique.values()] });
+        await insertRows(tx, dialect, "LineItem", LINE_ITEM_COLUMNS, [...unique.values()]);
         return { added: unique.size, orphaned: chunk.filter((l) => !orders.has(l.parentId)).length };
       }),
     );

@@ -192,17 +192,23 @@ function dialectOf(db: Db): Dialect {
   throw new Error(`orders: unsupported database provider ${String(provider)}`);
 }
 
-/** A value as the JSON that the database unpacks into the column (see the storage formats above). */
-function jsonValue(dialect: Dialect, type: ColumnType, value: unknown): unknown {
-  if (value === undefined || value === null) return null;
-  // Prisma writes a Float rounded to 16 significant digits (0.1 + 0.2 is stored as 0.3).
-  if (type === "float") return Number((value as number).toPrecision(16));
-  if (type === "timestamp") {
-    // createMany also accepts an ISO string for a DateTime: normalise it the same way.
-    const iso = (value instanceof Date ? value : new Date(value as string)).toISOString();
-    return dialect === "sqlite" ? iso.replace("Z", "+00:00") : iso;
+/** How a column's values become the JSON that the database unpacks (see the storage formats above). */
+function toJson(dialect: Dialect, type: ColumnType, column: string): (value: unknown) => unknown {
+  switch (type) {
+    // Prisma writes a Float rounded to 16 significant digits (0.1 + 0.2 is stored as 0.3).
+    case "float":
+      return (v) => (v === undefined || v === null ? null : Number((v as number).toPrecision(16)));
+    case "timestamp":
+      // createMany also accepts an ISO string for a DateTime: normalise it the same way.
+      return (v) => {
+        if (v === undefined || v === null) return null;
+        const iso = (v instanceof Date ? v : new Date(v as string)).toISOString();
+        return dialect === "sqlite" ? iso.replace("Z", "+00:00") : iso;
+      };
+    default:
+      // createMany leaves an absent `test` to the column's default (false), any other absent value NULL.
+      return column === "test" ? (v) => (v === undefined ? false : v) : (v) => v ?? null;
   }
-  return value;
 }
 
 /** The rows of a JSON array parameter as a set with a column `value` (one row array each). */
@@ -223,10 +229,8 @@ async function insertRows<Row extends object>(
 ): Promise<void> {
   if (!rows.length) return;
   const entries = Object.entries(columns) as Array<[keyof Row & string, ColumnType]>;
-  // createMany leaves an absent `test` to the column's default (false); NULL otherwise.
-  const json = JSON.stringify(
-    rows.map((row) => entries.map(([name, type]) => (name === "test" && row[name] === undefined ? false : jsonValue(dialect, type, row[name])))),
-  );
+  const converters = entries.map(([name, type]) => toJson(dialect, type, name));
+  const json = JSON.stringify(rows.map((row) => entries.map(([name], i) => converters[i](row[name]))));
   const names = Prisma.raw(entries.map(([name]) => `"${name}"`).join(", "));
   const fields = Prisma.join(entries.map(([, type], i) => jsonField(dialect, i, type)));
   await tx.$executeRaw(Prisma.sql`INSERT INTO ${Prisma.raw(`"${table}"`)} (${names}) SELECT ${fields} FROM ${jsonRows(dialect, json)}`);

@@ -404,57 +404,6 @@ export async function newestOrderUpdate(db: Db, shop: string): Promise<Date | nu
   return row._max.sourceUpdatedAt ?? null;
 }
 
-/** Orders and line items read per query when loading a shop's history. */
-export const ORDER_PAGE = 5000;
-
-/**
- * All orders of a shop with their line items, as analytics input. Orders and line items are each read
- * in pages by id (keyset pagination) and joined in memory: no `IN (...)` list, so SQLite's limit of
- * 999 bound values never applies, whatever the shop's size.
- */
-export async function loadShopOrders(db: Db, shop: string): Promise<OrderInput[]> {
-  const byId = new Map<string, OrderInput>();
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await db.order.findMany({
-      where: { shop, ...(cursor ? { id: { gt: cursor } } : {}) },
-      orderBy: { id: "asc" },
-      take: ORDER_PAGE,
-    });
-    for (const o of page) {
-      byId.set(o.id, {
-        id: o.id,
-        customerId: o.customerId,
-        processedAt: o.processedAt,
-        createdAt: o.createdAt,
-        cancelledAt: o.cancelledAt,
-        test: o.test,
-        total: o.totalAmount,
-        refunded: o.refundedAmount,
-        currency: o.currencyCode,
-        financialStatus: o.financialStatus,
-        updatedAt: o.sourceUpdatedAt,
-        lineItems: [],
-      });
-    }
-    if (page.length < ORDER_PAGE) break;
-    cursor = page[page.length - 1].id;
-  }
-  let lineCursor: string | undefined;
-  for (;;) {
-    const lines: Array<LineItemInput & { id: string; orderId: string }> = await db.lineItem.findMany({
-      where: { shop, ...(lineCursor ? { id: { gt: lineCursor } } : {}) },
-      orderBy: { id: "asc" },
-      take: ORDER_PAGE,
-      select: { id: true, orderId: true, productId: true, variantId: true, quantity: true, currentQuantity: true, unitPrice: true },
-    });
-    for (const { orderId, ...line } of lines) byId.get(orderId)?.lineItems.push(line);
-    if (lines.length < ORDER_PAGE) break;
-    lineCursor = lines[lines.length - 1].id;
-  }
-  return [...byId.values()];
-}
-
 /**
  * After a complete full export: removes the shop's orders (and their line items) that the export did not
  * rewrite, i.e. orders deleted in Shopify. Returns how many orders went.

@@ -9,6 +9,7 @@
 import { Prisma } from "@prisma/client";
 import type { LineItemInput, OrderInput } from "../analytics/types";
 import type { Db } from "../db.server";
+import { SQLITE_MAX_BOUND_VALUES, deleteWhereIn, dialectOf, insertRows, stringList, type ColumnType, type Dialect } from "../db/json-rows.server";
 
 export interface UpsertOrdersResult {
   /** Orders inserted or replaced. */
@@ -50,7 +51,7 @@ function orderRow(shop: string, order: OrderInput, syncedAt: Date): Prisma.Order
     createdAt: order.createdAt ?? order.processedAt,
     processedAt: order.processedAt,
     cancelledAt: order.cancelledAt,
-    test: order.test,
+    test: order.test ?? false,
     financialStatus: order.financialStatus ?? null,
     totalAmount: Number.isFinite(order.total) ? order.total : 0,
     refundedAmount: Number.isFinite(order.refunded) ? order.refunded : 0,
@@ -126,29 +127,6 @@ export async function upsertOrders(db: Db, shop: string, orders: OrderInput[], s
  */
 export const UPSERT_CHUNK = 500;
 
-/*
- * Bulk writes. Prisma's createMany/deleteMany (and even one raw statement) pay a fixed cost per call in
- * the client runtime and its query compiler, plus a cost per bound value, both far above the database's
- * own work; SQLite's limit of 999 bound values would make that a statement per 76 orders. So the rows of
- * a chunk go to the database as ONE parameter, a JSON array of row arrays, and the database unpacks it
- * (SQLite `json_each`, PostgreSQL `json_array_elements`): one statement per table and chunk, through the
- * same client and transaction. Identifiers are double-quoted (valid in both dialects).
- *
- * Every value is written exactly as Prisma's driver adapters write it, so the rows read back through
- * Prisma identically (test/models/orders-write.test.ts compares the stored text of every column with
- * rows written by createMany, on both databases):
- * - DateTime: SQLite TEXT `2024-01-02T03:04:05.678+00:00` (@prisma/adapter-better-sqlite3's default
- *   "iso8601" format); PostgreSQL timestamp(3) from the ISO text (the zone of a `timestamp` input is
- *   ignored, and the value is UTC).
- * - Float: REAL / double precision, rounded to 16 significant digits first as Prisma's createMany does
- *   (0.1 + 0.2 is stored as 0.3); as a JSON number (the shortest text that reads back as the same double,
- *   which both databases parse exactly).
- * - Boolean: SQLite INTEGER 0/1 (what `->>` gives for JSON false/true); PostgreSQL boolean.
- * - Int: a JSON integer; INTEGER / integer. Strings and NULL as themselves.
- */
-type Dialect = "sqlite" | "postgresql";
-type ColumnType = "text" | "timestamp" | "boolean" | "integer" | "float";
-
 const ORDER_COLUMNS = {
   shop: "text",
   id: "text",
@@ -175,78 +153,6 @@ const LINE_ITEM_COLUMNS = {
   currentQuantity: "integer",
   unitPrice: "float",
 } as const satisfies Record<keyof Prisma.LineItemCreateManyInput, ColumnType>;
-
-const PG_TYPES: Record<ColumnType, string> = {
-  text: "text",
-  timestamp: "timestamp(3)",
-  boolean: "boolean",
-  integer: "integer",
-  float: "double precision",
-};
-
-/** The SQL dialect of the client (each generated client knows its provider). */
-function dialectOf(db: Db): Dialect {
-  const provider = (db as unknown as { _activeProvider?: string })._activeProvider;
-  if (provider === "sqlite") return "sqlite";
-  if (provider === "postgresql" || provider === "postgres") return "postgresql";
-  throw new Error(`orders: unsupported database provider ${String(provider)}`);
-}
-
-/** How a column's values become the JSON that the database unpacks (see the storage formats above). */
-function toJson(dialect: Dialect, type: ColumnType, column: string): (value: unknown) => unknown {
-  switch (type) {
-    // Prisma writes a Float rounded to 16 significant digits (0.1 + 0.2 is stored as 0.3).
-    case "float":
-      return (v) => (v === undefined || v === null ? null : Number((v as number).toPrecision(16)));
-    case "timestamp":
-      // createMany also accepts an ISO string for a DateTime: normalise it the same way.
-      return (v) => {
-        if (v === undefined || v === null) return null;
-        const iso = (v instanceof Date ? v : new Date(v as string)).toISOString();
-        return dialect === "sqlite" ? iso.replace("Z", "+00:00") : iso;
-      };
-    default:
-      // createMany leaves an absent `test` to the column's default (false), any other absent value NULL.
-      return column === "test" ? (v) => (v === undefined ? false : v) : (v) => v ?? null;
-  }
-}
-
-/** The rows of a JSON array parameter as a set with a column `value` (one row array each). */
-const jsonRows = (dialect: Dialect, json: string) =>
-  dialect === "sqlite" ? Prisma.sql`json_each(${json})` : Prisma.sql`json_array_elements(${json}::json) AS "rows"("value")`;
-
-/** Element i of a row array, as the column's type. */
-const jsonField = (dialect: Dialect, i: number, type: ColumnType) =>
-  Prisma.raw(dialect === "sqlite" ? `"value" ->> ${i}` : `("value" ->> ${i})::${PG_TYPES[type]}`);
-
-/** INSERT INTO "table" (columns) the rows, in one statement. */
-async function insertRows<Row extends object>(
-  tx: Tx,
-  dialect: Dialect,
-  table: string,
-  columns: { readonly [K in keyof Row]-?: ColumnType },
-  rows: Row[],
-): Promise<void> {
-  if (!rows.length) return;
-  const entries = Object.entries(columns) as Array<[keyof Row & string, ColumnType]>;
-  const converters = entries.map(([name, type]) => toJson(dialect, type, name));
-  const json = JSON.stringify(rows.map((row) => entries.map(([name], i) => converters[i](row[name]))));
-  const names = Prisma.raw(entries.map(([name]) => `"${name}"`).join(", "));
-  const fields = Prisma.join(entries.map(([, type], i) => jsonField(dialect, i, type)));
-  await tx.$executeRaw(Prisma.sql`INSERT INTO ${Prisma.raw(`"${table}"`)} (${names}) SELECT ${fields} FROM ${jsonRows(dialect, json)}`);
-}
-
-/** `SELECT` of the given strings (one JSON parameter), for `"column" IN (...)`. */
-const stringList = (dialect: Dialect, values: string[]) =>
-  dialect === "sqlite"
-    ? Prisma.sql`SELECT "value" FROM json_each(${JSON.stringify(values)})`
-    : Prisma.sql`SELECT json_array_elements_text(${JSON.stringify(values)}::json)`;
-
-/** DELETE FROM "table" WHERE "shop" = ? AND "column" IN (the values), in one statement. */
-async function deleteWhereIn(tx: Tx, dialect: Dialect, table: string, shop: string, column: string, values: string[]): Promise<number> {
-  if (!values.length) return 0;
-  return tx.$executeRaw(Prisma.sql`DELETE FROM ${Prisma.raw(`"${table}"`)} WHERE "shop" = ${shop} AND ${Prisma.raw(`"${column}"`)} IN (${stringList(dialect, values)})`);
-}
 
 /** The stored versions (sourceUpdatedAt, epoch ms) of the given orders of the shop that exist. */
 async function storedVersions(tx: Tx, dialect: Dialect, shop: string, ids: string[]): Promise<Map<string, number>> {
@@ -283,9 +189,6 @@ async function deleteReplacedOrders(tx: Tx, dialect: Dialect, shop: string, repl
   }
   return count;
 }
-
-/** SQLite's driver takes at most 999 bound values per statement. */
-const SQLITE_MAX_BOUND_VALUES = 999;
 
 async function upsertChunk(db: Db, shop: string, batch: OrderInput[], syncedAt: Date): Promise<UpsertOrdersResult> {
   const ids = batch.map((o) => o.id);

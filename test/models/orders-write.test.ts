@@ -14,7 +14,8 @@ import type { Db } from "../../app/db.server";
 import type { LineItemInput, OrderInput } from "../../app/analytics/types";
 import { loadOrdersForAnalysis } from "../../app/models/analysis-input.server";
 import { addLateLineItems, upsertOrders, UPSERT_CHUNK } from "../../app/models/orders.server";
-import { databaseKinds, type DbKind, type TestDb } from "../helpers/db";
+import { databaseKinds, type TestDb } from "../helpers/db";
+import { storedText } from "../helpers/stored-text";
 import { freshTestDb } from "../sync/helpers";
 
 const kinds = await databaseKinds();
@@ -184,16 +185,6 @@ function expectedRows(shop: string, stored: boolean): { orders: Prisma.OrderCrea
       l("gid://shopify/LineItem/3", "gid://shopify/Order/3'\"\\é", { ...P, quantity: 0, currentQuantity: 0, unitPrice: 1e20 }),
     ],
   };
-}
-
-/** Each column's stored value as the database's own text (SQLite quote(): also shows the storage class). */
-async function storedText(db: Db, kind: DbKind, table: "Order" | "LineItem", fields: readonly string[], shop: string): Promise<string[][]> {
-  const cols = fields
-    .filter((f) => f !== "shop")
-    .map((f) => (kind === "sqlite" ? `quote("${f}")` : `"${f}"::text`))
-    .join(", ");
-  const rows = await db.$queryRawUnsafe<Array<Record<string, unknown>>>(`SELECT ${cols} FROM "${table}" WHERE "shop" = $1 ORDER BY "id"`.replace("$1", kind === "sqlite" ? "?" : "$1"), shop);
-  return rows.map((r) => Object.values(r).map((v) => (v === null ? "NULL" : String(v))));
 }
 
 const byId = <T extends { id: string }>(rows: T[]) => [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

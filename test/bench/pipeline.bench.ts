@@ -69,7 +69,16 @@ async function child(orders: number) {
     const { createAdminClient } = await import("../../app/shopify/client.server");
     const admin = createAdminClient({ shop: SHOP, accessToken: standin.tokenFor(SHOP), apiBaseUrl: standin.url });
     const { runPublish } = await import("../../app/jobs/publish.server");
-    await stage("preview", () => runPublish(db, admin, SHOP, { preview: true }), () => `${admin.stats.calls} API calls, ${admin.stats.costPoints} cost points`);
+    await stage(
+      "preview",
+      () => runPublish(db, admin, SHOP, { preview: true }),
+      (r) =>
+        `${admin.stats.calls} API calls, ${admin.stats.costPoints} cost points; ` +
+        Object.entries(r.timings)
+          .filter(([, ms]) => ms >= 100)
+          .map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s`)
+          .join(", "),
+    );
     await standin.close();
     await db.$disconnect();
   } finally {

@@ -16,6 +16,7 @@
  * undo) always writes: it removes every tag with the app's prefix and deletes the app's segments.
  */
 import type { Db } from "../db.server";
+import { setShopifyRfmGroups } from "../models/scores.server";
 import { getShopSettings, updateShopSettings } from "../models/shop-settings.server";
 import { changeMarker, pendingChanges, recordPlan, unfinishedRuns, type PlannedChange } from "../models/tag-changes.server";
 import { fireRiskChanged, fireSegmentChanged, type FlowReport, type RiskChange, type SegmentChange } from "../shopify/flow.server";
@@ -307,9 +308,7 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
     }
     report.customersChanged = diffs.length;
     // Shopify's own RFM group, read on the way, is kept beside ours (shown on the customer page).
-    for (const [customerId, group] of rfmGroups) {
-      await db.customerScore.updateMany({ where: { shop, customerId }, data: { shopifyRfmGroup: group } });
-    }
+    await setShopifyRfmGroups(db, shop, rfmGroups);
     step("read");
 
     // 4. Preview: planned counts only.

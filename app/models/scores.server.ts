@@ -8,9 +8,9 @@
  * - an Analysis row records the model, its parameters, the backtest and the store metrics.
  * Every query is scoped by shop.
  */
-import type { Prisma } from "@prisma/client";
+import { Prisma } from "@prisma/client";
 import type { Db } from "../db.server";
-import { dialectOf, insertRows, type ColumnType } from "../db/json-rows.server";
+import { dialectOf, insertRows, stringList, type ColumnType } from "../db/json-rows.server";
 import { RFM_SEGMENTS } from "../analytics/rfm";
 import { RISK_THRESHOLDS } from "../analytics/churn";
 import type { AnalysisResult, ClusterSummary, CustomerResult } from "../analytics/types";
@@ -226,6 +226,32 @@ export async function saveAnalysis(db: Db, shop: string, result: AnalysisResult,
     },
     { timeout: opts.timeoutMs ?? 600_000, maxWait: 60_000 },
   );
+}
+
+/**
+ * Stores Shopify's own RFM group (read by the publish) on the customers' scores: one UPDATE per distinct
+ * group and 5,000 customers, not one per customer (a large shop changes over 100k on its first publish).
+ */
+export async function setShopifyRfmGroups(db: Db, shop: string, groups: ReadonlyMap<string, string | null>): Promise<void> {
+  if (!groups.size) return;
+  const byGroup = new Map<string | null, string[]>();
+  for (const [customerId, group] of groups) {
+    const ids = byGroup.get(group);
+    if (ids) ids.push(customerId);
+    else byGroup.set(group, [customerId]);
+  }
+  const dialect = dialectOf(db);
+  const now = new Date(); // what Prisma's @updatedAt would set
+  await db.$transaction(async (tx) => {
+    for (const [group, ids] of byGroup) {
+      for (let i = 0; i < ids.length; i += 5000) {
+        await tx.$executeRaw(
+          Prisma.sql`UPDATE "CustomerScore" SET "shopifyRfmGroup" = ${group}, "updatedAt" = ${now}
+            WHERE "shop" = ${shop} AND "customerId" IN (${stringList(dialect, ids.slice(i, i + 5000))})`,
+        );
+      }
+    }
+  });
 }
 
 /** The shop's active clusters as the previous run left them (for stable keys and names). */

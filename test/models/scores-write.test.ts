@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analyzeOrders } from "../../app/analytics/analyze";
 import type { AnalysisResult } from "../../app/analytics/types";
-import { rfmKey, saveAnalysis } from "../../app/models/scores.server";
+import { rfmKey, saveAnalysis, setShopifyRfmGroups } from "../../app/models/scores.server";
 import { generateShop } from "../analytics/generate-orders";
 import { createTestDb, databaseKinds, type TestDb } from "../helpers/db";
 import { storedText } from "../helpers/stored-text";
@@ -102,5 +102,24 @@ describe.each(kinds)("score writes on %s", (kind) => {
     await saveAnalysis(t.db, SHOP, fewer);
     expect(await t.db.customerScore.count({ where: { shop: SHOP } })).toBe(fewer.customers.length);
     expect(await t.db.customerScore.count({ where: { shop: REF } })).toBe(saved.length);
+  });
+
+  it("stores Shopify's RFM groups in a few statements, as Prisma's updateMany would", async () => {
+    const rows = await t.db.customerScore.findMany({ where: { shop: SHOP }, orderBy: { customerId: "asc" } });
+    const groups = new Map<string, string | null>(rows.map((r, i) => [r.customerId, i % 3 === 0 ? null : i % 3 === 1 ? "CHAMPIONS" : "AT_RISK"]));
+    await setShopifyRfmGroups(t.db, SHOP, groups);
+    // The reference: the same groups through Prisma, one customer at a time, on the copy in REF.
+    await t.db.customerScore.deleteMany({ where: { shop: REF } });
+    await t.db.customerScore.createMany({ data: rows.map(({ shop: _s, updatedAt: _u, ...row }) => ({ ...row, shop: REF })) });
+    for (const [customerId, group] of groups) await t.db.customerScore.updateMany({ where: { shop: REF, customerId }, data: { shopifyRfmGroup: group } });
+    const after = await t.db.customerScore.findMany({ where: { shop: SHOP } });
+    expect(new Map(after.map((r) => [r.customerId, r.shopifyRfmGroup]))).toEqual(groups);
+    for (const r of after) expect(r.updatedAt.getTime()).toBeGreaterThanOrEqual(rows[0].updatedAt.getTime());
+    const cols = [...COLUMNS, "updatedAt"];
+    // The update time differs between the two; its stored form must not (PostgreSQL drops trailing zeros of ms).
+    const strip = (table: string[][]) => table.map((row) => row.map((v, i) => (cols[i] === "updatedAt" ? v.replace(/\d/g, "0").replace(/\.0+(?=[+']|$)/, "") : v)));
+    expect(strip(await storedText(t.db, kind, "CustomerScore", cols, SHOP, "customerId"))).toEqual(
+      strip(await storedText(t.db, kind, "CustomerScore", cols, REF, "customerId")),
+    );
   });
 });

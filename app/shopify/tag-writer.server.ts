@@ -10,7 +10,7 @@
  *   for `userErrors`. Lines without a result (a FAILED operation, a partial file) are reported as
  *   `missing`, so the caller can send them the small way.
  */
-import { downloadLines, runBulkQuery, sameQuery, waitForBulkOperation, type BulkOperationInfo } from "./bulk.server";
+import { downloadLines, runBulkQuery, sameQuery, waitForBulkOperation, type BulkRunOptions } from "./bulk.server";
 import { BulkOperationError } from "./errors";
 import type { AdminGraphql, UserError } from "./types";
 
@@ -129,8 +129,6 @@ export interface BulkWriteOutcome {
   missing: TagWrite[];
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 /** Uploads a JSONL file of mutation variables and returns its stagedUploadPath. */
 export async function stageJsonl(admin: AdminGraphql, filename: string, jsonl: string, fetchImpl: typeof fetch = fetch): Promise<string> {
   const data = await admin.request<{
@@ -155,23 +153,22 @@ export async function stageJsonl(admin: AdminGraphql, filename: string, jsonl: s
   return key;
 }
 
-async function waitForNoRunningMutation(admin: AdminGraphql, sleep: (ms: number) => Promise<void>, pollMs: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const data = await admin.request<{ currentBulkOperation: { id: string; status: string } | null }>(CURRENT_BULK_MUTATION);
-    const op = data.currentBulkOperation;
-    if (!op || !["CREATED", "RUNNING", "CANCELING"].includes(op.status)) return;
-    if (Date.now() > deadline) throw new BulkOperationError(`Another bulk mutation (${op.id}) is still ${op.status}`, { bulkOperationId: op.id, status: op.status });
-    await sleep(pollMs);
-  }
+/** Waits, with the shared waiter, for a bulk mutation of the shop that is still running (one at a time). */
+async function waitForNoRunningMutation(admin: AdminGraphql, wait: BulkRunOptions): Promise<void> {
+  const data = await admin.request<{ currentBulkOperation: { id: string; status: string } | null }>(CURRENT_BULK_MUTATION);
+  const op = data.currentBulkOperation;
+  if (op && ["CREATED", "RUNNING", "CANCELING"].includes(op.status)) await waitForBulkOperation(admin, op.id, wait);
 }
 
-/**
- * Waits for a bulk operation with the sync's waiter (polling, woken early by the bulk_operations/finish
- * webhook), starting at pollMs.
- */
-async function pollUntilDone(admin: AdminGraphql, id: string, pollMs: number, timeoutMs: number): Promise<BulkOperationInfo> {
-  return waitForBulkOperation(admin, id, { pollIntervalMs: pollMs, maxPollIntervalMs: Math.max(pollMs, Math.min(15_000, pollMs * 4)), timeoutMs });
+/** The shared waiter's options (polling from pollIntervalMs, woken early by the finish webhook) for a BulkOptions. */
+function waitOptions(options: BulkOptions): BulkRunOptions {
+  const pollIntervalMs = options.pollIntervalMs ?? 2000;
+  return {
+    pollIntervalMs,
+    maxPollIntervalMs: Math.max(pollIntervalMs, Math.min(15_000, pollIntervalMs * 4)),
+    timeoutMs: options.timeoutMs ?? 60 * 60_000,
+    sleep: options.sleep,
+  };
 }
 
 /**
@@ -180,31 +177,30 @@ async function pollUntilDone(admin: AdminGraphql, id: string, pollMs: number, ti
  * skipped (their input lines count as missing).
  */
 export function parseBulkMutationResult(jsonl: string, field: string): Map<number, { userErrors: UserError[]; error?: string }> {
-  const out = new Map<number, { userErrors: UserError[]; error?: string }>();
-  const lines = jsonl.split("\n");
+  const reader = mutationResultReader(field);
+  for (const line of jsonl.split("\n")) reader.add(line);
+  return reader.results;
+}
+
+/** The line-by-line reader behind parseBulkMutationResult, for a result file read as a stream. */
+function mutationResultReader(field: string) {
+  const results = new Map<number, { userErrors: UserError[]; error?: string }>();
   let position = 0;
-  for (const line of lines) {
-    if (!line.trim()) continue;
+  const add = (line: string) => {
+    if (!line.trim()) return;
     const index = position++;
     let row: { __lineNumber?: number; data?: Record<string, { userErrors?: UserError[] } | null>; errors?: Array<{ message: string }> };
     try {
       row = JSON.parse(line);
     } catch {
-      continue;
+      return;
     }
     const lineNumber = typeof row.__lineNumber === "number" ? row.__lineNumber : index;
-    if (row.errors?.length) {
-      out.set(lineNumber, { userErrors: [], error: row.errors.map((e) => e.message).join("; ") });
-      continue;
-    }
-    const payload = row.data?.[field];
-    if (!payload) {
-      out.set(lineNumber, { userErrors: [], error: "no result for this line" });
-      continue;
-    }
-    out.set(lineNumber, { userErrors: payload.userErrors ?? [] });
-  }
-  return out;
+    if (row.errors?.length) results.set(lineNumber, { userErrors: [], error: row.errors.map((e) => e.message).join("; ") });
+    else if (!row.data?.[field]) results.set(lineNumber, { userErrors: [], error: "no result for this line" });
+    else results.set(lineNumber, { userErrors: row.data[field]!.userErrors ?? [] });
+  };
+  return { results, add };
 }
 
 export interface BulkMutationOutcome {
@@ -228,12 +224,10 @@ export async function runBulkMutation(
   variables: readonly Record<string, unknown>[],
   options: BulkOptions & { name: string },
 ): Promise<BulkMutationOutcome> {
-  const sleep = options.sleep ?? defaultSleep;
-  const pollMs = options.pollIntervalMs ?? 2000;
-  const timeoutMs = options.timeoutMs ?? 60 * 60_000;
+  const wait = waitOptions(options);
   const fetchImpl = options.fetch ?? fetch;
   const jsonl = variables.map((v) => JSON.stringify(v)).join("\n") + "\n";
-  await waitForNoRunningMutation(admin, sleep, pollMs, timeoutMs);
+  await waitForNoRunningMutation(admin, wait);
   const stagedUploadPath = await stageJsonl(admin, `${options.name}.jsonl`, jsonl, fetchImpl);
   const started = await admin.request<{
     bulkOperationRunMutation: { bulkOperation: { id: string; status: string } | null; userErrors: UserError[] };
@@ -244,14 +238,11 @@ export async function runBulkMutation(
   }
   const id = run.bulkOperation.id;
   await options.onStarted?.(id);
-  const op = await pollUntilDone(admin, id, pollMs, timeoutMs);
+  const op = await waitForBulkOperation(admin, id, wait);
   const fileUrl = op.status === "COMPLETED" ? (op.url ?? op.partialDataUrl) : op.partialDataUrl;
-  let results = new Map<number, { userErrors: UserError[]; error?: string }>();
-  if (fileUrl) {
-    const res = await fetchImpl(fileUrl);
-    if (!res.ok) throw new BulkOperationError(`Downloading the result of bulk operation ${id} failed: HTTP ${res.status}`, { bulkOperationId: id, status: op.status });
-    results = parseBulkMutationResult(await res.text(), field);
-  }
+  const reader = mutationResultReader(field);
+  if (fileUrl) for await (const line of downloadLines(fileUrl, fetchImpl)) reader.add(line);
+  const results = reader.results;
   const missing: number[] = [];
   for (let i = 0; i < variables.length; i++) if (!results.has(i)) missing.push(i);
   return { bulkOperationId: id, status: op.status, results, missing };
@@ -381,17 +372,14 @@ export interface BulkReadStats {
  * metafields as child lines with `__parentId`, in any order). Malformed lines are counted and skipped.
  */
 export async function readCustomersBulk(admin: AdminGraphql, options: BulkOptions = {}, stats?: BulkReadStats): Promise<CustomerState[]> {
-  const pollIntervalMs = options.pollIntervalMs ?? 2000;
+  const wait = waitOptions(options);
   let announced: string | null = null;
   // The sync's runner: waits for another app export to end, reuses one of the same query, retries a FAILED one.
   const run = await runBulkQuery(admin, CUSTOMERS_BULK, {
-    pollIntervalMs,
-    maxPollIntervalMs: Math.max(pollIntervalMs, Math.min(15_000, pollIntervalMs * 4)),
-    timeoutMs: options.timeoutMs ?? 60 * 60_000,
-    retryDelayMs: pollIntervalMs,
-    sleep: options.sleep,
+    ...wait,
+    retryDelayMs: wait.pollIntervalMs,
     onStatus: async (op) => {
-      if (op.id === announced || sameQuery(op.query, CUSTOMERS_BULK) === false) return;
+      if (op.id === announced || !sameQuery(op.query, CUSTOMERS_BULK)) return;
       announced = op.id;
       if (stats) stats.bulkOperationId = op.id;
       await options.onStarted?.(op.id);

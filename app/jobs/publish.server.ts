@@ -25,9 +25,7 @@ import {
   ensureMetafieldDefinitions,
   metafieldChanges,
   metafieldValues,
-  METAFIELDS_PER_CALL,
-  setMetafields,
-  setMetafieldsBulk,
+  writeMetafields,
   type MetafieldsSetReport,
   type MetafieldWrite,
 } from "../shopify/metafields.server";
@@ -136,12 +134,11 @@ async function sendWrites(
   admin: AdminGraphql,
   writes: TagWrite[],
   onResult: (r: TagWriteResult) => Promise<void>,
-  opts: PublishOptions,
+  opts: PublishOptions & { bulkThreshold: number },
   onBulkStarted: (id: string) => Promise<void>,
 ): Promise<{ path: "none" | "small" | "bulk"; bulkOperationIds: string[] }> {
   if (!writes.length) return { path: "none", bulkOperationIds: [] };
-  const threshold = opts.bulkThreshold ?? BULK_THRESHOLD;
-  if (writes.length > threshold) {
+  if (writes.length > opts.bulkThreshold) {
     const outcome = await writeTagsBulk(admin, writes, onResult, { ...opts.bulk, onStarted: (id) => onBulkStarted(id) });
     // Lines the bulk operation did not answer (failed or partial operation) go the small way.
     if (outcome.missing.length) await writeTagsSmall(admin, outcome.missing, onResult, { concurrency: opts.concurrency });
@@ -157,6 +154,9 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
   const settings = await getShopSettings(db, shop);
   const previewOnly = opts.preview ?? (!settings.autoTag && !opts.force);
   const mode: PublishMode = opts.removeAll ? "remove-all" : previewOnly ? "preview" : "publish";
+  const bulkThreshold = opts.bulkThreshold ?? BULK_THRESHOLD;
+  // Journal marks per statement: a crash re-sends at most that many; a bulk-sized plan marks in larger steps.
+  const markBatch = (writes: number) => opts.markBatch ?? (writes > bulkThreshold ? 500 : 25);
   // SyncRun kinds match the job kinds the UI labels: publish, preview, remove-tags.
   const kind = mode === "preview" ? "preview" : mode === "remove-all" ? "remove-tags" : "publish";
   const run = await db.syncRun.create({ data: { shop, kind, status: "running" } });
@@ -227,7 +227,7 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
         if (oldRunId === run.id) continue;
         const pending = await pendingChanges(db, shop, oldRunId);
         report.resumed.runIds.push(oldRunId);
-        const marker = changeMarker(db, shop, oldRunId, opts.markBatch ?? (pending.length > (opts.bulkThreshold ?? BULK_THRESHOLD) ? 500 : 25));
+        const marker = changeMarker(db, shop, oldRunId, markBatch(pending.length));
         try {
           await sendWrites(
             admin,
@@ -237,7 +237,7 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
               if (r.ok) report.resumed.applied += r.write.tags.length;
               else report.resumed.failed += r.write.tags.length;
             },
-            opts,
+            { ...opts, bulkThreshold },
             async () => undefined,
           );
         } finally {
@@ -332,7 +332,7 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
     step("plan");
     const done: Array<Pick<TagDiff, "add" | "remove">> = [];
     const limited = new Set(report.atLimit.customerIds);
-    const marker = changeMarker(db, shop, run.id, opts.markBatch ?? (writes.length > (opts.bulkThreshold ?? BULK_THRESHOLD) ? 500 : 25));
+    const marker = changeMarker(db, shop, run.id, markBatch(writes.length));
     let sent: Awaited<ReturnType<typeof sendWrites>>;
     try {
       sent = await sendWrites(
@@ -352,7 +352,7 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
             addError({ customerId: r.write.customerId, tags: r.write.tags, message: r.error ?? "refused" });
           }
         },
-        opts,
+        { ...opts, bulkThreshold },
         async (id) => {
           await db.syncRun.update({ where: { id: run.id }, data: { bulkOperationId: id } });
         },
@@ -378,10 +378,8 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
       const mf: MetafieldsSetReport = { calls: 0, written: 0, errors: [] };
       if (metafieldWrites.length) {
         await ensureMetafieldDefinitions(admin);
-        if (Math.ceil(metafieldWrites.length / METAFIELDS_PER_CALL) > (opts.bulkThreshold ?? BULK_THRESHOLD)) {
-          const out = await setMetafieldsBulk(admin, metafieldWrites, opts.bulk, mf);
-          report.bulkOperationIds.push(out.bulkOperationId);
-        } else await setMetafields(admin, metafieldWrites, mf);
+        const bulkOperationId = await writeMetafields(admin, metafieldWrites, { bulkThreshold, bulk: opts.bulk }, mf);
+        if (bulkOperationId) report.bulkOperationIds.push(bulkOperationId);
       }
       report.metafields = mf;
       step("metafields");
@@ -389,7 +387,7 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
     }
     if (mode === "remove-all" && opts.metafields !== false) {
       // Undo: the app's metafields go too (their definitions stay; they are harmless and app-owned).
-      report.metafields = await deleteMetafields(admin, metafieldDeletes, { bulkThreshold: opts.bulkThreshold ?? BULK_THRESHOLD, bulk: opts.bulk });
+      report.metafields = await deleteMetafields(admin, metafieldDeletes, { bulkThreshold, bulk: opts.bulk });
       report.metafields.errors.slice(0, MAX_LISTED).forEach((e) => addError({ message: e.message }));
       step("metafields");
     }

@@ -218,6 +218,21 @@ export async function setMetafieldsBulk(
   return { ...out, bulkOperationId: result.bulkOperationId };
 }
 
+/**
+ * Sends the writes the small way, or as one bulk mutation when they need more calls than
+ * `bulkThreshold` (as deleteMetafields does). Returns the bulk operation's id, if one ran.
+ */
+export async function writeMetafields(
+  admin: AdminGraphql,
+  writes: readonly MetafieldWrite[],
+  options: { bulkThreshold: number; bulk?: BulkOptions },
+  report: MetafieldsSetReport,
+): Promise<string | null> {
+  if (Math.ceil(writes.length / METAFIELDS_PER_CALL) > options.bulkThreshold) return (await setMetafieldsBulk(admin, writes, options.bulk, report)).bulkOperationId;
+  await setMetafields(admin, writes, report);
+  return null;
+}
+
 /** Sends the writes with metafieldsSet, 25 per call. userErrors are collected, not thrown. */
 export async function setMetafields(admin: AdminGraphql, writes: readonly MetafieldWrite[], report?: MetafieldsSetReport): Promise<MetafieldsSetReport> {
   const out = report ?? { calls: 0, written: 0, errors: [] };

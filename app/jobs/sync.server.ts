@@ -7,7 +7,7 @@
  * A failed run is recorded with its reason and thrown, so the job stops before analyze and publish and
  * the scores of the last good run stay. Writes only ever replace orders with newer-or-equal copies.
  */
-import { ChunkLines, OrderAssembler, newStats, type BulkParseStats } from "../analytics/bulk-orders";
+import { OrderAssembler, assembleChunks, newStats, type BulkParseStats } from "../analytics/bulk-orders";
 import type { OrderInput } from "../analytics/types";
 import type { Db } from "../db.server";
 import { addLateLineItems, removeOrdersNotSyncedSince, upsertOrders } from "../models/orders.server";
@@ -72,7 +72,7 @@ export class SyncFailedError extends Error {
 const DELTA_OVERLAP_MS = 5 * 60_000;
 
 /**
- * Streams order lines into the database: lines -> OrderAssembler -> batches -> upsertOrders.
+ * Streams a bulk file into the database: raw chunks -> assembleChunks (ChunkLines + OrderAssembler) -> batches -> upsertOrders.
  * Shared by the full sync (bulk download) and `cli import` (a file), so both store the same facts.
  */
 export class OrderIngest {
@@ -98,26 +98,13 @@ export class OrderIngest {
     return { ordersCount: this.ordersCount, lineItemsCount: this.lineItemsCount, customersCount: this.customers.size, skippedLines: this.stats.skipped };
   }
 
-  async addLines(lines: AsyncIterable<string>): Promise<void> {
-    const size = this.opts.batchSize ?? 500;
-    for await (const line of lines) {
-      this.asm.addLine(line, this.batch);
-      if (this.batch.length >= size) await this.flush();
-    }
-  }
-
   /** Raw chunks (an HTTP body, a file stream): split and parsed synchronously, written in batches. */
   async addChunks(chunks: AsyncIterable<Uint8Array | string>): Promise<void> {
     const size = this.opts.batchSize ?? 500;
-    const splitter = new ChunkLines();
-    const onLine = (line: string) => {
-      this.asm.addLine(line, this.batch);
-    };
-    for await (const chunk of chunks) {
-      splitter.feed(chunk, onLine);
+    for await (const orders of assembleChunks(chunks, this.asm)) {
+      for (const order of orders) this.batch.push(order);
       if (this.batch.length >= size) await this.flush();
     }
-    splitter.end(onLine);
   }
 
   async addOrders(orders: OrderInput[]): Promise<void> {
@@ -330,7 +317,7 @@ function diff(now: AdminGraphql["stats"], before: AdminGraphql["stats"]) {
 export async function importOrderLines(
   db: Db,
   shop: string,
-  source: { lines: AsyncIterable<string> } | { chunks: AsyncIterable<Uint8Array | string> },
+  source: { chunks: AsyncIterable<Uint8Array | string> },
   opts: { batchSize?: number } = {},
 ): Promise<SyncRunSummary> {
   const started = Date.now();
@@ -351,8 +338,7 @@ export async function importOrderLines(
     durationMs: Date.now() - started,
   });
   try {
-    if ("chunks" in source) await ingest.addChunks(source.chunks);
-    else await ingest.addLines(source.lines);
+    await ingest.addChunks(source.chunks);
     await ingest.finish();
     details.problems = ingest.stats.problems;
     details.olderIgnored = ingest.olderIgnored;

@@ -19,7 +19,6 @@ export function isPostgresUrl(url: string | undefined): boolean {
 export function createDb(url: string = process.env.DATABASE_URL ?? DEFAULT_SQLITE_URL): Db {
   if (isPostgresUrl(url)) {
     const require = createRequire(import.meta.url);
-     
     const { PrismaPg } = require("@prisma/adapter-pg") as typeof import("@prisma/adapter-pg");
     const pgClientPath = join(process.cwd(), "node_modules/.prisma-pg/client/index.js");
     const { PrismaClient: PgClient } = require(pgClientPath) as { PrismaClient: new (o: unknown) => Db };

@@ -2,14 +2,7 @@
  * Loader-side helpers shared by the admin routes (app/routes/app.*): what several loaders read or check
  * the same way, so each route keeps to its own data.
  */
-import type { Db } from "../db.server";
 import { InvalidQueryError, parseCustomerQuery, type CustomerQuery } from "../models/customers.server";
-
-/** The shop's currency (ISO code) for formatting money; USD until the first sync has read it. */
-export async function getShopCurrency(db: Db, shop: string): Promise<string> {
-  const row = await db.shop.findUnique({ where: { shop }, select: { currencyCode: true } });
-  return row?.currencyCode ?? "USD";
-}
 
 /**
  * Runs `read` and turns an InvalidQueryError (a bad filter, sort, page or id in the URL) into a thrown

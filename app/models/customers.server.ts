@@ -7,6 +7,7 @@ import type { Prisma } from "@prisma/client";
 import type { Db } from "../db.server";
 import type { AdminGraphql } from "../shopify/types";
 import { adminUrl, gidId, humanize, isRecord, parseJson } from "./dashboard.server";
+import { getShopCurrency } from "./shop-settings.server";
 
 export const SORT_KEYS = ["churnProbability", "clv12m", "monetary", "orders", "recencyDays", "lastOrderAt"] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
@@ -124,10 +125,10 @@ function toRow(s: ScoreRow, names: { rfm: Map<string, string>; cluster: Map<stri
 
 export async function listCustomers(db: Db, shop: string, query: CustomerQuery, pageSize = PAGE_SIZE): Promise<CustomerPage> {
   const where = customerWhere(shop, query);
-  const [total, names, settings] = await Promise.all([
+  const [total, names, currencyCode] = await Promise.all([
     db.customerScore.count({ where }),
     segmentNameMaps(db, shop),
-    db.shop.findUnique({ where: { shop }, select: { currencyCode: true } }),
+    getShopCurrency(db, shop),
   ]);
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(query.page, pageCount);
@@ -142,7 +143,7 @@ export async function listCustomers(db: Db, shop: string, query: CustomerQuery, 
     ...[...names.rfm.entries()].map(([key, label]) => ({ value: `rfm:${key}`, label: `RFM: ${label}` })),
     ...[...names.cluster.entries()].map(([key, label]) => ({ value: `cluster:${key}`, label: `Cluster: ${label}` })),
   ];
-  return { rows: scores.map((s) => toRow(s, names)), total, page, pageCount, query: { ...query, page }, segments, currencyCode: settings?.currencyCode ?? "USD" };
+  return { rows: scores.map((s) => toRow(s, names)), total, page, pageCount, query: { ...query, page }, segments, currencyCode };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -265,7 +266,7 @@ function recommendationsOf(text: string, handles: Map<string, string>): Recommen
 
 export async function getCustomer(db: Db, shop: string, numericId: string): Promise<CustomerDetail | null> {
   const customerId = customerGid(numericId);
-  const [score, orders, names, settings] = await Promise.all([
+  const [score, orders, names, currencyCode] = await Promise.all([
     db.customerScore.findUnique({ where: { shop_customerId: { shop, customerId } } }),
     db.order.findMany({
       where: { shop, customerId },
@@ -274,7 +275,7 @@ export async function getCustomer(db: Db, shop: string, numericId: string): Prom
       select: { id: true, processedAt: true, totalAmount: true, refundedAmount: true, cancelledAt: true, _count: { select: { lineItems: true } } },
     }),
     segmentNameMaps(db, shop),
-    db.shop.findUnique({ where: { shop }, select: { currencyCode: true } }),
+    getShopCurrency(db, shop),
   ]);
   if (!score && orders.length === 0) return null;
   const recIds = score ? recommendationsOf(score.recommendedJson, new Map()).map((r) => r.productId) : [];
@@ -286,7 +287,7 @@ export async function getCustomer(db: Db, shop: string, numericId: string): Prom
     customerId,
     numericId,
     adminUrl: adminUrl(shop, `customers/${numericId}`),
-    currencyCode: settings?.currencyCode ?? "USD",
+    currencyCode,
     score: score
       ? {
           ...toRow(score, names),

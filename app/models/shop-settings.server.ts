@@ -10,6 +10,12 @@ export async function getShopSettings(db: Db, shop: string): Promise<ShopSetting
   return db.shop.upsert({ where: { shop }, create: { shop }, update: {} });
 }
 
+/** The shop's currency (ISO code) for formatting money; USD until the first sync has read it. */
+export async function getShopCurrency(db: Db, shop: string): Promise<string> {
+  const row = await db.shop.findUnique({ where: { shop }, select: { currencyCode: true } });
+  return row?.currencyCode ?? "USD";
+}
+
 export type ShopSettingsUpdate = Partial<
   Pick<
     ShopSettings,

@@ -6,7 +6,6 @@ import db from "../db.server";
 import { requireAdmin } from "../shopify.server";
 import { centroidInWords, getSegment } from "../models/dashboard.server";
 import { listCustomers, parseCustomerQuery } from "../models/customers.server";
-import { getShopCurrency } from "../lib/admin-loader.server";
 import { RouteError } from "../components/RouteError";
 import { RiskBadge } from "../components/RiskBadge";
 import { SectionCard } from "../components/SectionCard";
@@ -20,7 +19,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const segment = await getSegment(db, shop, filter);
   if (!segment) throw new Response(`There is no segment "${filter}" in this shop.`, { status: 404 });
   const query = parseCustomerQuery(new URLSearchParams({ segment: filter, sort: "clv12m", direction: "desc" }));
-  const [top, currency] = await Promise.all([listCustomers(db, shop, query, 10), getShopCurrency(db, shop)]);
+  const top = await listCustomers(db, shop, query, 10);
+  const currency = top.currencyCode;
   return json({ segment, filter, words: centroidInWords(segment.centroid, currency), top: top.rows, currency });
 };
 

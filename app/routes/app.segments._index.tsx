@@ -6,7 +6,7 @@ import { Badge, Banner, BlockStack, Button, Card, EmptyState, InlineStack, Layou
 import db from "../db.server";
 import { requireAdmin } from "../shopify.server";
 import { centroidInWords, listSegments, renameCluster, SegmentNotFoundError, type SegmentView } from "../models/dashboard.server";
-import { getShopCurrency } from "../lib/admin-loader.server";
+import { getShopCurrency } from "../models/shop-settings.server";
 import { RouteError } from "../components/RouteError";
 import { SegmentStats } from "../components/SegmentStats";
 import { useSubmitting } from "../components/IntentButton";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Db } from "../../app/db.server";
-import { badRequestOnInvalidQuery, customerQueryFrom, getShopCurrency } from "../../app/lib/admin-loader.server";
+import { badRequestOnInvalidQuery, customerQueryFrom } from "../../app/lib/admin-loader.server";
+import { getShopCurrency } from "../../app/models/shop-settings.server";
 import { InvalidQueryError } from "../../app/models/customers.server";
 
 async function thrown(p: Promise<unknown>): Promise<unknown> {

@@ -1,0 +1,7 @@
+-- AlterTable
+ALTER TABLE "CustomerScore" ADD COLUMN     "clv12mHigh" DOUBLE PRECISION,
+ADD COLUMN     "clv12mLow" DOUBLE PRECISION,
+ADD COLUMN     "nextOrderEarliest" TIMESTAMP(3),
+ADD COLUMN     "nextOrderLatest" TIMESTAMP(3),
+ADD COLUMN     "valueAtRisk" DOUBLE PRECISION NOT NULL DEFAULT 0;
+

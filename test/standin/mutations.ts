@@ -11,6 +11,7 @@ import {
   webhookSubscriptionView,
   type Args,
 } from "./resolvers";
+import { isProtectedTopic, PROTECTED_TOPIC_MESSAGE, requireCustomerData } from "./protected";
 import { gidNumber, gidType, type MetafieldRecord, type ShopState } from "./store";
 
 /**
@@ -68,6 +69,7 @@ function customerFor(state: ShopState, id: string): { errors: UserErrorOut[]; cu
 
 function tagsAdd(state: ShopState, args: Args): unknown {
   requireScope(state, "write_customers", "tagsAdd");
+  requireCustomerData(state, "Customer");
   const { errors, customer } = customerFor(state, String(args.id));
   if (!customer) return { node: null, userErrors: errors };
   const wanted = normalizeTags(args.tags as string[]);
@@ -98,6 +100,7 @@ function tagsAdd(state: ShopState, args: Args): unknown {
 
 function tagsRemove(state: ShopState, args: Args): unknown {
   requireScope(state, "write_customers", "tagsRemove");
+  requireCustomerData(state, "Customer");
   const { errors, customer } = customerFor(state, String(args.id));
   if (!customer) return { node: null, userErrors: errors };
   const remove = new Set(normalizeTags(args.tags as string[]).map((t) => t.toLowerCase()));
@@ -373,6 +376,9 @@ function webhookSubscriptionCreate(ctx: ExecContext, args: Args): unknown {
   if (!uri) return { webhookSubscription: null, userErrors: [{ field: ["webhookSubscription", "callbackUrl"], message: "Address can't be blank" }] };
   if (!/^(https?:\/\/|pubsub:\/\/|arn:aws:events:)/.test(uri)) {
     return { webhookSubscription: null, userErrors: [{ field: ["webhookSubscription", "callbackUrl"], message: "Address is invalid" }] };
+  }
+  if (isProtectedTopic(topic) && state.protectedDataLevel < 1) {
+    return { webhookSubscription: null, userErrors: [{ field: ["webhookSubscription"], message: PROTECTED_TOPIC_MESSAGE }] };
   }
   if (state.webhookSubscriptions.some((w) => w.topic === topic && w.uri === uri)) {
     return { webhookSubscription: null, userErrors: [{ field: ["webhookSubscription", "callbackUrl"], message: "Address for this topic has already been taken" }] };

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { GraphQLError, type GraphQLResolveInfo } from "graphql";
 import type { ExecContext } from "./context";
+import { protectedValue, REDACTED_DISPLAY_NAME, requireCustomerData } from "./protected";
 import { filterItems, paginate, type ConnectionArgs, type SearchSchema, type SortKeyOf } from "./search";
 import {
   gidNumber,
@@ -110,6 +111,7 @@ export function ordersConnection(
   info: GraphQLResolveInfo,
 ): unknown {
   requireScope(state, "read_orders", "orders");
+  requireCustomerData(state, "Order");
   const { name, key } = orderSortKey(args.sortKey);
   const compute = (): StandinOrder[] => {
     const base = source ?? sortedBy(state, name, state.data.orders, key);
@@ -150,6 +152,10 @@ class OrderView {
   get currencyCode(): string { return this.cur; }
   get presentmentCurrencyCode(): string { return this.cur; }
   customer(): View | null { return this.o.customerId ? customerById(this.state, this.o.customerId) : null; }
+  email(): string | null { return protectedValue(this.state, "Order", "email", () => null)(); }
+  phone(): string | null { return protectedValue(this.state, "Order", "phone", () => null)(); }
+  shippingAddress(): View | null { return protectedValue(this.state, "Order", "address", () => null)(); }
+  billingAddress(): View | null { return protectedValue(this.state, "Order", "address", () => null)(); }
   currentTotalPriceSet(): View { return moneyBag(this.o.totalPrice, this.cur); }
   totalPriceSet(): View { return moneyBag(this.o.totalPrice, this.cur); }
   currentSubtotalPriceSet(): View { return moneyBag(this.o.totalPrice, this.cur); }
@@ -165,6 +171,7 @@ class OrderView {
 }
 
 export function orderView(state: ShopState, o: StandinOrder): View {
+  requireCustomerData(state, "Order");
   return new OrderView(state, o) as unknown as View;
 }
 
@@ -230,16 +237,20 @@ function customerById(state: ShopState, id: string): View | null {
 }
 
 export function customerView(state: ShopState, c: StandinCustomer): View {
+  requireCustomerData(state, "Customer");
   const cur = state.data.currencyCode;
   return {
     __typename: "Customer",
     id: c.id,
     legacyResourceId: String(gidNumber(c.id)),
-    firstName: c.firstName,
-    lastName: c.lastName,
-    displayName: `${c.firstName} ${c.lastName}`.trim(),
-    email: c.email,
-    defaultEmailAddress: () => ({ __typename: "CustomerEmailAddress", emailAddress: c.email }),
+    firstName: protectedValue(state, "Customer", "name", () => c.firstName),
+    lastName: protectedValue(state, "Customer", "name", () => c.lastName),
+    displayName: state.protectedDataLevel >= 2 ? `${c.firstName} ${c.lastName}`.trim() : REDACTED_DISPLAY_NAME,
+    email: protectedValue(state, "Customer", "email", () => c.email),
+    defaultEmailAddress: protectedValue(state, "Customer", "email", () => ({ __typename: "CustomerEmailAddress", emailAddress: c.email })),
+    phone: protectedValue(state, "Customer", "phone", () => null),
+    defaultPhoneNumber: protectedValue(state, "Customer", "phone", () => null),
+    defaultAddress: protectedValue(state, "Customer", "address", () => null),
     tags: [...c.tags],
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
@@ -509,6 +520,7 @@ function shopView(state: ShopState): View {
 
 function customersConnection(state: ShopState, args: Args, ctx: ExecContext, info: GraphQLResolveInfo): unknown {
   requireScope(state, "read_customers", "customers");
+  requireCustomerData(state, "Customer");
   const { name, key } = customerSortKey(args.sortKey);
   const compute = (): StandinCustomer[] => filterItems(sortedBy(state, name, state.data.customers, key), args.query as string | null, CUSTOMER_SEARCH);
   return paginate(rootSlice(compute, ctx, info), args as ConnectionArgs, key, (c) => customerView(state, c), CONNECTION_ALL(ctx, info));

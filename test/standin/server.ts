@@ -7,6 +7,7 @@ import { ADMIN_API_VERSION } from "../../app/shopify/api-version";
 import type { ExecContext, StandinRuntime } from "./context";
 import { actualCost, requestedCost } from "./cost";
 import { executeDocument } from "./execute";
+import { isProtectedTopic, redactLevel2, type ProtectedDataLevel } from "./protected";
 import type { Faults } from "./faults";
 import { boundaryOf, parseMultipart } from "./multipart";
 import { readSchema, schemaPath, toShopifyError, validateDocument } from "./schema";
@@ -17,6 +18,7 @@ import { bulkFinishPayload, postWebhook, topicToEnum } from "./webhooks";
 
 export type { Faults } from "./faults";
 export type { CallRecord } from "./store";
+export type { ProtectedDataLevel } from "./protected";
 export { ShopState } from "./store";
 export { orderWebhookPayload, webhookHmac } from "./webhooks";
 
@@ -59,6 +61,11 @@ export interface StartStandinOptions {
   maxConcurrentBulkQueries?: number;
   /** Clock for data timestamps and the 60-day window (default Date.now). Throttling uses wall time. */
   now?: () => number;
+  /**
+   * Protected customer data levels granted to the app (0, 1 or 2; default 2): see protected.ts. Applies to
+   * every shop; `setProtectedDataLevel` changes it later, `state(shop).protectedDataLevel` one shop.
+   */
+  protectedDataLevel?: ProtectedDataLevel;
 }
 
 export interface DeliverWebhookOptions {
@@ -79,6 +86,8 @@ export interface Standin {
   state(shop: string): ShopState;
   addShop(data: StandinShopData): void;
   setFaults(shop: string, f: Partial<Faults>): void;
+  /** The app's protected customer data level on every shop (and shops added later). */
+  setProtectedDataLevel(level: ProtectedDataLevel): void;
   calls(shop: string): CallRecord[];
   deliverWebhook(o: DeliverWebhookOptions): Promise<{ status: number; body: string }>;
   close(): Promise<void>;
@@ -140,8 +149,16 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
     }
     const webhookId = o.webhookId ?? `standin-${state.nextId()}`;
     const at = state.nowIso();
+    const isProtected = isProtectedTopic(o.topic);
+    if (isProtected && state.protectedDataLevel < 1) {
+      // Shopify does not deliver a topic with protected customer data to an app without Level 1.
+      const error = `not delivered: ${o.topic} needs protected customer data Level 1`;
+      state.webhookDeliveries.push({ topic: o.topic, target, webhookId, status: 0, forged: !!o.forged, at, error });
+      return { status: 0, body: error };
+    }
+    const payload = isProtected && state.protectedDataLevel < 2 ? redactLevel2(o.payload) : o.payload;
     try {
-      const result = await postWebhook({ target, topic: o.topic, shop: state.shop, apiVersion, payload: o.payload, webhookId, secret, forged: o.forged, triggeredAt: at });
+      const result = await postWebhook({ target, topic: o.topic, shop: state.shop, apiVersion, payload, webhookId, secret, forged: o.forged, triggeredAt: at });
       state.webhookDeliveries.push({ topic: o.topic, target, webhookId, status: result.status, forged: !!o.forged, at });
       return result;
     } catch (error) {
@@ -174,9 +191,12 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
     },
   };
 
+  let protectedDataLevel: ProtectedDataLevel = opts.protectedDataLevel ?? 2;
+
   function addShop(data: StandinShopData): void {
     if (shops.has(data.shop)) throw new Error(`standin: shop ${data.shop} already exists`);
     const state = new ShopState(data, bucketSize, restoreRate, now, shops.size + 1);
+    state.protectedDataLevel = protectedDataLevel;
     shops.set(data.shop, state);
     byToken.set(state.token, state);
   }
@@ -342,6 +362,10 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
     state: getState,
     addShop,
     setFaults: (shop, f) => getState(shop).setFaults(f),
+    setProtectedDataLevel: (level) => {
+      protectedDataLevel = level;
+      for (const state of shops.values()) state.protectedDataLevel = level;
+    },
     calls: (shop) => getState(shop).calls,
     deliverWebhook,
     close: async () => {

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { createRandom, DEFAULT_FAULTS, type Faults } from "./faults";
+import type { ProtectedDataLevel } from "./protected";
 import type { StandinCustomer, StandinOrder, StandinProduct, StandinShopData, StandinVariant } from "./types";
 
 /**
@@ -154,6 +155,8 @@ export class ShopState {
   readonly webhookDeliveries: WebhookDelivery[] = [];
   readonly calls: CallRecord[] = [];
   faults: Faults = { ...DEFAULT_FAULTS };
+  /** Protected customer data granted to the app on this shop (protected.ts; default Level 2). */
+  protectedDataLevel: ProtectedDataLevel = 2;
   random: () => number = createRandom(DEFAULT_FAULTS.seed);
   /** Leaky bucket: points available at `bucketAt` (ms). */
   bucketAvailable: number;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   bgnbdExpectedNew,
@@ -12,6 +12,7 @@ import {
 import { fitGammaGamma, gammaGammaExpectedSpend } from "../../app/analytics/gamma-gamma";
 import { buildHistories, dayOf } from "../../app/analytics/purchase-history";
 import { customerFeatures } from "../../app/analytics/features";
+import { needSharedData } from "../helpers/shared-data";
 import { CDNOW_CALIBRATION_END, loadCdnowOrders } from "./cdnow";
 
 const within = (actual: number, expected: number, rel: number) => expect(Math.abs(actual / expected - 1)).toBeLessThan(rel);
@@ -96,8 +97,11 @@ describe("Gamma-Gamma on CDNOW (Fader & Hardie 2013)", () => {
     expect(gammaGammaExpectedSpend(p, 2, 22.35)).toBeCloseTo(24.65, 1);
   });
 
-  const summary = "/work/shared/data/cdnow/cdnow_customers_summary_with_transactions.csv";
-  it.runIf(existsSync(summary))("agrees with the published summary file (x, zbar per customer)", () => {
+  const summaryNeed = needSharedData("agrees with the published summary file (x, zbar per customer)", [
+    "cdnow/cdnow_customers_summary_with_transactions.csv",
+  ]);
+  const [summary] = summaryNeed.files;
+  it.skipIf(summaryNeed.skip)(summaryNeed.title, () => {
     const lines = readFileSync(summary, "utf8").trim().split(/\r?\n/).slice(1);
     const rows = lines.map((l) => l.split(",").map(Number));
     const ours = new Map(features.map((f) => [Number(f.customerId.split("/").pop()), f]));

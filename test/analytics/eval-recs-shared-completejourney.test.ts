@@ -3,13 +3,15 @@
  * sample of receipt lines) and requires the engine to beat both baselines on HR@10 and NDCG@10.
  */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { completeJourneyToOrders, evaluateRecommendations } from "../../app/analytics/recommendations";
+import { completeJourneyToOrders } from "../../app/cli/complete-journey";
+import { evaluateRecommendations } from "../../app/analytics/recommendations";
+import { needSharedData } from "../helpers/shared-data";
 
-const CSV = join(__dirname, "../../../shared/data/completejourney/transactions_sample.csv");
+const need = needSharedData("recommendations on the Complete Journey sample", ["completejourney/transactions_sample.csv"]);
+const [CSV] = need.files;
 
-describe("recommendations on the Complete Journey sample (reads ../shared)", () => {
+describe.skipIf(need.skip)(need.title, () => {
   it("reads ../shared: the engine beats popularity and top-frequency on HR@10 and NDCG@10", () => {
     const orders = completeJourneyToOrders(readFileSync(CSV, "utf8"));
     // The README: 75,000 lines, 2,377 households.

@@ -3,20 +3,19 @@
  * and the full CDNOW master file. Skipped with a message only when the files are absent and CI is not
  * set; in CI a missing file fails the test.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { completeJourneyToOrders } from "../../app/analytics/recommendations";
+import { completeJourneyToOrders } from "../../app/cli/complete-journey";
+import { needSharedData } from "../helpers/shared-data";
 import { importCdnow, importCompleteJourney } from "./importers";
 
-const DATA = join(__dirname, "../../../shared/data");
-const TRANSACTIONS = join(DATA, "completejourney/transactions_sample.csv");
-const PRODUCTS = join(DATA, "completejourney/products.csv.gz");
-const MASTER = join(DATA, "cdnow/CDNOW_master.txt");
-
-const missing = [TRANSACTIONS, PRODUCTS, MASTER].filter((f) => !existsSync(f));
-const skip = missing.length > 0 && !process.env.CI;
-const title = skip ? `importers on ../shared data (SKIPPED: ${missing.join(", ")} not found; CI requires them)` : "importers on ../shared data (reads ../shared)";
+const need = needSharedData("importers on ../shared data", [
+  "completejourney/transactions_sample.csv",
+  "completejourney/products.csv.gz",
+  "cdnow/CDNOW_master.txt",
+]);
+const [TRANSACTIONS, PRODUCTS, MASTER] = need.files;
+const { skip, title } = need;
 
 /** Splits a CSV row of the transactions file (quoted fields, no embedded commas in this file). */
 const fields = (line: string) => line.split(",").map((f) => f.replace(/^"|"$/g, ""));

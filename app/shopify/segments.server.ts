@@ -12,10 +12,13 @@ import type { AdminGraphql, UserError } from "./types";
 /** Every Shopify segment the app creates is named `Churnless <kind>: <name>`. */
 export const SEGMENT_NAME_PREFIX = "Churnless";
 
-const KIND_LABEL: Record<TagKind, string> = { segment: "segment", cluster: "cluster", risk: "risk" };
+/** The tag kinds that have app segments (other kinds, e.g. a holdout tag, have no Shopify segment). */
+type SegmentTagKind = Extract<TagKind, "segment" | "cluster" | "risk">;
+
+const KIND_LABEL: Record<SegmentTagKind, string> = { segment: "segment", cluster: "cluster", risk: "risk" };
 
 /** App Segment.kind -> the tag kind its customers carry. */
-export function tagKindOf(segmentKind: string): TagKind | null {
+export function tagKindOf(segmentKind: string): SegmentTagKind | null {
   switch (segmentKind) {
     case "rfm":
       return "segment";
@@ -28,11 +31,11 @@ export function tagKindOf(segmentKind: string): TagKind | null {
   }
 }
 
-function kindEnabled(kind: TagKind, settings: TagSettings): boolean {
+function kindEnabled(kind: SegmentTagKind, settings: TagSettings): boolean {
   return kind === "segment" ? settings.tagSegments : kind === "cluster" ? settings.tagClusters : settings.tagRisk;
 }
 
-export function shopifySegmentName(kind: TagKind, name: string): string {
+export function shopifySegmentName(kind: SegmentTagKind, name: string): string {
   return `${SEGMENT_NAME_PREFIX} ${KIND_LABEL[kind]}: ${name}`.slice(0, 255);
 }
 

@@ -5,17 +5,23 @@
  * `churnless:cluster:lapsed-big-spenders`. Prefix and value are slugged (lowercase a-z, 0-9 and dashes);
  * the whole tag is at most 255 characters. See docs/tagging.md.
  *
- * Ownership (what the app may remove): a tag is the app's when, trimmed and lowercased, it starts with
- * `<prefix>:`. Shopify compares tags without regard to case, so `Churnless:Risk:High` is the same tag as
- * `churnless:risk:high` and belongs to the app too; `churnless`, `Churnless-fan`, `churnlessly:x` or
- * `other:risk:high` are merchant tags and are never removed or altered.
+ * Ownership (what the app may remove): a tag is the app's only when, trimmed and lowercased, it is
+ * `<prefix>:<kind>` or starts with `<prefix>:<kind>:` for a kind in APP_TAG_KINDS (the kinds the app
+ * writes). Nothing else with the prefix is the app's: `churnless:wholesale`, or `vip:gold` with the prefix
+ * `vip`, are merchant tags. Shopify compares tags without regard to case, so `Churnless:Risk:High` is the
+ * same tag as `churnless:risk:high` and belongs to the app too; `churnless`, `Churnless-fan`,
+ * `churnlessly:risk:x` or `other:risk:high` are merchant tags and are never removed or altered.
  */
 
 export const MAX_TAGS_PER_CUSTOMER = 250;
 export const MAX_TAG_LENGTH = 255;
 
-export const TAG_KINDS = ["risk", "segment", "cluster"] as const;
-export type TagKind = (typeof TAG_KINDS)[number];
+/**
+ * The tag kinds the app writes, and so the only ones it owns (see isAppTag). A kind added here becomes the
+ * app's everywhere at once: the tag writer, the undo ("remove all") and the prefix collision check.
+ */
+export const APP_TAG_KINDS = ["risk", "segment", "cluster"] as const;
+export type TagKind = (typeof APP_TAG_KINDS)[number];
 
 /** FNV-1a 32-bit hash as 8 hex digits: a short stable suffix for slugs that would be empty or too long. */
 function shortHash(value: string): string {
@@ -46,11 +52,12 @@ export function normalizePrefix(prefix: string): string {
 }
 
 /**
- * One app tag: `<prefix>:<kind>:<value>`, slugged and at most 255 characters. A value whose slug is empty
- * (e.g. only non-Latin characters) becomes `u-<hash>`; a value too long is cut and given a hash suffix, so
- * two different long values still give two different tags.
+ * One app tag: `<prefix>:<kind>:<value>`, slugged and at most 255 characters; `<prefix>:<kind>` when no
+ * value is given. A value whose slug is empty (e.g. only non-Latin characters) becomes `u-<hash>`; a value
+ * too long is cut and given a hash suffix, so two different long values still give two different tags.
  */
-export function appTag(prefix: string, kind: TagKind, value: string): string {
+export function appTag(prefix: string, kind: TagKind, value?: string): string {
+  if (value === undefined) return `${normalizePrefix(prefix)}:${kind}`;
   const head = `${normalizePrefix(prefix)}:${kind}:`;
   let slug = slugify(value);
   if (!slug) slug = `u-${shortHash(value)}`;
@@ -66,19 +73,27 @@ export function tagKey(tag: string): string {
   return tag.trim().toLowerCase();
 }
 
-/** Whether the app owns `tag` (it carries `<prefix>:`, in any case). */
-export function isAppTag(tag: string, prefix: string): boolean {
-  return tagKey(tag).startsWith(`${normalizePrefix(prefix)}:`);
+/**
+ * Kind and value of an app tag (value "" for a bare `<prefix>:<kind>`); null for every other tag, including
+ * tags with the prefix and a kind the app does not write (`churnless:wholesale`).
+ */
+export function parseAppTag(tag: string, prefix: string): { kind: TagKind; value: string } | null {
+  const head = `${normalizePrefix(prefix)}:`;
+  const key = tagKey(tag);
+  if (!key.startsWith(head)) return null;
+  const rest = key.slice(head.length);
+  const i = rest.indexOf(":");
+  const kind = i < 0 ? rest : rest.slice(0, i);
+  if (!(APP_TAG_KINDS as readonly string[]).includes(kind)) return null;
+  return { kind: kind as TagKind, value: i < 0 ? "" : rest.slice(i + 1) };
 }
 
-/** Splits an app tag into kind and value; null for a merchant tag or an unknown kind. */
-export function parseAppTag(tag: string, prefix: string): { kind: TagKind; value: string } | null {
-  if (!isAppTag(tag, prefix)) return null;
-  const rest = tagKey(tag).slice(normalizePrefix(prefix).length + 1);
-  const i = rest.indexOf(":");
-  if (i < 0) return null;
-  const kind = rest.slice(0, i);
-  return (TAG_KINDS as readonly string[]).includes(kind) ? { kind: kind as TagKind, value: rest.slice(i + 1) } : null;
+/**
+ * Whether the app owns `tag`: it is `<prefix>:<kind>` or starts with `<prefix>:<kind>:` (in any case) for
+ * a kind in APP_TAG_KINDS. Any other tag, even one starting with `<prefix>:`, is the merchant's.
+ */
+export function isAppTag(tag: string, prefix: string): boolean {
+  return parseAppTag(tag, prefix) !== null;
 }
 
 export interface TagScore {
@@ -117,16 +132,24 @@ export interface TagDiff {
 }
 
 /**
- * What to change so the customer's app tags equal `desired`. Only tags carrying `<prefix>:` are ever
- * removed; every other tag is left exactly as it is. Tags are compared as Shopify does (trimmed,
- * case-insensitive), so a desired tag present in another case is not added again. Desired tags must be
- * app tags of at most 255 characters (anything else is a programming error and throws). When the
- * customer would exceed 250 tags, only the desired tags that fit are added and the result says overLimit.
+ * What to change so the customer's app tags equal `desired`. Only app tags (isAppTag) are ever removed;
+ * every other tag is left exactly as it is. Tags are compared as Shopify does (trimmed, case-insensitive),
+ * so a desired tag present in another case is not added again. App tags of `formerPrefixes` (prefixes the
+ * shop used before) are removed too, so a prefix change moves the tags. Desired tags must be app tags of
+ * at most 255 characters (anything else is a programming error and throws). When the customer would
+ * exceed 250 tags, only the desired tags that fit are added and the result says overLimit.
  */
-export function diffTags(current: readonly string[], desired: readonly string[], prefix: string): TagDiff {
+export function diffTags(
+  current: readonly string[],
+  desired: readonly string[],
+  prefix: string,
+  options: { formerPrefixes?: readonly string[] } = {},
+): TagDiff {
+  // App tags of a former prefix (the merchant changed it) are the app's too and move to the new prefix.
+  const owned = (tag: string) => isAppTag(tag, prefix) || (options.formerPrefixes ?? []).some((p) => isAppTag(tag, p));
   const wanted = new Map<string, string>();
   for (const tag of desired) {
-    if (!isAppTag(tag, prefix)) throw new Error(`diffTags: desired tag "${tag}" does not carry the app prefix "${normalizePrefix(prefix)}:"`);
+    if (!isAppTag(tag, prefix)) throw new Error(`diffTags: desired tag "${tag}" is not an app tag of the prefix "${normalizePrefix(prefix)}:"`);
     if (tag.length > MAX_TAG_LENGTH) throw new Error(`diffTags: desired tag is longer than ${MAX_TAG_LENGTH} characters: "${tag.slice(0, 40)}…"`);
     if (!wanted.has(tagKey(tag))) wanted.set(tagKey(tag), tag.trim());
   }
@@ -137,7 +160,7 @@ export function diffTags(current: readonly string[], desired: readonly string[],
     const key = tagKey(tag);
     if (!key) continue;
     present.add(key);
-    if (isAppTag(tag, prefix) && !wanted.has(key) && !removing.has(tag)) {
+    if (owned(tag) && !wanted.has(key) && !removing.has(tag)) {
       removing.add(tag);
       remove.push(tag);
     }

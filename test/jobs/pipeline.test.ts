@@ -11,6 +11,7 @@ import { REDIS_URL, redisTestsEnabled } from "../helpers/redis";
 import { InProcessQueue, BullMqQueue } from "../../app/jobs/queue.server";
 import { updateShopSettings } from "../../app/models/shop-settings.server";
 import { createAdminClient } from "../../app/shopify/client.server";
+import { isAppTag } from "../../app/shopify/tags";
 import { startStandin, type Standin } from "../standin/server";
 import { generateDemoShop } from "../standin/demo-shop";
 import { createTestDb, databaseKinds, type TestDb } from "../helpers/db";
@@ -23,8 +24,8 @@ function tagsOf(standin: Standin, prefix: string) {
   const out = new Map<string, { app: string[]; merchant: string[] }>();
   for (const c of standin.state(SHOP).data.customers) {
     out.set(c.id, {
-      app: c.tags.filter((t) => t.toLowerCase().startsWith(`${prefix}:`)).sort(),
-      merchant: c.tags.filter((t) => !t.toLowerCase().startsWith(`${prefix}:`)).sort(),
+      app: c.tags.filter((t) => isAppTag(t, prefix)).sort(),
+      merchant: c.tags.filter((t) => !isAppTag(t, prefix)).sort(),
     });
   }
   return out;

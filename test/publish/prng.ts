@@ -38,9 +38,37 @@ export const LOOKALIKE_MERCHANT_TAGS = [
   "a".repeat(255),
 ];
 
+/**
+ * Merchant tags that carry the app's prefix `churnless:` (or a prefix such as `vip`) and look like app tags,
+ * but whose kind the app does not write: they are the merchant's and must never be removed.
+ */
+export const PREFIXED_MERCHANT_TAGS = (prefix: string) => [
+  `${prefix}:wholesale`,
+  `${prefix.toUpperCase()}:Gold`,
+  `${prefix}:vip`,
+  `${prefix}:gold`,
+  `${prefix}:riskier`,
+  `${prefix}:risk-high`,
+  `${prefix}:risks:high`,
+  `${prefix}:segments:champions`,
+  `${prefix}:clusters:a`,
+  `${prefix}:segmentation:x`,
+  `${prefix}:`,
+  `${prefix}::risk:high`,
+  `${prefix}: risk:high`,
+  `${prefix}:rïsk:high`,
+  `${prefix}:2024`,
+  `${prefix}:b2b:risk:high`,
+];
+
 const WORDS = ["gold", "silver", "b2b", "wholesale", "vip", "returns", "Klaviyo", "Imported", "ÉTÉ", "loyal", "x", "2024"];
 
-export function randomMerchantTag(rand: () => number): string {
+/** A random merchant tag; with `prefix`, a quarter of them carry `<prefix>:` with a kind the app does not write. */
+export function randomMerchantTag(rand: () => number, prefix?: string): string {
+  if (prefix && rand() < 0.25) {
+    const p = rand() < 0.5 ? prefix : prefix.toUpperCase();
+    return rand() < 0.5 ? pick(rand, PREFIXED_MERCHANT_TAGS(p)) : `${p}:${pick(rand, WORDS)}${rand() < 0.3 ? ":" + pick(rand, WORDS) : ""}`;
+  }
   const r = rand();
   if (r < 0.35) return pick(rand, LOOKALIKE_MERCHANT_TAGS);
   if (r < 0.7) return `${pick(rand, WORDS)}${rand() < 0.5 ? "-" + pick(rand, WORDS) : ""}`;

@@ -20,7 +20,9 @@ export const MAX_TAG_LENGTH = 255;
  * The tag kinds the app writes, and so the only ones it owns (see isAppTag). A kind added here becomes the
  * app's everywhere at once: the tag writer, the undo ("remove all") and the prefix collision check.
  */
-export const APP_TAG_KINDS = ["risk", "segment", "cluster"] as const;
+// "holdout": `<prefix>:holdout` on customers held out of a control group; "due": `<prefix>:due:reorder` on
+// customers due to reorder a consumable (issue 16, docs/tagging.md).
+export const APP_TAG_KINDS = ["risk", "segment", "cluster", "holdout", "due"] as const;
 export type TagKind = (typeof APP_TAG_KINDS)[number];
 
 /** FNV-1a 32-bit hash as 8 hex digits: a short stable suffix for slugs that would be empty or too long. */

@@ -3,6 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
+import { builtinModules } from "node:module";
 
 export default tseslint.config(
   {
@@ -18,6 +19,31 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
       "@typescript-eslint/no-explicit-any": "error",
       "no-console": ["error", { allow: ["warn", "error"] }],
+    },
+  },
+  {
+    // app/analytics is the pure core: plain data in and out. Shopify formats, the database, Remix and Node
+    // live in the layers around it (app/shopify, app/models, app/db, app/jobs, app/routes, app/cli).
+    files: ["app/analytics/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: builtinModules.map((name) => ({ name, message: "app/analytics imports nothing from Node." })),
+          patterns: [
+            { group: ["node:*"], message: "app/analytics imports nothing from Node." },
+            {
+              group: ["@shopify/*", "@prisma/*", "@remix-run/*", "prisma", "graphql", "graphql-request", "pg", "better-sqlite3", "bullmq", "ioredis"],
+              message: "app/analytics imports nothing from Shopify, Prisma, Remix or the infrastructure.",
+            },
+            {
+              group: ["**/shopify/**", "**/models/**", "**/db/**", "**/jobs/**", "**/routes/**", "**/cli/**", "**/webhooks/**", "**/lib/**", "**/*.server", "**/*.server.*"],
+              message: "app/analytics is the pure core: the layers around it import it, never the other way.",
+            },
+          ],
+        },
+      ],
+      "no-restricted-globals": ["error", "Buffer", "process", "require", "__dirname", "__filename"],
     },
   },
   {

@@ -1,7 +1,7 @@
 /**
  * `npm run --silent cli -- analyze --input ORDERS.jsonl --as-of YYYY-MM-DD --horizon-days N --out DIR`
  *
- * Reads a bulk-operation orders JSONL file (app/analytics/bulk-orders.ts; only orders processed up to
+ * Reads a bulk-operation orders JSONL file (app/shopify/bulk-orders.ts; only orders processed up to
  * the as-of day are used), runs the whole analysis (app/analytics/analyze.ts) and writes:
  * - DIR/customers.jsonl: one object per customer (customerId, orders, recencyDays, monetary, rfm,
  *   rfmSegment, cluster, churnProbability, pAlive, expectedOrders, clv12m, nextOrderDate, reasons, and
@@ -16,7 +16,7 @@ import { once } from "node:events";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { analyzeOrders } from "../analytics/analyze";
-import { newStats, readBulkOrders } from "../analytics/bulk-orders";
+import { newStats, readBulkOrders } from "../shopify/bulk-orders";
 import { dayOf } from "../analytics/purchase-history";
 import { buildRecommender } from "../analytics/recommendations";
 import type { AnalysisResult, OrderInput } from "../analytics/types";

@@ -1,7 +1,7 @@
 /**
  * `npm run eval:recs -- --input ORDERS.jsonl [--k 10]`: offline evaluation of the recommendations.
  *
- * Reads a bulk-operation orders JSONL file (app/analytics/bulk-orders.ts), or with `--csv FILE` a
+ * Reads a bulk-operation orders JSONL file (app/shopify/bulk-orders.ts), or with `--csv FILE` a
  * Complete Journey transactions CSV, holds out each repeat customer's last order and prints HR@k,
  * Recall@k and NDCG@k for the engine, popularity and personal top-frequency (see
  * app/analytics/recommendations/evaluate.ts). `--json` prints the result as JSON instead of a table.
@@ -9,8 +9,8 @@
 import { createReadStream, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
-import { readBulkOrders, newStats } from "../analytics/bulk-orders";
-import { completeJourneyToOrders } from "../analytics/recommendations/complete-journey";
+import { readBulkOrders, newStats } from "../shopify/bulk-orders";
+import { completeJourneyToOrders } from "./complete-journey";
 import { evaluateRecommendations, type RecommendationEvaluation } from "../analytics/recommendations/evaluate";
 import type { OrderInput } from "../analytics/types";
 

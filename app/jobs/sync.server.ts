@@ -7,7 +7,7 @@
  * A failed run is recorded with its reason and thrown, so the job stops before analyze and publish and
  * the scores of the last good run stay. Writes only ever replace orders with newer-or-equal copies.
  */
-import { OrderAssembler, assembleChunks, newStats, type BulkParseStats } from "../analytics/bulk-orders";
+import { OrderAssembler, assembleChunks, newStats, type BulkParseStats } from "../shopify/bulk-orders";
 import type { OrderInput } from "../analytics/types";
 import type { Db } from "../db.server";
 import { addLateLineItems, removeOrdersNotSyncedSince, upsertOrders } from "../models/orders.server";

@@ -3,7 +3,7 @@
  * with polling `bulkOperation(id)` as the backstop), retry one that ended FAILED / EXPIRED / CANCELED a
  * bounded number of times, cope with one already running, and stream its JSONL result line by line.
  */
-import { splitLines } from "../analytics/bulk-orders";
+import { splitLines } from "./bulk-orders";
 import { assertNoUserErrors } from "./client.server";
 import { BulkOperationError, UserErrorsError } from "./errors";
 import type { AdminGraphql, UserError } from "./types";

@@ -1,13 +1,13 @@
 /**
  * The documents the order sync sends, and the mapping of their answers onto analytics input.
- * - ORDERS_BULK_QUERY: the full export (bulkOperationRunQuery); its JSONL is read by app/analytics/bulk-orders.ts.
+ * - ORDERS_BULK_QUERY: the full export (bulkOperationRunQuery); its JSONL is read by app/shopify/bulk-orders.ts.
  * - ORDERS_PAGE: the delta sync, `updated_at:>` cursor pages through the paced client, with a follow-up
  *   query for orders with more line items than one page holds.
  * - ACCESS_SCOPES: whether read_all_orders was granted (else only the last 60 days are visible).
  * Delta pages are turned into the bulk file's line shape and read by the same parser, so both paths
  * store exactly the same facts.
  */
-import { OrderAssembler, newStats, type BulkParseStats } from "../analytics/bulk-orders";
+import { OrderAssembler, newStats, type BulkParseStats } from "./bulk-orders";
 import type { OrderInput } from "../analytics/types";
 import type { AdminGraphql } from "./types";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { OrderAssembler, newStats, parseBulkOrdersText, readBulkOrders } from "../../app/analytics/bulk-orders";
+import { OrderAssembler, newStats, parseBulkOrdersText, readBulkOrders } from "../../app/shopify/bulk-orders";
 
 const order = (n: number, extra: Record<string, unknown> = {}) =>
   JSON.stringify({

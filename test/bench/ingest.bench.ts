@@ -14,7 +14,7 @@ import { createReadStream, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { newStats, readBulkOrderBatches } from "../../app/analytics/bulk-orders";
+import { newStats, readBulkOrderBatches } from "../../app/shopify/bulk-orders";
 import { createDb } from "../../app/db.server";
 import { migrateDatabase } from "../../app/db/migrate.server";
 import { importOrderLines } from "../../app/jobs/sync.server";

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseBulkOrdersText } from "../../app/analytics/bulk-orders";
+import { parseBulkOrdersText } from "../../app/shopify/bulk-orders";
 import { toBulkJsonlLines, writeBulkJsonl } from "./bulk-jsonl";
 import { generateDemoShop, generateDemoShopStream } from "./demo-shop";
 import type { StandinOrder, StandinShopData } from "./types";

@@ -9,7 +9,7 @@
  *   one line of the generic "CD" product: quantity = number_of_cds, unit price = value / cds (up to six
  *   decimals; the order total is the file's value exactly). One customer per id.
  * - importCompleteJourney: the 84.51 Complete Journey transactions CSV, through the engine's own
- *   converter (app/analytics/recommendations/complete-journey.ts), so both read baskets the same way:
+ *   converter (app/cli/complete-journey.ts), so both read baskets the same way:
  *   basket_id -> order, household_id -> customer, product_id -> product (one line per product,
  *   quantities summed), the basket's first row's timestamp. With products.csv(.gz), productType is the
  *   product_category (the department when it is empty) and the title its product_type and brand.
@@ -18,8 +18,7 @@
  */
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
-import { completeJourneyToOrders } from "../../app/analytics/recommendations";
-import { splitCsv } from "../../app/analytics/recommendations/complete-journey";
+import { completeJourneyToOrders, splitCsv } from "../../app/cli/complete-journey";
 import { FIRST_NAMES, LAST_NAMES } from "./demo-catalogue";
 import type { StandinCustomer, StandinLineItem, StandinOrder, StandinProduct, StandinShopData } from "./types";
 

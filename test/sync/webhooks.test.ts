@@ -10,7 +10,7 @@ import { databaseKinds, type TestDb } from "../helpers/db";
 import { generateDemoShop } from "../standin/demo-shop";
 import { orderWebhookPayload } from "../standin/webhooks";
 import type { StandinOrder } from "../standin/types";
-import { parseBulkOrdersText } from "../../app/analytics/bulk-orders";
+import { parseBulkOrdersText } from "../../app/shopify/bulk-orders";
 import { bulkLinesOf, freshTestDb } from "./helpers";
 
 const kinds = await databaseKinds();

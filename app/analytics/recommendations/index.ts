@@ -9,7 +9,6 @@ export {
   type RecommendationEvaluation,
 } from "./evaluate";
 export { ProductIndex, isPurchase, toBaskets, type BasketTable } from "./baskets";
-export { completeJourneyToOrders } from "./complete-journey";
 export { buildCoPurchase, coPurchaseScore, type CoPurchase, type CoPurchaseOptions } from "./co-purchase";
 export { buildRepurchase, forEachCustomerProduct, type RepurchaseStats } from "./repurchase";
 export { buildPopularity, rankByScore, type Popularity } from "./popularity";

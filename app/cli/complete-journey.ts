@@ -4,7 +4,7 @@
  * one line per product (quantities summed, unit price = sales_value / quantity). Used by the offline
  * evaluation tests and the `eval:recs` CLI (`--csv`). Pure: text in, orders out. Cost: O(rows).
  */
-import type { OrderInput } from "../types";
+import type { OrderInput } from "../analytics/types";
 
 /** Splits one CSV row (double quotes, no embedded newlines). */
 export function splitCsv(line: string): string[] {

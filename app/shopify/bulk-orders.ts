@@ -7,7 +7,7 @@
  * Cost: O(lines); memory bounded by the join window (see OrderAssembler).
  */
 import { StringDecoder } from "node:string_decoder";
-import type { LineItemInput, OrderInput } from "./types";
+import type { LineItemInput, OrderInput } from "../analytics/types";
 
 export type BulkLine =
   | { kind: "order"; order: OrderInput }

@@ -150,6 +150,7 @@ export async function runSync(db: Db, admin: AdminGraphql, shop: string, opts: S
   if (opts.kind === "delta" && kind === "full") details.warnings.push("No earlier sync was found, so a full sync was run instead of a delta.");
   let expectedCount: number | null = null;
   let bulkOperationId: string | null = null;
+  let reusedExport = false;
   let lastWrite = 0;
   const apiBefore = { ...admin.stats };
 
@@ -232,6 +233,7 @@ export async function runSync(db: Db, admin: AdminGraphql, shop: string, opts: S
       bulkOperationId = bulk.operation.id;
       details.bulkAttempts = bulk.attempts;
       if (bulk.failures.length) details.bulkFailures = bulk.failures;
+      reusedExport = bulk.reused;
       if (bulk.reused) details.warnings.push("An export of the orders was already running in Shopify; its result was used.");
       expectedCount = bulk.operation.rootObjectCount || null;
       if (bulk.partial) {
@@ -275,7 +277,12 @@ export async function runSync(db: Db, admin: AdminGraphql, shop: string, opts: S
     details.phase = "done";
     // A complete export is the shop's whole history: orders it no longer holds (deleted in Shopify) go.
     // Never after a partial export, skipped lines or a 60-day window: what is missing may still exist.
-    if (kind === "full" && !details.partial && !ingest.stats.skipped && !details.historyLimited) {
+    // Never after reusing an export that was already running: it began before this run, so orders that
+    // webhooks stored between its start and ours are not in it, yet were stored before `started`. Our own
+    // export begins after `started`, so every order stored before it is in the file unless deleted.
+    if (kind === "full" && reusedExport) {
+      details.removalSkipped = "reused-export";
+    } else if (kind === "full" && !details.partial && !ingest.stats.skipped && !details.historyLimited) {
       const removed = await removeOrdersNotSyncedSince(db, shop, started);
       if (removed) details.removedOrders = removed;
     }

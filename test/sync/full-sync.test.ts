@@ -9,6 +9,7 @@ import { parseDetails } from "../../app/models/sync-runs.server";
 import { BULK_RUN_QUERY } from "../../app/shopify/bulk.server";
 import { createAdminClient } from "../../app/shopify/client.server";
 import { ORDERS_BULK_QUERY, pageOrders } from "../../app/shopify/orders-sync.server";
+import { handleOrderWebhook } from "../../app/webhooks/orders.server";
 import type { Db } from "../../app/db.server";
 import { databaseKinds, type TestDb } from "../helpers/db";
 import { freshTestDb } from "./helpers";
@@ -197,6 +198,43 @@ describe.each(kinds)("order sync on %s", (kind) => {
     expect(run.bulkOperationId).toBe(started.bulkOperationRunQuery.bulkOperation.id);
     expect(summary.warnings.join(" ")).toMatch(/already running/);
     expect(await snapshot(db, SHOP)).toEqual(clean);
+  });
+
+  itOnSqlite("keeps an order a webhook stored after a reused export began (it is not in that export's file)", async () => {
+    const db = await freshDb();
+    const admin = adminFor(slow, SHOP);
+    // An export of the orders starts (a crashed earlier run, another worker) ...
+    await admin.request(BULK_RUN_QUERY, { query: ORDERS_BULK_QUERY });
+    // ... then a customer places an order: Shopify sends orders/create (REST payload, as documented), the
+    // export does not contain it.
+    const placed = new Date().toISOString();
+    const webhook = {
+      id: 987654321001,
+      admin_graphql_api_id: "gid://shopify/Order/987654321001",
+      created_at: placed,
+      processed_at: placed,
+      updated_at: placed,
+      cancelled_at: null,
+      test: false,
+      currency: "USD",
+      current_total_price: "42.50",
+      total_price: "42.50",
+      financial_status: "paid",
+      customer: { id: 555000111, admin_graphql_api_id: "gid://shopify/Customer/555000111" },
+      line_items: [{ id: 777000111, admin_graphql_api_id: "gid://shopify/LineItem/777000111", product_id: 1, variant_id: 2, quantity: 1, current_quantity: 1, price: "42.50" }],
+    };
+    expect((await handleOrderWebhook(db, SHOP, "orders/create", webhook)).outcome).toBe("written");
+    // The full sync starts after the webhook and reuses the running export.
+    const summary = await runSync(db, admin, SHOP, { kind: "full", bulk: BULK });
+    expect(summary.status).toBe("succeeded");
+    expect(summary.warnings.join(" ")).toMatch(/already running/);
+    const kept = await db.order.findUnique({ where: { shop_id: { shop: SHOP, id: "gid://shopify/Order/987654321001" } }, include: { lineItems: true } });
+    expect(kept?.customerId).toBe("gid://shopify/Customer/555000111");
+    expect(kept?.lineItems).toHaveLength(1);
+    // Every exported order is there too.
+    const stored = await snapshot(db, SHOP);
+    expect(stored.filter((o) => o.id !== kept!.id)).toEqual(clean);
+    expect(parseDetails(await db.syncRun.findUniqueOrThrow({ where: { id: summary.runId } })).removalSkipped).toBe("reused-export");
   });
 
   itOnSqlite("waits for another running export, then runs its own", async () => {

@@ -32,6 +32,23 @@ export interface AnalyzeOptions {
   correction?: boolean;
 }
 
+/**
+ * Low-high range (about 90%) of the shop's churn rate over the horizon: the spread of the share of
+ * customers who will not order when each does so independently with their own probability.
+ */
+export function churnRateRange(predictions: readonly { churnProbability: number }[]) {
+  const n = predictions.length;
+  if (!n) return { predictedChurnRateLow: 0, predictedChurnRateHigh: 0 };
+  let mean = 0;
+  let variance = 0;
+  for (const p of predictions) {
+    mean += p.churnProbability / n;
+    variance += (p.churnProbability * (1 - p.churnProbability)) / (n * n);
+  }
+  const half = 1.645 * Math.sqrt(variance);
+  return { predictedChurnRateLow: Math.max(0, mean - half), predictedChurnRateHigh: Math.min(1, mean + half) };
+}
+
 export function analyzeOrders(orders: readonly OrderInput[], opts: AnalyzeOptions): AnalysisResult {
   if (Number.isNaN(opts.asOf?.getTime())) throw new Error("analyzeOrders requires a valid asOf date");
   if (opts.horizonDays !== undefined && !(opts.horizonDays > 0)) throw new Error("analyzeOrders requires horizonDays > 0");
@@ -80,6 +97,11 @@ export function analyzeOrders(orders: readonly OrderInput[], opts: AnalyzeOption
       expectedOrders: p.expectedOrders,
       clv12m: p.clv12m,
       nextOrderDate: p.nextOrderDate,
+      nextOrderEarliest: p.nextOrderEarliest,
+      nextOrderLatest: p.nextOrderLatest,
+      clv12mLow: p.clv12mLow,
+      clv12mHigh: p.clv12mHigh,
+      valueAtRisk: p.valueAtRisk,
       typicalGapDays: p.typicalGapDays,
       reasons: churnReasons(f, p.churnProbability, churn.shopGapDays),
       shopifyRfmGroup: opts.shopifyRfmGroups?.get(f.customerId) ?? null,
@@ -93,6 +115,7 @@ export function analyzeOrders(orders: readonly OrderInput[], opts: AnalyzeOption
     ...storeMetrics(histories, churn.predictions, asOfDay, horizonDays),
     guestRevenue: built.guestRevenue,
     typicalGapDays: churn.shopGapDays,
+    ...churnRateRange(churn.predictions),
   };
   lap("metrics");
   const bt = opts.backtest === false ? null : backtestWithPrediction(histories, asOfDay, horizonDays, { correction: opts.correction });

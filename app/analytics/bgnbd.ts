@@ -162,6 +162,25 @@ export function bgnbdExpectedPurchases(
 }
 
 /**
+ * Expected purchases in (T, T + t] of a customer who is alive at T: equation (10) without its P(alive)
+ * factor, so that E[Y(t)] = P(alive) · E[Y(t) | alive] (stable when P(alive) is tiny).
+ */
+export function bgnbdExpectedPurchasesIfAlive(p: Pick<BgNbdParams, "r" | "alpha" | "a" | "b">, t: number, x: number, T: number): number {
+  if (t <= 0) return 0;
+  const { r, alpha, a, b } = p;
+  const z = t / (alpha + T + t);
+  const powTerm = Math.exp((r + x) * Math.log((alpha + T) / (alpha + T + t)));
+  let f21: number;
+  try {
+    f21 = hyp2f1(r + x, b + x, a + b + x - 1, z);
+  } catch {
+    return ((r + x) / (alpha + T)) * t;
+  }
+  const value = ((a + b + x - 1) / (a - 1)) * (1 - powTerm * f21);
+  return Number.isFinite(value) && value >= 0 ? value : ((r + x) / (alpha + T)) * t;
+}
+
+/**
  * Expected purchases of a new customer by time t: E[X(t)] (the paper's equation 9).
  * @example bgnbdExpectedNew(cdnowParams, 78) // ≈ 1.8576
  */

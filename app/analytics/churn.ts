@@ -27,11 +27,12 @@
  * O(customers · d²) for the logistic model.
  */
 import { auc } from "./classification";
-import { bgnbdExpectedPurchases, bgnbdPAlive, bgnbdProbNoPurchase, fitBgNbd } from "./bgnbd";
+import { bgnbdExpectedPurchasesIfAlive, bgnbdProbNoPurchase, fitBgNbd } from "./bgnbd";
 import { fitEmpiricalChurn } from "./empirical-churn";
 import { customerFeatures, typicalShopGap, type CustomerFeatures } from "./features";
 import { fitGammaGamma, gammaGammaExpectedSpend } from "./gamma-gamma";
 import { fitLogistic, logit, predictLogistic, standardize, type LogisticModel } from "./logistic";
+import { lomaxWait, matchChurn, nextOrderWindow, PEVER_MAX, type WaitDistribution } from "./next-order";
 import { dateOfDay, truncateHistories } from "./purchase-history";
 import type { BgNbdParams, ChurnModelName, CustomerHistory, CustomerPrediction, GammaGammaParams, PredictionResult, RiskBand } from "./types";
 
@@ -61,6 +62,10 @@ export function defaultHorizonDays(features: readonly CustomerFeatures[]): numbe
   if (gap === null) return 90;
   return Math.min(365, Math.max(30, Math.round((2 * gap) / 7) * 7));
 }
+
+/** Probabilities shown are kept inside [PROB_MIN, 1 − PROB_MIN]: never exactly 0 or 1. */
+export const PROB_MIN = 0.001;
+export const clampProbability = (p: number) => Math.min(1 - PROB_MIN, Math.max(PROB_MIN, Number.isFinite(p) ? p : 0.5));
 
 const sane = (v: number) => Number.isFinite(v) && v > 1e-6 && v < 1e6;
 
@@ -247,9 +252,9 @@ export function predictChurn(histories: readonly CustomerHistory[], asOfDay: num
 
   const predictions: CustomerPrediction[] = features.map((f) => {
     let churn: number;
-    let pAlive: number;
     let expectedOrders: number;
-    let expectedOrders12m: number;
+    let ifActive12m: number;
+    let wait: WaitDistribution;
     if (bg) {
       const base = bgnbdProbNoPurchase(bg, horizonDays, f.repeats, f.spanDays, f.tenureDays);
       churn = correction
@@ -259,23 +264,31 @@ export function predictChurn(histories: readonly CustomerHistory[], asOfDay: num
             logit(base),
           )
         : base;
-      pAlive = bgnbdPAlive(bg, f.repeats, f.spanDays, f.tenureDays);
-      expectedOrders = bgnbdExpectedPurchases(bg, horizonDays, f.repeats, f.spanDays, f.tenureDays);
-      expectedOrders12m = bgnbdExpectedPurchases(bg, 365, f.repeats, f.spanDays, f.tenureDays);
+      churn = clampProbability(churn);
+      const shape = bg.r + f.repeats;
+      const rate = bg.alpha + f.tenureDays;
+      const { pEver, speed } = matchChurn(churn, shape, rate, horizonDays);
+      wait = lomaxWait(pEver, shape, rate, speed);
+      ifActive12m = bgnbdExpectedPurchasesIfAlive(bg, 365, f.repeats, f.tenureDays) * speed;
+      expectedOrders = pEver * bgnbdExpectedPurchasesIfAlive(bg, horizonDays, f.repeats, f.tenureDays) * speed;
     } else {
-      churn = empirical!.churn(f, horizonDays);
-      pAlive = empirical!.pAlive(f);
+      churn = clampProbability(empirical!.churn(f, horizonDays));
+      const pEver = Math.min(PEVER_MAX, Math.max(empirical!.pAlive(f), 1 - churn));
+      const gap = f.meanGapDays ?? shopGap ?? 60;
+      wait = lomaxWait(pEver, 1, gap);
       // Poisson reading of P(no purchase): E ≈ −ln P(0).
       expectedOrders = -Math.log(Math.max(1e-9, churn));
-      expectedOrders12m = -Math.log(Math.max(1e-9, empirical!.churn(f, 365)));
+      ifActive12m = -Math.log(Math.max(1e-9, empirical!.churn(f, 365))) / Math.max(pEver, 1e-9);
     }
-    churn = Math.min(1, Math.max(0, churn));
+    const pAlive = wait.pEver;
     const expectedSpend = gg
       ? gammaGammaExpectedSpend(gg, f.repeats, f.repeatMeanValue)
       : (f.occasions * f.aov + 2 * shopAov) / (f.occasions + 2);
+    const expectedOrders12m = pAlive * ifActive12m;
+    const clv12m = expectedOrders12m * expectedSpend;
     const typicalGapDays = f.meanGapDays ?? shopGap;
-    const nextOrderDate =
-      typicalGapDays === null ? null : dateOfDay(Math.max(asOfDay + 1, Math.round(f.lastDay + typicalGapDays)));
+    const next = nextOrderWindow(wait, churn);
+    const day = (d: number | null) => (d === null ? null : dateOfDay(asOfDay + d));
     return {
       customerId: f.customerId,
       churnProbability: churn,
@@ -283,9 +296,16 @@ export function predictChurn(histories: readonly CustomerHistory[], asOfDay: num
       expectedOrders,
       expectedOrders12m,
       expectedSpend,
-      clv12m: expectedOrders12m * expectedSpend,
+      clv12m,
+      // First cut of the range; replaced by the parameter bootstrap below when it runs.
+      clv12mLow: clv12m * 0.5,
+      clv12mHigh: clv12m * 1.5,
+      // Counted once: what the customer would bring in 12 months if active, times P(gone).
+      valueAtRisk: (1 - pAlive) * ifActive12m * expectedSpend,
       typicalGapDays,
-      nextOrderDate,
+      nextOrderDate: day(next.central),
+      nextOrderEarliest: day(next.earliest),
+      nextOrderLatest: day(next.latest),
       riskBand: riskBandOf(churn),
     };
   });

@@ -5,8 +5,8 @@
  *   revenue, active customers, new customers, and the retention rate: of the customers who had bought
  *   before the period, the share who bought again within it (churn rate = 1 − retention rate);
  *   `change` gives each period value relative to the previous one (0.1 = +10%; null when undefined);
- * - predicted churn rate (mean churn probability), revenue at risk (Σ churn probability × 12-month
- *   predicted value) and the median 12-month value; analyze.ts adds `previous`, the same headline
+ * - predicted churn rate (mean churn probability), revenue at risk (Σ valueAtRisk: P(gone) × the 12-month
+ *   value if still active, counted once) and the median 12-month value; analyze.ts adds `previous`, the same headline
  *   numbers (storeKpis) as the backtest's prediction at asOf − H saw them;
  * - the monthly acquisition-cohort retention matrix: for each of the last COHORT_MONTHS first-purchase
  *   months, its size and the share of its customers who bought in month 0, 1, 2, … after it.
@@ -139,7 +139,7 @@ export function storeKpis(histories: readonly CustomerHistory[], predictions: re
   let atRisk = 0;
   for (const p of predictions) {
     churn += p.churnProbability;
-    atRisk += p.churnProbability * p.clv12m;
+    atRisk += p.valueAtRisk;
   }
   const repeat = histories.filter((h) => h.occasionDays.length > 1).length;
   return {
@@ -165,7 +165,7 @@ export function storeMetrics(
   let atRisk = 0;
   for (const p of predictions) {
     churnSum += p.churnProbability;
-    atRisk += p.churnProbability * p.clv12m;
+    atRisk += p.valueAtRisk;
   }
   const period = periodMetrics(histories, asOfDay - horizonDays, asOfDay);
   const previousPeriod = periodMetrics(histories, asOfDay - 2 * horizonDays, asOfDay - horizonDays);

@@ -79,8 +79,16 @@ export interface CustomerPrediction {
   clv12m: number;
   /** Typical days between purchases (own history when repeat buyer, else the shop's typical gap). */
   typicalGapDays: number | null;
-  /** Expected next purchase date (last purchase + typical gap, never before asOf + 1 day). */
+  /** Central estimate of the next purchase date (null = unlikely to order again). */
   nextOrderDate: Date | null;
+  /** Range of the next purchase date (null when unlikely to order again). */
+  nextOrderEarliest: Date | null;
+  nextOrderLatest: Date | null;
+  /** Range of the 12-month value. */
+  clv12mLow: number;
+  clv12mHigh: number;
+  /** Value at risk: the 12-month value lost if the customer is gone (see metrics/README; counted once). */
+  valueAtRisk: number;
   riskBand: RiskBand;
 }
 
@@ -153,7 +161,20 @@ export interface CustomerResult {
   pAlive: number;
   expectedOrders: number;
   clv12m: number;
+  /** Central estimate of the next order date; null = unlikely to order again. */
   nextOrderDate: Date | null;
+  /** Range of the next order date (both null when unlikely to order again). */
+  nextOrderEarliest: Date | null;
+  nextOrderLatest: Date | null;
+  /** Low-high range of the 12-month value (clv12m is the central estimate). */
+  clv12mLow: number | null;
+  clv12mHigh: number | null;
+  /**
+   * Value at risk, shop currency: P(gone) × the 12-month value the customer would bring if still active
+   * (not clv12m, which already allows for dropout: no double counting). Summed over customers it is the
+   * shop's revenue at risk.
+   */
+  valueAtRisk: number;
   typicalGapDays: number | null;
   /** Top drivers of the churn likelihood, in plain words, most important first. */
   reasons: string[];

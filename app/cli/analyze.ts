@@ -136,6 +136,11 @@ export function customerLine(c: AnalysisResult["customers"][number]) {
     typicalGapDays: c.typicalGapDays === null ? null : r2(c.typicalGapDays),
     firstOrderAt: isoDay(c.firstOrderAt),
     lastOrderAt: isoDay(c.lastOrderAt),
+    nextOrderEarliest: isoDay(c.nextOrderEarliest),
+    nextOrderLatest: isoDay(c.nextOrderLatest),
+    clv12mLow: c.clv12mLow === null ? null : r2(c.clv12mLow),
+    clv12mHigh: c.clv12mHigh === null ? null : r2(c.clv12mHigh),
+    valueAtRisk: r2(c.valueAtRisk),
   };
 }
 

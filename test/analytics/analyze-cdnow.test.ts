@@ -43,14 +43,21 @@ describe("analysis of the CDNOW sample at the end of the calibration period", ()
     expect(result.model).toBe("bgnbd+logistic");
   });
 
-  it("gives every customer a risk band, reasons, value and a next order date", () => {
+  it("gives every customer a risk band, reasons, value and a next order date unless unlikely to order again", () => {
     for (const c of result.customers) {
       expect(c.churnProbability).toBeGreaterThanOrEqual(0);
       expect(c.churnProbability).toBeLessThanOrEqual(1);
       expect(c.reasons.length).toBeGreaterThan(0);
       expect(c.clv12m).toBeGreaterThanOrEqual(0);
       expect(["low", "medium", "high"]).toContain(c.riskBand);
-      expect(c.nextOrderDate!.getTime()).toBeGreaterThan(CDNOW_CALIBRATION_END.getTime());
+      if (c.nextOrderDate) {
+        expect(c.nextOrderDate.getTime()).toBeGreaterThan(CDNOW_CALIBRATION_END.getTime());
+        expect(c.nextOrderEarliest!.getTime()).toBeLessThanOrEqual(c.nextOrderDate.getTime());
+        expect(c.nextOrderLatest!.getTime()).toBeGreaterThanOrEqual(c.nextOrderDate.getTime());
+      } else expect(c.nextOrderEarliest).toBeNull();
+      expect(c.clv12mLow!).toBeLessThanOrEqual(c.clv12m);
+      expect(c.clv12mHigh!).toBeGreaterThanOrEqual(c.clv12m);
+      expect(c.valueAtRisk).toBeGreaterThanOrEqual(0);
     }
     const one = result.customers.find((c) => c.customerId === "gid://shopify/Customer/10")!;
     expect(one.reasons).toContain("one order only, 9 months ago");

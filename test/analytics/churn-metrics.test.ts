@@ -112,13 +112,14 @@ describe("store metrics", () => {
     expect(p).toMatchObject({ orders: 2, revenue: 35, activeCustomers: 2, newCustomers: 0, retentionRate: 2 / 3 });
     const m = storeMetrics(
       hs,
-      hs.map((h) => ({ customerId: h.customerId, churnProbability: 0.5, clv12m: 100 }) as never),
+      // P(gone) 0.6 of a customer worth 100 a year if active: 60 at risk; clv12m (40) is not multiplied again.
+      hs.map((h) => ({ customerId: h.customerId, churnProbability: 0.5, clv12m: 40, valueAtRisk: 60 }) as never),
       d("2024-03-31"),
       31,
     );
     expect(m.customers).toBe(3);
     expect(m.repeatPurchaseRate).toBeCloseTo(2 / 3, 12);
-    expect(m.revenueAtRisk).toBe(150);
+    expect(m.revenueAtRisk).toBe(180);
     expect(m.previousPeriod).toMatchObject({ orders: 2, revenue: 25, newCustomers: 1 });
     expect(m.change.revenue).toBeCloseTo(35 / 25 - 1, 12);
   });

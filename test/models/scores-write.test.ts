@@ -37,6 +37,11 @@ const COLUMNS = [
   "clv12m",
   "nextOrderDate",
   "typicalGapDays",
+  "nextOrderEarliest",
+  "nextOrderLatest",
+  "clv12mLow",
+  "clv12mHigh",
+  "valueAtRisk",
   "reasonsJson",
   "recommendedJson",
 ] as const;
@@ -51,6 +56,8 @@ describe.each(kinds)("score writes on %s", (kind) => {
     result = analyzeOrders(shop.orders, { asOf: AS_OF, backtest: false });
     // Cover the nullable columns and text that needs escaping.
     result.customers[0].nextOrderDate = null;
+    result.customers[0].nextOrderEarliest = null;
+    result.customers[0].clv12mLow = null;
     result.customers[1].typicalGapDays = null;
     result.customers[2].shopifyRfmGroup = "AT_RISK";
     result.customers[3].customerId = `gid://shopify/Customer/quote'"\\é`;
@@ -84,6 +91,11 @@ describe.each(kinds)("score writes on %s", (kind) => {
         clv12m: f16(c.clv12m),
         nextOrderDate: c.nextOrderDate,
         typicalGapDays: c.typicalGapDays === null ? null : f16(c.typicalGapDays),
+        nextOrderEarliest: c.nextOrderEarliest,
+        nextOrderLatest: c.nextOrderLatest,
+        clv12mLow: c.clv12mLow === null ? null : f16(c.clv12mLow),
+        clv12mHigh: c.clv12mHigh === null ? null : f16(c.clv12mHigh),
+        valueAtRisk: f16(c.valueAtRisk),
         reasonsJson: JSON.stringify(c.reasons),
         recommendedJson: JSON.stringify(recommendations.get(c.customerId) ?? []),
       });

@@ -178,9 +178,36 @@ export function buildRecommender(orders: readonly OrderInput[], opts: Recommende
   }
 
 
-  /** Picks up to `limit` products: scored ones first, then the fill lists, honouring exclusions and variety. */
-  function pick(scores: Map<number, number>, fills: ArrayLike<number>[], limit: number, exclude: Set<number>): string[] {
-    if (!(limit > 0)) return [];
+  // Scores of one query: dense by product index, with the list of products touched (a Map per query and
+  // a full sort of it took most of the time: a query touches hundreds of products and keeps ten).
+  const score = new Float64Array(n);
+  const scored = new Uint8Array(n);
+  const touched = new Int32Array(n);
+  let touchedCount = 0;
+  const add = (p: number, v: number) => {
+    if (!scored[p]) {
+      scored[p] = 1;
+      score[p] = 0;
+      touched[touchedCount++] = p;
+    }
+    score[p] += v;
+  };
+  const clearScores = () => {
+    for (let k = 0; k < touchedCount; k++) scored[touched[k]] = 0;
+    touchedCount = 0;
+  };
+  /** True when a ranks before b: higher score first, ties to the smaller index (the smaller id). */
+  const before = (a: number, b: number) => score[a] > score[b] || (score[a] === score[b] && a < b);
+
+  /**
+   * Picks up to `limit` products: scored ones first (best first, drawn from a heap so only the ones
+   * looked at are ordered), then the fill lists, honouring exclusions and variety. Clears the scores.
+   */
+  function pick(fills: ArrayLike<number>[], limit: number, exclude: Set<number>): string[] {
+    if (!(limit > 0)) {
+      clearScores();
+      return [];
+    }
     const perType = Math.max(2, Math.ceil(limit * typeShare));
     const typeUsed = new Map<number, number>();
     const out: number[] = [];
@@ -197,11 +224,30 @@ export function buildRecommender(orders: readonly OrderInput[], opts: Recommende
       out.push(p);
       if (t >= 0) typeUsed.set(t, (typeUsed.get(t) ?? 0) + 1);
     };
-    const ranked = [...scores].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map((e) => e[0]);
-    for (const p of ranked) {
-      if (out.length >= limit) break;
+    // Binary max-heap over the touched products (in place in `touched`).
+    const heap = touched;
+    let size = touchedCount;
+    const siftDown = (i: number) => {
+      const v = heap[i];
+      for (;;) {
+        let c = 2 * i + 1;
+        if (c >= size) break;
+        if (c + 1 < size && before(heap[c + 1], heap[c])) c++;
+        if (!before(heap[c], v)) break;
+        heap[i] = heap[c];
+        i = c;
+      }
+      heap[i] = v;
+    };
+    for (let i = (size >> 1) - 1; i >= 0; i--) siftDown(i);
+    while (size > 0 && out.length < limit) {
+      const p = heap[0];
+      heap[0] = heap[--size];
+      heap[size] = p; // stays in the touched list, so clearScores resets it
+      siftDown(0);
       tryTake(p, true);
     }
+    clearScores();
     for (const list of fills) {
       for (let k = 0; k < list.length && out.length < limit; k++) tryTake(list[k], true);
     }
@@ -218,7 +264,8 @@ export function buildRecommender(orders: readonly OrderInput[], opts: Recommende
     const cluster = clusterKey === undefined ? undefined : pop.byCluster.get(clusterKey);
     if (cluster) fills.push(cluster);
     fills.push(pop.ranked);
-    return pick(new Map(), fills, limit, new Set());
+    clearScores();
+    return pick(fills, limit, new Set());
   }
 
   function forCustomer(customerId: string, limit: number): string[] {
@@ -226,34 +273,31 @@ export function buildRecommender(orders: readonly OrderInput[], opts: Recommende
     const clusterKey = opts.clusterOf?.get(customerId);
     const cluster = clusterKey === undefined ? undefined : pop.byCluster.get(clusterKey);
     const fills: ArrayLike<number>[] = cluster ? [cluster, pop.ranked] : [pop.ranked];
-    if (c === undefined) return pick(new Map(), fills, limit, new Set());
-    const scores = new Map<number, number>();
+    clearScores();
+    if (c === undefined) return pick(fills, limit, new Set());
     for (let k = profileOffset[c]; k < profileOffset[c + 1]; k++) {
       const p = profile.items[k];
       const repeats = profile.orders[k] - 1;
       const again = (prior * repurchase.rate[p] + repeats) / (prior + repeats);
-      scores.set(p, (scores.get(p) ?? 0) + profile.share[k] * again);
+      add(p, profile.share[k] * again);
       if (coWeight > 0) {
         const w = coWeight * profile.share[k];
-        for (let e = co.offset[p]; e < co.offset[p + 1]; e++) {
-          const q = co.neighbour[e];
-          scores.set(q, (scores.get(q) ?? 0) + w * co.score[e]);
-        }
+        for (let e = co.offset[p]; e < co.offset[p + 1]; e++) add(co.neighbour[e], w * co.score[e]);
       }
     }
     if (popWeight > 0) {
       const base = (clusterKey === undefined ? undefined : clusterRate.get(clusterKey)) ?? orderRate;
       // Every candidate also gets the shop-wide order rate, so a popular staple the customer has not
       // bought yet can outrank a one-off purchase with a low repurchase rate (same probability scale).
-      for (const p of scores.keys()) scores.set(p, scores.get(p)! + popWeight * base[p]);
+      for (let k = 0; k < touchedCount; k++) score[touched[k]] += popWeight * base[touched[k]];
       for (const list of fills) {
         for (let k = 0; k < Math.min(list.length, 3 * limit); k++) {
           const p = list[k];
-          if (!scores.has(p)) scores.set(p, popWeight * base[p]);
+          if (!scored[p]) add(p, popWeight * base[p]);
         }
       }
     }
-    return pick(scores, fills, limit, new Set());
+    return pick(fills, limit, new Set());
   }
 
   function forProducts(productIds: string[], limit: number, o: { exclude?: string[] } = {}): string[] {
@@ -270,12 +314,9 @@ export function buildRecommender(orders: readonly OrderInput[], opts: Recommende
       const p = index.get(id);
       if (p !== undefined) exclude.add(p);
     }
-    const scores = new Map<number, number>();
+    clearScores();
     for (const p of seeds) {
-      for (let e = co.offset[p]; e < co.offset[p + 1]; e++) {
-        const q = co.neighbour[e];
-        scores.set(q, (scores.get(q) ?? 0) + co.score[e]);
-      }
+      for (let e = co.offset[p]; e < co.offset[p + 1]; e++) add(co.neighbour[e], co.score[e]);
     }
     const fills: ArrayLike<number>[] = [];
     const seedTypes = [...new Set(seeds.map((p) => typeOf[p]).filter((t) => t >= 0))].sort((a, b) => a - b);
@@ -284,7 +325,7 @@ export function buildRecommender(orders: readonly OrderInput[], opts: Recommende
       if (g) fills.push(g);
     }
     fills.push(pop.ranked);
-    return pick(scores, fills, limit, exclude);
+    return pick(fills, limit, exclude);
   }
 
   return { forCustomer, forProducts, popular };

@@ -1,7 +1,14 @@
 /**
  * Bulk query operations: start one, learn when it finished (from the `bulk_operations/finish` webhook,
  * with polling `bulkOperation(id)` as the backstop), retry one that ended FAILED / EXPIRED / CANCELED a
- * bounded number of times, cope with one already running, and stream its JSONL result line by line.
+ * bounded number of times, and stream its JSONL result line by line.
+ *
+ * Since API 2026-01 an app may run up to five bulk operations (queries and mutations together) per shop
+ * at once (shopify.dev changelog "Faster bulk operations"); a sixth is refused with userError code
+ * LIMIT_REACHED. The app's in-flight operations are read with `bulkOperations` and a status filter (the
+ * deprecated `currentBulkOperation` only knew "the" one operation of each type). So the app no longer
+ * waits for another of its operations to end before starting one: an export of the same query that is
+ * already running is reused, and only LIMIT_REACHED makes it wait for its oldest in-flight operation.
  */
 import { splitLines } from "./bulk-orders";
 import { assertNoUserErrors } from "./client.server";
@@ -12,6 +19,7 @@ export type BulkStatus = "CREATED" | "RUNNING" | "CANCELING" | "CANCELED" | "COM
 
 export interface BulkOperationInfo {
   id: string;
+  type?: "QUERY" | "MUTATION";
   status: BulkStatus;
   errorCode: string | null;
   url: string | null;
@@ -21,7 +29,10 @@ export interface BulkOperationInfo {
   query: string | null;
 }
 
-const BULK_FIELDS = `id status errorCode url partialDataUrl objectCount rootObjectCount query`;
+const BULK_FIELDS = `id type status errorCode url partialDataUrl objectCount rootObjectCount query`;
+
+/** Bulk operations an app may run at once per shop (queries and mutations together), since API 2026-01. */
+export const MAX_CONCURRENT_BULK_OPERATIONS = 5;
 
 export const BULK_RUN_QUERY = `#graphql
   mutation BulkRunQuery($query: String!) {
@@ -36,9 +47,12 @@ export const BULK_OPERATION_STATUS = `#graphql
     bulkOperation(id: $id) { ${BULK_FIELDS} }
   }`;
 
-export const CURRENT_BULK_QUERY = `#graphql
-  query CurrentBulkQuery {
-    currentBulkOperation(type: QUERY) { ${BULK_FIELDS} }
+/** The app's operations that have not ended yet, newest first (Shopify's default order). */
+export const BULK_OPERATIONS_IN_FLIGHT = `#graphql
+  query BulkOperationsInFlight {
+    bulkOperations(first: 10, query: "status:created OR status:running OR status:canceling") {
+      nodes { ${BULK_FIELDS} }
+    }
   }`;
 
 export const BULK_CANCEL = `#graphql
@@ -125,9 +139,46 @@ export async function getBulkOperation(admin: AdminGraphql, id: string): Promise
   return data.bulkOperation ? normalise(data.bulkOperation) : null;
 }
 
-export async function currentBulkQuery(admin: AdminGraphql): Promise<BulkOperationInfo | null> {
-  const data = await admin.request<{ currentBulkOperation: RawBulk | null }>(CURRENT_BULK_QUERY);
-  return data.currentBulkOperation ? normalise(data.currentBulkOperation) : null;
+/** The app's bulk operations on this shop that have not ended (CREATED, RUNNING, CANCELING), oldest first. */
+export async function inFlightBulkOperations(admin: AdminGraphql, type?: "QUERY" | "MUTATION"): Promise<BulkOperationInfo[]> {
+  const data = await admin.request<{ bulkOperations: { nodes: RawBulk[] } }>(BULK_OPERATIONS_IN_FLIGHT);
+  return data.bulkOperations.nodes
+    .map(normalise)
+    .filter((op) => !TERMINAL.has(op.status) && (!type || op.type === type))
+    .reverse();
+}
+
+/** Whether userErrors say the shop's bulk operations are at their limit (or, before 2026-01, one is running). */
+export function isBulkLimitError(errors: readonly UserError[]): boolean {
+  return errors.some(
+    (e) =>
+      e.code === "LIMIT_REACHED" ||
+      e.code === "OPERATION_IN_PROGRESS" ||
+      /limit reached|already in progress/i.test(e.message),
+  );
+}
+
+/**
+ * After LIMIT_REACHED: waits until the oldest of the app's in-flight operations on the shop has ended
+ * (one slot is then free). Returns false when nothing is in flight any more (try again at once).
+ */
+export async function waitForBulkSlot(admin: AdminGraphql, opts: BulkRunOptions = {}): Promise<boolean> {
+  const [oldest] = await inFlightBulkOperations(admin);
+  if (!oldest) return false;
+  await waitForBulkOperation(admin, oldest.id, opts);
+  return true;
+}
+
+/** Starts in all after LIMIT_REACHED before giving up (each waits for an in-flight operation to end). */
+const LIMIT_WAITS = 10;
+
+/** Why Shopify refused a bulk export with ACCESS_DENIED, in the merchant's terms. */
+export function accessDeniedMessage(what: string): string {
+  return (
+    `Shopify refused ${what} (ACCESS_DENIED): the app is missing an access scope or its approval for protected customer data. ` +
+    `Orders and customers need protected customer data Level 1 (Partner Dashboard > API access requests) and the ` +
+    `read_orders, read_customers scopes; reinstall or approve, then sync again. Nothing was changed.`
+  );
 }
 
 /** Polls (and listens for the webhook) until the operation reaches a final status. */
@@ -151,22 +202,22 @@ export async function waitForBulkOperation(admin: AdminGraphql, id: string, opts
   }
 }
 
-/** Starts the bulk query, or finds the operation that blocks it. */
-async function start(admin: AdminGraphql, query: string): Promise<{ op: BulkOperationInfo } | { blockedBy: BulkOperationInfo | null; userErrors: UserError[] }> {
+/** Starts the bulk query, or says the shop's bulk operations are at their limit. */
+async function start(admin: AdminGraphql, query: string): Promise<{ op: BulkOperationInfo } | { limited: UserError[] }> {
   const data = await admin.request<{ bulkOperationRunQuery: { bulkOperation: RawBulk | null; userErrors: UserError[] } | null }>(BULK_RUN_QUERY, { query });
   const payload = data.bulkOperationRunQuery;
   const errors = payload?.userErrors ?? [];
-  const inProgress = errors.find((e) => e.code === "OPERATION_IN_PROGRESS" || /already in progress|in progress/i.test(e.message));
-  if (inProgress) return { blockedBy: await currentBulkQuery(admin), userErrors: errors };
+  if (isBulkLimitError(errors)) return { limited: errors };
   const ok = assertNoUserErrors(payload, "bulkOperationRunQuery");
   if (!ok.bulkOperation) throw new BulkOperationError("Shopify did not start the bulk operation (no operation in its answer)");
   return { op: normalise(ok.bulkOperation) };
 }
 
 /**
- * Runs one bulk query to completion. A running operation with the same query is reused; another one is
- * waited for, then ours starts. FAILED / EXPIRED / CANCELED operations are started again with back-off
- * up to `attempts` times; then a BulkOperationError says what happened.
+ * Runs one bulk query to completion. A running operation with the same query is reused; other in-flight
+ * operations do not block it (up to five run at once); at the limit (LIMIT_REACHED) it waits for the
+ * oldest to end and starts again. FAILED / EXPIRED / CANCELED operations are started again with back-off
+ * up to `attempts` times; then a BulkOperationError says what happened. ACCESS_DENIED is not retried.
  */
 export async function runBulkQuery(admin: AdminGraphql, query: string, opts: BulkRunOptions = {}): Promise<BulkRunResult> {
   const { attempts = 3, retryDelayMs = 5000, sleep = defaultSleep } = opts;
@@ -175,32 +226,35 @@ export async function runBulkQuery(admin: AdminGraphql, query: string, opts: Bul
   let last: BulkOperationInfo | null = null;
 
   // An export of the same query left running (a crashed or concurrent run): wait for it and reuse it.
-  const running = await currentBulkQuery(admin);
-  let op: BulkOperationInfo | null = running && !TERMINAL.has(running.status) && sameQuery(running.query, query) ? running : null;
+  const sameRunning = async () => (await inFlightBulkOperations(admin, "QUERY")).find((r) => sameQuery(r.query, query)) ?? null;
+  let op: BulkOperationInfo | null = await sameRunning();
   if (op) reused = true;
 
   for (let attempt = 1; attempt <= attempts; attempt++) {
     if (!op) {
-      let blockedWaits = 0;
+      let limitWaits = 0;
       for (;;) {
         const started = await start(admin, query);
         if ("op" in started) {
           op = started.op;
           break;
         }
-        const blocker = started.blockedBy;
-        if (blocker && !TERMINAL.has(blocker.status) && sameQuery(blocker.query, query)) {
-          op = blocker;
+        const same = await sameRunning();
+        if (same) {
+          op = same;
           reused = true;
           break;
         }
-        if (++blockedWaits > 3 || !blocker) throw new UserErrorsError("bulkOperationRunQuery", started.userErrors);
-        // Another app task's export is running: let it finish, then start ours.
-        if (!TERMINAL.has(blocker.status)) await waitForBulkOperation(admin, blocker.id, opts);
+        if (++limitWaits > LIMIT_WAITS) throw new UserErrorsError("bulkOperationRunQuery", started.limited);
+        // Five of the app's operations run on this shop: wait for the oldest to end, then start ours.
+        await waitForBulkSlot(admin, opts);
       }
     }
     const done = await waitForBulkOperation(admin, op.id, opts);
     last = done;
+    if (done.status === "FAILED" && done.errorCode === "ACCESS_DENIED") {
+      throw new BulkOperationError(accessDeniedMessage("the bulk export"), { bulkOperationId: done.id, status: done.status, errorCode: done.errorCode });
+    }
     if (done.status === "COMPLETED") {
       const downloadUrl = done.url ?? done.partialDataUrl ?? null;
       return { operation: done, downloadUrl, partial: !done.url && !!done.partialDataUrl, attempts: attempt, reused, failures };

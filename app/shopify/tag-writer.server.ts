@@ -4,13 +4,14 @@
  * - `readCustomers`: every customer's id, tags and the app's metafields, paged through the Admin client
  *   (which paces by cost).
  * - `writeTagsSmall`: one `tagsAdd` / `tagsRemove` per customer and action, paced by the client.
- * - `writeTagsBulk`: above BULK_THRESHOLD customer writes, one bulk mutation per action: staged upload of
+ * - `writeTagsBulk`: above BULK_THRESHOLD customer writes, bulk mutations per action: staged upload of
  *   the JSONL variables (`stagedUploadsCreate`, resource BULK_MUTATION_VARIABLES, then the multipart
- *   upload), `bulkOperationRunMutation`, polling until it ends, and the result JSONL parsed line by line
- *   for `userErrors`. Lines without a result (a FAILED operation, a partial file) are reported as
- *   `missing`, so the caller can send them the small way.
+ *   upload; one file per operation, each under Shopify's 100 MB cap, so a large plan runs as several
+ *   operations one after the other), `bulkOperationRunMutation`, polling until it ends, and the result
+ *   JSONL parsed line by line for `userErrors`. Lines without a result (a FAILED operation, a partial
+ *   file) are reported as `missing`, so the caller can send them the small way.
  */
-import { downloadLines, runBulkQuery, sameQuery, waitForBulkOperation, type BulkRunOptions } from "./bulk.server";
+import { downloadLines, isBulkLimitError, runBulkQuery, sameQuery, waitForBulkOperation, waitForBulkSlot, type BulkRunOptions } from "./bulk.server";
 import { BulkOperationError } from "./errors";
 import type { AdminGraphql, UserError } from "./types";
 
@@ -106,11 +107,20 @@ const BULK_RUN_MUTATION = `#graphql
     }
   }`;
 
-const CURRENT_BULK_MUTATION = `#graphql
-  query currentBulkMutation {
-    currentBulkOperation(type: MUTATION) { id status }
-  }`;
+/**
+ * The largest staged upload of bulk mutation variables Shopify accepts since 2026-01 is 100 MB (changelog
+ * "Faster bulk operations"); the app keeps each file under 100,000,000 bytes, below the cap whether Shopify
+ * counts MB as 10^6 or 2^20 bytes. A file refused as too large (EntityTooLarge) is split in two and sent again.
+ */
+export const MAX_BULK_UPLOAD_BYTES = 100_000_000;
 
+/** The staged upload refused the file as larger than its policy allows (Google Cloud Storage's EntityTooLarge). */
+export class UploadTooLargeError extends Error {
+  constructor(readonly bytes: number, detail: string) {
+    super(`The bulk variables file (${bytes} bytes) is larger than Shopify's staged upload accepts: ${detail}`);
+    this.name = "UploadTooLargeError";
+  }
+}
 
 export interface BulkOptions {
   /** Between two status polls. */
@@ -121,6 +131,8 @@ export interface BulkOptions {
   fetch?: typeof fetch;
   /** Called with the bulk operation's id as soon as it exists (the publish records it on its run). */
   onStarted?: (bulkOperationId: string) => Promise<void> | void;
+  /** Largest variables file per bulk mutation (default MAX_BULK_UPLOAD_BYTES); larger inputs run as several operations. */
+  maxUploadBytes?: number;
 }
 
 export interface BulkWriteOutcome {
@@ -149,16 +161,49 @@ export async function stageJsonl(admin: AdminGraphql, filename: string, jsonl: s
   for (const p of target.parameters) form.append(p.name, p.value);
   form.append("file", new Blob([jsonl], { type: "text/jsonl" }), filename);
   const res = await fetchImpl(target.url, { method: "POST", body: form });
-  if (!res.ok) throw new Error(`Uploading the bulk variables failed: HTTP ${res.status} ${await res.text().catch(() => "")}`.trim());
+  if (!res.ok) {
+    const body = await res.text().catch((error: unknown) => `(body unreadable: ${String(error)})`);
+    if (res.status === 400 && /EntityTooLarge/.test(body)) throw new UploadTooLargeError(Buffer.byteLength(jsonl), body.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim());
+    throw new Error(`Uploading the bulk variables failed: HTTP ${res.status} ${body}`.trim());
+  }
   return key;
 }
 
-/** Waits, with the shared waiter, for a bulk mutation of the shop that is still running (one at a time). */
-async function waitForNoRunningMutation(admin: AdminGraphql, wait: BulkRunOptions): Promise<void> {
-  const data = await admin.request<{ currentBulkOperation: { id: string; status: string } | null }>(CURRENT_BULK_MUTATION);
-  const op = data.currentBulkOperation;
-  if (op && ["CREATED", "RUNNING", "CANCELING"].includes(op.status)) await waitForBulkOperation(admin, op.id, wait);
+export interface JsonlPart {
+  /** Index of the part's first variables object in the whole input. */
+  offset: number;
+  count: number;
+  jsonl: string;
+  bytes: number;
 }
+
+/** Splits variables into consecutive JSONL files of at most `maxBytes` each (one object a line). */
+export function splitJsonl(variables: readonly Record<string, unknown>[], maxBytes: number, offset = 0): JsonlPart[] {
+  const parts: JsonlPart[] = [];
+  let lines: string[] = [];
+  let bytes = 0;
+  let start = offset;
+  for (let i = 0; i < variables.length; i++) {
+    const line = `${JSON.stringify(variables[i])}\n`;
+    const size = Buffer.byteLength(line);
+    if (size > maxBytes) {
+      throw new BulkOperationError(`One bulk mutation input (line ${offset + i + 1}, ${size} bytes) is larger than the ${maxBytes}-byte upload cap`);
+    }
+    if (bytes + size > maxBytes && lines.length) {
+      parts.push({ offset: start, count: lines.length, jsonl: lines.join(""), bytes });
+      lines = [];
+      bytes = 0;
+      start = offset + i;
+    }
+    lines.push(line);
+    bytes += size;
+  }
+  if (lines.length) parts.push({ offset: start, count: lines.length, jsonl: lines.join(""), bytes });
+  return parts;
+}
+
+/** Starts after LIMIT_REACHED before a bulk mutation gives up (each waits for an in-flight operation to end). */
+const LIMIT_WAITS = 10;
 
 /** The shared waiter's options (polling from pollIntervalMs, woken early by the finish webhook) for a BulkOptions. */
 function waitOptions(options: BulkOptions): BulkRunOptions {
@@ -204,7 +249,11 @@ function mutationResultReader(field: string) {
 }
 
 export interface BulkMutationOutcome {
+  /** The first operation (the only one unless the input needed several files). */
   bulkOperationId: string;
+  /** Every operation, one per uploaded file, in input order. */
+  bulkOperationIds: string[];
+  /** COMPLETED, or the status of the first operation that did not complete. */
   status: string;
   /** Per input line (0-based): its userErrors, or an error when the line failed as a whole. */
   results: Map<number, { userErrors: UserError[]; error?: string }>;
@@ -212,10 +261,28 @@ export interface BulkMutationOutcome {
   missing: number[];
 }
 
+/** Starts one bulk mutation over a staged file; at the shop's limit (LIMIT_REACHED) waits for a slot first. */
+async function startBulkMutation(admin: AdminGraphql, document: string, field: string, stagedUploadPath: string, name: string, wait: BulkRunOptions): Promise<string> {
+  for (let waits = 0; ; waits++) {
+    const started = await admin.request<{
+      bulkOperationRunMutation: { bulkOperation: { id: string; status: string } | null; userErrors: UserError[] };
+    }>(BULK_RUN_MUTATION, { mutation: document.replace(/^#graphql\s*/, ""), stagedUploadPath, clientIdentifier: name });
+    const run = started.bulkOperationRunMutation;
+    if (run.bulkOperation && !run.userErrors.length) return run.bulkOperation.id;
+    if (isBulkLimitError(run.userErrors) && waits < LIMIT_WAITS) {
+      // Five of the app's bulk operations run on this shop (a sync's export, another file of this plan...).
+      await waitForBulkSlot(admin, wait);
+      continue;
+    }
+    throw new BulkOperationError(`bulkOperationRunMutation (${field}) was refused: ${run.userErrors.map((e) => e.message).join("; ") || "no operation returned"}`);
+  }
+}
+
 /**
- * Runs `document` (one mutation with one root field, `field`) once per variables object, as one bulk
- * mutation: waits for any running bulk mutation of the shop, stages the JSONL, starts the operation,
- * polls until it ends and parses the result (or partial) file.
+ * Runs `document` (one mutation with one root field, `field`) once per variables object, as bulk
+ * mutations: the JSONL input split into files under the upload cap, each staged, run and read in turn
+ * (other operations of the app on the shop are not waited for; only LIMIT_REACHED waits for a slot).
+ * Results are keyed by the index in `variables`, whichever file carried it.
  */
 export async function runBulkMutation(
   admin: AdminGraphql,
@@ -226,26 +293,38 @@ export async function runBulkMutation(
 ): Promise<BulkMutationOutcome> {
   const wait = waitOptions(options);
   const fetchImpl = options.fetch ?? fetch;
-  const jsonl = variables.map((v) => JSON.stringify(v)).join("\n") + "\n";
-  await waitForNoRunningMutation(admin, wait);
-  const stagedUploadPath = await stageJsonl(admin, `${options.name}.jsonl`, jsonl, fetchImpl);
-  const started = await admin.request<{
-    bulkOperationRunMutation: { bulkOperation: { id: string; status: string } | null; userErrors: UserError[] };
-  }>(BULK_RUN_MUTATION, { mutation: document.replace(/^#graphql\s*/, ""), stagedUploadPath, clientIdentifier: options.name });
-  const run = started.bulkOperationRunMutation;
-  if (run.userErrors.length || !run.bulkOperation) {
-    throw new BulkOperationError(`bulkOperationRunMutation (${field}) was refused: ${run.userErrors.map((e) => e.message).join("; ") || "no operation returned"}`);
+  let maxBytes = options.maxUploadBytes ?? MAX_BULK_UPLOAD_BYTES;
+  const queue = splitJsonl(variables, maxBytes);
+  const results = new Map<number, { userErrors: UserError[]; error?: string }>();
+  const ids: string[] = [];
+  let status = "COMPLETED";
+  for (let part = queue.shift(); part; part = queue.shift()) {
+    const filename = `${options.name}${ids.length || queue.length ? `-${part.offset}` : ""}.jsonl`;
+    let stagedUploadPath: string;
+    try {
+      stagedUploadPath = await stageJsonl(admin, filename, part.jsonl, fetchImpl);
+    } catch (error) {
+      if (!(error instanceof UploadTooLargeError) || part.count < 2) throw error;
+      // Shopify's cap is lower than we assumed: remember it, split this file in two and go on.
+      maxBytes = Math.min(maxBytes, part.bytes - 1);
+      const half = Math.ceil(part.count / 2);
+      const slice = variables.slice(part.offset, part.offset + part.count);
+      queue.unshift(...splitJsonl(slice.slice(0, half), maxBytes, part.offset), ...splitJsonl(slice.slice(half), maxBytes, part.offset + half));
+      continue;
+    }
+    const id = await startBulkMutation(admin, document, field, stagedUploadPath, options.name, wait);
+    ids.push(id);
+    await options.onStarted?.(id);
+    const op = await waitForBulkOperation(admin, id, wait);
+    if (op.status !== "COMPLETED" && status === "COMPLETED") status = op.status;
+    const fileUrl = op.status === "COMPLETED" ? (op.url ?? op.partialDataUrl) : op.partialDataUrl;
+    const reader = mutationResultReader(field);
+    if (fileUrl) for await (const line of downloadLines(fileUrl, fetchImpl)) reader.add(line);
+    for (const [line, result] of reader.results) if (line < part.count) results.set(part.offset + line, result);
   }
-  const id = run.bulkOperation.id;
-  await options.onStarted?.(id);
-  const op = await waitForBulkOperation(admin, id, wait);
-  const fileUrl = op.status === "COMPLETED" ? (op.url ?? op.partialDataUrl) : op.partialDataUrl;
-  const reader = mutationResultReader(field);
-  if (fileUrl) for await (const line of downloadLines(fileUrl, fetchImpl)) reader.add(line);
-  const results = reader.results;
   const missing: number[] = [];
   for (let i = 0; i < variables.length; i++) if (!results.has(i)) missing.push(i);
-  return { bulkOperationId: id, status: op.status, results, missing };
+  return { bulkOperationId: ids[0] ?? "", bulkOperationIds: ids, status, results, missing };
 }
 
 /**
@@ -271,7 +350,7 @@ export async function writeTagsBulk(
       group.map((w) => ({ id: w.customerId, tags: w.tags })),
       { ...options, name: `churnless-tags-${action}` },
     );
-    outcome.bulkOperationIds.push(out.bulkOperationId);
+    outcome.bulkOperationIds.push(...out.bulkOperationIds);
     for (let i = 0; i < group.length; i++) {
       const r = out.results.get(i);
       if (!r) outcome.missing.push(group[i]);
@@ -286,7 +365,7 @@ export async function writeTagsBulk(
 // Reading customers
 
 /** The app-owned customer metafields the publish reads back, by key. */
-export const APP_METAFIELD_KEYS = ["churn_probability", "risk_band", "segment", "predicted_clv", "recommended_products"] as const;
+export const APP_METAFIELD_KEYS = ["churn_probability", "risk_band", "segment", "predicted_clv", "recommended_products", "due_products"] as const;
 export type AppMetafieldKey = (typeof APP_METAFIELD_KEYS)[number];
 
 export interface CustomerState {
@@ -324,6 +403,7 @@ type CustomerNode = { id: string; tags: string[]; statistics?: { rfmGroup?: stri
 export async function* readCustomers(admin: AdminGraphql, options: { pageSize?: number } = {}): AsyncGenerator<CustomerState[]> {
   const first = Math.min(250, Math.max(1, options.pageSize ?? 100));
   let after: string | null = null;
+        due_products: metafield(namespace: "$app", key: "due_products") { value }
   for (;;) {
     const data: { customers: { nodes: CustomerNode[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = await admin.request(
       CUSTOMERS_PAGE,

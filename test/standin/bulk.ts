@@ -15,7 +15,9 @@ import { gidNumber, type BulkOperationRecord, type ShopState } from "./store";
  * own lines with `__parentId`, right after their parent), served over HTTP; `bulkOperationRunMutation`
  * runs the mutation once per line of the staged JSONL variables file and writes
  * `{"data":...,"__lineNumber":N}` lines. Status goes CREATED -> RUNNING -> COMPLETED (at least
- * `bulkMinMs` after creation). One query and one mutation operation per shop at a time.
+ * `bulkMinMs` after creation). Up to five operations (queries and mutations together) per shop at a time,
+ * as Shopify allows since 2026-01 (changelog "Faster bulk operations"); one more gets userError code
+ * LIMIT_REACHED ("Bulk operations limit reached. Please try again later.", the enum's description).
  *
  * Faults (Faults.bulkOutcome for the next Faults.bulkFailures operations):
  * - FAILED: status FAILED, errorCode INTERNAL_SERVER_ERROR, url null (a bulk mutation has run only the
@@ -92,8 +94,10 @@ function connectionCount(schema: GraphQLSchema, document: DocumentNode): { top: 
   return { top, count, depth: maxDepth };
 }
 
-function inProgress(state: ShopState, type: "QUERY" | "MUTATION"): BulkOperationRecord | undefined {
-  return state.bulkOperations.find((b) => b.type === type && !isFinal(b));
+/** LIMIT_REACHED when the shop already runs as many operations as allowed, else null. */
+function atLimit(ctx: ExecContext): { bulkOperation: null; userErrors: UserErrorOut[] } | null {
+  const running = ctx.state.bulkOperations.filter((b) => !isFinal(b)).length;
+  return running >= ctx.runtime.maxBulkOperations ? fail("Bulk operations limit reached. Please try again later.", "LIMIT_REACHED", null) : null;
 }
 
 function newRecord(state: ShopState, type: "QUERY" | "MUTATION", query: string): BulkOperationRecord {
@@ -122,8 +126,8 @@ export function bulkFileName(state: ShopState, op: BulkOperationRecord, suffix =
 
 export function startBulkQuery(ctx: ExecContext, query: string, _groupObjects: boolean): unknown {
   const { state } = ctx;
-  const running = state.bulkOperations.filter((b) => b.type === "QUERY" && !isFinal(b));
-  if (running.length >= ctx.runtime.maxBulkQueries) return fail(`A bulk query operation for this app and shop is already in progress: ${running[0].id}.`, "OPERATION_IN_PROGRESS", null);
+  const limited = atLimit(ctx);
+  if (limited) return limited;
   const result = validateDocument(query, ctx.runtime.apiVersion);
   if (!result.ok) return fail(`Invalid bulk query: ${result.errors[0].message}`, "INVALID");
   const op = getOperationAST(result.document);
@@ -139,10 +143,8 @@ export function startBulkQuery(ctx: ExecContext, query: string, _groupObjects: b
 
 export function startBulkMutation(ctx: ExecContext, mutation: string, stagedUploadPath: string): unknown {
   const { state } = ctx;
-  const running = inProgress(state, "MUTATION");
-  if (running) {
-    return fail(`A bulk mutation operation for this app and shop is already in progress: ${running.id}.`, "OPERATION_IN_PROGRESS", null);
-  }
+  const limited = atLimit(ctx);
+  if (limited) return limited;
   const upload = state.stagedUploads.get(stagedUploadPath);
   if (!upload || !upload.content) {
     return fail(

@@ -13,8 +13,10 @@ export interface StandinRuntime {
   flowTriggerHandles: Set<string> | null;
   /** Called when a bulk operation reaches a final status (delivers bulk_operations/finish). */
   onBulkFinished: (state: ShopState, op: BulkOperationRecord) => void;
-  /** How many bulk query operations may run at once per shop (1, as the 2026-07 reference says). */
-  maxBulkQueries: number;
+  /** How many bulk operations (queries and mutations together) may run at once per shop (5 since 2026-01). */
+  maxBulkOperations: number;
+  /** The largest staged upload (bulk mutation variables file) accepted, in bytes (100 MB since 2026-01). */
+  maxStagedUploadBytes: number;
   /** True once the stand-in is closed (background bulk work then stops quietly). */
   isClosed: () => boolean;
 }

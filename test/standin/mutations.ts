@@ -443,7 +443,10 @@ function stagedUploadsCreate(ctx: ExecContext, args: Args): unknown {
         { name: "x-goog-credential", value: `standin@churnless.local/${state.nowIso().slice(0, 10).replace(/-/g, "")}/auto/storage/goog4_request` },
         { name: "x-goog-date", value: state.nowIso().replace(/[-:]/g, "").replace(/\.\d+/, "") },
         { name: "x-goog-signature", value: createHash("sha256").update(key).digest("hex") },
-        { name: "policy", value: Buffer.from(JSON.stringify({ key, bucket: "standin" })).toString("base64") },
+        {
+          name: "policy",
+          value: Buffer.from(JSON.stringify({ conditions: [{ key }, { bucket: "standin" }, ["content-length-range", 1, runtime.maxStagedUploadBytes]] })).toString("base64"),
+        },
       ],
     };
   });

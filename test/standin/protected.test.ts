@@ -101,7 +101,7 @@ describe("protected customer data levels", () => {
 
   it("webhooks: Level 0 refuses order topics (subscription and delivery), Level 1 delivers them without names and emails", async () => {
     const order = standin.state(SHOP).data.orders[0];
-    const payload = { ...orderWebhookPayload(order), email: "someone@example.com", customer: { id: 201, first_name: "Ann", last_name: "Lee", email: "someone@example.com" } };
+    const payload: Record<string, unknown> = { ...orderWebhookPayload(order), email: "someone@example.com", customer: { id: 201, first_name: "Ann", last_name: "Lee", email: "someone@example.com" } };
     standin.setProtectedDataLevel(0);
     const sub = await gql(standin, SHOP, `mutation { webhookSubscriptionCreate(topic: ORDERS_CREATE, webhookSubscription: { uri: "${receiverUrl}/webhooks/orders/create" }) { webhookSubscription { id } userErrors { field message } } }`);
     expect(sub.body.data.webhookSubscriptionCreate.webhookSubscription).toBeNull();

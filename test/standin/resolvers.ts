@@ -459,6 +459,16 @@ export function bulkOperationView(b: BulkOperationRecord): View {
   };
 }
 
+const BULK_OPERATION_SEARCH: SearchSchema<BulkOperationRecord> = {
+  fields: {
+    status: { kind: "string", get: (b) => b.status.toLowerCase() },
+    operation_type: { kind: "string", get: (b) => b.type.toLowerCase() },
+    id: { kind: "number", get: (b) => gidNumber(b.id) },
+    created_at: { kind: "date", get: (b) => b.createdAt },
+  },
+  text: (b) => b.query,
+};
+
 export function segmentView(s: SegmentRecord): View {
   return { __typename: "Segment", ...s };
 }
@@ -625,8 +635,17 @@ export function queryRoot(ctx: ExecContext): View {
       const last = list[list.length - 1];
       return last ? bulkOperationView(last) : null;
     },
-    bulkOperations: (args: Args, c: ExecContext, info: GraphQLResolveInfo) =>
-      paginate(state.bulkOperations, args as ConnectionArgs, byId, bulkOperationView, CONNECTION_ALL(c, info)),
+    bulkOperations: (args: Args, c: ExecContext, info: GraphQLResolveInfo) => {
+      // Newest first by default (the schema's description); `query` filters by status, operation_type, id, created_at.
+      const at = (b: BulkOperationRecord): number => Date.parse(args.sortKey === "COMPLETED_AT" ? (b.completedAt ?? "") : b.createdAt) || 0;
+      const key: SortKeyOf<BulkOperationRecord> = (b) => [-at(b), -gidNumber(b.id)];
+      const list = [...filterItems(state.bulkOperations, args.query as string | null, BULK_OPERATION_SEARCH)].sort((a, b) => {
+        const ka = key(a);
+        const kb = key(b);
+        return (ka[0] as number) - (kb[0] as number) || ka[1] - kb[1];
+      });
+      return paginate(list, args as ConnectionArgs, key, bulkOperationView, CONNECTION_ALL(c, info));
+    },
     segments: (args: Args, c: ExecContext, info: GraphQLResolveInfo) => {
       const list = filterItems(state.segments, args.query as string | null, {
         fields: { name: { kind: "string", get: (s) => s.name }, id: { kind: "number", get: (s) => gidNumber(s.id) } },

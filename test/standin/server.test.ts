@@ -158,14 +158,27 @@ describe("bulk queries", () => {
     const id = start.body.data.bulkOperationRunQuery.bulkOperation.id as string;
     expect(start.body.data.bulkOperationRunQuery.bulkOperation.status).toBe("CREATED");
 
-    const second = await gql(standin, SHOP, `mutation($q: String!) { bulkOperationRunQuery(query: $q, groupObjects: false) { bulkOperation { id } userErrors { message code } } }`, { q: inner });
-    expect(second.body.data.bulkOperationRunQuery.userErrors).toEqual([{ message: `A bulk query operation for this app and shop is already in progress: ${id}.`, code: "OPERATION_IN_PROGRESS" }]);
-    // a bulk mutation is not blocked by the running query (it fails here only for want of a staged file)
+    // Since 2026-01 up to five operations run at once per shop (queries and mutations together); a sixth gets LIMIT_REACHED.
+    const more: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const next = await gql(standin, SHOP, `mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id } userErrors { message code } } }`, { q: `{ products { edges { node { id } } } }` });
+      expect(next.body.data.bulkOperationRunQuery.userErrors).toEqual([]);
+      more.push(next.body.data.bulkOperationRunQuery.bulkOperation.id);
+    }
+    const sixth = await gql(standin, SHOP, `mutation($q: String!) { bulkOperationRunQuery(query: $q, groupObjects: false) { bulkOperation { id } userErrors { message code } } }`, { q: inner });
+    expect(sixth.body.data.bulkOperationRunQuery).toEqual({ bulkOperation: null, userErrors: [{ message: "Bulk operations limit reached. Please try again later.", code: "LIMIT_REACHED" }] });
     const mutationMeanwhile = await gql(standin, SHOP, `mutation { bulkOperationRunMutation(mutation: "mutation { shop { id } }", stagedUploadPath: "none") { userErrors { code } } }`);
-    expect(mutationMeanwhile.body.data.bulkOperationRunMutation.userErrors).toEqual([{ code: "NO_SUCH_FILE" }]);
+    expect(mutationMeanwhile.body.data.bulkOperationRunMutation.userErrors).toEqual([{ code: "LIMIT_REACHED" }]);
 
-    const current = await gql(standin, SHOP, `{ currentBulkOperation { id status } }`);
-    expect(current.body.data.currentBulkOperation.id).toBe(id);
+    // bulkOperations with a status filter lists them, newest first; currentBulkOperation still answers but is reported deprecated.
+    const inFlight = await gql(standin, SHOP, `{ bulkOperations(first: 10, query: "status:created OR status:running") { nodes { id type } } }`);
+    expect(inFlight.body.data.bulkOperations.nodes.map((n: { id: string }) => n.id)).toEqual([...more].reverse().concat(id));
+    const callsBefore = standin.calls(SHOP).length;
+    const res = await fetch(standin.graphqlUrl, { method: "POST", headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": standin.tokenFor(SHOP) }, body: JSON.stringify({ query: "{ currentBulkOperation { id status } }" }) });
+    expect(res.headers.get("x-shopify-api-deprecated-reason")).toBe("QueryRoot.currentBulkOperation");
+    expect(((await res.json()) as { data: { currentBulkOperation: { id: string } } }).data.currentBulkOperation.id).toBe(more.at(-1));
+    expect(standin.calls(SHOP)[callsBefore].deprecated).toEqual(["QueryRoot.currentBulkOperation"]);
+    for (const other of more) await waitForBulk(standin, SHOP, other);
 
     const op = await waitForBulk(standin, SHOP, id);
     expect(op.status).toBe("COMPLETED");

@@ -6,6 +6,7 @@ import { Kind, getOperationAST } from "graphql";
 import { ADMIN_API_VERSION } from "../../app/shopify/api-version";
 import type { ExecContext, StandinRuntime } from "./context";
 import { actualCost, requestedCost } from "./cost";
+import { deprecatedUses } from "./deprecations";
 import { executeDocument } from "./execute";
 import { isProtectedTopic, redactLevel2, type ProtectedDataLevel } from "./protected";
 import type { Faults } from "./faults";
@@ -55,10 +56,15 @@ export interface StartStandinOptions {
   /** Flow trigger handles the app declares; unknown handles then get a userError. Default: any. */
   flowTriggerHandles?: string[];
   /**
-   * Bulk query operations allowed at once per shop (default 1: the 2026-07 bulkOperationRunQuery reference
-   * says one query and one mutation operation at a time; Shopify's bulk guide says up to five from 2026-01).
+   * Bulk operations (queries and mutations together) allowed at once per shop: default 5, as Shopify allows
+   * since 2026-01 (changelog "Faster bulk operations"); one more is refused with LIMIT_REACHED.
    */
-  maxConcurrentBulkQueries?: number;
+  maxConcurrentBulkOperations?: number;
+  /**
+   * Largest staged upload (bulk mutation variables) accepted, in bytes: default 100 MB (104,857,600), the cap
+   * since 2026-01. A larger file is refused like Google Cloud Storage refuses it: HTTP 400, EntityTooLarge.
+   */
+  maxStagedUploadBytes?: number;
   /** Clock for data timestamps and the 60-day window (default Date.now). Throttling uses wall time. */
   now?: () => number;
   /**
@@ -174,7 +180,8 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
     bulkMinMs: opts.bulkMinMs ?? 300,
     flowTriggerHandles: opts.flowTriggerHandles ? new Set(opts.flowTriggerHandles) : null,
     isClosed: () => closed,
-    maxBulkQueries: opts.maxConcurrentBulkQueries ?? 1,
+    maxBulkOperations: opts.maxConcurrentBulkOperations ?? 5,
+    maxStagedUploadBytes: opts.maxStagedUploadBytes ?? 100 * 1024 * 1024,
     onBulkFinished: (state: ShopState, op: BulkOperationRecord) => {
       if (closed) return;
       const sub = state.subscriptionFor("BULK_OPERATIONS_FINISH");
@@ -217,11 +224,11 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
     if (version !== apiVersion) return send(res, 404, '{"errors":"Not Found"}');
     res.setHeader("X-Shopify-API-Version", apiVersion);
     const token = req.headers["x-shopify-access-token"];
-    const state = typeof token === "string" ? byToken.get(token) : undefined;
+    let state = typeof token === "string" ? byToken.get(token) : undefined;
     const raw = await readBody(req);
     if (!state) return send(res, 401, INVALID_TOKEN);
     const record = (c: Omit<CallRecord, "at">): void => {
-      state.calls.push({ at: Date.now(), ...c });
+      state.calls.push({ at: Date.now(), ...c, ...(deprecatedNow.length ? { deprecated: deprecatedNow } : {}) });
     };
     if (state.faults.slowMs > 0) await sleep(state.faults.slowMs);
     if (state.faults.connectionResetShare > 0 && state.random() < state.faults.connectionResetShare) {
@@ -247,6 +254,7 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
     }
     const variables = body.variables && typeof body.variables === "object" ? (body.variables as Record<string, unknown>) : {};
     const operationName = typeof body.operationName === "string" ? body.operationName : null;
+    let deprecatedNow: string[] = [];
     const validation = validateDocument(body.query, apiVersion);
     if (!validation.ok) {
       record({ operation: "(invalid)", requestedCost: 0, actualCost: 0, throttled: false, status: 200 });
@@ -280,6 +288,10 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
       record({ operation: opName, requestedCost: requested, actualCost: 0, throttled: true, status: 200 });
       return send(res, 200, JSON.stringify({
         errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: THROTTLE_DOCS } }],
+    // Shopify names deprecated fields in a header (and still answers them): the stand-in does the same and records them.
+    const deprecated = deprecatedUses(schema, document);
+    deprecatedNow = deprecated;
+    if (deprecated.length) res.setHeader("X-Shopify-API-Deprecated-Reason", deprecated.join(", "));
         extensions: costExtension(state, requested, null),
       }));
     }
@@ -342,6 +354,12 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
     work.catch((error: unknown) => {
       console.error("standin: request failed:", error);
       if (!res.headersSent) send(res, 500, JSON.stringify({ errors: [{ message: `standin internal error: ${String(error)}` }] }));
+    if (content.length > runtime.maxStagedUploadBytes) {
+      const xml =
+        "<?xml version='1.0' encoding='UTF-8'?><Error><Code>EntityTooLarge</Code><Message>Your proposed upload is larger than the maximum object size specified in your Policy Document.</Message>" +
+        `<Details>Content-length exceeds upper bound on range (${content.length} > ${runtime.maxStagedUploadBytes})</Details></Error>`;
+      return send(res, 400, xml, "application/xml");
+    }
       else res.end();
     });
   });

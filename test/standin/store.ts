@@ -107,6 +107,8 @@ export interface CallRecord {
   actualCost: number;
   throttled: boolean;
   status: number;
+  /** Deprecated fields the document selected ("QueryRoot.currentBulkOperation"), as Shopify's header names them. */
+  deprecated?: string[];
 }
 
 export const DEFAULT_SCOPES = [

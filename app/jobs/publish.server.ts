@@ -31,6 +31,17 @@ import {
 } from "../shopify/metafields.server";
 import { syncSegments, type SegmentSyncReport } from "../shopify/segments.server";
 import {
+  dueReorderChange,
+  extraTags,
+  fireDueTriggers,
+  flowAllowed,
+  loadPublishExtras,
+  removeOptedOutMetafields,
+  summarizeExtras,
+  type PublishExtrasSummary,
+} from "./publish-extras.server";
+import type { DueReorderChange } from "../shopify/flow.server";
+import {
   BULK_THRESHOLD,
   READ_BULK_THRESHOLD,
   readCustomers,
@@ -101,6 +112,8 @@ export interface PublishReport {
   metafields: MetafieldsSetReport | null;
   flow: FlowReport | null;
   segments: SegmentSyncReport | null;
+  /** Issue 16: opt-outs honoured, control groups, due to reorder (publish-extras.server.ts). */
+  extras?: PublishExtrasSummary;
   /** tagsAdd / tagsRemove calls the plan needed (one per customer and action), whatever the path. */
   tagWrites: number;
   cost: { calls: number; costPoints: number; retries: number };
@@ -275,6 +288,9 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
       }
       yield* readCustomers(admin, { pageSize: opts.pageSize });
     }
+    // Opt-outs, control groups and due products (issue 16); nothing when none is set up.
+    const extras = await loadPublishExtras(db, shop, mode);
+    const dueChanges: DueReorderChange[] = [];
     const diffs: Array<{ customerId: string; diff: TagDiff }> = [];
     const metafieldWrites: MetafieldWrite[] = [];
     const metafieldDeletes: Array<{ ownerId: string; key: AppMetafieldKey }> = [];
@@ -284,18 +300,23 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
     for await (const page of customerPages()) {
       for (const customer of page) {
         report.customers++;
-        const score = scores.get(customer.id);
+        // An opted-out customer is published as unscored: app tags removed, metafields deleted, no trigger.
+        const score = extras.optedOut.has(customer.id) ? undefined : scores.get(customer.id);
         if (score && customer.rfmGroup !== undefined && (customer.rfmGroup ?? null) !== score.shopifyRfmGroup) rfmGroups.set(customer.id, customer.rfmGroup ?? null);
-        const desired = score ? desiredTags(score, settings) : [];
+        const desired = score ? [...desiredTags(score, settings), ...extraTags(extras, customer.id, prefix)] : [];
         const diff = diffTags(customer.tags, desired, prefix);
         if (diff.overLimit) noteLimit(customer.id);
         if (diff.add.length || diff.remove.length) diffs.push({ customerId: customer.id, diff });
-        if (mode === "remove-all") {
+        if (mode === "remove-all" || (mode === "publish" && extras.optedOut.has(customer.id))) {
           for (const key of Object.keys(customer.metafields) as AppMetafieldKey[]) metafieldDeletes.push({ ownerId: customer.id, key });
         }
         if (mode !== "publish" || !score) continue;
-        const values = metafieldValues(score, { recsEnabled: settings.recsEnabled, recsCount: settings.recsCount });
+        const values = metafieldValues(score, { recsEnabled: settings.recsEnabled, recsCount: settings.recsCount, dueProducts: extras.due.get(customer.id) });
         metafieldWrites.push(...metafieldChanges(customer.id, customer.metafields, values));
+        // Held-out (control group) customers get no Flow trigger.
+        if (!flowAllowed(extras, customer.id)) continue;
+        const dueChange = dueReorderChange(extras, customer);
+        if (dueChange) dueChanges.push(dueChange);
         const previousBand = customer.metafields.risk_band;
         if (previousBand && previousBand !== score.riskBand) {
           riskChanges.push({ customerId: customer.id, previousBand, newBand: score.riskBand, churnProbability: score.churnProbability });
@@ -370,6 +391,7 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
       const flow: FlowReport = { riskChanged: 0, segmentChanged: 0, errors: [] };
       for (const c of riskChanges) await fireRiskChanged(admin, c, flow);
       for (const c of segmentChanges) await fireSegmentChanged(admin, c, flow);
+      await fireDueTriggers(admin, dueChanges, flow);
       report.flow = flow;
       step("flow");
       flow.errors.slice(0, MAX_LISTED).forEach((message) => addError({ message }));
@@ -391,8 +413,16 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
       report.metafields.errors.slice(0, MAX_LISTED).forEach((e) => addError({ message: e.message }));
       step("metafields");
     }
+    // Opted-out customers' app metafields are deleted (issue 16).
+    let optedOutDeleted = 0;
+    if (mode === "publish" && opts.metafields !== false && metafieldDeletes.length) {
+      const deleted = await removeOptedOutMetafields(admin, metafieldDeletes, { bulkThreshold, bulk: opts.bulk });
+      optedOutDeleted = deleted.written;
+      deleted.errors.slice(0, MAX_LISTED).forEach((e) => addError({ message: e.message }));
+    }
+    report.extras = summarizeExtras(extras, optedOutDeleted);
     if (opts.segments !== false) {
-      report.segments = await syncSegments(db, admin, shop, settings, { removeAll: mode === "remove-all" });
+      report.segments = await syncSegments(db, admin, shop, settings, { removeAll: mode === "remove-all", holdoutSegments: extras.holdout.segments });
       report.segments.errors.forEach((message) => addError({ message }));
       step("segments");
     }

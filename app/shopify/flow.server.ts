@@ -76,3 +76,39 @@ export async function fireSegmentChanged(admin: AdminGraphql, change: SegmentCha
   if (error) report.errors.push(error);
   else report.segmentChanged++;
 }
+
+// ---------------------------------------------------------------------------------------------------
+// "Customer due to reorder" (extensions/churnless-flow-due-reorder, issue 16)
+
+export const FLOW_DUE_REORDER = "churnless-due-reorder";
+
+export interface DueReorderChange {
+  customerId: string;
+  /** Product GIDs due now, soonest first. */
+  productIds: string[];
+  /** The soonest window among them. */
+  dueFrom: Date;
+  dueTo: Date;
+}
+
+/**
+ * Payload of "Customer due to reorder": the customer and the soonest due product as references
+ * (`customer_id`, `product_id`), every due product's numeric id as a comma list (`product ids`), and the
+ * window (`due from`, `due to`, YYYY-MM-DD).
+ */
+export function dueReorderPayload(c: DueReorderChange): Record<string, unknown> {
+  if (!c.productIds.length) throw new Error(`dueReorderPayload: ${c.customerId} has no due product`);
+  return {
+    customer_id: legacyId(c.customerId),
+    product_id: legacyId(c.productIds[0]),
+    "product ids": c.productIds.map((id) => String(legacyId(id))).join(","),
+    "due from": c.dueFrom.toISOString().slice(0, 10),
+    "due to": c.dueTo.toISOString().slice(0, 10),
+  };
+}
+
+export async function fireDueReorder(admin: AdminGraphql, change: DueReorderChange, report: FlowReport & { dueReorder?: number }): Promise<void> {
+  const error = await fireFlowTrigger(admin, FLOW_DUE_REORDER, dueReorderPayload(change));
+  if (error) report.errors.push(error);
+  else report.dueReorder = (report.dueReorder ?? 0) + 1;
+}

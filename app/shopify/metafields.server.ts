@@ -36,6 +36,13 @@ export const APP_METAFIELD_DEFINITIONS: readonly AppMetafieldDefinition[] = [
     description: "Products Churnless recommends to this customer, best first (shown by the theme app block).",
     storefront: "PUBLIC_READ",
   },
+  {
+    key: "due_products",
+    name: "Due to reorder",
+    type: "list.product_reference",
+    description: "Products the customer is due to buy again (their supply is running out), soonest first, from Churnless.",
+    storefront: "PUBLIC_READ",
+  },
 ];
 
 const DEFINITION_CREATE = `#graphql
@@ -123,7 +130,10 @@ export function recommendedProductIds(recommendedJson: string, limit = MAX_RECOM
  * The metafield values a score gives, as Shopify stores them (strings). Numbers are rounded (4 decimals
  * for the probability, 2 for the value) so floating-point noise never causes a write.
  */
-export function metafieldValues(score: MetafieldScore, options: { recsEnabled?: boolean; recsCount?: number } = {}): Record<AppMetafieldKey, string> {
+export function metafieldValues(
+  score: MetafieldScore,
+  options: { recsEnabled?: boolean; recsCount?: number; dueProducts?: readonly string[] } = {},
+): Record<AppMetafieldKey, string> {
   const recs = options.recsEnabled === false ? [] : recommendedProductIds(score.recommendedJson, Math.min(options.recsCount ?? MAX_RECOMMENDED_PRODUCTS, MAX_RECOMMENDED_PRODUCTS));
   return {
     churn_probability: Math.min(1, Math.max(0, score.churnProbability)).toFixed(4),
@@ -131,6 +141,8 @@ export function metafieldValues(score: MetafieldScore, options: { recsEnabled?: 
     segment: score.rfmSegment,
     predicted_clv: Math.max(0, score.clv12m).toFixed(2),
     recommended_products: JSON.stringify(recs),
+    // Due to reorder (issue 16): product GIDs, soonest first; "[]" when none.
+    due_products: JSON.stringify((options.dueProducts ?? []).slice(0, MAX_RECOMMENDED_PRODUCTS)),
   };
 }
 

@@ -3,10 +3,12 @@
  * band, defined by a query on the app's tag (segment query language: `customer_tags CONTAINS '<tag>'`).
  * Created when missing, renamed when the merchant renames the app segment, deleted when the app segment
  * disappears (inactive), its tag kind is switched off, or on undo. The Shopify id lives in
- * Segment.shopifySegmentId.
+ * Segment.shopifySegmentId, and every id the app creates is also recorded in AppShopifySegment: only
+ * segments whose ids the app recorded are ever deleted, never one the merchant made, whatever its name or
+ * query.
  */
 import type { Db } from "../db.server";
-import { appTag, normalizePrefix, type TagKind, type TagSettings } from "./tags";
+import { appTag, type TagKind, type TagSettings } from "./tags";
 import type { AdminGraphql, UserError } from "./types";
 
 /** Every Shopify segment the app creates is named `Churnless <kind>: <name>`. */
@@ -42,6 +44,14 @@ export function shopifySegmentName(kind: SegmentTagKind, name: string): string {
 /** The segment query for customers carrying `tag` (our tags never contain quotes). */
 export function segmentQuery(tag: string): string {
   return `customer_tags CONTAINS '${tag.replace(/'/g, "")}'`;
+}
+
+/**
+ * A segment with a control group on (issue 16) leaves held-out customers out of the Shopify segment the
+ * merchant's campaigns use: `... AND customer_tags NOT CONTAINS '<prefix>:holdout'`.
+ */
+export function withoutHoldout(query: string, prefix: string): string {
+  return `${query} AND customer_tags NOT CONTAINS '${appTag(prefix, "holdout")}'`;
 }
 
 const SEGMENTS_PAGE = `#graphql
@@ -108,23 +118,27 @@ export async function ensureRiskSegments(db: Db, shop: string): Promise<void> {
 
 /**
  * Brings the shop's Shopify segments in line with the app's Segment rows. With `removeAll`, deletes every
- * Shopify segment the app made. Also deletes orphans: Shopify segments named `Churnless ...` whose query is
- * on the app's tag prefix but that no app segment points at (e.g. a row deleted by a re-analysis).
+ * Shopify segment the app made. Also deletes orphans: segments the app created (their ids are recorded)
+ * that no app segment points at any more (e.g. a row deleted by a re-analysis).
  */
 export async function syncSegments(
   db: Db,
   admin: AdminGraphql,
   shop: string,
   settings: TagSettings,
-  options: { removeAll?: boolean } = {},
+  options: { removeAll?: boolean; holdoutSegments?: ReadonlySet<string> } = {},
 ): Promise<SegmentSyncReport> {
   const report: SegmentSyncReport = { created: 0, updated: 0, deleted: 0, unchanged: 0, errors: [] };
   if (!options.removeAll) await ensureRiskSegments(db, shop);
   const rows = await db.segment.findMany({ where: { shop }, orderBy: [{ kind: "asc" }, { key: "asc" }] });
   const existing = await listSegments(admin);
   const referenced = new Set<string>();
+  // The ids the app recorded when it created them (rows from before AppShopifySegment count too).
+  const recorded = new Set((await db.appShopifySegment.findMany({ where: { shop }, select: { shopifySegmentId: true } })).map((r) => r.shopifySegmentId));
+  for (const row of rows) if (row.shopifySegmentId) recorded.add(row.shopifySegmentId);
 
   const remove = async (id: string): Promise<boolean> => {
+    if (!recorded.has(id)) throw new Error(`segmentDelete ${id}: not a segment the app created; refusing to delete it`);
     const data = await admin.request<{ segmentDelete: { deletedSegmentId: string | null; userErrors: UserError[] } }>(SEGMENT_DELETE, { id });
     const errs = data.segmentDelete.userErrors;
     if (errs.length && !/not (be )?found|does not exist/i.test(errs.map((e) => e.message).join(" "))) {
@@ -133,6 +147,8 @@ export async function syncSegments(
     }
     report.deleted++;
     existing.delete(id);
+    recorded.delete(id);
+    await db.appShopifySegment.deleteMany({ where: { shop, shopifySegmentId: id } });
     return true;
   };
 
@@ -152,7 +168,8 @@ export async function syncSegments(
       continue;
     }
     const name = shopifySegmentName(kind, row.customName?.trim() || row.name);
-    const query = segmentQuery(appTag(settings.tagPrefix, kind, row.key));
+    let query = segmentQuery(appTag(settings.tagPrefix, kind, row.key));
+    if (options.holdoutSegments?.has(`${row.kind}:${row.key}`)) query = withoutHoldout(query, settings.tagPrefix);
     if (current) {
       referenced.add(current.id);
       if (current.name === name && current.query === query) {
@@ -180,6 +197,12 @@ export async function syncSegments(
       }
     }
     if (created) {
+      await db.appShopifySegment.upsert({
+        where: { shop_shopifySegmentId: { shop, shopifySegmentId: created.id } },
+        create: { shop, shopifySegmentId: created.id },
+        update: {},
+      });
+      recorded.add(created.id);
       referenced.add(created.id);
       existing.set(created.id, created);
       report.created++;
@@ -187,11 +210,12 @@ export async function syncSegments(
     }
   }
 
-  // Orphans: the app's segments in Shopify that no row points at any more.
-  const ourQuery = `customer_tags CONTAINS '${normalizePrefix(settings.tagPrefix)}:`;
+  // Orphans: segments the app created (recorded ids) that no row points at any more.
   for (const seg of [...existing.values()]) {
-    if (referenced.has(seg.id)) continue;
-    if (seg.name.startsWith(`${SEGMENT_NAME_PREFIX} `) && seg.query.startsWith(ourQuery)) await remove(seg.id);
+    if (!referenced.has(seg.id) && recorded.has(seg.id)) await remove(seg.id);
   }
+  // Recorded ids Shopify no longer has (deleted there) are forgotten.
+  const gone = [...recorded].filter((id) => !existing.has(id) && !referenced.has(id));
+  if (gone.length) await db.appShopifySegment.deleteMany({ where: { shop, shopifySegmentId: { in: gone } } });
   return report;
 }

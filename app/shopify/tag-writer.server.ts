@@ -362,6 +362,20 @@ export async function writeTagsBulk(
 }
 
 // ---------------------------------------------------------------------------------------------------
+// The shop's customer tags (for the prefix check in the settings)
+
+const SHOP_CUSTOMER_TAGS = `#graphql
+  query shopCustomerTags($first: Int!) {
+    shop { customerTags(first: $first) { nodes pageInfo { hasNextPage } } }
+  }`;
+
+/** Tags used on the shop's customers (Shop.customerTags), up to `first`; `complete` false when there are more. */
+export async function readShopCustomerTags(admin: AdminGraphql, first = 250): Promise<{ tags: string[]; complete: boolean }> {
+  const data = await admin.request<{ shop: { customerTags: { nodes: string[]; pageInfo: { hasNextPage: boolean } } } }>(SHOP_CUSTOMER_TAGS, { first });
+  return { tags: data.shop.customerTags.nodes, complete: !data.shop.customerTags.pageInfo.hasNextPage };
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Reading customers
 
 /** The app-owned customer metafields the publish reads back, by key. */
@@ -389,6 +403,7 @@ const CUSTOMERS_PAGE = `#graphql
         segment: metafield(namespace: "$app", key: "segment") { value }
         predicted_clv: metafield(namespace: "$app", key: "predicted_clv") { value }
         recommended_products: metafield(namespace: "$app", key: "recommended_products") { value }
+        due_products: metafield(namespace: "$app", key: "due_products") { value }
       }
       pageInfo { hasNextPage endCursor }
     }
@@ -403,7 +418,6 @@ type CustomerNode = { id: string; tags: string[]; statistics?: { rfmGroup?: stri
 export async function* readCustomers(admin: AdminGraphql, options: { pageSize?: number } = {}): AsyncGenerator<CustomerState[]> {
   const first = Math.min(250, Math.max(1, options.pageSize ?? 100));
   let after: string | null = null;
-        due_products: metafield(namespace: "$app", key: "due_products") { value }
   for (;;) {
     const data: { customers: { nodes: CustomerNode[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = await admin.request(
       CUSTOMERS_PAGE,

@@ -6,7 +6,6 @@ import { Kind, getOperationAST } from "graphql";
 import { ADMIN_API_VERSION } from "../../app/shopify/api-version";
 import type { ExecContext, StandinRuntime } from "./context";
 import { actualCost, requestedCost } from "./cost";
-import { deprecatedUses } from "./deprecations";
 import { executeDocument } from "./execute";
 import { isProtectedTopic, redactLevel2, type ProtectedDataLevel } from "./protected";
 import type { Faults } from "./faults";
@@ -16,6 +15,7 @@ import { ShopState, type BulkOperationRecord, type CallRecord } from "./store";
 import { charge, maxQueryCost, refill, throttleStatus } from "./throttle";
 import type { StandinShopData } from "./types";
 import { bulkFinishPayload, postWebhook, topicToEnum } from "./webhooks";
+import { StandinOAuth } from "./oauth";
 
 export type { Faults } from "./faults";
 export type { CallRecord } from "./store";
@@ -56,17 +56,17 @@ export interface StartStandinOptions {
   /** Flow trigger handles the app declares; unknown handles then get a userError. Default: any. */
   flowTriggerHandles?: string[];
   /**
-   * Bulk operations (queries and mutations together) allowed at once per shop: default 5, as Shopify allows
-   * since 2026-01 (changelog "Faster bulk operations"); one more is refused with LIMIT_REACHED.
+   * Bulk query operations allowed at once per shop (default 1: the 2026-07 bulkOperationRunQuery reference
+   * says one query and one mutation operation at a time; Shopify's bulk guide says up to five from 2026-01).
    */
-  maxConcurrentBulkOperations?: number;
-  /**
-   * Largest staged upload (bulk mutation variables) accepted, in bytes: default 100 MB (104,857,600), the cap
-   * since 2026-01. A larger file is refused like Google Cloud Storage refuses it: HTTP 400, EntityTooLarge.
-   */
-  maxStagedUploadBytes?: number;
+  maxConcurrentBulkQueries?: number;
   /** Clock for data timestamps and the 60-day window (default Date.now). Throttling uses wall time. */
   now?: () => number;
+  /** The app's client id for POST /admin/oauth/access_token (default SHOPIFY_API_KEY, else "standin-api-key"). */
+  apiKey?: string;
+  /** Lifetime of expiring offline access tokens in seconds (default 3600, as Shopify) and of refresh tokens (90 days). */
+  offlineTokenLifetimeSeconds?: number;
+  refreshTokenLifetimeSeconds?: number;
   /**
    * Protected customer data levels granted to the app (0, 1 or 2; default 2): see protected.ts. Applies to
    * every shop; `setProtectedDataLevel` changes it later, `state(shop).protectedDataLevel` one shop.
@@ -96,6 +96,8 @@ export interface Standin {
   setProtectedDataLevel(level: ProtectedDataLevel): void;
   calls(shop: string): CallRecord[];
   deliverWebhook(o: DeliverWebhookOptions): Promise<{ status: number; body: string }>;
+  /** Expiring offline tokens and POST /admin/oauth/access_token (oauth.ts). */
+  oauth: StandinOAuth;
   close(): Promise<void>;
 }
 
@@ -137,6 +139,19 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
   let baseUrl = "";
   let closed = false;
   const pending = new Set<Promise<unknown>>();
+  const oauth = new StandinOAuth(
+    {
+      clientId: opts.apiKey ?? process.env.SHOPIFY_API_KEY ?? "standin-api-key",
+      clientSecret: secret,
+      accessTokenLifetimeSeconds: opts.offlineTokenLifetimeSeconds ?? 3600,
+      refreshTokenLifetimeSeconds: opts.refreshTokenLifetimeSeconds ?? 90 * 86_400,
+    },
+    (shop) => {
+      const state = shops.get(shop);
+      return state ? { legacyToken: state.token, scopes: state.scopes } : undefined;
+    },
+    (token) => byToken.get(token)?.shop,
+  );
 
   const resolveTarget = (uri: string): string => {
     if (/^https?:\/\//.test(uri)) return uri;
@@ -180,8 +195,7 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
     bulkMinMs: opts.bulkMinMs ?? 300,
     flowTriggerHandles: opts.flowTriggerHandles ? new Set(opts.flowTriggerHandles) : null,
     isClosed: () => closed,
-    maxBulkOperations: opts.maxConcurrentBulkOperations ?? 5,
-    maxStagedUploadBytes: opts.maxStagedUploadBytes ?? 100 * 1024 * 1024,
+    maxBulkQueries: opts.maxConcurrentBulkQueries ?? 1,
     onBulkFinished: (state: ShopState, op: BulkOperationRecord) => {
       if (closed) return;
       const sub = state.subscriptionFor("BULK_OPERATIONS_FINISH");
@@ -226,9 +240,15 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
     const token = req.headers["x-shopify-access-token"];
     let state = typeof token === "string" ? byToken.get(token) : undefined;
     const raw = await readBody(req);
+    const expiring = !state && typeof token === "string" ? oauth.checkAccessToken(token) : undefined;
+    if (expiring?.ok) state = shops.get(expiring.shop);
+    else if (expiring) {
+      // An expired or replaced expiring token: Shopify's 401, logged on the shop it belonged to.
+      shops.get(expiring.shop)?.calls.push({ at: Date.now(), operation: `(${expiring.reason} token)`, requestedCost: 0, actualCost: 0, throttled: false, status: 401 });
+    }
     if (!state) return send(res, 401, INVALID_TOKEN);
     const record = (c: Omit<CallRecord, "at">): void => {
-      state.calls.push({ at: Date.now(), ...c, ...(deprecatedNow.length ? { deprecated: deprecatedNow } : {}) });
+      state.calls.push({ at: Date.now(), ...c });
     };
     if (state.faults.slowMs > 0) await sleep(state.faults.slowMs);
     if (state.faults.connectionResetShare > 0 && state.random() < state.faults.connectionResetShare) {
@@ -254,7 +274,6 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
     }
     const variables = body.variables && typeof body.variables === "object" ? (body.variables as Record<string, unknown>) : {};
     const operationName = typeof body.operationName === "string" ? body.operationName : null;
-    let deprecatedNow: string[] = [];
     const validation = validateDocument(body.query, apiVersion);
     if (!validation.ok) {
       record({ operation: "(invalid)", requestedCost: 0, actualCost: 0, throttled: false, status: 200 });
@@ -288,10 +307,6 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
       record({ operation: opName, requestedCost: requested, actualCost: 0, throttled: true, status: 200 });
       return send(res, 200, JSON.stringify({
         errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: THROTTLE_DOCS } }],
-    // Shopify names deprecated fields in a header (and still answers them): the stand-in does the same and records them.
-    const deprecated = deprecatedUses(schema, document);
-    deprecatedNow = deprecated;
-    if (deprecated.length) res.setHeader("X-Shopify-API-Deprecated-Reason", deprecated.join(", "));
         extensions: costExtension(state, requested, null),
       }));
     }
@@ -348,18 +363,16 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
       if (gql) return send(res, 405, '{"errors":"Method Not Allowed"}');
       if (req.method === "GET" && url.pathname.startsWith("/bulk-results/")) return handleBulkFile(res, url.pathname.slice("/bulk-results/".length));
       if (req.method === "POST" && url.pathname === "/staged-uploads") return handleUpload(req, res, null);
+      if (req.method === "POST" && url.pathname === "/admin/oauth/access_token") {
+        const answer = oauth.tokenRequest(await readBody(req), req.headers["content-type"]);
+        return send(res, answer.status, JSON.stringify(answer.body));
+      }
       if (req.method === "PUT" && url.pathname.startsWith("/staged-uploads/")) return handleUpload(req, res, decodeURIComponent(url.pathname.slice("/staged-uploads/".length)));
       return send(res, 404, '{"errors":"Not Found"}');
     })();
     work.catch((error: unknown) => {
       console.error("standin: request failed:", error);
       if (!res.headersSent) send(res, 500, JSON.stringify({ errors: [{ message: `standin internal error: ${String(error)}` }] }));
-    if (content.length > runtime.maxStagedUploadBytes) {
-      const xml =
-        "<?xml version='1.0' encoding='UTF-8'?><Error><Code>EntityTooLarge</Code><Message>Your proposed upload is larger than the maximum object size specified in your Policy Document.</Message>" +
-        `<Details>Content-length exceeds upper bound on range (${content.length} > ${runtime.maxStagedUploadBytes})</Details></Error>`;
-      return send(res, 400, xml, "application/xml");
-    }
       else res.end();
     });
   });
@@ -386,6 +399,7 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
     },
     calls: (shop) => getState(shop).calls,
     deliverWebhook,
+    oauth,
     close: async () => {
       closed = true;
       await Promise.allSettled([...pending]);

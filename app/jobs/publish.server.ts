@@ -18,7 +18,7 @@
 import type { Db } from "../db.server";
 import { setShopifyRfmGroups } from "../models/scores.server";
 import { getShopSettings, updateShopSettings } from "../models/shop-settings.server";
-import { changeMarker, pendingChanges, recordPlan, unfinishedRuns, type PlannedChange } from "../models/tag-changes.server";
+import { changeMarker, pendingChanges, recordPlan, skipStaleChanges, unfinishedRuns, type PlanContext, type PlannedChange } from "../models/tag-changes.server";
 import { fireRiskChanged, fireSegmentChanged, type FlowReport, type RiskChange, type SegmentChange } from "../shopify/flow.server";
 import {
   deleteMetafields,
@@ -55,7 +55,7 @@ import {
   type TagWrite,
   type TagWriteResult,
 } from "../shopify/tag-writer.server";
-import { countTagChanges, desiredTags, diffTags, type TagCounts, type TagDiff } from "../shopify/tags";
+import { countTagChanges, desiredTags, diffTags, normalizePrefix, type TagCounts, type TagDiff } from "../shopify/tags";
 import type { AdminGraphql } from "../shopify/types";
 
 export interface PublishOptions {
@@ -108,7 +108,10 @@ export interface PublishReport {
   bulkOperationIds: string[];
   /** How customers were read: pages, or one bulk query (falls back to pages on a damaged file). */
   read: { path: "pages" | "bulk"; bulkOperationId: string | null; skippedLines: number };
-  resumed: { runIds: string[]; applied: number; failed: number };
+  /** Pending changes of interrupted publishes: sent again, or skipped when computed for another prefix or analysis. */
+  resumed: { runIds: string[]; applied: number; failed: number; skipped: number };
+  /** A prefix change being published: the app's tags move from `from` to `to`. */
+  prefixMove?: { from: string; to: string; done: boolean };
   metafields: MetafieldsSetReport | null;
   flow: FlowReport | null;
   segments: SegmentSyncReport | null;
@@ -165,7 +168,13 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
   const startedAt = Date.now();
   const before = { ...admin.stats };
   const settings = await getShopSettings(db, shop);
-  const previewOnly = opts.preview ?? (!settings.autoTag && !opts.force);
+  const prefix = normalizePrefix(settings.tagPrefix);
+  // A changed prefix: the app's tags still carry the former one until a publish moves them, and that
+  // publish needs a preview the merchant saw after the change (docs/tagging.md).
+  const formerPrefix = settings.previousTagPrefix && normalizePrefix(settings.previousTagPrefix) !== prefix ? normalizePrefix(settings.previousTagPrefix) : null;
+  const moveSeen = !!settings.previewSeenAt && !!settings.tagPrefixChangedAt && settings.previewSeenAt >= settings.tagPrefixChangedAt;
+  const mustPreview = !!formerPrefix && !moveSeen && !opts.removeAll;
+  const previewOnly = mustPreview || (opts.preview ?? (!settings.autoTag && !opts.force));
   const mode: PublishMode = opts.removeAll ? "remove-all" : previewOnly ? "preview" : "publish";
   const bulkThreshold = opts.bulkThreshold ?? BULK_THRESHOLD;
   // Journal marks per statement: a crash re-sends at most that many; a bulk-sized plan marks in larger steps.
@@ -176,7 +185,12 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
   const report: PublishReport = {
     runId: run.id,
     mode,
-    note: mode === "preview" && opts.preview === undefined ? "Auto-tagging is off: preview only (turn it on, or publish now, to write)." : undefined,
+    note:
+      mode === "preview" && mustPreview && !opts.preview
+        ? `The tag prefix changed from "${formerPrefix}" to "${prefix}": this run only previews moving the tags. Look at the preview, then publish.`
+        : mode === "preview" && opts.preview === undefined
+          ? "Auto-tagging is off: preview only (turn it on, or publish now, to write)."
+          : undefined,
     customers: 0,
     customersChanged: 0,
     tagsAdded: 0,
@@ -188,7 +202,8 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
     path: "none",
     bulkOperationIds: [],
     read: { path: "pages", bulkOperationId: null, skippedLines: 0 },
-    resumed: { runIds: [], applied: 0, failed: 0 },
+    resumed: { runIds: [], applied: 0, failed: 0, skipped: 0 },
+    prefixMove: formerPrefix ? { from: formerPrefix, to: prefix, done: false } : undefined,
     metafields: null,
     flow: null,
     segments: null,
@@ -233,11 +248,14 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
   };
 
   try {
-    const prefix = settings.tagPrefix;
-    // 1. Finish what an interrupted publish left pending (never in a preview: it writes).
+    const latest = await db.analysis.findFirst({ where: { shop }, orderBy: { createdAt: "desc" }, select: { id: true } });
+    const context: PlanContext = { prefix, analysisId: latest?.id ?? null };
+    // 1. Finish what an interrupted publish left pending (never in a preview: it writes), except changes
+    //    computed for another prefix or an older analysis: those are skipped, the diff below decides anew.
     if (mode !== "preview") {
       for (const oldRunId of await unfinishedRuns(db, shop)) {
         if (oldRunId === run.id) continue;
+        report.resumed.skipped += await skipStaleChanges(db, shop, oldRunId, context);
         const pending = await pendingChanges(db, shop, oldRunId);
         report.resumed.runIds.push(oldRunId);
         const marker = changeMarker(db, shop, oldRunId, markBatch(pending.length));
@@ -304,7 +322,7 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
         const score = extras.optedOut.has(customer.id) ? undefined : scores.get(customer.id);
         if (score && customer.rfmGroup !== undefined && (customer.rfmGroup ?? null) !== score.shopifyRfmGroup) rfmGroups.set(customer.id, customer.rfmGroup ?? null);
         const desired = score ? [...desiredTags(score, settings), ...extraTags(extras, customer.id, prefix)] : [];
-        const diff = diffTags(customer.tags, desired, prefix);
+        const diff = diffTags(customer.tags, desired, prefix, { formerPrefixes: formerPrefix ? [formerPrefix] : [] });
         if (diff.overLimit) noteLimit(customer.id);
         if (diff.add.length || diff.remove.length) diffs.push({ customerId: customer.id, diff });
         if (mode === "remove-all" || (mode === "publish" && extras.optedOut.has(customer.id))) {
@@ -348,10 +366,11 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
     const writes = diffs.flatMap((d) => toWrites(d.customerId, d.diff));
     const planned: PlannedChange[] = writes.flatMap((w) => w.tags.map((tag) => ({ customerId: w.customerId, tag, action: w.action })));
     report.tagWrites = writes.length;
-    await recordPlan(db, shop, run.id, planned);
+    await recordPlan(db, shop, run.id, planned, context);
     await db.syncRun.update({ where: { id: run.id }, data: { expectedCount: planned.length } });
     step("plan");
     const done: Array<Pick<TagDiff, "add" | "remove">> = [];
+    let tagErrors = 0;
     const limited = new Set(report.atLimit.customerIds);
     const marker = changeMarker(db, shop, run.id, markBatch(writes.length));
     let sent: Awaited<ReturnType<typeof sendWrites>>;
@@ -370,6 +389,7 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
               limited.add(r.write.customerId);
               noteLimit(r.write.customerId);
             }
+            tagErrors++;
             addError({ customerId: r.write.customerId, tags: r.write.tags, message: r.error ?? "refused" });
           }
         },
@@ -427,7 +447,10 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
       step("segments");
     }
 
-    await updateShopSettings(db, shop, { lastPublishAt: new Date() });
+    // Every tag reached its new prefix: the move is over (a refused write keeps it for the next publish).
+    const moved = !!formerPrefix && tagErrors === 0;
+    if (moved) report.prefixMove!.done = true;
+    await updateShopSettings(db, shop, { lastPublishAt: new Date(), ...(moved ? { previousTagPrefix: null, tagPrefixChangedAt: null } : {}) });
     await finish("succeeded");
     return report;
   } catch (error) {

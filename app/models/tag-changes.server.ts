@@ -16,15 +16,52 @@ export interface PlannedChange {
 
 const CHUNK = 2000;
 
+/** What a plan was computed for: the tag prefix in effect and the analysis whose scores it applies. */
+export interface PlanContext {
+  prefix: string;
+  analysisId: string | null;
+}
+
 /** Writes the plan of a run as pending rows (in chunks, so large shops do not hit parameter limits). */
-export async function recordPlan(db: Db, shop: string, runId: string, changes: readonly PlannedChange[]): Promise<number> {
+export async function recordPlan(db: Db, shop: string, runId: string, changes: readonly PlannedChange[], context: PlanContext): Promise<number> {
   // A crash half-way leaves part of the plan pending: harmless, the next run sends it and diffs afresh.
   for (let i = 0; i < changes.length; i += CHUNK) {
     await db.tagChange.createMany({
-      data: changes.slice(i, i + CHUNK).map((c) => ({ shop, runId, customerId: c.customerId, tag: c.tag, action: c.action })),
+      data: changes.slice(i, i + CHUNK).map((c) => ({
+        shop,
+        runId,
+        customerId: c.customerId,
+        tag: c.tag,
+        action: c.action,
+        prefix: context.prefix,
+        analysisId: context.analysisId,
+      })),
     });
   }
   return changes.length;
+}
+
+/**
+ * Marks `skipped` the pending changes of a run that were computed for another prefix or another (older)
+ * analysis than `current`, or whose context is unknown: a resumed publish never replays them (the new
+ * diff decides afresh). Returns how many were skipped.
+ */
+export async function skipStaleChanges(db: Db, shop: string, runId: string, current: PlanContext): Promise<number> {
+  const stale = [
+    { prefix: { not: current.prefix } },
+    { prefix: null },
+    current.analysisId === null ? { analysisId: { not: null } } : { analysisId: { not: current.analysisId } },
+    ...(current.analysisId === null ? [] : [{ analysisId: null }]),
+  ];
+  const { count } = await db.tagChange.updateMany({
+    where: { shop, runId, status: "pending", OR: stale },
+    data: {
+      status: "skipped",
+      error: `Not replayed: computed for another tag prefix or analysis (now ${current.prefix}, analysis ${current.analysisId ?? "none"})`,
+      doneAt: new Date(),
+    },
+  });
+  return count;
 }
 
 export interface CustomerChanges {

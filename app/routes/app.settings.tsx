@@ -6,7 +6,8 @@ import { z } from "zod";
 import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Layout, List, Page, Select, Text, TextField } from "@shopify/polaris";
 import db from "../db.server";
 import { requireAdmin } from "../shopify.server";
-import { getShopSettings, updateShopSettings } from "../models/shop-settings.server";
+import { changeTagPrefix, getShopSettings, updateShopSettings } from "../models/shop-settings.server";
+import { readShopCustomerTags } from "../shopify/tag-writer.server";
 import { getPreview } from "../models/dashboard.server";
 import { enqueueJob, getQueue } from "../jobs/queue.server";
 import { RouteError } from "../components/RouteError";
@@ -20,7 +21,9 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const [settings, preview] = await Promise.all([getShopSettings(db, shop), getPreview(db, shop)]);
   let s = settings;
   // The merchant has now seen the preview of tag changes: auto-tagging may be turned on.
-  if (preview && preview.status === "succeeded" && !s.previewSeenAt) s = await updateShopSettings(db, shop, { previewSeenAt: new Date() });
+  // After a prefix change only a preview computed since then counts (it shows the tags moving).
+  const fresh = preview && (!s.tagPrefixChangedAt || Date.parse(preview.startedAt) >= s.tagPrefixChangedAt.getTime());
+  if (preview && fresh && preview.status === "succeeded" && !s.previewSeenAt) s = await updateShopSettings(db, shop, { previewSeenAt: new Date() });
   return json({
     settings: {
       churnHorizonDays: s.churnHorizonDays,
@@ -68,7 +71,7 @@ const SettingsForm = z.object({
 type ActionResult = { ok: boolean; message: string; errors?: Record<string, string> };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop } = await requireAdmin(request);
+  const { shop, admin } = await requireAdmin(request);
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "save");
   if (intent === "remove-tags") {
@@ -101,7 +104,12 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       { status: 400 },
     );
   }
-  await updateShopSettings(db, shop, parsed.data);
+  // A new prefix must not collide with the shop's own tags, and its tags move only after a new preview.
+  const prefixChange = await changeTagPrefix(db, shop, parsed.data.tagPrefix, admin ? () => readShopCustomerTags(admin) : null);
+  if (!prefixChange.ok) {
+    return json<ActionResult>({ ok: false, message: "Settings were not saved: fix the fields marked below.", errors: { tagPrefix: prefixChange.message } }, { status: 400 });
+  }
+  await updateShopSettings(db, shop, { ...parsed.data, tagPrefix: prefixChange.prefix });
   // Turning auto-tagging on publishes the current analysis now, not only after the next one.
   if (turningOnAutoTag) await enqueueJob(shop, "publish", { force: true });
   if (before.refreshEveryHours !== parsed.data.refreshEveryHours) {

@@ -98,6 +98,23 @@ export function isAppTag(tag: string, prefix: string): boolean {
   return parseAppTag(tag, prefix) !== null;
 }
 
+/**
+ * Tags already used in the shop that would share the namespace `<prefix>:` (a merchant's `vip:gold` for the
+ * prefix `vip`), sorted and deduplicated as Shopify compares tags. The app's own tags of `ownPrefixes`
+ * (the current or a former prefix, when the merchant goes back to it) are not collisions.
+ */
+export function prefixCollisions(shopTags: Iterable<string>, prefix: string, ownPrefixes: readonly string[] = []): string[] {
+  const head = `${normalizePrefix(prefix)}:`;
+  const found = new Map<string, string>();
+  for (const tag of shopTags) {
+    const key = tagKey(tag);
+    if (!key.startsWith(head) || found.has(key)) continue;
+    if (ownPrefixes.some((p) => isAppTag(tag, p))) continue;
+    found.set(key, tag.trim());
+  }
+  return [...found.values()].sort((a, b) => a.localeCompare(b));
+}
+
 export interface TagScore {
   rfmSegment: string;
   riskBand: string;

@@ -71,10 +71,11 @@ export function buildFixture(opts: FixtureOptions): Fixture {
     const keys = new Set<string>();
     const n = near.has(i) ? 249 : int(rand, 0, 6);
     while (tags.length < n) {
-      const t = near.has(i) && tags.length > 10 ? `bulk-tag-${tags.length}` : randomMerchantTag(rand);
+      // Merchant tags include some that share the prefix (`churnless:wholesale`): they are the merchant's.
+      const t = near.has(i) && tags.length > 10 ? `bulk-tag-${tags.length}` : randomMerchantTag(rand, "churnless");
       const k = t.trim().toLowerCase();
-      // Merchant tags as Shopify stores them: trimmed, unique ignoring case, never in our namespace.
-      if (!k || keys.has(k) || k.startsWith("churnless:") || t !== t.trim() || t.includes(",")) continue;
+      // Merchant tags as Shopify stores them: trimmed, unique ignoring case, never one of the app's kinds.
+      if (!k || keys.has(k) || /^churnless:(risk|segment|cluster)(:|$)/.test(k) || t !== t.trim() || t.includes(",")) continue;
       keys.add(k);
       tags.push(t);
     }

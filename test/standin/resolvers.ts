@@ -459,16 +459,6 @@ export function bulkOperationView(b: BulkOperationRecord): View {
   };
 }
 
-const BULK_OPERATION_SEARCH: SearchSchema<BulkOperationRecord> = {
-  fields: {
-    status: { kind: "string", get: (b) => b.status.toLowerCase() },
-    operation_type: { kind: "string", get: (b) => b.type.toLowerCase() },
-    id: { kind: "number", get: (b) => gidNumber(b.id) },
-    created_at: { kind: "date", get: (b) => b.createdAt },
-  },
-  text: (b) => b.query,
-};
-
 export function segmentView(s: SegmentRecord): View {
   return { __typename: "Segment", ...s };
 }
@@ -525,6 +515,20 @@ function shopView(state: ShopState): View {
     orders: (args: Args, c: ExecContext, info: GraphQLResolveInfo) => ordersConnection(state, null, args, c, info),
     customers: (args: Args, c: ExecContext, info: GraphQLResolveInfo) => customersConnection(state, args, c, info),
     products: (args: Args, c: ExecContext, info: GraphQLResolveInfo) => productsConnection(state, args, c, info),
+    customerTags: (args: Args) => customerTagsConnection(state, Number(args.first)),
+  };
+}
+
+/** Shop.customerTags(first): the distinct tags on the shop's customers (case-insensitive, first spelling seen). */
+function customerTagsConnection(state: ShopState, first: number) {
+  const seen = new Map<string, string>();
+  for (const c of state.data.customers) for (const t of c.tags) if (!seen.has(t.trim().toLowerCase())) seen.set(t.trim().toLowerCase(), t.trim());
+  const all = [...seen.values()];
+  const nodes = all.slice(0, Math.max(0, first));
+  return {
+    nodes,
+    edges: nodes.map((node, i) => ({ cursor: String(i), node })),
+    pageInfo: { hasNextPage: all.length > nodes.length, hasPreviousPage: false, startCursor: nodes.length ? "0" : null, endCursor: nodes.length ? String(nodes.length - 1) : null },
   };
 }
 
@@ -635,17 +639,8 @@ export function queryRoot(ctx: ExecContext): View {
       const last = list[list.length - 1];
       return last ? bulkOperationView(last) : null;
     },
-    bulkOperations: (args: Args, c: ExecContext, info: GraphQLResolveInfo) => {
-      // Newest first by default (the schema's description); `query` filters by status, operation_type, id, created_at.
-      const at = (b: BulkOperationRecord): number => Date.parse(args.sortKey === "COMPLETED_AT" ? (b.completedAt ?? "") : b.createdAt) || 0;
-      const key: SortKeyOf<BulkOperationRecord> = (b) => [-at(b), -gidNumber(b.id)];
-      const list = [...filterItems(state.bulkOperations, args.query as string | null, BULK_OPERATION_SEARCH)].sort((a, b) => {
-        const ka = key(a);
-        const kb = key(b);
-        return (ka[0] as number) - (kb[0] as number) || ka[1] - kb[1];
-      });
-      return paginate(list, args as ConnectionArgs, key, bulkOperationView, CONNECTION_ALL(c, info));
-    },
+    bulkOperations: (args: Args, c: ExecContext, info: GraphQLResolveInfo) =>
+      paginate(state.bulkOperations, args as ConnectionArgs, byId, bulkOperationView, CONNECTION_ALL(c, info)),
     segments: (args: Args, c: ExecContext, info: GraphQLResolveInfo) => {
       const list = filterItems(state.segments, args.query as string | null, {
         fields: { name: { kind: "string", get: (s) => s.name }, id: { kind: "number", get: (s) => gidNumber(s.id) } },

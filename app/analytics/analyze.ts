@@ -14,7 +14,7 @@ import { defaultHorizonDays, predictChurn } from "./churn";
 import { clusterCustomers } from "./clusters";
 import { customerFeatures, productTypesOf } from "./features";
 import { storeKpis, storeMetrics } from "./metrics";
-import { buildHistories, dateOfDay, dayOf } from "./purchase-history";
+import { buildHistories, dateOfDay, dayFunction } from "./purchase-history";
 import { churnReasons } from "./reasons";
 import { rfmScores, rfmSegment } from "./rfm";
 import type { AnalysisResult, ClusterSummary, CustomerResult, OrderInput, ProductInfo } from "./types";
@@ -30,26 +30,18 @@ export interface AnalyzeOptions {
   backtest?: boolean;
   /** Try the logistic churn correction (default true). */
   correction?: boolean;
+  /** Calibrate the churn probabilities out of time (default true). */
+  calibrate?: boolean;
+  /**
+   * The shop's IANA time zone (Shop.ianaTimezone): purchase days and the as-of day are its calendar days.
+   * Default UTC.
+   */
+  timeZone?: string | null;
+  /** The shop's currency code, for money in the reasons (default: the orders' currency). */
+  currency?: string | null;
 }
 
-/**
- * Low-high range (about 90%) of the shop's churn rate over the horizon: the spread of the share of
- * customers who will not order when each does so independently with their own probability.
- */
-export function churnRateRange(predictions: readonly { churnProbability: number }[]) {
-  const n = predictions.length;
-  if (!n) return { predictedChurnRateLow: 0, predictedChurnRateHigh: 0 };
-  let mean = 0;
-  let variance = 0;
-  for (const p of predictions) {
-    mean += p.churnProbability / n;
-    variance += (p.churnProbability * (1 - p.churnProbability)) / (n * n);
-  }
-  const half = 1.645 * Math.sqrt(variance);
-  return { predictedChurnRateLow: Math.max(0, mean - half), predictedChurnRateHigh: Math.min(1, mean + half) };
-}
-
-export function analyzeOrders(orders: readonly OrderInput[], opts: AnalyzeOptions): AnalysisResult {
+export function analyzeOrders(orders: Iterable<OrderInput>, opts: AnalyzeOptions): AnalysisResult {
   if (Number.isNaN(opts.asOf?.getTime())) throw new Error("analyzeOrders requires a valid asOf date");
   if (opts.horizonDays !== undefined && !(opts.horizonDays > 0)) throw new Error("analyzeOrders requires horizonDays > 0");
   const timings: Record<string, number> = {};
@@ -59,12 +51,12 @@ export function analyzeOrders(orders: readonly OrderInput[], opts: AnalyzeOption
     timings[stage] = Math.round(now - t);
     t = now;
   };
-  const asOfDay = dayOf(opts.asOf);
-  const built = buildHistories(orders, { asOf: opts.asOf });
+  const asOfDay = dayFunction(opts.timeZone)(opts.asOf);
+  const built = buildHistories(orders, { asOf: opts.asOf, timeZone: opts.timeZone });
   const histories = built.histories;
   lap("histories");
   const horizonDays = opts.horizonDays ?? defaultHorizonDays(histories.map((h) => customerFeatures(h, asOfDay)));
-  const churn = predictChurn(histories, asOfDay, horizonDays, { correction: opts.correction });
+  const churn = predictChurn(histories, asOfDay, horizonDays, { correction: opts.correction, calibrate: opts.calibrate });
   lap("churn");
   const features = churn.features;
   const rfm = rfmScores(
@@ -115,10 +107,14 @@ export function analyzeOrders(orders: readonly OrderInput[], opts: AnalyzeOption
     ...storeMetrics(histories, churn.predictions, asOfDay, horizonDays),
     guestRevenue: built.guestRevenue,
     typicalGapDays: churn.shopGapDays,
-    ...churnRateRange(churn.predictions),
+    predictedChurnRateLow: churn.churnRateRange.low,
+    predictedChurnRateHigh: churn.churnRateRange.high,
+    riskBands: churn.risk,
+    valueAtRiskDefinition:
+      "Σ over customers of P(gone) × the 12-month value they would bring if still active; each customer counted once (clv12m already allows for dropout and is not multiplied by churn again)",
   };
   lap("metrics");
-  const bt = opts.backtest === false ? null : backtestWithPrediction(histories, asOfDay, horizonDays, { correction: opts.correction });
+  const bt = opts.backtest === false ? null : backtestWithPrediction(histories, asOfDay, horizonDays, { correction: opts.correction, calibrate: opts.calibrate });
   const backtest = bt?.result ?? null;
   if (bt) metrics.previous = { asOf: dateOfDay(asOfDay - horizonDays).toISOString().slice(0, 10), ...storeKpis(bt.past, bt.prediction.predictions) };
   lap("backtest");
@@ -136,12 +132,16 @@ export function analyzeOrders(orders: readonly OrderInput[], opts: AnalyzeOption
     notes: churn.notes,
     details: {
       ordersUsed: built.orders,
+      asOfDay,
+      timeZone: opts.timeZone ?? "UTC",
       correction: churn.correction
+        ? { trainCustomers: churn.correction.trainCustomers, weights: churn.correction.model.weights, validation: churn.correction.validation }
+        : null,
+      training: churn.training
         ? {
-            trainHorizonDays: churn.correction.trainHorizonDays,
-            trainCustomers: churn.correction.trainCustomers,
-            weights: churn.correction.model.weights,
-            validation: churn.correction.validation,
+            windowDays: churn.training.windowDays,
+            origins: churn.training.origins.map((o) => ({ ...o, cut: dateOfDay(o.cut).toISOString().slice(0, 10) })),
+            calibration: churn.training.calibration,
           }
         : null,
       silhouettes: clustering.silhouettes,

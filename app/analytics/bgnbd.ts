@@ -103,22 +103,40 @@ export function bgnbdLogLikelihood(params: Pick<BgNbdParams, "r" | "alpha" | "a"
 export const LOG_PARAM_BOUND = 12;
 
 /**
- * Maximum-likelihood fit. Starts from r = a = b = 1 and α = mean T; `timeUnitDays` only labels the
- * unit the data is in. Throws when the sample has no customers.
+ * Maximum-likelihood fit (maximum a posteriori with `prior`). Starts from r = a = b = 1 and α = mean T
+ * (the prior's centre with a prior, `start` when given: a short refit, as the bootstrap does);
+ * `timeUnitDays` only labels the unit the data is in. Throws when the sample has no customers.
  * Cost: O(distinct (x, t_x, T) rows · evaluations), a few thousand evaluations.
  */
-export function fitBgNbd(data: readonly RepeatSummary[], timeUnitDays = 1): BgNbdParams {
+export function fitBgNbd(data: readonly RepeatSummary[], timeUnitDays = 1, prior?: BgNbdPrior, start?: number[]): BgNbdParams {
   if (data.length === 0) throw new Error("fitBgNbd requires at least 1 customer");
   const g = group(data);
   let meanT = 0;
   for (const row of data) meanT += row.T / data.length;
+  const penalty = (p: number[]) => {
+    if (!prior) return 0;
+    let s = 0;
+    for (let j = 0; j < 4; j++) s += (p[j] - prior.logMean[j]) ** 2;
+    return s / (2 * prior.logSd * prior.logSd);
+  };
   const f = (p: number[]) =>
     p.some((v) => Math.abs(v) > LOG_PARAM_BOUND)
       ? Infinity
-      : -logLikelihoodGrouped(Math.exp(p[0]), Math.exp(p[1]), Math.exp(p[2]), Math.exp(p[3]), g);
-  const best = minimize(f, [0, Math.log(Math.max(meanT, 1e-3)), 0, 0], { tolerance: 1e-10, maxIterations: 1500, maxRestarts: 3 });
+      : -logLikelihoodGrouped(Math.exp(p[0]), Math.exp(p[1]), Math.exp(p[2]), Math.exp(p[3]), g) + penalty(p);
+  const from = start ?? prior?.logMean ?? [0, Math.log(Math.max(meanT, 1e-3)), 0, 0];
+  const best = minimize(f, from, start ? { tolerance: 1e-8, maxIterations: 400, maxRestarts: 1, step: 0.2 } : { tolerance: 1e-10, maxIterations: 1500, maxRestarts: 3 });
   const [r, alpha, a, b] = best.x.map(Math.exp);
-  return { r, alpha, a, b, timeUnitDays, logLikelihood: -best.value };
+  return { r, alpha, a, b, timeUnitDays, logLikelihood: -(best.value - penalty(best.x)) };
+}
+
+/**
+ * A weak normal prior on the log-parameters (log r, log α, log a, log b), for maximum a posteriori
+ * fits of small shops: with few customers or few repeat buyers the likelihood alone is flat or runs off
+ * to a boundary, and the prior keeps the fit at sensible values; with many customers it is negligible.
+ */
+export interface BgNbdPrior {
+  logMean: number[];
+  logSd: number;
 }
 
 /**

@@ -1,55 +1,70 @@
 /**
- * Churn likelihood: P(no purchase in (asOf, asOf + H]) for every customer, plus P(alive), expected
- * purchases and expected spend.
+ * Churn likelihood: P(no purchase in (asOf, asOf + H]) for every customer, with P(alive), the next-order
+ * window, expected purchases, spend and 12-month value, all from ONE purchase model so they agree.
  *
- * Models, best first (the result says which one was used):
- * 1. "bgnbd+logistic": BG/NBD (fitted in days) corrected by a small ridge logistic model trained on the
- *    shop's own past. At cut = asOf − h the histories are truncated, BG/NBD is refitted, and the label is
- *    "no purchase in (cut, asOf]". The model's linear predictor is logit(BG/NBD churn over the horizon)
- *    + w0 + w·z, with z = log recency, log repeats, log monetary, log tenure, log(recency / usual gap),
- *    one-time buyer, logit(BG/NBD churn) (standardised). h is H when the history allows it, else H/2,
- *    H/3 or H/4 (a young shop, or CDNOW, a single acquisition cohort): the learned correction is then
- *    applied to the BG/NBD churn over H. It needs ≥ MIN_TRAIN customers at the cut, ≥ MIN_CLASS of each
- *    label, and must not do worse than BG/NBD alone out of fold (4-fold cross-validation; AUC at most
- *    AUC_TOLERANCE lower, log loss at most LOSS_TOLERANCE higher): the ridge penalty keeps it close to
- *    BG/NBD, and it is kept unless held-out customers say it hurts; otherwise
- * 2. "bgnbd": the BG/NBD churn probability alone, when ≥ MIN_REPEATERS customers bought again; otherwise
- * 3. "empirical": see empirical-churn.ts.
- * Measured out of time (AUC of churn vs plain recency; mean predicted vs observed churn):
- *   CDNOW sample, 39 weeks:      0.778 vs 0.771; 0.752 vs 0.710 (correction trained on 137 days)
- *   CDNOW master (23,570), 39 w: 0.772 vs 0.759; 0.753 vs 0.701 (137 days)
- *   CDNOW master, 13 weeks:      0.840 vs 0.828; 0.848 vs 0.859
- *   Complete Journey sample, 30 / 60 / 90 days: 0.810 / 0.825 / 0.843 vs 0.744 / 0.768 / 0.796;
- *   calibration within 2 points. BG/NBD alone on the CDNOW sample: 0.757, 0.738 vs 0.710.
- * Risk bands: low below 0.4, medium below 0.7, high from 0.7 (RISK_THRESHOLDS).
+ * 1. Purchase model: BG/NBD in days (bgnbd.ts), fitted maximum a posteriori with a weak prior on the
+ *    log-parameters (BgNbdPrior: r 0.5, a 1, b 3, α such that a customer's mean gap is the shop's typical
+ *    gap, else 90 days; sd 1.5). Large shops: the data decides (the paper's CDNOW fit is reproduced);
+ *    small and young shops (few customers, few who had time to return): the prior keeps the fit sensible,
+ *    where the old empirical fallback pinned everyone at 0.9975 or 1.
+ * 2. Correction, trained on the shop's own past at rolling origins: at cut_k = asOf − k·w (k = 1..3) the
+ *    histories are truncated, BG/NBD is refitted and the label is "no purchase in (cut_k, cut_k + w]".
+ *    w = H when two origins of at least MIN_TRAIN customers (MIN_CLASS of each label, MIN_REPEATERS repeat
+ *    buyers) fit in the history, else the longest of H/1.5, H/2, H/3, H/4 that does (said in the notes).
+ *    A ridge logistic model on logit(BG/NBD churn over w) + w0 + w·z (z = log recency, log repeats, log
+ *    monetary, log tenure, log(recency / usual gap), one-time buyer, logit(BG/NBD churn), standardised)
+ *    is trained on origins k ≥ 2 and kept only when it beats BG/NBD alone at origin 1, out of time, on
+ *    BOTH AUC and log loss; then it is refitted on all origins.
+ * 3. Calibration out of time (Platt): logit p' = A + B · logit p fitted at origin 1 on the predictions of
+ *    the model trained on older origins (or BG/NBD alone), when origin 1 exists.
+ * 4. From window w to the horizon H through the purchase model: the corrected, calibrated P(purchase in
+ *    w) fixes the customer's P(ever orders again) π (next-order.ts matchChurn), and churn over H is
+ *    1 − π · (1 − S(H)), S the model's wait. When w = H this is the calibrated probability itself.
+ * Probabilities are kept within [PROB_MIN, 1 − PROB_MIN]: never exactly 0 or 1.
+ * Risk bands are relative to the horizon and the shop: an active customer buying at the shop's typical
+ * pace g would still buy nothing in H with probability b = e^(−H/g) (the baseline); low below
+ * b + 0.4 (1 − b), medium below b + 0.7 (1 − b), high above (riskCutoffs). With the default horizon
+ * H = 2g, b = 0.14 and the cut-offs are 0.48 and 0.74; a 30-day horizon in a 90-day-cycle shop moves
+ * them to 0.83 and 0.92 instead of calling most customers "high".
+ * Ranges: a parameter bootstrap of BG/NBD (BOOTSTRAP_REPLICATES refits on resamples of at most
+ * BOOTSTRAP_SAMPLE customers' (x, t_x, T), started at the estimate) gives the shop's churn-rate range;
+ * each customer's 12-month value range comes from the replicates at the 10th and 90th percentiles of the
+ * shop's total (two evaluations per customer, no per-customer refits).
  * The fits use at most MAX_FIT_CUSTOMERS customers (an evenly spaced sample in id order above that).
- * Cost: O(min(customers, MAX_FIT_CUSTOMERS) · fit evaluations) for the fits (equal rows are grouped),
- * O(customers · d²) for the logistic model.
  */
-import { auc } from "./classification";
-import { bgnbdExpectedPurchasesIfAlive, bgnbdProbNoPurchase, fitBgNbd } from "./bgnbd";
-import { fitEmpiricalChurn } from "./empirical-churn";
+import { auc, calibration as calibrationCurve, logLoss } from "./classification";
+import { bgnbdExpectedPurchasesIfAlive, bgnbdPAlive, bgnbdProbNoPurchase, fitBgNbd, type BgNbdPrior, type RepeatSummary } from "./bgnbd";
 import { customerFeatures, typicalShopGap, type CustomerFeatures } from "./features";
 import { fitGammaGamma, gammaGammaExpectedSpend } from "./gamma-gamma";
-import { fitLogistic, logit, predictLogistic, standardize, type LogisticModel } from "./logistic";
-import { lomaxWait, matchChurn, nextOrderWindow, PEVER_MAX, type WaitDistribution } from "./next-order";
+import { fitLogistic, logit, predictLogistic, sigmoid, standardize, type LogisticModel } from "./logistic";
+import { lomaxSilent, lomaxWait, matchChurn, nextOrderWindow } from "./next-order";
 import { dateOfDay, truncateHistories } from "./purchase-history";
 import type { BgNbdParams, ChurnModelName, CustomerHistory, CustomerPrediction, GammaGammaParams, PredictionResult, RiskBand } from "./types";
 
 export const MIN_REPEATERS = 20;
-export const MIN_CUSTOMERS = 30;
 export const MIN_TRAIN = 100;
 export const MIN_CLASS = 20;
-/** Cross-validation folds of the correction, and how much worse than BG/NBD it may look out of fold. */
-export const FOLDS = 4;
-export const AUC_TOLERANCE = 0.002;
-export const LOSS_TOLERANCE = 0.01;
-/** Churn below `low` is low risk, below `medium` medium, else high. */
+/** Rolling origins used at most (cut = asOf − k·w, k = 1..MAX_ORIGINS). */
+export const MAX_ORIGINS = 3;
+/** Relative risk cut-offs on the excess churn (churn − b) / (1 − b): see the module comment. */
 export const RISK_THRESHOLDS = { low: 0.4, medium: 0.7 } as const;
+export const BOOTSTRAP_REPLICATES = 12;
+export const BOOTSTRAP_SAMPLE = 3000;
 
-export function riskBandOf(churn: number): RiskBand {
-  if (churn < RISK_THRESHOLDS.low) return "low";
-  if (churn < RISK_THRESHOLDS.medium) return "medium";
+/** Churn over H of an active customer buying at the shop's typical pace (0 when unknown). */
+export function riskBaseline(horizonDays: number, shopGapDays: number | null): number {
+  return shopGapDays && shopGapDays > 0 ? Math.exp(-horizonDays / shopGapDays) : 0;
+}
+
+/** Churn probability cut-offs of the risk bands for a baseline b (see the module comment). */
+export function riskCutoffs(baseline = 0): { low: number; medium: number } {
+  return { low: baseline + (1 - baseline) * RISK_THRESHOLDS.low, medium: baseline + (1 - baseline) * RISK_THRESHOLDS.medium };
+}
+
+export function riskBandOf(churn: number, baseline = 0): RiskBand {
+  const c = riskCutoffs(baseline);
+  if (churn < c.low) return "low";
+  if (churn < c.medium) return "medium";
   return "high";
 }
 
@@ -77,17 +92,24 @@ function fitSample<T>(rows: readonly T[]): readonly T[] {
   return rows.filter((_, i) => i % step === 0);
 }
 
-/** BG/NBD in days when the data supports it, else null. */
-export function tryFitBgNbd(features: readonly CustomerFeatures[]): BgNbdParams | null {
-  if (features.length < MIN_CUSTOMERS) return null;
-  if (features.filter((f) => f.repeats > 0).length < MIN_REPEATERS) return null;
+/** The weak prior of the MAP fit (module comment, point 1). */
+export function bgnbdPrior(shopGapDays: number | null): BgNbdPrior {
+  const gap = shopGapDays && shopGapDays > 0 ? shopGapDays : 90;
+  return { logMean: [Math.log(0.5), Math.log(0.5 * gap), 0, Math.log(3)], logSd: 1.5 };
+}
+
+/** BG/NBD in days, maximum a posteriori (null only when there is no customer or the fit fails). */
+export function tryFitBgNbd(features: readonly CustomerFeatures[], shopGapDays: number | null = typicalShopGap(features)): BgNbdParams | null {
+  if (features.length === 0) return null;
   try {
     const p = fitBgNbd(
       fitSample(features).map((f) => ({ x: f.repeats, tx: f.spanDays, T: f.tenureDays })),
       1,
+      bgnbdPrior(shopGapDays),
     );
     return [p.r, p.alpha, p.a, p.b].every(sane) && Number.isFinite(p.logLikelihood) ? p : null;
-  } catch {
+  } catch (error) {
+    console.warn(`BG/NBD fit failed on ${features.length} customers: ${(error as Error).message}`);
     return null;
   }
 }
@@ -99,10 +121,13 @@ export function tryFitGammaGamma(features: readonly CustomerFeatures[]): GammaGa
   try {
     const p = fitGammaGamma(rows);
     return [p.p, p.gamma].every(sane) && p.q > 1 && p.q < 1e6 ? p : null;
-  } catch {
+  } catch (error) {
+    console.warn(`Gamma-Gamma fit failed on ${rows.length} repeat buyers: ${(error as Error).message}`);
     return null;
   }
 }
+
+export const FEATURE_NAMES = ["recency", "repeats", "monetary", "tenure", "overdue", "oneTime", "bgnbd"] as const;
 
 /** The logistic model's inputs for one customer (before standardisation). */
 function rowOf(f: CustomerFeatures, shopGap: number, bgChurn: number): number[] {
@@ -122,171 +147,300 @@ export interface ChurnCorrection {
   model: LogisticModel;
   mean: number[];
   sd: number[];
-  /** Horizon the correction was trained on (days). */
-  trainHorizonDays: number;
   trainCustomers: number;
-  /** Out-of-fold scores on the training customers: the correction against BG/NBD alone. */
+  /** Out of time at the most recent origin: the correction (trained on older origins) against BG/NBD alone. */
   validation: { auc: number; aucBgNbd: number; logLoss: number; logLossBgNbd: number };
 }
 
-const logLoss = (p: number, y: number) => -(y ? Math.log(Math.max(p, 1e-12)) : Math.log(Math.max(1 - p, 1e-12)));
+/** Platt scaling: p' = σ(A + B · logit p). */
+export interface PlattCalibration {
+  A: number;
+  B: number;
+  customers: number;
+  /** Out-of-time ECE (10 bins) at the most recent origin, before and after (in sample for the map). */
+  eceBefore: number;
+  eceAfter: number;
+}
 
-/** Trains the logistic correction on the shop's own past, or returns why not. */
-export function trainChurnCorrection(
+/** How the model was trained on the shop's past (ChurnResult.training). */
+export interface ChurnTraining {
+  /** Window of the training labels (days): H when the history allows, else shorter. */
+  windowDays: number;
+  origins: Array<{ cut: number; customers: number; churned: number }>;
+  correction: ChurnCorrection | null;
+  calibration: PlattCalibration | null;
+}
+
+interface OriginData {
+  cut: number;
+  feats: CustomerFeatures[];
+  labels: Float64Array;
+  offsets: number[];
+  raw: number[][];
+}
+
+/** Features, labels and BG/NBD offsets at one origin, or null when it is not usable. */
+function originData(histories: readonly CustomerHistory[], byId: Map<string, CustomerHistory>, cut: number, w: number): OriginData | null {
+  const past = fitSample(truncateHistories(histories, cut));
+  if (past.length < MIN_TRAIN) return null;
+  const feats = past.map((h) => customerFeatures(h, cut));
+  if (feats.filter((f) => f.repeats > 0).length < MIN_REPEATERS) return null;
+  const labels = new Float64Array(past.length);
+  let churned = 0;
+  past.forEach((h, i) => {
+    const full = byId.get(h.customerId)!;
+    labels[i] = full.occasionDays.some((d) => d > cut && d <= cut + w) ? 0 : 1;
+    churned += labels[i];
+  });
+  if (churned < MIN_CLASS || past.length - churned < MIN_CLASS) return null;
+  const gap = typicalShopGap(feats);
+  const bg = tryFitBgNbd(feats, gap);
+  if (!bg) return null;
+  const offsets = feats.map((f) => logit(bgnbdProbNoPurchase(bg, w, f.repeats, f.spanDays, f.tenureDays)));
+  const raw = feats.map((f, i) => rowOf(f, gap ?? 30, sigmoid(offsets[i])));
+  return { cut, feats, labels, offsets, raw };
+}
+
+const concat = <T>(parts: readonly (readonly T[])[]): T[] => parts.flatMap((p) => [...p]);
+
+/** Trains the correction and the calibration on rolling origins (module comment, points 2-3). */
+export function trainOnPast(
   histories: readonly CustomerHistory[],
   asOfDay: number,
   horizonDays: number,
-  shopGap: number,
-  lambda = 1,
-): ChurnCorrection | string {
-  const candidates = [1, 2, 3, 4].map((k) => Math.round(horizonDays / k)).filter((h) => h >= 7);
-  let reason = "history too short for a training window";
-  const byId = new Map(histories.map((hist) => [hist.customerId, hist]));
-  for (const h of candidates) {
-    const cut = asOfDay - h;
-    // Eight weights need no more than MAX_FIT_CUSTOMERS rows: large shops train on an even sample.
-    const past = fitSample(truncateHistories(histories, cut));
-    if (past.length < MIN_TRAIN) continue;
-    const feats = past.map((hist) => customerFeatures(hist, cut));
-    const labels = new Float64Array(past.length);
-    let churned = 0;
-    past.forEach((hist, i) => {
-      const full = byId.get(hist.customerId)!;
-      const bought = full.occasionDays.some((d) => d > cut && d <= asOfDay);
-      labels[i] = bought ? 0 : 1;
-      churned += labels[i];
-    });
-    if (churned < MIN_CLASS || past.length - churned < MIN_CLASS) {
-      reason = `training window of ${h} days has too few customers in one class`;
+  opts: { correction?: boolean; calibrate?: boolean; lambda?: number } = {},
+): { training: ChurnTraining | null; notes: string[] } {
+  const notes: string[] = [];
+  const byId = new Map(histories.map((h) => [h.customerId, h]));
+  const windows = [...new Set([1, 1.5, 2, 3, 4].map((k) => Math.round(horizonDays / k)))].filter((w) => w >= 7);
+  let chosen: { w: number; origins: OriginData[] } | null = null;
+  let single: { w: number; origins: OriginData[] } | null = null;
+  for (const w of windows) {
+    const first = originData(histories, byId, asOfDay - w, w);
+    if (!first) continue;
+    const second = originData(histories, byId, asOfDay - 2 * w, w);
+    if (!second) {
+      single ??= { w, origins: [first] };
       continue;
     }
-    const bg = tryFitBgNbd(feats);
-    if (!bg) {
-      reason = `BG/NBD could not be fitted at the training cut (${h} days back)`;
-      continue;
+    const origins = [first, second];
+    for (let k = 3; k <= MAX_ORIGINS; k++) {
+      const more = originData(histories, byId, asOfDay - k * w, w);
+      if (!more) break;
+      origins.push(more);
     }
-    const gapAtCut = typicalShopGap(feats) ?? shopGap;
-    const offsets = feats.map((f) => logit(bgnbdProbNoPurchase(bg, h, f.repeats, f.spanDays, f.tenureDays)));
-    const raw = feats.map((f, i) => rowOf(f, gapAtCut, 1 / (1 + Math.exp(-offsets[i]))));
-    const { mean, sd } = standardize(raw);
-    const rows = raw.map((r) => r.map((v, j) => (v - mean[j]) / sd[j]));
-    // K-fold cross-validation (fold = position mod FOLDS; histories are sorted by id): out-of-fold
-    // predictions of the correction against BG/NBD alone.
-    let lossModel = 0;
-    let lossBase = 0;
-    const valModel = new Float64Array(rows.length);
-    const valBase = new Float64Array(rows.length);
-    for (let fold = 0; fold < FOLDS; fold++) {
-      const fitIdx = rows.map((_, i) => i).filter((i) => i % FOLDS !== fold);
-      const trial = fitLogistic(
-        fitIdx.map((i) => rows[i]),
-        fitIdx.map((i) => labels[i]),
-        fitIdx.map((i) => offsets[i]),
-        lambda,
-      );
-      for (let i = fold; i < rows.length; i += FOLDS) {
-        valModel[i] = predictLogistic(trial, rows[i], offsets[i]);
-        valBase[i] = 1 / (1 + Math.exp(-offsets[i]));
-        lossModel += logLoss(valModel[i], labels[i]) / rows.length;
-        lossBase += logLoss(valBase[i], labels[i]) / rows.length;
-      }
-    }
-    const valLabels = labels;
-    const aucModel = auc(valModel, valLabels);
-    const aucBase = auc(valBase, valLabels);
-    if (!(aucModel >= aucBase - AUC_TOLERANCE) || lossModel > lossBase * (1 + LOSS_TOLERANCE)) {
-      return `the logistic correction did not beat BG/NBD on held-out customers (AUC ${aucModel.toFixed(3)} vs ${aucBase.toFixed(3)}, log loss ${lossModel.toFixed(4)} vs ${lossBase.toFixed(4)})`;
-    }
-    const model = fitLogistic(rows, labels, offsets, lambda);
-    return {
-      model,
-      mean,
-      sd,
-      trainHorizonDays: h,
-      trainCustomers: past.length,
-      validation: { auc: aucModel, aucBgNbd: aucBase, logLoss: lossModel, logLossBgNbd: lossBase },
-    };
+    chosen = { w, origins };
+    break;
   }
-  return reason;
+  const use = chosen ?? single;
+  if (!use) {
+    notes.push(`history too short to train on the shop's past (needs ${MIN_TRAIN} customers, ${MIN_REPEATERS} repeat buyers and both outcomes at as-of − window): BG/NBD alone, not calibrated`);
+    return { training: null, notes };
+  }
+  const { w, origins } = use;
+  if (w !== horizonDays) notes.push(`trained on ${w}-day windows (the history is too short for ${horizonDays}-day ones); extended to ${horizonDays} days through BG/NBD`);
+  const [recent, ...older] = origins;
+  let correction: ChurnCorrection | null = null;
+  let recentScores = recent.offsets.map(sigmoid);
+  if (opts.correction !== false && older.length) {
+    const raw = concat(older.map((o) => o.raw));
+    const { mean, sd } = standardize(raw);
+    const z = (r: number[]) => r.map((v, j) => (v - mean[j]) / sd[j]);
+    const trial = fitLogistic(raw.map(z), Float64Array.from(concat(older.map((o) => [...o.labels]))), concat(older.map((o) => o.offsets)), opts.lambda ?? 1);
+    const val = recent.raw.map((r, i) => predictLogistic(trial, z(r), recent.offsets[i]));
+    const base = recent.offsets.map(sigmoid);
+    const v = {
+      auc: auc(val, recent.labels),
+      aucBgNbd: auc(base, recent.labels),
+      logLoss: logLoss(val, recent.labels),
+      logLossBgNbd: logLoss(base, recent.labels),
+    };
+    if (v.auc > v.aucBgNbd && v.logLoss < v.logLossBgNbd) {
+      const allRaw = concat(origins.map((o) => o.raw));
+      const all = standardize(allRaw);
+      const model = fitLogistic(
+        allRaw.map((r) => r.map((x, j) => (x - all.mean[j]) / all.sd[j])),
+        Float64Array.from(concat(origins.map((o) => [...o.labels]))),
+        concat(origins.map((o) => o.offsets)),
+        opts.lambda ?? 1,
+      );
+      correction = { model, mean: all.mean, sd: all.sd, trainCustomers: allRaw.length, validation: v };
+      recentScores = val;
+    } else {
+      notes.push(
+        `the correction did not beat BG/NBD out of time (AUC ${v.auc.toFixed(3)} vs ${v.aucBgNbd.toFixed(3)}, log loss ${v.logLoss.toFixed(4)} vs ${v.logLossBgNbd.toFixed(4)}): BG/NBD alone`,
+      );
+    }
+  } else if (opts.correction !== false) notes.push("only one training origin: the correction cannot be checked out of time, so BG/NBD alone");
+  let calibration: PlattCalibration | null = null;
+  if (opts.calibrate !== false) {
+    const s = recentScores.map((p) => [logit(p)]);
+    const platt = fitLogistic(s, recent.labels, new Array<number>(s.length).fill(0), 1e-3);
+    const after = recentScores.map((p) => sigmoid(platt.weights[0] + platt.weights[1] * logit(p)));
+    calibration = {
+      A: platt.weights[0],
+      B: platt.weights[1],
+      customers: s.length,
+      eceBefore: calibrationCurve(recentScores, recent.labels).ece,
+      eceAfter: calibrationCurve(after, recent.labels).ece,
+    };
+    if (!(calibration.B > 0)) {
+      notes.push("calibration map not increasing: not used");
+      calibration = null;
+    }
+  }
+  return {
+    training: { windowDays: w, origins: origins.map((o) => ({ cut: o.cut, customers: o.labels.length, churned: o.labels.reduce((a, b) => a + b, 0) })), correction, calibration },
+    notes,
+  };
 }
 
 export interface ChurnOptions {
   /** Try the logistic correction (default true). */
   correction?: boolean;
+  /** Calibrate out of time (default true). */
+  calibrate?: boolean;
+  /** Bootstrap replicates for the ranges (default BOOTSTRAP_REPLICATES; 0 = none). */
+  replicates?: number;
 }
 
 export interface ChurnResult extends PredictionResult {
   features: CustomerFeatures[];
   shopGapDays: number | null;
   correction: ChurnCorrection | null;
+  training: ChurnTraining | null;
+  /** Risk baseline b and the cut-offs used for the bands. */
+  risk: { baseline: number; low: number; medium: number };
+  /** Range of the shop's predicted churn rate (about 90%). */
+  churnRateRange: { low: number; high: number };
+  /** Per customer: the correction's contribution of each input (logit scale), for the reasons. */
+  contributions: Array<Record<string, number> | null>;
   /** Why a simpler model was used, when it was. */
   notes: string[];
 }
 
 /**
- * Predicts churn, P(alive), expected purchases, spend and 12-month value for every history at asOfDay.
- * @example predictChurn(histories, dayOf(new Date("1997-09-30")), 273).model // "bgnbd"
+ * Parameter bootstrap of BG/NBD (module comment, "Ranges"): refits on resamples of the customers'
+ * (x, t_x, T), started at the estimate. Returns the replicates' parameters.
+ */
+export function bootstrapBgNbd(rows: readonly RepeatSummary[], fit: BgNbdParams, prior: BgNbdPrior, replicates: number, sample = BOOTSTRAP_SAMPLE): BgNbdParams[] {
+  if (replicates <= 0 || rows.length < 2) return [];
+  let seed = 0x9e3779b9;
+  const rnd = () => {
+    seed = (seed + 0x6d2b79f5) >>> 0;
+    let t = seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const n = Math.min(rows.length, sample);
+  // A resample of n customers stands for the whole shop: its prior weighs n / total as much.
+  const scaledPrior = { logMean: prior.logMean, logSd: prior.logSd * Math.sqrt(rows.length / n) };
+  const start = [fit.r, fit.alpha, fit.a, fit.b].map(Math.log);
+  const out: BgNbdParams[] = [];
+  for (let b = 0; b < replicates; b++) {
+    const draw: RepeatSummary[] = [];
+    for (let i = 0; i < n; i++) draw.push(rows[Math.floor(rnd() * rows.length)]);
+    const p = fitBgNbd(draw, 1, scaledPrior, start);
+    // The resample has n customers, the shop more: its spread is √(total / n) times too wide; shrink it.
+    const k = Math.sqrt(n / rows.length);
+    const shrink = (est: number, rep: number) => Math.exp(Math.log(est) + k * (Math.log(rep) - Math.log(est)));
+    out.push({ ...p, r: shrink(fit.r, p.r), alpha: shrink(fit.alpha, p.alpha), a: shrink(fit.a, p.a), b: shrink(fit.b, p.b) });
+  }
+  return out;
+}
+
+/** Value of `q` (0..1) in sorted numbers, by linear interpolation. */
+const quantileOf = (sorted: readonly number[], q: number) => {
+  if (!sorted.length) return NaN;
+  const pos = q * (sorted.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(sorted.length - 1, lo + 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+};
+
+/**
+ * Predicts churn, P(alive), the next-order window, expected purchases, spend and 12-month value (with
+ * ranges) for every history at asOfDay.
+ * @example predictChurn(histories, dayOf(new Date("1997-09-30")), 273).model // "bgnbd+logistic"
  */
 export function predictChurn(histories: readonly CustomerHistory[], asOfDay: number, horizonDays: number, opts: ChurnOptions = {}): ChurnResult {
   if (!(horizonDays > 0)) throw new Error("predictChurn requires horizonDays > 0");
   const features = histories.map((h) => customerFeatures(h, asOfDay));
   const shopGap = typicalShopGap(features);
   const notes: string[] = [];
-  const bg = tryFitBgNbd(features);
+  const bg = tryFitBgNbd(features, shopGap);
   const gg = tryFitGammaGamma(features);
-  let model: ChurnModelName = bg ? "bgnbd" : "empirical";
-  if (!bg) notes.push(`BG/NBD needs at least ${MIN_CUSTOMERS} customers and ${MIN_REPEATERS} repeat buyers`);
-  let correction: ChurnCorrection | null = null;
-  if (bg && opts.correction !== false) {
-    const trained = trainChurnCorrection(histories, asOfDay, horizonDays, shopGap ?? 30);
-    if (typeof trained === "string") notes.push(trained);
-    else {
-      correction = trained;
-      model = "bgnbd+logistic";
-    }
+  const repeaters = features.filter((f) => f.repeats > 0).length;
+  if (bg && (features.length < 200 || repeaters < MIN_REPEATERS)) {
+    notes.push(`small shop (${features.length} customers, ${repeaters} repeat buyers): BG/NBD leans on its prior (typical values) where the data is thin`);
   }
+  const trained = bg && (opts.correction !== false || opts.calibrate !== false) ? trainOnPast(histories, asOfDay, horizonDays, opts) : { training: null, notes: [] };
+  notes.push(...trained.notes);
+  const training = trained.training;
+  const correction = training?.correction ?? null;
+  const platt = training?.calibration ?? null;
+  const w = training?.windowDays ?? horizonDays;
+  const model: ChurnModelName = correction ? "bgnbd+logistic" : "bgnbd";
   if (!gg) notes.push("Gamma-Gamma not fitted: expected spend is the customer's own average, shrunk to the shop's");
-  const empirical = bg ? null : fitEmpiricalChurn(histories);
   let shopAov = 0;
   for (const f of features) shopAov += f.aov / Math.max(1, features.length);
+  const baseline = riskBaseline(horizonDays, shopGap);
+  const cut = riskCutoffs(baseline);
+  const gapForRows = shopGap ?? 30;
 
+  const contributions: Array<Record<string, number> | null> = [];
   const predictions: CustomerPrediction[] = features.map((f) => {
-    let churn: number;
-    let expectedOrders: number;
-    let ifActive12m: number;
-    let wait: WaitDistribution;
-    if (bg) {
-      const base = bgnbdProbNoPurchase(bg, horizonDays, f.repeats, f.spanDays, f.tenureDays);
-      churn = correction
-        ? predictLogistic(
-            correction.model,
-            rowOf(f, shopGap ?? 30, base).map((v, j) => (v - correction!.mean[j]) / correction!.sd[j]),
-            logit(base),
-          )
-        : base;
-      churn = clampProbability(churn);
-      const shape = bg.r + f.repeats;
-      const rate = bg.alpha + f.tenureDays;
-      const { pEver, speed } = matchChurn(churn, shape, rate, horizonDays);
-      wait = lomaxWait(pEver, shape, rate, speed);
-      ifActive12m = bgnbdExpectedPurchasesIfAlive(bg, 365, f.repeats, f.tenureDays) * speed;
-      expectedOrders = pEver * bgnbdExpectedPurchasesIfAlive(bg, horizonDays, f.repeats, f.tenureDays) * speed;
-    } else {
-      churn = clampProbability(empirical!.churn(f, horizonDays));
-      const pEver = Math.min(PEVER_MAX, Math.max(empirical!.pAlive(f), 1 - churn));
-      const gap = f.meanGapDays ?? shopGap ?? 60;
-      wait = lomaxWait(pEver, 1, gap);
-      // Poisson reading of P(no purchase): E ≈ −ln P(0).
-      expectedOrders = -Math.log(Math.max(1e-9, churn));
-      ifActive12m = -Math.log(Math.max(1e-9, empirical!.churn(f, 365))) / Math.max(pEver, 1e-9);
-    }
-    const pAlive = wait.pEver;
-    const expectedSpend = gg
-      ? gammaGammaExpectedSpend(gg, f.repeats, f.repeatMeanValue)
-      : (f.occasions * f.aov + 2 * shopAov) / (f.occasions + 2);
-    const expectedOrders12m = pAlive * ifActive12m;
-    const clv12m = expectedOrders12m * expectedSpend;
+    const spend = gg ? gammaGammaExpectedSpend(gg, f.repeats, f.repeatMeanValue) : (f.occasions * f.aov + 2 * shopAov) / (f.occasions + 2);
     const typicalGapDays = f.meanGapDays ?? shopGap;
+    if (!bg) {
+      contributions.push(null);
+      return {
+        customerId: f.customerId,
+        churnProbability: 0.5,
+        pAlive: 0.5,
+        expectedOrders: 0,
+        expectedOrders12m: 0,
+        expectedSpend: spend,
+        clv12m: 0,
+        clv12mLow: 0,
+        clv12mHigh: 0,
+        valueAtRisk: 0,
+        typicalGapDays,
+        nextOrderDate: null,
+        nextOrderEarliest: null,
+        nextOrderLatest: null,
+        riskBand: riskBandOf(0.5, baseline),
+      };
+    }
+    const shape = bg.r + f.repeats;
+    const rate = bg.alpha + f.tenureDays;
+    // P(no purchase within the training window w), corrected and calibrated.
+    const base = bgnbdProbNoPurchase(bg, w, f.repeats, f.spanDays, f.tenureDays);
+    let eta = logit(base);
+    if (correction) {
+      const raw = rowOf(f, gapForRows, base);
+      const contrib: Record<string, number> = {};
+      let z = correction.model.weights[0];
+      raw.forEach((v, j) => {
+        const c = correction.model.weights[j + 1] * ((v - correction.mean[j]) / correction.sd[j]);
+        contrib[FEATURE_NAMES[j]] = c;
+        z += c;
+      });
+      contributions.push(contrib);
+      eta += z;
+    } else contributions.push(null);
+    let churnW = sigmoid(eta);
+    if (platt) churnW = sigmoid(platt.A + platt.B * logit(churnW));
+    churnW = clampProbability(churnW);
+    const { pEver, speed } = matchChurn(churnW, shape, rate, w);
+    const churn = clampProbability(w === horizonDays ? churnW : 1 - pEver * (1 - lomaxSilent(shape, rate, horizonDays, speed)));
+    const wait = lomaxWait(pEver, shape, rate, speed);
+    const ifActive12m = bgnbdExpectedPurchasesIfAlive(bg, 365 * speed, f.repeats, f.tenureDays);
+    const expectedOrders = pEver * bgnbdExpectedPurchasesIfAlive(bg, horizonDays * speed, f.repeats, f.tenureDays);
+    const pAlive = clampProbability(pEver);
+    const expectedOrders12m = pAlive * ifActive12m;
+    const clv12m = expectedOrders12m * spend;
     const next = nextOrderWindow(wait, churn);
     const day = (d: number | null) => (d === null ? null : dateOfDay(asOfDay + d));
     return {
@@ -295,19 +449,85 @@ export function predictChurn(histories: readonly CustomerHistory[], asOfDay: num
       pAlive,
       expectedOrders,
       expectedOrders12m,
-      expectedSpend,
+      expectedSpend: spend,
       clv12m,
-      // First cut of the range; replaced by the parameter bootstrap below when it runs.
-      clv12mLow: clv12m * 0.5,
-      clv12mHigh: clv12m * 1.5,
+      clv12mLow: clv12m,
+      clv12mHigh: clv12m,
       // Counted once: what the customer would bring in 12 months if active, times P(gone).
-      valueAtRisk: (1 - pAlive) * ifActive12m * expectedSpend,
+      valueAtRisk: (1 - pAlive) * ifActive12m * spend,
       typicalGapDays,
       nextOrderDate: day(next.central),
       nextOrderEarliest: day(next.earliest),
       nextOrderLatest: day(next.latest),
-      riskBand: riskBandOf(churn),
+      riskBand: churn < cut.low ? "low" : churn < cut.medium ? "medium" : "high",
     };
   });
-  return { model, horizonDays, bgnbd: bg, gammaGamma: gg, predictions, features, shopGapDays: shopGap, correction, notes };
+
+  // Ranges: parameter bootstrap (module comment).
+  let churnRateRange = binomialRange(predictions);
+  const replicates = opts.replicates ?? BOOTSTRAP_REPLICATES;
+  if (bg && replicates > 0 && features.length >= 2) {
+    const rows = fitSample(features).map((f) => ({ x: f.repeats, tx: f.spanDays, T: f.tenureDays }));
+    const reps = bootstrapBgNbd(rows, bg, bgnbdPrior(shopGap), replicates);
+    // Relative change of the shop's churn and 12-month value under each replicate, on an even sample.
+    const step = Math.max(1, Math.floor(features.length / 2000));
+    const probe = features.filter((_, i) => i % step === 0);
+    const shopValue = (p: BgNbdParams) => probe.reduce((s, f) => s + bgnbdExpectedPurchasesIfAlive(p, 365, f.repeats, f.tenureDays) * pAliveOf(p, f), 0);
+    const shopChurn = (p: BgNbdParams) => probe.reduce((s, f) => s + bgnbdProbNoPurchase(p, horizonDays, f.repeats, f.spanDays, f.tenureDays), 0) / probe.length;
+    const v0 = shopValue(bg);
+    const c0 = shopChurn(bg);
+    const scored = reps.map((p) => ({ p, value: shopValue(p) / Math.max(v0, 1e-12), churn: shopChurn(p) - c0 })).sort((a, b) => a.value - b.value);
+    if (scored.length >= 2) {
+      const lo = scored[Math.floor(0.1 * (scored.length - 1))].p;
+      const hi = scored[Math.ceil(0.9 * (scored.length - 1))].p;
+      const shifts = scored.map((s) => s.churn).sort((a, b) => a - b);
+      const base = binomialRange(predictions);
+      const mean = (base.low + base.high) / 2;
+      const half = (base.high - base.low) / 2;
+      const sdParam = (quantileOf(shifts, 0.95) - quantileOf(shifts, 0.05)) / 2;
+      const total = Math.sqrt(half * half + sdParam * sdParam);
+      churnRateRange = { low: Math.max(0, mean - total), high: Math.min(1, mean + total) };
+      features.forEach((f, i) => {
+        const p = predictions[i];
+        const own = bgnbdExpectedPurchasesIfAlive(bg, 365, f.repeats, f.tenureDays) * pAliveOf(bg, f);
+        if (!(own > 0)) return;
+        const rLo = (bgnbdExpectedPurchasesIfAlive(lo, 365, f.repeats, f.tenureDays) * pAliveOf(lo, f)) / own;
+        const rHi = (bgnbdExpectedPurchasesIfAlive(hi, 365, f.repeats, f.tenureDays) * pAliveOf(hi, f)) / own;
+        p.clv12mLow = p.clv12m * Math.min(1, rLo, rHi);
+        p.clv12mHigh = p.clv12m * Math.max(1, rLo, rHi);
+      });
+    }
+  }
+  return {
+    model,
+    horizonDays,
+    bgnbd: bg,
+    gammaGamma: gg,
+    predictions,
+    features,
+    shopGapDays: shopGap,
+    correction,
+    training,
+    risk: { baseline, ...cut },
+    churnRateRange,
+    contributions,
+    notes,
+  };
+}
+
+/** BG/NBD P(alive) of a customer (1 for x = 0). */
+const pAliveOf = (p: BgNbdParams, f: CustomerFeatures): number => bgnbdPAlive(p, f.repeats, f.spanDays, f.tenureDays);
+
+/** About 90% range of the share of customers who will not order, each independently with their probability. */
+function binomialRange(predictions: readonly { churnProbability: number }[]) {
+  const n = predictions.length;
+  if (!n) return { low: 0, high: 0 };
+  let mean = 0;
+  let variance = 0;
+  for (const p of predictions) {
+    mean += p.churnProbability / n;
+    variance += (p.churnProbability * (1 - p.churnProbability)) / (n * n);
+  }
+  const half = 1.645 * Math.sqrt(variance);
+  return { low: Math.max(0, mean - half), high: Math.min(1, mean + half) };
 }

@@ -5,7 +5,9 @@
  * - `afterAsOf`: processed after the as-of day (orders on the as-of day count);
  * - `test`: test orders; `cancelled`: cancelled orders;
  * - `refunded`: fully refunded or voided orders are no purchase (financial status REFUNDED/VOIDED, or
- *   nothing left once refunds are netted);
+ *   nothing left once refunds are netted); `zeroValue`: orders worth nothing (zero or negative net, e.g.
+ *   free samples or 100% discounts) are no purchase either. This is THE purchase filter of every model:
+ *   churn, value, RFM, clusters, metrics and the recommendations (which call skipReason);
  * - `guest`: orders without a customer (they still count in store revenue, not in customer histories);
  * - `invalid`: a total that is not a finite number.
  * Partial refunds are netted. Shopify's current total (`currentTotalPriceSet`) is already "after returns":
@@ -13,7 +15,7 @@
  * `totalRefundedSet` too. So only the refund beyond the returned items' value is taken off:
  * net = max(0, total − max(0, refunded − returned value)). Without currentQuantity (a file that does not
  * carry it) nothing counts as returned and net = max(0, total − refunded). Several orders of one customer
- * on one UTC day are one purchase occasion worth their sum (the convention of the BG/NBD literature).
+ * on one day (in the shop's time zone when given, else UTC) are one purchase occasion worth their sum (the convention of the BG/NBD literature).
  * Cost: O(orders · log orders) time, O(orders) memory.
  */
 import type { CustomerHistory, OrderInput } from "./types";
@@ -23,10 +25,44 @@ export const DAY_MS = 86_400_000;
 /** Whole days since 1970-01-01 (UTC) of a date. */
 export const dayOf = (d: Date): number => Math.floor(d.getTime() / DAY_MS);
 
+/**
+ * A function giving the calendar day number (days since 1970-01-01) of an instant in an IANA time zone
+ * (the shop's: a purchase at 23:30 in Los Angeles is on that day, not on the next UTC day). Without a
+ * zone, or "UTC", the UTC day. Offsets are looked up once per hour of time and cached, so a million
+ * orders cost a few thousand Intl calls. Throws on an unknown zone name.
+ * @example dayFunction("America/Los_Angeles")(new Date("2024-01-02T05:00:00Z")) // day of 2024-01-01
+ */
+export function dayFunction(timeZone?: string | null): (d: Date) => number {
+  if (!timeZone || timeZone === "UTC" || timeZone === "Etc/UTC") return dayOf;
+  let format: Intl.DateTimeFormat;
+  try {
+    format = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", hourCycle: "h23" });
+  } catch (error) {
+    throw new Error(`unknown time zone ${JSON.stringify(timeZone)}: ${(error as Error).message}`);
+  }
+  const offsets = new Map<number, number>();
+  const offsetAt = (ms: number): number => {
+    const hour = Math.floor(ms / 3_600_000);
+    let off = offsets.get(hour);
+    if (off === undefined) {
+      const parts = format.formatToParts(new Date(hour * 3_600_000));
+      const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
+      const local = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"));
+      off = local - hour * 3_600_000;
+      offsets.set(hour, off);
+    }
+    return off;
+  };
+  return (d: Date) => {
+    const ms = d.getTime();
+    return Math.floor((ms + offsetAt(ms)) / DAY_MS);
+  };
+}
+
 /** The date at the start of a day number. */
 export const dateOfDay = (day: number): Date => new Date(day * DAY_MS);
 
-export type SkipReason = "afterAsOf" | "test" | "cancelled" | "refunded" | "guest" | "invalid";
+export type SkipReason = "afterAsOf" | "test" | "cancelled" | "refunded" | "zeroValue" | "guest" | "invalid";
 
 export interface HistoryBuild {
   histories: CustomerHistory[];
@@ -40,14 +76,14 @@ export interface HistoryBuild {
 }
 
 /** Why an order is not a customer purchase, or null when it is one. */
-export function skipReason(order: OrderInput, asOfDay: number): SkipReason | null {
+export function skipReason(order: OrderInput, asOfDay: number, localDay: (d: Date) => number = dayOf): SkipReason | null {
   if (!Number.isFinite(order.total) || Number.isNaN(order.processedAt.getTime())) return "invalid";
-  if (dayOf(order.processedAt) > asOfDay) return "afterAsOf";
+  if (localDay(order.processedAt) > asOfDay) return "afterAsOf";
   if (order.test) return "test";
   if (order.cancelledAt) return "cancelled";
   const status = order.financialStatus?.toUpperCase();
   if (status === "REFUNDED" || status === "VOIDED") return "refunded";
-  if (order.refunded > 0 && netValue(order) <= 0.005) return "refunded";
+  if (netValue(order) <= 0.005) return order.refunded > 0 ? "refunded" : "zeroValue";
   return null;
 }
 
@@ -72,15 +108,16 @@ export function netValue(order: OrderInput): number {
  * customer id, so everything downstream is independent of input order.
  * @example buildHistories(orders, { asOf: new Date("2024-06-30") }).histories[0].occasionDays
  */
-export function buildHistories(orders: readonly OrderInput[], opts: { asOf?: Date } = {}): HistoryBuild {
-  const asOfDay = opts.asOf ? dayOf(opts.asOf) : Infinity;
-  const skipped: Record<SkipReason, number> = { afterAsOf: 0, test: 0, cancelled: 0, refunded: 0, guest: 0, invalid: 0 };
+export function buildHistories(orders: Iterable<OrderInput>, opts: { asOf?: Date; timeZone?: string | null } = {}): HistoryBuild {
+  const localDay = dayFunction(opts.timeZone);
+  const asOfDay = opts.asOf ? localDay(opts.asOf) : Infinity;
+  const skipped: Record<SkipReason, number> = { afterAsOf: 0, test: 0, cancelled: 0, refunded: 0, zeroValue: 0, guest: 0, invalid: 0 };
   const byCustomer = new Map<string, Map<number, number>>();
   const productsByCustomer = new Map<string, Set<string>>();
   let guestRevenue = 0;
   let used = 0;
   for (const order of orders) {
-    const reason = skipReason(order, asOfDay);
+    const reason = skipReason(order, asOfDay, localDay);
     if (reason) {
       skipped[reason]++;
       continue;
@@ -92,7 +129,7 @@ export function buildHistories(orders: readonly OrderInput[], opts: { asOf?: Dat
       continue;
     }
     used++;
-    const day = dayOf(order.processedAt);
+    const day = localDay(order.processedAt);
     let days = byCustomer.get(order.customerId);
     if (!days) byCustomer.set(order.customerId, (days = new Map()));
     days.set(day, (days.get(day) ?? 0) + value);

@@ -10,6 +10,7 @@
  * baskets, oldest first, are customerBaskets[customerOffset[c] .. customerOffset[c + 1]).
  * Cost: O(line items + orders · log orders) time; about 16 bytes per basket and 4 per line in memory.
  */
+import { skipReason } from "../purchase-history";
 import type { OrderInput } from "../types";
 
 /** Dense integer ids for product GIDs. */
@@ -53,12 +54,9 @@ export interface BasketTable {
   products: ProductIndex;
 }
 
-/** True when the order is a real purchase (not test, cancelled or fully refunded). */
+/** True when the order is a real purchase: the analysis's one purchase filter (purchase-history.ts skipReason). */
 export function isPurchase(order: OrderInput): boolean {
-  if (order.test || order.cancelledAt) return false;
-  if (order.financialStatus === "REFUNDED" || order.financialStatus === "VOIDED") return false;
-  if (order.refunded > 0 && order.total <= 0) return false;
-  return true;
+  return skipReason(order, Infinity) === null;
 }
 
 const bought = (line: OrderInput["lineItems"][number]) => !!line.productId && (line.currentQuantity ?? line.quantity) > 0;
@@ -67,13 +65,20 @@ const bought = (line: OrderInput["lineItems"][number]) => !!line.productId && (l
  * Builds the basket table. `extraProducts` (the catalogue) are indexed too, so never-sold products have
  * an index. Orders that are not purchases, or have no product left, are dropped.
  */
-export function toBaskets(orders: readonly OrderInput[], extraProducts: readonly string[] = []): BasketTable {
+export function toBaskets(orders: Iterable<OrderInput>, extraProducts: readonly string[] = []): BasketTable {
   const productSet = new Set<string>(extraProducts);
   const customerSet = new Set<string>();
-  const kept: OrderInput[] = [];
+  // Two passes over the orders, which are not held: a columnar source (order-table.ts) makes them on demand.
+  const keptAt: number[] = [];
+  const keptIds: string[] = [];
+  let itemCount = 0;
+  let position = 0;
   for (const order of orders) {
+    const at = position++;
     if (!isPurchase(order) || !order.lineItems.some(bought)) continue;
-    kept.push(order);
+    keptAt.push(at);
+    keptIds.push(order.id);
+    itemCount += order.lineItems.length;
     for (const line of order.lineItems) if (bought(line)) productSet.add(line.productId!);
     if (order.customerId !== null) customerSet.add(order.customerId);
   }
@@ -85,17 +90,18 @@ export function toBaskets(orders: readonly OrderInput[], extraProducts: readonly
   customerSet.clear();
   const customerIndex = new Map<string, number>(customers.map((id, i) => [id, i]));
 
-  const size = kept.length;
+  const size = keptAt.length;
   const offset = new Int32Array(size + 1);
   const customer = new Int32Array(size);
   const time = new Float64Array(size);
-  let itemCount = 0;
-  for (const o of kept) itemCount += o.lineItems.length;
   let items = new Int32Array(itemCount);
   let at = 0;
   const seen: number[] = [];
-  for (let b = 0; b < size; b++) {
-    const o = kept[b];
+  let b = 0;
+  position = 0;
+  for (const o of orders) {
+    if (b >= size) break;
+    if (position++ !== keptAt[b]) continue;
     seen.length = 0;
     for (const line of o.lineItems) if (bought(line)) seen.push(products.get(line.productId!)!);
     seen.sort((x, y) => x - y);
@@ -103,7 +109,9 @@ export function toBaskets(orders: readonly OrderInput[], extraProducts: readonly
     for (let k = 0; k < seen.length; k++) if (k === 0 || seen[k] !== seen[k - 1]) items[at++] = seen[k];
     customer[b] = o.customerId === null ? -1 : customerIndex.get(o.customerId)!;
     time[b] = o.processedAt.getTime();
+    b++;
   }
+  if (b !== size) throw new Error("toBaskets: the orders changed between its two passes");
   offset[size] = at;
   items = items.slice(0, at);
 
@@ -119,7 +127,7 @@ export function toBaskets(orders: readonly OrderInput[], extraProducts: readonly
     const to = customerOffset[c + 1];
     if (to - from < 2) continue;
     const seg = Array.from(customerBaskets.subarray(from, to));
-    seg.sort((x, y) => time[x] - time[y] || byId(kept[x].id, kept[y].id));
+    seg.sort((x, y) => time[x] - time[y] || byId(keptIds[x], keptIds[y]));
     customerBaskets.set(seg, from);
   }
   return { size, offset, items, customer, time, customers, customerOffset, customerBaskets, products };

@@ -1,7 +1,9 @@
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { PrismaClient } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { DEFAULT_SQLITE_URL, env, maskUrl } from "./env.server";
 
 /**
  * The database. SQLite (a file) is the embedded default; PostgreSQL when DATABASE_URL is a postgres URL.
@@ -10,13 +12,26 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
  */
 export type Db = PrismaClient;
 
-export const DEFAULT_SQLITE_URL = "file:./prisma/dev.sqlite";
+export { DEFAULT_SQLITE_URL };
 
 export function isPostgresUrl(url: string | undefined): boolean {
   return !!url && /^postgres(ql)?:\/\//.test(url);
 }
 
-export function createDb(url: string = process.env.DATABASE_URL ?? DEFAULT_SQLITE_URL): Db {
+export function isSqliteUrl(url: string | undefined): boolean {
+  return !!url && /^file:.+/.test(url);
+}
+
+/** Throws a one-line error for a URL that is neither SQLite (file:) nor PostgreSQL (postgres(ql)://). */
+export function assertDatabaseUrl(url: string): void {
+  if (isPostgresUrl(url) || isSqliteUrl(url)) return;
+  throw new Error(
+    `DATABASE_URL must be a SQLite file URL (file:./prisma/dev.sqlite) or a PostgreSQL URL (postgresql://user:password@host:5432/db), not "${maskUrl(url)}"`,
+  );
+}
+
+export function createDb(url: string = env().DATABASE_URL): Db {
+  assertDatabaseUrl(url);
   if (isPostgresUrl(url)) {
     const require = createRequire(import.meta.url);
     const { PrismaPg } = require("@prisma/adapter-pg") as typeof import("@prisma/adapter-pg");
@@ -54,3 +69,37 @@ const db: Db = new Proxy({} as Db, {
 });
 
 export default db;
+
+/** The SQLite file a file: URL names (relative to the working directory, as Prisma resolves it). */
+export function sqliteFile(url: string): string {
+  return resolve(url.replace(/^file:/, "").replace(/\?.*$/, ""));
+}
+
+/**
+ * Checks at start that the database answers and has the app's tables, within `timeoutMs`. Throws one
+ * line naming the (masked) URL, the cause and what to do. A missing SQLite file is reported as such
+ * (opening it would create an empty file).
+ */
+export async function checkDatabase(url: string = env().DATABASE_URL, opts: { timeoutMs?: number; client?: Db } = {}): Promise<void> {
+  assertDatabaseUrl(url);
+  const where = `the database at ${maskUrl(url)}`;
+  if (isSqliteUrl(url) && !existsSync(sqliteFile(url))) {
+    throw new Error(`Cannot open ${where}: the file ${sqliteFile(url)} does not exist (run npm run setup to create it)`);
+  }
+  const client = opts.client ?? createDb(url);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${(opts.timeoutMs ?? 10_000) / 1000} s`)), opts.timeoutMs ?? 10_000);
+    });
+    // A table of the app: an empty or foreign database fails here, not at the first request.
+    await Promise.race([client.shop.findFirst({ select: { shop: true } }), timeout]);
+  } catch (error) {
+    const cause = ((error as Error).message || String(error)).split("\n").map((l) => l.trim()).filter(Boolean).pop() ?? "";
+    const hint = /does not exist|no such table/i.test(cause) ? " (run npm run setup to create the tables)" : "";
+    throw new Error(`Cannot use ${where}: ${maskUrl(cause)}${hint}`);
+  } finally {
+    clearTimeout(timer);
+    if (!opts.client) await client.$disconnect().catch((e: unknown) => console.error(`[db] disconnect after the start check: ${String(e)}`));
+  }
+}

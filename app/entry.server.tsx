@@ -4,6 +4,11 @@ import { RemixServer } from "@remix-run/react";
 import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
+import { checkAtStart } from "./startup.server";
+
+// npm start: the configuration (above, on import) and the database are checked as the server starts;
+// a problem is one line on stderr and exit status 1 (app/startup.server.ts).
+void checkAtStart("web").catch((error: unknown) => console.error((error as Error).message));
 
 export const streamTimeout = 5000;
 

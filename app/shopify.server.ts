@@ -10,6 +10,8 @@ import "@shopify/shopify-app-remix/adapters/node";
 import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import db from "./db.server";
+import { DEFAULT_DEMO_SHOP, env, parseEnv } from "./env.server";
+import { shopifySettingsAtStart } from "./startup.server";
 import { ADMIN_API_VERSION } from "./shopify/api-version";
 import { adminForShop } from "./shopify/admin.server";
 import type { AdminGraphql } from "./shopify/types";
@@ -22,39 +24,29 @@ export const apiVersion: ApiVersion =
         throw new Error(`@shopify/shopify-api does not know Admin API version ${ADMIN_API_VERSION}`);
       })();
 
-export const DEFAULT_DEMO_SHOP = "demo-shop.myshopify.com";
+export { DEFAULT_DEMO_SHOP };
 
-/** True when the demo flag is set; throws when it is set in production (demo mode has no auth). */
-export function isDemoMode(env: NodeJS.ProcessEnv = process.env): boolean {
-  if (env.CHURNLESS_DEMO !== "1") return false;
-  if (env.NODE_ENV === "production") {
-    throw new Error(
-      "Refusing demo mode: CHURNLESS_DEMO=1 serves the admin without Shopify authentication and must never run with NODE_ENV=production. Unset CHURNLESS_DEMO.",
-    );
-  }
-  return true;
+/**
+ * True when the demo flag is set; throws when it is set outside NODE_ENV development or test (demo mode
+ * has no auth; the rule lives in app/env.server.ts).
+ */
+export function isDemoMode(source: NodeJS.ProcessEnv = process.env): boolean {
+  return (source === process.env ? env() : parseEnv(source)).demo;
 }
 
-export function demoShop(env: NodeJS.ProcessEnv = process.env): string {
-  return env.CHURNLESS_DEMO_SHOP || DEFAULT_DEMO_SHOP;
+export function demoShop(source: NodeJS.ProcessEnv = process.env): string {
+  return (source === process.env ? env() : parseEnv(source)).CHURNLESS_DEMO_SHOP;
 }
 
-// Checked at startup too, so a misconfigured production server fails before serving anything.
-const demo = isDemoMode();
-
-function requiredEnv(name: string, demoDefault: string): string {
-  const value = process.env[name];
-  if (value) return value;
-  if (demo) return demoDefault;
-  throw new Error(`Missing environment variable ${name} (see README, "Configuration")`);
-}
+// Checked at startup (one line and exit 1 on a missing or wrong variable), before serving anything.
+const settings = shopifySettingsAtStart();
 
 const shopify = shopifyApp({
-  apiKey: requiredEnv("SHOPIFY_API_KEY", "demo-api-key"),
-  apiSecretKey: requiredEnv("SHOPIFY_API_SECRET", "demo-api-secret"),
+  apiKey: settings.apiKey,
+  apiSecretKey: settings.apiSecretKey,
   apiVersion,
-  scopes: process.env.SCOPES?.split(","),
-  appUrl: requiredEnv("SHOPIFY_APP_URL", `http://localhost:${process.env.PORT || 3000}`),
+  scopes: settings.scopes,
+  appUrl: settings.appUrl,
   authPathPrefix: "/auth",
   sessionStorage: new PrismaSessionStorage(db),
   distribution: AppDistribution.AppStore,

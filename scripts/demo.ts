@@ -3,34 +3,36 @@
  *  1. migrates the SQLite database (prisma/dev.sqlite, or DATABASE_URL);
  *  2. starts the local Shopify stand-in with the generated demo shop;
  *  3. runs the pipeline for it: full sync (bulk query) -> analyze -> publish preview;
- *  4. builds the app if needed and serves the admin at http://localhost:3000/app, outside Shopify's iframe.
- * Demo mode cannot run in production: it refuses NODE_ENV=production, and the app itself refuses
- * CHURNLESS_DEMO=1 with NODE_ENV=production.
+ *  4. builds the app if needed and serves the admin at http://127.0.0.1:3000/app, outside Shopify's iframe.
+ * Demo mode is an allow-list: it runs only with NODE_ENV development (the default here) or test, the
+ * server listens on 127.0.0.1 only, and the database URL is printed masked.
  *   npm run demo -- --check      does everything, checks the admin page answers, then exits (tests, CI)
  *   npm run demo -- --orders N   size of the demo shop (default 6000)
  */
 import { buildAppIfStale, startDemoServer } from "./remix-serve";
 
-if (process.env.NODE_ENV === "production") {
-  console.error("npm run demo refuses to run with NODE_ENV=production: demo mode skips Shopify's authentication.");
+// Demo mode is an allow-list (app/env.server.ts): only NODE_ENV development or test.
+process.env.NODE_ENV ??= "development";
+if (process.env.NODE_ENV !== "development" && process.env.NODE_ENV !== "test") {
+  console.error(`npm run demo runs only with NODE_ENV=development or test, not ${process.env.NODE_ENV}: demo mode skips Shopify's authentication.`);
   process.exit(1);
 }
+process.env.CHURNLESS_DEMO = "1";
+const { env, maskUrl } = await import("../app/env.server");
 
 const args = process.argv.slice(2);
 const check = args.includes("--check");
 const ordersArg = args.indexOf("--orders");
 const orders = ordersArg >= 0 ? Number(args[ordersArg + 1]) : 6000;
-const port = Number(process.env.PORT ?? 3000);
-const shop = process.env.CHURNLESS_DEMO_SHOP ?? "demo-shop.myshopify.com";
+const { PORT: port, CHURNLESS_DEMO_SHOP: shop, DATABASE_URL: databaseUrl } = env();
 const secret = "churnless-demo-secret";
-process.env.DATABASE_URL ??= "file:./prisma/dev.sqlite";
 
 const t0 = Date.now();
 const step = (message: string) => console.log(`[demo ${((Date.now() - t0) / 1000).toFixed(1)}s] ${message}`);
 
 const { migrateDatabase } = await import("../app/db/migrate.server");
-const applied = await migrateDatabase(process.env.DATABASE_URL);
-step(`database ${process.env.DATABASE_URL}: ${applied.length ? `applied ${applied.join(", ")}` : "up to date"}`);
+const applied = await migrateDatabase(databaseUrl);
+step(`database ${maskUrl(databaseUrl)}: ${applied.length ? `applied ${applied.join(", ")}` : "up to date"}`);
 
 const { startStandin } = await import("../test/standin/server");
 const { generateDemoShop } = await import("../test/standin/demo-shop");
@@ -38,7 +40,7 @@ const data = generateDemoShop({ shop, orders });
 const standin = await startStandin({
   shops: [data],
   webhookSecret: secret,
-  webhookTarget: `http://localhost:${port}`,
+  webhookTarget: `http://127.0.0.1:${port}`,
   flowTriggerHandles: ["churnless-risk-changed", "churnless-segment-changed"],
 });
 step(`Shopify stand-in at ${standin.url}: ${shop} with ${data.orders.length} orders, ${data.customers.length} customers, ${data.products.length} products`);
@@ -58,13 +60,13 @@ buildAppIfStale({ inherit: true, onBuild: () => step("building the app (remix vi
 const server = startDemoServer({
   port,
   shop,
-  appUrl: `http://localhost:${port}`,
+  appUrl: `http://127.0.0.1:${port}`,
   apiKey: "churnless-demo",
   apiSecret: secret,
   scopes: scope,
   inherit: true,
 });
-const url = `http://localhost:${port}/app`;
+const url = `http://127.0.0.1:${port}/app`;
 await server.ready("/app", 60_000);
 step(`the admin for ${shop} is at ${url}`);
 

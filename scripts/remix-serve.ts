@@ -75,6 +75,8 @@ export function startDemoServer(opts: {
       SHOPIFY_APP_URL: opts.appUrl,
       SCOPES: opts.scopes,
       ...opts.env,
+      // Demo mode serves the admin without authentication: this machine only (the app refuses otherwise).
+      HOST: "127.0.0.1",
     },
   });
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));

@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import { DEFAULT_SQLITE_URL, isPostgresUrl } from "../db.server";
+import { isPostgresUrl } from "../db.server";
+import { env } from "../env.server";
 
 /**
  * Brings a database to the current schema. SQLite: `prisma migrate deploy` (works offline with the
@@ -11,7 +12,7 @@ import { DEFAULT_SQLITE_URL, isPostgresUrl } from "../db.server";
  * Returns the names of the migrations applied by this call.
  */
 export async function migrateDatabase(
-  url: string = process.env.DATABASE_URL ?? DEFAULT_SQLITE_URL,
+  url: string = env().DATABASE_URL,
   root: string = process.cwd(),
 ): Promise<string[]> {
   if (isPostgresUrl(url)) return migratePostgres(url, join(root, "prisma/postgres/migrations"));

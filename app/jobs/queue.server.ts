@@ -9,6 +9,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db.server";
+import { env, maskUrl } from "../env.server";
 import { runJob, type JobContext } from "./handlers.server";
 import type { JobData, JobKind } from "./kinds";
 
@@ -108,17 +109,40 @@ export class InProcessQueue implements JobQueue {
 
 /** Sends jobs to Redis for `npm run worker` processes. */
 export class BullMqQueue implements JobQueue {
-  private constructor(private readonly queue: import("bullmq").Queue) {}
+  private constructor(
+    private readonly queue: import("bullmq").Queue,
+    private readonly timeoutMs: number,
+    private readonly where: string,
+  ) {}
 
-  static async connect(redisUrl: string, name = QUEUE_NAME): Promise<BullMqQueue> {
+  /**
+   * Connects within `connectTimeoutMs` (REDIS_CONNECT_TIMEOUT_MS, default 5 s) or throws one line naming
+   * the (masked) URL and the last connection error; the half-open queue is closed then, so nothing keeps
+   * reconnecting in the background.
+   */
+  static async connect(redisUrl: string, name = QUEUE_NAME, opts: { connectTimeoutMs?: number } = {}): Promise<BullMqQueue> {
     const { Queue } = await import("bullmq");
-    const queue = new Queue(name, { connection: redisConnection(redisUrl) });
-    await queue.waitUntilReady();
-    return new BullMqQueue(queue);
+    const timeoutMs = opts.connectTimeoutMs ?? env().REDIS_CONNECT_TIMEOUT_MS;
+    const queue = new Queue(name, { connection: redisConnection(redisUrl, { connectTimeoutMs: timeoutMs }) });
+    const errors = logRedisErrors(queue, `queue ${name}`);
+    const where = `Redis at ${maskUrl(redisUrl)}`;
+    try {
+      await withTimeout(queue.waitUntilReady(), timeoutMs, () => `${where} is not reachable within ${timeoutMs / 1000} s${errors.last ? ` (${errors.last})` : ""}`);
+    } catch (error) {
+      await closeBounded(queue, 1_000);
+      throw error;
+    }
+    return new BullMqQueue(queue, timeoutMs, where);
   }
 
   async enqueue(data: JobData): Promise<{ id: string }> {
-    const job = await this.queue.add(data.kind, data, {
+    // Bounded: a Redis that went away makes the caller fail (and retry) instead of waiting forever.
+    const job = await withTimeout(this.add(data), this.timeoutMs * 2, () => `${this.where} did not take the job within ${(this.timeoutMs * 2) / 1000} s`);
+    return { id: job.id ?? "" };
+  }
+
+  private add(data: JobData) {
+    return this.queue.add(data.kind, data, {
       attempts: JOB_ATTEMPTS,
       backoff: { type: "exponential", delay: BACKOFF_MS },
       removeOnComplete: { count: 1000 },
@@ -126,7 +150,6 @@ export class BullMqQueue implements JobQueue {
       // One waiting job per shop and kind: a second enqueue while the first waits is a no-op.
       deduplication: { id: `${data.shop}|${data.kind}|${data.only ? 1 : 0}` },
     });
-    return { id: job.id ?? "" };
   }
 
   async schedule(shop: string, hours: number): Promise<void> {
@@ -152,7 +175,7 @@ export class BullMqQueue implements JobQueue {
   async idle(): Promise<void> {}
 
   async close(): Promise<void> {
-    await this.queue.close();
+    await closeBounded(this.queue, this.timeoutMs);
   }
 
   get raw() {
@@ -160,7 +183,12 @@ export class BullMqQueue implements JobQueue {
   }
 }
 
-export function redisConnection(redisUrl: string) {
+/**
+ * ioredis options for every connection of the app: a connect attempt bounded by `connectTimeoutMs`,
+ * reconnects backing off to one every 5 s (not a tight loop), commands that wait for a reconnect
+ * (BullMQ's workers need maxRetriesPerRequest null; callers bound their own waits).
+ */
+export function redisConnection(redisUrl: string, opts: { connectTimeoutMs?: number } = {}) {
   const u = new URL(redisUrl);
   return {
     host: u.hostname,
@@ -168,20 +196,104 @@ export function redisConnection(redisUrl: string) {
     password: u.password || undefined,
     username: u.username || undefined,
     db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
+    ...(u.protocol === "rediss:" ? { tls: {} } : {}),
+    connectTimeout: opts.connectTimeoutMs ?? env().REDIS_CONNECT_TIMEOUT_MS,
+    retryStrategy: (attempt: number) => Math.min(250 * 2 ** Math.min(attempt, 5), 5_000),
     maxRetriesPerRequest: null,
   };
 }
 
-let queuePromise: Promise<JobQueue> | undefined;
+type ErrorEmitter = { on(event: "error", listener: (error: Error) => void): unknown };
 
-/** The process's queue: BullMQ when REDIS_URL is set, else in-process on the app's database. */
+/**
+ * An error listener for a Redis connection (ioredis client, BullMQ queue or worker): without one every
+ * failed reconnect is an "Unhandled error event". Logs the first error, then at most one line per
+ * `everyMs` with how many were folded into it. `last` is the newest error's message.
+ */
+export function logRedisErrors(emitter: ErrorEmitter, label: string, everyMs = 30_000): { readonly last: string | null; readonly count: number } {
+  const state = { last: null as string | null, count: 0, folded: 0, loggedAt: 0 };
+  emitter.on("error", (error: Error) => {
+    state.count++;
+    state.last = error.message || String(error);
+    const now = Date.now();
+    if (now - state.loggedAt < everyMs) {
+      state.folded++;
+      return;
+    }
+    const more = state.folded ? ` (${state.folded} more since the last report)` : "";
+    state.loggedAt = now;
+    state.folded = 0;
+    console.error(`[redis] ${label}: ${state.last}${more}`);
+  });
+  return state;
+}
+
+/** Resolves or rejects as `promise` does, or rejects with `message()` after `ms`. */
+export async function withTimeout<T>(promise: Promise<T>, ms: number, message: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message())), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Closes a BullMQ queue or worker; when Redis does not answer within `ms`, drops its connections. */
+export async function closeBounded(target: { close(force?: boolean): Promise<void>; disconnect(): Promise<void> }, ms: number): Promise<void> {
+  const closing = target.close();
+  try {
+    await withTimeout(closing, ms, () => "close timed out");
+  } catch (error) {
+    console.error(`[redis] closing without Redis: ${(error as Error).message}; dropping the connection`);
+    await target.disconnect().catch((e: unknown) => console.error(`[redis] disconnect: ${String(e)}`));
+    closing.catch((e: unknown) => console.error(`[redis] close after disconnect: ${String(e)}`));
+  }
+}
+
+let queuePromise: Promise<JobQueue> | undefined;
+let shutdownHooked = false;
+
+/**
+ * The process's queue: BullMQ when REDIS_URL is set, else in-process on the app's database. A failed
+ * connect is not remembered: the next call tries again. SIGTERM/SIGINT close it (see closeQueue).
+ */
 export function getQueue(): Promise<JobQueue> {
-  queuePromise ??= (async () => {
-    if (process.env.REDIS_URL) return BullMqQueue.connect(process.env.REDIS_URL);
+  const pending = (queuePromise ??= (async () => {
+    hookShutdown();
+    const { REDIS_URL } = env();
+    if (REDIS_URL) return BullMqQueue.connect(REDIS_URL);
     const { default: db } = await import("../db.server");
     return new InProcessQueue({ db: db as Db });
-  })();
-  return queuePromise;
+  })());
+  pending.catch(() => {
+    if (queuePromise === pending) queuePromise = undefined;
+  });
+  return pending;
+}
+
+/** Closes the process's queue (if one was opened), so no Redis connection keeps the process alive. */
+export async function closeQueue(): Promise<void> {
+  const pending = queuePromise;
+  queuePromise = undefined;
+  if (!pending) return;
+  const queue = await pending.catch(() => null);
+  await queue?.close();
+}
+
+function hookShutdown() {
+  if (shutdownHooked || process.env.VITEST) return;
+  shutdownHooked = true;
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      // The HTTP server stops on the same signal (remix-serve); the queue must not hold the process.
+      closeQueue()
+        .catch((error: unknown) => console.error(`[queue] closing on ${signal}: ${String(error)}`))
+        .finally(() => setTimeout(() => process.exit(0), 10_000).unref());
+    });
+  }
 }
 
 /** Routes and webhooks call this. */

@@ -9,7 +9,7 @@ import { DelayedError, Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
 import { runJob, type JobContext } from "./handlers.server";
 import { isJobKind, type JobData } from "./kinds";
-import { QUEUE_NAME, redisConnection } from "./queue.server";
+import { closeBounded, logRedisErrors, QUEUE_NAME, redisConnection } from "./queue.server";
 
 export const SHOP_LOCK_MS = 60_000;
 export const BUSY_RETRY_MS = 2_000;
@@ -21,6 +21,8 @@ export interface WorkerOptions extends JobContext {
   /** Stalled-job check interval (BullMQ default 30 s; tests use less). */
   stalledInterval?: number;
   lockDuration?: number;
+  /** How long close() waits for the jobs in hand before it drops the connections (default 60 s). */
+  closeTimeoutMs?: number;
   /** What a job does (default: runJob, the pipeline); tests substitute their own. */
   run?: typeof runJob;
 }
@@ -35,6 +37,7 @@ export function shopLockKey(queueName: string, shop: string) {
 export function startWorker(opts: WorkerOptions): { worker: Worker; close(): Promise<void> } {
   const queueName = opts.queueName ?? QUEUE_NAME;
   const redis = new Redis(redisConnection(opts.redisUrl));
+  logRedisErrors(redis, `worker ${process.pid} shop locks`);
 
   const processor = async (job: Job<JobData>, token?: string) => {
     const data = job.data;
@@ -65,6 +68,7 @@ export function startWorker(opts: WorkerOptions): { worker: Worker; close(): Pro
     lockDuration: opts.lockDuration ?? 30_000,
     maxStalledCount: 2,
   });
+  logRedisErrors(worker, `worker ${process.pid}`);
   worker.on("failed", (job, error) => {
     if (job) console.error(`job ${job.name} for ${job.data?.shop} failed (attempt ${job.attemptsMade}): ${error.message}`);
   });
@@ -72,9 +76,9 @@ export function startWorker(opts: WorkerOptions): { worker: Worker; close(): Pro
   return {
     worker,
     async close() {
-      // Graceful: finish the jobs in hand, take no new ones.
-      await worker.close();
-      await redis.quit();
+      // Graceful: finish the jobs in hand, take no new ones. Bounded: without Redis, drop the connections.
+      await closeBounded(worker, opts.closeTimeoutMs ?? 60_000);
+      await closeBounded({ close: async () => void (await redis.quit()), disconnect: async () => redis.disconnect() }, 2_000);
     },
   };
 }

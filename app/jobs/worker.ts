@@ -1,18 +1,43 @@
 /**
  * `npm run worker`: a worker process for the BullMQ queue (needs REDIS_URL). Run as many as you like.
- * SIGTERM/SIGINT finish the jobs in hand and exit.
+ * At start it checks the configuration, the database and Redis (each bounded in time) and exits with one
+ * line when one is wrong. SIGTERM/SIGINT finish the jobs in hand and exit (bounded when Redis is gone).
  */
+import { Redis } from "ioredis";
 import db from "../db.server";
+import { maskUrl } from "../env.server";
+import { checkAtStart, failStart } from "../startup.server";
+import { redisConnection, withTimeout } from "./queue.server";
 import { startWorker } from "./worker.server";
 
-const redisUrl = process.env.REDIS_URL;
+const config = await checkAtStart("worker");
+const redisUrl = config.REDIS_URL;
 if (!redisUrl) {
   console.error("npm run worker needs REDIS_URL (e.g. redis://127.0.0.1:6379); without it the app runs jobs in-process.");
   process.exit(2);
 }
 
-const { close } = startWorker({ db, redisUrl, concurrency: Number(process.env.WORKER_CONCURRENCY ?? 2) });
-console.error(`churnless worker ${process.pid} listening on ${redisUrl.replace(/\/\/[^@/]*@/, "//***@")}`);
+/** Redis answers PING within the connect timeout, or the worker does not start. */
+async function checkRedis(url: string, timeoutMs: number): Promise<void> {
+  const probe = new Redis({ ...redisConnection(url, { connectTimeoutMs: timeoutMs }), lazyConnect: true, retryStrategy: () => null });
+  let lastError: string | null = null;
+  probe.on("error", (error: Error) => (lastError = error.message)); // reported below, in the one line
+  try {
+    await withTimeout(
+      probe.connect().then(() => probe.ping()),
+      timeoutMs,
+      () => `no answer within ${timeoutMs / 1000} s`,
+    );
+  } catch (error) {
+    failStart("worker", `Redis at ${maskUrl(url)} is not reachable: ${lastError ?? (error as Error).message}`);
+  } finally {
+    probe.disconnect();
+  }
+}
+
+await checkRedis(redisUrl, config.REDIS_CONNECT_TIMEOUT_MS);
+const { close } = startWorker({ db, redisUrl, concurrency: config.WORKER_CONCURRENCY });
+console.error(`churnless worker ${process.pid} listening on ${maskUrl(redisUrl)}`);
 
 let stopping = false;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
@@ -20,8 +45,12 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     if (stopping) return;
     stopping = true;
     console.error(`worker ${process.pid}: ${signal}, finishing jobs in hand`);
-    await close();
-    await db.$disconnect();
+    try {
+      await close();
+      await db.$disconnect();
+    } catch (error) {
+      console.error(`worker ${process.pid}: shutting down: ${(error as Error).message}`);
+    }
     process.exit(0);
   });
 }

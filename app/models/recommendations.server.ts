@@ -9,6 +9,7 @@
  * Who is asking comes only from the verified proxy context (app/shopify/app-proxy.server.ts).
  */
 import type { Db } from "../db.server";
+import { env } from "../env.server";
 import { buildRecommender, type Recommender } from "../analytics/recommendations";
 import { loadOrdersForAnalysis, loadProductsForAnalysis } from "./analysis-input.server";
 import { proxyJson, proxyRejected, verifyAppProxyRequest, type ProxyVerifyOptions } from "../shopify/app-proxy.server";
@@ -52,7 +53,7 @@ export interface RecommenderCacheOptions {
 const cache = new Map<string, ShopRecs>();
 const building = new Map<string, Promise<ShopRecs>>();
 /** Shops kept in memory at once; the least recently used one is dropped first. */
-export const MAX_CACHED_SHOPS = Number(process.env.CHURNLESS_RECS_CACHE_SHOPS ?? 32) || 32;
+export const MAX_CACHED_SHOPS = env().CHURNLESS_RECS_CACHE_SHOPS;
 
 function remember(recs: ShopRecs, maxShops = MAX_CACHED_SHOPS): void {
   cache.delete(recs.shop);

@@ -5,6 +5,7 @@ import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
+import { env } from "../env.server";
 import { requireAdmin } from "../shopify.server";
 import { PageSkeleton } from "../components/PageSkeleton";
 
@@ -12,7 +13,7 @@ export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, demo } = await requireAdmin(request);
-  return json({ apiKey: process.env.SHOPIFY_API_KEY || "", demo, shop });
+  return json({ apiKey: env().SHOPIFY_API_KEY ?? "", demo, shop });
 };
 
 const NAV = [

@@ -17,6 +17,7 @@
  */
 import type { Session } from "@shopify/shopify-api";
 import type { Db } from "../db.server";
+import { env } from "../env.server";
 import { AdminApiError } from "./errors";
 import { createAdminClient, type AdminClient, type AdminClientOptions } from "./client.server";
 
@@ -203,7 +204,8 @@ export async function adminForShop(db: Db, shop: string, options: AdminForShopOp
   const { loadSession, loadAttempts, ...clientOptions } = options;
   const token = new OfflineToken(shop, loadSession, loadAttempts);
   const accessToken = await token.current();
-  const base = process.env.SHOPIFY_ADMIN_API_BASE_URL?.trim();
+  // Refused by app/env.server.ts outside demo mode and tests.
+  const base = env().SHOPIFY_ADMIN_API_BASE_URL;
   const client = createAdminClient({
     ...(base ? { apiBaseUrl: base } : {}),
     ...clientOptions,

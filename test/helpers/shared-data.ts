@@ -8,12 +8,12 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 /** The shared data folder: CHURNLESS_SHARED_DATA, else ../shared/data beside the repository. */
-export function sharedDataDir(env: NodeJS.ProcessEnv = process.env): string {
+export function sharedDataDir(env: Record<string, string | undefined> = process.env): string {
   return env.CHURNLESS_SHARED_DATA ? resolve(env.CHURNLESS_SHARED_DATA) : resolve(__dirname, "../../../shared/data");
 }
 
 /** `relative` (e.g. "cdnow/CDNOW_master.txt") inside the shared data folder. */
-export function sharedDataFile(relative: string, env: NodeJS.ProcessEnv = process.env): string {
+export function sharedDataFile(relative: string, env: Record<string, string | undefined> = process.env): string {
   return join(sharedDataDir(env), relative);
 }
 
@@ -32,7 +32,7 @@ export interface SharedDataNeed {
  * What a test that reads `relatives` from ../shared/data should do. Under CI=true it never skips (a
  * missing file then fails the test where it is read, with the path in the error).
  */
-export function needSharedData(name: string, relatives: string[], env: NodeJS.ProcessEnv = process.env): SharedDataNeed {
+export function needSharedData(name: string, relatives: string[], env: Record<string, string | undefined> = process.env): SharedDataNeed {
   const files = relatives.map((r) => sharedDataFile(r, env));
   const missing = files.filter((f) => !existsSync(f));
   const ci = !!env.CI && env.CI !== "false" && env.CI !== "0";

@@ -11,6 +11,7 @@ import { buildRecommender } from "../analytics/recommendations";
 import { getShopSettings, updateShopSettings } from "../models/shop-settings.server";
 import { loadPreviousClusters, saveAnalysis } from "../models/scores.server";
 import { loadOrdersForAnalysis, loadProductsForAnalysis } from "../models/analysis-input.server";
+import { refreshReorderDue } from "../models/reorder.server";
 
 /** Recommendations stored per customer (at least the shop's recsCount). */
 export const STORED_RECOMMENDATIONS = 10;
@@ -49,6 +50,9 @@ export async function runAnalyze(db: Db, shop: string, opts: { asOf?: Date } = {
     lap("recommendations");
     const { analysisId } = await saveAnalysis(db, shop, result, { recommendations });
     lap("save");
+    // Due to reorder (issue 16): each product's repurchase cycle and the customers due to buy it again.
+    await refreshReorderDue(db, shop, orders, { asOf: opts.asOf ?? new Date() });
+    lap("reorder");
     await updateShopSettings(db, shop, { lastAnalysisAt: new Date() });
     await db.syncRun.update({
       where: { id: run.id },

@@ -12,6 +12,8 @@ import type { Db } from "../db.server";
 import { env } from "../env.server";
 import { buildRecommender, type Recommender } from "../analytics/recommendations";
 import { loadOrdersForAnalysis, loadProductsForAnalysis } from "./analysis-input.server";
+import { isOptedOut } from "./opt-outs.server";
+import { dueProductsOf } from "./reorder.server";
 import { proxyJson, proxyRejected, verifyAppProxyRequest, type ProxyVerifyOptions } from "../shopify/app-proxy.server";
 
 export interface RecommendedProduct {
@@ -25,6 +27,8 @@ export type RecommendationSource = "personal" | "product" | "popular" | "disable
 export interface ShopperRecommendations {
   source: RecommendationSource;
   products: RecommendedProduct[];
+  /** Of `products`, the ids the shopper is due to reorder (listed first; issue 16). */
+  due?: string[];
 }
 
 interface ShopRecs {
@@ -214,14 +218,21 @@ export async function recommendForShopper(
   const extra = limit + exclude.size;
 
   if (query.customerId) {
-    const score = await db.customerScore.findUnique({
+    // An opted-out shopper gets only non-personal recommendations (issue 16).
+    const optedOut = await isOptedOut(db, shop, query.customerId);
+    const score = optedOut
+      ? null
+      : await db.customerScore.findUnique({
       where: { shop_customerId: { shop, customerId: query.customerId } },
       select: { recommendedJson: true },
     });
     if (score) {
+      // Products the shopper is due to reorder come first (issue 16).
+      add((await dueProductsOf(db, shop, query.customerId)).map((d) => d.productId));
+      const due = products.map((p) => p.id);
       add(parseRecommendedJson(score.recommendedJson));
       add(recs.recommender.forCustomer(query.customerId, extra));
-      if (products.length > 0) return { source: "personal", products };
+      if (products.length > 0) return { source: "personal", products, ...(due.length ? { due } : {}) };
     }
   }
   if (query.productIds.length > 0) {

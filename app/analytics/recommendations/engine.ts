@@ -68,7 +68,7 @@ export interface Recommender {
 /** Pseudo-orders that pull a cluster's purchase rates towards the shop's (small clusters stay sane). */
 const CLUSTER_PRIOR_ORDERS = 10;
 
-export function buildRecommender(orders: readonly OrderInput[], opts: RecommenderOptions = {}): Recommender {
+export function buildRecommender(orders: Iterable<OrderInput>, opts: RecommenderOptions = {}): Recommender {
   const coWeight = opts.coPurchaseWeight ?? 0.1;
   const decay = opts.recencyDecay ?? 0.9;
   const prior = opts.repurchasePrior ?? 2;

@@ -1,13 +1,13 @@
 /**
  * The analyze job for one shop: loads the shop's stored orders, line items and products, runs the
  * analysis (app/analytics/analyze.ts) with the shop's settings (churn horizon, number of clusters) and
- * the previous clusters (stable keys), computes recommendations, and saves everything
+ * the previous clusters (stable keys), computes recommendations (both in a worker thread, see
+ * analyze-thread.server.ts), and saves everything
  * (app/models/scores.server.ts). Each run is recorded as a SyncRun of kind "analyze" with status,
  * timings and the error if any; Shop.lastAnalysisAt is updated on success.
  */
 import type { Db } from "../db.server";
-import { analyzeOrders } from "../analytics/analyze";
-import { buildRecommender } from "../analytics/recommendations";
+import { analyzeInThread } from "./analyze-thread.server";
 import { getShopSettings, updateShopSettings } from "../models/shop-settings.server";
 import { loadPreviousClusters, saveAnalysis } from "../models/scores.server";
 import { loadOrdersForAnalysis, loadProductsForAnalysis } from "../models/analysis-input.server";
@@ -16,7 +16,15 @@ import { refreshReorderDue } from "../models/reorder.server";
 /** Recommendations stored per customer (at least the shop's recsCount). */
 export const STORED_RECOMMENDATIONS = 10;
 
-export async function runAnalyze(db: Db, shop: string, opts: { asOf?: Date } = {}): Promise<{ analysisId: string; customers: number; model: string }> {
+export interface AnalyzeRunOptions {
+  asOf?: Date;
+  /** Aborted when the job lost its lock: the analysis thread is terminated and nothing is saved. */
+  signal?: AbortSignal;
+  /** Called when the analysis thread has started (tests). */
+  onThreadStarted?: (threadId: number) => void;
+}
+
+export async function runAnalyze(db: Db, shop: string, opts: AnalyzeRunOptions = {}): Promise<{ analysisId: string; customers: number; model: string }> {
   const run = await db.syncRun.create({ data: { shop, kind: "analyze", status: "running" }, select: { id: true } });
   const timings: Record<string, number> = {};
   let t = Date.now();
@@ -34,20 +42,18 @@ export async function runAnalyze(db: Db, shop: string, opts: { asOf?: Date } = {
     ]);
     lap("load");
     const shopifyRfmGroups = new Map(previousScores.map((s) => [s.customerId, s.shopifyRfmGroup!]));
-    const result = analyzeOrders(orders, {
-      asOf: opts.asOf ?? new Date(),
-      horizonDays: settings.churnHorizonDays ?? undefined,
-      clusterK: settings.clusterK,
-      previousClusters,
-      products,
-      shopifyRfmGroups,
-    });
+    // The analysis and the recommendations run in a worker thread: the event loop stays free meanwhile.
+    const { result, recommendations } = await analyzeInThread(
+      {
+        orders,
+        options: { asOf: opts.asOf ?? new Date(), horizonDays: settings.churnHorizonDays ?? undefined, clusterK: settings.clusterK, previousClusters, products, shopifyRfmGroups },
+        recommendationLimit: Math.max(STORED_RECOMMENDATIONS, settings.recsCount),
+      },
+      { signal: opts.signal, onStarted: opts.onThreadStarted },
+    );
     lap("analyze");
-    const clusterOf = new Map(result.customers.map((c) => [c.customerId, c.clusterKey]));
-    const recommender = buildRecommender(orders, { products, clusterOf });
-    const limit = Math.max(STORED_RECOMMENDATIONS, settings.recsCount);
-    const recommendations = new Map(result.customers.map((c) => [c.customerId, recommender.forCustomer(c.customerId, limit)]));
-    lap("recommendations");
+    // A job that lost its lock while the thread ran saves nothing (another worker may run it now).
+    opts.signal?.throwIfAborted();
     const { analysisId } = await saveAnalysis(db, shop, result, { recommendations });
     lap("save");
     // Due to reorder (issue 16): each product's repurchase cycle and the customers due to buy it again.

@@ -10,6 +10,7 @@ import { runAnalyze } from "./analyze.server";
 import { stepsOf, type JobData } from "./kinds";
 import { runPublish } from "./publish.server";
 import { runSync } from "./sync.server";
+import { assertShopNotRedacted, enforceRedactions } from "../webhooks/compliance.server";
 
 export interface JobContext {
   db: Db;
@@ -17,6 +18,8 @@ export interface JobContext {
   admin?: (shop: string) => Promise<AdminGraphql>;
   /** Called before each step; throwing stops the job (used for cancellation on uninstall). */
   beforeStep?: (step: string) => void | Promise<void>;
+  /** Aborted when the job lost a lock it runs under (BullMQ's or the shop's): the job stops at once. */
+  signal?: AbortSignal;
 }
 
 export interface JobOutcome {
@@ -27,14 +30,30 @@ export interface JobOutcome {
 export async function runJob(ctx: JobContext, data: JobData): Promise<JobOutcome> {
   const { db } = ctx;
   const outcome: JobOutcome = { shop: data.shop, steps: [] };
+  // Before anything writes (getShopSettings creates the Shop row): a redacted shop is never re-created.
+  await assertShopNotRedacted(db, data.shop);
   const settings = await getShopSettings(db, data.shop);
   if (settings.uninstalledAt) throw new Error(`${data.shop} has uninstalled the app; job ${data.kind} not run`);
   let admin: AdminGraphql | undefined;
   const getAdmin = async () => (admin ??= await (ctx.admin ?? ((shop: string) => adminForShop(db, shop)))(data.shop));
 
   for (const step of stepsOf(data.kind, data.only)) {
+    ctx.signal?.throwIfAborted();
     await ctx.beforeStep?.(step);
     const started = Date.now();
+    let result: unknown;
+    try {
+      result = await runStep(step);
+    } finally {
+      // A redaction that arrived while the step ran wins: what the step wrote back for it is deleted
+      // (after shop/redact, everything, and ShopRedactedError stops the job).
+      await enforceRedactions(db, data.shop);
+    }
+    outcome.steps.push({ step, ms: Date.now() - started, result });
+  }
+  return outcome;
+
+  async function runStep(step: ReturnType<typeof stepsOf>[number]): Promise<unknown> {
     let result: unknown;
     switch (step) {
       case "full-sync":
@@ -42,20 +61,19 @@ export async function runJob(ctx: JobContext, data: JobData): Promise<JobOutcome
         result = await runSync(db, await getAdmin(), data.shop, { kind: step === "full-sync" ? "full" : "delta" });
         break;
       case "analyze":
-        result = await runAnalyze(db, data.shop);
+        result = await runAnalyze(db, data.shop, { signal: ctx.signal });
         break;
       case "publish":
         // runPublish previews only while auto-tagging is off, unless the merchant forced this publish.
-        result = await runPublish(db, await getAdmin(), data.shop, { force: data.force });
+        result = await runPublish(db, await getAdmin(), data.shop, { force: data.force, signal: ctx.signal });
         break;
       case "preview":
-        result = await runPublish(db, await getAdmin(), data.shop, { preview: true });
+        result = await runPublish(db, await getAdmin(), data.shop, { preview: true, signal: ctx.signal });
         break;
       case "remove-tags":
-        result = await runPublish(db, await getAdmin(), data.shop, { removeAll: true });
+        result = await runPublish(db, await getAdmin(), data.shop, { removeAll: true, signal: ctx.signal });
         break;
     }
-    outcome.steps.push({ step, ms: Date.now() - started, result });
+    return result;
   }
-  return outcome;
 }

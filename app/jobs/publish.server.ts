@@ -76,6 +76,8 @@ export interface PublishOptions {
   concurrency?: number;
   /** Journal marks written per database statement (default 25; a crash re-sends at most that many). */
   markBatch?: number;
+  /** Aborted when the job lost its lock: the publish stops before its next write (the journal keeps the rest). */
+  signal?: AbortSignal;
   /** Steps after the tags (default all on). */
   metafields?: boolean;
   flow?: boolean;
@@ -113,7 +115,7 @@ export interface PublishReport {
   /** A prefix change being published: the app's tags move from `from` to `to`. */
   prefixMove?: { from: string; to: string; done: boolean };
   metafields: MetafieldsSetReport | null;
-  flow: FlowReport | null;
+  flow: (FlowReport & { alreadySent?: number }) | null;
   segments: SegmentSyncReport | null;
   /** Issue 16: opt-outs honoured, control groups, due to reorder (publish-extras.server.ts). */
   extras?: PublishExtrasSummary;
@@ -162,6 +164,39 @@ async function sendWrites(
   }
   await writeTagsSmall(admin, writes, onResult, { concurrency: opts.concurrency });
   return { path: "small", bulkOperationIds: [] };
+}
+
+/**
+ * The Flow trigger journal (FlowTriggerLog): `once(trigger, customer, value, report, send)` records the
+ * trigger as "sending" BEFORE sending it, then "sent" or "failed". A trigger already recorded for this
+ * analysis is not sent again, whatever its status: "sending" means a crash came between recording and
+ * Shopify's answer, and sending once more could run the merchant's workflow twice.
+ */
+function flowJournal(db: Db, shop: string, analysisId: string | null) {
+  return async (
+    trigger: "risk-changed" | "segment-changed",
+    customerId: string,
+    value: string,
+    report: FlowReport & { alreadySent?: number },
+    send: () => Promise<void>,
+  ): Promise<void> => {
+    const key = `${analysisId ?? "none"}|${trigger}|${customerId}|${value}`;
+    try {
+      await db.flowTriggerLog.create({ data: { shop, key, analysisId: analysisId ?? "none", customerId, trigger } });
+    } catch (error) {
+      // P2002: the row exists, this trigger was sent (or was being sent) before.
+      if ((error as { code?: string }).code !== "P2002") throw error;
+      report.alreadySent = (report.alreadySent ?? 0) + 1;
+      return;
+    }
+    const errorsBefore = report.errors.length;
+    await send();
+    const error = report.errors.length > errorsBefore ? report.errors.at(-1)! : null;
+    await db.flowTriggerLog.update({
+      where: { shop_key: { shop, key } },
+      data: error ? { status: "failed", error } : { status: "sent", sentAt: new Date() },
+    });
+  };
 }
 
 export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts: PublishOptions = {}): Promise<PublishReport> {
@@ -350,6 +385,7 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
     await setShopifyRfmGroups(db, shop, rfmGroups);
     step("read");
 
+    opts.signal?.throwIfAborted();
     // 4. Preview: planned counts only.
     if (mode === "preview") {
       report.tagWrites = diffs.reduce((n, d) => n + (d.diff.add.length ? 1 : 0) + (d.diff.remove.length ? 1 : 0), 0);
@@ -380,6 +416,8 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
         writes,
         async (r) => {
           await marker.mark({ change: r.write, status: r.ok ? "done" : "failed", error: r.error });
+          // Lost the lock: stop sending (what is left stays pending in the journal for the next publish).
+          opts.signal?.throwIfAborted();
           if (r.ok) {
             done.push(r.write.action === "add" ? { add: r.write.tags, remove: [] } : { add: [], remove: r.write.tags });
             if (r.write.action === "add") report.tagsAdded += r.write.tags.length;
@@ -407,15 +445,26 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
     step("tags");
 
     // 6. Flow, metafields, segments.
+    opts.signal?.throwIfAborted();
     if (mode === "publish" && opts.flow !== false) {
       const flow: FlowReport = { riskChanged: 0, segmentChanged: 0, errors: [] };
-      for (const c of riskChanges) await fireRiskChanged(admin, c, flow);
-      for (const c of segmentChanges) await fireSegmentChanged(admin, c, flow);
+      // Journaled: each trigger is recorded before it is sent, so a retried or resumed publish never sends
+      // the same trigger (analysis, customer, new value) twice.
+      const once = flowJournal(db, shop, context.analysisId);
+      for (const c of riskChanges) {
+        opts.signal?.throwIfAborted();
+        await once("risk-changed", c.customerId, c.newBand, flow, () => fireRiskChanged(admin, c, flow));
+      }
+      for (const c of segmentChanges) {
+        opts.signal?.throwIfAborted();
+        await once("segment-changed", c.customerId, c.newSegment, flow, () => fireSegmentChanged(admin, c, flow));
+      }
       await fireDueTriggers(admin, dueChanges, flow);
       report.flow = flow;
       step("flow");
       flow.errors.slice(0, MAX_LISTED).forEach((message) => addError({ message }));
     }
+    opts.signal?.throwIfAborted();
     if (mode === "publish" && opts.metafields !== false) {
       const mf: MetafieldsSetReport = { calls: 0, written: 0, errors: [] };
       if (metafieldWrites.length) {
@@ -441,6 +490,7 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
       deleted.errors.slice(0, MAX_LISTED).forEach((e) => addError({ message: e.message }));
     }
     report.extras = summarizeExtras(extras, optedOutDeleted);
+    opts.signal?.throwIfAborted();
     if (opts.segments !== false) {
       report.segments = await syncSegments(db, admin, shop, settings, { removeAll: mode === "remove-all", holdoutSegments: extras.holdout.segments });
       report.segments.errors.forEach((message) => addError({ message }));

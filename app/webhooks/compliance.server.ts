@@ -59,24 +59,121 @@ export async function handleCustomersDataRequest(db: Db, shop: string, payload: 
   };
 }
 
-/** customers/redact: deletes the customer's score, orders (with line items) and tag log. */
-export async function handleCustomersRedact(db: Db, shop: string, payload: CustomerPayload): Promise<{ orders: number; scores: number; tagChanges: number }> {
+/**
+ * customers/redact: records the redaction first (so a sync, analysis or publish running now deletes what
+ * it writes back for this customer when its step ends: see enforceRedactions), then deletes the customer's
+ * score, orders (with line items), tag log, Flow trigger log and per-customer rows, and removes the
+ * customer's id from the run details (SyncRun.detailsJson).
+ */
+export async function handleCustomersRedact(
+  db: Db,
+  shop: string,
+  payload: CustomerPayload,
+): Promise<{ orders: number; scores: number; tagChanges: number; runDetails: number }> {
   const customerId = customerOf(shop, payload);
   const extra = (payload.orders_to_redact ?? []).map(orderGid);
-  const orderWhere = { shop, OR: [{ customerId }, ...(extra.length ? [{ id: { in: extra } }] : [])] };
-  return db.$transaction(async (tx) => {
-    const orderIds = (await tx.order.findMany({ where: orderWhere, select: { id: true } })).map((o) => o.id);
-    if (orderIds.length) await tx.lineItem.deleteMany({ where: { shop, orderId: { in: orderIds } } });
-    const orders = orderIds.length ? (await tx.order.deleteMany({ where: { shop, id: { in: orderIds } } })).count : 0;
-    const scores = (await tx.customerScore.deleteMany({ where: { shop, customerId } })).count;
-    const tagChanges = (await tx.tagChange.deleteMany({ where: { shop, customerId } })).count;
-    return { orders, scores, tagChanges };
-  });
+  await db.customerRedaction.create({ data: { shop, customerId, orderIdsJson: JSON.stringify(extra) } });
+  return purgeCustomers(db, shop, [customerId], extra);
 }
 
-/** shop/redact (48 hours after uninstall): deletes everything of the shop. */
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+/** Deletes what is stored about these customers (and orders) and scrubs their ids from the run details. */
+async function purgeCustomers(
+  db: Db,
+  shop: string,
+  customerIds: string[],
+  orderIds: string[],
+): Promise<{ orders: number; scores: number; tagChanges: number; runDetails: number }> {
+  const orderWhere = { shop, OR: [{ customerId: { in: customerIds } }, ...(orderIds.length ? [{ id: { in: orderIds } }] : [])] };
+  const counts = await db.$transaction(async (tx: Tx) => {
+    const ids = (await tx.order.findMany({ where: orderWhere, select: { id: true } })).map((o) => o.id);
+    if (ids.length) await tx.lineItem.deleteMany({ where: { shop, orderId: { in: ids } } });
+    const orders = ids.length ? (await tx.order.deleteMany({ where: { shop, id: { in: ids } } })).count : 0;
+    const byCustomer = { shop, customerId: { in: customerIds } };
+    const scores = (await tx.customerScore.deleteMany({ where: byCustomer })).count;
+    const tagChanges = (await tx.tagChange.deleteMany({ where: byCustomer })).count;
+    await tx.flowTriggerLog.deleteMany({ where: byCustomer });
+    await tx.holdoutAssignment.deleteMany({ where: byCustomer });
+    await tx.customerOptOut.deleteMany({ where: byCustomer });
+    await tx.reorderDue.deleteMany({ where: byCustomer });
+    return { orders, scores, tagChanges };
+  });
+  return { ...counts, runDetails: await scrubRunDetails(db, shop, customerIds) };
+}
+
+/** Removes the customers' ids from every SyncRun.detailsJson of the shop that mentions them. */
+async function scrubRunDetails(db: Db, shop: string, customerIds: string[]): Promise<number> {
+  let changed = 0;
+  for (const customerId of customerIds) {
+    const runs = await db.syncRun.findMany({ where: { shop, detailsJson: { contains: customerId } }, select: { id: true, detailsJson: true } });
+    for (const run of runs) {
+      let details: unknown;
+      try {
+        details = JSON.parse(run.detailsJson);
+      } catch (error) {
+        // Not JSON (the app never writes that): the id is cut out of the text.
+        console.error(`[redact] SyncRun ${run.id} details are not JSON (${(error as Error).message}); cutting the id out of the text`);
+        await db.syncRun.update({ where: { id: run.id }, data: { detailsJson: run.detailsJson.split(customerId).join("[redacted]") } });
+        changed++;
+        continue;
+      }
+      await db.syncRun.update({ where: { id: run.id }, data: { detailsJson: JSON.stringify(withoutId(details, customerId)) } });
+      changed++;
+    }
+  }
+  return changed;
+}
+
+/** A copy of `value` without `id`: list entries that are it or carry it are dropped, other strings have it cut. */
+export function withoutId(value: unknown, id: string): unknown {
+  const mentions = (v: unknown): boolean =>
+    typeof v === "string" ? v === id : !!v && typeof v === "object" && !Array.isArray(v) && Object.values(v).some((x) => x === id);
+  if (Array.isArray(value)) return value.filter((v) => !mentions(v)).map((v) => withoutId(v, id));
+  if (typeof value === "string") return value.includes(id) ? value.split(id).join("[redacted]") : value;
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutId(v, id)]));
+  return value;
+}
+
+export class ShopRedactedError extends Error {
+  constructor(readonly shop: string) {
+    super(`${shop} was redacted (shop/redact): no job may write for it again`);
+    this.name = "ShopRedactedError";
+  }
+}
+
+/** Throws ShopRedactedError when shop/redact was received for the shop (call before anything writes). */
+export async function assertShopNotRedacted(db: Db, shop: string): Promise<void> {
+  if (await db.shopRedaction.findUnique({ where: { shop } })) throw new ShopRedactedError(shop);
+}
+
+/**
+ * Run by the job runner after each step (and when one fails): a step that was running while a redaction
+ * arrived may have written back what the redaction deleted. After shop/redact, everything of the shop is
+ * deleted again and ShopRedactedError thrown; after customers/redact, the customers' rows and ids go.
+ */
+export async function enforceRedactions(db: Db, shop: string): Promise<void> {
+  if (await db.shopRedaction.findUnique({ where: { shop } })) {
+    await deleteShopData(db, shop);
+    throw new ShopRedactedError(shop);
+  }
+  const redactions = await db.customerRedaction.findMany({ where: { shop }, select: { customerId: true, orderIdsJson: true } });
+  if (!redactions.length) return;
+  const orderIds = redactions.flatMap((r) => JSON.parse(r.orderIdsJson) as string[]);
+  await purgeCustomers(db, shop, [...new Set(redactions.map((r) => r.customerId))], [...new Set(orderIds)]);
+}
+
+/**
+ * shop/redact (48 hours after uninstall): records the redaction first (jobs check it before and after each
+ * step, so none re-creates the shop's rows), then deletes everything of the shop. A reinstall clears it.
+ */
 export async function handleShopRedact(db: Db, shop: string): Promise<Record<string, number>> {
-  return db.$transaction(async (tx) => {
+  await db.shopRedaction.upsert({ where: { shop }, create: { shop }, update: { redactedAt: new Date() } });
+  return deleteShopData(db, shop);
+}
+
+async function deleteShopData(db: Db, shop: string): Promise<Record<string, number>> {
+  return db.$transaction(async (tx: Tx) => {
     const where = { shop };
     const counts: Record<string, number> = {};
     counts.lineItems = (await tx.lineItem.deleteMany({ where })).count;
@@ -86,9 +183,18 @@ export async function handleShopRedact(db: Db, shop: string): Promise<Record<str
     counts.segments = (await tx.segment.deleteMany({ where })).count;
     counts.syncRuns = (await tx.syncRun.deleteMany({ where })).count;
     counts.analyses = (await tx.analysis.deleteMany({ where })).count;
+    counts.analysisSnapshots = (await tx.analysisSnapshot.deleteMany({ where })).count;
     counts.tagChanges = (await tx.tagChange.deleteMany({ where })).count;
     counts.webhookEvents = (await tx.webhookEvent.deleteMany({ where })).count;
     counts.recEvents = (await tx.recEvent.deleteMany({ where })).count;
+    counts.appShopifySegments = (await tx.appShopifySegment.deleteMany({ where })).count;
+    counts.flowTriggers = (await tx.flowTriggerLog.deleteMany({ where })).count;
+    counts.customerRedactions = (await tx.customerRedaction.deleteMany({ where })).count;
+    counts.controlGroups = (await tx.controlGroup.deleteMany({ where })).count;
+    counts.holdoutAssignments = (await tx.holdoutAssignment.deleteMany({ where })).count;
+    counts.customerOptOuts = (await tx.customerOptOut.deleteMany({ where })).count;
+    counts.productCycles = (await tx.productCycle.deleteMany({ where })).count;
+    counts.reorderDue = (await tx.reorderDue.deleteMany({ where })).count;
     counts.sessions = (await tx.session.deleteMany({ where })).count;
     counts.shops = (await tx.shop.deleteMany({ where })).count;
     return counts;

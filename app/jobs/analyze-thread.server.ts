@@ -1,0 +1,106 @@
+/**
+ * Runs analyzeOrders and the recommender in a worker thread, so the event loop of the web server
+ * (in-process jobs) or of a BullMQ worker (lock renewal) keeps turning during a long analysis.
+ *
+ * The thread's entry is app/jobs/analyze.worker.ts. A small JavaScript bootstrap (an `eval` worker)
+ * registers tsx (a runtime dependency) in the thread, then imports the entry, so the same code runs under
+ * `npm run worker` and the CLI (tsx), vitest, and the built Remix server (`npm start`, plain node). The
+ * entry is found next to this module, or, in the built server (build/server/index.js), in app/jobs of a
+ * directory above it, or of the working directory.
+ */
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { AnalyzeOptions } from "../analytics/analyze";
+import type { OrderTableData } from "../analytics/order-table";
+import type { AnalysisResult } from "../analytics/types";
+
+export interface AnalysisThreadRequest {
+  /** The shop's orders as columns (OrderTable.toData): cloned as a few typed arrays, not record by record. */
+  orders: OrderTableData;
+  options: AnalyzeOptions;
+  recommendationLimit: number;
+}
+
+export type AnalysisThreadResponse =
+  | { ok: true; result: AnalysisResult; recommendations: Map<string, string[]>; threadId: number }
+  | { ok: false; error: string };
+
+export class AnalysisAbortedError extends Error {
+  constructor(reason: unknown) {
+    super(`The analysis was stopped: ${reason instanceof Error ? reason.message : String(reason ?? "aborted")}`);
+    this.name = "AnalysisAbortedError";
+  }
+}
+
+// Built from pieces so the Remix (Vite) build does not treat it as an asset to bundle.
+const ENTRY = ["analyze", "worker", "ts"].join(".");
+
+/** The worker entry's path: beside this module (source), else app/jobs/ in a directory above it or the cwd. */
+export function analysisWorkerEntry(moduleUrl = import.meta.url, cwd = process.cwd()): string {
+  const here = dirname(fileURLToPath(moduleUrl));
+  const candidates = [join(here, ENTRY)];
+  for (let dir = here; ; dir = dirname(dir)) {
+    candidates.push(join(dir, "app", "jobs", ENTRY));
+    if (dirname(dir) === dir) break;
+  }
+  candidates.push(resolve(cwd, "app", "jobs", ENTRY));
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error(`The analysis worker entry ${ENTRY} was not found (looked in ${candidates.slice(0, 3).join(", ")}, ...)`);
+  return found;
+}
+
+/** The process's execArgv without tsx's own flags (the bootstrap registers tsx in the thread itself). */
+export function analysisWorkerExecArgv(execArgv = process.execArgv): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i];
+    if (/^--(import|require|loader|experimental-loader)$/.test(arg) && /tsx/.test(execArgv[i + 1] ?? "")) {
+      i++;
+      continue;
+    }
+    if (/^--(import|require|loader|experimental-loader)=.*tsx/.test(arg)) continue;
+    out.push(arg);
+  }
+  return out;
+}
+
+/** The bootstrap the thread runs: register tsx, then import the TypeScript entry. */
+export function analysisWorkerBootstrap(entry = analysisWorkerEntry()): string {
+  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api")).href;
+  const entryUrl = pathToFileURL(entry).href;
+  return `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(entryUrl)}); });`;
+}
+
+/**
+ * Analyses in a worker thread and resolves with its result. `signal` aborting terminates the thread and
+ * rejects with AnalysisAbortedError; `onStarted` runs when the thread has begun (tests use it).
+ */
+export function analyzeInThread(
+  request: AnalysisThreadRequest,
+  opts: { signal?: AbortSignal; onStarted?: (threadId: number) => void } = {},
+): Promise<{ result: AnalysisResult; recommendations: Map<string, string[]>; threadId: number }> {
+  return new Promise((resolvePromise, reject) => {
+    if (opts.signal?.aborted) return reject(new AnalysisAbortedError(opts.signal.reason));
+    const worker = new Worker(analysisWorkerBootstrap(), { eval: true, execArgv: analysisWorkerExecArgv(), workerData: request });
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      opts.signal?.removeEventListener("abort", onAbort);
+      fn();
+      void worker.terminate();
+    };
+    const onAbort = () => settle(() => reject(new AnalysisAbortedError(opts.signal?.reason)));
+    opts.signal?.addEventListener("abort", onAbort, { once: true });
+    worker.on("message", (message: AnalysisThreadResponse | { started: true; threadId: number }) => {
+      if ("started" in message) return opts.onStarted?.(message.threadId);
+      if (message.ok) settle(() => resolvePromise({ result: message.result, recommendations: message.recommendations, threadId: message.threadId }));
+      else settle(() => reject(new Error(`The analysis failed in its worker thread: ${message.error}`)));
+    });
+    worker.on("error", (error) => settle(() => reject(error)));
+    worker.on("exit", (code) => settle(() => reject(new Error(`The analysis worker thread exited (code ${code}) without a result`))));
+  });
+}

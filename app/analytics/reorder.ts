@@ -78,7 +78,7 @@ function quantile(sorted: readonly number[], q: number): number {
 /** Purchases of one product by one customer: (day, units), one entry per day, ascending. */
 type Purchases = Array<[day: number, units: number]>;
 
-export function learnReorder(orders: readonly OrderInput[], options: ReorderOptions): ReorderResult {
+export function learnReorder(orders: Iterable<OrderInput>, options: ReorderOptions): ReorderResult {
   const asOfDay = dayOf(options.asOf);
   const minRepeatBuyers = options.minRepeatBuyers ?? 5;
   const minIntervals = options.minIntervals ?? 8;

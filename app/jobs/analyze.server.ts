@@ -66,7 +66,7 @@ export async function runAnalyze(db: Db, shop: string, opts: AnalyzeRunOptions =
         status: "succeeded",
         finishedAt: new Date(),
         ordersCount: orders.length,
-        lineItemsCount: orders.reduce((s, o) => s + o.lineItems.length, 0),
+        lineItemsCount: orders.lineItemCount,
         customersCount: result.customers.length,
         detailsJson: JSON.stringify({ analysisId, model: result.model, horizonDays: result.horizonDays, timingsMs: timings, analysisTimingsMs: result.details?.timingsMs, skipped: result.skipped }),
       },

@@ -16,7 +16,7 @@ export interface DueRow {
 }
 
 /** Learns the cycles from the shop's orders and replaces the stored cycles and due products. */
-export async function refreshReorderDue(db: Db, shop: string, orders: readonly OrderInput[], options: ReorderOptions): Promise<{ cycles: number; dueCustomers: number }> {
+export async function refreshReorderDue(db: Db, shop: string, orders: Iterable<OrderInput>, options: ReorderOptions): Promise<{ cycles: number; dueCustomers: number }> {
   const result = learnReorder(orders, options);
   await saveReorder(db, shop, result);
   return { cycles: result.cycles.size, dueCustomers: result.due.size };

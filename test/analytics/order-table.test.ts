@@ -63,6 +63,15 @@ describe("OrderTable", () => {
     expect(table.strings.filter((s) => s === "EUR")).toHaveLength(1);
   });
 
+  it("survives a structured clone (postMessage to the analysis thread) as its plain data", () => {
+    const table = OrderTable.from(edgeCases);
+    const copy = OrderTable.fromData(structuredClone(table.toData()));
+    expect([...copy]).toEqual([...table]);
+    expect(copy.intern("EUR")).toBe(table.intern("EUR"));
+    const broken = { ...table.toData(), total: new Float64Array(1) };
+    expect(() => OrderTable.fromData(broken)).toThrow(/do not fit/);
+  });
+
   it("the analysis and the recommendations are the same on the table as on the records", () => {
     const shop = generateShop({ customers: 400, ordersPerCustomer: 5, products: 60, seed: 11, end: new Date("2024-12-31T00:00:00Z") });
     const orders = [...shop.orders, ...edgeCases];

@@ -65,7 +65,7 @@ describe.each(kinds)("analysis input on %s", (kind) => {
     const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
     expect([...loaded].sort(byId)).toEqual([...expected].sort(byId));
     expect(await loadOrdersForAnalysis(t.db, SHOP)).toHaveLength(orders.length);
-    expect((await loadOrdersForAnalysis(t.db, OTHER)).map((o) => o.total)).toEqual([999]);
+    expect([...(await loadOrdersForAnalysis(t.db, OTHER))].map((o) => o.total)).toEqual([999]);
   });
 
   it("never offers a product whose status it does not know as shown", async () => {

@@ -240,7 +240,7 @@ describe.each(kinds)("order writes on %s", (kind) => {
     expect(await notCancelled(raw)).toBe(await notCancelled(ref));
 
     // And the analytics' loader gets the inputs back.
-    const loaded = byId(await loadOrdersForAnalysis(db, raw));
+    const loaded = byId([...(await loadOrdersForAnalysis(db, raw))]);
     expect(loaded.map((o) => [o.id, o.total, o.refunded, o.test, o.cancelledAt, o.lineItems.length])).toEqual([
       ["gid://shopify/Order/1", 0.3, 0, false, null, 2],
       ["gid://shopify/Order/2", 123456789.125, 1e-7, true, d("2000-01-01T00:00:00.000Z"), 2],

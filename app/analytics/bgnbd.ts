@@ -65,20 +65,22 @@ function group(data: readonly RepeatSummary[]): Grouped {
   return g;
 }
 
-function logLikelihoodGrouped(r: number, alpha: number, a: number, b: number, g: Grouped): number {
+function logLikelihoodGrouped(r: number, alpha: number, a: number, b: number, g: Grouped, modified = false): number {
   const base = lgamma(a + b) - lgamma(b) - lgamma(r) + r * Math.log(alpha);
   const byX = new Float64Array(g.xs.length);
   const logA = Math.log(a);
+  // MBG/NBD: a customer may also drop out right after the first purchase (one more dropout chance).
+  const extra = modified ? 1 : 0;
   for (let k = 0; k < g.xs.length; k++) {
     const x = g.xs[k];
-    byX[k] = lgamma(r + x) + base + lgamma(b + x) - lgamma(a + b + x);
+    byX[k] = lgamma(r + x) + base + lgamma(b + x + extra) - lgamma(a + b + x + extra);
   }
   let total = 0;
   for (let i = 0; i < g.x.length; i++) {
     const x = g.x[i];
     const a1 = byX[g.xIndex[i]];
     const a3 = -(r + x) * Math.log(alpha + g.T[i]);
-    const a4 = x > 0 ? logA - Math.log(b + x - 1) - (r + x) * Math.log(alpha + g.tx[i]) : -Infinity;
+    const a4 = x > 0 || modified ? logA - Math.log(b + x - 1 + extra) - (r + x) * Math.log(alpha + g.tx[i]) : -Infinity;
     // ln(e^a3 + e^a4), inlined (the hot loop of the fit)
     const m = a3 > a4 ? a3 : a4;
     total += g.weight[i] * (a1 + (a4 === -Infinity ? a3 : m + Math.log(Math.exp(a3 - m) + Math.exp(a4 - m))));
@@ -108,7 +110,14 @@ export const LOG_PARAM_BOUND = 12;
  * `timeUnitDays` only labels the unit the data is in. Throws when the sample has no customers.
  * Cost: O(distinct (x, t_x, T) rows · evaluations), a few thousand evaluations.
  */
-export function fitBgNbd(data: readonly RepeatSummary[], timeUnitDays = 1, prior?: BgNbdPrior, start?: number[]): BgNbdParams {
+export function fitBgNbd(
+  data: readonly RepeatSummary[],
+  timeUnitDays = 1,
+  prior?: BgNbdPrior,
+  start?: number[],
+  variant: "bgnbd" | "mbgnbd" = "bgnbd",
+): BgNbdParams {
+  const modified = variant === "mbgnbd";
   if (data.length === 0) throw new Error("fitBgNbd requires at least 1 customer");
   const g = group(data);
   let meanT = 0;
@@ -122,11 +131,11 @@ export function fitBgNbd(data: readonly RepeatSummary[], timeUnitDays = 1, prior
   const f = (p: number[]) =>
     p.some((v) => Math.abs(v) > LOG_PARAM_BOUND)
       ? Infinity
-      : -logLikelihoodGrouped(Math.exp(p[0]), Math.exp(p[1]), Math.exp(p[2]), Math.exp(p[3]), g) + penalty(p);
+      : -logLikelihoodGrouped(Math.exp(p[0]), Math.exp(p[1]), Math.exp(p[2]), Math.exp(p[3]), g, modified) + penalty(p);
   const from = start ?? prior?.logMean ?? [0, Math.log(Math.max(meanT, 1e-3)), 0, 0];
   const best = minimize(f, from, start ? { tolerance: 1e-8, maxIterations: 400, maxRestarts: 1, step: 0.2 } : { tolerance: 1e-10, maxIterations: 1500, maxRestarts: 3 });
   const [r, alpha, a, b] = best.x.map(Math.exp);
-  return { r, alpha, a, b, timeUnitDays, logLikelihood: -(best.value - penalty(best.x)) };
+  return { r, alpha, a, b, timeUnitDays, logLikelihood: -(best.value - penalty(best.x)), ...(modified ? { variant } : {}) };
 }
 
 /**
@@ -140,12 +149,21 @@ export interface BgNbdPrior {
 }
 
 /**
+ * The parameters the predictions need; `variant: "mbgnbd"` is the modified BG/NBD (Batislam, Denizel &
+ * Filiztekin 2007): a customer may drop out right after the first purchase too, so a one-time buyer's
+ * P(alive) is below 1 and falls with time, P(alive) = 1 / (1 + a / (b + x) · ((α + T) / (α + t_x))^(r + x)),
+ * and E[Y(t) | alive] uses 2F1(r + x, b + x + 1; a + b + x; ·) with the factor (a + b + x) / (a − 1).
+ */
+export type BgNbdShape = Pick<BgNbdParams, "r" | "alpha" | "a" | "b" | "variant">;
+
+/**
  * P(alive | x, t_x, T) = 1 / (1 + [x > 0] · a / (b + x − 1) · ((α + T) / (α + t_x))^(r + x)).
  * @example bgnbdPAlive(cdnowParams, 0, 0, 38.86) // 1
  */
-export function bgnbdPAlive(p: Pick<BgNbdParams, "r" | "alpha" | "a" | "b">, x: number, tx: number, T: number): number {
-  if (x === 0) return 1;
-  const logRatio = Math.log(p.a / (p.b + x - 1)) + (p.r + x) * Math.log((p.alpha + T) / (p.alpha + tx));
+export function bgnbdPAlive(p: BgNbdShape, x: number, tx: number, T: number): number {
+  const m = p.variant === "mbgnbd" ? 1 : 0;
+  if (x === 0 && !m) return 1;
+  const logRatio = Math.log(p.a / (p.b + x - 1 + m)) + (p.r + x) * Math.log((p.alpha + T) / (p.alpha + tx));
   return 1 / (1 + Math.exp(logRatio));
 }
 
@@ -183,18 +201,19 @@ export function bgnbdExpectedPurchases(
  * Expected purchases in (T, T + t] of a customer who is alive at T: equation (10) without its P(alive)
  * factor, so that E[Y(t)] = P(alive) · E[Y(t) | alive] (stable when P(alive) is tiny).
  */
-export function bgnbdExpectedPurchasesIfAlive(p: Pick<BgNbdParams, "r" | "alpha" | "a" | "b">, t: number, x: number, T: number): number {
+export function bgnbdExpectedPurchasesIfAlive(p: BgNbdShape, t: number, x: number, T: number): number {
   if (t <= 0) return 0;
   const { r, alpha, a, b } = p;
+  const m = p.variant === "mbgnbd" ? 1 : 0;
   const z = t / (alpha + T + t);
   const powTerm = Math.exp((r + x) * Math.log((alpha + T) / (alpha + T + t)));
   let f21: number;
   try {
-    f21 = hyp2f1(r + x, b + x, a + b + x - 1, z);
+    f21 = hyp2f1(r + x, b + x + m, a + b + x - 1 + m, z);
   } catch {
     return ((r + x) / (alpha + T)) * t;
   }
-  const value = ((a + b + x - 1) / (a - 1)) * (1 - powTerm * f21);
+  const value = ((a + b + x - 1 + m) / (a - 1)) * (1 - powTerm * f21);
   return Number.isFinite(value) && value >= 0 ? value : ((r + x) / (alpha + T)) * t;
 }
 
@@ -213,7 +232,7 @@ export function bgnbdExpectedNew(p: Pick<BgNbdParams, "r" | "alpha" | "a" | "b">
  * @example bgnbdProbNoPurchase(cdnowParams, 39, 0, 0, 0) // ≈ 0.5737864
  */
 export function bgnbdProbNoPurchase(
-  p: Pick<BgNbdParams, "r" | "alpha" | "a" | "b">,
+  p: BgNbdShape,
   t: number,
   x: number,
   tx: number,

@@ -98,20 +98,31 @@ export function bgnbdPrior(shopGapDays: number | null): BgNbdPrior {
   return { logMean: [Math.log(0.5), Math.log(0.5 * gap), 0, Math.log(3)], logSd: 1.5 };
 }
 
-/** BG/NBD in days, maximum a posteriori (null only when there is no customer or the fit fails). */
-export function tryFitBgNbd(features: readonly CustomerFeatures[], shopGapDays: number | null = typicalShopGap(features)): BgNbdParams | null {
+export type BgVariant = "bgnbd" | "mbgnbd";
+
+/**
+ * BG/NBD in days, maximum a posteriori, in the given variant(s) (the higher likelihood wins when
+ * several): BG/NBD or the modified BG/NBD (MBG/NBD, one-time buyers may have dropped out). Null only
+ * when there is no customer or the fits fail.
+ */
+export function tryFitBgNbd(
+  features: readonly CustomerFeatures[],
+  shopGapDays: number | null = typicalShopGap(features),
+  variants: ReadonlyArray<BgVariant> = ["bgnbd"],
+): BgNbdParams | null {
   if (features.length === 0) return null;
-  try {
-    const p = fitBgNbd(
-      fitSample(features).map((f) => ({ x: f.repeats, tx: f.spanDays, T: f.tenureDays })),
-      1,
-      bgnbdPrior(shopGapDays),
-    );
-    return [p.r, p.alpha, p.a, p.b].every(sane) && Number.isFinite(p.logLikelihood) ? p : null;
-  } catch (error) {
-    console.warn(`BG/NBD fit failed on ${features.length} customers: ${(error as Error).message}`);
-    return null;
+  const rows = fitSample(features).map((f) => ({ x: f.repeats, tx: f.spanDays, T: f.tenureDays }));
+  let best: BgNbdParams | null = null;
+  for (const variant of variants) {
+    try {
+      const p = fitBgNbd(rows, 1, bgnbdPrior(shopGapDays), undefined, variant);
+      const ok = [p.r, p.alpha, p.a, p.b].every(sane) && Number.isFinite(p.logLikelihood);
+      if (ok && (!best || p.logLikelihood > best.logLikelihood)) best = p;
+    } catch (error) {
+      console.warn(`${variant} fit failed on ${rows.length} customers: ${(error as Error).message}`);
+    }
   }
+  return best;
 }
 
 /** Gamma-Gamma on repeat buyers with positive spend, when there are enough and q > 1; else null. */
@@ -166,6 +177,8 @@ export interface PlattCalibration {
 export interface ChurnTraining {
   /** Window of the training labels (days): H when the history allows, else shorter. */
   windowDays: number;
+  /** The purchase model that did better out of time at the first origin. */
+  variant: BgVariant;
   origins: Array<{ cut: number; customers: number; churned: number }>;
   correction: ChurnCorrection | null;
   calibration: PlattCalibration | null;
@@ -180,7 +193,13 @@ interface OriginData {
 }
 
 /** Features, labels and BG/NBD offsets at one origin, or null when it is not usable. */
-function originData(histories: readonly CustomerHistory[], byId: Map<string, CustomerHistory>, cut: number, w: number): OriginData | null {
+function originData(
+  histories: readonly CustomerHistory[],
+  byId: Map<string, CustomerHistory>,
+  cut: number,
+  w: number,
+  variant: BgVariant,
+): OriginData | null {
   const past = fitSample(truncateHistories(histories, cut));
   if (past.length < MIN_TRAIN) return null;
   const feats = past.map((h) => customerFeatures(h, cut));
@@ -194,7 +213,7 @@ function originData(histories: readonly CustomerHistory[], byId: Map<string, Cus
   });
   if (churned < MIN_CLASS || past.length - churned < MIN_CLASS) return null;
   const gap = typicalShopGap(feats);
-  const bg = tryFitBgNbd(feats, gap);
+  const bg = tryFitBgNbd(feats, gap, [variant]);
   if (!bg) return null;
   const offsets = feats.map((f) => logit(bgnbdProbNoPurchase(bg, w, f.repeats, f.spanDays, f.tenureDays)));
   const raw = feats.map((f, i) => rowOf(f, gap ?? 30, sigmoid(offsets[i])));
@@ -209,23 +228,30 @@ export function trainOnPast(
   asOfDay: number,
   horizonDays: number,
   opts: { correction?: boolean; calibrate?: boolean; lambda?: number } = {},
-): { training: ChurnTraining | null; notes: string[] } {
+): { training: ChurnTraining | null; notes: string[]; variant: BgVariant } {
+  let variant: BgVariant = "bgnbd";
   const notes: string[] = [];
   const byId = new Map(histories.map((h) => [h.customerId, h]));
   const windows = [...new Set([1, 1.5, 2, 3, 4].map((k) => Math.round(horizonDays / k)))].filter((w) => w >= 7);
   let chosen: { w: number; origins: OriginData[] } | null = null;
   let single: { w: number; origins: OriginData[] } | null = null;
   for (const w of windows) {
-    const first = originData(histories, byId, asOfDay - w, w);
+    let first = originData(histories, byId, asOfDay - w, w, variant);
     if (!first) continue;
-    const second = originData(histories, byId, asOfDay - 2 * w, w);
+    // BG/NBD or MBG/NBD: the one with the lower log loss out of time at the first origin.
+    const alt = originData(histories, byId, asOfDay - w, w, "mbgnbd");
+    if (alt && logLoss(alt.offsets.map(sigmoid), alt.labels) < logLoss(first.offsets.map(sigmoid), first.labels)) {
+      variant = "mbgnbd";
+      first = alt;
+    }
+    const second = originData(histories, byId, asOfDay - 2 * w, w, variant);
     if (!second) {
       single ??= { w, origins: [first] };
       continue;
     }
     const origins = [first, second];
     for (let k = 3; k <= MAX_ORIGINS; k++) {
-      const more = originData(histories, byId, asOfDay - k * w, w);
+      const more = originData(histories, byId, asOfDay - k * w, w, variant);
       if (!more) break;
       origins.push(more);
     }
@@ -235,7 +261,7 @@ export function trainOnPast(
   const use = chosen ?? single;
   if (!use) {
     notes.push(`history too short to train on the shop's past (needs ${MIN_TRAIN} customers, ${MIN_REPEATERS} repeat buyers and both outcomes at as-of − window): BG/NBD alone, not calibrated`);
-    return { training: null, notes };
+    return { training: null, notes, variant };
   }
   const { w, origins } = use;
   if (w !== horizonDays) notes.push(`trained on ${w}-day windows (the history is too short for ${horizonDays}-day ones); extended to ${horizonDays} days through BG/NBD`);
@@ -290,7 +316,8 @@ export function trainOnPast(
     }
   }
   return {
-    training: { windowDays: w, origins: origins.map((o) => ({ cut: o.cut, customers: o.labels.length, churned: o.labels.reduce((a, b) => a + b, 0) })), correction, calibration },
+    variant,
+    training: { windowDays: w, variant, origins: origins.map((o) => ({ cut: o.cut, customers: o.labels.length, churned: o.labels.reduce((a, b) => a + b, 0) })), correction, calibration },
     notes,
   };
 }
@@ -341,7 +368,7 @@ export function bootstrapBgNbd(rows: readonly RepeatSummary[], fit: BgNbdParams,
   for (let b = 0; b < replicates; b++) {
     const draw: RepeatSummary[] = [];
     for (let i = 0; i < n; i++) draw.push(rows[Math.floor(rnd() * rows.length)]);
-    const p = fitBgNbd(draw, 1, scaledPrior, start);
+    const p = fitBgNbd(draw, 1, scaledPrior, start, fit.variant ?? "bgnbd");
     // The resample has n customers, the shop more: its spread is √(total / n) times too wide; shrink it.
     const k = Math.sqrt(n / rows.length);
     const shrink = (est: number, rep: number) => Math.exp(Math.log(est) + k * (Math.log(rep) - Math.log(est)));
@@ -369,13 +396,14 @@ export function predictChurn(histories: readonly CustomerHistory[], asOfDay: num
   const features = histories.map((h) => customerFeatures(h, asOfDay));
   const shopGap = typicalShopGap(features);
   const notes: string[] = [];
-  const bg = tryFitBgNbd(features, shopGap);
+  const wantTraining = features.length > 0 && (opts.correction !== false || opts.calibrate !== false);
+  const trained = wantTraining ? trainOnPast(histories, asOfDay, horizonDays, opts) : { training: null, notes: [], variant: "bgnbd" as const };
+  const bg = tryFitBgNbd(features, shopGap, [trained.variant]);
   const gg = tryFitGammaGamma(features);
   const repeaters = features.filter((f) => f.repeats > 0).length;
   if (bg && (features.length < 200 || repeaters < MIN_REPEATERS)) {
     notes.push(`small shop (${features.length} customers, ${repeaters} repeat buyers): BG/NBD leans on its prior (typical values) where the data is thin`);
   }
-  const trained = bg && (opts.correction !== false || opts.calibrate !== false) ? trainOnPast(histories, asOfDay, horizonDays, opts) : { training: null, notes: [] };
   notes.push(...trained.notes);
   const training = trained.training;
   const correction = training?.correction ?? null;
@@ -389,8 +417,55 @@ export function predictChurn(histories: readonly CustomerHistory[], asOfDay: num
   const cut = riskCutoffs(baseline);
   const gapForRows = shopGap ?? 30;
 
+  // Pass 1: P(no purchase within the training window w), corrected and calibrated.
   const contributions: Array<Record<string, number> | null> = [];
-  const predictions: CustomerPrediction[] = features.map((f) => {
+  const churnW = new Float64Array(features.length);
+  const baseW = new Float64Array(features.length);
+  const baseH = new Float64Array(features.length);
+  if (bg) {
+    features.forEach((f, i) => {
+      const base = bgnbdProbNoPurchase(bg, w, f.repeats, f.spanDays, f.tenureDays);
+      let eta = logit(base);
+      if (correction) {
+        const raw = rowOf(f, gapForRows, base);
+        const contrib: Record<string, number> = {};
+        let z = correction.model.weights[0];
+        raw.forEach((v, j) => {
+          const c = correction.model.weights[j + 1] * ((v - correction.mean[j]) / correction.sd[j]);
+          contrib[FEATURE_NAMES[j]] = c;
+          z += c;
+        });
+        contributions.push(contrib);
+        eta += z;
+      } else contributions.push(null);
+      let p = sigmoid(eta);
+      if (platt) p = sigmoid(platt.A + platt.B * logit(p));
+      churnW[i] = clampProbability(p);
+      baseW[i] = clampProbability(base);
+      baseH[i] = clampProbability(bgnbdProbNoPurchase(bg, horizonDays, f.repeats, f.spanDays, f.tenureDays));
+    });
+  }
+  // When w < H, the extension is one monotone curve for the shop, logit c_H = u + v · logit c_w, the
+  // purchase model's own relation between the two windows (least squares over the customers of BG/NBD's
+  // churn over w and over H): the ranking learned at w is kept (per-customer timing would reorder
+  // customers on the model's weakest part), the level and spread at H are the purchase model's.
+  let u = 0;
+  let v = 1;
+  if (bg && w !== horizonDays && features.length > 1) {
+    let sx = 0, sy = 0, sxx = 0, sxy = 0;
+    const n = features.length;
+    for (let i = 0; i < n; i++) {
+      const x = logit(baseW[i]);
+      const y = logit(baseH[i]);
+      sx += x; sy += y; sxx += x * x; sxy += x * y;
+    }
+    const slope = (sxy - (sx * sy) / n) / Math.max(1e-12, sxx - (sx * sx) / n);
+    if (slope > 0 && Number.isFinite(slope)) {
+      v = slope;
+      u = (sy - slope * sx) / n;
+    }
+  }
+  const predictions: CustomerPrediction[] = features.map((f, i) => {
     const spend = gg ? gammaGammaExpectedSpend(gg, f.repeats, f.repeatMeanValue) : (f.occasions * f.aov + 2 * shopAov) / (f.occasions + 2);
     const typicalGapDays = f.meanGapDays ?? shopGap;
     if (!bg) {
@@ -415,26 +490,8 @@ export function predictChurn(histories: readonly CustomerHistory[], asOfDay: num
     }
     const shape = bg.r + f.repeats;
     const rate = bg.alpha + f.tenureDays;
-    // P(no purchase within the training window w), corrected and calibrated.
-    const base = bgnbdProbNoPurchase(bg, w, f.repeats, f.spanDays, f.tenureDays);
-    let eta = logit(base);
-    if (correction) {
-      const raw = rowOf(f, gapForRows, base);
-      const contrib: Record<string, number> = {};
-      let z = correction.model.weights[0];
-      raw.forEach((v, j) => {
-        const c = correction.model.weights[j + 1] * ((v - correction.mean[j]) / correction.sd[j]);
-        contrib[FEATURE_NAMES[j]] = c;
-        z += c;
-      });
-      contributions.push(contrib);
-      eta += z;
-    } else contributions.push(null);
-    let churnW = sigmoid(eta);
-    if (platt) churnW = sigmoid(platt.A + platt.B * logit(churnW));
-    churnW = clampProbability(churnW);
-    const { pEver, speed } = matchChurn(churnW, shape, rate, w);
-    const churn = clampProbability(w === horizonDays ? churnW : 1 - pEver * (1 - lomaxSilent(shape, rate, horizonDays, speed)));
+    const churn = w === horizonDays ? churnW[i] : clampProbability(sigmoid(u + v * logit(churnW[i])));
+    const { pEver, speed } = matchChurn(churn, shape, rate, horizonDays);
     const wait = lomaxWait(pEver, shape, rate, speed);
     const ifActive12m = bgnbdExpectedPurchasesIfAlive(bg, 365 * speed, f.repeats, f.tenureDays);
     const expectedOrders = pEver * bgnbdExpectedPurchasesIfAlive(bg, horizonDays * speed, f.repeats, f.tenureDays);

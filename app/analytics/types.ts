@@ -100,6 +100,8 @@ export interface BgNbdParams {
   /** Length of the model's time unit in days (1 = days, 7 = weeks). */
   timeUnitDays: number;
   logLikelihood: number;
+  /** "mbgnbd": the modified BG/NBD (one-time buyers can have dropped out); absent = BG/NBD. */
+  variant?: "bgnbd" | "mbgnbd";
 }
 
 export interface GammaGammaParams {
@@ -109,7 +111,7 @@ export interface GammaGammaParams {
   logLikelihood: number;
 }
 
-export type ChurnModelName = "bgnbd+logistic" | "bgnbd" | "empirical";
+export type ChurnModelName = "bgnbd+logistic" | "bgnbd";
 
 export interface PredictionResult {
   model: ChurnModelName;

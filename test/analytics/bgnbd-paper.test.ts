@@ -10,15 +10,16 @@ import {
   type RepeatSummary,
 } from "../../app/analytics/bgnbd";
 import { fitGammaGamma, gammaGammaExpectedSpend } from "../../app/analytics/gamma-gamma";
-import { buildHistories, dayOf } from "../../app/analytics/purchase-history";
+import { dayOf } from "../../app/analytics/purchase-history";
 import { customerFeatures } from "../../app/analytics/features";
 import { needSharedData } from "../helpers/shared-data";
-import { CDNOW_CALIBRATION_END, loadCdnowOrders } from "./cdnow";
+import { CDNOW_CALIBRATION_END, cdnowPaperHistories } from "./cdnow";
 
 const within = (actual: number, expected: number, rel: number) => expect(Math.abs(actual / expected - 1)).toBeLessThan(rel);
 
 const asOfDay = dayOf(CDNOW_CALIBRATION_END);
-const { histories } = buildHistories(loadCdnowOrders(), { asOf: CDNOW_CALIBRATION_END });
+// The paper's convention (every transaction, $0 ones too): see cdnowPaperHistories.
+const histories = cdnowPaperHistories(CDNOW_CALIBRATION_END);
 const features = histories.map((h) => customerFeatures(h, asOfDay));
 const weeks: RepeatSummary[] = features.map((f) => ({ x: f.repeats, tx: f.spanDays / 7, T: f.tenureDays / 7 }));
 const paper = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };

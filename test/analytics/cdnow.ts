@@ -1,7 +1,7 @@
 /** Loads the CDNOW sample (test/fixtures/cdnow) as orders, one per purchase record. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { OrderInput } from "../../app/analytics/types";
+import type { CustomerHistory, OrderInput } from "../../app/analytics/types";
 
 export const CDNOW_CALIBRATION_END = new Date("1997-09-30T00:00:00Z");
 export const CDNOW_HOLDOUT_END = new Date("1998-06-30T00:00:00Z");
@@ -84,4 +84,24 @@ export function cdnowShop(customers: number, seed: number, path = CDNOW_MASTER):
   }
   const chosen = new Set(all.slice(0, customers));
   return cdnowTextToOrders(text, (id) => chosen.has(id));
+}
+
+/**
+ * The CDNOW sample's histories as the BG/NBD paper counts them: every transaction up to `asOf` is a
+ * purchase, including the 8 of $0 that the app's purchase filter drops (free CDs are no purchase for a
+ * merchant), so the published numbers reproduce exactly. Distinct days per customer, ids in order.
+ */
+export function cdnowPaperHistories(asOf: Date): CustomerHistory[] {
+  const days = new Map<string, Map<number, number>>();
+  for (const o of loadCdnowOrders()) {
+    if (o.processedAt > asOf) continue;
+    const d = Math.floor(o.processedAt.getTime() / 86_400_000);
+    let m = days.get(o.customerId!);
+    if (!m) days.set(o.customerId!, (m = new Map()));
+    m.set(d, (m.get(d) ?? 0) + o.total);
+  }
+  return [...days.keys()].sort().map((customerId) => {
+    const entries = [...days.get(customerId)!.entries()].sort((a, b) => a[0] - b[0]);
+    return { customerId, occasionDays: entries.map((e) => e[0]), occasionValues: entries.map((e) => e[1]) };
+  });
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { auc, brier } from "../../app/analytics/backtest";
 import { defaultHorizonDays, predictChurn, riskBandOf, RISK_THRESHOLDS } from "../../app/analytics/churn";
-import { fitEmpiricalChurn } from "../../app/analytics/empirical-churn";
 import { customerFeatures } from "../../app/analytics/features";
 import { fitLogistic, predictLogistic } from "../../app/analytics/logistic";
 import { cohortMatrix, periodMetrics, storeMetrics } from "../../app/analytics/metrics";
@@ -44,25 +43,33 @@ describe("logistic regression", () => {
 const history = (id: string, days: number[], value = 20): CustomerHistory => ({ customerId: id, occasionDays: days, occasionValues: days.map(() => value) });
 
 describe("churn models", () => {
-  it("falls back to the empirical model and says so for a shop with few repeat buyers", () => {
+  it("gives a small shop with few repeat buyers graded probabilities, never 0 or 1, and says the prior carries it", () => {
     const hs = Array.from({ length: 40 }, (_, i) => history(`c${i}`, i < 5 ? [i * 10, i * 10 + 30] : [i * 10]));
     const res = predictChurn(hs, 500, 60);
-    expect(res.model).toBe("empirical");
-    expect(res.bgnbd).toBeNull();
-    expect(res.notes.join(" ")).toMatch(/BG\/NBD needs/);
+    expect(res.model).toBe("bgnbd");
+    expect(res.notes.join(" ")).toMatch(/small shop.*prior/);
+    const churn = res.predictions.map((p) => p.churnProbability);
     for (const p of res.predictions) {
       expect(p.churnProbability).toBeGreaterThan(0);
-      expect(p.churnProbability).toBeLessThanOrEqual(1);
+      expect(p.churnProbability).toBeLessThan(1);
+      expect(p.pAlive).toBeGreaterThan(0);
+      expect(p.pAlive).toBeLessThan(1);
     }
+    // Not one number for everybody (the old fallback gave 0.9975 to all when nobody had repeated):
+    // the longer a one-time buyer has been away, the likelier they are gone.
+    expect(new Set(churn.map((c) => c.toFixed(4))).size).toBeGreaterThan(10);
+    const oneTime = res.predictions.filter((_, i) => i >= 5);
+    for (let i = 1; i < oneTime.length; i++) expect(oneTime[i].churnProbability).toBeLessThanOrEqual(oneTime[i - 1].churnProbability + 1e-12);
   });
 
-  it("empirical churn: P(no purchase) = 1 − q (F(R + H) − F(R)) / (1 − q F(R))", () => {
-    // 4 customers, 2 returned (gaps 10 and 30): qFirst = (2 + 1) / (4 + 2) = 0.5.
-    const hs = [history("a", [0, 10]), history("b", [0, 30]), history("c", [0]), history("d", [0])];
-    const m = fitEmpiricalChurn(hs);
-    expect(m.qFirst).toBeCloseTo(0.5, 12);
-    const f = customerFeatures(hs[2], 5); // R = 5: F(5) = 0, F(25) = 0.5
-    expect(m.churn(f, 20)).toBeCloseTo(1 - 0.5 * 0.5, 12);
+  it("handles a shop where nobody has bought twice yet (a young shop)", () => {
+    const hs = Array.from({ length: 30 }, (_, i) => history(`n${i}`, [400 + i * 3]));
+    const res = predictChurn(hs, 500, 90);
+    const churn = res.predictions.map((p) => p.churnProbability);
+    expect(Math.min(...churn)).toBeGreaterThan(0);
+    expect(Math.max(...churn)).toBeLessThan(1);
+    // A customer who bought 10 days ago is likelier to return than one who bought 100 days ago.
+    expect(churn[29]).toBeLessThan(churn[0]);
   });
 
   it("documents the risk thresholds and the default horizon", () => {
@@ -137,7 +144,7 @@ describe("analyzeOrders on tiny shops", () => {
       [{ id: "o1", customerId: "c1", processedAt: new Date("2023-05-01T12:00:00Z"), cancelledAt: null, test: false, total: 10, refunded: 0, currency: "EUR", lineItems: [] }],
       { asOf: new Date("2024-01-01T00:00:00Z") },
     );
-    expect(one.model).toBe("empirical");
+    expect(one.model).toBe("bgnbd");
     expect(one.customers[0]).toMatchObject({ customerId: "c1", orders: 1, recencyDays: 245, monetary: 10, reasons: ["one order only, 8 months ago"] });
     expect(one.customers[0].pAlive).toBeGreaterThan(0);
     expect(() => analyzeOrders([], { asOf: new Date("nope") })).toThrow(/valid asOf/);

@@ -51,7 +51,7 @@ describe("cli analyze", () => {
     expect(summary.metrics.customers).toBe(customers.length);
     expect(summary.clusters.reduce((s: number, c: { size: number }) => s + c.size, 0)).toBe(customers.length);
     expect(summary.clusters[0].centroid).toHaveProperty("recencyDays");
-    expect(["bgnbd+logistic", "bgnbd", "empirical"]).toContain(summary.model);
+    expect(["bgnbd+logistic", "bgnbd"]).toContain(summary.model);
     if (summary.bgnbd) expect(Object.keys(summary.bgnbd)).toEqual(expect.arrayContaining(["r", "alpha", "a", "b", "timeUnitDays"]));
     expect(summary.skipped.test).toBeGreaterThanOrEqual(0);
     expect(summary.skipped.guest).toBeGreaterThan(0);

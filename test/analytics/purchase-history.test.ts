@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildHistories, dayOf, netValue, skipReason, truncateHistories } from "../../app/analytics/purchase-history";
+import { buildHistories, dayFunction, dayOf, netValue, skipReason, truncateHistories } from "../../app/analytics/purchase-history";
 import { customerFeatures } from "../../app/analytics/features";
 import type { OrderInput } from "../../app/analytics/types";
 
@@ -28,11 +28,12 @@ describe("buildHistories", () => {
     order("8", "b", "2024-03-10T09:00:00Z", 15, { financialStatus: "VOIDED" }),
     order("9", "b", "2024-05-10T09:00:00Z", 25), // after as-of
     order("10", "c", "2024-03-31T23:59:00Z", 5), // on the as-of day: counts
+    order("11", "c", "2024-03-20T09:00:00Z", 0), // free: no purchase
   ]);
   const built = buildHistories(orders, { asOf: new Date("2024-03-31T00:00:00Z") });
 
   it("applies the cleaning rules and counts what it skipped", () => {
-    expect(built.skipped).toEqual({ afterAsOf: 1, test: 1, cancelled: 1, refunded: 2, guest: 1, invalid: 0 });
+    expect(built.skipped).toEqual({ afterAsOf: 1, test: 1, cancelled: 1, refunded: 2, zeroValue: 1, guest: 1, invalid: 0 });
     expect(built.guestRevenue).toBe(20);
     expect(built.histories.map((h) => h.customerId)).toEqual(["gid://shopify/Customer/a", "gid://shopify/Customer/c"]);
     const a = built.histories[0];
@@ -72,5 +73,30 @@ describe("buildHistories", () => {
     expect(f.meanGapDays).toBe(20);
     expect(f.gapSdDays).toBeCloseTo(Math.sqrt(((10 - 20) ** 2 + (30 - 20) ** 2) / 1), 10);
     expect(f.lastGapDays).toBe(30);
+  });
+});
+
+describe("days in the shop's time zone", () => {
+  it("puts an evening order in Los Angeles on its local day, and the as-of cut-off too", () => {
+    const la = dayFunction("America/Los_Angeles");
+    // 2024-01-02T05:00Z is 21:00 on 1 January in Los Angeles (UTC−8); 2024-07-02T05:00Z is 22:00 on 1 July (UTC−7).
+    expect(la(new Date("2024-01-02T05:00:00Z"))).toBe(dayOf(new Date("2024-01-01")));
+    expect(la(new Date("2024-07-02T05:00:00Z"))).toBe(dayOf(new Date("2024-07-01")));
+    expect(la(new Date("2024-07-02T08:00:00Z"))).toBe(dayOf(new Date("2024-07-02")));
+    expect(dayFunction("Asia/Tokyo")(new Date("2024-01-01T16:00:00Z"))).toBe(dayOf(new Date("2024-01-02")));
+    expect(() => dayFunction("Mars/Olympus")).toThrow(/unknown time zone/);
+    const orders = [
+      order("1", "a", "2024-01-02T05:00:00Z", 10),
+      order("2", "a", "2024-01-01T20:00:00Z", 10), // same Los Angeles day as order 1: one occasion
+      order("3", "b", "2024-03-01T09:00:00Z", 10), // 01:00 on 1 March in Los Angeles
+    ];
+    const utc = buildHistories(orders, { asOf: new Date("2024-03-01T00:00:00Z") });
+    expect(utc.histories.find((h) => h.customerId.endsWith("/a"))!.occasionDays).toHaveLength(2);
+    expect(utc.skipped.afterAsOf).toBe(0); // on the as-of day (UTC)
+    const local = buildHistories(orders, { asOf: new Date("2024-03-01T00:00:00Z"), timeZone: "America/Los_Angeles" });
+    expect(local.histories.find((h) => h.customerId.endsWith("/a"))!.occasionDays).toEqual([dayOf(new Date("2024-01-01"))]);
+    // The as-of instant is 16:00 on 29 February in Los Angeles: its day ends the history, so order 3
+    // (1 March there) is after it.
+    expect(local.skipped.afterAsOf).toBe(1);
   });
 });

@@ -37,7 +37,7 @@ const product = (id: string, productType: string, extra: Partial<ProductInfo> = 
 });
 
 describe("order cleaning", () => {
-  it("drops test, cancelled, refunded and emptied orders, uses currentQuantity, keeps guests", () => {
+  it("drops test, cancelled, refunded, zero-value and emptied orders, uses currentQuantity, keeps guests", () => {
     const orders = [
       order("1", 0, ["a", "b"]),
       order("1", 1, ["a"], { test: true }),
@@ -45,8 +45,11 @@ describe("order cleaning", () => {
       order("1", 3, ["a"], { financialStatus: "REFUNDED", refunded: 10, total: 0 }),
       order("1", 4, ["c"], { refunded: 10, total: 0 }),
       order(null, 5, ["b", "c"]),
+      // A free order (100% discount) is no purchase, for the recommendations as for churn.
+      order("1", 5, ["d"], { total: 0 }),
       {
         ...order("2", 6, []),
+        total: 5,
         lineItems: [
           { productId: P("a"), variantId: null, quantity: 2, currentQuantity: 0, unitPrice: 5 },
           { productId: P("d"), variantId: null, quantity: 1, unitPrice: 5 },

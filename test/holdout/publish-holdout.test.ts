@@ -35,6 +35,8 @@ describe("control groups in the publish", () => {
     t = await createTestDb("sqlite");
     await insertScores(t.db, shop, fx.scores);
     await updateShopSettings(t.db, shop, { autoTag: true });
+    // Flow's lifecycle callbacks said a workflow uses each trigger (triggers fire only then).
+    for (const trigger of [FLOW_RISK_CHANGED, FLOW_SEGMENT_CHANGED, FLOW_DUE_REORDER]) await t.db.flowTriggerUsage.create({ data: { shop, trigger, inUse: true, notifiedAt: new Date() } });
   });
   afterAll(async () => {
     await standin?.close();

@@ -66,6 +66,8 @@ describe("opt-out honoured by every writer", () => {
     await insertScores(t.db, shop, fx.scores);
     await t.db.product.createMany({ data: fx.data.products.map((p) => ({ shop, ...standinProductInfo(p) })) });
     await updateShopSettings(t.db, shop, { autoTag: true });
+    // Flow's lifecycle callbacks said a workflow uses each trigger (triggers fire only then).
+    for (const trigger of [FLOW_RISK_CHANGED, FLOW_SEGMENT_CHANGED, FLOW_DUE_REORDER]) await t.db.flowTriggerUsage.create({ data: { shop, trigger, inUse: true, notifiedAt: new Date() } });
     // Both are due to reorder a product and in a segment with a control group at 50%.
     for (const id of [merchantOut, shopperOut]) {
       await t.db.reorderDue.create({

@@ -110,13 +110,25 @@ export async function refreshHoldouts(db: Db, shop: string, options: { save: boo
         data: { leftAt: now },
       });
     }
-    for (const a of plan.enter) {
-      // A customer back in the segment reopens their row with a new date (the draw is the same seed's).
-      await db.holdoutAssignment.upsert({
-        where: { shop_segmentKind_segmentKey_customerId: { shop, segmentKind: kind, segmentKey: g.segmentKey, customerId: a.customerId } },
-        create: { shop, segmentKind: kind, segmentKey: g.segmentKey, customerId: a.customerId, heldOut: a.heldOut, assignedAt: a.assignedAt },
-        update: { heldOut: a.heldOut, assignedAt: a.assignedAt, leftAt: null },
+    // New members in batches; a customer back in the segment reopens their row with a new date.
+    for (let i = 0; i < plan.enter.length; i += 500) {
+      const batch = plan.enter.slice(i, i + 500);
+      const closed = await db.holdoutAssignment.findMany({
+        where: { shop, segmentKind: kind, segmentKey: g.segmentKey, customerId: { in: batch.map((a) => a.customerId) } },
+        select: { customerId: true },
       });
+      const back = new Set(closed.map((r) => r.customerId));
+      await db.holdoutAssignment.createMany({
+        data: batch
+          .filter((a) => !back.has(a.customerId))
+          .map((a) => ({ shop, segmentKind: kind, segmentKey: g.segmentKey, customerId: a.customerId, heldOut: a.heldOut, assignedAt: a.assignedAt })),
+      });
+      for (const a of batch.filter((x) => back.has(x.customerId))) {
+        await db.holdoutAssignment.update({
+          where: { shop_segmentKind_segmentKey_customerId: { shop, segmentKind: kind, segmentKey: g.segmentKey, customerId: a.customerId } },
+          data: { heldOut: a.heldOut, assignedAt: a.assignedAt, leftAt: null },
+        });
+      }
     }
     state.entered += plan.enter.length;
     state.left += plan.leave.length;

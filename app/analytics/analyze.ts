@@ -67,6 +67,14 @@ export function analyzeOrders(orders: Iterable<OrderInput>, opts: AnalyzeOptions
   lap("rfm");
   const clustering = clusterCustomers(features, { k: opts.clusterK, previous: opts.previousClusters });
   lap("clusters");
+  let currency = opts.currency ?? null;
+  if (currency === null) {
+    for (const o of orders) {
+      if (!o.currency) continue;
+      currency = o.currency;
+      break;
+    }
+  }
   const catalogue = new Map((opts.products ?? []).map((p) => [p.id, p]));
   const customers: CustomerResult[] = features.map((f, i) => {
     const p = churn.predictions[i];
@@ -95,7 +103,15 @@ export function analyzeOrders(orders: Iterable<OrderInput>, opts: AnalyzeOptions
       clv12mHigh: p.clv12mHigh,
       valueAtRisk: p.valueAtRisk,
       typicalGapDays: p.typicalGapDays,
-      reasons: churnReasons(f, p.churnProbability, churn.shopGapDays),
+      reasons: churnReasons({
+        features: f,
+        churnProbability: p.churnProbability,
+        riskBand: p.riskBand,
+        horizonDays,
+        shopGapDays: churn.shopGapDays,
+        contributions: churn.contributions[i] ?? null,
+        currency,
+      }),
       shopifyRfmGroup: opts.shopifyRfmGroups?.get(f.customerId) ?? null,
       expectedOrders12m: p.expectedOrders12m,
       expectedSpend: p.expectedSpend,

@@ -426,18 +426,24 @@ export function predictChurn(histories: readonly CustomerHistory[], asOfDay: num
     features.forEach((f, i) => {
       const base = bgnbdProbNoPurchase(bg, w, f.repeats, f.spanDays, f.tenureDays);
       let eta = logit(base);
+      // The purchase model's own inputs, as log-odds effects (reasons.ts): the time since the last
+      // purchase (against having just bought) and the repeat purchases (against a one-time buyer as recent).
+      const lb = (x: number, tx: number, T: number) => logit(bgnbdProbNoPurchase(bg, w, x, tx, T));
+      const contrib: Record<string, number> = {
+        modelRecency: f.repeats > 0 ? eta - lb(f.repeats, f.tenureDays, f.tenureDays) : eta - lb(0, 0, 0),
+        modelRepeats: f.repeats > 0 ? eta - lb(0, 0, f.recencyDays) : 0,
+      };
       if (correction) {
         const raw = rowOf(f, gapForRows, base);
-        const contrib: Record<string, number> = {};
         let z = correction.model.weights[0];
         raw.forEach((v, j) => {
           const c = correction.model.weights[j + 1] * ((v - correction.mean[j]) / correction.sd[j]);
           contrib[FEATURE_NAMES[j]] = c;
           z += c;
         });
-        contributions.push(contrib);
         eta += z;
-      } else contributions.push(null);
+      }
+      contributions.push(contrib);
       let p = sigmoid(eta);
       if (platt) p = sigmoid(platt.A + platt.B * logit(p));
       churnW[i] = clampProbability(p);

@@ -1,17 +1,24 @@
 /**
- * The top drivers of a customer's churn likelihood, in plain words, most important first:
- * - "one order only, 9 months ago" (one-time buyers; weight grows with the time since);
- * - "no order for 142 days; usually orders every 35 days" (repeat buyers overdue by ≥ 25%; weight
- *   recency / usual gap);
- * - "orders every 35 days; last order 12 days ago" (repeat buyers on schedule);
- * - "spends 60% less than in their first year" (customers of ≥ 2 years whose last 365 days' spend
- *   differs from their first year's by ≥ 25%; "more" when it grew);
- * - "the last gap between orders (90 days) was longer than usual (35 days)" (slowing down);
- * - "5 orders so far" (frequent buyers).
- * Risky customers list the risk drivers first, safe ones the reassuring facts. At most MAX_REASONS.
+ * Why a customer's churn likelihood is what it is, in plain words, from the model's own contributions.
+ *
+ * Drivers are weighed on the log-odds scale of the churn probability (> 0 pushes churn up):
+ * - the purchase model's inputs (churn.ts purchaseEffects): the time since the last purchase (BG/NBD's
+ *   churn against the same customer had they just bought) and the number of repeat purchases (against
+ *   a one-time buyer with the same recency);
+ * - the correction's terms when the shop has one (weight × standardised input, churn.ts): recency,
+ *   repeats, spend, tenure, overdue against the usual gap, one-time buyer; its BG/NBD term is split
+ *   over the purchase model's inputs in their proportion.
+ * The first reason states the probability over the horizon and agrees with the risk band:
+ * high or medium → "87% likely not to order in the next 70 days: <strongest driver pushing churn up>";
+ * low → "78% likely to order in the next 70 days: <strongest driver pushing churn down>". Further
+ * reasons are the next strongest drivers in the same direction, then the other way. At most MAX_REASONS.
+ * Wording: purchase occasions are days ("bought on one day only" covers several orders on that day);
+ * a spend change needs spend in both years ("no purchase in the last 12 months" otherwise); money is
+ * formatted in the shop's currency.
  * Cost: O(1) per customer.
  */
 import type { CustomerFeatures } from "./features";
+import type { RiskBand } from "./types";
 
 export const MAX_REASONS = 3;
 
@@ -27,46 +34,102 @@ export function ago(days: number): string {
   return `${Math.round(days / 365.25)} years ago`;
 }
 
-interface Reason {
+/**
+ * Money in the shop's currency ("$1,234", "€56.50"); a plain number when the code is unknown.
+ * @example money(1234.5, "USD") // "$1,234.50"
+ */
+export function money(amount: number, currency: string | null | undefined): string {
+  if (currency) {
+    try {
+      return new Intl.NumberFormat("en-US", { style: "currency", currency, maximumFractionDigits: amount >= 1000 ? 0 : 2 }).format(amount);
+    } catch (error) {
+      // An unknown code must not lose the reason: fall through to the plain number with the code.
+      if (!(error instanceof RangeError)) throw error;
+    }
+  }
+  return `${amount.toFixed(2)}${currency ? ` ${currency}` : ""}`;
+}
+
+export interface ReasonInput {
+  features: CustomerFeatures;
+  churnProbability: number;
+  riskBand: RiskBand;
+  horizonDays: number;
+  /** The shop's typical gap between purchases (days), when known. */
+  shopGapDays: number | null;
+  /** Log-odds contributions (churn.ts ChurnResult.contributions): purchase model and correction. */
+  contributions: Record<string, number> | null;
+  currency?: string | null;
+}
+
+interface Driver {
   text: string;
-  /** > 0 drives churn up, < 0 down; the magnitude orders the reasons. */
+  /** > 0 drives churn up, < 0 down (log-odds). */
   weight: number;
 }
 
-export function churnReasons(f: CustomerFeatures, churnProbability: number, shopGapDays: number | null): string[] {
-  const out: Reason[] = [];
-  const gap = f.meanGapDays;
+const pct = (p: number) => Math.min(99, Math.max(1, Math.round(p * 100)));
+
+/** The reasons of one customer, most important first (see the module comment). */
+export function churnReasons(input: ReasonInput): string[] {
+  const { features: f, churnProbability, riskBand, horizonDays, currency } = input;
+  const c = input.contributions ?? {};
+  const gap = f.meanGapDays !== null && f.meanGapDays > 0 ? Math.max(1, Math.round(f.meanGapDays)) : null;
+  const get = (k: string) => c[k] ?? 0;
+  // The correction's BG/NBD term is the purchase model speaking: split it over recency and repeats.
+  const modelRec = get("modelRecency");
+  const modelFreq = get("modelRepeats");
+  const share = Math.abs(modelRec) + Math.abs(modelFreq);
+  const bgTerm = get("bgnbd");
+  const recW = modelRec + get("recency") + get("overdue") + get("oneTime") + (share > 0 ? (bgTerm * Math.abs(modelRec)) / share : bgTerm / 2);
+  const freqW = modelFreq + get("repeats") + (share > 0 ? (bgTerm * Math.abs(modelFreq)) / share : bgTerm / 2);
+  const drivers: Driver[] = [];
+
+  // Recency, in the words that fit the customer.
   if (f.occasions === 1) {
-    const usual = shopGapDays ?? 60;
-    out.push({ text: `one order only, ${ago(f.recencyDays)}`, weight: 1 + f.recencyDays / Math.max(1, usual) });
-  } else if (gap !== null && gap > 0) {
-    const g = Math.max(1, Math.round(gap));
-    if (f.recencyDays >= 1.25 * gap) {
-      out.push({ text: `no order for ${f.recencyDays} days; usually orders every ${g} days`, weight: 1 + f.recencyDays / gap });
-    } else {
-      out.push({ text: `orders every ${g} days; last order ${ago(f.recencyDays)}`, weight: -(1 + gap / Math.max(1, f.recencyDays)) });
-    }
+    drivers.push({ text: `bought on one day only, ${ago(f.recencyDays)}`, weight: recW + freqW });
+  } else if (gap !== null) {
+    if (f.recencyDays >= 1.25 * gap) drivers.push({ text: `no order for ${f.recencyDays} days; usually orders every ${gap} days`, weight: recW });
+    else if (recW <= 0) drivers.push({ text: `orders every ${gap} days; last order ${ago(f.recencyDays)}`, weight: recW });
+    else drivers.push({ text: `last order ${ago(f.recencyDays)}`, weight: recW });
+    drivers.push({ text: `${f.occasions} purchase days so far`, weight: freqW });
     if (f.occasions >= 3 && f.lastGapDays !== null) {
       const earlier = (f.spanDays - f.lastGapDays) / (f.occasions - 2);
       if (earlier > 0 && f.lastGapDays >= 1.5 * earlier) {
-        out.push({
+        drivers.push({
           text: `the last gap between orders (${f.lastGapDays} days) was longer than usual (${Math.round(earlier)} days)`,
-          weight: 0.5 + f.lastGapDays / earlier / 2,
+          weight: Math.max(0.05, Math.abs(recW) / 2),
         });
       }
     }
   }
-  if (f.tenureDays >= 730 && f.firstYearSpend > 0) {
-    const change = f.lastYearSpend / f.firstYearSpend - 1;
-    if (change <= -0.25) out.push({ text: `spends ${Math.round(-change * 100)}% less than in their first year`, weight: 1 - change });
-    else if (change >= 0.25) out.push({ text: `spends ${Math.round(change * 100)}% more than in their first year`, weight: -(0.5 + Math.min(change, 2)) });
+  const spendW = get("monetary");
+  if (spendW !== 0) drivers.push({ text: `${money(f.monetary, currency)} spent so far`, weight: spendW });
+  const tenureW = get("tenure");
+  if (tenureW !== 0) {
+    const months = Math.round(f.tenureDays / 30.44);
+    drivers.push({ text: months >= 1 ? `customer for ${months} month${months === 1 ? "" : "s"}` : `customer for ${f.tenureDays} days`, weight: tenureW });
   }
-  if (f.occasions >= 5) out.push({ text: `${f.occasions} orders so far`, weight: -(0.5 + f.occasions / 10) });
-  const risky = churnProbability >= 0.5;
-  out.sort((a, b) => {
-    const sa = risky ? a.weight : -a.weight;
-    const sb = risky ? b.weight : -b.weight;
-    return sb - sa;
-  });
-  return out.slice(0, MAX_REASONS).map((r) => r.text);
+  if (f.tenureDays >= 730 && f.firstYearSpend > 0) {
+    if (f.lastYearSpend <= 0) {
+      drivers.push({ text: `no purchase in the last 12 months (${money(f.firstYearSpend, currency)} in their first year)`, weight: Math.max(0.1, recW) });
+    } else {
+      const change = f.lastYearSpend / f.firstYearSpend - 1;
+      if (change <= -0.25) drivers.push({ text: `spends ${Math.round(-change * 100)}% less than in their first year`, weight: 0.2 - change / 2 });
+      else if (change >= 0.25) drivers.push({ text: `spends ${Math.round(change * 100)}% more than in their first year`, weight: -(0.2 + Math.min(change, 2) / 2) });
+    }
+  }
+
+  const risky = riskBand !== "low";
+  const dir = risky ? 1 : -1;
+  const same = drivers.filter((d) => d.weight * dir > 0).sort((a, b) => b.weight * dir - a.weight * dir);
+  const other = drivers.filter((d) => !(d.weight * dir > 0)).sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
+  const ordered = [...same, ...other];
+  // The first driver named after the probability must point the band's way; else a plain fact.
+  const lead = same[0]?.text ?? (f.occasions === 1 ? `bought on one day only, ${ago(f.recencyDays)}` : `last order ${ago(f.recencyDays)}`);
+  const head = risky
+    ? `${pct(churnProbability)}% likely not to order in the next ${horizonDays} days: ${lead}`
+    : `${pct(1 - churnProbability)}% likely to order in the next ${horizonDays} days: ${lead}`;
+  const rest = ordered.filter((d) => d.text !== lead).map((d) => d.text);
+  return [head, ...rest].slice(0, MAX_REASONS);
 }

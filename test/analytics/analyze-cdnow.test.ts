@@ -67,7 +67,20 @@ describe("analysis of the CDNOW sample at the end of the calibration period", ()
       expect(c.valueAtRisk).toBeGreaterThanOrEqual(0);
     }
     const one = result.customers.find((c) => c.customerId === "gid://shopify/Customer/10")!;
-    expect(one.reasons).toContain("one order only, 9 months ago");
+    expect(one.reasons[0]).toMatch(/^\d+% likely not to order in the next 273 days: bought on one day only, 9 months ago$/);
+  });
+
+  it("leads every customer's reasons with the probability over the horizon, agreeing with the risk band", () => {
+    for (const c of result.customers) {
+      const pct = Math.min(99, Math.max(1, Math.round(100 * (c.riskBand === "low" ? 1 - c.churnProbability : c.churnProbability))));
+      const verb = c.riskBand === "low" ? "likely to order" : "likely not to order";
+      expect(c.reasons[0].startsWith(`${pct}% ${verb} in the next 273 days: `)).toBe(true);
+    }
+    // Bands are relative to the horizon and the shop: the cut-offs are in the metrics.
+    const bands = result.metrics.riskBands as { baseline: number; low: number; medium: number };
+    for (const c of result.customers) {
+      expect(c.riskBand).toBe(c.churnProbability < bands.low ? "low" : c.churnProbability < bands.medium ? "medium" : "high");
+    }
   });
 
   it("is deterministic", () => {

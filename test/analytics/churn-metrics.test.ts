@@ -5,7 +5,7 @@ import { customerFeatures } from "../../app/analytics/features";
 import { fitLogistic, predictLogistic } from "../../app/analytics/logistic";
 import { cohortMatrix, periodMetrics, storeMetrics } from "../../app/analytics/metrics";
 import { dayOf } from "../../app/analytics/purchase-history";
-import { ago, churnReasons } from "../../app/analytics/reasons";
+import { ago, churnReasons, money } from "../../app/analytics/reasons";
 import type { CustomerHistory } from "../../app/analytics/types";
 
 describe("classification scores", () => {
@@ -83,18 +83,44 @@ describe("churn models", () => {
 });
 
 describe("reasons", () => {
+  const base = { shopGapDays: 40, currency: "EUR", horizonDays: 70 } as const;
   it("writes plain words", () => {
     expect(ago(274)).toBe("9 months ago");
     expect(ago(12)).toBe("12 days ago");
+    expect(money(1234.5, "EUR")).toBe("€1,235");
+    expect(money(56.5, "USD")).toBe("$56.50");
+    expect(money(10, "not a code")).toBe("10.00 not a code");
+  });
+
+  it("leads with the probability over the horizon, in the risk band's direction, with a driver pointing the same way", () => {
     const lapsed = customerFeatures(history("a", [0, 35, 70, 105]), 247);
-    expect(churnReasons(lapsed, 0.8, 40)[0]).toBe("no order for 142 days; usually orders every 35 days");
-    const once = customerFeatures(history("b", [0]), 274);
-    expect(churnReasons(once, 0.9, 40)).toEqual(["one order only, 9 months ago"]);
-    const declining: CustomerHistory = { customerId: "c", occasionDays: [0, 100, 200, 300, 800], occasionValues: [100, 100, 100, 100, 160] };
-    const f = customerFeatures(declining, 820);
-    expect(churnReasons(f, 0.8, 100)).toContain("spends 60% less than in their first year");
+    const contributions = { modelRecency: 1.2, modelRepeats: -0.4 };
+    const high = churnReasons({ ...base, features: lapsed, churnProbability: 0.87, riskBand: "high", contributions });
+    expect(high[0]).toBe("87% likely not to order in the next 70 days: no order for 142 days; usually orders every 35 days");
+    // A reassuring fact is never the first reason of a risky customer, and the other way round.
+    expect(high).toContain("4 purchase days so far");
     const regular = customerFeatures(history("d", [0, 30, 60, 90, 120]), 130);
-    expect(churnReasons(regular, 0.1, 30)[0]).toMatch(/^(orders every 30 days; last order 10 days ago|5 orders so far)$/);
+    const low = churnReasons({ ...base, features: regular, churnProbability: 0.2, riskBand: "low", contributions: { modelRecency: -0.8, modelRepeats: -1.5 } });
+    expect(low[0]).toBe("80% likely to order in the next 70 days: 5 purchase days so far");
+    expect(low[1]).toBe("orders every 30 days; last order 10 days ago");
+  });
+
+  it("fixes the wording defects: several orders on one day, no spend in the last year, money in the shop's currency", () => {
+    // Two orders on one day are one purchase day, not "one order only".
+    const once = customerFeatures(history("b", [0]), 274);
+    const r = churnReasons({ ...base, features: once, churnProbability: 0.93, riskBand: "high", contributions: { modelRecency: 2, modelRepeats: 0, monetary: 0.1 } });
+    expect(r[0]).toBe("93% likely not to order in the next 70 days: bought on one day only, 9 months ago");
+    expect(r).toContain("€20.00 spent so far");
+    const stopped: CustomerHistory = { customerId: "c", occasionDays: [0, 100, 200, 300], occasionValues: [100, 100, 100, 100] };
+    const f = customerFeatures(stopped, 800);
+    const words = churnReasons({ ...base, features: f, churnProbability: 0.95, riskBand: "high", contributions: { modelRecency: 2, modelRepeats: -0.2 } }).join(" | ");
+    expect(words).not.toMatch(/100% less/);
+    expect(words).toMatch(/no purchase in the last 12 months \(€400\.00 in their first year\)/);
+    const declining: CustomerHistory = { customerId: "d", occasionDays: [0, 100, 200, 300, 800], occasionValues: [100, 100, 100, 100, 160] };
+    const g = customerFeatures(declining, 820);
+    expect(churnReasons({ ...base, features: g, churnProbability: 0.8, riskBand: "high", contributions: { modelRecency: 0.1, modelRepeats: 0 } })[0]).toBe(
+      "80% likely not to order in the next 70 days: spends 60% less than in their first year",
+    );
   });
 });
 
@@ -145,7 +171,9 @@ describe("analyzeOrders on tiny shops", () => {
       { asOf: new Date("2024-01-01T00:00:00Z") },
     );
     expect(one.model).toBe("bgnbd");
-    expect(one.customers[0]).toMatchObject({ customerId: "c1", orders: 1, recencyDays: 245, monetary: 10, reasons: ["one order only, 8 months ago"] });
+    expect(one.customers[0]).toMatchObject({ customerId: "c1", orders: 1, recencyDays: 245, monetary: 10 });
+    expect(one.customers[0].reasons[0]).toMatch(/^\d+% likely not to order in the next 90 days: bought on one day only, 8 months ago$/);
+    expect(one.customers[0].churnProbability).toBeLessThan(1);
     expect(one.customers[0].pAlive).toBeGreaterThan(0);
     expect(() => analyzeOrders([], { asOf: new Date("nope") })).toThrow(/valid asOf/);
   });

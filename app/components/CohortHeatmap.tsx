@@ -1,5 +1,5 @@
-import { Box, Text } from "@shopify/polaris";
-import { formatPercent } from "./format";
+import { BlockStack, Box, Text } from "@shopify/polaris";
+import { formatCount, formatPercent } from "./format";
 
 export interface CohortHeatmapProps {
   cohorts: Array<{ cohort: string; customers: number; retention: Array<number | null> }>;
@@ -12,6 +12,12 @@ export function CohortHeatmap({ cohorts }: CohortHeatmapProps) {
   const maxLater = Math.max(0.01, ...cohorts.flatMap((c) => c.retention.slice(1).filter((v): v is number => v !== null)));
   const cell = { padding: "4px 6px", textAlign: "right" as const, fontVariantNumeric: "tabular-nums", whiteSpace: "nowrap" as const };
   return (
+    <BlockStack gap="100">
+    {months > 4 && (
+      <Text as="p" variant="bodySm" tone="subdued">
+        <span data-testid="cohort-scroll-hint">Scroll sideways to see later months →</span> Blank cells: months not finished yet.
+      </Text>
+    )}
     <Box overflowX="scroll">
       <table style={{ borderCollapse: "collapse", fontSize: 12, width: "100%" }} aria-label="Cohort retention by month since first order">
         <thead>
@@ -24,7 +30,7 @@ export function CohortHeatmap({ cohorts }: CohortHeatmapProps) {
             </th>
             {Array.from({ length: months }, (_, m) => (
               <th key={m} style={cell} scope="col">
-                <Text as="span" variant="bodySm" fontWeight="semibold">M{m}</Text>
+                <Text as="span" variant="bodySm" fontWeight="semibold">{m === 0 ? "First month" : `+${m} mo`}</Text>
               </th>
             ))}
           </tr>
@@ -33,13 +39,14 @@ export function CohortHeatmap({ cohorts }: CohortHeatmapProps) {
           {cohorts.map((c) => (
             <tr key={c.cohort}>
               <th style={{ ...cell, textAlign: "left" }} scope="row">{c.cohort}</th>
-              <td style={cell}>{c.customers}</td>
+              <td style={cell}>{formatCount(c.customers)}</td>
               {Array.from({ length: months }, (_, m) => {
                 const v = c.retention[m] ?? null;
                 const intensity = v === null ? 0 : m === 0 ? 1 : Math.min(1, v / maxLater);
                 return (
                   <td
                     key={m}
+                    data-cell={`${c.cohort}:${m}`}
                     style={{
                       ...cell,
                       background: v === null ? "transparent" : `rgba(0, 91, 211, ${0.08 + 0.8 * intensity})`,
@@ -55,5 +62,6 @@ export function CohortHeatmap({ cohorts }: CohortHeatmapProps) {
         </tbody>
       </table>
     </Box>
+    </BlockStack>
   );
 }

@@ -8,12 +8,14 @@ export interface KpiCardProps {
   change: number | null;
   format: "count" | "percent" | "money";
   help: string;
+  /** What the value is compared with, one line each (shown instead of a bare coloured change). */
+  comparison?: string[];
   currency: string;
-  /** True when a rise is bad news (churn rate, revenue at risk). */
+  /** True when a rise is bad news (churn rate, value at risk). */
   upIsBad?: boolean;
 }
 
-export function KpiCard({ id, label, value, change, format, help, currency, upIsBad }: KpiCardProps) {
+export function KpiCard({ id, label, value, change, format, help, comparison, currency, upIsBad }: KpiCardProps) {
   const changeText = formatChange(change, format, currency);
   const good = change === null || change === 0 ? null : (change > 0) !== Boolean(upIsBad);
   return (
@@ -23,13 +25,20 @@ export function KpiCard({ id, label, value, change, format, help, currency, upIs
           {label}
         </Text>
         <Text as="p" variant="headingXl" id={`kpi-${id}`}>
-          <span data-kpi={id} data-value={value ?? ""}>{formatValue(value, format, currency)}</span>
+          <span data-kpi={id} data-value={value ?? ""}>
+            {formatValue(value, format, currency)}
+          </span>
         </Text>
-        {changeText && (
+        {changeText && !comparison?.length && (
           <Text as="p" variant="bodySm" tone={good === null ? "subdued" : good ? "success" : "critical"}>
-            {changeText} vs previous period
+            {changeText} vs the previous analysis
           </Text>
         )}
+        {comparison?.map((line) => (
+          <Text key={line} as="p" variant="bodySm">
+            <span data-kpi-comparison={id}>{line}</span>
+          </Text>
+        ))}
         <Text as="p" variant="bodySm" tone="subdued">
           {help}
         </Text>

@@ -1,6 +1,7 @@
 import { BlockStack, InlineStack, ProgressBar, Text, Badge } from "@shopify/polaris";
-import type { SyncRunView } from "../models/dashboard.server";
-import { formatCount, formatDateTime } from "./format";
+import type { SyncRunView } from "../models/sync-view.server";
+import { formatCount } from "./format";
+import { useShopFormat } from "./ShopContext";
 
 const KIND_LABEL: Record<string, string> = {
   full: "Full sync",
@@ -27,19 +28,42 @@ export function StatusBadge({ status }: { status: string }) {
   return <Badge tone={tone}>{label}</Badge>;
 }
 
-/** A run's status line and, while it runs, its progress bar and counts. */
+/** What the run has done so far, in one line of words (orders stored, Shopify's export growing, tag changes). */
+export function runCounts(run: SyncRunView): string {
+  const active = run.status === "queued" || run.status === "running";
+  if (TAG_KINDS.has(run.kind)) {
+    const changes = run.expectedCount !== null ? `${formatCount(run.expectedCount)} tag changes` : "Tag changes being planned";
+    return `${changes}${run.customersCount ? ` for ${formatCount(run.customersCount)} customers` : ""}`;
+  }
+  if (run.kind === "analyze") {
+    return active ? "Scoring customers" : `${formatCount(run.customersCount)} customers scored from ${formatCount(run.ordersCount)} orders`;
+  }
+  const stored = `${formatCount(run.ordersCount)}${run.expectedCount ? ` of ${formatCount(run.expectedCount)}` : ""} orders stored`;
+  if (active && run.phase === "exporting") {
+    const exported = run.bulkObjectCount !== null ? `${formatCount(run.bulkObjectCount)} objects exported so far` : "starting";
+    return `Shopify is exporting your orders: ${exported}`;
+  }
+  if (active && run.status === "queued") return "Waiting for its turn";
+  const percent = run.progress !== null && active ? ` (${Math.round(run.progress * 100)}%)` : "";
+  return `${stored}${percent}, ${formatCount(run.lineItemsCount)} line items${active ? "" : `, ${formatCount(run.customersCount)} customers`}`;
+}
+
+/** One run on one line (kind, status, counts, times); a progress bar under it while it runs. */
 export function SyncProgress({ run }: { run: SyncRunView }) {
+  const f = useShopFormat();
   const active = run.status === "queued" || run.status === "running";
   return (
-    <BlockStack gap="200">
+    <BlockStack gap="100">
       <InlineStack gap="200" blockAlign="center" wrap>
         <Text as="span" variant="headingSm">
           {runLabel(run.kind)}
         </Text>
         <StatusBadge status={run.status} />
+        <Text as="span" variant="bodySm">
+          <span data-testid="sync-counts">{runCounts(run)}</span>
+        </Text>
         <Text as="span" tone="subdued" variant="bodySm">
-          started {formatDateTime(run.startedAt)}
-          {run.finishedAt ? `, finished ${formatDateTime(run.finishedAt)}` : ""}
+          · {run.finishedAt ? `finished ${f.dateTime(run.finishedAt)}` : `started ${f.dateTime(run.startedAt)}`}
         </Text>
       </InlineStack>
       {active && (
@@ -50,23 +74,6 @@ export function SyncProgress({ run }: { run: SyncRunView }) {
           animated
         />
       )}
-      <Text as="p" variant="bodySm" tone="subdued">
-        <span data-testid="sync-counts">
-          {TAG_KINDS.has(run.kind) ? (
-            <>
-              {run.expectedCount !== null ? `${formatCount(run.expectedCount)} tag changes` : "Tag changes being planned"}
-              {run.customersCount ? ` for ${formatCount(run.customersCount)} customers` : ""}
-            </>
-          ) : (
-            <>
-              {formatCount(run.ordersCount)}
-              {run.expectedCount ? ` of ${formatCount(run.expectedCount)}` : ""} orders, {formatCount(run.lineItemsCount)} line items,{" "}
-              {formatCount(run.customersCount)} customers
-              {run.progress !== null && active ? ` (${Math.round(run.progress * 100)}%)` : ""}
-            </>
-          )}
-        </span>
-      </Text>
       {run.warnings.map((w) => (
         <Text key={w} as="p" variant="bodySm" tone="caution">
           {w}

@@ -222,10 +222,13 @@ export async function runSync(db: Db, admin: AdminGraphql, shop: string, opts: S
         runBulkQuery(admin, ORDERS_BULK_QUERY, {
           ...opts.bulk,
           onStatus: async (op) => {
+            // The admin's progress line shows Shopify's export growing (objects exported so far).
+            details.bulkObjectCount = op.objectCount;
+            details.bulkRootObjectCount = op.rootObjectCount;
             if (op.id !== bulkOperationId) {
               bulkOperationId = op.id;
               await progress(true);
-            }
+            } else await progress(false);
             await opts.bulk?.onStatus?.(op);
           },
         }),

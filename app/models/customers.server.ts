@@ -1,22 +1,29 @@
 /**
  * Read models for the customer table, its CSV export and the customer page. Paginated, sorted and
  * filtered in the database; every query is scoped by shop. Nothing personal is stored: customers are
- * GIDs, and names/emails are only ever fetched live from Shopify for display.
+ * GIDs, and names/emails are only ever fetched live from Shopify for display (app/shopify/customers.server.ts).
  */
 import type { Prisma } from "@prisma/client";
 import type { Db } from "../db.server";
-import type { AdminGraphql } from "../shopify/types";
-import { adminUrl, gidId, humanize, isRecord, parseJson } from "./dashboard.server";
+import { isRecord, parseJson } from "./read-json.server";
+import { adminUrl, gidId, humanize } from "./segments.server";
 import { getShopCurrency } from "./shop-settings.server";
 
-export const SORT_KEYS = ["churnProbability", "clv12m", "monetary", "orders", "recencyDays", "lastOrderAt"] as const;
+export const SORT_KEYS = ["valueAtRisk", "churnProbability", "clv12m", "monetary", "orders", "recencyDays", "lastOrderAt"] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 export const RISK_BANDS = ["low", "medium", "high"] as const;
 export const PAGE_SIZE = 25;
+/** Savable customers first: the most value at risk. */
+export const DEFAULT_SORT: SortKey = "valueAtRisk";
+export const MAX_SEARCH_LENGTH = 200;
 
 export interface CustomerFilter {
   /** "rfm:<key>" or "cluster:<key>" */
   segment?: string;
+  /** Text searched in Shopify's customer search (names, emails); resolved to `ids` by the route. */
+  q?: string;
+  /** Only these customer GIDs (the search's answer). */
+  ids?: string[];
   risk?: (typeof RISK_BANDS)[number];
   clvMin?: number;
   clvMax?: number;
@@ -32,7 +39,7 @@ export class InvalidQueryError extends Error {}
 
 /** Parses and validates the table's URL parameters; bad values are reported, not ignored. */
 export function parseCustomerQuery(params: URLSearchParams): CustomerQuery {
-  const sortParam = params.get("sort") || "churnProbability";
+  const sortParam = params.get("sort") || DEFAULT_SORT;
   if (!(SORT_KEYS as readonly string[]).includes(sortParam)) throw new InvalidQueryError(`Unknown sort "${sortParam}". Use one of: ${SORT_KEYS.join(", ")}.`);
   const dirParam = params.get("direction") || "desc";
   if (dirParam !== "asc" && dirParam !== "desc") throw new InvalidQueryError(`Sort direction must be asc or desc, not "${dirParam}".`);
@@ -52,7 +59,9 @@ export function parseCustomerQuery(params: URLSearchParams): CustomerQuery {
   const clvMin = money("clvMin");
   const clvMax = money("clvMax");
   if (clvMin !== undefined && clvMax !== undefined && clvMin > clvMax) throw new InvalidQueryError("Minimum CLV is above maximum CLV.");
-  return { page, sort: sortParam as SortKey, direction: dirParam, segment, risk: risk as CustomerFilter["risk"], clvMin, clvMax };
+  const q = params.get("q")?.trim() || undefined;
+  if (q && q.length > MAX_SEARCH_LENGTH) throw new InvalidQueryError(`Search text can have at most ${MAX_SEARCH_LENGTH} characters.`);
+  return { page, sort: sortParam as SortKey, direction: dirParam, segment, risk: risk as CustomerFilter["risk"], clvMin, clvMax, ...(q ? { q } : {}) };
 }
 
 export function customerWhere(shop: string, f: CustomerFilter): Prisma.CustomerScoreWhereInput {
@@ -63,6 +72,7 @@ export function customerWhere(shop: string, f: CustomerFilter): Prisma.CustomerS
     else where.clusterKey = key;
   }
   if (f.risk) where.riskBand = f.risk;
+  if (f.ids) where.customerId = { in: f.ids };
   if (f.clvMin !== undefined || f.clvMax !== undefined) {
     where.clv12m = { ...(f.clvMin !== undefined ? { gte: f.clvMin } : {}), ...(f.clvMax !== undefined ? { lte: f.clvMax } : {}) };
   }
@@ -78,6 +88,12 @@ export interface CustomerRow {
   monetary: number;
   clv12m: number;
   churnProbability: number;
+  /** What the shop loses over 12 months if this customer is gone (CustomerScore.valueAtRisk, shop currency). */
+  valueAtRisk: number;
+  /** Next order: central estimate and range; all null when the customer is unlikely to order again. */
+  nextOrderDate: string | null;
+  nextOrderEarliest: string | null;
+  nextOrderLatest: string | null;
   riskBand: string;
   rfmSegment: string;
   rfmSegmentName: string;
@@ -88,6 +104,8 @@ export interface CustomerRow {
 export interface CustomerPage {
   rows: CustomerRow[];
   total: number;
+  /** The churn horizon of the analysis the scores come from (risk is "82% over 70 days"). */
+  horizonDays: number | null;
   page: number;
   pageCount: number;
   query: CustomerQuery;
@@ -115,6 +133,10 @@ function toRow(s: ScoreRow, names: { rfm: Map<string, string>; cluster: Map<stri
     monetary: s.monetary,
     clv12m: s.clv12m,
     churnProbability: s.churnProbability,
+    valueAtRisk: s.valueAtRisk,
+    nextOrderDate: s.nextOrderDate?.toISOString() ?? null,
+    nextOrderEarliest: s.nextOrderEarliest?.toISOString() ?? null,
+    nextOrderLatest: s.nextOrderLatest?.toISOString() ?? null,
     riskBand: s.riskBand,
     rfmSegment: s.rfmSegment,
     rfmSegmentName: names.rfm.get(s.rfmSegment) ?? humanize(s.rfmSegment),
@@ -125,10 +147,11 @@ function toRow(s: ScoreRow, names: { rfm: Map<string, string>; cluster: Map<stri
 
 export async function listCustomers(db: Db, shop: string, query: CustomerQuery, pageSize = PAGE_SIZE): Promise<CustomerPage> {
   const where = customerWhere(shop, query);
-  const [total, names, currencyCode] = await Promise.all([
+  const [total, names, currencyCode, horizonDays] = await Promise.all([
     db.customerScore.count({ where }),
     segmentNameMaps(db, shop),
     getShopCurrency(db, shop),
+    latestHorizon(db, shop),
   ]);
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(query.page, pageCount);
@@ -143,61 +166,114 @@ export async function listCustomers(db: Db, shop: string, query: CustomerQuery, 
     ...[...names.rfm.entries()].map(([key, label]) => ({ value: `rfm:${key}`, label: `RFM: ${label}` })),
     ...[...names.cluster.entries()].map(([key, label]) => ({ value: `cluster:${key}`, label: `Cluster: ${label}` })),
   ];
-  return { rows: scores.map((s) => toRow(s, names)), total, page, pageCount, query: { ...query, page }, segments, currencyCode };
+  return { rows: scores.map((s) => toRow(s, names)), total, horizonDays, page, pageCount, query: { ...query, page }, segments, currencyCode };
+}
+
+/** The churn horizon (days) of the shop's latest analysis, null before the first. */
+export async function latestHorizon(db: Db, shop: string): Promise<number | null> {
+  const a = await db.analysis.findFirst({ where: { shop }, orderBy: { createdAt: "desc" }, select: { horizonDays: true } });
+  return a?.horizonDays ?? null;
 }
 
 // ---------------------------------------------------------------------------------------------------
 // CSV export
 
 export const CSV_COLUMNS = [
-  "customer_id",
+  "customer_number",
+  "name",
+  "email",
+  "value_at_risk",
+  "churn_probability",
+  "churn_horizon_days",
+  "risk_band",
+  "days_since_last_order",
+  "next_order_earliest",
+  "next_order_latest",
   "orders",
   "last_order_at",
-  "days_since_last_order",
   "total_spent",
   "predicted_clv_12m",
-  "churn_probability",
-  "risk_band",
   "rfm_segment",
   "cluster",
+  "shopify_customer_id",
 ] as const;
 
-export function csvCell(value: string | number): string {
+/**
+ * One CSV cell: quoted when it holds a comma, quote or line break, and defused when a spreadsheet would
+ * read it as a formula (text starting with =, +, -, @, tab or carriage return gets a leading ').
+ */
+export function csvCell(value: string | number | null): string {
+  if (value === null) return "";
   const s = String(value);
-  // Quote what needs it, and defuse spreadsheet formulas (=, +, -, @ at the start of text).
-  const safe = typeof value === "string" && /^[=+\-@]/.test(s) ? `'${s}` : s;
+  const safe = typeof value === "string" && /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-/** The CSV of every customer matching the filter, in the table's sort order, read in batches. */
-export async function* customersCsv(db: Db, shop: string, query: Omit<CustomerQuery, "page">, batchSize = 1000): AsyncGenerator<string> {
-  const names = await segmentNameMaps(db, shop);
+/** Live names for the export's rows (app/shopify/customers.server.ts fetchCustomerNames), never stored. */
+export type NameLookup = (ids: string[]) => Promise<{ names: Map<string, { name: string | null; email: string | null }> | null; note: string | null }>;
+
+export class ExportInterruptedError extends Error {}
+
+/**
+ * The CSV of every customer matching the filter, in the table's sort order, read in batches. Every batch
+ * comes from the same analysis (the scores' asOf of the first batch); when a new analysis replaces the
+ * scores mid-export the stream fails with ExportInterruptedError instead of mixing two analyses.
+ * `names` adds the name and email columns, asked from Shopify per batch (batchSize <= 250).
+ */
+export async function* customersCsv(
+  db: Db,
+  shop: string,
+  query: Omit<CustomerQuery, "page">,
+  batchSize = 250,
+  names?: NameLookup,
+): AsyncGenerator<string> {
+  const [segmentNames, horizonDays] = await Promise.all([segmentNameMaps(db, shop), latestHorizon(db, shop)]);
   const where = customerWhere(shop, query);
+  const first = await db.customerScore.findFirst({ where: { shop }, select: { asOf: true } });
+  const asOf = first?.asOf;
+  const pinned: Prisma.CustomerScoreWhereInput = asOf ? { ...where, asOf } : where;
+  const expected = await db.customerScore.count({ where: pinned });
   yield CSV_COLUMNS.join(",") + "\n";
+  let written = 0;
+  let note: string | null = null;
   for (let skip = 0; ; skip += batchSize) {
-    const batch = await db.customerScore.findMany({ where, orderBy: [{ [query.sort]: query.direction }, { customerId: "asc" }], skip, take: batchSize });
-    if (batch.length === 0) return;
+    const batch = await db.customerScore.findMany({ where: pinned, orderBy: [{ [query.sort]: query.direction }, { customerId: "asc" }], skip, take: batchSize });
+    if (batch.length === 0) break;
+    const live: Awaited<ReturnType<NameLookup>> = names && note === null ? await names(batch.map((s) => s.customerId)) : { names: null, note };
+    note = live.note;
     let chunk = "";
     for (const s of batch) {
-      const r = toRow(s, names);
+      const r = toRow(s, segmentNames);
+      const person = live.names?.get(r.customerId);
       chunk +=
         [
-          r.customerId,
+          r.numericId,
+          person?.name ?? null,
+          person?.email ?? null,
+          r.valueAtRisk.toFixed(2),
+          r.churnProbability.toFixed(4),
+          horizonDays,
+          r.riskBand,
+          Math.round(r.recencyDays),
+          r.nextOrderEarliest?.slice(0, 10) ?? null,
+          r.nextOrderLatest?.slice(0, 10) ?? null,
           r.orders,
           r.lastOrderAt.slice(0, 10),
-          Math.round(r.recencyDays),
           r.monetary.toFixed(2),
           r.clv12m.toFixed(2),
-          r.churnProbability.toFixed(4),
-          r.riskBand,
           r.rfmSegmentName,
           r.clusterName,
+          r.customerId,
         ]
           .map(csvCell)
           .join(",") + "\n";
     }
+    written += batch.length;
     yield chunk;
-    if (batch.length < batchSize) return;
+    if (batch.length < batchSize) break;
+  }
+  if (written !== expected) {
+    throw new ExportInterruptedError("A new analysis replaced the scores during the export: download the CSV again.");
   }
 }
 
@@ -224,10 +300,13 @@ export interface CustomerDetail {
     f: number;
     m: number;
     firstOrderAt: string;
-    nextOrderDate: string | null;
     typicalGapDays: number | null;
+    clv12mLow: number | null;
+    clv12mHigh: number | null;
     asOf: string;
   }) | null;
+  /** The churn horizon (days) of the analysis the scores come from. */
+  horizonDays: number | null;
   reasons: string[];
   recommendations: Recommendation[];
   orders: Array<{ id: string; processedAt: string; total: number; refunded: number; items: number; cancelled: boolean }>;
@@ -266,7 +345,7 @@ function recommendationsOf(text: string, handles: Map<string, string>): Recommen
 
 export async function getCustomer(db: Db, shop: string, numericId: string): Promise<CustomerDetail | null> {
   const customerId = customerGid(numericId);
-  const [score, orders, names, currencyCode] = await Promise.all([
+  const [score, orders, names, currencyCode, horizonDays] = await Promise.all([
     db.customerScore.findUnique({ where: { shop_customerId: { shop, customerId } } }),
     db.order.findMany({
       where: { shop, customerId },
@@ -276,6 +355,7 @@ export async function getCustomer(db: Db, shop: string, numericId: string): Prom
     }),
     segmentNameMaps(db, shop),
     getShopCurrency(db, shop),
+    latestHorizon(db, shop),
   ]);
   if (!score && orders.length === 0) return null;
   const recIds = score ? recommendationsOf(score.recommendedJson, new Map()).map((r) => r.productId) : [];
@@ -288,6 +368,7 @@ export async function getCustomer(db: Db, shop: string, numericId: string): Prom
     numericId,
     adminUrl: adminUrl(shop, `customers/${numericId}`),
     currencyCode,
+    horizonDays,
     score: score
       ? {
           ...toRow(score, names),
@@ -298,8 +379,9 @@ export async function getCustomer(db: Db, shop: string, numericId: string): Prom
           f: score.f,
           m: score.m,
           firstOrderAt: score.firstOrderAt.toISOString(),
-          nextOrderDate: score.nextOrderDate?.toISOString() ?? null,
           typicalGapDays: score.typicalGapDays,
+          clv12mLow: score.clv12mLow,
+          clv12mHigh: score.clv12mHigh,
           asOf: score.asOf.toISOString(),
         }
       : null,
@@ -314,43 +396,4 @@ export async function getCustomer(db: Db, shop: string, numericId: string): Prom
       cancelled: o.cancelledAt !== null,
     })),
   };
-}
-
-export interface LiveCustomer {
-  displayName: string | null;
-  email: string | null;
-  tags: string[];
-}
-
-const LIVE_CUSTOMER = `#graphql
-  query ChurnlessCustomerLive($id: ID!) {
-    customer(id: $id) { displayName defaultEmailAddress { emailAddress } tags }
-  }
-`;
-const LIVE_CUSTOMER_TAGS = `#graphql
-  query ChurnlessCustomerTags($id: ID!) {
-    customer(id: $id) { tags }
-  }
-`;
-
-/**
- * The customer's name, email and current tags, live from Shopify, for display only (never stored).
- * Without access to protected customer fields it falls back to the tags alone; null when Shopify
- * cannot be reached.
- */
-export async function fetchLiveCustomer(admin: AdminGraphql | null, customerId: string): Promise<LiveCustomer | null> {
-  if (!admin) return null;
-  type Answer = { customer: { displayName?: string | null; defaultEmailAddress?: { emailAddress?: string | null } | null; tags?: string[] } | null };
-  try {
-    const data = await admin.request<Answer>(LIVE_CUSTOMER, { id: customerId });
-    if (!data.customer) return null;
-    return { displayName: data.customer.displayName ?? null, email: data.customer.defaultEmailAddress?.emailAddress ?? null, tags: data.customer.tags ?? [] };
-  } catch {
-    try {
-      const data = await admin.request<Answer>(LIVE_CUSTOMER_TAGS, { id: customerId });
-      return data.customer ? { displayName: null, email: null, tags: data.customer.tags ?? [] } : null;
-    } catch {
-      return null;
-    }
-  }
 }

@@ -1,10 +1,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Badge, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
 import db from "../db.server";
 import { requireAdmin } from "../shopify.server";
-import { fetchLiveCustomer, getCustomer, type LiveCustomer } from "../models/customers.server";
+import { getCustomer } from "../models/customers.server";
+import { humanize } from "../models/segments.server";
+import { fetchLiveCustomer, fetchProductTitles, type LiveCustomer } from "../shopify/customers.server";
 import { badRequestOnInvalidQuery } from "../lib/admin-loader.server";
 import { RouteError } from "../components/RouteError";
 import { RiskBadge } from "../components/RiskBadge";
@@ -12,52 +14,86 @@ import { OrderTimeline } from "../components/OrderTimeline";
 import { ListOrEmpty } from "../components/ListOrEmpty";
 import { SectionCard } from "../components/SectionCard";
 import { Stat } from "../components/Stat";
-import { formatCount, formatDate, formatMoney, formatPercent } from "../components/format";
+import { formatCount, formatPercent } from "../components/format";
+import { useShopFormat } from "../components/ShopContext";
+import { customerNumber, TERMS } from "../components/words";
 
 const LIVE_TIMEOUT_MS = 3000;
+
+function withTimeout<T>(promise: Promise<T>, fallback: T): Promise<T> {
+  return Promise.race<T>([promise, new Promise((resolve) => setTimeout(() => resolve(fallback), LIVE_TIMEOUT_MS))]);
+}
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop, admin } = await requireAdmin(request);
   const customer = await badRequestOnInvalidQuery(() => getCustomer(db, shop, params.id ?? ""));
   if (!customer) throw new Response(`Customer ${params.id} has no orders in Churnless's data.`, { status: 404 });
-  // Name, email and tags are read live for display and never stored.
-  const live = await Promise.race<LiveCustomer | null>([
-    fetchLiveCustomer(admin, customer.customerId),
-    new Promise((resolve) => setTimeout(() => resolve(null), LIVE_TIMEOUT_MS)),
+  // Name, email, tags and product titles are read live for display and never stored.
+  const [live, titles] = await Promise.all([
+    withTimeout<LiveCustomer | null>(fetchLiveCustomer(admin, customer.customerId), null),
+    withTimeout(fetchProductTitles(admin, customer.recommendations.map((r) => r.productId)), new Map<string, string>()),
   ]);
-  return json({ customer, live }, { headers: { "Cache-Control": "private, no-store" } });
+  const recommendations = customer.recommendations.map((r) => ({
+    ...r,
+    title: titles.get(r.productId) ?? (r.handle ? humanize(r.handle) : `Product ${r.productId.split("/").pop()}`),
+  }));
+  return json({ customer: { ...customer, recommendations }, live, now: new Date().toISOString() }, { headers: { "Cache-Control": "private, no-store" } });
 };
 
 export default function CustomerPage() {
   const { customer: c, live } = useLoaderData<typeof loader>();
+  const f = useShopFormat();
   const s = c.score;
-  const currency = c.currencyCode;
-  const title = live?.displayName || `Customer ${c.numericId}`;
+  const horizon = c.horizonDays ? `${c.horizonDays} days` : "the churn horizon";
+  const title = live?.displayName || customerNumber(c.numericId);
+  const nextOrder = !s
+    ? "–"
+    : s.nextOrderEarliest && s.nextOrderLatest
+      ? f.dateRange(s.nextOrderEarliest, s.nextOrderLatest)
+      : s.nextOrderDate
+        ? f.date(s.nextOrderDate)
+        : "Unlikely to order again";
   return (
     <Page
       title={title}
-      subtitle={live?.email ?? c.customerId}
+      subtitle={live?.email ?? customerNumber(c.numericId)}
       backAction={{ content: "Customers", url: "/app/customers" }}
       titleMetadata={s ? <RiskBadge band={s.riskBand} probability={s.churnProbability} /> : undefined}
-      secondaryActions={[{ content: "Open in Shopify", url: c.adminUrl, external: true }]}
+      secondaryActions={[{ content: "Open in Shopify", url: c.adminUrl, target: "_blank" }]}
     >
       <Layout>
+        {live?.note && (
+          <Layout.Section>
+            <Banner tone="info">
+              <p data-testid="names-note">{live.note}</p>
+            </Banner>
+          </Layout.Section>
+        )}
         <Layout.Section>
           <SectionCard title="Scores" gap="300">
             {s ? (
               <InlineGrid columns={{ xs: 2, sm: 3, md: 4 }} gap="300">
-                <Stat label="Churn probability" value={formatPercent(s.churnProbability)} />
-                <Stat label="Still a customer (P alive)" value={formatPercent(s.pAlive)} />
-                <Stat label="Predicted CLV (12 months)" value={formatMoney(s.clv12m, currency, 2)} />
-                <Stat label="Expected orders (horizon)" value={s.expectedOrders.toFixed(2)} />
+                <Stat label={`Chance of no order within ${horizon}`} value={formatPercent(s.churnProbability)} help={TERMS.horizon} />
+                <Stat label="Value at risk" value={f.money(s.valueAtRisk, 2)} help={TERMS.valueAtRisk} />
+                <Stat label="Still a customer (P(alive))" value={formatPercent(s.pAlive)} help={TERMS.pAlive} />
+                <Stat
+                  label="Predicted value, next 12 months"
+                  value={
+                    s.clv12mLow !== null && s.clv12mHigh !== null
+                      ? `${f.money(s.clv12m, 2)} (${f.money(s.clv12mLow)} to ${f.money(s.clv12mHigh)})`
+                      : f.money(s.clv12m, 2)
+                  }
+                  help={TERMS.clv}
+                />
+                <Stat label={`Expected orders in ${horizon}`} value={s.expectedOrders.toFixed(2)} help={TERMS.expectedOrders} />
+                <Stat label="Next order" value={nextOrder} />
                 <Stat label="Orders" value={formatCount(s.orders)} />
-                <Stat label="Spent" value={formatMoney(s.monetary, currency, 2)} />
-                <Stat label="Average order" value={formatMoney(s.aov, currency, 2)} />
-                <Stat label="RFM (R-F-M)" value={`${s.r}-${s.f}-${s.m}`} />
-                <Stat label="First order" value={formatDate(s.firstOrderAt)} />
-                <Stat label="Last order" value={`${formatDate(s.lastOrderAt)} (${Math.round(s.recencyDays)} days ago)`} />
-                <Stat label="Expected next order" value={formatDate(s.nextOrderDate)} />
-                <Stat label="Typical gap" value={s.typicalGapDays ? `${Math.round(s.typicalGapDays)} days` : "–"} />
+                <Stat label="Spent" value={f.money(s.monetary, 2)} />
+                <Stat label="Average order" value={f.money(s.aov, 2)} />
+                <Stat label="RFM scores (1 low to 5 high)" value={`Recency ${s.r} · Frequency ${s.f} · Money ${s.m}`} help={TERMS.rfm} />
+                <Stat label="First order" value={f.date(s.firstOrderAt)} />
+                <Stat label="Last order" value={`${f.date(s.lastOrderAt)} (${formatCount(Math.round(s.recencyDays))} days ago)`} />
+                <Stat label="Usual time between orders" value={s.typicalGapDays ? `${formatCount(Math.round(s.typicalGapDays))} days` : "–"} />
               </InlineGrid>
             ) : (
               <Text as="p" tone="subdued">
@@ -66,7 +102,7 @@ export default function CustomerPage() {
             )}
             {s && (
               <InlineStack gap="200" wrap>
-                <Badge>{`RFM: ${s.rfmSegmentName}`}</Badge>
+                <Badge>{`RFM segment: ${s.rfmSegmentName}`}</Badge>
                 <Badge>{`Cluster: ${s.clusterName}`}</Badge>
               </InlineStack>
             )}
@@ -75,9 +111,9 @@ export default function CustomerPage() {
 
         <Layout.Section>
           <SectionCard title="Orders">
-            <OrderTimeline orders={c.orders} currency={currency} nextOrderDate={s?.nextOrderDate} />
+            <OrderTimeline orders={c.orders} currency={f.currency} timeZone={f.timeZone} nextOrderDate={s?.nextOrderDate} />
             <Text as="p" variant="bodySm" tone="subdued">
-              {c.orders.length} orders; bar height is the order's value after refunds, grey bars are cancelled orders.
+              {formatCount(c.orders.length)} orders; bar height is the order&apos;s value after refunds, grey bars are cancelled orders.
             </Text>
           </SectionCard>
         </Layout.Section>
@@ -91,7 +127,7 @@ export default function CustomerPage() {
         <Layout.Section variant="oneHalf">
           <SectionCard title="Recommended products">
             <ListOrEmpty
-              items={c.recommendations.map((r) => ({ key: r.productId, content: `${r.handle ?? r.productId}${r.reason ? ` (${r.reason})` : ""}` }))}
+              items={c.recommendations.map((r) => ({ key: r.productId, content: <span data-product={r.productId}>{`${r.title}${r.reason ? ` (${r.reason})` : ""}`}</span> }))}
               empty="No recommendations yet."
             />
           </SectionCard>
@@ -110,13 +146,15 @@ export default function CustomerPage() {
                 <Text as="p">No tags.</Text>
               )
             ) : (
-              <Text as="p" tone="subdued">
-                Shopify could not be asked right now. See the customer&apos;s tags in{" "}
-                <Link url={c.adminUrl} target="_blank">
-                  Shopify admin ({c.customerId})
-                </Link>
-                .
-              </Text>
+              <BlockStack gap="100">
+                <Text as="p" tone="subdued">
+                  Shopify could not be asked right now. See the customer&apos;s tags in{" "}
+                  <Link url={c.adminUrl} target="_blank">
+                    Shopify admin
+                  </Link>
+                  .
+                </Text>
+              </BlockStack>
             )}
           </SectionCard>
         </Layout.Section>

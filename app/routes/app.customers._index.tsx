@@ -3,7 +3,9 @@ import { json } from "@remix-run/node";
 import { useLoaderData, useNavigate, useNavigation, useSearchParams } from "@remix-run/react";
 import { useCallback, useEffect, useState } from "react";
 import {
+  Banner,
   BlockStack,
+  Box,
   Card,
   EmptyState,
   Filters,
@@ -11,6 +13,8 @@ import {
   InlineStack,
   Layout,
   Page,
+  Pagination,
+  Select,
   Text,
   TextField,
   useBreakpoints,
@@ -18,30 +22,46 @@ import {
 } from "@shopify/polaris";
 import db from "../db.server";
 import { requireAdmin } from "../shopify.server";
-import { listCustomers, type SortKey } from "../models/customers.server";
+import { DEFAULT_SORT, type SortKey } from "../models/customers.server";
 import { customerQueryFrom } from "../lib/admin-loader.server";
+import { customerPageWithNames, type NamedRow } from "../lib/customer-names.server";
 import { RouteError } from "../components/RouteError";
-import { formatCount, formatDate, formatMoney, formatPercent } from "../components/format";
+import { formatCount } from "../components/format";
 import { RiskBadge } from "../components/RiskBadge";
 import { singleChoiceFilter } from "../components/choiceFilter";
+import { useShopFormat } from "../components/ShopContext";
+import { CustomerName } from "../components/CustomerName";
+import { riskOverHorizon } from "../components/words";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { shop } = await requireAdmin(request);
+  const { shop, admin } = await requireAdmin(request);
   const query = await customerQueryFrom(request);
-  return json(await listCustomers(db, shop, query));
+  const page = await customerPageWithNames(db, shop, admin, query);
+  // Names and emails are read live for this page only: never cached.
+  return json({ ...page, asOf: new Date().toISOString() }, { headers: { "Cache-Control": "private, no-store" } });
 };
 
 // Columns in display order; `sort` is the server-side sort key of a sortable column.
-const COLUMNS: Array<{ title: string; sort?: SortKey; numeric?: boolean }> = [
+const COLUMNS: Array<{ title: string; sort?: SortKey; numeric?: boolean; tip?: string }> = [
   { title: "Customer" },
-  { title: "Churn risk", sort: "churnProbability", numeric: true },
-  { title: "Predicted CLV (12 m)", sort: "clv12m", numeric: true },
-  { title: "Spent", sort: "monetary", numeric: true },
+  {
+    title: "Value at risk",
+    sort: "valueAtRisk",
+    numeric: true,
+    tip: "What you lose over the next 12 months if this customer is gone: chance of being gone × what they would spend if still active. Summed, it is the dashboard's value at risk.",
+  },
+  { title: "Churn risk", sort: "churnProbability", numeric: true, tip: "Chance the customer does not order again within the churn horizon." },
+  { title: "Days since last order", sort: "recencyDays", numeric: true },
+  { title: "Next order", tip: "When the next order is likely to come (a range); “unlikely” when the customer is probably gone." },
+  { title: "Predicted value (12 m)", sort: "clv12m", numeric: true, tip: "Predicted spend over the next 12 months (customer lifetime value, CLV)." },
   { title: "Orders", sort: "orders", numeric: true },
-  { title: "Last order", sort: "lastOrderAt" },
-  { title: "RFM segment" },
-  { title: "Cluster" },
+  { title: "Segment" },
 ];
+
+const SORT_CHOICES = COLUMNS.filter((c) => c.sort).flatMap((c) => [
+  { label: `${c.title}: highest first`, value: `${c.sort}:desc` },
+  { label: `${c.title}: lowest first`, value: `${c.sort}:asc` },
+]);
 
 const RISK_CHOICES = [
   { label: "High", value: "high" },
@@ -49,12 +69,21 @@ const RISK_CHOICES = [
   { label: "Low", value: "low" },
 ];
 
+function NextOrder({ row }: { row: NamedRow }) {
+  const f = useShopFormat();
+  if (!row.nextOrderEarliest || !row.nextOrderLatest) {
+    return row.nextOrderDate ? <>{f.date(row.nextOrderDate)}</> : <Text as="span" tone="subdued">Unlikely</Text>;
+  }
+  return <>{f.dateRange(row.nextOrderEarliest, row.nextOrderLatest)}</>;
+}
+
 export default function Customers() {
   const data = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const navigation = useNavigation();
   const { smDown } = useBreakpoints();
+  const f = useShopFormat();
   const loading = navigation.state === "loading" && navigation.location?.pathname === "/app/customers";
   const currency = data.currencyCode;
 
@@ -71,15 +100,20 @@ export default function Customers() {
     [params, navigate],
   );
 
-  // CLV bounds are typed: apply them after a pause.
+  // Typed values (search, CLV bounds) apply after a pause.
+  const [search, setSearch] = useState(params.get("q") ?? "");
   const [clvMin, setClvMin] = useState(params.get("clvMin") ?? "");
   const [clvMax, setClvMax] = useState(params.get("clvMax") ?? "");
   useEffect(() => {
     const timer = setTimeout(() => {
-      if ((params.get("clvMin") ?? "") !== clvMin || (params.get("clvMax") ?? "") !== clvMax) setParams({ clvMin, clvMax });
-    }, 600);
+      const changes: Record<string, string | null> = {};
+      if ((params.get("clvMin") ?? "") !== clvMin) changes.clvMin = clvMin;
+      if ((params.get("clvMax") ?? "") !== clvMax) changes.clvMax = clvMax;
+      if ((params.get("q") ?? "") !== search.trim()) changes.q = search.trim();
+      if (Object.keys(changes).length) setParams(changes);
+    }, 500);
     return () => clearTimeout(timer);
-  }, [clvMin, clvMax, params, setParams]);
+  }, [clvMin, clvMax, search, params, setParams]);
 
   const segmentLabel = data.segments.find((s) => s.value === data.query.segment)?.label;
   const filters = [
@@ -93,7 +127,7 @@ export default function Customers() {
     singleChoiceFilter({ key: "risk", label: "Risk band", choices: RISK_CHOICES, selected: data.query.risk, onChange: (risk) => setParams({ risk }) }),
     {
       key: "clv",
-      label: "Predicted CLV",
+      label: "Predicted value",
       pinned: true,
       filter: (
         <BlockStack gap="200">
@@ -111,7 +145,7 @@ export default function Customers() {
       ? [
           {
             key: "clv",
-            label: `CLV ${data.query.clvMin !== undefined ? `≥ ${formatMoney(data.query.clvMin, currency)}` : ""} ${data.query.clvMax !== undefined ? `≤ ${formatMoney(data.query.clvMax, currency)}` : ""}`.trim(),
+            label: `Value ${data.query.clvMin !== undefined ? `≥ ${f.money(data.query.clvMin)}` : ""} ${data.query.clvMax !== undefined ? `≤ ${f.money(data.query.clvMax)}` : ""}`.trim(),
             onRemove: () => {
               setClvMin("");
               setClvMax("");
@@ -134,9 +168,11 @@ export default function Customers() {
     return `/app/customers/export?${p.toString()}`;
   })();
   const [exporting, setExporting] = useState(false);
+  const [exportError, setExportError] = useState<string | null>(null);
   const download = async () => {
     // fetch (not a plain link): inside Shopify's admin, App Bridge adds the session token to fetch.
     setExporting(true);
+    setExportError(null);
     try {
       const res = await fetch(exportUrl);
       if (!res.ok) throw new Error(await res.text());
@@ -148,10 +184,15 @@ export default function Customers() {
       a.click();
       a.remove();
       setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+    } catch (error) {
+      setExportError(error instanceof Error ? error.message : String(error));
     } finally {
       setExporting(false);
     }
   };
+
+  const risk = (c: NamedRow) => riskOverHorizon(c.churnProbability, data.horizonDays);
+  const daysSince = (c: NamedRow) => formatCount(Math.round(c.recencyDays));
 
   const rows = data.rows.map((c, i) => (
     <IndexTable.Row id={c.customerId} key={c.customerId} position={i} onClick={() => navigate(`/app/customers/${c.numericId}`)}>
@@ -159,78 +200,125 @@ export default function Customers() {
         <IndexTable.Cell>
           <BlockStack gap="100">
             <InlineStack align="space-between" gap="200" wrap={false}>
-              <Text as="span" fontWeight="semibold">
-                Customer {c.numericId}
-              </Text>
+              <CustomerName row={c} />
               <RiskBadge band={c.riskBand} probability={c.churnProbability} />
             </InlineStack>
+            <Text as="span" variant="bodySm">
+              <span data-value-at-risk={c.customerId}>{f.money(c.valueAtRisk)}</span> at risk · {risk(c)}
+            </Text>
             <Text as="span" variant="bodySm" tone="subdued">
-              CLV {formatMoney(c.clv12m, currency)} · spent {formatMoney(c.monetary, currency)} · {c.orders} orders · {c.rfmSegmentName}
+              {daysSince(c)} days since last order · {c.orders} orders · {c.rfmSegmentName}
             </Text>
           </BlockStack>
         </IndexTable.Cell>
       ) : (
         <>
           <IndexTable.Cell>
-            <Text as="span" fontWeight="semibold">
-              <span data-customer-id={c.customerId}>Customer {c.numericId}</span>
+            <CustomerName row={c} />
+          </IndexTable.Cell>
+          <IndexTable.Cell>
+            <Text as="span" alignment="end" numeric fontWeight="semibold">
+              <span data-value-at-risk={c.customerId}>{f.money(c.valueAtRisk)}</span>
             </Text>
           </IndexTable.Cell>
           <IndexTable.Cell>
             <InlineStack gap="100" blockAlign="center" align="end" wrap={false}>
               <Text as="span" numeric>
-                {formatPercent(c.churnProbability, 0)}
+                <span data-risk={c.customerId}>{risk(c)}</span>
               </Text>
               <RiskBadge band={c.riskBand} />
             </InlineStack>
           </IndexTable.Cell>
           <IndexTable.Cell>
             <Text as="span" alignment="end" numeric>
-              {formatMoney(c.clv12m, currency)}
+              <span data-days-since={c.customerId}>{daysSince(c)}</span>
+            </Text>
+          </IndexTable.Cell>
+          <IndexTable.Cell>
+            <span data-next-order={c.customerId}>
+              <NextOrder row={c} />
+            </span>
+          </IndexTable.Cell>
+          <IndexTable.Cell>
+            <Text as="span" alignment="end" numeric>
+              {f.money(c.clv12m)}
             </Text>
           </IndexTable.Cell>
           <IndexTable.Cell>
             <Text as="span" alignment="end" numeric>
-              {formatMoney(c.monetary, currency)}
+              {formatCount(c.orders)}
             </Text>
           </IndexTable.Cell>
-          <IndexTable.Cell>
-            <Text as="span" alignment="end" numeric>
-              {c.orders}
-            </Text>
-          </IndexTable.Cell>
-          <IndexTable.Cell>{formatDate(c.lastOrderAt)}</IndexTable.Cell>
           <IndexTable.Cell>{c.rfmSegmentName}</IndexTable.Cell>
-          <IndexTable.Cell>{c.clusterName}</IndexTable.Cell>
         </>
       )}
     </IndexTable.Row>
   ));
 
-  const headings = (smDown ? [{ title: "Customer" }] : COLUMNS.map((c) => ({ title: c.title, alignment: c.numeric ? ("end" as const) : undefined }))) as IndexTableProps["headings"];
+  const headings = (
+    smDown
+      ? [{ title: "Customer" }]
+      : COLUMNS.map((c) => ({
+          title: c.title,
+          alignment: c.numeric ? ("end" as const) : undefined,
+          ...(c.tip ? { tooltipContent: c.tip, tooltipWidth: "wide" as const } : {}),
+        }))
+  ) as IndexTableProps["headings"];
+
+  const sortValue = `${data.query.sort}:${data.query.direction}`;
+  const subtitle = data.search
+    ? `${formatCount(data.total)} customers match “${data.search.text}”`
+    : `${formatCount(data.total)} customers match${data.query.sort === DEFAULT_SORT ? ", most value at risk first" : ""}`;
 
   return (
     <Page
       title="Customers"
-      subtitle={`${formatCount(data.total)} customers match`}
+      subtitle={subtitle}
       primaryAction={{ content: "Export CSV", onAction: download, loading: exporting, disabled: data.total === 0 }}
     >
       <Layout>
+        {(data.names.note || data.search?.note || exportError) && (
+          <Layout.Section>
+            <BlockStack gap="200">
+              {data.names.note && (
+                <Banner tone="info">
+                  <p data-testid="names-note">{data.names.note}</p>
+                </Banner>
+              )}
+              {data.search?.note && <Banner tone="warning" title={data.search.note} />}
+              {exportError && <Banner tone="critical" title={`The export failed: ${exportError}`} />}
+            </BlockStack>
+          </Layout.Section>
+        )}
         <Layout.Section>
           <Card padding="0">
             <Filters
-              queryValue=""
-              hideQueryField
+              queryValue={search}
+              queryPlaceholder="Search by name, email or customer number"
               filters={filters}
               appliedFilters={appliedFilters}
-              onQueryChange={() => undefined}
-              onQueryClear={() => undefined}
+              onQueryChange={setSearch}
+              onQueryClear={() => setSearch("")}
               onClearAll={() => {
                 setClvMin("");
                 setClvMax("");
-                setParams({ segment: null, risk: null, clvMin: null, clvMax: null });
+                setSearch("");
+                setParams({ segment: null, risk: null, clvMin: null, clvMax: null, q: null });
               }}
             />
+            {smDown && (
+              <Box padding="300">
+                <Select
+                  label="Sort by"
+                  options={SORT_CHOICES}
+                  value={sortValue}
+                  onChange={(v) => {
+                    const [sort, direction] = v.split(":");
+                    setParams({ sort, direction });
+                  }}
+                />
+              </Box>
+            )}
             <IndexTable
               resourceName={{ singular: "customer", plural: "customers" }}
               itemCount={data.rows.length}
@@ -241,23 +329,37 @@ export default function Customers() {
               sortable={smDown ? [false] : COLUMNS.map((c) => Boolean(c.sort))}
               sortColumnIndex={smDown ? undefined : sortIndex}
               sortDirection={data.query.direction === "asc" ? "ascending" : "descending"}
+              defaultSortDirection="descending"
               onSort={onSort}
               emptyState={
                 <EmptyState heading="No customers match" image="">
-                  <p>Change or clear the filters. Customers appear here after the first sync and analysis.</p>
+                  <p>Change or clear the search and filters. Customers appear here after the first sync and analysis.</p>
                 </EmptyState>
               }
-              pagination={{
-                hasPrevious: data.page > 1,
-                hasNext: data.page < data.pageCount,
-                onPrevious: () => setParams({ page: String(data.page - 1) }, false),
-                onNext: () => setParams({ page: String(data.page + 1) }, false),
-                label: `Page ${data.page} of ${data.pageCount}`,
-              }}
             >
               {rows}
             </IndexTable>
+            <div data-testid="customers-pagination">
+              <Box padding="300" borderBlockStartWidth="025" borderColor="border">
+                <InlineStack align="center" blockAlign="center" gap="300">
+                  <Pagination
+                    hasPrevious={data.page > 1}
+                    hasNext={data.page < data.pageCount}
+                    onPrevious={() => setParams({ page: String(data.page - 1) }, false)}
+                    onNext={() => setParams({ page: String(data.page + 1) }, false)}
+                    label={`Page ${data.page} of ${formatCount(data.pageCount)}`}
+                  />
+                </InlineStack>
+              </Box>
+            </div>
           </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <Text as="p" variant="bodySm" tone="subdued">
+            Names and emails are read from Shopify for the customers on this page only and never stored by Churnless. Churn risk is the
+            chance of no order within the churn horizon{data.horizonDays ? ` (${data.horizonDays} days, from your customers' usual time between orders)` : ""};
+            value at risk is that chance times what the customer would spend over 12 months if still active.
+          </Text>
         </Layout.Section>
       </Layout>
     </Page>

@@ -1,15 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link as RemixLink, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
-import { Badge, Banner, BlockStack, Button, Card, EmptyState, InlineStack, Layout, Link, Page, Text, TextField } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Button, Card, EmptyState, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
 import db from "../db.server";
 import { requireAdmin } from "../shopify.server";
-import { centroidInWords, listSegments, renameCluster, SegmentNotFoundError, type SegmentView } from "../models/dashboard.server";
+import { centroidInWords, listSegments, renameCluster, SegmentNotFoundError, type SegmentView } from "../models/segments.server";
 import { getShopCurrency } from "../models/shop-settings.server";
 import { RouteError } from "../components/RouteError";
 import { SegmentStats } from "../components/SegmentStats";
 import { useSubmitting } from "../components/IntentButton";
+import { SegmentLinks } from "../components/SegmentLinks";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
@@ -81,15 +82,7 @@ function SegmentCard({ segment, currency, renamable }: { segment: Row; currency:
           </Text>
         )}
         <SegmentStats segment={segment} currency={currency} compact />
-        <InlineStack gap="300">
-          <RemixLink to={`/app/segments/${encodeURIComponent(filter)}`}>Details</RemixLink>
-          <RemixLink to={`/app/customers?segment=${encodeURIComponent(filter)}`}>See customers</RemixLink>
-          {segment.shopifySegmentUrl && (
-            <Link url={segment.shopifySegmentUrl} target="_blank">
-              Shopify segment
-            </Link>
-          )}
-        </InlineStack>
+        <SegmentLinks segment={segment} details />
         {renamable && <RenameForm segment={segment} />}
       </BlockStack>
     </Card>

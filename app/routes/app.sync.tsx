@@ -4,19 +4,19 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { Banner, BlockStack, Divider, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import db from "../db.server";
 import { requireAdmin } from "../shopify.server";
-import { explainSyncError, getSyncStatus, listSyncRuns } from "../models/dashboard.server";
+import { explainSyncError, getSyncOverview, listSyncRuns } from "../models/sync-view.server";
 import { enqueueJob } from "../jobs/queue.server";
 import { RouteError } from "../components/RouteError";
 import { SectionCard } from "../components/SectionCard";
 import { IntentButton } from "../components/IntentButton";
 import { SyncProgress } from "../components/SyncProgress";
 import { usePolling } from "../components/usePolling";
-import { formatDateTime } from "../components/format";
+import { useShopFormat } from "../components/ShopContext";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
   const [status, runs, settings] = await Promise.all([
-    getSyncStatus(db, shop),
+    getSyncOverview(db, shop),
     listSyncRuns(db, shop, 15),
     db.shop.findUnique({ where: { shop }, select: { lastFullSyncAt: true, lastDeltaSyncAt: true, lastAnalysisAt: true, historyLimited: true } }),
   ]);
@@ -43,6 +43,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 
 export default function Sync() {
   const d = useLoaderData<typeof loader>();
+  const f = useShopFormat();
   const result = useActionData<typeof action>();
   const running = d.status.active !== null;
   usePolling(running || (result?.ok ?? false) === true);
@@ -81,8 +82,8 @@ export default function Sync() {
               </Text>
             )}
             <Text as="p" variant="bodySm" tone="subdued">
-              Last full sync: {formatDateTime(d.lastFullSyncAt)} · last update: {formatDateTime(d.lastDeltaSyncAt)} · last analysis:{" "}
-              {formatDateTime(d.lastAnalysisAt)}
+              Last full sync: {f.dateTime(d.lastFullSyncAt)} · last update: {f.dateTime(d.lastDeltaSyncAt)} · last analysis:{" "}
+              {f.dateTime(d.lastAnalysisAt)}
             </Text>
             <InlineStack gap="200">
               <IntentButton intent="full-sync" variant="primary" disabled={running}>
@@ -102,7 +103,7 @@ export default function Sync() {
               </Text>
             )}
             {d.runs.map((r, i) => (
-              <BlockStack key={r.id} gap="200">
+              <BlockStack key={r.id} gap="100">
                 {i > 0 && <Divider />}
                 <SyncProgress run={r} />
                 {r.explained && (

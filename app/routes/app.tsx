@@ -6,20 +6,25 @@ import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { env } from "../env.server";
+import db from "../db.server";
 import { requireAdmin } from "../shopify.server";
+import { loadShopLocale } from "../lib/shop-locale.server";
 import { PageSkeleton } from "../components/PageSkeleton";
+import { ShopLocaleProvider } from "../components/ShopContext";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { shop, demo } = await requireAdmin(request);
-  return json({ apiKey: env().SHOPIFY_API_KEY ?? "", demo, shop });
+  const { shop, demo, admin } = await requireAdmin(request);
+  const locale = await loadShopLocale(db, shop, admin);
+  return json({ apiKey: env().SHOPIFY_API_KEY ?? "", demo, shop, locale });
 };
 
 const NAV = [
   { to: "/app", label: "Dashboard", rel: "home" },
   { to: "/app/segments", label: "Segments" },
   { to: "/app/customers", label: "Customers" },
+  { to: "/app/results", label: "Results" },
   { to: "/app/sync", label: "Sync" },
   { to: "/app/settings", label: "Settings" },
 ];
@@ -50,7 +55,7 @@ function DemoNav({ shop }: { shop: string }) {
 }
 
 export default function App() {
-  const { apiKey, demo, shop } = useLoaderData<typeof loader>();
+  const { apiKey, demo, shop, locale } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const { pathname } = useLocation();
   // Moving to another page: its skeleton until its data arrives (same-page reloads keep the page).
@@ -68,7 +73,7 @@ export default function App() {
           ))}
         </NavMenu>
       )}
-      {switching ? <PageSkeleton /> : <Outlet />}
+      <ShopLocaleProvider value={locale}>{switching ? <PageSkeleton /> : <Outlet />}</ShopLocaleProvider>
     </AppProvider>
   );
 }

@@ -1,0 +1,40 @@
+/** Plain-words phrases shared by the admin pages. */
+import { formatPercent } from "./format";
+
+/** "82% over 70 days": a churn probability with the horizon it is about. */
+export function riskOverHorizon(probability: number, horizonDays: number | null | undefined): string {
+  return horizonDays ? `${formatPercent(probability, 0)} over ${horizonDays} days` : formatPercent(probability, 0);
+}
+
+/** "Customer #7200000001390": a customer shown by number when no name can be read. */
+export function customerNumber(numericId: string): string {
+  return `Customer #${numericId}`;
+}
+
+/** Explanations of the terms the admin shows, for help texts and tooltips. */
+export const TERMS = {
+  pAlive: "P(alive): the chance the customer still buys from you at all, from how often and how recently they ordered.",
+  rfm: "RFM: Recency (how recently), Frequency (how often) and Monetary value (how much) the customer bought, each scored 1 (low) to 5 (high) against your other customers.",
+  expectedOrders: "Expected orders: how many orders the model expects from the customer within the churn horizon.",
+  auc: "AUC: how well the risk ranking separates customers who came back from those who did not; 0.5 is a coin toss, 1.0 is perfect.",
+  horizon: "Churn horizon: the number of days without an order after which a customer counts as gone. Automatic: from your customers' usual time between orders.",
+  clv: "Predicted value (CLV, customer lifetime value): what the customer is predicted to spend over the next 12 months.",
+  valueAtRisk: "Value at risk: the chance the customer is gone × what they would spend over 12 months if still active; summed over customers, the dashboard's value at risk.",
+} as const;
+
+/** The theme app block's handle: its file name in extensions/churnless-recommendations/blocks/. */
+export const RECS_BLOCK_HANDLE = "recommendations";
+
+/**
+ * The theme editor with the recommendations block being added to `template` (Shopify's deep link:
+ * /admin/themes/current/editor?template=...&addAppBlockId=<api key>/<block handle>&target=mainSection).
+ */
+export function themeEditorUrl(shop: string, apiKey: string, template: "product" | "cart" | "index" = "product"): string {
+  const params = new URLSearchParams({ template, addAppBlockId: `${apiKey}/${RECS_BLOCK_HANDLE}`, target: "mainSection" });
+  return `https://${shop}/admin/themes/current/editor?${params.toString()}`;
+}
+
+/** Shopify Flow in the shop's admin, where the app's triggers ("Churnless: risk band changed") start a workflow. */
+export function flowUrl(shop: string): string {
+  return `https://admin.shopify.com/store/${shop.replace(/\.myshopify\.com$/, "")}/apps/flow`;
+}

@@ -1,0 +1,147 @@
+/**
+ * Trends across analyses. Each analysis replaces the customer scores, so its shop-level figures are kept
+ * in an AnalysisSnapshot: churn rate, value at risk, RFM segment sizes, and how many customers moved from
+ * one RFM segment to another since the previous analysis (counts only, no customer ids are kept).
+ *
+ * The analyze job reads the segments before it saves (`segmentsBefore`) and records the snapshot after
+ * (`recordAnalysisSnapshot`); an analysis made before snapshots existed gets one, without moves, the
+ * first time the admin asks (`ensureLatestSnapshot`).
+ */
+import type { Db } from "../db.server";
+import { isRecord, num, parseJson } from "./read-json.server";
+import { humanize } from "./segments.server";
+
+export interface SegmentMove {
+  from: string;
+  to: string;
+  customers: number;
+}
+
+/** Each scored customer's RFM segment now (before an analysis replaces them). */
+export async function segmentsBefore(db: Db, shop: string): Promise<Map<string, string>> {
+  const rows = await db.customerScore.findMany({ where: { shop }, select: { customerId: true, rfmSegment: true } });
+  return new Map(rows.map((r) => [r.customerId, r.rfmSegment]));
+}
+
+/** Customers whose segment changed between `before` and `after`, counted by (from, to), largest first. */
+export function countMoves(before: ReadonlyMap<string, string>, after: Iterable<{ customerId: string; rfmSegment: string }>): SegmentMove[] {
+  const counts = new Map<string, SegmentMove>();
+  for (const c of after) {
+    const from = before.get(c.customerId);
+    if (from === undefined || from === c.rfmSegment) continue;
+    const key = `${from}\u0000${c.rfmSegment}`;
+    const m = counts.get(key) ?? { from, to: c.rfmSegment, customers: 0 };
+    m.customers++;
+    counts.set(key, m);
+  }
+  return [...counts.values()].sort((a, b) => b.customers - a.customers || a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+}
+
+/**
+ * Records the snapshot of analysis `analysisId` from the scores it saved. `before` (segmentsBefore,
+ * read before the save) gives the moves; without it the snapshot has none. Idempotent per analysis.
+ */
+export async function recordAnalysisSnapshot(db: Db, shop: string, analysisId: string, before?: ReadonlyMap<string, string>): Promise<void> {
+  const analysis = await db.analysis.findFirst({ where: { id: analysisId, shop } });
+  if (!analysis) throw new Error(`recordAnalysisSnapshot: no analysis ${analysisId} for ${shop}`);
+  const [agg, groups, previous] = await Promise.all([
+    db.customerScore.aggregate({ where: { shop }, _count: { _all: true }, _avg: { churnProbability: true }, _sum: { valueAtRisk: true } }),
+    db.customerScore.groupBy({ by: ["rfmSegment"], where: { shop }, _count: { _all: true } }),
+    db.analysisSnapshot.findFirst({ where: { shop, analysisId: { not: analysisId } }, orderBy: { asOf: "desc" }, select: { analysisId: true } }),
+  ]);
+  let moves: SegmentMove[] = [];
+  if (before && before.size > 0) {
+    const after = await db.customerScore.findMany({ where: { shop }, select: { customerId: true, rfmSegment: true } });
+    moves = countMoves(before, after);
+  }
+  const metrics = parseJson(analysis.metricsJson, {});
+  const data = {
+    shop,
+    asOf: analysis.asOf,
+    horizonDays: analysis.horizonDays,
+    customers: agg._count._all,
+    predictedChurn: agg._avg.churnProbability ?? null,
+    observedChurn: num(metrics, "period.churnRate"),
+    valueAtRisk: agg._sum.valueAtRisk ?? 0,
+    segmentsJson: JSON.stringify(Object.fromEntries(groups.map((g) => [g.rfmSegment, g._count._all]))),
+    movesJson: JSON.stringify(before ? moves : []),
+    previousAnalysisId: before ? (previous?.analysisId ?? null) : null,
+  };
+  await db.analysisSnapshot.upsert({ where: { analysisId }, create: { analysisId, ...data }, update: data });
+}
+
+/** Gives the latest analysis a snapshot (without moves) when it has none, e.g. one made before snapshots existed. */
+export async function ensureLatestSnapshot(db: Db, shop: string): Promise<void> {
+  const latest = await db.analysis.findFirst({ where: { shop }, orderBy: { createdAt: "desc" }, select: { id: true } });
+  if (!latest) return;
+  const has = await db.analysisSnapshot.findUnique({ where: { analysisId: latest.id }, select: { analysisId: true } });
+  if (!has) await recordAnalysisSnapshot(db, shop, latest.id);
+}
+
+export interface TrendPoint {
+  analysisId: string;
+  asOf: string;
+  horizonDays: number;
+  customers: number;
+  predictedChurn: number | null;
+  observedChurn: number | null;
+  valueAtRisk: number;
+  segments: Record<string, number>;
+}
+
+export interface MoveView extends SegmentMove {
+  fromLabel: string;
+  toLabel: string;
+  /** "slipped" when the customers moved to a segment with a higher average churn risk, else "moved up". */
+  direction: "slipped" | "moved up";
+}
+
+export interface Trends {
+  points: TrendPoint[];
+  /** Segment keys and names in the order to show them. */
+  segments: Array<{ key: string; label: string }>;
+  /** Moves since the previous analysis (latest snapshot), null when it has none to compare with. */
+  moves: MoveView[] | null;
+}
+
+function numberRecord(value: unknown): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (isRecord(value)) for (const [k, v] of Object.entries(value)) if (typeof v === "number") out[k] = v;
+  return out;
+}
+
+/** The last `take` analyses' figures, oldest first, and the latest moves in words. */
+export async function getTrends(db: Db, shop: string, take = 12): Promise<Trends> {
+  const [rows, segments] = await Promise.all([
+    db.analysisSnapshot.findMany({ where: { shop }, orderBy: { asOf: "desc" }, take }),
+    db.segment.findMany({ where: { shop, kind: "rfm" }, select: { key: true, name: true, customName: true, avgChurn: true, size: true } }),
+  ]);
+  const points = rows.reverse().map((r) => ({
+    analysisId: r.analysisId,
+    asOf: r.asOf.toISOString(),
+    horizonDays: r.horizonDays,
+    customers: r.customers,
+    predictedChurn: r.predictedChurn,
+    observedChurn: r.observedChurn,
+    valueAtRisk: r.valueAtRisk,
+    segments: numberRecord(parseJson(r.segmentsJson, {})),
+  }));
+  const label = new Map(segments.map((s) => [s.key, s.customName?.trim() || s.name]));
+  const churnOf = new Map(segments.map((s) => [s.key, s.avgChurn]));
+  const keys = new Set(points.flatMap((p) => Object.keys(p.segments)));
+  const ordered = [...keys].sort((a, b) => (churnOf.get(a) ?? 0) - (churnOf.get(b) ?? 0) || a.localeCompare(b));
+  const latest = rows.length ? rows[rows.length - 1] : null;
+  let moves: MoveView[] | null = null;
+  if (latest?.previousAnalysisId) {
+    const list = parseJson(latest.movesJson, []);
+    moves = (Array.isArray(list) ? list : [])
+      .filter((m): m is SegmentMove => isRecord(m) && typeof m.from === "string" && typeof m.to === "string" && typeof m.customers === "number")
+      .map((m) => ({
+        ...m,
+        fromLabel: label.get(m.from) ?? humanize(m.from),
+        toLabel: label.get(m.to) ?? humanize(m.to),
+        direction: (churnOf.get(m.to) ?? 0) > (churnOf.get(m.from) ?? 0) ? ("slipped" as const) : ("moved up" as const),
+      }));
+  }
+  return { points, segments: ordered.map((key) => ({ key, label: label.get(key) ?? humanize(key) })), moves };
+}

@@ -5,10 +5,13 @@ import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { checkAtStart } from "./startup.server";
+import { restoreSchedulesOnce } from "./jobs/schedules.server";
 
 // npm start: the configuration (above, on import) and the database are checked as the server starts;
 // a problem is one line on stderr and exit status 1 (app/startup.server.ts).
 void checkAtStart("web").catch((error: unknown) => console.error((error as Error).message));
+// In-process refresh timers die with the process: every installed shop's schedule is set again at start.
+if (!process.env.VITEST) void restoreSchedulesOnce();
 
 export const streamTimeout = 5000;
 

@@ -7,13 +7,14 @@
  * iframe, without OAuth. It is refused whenever NODE_ENV=production.
  */
 import "@shopify/shopify-app-remix/adapters/node";
+import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import db from "./db.server";
 import { DEFAULT_DEMO_SHOP, env, parseEnv } from "./env.server";
 import { shopifySettingsAtStart } from "./startup.server";
 import { ADMIN_API_VERSION } from "./shopify/api-version";
-import { adminForShop } from "./shopify/admin.server";
+import { adminForShop, standinFetch } from "./shopify/admin.server";
 import type { AdminGraphql } from "./shopify/types";
 
 /** ADMIN_API_VERSION as @shopify/shopify-api's enum (it knows 2026-07 as July26). */
@@ -41,6 +42,11 @@ export function demoShop(source: NodeJS.ProcessEnv = process.env): string {
 // Checked at startup (one line and exit 1 on a missing or wrong variable), before serving anything.
 const settings = shopifySettingsAtStart();
 
+// The local stand-in (demo and tests; env.server.ts refuses it elsewhere): the library's token requests
+// (refresh, token exchange) go there too, so expiring offline tokens are tested end to end.
+const standinUrl = env().SHOPIFY_ADMIN_API_BASE_URL;
+if (standinUrl) setAbstractFetchFunc(standinFetch(standinUrl));
+
 const shopify = shopifyApp({
   apiKey: settings.apiKey,
   apiSecretKey: settings.apiSecretKey,
@@ -52,22 +58,26 @@ const shopify = shopifyApp({
   distribution: AppDistribution.AppStore,
   future: {
     unstable_newEmbeddedAuthStrategy: true,
+    // Offline tokens expire after an hour and the library refreshes them (required from 2027-01-01);
+    // background jobs get theirs through unauthenticated.admin (app/shopify/admin.server.ts).
+    expiringOfflineAccessTokens: true,
   },
   hooks: {
     afterAuth: async ({ session }) => {
       await onInstalled(session.shop);
     },
   },
-  ...(process.env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [process.env.SHOP_CUSTOM_DOMAIN] } : {}),
 });
 
-/** On install (and re-install): the shop's row, then its first full sync (sync -> analyze -> publish preview). */
+/**
+ * On install and re-install (and whenever the library exchanges a new offline token): the shop's row, its
+ * scheduled refresh, then its first full sync (sync -> analyze -> publish preview) if it never had one.
+ */
 export async function onInstalled(shop: string): Promise<void> {
   const row = await db.shop.upsert({ where: { shop }, create: { shop }, update: { uninstalledAt: null } });
-  if (!row.lastFullSyncAt) {
-    const { enqueueJob } = await import("./jobs/queue.server");
-    await enqueueJob(shop, "full-sync");
-  }
+  const { enqueueJob, getQueue } = await import("./jobs/queue.server");
+  await (await getQueue()).schedule(shop, row.refreshEveryHours, { lastRunAt: row.lastDeltaSyncAt ?? row.lastFullSyncAt });
+  if (!row.lastFullSyncAt) await enqueueJob(shop, "full-sync");
 }
 
 export default shopify;
@@ -116,7 +126,8 @@ export async function requireAdmin(request: Request): Promise<AdminContext> {
     let admin: AdminGraphql | null = null;
     try {
       admin = await adminForShop(db, shop);
-    } catch {
+    } catch (error) {
+      console.error(`[demo] no Admin API for ${shop}, live reads are off: ${(error as Error).message}`);
       admin = null; // the demo runs without a reachable Admin API too
     }
     return { shop, admin, demo: true };

@@ -10,17 +10,27 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db.server";
 import { env, maskUrl } from "../env.server";
+import { needsMerchant } from "../shopify/admin.server";
+import { ShopRedactedError } from "../webhooks/compliance.server";
 import { runJob, type JobContext } from "./handlers.server";
 import type { JobData, JobKind } from "./kinds";
 
 export const QUEUE_NAME = "churnless-jobs";
 export const JOB_ATTEMPTS = 4;
 export const BACKOFF_MS = 5_000;
+/** BullMQ job scheduler id of a shop's refresh: `refresh|<shop>`. */
+export const SCHEDULER_PREFIX = "refresh|";
 
 export interface JobQueue {
   enqueue(data: JobData): Promise<{ id: string }>;
-  /** Refresh the shop every `hours` (0 stops it). */
-  schedule(shop: string, hours: number): Promise<void>;
+  /**
+   * Refresh the shop every `hours` (0 stops it). The first run is `hours` after `lastRunAt` (the shop's
+   * last sync), or at once when that is past; without it, `hours` from now. Calling it again for a shop
+   * that has the same schedule keeps its next run (BullMQ) or recomputes it from `lastRunAt` (in-process).
+   */
+  schedule(shop: string, hours: number, opts?: ScheduleOptions): Promise<void>;
+  /** The refresh schedules this queue holds (in-process: this process's timers; BullMQ: Redis's). */
+  schedules(): Promise<ScheduleInfo[]>;
   /** Drops the shop's waiting jobs and schedule (on uninstall). */
   forgetShop(shop: string): Promise<void>;
   /** Resolves when no job is waiting or running (in-process only; BullMQ resolves at once). */
@@ -28,11 +38,26 @@ export interface JobQueue {
   close(): Promise<void>;
 }
 
+export interface ScheduleOptions {
+  lastRunAt?: Date | null;
+}
+
+export interface ScheduleInfo {
+  shop: string;
+  everyMs: number;
+  nextRunAt: Date | null;
+}
+
+/** When a schedule of `everyMs` first runs: `everyMs` after the last run, not before now. */
+export function firstRunAt(everyMs: number, lastRunAt: Date | null | undefined, now = Date.now()): number {
+  return Math.max(now, (lastRunAt?.getTime() ?? now) + everyMs);
+}
+
 /** Runs jobs in this process: a chain per shop, so one job per shop at a time. */
 export class InProcessQueue implements JobQueue {
   private chains = new Map<string, Promise<void>>();
   private waiting = new Map<string, { id: string; data: JobData }>();
-  private timers = new Map<string, NodeJS.Timeout>();
+  private timers = new Map<string, { timer: NodeJS.Timeout; everyMs: number; nextRunAt: number }>();
   private closed = false;
   readonly failures: Array<{ id: string; data: JobData; error: string }> = [];
 
@@ -70,7 +95,7 @@ export class InProcessQueue implements JobQueue {
         return;
       } catch (error) {
         const message = (error as Error).message;
-        if (attempt >= attempts || this.closed || /uninstalled/.test(message)) {
+        if (attempt >= attempts || this.closed || /uninstalled/.test(message) || error instanceof ShopRedactedError || needsMerchant(error)) {
           this.failures.push({ id, data, error: message });
           console.error(`job ${data.kind} for ${data.shop} failed after ${attempt} attempt(s): ${message}`);
           return;
@@ -81,14 +106,26 @@ export class InProcessQueue implements JobQueue {
     }
   }
 
-  async schedule(shop: string, hours: number): Promise<void> {
-    clearInterval(this.timers.get(shop));
+  async schedule(shop: string, hours: number, opts: ScheduleOptions = {}): Promise<void> {
+    const old = this.timers.get(shop);
+    if (old) clearTimeout(old.timer);
     this.timers.delete(shop);
-    if (hours > 0) {
-      const timer = setInterval(() => void this.enqueue({ shop, kind: "refresh" }), hours * 3_600_000);
+    if (hours <= 0 || this.closed) return;
+    const everyMs = hours * 3_600_000;
+    // A timer per run (not setInterval), so a restart resumes from the shop's last sync, not from zero.
+    const arm = (at: number) => {
+      const timer = setTimeout(() => {
+        void this.enqueue({ shop, kind: "refresh" }).catch((error: Error) => console.error(`[queue] scheduled refresh of ${shop}: ${error.message}`));
+        arm(Date.now() + everyMs);
+      }, Math.max(0, at - Date.now()));
       timer.unref();
-      this.timers.set(shop, timer);
-    }
+      this.timers.set(shop, { timer, everyMs, nextRunAt: at });
+    };
+    arm(firstRunAt(everyMs, opts.lastRunAt));
+  }
+
+  async schedules(): Promise<ScheduleInfo[]> {
+    return [...this.timers].map(([shop, t]) => ({ shop, everyMs: t.everyMs, nextRunAt: new Date(t.nextRunAt) }));
   }
 
   async forgetShop(shop: string): Promise<void> {
@@ -102,7 +139,7 @@ export class InProcessQueue implements JobQueue {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const timer of this.timers.values()) clearInterval(timer);
+    for (const { timer } of this.timers.values()) clearTimeout(timer);
     await this.idle();
   }
 }
@@ -152,17 +189,28 @@ export class BullMqQueue implements JobQueue {
     });
   }
 
-  async schedule(shop: string, hours: number): Promise<void> {
-    const id = `refresh|${shop}`;
+  async schedule(shop: string, hours: number, opts: ScheduleOptions = {}): Promise<void> {
+    const id = `${SCHEDULER_PREFIX}${shop}`;
     if (hours <= 0) {
       await this.queue.removeJobScheduler(id);
       return;
     }
+    const everyMs = hours * 3_600_000;
+    // startDate counts only when the scheduler is new (or its interval changed): an existing one keeps its next run.
     await this.queue.upsertJobScheduler(
       id,
-      { every: hours * 3_600_000 },
+      { every: everyMs, startDate: firstRunAt(everyMs, opts.lastRunAt) },
       { name: "refresh", data: { shop, kind: "refresh" } satisfies JobData, opts: { attempts: JOB_ATTEMPTS, backoff: { type: "exponential", delay: BACKOFF_MS } } },
     );
+  }
+
+  async schedules(): Promise<ScheduleInfo[]> {
+    const out: ScheduleInfo[] = [];
+    for (const s of await this.queue.getJobSchedulers()) {
+      if (!s.key.startsWith(SCHEDULER_PREFIX)) continue;
+      out.push({ shop: s.key.slice(SCHEDULER_PREFIX.length), everyMs: Number(s.every ?? 0), nextRunAt: s.next ? new Date(s.next) : null });
+    }
+    return out;
   }
 
   async forgetShop(shop: string): Promise<void> {

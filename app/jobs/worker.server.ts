@@ -5,8 +5,9 @@
  * Stalled jobs (a worker died) are picked up again by BullMQ's stalled-job check.
  */
 import { randomUUID } from "node:crypto";
-import { DelayedError, Worker, type Job } from "bullmq";
+import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
+import { needsMerchant } from "../shopify/admin.server";
 import { runJob, type JobContext } from "./handlers.server";
 import { isJobKind, type JobData } from "./kinds";
 import { closeBounded, logRedisErrors, QUEUE_NAME, redisConnection } from "./queue.server";
@@ -55,6 +56,10 @@ export function startWorker(opts: WorkerOptions): { worker: Worker; close(): Pro
     const keepAlive = setInterval(() => void redis.eval(EXTEND, 1, key, owner, String(SHOP_LOCK_MS)), SHOP_LOCK_MS / 3);
     try {
       return await (opts.run ?? runJob)(opts, data);
+    } catch (error) {
+      // Shopify refused the shop's credentials (or the app is gone): retrying cannot help, the merchant can.
+      if (needsMerchant(error)) throw new UnrecoverableError((error as Error).message);
+      throw error;
     } finally {
       clearInterval(keepAlive);
       await redis.eval(RELEASE, 1, key, owner);

@@ -5,9 +5,10 @@
  */
 import { Redis } from "ioredis";
 import db from "../db.server";
-import { maskUrl } from "../env.server";
+import { maskUrl, shopifyAppSettings } from "../env.server";
 import { checkAtStart, failStart } from "../startup.server";
-import { redisConnection, withTimeout } from "./queue.server";
+import { BullMqQueue, redisConnection, withTimeout } from "./queue.server";
+import { restoreSchedules } from "./schedules.server";
 import { startWorker } from "./worker.server";
 
 const config = await checkAtStart("worker");
@@ -36,6 +37,20 @@ async function checkRedis(url: string, timeoutMs: number): Promise<void> {
 }
 
 await checkRedis(redisUrl, config.REDIS_CONNECT_TIMEOUT_MS);
+// Jobs renew the shops' expiring offline tokens through the Shopify library: it needs the app's credentials.
+try {
+  shopifyAppSettings(config);
+} catch (error) {
+  failStart("worker", `${(error as Error).message} (a worker renews the shops' access tokens with them)`);
+}
+// Every installed shop's refresh schedule, as the database says (Redis may have lost some, or kept stale ones).
+const schedules = await BullMqQueue.connect(redisUrl);
+try {
+  const restored = await restoreSchedules(db, schedules);
+  console.error(`churnless worker ${process.pid}: ${restored.scheduled.length} shop refresh schedule(s), ${restored.removed.length} stale one(s) removed`);
+} finally {
+  await schedules.close();
+}
 const { close } = startWorker({ db, redisUrl, concurrency: config.WORKER_CONCURRENCY });
 console.error(`churnless worker ${process.pid} listening on ${maskUrl(redisUrl)}`);
 

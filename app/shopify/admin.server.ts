@@ -42,6 +42,14 @@ export class ReinstallRequiredError extends Error {
   }
 }
 
+/** The app's Shopify setup could not be loaded (its configuration is wrong): not a token problem. */
+export class ShopifySetupError extends Error {
+  constructor(shop: string, cause: unknown) {
+    super(`Cannot renew ${shop}'s access token: the app's Shopify setup did not load: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = "ShopifySetupError";
+  }
+}
+
 /** True for failures no retry can fix (the job runners stop retrying them). */
 export function needsMerchant(error: unknown): boolean {
   return error instanceof ReinstallRequiredError || error instanceof NoOfflineSessionError;
@@ -61,7 +69,13 @@ export interface AdminForShopOptions extends Omit<AdminClientOptions, "shop" | "
 export const LIBRARY_RENEWAL_WINDOW_MS = 5 * 60_000;
 
 const librarySession: LoadOfflineSession = async (shop) => {
-  const [{ unauthenticated }, { SessionNotFoundError }] = await Promise.all([import("../shopify.server"), import("@shopify/shopify-app-remix/server")]);
+  let modules;
+  try {
+    modules = await Promise.all([import("../shopify.server"), import("@shopify/shopify-app-remix/server")]);
+  } catch (error) {
+    throw new ShopifySetupError(shop, error);
+  }
+  const [{ unauthenticated }, { SessionNotFoundError }] = modules;
   try {
     const { session } = await unauthenticated.admin(shop);
     return session;
@@ -149,7 +163,7 @@ export class OfflineToken {
         if (!session.accessToken) throw new NoOfflineSessionError(this.shop);
         return session;
       } catch (error) {
-        if (error instanceof NoOfflineSessionError) {
+        if (error instanceof NoOfflineSessionError || error instanceof ShopifySetupError) {
           this.failure = error;
           throw error;
         }

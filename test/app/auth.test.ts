@@ -113,3 +113,24 @@ describe("demo mode", () => {
     expect(isDemoMode({ NODE_ENV: "development", CHURNLESS_DEMO: "1" })).toBe(true);
   });
 });
+
+describe("the shopifyApp configuration is type-checked", () => {
+  it("customShopDomains is gone (removed in @shopify/shopify-app-remix 4.2; domainTransformations replaced it)", async () => {
+    type Config = Parameters<(typeof import("@shopify/shopify-app-remix/server"))["shopifyApp"]>[0];
+    // @ts-expect-error customShopDomains is no setting of the library any more: `npm test`'s typecheck fails if it comes back
+    const removed: keyof Config = "customShopDomains";
+    const replacement: keyof Config = "domainTransformations";
+    expect([removed, replacement]).toEqual(["customShopDomains", "domainTransformations"]);
+  });
+
+  it("app/shopify.server.ts passes shopifyApp a plain object literal, so a setting the library does not know is a type error", async () => {
+    const { readFileSync } = await import("node:fs");
+    const source = readFileSync("app/shopify.server.ts", "utf8");
+    const call = /shopifyApp\(\{([\s\S]*?)\n\}\);/.exec(source);
+    expect(call, "the shopifyApp({ ... }) call").not.toBeNull();
+    // A conditional spread (`...(cond ? { x } : {})`) escapes TypeScript's excess-property check: that is how
+    // customShopDomains outlived the library version that removed it.
+    expect(call![1]).not.toMatch(/\.\.\./);
+    expect(source).not.toMatch(/customShopDomains|SHOP_CUSTOM_DOMAIN/);
+  });
+});

@@ -101,7 +101,17 @@ describe.skipIf(!haveRedis)("npm run worker in a second process", () => {
       await queue.close();
 
       const worker = spawn(process.execPath, ["--import", "tsx", "app/jobs/worker.ts"], {
-        env: { ...process.env, REDIS_URL: redisUrl, DATABASE_URL: t.url, SHOPIFY_ADMIN_API_BASE_URL: standin.url, WORKER_ID: randomBytes(3).toString("hex") },
+        env: {
+          ...process.env,
+          REDIS_URL: redisUrl,
+          DATABASE_URL: t.url,
+          SHOPIFY_ADMIN_API_BASE_URL: standin.url,
+          // The worker renews shops' offline tokens through the Shopify library: it needs the app's credentials.
+          SHOPIFY_API_KEY: "worker-api-key",
+          SHOPIFY_API_SECRET: "worker-api-secret",
+          SHOPIFY_APP_URL: "https://churnless.example.com",
+          WORKER_ID: randomBytes(3).toString("hex"),
+        },
         stdio: ["ignore", "pipe", "pipe"],
       });
       let log = "";

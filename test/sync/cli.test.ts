@@ -72,7 +72,9 @@ describe("cli import and sync", () => {
     await expect(adminForShop(t.db, "nobody.myshopify.com")).rejects.toThrow(/No offline session for nobody.myshopify.com: the app is not installed there/);
 
     await t.db.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "test", isOnline: false, accessToken: standin.tokenFor(SHOP) } });
-    const r = await cli(["sync", "--shop", SHOP, "--full"], { DATABASE_URL: t.url, SHOPIFY_ADMIN_API_BASE_URL: standin.url });
+    // The CLI renews the shop's offline token through the Shopify library: it needs the app's credentials.
+    const app = { SHOPIFY_API_KEY: "cli-api-key", SHOPIFY_API_SECRET: "cli-api-secret", SHOPIFY_APP_URL: "https://churnless.example.com" };
+    const r = await cli(["sync", "--shop", SHOP, "--full"], { ...app, DATABASE_URL: t.url, SHOPIFY_ADMIN_API_BASE_URL: standin.url });
     expect(r.stderr).not.toMatch(/churnless sync:/);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`full sync of ${SHOP} succeeded: ${data.orders.length} orders`));

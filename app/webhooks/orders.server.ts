@@ -2,6 +2,9 @@
  * orders/create, orders/updated and orders/cancelled: the REST-shaped webhook payload mapped onto the
  * same facts the bulk export stores, then one idempotent upsert by order GID and updatedAt (an older
  * event never overwrites a newer one). Testable without Remix: the routes only authenticate and call this.
+ * Money is shop money, as in the bulk export: `current_total_price_set.shop_money`, line items'
+ * `price_set.shop_money`, and refunds from `refunds[].transactions` converted to the shop's currency.
+ * Names, emails and addresses in the payload are never read.
  */
 import type { LineItemInput, OrderInput } from "../analytics/types";
 import type { Db } from "../db.server";
@@ -40,24 +43,93 @@ function date(v: unknown, field: string, topic: string): Date | null {
   return d;
 }
 
-/** Refunded amount: Shopify's refund transactions (successful refunds), else a total the payload carries. */
-function refundedOf(p: Json): number {
-  const refunds = Array.isArray(p.refunds) ? (p.refunds as Json[]) : [];
-  let sum = 0;
-  let seen = false;
-  for (const refund of refunds) {
-    for (const t of Array.isArray(refund.transactions) ? (refund.transactions as Json[]) : []) {
-      if ((t.kind === "refund" || t.kind === undefined) && (t.status === "success" || t.status === undefined)) {
-        const amount = num(t.amount);
-        if (amount !== null) {
-          sum += amount;
-          seen = true;
-        }
-      }
-    }
+const moneyCurrency = (set: unknown, which: "shop_money" | "presentment_money"): string | null => {
+  const code = (set as Record<string, { currency_code?: unknown } | undefined> | null | undefined)?.[which]?.currency_code;
+  return typeof code === "string" ? code : null;
+};
+
+const presentmentMoney = (set: unknown): number | null =>
+  num((set as { presentment_money?: { amount?: unknown } } | null | undefined)?.presentment_money?.amount);
+
+/**
+ * Shop-currency units per presentment-currency unit for this order, from its largest amount with both
+ * monies (`total_price_set`, `current_total_price_set`): Shopify converts an order, and refunds of it, at
+ * one rate. Null when the payload carries no usable pair.
+ */
+function shopPerPresentment(p: Json): number | null {
+  let best: { shop: number; presentment: number } | null = null;
+  for (const set of [p.total_price_set, p.current_total_price_set, p.subtotal_price_set]) {
+    const shop = shopMoney(set);
+    const presentment = presentmentMoney(set);
+    if (shop !== null && presentment !== null && shop > 0 && presentment > 0 && (!best || presentment > best.presentment)) best = { shop, presentment };
   }
-  if (seen) return Math.round(sum * 100) / 100;
-  return shopMoney(p.total_refunded_set) ?? num(p.total_refunded) ?? 0;
+  return best ? best.shop / best.presentment : null;
+}
+
+const list = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
+
+/**
+ * What one refund is worth by its parts, in shop and presentment money, as Shopify computed them: refunded
+ * line items (subtotal and tax), refunded shipping lines, less order adjustments (a `refund_discrepancy` or,
+ * without refund_shipping_lines, a `shipping_refund` is negative when money was refunded beyond the parts).
+ */
+function refundParts(refund: Json): { shop: number; presentment: number } | null {
+  let shop = 0;
+  let presentment = 0;
+  const add = (set: unknown, sign = 1): boolean => {
+    const s = shopMoney(set);
+    const pm = presentmentMoney(set);
+    if (s === null || pm === null) return false;
+    shop += sign * s;
+    presentment += sign * pm;
+    return true;
+  };
+  for (const line of list(refund.refund_line_items)) if (!add(line.subtotal_set) || (line.total_tax_set && !add(line.total_tax_set))) return null;
+  const shippingLines = list(refund.refund_shipping_lines);
+  for (const line of shippingLines) if (!add(line.subtotal_amount_set)) return null;
+  for (const adj of list(refund.order_adjustments)) {
+    if (adj.kind === "shipping_refund" && shippingLines.length) continue;
+    if (!add(adj.amount_set, -1)) return null;
+  }
+  return { shop, presentment };
+}
+
+/**
+ * Refunded amount in shop money, with the bulk path's meaning (GraphQL `totalRefundedSet.shopMoney`: the
+ * successful refund transactions). A REST refund transaction carries `amount` in its own `currency`:
+ * - in the shop's currency, it is taken as is;
+ * - in the presentment currency, the refund's own shop money is used when its parts (refundParts) add up to
+ *   the money refunded (Shopify's figures, exact); otherwise the amount is converted at the order's rate
+ *   (shopPerPresentment), rounded to cents.
+ * Refunded line items are not taken out of the total here: the current total and quantities already
+ * exclude them, as in the bulk path, and purchase-history's netValue nets both paths the same way.
+ */
+function refundedOf(topic: string, p: Json, shopCurrency: string): number {
+  let sum = 0;
+  let rate: number | null | undefined;
+  for (const refund of list(p.refunds)) {
+    let inShop = 0;
+    let inPresentment = 0;
+    for (const t of list(refund.transactions)) {
+      if (t.kind !== "refund" || t.status !== "success") continue;
+      const amount = num(t.amount);
+      if (amount === null) throw new WebhookPayloadError(topic, `refund transaction ${String(t.id ?? "?")} has no numeric amount`);
+      const currency = typeof t.currency === "string" ? t.currency : shopCurrency;
+      if (!shopCurrency || currency === shopCurrency) inShop += amount;
+      else inPresentment += amount;
+    }
+    sum += inShop;
+    if (inPresentment === 0) continue;
+    const parts = refundParts(refund);
+    if (parts && Math.abs(parts.presentment - inPresentment) < 0.005) {
+      sum += parts.shop;
+      continue;
+    }
+    if (rate === undefined) rate = shopPerPresentment(p);
+    if (rate === null) throw new WebhookPayloadError(topic, `refund in the presentment currency but no shop/presentment total to convert it to ${shopCurrency}`);
+    sum += inPresentment * rate;
+  }
+  return Math.round(sum * 100) / 100;
 }
 
 /** Maps an orders/* webhook payload (REST shape) to analytics input. Throws WebhookPayloadError when unusable. */
@@ -73,6 +145,7 @@ export function orderFromWebhook(topic: string, payload: unknown): OrderInput {
   const total = shopMoney(p.current_total_price_set) ?? num(p.current_total_price) ?? shopMoney(p.total_price_set) ?? num(p.total_price);
   if (total === null) throw new WebhookPayloadError(topic, `order ${id} has no numeric total`);
   const customer = p.customer as Json | null | undefined;
+  const currency = moneyCurrency(p.current_total_price_set, "shop_money") ?? moneyCurrency(p.total_price_set, "shop_money") ?? (typeof p.currency === "string" ? p.currency : "");
   const lineItems: LineItemInput[] = (Array.isArray(p.line_items) ? (p.line_items as Json[]) : []).map((li, i) => {
     const quantity = num(li.quantity);
     if (quantity === null) throw new WebhookPayloadError(topic, `line item ${i + 1} of order ${id} has no quantity`);
@@ -94,8 +167,8 @@ export function orderFromWebhook(topic: string, payload: unknown): OrderInput {
     cancelledAt: date(p.cancelled_at, "cancelled_at", topic),
     test: p.test === true,
     total,
-    refunded: refundedOf(p),
-    currency: typeof p.currency === "string" ? p.currency : "",
+    refunded: refundedOf(topic, p, currency),
+    currency,
     financialStatus: typeof p.financial_status === "string" ? p.financial_status.toUpperCase() : null,
     lineItems,
   };

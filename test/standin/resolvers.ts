@@ -54,9 +54,15 @@ function money(amount: string, currencyCode: string): View {
   return { __typename: "MoneyV2", amount, currencyCode };
 }
 
-function moneyBag(amount: string, currencyCode: string): View {
+function moneyBag(amount: string, currencyCode: string, presentment?: { currencyCode?: string; rate?: number }): View {
   const m = money(amount, currencyCode);
-  return { __typename: "MoneyBag", shopMoney: m, presentmentMoney: m };
+  if (!presentment?.currencyCode || presentment.rate === undefined) return { __typename: "MoneyBag", shopMoney: m, presentmentMoney: m };
+  return { __typename: "MoneyBag", shopMoney: m, presentmentMoney: money(presentmentAmount(amount, presentment.rate), presentment.currencyCode) };
+}
+
+/** A shop amount in the order's presentment currency (one rate per order, rounded to cents). */
+export function presentmentAmount(amount: string, rate: number): string {
+  return (Math.round(Number(amount) * rate * 100) / 100).toFixed(2);
 }
 
 const byId = <T extends { id: string }>(item: T): [number, number] => [gidNumber(item.id), gidNumber(item.id)];
@@ -150,21 +156,22 @@ class OrderView {
   get test(): boolean { return this.o.test; }
   get displayFinancialStatus(): string { return this.o.displayFinancialStatus; }
   get currencyCode(): string { return this.cur; }
-  get presentmentCurrencyCode(): string { return this.cur; }
+  get presentmentCurrencyCode(): string { return this.o.presentmentCurrencyCode ?? this.cur; }
+  private get pm(): { currencyCode?: string; rate?: number } { return { currencyCode: this.o.presentmentCurrencyCode, rate: this.o.presentmentRate }; }
   customer(): View | null { return this.o.customerId ? customerById(this.state, this.o.customerId) : null; }
   email(): string | null { return protectedValue(this.state, "Order", "email", () => null)(); }
   phone(): string | null { return protectedValue(this.state, "Order", "phone", () => null)(); }
   shippingAddress(): View | null { return protectedValue(this.state, "Order", "address", () => null)(); }
   billingAddress(): View | null { return protectedValue(this.state, "Order", "address", () => null)(); }
-  currentTotalPriceSet(): View { return moneyBag(this.o.totalPrice, this.cur); }
-  totalPriceSet(): View { return moneyBag(this.o.totalPrice, this.cur); }
-  currentSubtotalPriceSet(): View { return moneyBag(this.o.totalPrice, this.cur); }
-  subtotalPriceSet(): View { return moneyBag(this.o.totalPrice, this.cur); }
-  totalRefundedSet(): View { return moneyBag(this.o.totalRefunded, this.cur); }
+  currentTotalPriceSet(): View { return moneyBag(this.o.totalPrice, this.cur, this.pm); }
+  totalPriceSet(): View { return moneyBag(this.o.totalPrice, this.cur, this.pm); }
+  currentSubtotalPriceSet(): View { return moneyBag(this.o.totalPrice, this.cur, this.pm); }
+  subtotalPriceSet(): View { return moneyBag(this.o.totalPrice, this.cur, this.pm); }
+  totalRefundedSet(): View { return moneyBag(this.o.totalRefunded, this.cur, this.pm); }
   get currentSubtotalLineItemsQuantity(): number { return this.o.lineItems.reduce((s, li) => s + li.currentQuantity, 0); }
   get subtotalLineItemsQuantity(): number { return this.o.lineItems.reduce((s, li) => s + li.quantity, 0); }
   lineItems(args: Args, ctx: ExecContext, info: GraphQLResolveInfo): unknown {
-    return paginate(this.o.lineItems, args as ConnectionArgs, byId, (li) => new LineItemView(this.state, li, this.cur), CONNECTION_ALL(ctx, info));
+    return paginate(this.o.lineItems, args as ConnectionArgs, byId, (li) => new LineItemView(this.state, li, this.cur, this.pm), CONNECTION_ALL(ctx, info));
   }
   metafield(args: Args): View | null { return metafieldLookup(this.state, this.o.id, args); }
   metafields(args: Args, ctx: ExecContext, info: GraphQLResolveInfo): unknown { return metafieldsConnection(this.state, this.o.id, args, ctx, info); }
@@ -181,6 +188,7 @@ class LineItemView {
     private readonly state: ShopState,
     private readonly li: StandinLineItem,
     private readonly cur: string,
+    private readonly pm?: { currencyCode?: string; rate?: number },
   ) {}
   private get product_(): StandinProduct | undefined { return this.li.productId ? this.state.productsById.get(this.li.productId) : undefined; }
   private get variant_(): { variant: StandinVariant; product: StandinProduct } | undefined { return this.li.variantId ? this.state.variantsById.get(this.li.variantId) : undefined; }
@@ -200,9 +208,9 @@ class LineItemView {
     const v = this.variant_;
     return v ? variantView(this.state, v.variant, v.product) : null;
   }
-  originalUnitPriceSet(): View { return moneyBag(this.li.unitPrice, this.cur); }
-  discountedUnitPriceSet(): View { return moneyBag(this.li.unitPrice, this.cur); }
-  originalTotalSet(): View { return moneyBag((Number(this.li.unitPrice) * this.li.quantity).toFixed(2), this.cur); }
+  originalUnitPriceSet(): View { return moneyBag(this.li.unitPrice, this.cur, this.pm); }
+  discountedUnitPriceSet(): View { return moneyBag(this.li.unitPrice, this.cur, this.pm); }
+  originalTotalSet(): View { return moneyBag((Number(this.li.unitPrice) * this.li.quantity).toFixed(2), this.cur, this.pm); }
 }
 
 // ---------------------------------------------------------------- customers
@@ -459,6 +467,16 @@ export function bulkOperationView(b: BulkOperationRecord): View {
   };
 }
 
+const BULK_OPERATION_SEARCH: SearchSchema<BulkOperationRecord> = {
+  fields: {
+    status: { kind: "string", get: (b) => b.status.toLowerCase() },
+    operation_type: { kind: "string", get: (b) => b.type.toLowerCase() },
+    id: { kind: "number", get: (b) => gidNumber(b.id) },
+    created_at: { kind: "date", get: (b) => b.createdAt },
+  },
+  text: (b) => b.query,
+};
+
 export function segmentView(s: SegmentRecord): View {
   return { __typename: "Segment", ...s };
 }
@@ -639,8 +657,17 @@ export function queryRoot(ctx: ExecContext): View {
       const last = list[list.length - 1];
       return last ? bulkOperationView(last) : null;
     },
-    bulkOperations: (args: Args, c: ExecContext, info: GraphQLResolveInfo) =>
-      paginate(state.bulkOperations, args as ConnectionArgs, byId, bulkOperationView, CONNECTION_ALL(c, info)),
+    bulkOperations: (args: Args, c: ExecContext, info: GraphQLResolveInfo) => {
+      // Newest first by default (the schema's description); `query` filters by status, operation_type, id, created_at.
+      const at = (b: BulkOperationRecord): number => Date.parse(args.sortKey === "COMPLETED_AT" ? (b.completedAt ?? "") : b.createdAt) || 0;
+      const key: SortKeyOf<BulkOperationRecord> = (b) => [-at(b), -gidNumber(b.id)];
+      const list = [...filterItems(state.bulkOperations, args.query as string | null, BULK_OPERATION_SEARCH)].sort((a, b) => {
+        const ka = key(a);
+        const kb = key(b);
+        return (ka[0] as number) - (kb[0] as number) || ka[1] - kb[1];
+      });
+      return paginate(list, args as ConnectionArgs, key, bulkOperationView, CONNECTION_ALL(c, info));
+    },
     segments: (args: Args, c: ExecContext, info: GraphQLResolveInfo) => {
       const list = filterItems(state.segments, args.query as string | null, {
         fields: { name: { kind: "string", get: (s) => s.name }, id: { kind: "number", get: (s) => gidNumber(s.id) } },

@@ -56,6 +56,12 @@ export interface StandinOrder {
   test: boolean;
   displayFinancialStatus: "PAID" | "PARTIALLY_REFUNDED" | "REFUNDED" | "PENDING" | "VOIDED";
   currencyCode: string;
+  /**
+   * The customer's currency when it is not the shop's (multi-currency checkout). Presentment amounts are the
+   * shop amounts times `presentmentRate`, rounded to cents, as Shopify converts an order at one rate.
+   */
+  presentmentCurrencyCode?: string;
+  presentmentRate?: number;
   totalPrice: string; // currentTotalPriceSet.shopMoney.amount
   totalRefunded: string; // totalRefundedSet.shopMoney.amount
   lineItems: StandinLineItem[];

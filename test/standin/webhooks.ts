@@ -1,6 +1,7 @@
 import { createHash, createHmac } from "node:crypto";
 import { gidNumber, type BulkOperationRecord } from "./store";
-import type { StandinOrder } from "./types";
+import { presentmentAmount } from "./resolvers";
+import type { StandinCustomer, StandinOrder } from "./types";
 
 /**
  * Webhook delivery like Shopify's: a JSON POST with X-Shopify-Topic, X-Shopify-Shop-Domain,
@@ -70,27 +71,164 @@ const FINANCIAL_STATUS: Record<StandinOrder["displayFinancialStatus"], string> =
   VOIDED: "voided",
 };
 
+/** A REST money set: the shop's amount and the customer's (presentment) amount. */
+function moneySet(order: StandinOrder, amount: string): Record<string, unknown> {
+  const presentment = order.presentmentCurrencyCode && order.presentmentRate !== undefined
+    ? { amount: presentmentAmount(amount, order.presentmentRate), currency_code: order.presentmentCurrencyCode }
+    : { amount, currency_code: order.currencyCode };
+  return { shop_money: { amount, currency_code: order.currencyCode }, presentment_money: presentment };
+}
+
+const cents = (n: number): string => (Math.round(n * 100) / 100).toFixed(2);
+
 /**
- * An orders/create, orders/updated or orders/cancelled payload (REST shape) for an order of the store,
- * so webhook tests send what Shopify would send for that order.
+ * The order's refunds as the REST order carries them (shopify.dev REST Refund resource): the returned line
+ * items (quantity - current quantity) as `refund_line_items` with shop and presentment `subtotal_set`; money
+ * refunded beyond the returned items (or short of them) as a `refund_discrepancy` order adjustment (amount
+ * negative when more was refunded than calculated, as Shopify's `shipping_refund` adjustment of -5.00 for 5.00
+ * refunded); and one successful `refund` transaction for the money, its `amount` in its `currency`, the
+ * presentment currency (REST transactions carry no shop-money amount).
  */
-export function orderWebhookPayload(order: StandinOrder): Record<string, unknown> {
+function refundsOf(order: StandinOrder): Record<string, unknown>[] {
+  const refunded = Number(order.totalRefunded);
+  const returned = order.lineItems.filter((li) => li.quantity > li.currentQuantity);
+  if (!(refunded > 0) && returned.length === 0) return [];
+  const orderId = gidNumber(order.id);
+  const refundId = orderId * 10 + 1;
+  const presentmentCurrency = order.presentmentCurrencyCode ?? order.currencyCode;
+  const inPresentment = (amount: string) => (order.presentmentRate !== undefined && order.presentmentCurrencyCode ? presentmentAmount(amount, order.presentmentRate) : amount);
+  const zero = moneySet(order, "0.00");
+  const lines = returned.map((li) => {
+    const quantity = li.quantity - li.currentQuantity;
+    const subtotal = cents(Number(li.unitPrice) * quantity);
+    return {
+      id: gidNumber(li.id) * 10 + 1,
+      line_item_id: gidNumber(li.id),
+      quantity,
+      location_id: null,
+      restock_type: "return",
+      subtotal: Number(subtotal),
+      total_tax: 0,
+      subtotal_set: moneySet(order, subtotal),
+      total_tax_set: zero,
+    };
+  });
+  const calculatedShop = returned.reduce((sum, li) => sum + Number(li.unitPrice) * (li.quantity - li.currentQuantity), 0);
+  const calculatedPresentment = lines.reduce((sum, l) => sum + Number(inPresentment(cents(l.subtotal))), 0);
+  const discrepancy = cents(calculatedShop - refunded);
+  const adjustments =
+    Number(discrepancy) !== 0
+      ? [
+          {
+            id: refundId * 10 + 2,
+            order_id: orderId,
+            refund_id: refundId,
+            kind: "refund_discrepancy",
+            reason: "Refund discrepancy",
+            amount: discrepancy,
+            amount_set: moneySet(order, discrepancy),
+            tax_amount: "0.00",
+            tax_amount_set: zero,
+          },
+        ]
+      : [];
+  const moneyPresentment = cents(calculatedPresentment - Number(inPresentment(discrepancy)));
+  return [
+    {
+      id: refundId,
+      admin_graphql_api_id: `gid://shopify/Refund/${refundId}`,
+      order_id: orderId,
+      created_at: order.updatedAt,
+      processed_at: order.updatedAt,
+      note: null,
+      user_id: null,
+      restock: returned.length > 0,
+      duties: [],
+      total_duties_set: zero,
+      additional_fees: [],
+      total_additional_fees_set: zero,
+      refund_shipping_lines: [],
+      order_adjustments: adjustments,
+      refund_line_items: lines,
+      transactions: refunded > 0
+        ? [
+            {
+              id: refundId * 10 + 1,
+              admin_graphql_api_id: `gid://shopify/OrderTransaction/${refundId * 10 + 1}`,
+              order_id: orderId,
+              kind: "refund",
+              gateway: "manual",
+              status: "success",
+              message: null,
+              created_at: order.updatedAt,
+              processed_at: order.updatedAt,
+              test: order.test,
+              authorization: null,
+              parent_id: null,
+              amount: moneyPresentment,
+              currency: presentmentCurrency,
+            },
+          ]
+        : [],
+    },
+  ];
+}
+
+/**
+ * An orders/create, orders/updated or orders/cancelled payload for an order of the store, in the REST
+ * webhook shape (fields Shopify's REST Order resource has, shop and presentment money sets, `refunds[]`
+ * with `transactions` and `refund_line_items`; nothing the REST order does not have). `customer` adds the
+ * customer's name and email, as Shopify sends them to an app with protected customer data Level 2 (the
+ * stand-in's deliverWebhook nulls them for Level 1).
+ */
+export function orderWebhookPayload(order: StandinOrder, customer?: StandinCustomer): Record<string, unknown> {
+  const number = Number(order.name.replace(/\D/g, "")) || gidNumber(order.id);
+  const email = customer?.email ?? null;
   return {
     id: gidNumber(order.id),
     admin_graphql_api_id: order.id,
     name: order.name,
+    number: number - 1000,
+    order_number: number,
+    email,
+    contact_email: email,
+    phone: null,
     created_at: order.createdAt,
     processed_at: order.processedAt,
     updated_at: order.updatedAt,
     cancelled_at: order.cancelledAt,
+    cancel_reason: order.cancelledAt ? "customer" : null,
+    closed_at: null,
+    confirmed: true,
     test: order.test,
     financial_status: FINANCIAL_STATUS[order.displayFinancialStatus],
     currency: order.currencyCode,
-    current_total_price: order.totalPrice,
+    presentment_currency: order.presentmentCurrencyCode ?? order.currencyCode,
     total_price: order.totalPrice,
-    current_total_price_set: { shop_money: { amount: order.totalPrice, currency_code: order.currencyCode } },
-    total_refunded: order.totalRefunded,
-    customer: order.customerId ? { id: gidNumber(order.customerId), admin_graphql_api_id: order.customerId } : null,
+    total_price_set: moneySet(order, order.totalPrice),
+    current_total_price: order.totalPrice,
+    current_total_price_set: moneySet(order, order.totalPrice),
+    subtotal_price: order.totalPrice,
+    subtotal_price_set: moneySet(order, order.totalPrice),
+    current_subtotal_price: order.totalPrice,
+    current_subtotal_price_set: moneySet(order, order.totalPrice),
+    total_tax: "0.00",
+    total_tax_set: moneySet(order, "0.00"),
+    taxes_included: false,
+    customer: order.customerId
+      ? {
+          id: gidNumber(order.customerId),
+          admin_graphql_api_id: order.customerId,
+          email,
+          first_name: customer?.firstName ?? null,
+          last_name: customer?.lastName ?? null,
+          phone: null,
+          currency: order.currencyCode,
+          created_at: customer?.createdAt ?? null,
+          updated_at: customer?.updatedAt ?? null,
+          tags: customer ? customer.tags.join(", ") : "",
+        }
+      : null,
     line_items: order.lineItems.map((li) => ({
       id: gidNumber(li.id),
       admin_graphql_api_id: li.id,
@@ -98,8 +236,21 @@ export function orderWebhookPayload(order: StandinOrder): Record<string, unknown
       variant_id: li.variantId ? gidNumber(li.variantId) : null,
       quantity: li.quantity,
       current_quantity: li.currentQuantity,
+      fulfillable_quantity: li.currentQuantity,
       price: li.unitPrice,
-      price_set: { shop_money: { amount: li.unitPrice, currency_code: order.currencyCode } },
+      price_set: moneySet(order, li.unitPrice),
+      total_discount: "0.00",
+      total_discount_set: moneySet(order, "0.00"),
+      gift_card: false,
+      taxable: true,
+      tax_lines: [],
+      discount_allocations: [],
+      duties: [],
     })),
+    refunds: refundsOf(order),
+    shipping_lines: [],
+    tax_lines: [],
+    discount_codes: [],
+    note_attributes: [],
   };
 }

@@ -9,12 +9,14 @@ export interface NumberFieldProps {
   initial: number | null;
   /** Empty means "let Churnless choose": the empty field says "Automatic". */
   automatic?: boolean;
+  /** The empty field's words when `automatic` (e.g. "Automatic: 70 days now"). */
+  automaticText?: string;
   helpText?: ReactNode;
   error?: string;
 }
 
 /** A number input of a settings form that keeps what the merchant types until the form is sent. */
-export function NumberField({ label, name, initial, automatic = false, helpText, error }: NumberFieldProps) {
+export function NumberField({ label, name, initial, automatic = false, automaticText = "Automatic", helpText, error }: NumberFieldProps) {
   const [value, setValue] = useState(initial?.toString() ?? "");
   return (
     <TextField
@@ -23,7 +25,7 @@ export function NumberField({ label, name, initial, automatic = false, helpText,
       type="number"
       value={value}
       onChange={setValue}
-      placeholder={automatic ? "Automatic" : undefined}
+      placeholder={automatic ? automaticText : undefined}
       helpText={helpText}
       error={error}
       autoComplete="off"

@@ -8,17 +8,20 @@ import db from "../db.server";
 import { requireAdmin } from "../shopify.server";
 import { changeTagPrefix, getShopSettings, updateShopSettings } from "../models/shop-settings.server";
 import { readShopCustomerTags } from "../shopify/tag-writer.server";
-import { getPreview } from "../models/dashboard.server";
+import { getPreview } from "../models/preview.server";
+import { latestHorizon } from "../models/customers.server";
 import { enqueueJob, getQueue } from "../jobs/queue.server";
 import { RouteError } from "../components/RouteError";
 import { IntentButton, useSubmitting } from "../components/IntentButton";
 import { SectionCard } from "../components/SectionCard";
 import { NumberField } from "../components/NumberField";
-import { formatDateTime } from "../components/format";
+import { useShopFormat } from "../components/ShopContext";
+import { useAppData } from "../components/useAppData";
+import { themeEditorUrl } from "../components/words";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
-  const [settings, preview] = await Promise.all([getShopSettings(db, shop), getPreview(db, shop)]);
+  const [settings, preview, horizonNow] = await Promise.all([getShopSettings(db, shop), getPreview(db, shop), latestHorizon(db, shop)]);
   let s = settings;
   // The merchant has now seen the preview of tag changes: auto-tagging may be turned on.
   // After a prefix change only a preview computed since then counts (it shows the tags moving).
@@ -38,6 +41,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       recsCount: s.recsCount,
       lastPublishAt: s.lastPublishAt?.toISOString() ?? null,
       previewSeen: !!s.previewSeenAt,
+      /** The horizon the latest analysis used (the automatic value when the field is empty). */
+      horizonNow,
     },
     preview,
   });
@@ -81,6 +86,11 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (intent === "preview") {
     await enqueueJob(shop, "preview");
     return json<ActionResult>({ ok: true, message: "Computing the preview of tag changes. Reload this page in a minute to see it." });
+  }
+  if (intent === "publish") {
+    // "Publish now" from the preview: writes the current analysis' tags and segments once, auto-tag on or off.
+    await enqueueJob(shop, "publish", { force: true });
+    return json<ActionResult>({ ok: true, message: "Publishing the tags and segments of the preview now. Follow it on the Sync page." });
   }
   if (intent === "analyze") {
     await enqueueJob(shop, "analyze");
@@ -135,6 +145,8 @@ export default function Settings() {
   const result = useActionData<typeof action>();
   const saving = useSubmitting("intent", "save");
   const errors = result?.errors ?? {};
+  const f = useShopFormat();
+  const { shop, apiKey } = useAppData();
 
   const [prefix, setPrefix] = useState(s.tagPrefix);
   const [autoTag, setAutoTag] = useState(s.autoTag);
@@ -167,13 +179,30 @@ export default function Settings() {
                   <Text as="h2" variant="headingMd">
                     Analysis
                   </Text>
-                  <NumberField label="Churn horizon (days)" name="churnHorizonDays" initial={s.churnHorizonDays} automatic error={errors.churnHorizonDays}
-                    helpText="A customer counts as churned with no order within this many days. Leave empty to derive it from your customers' typical time between orders."
+                  <Text as="p" variant="bodySm" tone="subdued">
+                    These apply at the next analysis: after the next sync on your refresh schedule, or now with &quot;Re-analyze now&quot;.
+                  </Text>
+                  <NumberField
+                    label="Churn horizon (days)"
+                    name="churnHorizonDays"
+                    initial={s.churnHorizonDays}
+                    automatic
+                    automaticText={s.horizonNow ? `Automatic: ${s.horizonNow} days now` : "Automatic"}
+                    error={errors.churnHorizonDays}
+                    helpText={`A customer counts as gone with no order within this many days. Empty: Churnless derives it from your customers' usual time between orders${s.horizonNow && s.churnHorizonDays === null ? ` (${s.horizonNow} days in the latest analysis)` : ""}.`}
                   />
                   <NumberField label="Number of clusters" name="clusterK" initial={s.clusterK} automatic error={errors.clusterK}
                     helpText="Leave empty to let the analysis choose (3 to 8), or fix it from 2 to 12."
                   />
-                  <Select label="Refresh" name="refreshEveryHours" options={SCHEDULES} value={refresh} onChange={setRefresh} error={errors.refreshEveryHours} />
+                  <Select
+                    label="Refresh"
+                    name="refreshEveryHours"
+                    options={SCHEDULES}
+                    value={refresh}
+                    onChange={setRefresh}
+                    error={errors.refreshEveryHours}
+                    helpText="Applies as soon as you save: new orders are read, then customers re-analysed, on this schedule."
+                  />
                 </FormLayout>
               </Card>
               <Card>
@@ -186,7 +215,7 @@ export default function Settings() {
                     name="tagPrefix"
                     value={prefix}
                     onChange={setPrefix}
-                    helpText={`Tags look like ${prefix || "churnless"}:risk:high. Changing the prefix replaces the old tags on the next publish.`}
+                    helpText={`Tags look like ${prefix || "churnless"}:risk:high. Tag settings apply at the next publish: the old prefix's tags are replaced then.`}
                     error={errors.tagPrefix}
                     autoComplete="off"
                   />
@@ -204,7 +233,7 @@ export default function Settings() {
                     error={errors.autoTag}
                   />
                   <Text as="p" variant="bodySm" tone="subdued">
-                    Last published: {formatDateTime(s.lastPublishAt)}
+                    {s.lastPublishAt ? `Last published: ${f.dateTime(s.lastPublishAt)}` : "Preview, nothing written yet: no tag has been written to your store."}
                   </Text>
                 </FormLayout>
               </Card>
@@ -214,7 +243,23 @@ export default function Settings() {
                     Recommendations
                   </Text>
                   <Checkbox label="Show product recommendations on the storefront" checked={recsEnabled} onChange={setRecsEnabled} />
-                  <NumberField label="Products to recommend" name="recsCount" initial={s.recsCount} error={errors.recsCount} />
+                  <NumberField
+                    label="Recommendations kept per customer"
+                    name="recsCount"
+                    initial={s.recsCount}
+                    error={errors.recsCount}
+                    helpText="How many products Churnless picks for each customer (applies at the next analysis and publish). How many are shown on a page is the theme block's own “Number of products” setting (2 to 12): that one governs the storefront, showing at most the products kept here."
+                  />
+                  {shop && apiKey && (
+                    <InlineStack gap="200">
+                      <Button url={themeEditorUrl(shop, apiKey, "product")} target="_blank">
+                        Add the block to the product page
+                      </Button>
+                      <Button url={themeEditorUrl(shop, apiKey, "cart")} target="_blank" variant="plain">
+                        Add it to the cart page
+                      </Button>
+                    </InlineStack>
+                  )}
                 </FormLayout>
               </Card>
               <InlineStack align="end">
@@ -231,7 +276,7 @@ export default function Settings() {
             {preview ? (
               <BlockStack gap="100">
                 <Text as="p">
-                  Preview of {formatDateTime(preview.startedAt)} ({preview.status}):
+                  Preview of {f.dateTime(preview.startedAt)} ({preview.status === "succeeded" ? "ready" : preview.status}){s.lastPublishAt ? "" : ": preview, nothing written yet"}:
                 </Text>
                 <List>
                   {preview.lines.map((line) => (
@@ -245,8 +290,13 @@ export default function Settings() {
               </Text>
             )}
             <InlineStack gap="200" wrap>
+              {preview?.status === "succeeded" && (
+                <IntentButton intent="publish" variant="primary" confirm="Write these tag changes and Shopify segments to your store now?">
+                  Publish now
+                </IntentButton>
+              )}
               <IntentButton intent="preview">Preview tag changes</IntentButton>
-              <IntentButton intent="analyze">Re-analyse now</IntentButton>
+              <IntentButton intent="analyze">Re-analyze now</IntentButton>
               <IntentButton
                 intent="remove-tags"
                 tone="critical"

@@ -4,11 +4,11 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseBulkOrdersText } from "../../app/shopify/bulk-orders";
 import { toBulkJsonlLines, writeBulkJsonl } from "./bulk-jsonl";
-import { generateDemoShop, generateDemoShopStream } from "./demo-shop";
+import { demoAsOf, generateDemoShop, generateDemoShopStream } from "./demo-shop";
 import type { StandinOrder, StandinShopData } from "./types";
 
 const DAY = 86_400_000;
-const AS_OF = Date.parse("2026-11-01T00:00:00Z");
+const AS_OF = demoAsOf().getTime(); // the default: the start of today (UTC)
 const cents = (s: string) => Math.round(Number(s) * 100);
 
 const shop = generateDemoShop();

@@ -40,7 +40,7 @@ export interface DemoShopOptions {
   orders?: number;
   /** Shop domain (default demo-shop.myshopify.com). */
   shop?: string;
-  /** Date of the last possible order, the shop's "now" (default 2026-11-01T00:00:00Z). */
+  /** Date of the last possible order, the shop's "now" (default: demoAsOf(), the start of today, UTC). */
   asOf?: Date;
   /** Shop currency (default USD). */
   currencyCode?: string;
@@ -54,7 +54,14 @@ export const DEMO_SCOPES = ["read_orders", "read_all_orders", "read_customers", 
 
 const DAY = 86_400_000;
 export const HISTORY_DAYS = 913; // 30 months
-const DEFAULT_AS_OF = new Date("2026-11-01T00:00:00Z");
+/**
+ * The demo shop's "now": the start of the current UTC day, so its orders run up to the day the demo (or
+ * a test) starts and the dashboard shows a living shop. Everything else stays seeded: two shops
+ * generated the same day with the same options are identical.
+ */
+export function demoAsOf(now: Date = new Date()): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+}
 
 /** BG/NBD parameters of each customer group: λ ~ Gamma(r, alpha) per day, p ~ Beta(a, b). */
 interface GroupSpec {
@@ -205,7 +212,7 @@ export function generateDemoShop(opts: DemoShopOptions = {}): StandinShopData {
 export function generateDemoShopStream(opts: DemoShopOptions = {}): DemoShopStream {
   const seed = opts.seed ?? 42;
   const target = opts.orders ?? 6000;
-  const asOf = opts.asOf ?? DEFAULT_AS_OF;
+  const asOf = opts.asOf ?? demoAsOf();
   const currencyCode = opts.currencyCode ?? "USD";
   const shop = opts.shop ?? "demo-shop.myshopify.com";
   const guestShare = opts.guestShare ?? 0.1;

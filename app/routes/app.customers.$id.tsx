@@ -13,6 +13,7 @@ import { RiskBadge } from "../components/RiskBadge";
 import { OrderTimeline } from "../components/OrderTimeline";
 import { ListOrEmpty } from "../components/ListOrEmpty";
 import { SectionCard } from "../components/SectionCard";
+import { OptOutCard } from "../components/OptOutCard";
 import { Stat } from "../components/Stat";
 import { formatCount, formatPercent } from "../components/format";
 import { useShopFormat } from "../components/ShopContext";
@@ -157,6 +158,9 @@ export default function CustomerPage() {
               </BlockStack>
             )}
           </SectionCard>
+        </Layout.Section>
+        <Layout.Section>
+          <OptOutCard customerId={c.customerId} />
         </Layout.Section>
       </Layout>
     </Page>

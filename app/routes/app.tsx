@@ -25,6 +25,7 @@ const NAV = [
   { to: "/app/segments", label: "Segments" },
   { to: "/app/customers", label: "Customers" },
   { to: "/app/results", label: "Results" },
+  { to: "/app/uplift", label: "Control groups" },
   { to: "/app/sync", label: "Sync" },
   { to: "/app/settings", label: "Settings" },
 ];

@@ -1,0 +1,41 @@
+/**
+ * /app/opt-outs (resource route, no page): a customer's opt-out of automated decisions, read and changed
+ * by the merchant from the customer page (app/components/OptOutCard.tsx).
+ *   GET  ?customerId=gid://shopify/Customer/N  -> { optedOut, optedOutAt, source, revokedAt }
+ *   POST intent=opt-out|restore, customerId    -> the new state
+ * The change takes effect in Shopify at the next publish (tags removed or restored, metafields deleted).
+ */
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import db from "../db.server";
+import { requireAdmin } from "../shopify.server";
+import { closeAssignmentsOf } from "../models/holdouts.server";
+import { getOptOut, optOutCustomer, restoreCustomer, type OptOutState } from "../models/opt-outs.server";
+
+const GID = /^gid:\/\/shopify\/Customer\/[1-9][0-9]{0,19}$/;
+
+function view(s: OptOutState) {
+  return { customerId: s.customerId, optedOut: s.optedOut, optedOutAt: s.optedOutAt?.toISOString() ?? null, source: s.source, revokedAt: s.revokedAt?.toISOString() ?? null, error: null as string | null };
+}
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { shop } = await requireAdmin(request);
+  const customerId = new URL(request.url).searchParams.get("customerId") ?? "";
+  if (!GID.test(customerId)) return json({ error: "customerId must be gid://shopify/Customer/<number>" }, { status: 400 });
+  return json(view(await getOptOut(db, shop, customerId)), { headers: { "Cache-Control": "private, no-store" } });
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { shop } = await requireAdmin(request);
+  const form = await request.formData();
+  const customerId = String(form.get("customerId") ?? "");
+  if (!GID.test(customerId)) return json({ error: "customerId must be gid://shopify/Customer/<number>" }, { status: 400 });
+  const intent = form.get("intent");
+  if (intent === "opt-out") {
+    const state = await optOutCustomer(db, shop, customerId, "merchant");
+    await closeAssignmentsOf(db, shop, customerId);
+    return json(view(state));
+  }
+  if (intent === "restore") return json(view(await restoreCustomer(db, shop, customerId)));
+  return json({ error: `Unknown intent "${String(intent)}"` }, { status: 400 });
+};

@@ -145,7 +145,7 @@ export function analyzeOrders(orders: Iterable<OrderInput>, opts: AnalyzeOptions
     backtest,
     metrics,
     skipped: { ...built.skipped },
-    notes: churn.notes,
+    notes: clustering.note ? [...churn.notes, clustering.note] : churn.notes,
     details: {
       ordersUsed: built.orders,
       asOfDay,

@@ -1,5 +1,13 @@
 /**
- * Plain-words names and descriptions of behavioural clusters, from their centroids.
+ * Plain-words names and descriptions of behavioural clusters.
+ *
+ * memberName (used by clusters.ts) claims only what holds for MOST members (more than half): "active"
+ * (log recency z < −0.5) or "lapsed" (z > 0.5); "one-time" (one purchase day), "frequent" (3+ purchase
+ * days and frequency z > 0.5) or "repeat" (2+ purchase days), else no frequency word; "high spenders"
+ * (spend z > 0.5) or "low spenders" (z < −0.5), else "buyers". So a cluster of 58% one-time buyers is
+ * never called "Repeat buyers".
+ *
+ * clusterName below reads a centroid (kept for reference and tests).
  * A centroid is read on the standardised log scale (z) for "high"/"low" and in original units for
  * counts: recency z > 0.5 "Lapsed", z < −0.5 "Active"; fewer than 1.5 purchase occasions on average
  * "one-time", frequency z > 0.5 and ≥ 3 occasions "frequent", else "repeat"; spend (net total)
@@ -33,6 +41,31 @@ export function clusterName(z: readonly number[], centroid: Record<CentroidField
   return capitalize(words.join(" "));
 }
 
+/**
+ * The name of a cluster from its members (see the module comment).
+ * @param z members' standardised log-scale rows (CENTROID_FIELDS order)
+ * @param occasions members' purchase days
+ * @example memberName([[-1, 1, 1, 0, 0], [-0.8, 1.2, 0.9, 0, 0]], [5, 6]) // "Active frequent high spenders"
+ */
+export function memberName(z: readonly (readonly number[])[], occasions: readonly number[]): string {
+  const n = z.length;
+  const most = (test: (i: number) => boolean) => {
+    let k = 0;
+    for (let i = 0; i < n; i++) if (test(i)) k++;
+    return k * 2 > n;
+  };
+  const words: string[] = [];
+  if (most((i) => z[i][0] < -0.5)) words.push("active");
+  else if (most((i) => z[i][0] > 0.5)) words.push("lapsed");
+  if (most((i) => occasions[i] === 1)) words.push("one-time");
+  else if (most((i) => occasions[i] >= 3 && z[i][1] > 0.5)) words.push("frequent");
+  else if (most((i) => occasions[i] >= 2)) words.push("repeat");
+  if (most((i) => z[i][2] > 0.5)) words.push("high spenders");
+  else if (most((i) => z[i][2] < -0.5)) words.push("low spenders");
+  else words.push("buyers");
+  return capitalize(words.join(" "));
+}
+
 const round = (v: number) => (v >= 100 ? Math.round(v) : Math.round(v * 10) / 10);
 
 /** One sentence about a centroid in original units. */
@@ -54,23 +87,33 @@ const QUALIFIERS: Array<[string, string]> = [
 
 /**
  * Tells apart clusters that got the same name: each gets the qualifier of the feature where its z
- * centroid is furthest from the mean of its namesakes. Names that stay equal are left to the caller.
+ * centroid is furthest from the mean of its namesakes; when two still share a name, the qualifier of the
+ * next feature is added, and so on (never a number).
  * @example disambiguate(["Buyers", "Buyers"], [[-1, 0, 0, 0, 0], [1, 0, 0, 0, 0]]) // ["Buyers, more recent", "Buyers, less recent"]
  */
 export function disambiguate(names: readonly string[], zs: readonly number[][]): string[] {
   const out = names.slice();
+  const d = zs[0]?.length ?? 0;
   const groups = new Map<string, number[]>();
   names.forEach((n, i) => groups.set(n, [...(groups.get(n) ?? []), i]));
   for (const [name, members] of groups) {
     if (members.length < 2) continue;
     const mean = zs[0].map((_, j) => members.reduce((s, i) => s + zs[i][j], 0) / members.length);
-    for (const i of members) {
-      let best = 0;
-      for (let j = 1; j < mean.length; j++) if (Math.abs(zs[i][j] - mean[j]) > Math.abs(zs[i][best] - mean[best])) best = j;
-      const diff = zs[i][best] - mean[best];
-      const [up, down] = QUALIFIERS[best];
-      // recency: a larger value means less recent.
-      out[i] = `${name}, ${diff > 0 ? up : down}`;
+    // Features by how far each member is from its namesakes' mean, furthest first.
+    const order = new Map(members.map((i) => [i, Array.from({ length: d }, (_, j) => j).sort((a, b) => Math.abs(zs[i][b] - mean[b]) - Math.abs(zs[i][a] - mean[a]) || a - b)]));
+    const words = (i: number, depth: number) =>
+      order
+        .get(i)!
+        .slice(0, depth)
+        .map((j) => {
+          const [up, down] = QUALIFIERS[j];
+          // recency: a larger value means less recent.
+          return zs[i][j] - mean[j] > 0 ? up : down;
+        })
+        .join(", ");
+    for (let depth = 1; depth <= d; depth++) {
+      for (const i of members) out[i] = `${name}, ${words(i, depth)}`;
+      if (new Set(members.map((i) => out[i])).size === members.length) break;
     }
   }
   return out;

@@ -9,13 +9,16 @@
  * - Deterministic: fixed seeds, customers in id order, clusters ordered by size then centroid.
  * - Stable identities: new centroids are matched to the previous ones (greedy on distance in the current
  *   standardised log space, closest pairs first, up to MATCH_DISTANCE); a matched cluster keeps its
- *   key and name, so tags and merchant renames survive re-runs when the data barely changes.
+ *   key, so tags and merchant renames survive re-runs; its generated name is today's (cluster-naming.ts
+ *   memberName: only what holds for most members), never numbered.
+ * - k is in K_RANGE (3..8), also when the merchant fixes it; under MIN_CLUSTER_CUSTOMERS customers (or
+ *   with fewer distinct customers than 3) there is no clustering: one group ALL_CUSTOMERS and a note.
  * - Above FULL_FIT_MAX customers the seeds run on a sample and the winner is refined on everyone.
  * Cost: O(seeds · iterations · min(n, FULL_FIT_MAX) · k · d + 20 · n · k · d) for the fits,
  * O(SAMPLE² · d) per k for the silhouettes.
  */
 import { kmeans } from "ml-kmeans";
-import { CENTROID_FIELDS, clusterDescription, clusterName, disambiguate, type CentroidField } from "./cluster-naming";
+import { CENTROID_FIELDS, clusterDescription, disambiguate, memberName, type CentroidField } from "./cluster-naming";
 import type { CustomerFeatures } from "./features";
 import { slugify } from "./rfm";
 import type { ClusterSummary } from "./types";
@@ -26,6 +29,9 @@ export const K_RANGE = [3, 8] as const;
 export const K_STICKINESS = 0.02;
 export const MATCH_DISTANCE = 1;
 export const FULL_FIT_MAX = 20_000;
+/** Below this many customers (or fewer than K_RANGE[0] distinct ones) there is no clustering, with a note. */
+export const MIN_CLUSTER_CUSTOMERS = 50;
+export const ALL_CUSTOMERS = { key: "all-customers", name: "All customers" } as const;
 
 export interface ClusterOptions {
   /** Fixed number of clusters (null/undefined: chosen by silhouette). */
@@ -40,6 +46,8 @@ export interface ClusterResult {
   k: number;
   /** Mean silhouette per candidate k (sample), when k was chosen from the data. */
   silhouettes: Record<number, number>;
+  /** Why there is no clustering, when there is none (everyone is in ALL_CUSTOMERS). */
+  note?: string;
 }
 
 const rawRow = (f: CustomerFeatures): number[] => [f.recencyDays, f.occasions, Math.max(0, f.monetary), Math.max(0, f.aov), f.tenureDays];
@@ -126,16 +134,25 @@ export function clusterCustomers(features: readonly CustomerFeatures[], opts: Cl
 
   const distinct = new Set(z.map((r) => r.join(","))).size;
   const silhouettes: Record<number, number> = {};
+  if (n < MIN_CLUSTER_CUSTOMERS || distinct <= K_RANGE[0]) {
+    const centroid = Object.fromEntries(CENTROID_FIELDS.map((f, j) => [f, raw.reduce((s, r) => s + r[j], 0) / n])) as Record<CentroidField, number>;
+    return {
+      clusters: [{ ...ALL_CUSTOMERS, size: n, centroid, description: clusterDescription(centroid) }],
+      assignment: new Array<number>(n).fill(0),
+      k: 1,
+      silhouettes,
+      note: `no behavioural clusters: ${n < MIN_CLUSTER_CUSTOMERS ? `fewer than ${MIN_CLUSTER_CUSTOMERS} customers` : "too few different customers"} (${n}); they come from ${MIN_CLUSTER_CUSTOMERS} customers on`,
+    };
+  }
   let k: number;
-  if (opts.k) k = Math.max(1, Math.min(opts.k, distinct));
-  else if (distinct <= K_RANGE[0]) k = Math.max(1, Math.min(distinct, 2));
+  if (opts.k) k = Math.max(K_RANGE[0], Math.min(opts.k, K_RANGE[1], distinct));
   else {
     const step = Math.max(1, Math.ceil(n / SAMPLE));
     const sample: number[][] = [];
     for (let i = 0; i < n; i += step) sample.push(z[i]);
     const maxK = Math.min(K_RANGE[1], distinct - 1, sample.length - 1);
     let bestK: number = K_RANGE[0];
-    for (let kk = K_RANGE[0]; kk <= maxK; kk++) {
+    for (let kk = K_RANGE[0]; kk <= Math.max(maxK, K_RANGE[0]); kk++) {
       const fit = bestKmeans(sample, kk, SEEDS.slice(0, 3));
       silhouettes[kk] = silhouette(sample, fit.assignment);
       if (silhouettes[kk] > silhouettes[bestK] + 1e-12) bestK = kk;
@@ -147,6 +164,12 @@ export function clusterCustomers(features: readonly CustomerFeatures[], opts: Cl
   const fit = k > 1 ? fitAll(z, k) : { assignment: new Array<number>(n).fill(0), centroids: [mean.map(() => 0)], sse: 0 };
 
   // Centroids in original units (means of the raw features) and on the z scale (means of z).
+  const memberZ: number[][][] = Array.from({ length: k }, () => []);
+  const memberOcc: number[][] = Array.from({ length: k }, () => []);
+  fit.assignment.forEach((c, i) => {
+    memberZ[c].push(z[i]);
+    memberOcc[c].push(features[i].occasions);
+  });
   const sizes = new Array<number>(k).fill(0);
   const rawSum = Array.from({ length: k }, () => new Array<number>(d).fill(0));
   const zSum = Array.from({ length: k }, () => new Array<number>(d).fill(0));
@@ -185,19 +208,18 @@ export function clusterCustomers(features: readonly CustomerFeatures[], opts: Cl
     }
   }
   const usedKeys = new Set([...matched.values()].map((p) => p.key));
-  const usedNames = new Set([...matched.values()].map((p) => p.name));
+  const usedNames = new Set<string>();
   const fresh = disambiguate(
-    groups.map((g) => clusterName(g.zc, g.centroid)),
+    groups.map((g) => memberName(memberZ[g.c], memberOcc[g.c])),
     groups.map((g) => g.zc),
   );
   const clusters: ClusterSummary[] = groups.map((g, gi) => {
     const prev = matched.get(gi);
-    let name = prev?.name ?? fresh[gi];
-    if (!prev) {
-      const baseName = name;
-      for (let i = 2; usedNames.has(name); i++) name = `${baseName} ${i}`;
-      usedNames.add(name);
-    }
+    // The name is always today's (true of most members now); a matched cluster keeps its key (tags,
+    // the merchant's own name live on the key). Names that disambiguate could not separate get their size.
+    let name = fresh[gi];
+    if (usedNames.has(name)) name = `${name}, ${g.size} customers`;
+    usedNames.add(name);
     let key = prev?.key ?? slugify(name);
     if (!prev) {
       const baseKey = key;

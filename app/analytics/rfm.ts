@@ -1,9 +1,11 @@
 /**
  * RFM: recency, frequency and monetary scores 1-5 within the shop, and named segments.
  *
- * Scores are rank quintiles: score = 1 + ⌊5 · (share of customers strictly worse)⌋, capped at 5, so
- * tied customers share a score (the lowest their group reaches) and the result does not depend on
- * input order. "Worse" means a longer recency, fewer purchase occasions, a lower net total.
+ * Scores are rank quintiles by mid-rank: score = 1 + ⌊5 · (below + tied / 2) / n⌋, capped at 5, with
+ * `below` the customers strictly worse and `tied` the customers with the same value (themselves
+ * included). Tied customers share one score, the middle of the range their group spans (not its
+ * lowest: a large group of one-day buyers is not pushed to the bottom), and the result does not depend
+ * on input order. "Worse" means a longer recency, fewer purchase occasions, a lower net total.
  *
  * Segments by R and FM = round((F + M) / 2) (the common 5×5 RFM grid, with monetary folded in):
  * | segment             | R    | FM   |
@@ -55,7 +57,14 @@ export function quintileScores(values: readonly number[]): number[] {
       if (sorted[mid] < values[i]) lo = mid + 1;
       else hi = mid;
     }
-    scores[i] = Math.min(5, 1 + Math.floor((5 * lo) / n));
+    let hi2 = lo;
+    let top = n;
+    while (hi2 < top) {
+      const mid = (hi2 + top) >> 1;
+      if (sorted[mid] <= values[i]) hi2 = mid + 1;
+      else top = mid;
+    }
+    scores[i] = Math.min(5, 1 + Math.floor((5 * (lo + (hi2 - lo) / 2)) / n));
   }
   return scores;
 }

@@ -83,6 +83,19 @@ describe("analysis of the CDNOW sample at the end of the calibration period", ()
     }
   });
 
+  it("names clusters by what holds for most members, without numbered duplicates", () => {
+    expect(result.clusters.length).toBeGreaterThanOrEqual(3);
+    expect(result.clusters.length).toBeLessThanOrEqual(8);
+    expect(new Set(result.clusters.map((c) => c.name)).size).toBe(result.clusters.length);
+    for (const cl of result.clusters) {
+      expect(cl.name).not.toMatch(/ \d+$/);
+      const members = result.customers.filter((c) => c.clusterKey === cl.key);
+      const share = (test: (c: (typeof members)[number]) => boolean) => members.filter(test).length / members.length;
+      if (/one-time/i.test(cl.name)) expect(share((c) => c.orders === 1)).toBeGreaterThan(0.5);
+      if (/repeat|frequent/i.test(cl.name)) expect(share((c) => c.orders >= 2)).toBeGreaterThan(0.5);
+    }
+  });
+
   it("is deterministic", () => {
     const again = analyzeOrders(orders, { asOf: CDNOW_CALIBRATION_END, horizonDays: HOLDOUT_DAYS, backtest: true });
     expect(again.customers).toEqual(result.customers);

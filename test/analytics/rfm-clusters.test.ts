@@ -2,15 +2,25 @@ import { describe, expect, it } from "vitest";
 import { quintileScores, rfmScores, rfmSegment, slugify, RFM_SEGMENTS } from "../../app/analytics/rfm";
 import { clusterCustomers, silhouette } from "../../app/analytics/clusters";
 import { customerFeatures, type CustomerFeatures } from "../../app/analytics/features";
-import { clusterName, disambiguate } from "../../app/analytics/cluster-naming";
+import { clusterName, disambiguate, memberName } from "../../app/analytics/cluster-naming";
 
 describe("RFM", () => {
-  it("scores rank quintiles with ties sharing the lower score", () => {
+  it("scores rank quintiles with ties sharing the middle score of their group", () => {
     expect(quintileScores([1, 2, 3, 4, 5])).toEqual([1, 2, 3, 4, 5]);
-    expect(quintileScores([10, 10, 10, 10, 20])).toEqual([1, 1, 1, 1, 5]);
-    expect(quintileScores([1, 1, 1, 1, 1, 1, 1, 2, 3, 4])).toEqual([1, 1, 1, 1, 1, 1, 1, 4, 5, 5]);
+    expect(quintileScores([10, 10, 10, 10, 20])).toEqual([3, 3, 3, 3, 5]);
+    expect(quintileScores([1, 1, 1, 1, 1, 1, 1, 2, 3, 4])).toEqual([2, 2, 2, 2, 2, 2, 2, 4, 5, 5]);
+    expect(quintileScores([7, 7, 7, 7])).toEqual([3, 3, 3, 3]);
     // Recency: fewer days is better.
-    expect(rfmScores([5, 50, 500], [1, 2, 3], [10, 20, 30]).map((s) => s.r)).toEqual([4, 2, 1]);
+    expect(rfmScores([5, 50, 500], [1, 2, 3], [10, 20, 30]).map((s) => s.r)).toEqual([5, 3, 1]);
+  });
+
+  it("gives customers who bought on the same day, equally often, for the same amount one segment", () => {
+    const n = 40;
+    const recency = Array.from({ length: n }, (_, i) => (i < 25 ? 200 : i));
+    const freq = Array.from({ length: n }, (_, i) => (i < 25 ? 1 : 2 + (i % 3)));
+    const money = Array.from({ length: n }, (_, i) => (i < 25 ? 30 : 50 + i));
+    const segs = rfmScores(recency, freq, money).map(rfmSegment);
+    expect(new Set(segs.slice(0, 25)).size).toBe(1);
   });
 
   it("maps scores to the documented segments", () => {
@@ -58,6 +68,20 @@ describe("clusters", () => {
     expect(clusterName([-1, 1.2, 1, 0.8, 0.5], { recencyDays: 10, frequency: 8, monetary: 900, aov: 110, tenureDays: 700 })).toBe("Active frequent high spenders");
     expect(clusterName([1, -1, -1, 0, 0], { recencyDays: 400, frequency: 1, monetary: 20, aov: 20, tenureDays: 400 })).toBe("Lapsed one-time low spenders");
     expect(disambiguate(["Buyers", "Buyers"], [[-1, 0, 0, 0, 0], [1, 0, 0, 0, 0]])).toEqual(["Buyers, more recent", "Buyers, less recent"]);
+    // Two namesakes that the first qualifier cannot separate get a second one, never a number.
+    const three = disambiguate(["B", "B", "B"], [[-1, 0.6, 0, 0, 0], [-1, -0.6, 0, 0, 0], [2, 0, 0, 0, 0]]);
+    expect(new Set(three).size).toBe(3);
+    for (const name of three) expect(name).not.toMatch(/\d/);
+  });
+
+  it("names a cluster by what holds for most of its members, not by its centroid", () => {
+    // 58% one-time buyers and a few heavy buyers: the centroid has 3+ purchases, the members mostly 1.
+    const z = Array.from({ length: 100 }, (_, i) => [0, i < 58 ? -1 : 1.5, 0, 0, 0]);
+    const occasions = Array.from({ length: 100 }, (_, i) => (i < 58 ? 1 : 6));
+    expect(memberName(z, occasions)).toBe("One-time buyers");
+    const mixed = Array.from({ length: 100 }, (_, i) => (i < 45 ? 1 : 2));
+    expect(memberName(z, mixed)).toBe("Repeat buyers");
+    expect(memberName(z, Array.from({ length: 100 }, (_, i) => (i < 50 ? 1 : 2)))).toBe("Buyers");
   });
 
   const features = population(600);
@@ -78,20 +102,27 @@ describe("clusters", () => {
     for (const c of clusterOfOneTime) expect(clusterOfFrequent.has(c)).toBe(false);
   });
 
-  it("keeps keys and names across a small data change, and honours a fixed k", () => {
+  it("keeps keys across a small data change (names stay true of today's members), and honours a fixed k", () => {
     const changed = population(620, 3); // more customers, a few days later
     const next = clusterCustomers(changed, { previous: first.clusters });
     expect(next.k).toBe(first.k);
     expect(next.clusters.map((c) => c.key).sort()).toEqual(first.clusters.map((c) => c.key).sort());
-    for (const c of next.clusters) expect(c.name).toBe(first.clusters.find((p) => p.key === c.key)!.name);
+    expect(new Set(next.clusters.map((c) => c.name)).size).toBe(next.clusters.length);
     const fixed = clusterCustomers(features, { k: 4 });
     expect(fixed.k).toBe(4);
     expect(fixed.silhouettes).toEqual({});
   });
 
-  it("handles tiny shops", () => {
+  it("does not cluster a shop under 50 customers, and says why; k stays in 3..8", () => {
     expect(clusterCustomers([]).clusters).toEqual([]);
     const two = clusterCustomers(population(2));
-    expect(two.assignment).toHaveLength(2);
+    expect(two.assignment).toEqual([0, 0]);
+    const small = clusterCustomers(population(49));
+    expect(small.k).toBe(1);
+    expect(small.clusters.map((c) => [c.key, c.name, c.size])).toEqual([["all-customers", "All customers", 49]]);
+    expect(small.note).toMatch(/fewer than 50 customers/);
+    expect(clusterCustomers(population(60)).k).toBeGreaterThanOrEqual(3);
+    expect(clusterCustomers(features, { k: 2 }).k).toBe(3);
+    expect(clusterCustomers(features, { k: 12 }).k).toBe(8);
   });
 });

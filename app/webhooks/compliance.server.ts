@@ -25,14 +25,29 @@ export interface CustomerDataExport {
   customerId: string;
   score: Record<string, unknown> | null;
   orders: Array<{ id: string; processedAt: string; totalAmount: number; refundedAmount: number; currencyCode: string; lineItems: Array<{ productId: string | null; variantId: string | null; quantity: number; unitPrice: number }> }>;
+  /** Every tag change the app made or planned on the customer in Shopify (the app's tag journal). */
   tagChanges: Array<{ tag: string; action: string; status: string; createdAt: string }>;
+  /** Events about the customer: Flow triggers sent, opt-out, control-group assignments, reorder reminders. */
+  events: {
+    flowTriggers: Array<{ trigger: string; status: string; createdAt: string; sentAt: string | null }>;
+    optOut: { optedOutAt: string; source: string; revokedAt: string | null } | null;
+    holdouts: Array<{ segmentKind: string; segmentKey: string; heldOut: boolean; assignedAt: string; leftAt: string | null }>;
+    reorderDue: Array<{ productId: string; lastBoughtAt: string; dueFrom: string; dueTo: string }>;
+  };
 }
 
-/** customers/data_request: everything stored about the customer (scores, orders and tags, by GID). */
+const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
+
+/**
+ * customers/data_request: everything the app holds about the customer, by GID (no names or emails are
+ * stored): the score row, the orders (the customer's and those the request names) with line items, the
+ * tags the app wrote, and the events. The webhook only records the request (Shopify ignores the webhook's
+ * answer); the merchant downloads this from the admin's Data requests page (app/models/data-requests.server.ts).
+ */
 export async function handleCustomersDataRequest(db: Db, shop: string, payload: CustomerPayload): Promise<CustomerDataExport> {
   const customerId = customerOf(shop, payload);
   const requested = (payload.orders_requested ?? []).map(orderGid);
-  const [score, orders, tagChanges] = await Promise.all([
+  const [score, orders, tagChanges, flowTriggers, optOut, holdouts, reorderDue] = await Promise.all([
     db.customerScore.findUnique({ where: { shop_customerId: { shop, customerId } } }),
     db.order.findMany({
       where: { shop, OR: [{ customerId }, ...(requested.length ? [{ id: { in: requested } }] : [])] },
@@ -40,6 +55,10 @@ export async function handleCustomersDataRequest(db: Db, shop: string, payload: 
       orderBy: { processedAt: "asc" },
     }),
     db.tagChange.findMany({ where: { shop, customerId }, orderBy: { createdAt: "asc" } }),
+    db.flowTriggerLog.findMany({ where: { shop, customerId }, orderBy: { createdAt: "asc" } }),
+    db.customerOptOut.findUnique({ where: { shop_customerId: { shop, customerId } } }),
+    db.holdoutAssignment.findMany({ where: { shop, customerId }, orderBy: { assignedAt: "asc" } }),
+    db.reorderDue.findMany({ where: { shop, customerId }, orderBy: { dueFrom: "asc" } }),
   ]);
   return {
     shop,
@@ -56,6 +75,12 @@ export async function handleCustomersDataRequest(db: Db, shop: string, payload: 
       lineItems: o.lineItems.map((l) => ({ productId: l.productId, variantId: l.variantId, quantity: l.quantity, unitPrice: l.unitPrice })),
     })),
     tagChanges: tagChanges.map((t) => ({ tag: t.tag, action: t.action, status: t.status, createdAt: t.createdAt.toISOString() })),
+    events: {
+      flowTriggers: flowTriggers.map((f) => ({ trigger: f.trigger, status: f.status, createdAt: f.createdAt.toISOString(), sentAt: iso(f.sentAt) })),
+      optOut: optOut ? { optedOutAt: optOut.optedOutAt.toISOString(), source: optOut.source, revokedAt: iso(optOut.revokedAt) } : null,
+      holdouts: holdouts.map((h) => ({ segmentKind: h.segmentKind, segmentKey: h.segmentKey, heldOut: h.heldOut, assignedAt: h.assignedAt.toISOString(), leftAt: iso(h.leftAt) })),
+      reorderDue: reorderDue.map((r) => ({ productId: r.productId, lastBoughtAt: r.lastBoughtAt.toISOString(), dueFrom: r.dueFrom.toISOString(), dueTo: r.dueTo.toISOString() })),
+    },
   };
 }
 

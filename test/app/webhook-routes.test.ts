@@ -33,13 +33,11 @@ describe("webhook routes", () => {
     expect(await db().customerScore.count({ where: { shop: SHOP, customerId: gid(2) } })).toBe(1);
   });
 
-  it("a signed customers/data_request answers with the customer's stored data", async () => {
+  it("a signed customers/data_request is recorded for the merchant to download (test/app/data-requests.test.ts)", async () => {
     const { action } = await import("../../app/routes/webhooks.customers.data_request");
-    const res = await call(action, delivery("customers/data_request", SHOP, { shop_domain: SHOP, customer: { id: 2 }, orders_requested: [] }));
+    const res = await call(action, delivery("customers/data_request", SHOP, { shop_domain: SHOP, customer: { id: 2 }, orders_requested: [], data_request: { id: 1 } }));
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { customerId: string; orders: unknown[] };
-    expect(body.customerId).toBe(gid(2));
-    expect(body.orders).toHaveLength(2);
+    expect(await db().dataRequest.count({ where: { shop: SHOP, customerId: gid(2) } })).toBe(1);
   });
 
   it("a signed customers/redact deletes that customer in that shop", async () => {

@@ -28,6 +28,7 @@ const NAV = [
   { to: "/app/uplift", label: "Control groups" },
   { to: "/app/sync", label: "Sync" },
   { to: "/app/settings", label: "Settings" },
+  { to: "/app/data-requests", label: "Data requests" },
 ];
 
 /** Outside Shopify's admin (demo mode) there is no App Bridge navigation: show our own. */

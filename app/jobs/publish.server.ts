@@ -19,7 +19,8 @@ import type { Db } from "../db.server";
 import { setShopifyRfmGroups } from "../models/scores.server";
 import { getShopSettings, updateShopSettings } from "../models/shop-settings.server";
 import { changeMarker, pendingChanges, recordPlan, skipStaleChanges, unfinishedRuns, type PlanContext, type PlannedChange } from "../models/tag-changes.server";
-import { fireRiskChanged, fireSegmentChanged, type FlowReport, type RiskChange, type SegmentChange } from "../shopify/flow.server";
+import { fireRiskChanged, fireSegmentChanged, newFlowReport, type FlowReport, type RiskChange, type SegmentChange } from "../shopify/flow.server";
+import { flowTriggersInUse } from "../models/flow-triggers.server";
 import {
   deleteMetafields,
   ensureMetafieldDefinitions,
@@ -447,7 +448,8 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
     // 6. Flow, metafields, segments.
     opts.signal?.throwIfAborted();
     if (mode === "publish" && opts.flow !== false) {
-      const flow: FlowReport = { riskChanged: 0, segmentChanged: 0, errors: [] };
+      // Only triggers a workflow uses (Flow's lifecycle callbacks); the others are skipped and counted.
+      const flow: FlowReport = newFlowReport(await flowTriggersInUse(db, shop));
       // Journaled: each trigger is recorded before it is sent, so a retried or resumed publish never sends
       // the same trigger (analysis, customer, new value) twice.
       const once = flowJournal(db, shop, context.analysisId);

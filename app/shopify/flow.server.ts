@@ -1,7 +1,12 @@
 /**
- * Shopify Flow triggers (extensions/churnless-flow-risk-changed, extensions/churnless-flow-segment-changed),
- * fired with `flowTriggerReceive` when a publish changes a customer's risk band or segment. The payload keys
- * are the trigger's [settings] field keys; the customer reference travels as `customer_id` (numeric id).
+ * Shopify Flow triggers (extensions/churnless-flow-risk-changed, extensions/churnless-flow-segment-changed,
+ * extensions/churnless-flow-due-reorder), fired with `flowTriggerReceive` when a publish changes a customer's
+ * risk band or segment, or finds them due to reorder. The payload keys are the trigger's [settings] field
+ * keys; the customer reference travels as `customer_id` (numeric id).
+ *
+ * A trigger fires only while a workflow of the shop uses it: Shopify Flow's lifecycle callback
+ * (extensions/churnless-flow-lifecycle, route /flow/lifecycle, app/models/flow-triggers.server.ts) says
+ * so per shop and trigger. A change whose trigger is not in use is skipped and counted in the report.
  */
 import type { AdminGraphql, UserError } from "./types";
 
@@ -56,6 +61,22 @@ export interface FlowReport {
   riskChanged: number;
   segmentChanged: number;
   errors: string[];
+  /** The triggers an enabled workflow of the shop used when the publish began (Flow's lifecycle callbacks). */
+  inUse: string[];
+  /** Changes not sent because no enabled workflow uses their trigger, per trigger handle. */
+  skipped: Record<string, number>;
+}
+
+/** An empty report for a publish; `inUse` from flowTriggersInUse (app/models/flow-triggers.server.ts). */
+export function newFlowReport(inUse: readonly string[]): FlowReport {
+  return { riskChanged: 0, segmentChanged: 0, errors: [], inUse: [...inUse], skipped: {} };
+}
+
+/** True when the trigger is in use; otherwise counts the skipped change. */
+export function flowTriggerInUse(report: FlowReport, handle: string): boolean {
+  if (report.inUse.includes(handle)) return true;
+  report.skipped[handle] = (report.skipped[handle] ?? 0) + 1;
+  return false;
 }
 
 /** Fires one trigger; userErrors are returned as a message (a missing Flow must not fail a publish). */
@@ -66,12 +87,14 @@ export async function fireFlowTrigger(admin: AdminGraphql, handle: string, paylo
 }
 
 export async function fireRiskChanged(admin: AdminGraphql, change: RiskChange, report: FlowReport): Promise<void> {
+  if (!flowTriggerInUse(report, FLOW_RISK_CHANGED)) return;
   const error = await fireFlowTrigger(admin, FLOW_RISK_CHANGED, riskChangedPayload(change));
   if (error) report.errors.push(error);
   else report.riskChanged++;
 }
 
 export async function fireSegmentChanged(admin: AdminGraphql, change: SegmentChange, report: FlowReport): Promise<void> {
+  if (!flowTriggerInUse(report, FLOW_SEGMENT_CHANGED)) return;
   const error = await fireFlowTrigger(admin, FLOW_SEGMENT_CHANGED, segmentChangedPayload(change));
   if (error) report.errors.push(error);
   else report.segmentChanged++;
@@ -108,7 +131,47 @@ export function dueReorderPayload(c: DueReorderChange): Record<string, unknown> 
 }
 
 export async function fireDueReorder(admin: AdminGraphql, change: DueReorderChange, report: FlowReport & { dueReorder?: number }): Promise<void> {
+  if (!flowTriggerInUse(report, FLOW_DUE_REORDER)) return;
   const error = await fireFlowTrigger(admin, FLOW_DUE_REORDER, dueReorderPayload(change));
   if (error) report.errors.push(error);
   else report.dueReorder = (report.dueReorder ?? 0) + 1;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Trigger lifecycle (shopify.dev "Track Flow lifecycle events")
+
+/** The app's triggers: the handle flowTriggerReceive takes, and the extension's `name` (the title in Flow). */
+export const FLOW_TRIGGERS: ReadonlyArray<{ handle: string; name: string }> = [
+  { handle: FLOW_RISK_CHANGED, name: "Customer churn risk changed" },
+  { handle: FLOW_SEGMENT_CHANGED, name: "Customer segment changed" },
+  { handle: FLOW_DUE_REORDER, name: "Customer due to reorder" },
+];
+
+/**
+ * Our trigger's handle for a lifecycle callback's `flow_trigger_definition_id`. Shopify's reference shows
+ * a trigger's title there ("Add row to spreadsheet"); a CLI-made trigger may send its handle: both match.
+ */
+export function triggerHandleOf(definitionId: string): string | null {
+  const id = definitionId.trim().toLowerCase();
+  return FLOW_TRIGGERS.find((t) => t.handle === id || t.name.toLowerCase() === id)?.handle ?? null;
+}
+
+export interface FlowLifecyclePayload {
+  flow_trigger_definition_id: string;
+  has_enabled_flow: boolean;
+  shop_id: number | string;
+  shopify_domain: string;
+  timestamp: string;
+}
+
+/** Checks a lifecycle callback's body; throws a message naming what is wrong. */
+export function parseFlowLifecycle(body: unknown): FlowLifecyclePayload {
+  const b = (body ?? {}) as Record<string, unknown>;
+  const problems: string[] = [];
+  if (typeof b.flow_trigger_definition_id !== "string" || !b.flow_trigger_definition_id.trim()) problems.push("flow_trigger_definition_id must be a non-empty string");
+  if (typeof b.has_enabled_flow !== "boolean") problems.push("has_enabled_flow must be true or false");
+  if (typeof b.shopify_domain !== "string" || !/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/i.test(b.shopify_domain)) problems.push("shopify_domain must be a myshopify.com domain");
+  if (typeof b.timestamp !== "string" || !Number.isFinite(Date.parse(b.timestamp))) problems.push("timestamp must be an ISO 8601 date");
+  if (problems.length) throw new Error(`Invalid Flow lifecycle callback: ${problems.join("; ")}`);
+  return b as unknown as FlowLifecyclePayload;
 }

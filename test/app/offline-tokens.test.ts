@@ -82,8 +82,8 @@ describe("expiring offline access tokens", () => {
   });
 
   it("the install's full sync and publish run past the token's expiry and complete on renewed tokens, stored each time", { timeout: 120_000 }, async () => {
-    const { getQueue, InProcessQueue } = await import("../../app/jobs/queue.server");
-    const queue = (await getQueue()) as InstanceType<typeof InProcessQueue>;
+    const { getQueue } = await import("../../app/jobs/queue.server");
+    const queue = (await getQueue()) as import("../../app/jobs/queue.server").InProcessQueue;
     const firstToken = (await storedSession()).accessToken;
     await queue.idle();
     expect(queue.failures).toEqual([]);

@@ -11,6 +11,8 @@ export interface StandinRuntime {
   bulkMinMs: number;
   /** Flow trigger handles the app's extensions declare; null accepts any handle. */
   flowTriggerHandles: Set<string> | null;
+  /** Called when flowTriggerReceive accepted a call (flow.ts records whether a workflow ran). */
+  onFlowTriggerReceived?: (state: ShopState, handle: string) => void;
   /** Called when a bulk operation reaches a final status (delivers bulk_operations/finish). */
   onBulkFinished: (state: ShopState, op: BulkOperationRecord) => void;
   /** How many bulk operations (queries and mutations together) may run at once per shop (5 since 2026-01). */

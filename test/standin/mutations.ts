@@ -365,6 +365,7 @@ function flowTriggerReceive(ctx: ExecContext, args: Args): unknown {
     return { userErrors: [{ field: ["payload"], message: `Errors validating schema:\n  Properties size exceeds the limit of ${MAX_FLOW_PAYLOAD_BYTES} bytes.\n` }] };
   }
   state.flowTriggers.push({ handle, payload, at: state.nowIso() });
+  runtime.onFlowTriggerReceived?.(state, handle);
   return { userErrors: [] };
 }
 

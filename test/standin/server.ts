@@ -16,6 +16,7 @@ import { charge, maxQueryCost, refill, throttleStatus } from "./throttle";
 import type { StandinShopData } from "./types";
 import { bulkFinishPayload, postWebhook, topicToEnum } from "./webhooks";
 import { StandinOAuth } from "./oauth";
+import { StandinFlow } from "./flow";
 
 export type { Faults } from "./faults";
 export type { CallRecord } from "./store";
@@ -67,6 +68,8 @@ export interface StartStandinOptions {
   /** Lifetime of expiring offline access tokens in seconds (default 3600, as Shopify) and of refresh tokens (90 days). */
   offlineTokenLifetimeSeconds?: number;
   refreshTokenLifetimeSeconds?: number;
+  /** Where Flow sends trigger lifecycle callbacks (default `${webhookTarget}/flow/lifecycle`). */
+  flowLifecycleUrl?: string;
   /**
    * Protected customer data levels granted to the app (0, 1 or 2; default 2): see protected.ts. Applies to
    * every shop; `setProtectedDataLevel` changes it later, `state(shop).protectedDataLevel` one shop.
@@ -98,6 +101,8 @@ export interface Standin {
   deliverWebhook(o: DeliverWebhookOptions): Promise<{ status: number; body: string }>;
   /** Expiring offline tokens and POST /admin/oauth/access_token (oauth.ts). */
   oauth: StandinOAuth;
+  /** Shopify Flow: workflows on/off per trigger (lifecycle callbacks to the app) and trigger receipts (flow.ts). */
+  flow: StandinFlow;
   close(): Promise<void>;
 }
 
@@ -139,6 +144,7 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
   let baseUrl = "";
   let closed = false;
   const pending = new Set<Promise<unknown>>();
+  const flow = new StandinFlow(secret, () => opts.flowLifecycleUrl ?? (opts.webhookTarget ? `${opts.webhookTarget.replace(/\/$/, "")}/flow/lifecycle` : undefined));
   const oauth = new StandinOAuth(
     {
       clientId: opts.apiKey ?? process.env.SHOPIFY_API_KEY ?? "standin-api-key",
@@ -194,6 +200,7 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
     fileDir,
     bulkMinMs: opts.bulkMinMs ?? 300,
     flowTriggerHandles: opts.flowTriggerHandles ? new Set(opts.flowTriggerHandles) : null,
+    onFlowTriggerReceived: (state, handle) => flow.received(state.shop, handle, state.nowIso()),
     isClosed: () => closed,
     maxBulkQueries: opts.maxConcurrentBulkQueries ?? 1,
     onBulkFinished: (state: ShopState, op: BulkOperationRecord) => {
@@ -400,6 +407,7 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
     calls: (shop) => getState(shop).calls,
     deliverWebhook,
     oauth,
+    flow,
     close: async () => {
       closed = true;
       await Promise.allSettled([...pending]);

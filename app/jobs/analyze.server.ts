@@ -46,7 +46,9 @@ export async function runAnalyze(db: Db, shop: string, opts: AnalyzeRunOptions =
     const { result, recommendations } = await analyzeInThread(
       {
         orders,
-        options: { asOf: opts.asOf ?? new Date(), horizonDays: settings.churnHorizonDays ?? undefined, clusterK: settings.clusterK, previousClusters, products, shopifyRfmGroups },
+        options: { asOf: opts.asOf ?? new Date(), horizonDays: settings.churnHorizonDays ?? undefined, clusterK: settings.clusterK, previousClusters, products, shopifyRfmGroups,
+          // Purchase days and the as-of day in the shop's time zone; money in its currency (issue 14).
+          timeZone: settings.ianaTimezone ?? null, currency: settings.currencyCode ?? null },
         recommendationLimit: Math.max(STORED_RECOMMENDATIONS, settings.recsCount),
       },
       { signal: opts.signal, onStarted: opts.onThreadStarted },

@@ -41,7 +41,7 @@ const standin = await startStandin({
   shops: [data],
   webhookSecret: secret,
   webhookTarget: `http://127.0.0.1:${port}`,
-  flowTriggerHandles: ["churnless-risk-changed", "churnless-segment-changed"],
+  flowTriggerHandles: ["churnless-risk-changed", "churnless-segment-changed", "churnless-due-reorder"],
 });
 step(`Shopify stand-in at ${standin.url}: ${shop} with ${data.orders.length} orders, ${data.customers.length} customers, ${data.products.length} products`);
 
@@ -54,6 +54,10 @@ await db.session.upsert({ where: { id: session.id }, create: session, update: se
 const { runJob } = await import("../app/jobs/handlers.server");
 const outcome = await runJob({ db }, { shop, kind: "full-sync" });
 for (const s of outcome.steps) step(`${s.step}: ${(s.ms / 1000).toFixed(1)} s`);
+// Control groups (issue 16): one on for the at-risk segment, with six months of weekly draws to compare.
+const { seedDemoControlGroup } = await import("./demo-control-group");
+const cg = await seedDemoControlGroup(db, shop);
+step(`control group on for ${cg.segmentKey}: ${cg.customers} customers drawn since ${cg.since.toISOString().slice(0, 10)}, ${cg.heldOut} held out (see /app/uplift)`);
 
 buildAppIfStale({ inherit: true, onBuild: () => step("building the app (remix vite:build)") });
 

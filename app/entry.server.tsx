@@ -9,7 +9,13 @@ import { restoreSchedulesOnce } from "./jobs/schedules.server";
 
 // npm start: the configuration (above, on import) and the database are checked as the server starts;
 // a problem is one line on stderr and exit status 1 (app/startup.server.ts).
-void checkAtStart("web").catch((error: unknown) => console.error((error as Error).message));
+// Then the daily prune of old storefront events, webhook ids and finished tag changes (README, "Data retention").
+void checkAtStart("web")
+  .then(async () => {
+    const [{ default: db }, { startRetentionSchedule }] = await Promise.all([import("./db.server"), import("./models/rec-events.server")]);
+    startRetentionSchedule(db);
+  })
+  .catch((error: unknown) => console.error((error as Error).message));
 // In-process refresh timers die with the process: every installed shop's schedule is set again at start.
 if (!process.env.VITEST) void restoreSchedulesOnce();
 

@@ -6,6 +6,7 @@
 import { Redis } from "ioredis";
 import db from "../db.server";
 import { maskUrl, shopifyAppSettings } from "../env.server";
+import { startRetentionSchedule } from "../models/rec-events.server";
 import { checkAtStart, failStart } from "../startup.server";
 import { BullMqQueue, redisConnection, withTimeout } from "./queue.server";
 import { restoreSchedules } from "./schedules.server";
@@ -52,6 +53,8 @@ try {
   await schedules.close();
 }
 const { close } = startWorker({ db, redisUrl, concurrency: config.WORKER_CONCURRENCY });
+// Daily prune of old storefront events, webhook ids and finished tag changes (README, "Data retention").
+const stopRetention = startRetentionSchedule(db);
 console.error(`churnless worker ${process.pid} listening on ${maskUrl(redisUrl)}`);
 
 let stopping = false;
@@ -61,6 +64,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     stopping = true;
     console.error(`worker ${process.pid}: ${signal}, finishing jobs in hand`);
     try {
+      stopRetention();
       await close();
       await db.$disconnect();
     } catch (error) {

@@ -1,19 +1,30 @@
 /**
  * Impact of the storefront recommendations: impressions and clicks, and the orders they led to.
  *
- * The block sends batches of { kind, productId } (no shopper, no personal data) through the app proxy;
- * they are added to RecEvent (shop, day, productId, kind, count). A click also marks the shopper's cart
- * (cart attribute `_churnless_rec`), which the theme keeps; the stored data is only the daily counts.
+ * The block sends batches { visit, events: [{ kind, productId }] } (visit: a random id it keeps for the
+ * browser session; no shopper, no personal data) through the app proxy. They cannot inflate the figures:
+ * - each request carries a fresh nonce `n` in its signed query; a nonce seen before (a replayed signed
+ *   request) is refused;
+ * - requests are rate-limited per visitor (the signed logged_in_customer_id, else the shopper's address as
+ *   Shopify forwards it in X-Forwarded-For) and per shop (RateLimiter, in each app process);
+ * - the body is read to at most MAX_BODY_BYTES whatever Content-Length says (or without one);
+ * - a visit's clicks on a product never exceed its impressions of that product (RecVisit), and a
+ *   visit counts at most MAX_IMPRESSIONS_PER_VISIT_PRODUCT impressions of one product.
+ * What is kept: RecEvent (shop, day, productId, kind, count) and the per-visit counters.
  *
- * Attribution (attributedOrders): an order counts when it holds a product that was clicked in the
- * recommendations on the order's UTC day or up to `windowDays` (7) days before. Each click can
- * attribute at most one order (orders are matched in time order to the oldest click still open), so
- * attributed orders never exceed clicks: a popular product bought anyway is not credited for every
- * order. Day granularity: a click late in the day may be matched to an order earlier the same day.
+ * Attribution (attributedOrders): only an order whose cart carried the block's attribute
+ * (`_churnless_rec` = "<product number>:<unix seconds of the click>", set when the shopper clicked a
+ * recommendation, recorded from the order webhook's note_attributes into RecAttribution) counts, when it
+ * holds the clicked product, the click is at most `windowDays` (7) before the order, and a counted click on
+ * that product exists on the click's UTC day (each counted click attributes one order at most).
+ *
+ * Retention: RecEvent, RecVisit, RecAttribution, WebhookEvent and finished TagChange rows older than
+ * CHURNLESS_RETENTION_DAYS (default 90) are deleted by a daily prune (pruneOldRows, startRetentionSchedule).
  */
 import { z } from "zod";
 import type { Db } from "../db.server";
-import { proxyJson, proxyRejected, verifyAppProxyRequest, type ProxyVerifyOptions } from "../shopify/app-proxy.server";
+import { env } from "../env.server";
+import { proxyJson, type ProxyContext } from "../shopify/app-proxy.server";
 import { toProductGid } from "./recommendations.server";
 
 export type RecEventKind = "impression" | "click";
@@ -21,10 +32,20 @@ export type RecEventKind = "impression" | "click";
 export const MAX_EVENTS_PER_BATCH = 200;
 /** At most this many of one (product, kind) are counted from one batch (a page shows few products). */
 export const MAX_COUNT_PER_PRODUCT_PER_BATCH = 20;
-const MAX_BODY_BYTES = 32 * 1024;
+/** At most this many impressions of one product are counted for one visit. */
+export const MAX_IMPRESSIONS_PER_VISIT_PRODUCT = 50;
+export const MAX_BODY_BYTES = 32 * 1024;
+/** Requests per minute: one visitor, one shop (per app process). */
+export const VISITOR_REQUESTS_PER_MINUTE = 30;
+export const SHOP_REQUESTS_PER_MINUTE = 1_200;
+/** How long a used nonce is kept: longer than the 90 s the signature's timestamp is accepted. */
+export const NONCE_TTL_MS = 10 * 60_000;
+export const CART_ATTRIBUTE = "_churnless_rec";
 const DAY_MS = 86_400_000;
+const ID_RE = /^[A-Za-z0-9_-]{8,64}$/;
 
 export const recEventBatchSchema = z.object({
+  visit: z.string().regex(ID_RE, "must be 8-64 letters, digits, - or _"),
   events: z
     .array(
       z.object({
@@ -42,44 +63,89 @@ export function utcDay(date: Date): string {
 }
 
 /**
- * Adds a batch to RecEvent for `shop` (today, UTC). Unknown products of the shop and malformed ids
- * are ignored. Returns the number of events counted.
+ * Adds a visit's batch for `shop` (today, UTC): impressions up to the visit's cap, clicks up to the
+ * visit's impressions of the product. Unknown products of the shop and malformed ids are ignored.
+ * Returns what was counted.
  */
-export async function recordRecEvents(db: Db, shop: string, batch: RecEventBatch, now: Date = new Date()): Promise<number> {
-  const counts = new Map<string, { productId: string; kind: RecEventKind; count: number }>();
+export async function recordRecEvents(
+  db: Db,
+  shop: string,
+  batch: RecEventBatch,
+  now: Date = new Date(),
+): Promise<{ impressions: number; clicks: number }> {
+  const wanted = new Map<string, { impressions: number; clicks: number }>();
   for (const e of batch.events) {
     const gid = toProductGid(String(e.productId));
     if (!gid) continue;
-    const key = `${gid} ${e.kind}`;
-    const c = counts.get(key);
-    if (c) c.count = Math.min(MAX_COUNT_PER_PRODUCT_PER_BATCH, c.count + 1);
-    else counts.set(key, { productId: gid, kind: e.kind, count: 1 });
+    const w = wanted.get(gid) ?? { impressions: 0, clicks: 0 };
+    if (e.kind === "impression") w.impressions = Math.min(MAX_COUNT_PER_PRODUCT_PER_BATCH, w.impressions + 1);
+    else w.clicks = Math.min(MAX_COUNT_PER_PRODUCT_PER_BATCH, w.clicks + 1);
+    wanted.set(gid, w);
   }
-  if (counts.size === 0) return 0;
-  const ids = [...new Set([...counts.values()].map((c) => c.productId))];
+  const counted = { impressions: 0, clicks: 0 };
+  if (wanted.size === 0) return counted;
   const known = new Set(
-    (await db.product.findMany({ where: { shop, id: { in: ids } }, select: { id: true } })).map((p) => p.id),
+    (await db.product.findMany({ where: { shop, id: { in: [...wanted.keys()] } }, select: { id: true } })).map((p) => p.id),
   );
   const day = utcDay(now);
-  let recorded = 0;
-  for (const c of counts.values()) {
-    if (!known.has(c.productId)) continue;
-    const where = { shop_day_productId_kind: { shop, day, productId: c.productId, kind: c.kind } };
-    const write = () =>
-      db.recEvent.upsert({
-        where,
-        create: { shop, day, productId: c.productId, kind: c.kind, count: c.count },
-        update: { count: { increment: c.count } },
+  for (const [productId, w] of wanted) {
+    if (!known.has(productId)) continue;
+    const got = await countForVisit(db, shop, batch.visit, productId, day, w);
+    for (const kind of ["impression", "click"] as const) {
+      const count = kind === "impression" ? got.impressions : got.clicks;
+      if (count === 0) continue;
+      await db.recEvent.upsert({
+        where: { shop_day_productId_kind: { shop, day, productId, kind } },
+        create: { shop, day, productId, kind, count },
+        update: { count: { increment: count } },
       });
-    try {
-      await write();
-    } catch {
-      // A concurrent batch created the row between our read and insert: the update path now applies.
-      await write();
     }
-    recorded += c.count;
+    counted.impressions += got.impressions;
+    counted.clicks += got.clicks;
   }
-  return recorded;
+  return counted;
+}
+
+/**
+ * The visit's counters for one product, raised by what may be counted; optimistic (the update applies
+ * only if nobody changed the row since it was read), retried a few times under concurrent batches.
+ */
+async function countForVisit(
+  db: Db,
+  shop: string,
+  visitId: string,
+  productId: string,
+  day: string,
+  wanted: { impressions: number; clicks: number },
+): Promise<{ impressions: number; clicks: number }> {
+  const key = { shop_visitId_productId: { shop, visitId, productId } };
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const row = await db.recVisit.findUnique({ where: key, select: { impressions: true, clicks: true } });
+    const before = row ?? { impressions: 0, clicks: 0 };
+    const impressions = Math.min(wanted.impressions, MAX_IMPRESSIONS_PER_VISIT_PRODUCT - before.impressions);
+    const clicks = Math.min(wanted.clicks, before.impressions + Math.max(0, impressions) - before.clicks);
+    const got = { impressions: Math.max(0, impressions), clicks: Math.max(0, clicks) };
+    if (got.impressions === 0 && got.clicks === 0) return got;
+    if (!row) {
+      const created = await db.recVisit
+        .create({ data: { shop, visitId, productId, day, impressions: got.impressions, clicks: got.clicks } })
+        .then(() => true)
+        .catch((error: unknown) => {
+          // Another batch of the visit created it first (unique key): read it again and retry.
+          if ((error as { code?: string }).code === "P2002") return false;
+          throw error;
+        });
+      if (created) return got;
+      continue;
+    }
+    const updated = await db.recVisit.updateMany({
+      where: { shop, visitId, productId, impressions: before.impressions, clicks: before.clicks },
+      data: { impressions: { increment: got.impressions }, clicks: { increment: got.clicks } },
+    });
+    if (updated.count === 1) return got;
+  }
+  console.error(`[rec-events] ${shop}: visit ${visitId} kept changing under concurrent batches; batch not counted for ${productId}`);
+  return { impressions: 0, clicks: 0 };
 }
 
 export interface AttributionResult {
@@ -91,6 +157,28 @@ export interface AttributionResult {
   orderIds: string[];
 }
 
+/**
+ * The cart attribute of an order webhook's payload (`note_attributes: [{ name, value }]`) as a
+ * RecAttribution row; an order without it (or with a malformed value) records nothing. Returns whether
+ * one was recorded.
+ */
+export async function recordOrderAttribution(
+  db: Db,
+  shop: string,
+  order: { id: string; processedAt: Date },
+  noteAttributes: unknown,
+): Promise<boolean> {
+  if (!Array.isArray(noteAttributes)) return false;
+  const attr = noteAttributes.find((a) => (a as { name?: unknown })?.name === CART_ATTRIBUTE) as { value?: unknown } | undefined;
+  const m = typeof attr?.value === "string" ? /^([1-9][0-9]{0,19}):([0-9]{9,11})$/.exec(attr.value.trim()) : null;
+  if (!m) return false;
+  const productId = `gid://shopify/Product/${m[1]}`;
+  const clickedAt = new Date(Number(m[2]) * 1000);
+  const row = { productId, clickedAt, processedAt: order.processedAt };
+  await db.recAttribution.upsert({ where: { shop_orderId: { shop, orderId: order.id } }, create: { shop, orderId: order.id, ...row }, update: row });
+  return true;
+}
+
 /** Orders processed since `since` attributed to a recommendation click (see the module comment). */
 export async function attributedOrders(
   db: Db,
@@ -100,67 +188,48 @@ export async function attributedOrders(
 ): Promise<AttributionResult> {
   const windowDays = opts.windowDays ?? 7;
   const result: AttributionResult = { orders: 0, revenue: 0, recommendedItemRevenue: 0, orderIds: [] };
-  const firstClickDay = utcDay(new Date(since.getTime() - windowDays * DAY_MS));
+  const marked = await db.recAttribution.findMany({
+    where: { shop, processedAt: { gte: since, ...(opts.until ? { lt: opts.until } : {}) } },
+    select: { orderId: true, productId: true, clickedAt: true },
+  });
+  if (marked.length === 0) return result;
   const clicks = await db.recEvent.findMany({
-    where: { shop, kind: "click", day: { gte: firstClickDay }, count: { gt: 0 } },
+    where: { shop, kind: "click", day: { gte: utcDay(new Date(since.getTime() - windowDays * DAY_MS)) }, count: { gt: 0 } },
     select: { day: true, productId: true, count: true },
   });
-  if (clicks.length === 0) return result;
-  // productId -> click days (ascending) with the clicks still open on each.
-  const open = new Map<string, Array<{ day: number; left: number }>>();
-  for (const c of clicks) {
-    const list = open.get(c.productId) ?? [];
-    list.push({ day: Date.parse(`${c.day}T00:00:00Z`) / DAY_MS, left: c.count });
-    open.set(c.productId, list);
-  }
-  for (const list of open.values()) list.sort((a, b) => a.day - b.day);
-  const clicked = [...open.keys()].sort();
-
-  type Row = {
+  // "productId day" -> counted clicks still open.
+  const open = new Map<string, number>(clicks.map((c) => [`${c.productId} ${c.day}`, c.count]));
+  const mark = new Map(marked.map((m) => [m.orderId, m]));
+  const orders: Array<{
     id: string;
     processedAt: Date;
     totalAmount: number;
     lineItems: Array<{ productId: string | null; unitPrice: number; currentQuantity: number }>;
-  };
-  const byId = new Map<string, Row>();
-  for (let i = 0; i < clicked.length; i += 500) {
-    const chunk = clicked.slice(i, i + 500);
-    const rows = await db.order.findMany({
-      where: {
-        shop,
-        test: false,
-        cancelledAt: null,
-        processedAt: { gte: since, ...(opts.until ? { lt: opts.until } : {}) },
-        lineItems: { some: { productId: { in: chunk }, currentQuantity: { gt: 0 } } },
-      },
-      select: {
-        id: true,
-        processedAt: true,
-        totalAmount: true,
-        lineItems: {
-          where: { productId: { in: clicked } },
-          select: { productId: true, unitPrice: true, currentQuantity: true },
+  }> = [];
+  const ids = [...mark.keys()];
+  for (let i = 0; i < ids.length; i += 500) {
+    orders.push(
+      ...(await db.order.findMany({
+        where: { shop, id: { in: ids.slice(i, i + 500) }, test: false, cancelledAt: null },
+        select: {
+          id: true,
+          processedAt: true,
+          totalAmount: true,
+          lineItems: { select: { productId: true, unitPrice: true, currentQuantity: true } },
         },
-      },
-    });
-    for (const r of rows) byId.set(r.id, r);
+      })),
+    );
   }
-  const orders = [...byId.values()].sort((a, b) => a.processedAt.getTime() - b.processedAt.getTime() || (a.id < b.id ? -1 : 1));
+  orders.sort((x, y) => x.processedAt.getTime() - y.processedAt.getTime() || (x.id < y.id ? -1 : 1));
   for (const order of orders) {
-    const orderDay = Math.floor(order.processedAt.getTime() / DAY_MS);
-    const items = order.lineItems
-      .filter((l) => l.productId !== null && l.currentQuantity > 0)
-      .sort((a, b) => (a.productId! < b.productId! ? -1 : a.productId! > b.productId! ? 1 : 0));
-    let matched: string | null = null;
-    for (const item of items) {
-      const slot = open.get(item.productId!)?.find((s) => s.left > 0 && s.day <= orderDay && s.day >= orderDay - windowDays);
-      if (slot) {
-        slot.left--;
-        matched = item.productId;
-        break;
-      }
-    }
-    if (matched === null) continue;
+    const m = mark.get(order.id)!;
+    const age = order.processedAt.getTime() - m.clickedAt.getTime();
+    if (age < 0 || age > windowDays * DAY_MS) continue;
+    const items = order.lineItems.filter((l) => l.productId === m.productId && l.currentQuantity > 0);
+    if (items.length === 0) continue;
+    const slot = `${m.productId} ${utcDay(m.clickedAt)}`;
+    if ((open.get(slot) ?? 0) <= 0) continue;
+    open.set(slot, open.get(slot)! - 1);
     result.orders++;
     result.revenue += order.totalAmount;
     result.orderIds.push(order.id);
@@ -211,27 +280,114 @@ export async function impactSummary(db: Db, shop: string, opts: { days?: number;
   };
 }
 
-export interface EventsHandlerDeps {
-  db: Db;
-  verify?: Partial<ProxyVerifyOptions>;
-  now?: () => Date;
+/** Fixed one-minute windows per key, in this process; the map never holds more than `maxKeys`. */
+export class RateLimiter {
+  private windows = new Map<string, { start: number; count: number }>();
+  constructor(
+    private readonly perMinute: number,
+    private readonly maxKeys = 100_000,
+  ) {}
+
+  /** Counts one request for `key`; returns the seconds to wait when it is over the limit, else 0. */
+  hit(key: string, now = Date.now()): number {
+    const w = this.windows.get(key);
+    if (!w || now - w.start >= 60_000) {
+      if (this.windows.size >= this.maxKeys) this.sweep(now);
+      this.windows.set(key, { start: now, count: 1 });
+      return 0;
+    }
+    w.count++;
+    return w.count > this.perMinute ? Math.ceil((w.start + 60_000 - now) / 1000) : 0;
+  }
+
+  private sweep(now: number) {
+    for (const [k, w] of this.windows) if (now - w.start >= 60_000) this.windows.delete(k);
+    // Still full (a flood of distinct keys): forget the oldest half rather than grow.
+    if (this.windows.size >= this.maxKeys) [...this.windows.keys()].slice(0, this.maxKeys / 2).forEach((k) => this.windows.delete(k));
+  }
 }
 
-/** POST /proxy/events (storefront: /apps/churnless/events): body { events: [{ kind, productId }] }. */
-export async function handleEventsProxy(request: Request, deps: EventsHandlerDeps): Promise<Response> {
-  if (request.method !== "POST") return proxyJson({ error: "Use POST" }, { status: 405 });
-  const ctx = verifyAppProxyRequest(request, deps.verify);
-  if (!ctx.ok) return proxyRejected(ctx);
-  if (Number(request.headers.get("Content-Length") ?? 0) > MAX_BODY_BYTES) {
-    return proxyJson({ error: "Batch too large" }, { status: 413 });
+export interface EventsLimits {
+  visitor: RateLimiter;
+  shop: RateLimiter;
+}
+
+const processLimits: EventsLimits = {
+  visitor: new RateLimiter(VISITOR_REQUESTS_PER_MINUTE),
+  shop: new RateLimiter(SHOP_REQUESTS_PER_MINUTE),
+};
+
+export interface EventsHandlerDeps {
+  db: Db;
+  now?: () => Date;
+  /** Default: this process's limiters. */
+  limits?: EventsLimits;
+}
+
+/** Who is sending, for the per-visitor limit: the signed shopper, else the address Shopify forwards. */
+export function visitorKey(request: Request, proxy: Pick<ProxyContext, "shop" | "customerId">): string {
+  if (proxy.customerId) return `${proxy.shop}|${proxy.customerId}`;
+  const forwarded = request.headers.get("X-Forwarded-For")?.split(",")[0]?.trim();
+  return `${proxy.shop}|${forwarded || "unknown"}`;
+}
+
+/** The body as text, reading at most `limit` bytes (null when it is longer), whatever Content-Length says. */
+export async function readBodyBounded(request: Request, limit: number): Promise<string | null> {
+  if (Number(request.headers.get("Content-Length") ?? 0) > limit) return null;
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel("body too large").catch((e: unknown) => console.error(`[proxy/events] cancelling a large body: ${String(e)}`));
+      return null;
+    }
+    chunks.push(value);
   }
-  const text = await request.text();
-  if (text.length > MAX_BODY_BYTES) return proxyJson({ error: "Batch too large" }, { status: 413 });
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+let noncesSincePrune = 0;
+
+/** Records the request's nonce; false when it was used before (a replayed signed request). */
+async function firstUseOfNonce(db: Db, shop: string, nonce: string, now: Date): Promise<boolean> {
+  if (++noncesSincePrune >= 500) {
+    noncesSincePrune = 0;
+    await db.proxyNonce.deleteMany({ where: { seenAt: { lt: new Date(now.getTime() - NONCE_TTL_MS) } } });
+  }
+  try {
+    await db.proxyNonce.create({ data: { shop, nonce, seenAt: now } });
+    return true;
+  } catch (error) {
+    if ((error as { code?: string }).code === "P2002") return false;
+    throw error;
+  }
+}
+
+/**
+ * POST /proxy/events (storefront: /apps/churnless/events?n=<nonce>) from an authenticated proxy request:
+ * body { visit, events: [{ kind, productId }] }. 429 over a rate limit, 413 over MAX_BODY_BYTES, 409 for
+ * a replayed request, 400 for a malformed one; nothing is recorded then.
+ */
+export async function handleEventsProxy(request: Request, proxy: ProxyContext, deps: EventsHandlerDeps): Promise<Response> {
+  if (request.method !== "POST") return proxyJson({ error: "Use POST" }, { status: 405 });
+  const now = (deps.now ?? (() => new Date()))();
+  const limits = deps.limits ?? processLimits;
+  const wait = Math.max(limits.visitor.hit(visitorKey(request, proxy), now.getTime()), limits.shop.hit(proxy.shop, now.getTime()));
+  if (wait > 0) return proxyJson({ error: "Too many event batches, slow down" }, { status: 429, headers: { "Retry-After": String(wait) } });
+  const nonce = new URL(request.url).searchParams.get("n") ?? "";
+  if (!ID_RE.test(nonce)) return proxyJson({ error: "Missing or malformed nonce n (8-64 letters, digits, - or _)" }, { status: 400 });
+  const text = await readBodyBounded(request, MAX_BODY_BYTES);
+  if (text === null) return proxyJson({ error: `Batch too large (at most ${MAX_BODY_BYTES} bytes)` }, { status: 413 });
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    return proxyJson({ error: "Body must be JSON: { events: [{ kind, productId }] }" }, { status: 400 });
+    return proxyJson({ error: "Body must be JSON: { visit, events: [{ kind, productId }] }" }, { status: 400 });
   }
   const parsed = recEventBatchSchema.safeParse(body);
   if (!parsed.success) {
@@ -239,10 +395,62 @@ export async function handleEventsProxy(request: Request, deps: EventsHandlerDep
     return proxyJson({ error: `Invalid events batch: ${issue.path.join(".")} ${issue.message}` }, { status: 400 });
   }
   try {
-    const recorded = await recordRecEvents(deps.db, ctx.shop, parsed.data, (deps.now ?? (() => new Date()))());
-    return proxyJson({ recorded });
+    if (!(await firstUseOfNonce(deps.db, proxy.shop, nonce, now))) {
+      return proxyJson({ error: "This request was already received (replayed)" }, { status: 409 });
+    }
+    const recorded = await recordRecEvents(deps.db, proxy.shop, parsed.data, now);
+    return proxyJson({ recorded: recorded.impressions + recorded.clicks, ...recorded });
   } catch (err) {
-    console.error(`[proxy/events] ${ctx.shop}: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(`[proxy/events] ${proxy.shop}: ${err instanceof Error ? err.message : String(err)}`);
     return proxyJson({ error: "Events could not be recorded, try again later" }, { status: 503 });
   }
+}
+
+export interface PruneResult {
+  cutoff: Date;
+  recEvents: number;
+  recVisits: number;
+  recAttributions: number;
+  webhookEvents: number;
+  tagChanges: number;
+  proxyNonces: number;
+}
+
+/**
+ * Deletes what is older than the retention period (CHURNLESS_RETENTION_DAYS, README "Data retention"):
+ * storefront events and visits, attributions, webhook ids kept for de-duplication, and finished tag
+ * changes (pending ones are the publish's crash-resume journal and stay); used nonces after NONCE_TTL_MS.
+ */
+export async function pruneOldRows(db: Db, opts: { now?: Date; retentionDays?: number } = {}): Promise<PruneResult> {
+  const now = opts.now ?? new Date();
+  const cutoff = new Date(now.getTime() - (opts.retentionDays ?? env().CHURNLESS_RETENTION_DAYS) * DAY_MS);
+  const cutoffDay = utcDay(cutoff);
+  const [recEvents, recVisits, recAttributions, webhookEvents, tagChanges, proxyNonces] = [
+    await db.recEvent.deleteMany({ where: { day: { lt: cutoffDay } } }),
+    await db.recVisit.deleteMany({ where: { day: { lt: cutoffDay } } }),
+    await db.recAttribution.deleteMany({ where: { processedAt: { lt: cutoff } } }),
+    await db.webhookEvent.deleteMany({ where: { receivedAt: { lt: cutoff } } }),
+    await db.tagChange.deleteMany({ where: { createdAt: { lt: cutoff }, status: { not: "pending" } } }),
+    await db.proxyNonce.deleteMany({ where: { seenAt: { lt: new Date(now.getTime() - NONCE_TTL_MS) } } }),
+  ].map((r) => r.count);
+  return { cutoff, recEvents, recVisits, recAttributions, webhookEvents, tagChanges, proxyNonces };
+}
+
+/**
+ * Runs pruneOldRows now and then every `everyMs` (default daily) in this process (the web server and each
+ * worker; the deletes are idempotent). The timer does not keep the process alive. Returns stop().
+ */
+export function startRetentionSchedule(db: Db, opts: { everyMs?: number; onPruned?: (r: PruneResult) => void } = {}): () => void {
+  const run = () =>
+    pruneOldRows(db)
+      .then((r) => {
+        const total = r.recEvents + r.recVisits + r.recAttributions + r.webhookEvents + r.tagChanges;
+        if (total > 0) console.error(`[retention] deleted ${total} rows older than ${r.cutoff.toISOString().slice(0, 10)}`);
+        opts.onPruned?.(r);
+      })
+      .catch((error: unknown) => console.error(`[retention] prune failed, next try in a day: ${(error as Error).message}`));
+  void run();
+  const timer = setInterval(() => void run(), opts.everyMs ?? DAY_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 }

@@ -14,7 +14,7 @@ import { buildRecommender, type Recommender } from "../analytics/recommendations
 import { loadOrdersForAnalysis, loadProductsForAnalysis } from "./analysis-input.server";
 import { isOptedOut } from "./opt-outs.server";
 import { dueProductsOf } from "./reorder.server";
-import { proxyJson, proxyRejected, verifyAppProxyRequest, type ProxyVerifyOptions } from "../shopify/app-proxy.server";
+import { proxyJson, proxyRejected, verifyAppProxyRequest } from "../shopify/app-proxy.server";
 
 export interface RecommendedProduct {
   /** gid://shopify/Product/N */
@@ -245,7 +245,6 @@ export async function recommendForShopper(
 
 export interface ProxyHandlerDeps extends RecommenderCacheOptions {
   db: Db;
-  verify?: Partial<ProxyVerifyOptions>;
 }
 
 /** Cache-Control of answers: personal ones only in the shopper's browser, others shared briefly. */
@@ -257,7 +256,7 @@ export const PUBLIC_CACHE_CONTROL = "public, max-age=300";
  * product_id may repeat (cart) or be a comma list. Answers { source, products: [{ id, handle }] }.
  */
 export async function handleRecommendationsProxy(request: Request, deps: ProxyHandlerDeps): Promise<Response> {
-  const ctx = verifyAppProxyRequest(request, deps.verify);
+  const ctx = await verifyAppProxyRequest(request);
   if (!ctx.ok) return proxyRejected(ctx);
   const params = new URL(request.url).searchParams;
   const rawIds = params.getAll("product_id").flatMap((v) => v.split(",")).filter((v) => v.trim() !== "");

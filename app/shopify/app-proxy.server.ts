@@ -2,27 +2,25 @@
  * App proxy requests: Shopify forwards a storefront request `/apps/churnless/...` to `<app>/proxy/...`
  * and appends `shop`, `logged_in_customer_id`, `path_prefix`, `timestamp` and `signature`.
  *
- * signature = hex HMAC-SHA256(app API secret, message), where message is every query parameter except
- * `signature`, sorted by key, each written `key=value` (repeated keys: values joined by ","),
- * concatenated with no separator (Shopify, "Authenticate app proxies"). We compare in constant time
- * (crypto.timingSafeEqual) and accept a timestamp at most `maxAgeSeconds` old and at most
- * `futureSkewSeconds` ahead of our clock.
+ * Every proxy route calls `authenticateProxy(request)` (or `verifyAppProxyRequest` for a result instead
+ * of a thrown Response). It verifies with the library, `authenticate.public.appProxy` of
+ * @shopify/shopify-app-remix (app/shopify.server.ts): HMAC-SHA256 (hex, the app's API secret) over the
+ * parameters except `signature`, each `key=value` with a repeated key's values joined by ",", compared in
+ * constant time; a `timestamp` within 90 s of our clock; a repeated `shop`, `signature` or `timestamp`
+ * refused. On top of the library:
+ * - a repeated `logged_in_customer_id` is refused too (the library would join "2,1" and sign it, and the
+ *   first value would name a shopper the visitor chose);
+ * - the library sorts the pairs by key, Shopify by the whole `key=value` string. The two orders differ only
+ *   when one key is a prefix of another followed by a character below "=" (`a` and `a1`, `a` and `a-b`);
+ *   for such a request, and only when the library refused it, the signature is checked once more in
+ *   Shopify's documented order (same secret, same 90 s window, same constant-time comparison). None of the
+ *   app's own parameters are such keys; a shopper's extra query parameters can be.
  *
  * The shopper is ONLY the signed `logged_in_customer_id`: nothing else in the request names a customer.
  */
-// The module object (not a destructured binding), so tests can observe the constant-time comparison.
-import crypto from "node:crypto";
-
-export interface ProxyVerifyOptions {
-  /** The app's API secret (SHOPIFY_API_SECRET). */
-  secret: string;
-  /** Current time in ms (tests). */
-  now?: number;
-  /** Oldest accepted timestamp, in seconds (default 300). */
-  maxAgeSeconds?: number;
-  /** Accepted clock skew into the future, in seconds (default 60). */
-  futureSkewSeconds?: number;
-}
+import { createHmac, timingSafeEqual } from "node:crypto";
+import type { Session } from "@shopify/shopify-api";
+import { env } from "../env.server";
 
 export type ProxyContext = {
   ok: true;
@@ -31,102 +29,93 @@ export type ProxyContext = {
   customerId: string | null;
   pathPrefix: string;
   timestamp: number;
+  /** The shop's offline session (null when the app is not installed there). */
+  session: Session | null;
 };
 
 export type ProxyRejection = {
   ok: false;
-  reason: "missing-signature" | "bad-signature" | "stale" | "future" | "bad-shop" | "bad-customer" | "no-secret";
+  reason: "bad-signature" | "repeated-parameter" | "bad-shop" | "bad-customer";
   message: string;
 };
 
+/** Parameters Shopify sends once; a second value is a visitor's addition. */
+export const SINGLE_VALUE_PARAMS = ["shop", "signature", "timestamp", "logged_in_customer_id"] as const;
+/** The library's window for `timestamp`, both ways (shopify-api's hmac-validator). */
+export const PROXY_TIMESTAMP_WINDOW_SECONDS = 90;
+
 const SHOP_RE = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
 
-/** The message Shopify signs: sorted `key=value` pairs, repeated keys joined by ",", no separator. */
-export function proxySignatureMessage(params: URLSearchParams): string {
-  const grouped = new Map<string, string[]>();
-  for (const [key, value] of params) {
-    if (key === "signature") continue;
-    const values = grouped.get(key);
-    if (values) values.push(value);
-    else grouped.set(key, [value]);
+const reject = (reason: ProxyRejection["reason"], message: string): ProxyRejection => ({ ok: false, reason, message });
+
+/** True when sorting by key and sorting `key=value` strings put the parameters in different orders. */
+export function keyOrderDiffersFromPairOrder(params: URLSearchParams): boolean {
+  const keys = [...new Set([...params.keys()].filter((k) => k !== "signature"))];
+  for (const a of keys) {
+    for (const b of keys) {
+      // b extends a with a character that sorts before "=": "a=…" comes after "a1=…".
+      if (b.length > a.length && b.startsWith(a) && b.charCodeAt(a.length) < 0x3d) return true;
+    }
   }
-  // Byte order of the keys (code units; keys are ASCII), as Shopify sorts them.
-  const keys = [...grouped.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return keys.map((key) => `${key}=${grouped.get(key)!.join(",")}`).join("");
+  return false;
 }
 
-export function computeProxySignature(params: URLSearchParams, secret: string): string {
-  return crypto.createHmac("sha256", secret).update(proxySignatureMessage(params), "utf8").digest("hex");
-}
-
-/** Constant-time comparison of two hex signatures (false for different lengths or non-hex input). */
-export function signaturesEqual(given: string, expected: string): boolean {
-  if (!/^[0-9a-f]*$/i.test(given)) return false;
-  const a = Buffer.from(given.toLowerCase(), "utf8");
-  const b = Buffer.from(expected.toLowerCase(), "utf8");
-  if (a.length !== b.length) return false;
-  return crypto.timingSafeEqual(a, b);
-}
-
-/**
- * Adds Shopify's proxy parameters and a valid signature to `params` (what Shopify does when it
- * forwards a request). Used by the storefront test and handy for local development.
- */
-export function signProxyParams(
-  params: URLSearchParams,
-  opts: { shop: string; secret: string; customerNumericId?: string | null; pathPrefix?: string; now?: number },
-): URLSearchParams {
-  const out = new URLSearchParams(params);
-  for (const k of ["shop", "logged_in_customer_id", "path_prefix", "timestamp", "signature"]) out.delete(k);
-  out.set("shop", opts.shop);
-  out.set("logged_in_customer_id", opts.customerNumericId ?? "");
-  out.set("path_prefix", opts.pathPrefix ?? "/apps/churnless");
-  out.set("timestamp", String(Math.floor((opts.now ?? Date.now()) / 1000)));
-  out.set("signature", computeProxySignature(out, opts.secret));
-  return out;
-}
-
-/** Verifies a proxied request's query string; on success returns the signed shop and shopper. */
-export function verifyProxyParams(params: URLSearchParams, opts: ProxyVerifyOptions): ProxyContext | ProxyRejection {
-  if (!opts.secret) return { ok: false, reason: "no-secret", message: "The app proxy secret is not configured" };
-  const given = params.get("signature");
-  if (!given) return { ok: false, reason: "missing-signature", message: "Missing app proxy signature" };
-  if (params.getAll("signature").length !== 1) {
-    return { ok: false, reason: "bad-signature", message: "Invalid app proxy signature" };
-  }
-  if (!signaturesEqual(given, computeProxySignature(params, opts.secret))) {
-    return { ok: false, reason: "bad-signature", message: "Invalid app proxy signature" };
-  }
+/** Shopify's documented check (sorted `key=value` strings), for the requests the library orders otherwise. */
+function validInShopifysOrder(params: URLSearchParams, secret: string, nowSeconds: number): boolean {
   const timestamp = Number(params.get("timestamp"));
-  const nowSec = (opts.now ?? Date.now()) / 1000;
-  if (!Number.isFinite(timestamp) || timestamp < nowSec - (opts.maxAgeSeconds ?? 300)) {
-    return { ok: false, reason: "stale", message: "App proxy request has expired" };
+  if (!Number.isInteger(timestamp) || Math.abs(nowSeconds - timestamp) > PROXY_TIMESTAMP_WINDOW_SECONDS) return false;
+  const grouped = new Map<string, string[]>();
+  for (const [key, value] of params) if (key !== "signature") grouped.set(key, [...(grouped.get(key) ?? []), value]);
+  const message = [...grouped]
+    .map(([key, values]) => `${key}=${values.join(",")}`)
+    .sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))
+    .join("");
+  const expected = Buffer.from(createHmac("sha256", secret).update(message, "utf8").digest("hex"));
+  const given = Buffer.from((params.get("signature") ?? "").toLowerCase());
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** Verifies a request that came through the app proxy; on success, the signed shop and shopper. */
+export async function verifyAppProxyRequest(request: Request): Promise<ProxyContext | ProxyRejection> {
+  const params = new URL(request.url).searchParams;
+  if (!params.get("signature")) return reject("bad-signature", "Missing app proxy signature");
+  for (const key of SINGLE_VALUE_PARAMS) {
+    if (params.getAll(key).length > 1) return reject("repeated-parameter", `Invalid app proxy request: ${key} appears more than once`);
   }
-  if (timestamp > nowSec + (opts.futureSkewSeconds ?? 60)) {
-    return { ok: false, reason: "future", message: "App proxy timestamp is in the future" };
-  }
+  // The library's session lookup throws on a shop that is not a myshopify domain: refuse it first.
   const shop = params.get("shop") ?? "";
-  if (!SHOP_RE.test(shop)) return { ok: false, reason: "bad-shop", message: "Invalid shop in app proxy request" };
-  const customer = params.get("logged_in_customer_id") ?? "";
-  if (customer !== "" && !/^[1-9][0-9]{0,19}$/.test(customer)) {
-    return { ok: false, reason: "bad-customer", message: "Invalid logged_in_customer_id" };
+  if (!SHOP_RE.test(shop)) return reject("bad-shop", "Invalid shop in app proxy request");
+  const { authenticate } = await import("../shopify.server");
+  let session: Session | null = null;
+  try {
+    session = (await authenticate.public.appProxy(request)).session ?? null;
+  } catch (thrown) {
+    if (!(thrown instanceof Response)) throw thrown;
+    const secret = env().SHOPIFY_API_SECRET ?? "";
+    if (!keyOrderDiffersFromPairOrder(params) || !secret || !validInShopifysOrder(params, secret, Date.now() / 1000)) {
+      return reject("bad-signature", "Invalid or expired app proxy signature");
+    }
   }
+  const customer = params.get("logged_in_customer_id") ?? "";
+  if (customer !== "" && !/^[1-9][0-9]{0,19}$/.test(customer)) return reject("bad-customer", "Invalid logged_in_customer_id");
   return {
     ok: true,
     shop,
     customerId: customer === "" ? null : `gid://shopify/Customer/${customer}`,
     pathPrefix: params.get("path_prefix") ?? "",
-    timestamp,
+    timestamp: Number(params.get("timestamp")),
+    session,
   };
 }
 
-/** Verifies a Request that came through the app proxy (reads SHOPIFY_API_SECRET unless a secret is given). */
-export function verifyAppProxyRequest(
-  request: Request,
-  opts: Partial<ProxyVerifyOptions> = {},
-): ProxyContext | ProxyRejection {
-  const secret = opts.secret ?? process.env.SHOPIFY_API_SECRET ?? "";
-  return verifyProxyParams(new URL(request.url).searchParams, { ...opts, secret });
+/**
+ * The helper for proxy routes: the verified context, or a thrown 401 JSON Response (Remix answers a
+ * thrown Response as is). `const proxy = await authenticateProxy(request);`
+ */
+export async function authenticateProxy(request: Request): Promise<ProxyContext> {
+  const result = await verifyAppProxyRequest(request);
+  if (!result.ok) throw proxyRejected(result);
+  return result;
 }
 
 /** JSON answer for the proxy, never cached for errors. */
@@ -146,5 +135,5 @@ export function proxyJson(
 }
 
 export function proxyRejected(rejection: ProxyRejection): Response {
-  return proxyJson({ error: rejection.message, reason: rejection.reason }, { status: rejection.reason === "no-secret" ? 500 : 401 });
+  return proxyJson({ error: rejection.message, reason: rejection.reason }, { status: 401 });
 }

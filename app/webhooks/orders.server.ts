@@ -9,6 +9,7 @@
 import type { LineItemInput, OrderInput } from "../analytics/types";
 import type { Db } from "../db.server";
 import { upsertOrders } from "../models/orders.server";
+import { recordOrderAttribution } from "../models/rec-events.server";
 import { forgetWebhook, recordWebhookOnce } from "./dedupe.server";
 
 export const ORDER_TOPICS = ["orders/create", "orders/updated", "orders/cancelled", "ORDERS_CREATE", "ORDERS_UPDATED", "ORDERS_CANCELLED"] as const;
@@ -184,6 +185,8 @@ export async function handleOrderWebhook(db: Db, shop: string, topic: string, pa
   if (!(ORDER_TOPICS as readonly string[]).includes(topic)) throw new WebhookPayloadError(topic, "not an order topic");
   const order = orderFromWebhook(topic, payload);
   const r = await upsertOrders(db, shop, [order]);
+  // The recommendations' cart attribute: the only way an order is attributed to them (rec-events.server.ts).
+  if (r.written) await recordOrderAttribution(db, shop, order, (payload as { note_attributes?: unknown }).note_attributes);
   return { orderId: order.id, outcome: r.written ? "written" : "older" };
 }
 

@@ -28,6 +28,8 @@ const DB_FILE = join(tmpdir(), `churnless-e2e-${randomBytes(5).toString("hex")}.
 process.env.DATABASE_URL = `file:${DB_FILE}`;
 const SECRET = "storefront-e2e-secret";
 process.env.SHOPIFY_API_SECRET = SECRET;
+process.env.SHOPIFY_API_KEY ??= "storefront-e2e-key";
+process.env.SHOPIFY_APP_URL ??= "https://churnless.example.com";
 
 const EXT = join(process.cwd(), "extensions/churnless-recommendations");
 const ARTIFACTS = join(process.cwd(), "test/artifacts");
@@ -228,7 +230,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 async function startStorefront(
   db: Db,
   routes: { recommendations: Loader; events: Loader },
-  sign: typeof import("../../app/shopify/app-proxy.server").signProxyParams,
+  sign: typeof import("../helpers/app-proxy").signedProxyQuery,
 ): Promise<Storefront> {
   const sf: Storefront = { url: "", server: undefined as unknown as Server, proxyStatuses: [], cartUpdates: [] };
   const productJson = async (shop: string, handle: string) => {
@@ -307,17 +309,23 @@ async function startStorefront(
       if (url.pathname.startsWith("/apps/churnless/")) {
         // Shopify's app proxy: forward to <app>/proxy/<rest> with the signed parameters.
         const rest = url.pathname.slice("/apps/churnless/".length);
-        const params = sign(url.searchParams, {
+        const params = sign([...url.searchParams], {
           shop: scenario.shop,
           secret: scenario.forge ? "not-the-app-secret" : SECRET,
-          customerNumericId: scenario.customer,
+          customer: scenario.customer,
           pathPrefix: "/apps/churnless",
         });
         const body = req.method === "POST" ? await readBody(req) : undefined;
         const request = new Request(`http://app.test/proxy/${rest}?${params}`, { method: req.method, body });
         const route = rest === "recommendations" ? routes.recommendations : rest === "events" ? routes.events : null;
         if (!route) return send(res, 404, "application/json", '{"error":"not found"}');
-        const response = await route({ request, params: {}, context: {} });
+        // Remix answers a thrown Response (the proxy helper's 401) as is.
+        const response = await Promise.resolve()
+          .then(() => route({ request, params: {}, context: {} }))
+          .catch((thrown: unknown) => {
+          if (thrown instanceof Response) return thrown;
+          throw thrown;
+        });
         sf.proxyStatuses.push({ path: rest, status: response.status });
         const headers: Record<string, string> = {};
         response.headers.forEach((v, k) => (headers[k] = v));
@@ -356,8 +364,8 @@ describe("storefront: the recommendations block in Chromium", () => {
     await updateShopSettings(db, EMPTY_SHOP, { recsEnabled: false });
     const recommendations = (await import("../../app/routes/proxy.recommendations")).loader as unknown as Loader;
     const events = (await import("../../app/routes/proxy.events")).action as unknown as Loader;
-    const { signProxyParams } = await import("../../app/shopify/app-proxy.server");
-    sf = await startStorefront(db, { recommendations, events }, signProxyParams);
+    const { signedProxyQuery } = await import("../helpers/app-proxy");
+    sf = await startStorefront(db, { recommendations, events }, signedProxyQuery);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   });
 

@@ -1,141 +1,140 @@
-/** App proxy signature: Shopify's documented example, forged, stale, future and tampered requests. */
-import crypto from "node:crypto";
-import { describe, expect, it, vi } from "vitest";
-import {
-  computeProxySignature,
-  proxySignatureMessage,
-  signProxyParams,
-  signaturesEqual,
-  verifyAppProxyRequest,
-  verifyProxyParams,
-} from "../../app/shopify/app-proxy.server";
+/**
+ * App proxy authentication (app/shopify/app-proxy.server.ts, on the library's authenticate.public.appProxy).
+ * Requests are signed by test/helpers/app-proxy.ts, written from Shopify's documentation and independent of
+ * the app: fresh and guest requests, repeated logged_in_customer_id/shop/timestamp/signature, keys that sort
+ * differently as `key` and as `key=value` (a, a1), stale and future timestamps, another app's secret.
+ */
+import { describe, expect, it } from "vitest";
+import { callRoute, withShopifyAppEnv } from "../helpers/shopify-app";
+import { PROXY_APP_URL, proxyRequest, shopifyProxySignature, signedProxyQuery } from "../helpers/app-proxy";
 
-const SECRET = "hush";
-const NOW = Date.UTC(2026, 10, 24, 1, 0, 0);
+const SECRET = "proxy-auth-secret";
+const SHOP = "tea-shop.myshopify.com";
+const OTHER = "coffee-shop.myshopify.com";
 
-function signed(extra: Record<string, string> = {}, customer: string | null = "42", now = NOW) {
-  return signProxyParams(new URLSearchParams(extra), { shop: "tea-shop.myshopify.com", secret: SECRET, customerNumericId: customer, now });
+const getDb = withShopifyAppEnv({
+  secret: SECRET,
+  seed: async (t) => {
+    await t.db.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "s", isOnline: false, scope: "read_orders", accessToken: "shpat_x" } });
+  },
+});
+
+const now = () => Math.floor(Date.now() / 1000);
+const proxy = () => import("../../app/shopify/app-proxy.server");
+const verify = async (request: Request) => (await proxy()).verifyAppProxyRequest(request);
+/** What the library alone says (true: accepted). */
+async function libraryAccepts(request: Request): Promise<boolean> {
+  const { authenticate } = await import("../../app/shopify.server");
+  try {
+    await authenticate.public.appProxy(request);
+    return true;
+  } catch (thrown) {
+    if (thrown instanceof Response) return false;
+    throw thrown;
+  }
 }
 
-describe("proxy signature", () => {
-  it("reproduces Shopify's documented example (secret 'hush')", () => {
-    // shopify.dev, "Authenticate app proxies": the forwarded query and its signature (prefix quoted there).
-    const q = new URLSearchParams(
+describe("the test signer follows Shopify's documentation", () => {
+  it("reproduces the documented example (secret 'hush')", () => {
+    // shopify.dev, "Authenticate app proxies": the forwarded query and the start of its signature.
+    const pairs = new URLSearchParams(
       "extra=1&extra=2&shop=shop-name.myshopify.com&logged_in_customer_id=1&path_prefix=%2Fapps%2Fawesome_reviews&timestamp=1317327555",
     );
-    expect(proxySignatureMessage(q)).toBe(
-      "extra=1,2logged_in_customer_id=1path_prefix=/apps/awesome_reviewsshop=shop-name.myshopify.comtimestamp=1317327555",
-    );
-    const sig = computeProxySignature(q, SECRET);
-    expect(sig.startsWith("4c68c8624d737112c91818c11017d24d334b")).toBe(true);
-    q.set("signature", sig);
-    expect(verifyProxyParams(q, { secret: SECRET, now: 1317327555 * 1000 })).toMatchObject({
-      ok: true,
-      shop: "shop-name.myshopify.com",
-      customerId: "gid://shopify/Customer/1",
-      pathPrefix: "/apps/awesome_reviews",
+    expect(shopifyProxySignature([...pairs], "hush").startsWith("4c68c8624d737112c91818c11017d24d334b")).toBe(true);
+  });
+});
+
+describe("app proxy requests", () => {
+  it("accepts a fresh signed request: the shop, the shopper only from logged_in_customer_id, the shop's session", async () => {
+    const result = await verify(proxyRequest("recommendations", { product_id: "7", limit: "4" }, { shop: SHOP, secret: SECRET, customer: "42" }));
+    expect(result).toMatchObject({ ok: true, shop: SHOP, customerId: "gid://shopify/Customer/42", pathPrefix: "/apps/churnless" });
+    expect(result.ok && result.session?.shop).toBe(SHOP);
+    const guest = await verify(proxyRequest("recommendations", {}, { shop: OTHER, secret: SECRET }));
+    expect(guest).toMatchObject({ ok: true, shop: OTHER, customerId: null, session: null });
+  });
+
+  it("refuses another app's secret, a changed shop or customer, and a missing signature", async () => {
+    expect(await verify(proxyRequest("recommendations", {}, { shop: SHOP, secret: "another-apps-secret", customer: "42" }))).toMatchObject({
+      ok: false,
+      reason: "bad-signature",
     });
-  });
-
-  it("accepts a fresh signed request and takes the customer only from logged_in_customer_id", () => {
-    const p = signed({ product_id: "7", limit: "4" });
-    expect(verifyProxyParams(p, { secret: SECRET, now: NOW })).toEqual({
-      ok: true,
-      shop: "tea-shop.myshopify.com",
-      customerId: "gid://shopify/Customer/42",
-      pathPrefix: "/apps/churnless",
-      timestamp: NOW / 1000,
-    });
-    const anonymous = signed({}, null);
-    expect(verifyProxyParams(anonymous, { secret: SECRET, now: NOW })).toMatchObject({ ok: true, customerId: null });
-  });
-
-  it("rejects a forged signature, a wrong secret, a missing or repeated signature", () => {
-    const p = signed();
-    const forged = new URLSearchParams(p);
-    forged.set("signature", "0".repeat(64));
-    expect(verifyProxyParams(forged, { secret: SECRET, now: NOW })).toMatchObject({ ok: false, reason: "bad-signature" });
-    expect(verifyProxyParams(p, { secret: "other", now: NOW })).toMatchObject({ ok: false, reason: "bad-signature" });
-    const missing = new URLSearchParams(p);
-    missing.delete("signature");
-    expect(verifyProxyParams(missing, { secret: SECRET, now: NOW })).toMatchObject({ ok: false, reason: "missing-signature" });
-    const twice = new URLSearchParams(p);
-    twice.append("signature", p.get("signature")!);
-    expect(verifyProxyParams(twice, { secret: SECRET, now: NOW })).toMatchObject({ ok: false, reason: "bad-signature" });
-    const notHex = new URLSearchParams(p);
-    notHex.set("signature", "z".repeat(64));
-    expect(verifyProxyParams(notHex, { secret: SECRET, now: NOW })).toMatchObject({ ok: false, reason: "bad-signature" });
-    expect(verifyProxyParams(p, { secret: "", now: NOW })).toMatchObject({ ok: false, reason: "no-secret" });
-  });
-
-  it("breaks when any signed parameter is tampered with: another customer, shop, product or an added one", () => {
-    const base = signed({ product_id: "7" });
-    const tamper = (f: (q: URLSearchParams) => void) => {
-      const q = new URLSearchParams(base);
-      f(q);
-      return verifyProxyParams(q, { secret: SECRET, now: NOW });
-    };
-    expect(tamper((q) => q.set("logged_in_customer_id", "43"))).toMatchObject({ ok: false, reason: "bad-signature" });
-    expect(tamper((q) => q.set("logged_in_customer_id", ""))).toMatchObject({ ok: false, reason: "bad-signature" });
-    expect(tamper((q) => q.set("shop", "other-shop.myshopify.com"))).toMatchObject({ ok: false, reason: "bad-signature" });
-    expect(tamper((q) => q.set("product_id", "8"))).toMatchObject({ ok: false, reason: "bad-signature" });
-    expect(tamper((q) => q.append("customer_id", "43"))).toMatchObject({ ok: false, reason: "bad-signature" });
-    expect(tamper((q) => q.set("timestamp", String(NOW / 1000 + 1)))).toMatchObject({ ok: false, reason: "bad-signature" });
-    expect(tamper(() => undefined)).toMatchObject({ ok: true });
-  });
-
-  it("rejects stale timestamps and timestamps from the future beyond the skew", () => {
-    const old = signed({}, "42", NOW - 301_000);
-    expect(verifyProxyParams(old, { secret: SECRET, now: NOW })).toMatchObject({ ok: false, reason: "stale" });
-    const recent = signed({}, "42", NOW - 299_000);
-    expect(verifyProxyParams(recent, { secret: SECRET, now: NOW })).toMatchObject({ ok: true });
-    const future = signed({}, "42", NOW + 61_000);
-    expect(verifyProxyParams(future, { secret: SECRET, now: NOW })).toMatchObject({ ok: false, reason: "future" });
-    const skewed = signed({}, "42", NOW + 30_000);
-    expect(verifyProxyParams(skewed, { secret: SECRET, now: NOW })).toMatchObject({ ok: true });
-    expect(verifyProxyParams(old, { secret: SECRET, now: NOW, maxAgeSeconds: 600 })).toMatchObject({ ok: true });
-  });
-
-  it("rejects a signed but malformed shop or customer id", () => {
-    const badShop = signProxyParams(new URLSearchParams(), { shop: "evil.example.com", secret: SECRET, now: NOW });
-    expect(verifyProxyParams(badShop, { secret: SECRET, now: NOW })).toMatchObject({ ok: false, reason: "bad-shop" });
-    const badCustomer = signProxyParams(new URLSearchParams(), {
-      shop: "tea-shop.myshopify.com",
-      secret: SECRET,
-      customerNumericId: "1 OR 1=1",
-      now: NOW,
-    });
-    expect(verifyProxyParams(badCustomer, { secret: SECRET, now: NOW })).toMatchObject({ ok: false, reason: "bad-customer" });
-  });
-
-  it("compares signatures with crypto.timingSafeEqual", () => {
-    const spy = vi.spyOn(crypto, "timingSafeEqual");
-    try {
-      const p = signed();
-      expect(verifyProxyParams(p, { secret: SECRET, now: NOW }).ok).toBe(true);
-      expect(spy).toHaveBeenCalledTimes(1);
-      const [a, b] = spy.mock.calls[0];
-      expect(Buffer.from(a as Uint8Array).toString()).toBe(p.get("signature"));
-      expect(Buffer.from(b as Uint8Array).toString()).toBe(p.get("signature"));
-    } finally {
-      spy.mockRestore();
+    const query = signedProxyQuery({ limit: "4" }, { shop: SHOP, secret: SECRET, customer: "42" });
+    for (const tampered of [query.replace(SHOP, OTHER), query.replace("logged_in_customer_id=42", "logged_in_customer_id=43"), query.replace("limit=4", "limit=5")]) {
+      expect(await verify(new Request(`${PROXY_APP_URL}/proxy/recommendations?${tampered}`))).toMatchObject({ ok: false, reason: "bad-signature" });
     }
-    expect(signaturesEqual("ab", "abc")).toBe(false);
-    expect(signaturesEqual("ABC", "abc")).toBe(true);
+    const unsigned = query.replace(/&signature=[0-9a-f]+/, "");
+    expect(await verify(new Request(`${PROXY_APP_URL}/proxy/recommendations?${unsigned}`))).toMatchObject({ ok: false, reason: "bad-signature" });
   });
 
-  it("reads SHOPIFY_API_SECRET for a Request", () => {
-    const p = signed({ limit: "3" }, "42", Date.now());
-    const request = new Request(`https://app.example/proxy/recommendations?${p}`);
-    const before = process.env.SHOPIFY_API_SECRET;
-    try {
-      process.env.SHOPIFY_API_SECRET = SECRET;
-      expect(verifyAppProxyRequest(request)).toMatchObject({ ok: true, customerId: "gid://shopify/Customer/42" });
-      process.env.SHOPIFY_API_SECRET = "rotated";
-      expect(verifyAppProxyRequest(request)).toMatchObject({ ok: false, reason: "bad-signature" });
-    } finally {
-      if (before === undefined) delete process.env.SHOPIFY_API_SECRET;
-      else process.env.SHOPIFY_API_SECRET = before;
+  it("refuses a timestamp more than 90 s old or ahead, and accepts one within", async () => {
+    const at = (timestamp: number) => verify(proxyRequest("recommendations", {}, { shop: SHOP, secret: SECRET, timestamp }));
+    expect(await at(now() - 120)).toMatchObject({ ok: false, reason: "bad-signature" });
+    expect(await at(now() + 120)).toMatchObject({ ok: false, reason: "bad-signature" });
+    expect(await at(now() - 3_600)).toMatchObject({ ok: false });
+    expect(await at(now() - 60)).toMatchObject({ ok: true });
+  });
+
+  it("refuses a second logged_in_customer_id a visitor put in the storefront URL, although Shopify signed it", async () => {
+    // The visitor asks /apps/churnless/recommendations?logged_in_customer_id=7; Shopify appends the real
+    // one (42) and signs "logged_in_customer_id=7,42". The first value must never be taken as the shopper.
+    const request = () =>
+      proxyRequest("recommendations", [["logged_in_customer_id", "7"]], { shop: SHOP, secret: SECRET, customer: "42" });
+    expect(await libraryAccepts(request())).toBe(true); // the library alone lets it through
+    expect(await verify(request())).toMatchObject({ ok: false, reason: "repeated-parameter" });
+    const guest = proxyRequest("recommendations", [["logged_in_customer_id", "7"]], { shop: SHOP, secret: SECRET });
+    expect(await verify(guest)).toMatchObject({ ok: false, reason: "repeated-parameter" });
+  });
+
+  it("refuses a repeated shop, timestamp or signature", async () => {
+    for (const extra of [[["shop", OTHER]], [["timestamp", String(now())]]] as Array<Array<[string, string]>>) {
+      const request = proxyRequest("recommendations", {}, { shop: SHOP, secret: SECRET, extra });
+      expect(await libraryAccepts(request.clone())).toBe(false);
+      expect(await verify(request)).toMatchObject({ ok: false, reason: "repeated-parameter" });
     }
+    const query = signedProxyQuery({}, { shop: SHOP, secret: SECRET });
+    const twice = `${query}&signature=${"0".repeat(64)}`;
+    expect(await verify(new Request(`${PROXY_APP_URL}/proxy/recommendations?${twice}`))).toMatchObject({ ok: false, reason: "repeated-parameter" });
+  });
+
+  it("accepts keys that sort differently as key and as key=value (a, a1) when signed as Shopify signs", async () => {
+    // Shopify sorts "a1=2" before "a=1" ("1" < "="); the library sorts the keys, "a" before "a1".
+    const request = () => proxyRequest("recommendations", [["a", "1"], ["a1", "2"]], { shop: SHOP, secret: SECRET, customer: "42" });
+    expect(await libraryAccepts(request())).toBe(false);
+    expect(await verify(request())).toMatchObject({ ok: true, customerId: "gid://shopify/Customer/42" });
+    // Still signed: tampering, another secret or an old timestamp is refused on this path too.
+    const query = signedProxyQuery([["a", "1"], ["a1", "2"]], { shop: SHOP, secret: SECRET });
+    expect(await verify(new Request(`${PROXY_APP_URL}/proxy/x?${query.replace("a1=2", "a1=3")}`))).toMatchObject({ ok: false });
+    expect(await verify(proxyRequest("x", [["a", "1"], ["a1", "2"]], { shop: SHOP, secret: "another-apps-secret" }))).toMatchObject({ ok: false });
+    expect(await verify(proxyRequest("x", [["a", "1"], ["a1", "2"]], { shop: SHOP, secret: SECRET, timestamp: now() - 120 }))).toMatchObject({ ok: false });
+    expect(
+      await verify(proxyRequest("x", [["a", "1"], ["a1", "2"], ["logged_in_customer_id", "7"]], { shop: SHOP, secret: SECRET, customer: "42" })),
+    ).toMatchObject({ ok: false, reason: "repeated-parameter" });
+  });
+
+  it("refuses a signed but malformed shop or customer id", async () => {
+    expect(await verify(proxyRequest("x", {}, { shop: "evil.example.com", secret: SECRET }))).toMatchObject({ ok: false, reason: "bad-shop" });
+    expect(await verify(proxyRequest("x", {}, { shop: SHOP, secret: SECRET, customer: "gid://shopify/Customer/1" }))).toMatchObject({
+      ok: false,
+      reason: "bad-customer",
+    });
+  });
+
+  it("gives proxy routes one helper that throws a 401 JSON answer", async () => {
+    const { authenticateProxy } = await proxy();
+    const thrown = await authenticateProxy(proxyRequest("x", {}, { shop: SHOP, secret: "nope" })).catch((e: unknown) => e);
+    expect(thrown).toBeInstanceOf(Response);
+    expect((thrown as Response).status).toBe(401);
+    expect(await (thrown as Response).json()).toMatchObject({ reason: "bad-signature" });
+    const ok = await authenticateProxy(proxyRequest("x", {}, { shop: SHOP, secret: SECRET, customer: "5" }));
+    expect(ok.customerId).toBe("gid://shopify/Customer/5");
+  });
+
+  it("guards the recommendations route: 401 unsigned, 200 signed", async () => {
+    const { loader } = await import("../../app/routes/proxy.recommendations");
+    const unsigned = (await callRoute(loader, new Request(`${PROXY_APP_URL}/proxy/recommendations?shop=${SHOP}&timestamp=${now()}`))) as Response;
+    expect(unsigned.status).toBe(401);
+    const signed = (await callRoute(loader, proxyRequest("recommendations", { limit: "2" }, { shop: SHOP, secret: SECRET }))) as Response;
+    expect(signed.status).toBe(200);
+    expect(getDb().kind).toBe("sqlite");
   });
 });

@@ -4,8 +4,8 @@
  * per-shop cache and its invalidation by a new Analysis row, and the speed on a demo-sized shop.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createTestDb, databaseKinds, type TestDb } from "../helpers/db";
-import { signProxyParams } from "../../app/shopify/app-proxy.server";
+import { createSqliteTestDb, createTestDb, databaseKinds, type TestDb } from "../helpers/db";
+import { signedProxyQuery } from "../helpers/app-proxy";
 import {
   cachedShops,
   clearRecommenderCache,
@@ -24,12 +24,20 @@ const SHOP_A = "tea-a.myshopify.com";
 const SHOP_B = "coffee-b.myshopify.com";
 const numeric = (gid: string) => gid.split("/").pop()!;
 
+// The app's Shopify setup verifies the signatures (authenticate.public.appProxy) and looks up the shop's
+// offline session in the app's database: an empty one of its own here.
+const sessions = await createSqliteTestDb();
+Object.assign(process.env, {
+  SHOPIFY_API_KEY: "proxy-test-key",
+  SHOPIFY_API_SECRET: SECRET,
+  SHOPIFY_APP_URL: "https://churnless.example.com",
+  DATABASE_URL: sessions.url,
+  NODE_ENV: "test",
+});
+afterAll(() => sessions.cleanup());
+
 function proxyRequest(shop: string, query: Record<string, string>, customer: string | null = null, secret = SECRET) {
-  const params = signProxyParams(new URLSearchParams(query), {
-    shop,
-    secret,
-    customerNumericId: customer ? numeric(customer) : null,
-  });
+  const params = signedProxyQuery(query, { shop, secret, customer: customer ? numeric(customer) : null });
   return new Request(`http://app.test/proxy/recommendations?${params}`);
 }
 
@@ -38,7 +46,7 @@ for (const kind of await databaseKinds()) {
     let t: TestDb;
     let a: SeededShop;
     let b: SeededShop;
-    const deps = () => ({ db: t.db, verify: { secret: SECRET }, recheckMs: 0, staleWhileRebuild: false });
+    const deps = () => ({ db: t.db, recheckMs: 0, staleWhileRebuild: false });
     const get = async (req: Request) => {
       const res = await handleRecommendationsProxy(req, deps());
       return { res, body: (await res.json()) as ShopperRecommendations & { error?: string } };
@@ -94,7 +102,7 @@ for (const kind of await databaseKinds()) {
       expect(forged.res.headers.get("Content-Type")).toMatch(/application\/json/);
       expect(forged.res.headers.get("Cache-Control")).toBe("no-store");
       expect(forged.body.products).toBeUndefined();
-      const staleParams = signProxyParams(new URLSearchParams(), { shop: SHOP_A, secret: SECRET, now: Date.now() - 600_000 });
+      const staleParams = signedProxyQuery({}, { shop: SHOP_A, secret: SECRET, timestamp: Math.floor(Date.now() / 1000) - 600 });
       const stale = await get(new Request(`http://app.test/proxy/recommendations?${staleParams}`));
       expect(stale.res.status).toBe(401);
       expect(stale.body.error).toMatch(/expired/);
@@ -145,7 +153,7 @@ for (const kind of await databaseKinds()) {
     });
 
     it("serves from the per-shop cache until a new Analysis row appears", async () => {
-      const cached = { db: t.db, verify: { secret: SECRET }, recheckMs: 0, staleWhileRebuild: false };
+      const cached = { db: t.db, recheckMs: 0, staleWhileRebuild: false };
       const ask = async () => {
         const res = await handleRecommendationsProxy(proxyRequest(SHOP_B, { limit: "24" }), cached);
         return ((await res.json()) as ShopperRecommendations).products.map((p) => p.id);
@@ -160,7 +168,7 @@ for (const kind of await databaseKinds()) {
 
     it("answers an empty list for a shop without data, and keeps only the most recently used shops in memory", async () => {
       clearRecommenderCache();
-      const small = { db: t.db, verify: { secret: SECRET }, maxShops: 2 };
+      const small = { db: t.db, maxShops: 2 };
       const empty = await handleRecommendationsProxy(proxyRequest("new-shop.myshopify.com", { limit: "4" }), small);
       expect(empty.status).toBe(200);
       expect(await empty.json()).toEqual({ source: "popular", products: [] });
@@ -178,7 +186,6 @@ for (const kind of await databaseKinds()) {
         clearRecommenderCache("broken-shop.myshopify.com");
         const res = await handleRecommendationsProxy(proxyRequest("broken-shop.myshopify.com", { limit: "4" }), {
           db: broken,
-          verify: { secret: SECRET },
         });
         expect(res.status).toBe(503);
         expect(res.headers.get("Cache-Control")).toBe("no-store");
@@ -218,7 +225,7 @@ describe("speed on the demo shop (sqlite)", () => {
   });
 
   it("answers 200 mixed calls from the cached recommender (p95 printed)", async () => {
-    const deps = { db: t.db, verify: { secret: SECRET } };
+    const deps = { db: t.db };
     const customers = data.customers.map((c) => c.id);
     const t0 = performance.now();
     await handleRecommendationsProxy(proxyRequest(data.shop, { limit: "8" }), deps);

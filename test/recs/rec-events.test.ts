@@ -1,101 +1,201 @@
-/** POST /proxy/events (batched impressions and clicks) and the impact numbers: attribution and summary. */
+/**
+ * POST /proxy/events (batched impressions and clicks) and the impact numbers. Requests are signed as
+ * Shopify signs them (test/helpers/app-proxy.ts). Covered: known products only; forged, malformed, oversized
+ * (with and without Content-Length) and replayed requests record nothing; rate limits per visitor and per
+ * shop; clicks capped at the visit's impressions; attribution only through the order's cart attribute;
+ * the retention prune and its schedule.
+ */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, databaseKinds, type TestDb } from "../helpers/db";
-import { signProxyParams } from "../../app/shopify/app-proxy.server";
-import { attributedOrders, handleEventsProxy, impactSummary, recordRecEvents } from "../../app/models/rec-events.server";
+import { callRoute, withShopifyAppEnv } from "../helpers/shopify-app";
+import { proxyRequest } from "../helpers/app-proxy";
+import {
+  attributedOrders,
+  handleEventsProxy,
+  impactSummary,
+  MAX_BODY_BYTES,
+  pruneOldRows,
+  RateLimiter,
+  recordOrderAttribution,
+  recordRecEvents,
+  startRetentionSchedule,
+  VISITOR_REQUESTS_PER_MINUTE,
+} from "../../app/models/rec-events.server";
 
 const SECRET = "events-secret";
 const SHOP = "events-shop.myshopify.com";
 const OTHER = "other-shop.myshopify.com";
 const P = (n: number) => `gid://shopify/Product/${n}`;
-const NOW = new Date("2026-11-20T15:00:00Z");
 const DAY = 86_400_000;
+const VISIT = "visit-aaaaaaaa";
 
-function post(body: unknown, opts: { secret?: string; shop?: string; method?: string } = {}) {
-  const params = signProxyParams(new URLSearchParams(), { shop: opts.shop ?? SHOP, secret: opts.secret ?? SECRET });
-  return new Request(`http://app.test/proxy/events?${params}`, {
-    method: opts.method ?? "POST",
-    body: opts.method === "GET" ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-    headers: { "Content-Type": "text/plain" },
+let nonceCount = 0;
+const nonce = () => `nonce-${Date.now()}-${++nonceCount}`;
+
+function post(
+  body: unknown,
+  opts: { secret?: string; shop?: string; n?: string | null; ip?: string; customer?: string; contentLength?: boolean } = {},
+): Request {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  return proxyRequest("events", opts.n === null ? {} : { n: opts.n ?? nonce() }, {
+    shop: opts.shop ?? SHOP,
+    secret: opts.secret ?? SECRET,
+    customer: opts.customer,
+    method: "POST",
+    body: text,
+    headers: { "Content-Type": "text/plain", "X-Forwarded-For": opts.ip ?? "203.0.113.1" },
   });
 }
 
-for (const kind of await databaseKinds()) {
-  describe(`recommendation events and impact (${kind})`, () => {
-    let t: TestDb;
-    const deps = () => ({ db: t.db, verify: { secret: SECRET }, now: () => NOW });
-    const rows = (shop = SHOP) =>
-      t.db.recEvent.findMany({ where: { shop }, orderBy: [{ productId: "asc" }, { kind: "asc" }], select: { day: true, productId: true, kind: true, count: true } });
+/** A body streamed in chunks, without Content-Length. */
+function streamed(bytes: number): ReadableStream<Uint8Array> {
+  let sent = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (sent >= bytes) return controller.close();
+      const chunk = new TextEncoder().encode("x".repeat(Math.min(4096, bytes - sent)));
+      sent += chunk.byteLength;
+      controller.enqueue(chunk);
+    },
+  });
+}
 
+describe("POST /proxy/events", () => {
+  const getDb = withShopifyAppEnv({
+    secret: SECRET,
+    seed: async (t) => {
+      for (let i = 1; i <= 4; i++) await t.db.product.create({ data: { shop: SHOP, id: P(i), handle: `p-${i}`, price: 10 * i } });
+      await t.db.product.create({ data: { shop: OTHER, id: P(99), handle: "other" } });
+    },
+  });
+  const action = async (request: Request) => {
+    const { action } = await import("../../app/routes/proxy.events");
+    return (await callRoute(action, request)) as Response;
+  };
+  const rows = (shop = SHOP) =>
+    getDb().db.recEvent.findMany({ where: { shop }, orderBy: [{ productId: "asc" }, { kind: "asc" }], select: { productId: true, kind: true, count: true } });
+
+  it("adds a visit's batch to the daily counts of the signed shop's known products only", async () => {
+    const batch = {
+      visit: VISIT,
+      events: [
+        { kind: "impression", productId: P(1) },
+        { kind: "impression", productId: "2" },
+        { kind: "impression", productId: P(2) },
+        { kind: "click", productId: P(2) },
+        { kind: "impression", productId: P(99) }, // another shop's product
+        { kind: "impression", productId: "gid://shopify/Product/abc" },
+        { kind: "impression", productId: P(12345) }, // unknown
+      ],
+    };
+    const res = await action(post(batch, { ip: "198.51.100.1" }));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ recorded: 4, impressions: 3, clicks: 1 });
+    expect(await rows()).toEqual([
+      { productId: P(1), kind: "impression", count: 1 },
+      { productId: P(2), kind: "click", count: 1 },
+      { productId: P(2), kind: "impression", count: 2 },
+    ]);
+    expect(await rows(OTHER)).toEqual([]);
+  });
+
+  it("records nothing for forged, non-POST, malformed, nonce-less or oversized requests", async () => {
+    const before = await rows();
+    const ok = { visit: VISIT, events: [{ kind: "impression", productId: P(3) }] };
+    const ip = "198.51.100.2";
+    expect((await action(post(ok, { secret: "nope", ip }))).status).toBe(401);
+    const { loader } = await import("../../app/routes/proxy.events");
+    expect(((await callRoute(loader, post(ok, { ip }))) as Response).status).toBe(405);
+    const notJson = await action(post("{oops", { ip }));
+    expect(notJson.status).toBe(400);
+    expect(((await notJson.json()) as { error: string }).error).toMatch(/Body must be JSON/);
+    expect(((await (await action(post({ events: ok.events }, { ip }))).json()) as { error: string }).error).toMatch(/visit/);
+    expect(((await (await action(post({ visit: VISIT, events: [{ kind: "purchase", productId: P(1) }] }, { ip }))).json()) as { error: string }).error).toMatch(
+      /events\.0\.kind/,
+    );
+    expect((await action(post({ visit: VISIT, events: Array.from({ length: 201 }, () => ok.events[0]) }, { ip }))).status).toBe(400);
+    expect((await action(post(ok, { n: null, ip }))).status).toBe(400);
+    expect((await action(post({ ...ok, pad: "x".repeat(MAX_BODY_BYTES) }, { ip }))).status).toBe(413);
+    // No Content-Length: the body is cut off while it is read.
+    const noLength = proxyRequest("events", { n: nonce() }, { shop: SHOP, secret: SECRET, method: "POST", body: streamed(5 * MAX_BODY_BYTES) });
+    expect(noLength.headers.get("Content-Length")).toBeNull();
+    expect((await action(noLength)).status).toBe(413);
+    expect(await rows()).toEqual(before);
+  });
+
+  it("refuses a replayed signed request", async () => {
+    const batch = { visit: "visit-replay1", events: [{ kind: "impression", productId: P(4) }] };
+    const n = nonce();
+    const first = await action(post(batch, { n, ip: "198.51.100.3" }));
+    expect(first.status).toBe(200);
+    const again = await action(post(batch, { n, ip: "198.51.100.3" }));
+    expect(again.status).toBe(409);
+    expect((await rows()).find((r) => r.productId === P(4))).toEqual({ productId: P(4), kind: "impression", count: 1 });
+  });
+
+  it("limits requests per visitor and per shop", async () => {
+    const batch = { visit: "visit-limit01", events: [] };
+    const statuses: number[] = [];
+    for (let i = 0; i <= VISITOR_REQUESTS_PER_MINUTE; i++) statuses.push((await action(post(batch, { ip: "192.0.2.7" }))).status);
+    expect(statuses.slice(0, VISITOR_REQUESTS_PER_MINUTE).every((s) => s === 200)).toBe(true);
+    const limited = await action(post(batch, { ip: "192.0.2.7" }));
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect((await action(post(batch, { ip: "192.0.2.8" }))).status).toBe(200); // another visitor
+    // Per shop, with small limits: other visitors are refused once the shop's budget is spent.
+    const { authenticateProxy } = await import("../../app/shopify/app-proxy.server");
+    const limits = { visitor: new RateLimiter(100), shop: new RateLimiter(3) };
+    const send = async (ip: string) => {
+      const request = post(batch, { ip });
+      return (await handleEventsProxy(request, await authenticateProxy(request.clone()), { db: getDb().db, limits })).status;
+    };
+    expect([await send("10.0.0.1"), await send("10.0.0.2"), await send("10.0.0.3"), await send("10.0.0.4")]).toEqual([200, 200, 200, 429]);
+  });
+
+  it("counts a visit's clicks on a product only up to its impressions of it", async () => {
+    const db = getDb().db;
+    const send = (visit: string, events: Array<[string, number]>) =>
+      action(post({ visit, events: events.map(([kind, p]) => ({ kind, productId: P(p) })) }, { ip: `203.0.113.${visit.length}` }));
+    const before = (await rows()).find((r) => r.productId === P(3) && r.kind === "click")?.count ?? 0;
+    expect(await (await send("visit-cap-001", [["impression", 3], ["click", 3], ["click", 3], ["click", 3]])).json()).toMatchObject({ clicks: 1 });
+    expect(await (await send("visit-cap-001", [["click", 3]])).json()).toMatchObject({ clicks: 0 });
+    expect(await (await send("visit-cap-0002", [["click", 3], ["click", 3]])).json()).toMatchObject({ clicks: 0 }); // no impression
+    expect(await (await send("visit-cap-001", [["impression", 3], ["click", 3], ["click", 3]])).json()).toMatchObject({ clicks: 1 });
+    expect((await rows()).find((r) => r.productId === P(3) && r.kind === "click")?.count).toBe(before + 2);
+    expect(await db.recVisit.findUnique({ where: { shop_visitId_productId: { shop: SHOP, visitId: "visit-cap-001", productId: P(3) } } })).toMatchObject({
+      impressions: 2,
+      clicks: 2,
+    });
+  });
+});
+
+for (const kind of await databaseKinds()) {
+  describe(`impact and retention (${kind})`, () => {
+    let t: TestDb;
     beforeAll(async () => {
       t = await createTestDb(kind);
-      for (let i = 1; i <= 4; i++) {
-        await t.db.product.create({ data: { shop: SHOP, id: P(i), handle: `p-${i}`, price: 10 * i } });
-      }
-      await t.db.product.create({ data: { shop: OTHER, id: P(99), handle: "other" } });
     });
     afterAll(async () => t?.cleanup());
 
-    it("adds batches to the daily counts of the signed shop's known products only", async () => {
-      const batch = {
-        events: [
-          { kind: "impression", productId: P(1) },
-          { kind: "impression", productId: "2" },
-          { kind: "impression", productId: P(2) },
-          { kind: "click", productId: P(2) },
-          { kind: "impression", productId: P(99) }, // another shop's product
-          { kind: "impression", productId: "gid://shopify/Product/abc" },
-          { kind: "impression", productId: P(12345) }, // unknown
-        ],
-      };
-      const res = await handleEventsProxy(post(batch), deps());
-      expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ recorded: 4 });
-      await handleEventsProxy(post({ events: [{ kind: "impression", productId: P(1) }] }), deps());
-      expect(await rows()).toEqual([
-        { day: "2026-11-20", productId: P(1), kind: "impression", count: 2 },
-        { day: "2026-11-20", productId: P(2), kind: "click", count: 1 },
-        { day: "2026-11-20", productId: P(2), kind: "impression", count: 2 },
-      ]);
-      expect(await rows(OTHER)).toEqual([]);
+    it("caps one product's count per batch and a visit's impressions of it", async () => {
+      await t.db.product.create({ data: { shop: SHOP, id: P(4), handle: "p-4" } });
+      const many = { visit: "visit-many-01", events: Array.from({ length: 150 }, () => ({ kind: "impression" as const, productId: P(4) })) };
+      expect(await recordRecEvents(t.db, SHOP, many)).toEqual({ impressions: 20, clicks: 0 });
+      for (let i = 0; i < 3; i++) await recordRecEvents(t.db, SHOP, many);
+      expect((await recordRecEvents(t.db, SHOP, many)).impressions).toBe(0); // 50 per visit and product
     });
 
-    it("rejects forged, non-POST and malformed batches without recording anything", async () => {
-      const before = await rows();
-      const forged = await handleEventsProxy(post({ events: [{ kind: "click", productId: P(1) }] }, { secret: "nope" }), deps());
-      expect(forged.status).toBe(401);
-      expect((await handleEventsProxy(post(null, { method: "GET" }), deps())).status).toBe(405);
-      const notJson = await handleEventsProxy(post("{oops"), deps());
-      expect(notJson.status).toBe(400);
-      expect(((await notJson.json()) as { error: string }).error).toMatch(/Body must be JSON/);
-      const badKind = await handleEventsProxy(post({ events: [{ kind: "purchase", productId: P(1) }] }), deps());
-      expect(((await badKind.json()) as { error: string }).error).toMatch(/events\.0\.kind/);
-      const tooMany = { events: Array.from({ length: 201 }, () => ({ kind: "impression", productId: P(1) })) };
-      expect((await handleEventsProxy(post(tooMany), deps())).status).toBe(400);
-      const huge = post({ events: [], pad: "x".repeat(40_000) });
-      expect((await handleEventsProxy(huge, deps())).status).toBe(413);
-      expect(await rows()).toEqual(before);
-    });
-
-    it("caps one product's count per batch", async () => {
-      const n = await recordRecEvents(
-        t.db,
-        SHOP,
-        { events: Array.from({ length: 150 }, () => ({ kind: "impression" as const, productId: P(4) })) },
-        NOW,
-      );
-      expect(n).toBe(20);
-    });
-
-    it("attributes an order to a click on one of its products within 7 days, each click once", async () => {
+    it("attributes only orders whose cart carried the block's attribute, to a counted click, each click once (and the summary)", async () => {
       const shop = "attr-shop.myshopify.com";
       for (let i = 1; i <= 3; i++) await t.db.product.create({ data: { shop, id: P(i), handle: `a-${i}` } });
       const clickDay = new Date("2026-11-01T10:00:00Z");
-      // 1 click on P1 and 2 clicks on P2 on Nov 1; 1 click on P3 on Oct 1 (too old for any order).
-      await recordRecEvents(t.db, shop, { events: [{ kind: "click", productId: P(1) }, { kind: "click", productId: P(2) }, { kind: "click", productId: P(2) }] }, clickDay);
-      await recordRecEvents(t.db, shop, { events: [{ kind: "click", productId: P(3) }] }, new Date("2026-10-01T10:00:00Z"));
+      const click = (p: number, visit: string, at: Date) =>
+        recordRecEvents(t.db, shop, { visit, events: [{ kind: "impression", productId: P(p) }, { kind: "click", productId: P(p) }] }, at);
+      await click(1, "visit-attr-01", clickDay);
+      await click(2, "visit-attr-01", clickDay);
+      await click(2, "visit-attr-02", clickDay);
       let n = 0;
-      const order = async (day: number, products: number[], extra: { test?: boolean; cancelled?: boolean; total?: number } = {}) => {
+      const order = async (day: number, products: number[], extra: { attr?: string | null; test?: boolean; cancelled?: boolean; total?: number } = {}) => {
         const at = new Date(clickDay.getTime() + day * DAY);
         const id = `gid://shopify/Order/${++n}`;
         await t.db.order.create({
@@ -110,54 +210,71 @@ for (const kind of await databaseKinds()) {
             totalAmount: extra.total ?? 50,
             currencyCode: "EUR",
             sourceUpdatedAt: at,
-            lineItems: {
-              create: products.map((p, k) => ({ id: `${id}-li-${k}`, productId: P(p), quantity: 1, currentQuantity: 1, unitPrice: 10 })),
-            },
+            lineItems: { create: products.map((p, k) => ({ id: `${id}-li-${k}`, productId: P(p), quantity: 1, currentQuantity: 1, unitPrice: 10 })) },
           },
         });
+        const attr = extra.attr === undefined ? `${products[0]}:${Math.floor(clickDay.getTime() / 1000)}` : extra.attr;
+        const notes = attr === null ? [{ name: "gift", value: "yes" }] : [{ name: "_churnless_rec", value: attr }];
+        await recordOrderAttribution(t.db, shop, { id, processedAt: at }, notes);
         return id;
       };
       const o1 = await order(2, [1]); // attributed (P1 click)
-      await order(3, [1]); // P1's only click is used
-      await order(8, [2]); // 7 days + 1: outside the window
-      const o4 = await order(7, [2, 3], { total: 70 }); // attributed through P2
-      await order(1, [2], { test: true }); // test order
-      await order(1, [2], { cancelled: true }); // cancelled
-      await order(1, [3]); // P3's click is a month old
-      const o8 = await order(0, [2]); // same day as the click: attributed
+      await order(3, [1]); // P1's only counted click is used
+      await order(1, [2], { attr: null }); // holds a clicked product, but no cart attribute: not attributed
+      await order(1, [3], { attr: `2:${Math.floor(clickDay.getTime() / 1000)}` }); // attribute names a product not in the order
+      await order(8, [2]); // 8 days after the click: outside the window
+      await order(1, [2], { test: true });
+      await order(1, [2], { cancelled: true });
+      await order(1, [2], { attr: "2:not-a-time" }); // malformed attribute
+      const o9 = await order(7, [2, 3], { total: 70 }); // attributed through P2
+      const o10 = await order(0, [2]); // P2's second counted click
+      await order(7.5, [2]); // P2's two counted clicks are used (by o10, then o9)
       const r = await attributedOrders(t.db, shop, new Date("2026-10-25T00:00:00Z"));
-      expect(r.orderIds.sort()).toEqual([o1, o4, o8].sort());
-      expect(r.orders).toBe(3);
+      expect(r.orderIds.sort()).toEqual([o1, o9, o10].sort());
       expect(r.revenue).toBe(170);
-      expect(r.recommendedItemRevenue).toBe(30); // P1 in o1, P2 in o4 (P3 was clicked too long ago), P2 in o8
-      // Before the clicks: nothing.
+      expect(r.recommendedItemRevenue).toBe(30);
       expect((await attributedOrders(t.db, shop, new Date("2026-11-20T00:00:00Z"))).orders).toBe(0);
+      expect(await recordOrderAttribution(t.db, shop, { id: "x", processedAt: clickDay }, undefined)).toBe(false);
+      // The dashboard's summary uses the same rule.
+      const summary = await impactSummary(t.db, shop, { now: new Date("2026-11-12T12:00:00Z"), days: 30 });
+      expect(summary).toMatchObject({ impressions: 3, clicks: 3, ctr: 1, attributedOrders: 3, attributedRevenue: 170, recommendedItemRevenue: 30 });
+      expect((await impactSummary(t.db, "nobody.myshopify.com")).ctr).toBe(0);
     });
 
-    it("summarises impressions, clicks, CTR and attributed orders for the dashboard", async () => {
-      const s = await impactSummary(t.db, SHOP, { now: NOW, days: 30 });
-      expect(s.impressions).toBe(24); // 2 + 2 + 20
-      expect(s.clicks).toBe(1);
-      expect(s.ctr).toBeCloseTo(1 / 24, 10);
-      expect(s.attributedOrders).toBe(0);
-      const at = new Date(NOW.getTime() - 3_600_000);
-      await t.db.order.create({
-        data: {
-          shop: SHOP,
-          id: "gid://shopify/Order/900",
-          customerId: null,
-          createdAt: at,
-          processedAt: at,
-          totalAmount: 33.5,
-          currencyCode: "EUR",
-          sourceUpdatedAt: at,
-          lineItems: { create: [{ id: "li-900", productId: P(2), quantity: 1, currentQuantity: 1, unitPrice: 20 }] },
-        },
-      });
-      const after = await impactSummary(t.db, SHOP, { now: NOW, days: 30 });
-      expect(after).toMatchObject({ attributedOrders: 1, attributedRevenue: 33.5, recommendedItemRevenue: 20, days: 30 });
-      expect(after.since.toISOString()).toBe("2026-10-22T00:00:00.000Z");
-      expect((await impactSummary(t.db, "nobody.myshopify.com", { now: NOW })).ctr).toBe(0);
+    it("prunes rows older than the retention period, on a schedule, keeping the publish journal's pending changes", async () => {
+      const shop = "prune-shop.myshopify.com";
+      const now = new Date();
+      const old = new Date(now.getTime() - 100 * DAY);
+      const recent = new Date(now.getTime() - 5 * DAY);
+      const day = (d: Date) => d.toISOString().slice(0, 10);
+      for (const [d, p] of [[old, "1"], [recent, "2"]] as const) {
+        await t.db.recEvent.create({ data: { shop, day: day(d), productId: P(Number(p)), kind: "click", count: 1 } });
+        await t.db.recVisit.create({ data: { shop, visitId: `v-${p}-aaaaaa`, productId: P(1), day: day(d), impressions: 1 } });
+        await t.db.recAttribution.create({ data: { shop, orderId: `o-${p}`, productId: P(1), clickedAt: d, processedAt: d } });
+        await t.db.webhookEvent.create({ data: { webhookId: `wh-${p}-${kind}`, shop, topic: "orders/create", receivedAt: d } });
+        await t.db.tagChange.create({ data: { shop, runId: "r", customerId: `c-${p}`, tag: "x", action: "add", status: "done", createdAt: d } });
+      }
+      await t.db.tagChange.create({ data: { shop, runId: "r", customerId: "c-pending", tag: "x", action: "add", status: "pending", createdAt: old } });
+      await t.db.proxyNonce.create({ data: { shop, nonce: "old-nonce-1", seenAt: new Date(now.getTime() - 3_600_000) } });
+      await t.db.proxyNonce.create({ data: { shop, nonce: "new-nonce-1", seenAt: now } });
+
+      const pruned: number[] = [];
+      const stop = startRetentionSchedule(t.db, { everyMs: 100, onPruned: (r) => pruned.push(r.recEvents + r.webhookEvents + r.tagChanges) });
+      await expect.poll(() => pruned.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+      stop();
+      expect(pruned[0]).toBeGreaterThanOrEqual(3);
+      expect(await t.db.recEvent.findMany({ where: { shop }, select: { day: true } })).toEqual([{ day: day(recent) }]);
+      expect(await t.db.recVisit.count({ where: { shop } })).toBe(1);
+      expect(await t.db.recAttribution.findMany({ where: { shop }, select: { orderId: true } })).toEqual([{ orderId: "o-2" }]);
+      expect(await t.db.webhookEvent.findMany({ where: { shop }, select: { webhookId: true } })).toEqual([{ webhookId: `wh-2-${kind}` }]);
+      expect((await t.db.tagChange.findMany({ where: { shop }, select: { customerId: true }, orderBy: { customerId: "asc" } })).map((r) => r.customerId)).toEqual([
+        "c-2",
+        "c-pending",
+      ]);
+      expect((await t.db.proxyNonce.findMany({ where: { shop }, select: { nonce: true } })).map((r) => r.nonce)).toEqual(["new-nonce-1"]);
+      // A shorter retention deletes the recent rows too.
+      expect((await pruneOldRows(t.db, { retentionDays: 1 })).recEvents).toBeGreaterThanOrEqual(1);
+      expect(await t.db.recEvent.count({ where: { shop } })).toBe(0);
     });
   });
 }

@@ -5,13 +5,25 @@
   const queue = [];
   let flushTimer = 0;
   let eventsUrl = '';
+  const randomId = () => Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
+  // One id per browser session (no personal data): the app counts a visit's clicks only up to its impressions.
+  let visit = '';
+  try {
+    visit = sessionStorage.getItem('churnless-visit') || '';
+    if (!visit) sessionStorage.setItem('churnless-visit', (visit = randomId()));
+  } catch {
+    visit = randomId(); // storage blocked: one id per page
+
+  }
 
   function flush() {
     clearTimeout(flushTimer);
     if (!queue.length || !eventsUrl) return;
-    const body = JSON.stringify({ events: queue.splice(0, 200) });
-    const sent = navigator.sendBeacon && navigator.sendBeacon(eventsUrl, new Blob([body], { type: 'text/plain' }));
-    if (!sent) fetch(eventsUrl, { method: 'POST', body, keepalive: true, headers: { 'Content-Type': 'text/plain' } }).catch(() => {});
+    const body = JSON.stringify({ visit, events: queue.splice(0, 200) });
+    // A fresh nonce per request: the app refuses a signed request it has already received.
+    const url = `${eventsUrl}?n=${randomId()}`;
+    const sent = navigator.sendBeacon && navigator.sendBeacon(url, new Blob([body], { type: 'text/plain' }));
+    if (!sent) fetch(url, { method: 'POST', body, keepalive: true, headers: { 'Content-Type': 'text/plain' } }).catch(() => {});
   }
 
   function track(kind, productId, now) {

@@ -1,13 +1,14 @@
 /**
  * Backtest: hide the last H days of the shop's history, predict churn from the rest, and compare with
- * what happened. Reports AUC, Brier score, mean predicted vs observed churn, and the AUC of plain
- * recency (days since the last purchase) on the same customers as the baseline to beat.
+ * what happened. Reports AUC, Brier score, log loss, mean predicted vs observed churn (with the predicted
+ * range), the calibration curve and ECE on 10 equal-width bins, and the AUC of plain recency (days since
+ * the last purchase) on the same customers as the baseline to beat.
  * Cost: one churn prediction at asOf − H plus O(n log n) for the AUCs.
  */
 import { predictChurn, type ChurnOptions, type ChurnResult } from "./churn";
 import { dateOfDay, truncateHistories } from "./purchase-history";
 import type { BacktestResult, CustomerHistory } from "./types";
-import { auc, brier } from "./classification";
+import { auc, brier, calibration, logLoss } from "./classification";
 
 export { auc, brier };
 
@@ -25,7 +26,17 @@ export function scoreChurn(predicted: ArrayLike<number>, recencyDays: ArrayLike<
     mean += predicted[i] / labels.length;
     observed += labels[i] / labels.length;
   }
-  return { auc: auc(predicted, labels), brier: brier(predicted, labels), meanPredicted: mean, observedChurn: observed, recencyAuc: auc(recencyDays, labels) };
+  const cal = calibration(predicted, labels);
+  return {
+    auc: auc(predicted, labels),
+    brier: brier(predicted, labels),
+    meanPredicted: mean,
+    observedChurn: observed,
+    recencyAuc: auc(recencyDays, labels),
+    ece: cal.ece,
+    calibration: cal.bins,
+    logLoss: logLoss(predicted, labels),
+  };
 }
 
 /**
@@ -60,5 +71,17 @@ export function backtestWithPrediction(
     labels,
   );
   if (!Number.isFinite(scores.auc)) return { result: null, prediction, past };
-  return { result: { horizonDays, asOf: dateOfDay(cut), customers: ids.length, model: prediction.model, ...scores }, prediction, past };
+  return {
+    result: {
+      horizonDays,
+      asOf: dateOfDay(cut),
+      customers: ids.length,
+      model: prediction.model,
+      ...scores,
+      predictedChurnRateLow: prediction.churnRateRange.low,
+      predictedChurnRateHigh: prediction.churnRateRange.high,
+    },
+    prediction,
+    past,
+  };
 }

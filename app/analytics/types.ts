@@ -133,6 +133,13 @@ export interface BacktestResult {
   observedChurn: number;
   /** AUC of plain recency (days since last purchase) on the same customers, as the baseline. */
   recencyAuc: number;
+  /** Expected calibration error on 10 equal-width bins, and the calibration curve (reliability). */
+  ece?: number;
+  calibration?: Array<{ from: number; to: number; customers: number; meanPredicted: number | null; observed: number | null }>;
+  logLoss?: number;
+  /** Range of the predicted churn rate at the backtest's as-of (does the observed rate fall in it?). */
+  predictedChurnRateLow?: number;
+  predictedChurnRateHigh?: number;
 }
 
 /** RFM scores, 1-5 by quintile within the shop (5 = best: most recent, most frequent, highest spend). */

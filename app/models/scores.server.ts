@@ -74,11 +74,22 @@ const RFM_DESCRIPTIONS: Record<string, string> = {
 };
 
 const RISK_NAMES = { low: "Low churn risk", medium: "Medium churn risk", high: "High churn risk" } as const;
-const RISK_DESCRIPTIONS = {
-  low: `Churn probability below ${RISK_THRESHOLDS.low}.`,
-  medium: `Churn probability from ${RISK_THRESHOLDS.low} to below ${RISK_THRESHOLDS.medium}.`,
-  high: `Churn probability of ${RISK_THRESHOLDS.medium} or more.`,
-};
+/**
+ * Risk bands are relative to the horizon and the shop (app/analytics/churn.ts riskCutoffs): the cut-offs
+ * of this analysis are in its metrics (riskBands) and in these descriptions.
+ */
+function riskDescriptions(result: AnalysisResult): Record<"low" | "medium" | "high", string> {
+  const bands = result.metrics.riskBands as { low: number; medium: number } | undefined;
+  const low = bands?.low ?? RISK_THRESHOLDS.low;
+  const medium = bands?.medium ?? RISK_THRESHOLDS.medium;
+  const pct = (v: number) => `${Math.round(v * 100)}%`;
+  const h = `in the next ${result.horizonDays} days`;
+  return {
+    low: `Churn probability below ${pct(low)} ${h}.`,
+    medium: `Churn probability from ${pct(low)} to below ${pct(medium)} ${h}.`,
+    high: `Churn probability of ${pct(medium)} or more ${h}.`,
+  };
+}
 
 interface SegmentRow {
   kind: "cluster" | "rfm" | "risk";
@@ -125,10 +136,11 @@ export function segmentRows(result: AnalysisResult): SegmentRow[] {
     rows.push({ kind: "rfm", key: rfmKey(name), name, ...byRfm(rfmKey(name)), centroidJson: "{}", description: RFM_DESCRIPTIONS[name] ?? "" });
   }
   const byRisk = aggregate(result.customers, (c) => c.riskBand);
+  const descriptions = riskDescriptions(result);
   for (const band of ["low", "medium", "high"] as const) {
     const agg = byRisk(band);
     if (agg.size === 0) continue;
-    rows.push({ kind: "risk", key: band, name: RISK_NAMES[band], ...agg, centroidJson: "{}", description: RISK_DESCRIPTIONS[band] });
+    rows.push({ kind: "risk", key: band, name: RISK_NAMES[band], ...agg, centroidJson: "{}", description: descriptions[band] });
   }
   return rows;
 }

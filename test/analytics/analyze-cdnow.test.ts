@@ -110,6 +110,13 @@ describe("analysis of the CDNOW sample at the end of the calibration period", ()
     expect(bt.auc).toBeGreaterThan(0.7);
     expect(Math.abs(bt.meanPredicted - bt.observedChurn)).toBeLessThan(0.1);
     expect(bt.recencyAuc).toBeGreaterThan(0.5);
+    // Calibration curve and ECE (10 equal-width bins) in the backtest JSON, and the churn-rate range.
+    expect(bt.calibration).toHaveLength(10);
+    expect(bt.calibration!.reduce((s, b) => s + b.customers, 0)).toBe(bt.customers);
+    expect(bt.ece!).toBeGreaterThanOrEqual(0);
+    expect(bt.ece!).toBeLessThan(0.1);
+    expect(bt.predictedChurnRateLow!).toBeLessThanOrEqual(bt.meanPredicted);
+    expect(bt.predictedChurnRateHigh!).toBeGreaterThanOrEqual(bt.meanPredicted);
     const metrics = late.metrics as {
       customers: number;
       medianClv12m: number;

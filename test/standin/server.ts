@@ -6,6 +6,7 @@ import { Kind, getOperationAST } from "graphql";
 import { ADMIN_API_VERSION } from "../../app/shopify/api-version";
 import type { ExecContext, StandinRuntime } from "./context";
 import { actualCost, requestedCost } from "./cost";
+import { deprecatedUses } from "./deprecations";
 import { executeDocument } from "./execute";
 import { isProtectedTopic, redactLevel2, type ProtectedDataLevel } from "./protected";
 import type { Faults } from "./faults";
@@ -57,10 +58,15 @@ export interface StartStandinOptions {
   /** Flow trigger handles the app declares; unknown handles then get a userError. Default: any. */
   flowTriggerHandles?: string[];
   /**
-   * Bulk query operations allowed at once per shop (default 1: the 2026-07 bulkOperationRunQuery reference
-   * says one query and one mutation operation at a time; Shopify's bulk guide says up to five from 2026-01).
+   * Bulk operations (queries and mutations together) allowed at once per shop: default 5, as Shopify allows
+   * since 2026-01 (changelog "Faster bulk operations"); one more is refused with LIMIT_REACHED.
    */
-  maxConcurrentBulkQueries?: number;
+  maxConcurrentBulkOperations?: number;
+  /**
+   * Largest staged upload (bulk mutation variables) accepted, in bytes: default 100 MB (104,857,600), the cap
+   * since 2026-01. A larger file is refused like Google Cloud Storage refuses it: HTTP 400, EntityTooLarge.
+   */
+  maxStagedUploadBytes?: number;
   /** Clock for data timestamps and the 60-day window (default Date.now). Throttling uses wall time. */
   now?: () => number;
   /** The app's client id for POST /admin/oauth/access_token (default SHOPIFY_API_KEY, else "standin-api-key"). */
@@ -202,7 +208,8 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
     flowTriggerHandles: opts.flowTriggerHandles ? new Set(opts.flowTriggerHandles) : null,
     onFlowTriggerReceived: (state, handle) => flow.received(state.shop, handle, state.nowIso()),
     isClosed: () => closed,
-    maxBulkQueries: opts.maxConcurrentBulkQueries ?? 1,
+    maxBulkOperations: opts.maxConcurrentBulkOperations ?? 5,
+    maxStagedUploadBytes: opts.maxStagedUploadBytes ?? 100 * 1024 * 1024,
     onBulkFinished: (state: ShopState, op: BulkOperationRecord) => {
       if (closed) return;
       const sub = state.subscriptionFor("BULK_OPERATIONS_FINISH");
@@ -254,8 +261,9 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
       shops.get(expiring.shop)?.calls.push({ at: Date.now(), operation: `(${expiring.reason} token)`, requestedCost: 0, actualCost: 0, throttled: false, status: 401 });
     }
     if (!state) return send(res, 401, INVALID_TOKEN);
+    let deprecatedNow: string[] = [];
     const record = (c: Omit<CallRecord, "at">): void => {
-      state.calls.push({ at: Date.now(), ...c });
+      state.calls.push({ at: Date.now(), ...c, ...(deprecatedNow.length ? { deprecated: deprecatedNow } : {}) });
     };
     if (state.faults.slowMs > 0) await sleep(state.faults.slowMs);
     if (state.faults.connectionResetShare > 0 && state.random() < state.faults.connectionResetShare) {
@@ -287,6 +295,10 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
       return send(res, 200, JSON.stringify({ errors: validation.errors, extensions: costExtension(state, 0, 0) }));
     }
     const document = validation.document;
+    // Shopify names deprecated fields in a header (and still answers them): the stand-in does the same and records them.
+    const deprecated = deprecatedUses(schema, document);
+    deprecatedNow = deprecated;
+    if (deprecated.length) res.setHeader("X-Shopify-API-Deprecated-Reason", deprecated.join(", "));
     const operation = getOperationAST(document, operationName ?? undefined);
     if (!operation) {
       record({ operation: "(invalid)", requestedCost: 0, actualCost: 0, throttled: false, status: 200 });
@@ -349,6 +361,12 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
     } else content = raw;
     const upload = key ? [...shops.values()].map((s) => s.stagedUploads.get(key!)).find((u) => u) : undefined;
     if (!upload || !key) return send(res, 403, "<Error><Code>AccessDenied</Code><Message>Unknown or missing key</Message></Error>", "application/xml");
+    if (content.length > runtime.maxStagedUploadBytes) {
+      const xml =
+        "<?xml version='1.0' encoding='UTF-8'?><Error><Code>EntityTooLarge</Code><Message>Your proposed upload is larger than the maximum object size specified in your Policy Document.</Message>" +
+        `<Details>Content-length exceeds upper bound on range (${content.length} > ${runtime.maxStagedUploadBytes})</Details></Error>`;
+      return send(res, 400, xml, "application/xml");
+    }
     upload.content = content;
     upload.uploadedAt = new Date().toISOString();
     const xml = `<?xml version='1.0' encoding='UTF-8'?><PostResponse><Location>${baseUrl}/staged-uploads/${key}</Location><Bucket>standin</Bucket><Key>${key}</Key></PostResponse>`;

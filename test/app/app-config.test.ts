@@ -1,9 +1,13 @@
 /**
  * shopify.app.toml agrees with the code: the webhooks' API version is ADMIN_API_VERSION, every webhook
  * uri is served by a route file, the scopes are the ones the mission needs, and the app proxy points
- * at a route.
+ * at a route. And the configuration uses only values Shopify documents, for what `shopify app build`
+ * does not check offline (test/app/shopify-cli-build.test.ts runs it): webhook topics from the pinned
+ * schema's WebhookSubscriptionTopic enum, the app proxy prefix and subpath, metafield types and access,
+ * Flow field types, extension types and their keys.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ADMIN_API_VERSION } from "../../app/shopify/api-version";
@@ -144,3 +148,166 @@ describe("shopify.app.toml", () => {
     expect(t).toEqual({ a: "x", b: { c: true, d: [{ e: ["1", "2"] }, { e: [] }] } });
   });
 });
+
+// ---------------------------------------------------------------------------------------------------
+// Shopify's documented values, for what the CLI does not check offline.
+
+/** Enum values of the pinned Admin schema (app/shopify/admin-schema), by enum name. */
+function schemaEnum(name: string): string[] {
+  const json = JSON.parse(gunzipSync(readFileSync(join(root, `app/shopify/admin-schema/admin_${ADMIN_API_VERSION}.json.gz`))).toString("utf8")) as {
+    data?: { __schema: { types: Array<{ name: string; enumValues?: Array<{ name: string }> | null }> } };
+    __schema?: { types: Array<{ name: string; enumValues?: Array<{ name: string }> | null }> };
+  };
+  const type = (json.data ?? json).__schema!.types.find((t) => t.name === name);
+  if (!type?.enumValues) throw new Error(`no enum ${name} in the pinned schema`);
+  return type.enumValues.map((v) => v.name);
+}
+
+/** shopify.dev "Privacy law compliance": the three mandatory compliance topics. */
+const COMPLIANCE_TOPICS = ["customers/data_request", "customers/redact", "shop/redact"];
+
+/**
+ * shopify.dev "List of data types" (metafields): the types a definition may have; a reference type and any
+ * type may also be a `list.` of itself where the docs allow it.
+ */
+const METAFIELD_TYPES = new Set([
+  "boolean", "color", "date", "date_time", "dimension", "id", "json", "link", "money", "multi_line_text_field",
+  "number_decimal", "number_integer", "rating", "rich_text_field", "single_line_text_field", "url", "volume", "weight",
+  "collection_reference", "customer_reference", "file_reference", "metaobject_reference", "mixed_reference",
+  "page_reference", "product_reference", "variant_reference", "company_reference",
+]);
+const LIST_ALLOWED = new Set([
+  "color", "date", "date_time", "dimension", "link", "number_decimal", "number_integer", "rating", "single_line_text_field", "url",
+  "volume", "weight", "collection_reference", "customer_reference", "file_reference", "metaobject_reference", "mixed_reference",
+  "page_reference", "product_reference", "variant_reference", "company_reference",
+]);
+
+/**
+ * shopify.dev "Flow trigger reference": the reference field types (no key: Flow names them) and the custom
+ * field types a trigger may declare (the same lists as Shopify CLI's flow_trigger specification).
+ */
+const FLOW_REFERENCE_FIELD_TYPES = new Set([
+  "customer_reference", "order_reference", "product_reference", "marketing_activity_reference", "abandonment_reference",
+  "company_reference", "company_contact_reference",
+]);
+const FLOW_TRIGGER_FIELD_TYPES = new Set(["boolean", "email", "single_line_text_field", "url", "number_decimal", "schema_type_reference"]);
+
+/** Extension types the app may use and the keys each extension table may carry (Shopify's extension references). */
+const EXTENSION_KEYS: Record<string, Set<string>> = {
+  theme: new Set(["name", "type"]),
+  flow_trigger: new Set(["name", "type", "handle", "description"]),
+  flow_trigger_lifecycle_callback: new Set(["name", "type", "handle", "url"]),
+};
+
+interface Extension {
+  folder: string;
+  file: string;
+  toml: Table;
+  /** The extension's own table: `[[extensions]]`'s entry, or the file's top level (theme extensions). */
+  table: Table;
+  type: string;
+}
+
+const extensions: Extension[] = readdirSync(join(root, "extensions"), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => {
+    const file = join("extensions", d.name, "shopify.extension.toml");
+    const toml = parseTomlSubset(readFileSync(join(root, file), "utf8"));
+    const list = toml.extensions as Table[] | undefined;
+    const table = list ? list[0] : toml;
+    return { folder: d.name, file, toml, table, type: String(table.type) };
+  });
+
+describe("configuration values Shopify documents (not checked by the CLI offline)", () => {
+  it("subscribes only to topics of the pinned schema's WebhookSubscriptionTopic enum, and to the documented compliance topics", () => {
+    const known = new Set(schemaEnum("WebhookSubscriptionTopic"));
+    expect(known.has("ORDERS_CREATE")).toBe(true);
+    for (const s of subscriptions) {
+      for (const t of (s.topics as string[]) ?? []) expect(known.has(t.replace(/[/.]/g, "_").toUpperCase()), `${t} is not a webhook topic of ${ADMIN_API_VERSION}`).toBe(true);
+      for (const t of (s.compliance_topics as string[]) ?? []) expect(COMPLIANCE_TOPICS, t).toContain(t);
+      expect(s.uri as string).toMatch(/^(\/|https:\/\/)/);
+    }
+    // A topic of another name is caught (the check can fail).
+    expect(known.has("ORDERS_CREATED")).toBe(false);
+  });
+
+  it("uses an app proxy prefix and subpath Shopify accepts", () => {
+    const proxy = config.app_proxy as Table;
+    expect(["apps", "a", "community", "tools"]).toContain(proxy.prefix);
+    expect(proxy.subpath as string).toMatch(/^[A-Za-z0-9_-]{1,30}$/);
+    expect(["admin", "services", "password", "login"]).not.toContain(proxy.subpath);
+    expect(proxy.url as string).toMatch(/^(\/|https:\/\/)/);
+  });
+
+  it("declares metafields with documented types, access values of the pinned schema and no unknown keys", () => {
+    const admin = schemaEnum("MetafieldAdminAccessInput").map((v) => v.toLowerCase());
+    const storefront = schemaEnum("MetafieldStorefrontAccessInput").map((v) => v.toLowerCase());
+    const customerAccount = schemaEnum("MetafieldCustomerAccountAccessInput").map((v) => v.toLowerCase());
+    const declared = ((config.customer as Table).metafields as Table).app as Table;
+    expect(Object.keys(declared).length).toBeGreaterThan(0);
+    for (const [key, d] of Object.entries(declared)) {
+      const def = d as Table;
+      const type = String(def.type);
+      const base = type.startsWith("list.") ? type.slice(5) : type;
+      expect(METAFIELD_TYPES.has(base) && (!type.startsWith("list.") || LIST_ALLOWED.has(base)), `${key}: type ${type}`).toBe(true);
+      expect(Object.keys(def).filter((k) => !["type", "name", "description", "access", "validations", "capabilities"].includes(k)), key).toEqual([]);
+      expect(key).toMatch(/^[a-z0-9_-]{2,64}$/);
+      const access = (def.access ?? {}) as Table;
+      expect(Object.keys(access).filter((k) => !["admin", "storefront", "customer_account"].includes(k)), key).toEqual([]);
+      if (access.admin !== undefined) expect(admin, key).toContain(access.admin);
+      if (access.storefront !== undefined) expect(storefront, key).toContain(access.storefront);
+      if (access.customer_account !== undefined) expect(customerAccount, key).toContain(access.customer_account);
+    }
+  });
+
+  it("has one toml per extension folder, of a known type, with only that type's keys and a unique handle", () => {
+    expect(extensions.length).toBeGreaterThanOrEqual(3);
+    const handles = new Set<string>();
+    for (const e of extensions) {
+      const allowed = EXTENSION_KEYS[e.type];
+      expect(allowed, `${e.file}: unknown extension type "${e.type}"`).toBeDefined();
+      expect(Object.keys(e.table).filter((k) => !allowed.has(k)), `${e.file}: unknown keys`).toEqual([]);
+      if (e.table.extensions === undefined && e.toml.extensions !== undefined) {
+        expect((e.toml.extensions as Table[]).length, `${e.file}: one extension per folder`).toBe(1);
+      }
+      expect(Object.keys(e.toml).filter((k) => !["extensions", "settings", "name", "type"].includes(k)), `${e.file}: unknown top-level tables`).toEqual([]);
+      expect(String(e.table.name ?? "").trim().length, `${e.file}: name`).toBeGreaterThan(0);
+      if (e.type !== "theme") {
+        const handle = String(e.table.handle);
+        expect(handle, e.file).toMatch(/^[a-z0-9][a-z0-9-]{0,49}$/);
+        expect(handles.has(handle), `${e.file}: handle ${handle} used twice`).toBe(false);
+        handles.add(handle);
+      }
+      if (e.type === "flow_trigger_lifecycle_callback") expect(String(e.table.url), e.file).toMatch(/^https:\/\/[^/]+\/\S*$/);
+    }
+  });
+
+  it("gives Flow trigger fields documented types: reference fields without a key, custom fields with a key and a description", () => {
+    const triggers = extensions.filter((e) => e.type === "flow_trigger");
+    expect(triggers.length).toBeGreaterThan(0);
+    for (const e of triggers) {
+      const settings = (e.toml.settings ?? {}) as Table;
+      expect(Object.keys(settings).filter((k) => k !== "fields"), e.file).toEqual([]);
+      const fields = (settings.fields ?? []) as Table[];
+      expect(fields.length, `${e.file}: no fields`).toBeGreaterThan(0);
+      const keys = new Set<string>();
+      for (const f of fields) {
+        const type = String(f.type);
+        expect(Object.keys(f).filter((k) => !["type", "key", "description"].includes(k)), `${e.file}: unknown field keys`).toEqual([]);
+        if (FLOW_REFERENCE_FIELD_TYPES.has(type)) {
+          expect(f.key, `${e.file}: ${type} takes no key`).toBeUndefined();
+        } else {
+          expect(FLOW_TRIGGER_FIELD_TYPES.has(type), `${e.file}: field type ${type} is not a Flow trigger field type`).toBe(true);
+          expect(String(f.key ?? ""), `${e.file}: ${type} needs a key`).toMatch(/^[a-z0-9 _-]+$/i);
+          expect(String(f.description ?? "").length, `${e.file}: ${String(f.key)} needs a description`).toBeGreaterThan(0);
+        }
+        const k = String(f.key ?? type);
+        expect(keys.has(k), `${e.file}: field ${k} twice`).toBe(false);
+        keys.add(k);
+      }
+    }
+    // A type Flow does not have (e.g. number_integer for a trigger) is caught.
+    expect(FLOW_TRIGGER_FIELD_TYPES.has("number_integer")).toBe(false);
+  });
+});
+

@@ -9,6 +9,8 @@ import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
 import { needsMerchant } from "../shopify/admin.server";
 import { runJob, type JobContext } from "./handlers.server";
+import { ShopRedactedError } from "../webhooks/compliance.server";
+import { keepLocks } from "./job-locks.server";
 import { isJobKind, type JobData } from "./kinds";
 import { closeBounded, logRedisErrors, QUEUE_NAME, redisConnection } from "./queue.server";
 
@@ -53,15 +55,28 @@ export function startWorker(opts: WorkerOptions): { worker: Worker; close(): Pro
       await job.moveToDelayed(Date.now() + BUSY_RETRY_MS, token);
       throw new DelayedError();
     }
-    const keepAlive = setInterval(() => void redis.eval(EXTEND, 1, key, owner, String(SHOP_LOCK_MS)), SHOP_LOCK_MS / 3);
+    // Both locks are renewed and checked while the job runs; losing either stops the job (job-locks.server.ts).
+    const lockDuration = opts.lockDuration ?? 30_000;
+    const locks = keepLocks(
+      [
+        { name: "shop lock", renew: async () => Number(await redis.eval(EXTEND, 1, key, owner, String(SHOP_LOCK_MS))) === 1 },
+        { name: "BullMQ job lock", renew: async () => !token || Number(await job.extendLock(token, lockDuration)) === 1 },
+      ],
+      Math.min(SHOP_LOCK_MS, lockDuration) / 3,
+    );
     try {
-      return await (opts.run ?? runJob)(opts, data);
+      const outcome = await (opts.run ?? runJob)({ ...opts, signal: locks.signal }, data);
+      // A job that finished after losing a lock does not report success: another run may hold it now.
+      locks.signal.throwIfAborted();
+      return outcome;
     } catch (error) {
       // Shopify refused the shop's credentials (or the app is gone): retrying cannot help, the merchant can.
       if (needsMerchant(error)) throw new UnrecoverableError((error as Error).message);
+      // shop/redact: the shop's data is gone for good; no retry may re-create it.
+      if (error instanceof ShopRedactedError) throw new UnrecoverableError(error.message);
       throw error;
     } finally {
-      clearInterval(keepAlive);
+      locks.stop();
       await redis.eval(RELEASE, 1, key, owner);
     }
   };

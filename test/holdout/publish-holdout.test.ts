@@ -59,6 +59,10 @@ describe("control groups in the publish", () => {
   it("on for at-risk at 30%: the drawn customers carry churnless:holdout, the at-risk Shopify segment leaves them out, draws are recorded with their date", async () => {
     const before = new Date();
     await setControlGroup(t.db, shop, "rfm", "at-risk", { enabled: true, share: 0.3 });
+    // A preview counts the holdout tags it would add but records no draw (nobody is treated yet).
+    const preview = await runPublish(t.db, adminFor(standin, shop), shop, { preview: true });
+    expect(preview.perTag["churnless:holdout"].added).toBeGreaterThan(0);
+    expect(await t.db.holdoutAssignment.count()).toBe(0);
     const report = await runPublish(t.db, adminFor(standin, shop), shop);
     expect(report.errorCount).toBe(0);
     const rows = await t.db.holdoutAssignment.findMany({ where: { shop } });
@@ -79,6 +83,7 @@ describe("control groups in the publish", () => {
     );
     expect(segments.filter((s) => s.query.includes("NOT CONTAINS"))).toHaveLength(1);
     expect(report.extras).toMatchObject({ heldOut: held.size, controlGroups: 1, assignmentsEntered: atRisk.length });
+    expect(preview.perTag["churnless:holdout"].added).toBe(held.size);
   });
 
   it("held-out customers get no Flow trigger; treated ones do", async () => {

@@ -14,6 +14,7 @@ import { OrderTimeline } from "../components/OrderTimeline";
 import { ListOrEmpty } from "../components/ListOrEmpty";
 import { SectionCard } from "../components/SectionCard";
 import { OptOutCard } from "../components/OptOutCard";
+import { DueCard } from "../components/DueCard";
 import { Stat } from "../components/Stat";
 import { formatCount, formatPercent } from "../components/format";
 import { useShopFormat } from "../components/ShopContext";
@@ -158,6 +159,9 @@ export default function CustomerPage() {
               </BlockStack>
             )}
           </SectionCard>
+        </Layout.Section>
+        <Layout.Section>
+          <DueCard customerId={c.customerId} />
         </Layout.Section>
         <Layout.Section>
           <OptOutCard customerId={c.customerId} />

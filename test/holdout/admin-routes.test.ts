@@ -62,3 +62,22 @@ describe("customer page opt-out control", () => {
     expect(await getDb().db.customerOptOut.count({ where: { customerId: "gid://shopify/Order/1" } })).toBe(0);
   });
 });
+
+describe("customer page's due-to-reorder card", () => {
+  it("lists the customer's due products with their window and the product's cycle", async () => {
+    const { loader } = await import("../../app/routes/app.reorder");
+    const db = getDb().db;
+    const id = "gid://shopify/Customer/78";
+    await db.product.create({ data: { shop: SHOP, id: "gid://shopify/Product/5", handle: "house-blend" } });
+    await db.productCycle.create({ data: { shop: SHOP, productId: "gid://shopify/Product/5", medianDays: 30.4, lowDays: 25, highDays: 36, repeatBuyers: 9, intervals: 20 } });
+    await db.reorderDue.create({
+      data: { shop: SHOP, customerId: id, productId: "gid://shopify/Product/5", lastBoughtAt: new Date("2026-11-01"), dueFrom: new Date("2026-11-26"), dueTo: new Date("2026-12-07") },
+    });
+    const body = await json(await callRoute(loader, new Request(`http://127.0.0.1:3000/app/reorder?customerId=${encodeURIComponent(id)}`)));
+    expect(body.due).toEqual([
+      { productId: "gid://shopify/Product/5", name: "house-blend", lastBoughtAt: "2026-11-01T00:00:00.000Z", dueFrom: "2026-11-26T00:00:00.000Z", dueTo: "2026-12-07T00:00:00.000Z", cycleDays: 30.4 },
+    ]);
+    const bad = (await callRoute(loader, new Request("http://127.0.0.1:3000/app/reorder?customerId=x"))) as Response;
+    expect(bad.status).toBe(400);
+  });
+});

@@ -57,32 +57,56 @@ describe.each(kinds)("two shops on %s", (kind) => {
     await queue.enqueue({ shop: B, kind: "full-sync" });
     await queue.idle();
     expect(queue.failures).toEqual([]);
-    for (const [shop, data] of [[A, dataA], [B, dataB]] as const) {
+    const purchaseDays = (data: typeof dataA, customerId: string) =>
+      new Set(
+        data.orders
+          .filter((o) => o.customerId === customerId && !o.test && !o.cancelledAt && o.displayFinancialStatus !== "REFUNDED")
+          .map((o) => o.processedAt.slice(0, 10)),
+      );
+    let sharedChecked = 0;
+    for (const [shop, data, other] of [[A, dataA, dataB], [B, dataB, dataA]] as const) {
       expect(await t.db.order.count({ where: { shop } })).toBe(data.orders.length);
-      // Each shop's scores count only that shop's purchases: compare a shared GID's order count.
+      // Each shop's scores count only that shop's purchases: every score, not a sample.
       const scores = await t.db.customerScore.findMany({ where: { shop }, select: { customerId: true, orders: true } });
-      for (const s of scores.slice(0, 25)) {
-        const days = new Set(
-          data.orders
-            .filter((o) => o.customerId === s.customerId && !o.test && !o.cancelledAt && o.displayFinancialStatus !== "REFUNDED")
-            .map((o) => o.processedAt.slice(0, 10)),
-        );
-        expect(s.orders, `${shop} ${s.customerId}`).toBeLessThanOrEqual(days.size);
+      const buyers = new Set(data.orders.map((o) => o.customerId).filter(Boolean));
+      expect(scores.length).toBeGreaterThan(20);
+      for (const s of scores) {
+        expect(buyers.has(s.customerId), `${shop} scored ${s.customerId}, who never bought there`).toBe(true);
+        const own = purchaseDays(data, s.customerId);
+        expect(s.orders, `${shop} ${s.customerId}`).toBeLessThanOrEqual(own.size);
         expect(s.orders).toBeGreaterThan(0);
+        // A customer with the same GID in the other shop: counting both shops' purchases would show here.
+        const both = new Set([...own, ...purchaseDays(other, s.customerId)]);
+        if (both.size > own.size) sharedChecked++;
       }
     }
+    expect(sharedChecked).toBeGreaterThan(5);
   });
 
   it("customers/redact in one shop leaves the same GID in the other shop whole", async () => {
     const shared = (await t.db.customerScore.findMany({ where: { shop: A }, select: { customerId: true } }))
       .map((s) => s.customerId)
       .find((id) => dataB.orders.some((o) => o.customerId === id))!;
-    const bOrdersBefore = await t.db.order.count({ where: { shop: B, customerId: shared } });
-    expect(bOrdersBefore).toBeGreaterThan(0);
+    const stored = async (shop: string) => ({
+      orders: await t.db.order.findMany({ where: { shop, customerId: shared }, include: { lineItems: true }, orderBy: { id: "asc" } }),
+      score: await t.db.customerScore.findUnique({ where: { shop_customerId: { shop, customerId: shared } } }),
+      tagChanges: await t.db.tagChange.findMany({ where: { shop, customerId: shared }, orderBy: { id: "asc" } }),
+    });
+    const aBefore = await stored(A);
+    const bBefore = await stored(B);
+    // Both shops hold this customer's orders, score and tag journal (or the test proves nothing).
+    for (const before of [aBefore, bBefore]) {
+      expect(before.orders.length).toBeGreaterThan(0);
+      expect(before.score).not.toBeNull();
+      expect(before.tagChanges.length).toBeGreaterThan(0);
+    }
+    const otherRowsOfA = await t.db.order.count({ where: { shop: A, NOT: { customerId: shared } } });
     await handleCustomersRedact(t.db, A, { customer: { id: Number(shared.split("/").pop()) } });
-    expect(await t.db.order.count({ where: { shop: A, customerId: shared } })).toBe(0);
-    expect(await t.db.customerScore.count({ where: { shop: A, customerId: shared } })).toBe(0);
-    expect(await t.db.order.count({ where: { shop: B, customerId: shared } })).toBe(bOrdersBefore);
+    // Shop A: nothing of the customer is left; its other customers stay.
+    expect(await stored(A)).toEqual({ orders: [], score: null, tagChanges: [] });
+    expect(await t.db.order.count({ where: { shop: A, NOT: { customerId: shared } } })).toBe(otherRowsOfA);
+    // Shop B: the same GID's rows exactly as they were.
+    expect(await stored(B)).toEqual(bBefore);
   });
 });
 

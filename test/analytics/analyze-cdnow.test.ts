@@ -66,6 +66,20 @@ describe("analysis of the CDNOW sample at the end of the calibration period", ()
       expect(c.clv12mHigh!).toBeGreaterThanOrEqual(c.clv12m);
       expect(c.valueAtRisk).toBeGreaterThanOrEqual(0);
     }
+    // The dates come from the model, not from a floor the code sets: they spread over many days, and the
+    // customers who did order again in the holdout were expected back sooner than those who did not.
+    const dated = result.customers.filter((c) => c.nextOrderDate);
+    expect(new Set(dated.map((c) => c.nextOrderDate!.toISOString().slice(0, 10))).size).toBeGreaterThan(50);
+    const returned = new Set(orders.filter((o) => o.processedAt > CDNOW_CALIBRATION_END && o.customerId).map((o) => o.customerId));
+    const medianWait = (cs: typeof dated) => {
+      const w = cs.map((c) => c.nextOrderDate!.getTime() - CDNOW_CALIBRATION_END.getTime()).sort((a, b) => a - b);
+      return w[Math.floor(w.length / 2)];
+    };
+    const back = dated.filter((c) => returned.has(c.customerId));
+    const gone = dated.filter((c) => !returned.has(c.customerId));
+    expect(back.length).toBeGreaterThan(100);
+    expect(gone.length).toBeGreaterThan(100);
+    expect(medianWait(back)).toBeLessThan(medianWait(gone));
     const one = result.customers.find((c) => c.customerId === "gid://shopify/Customer/10")!;
     expect(one.reasons[0]).toMatch(/^\d+% likely not to order in the next 273 days: bought on one day only, 9 months ago$/);
   });

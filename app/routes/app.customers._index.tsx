@@ -38,7 +38,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const query = await customerQueryFrom(request);
   const page = await customerPageWithNames(db, shop, admin, query);
   // Names and emails are read live for this page only: never cached.
-  return json({ ...page, asOf: new Date().toISOString() }, { headers: { "Cache-Control": "private, no-store" } });
+  return json({ ...page, defaultSort: page.query.sort === DEFAULT_SORT }, { headers: { "Cache-Control": "private, no-store" } });
 };
 
 // Columns in display order; `sort` is the server-side sort key of a sortable column.
@@ -268,7 +268,7 @@ export default function Customers() {
   const sortValue = `${data.query.sort}:${data.query.direction}`;
   const subtitle = data.search
     ? `${formatCount(data.total)} customers match “${data.search.text}”`
-    : `${formatCount(data.total)} customers match${data.query.sort === DEFAULT_SORT ? ", most value at risk first" : ""}`;
+    : `${formatCount(data.total)} customers match${data.defaultSort ? ", most value at risk first" : ""}`;
 
   return (
     <Page

@@ -28,7 +28,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       },
     });
   }
-  return json({ requests: await listDataRequests(db, shop) });
+  return json({ requests: await listDataRequests(db, shop), days: DATA_REQUEST_DAYS });
 };
 
 function StatusBadge({ row }: { row: DataRequestRow }) {
@@ -68,7 +68,8 @@ function DownloadButton({ row, onDone }: { row: DataRequestRow; onDone: (error: 
 }
 
 export default function DataRequests() {
-  const { requests } = useLoaderData<{ requests: DataRequestRow[] }>();
+  // The deadline comes through the loader: the component must not read a .server module (client bundle).
+  const { requests, days } = useLoaderData<{ requests: DataRequestRow[]; days: number }>();
   const f = useShopFormat();
   const revalidator = useRevalidator();
   const [downloadError, setDownloadError] = useState<string | null>(null);
@@ -84,11 +85,11 @@ export default function DataRequests() {
         <Layout.Section>
           <BlockStack gap="400">
             <Text as="p" tone="subdued">
-              {`When a customer asks your store for their data, Shopify tells Churnless. Download what Churnless holds about that customer and send it to them within ${DATA_REQUEST_DAYS} days of the request. Churnless stores no names, emails or addresses: the file identifies the customer by their Shopify customer number.`}
+              {`When a customer asks your store for their data, Shopify tells Churnless. Download what Churnless holds about that customer and send it to them within ${days} days of the request. Churnless stores no names, emails or addresses: the file identifies the customer by their Shopify customer number.`}
             </Text>
             {downloadError && <Banner tone="critical" title={`The download failed: ${downloadError}`} />}
             {overdue.length > 0 ? (
-              <Banner tone="critical" title={`${overdue.length} request${overdue.length === 1 ? " is" : "s are"} past the ${DATA_REQUEST_DAYS}-day deadline`}>
+              <Banner tone="critical" title={`${overdue.length} request${overdue.length === 1 ? " is" : "s are"} past the ${days}-day deadline`}>
                 <p>Download the data and send it to the customer now.</p>
               </Banner>
             ) : waiting.length > 0 ? (

@@ -41,6 +41,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return json(
     {
       period,
+      periods: [...PERIODS],
       currency,
       segments: segments.map((s) => ({ ref: segmentRef(s.kind, s.key), label: `${KIND_LABEL[s.kind] ?? s.kind}: ${s.customName?.trim() || s.name} (${formatCount(s.size)})` })),
       reports,
@@ -145,7 +146,7 @@ function ReportCard({ r }: { r: Report }) {
       )}
       {r.enabled && (
         <Form method="post">
-          <input type="hidden" name="segment" value={segmentRef(r.segmentKind, r.segmentKey)} />
+          <input type="hidden" name="segment" value={`${r.segmentKind}:${r.segmentKey}`} />
           <input type="hidden" name="intent" value="off" />
           <Button submit variant="plain" tone="critical">
             Turn this control group off
@@ -157,7 +158,8 @@ function ReportCard({ r }: { r: Report }) {
 }
 
 export default function UpliftPage() {
-  const { period, segments, reports } = useLoaderData<typeof loader>();
+  // PERIODS and segmentRef come through the loader / inline: the component must not read a .server module.
+  const { period, periods, segments, reports } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const nav = useNavigation();
   const [segment, setSegment] = useState(segments[0]?.ref ?? "");
@@ -197,7 +199,7 @@ export default function UpliftPage() {
         <Layout.Section>
           <InlineStack gap="200" blockAlign="center">
             <Text as="span">Period:</Text>
-            {PERIODS.map((p) =>
+            {periods.map((p) =>
               p === period ? (
                 <Text as="span" key={p} fontWeight="bold">
                   {p} days
@@ -218,7 +220,7 @@ export default function UpliftPage() {
           </Layout.Section>
         )}
         {reports.map((r) => (
-          <Layout.Section key={segmentRef(r.segmentKind, r.segmentKey)}>
+          <Layout.Section key={`${r.segmentKind}:${r.segmentKey}`}>
             <ReportCard r={r} />
           </Layout.Section>
         ))}

@@ -71,6 +71,14 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Shopify's mark for a displayName the app may not see (Level 1); no name to show. */
+export const REDACTED_NAME = "•••";
+
+function readableName(displayName: string | null | undefined): string | null {
+  const name = displayName?.trim();
+  return name && name !== REDACTED_NAME ? name : null;
+}
+
 /** Names and emails of `ids` (at most MAX_NODES), one request. */
 export async function fetchCustomerNames(admin: AdminGraphql | null, ids: readonly string[]): Promise<NamesResult> {
   if (!admin) return { status: "unavailable", note: "Shopify cannot be reached right now, so customers are shown by number." };
@@ -82,7 +90,7 @@ export async function fetchCustomerNames(admin: AdminGraphql | null, ids: readon
     const names = new Map<string, CustomerName>();
     for (const node of data.nodes ?? []) {
       if (!node?.id) continue;
-      names.set(node.id, { name: node.displayName?.trim() || null, email: node.defaultEmailAddress?.emailAddress ?? null });
+      names.set(node.id, { name: readableName(node.displayName), email: node.defaultEmailAddress?.emailAddress ?? null });
     }
     return { status: "ok", names };
   } catch (error) {
@@ -145,7 +153,7 @@ export async function fetchLiveCustomer(admin: AdminGraphql | null, customerId: 
     const data = await admin.request<Answer>(LIVE_CUSTOMER, { id: customerId });
     if (!data.customer) return null;
     return {
-      displayName: data.customer.displayName ?? null,
+      displayName: readableName(data.customer.displayName),
       email: data.customer.defaultEmailAddress?.emailAddress ?? null,
       tags: data.customer.tags ?? [],
       note: null,

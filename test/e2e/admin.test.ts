@@ -1,9 +1,10 @@
 /**
  * The merchant admin in a real browser (Debian's Chromium through playwright-core) against the built app
- * in demo mode, on a database seeded with the demo shop and analysed by the real pipeline. Each page is
- * checked against the database's numbers; a filter changes the table; a settings change survives a
- * reload; the CSV downloads with the filtered rows; a running sync's progress moves while the page polls.
- * Screenshots go to test/artifacts/.
+ * in demo mode, on a database seeded with the demo shop and analysed by the real pipeline, with the local
+ * Shopify stand-in answering the live reads (names, search, tags, titles, publish). Each page is checked
+ * against the database's numbers and the stand-in's data; screenshots go to test/artifacts/ at 1440 and
+ * 390 px; no page may log a console error (React warnings included) and no link the admin renders may
+ * answer 5xx.
  */
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,16 +14,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { createDb, type Db } from "../../app/db.server";
 import { migrateDatabase } from "../../app/db/migrate.server";
-import { formatCount, formatMoney, formatPercent } from "../../app/components/format";
-import { computeKpis } from "../../app/models/dashboard.server";
+import { formatCount, formatDate, formatMoney, formatPercent } from "../../app/components/format";
+import { computeKpis, listSegments, nextActions } from "../../app/models/dashboard.server";
 import { buildAppIfStale, startAppServer, type AppServer } from "./helpers/app-server";
 import { launchBrowser, type Browser } from "./helpers/browser";
 import { seedDemoShop, type SeedResult } from "./helpers/seed";
-import { generateDemoShop } from "../standin/demo-shop";
+import { demoAsOf, generateDemoShop } from "../standin/demo-shop";
 import { startStandin, type Standin } from "../standin/server";
 import type { StandinShopData } from "../standin/types";
 
 const SHOP = "demo-shop.myshopify.com";
+const ZONE = "America/New_York";
 const ARTIFACTS = join(process.cwd(), "test/artifacts");
 const dbFile = join(tmpdir(), `churnless-e2e-${randomBytes(5).toString("hex")}.sqlite`);
 
@@ -33,21 +35,45 @@ let page: Page;
 let seed: SeedResult;
 let data: StandinShopData;
 let standin: Standin;
-/** A low-risk customer whose live name and tags the customer page must show. */
+/** A customer whose live name and tags the customer page must show (the one with the most value at risk). */
 let shown: { customerId: string; name: string; tags: string[] };
-/** Uncaught errors and console errors (hydration mismatches show up here) across every page. */
+/** Uncaught errors, console errors and React warnings across every page. */
 const browserErrors: string[] = [];
+
+const nameOf = (id: string) => {
+  const c = data.customers.find((x) => x.id === id);
+  return c ? `${c.firstName} ${c.lastName}` : null;
+};
+const numeric = (gid: string) => gid.split("/").pop() as string;
 
 async function shot(p: Page, name: string) {
   await p.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
-/** Waits until every Polaris Viz chart on the page has drawn its SVG (they render only after mount). */
-async function chartsDrawn(p: Page) {
-  const charts = p.locator("[data-chart]");
-  const n = await charts.count();
-  for (let i = 0; i < n; i++) await charts.nth(i).locator("svg").first().waitFor({ timeout: 15_000 });
-  return n;
+function watch(p: Page) {
+  p.on("pageerror", (e) => browserErrors.push(`pageerror ${p.url()}: ${e.message}`));
+  p.on("console", (m) => {
+    const text = m.text();
+    if ((m.type() === "error" || /^Warning:/.test(text)) && !/Failed to load resource/.test(text)) browserErrors.push(`console ${p.url()}: ${text}`);
+  });
+  p.on("response", (r) => {
+    if (r.url().endsWith("/favicon.ico") && r.status() !== 200) browserErrors.push(`favicon answered ${r.status()}`);
+  });
+}
+
+/** Customers by the list's default order: value at risk, highest first, ties by id. */
+async function topByValueAtRisk(where: Record<string, unknown> = {}, take = 25) {
+  return db.customerScore.findMany({ where: { shop: SHOP, ...where }, orderBy: [{ valueAtRisk: "desc" }, { customerId: "asc" }], take });
+}
+
+async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 60_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}\n${app.logs().slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 beforeAll(async () => {
@@ -55,29 +81,31 @@ beforeAll(async () => {
   buildAppIfStale();
   await migrateDatabase(`file:${dbFile}`);
   db = createDb(`file:${dbFile}`);
+  // The demo shop as the demo generates it: orders up to the start of today.
   data = generateDemoShop({ shop: SHOP, orders: 1500 });
   seed = await seedDemoShop(db, data);
   if (!seed.analyzed) throw new Error(`runAnalyze failed: ${seed.analyzeError}`);
-  // The stand-in plays Shopify for live reads (names, tags) and for a real sync started from the page.
-  const lowTop = await db.customerScore.findFirst({ where: { shop: SHOP, riskBand: "low" }, orderBy: [{ churnProbability: "desc" }, { customerId: "asc" }] });
-  const customer = data.customers.find((c) => c.id === lowTop?.customerId);
-  if (!customer) throw new Error("no low-risk customer in the demo shop");
-  customer.tags = ["newsletter", "churnless:risk-low"];
+  const top = (await topByValueAtRisk({}, 1))[0];
+  const customer = data.customers.find((c) => c.id === top.customerId);
+  if (!customer) throw new Error("no customer with value at risk in the demo shop");
+  customer.tags = ["newsletter", "churnless:risk:high"];
   shown = { customerId: customer.id, name: `${customer.firstName} ${customer.lastName}`, tags: customer.tags };
+  // A customer whose name a spreadsheet would run as a formula (Shopify holds it): the CSV must defuse it.
+  const secondId = (await topByValueAtRisk({ riskBand: "high" }, 2))[1].customerId;
+  const second = data.customers.find((c) => c.id === secondId)!;
+  second.firstName = "=HYPERLINK(1)";
   standin = await startStandin({ shops: [data] });
   const scope = "read_orders,read_all_orders,read_customers,write_customers,read_products,write_app_proxy";
   await db.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "e2e", isOnline: false, scope, accessToken: standin.tokenFor(SHOP) } });
+  await db.shop.update({ where: { shop: SHOP }, data: { ianaTimezone: ZONE } });
   await db.syncRun.create({
     data: { shop: SHOP, kind: "full", status: "succeeded", ordersCount: seed.orders, expectedCount: seed.orders, customersCount: seed.customers, startedAt: new Date(Date.now() - 3_600_000), finishedAt: new Date(Date.now() - 3_500_000) },
   });
   app = await startAppServer({ databaseUrl: `file:${dbFile}`, shop: SHOP, env: { SHOPIFY_ADMIN_API_BASE_URL: standin.url } });
-  browser = await launchBrowser();
+  browser = await launchBrowser({ viewport: { width: 1440, height: 900 } });
   page = await browser.context.newPage();
   page.setDefaultTimeout(15_000);
-  page.on("pageerror", (e) => browserErrors.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() === "error" && !/favicon|Failed to load resource/.test(m.text())) browserErrors.push(`console: ${m.text()}`);
-  });
+  watch(page);
 }, 240_000);
 
 afterAll(async () => {
@@ -89,151 +117,373 @@ afterAll(async () => {
 });
 
 describe("the admin in a browser (demo mode)", () => {
-  it("the dashboard shows the shop's KPIs, charts and sync status from the database", async () => {
+  it("the demo shop is a living shop: its orders run up to the day the demo starts", async () => {
+    const last = await db.order.findFirst({ where: { shop: SHOP }, orderBy: { processedAt: "desc" } });
+    const today = demoAsOf();
+    expect(today.getTime()).toBe(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()));
+    expect(today.getTime() - (last?.processedAt.getTime() ?? 0)).toBeLessThan(3 * 86_400_000);
+    // The customer list shows it: the most recent buyer ordered days ago, not weeks.
+    const recent = await db.customerScore.findFirst({ where: { shop: SHOP }, orderBy: [{ recencyDays: "asc" }, { customerId: "asc" }] });
+    await page.goto(`${app.url}/app/customers?sort=recencyDays&direction=asc`);
+    const days = await page.locator(`[data-days-since="${recent?.customerId}"]`).textContent();
+    expect(Number(days)).toBe(Math.round(recent!.recencyDays));
+    expect(Number(days)).toBeLessThanOrEqual(3);
+  });
+
+  it("the dashboard: KPIs, comparisons, actions by revenue at stake, readable charts, tag status", async () => {
     await page.goto(`${app.url}/app`);
     await page.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor();
-    await page.getByText("Sync status").waitFor();
     const kpis = await computeKpis(db, SHOP);
+    const sumVar = (await db.customerScore.aggregate({ where: { shop: SHOP }, _sum: { valueAtRisk: true } }))._sum.valueAtRisk ?? 0;
     expect(kpis.customers).toBeGreaterThan(100);
     expect(await page.locator('[data-kpi="customers"]').textContent()).toBe(formatCount(kpis.customers));
     expect(await page.locator('[data-kpi="repeatRate"]').textContent()).toBe(formatPercent(kpis.repeatRate));
-    expect(await page.locator('[data-kpi="revenueAtRisk"]').textContent()).toBe(formatMoney(kpis.revenueAtRisk, "USD"));
+    // The dashboard's value at risk is the customer list's column, summed.
+    expect(await page.locator('[data-kpi="revenueAtRisk"]').textContent()).toBe(formatMoney(sumVar, "USD"));
     expect(await page.locator('[data-kpi="medianClv"]').textContent()).toBe(formatMoney(kpis.medianClv, "USD"));
-    expect(await chartsDrawn(page)).toBe(3);
-    await page.getByText("Cohort retention").waitFor();
-    expect(await page.locator("table[aria-label^='Cohort retention'] tbody tr").count()).toBeGreaterThan(3);
-    await page.getByText("What to do next").waitFor();
-    await shot(page, "dashboard");
+    await page.getByText("Customers analysed", { exact: true }).waitFor();
+    // The churn rate says what it is compared with.
+    const comparison = (await page.locator('[data-kpi-comparison="churnRate"]').allTextContents()).join(" | ");
+    expect(comparison).toMatch(/before: \d+\.\d%/);
+    expect(comparison).toMatch(/Backtest: the model predicted \d+\.\d%, \d+\.\d% happened/);
+    // Nothing written to the store yet.
+    expect(await page.getByTestId("tag-status").textContent()).toMatch(/Preview, nothing written yet$/); // after the badge's hidden tone
+
+    // What to do next: each action once, by value at risk.
+    const expected = nextActions(await listSegments(db, SHOP));
+    const titles = await page.locator("[data-action]").evaluateAll((els) => els.map((e) => e.getAttribute("data-action")));
+    expect(titles).toEqual(expected.map((a) => a.title));
+    expect(new Set(titles).size).toBe(titles.length);
+    const stakes = await page.locator("[data-action-stake]").allTextContents();
+    expect(stakes).toEqual(expected.map((a) => formatMoney(a.valueAtRisk, "USD")));
+
+    // Charts: every RFM segment has a labelled bar and a legend entry; the histogram has axis titles.
+    const groups = await db.customerScore.groupBy({ by: ["rfmSegment"], where: { shop: SHOP }, _count: { _all: true } });
+    expect(await page.locator("[data-chart='bar-list'] [data-bar]").count()).toBe(groups.length);
+    expect(await page.locator("[data-chart='donut'] [data-legend-item]").count()).toBe(groups.length);
+    const histogram = page.locator("[data-chart='risk-histogram']");
+    await histogram.getByText("Customers", { exact: true }).waitFor();
+    await histogram.getByText(/Chance of no order within \d+ days/).waitFor();
+    const bands = await histogram.locator("rect").evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute("fill")))]);
+    expect(bands.length).toBeGreaterThanOrEqual(2);
+    // Cohorts: a scroll hint; the month in progress is blank, not 0%.
+    await page.getByTestId("cohort-scroll-hint").waitFor();
+    const analysis = await db.analysis.findFirst({ where: { shop: SHOP }, orderBy: { createdAt: "desc" } });
+    const month = analysis!.asOf.toISOString().slice(0, 7);
+    const current = page.locator(`[data-cell="${month}:0"]`);
+    if (await current.count()) expect((await current.textContent())?.trim()).toBe("");
+    const prevMonth = new Date(Date.UTC(analysis!.asOf.getUTCFullYear(), analysis!.asOf.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+    expect((await page.locator(`[data-cell="${prevMonth}:1"]`).textContent())?.trim()).toBe("");
+    expect(await page.locator(`[data-cell="${prevMonth}:0"]`).textContent()).toBe("100%");
+    // Dates in the shop's time zone.
+    await page.getByText(`Analysis of ${formatDate(analysis!.asOf.toISOString(), ZONE)}`).first().waitFor();
+    await shot(page, "dashboard-1440");
   });
 
-  it("the segments page lists the analysis' segments and a cluster rename persists", async () => {
-    await page.goto(`${app.url}/app/segments`);
-    const clusters = await db.segment.findMany({ where: { shop: SHOP, kind: "cluster" }, orderBy: { size: "desc" } });
-    expect(clusters.length).toBeGreaterThan(1);
-    const first = clusters[0];
-    await page.locator(`[data-segment="${first.key}"]`).first().waitFor();
-    expect(await page.getByText(formatCount(first.size), { exact: true }).count()).toBeGreaterThan(0);
-    const card = page.locator(`[data-segment-card="cluster:${first.key}"]`);
-    await card.getByLabel("Rename").fill("Renamed by the merchant");
-    await card.getByRole("button", { name: "Save" }).click();
-    await page.locator(`[data-segment="${first.key}"]`, { hasText: "Renamed by the merchant" }).waitFor();
-    await page.reload();
-    await page.locator(`[data-segment="${first.key}"]`, { hasText: "Renamed by the merchant" }).waitFor();
-    expect((await db.segment.findFirst({ where: { shop: SHOP, kind: "cluster", key: first.key } }))?.customName).toBe("Renamed by the merchant");
-    await shot(page, "segments");
-
-    // The segment's own page: its numbers and its most valuable customers.
-    await card.getByRole("link", { name: "Details" }).click();
-    await page.getByRole("heading", { name: "Renamed by the merchant", level: 1 }).waitFor();
-    await page.getByRole("link", { name: `All ${formatCount(first.size)} customers` }).waitFor();
-    const best = await db.customerScore.findFirst({ where: { shop: SHOP, clusterKey: first.key }, orderBy: [{ clv12m: "desc" }, { customerId: "asc" }] });
-    await page.getByRole("link", { name: `Customer ${best?.customerId.split("/").pop()}` }).first().waitFor();
-  });
-
-  it("the customer table filters on the server, and the CSV export downloads the filtered rows", async () => {
+  it("the customer list: savable customers first, names read live for the rows on screen only", async () => {
     const total = await db.customerScore.count({ where: { shop: SHOP } });
+    const before = standin.calls(SHOP).length;
     await page.goto(`${app.url}/app/customers`);
-    await page.getByText(`${formatCount(total)} customers match`).waitFor();
-    const firstBefore = await page.locator("[data-customer-id]").first().getAttribute("data-customer-id");
-    const top = await db.customerScore.findFirst({ where: { shop: SHOP }, orderBy: [{ churnProbability: "desc" }, { customerId: "asc" }] });
-    expect(firstBefore).toBe(top?.customerId);
+    await page.getByText(`${formatCount(total)} customers match, most value at risk first`).waitFor();
+    const expected = await topByValueAtRisk();
+    const ids = await page.locator("[data-customer-id]").evaluateAll((els) => els.map((e) => e.getAttribute("data-customer-id")));
+    expect(ids).toEqual(expected.map((s) => s.customerId));
+    // Names come from Shopify (the stand-in): exactly the rows on screen, one nodes(ids:) request.
+    const names = await page.locator("[data-customer-id]").allTextContents();
+    expect(names).toEqual(expected.map((s) => nameOf(s.customerId)));
+    const calls = standin.calls(SHOP).slice(before).map((c) => c.operation);
+    expect(calls.filter((op) => op === "nodes")).toHaveLength(1);
+    expect(calls.filter((op) => op === "customers" || op === "customer")).toHaveLength(0);
+    // Value at risk, risk with its horizon, days since last order, next-order range.
+    const first = expected[0];
+    expect(await page.locator(`[data-value-at-risk="${first.customerId}"]`).textContent()).toBe(formatMoney(first.valueAtRisk, "USD"));
+    const horizon = (await db.analysis.findFirst({ where: { shop: SHOP }, orderBy: { createdAt: "desc" } }))!.horizonDays;
+    expect(await page.locator(`[data-risk="${first.customerId}"]`).textContent()).toBe(`${formatPercent(first.churnProbability, 0)} over ${horizon} days`);
+    expect(await page.locator(`[data-days-since="${first.customerId}"]`).textContent()).toBe(formatCount(Math.round(first.recencyDays)));
+    const nextText = await page.locator(`[data-next-order="${first.customerId}"]`).textContent();
+    if (first.nextOrderEarliest && first.nextOrderLatest) {
+      expect(nextText).toBe(`${formatDate(first.nextOrderEarliest.toISOString(), ZONE)} to ${formatDate(first.nextOrderLatest.toISOString(), ZONE)}`);
+    } else if (!first.nextOrderDate) expect(nextText).toBe("Unlikely");
+    // The pagination bar comes after the last row.
+    const lastRow = await page.locator(".Polaris-IndexTable__TableRow").last().boundingBox();
+    const bar = await page.getByTestId("customers-pagination").boundingBox();
+    expect(bar!.y).toBeGreaterThanOrEqual(lastRow!.y + lastRow!.height - 1);
+    await shot(page, "customers-1440");
 
-    // Filter: low risk, through the Filters bar.
-    const low = await db.customerScore.count({ where: { shop: SHOP, riskBand: "low" } });
-    await page.getByRole("button", { name: /Risk band/ }).first().click();
-    await page.locator("label", { hasText: /^Low$/ }).click();
-    await page.getByText(`${formatCount(low)} customers match`).waitFor();
-    expect(page.url()).toContain("risk=low");
-    const lowTop = await db.customerScore.findFirst({ where: { shop: SHOP, riskBand: "low" }, orderBy: [{ churnProbability: "desc" }, { customerId: "asc" }] });
-    await page.locator(`[data-customer-id="${lowTop?.customerId}"]`).waitFor();
-    expect(low).toBeLessThan(total);
-    await page.keyboard.press("Escape");
+    // Sorting on the server, by clicking a heading.
+    await page.getByRole("button", { name: /^Orders/ }).click();
+    await page.waitForURL(/sort=orders/);
+    const byOrders = await db.customerScore.findFirst({ where: { shop: SHOP }, orderBy: [{ orders: page.url().includes("direction=asc") ? "asc" : "desc" }, { customerId: "asc" }] });
+    await page.locator("[data-customer-id]").first().and(page.locator(`[data-customer-id="${byOrders?.customerId}"]`)).waitFor();
+  });
 
-    // Sorting is done by the server: by predicted CLV, highest first.
-    await page.getByRole("button", { name: /Predicted CLV \(12 m\)/ }).click();
-    await page.waitForURL(/sort=clv12m/);
-    const lowBest = await db.customerScore.findFirst({ where: { shop: SHOP, riskBand: "low" }, orderBy: [{ clv12m: page.url().includes("direction=asc") ? "asc" : "desc" }, { customerId: "asc" }] });
-    await page.locator("[data-customer-id]").first().and(page.locator(`[data-customer-id="${lowBest?.customerId}"]`)).waitFor();
-    await shot(page, "customers-low-risk");
+  it("search goes through Shopify's customer search to the app's scores", async () => {
+    const target = data.customers.find((c) => c.id === shown.customerId)!;
+    const matching = data.customers.filter((c) => `${c.firstName} ${c.lastName} ${c.email}`.toLowerCase().includes(target.lastName.toLowerCase())).map((c) => c.id);
+    const scored = await db.customerScore.findMany({ where: { shop: SHOP, customerId: { in: matching } }, select: { customerId: true } });
+    await page.goto(`${app.url}/app/customers`);
+    await page.getByPlaceholder("Search by name, email or customer number").fill(target.lastName);
+    await page.waitForURL(new RegExp(`q=${encodeURIComponent(target.lastName)}`));
+    await page.getByText(`${formatCount(scored.length)} customers match “${target.lastName}”`).waitFor();
+    const ids = await page.locator("[data-customer-id]").evaluateAll((els) => els.map((e) => e.getAttribute("data-customer-id")));
+    expect(new Set(ids)).toEqual(new Set(scored.map((s) => s.customerId).slice(0, 25)));
+    expect(ids).toContain(shown.customerId);
+    // A customer number finds that customer.
+    await page.goto(`${app.url}/app/customers?q=${numeric(shown.customerId)}`);
+    await page.getByText("1 customers match").waitFor();
+    expect(await page.locator("[data-customer-id]").textContent()).toBe(shown.name);
+    await shot(page, "customers-search");
+  });
 
-    // CSV of the current filter.
+  it("the CSV export carries names read at export time, the filter, and defused formulas", async () => {
+    await page.goto(`${app.url}/app/customers?risk=high`);
+    const high = await db.customerScore.count({ where: { shop: SHOP, riskBand: "high" } });
+    await page.getByText(`${formatCount(high)} customers match`).waitFor();
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export CSV" }).click()]);
     expect(download.suggestedFilename()).toMatch(/^churnless-customers-\d{4}-\d{2}-\d{2}\.csv$/);
-    const csv = readFileSync((await download.path()) as string, "utf8").trim().split("\n");
-    expect(csv[0]).toMatch(/^customer_id,orders,/);
-    expect(csv.length - 1).toBe(low);
-    expect(csv.slice(1).every((line) => line.split(",")[7] === "low")).toBe(true);
-    expect(csv[1].split(",")[0]).toBe(lowBest?.customerId); // in the table's sort order
-
-    // The customer page from a row.
-    await page.locator(`[data-customer-id="${lowTop?.customerId}"]`).click();
-    await page.waitForURL(/\/app\/customers\/\d+$/);
-    await page.getByText("Why this risk").waitFor();
-    await page.getByText(formatPercent(lowTop?.churnProbability ?? 0)).first().waitFor();
-    await page.locator("svg[aria-label*=' orders from ']").first().waitFor();
-    // Name and tags come live from Shopify (the stand-in) and are never stored.
-    expect(shown.customerId).toBe(lowTop?.customerId);
-    await page.getByRole("heading", { name: shown.name }).waitFor();
-    for (const tag of shown.tags) await page.getByText(tag, { exact: true }).waitFor();
-    await shot(page, "customer");
+    const text = readFileSync((await download.path()) as string, "utf8");
+    const lines = text.trim().split("\n");
+    const header = lines[0].split(",");
+    expect(header.slice(0, 4)).toEqual(["customer_number", "name", "email", "value_at_risk"]);
+    expect(lines.length - 1).toBe(high);
+    const expected = await topByValueAtRisk({ riskBand: "high" }, 3);
+    const firstRow = lines[1].split(",");
+    expect(firstRow[0]).toBe(numeric(expected[0].customerId));
+    const defused = (v: string | null) => (v && /^[=+\-@]/.test(v) ? `'${v}` : v);
+    expect(firstRow[1]).toBe(defused(nameOf(expected[0].customerId)));
+    expect(firstRow[header.indexOf("email")]).toBe(data.customers.find((c) => c.id === expected[0].customerId)!.email);
+    expect(lines.every((l, i) => i === 0 || l.includes(",high,"))).toBe(true);
+    // The merchant's customer named "=HYPERLINK(1) ..." is written so no spreadsheet runs it.
+    const formula = lines.find((l) => l.includes("HYPERLINK"));
+    expect(formula?.split(",")[1]).toMatch(/^'=HYPERLINK\(1\) /);
+    expect(lines.some((l) => /(^|,)=/.test(l))).toBe(false);
+    // Names are read for the export, never stored.
+    const stored = JSON.stringify(await db.customerScore.findUnique({ where: { shop_customerId: { shop: SHOP, customerId: shown.customerId } } }));
+    expect(stored).not.toContain(shown.name.split(" ")[1]);
   });
 
-  it("a settings change persists across a reload", async () => {
+  it("the customer page: live name and tags, product titles, plain words, Open in Shopify without a warning", async () => {
+    const score = await db.customerScore.findUnique({ where: { shop_customerId: { shop: SHOP, customerId: shown.customerId } } });
+    await page.goto(`${app.url}/app/customers/${numeric(shown.customerId)}`);
+    await page.getByRole("heading", { name: shown.name, level: 1 }).waitFor();
+    for (const tag of shown.tags) await page.getByText(tag, { exact: true }).waitFor();
+    await page.getByText(formatPercent(score!.churnProbability)).first().waitFor();
+    await page.getByText("Still a customer (P(alive))").waitFor();
+    await page.getByText(/Recency \d · Frequency \d · Money \d/).waitFor();
+    const recs = JSON.parse(score!.recommendedJson) as Array<{ productId: string } | string>;
+    const firstRec = typeof recs[0] === "string" ? recs[0] : recs[0]?.productId;
+    if (firstRec) {
+      const product = data.products.find((p) => p.id === firstRec)!;
+      expect(await page.locator(`[data-product="${firstRec}"]`).textContent()).toContain(product.title);
+    }
+    await page.getByRole("button", { name: "Open in Shopify" }).or(page.getByRole("link", { name: "Open in Shopify" })).first().waitFor();
+    await shot(page, "customer-1440");
+  });
+
+  it("with protected customer data Level 1 only, customers show by number with one line saying why", async () => {
+    standin.setProtectedDataLevel(1);
+    try {
+      await page.goto(`${app.url}/app/customers`);
+      const expected = await topByValueAtRisk({}, 3);
+      await page.getByTestId("names-note").waitFor();
+      expect(await page.getByTestId("names-note").textContent()).toMatch(/protected customer data Level 2/);
+      expect(await page.locator("[data-customer-id]").first().textContent()).toBe(`Customer #${numeric(expected[0].customerId)}`);
+      const texts = await page.locator("[data-customer-id]").allTextContents();
+      expect(texts.every((t) => /^Customer #\d+$/.test(t))).toBe(true);
+      await shot(page, "customers-level1");
+      await page.goto(`${app.url}/app/customers/${numeric(shown.customerId)}`);
+      await page.getByRole("heading", { name: `Customer #${numeric(shown.customerId)}`, level: 1 }).waitFor();
+      await page.getByTestId("names-note").waitFor();
+      for (const tag of shown.tags) await page.getByText(tag, { exact: true }).waitFor();
+    } finally {
+      standin.setProtectedDataLevel(2);
+    }
+  });
+
+  it("segments link to their customers, their Shopify segment once published, and Flow for the win-back", async () => {
+    const atRisk = await db.segment.findFirst({ where: { shop: SHOP, kind: "rfm", active: true, key: { in: ["at_risk", "cant_lose", "hibernating", "about_to_sleep"] } }, orderBy: { size: "desc" } });
+    expect(atRisk).not.toBeNull();
+    await db.segment.update({ where: { id: atRisk!.id }, data: { shopifySegmentId: "gid://shopify/Segment/4242" } });
+    await page.goto(`${app.url}/app/segments`);
+    const card = page.locator(`[data-segment-card="rfm:${atRisk!.key}"]`);
+    expect(await card.getByRole("link", { name: /Open the Shopify segment/ }).getAttribute("href")).toBe("https://admin.shopify.com/store/demo-shop/customers/segments/4242");
+    expect(await card.getByRole("link", { name: /Shopify Flow/ }).getAttribute("href")).toBe("https://admin.shopify.com/store/demo-shop/apps/flow");
+    expect(await card.getByRole("link", { name: "See customers" }).getAttribute("href")).toBe(`/app/customers?segment=${encodeURIComponent(`rfm:${atRisk!.key}`)}`);
+    await shot(page, "segments-1440");
+    // A risk band's page (it was a 500) lists the band's customers with the most value at risk.
+    const res = await page.goto(`${app.url}/app/segments/risk:high`);
+    expect(res?.status()).toBe(200);
+    const best = (await topByValueAtRisk({ riskBand: "high" }, 1))[0];
+    await page.locator(`[data-customer-id="${best.customerId}"]`).first().waitFor();
+    expect(await page.locator(`[data-customer-id="${best.customerId}"]`).first().textContent()).toBe(nameOf(best.customerId));
+  });
+
+  it("every link the admin renders answers without a server error, and a missing page links back", async () => {
+    const seen = new Set<string>();
+    const queue = ["/app", "/app/segments", "/app/customers", "/app/results", "/app/sync", "/app/settings", "/app/segments/risk:high", "/app/segments/risk:low"];
+    const failures: string[] = [];
+    while (queue.length && seen.size < 60) {
+      const path = queue.shift()!;
+      if (seen.has(path)) continue;
+      seen.add(path);
+      const res = await page.goto(`${app.url}${path}`);
+      if (!res || res.status() >= 500) {
+        failures.push(`${path} -> ${res?.status()}`);
+        continue;
+      }
+      const hrefs = await page.locator("a[href]").evaluateAll((els) => els.map((e) => (e as HTMLAnchorElement).getAttribute("href") ?? ""));
+      for (const href of hrefs) {
+        if (!href.startsWith("/app")) continue;
+        const p = href.split("#")[0];
+        // One customer page and one page of each list is enough to follow (all their links are alike).
+        if (/^\/app\/customers\/\d+$/.test(p) && [...seen].some((s) => /^\/app\/customers\/\d+$/.test(s))) {
+          const r = await page.request.get(`${app.url}${p}`);
+          if (r.status() >= 500) failures.push(`${p} -> ${r.status()}`);
+          continue;
+        }
+        if (!seen.has(p)) queue.push(p);
+      }
+    }
+    expect(failures, failures.join("\n")).toEqual([]);
+    expect(seen.size).toBeGreaterThan(15);
+    const missing = await page.goto(`${app.url}/app/no-such-page`);
+    expect(missing?.status()).toBe(404);
+    await page.getByText("This page does not exist").waitFor();
+    await page.getByRole("link", { name: "Back to the dashboard" }).click();
+    await page.waitForURL(/\/app\/?$/);
+    const favicon = await page.request.get(`${app.url}/favicon.ico`);
+    expect(favicon.status()).toBe(200);
+    expect(favicon.headers()["content-type"]).toMatch(/icon/);
+  }, 180_000);
+
+  it("settings say when they apply, show the automatic horizon, and publish now from the preview", async () => {
+    const analysis = await db.analysis.findFirst({ where: { shop: SHOP }, orderBy: { createdAt: "desc" } });
+    await page.goto(`${app.url}/app/settings`);
+    expect(await page.getByLabel("Churn horizon (days)").getAttribute("placeholder")).toBe(`Automatic: ${analysis!.horizonDays} days now`);
+    await page.getByText("These apply at the next analysis").waitFor();
+    await page.getByText(/theme block's own “Number of products” setting/).waitFor();
+    const editor = await page.getByRole("link", { name: "Add the block to the product page" }).getAttribute("href");
+    expect(editor).toBe(`https://${SHOP}/admin/themes/current/editor?template=product&addAppBlockId=e2e-api-key%2Frecommendations&target=mainSection`);
+
+    // Preview, then Publish now: the tags are written and the dashboard says so.
+    const clicked = new Date();
+    await page.getByRole("button", { name: "Preview tag changes" }).click();
+    await waitFor(() => db.syncRun.findFirst({ where: { shop: SHOP, kind: "preview", startedAt: { gte: clicked } } }), (r) => r?.status === "succeeded", "the preview");
+    await page.goto(`${app.url}/app/settings`);
+    await page.getByText(/preview, nothing written yet/).first().waitFor();
+    page.once("dialog", (d) => void d.accept());
+    await page.getByRole("button", { name: "Publish now" }).click();
+    await page.getByText("Publishing the tags and segments of the preview now").waitFor();
+    const shop = await waitFor(() => db.shop.findUnique({ where: { shop: SHOP } }), (s) => !!s?.lastPublishAt, "the publish", 120_000);
+    const tagged = standin.state(SHOP).data.customers.filter((c) => c.tags.some((t) => /^churnless:/.test(t)));
+    expect(tagged.length).toBeGreaterThan(0);
+    await page.goto(`${app.url}/app`);
+    expect(await page.getByTestId("tag-status").textContent()).toMatch(/Published \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC−5$/);
+    expect(shop!.autoTag).toBe(false);
+
+    // Re-analyze now runs an analysis with the saved settings.
     await page.goto(`${app.url}/app/settings`);
     await page.getByLabel("Churn horizon (days)").fill("120");
-    await page.getByLabel("Tag prefix").fill("cl");
-    await page.getByLabel("Cluster tags").uncheck();
     await page.getByRole("button", { name: "Save", exact: true }).click();
     await page.getByText("Settings saved.").waitFor();
-    await page.reload();
-    expect(await page.getByLabel("Churn horizon (days)").inputValue()).toBe("120");
-    expect(await page.getByLabel("Tag prefix").inputValue()).toBe("cl");
-    expect(await page.getByLabel("Cluster tags").isChecked()).toBe(false);
-    const shop = await db.shop.findUnique({ where: { shop: SHOP } });
-    expect(shop).toMatchObject({ churnHorizonDays: 120, tagPrefix: "cl", tagClusters: false });
+    const reanalyze = new Date();
+    await page.getByRole("button", { name: "Re-analyze now" }).click();
+    await waitFor(() => db.syncRun.findFirst({ where: { shop: SHOP, kind: "analyze", startedAt: { gte: reanalyze } } }), (r) => r?.status === "succeeded", "the analysis", 120_000);
+    const run = await db.analysis.findFirst({ where: { shop: SHOP }, orderBy: { createdAt: "desc" } });
+    expect(run!.createdAt.getTime()).toBeGreaterThanOrEqual(reanalyze.getTime() - 1000);
+    expect(run!.horizonDays).toBe(120);
+    await shot(page, "settings-1440");
+  }, 300_000);
 
-    // Bad input: a clear message, nothing saved.
-    await page.getByLabel("Tag prefix").fill("bad prefix!");
-    await page.getByRole("button", { name: "Save", exact: true }).click();
-    await page.getByText("only use letters, digits and dashes").waitFor();
-    expect((await db.shop.findUnique({ where: { shop: SHOP } }))?.tagPrefix).toBe("cl");
-    await shot(page, "settings");
+  it("trends after two analyses: churn rate, value at risk, segment sizes and who moved", async () => {
+    // Since the last analysis, 40 customers who had lapsed ordered again; the next analysis moves them.
+    const lapsed = await db.customerScore.findMany({ where: { shop: SHOP, orders: { gte: 2 } }, orderBy: [{ recencyDays: "desc" }, { customerId: "asc" }], take: 40 });
+    const yesterday = new Date(demoAsOf().getTime() - 86_400_000 + 3_600_000);
+    for (const [i, c] of lapsed.entries()) {
+      for (let k = 0; k < 3; k++) {
+        await db.order.create({
+          data: { shop: SHOP, id: `gid://shopify/Order/99${i}${k}`, customerId: c.customerId, createdAt: new Date(yesterday.getTime() - k * 86_400_000 * 5), processedAt: new Date(yesterday.getTime() - k * 86_400_000 * 5), totalAmount: 500, currencyCode: "USD", sourceUpdatedAt: yesterday },
+        });
+      }
+    }
+    const { runAnalyze } = await import("../../app/jobs/analyze.server");
+    await runAnalyze(db, SHOP);
+    const snapshots = await db.analysisSnapshot.findMany({ where: { shop: SHOP }, orderBy: { asOf: "asc" } });
+    expect(snapshots.length).toBeGreaterThanOrEqual(2);
+    const latest = snapshots[snapshots.length - 1];
+    const moves = JSON.parse(latest.movesJson) as Array<{ from: string; to: string; customers: number }>;
+    expect(moves.length).toBeGreaterThan(0);
+    expect(moves.reduce((n, m) => n + m.customers, 0)).toBeGreaterThanOrEqual(20);
+    await page.goto(`${app.url}/app/results`);
+    const top = moves[0];
+    expect(await page.locator(`[data-move="${top.from}>${top.to}"]`).textContent()).toMatch(new RegExp(`^${formatCount(top.customers)} .+ (slipped|moved up) to .+$`));
+    const sizes = JSON.parse(latest.segmentsJson) as Record<string, number>;
+    for (const [key, n] of Object.entries(sizes)) expect(await page.locator(`[data-trend-segment="${key}"]`).textContent()).toContain(`: ${formatCount(n)}`);
   });
 
-  it("the sync page follows a running sync until it is done", async () => {
-    const run = await db.syncRun.create({ data: { shop: SHOP, kind: "full", status: "running", ordersCount: 100, expectedCount: 1000 } });
+  it("the results page: impressions, clicks, CTR and attributed orders by week and product, from RecEvent", async () => {
+    const products = data.products.slice(0, 3);
+    const today = new Date().toISOString().slice(0, 10);
+    for (const [i, p] of products.entries()) {
+      await db.recEvent.create({ data: { shop: SHOP, day: today, productId: p.id, kind: "impression", count: 100 * (i + 1) } });
+      await db.recEvent.create({ data: { shop: SHOP, day: today, productId: p.id, kind: "click", count: 7 * (i + 1) } });
+    }
+    await page.goto(`${app.url}/app/results`);
+    const table = page.getByTestId("results-products");
+    await table.getByText(products[2].title).waitFor();
+    const row = table.locator("tr", { hasText: products[2].title });
+    expect(await row.locator("td").allTextContents()).toEqual(expect.arrayContaining(["300", "21", "7.0%"]));
+    const week = page.getByTestId("results-weeks").locator("tbody tr").last();
+    const cells = await week.locator("td").allTextContents();
+    expect(cells.slice(0, 3)).toEqual(["600", "42", "7.0%"]);
+    await shot(page, "results-1440");
+  });
+
+  it("the sync page: progress moves with Shopify's export, then with the orders stored, one line per job", async () => {
+    const run = await db.syncRun.create({
+      data: { shop: SHOP, kind: "full", status: "running", ordersCount: 0, detailsJson: JSON.stringify({ phase: "exporting", bulkObjectCount: 3200, warnings: [] }) },
+    });
     await page.goto(`${app.url}/app/sync`);
     const counts = page.getByTestId("active-run").getByTestId("sync-counts");
-    await counts.filter({ hasText: "100 of 1,000 orders" }).waitFor();
-    await db.syncRun.update({ where: { id: run.id }, data: { ordersCount: 640, lineItemsCount: 1500 } });
-    await counts.filter({ hasText: "640 of 1,000 orders" }).waitFor({ timeout: 10_000 });
+    await counts.filter({ hasText: "Shopify is exporting your orders: 3,200 objects exported so far" }).waitFor();
+    await db.syncRun.update({ where: { id: run.id }, data: { detailsJson: JSON.stringify({ phase: "exporting", bulkObjectCount: 9100, warnings: [] }) } });
+    await counts.filter({ hasText: "9,100 objects exported so far" }).waitFor({ timeout: 10_000 });
+    await db.syncRun.update({ where: { id: run.id }, data: { expectedCount: 1000, ordersCount: 640, lineItemsCount: 1500, detailsJson: JSON.stringify({ phase: "downloading", warnings: [] }) } });
+    await counts.filter({ hasText: "640 of 1,000 orders stored (64%)" }).waitFor({ timeout: 10_000 });
     await shot(page, "sync-running");
     await db.syncRun.update({ where: { id: run.id }, data: { status: "failed", error: "THROTTLED: bucket empty after 6 attempts", finishedAt: new Date() } });
     await page.getByText("Shopify asked us to slow down").first().waitFor({ timeout: 10_000 });
-    await page.getByText("Sync in progress").waitFor({ state: "detached" });
-    await shot(page, "sync-failed");
+    // One line per job: kind, status and counts side by side.
+    const line = await page.getByTestId("sync-counts").first().evaluate((el) => el.closest(".Polaris-InlineStack")?.textContent ?? "");
+    for (const part of ["Full sync", "Failed", "640 of 1,000 orders stored", "finished"]) expect(line).toContain(part);
 
     // A real full sync against the stand-in, started from the page, runs to the end.
     const clicked = new Date();
     await page.getByRole("button", { name: "Start full sync" }).click();
     await page.getByText("Sync in progress").waitFor({ timeout: 20_000 });
-    await page.getByText("Sync in progress").waitFor({ state: "detached", timeout: 90_000 });
+    await page.getByText("Sync in progress").waitFor({ state: "detached", timeout: 120_000 });
     const runs = await db.syncRun.findMany({ where: { shop: SHOP, startedAt: { gte: clicked } }, orderBy: { startedAt: "asc" } });
     expect(runs.map((r) => `${r.kind}:${r.status}`), app.logs()).toContain("full:succeeded");
-    expect(runs.every((r) => r.status === "succeeded"), JSON.stringify(runs.map((r) => [r.kind, r.status, r.error]))).toBe(true);
     const full = runs.find((r) => r.kind === "full");
     expect(full?.ordersCount).toBe(data.orders.length);
     await page.getByTestId("sync-counts").filter({ hasText: `${formatCount(data.orders.length)} of` }).first().waitFor();
     await shot(page, "sync-done");
-  }, 150_000);
+  }, 200_000);
 
-  it("works at phone width", async () => {
+  it("works at phone width: no sideways scroll, sorting by a menu", async () => {
     const phone = await browser.context.newPage();
+    watch(phone);
     await phone.setViewportSize({ width: 390, height: 844 });
-    for (const [path, name] of [["/app", "phone-dashboard"], ["/app/customers", "phone-customers"]] as const) {
+    for (const [path, name] of [
+      ["/app", "dashboard-390"],
+      ["/app/customers", "customers-390"],
+      ["/app/segments", "segments-390"],
+      ["/app/results", "results-390"],
+      ["/app/settings", "settings-390"],
+      [`/app/customers/${numeric(shown.customerId)}`, "customer-390"],
+    ] as const) {
       await phone.goto(`${app.url}${path}`);
       await phone.locator(".Polaris-Page").first().waitFor();
-      if (path === "/app") await chartsDrawn(phone);
       await shot(phone, name);
       const overflow = await phone.evaluate(() => {
         const wide = [...document.querySelectorAll("body *")]
@@ -244,6 +494,12 @@ describe("the admin in a browser (demo mode)", () => {
       });
       expect(overflow.by, `${path} scrolls sideways at phone width: ${overflow.wide.join(" | ")}`).toBeLessThanOrEqual(1);
     }
+    await phone.goto(`${app.url}/app/customers`);
+    await phone.getByLabel("Sort by").selectOption("orders:desc");
+    await phone.waitForURL(/sort=orders&direction=desc/);
+    const best = await db.customerScore.findFirst({ where: { shop: SHOP }, orderBy: [{ orders: "desc" }, { customerId: "asc" }] });
+    await phone.locator("[data-customer-id]").first().and(phone.locator(`[data-customer-id="${best?.customerId}"]`)).waitFor();
+    await shot(phone, "customers-390-sorted");
     await phone.close();
     expect(browserErrors).toEqual([]);
   });

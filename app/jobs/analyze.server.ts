@@ -7,6 +7,7 @@
  * timings and the error if any; Shop.lastAnalysisAt is updated on success.
  */
 import type { Db } from "../db.server";
+import { createSyncRun } from "../models/sync-runs.server";
 import { analyzeInThread } from "./analyze-thread.server";
 import { getShopSettings, updateShopSettings } from "../models/shop-settings.server";
 import { loadPreviousClusters, saveAnalysis } from "../models/scores.server";
@@ -25,7 +26,7 @@ export interface AnalyzeRunOptions {
 }
 
 export async function runAnalyze(db: Db, shop: string, opts: AnalyzeRunOptions = {}): Promise<{ analysisId: string; customers: number; model: string }> {
-  const run = await db.syncRun.create({ data: { shop, kind: "analyze", status: "running" }, select: { id: true } });
+  const run = await createSyncRun(db, shop, "analyze"); // with a heartbeat: a killed worker's run is reaped
   const timings: Record<string, number> = {};
   let t = Date.now();
   const lap = (stage: string) => {

@@ -21,6 +21,7 @@ import { getShopSettings, updateShopSettings } from "../models/shop-settings.ser
 import { changeMarker, pendingChanges, recordPlan, skipStaleChanges, unfinishedRuns, type PlanContext, type PlannedChange } from "../models/tag-changes.server";
 import { fireRiskChanged, fireSegmentChanged, newFlowReport, type FlowReport, type RiskChange, type SegmentChange } from "../shopify/flow.server";
 import { flowTriggersInUse } from "../models/flow-triggers.server";
+import { createSyncRun } from "../models/sync-runs.server";
 import {
   deleteMetafields,
   ensureMetafieldDefinitions,
@@ -217,7 +218,7 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
   const markBatch = (writes: number) => opts.markBatch ?? (writes > bulkThreshold ? 500 : 25);
   // SyncRun kinds match the job kinds the UI labels: publish, preview, remove-tags.
   const kind = mode === "preview" ? "preview" : mode === "remove-all" ? "remove-tags" : "publish";
-  const run = await db.syncRun.create({ data: { shop, kind, status: "running" } });
+  const run = await createSyncRun(db, shop, kind); // with a heartbeat: a killed worker's run is reaped
   const report: PublishReport = {
     runId: run.id,
     mode,

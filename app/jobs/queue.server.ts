@@ -296,7 +296,7 @@ export async function closeBounded(target: { close(force?: boolean): Promise<voi
     await withTimeout(closing, ms, () => "close timed out");
   } catch (error) {
     console.error(`[redis] closing without Redis: ${(error as Error).message}; dropping the connection`);
-    await target.disconnect().catch((e: unknown) => console.error(`[redis] disconnect: ${String(e)}`));
+    await withTimeout(target.disconnect(), 1_000, () => "disconnect timed out").catch((e: unknown) => console.error(`[redis] disconnect: ${String(e)}`));
     closing.catch((e: unknown) => console.error(`[redis] close after disconnect: ${String(e)}`));
   }
 }

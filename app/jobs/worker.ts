@@ -3,16 +3,20 @@
  * At start it checks the configuration, the database and Redis (each bounded in time) and exits with one
  * line when one is wrong. SIGTERM/SIGINT finish the jobs in hand and exit (bounded when Redis is gone).
  */
-import { Redis } from "ioredis";
-import db from "../db.server";
 import { maskUrl, shopifyAppSettings } from "../env.server";
-import { startRetentionSchedule } from "../models/rec-events.server";
 import { checkAtStart, failStart } from "../startup.server";
-import { BullMqQueue, redisConnection, withTimeout } from "./queue.server";
-import { restoreSchedules } from "./schedules.server";
-import { startWorker } from "./worker.server";
 
+// Configuration and database first: the app's modules (imported below) read settings when loaded.
 const config = await checkAtStart("worker");
+const [{ Redis }, { default: db }, { startRetentionSchedule }, { BullMqQueue, redisConnection, withTimeout }, { restoreSchedules }, { startWorker }] =
+  await Promise.all([
+    import("ioredis"),
+    import("../db.server"),
+    import("../models/rec-events.server"),
+    import("./queue.server"),
+    import("./schedules.server"),
+    import("./worker.server"),
+  ]);
 const redisUrl = config.REDIS_URL;
 if (!redisUrl) {
   console.error("npm run worker needs REDIS_URL (e.g. redis://127.0.0.1:6379); without it the app runs jobs in-process.");

@@ -6,6 +6,8 @@
 import type { Db } from "../db.server";
 
 export type SyncKind = "full" | "delta" | "import";
+/** Every kind of run in SyncRun: syncs and imports, and the analysis and publish jobs. */
+export type RunKind = SyncKind | "analyze" | "publish" | "preview" | "remove-tags";
 export type SyncStatus = "queued" | "running" | "succeeded" | "failed";
 
 export interface SyncProgress {
@@ -36,8 +38,72 @@ export interface SyncRunDetails {
 
 export type SyncRunRow = Awaited<ReturnType<Db["syncRun"]["create"]>>;
 
-export async function createSyncRun(db: Db, shop: string, kind: SyncKind, status: SyncStatus = "running"): Promise<SyncRunRow> {
-  return db.syncRun.create({ data: { shop, kind, status, detailsJson: JSON.stringify({ warnings: [], problems: [] }) } });
+/** How often the process running a sync run writes its heartbeat. */
+export const HEARTBEAT_MS = 15_000;
+/** A queued/running run without a heartbeat for this long lost its process (killed worker or server). */
+export const STALE_RUN_MS = 5 * 60_000;
+/** Runs written before heartbeats existed (heartbeatAt null) are reaped only after this long. */
+export const STALE_UNTRACKED_RUN_MS = 6 * 3_600_000;
+export const REAPED_ERROR =
+  "The sync stopped without finishing: the process running it was stopped or crashed. Nothing is lost; start it again.";
+
+const heartbeats = new Map<string, NodeJS.Timeout>();
+
+/**
+ * A new run, with a heartbeat this process writes every `heartbeatMs` until the run is finished (or is
+ * no longer queued/running). A run whose heartbeat stops is reaped by reapStaleSyncRuns.
+ */
+export async function createSyncRun(
+  db: Db,
+  shop: string,
+  kind: RunKind,
+  status: SyncStatus = "running",
+  opts: { heartbeatMs?: number } = {},
+): Promise<SyncRunRow> {
+  const run = await db.syncRun.create({
+    data: { shop, kind, status, heartbeatAt: new Date(), detailsJson: JSON.stringify({ warnings: [], problems: [] }) },
+  });
+  const timer = setInterval(() => {
+    db.syncRun
+      .updateMany({ where: { id: run.id, status: { in: ["queued", "running"] } }, data: { heartbeatAt: new Date() } })
+      .then((r) => {
+        if (r.count === 0) stopHeartbeat(run.id);
+      })
+      .catch((error: unknown) => console.error(`[sync-runs] heartbeat of ${run.id} (${shop}): ${(error as Error).message}`));
+  }, opts.heartbeatMs ?? HEARTBEAT_MS);
+  timer.unref();
+  heartbeats.set(run.id, timer);
+  return run;
+}
+
+function stopHeartbeat(id: string) {
+  clearInterval(heartbeats.get(id));
+  heartbeats.delete(id);
+}
+
+/**
+ * Marks failed the queued/running runs (of `shop`, or of every shop) whose heartbeat is older than
+ * STALE_RUN_MS: their process is gone (a worker killed mid-job), and they would otherwise block every
+ * new sync. Returns how many were reaped.
+ */
+export async function reapStaleSyncRuns(db: Db, shop?: string, now: Date = new Date()): Promise<number> {
+  const before = new Date(now.getTime() - STALE_RUN_MS);
+  const r = await db.syncRun.updateMany({
+    where: {
+      ...(shop ? { shop } : {}),
+      status: { in: ["queued", "running"] },
+      OR: [{ heartbeatAt: { lt: before } }, { heartbeatAt: null, startedAt: { lt: new Date(now.getTime() - STALE_UNTRACKED_RUN_MS) } }],
+    },
+    data: { status: "failed", error: REAPED_ERROR, finishedAt: now },
+  });
+  if (r.count > 0) console.error(`[sync-runs] reaped ${r.count} run(s)${shop ? ` of ${shop}` : ""} whose process was gone`);
+  return r.count;
+}
+
+/** The shop's queued or running sync run after reaping dead ones (one sync at a time), or null. */
+export async function activeSyncRun(db: Db, shop: string, now: Date = new Date()): Promise<SyncRunRow | null> {
+  await reapStaleSyncRuns(db, shop, now);
+  return db.syncRun.findFirst({ where: { shop, status: { in: ["queued", "running"] } } });
 }
 
 export async function updateSyncRun(db: Db, id: string, progress: SyncProgress & { status?: SyncStatus; details?: SyncRunDetails }): Promise<void> {
@@ -51,6 +117,7 @@ export async function finishSyncRun(
   outcome: SyncProgress & { status: "succeeded" | "failed"; error?: string | null; details: SyncRunDetails },
 ): Promise<SyncRunRow> {
   const { details, ...rest } = outcome;
+  stopHeartbeat(id);
   return db.syncRun.update({ where: { id }, data: { ...rest, detailsJson: JSON.stringify(details), finishedAt: new Date() } });
 }
 

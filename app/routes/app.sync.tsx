@@ -6,6 +6,7 @@ import db from "../db.server";
 import { requireAdmin } from "../shopify.server";
 import { explainSyncError, getSyncOverview, listSyncRuns } from "../models/sync-view.server";
 import { enqueueJob } from "../jobs/queue.server";
+import { activeSyncRun, reapStaleSyncRuns } from "../models/sync-runs.server";
 import { RouteError } from "../components/RouteError";
 import { SectionCard } from "../components/SectionCard";
 import { IntentButton } from "../components/IntentButton";
@@ -15,6 +16,7 @@ import { useShopFormat } from "../components/ShopContext";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
+  await reapStaleSyncRuns(db, shop); // a run whose worker was killed shows as failed, not running forever
   const [status, runs, settings] = await Promise.all([
     getSyncOverview(db, shop),
     listSyncRuns(db, shop, 15),
@@ -35,7 +37,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   if (intent !== "full-sync" && intent !== "delta-sync") return json({ ok: false, message: `Unknown action "${intent}".` }, { status: 400 });
-  const active = await db.syncRun.findFirst({ where: { shop, status: { in: ["queued", "running"] } } });
+  const active = await activeSyncRun(db, shop);
   if (active) return json({ ok: false, message: "A sync is already running: wait for it to finish." }, { status: 409 });
   await enqueueJob(shop, intent);
   return json({ ok: true, message: intent === "full-sync" ? "Full sync started." : "Update started." });

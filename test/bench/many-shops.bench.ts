@@ -102,7 +102,7 @@ async function round(standin: Standin, shops: StandinShopData[], workers: number
       SHOPIFY_APP_URL: "https://churnless.example.com",
       WORKER_CONCURRENCY: "1",
       // The stand-in's URL is accepted only in tests and demo mode (app/env.server.ts).
-      NODE_ENV: "test",
+      NODE_ENV: "test" as const,
     };
     const ready: Promise<void>[] = [];
     for (let w = 0; w < workers; w++) {

@@ -30,6 +30,8 @@ describe("metafield values", () => {
       segment: "at-risk",
       predicted_clv: "42.01",
       recommended_products: '["gid://shopify/Product/1","gid://shopify/Product/2"]',
+      // No products due to reorder for this customer (issue 16's metafield).
+      due_products: "[]",
     });
     expect(recommendedProductIds("not json")).toEqual([]);
     expect(metafieldValues({ ...score, recommendedJson: '["gid://shopify/Product/1"]' }, { recsEnabled: false }).recommended_products).toBe("[]");

@@ -39,15 +39,26 @@ export function ago(days: number): string {
  * @example money(1234.5, "USD") // "$1,234.50"
  */
 export function money(amount: number, currency: string | null | undefined): string {
-  if (currency) {
+  const format = currency ? formatter(currency, amount >= 1000 ? 0 : 2) : null;
+  return format ? format.format(amount) : `${amount.toFixed(2)}${currency ? ` ${currency}` : ""}`;
+}
+
+/** Intl formatters are slow to build: one per currency and precision (null for an unknown code). */
+const formatters = new Map<string, Intl.NumberFormat | null>();
+function formatter(currency: string, digits: number): Intl.NumberFormat | null {
+  const key = `${currency}|${digits}`;
+  let f = formatters.get(key);
+  if (f === undefined) {
     try {
-      return new Intl.NumberFormat("en-US", { style: "currency", currency, maximumFractionDigits: amount >= 1000 ? 0 : 2 }).format(amount);
+      f = new Intl.NumberFormat("en-US", { style: "currency", currency, maximumFractionDigits: digits });
     } catch (error) {
-      // An unknown code must not lose the reason: fall through to the plain number with the code.
+      // An unknown code must not lose the reason: the plain number with the code instead.
       if (!(error instanceof RangeError)) throw error;
+      f = null;
     }
+    formatters.set(key, f);
   }
-  return `${amount.toFixed(2)}${currency ? ` ${currency}` : ""}`;
+  return f;
 }
 
 export interface ReasonInput {

@@ -102,7 +102,7 @@ describe("a wrong DATABASE_URL", () => {
     expect(existsSync(join(tmpdir(), "no-such-dir", "x.sqlite"))).toBe(false);
   });
 
-  it("fails the web server's start check the same way (npm start runs it from entry.server)", async () => {
+  it("fails the web server's start check the same way (npm start runs it from entry.server), and keeps demo mode on 127.0.0.1", async () => {
     const saved = { ...process.env };
     try {
       Object.assign(process.env, { SHOPIFY_API_KEY: "k", SHOPIFY_API_SECRET: "s", SHOPIFY_APP_URL: "https://a.example.com" });
@@ -115,6 +115,16 @@ describe("a wrong DATABASE_URL", () => {
       await expect(checkAtStart("web")).rejects.toThrow(/SHOPIFY_API_SECRET is missing/);
       process.env.SHOPIFY_API_SECRET = "s";
       await expect(checkAtStart("web")).resolves.toMatchObject({ DATABASE_URL: t.url });
+      // Demo mode (no authentication) serves this machine only: the server refuses any other HOST.
+      Object.assign(process.env, { CHURNLESS_DEMO: "1", NODE_ENV: "test" });
+      delete process.env.HOST;
+      await expect(checkAtStart("web")).rejects.toThrow(/HOST must be 127\.0\.0\.1 in demo mode.*unset \(every interface\)/);
+      process.env.HOST = "0.0.0.0";
+      await expect(checkAtStart("web")).rejects.toThrow(/HOST must be 127\.0\.0\.1 in demo mode.*not 0\.0\.0\.0/);
+      process.env.HOST = "127.0.0.1";
+      await expect(checkAtStart("web")).resolves.toMatchObject({ demo: true });
+      process.env.NODE_ENV = "production";
+      await expect(checkAtStart("web")).rejects.toThrow(/Refusing demo mode/);
     } finally {
       process.env = saved;
     }

@@ -74,6 +74,8 @@ const shopify = shopifyApp({
  * scheduled refresh, then its first full sync (sync -> analyze -> publish preview) if it never had one.
  */
 export async function onInstalled(shop: string): Promise<void> {
+  // A shop installing again after shop/redact starts afresh: jobs may write for it again.
+  await db.shopRedaction.deleteMany({ where: { shop } });
   const row = await db.shop.upsert({ where: { shop }, create: { shop }, update: { uninstalledAt: null } });
   const { enqueueJob, getQueue } = await import("./jobs/queue.server");
   await (await getQueue()).schedule(shop, row.refreshEveryHours, { lastRunAt: row.lastDeltaSyncAt ?? row.lastFullSyncAt });

@@ -94,6 +94,7 @@ export function analyzeOrders(orders: Iterable<OrderInput>, opts: AnalyzeOptions
       churnProbability: p.churnProbability,
       riskBand: p.riskBand,
       pAlive: p.pAlive,
+      pAliveKnown: p.pAliveKnown,
       expectedOrders: p.expectedOrders,
       clv12m: p.clv12m,
       nextOrderDate: p.nextOrderDate,

@@ -79,6 +79,11 @@ export interface CustomerPrediction {
   clv12m: number;
   /** Typical days between purchases (own history when repeat buyer, else the shop's typical gap). */
   typicalGapDays: number | null;
+  /**
+   * False when pAlive is BG/NBD's artefact for a one-time buyer (1 by construction: no correction or
+   * calibration from the shop's past moved it): show no P(alive) then. True otherwise.
+   */
+  pAliveKnown: boolean;
   /** Central estimate of the next purchase date (null = unlikely to order again). */
   nextOrderDate: Date | null;
   /** Range of the next purchase date (null when unlikely to order again). */
@@ -168,6 +173,11 @@ export interface CustomerResult {
   churnProbability: number;
   riskBand: RiskBand;
   pAlive: number;
+  /**
+   * False when pAlive means nothing for this customer (a one-time buyer under plain BG/NBD, which calls
+   * them alive by construction, with no correction or calibration from the shop's past): show no P(alive).
+   */
+  pAliveKnown?: boolean;
   expectedOrders: number;
   clv12m: number;
   /** Central estimate of the next order date; null = unlikely to order again. */

@@ -5,7 +5,9 @@
  * the as-of day are used), runs the whole analysis (app/analytics/analyze.ts) and writes:
  * - DIR/customers.jsonl: one object per customer (customerId, orders, recencyDays, monetary, rfm,
  *   rfmSegment, cluster, churnProbability, pAlive, expectedOrders, clv12m, nextOrderDate, reasons, and
- *   a few extras: clusterKey, riskBand, aov, typicalGapDays, firstOrderAt, lastOrderAt);
+ *   a few extras: clusterKey, riskBand, aov, typicalGapDays, firstOrderAt, lastOrderAt; and the ranges of
+ *   issue 14: nextOrderEarliest, nextOrderLatest (null = unlikely to order again), clv12mLow, clv12mHigh,
+ *   valueAtRisk, pAliveKnown (false: no meaningful P(alive) for this one-time buyer));
  * - DIR/recommendations.jsonl: customerId, productIds (10, best first);
  * - DIR/summary.json: store metrics, clusters, the churn model and its parameters, backtest, skipped counts.
  * `--as-of` defaults to the day of the latest order, `--horizon-days` to the shop's derived horizon.
@@ -157,6 +159,7 @@ export function customerLine(c: AnalysisResult["customers"][number]) {
     clv12mLow: c.clv12mLow === null ? null : r2(c.clv12mLow),
     clv12mHigh: c.clv12mHigh === null ? null : r2(c.clv12mHigh),
     valueAtRisk: r2(c.valueAtRisk),
+    pAliveKnown: c.pAliveKnown ?? true,
   };
 }
 

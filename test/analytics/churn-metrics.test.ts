@@ -59,6 +59,9 @@ describe("churn models", () => {
     // the longer a one-time buyer has been away, the likelier they are gone.
     expect(new Set(churn.map((c) => c.toFixed(4))).size).toBeGreaterThan(10);
     const oneTime = res.predictions.filter((_, i) => i >= 5);
+    // Too small to learn from its past: a one-time buyer's P(alive) is BG/NBD's artefact and says so.
+    for (const p of oneTime) expect(p.pAliveKnown).toBe(false);
+    for (const p of res.predictions.slice(0, 5)) expect(p.pAliveKnown).toBe(true);
     for (let i = 1; i < oneTime.length; i++) expect(oneTime[i].churnProbability).toBeLessThanOrEqual(oneTime[i - 1].churnProbability + 1e-12);
   });
 

@@ -23,7 +23,7 @@ export async function seedDemoControlGroup(db: Db, shop: string, opts: { asOf?: 
   const latest = await db.order.findFirst({ where: { shop }, orderBy: { processedAt: "desc" }, select: { processedAt: true } });
   const asOf = opts.asOf ?? new Date(Math.floor((latest?.processedAt.getTime() ?? Date.now()) / DAY + 1) * DAY);
   const since = new Date(asOf.getTime() - (opts.daysAgo ?? 180) * DAY);
-  const segment = (await db.segment.findFirst({ where: { shop, kind: "rfm", key: "at-risk" } })) ?? (await db.segment.findFirst({ where: { shop, kind: "rfm" }, orderBy: { size: "desc" } }));
+  const segment = (await db.segment.findFirst({ where: { shop, kind: "rfm", key: { in: ["at_risk", "at-risk"] } } })) ?? (await db.segment.findFirst({ where: { shop, kind: "rfm" }, orderBy: { size: "desc" } }));
   if (!segment) throw new Error(`${shop} has no RFM segment yet: run the analysis before seeding the demo control group`);
   // Week by week from `since`, customers enter the segment when their last order becomes 60 to 365 days
   // old (as the weekly analysis would have put them there), each dated the week they entered.

@@ -17,15 +17,15 @@ describe("the demo's control group", () => {
       const asOf = new Date("2026-12-05T00:00:00Z");
       const data = generateDemoShop({ orders: 6000, asOf });
       await storeStandinShop(t.db, data);
-      await t.db.segment.create({ data: { shop: data.shop, kind: "rfm", key: "at-risk", name: "At risk" } });
+      await t.db.segment.create({ data: { shop: data.shop, kind: "rfm", key: "at_risk", name: "At risk" } });
       const cg = await seedDemoControlGroup(t.db, data.shop, { asOf });
-      expect(cg.segmentKey).toBe("at-risk");
+      expect(cg.segmentKey).toBe("at_risk");
       expect(cg.customers).toBeGreaterThan(400);
       expect(cg.heldOut / cg.customers).toBeGreaterThan(0.15);
       expect(cg.heldOut / cg.customers).toBeLessThan(0.25);
       const dates = new Set((await t.db.holdoutAssignment.findMany({ where: { shop: data.shop } })).map((a) => a.assignedAt.getTime()));
       expect(dates.size).toBeGreaterThan(20);
-      const r = await upliftReport(t.db, data.shop, "rfm", "at-risk", 365, asOf);
+      const r = await upliftReport(t.db, data.shop, "rfm", "at_risk", 365, asOf);
       expect(r.enabled).toBe(true);
       expect(r.entriesPerWeek).toBeGreaterThan(0);
       expect(r.result.verdict).toBe("no-clear-difference");

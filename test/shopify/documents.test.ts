@@ -11,7 +11,7 @@ const documents = findGraphqlDocuments();
 describe("the app's GraphQL documents", () => {
   it("are found across app/ (the sync's own ones included)", () => {
     const names = documents.map((d) => /\b(?:query|mutation)\s+(\w+)/.exec(d.source)?.[1]);
-    for (const name of ["OrdersExport", "OrdersPage", "OrderLineItemsPage", "BulkRunQuery", "BulkOperationStatus", "CurrentBulkQuery", "AccessScopes", "ProductsPage"]) {
+    for (const name of ["OrdersExport", "OrdersPage", "OrderLineItemsPage", "BulkRunQuery", "BulkOperationStatus", "BulkOperationsInFlight", "AccessScopes", "ProductsPage"]) {
       expect(names).toContain(name);
     }
   });

@@ -57,12 +57,13 @@ export async function evalChurnCommand(argv: string[]): Promise<number> {
   let last = -Infinity;
   for (const o of orders) last = Math.max(last, o.processedAt.getTime());
   const needed = args.asOf.getTime() + args.horizonDays * 86_400_000;
-  if (last < needed - 86_400_000) {
-    throw new Error(
-      `the orders end on ${new Date(last).toISOString().slice(0, 10)}, before as-of + ${args.horizonDays} days ` +
-        `(${new Date(needed).toISOString().slice(0, 10)}): the outcome of the horizon is not in the file`,
-    );
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  // A file cut off well before the horizon ends would call returning customers churned: refuse it. A
+  // small shop may just have had no order in the last days: say so and go on.
+  if (last < args.asOf.getTime() + 0.9 * args.horizonDays * 86_400_000) {
+    throw new Error(`the orders end on ${day(last)}, well before as-of + ${args.horizonDays} days (${day(needed)}): the outcome of the horizon is not in the file`);
   }
+  if (last < needed - 86_400_000) console.error(`eval:churn: note: the last order is on ${day(last)}, the horizon ends on ${day(needed)}`);
   const { evaluation } = evaluateChurn(orders, args.asOf, args.horizonDays, { timeZone: args.timeZone });
   console.log(args.json ? JSON.stringify(evaluation, null, 2) : formatChurnEvaluation(evaluation));
   return 0;

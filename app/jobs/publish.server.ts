@@ -19,7 +19,17 @@ import type { Db } from "../db.server";
 import { setShopifyRfmGroups } from "../models/scores.server";
 import { getShopSettings, updateShopSettings } from "../models/shop-settings.server";
 import { changeMarker, pendingChanges, recordPlan, skipStaleChanges, unfinishedRuns, type PlanContext, type PlannedChange } from "../models/tag-changes.server";
-import { fireRiskChanged, fireSegmentChanged, newFlowReport, type FlowReport, type RiskChange, type SegmentChange } from "../shopify/flow.server";
+import {
+  FLOW_DUE_REORDER,
+  FLOW_RISK_CHANGED,
+  FLOW_SEGMENT_CHANGED,
+  fireRiskChanged,
+  fireSegmentChanged,
+  newFlowReport,
+  type FlowReport,
+  type RiskChange,
+  type SegmentChange,
+} from "../shopify/flow.server";
 import { flowTriggersInUse } from "../models/flow-triggers.server";
 import { createSyncRun } from "../models/sync-runs.server";
 import {
@@ -176,12 +186,15 @@ async function sendWrites(
  */
 function flowJournal(db: Db, shop: string, analysisId: string | null) {
   return async (
-    trigger: "risk-changed" | "segment-changed",
+    trigger: "risk-changed" | "segment-changed" | "due-reorder",
+    handle: string,
     customerId: string,
     value: string,
     report: FlowReport & { alreadySent?: number },
     send: () => Promise<void>,
   ): Promise<void> => {
+    // A trigger no workflow uses is not sent (send() counts it as skipped): nothing to journal.
+    if (!report.inUse.includes(handle)) return send();
     const key = `${analysisId ?? "none"}|${trigger}|${customerId}|${value}`;
     try {
       await db.flowTriggerLog.create({ data: { shop, key, analysisId: analysisId ?? "none", customerId, trigger } });
@@ -456,13 +469,16 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
       const once = flowJournal(db, shop, context.analysisId);
       for (const c of riskChanges) {
         opts.signal?.throwIfAborted();
-        await once("risk-changed", c.customerId, c.newBand, flow, () => fireRiskChanged(admin, c, flow));
+        await once("risk-changed", FLOW_RISK_CHANGED, c.customerId, c.newBand, flow, () => fireRiskChanged(admin, c, flow));
       }
       for (const c of segmentChanges) {
         opts.signal?.throwIfAborted();
-        await once("segment-changed", c.customerId, c.newSegment, flow, () => fireSegmentChanged(admin, c, flow));
+        await once("segment-changed", FLOW_SEGMENT_CHANGED, c.customerId, c.newSegment, flow, () => fireSegmentChanged(admin, c, flow));
       }
-      await fireDueTriggers(admin, dueChanges, flow);
+      for (const c of dueChanges) {
+        opts.signal?.throwIfAborted();
+        await once("due-reorder", FLOW_DUE_REORDER, c.customerId, c.productIds.join(","), flow, () => fireDueTriggers(admin, [c], flow));
+      }
       report.flow = flow;
       step("flow");
       flow.errors.slice(0, MAX_LISTED).forEach((message) => addError({ message }));

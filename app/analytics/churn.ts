@@ -6,7 +6,8 @@
  *    log-parameters (BgNbdPrior: r 0.5, a 1, b 3, α such that a customer's mean gap is the shop's typical
  *    gap, else 90 days; sd 1.5). Large shops: the data decides (the paper's CDNOW fit is reproduced);
  *    small and young shops (few customers, few who had time to return): the prior keeps the fit sensible,
- *    where the old empirical fallback pinned everyone at 0.9975 or 1.
+ *    where the old empirical fallback pinned everyone at 0.9975 or 1. MBG/NBD (one-time buyers may have
+ *    dropped out) is used instead when it has the lower log loss out of time at the first training origin.
  * 2. Correction, trained on the shop's own past at rolling origins: at cut_k = asOf − k·w (k = 1..3) the
  *    histories are truncated, BG/NBD is refitted and the label is "no purchase in (cut_k, cut_k + w]".
  *    w = H when two origins of at least MIN_TRAIN customers (MIN_CLASS of each label, MIN_REPEATERS repeat
@@ -17,9 +18,12 @@
  *    BOTH AUC and log loss; then it is refitted on all origins.
  * 3. Calibration out of time (Platt): logit p' = A + B · logit p fitted at origin 1 on the predictions of
  *    the model trained on older origins (or BG/NBD alone), when origin 1 exists.
- * 4. From window w to the horizon H through the purchase model: the corrected, calibrated P(purchase in
- *    w) fixes the customer's P(ever orders again) π (next-order.ts matchChurn), and churn over H is
- *    1 − π · (1 − S(H)), S the model's wait. When w = H this is the calibrated probability itself.
+ * 4. From window w to the horizon H (when w < H): one monotone curve for the shop, logit c_H = u + v ·
+ *    logit c_w, BG/NBD's own relation between its churn over w and over H across the customers (least
+ *    squares), applied to the corrected, calibrated churn over w: the ranking learned at w is kept and
+ *    the level at H is the purchase model's. When w = H it is the calibrated probability itself.
+ *    P(ever orders again) π and the next order then follow from the churn over H and the model's wait
+ *    (next-order.ts matchChurn), so churn, P(alive), next order and value tell one story.
  * Probabilities are kept within [PROB_MIN, 1 − PROB_MIN]: never exactly 0 or 1.
  * Risk bands are relative to the horizon and the shop: an active customer buying at the shop's typical
  * pace g would still buy nothing in H with probability b = e^(−H/g) (the baseline); low below
@@ -29,15 +33,17 @@
  * Ranges: a parameter bootstrap of BG/NBD (BOOTSTRAP_REPLICATES refits on resamples of at most
  * BOOTSTRAP_SAMPLE customers' (x, t_x, T), started at the estimate) gives the shop's churn-rate range;
  * each customer's 12-month value range comes from the replicates at the 10th and 90th percentiles of the
- * shop's total (two evaluations per customer, no per-customer refits).
- * The fits use at most MAX_FIT_CUSTOMERS customers (an evenly spaced sample in id order above that).
+ * shop's total, evaluated once per cell of similar customers (x, 14-day tenure and recency bins), so
+ * there are no per-customer refits or evaluations.
+ * The fits use at most MAX_FIT_CUSTOMERS customers, the training origins ORIGIN_SAMPLE (evenly spaced
+ * samples in id order above that).
  */
 import { auc, calibration as calibrationCurve, logLoss } from "./classification";
 import { bgnbdExpectedPurchasesIfAlive, bgnbdPAlive, bgnbdProbNoPurchase, fitBgNbd, type BgNbdPrior, type RepeatSummary } from "./bgnbd";
 import { customerFeatures, typicalShopGap, type CustomerFeatures } from "./features";
 import { fitGammaGamma, gammaGammaExpectedSpend } from "./gamma-gamma";
 import { fitLogistic, logit, predictLogistic, sigmoid, standardize, type LogisticModel } from "./logistic";
-import { lomaxSilent, lomaxWait, matchChurn, nextOrderWindow } from "./next-order";
+import { lomaxWait, matchChurn, nextOrderWindow } from "./next-order";
 import { dateOfDay, truncateHistories } from "./purchase-history";
 import type { BgNbdParams, ChurnModelName, CustomerHistory, CustomerPrediction, GammaGammaParams, PredictionResult, RiskBand } from "./types";
 

@@ -66,12 +66,17 @@ export async function loadPublishExtras(db: Db, shop: string, mode: "publish" | 
   return { optedOut, holdout, due, dueWindow };
 }
 
-/** The issue-16 tags a (scored, not opted-out) customer carries besides risk, segment and cluster. */
-export function extraTags(extras: PublishExtras, customerId: string, prefix: string): string[] {
-  const tags: string[] = [];
-  if (extras.holdout.heldOut.has(customerId)) tags.push(appTag(prefix, "holdout"));
-  if (extras.due.has(customerId)) tags.push(appTag(prefix, "due", "reorder"));
-  return tags;
+/**
+ * A (scored, not opted-out) customer's desired tags with the issue-16 ones: the holdout tag first (a
+ * customer without room for it would land in the campaigns' segment and spoil the comparison), then
+ * risk, segment and cluster, then the due tag.
+ */
+export function withExtraTags(extras: PublishExtras, customerId: string, prefix: string, tags: readonly string[]): string[] {
+  const out: string[] = [];
+  if (extras.holdout.heldOut.has(customerId)) out.push(appTag(prefix, "holdout"));
+  out.push(...tags);
+  if (extras.due.has(customerId)) out.push(appTag(prefix, "due", "reorder"));
+  return out;
 }
 
 /** Flow triggers go to customers neither opted out nor held out of a control group. */

@@ -44,12 +44,12 @@ import {
 import { syncSegments, type SegmentSyncReport } from "../shopify/segments.server";
 import {
   dueReorderChange,
-  extraTags,
   fireDueTriggers,
   flowAllowed,
   loadPublishExtras,
   removeOptedOutMetafields,
   summarizeExtras,
+  withExtraTags,
   type PublishExtrasSummary,
 } from "./publish-extras.server";
 import type { DueReorderChange } from "../shopify/flow.server";
@@ -371,7 +371,7 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
         // An opted-out customer is published as unscored: app tags removed, metafields deleted, no trigger.
         const score = extras.optedOut.has(customer.id) ? undefined : scores.get(customer.id);
         if (score && customer.rfmGroup !== undefined && (customer.rfmGroup ?? null) !== score.shopifyRfmGroup) rfmGroups.set(customer.id, customer.rfmGroup ?? null);
-        const desired = score ? [...desiredTags(score, settings), ...extraTags(extras, customer.id, prefix)] : [];
+        const desired = score ? withExtraTags(extras, customer.id, prefix, desiredTags(score, settings)) : [];
         const diff = diffTags(customer.tags, desired, prefix, { formerPrefixes: formerPrefix ? [formerPrefix] : [] });
         if (diff.overLimit) noteLimit(customer.id);
         if (diff.add.length || diff.remove.length) diffs.push({ customerId: customer.id, diff });

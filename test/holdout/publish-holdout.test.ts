@@ -5,6 +5,7 @@
  * is recorded with its date and kept while the customer stays in the segment (even when the share changes).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isHeldOut } from "../../app/analytics/holdout";
 import { runPublish } from "../../app/jobs/publish.server";
 import { setControlGroup } from "../../app/models/holdouts.server";
 import { updateShopSettings } from "../../app/models/shop-settings.server";
@@ -122,5 +123,32 @@ describe("control groups in the publish", () => {
     expect(standin.state(shop).segments.every((s) => !s.query.includes("NOT CONTAINS"))).toBe(true);
     expect(await t.db.holdoutAssignment.count({ where: { shop, leftAt: null } })).toBe(0);
     expect(await t.db.holdoutAssignment.count({ where: { shop } })).toBe(atRisk.length);
+  });
+});
+
+describe("control groups at the 250-tag limit", () => {
+  it("a held-out customer with room for one app tag gets the holdout tag (not the risk tag), so they stay out of the campaign segment", async () => {
+    const fx = buildFixture({ customers: 40, seed: 61, unscoredShare: 0, staleShare: 0 });
+    const shop = fx.data.shop;
+    const data = cloneData(fx.data);
+    const standin = await startStandin({ shops: [data], bucketSize: 50_000, restoreRate: 20_000 });
+    const t = await createTestDb("sqlite");
+    try {
+      await insertScores(t.db, shop, fx.scores);
+      await updateShopSettings(t.db, shop, { autoTag: true });
+      await setControlGroup(t.db, shop, "rfm", "at-risk", { enabled: true, share: 0.5 });
+      const seed = (await t.db.controlGroup.findFirstOrThrow({ where: { shop } })).seed;
+      const target = fx.scores.find((s) => s.rfmSegment === "at-risk" && isHeldOut(seed, "rfm:at-risk", s.customerId, 0.5))!.customerId;
+      // 249 merchant tags: room for one more.
+      const c = standin.state(shop).data.customers.find((x) => x.id === target)!;
+      c.tags = Array.from({ length: 249 }, (_, i) => `merchant-${i}`);
+      const report = await runPublish(t.db, adminFor(standin, shop), shop, { flow: false, metafields: false, segments: false });
+      expect(report.atLimit.customerIds).toContain(target);
+      const app = standin.state(shop).data.customers.find((x) => x.id === target)!.tags.filter((tag) => isAppTag(tag, "churnless"));
+      expect(app).toEqual(["churnless:holdout"]);
+    } finally {
+      await standin.close();
+      await t.cleanup();
+    }
   });
 });

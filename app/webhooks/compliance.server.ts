@@ -109,6 +109,8 @@ async function purgeCustomers(
   shop: string,
   customerIds: string[],
   orderIds: string[],
+  /** Per customer: only runs that finished after this (or still run) can mention them again. */
+  runsSince?: Map<string, Date>,
 ): Promise<{ orders: number; scores: number; tagChanges: number; runDetails: number }> {
   const orderWhere = { shop, OR: [{ customerId: { in: customerIds } }, ...(orderIds.length ? [{ id: { in: orderIds } }] : [])] };
   const counts = await db.$transaction(async (tx: Tx) => {
@@ -124,14 +126,16 @@ async function purgeCustomers(
     await tx.reorderDue.deleteMany({ where: byCustomer });
     return { orders, scores, tagChanges };
   });
-  return { ...counts, runDetails: await scrubRunDetails(db, shop, customerIds) };
+  return { ...counts, runDetails: await scrubRunDetails(db, shop, customerIds, runsSince) };
 }
 
 /** Removes the customers' ids from every SyncRun.detailsJson of the shop that mentions them. */
-async function scrubRunDetails(db: Db, shop: string, customerIds: string[]): Promise<number> {
+async function scrubRunDetails(db: Db, shop: string, customerIds: string[], runsSince?: Map<string, Date>): Promise<number> {
   let changed = 0;
   for (const customerId of customerIds) {
-    const runs = await db.syncRun.findMany({ where: { shop, detailsJson: { contains: customerId } }, select: { id: true, detailsJson: true } });
+    const since = runsSince?.get(customerId);
+    const recent = since ? { OR: [{ finishedAt: null }, { finishedAt: { gte: since } }] } : {};
+    const runs = await db.syncRun.findMany({ where: { shop, detailsJson: { contains: customerId }, ...recent }, select: { id: true, detailsJson: true } });
     for (const run of runs) {
       let details: unknown;
       try {
@@ -182,10 +186,13 @@ export async function enforceRedactions(db: Db, shop: string): Promise<void> {
     await deleteShopData(db, shop);
     throw new ShopRedactedError(shop);
   }
-  const redactions = await db.customerRedaction.findMany({ where: { shop }, select: { customerId: true, orderIdsJson: true } });
+  const redactions = await db.customerRedaction.findMany({ where: { shop }, select: { customerId: true, orderIdsJson: true, redactedAt: true } });
   if (!redactions.length) return;
   const orderIds = redactions.flatMap((r) => JSON.parse(r.orderIdsJson) as string[]);
-  await purgeCustomers(db, shop, [...new Set(redactions.map((r) => r.customerId))], [...new Set(orderIds)]);
+  // Run details were scrubbed when each redaction came: only runs finished since then are looked at again.
+  const since = new Map<string, Date>();
+  for (const r of redactions) if (!since.has(r.customerId) || since.get(r.customerId)! > r.redactedAt) since.set(r.customerId, r.redactedAt);
+  await purgeCustomers(db, shop, [...since.keys()], [...new Set(orderIds)], since);
 }
 
 /**

@@ -169,7 +169,7 @@ describe.skipIf(!redisUp)("job locks with BullMQ (real Redis)", () => {
         });
         return { shop: data.shop, steps: [] };
       };
-      const w = startWorker({ db: t.db, redisUrl: REDIS_URL, queueName, concurrency: 1, lockDuration: 4000, stalledInterval: 60_000, run });
+      const w = startWorker({ db: t.db, redisUrl: REDIS_URL, queueName, concurrency: 1, lockDuration: 1500, stalledInterval: 60_000, run });
       try {
         jobId = (await queue.enqueue({ shop, kind: "analyze", only: true })).id;
         const failed = await waitFor("the analysis run to stop", () => t.db.syncRun.findFirst({ where: { shop, kind: "analyze", status: { in: ["failed", "succeeded"] } } }));

@@ -15,7 +15,7 @@ interface OptOutView {
 /**
  * The customer page's opt-out control (issue 16): self-contained, it reads and changes the customer's
  * opt-out through /app/opt-outs. Opted out: no app tags, metafields, control groups or Flow triggers, and
- * only non-personal storefront recommendations, from the next publish on; reversible here.
+ * only non-personal storefront recommendations (tags and metafields come off at once); reversible here.
  */
 export function OptOutCard({ customerId }: { customerId: string }) {
   const load = useFetcher<OptOutView>();
@@ -50,7 +50,7 @@ export function OptOutCard({ customerId }: { customerId: string }) {
             </Button>
           </change.Form>
           <Text as="p" variant="bodySm" tone="subdued">
-            Takes effect in Shopify at the next publish.
+            Opting out removes the app's tags and metafields from Shopify now; undoing it restores them at the next publish.
           </Text>
         </BlockStack>
       )}

@@ -14,7 +14,9 @@ import type { Db } from "../db.server";
 import { env } from "../env.server";
 import { verifyAppProxyRequest } from "../shopify/app-proxy.server";
 import { closeAssignmentsOf } from "./holdouts.server";
-import { getOptOut, optOutCustomer } from "./opt-outs.server";
+import { getOptOut, optOutCustomer, withdrawNow } from "./opt-outs.server";
+import { adminForShop } from "../shopify/admin.server";
+import type { AdminGraphql } from "../shopify/types";
 
 /** What the proxy verification gives (the app's helper, app/shopify/app-proxy.server.ts). */
 type Verified = { ok: true; shop: string; customerId: string | null; pathPrefix: string } | { ok: false; message: string };
@@ -23,6 +25,8 @@ export interface OptOutProxyDeps {
   db: Db;
   /** The proxy verifier (default: the app's, verifyAppProxyRequest). */
   verify?: (request: Request) => Promise<Verified>;
+  /** The shop's Admin API, to take the app's tags and metafields off at once (default: its offline session). */
+  admin?: (shop: string) => Promise<AdminGraphql>;
   /** The secret the form token is made with (default: SHOPIFY_API_SECRET). */
   secret?: string;
   now?: () => Date;
@@ -86,11 +90,16 @@ export async function handleOptOutProxy(request: Request, deps: OptOutProxyDeps)
     if (!current.optedOut) {
       await optOutCustomer(deps.db, ctx.shop, ctx.customerId, "shopper", now);
       await closeAssignmentsOf(deps.db, ctx.shop, ctx.customerId, now);
+      const admin = await (deps.admin ?? ((shop: string) => adminForShop(deps.db, shop)))(ctx.shop).catch((error: unknown) => {
+        console.error(`[opt-out] ${ctx.shop}: no Admin API client (${(error as Error).message})`);
+        return null;
+      });
+      await withdrawNow(deps.db, ctx.shop, ctx.customerId, admin);
     }
     return page(
       200,
-      `<h1>You are opted out</h1>\n<p role="status">Done. This shop will no longer use automated decisions about you. Tags and reminders already
-set are removed at the shop's next update (usually within a day). To change your mind, contact the shop.</p>`,
+      `<h1>You are opted out</h1>\n<p role="status">Done. This shop no longer uses automated decisions about you, and what it had set for you
+has been removed. To change your mind, contact the shop.</p>`,
     );
   }
   if (current.optedOut) {

@@ -3,14 +3,15 @@
  * by the merchant from the customer page (app/components/OptOutCard.tsx).
  *   GET  ?customerId=gid://shopify/Customer/N  -> { optedOut, optedOutAt, source, revokedAt }
  *   POST intent=opt-out|restore, customerId    -> the new state
- * The change takes effect in Shopify at the next publish (tags removed or restored, metafields deleted).
+ * An opt-out takes the app's tags and metafields off Shopify at once; an undo brings them back at the next
+ * publish.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import db from "../db.server";
 import { requireAdmin } from "../shopify.server";
 import { closeAssignmentsOf } from "../models/holdouts.server";
-import { getOptOut, optOutCustomer, restoreCustomer, type OptOutState } from "../models/opt-outs.server";
+import { getOptOut, optOutCustomer, restoreCustomer, withdrawNow, type OptOutState } from "../models/opt-outs.server";
 
 const GID = /^gid:\/\/shopify\/Customer\/[1-9][0-9]{0,19}$/;
 
@@ -26,7 +27,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop } = await requireAdmin(request);
+  const { shop, admin } = await requireAdmin(request);
   const form = await request.formData();
   const customerId = String(form.get("customerId") ?? "");
   if (!GID.test(customerId)) return json({ error: "customerId must be gid://shopify/Customer/<number>" }, { status: 400 });
@@ -34,6 +35,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (intent === "opt-out") {
     const state = await optOutCustomer(db, shop, customerId, "merchant");
     await closeAssignmentsOf(db, shop, customerId);
+    // The app's tags and metafields come off Shopify now; the next publish checks again.
+    await withdrawNow(db, shop, customerId, admin);
     return json(view(state));
   }
   if (intent === "restore") return json(view(await restoreCustomer(db, shop, customerId)));

@@ -74,8 +74,9 @@ export async function handleOptOutProxy(request: Request, deps: OptOutProxyDeps)
   const now = (deps.now ?? (() => new Date()))();
   const action = `${escapeHtml(ctx.pathPrefix || "/apps/churnless")}/opt-out`;
   if (!ctx.customerId) {
+    // A normal page for a visitor who is not logged in (the theme shows it): log in, then come back.
     return page(
-      401,
+      200,
       `<h1>Opt out of personalised suggestions</h1>\n${EXPLAIN}\n<p><a href="/account/login?return_url=${encodeURIComponent(`${ctx.pathPrefix || "/apps/churnless"}/opt-out`)}">Log in to your account</a> to opt out.</p>`,
     );
   }

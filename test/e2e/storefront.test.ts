@@ -56,6 +56,10 @@ interface PageOptions {
   layout: "grid" | "carousel";
   /** The customer's `$app:recommended_products` metafield, when the shopper has one. */
   metafield?: LiquidProduct[];
+  /** The customer's `$app:due_products` metafield (due to reorder, shown first). */
+  due?: LiquidProduct[];
+  /** A customer is logged in (Liquid's `customer`): the block shows the opt-out link. */
+  loggedIn?: boolean;
 }
 
 type Node = string | { output: string } | { tag: string; body: Node[]; alt?: Node[] };
@@ -88,8 +92,8 @@ function parseLiquid(source: string): Node[] {
           i--;
           return out;
         }
-        if (tag.startsWith("if ") || tag.startsWith("for ")) {
-          const end = tag.startsWith("if ") ? "endif" : "endfor";
+        if (tag.startsWith("if ") || tag.startsWith("for ") || tag.startsWith("unless ")) {
+          const end = tag.startsWith("if ") ? "endif" : tag.startsWith("unless ") ? "endunless" : "endfor";
           const body = parse(["else", end]);
           let alt: Node[] | undefined;
           if (tokens[i].tag === "else") {
@@ -123,12 +127,15 @@ const money = (cents: number) => `€${(cents / 100).toFixed(2).replace(".", ","
 function renderBlock(opts: PageOptions): string {
   const heading = t("churnless.recommendations.default_heading");
   const recommended = opts.metafield ?? [];
+  const due = opts.due ?? [];
+  const dueIds = new Set<number>();
   let shown = 0;
   const outputs: Record<string, string> = {
     "block.settings.layout": opts.layout,
     "routes.root_url | append: '/apps/churnless' | replace: '//', '/'": "/apps/churnless",
     "routes.product_recommendations_url": "/recommendations/products",
     "routes.root_url": "/",
+    "routes.root_url | append: '/apps/churnless/opt-out' | replace: '//', '/'": "/apps/churnless/opt-out",
     product_ids: opts.productIds,
     limit: String(LIMIT),
     "shop.money_format | strip_html | escape": escapeHtml("€{{amount_with_comma_separator}}"),
@@ -154,6 +161,7 @@ function renderBlock(opts: PageOptions): string {
       "block.settings.show_price": true,
       show_price: true,
       "shown == 0": shown === 0,
+      customer: !!opts.loggedIn,
     };
     if (cond in fixed) return fixed[cond];
     if (cond === "shown < limit and item.available") return shown < LIMIT && !!scope.item?.available;
@@ -174,6 +182,13 @@ function renderBlock(opts: PageOptions): string {
           return outputs[n.output];
         }
         if (n.tag.startsWith("if ")) return condition(n.tag.slice(3), scope) ? render(n.body, scope) : render(n.alt ?? [], scope);
+        if (n.tag === "unless due_ids contains key") return dueIds.has(scope.item!.id) ? "" : render(n.body, scope);
+        if (n.tag === "for item in due") return due.map((item) => render(n.body, { ...scope, item })).join("");
+        if (n.tag === "assign due_ids = due_ids | append: item.id | append: ','") {
+          dueIds.add(scope.item!.id);
+          return "";
+        }
+        if (n.tag === "assign key = ',' | append: item.id | append: ','") return "";
         if (n.tag === "for item in recommended") return recommended.map((item) => render(n.body, { ...scope, item })).join("");
         if (n.tag === "for i in (1..limit)") return Array.from({ length: LIMIT }, () => render(n.body, scope)).join("");
         if (n.tag === "assign shown = shown | plus: 1") {
@@ -266,7 +281,8 @@ async function startStorefront(
         const set = [`shop=${url.searchParams.get("shop") ?? SHOP}`, `customer=${url.searchParams.get("customer") ?? ""}`, `forge=${kind === "forged" ? 1 : 0}`];
         res.setHeader("Set-Cookie", set.map((c) => `${c}; Path=/`));
         let metafield: LiquidProduct[] | undefined;
-        if (kind === "metafield") {
+        let due: LiquidProduct[] | undefined;
+        if (kind === "metafield" || kind === "due") {
           // What the publish step writes to the customer's $app:recommended_products metafield.
           const customerId = `gid://shopify/Customer/${url.searchParams.get("customer")}`;
           const score = await db.customerScore.findFirst({ where: { shop: SHOP, customerId } });
@@ -278,8 +294,10 @@ async function startStorefront(
             const p = row && (await productJson(SHOP, row.handle));
             if (p) metafield.push(p);
           }
+          // Due to reorder: the last recommended product is also due, so it comes first, once.
+          if (kind === "due") due = metafield.slice(-1);
         }
-        return send(res, 200, "text/html; charset=utf-8", pageHtml({ productIds, layout: kind === "carousel" ? "carousel" : "grid", metafield }));
+        return send(res, 200, "text/html; charset=utf-8", pageHtml({ productIds, layout: kind === "carousel" ? "carousel" : "grid", metafield, due, loggedIn: !!url.searchParams.get("customer") }));
       }
       if (url.pathname.startsWith("/assets/")) {
         const file = url.pathname.slice(8);
@@ -460,6 +478,18 @@ describe("storefront: the recommendations block in Chromium", () => {
       .poll(() => sf.proxyStatuses.slice(before).map((s) => s.path), { timeout: 10_000 })
       .toContain("events");
     expect(sf.proxyStatuses.slice(before).map((s) => s.path)).not.toContain("recommendations");
+  });
+
+  it("puts a logged-in customer's due-to-reorder products first, once, with an opt-out link; no link for a visitor", async () => {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+    await page.goto(`${sf.url}/page/due?customer=${numeric(shop.customers[0])}`);
+    const ids = await page.$$eval("churnless-recommendations [data-product-id]", (els) => els.map((e) => (e as HTMLElement).dataset.productId!));
+    expect(ids).toEqual([13, 7, 9, 11].map((n) => numeric(productGid(n))));
+    const link = page.getByRole("link", { name: "Opt out of personalised suggestions" });
+    expect(await link.getAttribute("href")).toBe("/apps/churnless/opt-out");
+    await page.goto(`${sf.url}/page/home`);
+    expect(await page.getByRole("link", { name: "Opt out of personalised suggestions" }).count()).toBe(0);
+    await page.close();
   });
 
   it("shows nothing when the proxy signature is forged", async () => {

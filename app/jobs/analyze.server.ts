@@ -7,6 +7,7 @@
  * timings and the error if any; Shop.lastAnalysisAt is updated on success.
  */
 import type { Db } from "../db.server";
+import { recordAnalysisSnapshot, segmentsBefore } from "../models/trends.server";
 import { createSyncRun } from "../models/sync-runs.server";
 import { analyzeInThread } from "./analyze-thread.server";
 import { getShopSettings, updateShopSettings } from "../models/shop-settings.server";
@@ -57,11 +58,13 @@ export async function runAnalyze(db: Db, shop: string, opts: AnalyzeRunOptions =
     lap("analyze");
     // A job that lost its lock while the thread ran saves nothing (another worker may run it now).
     opts.signal?.throwIfAborted();
+    const before = await segmentsBefore(db, shop); // for the admin's "who moved since the last analysis"
     const { analysisId } = await saveAnalysis(db, shop, result, { recommendations });
     lap("save");
     // Due to reorder (issue 16): each product's repurchase cycle and the customers due to buy it again.
     await refreshReorderDue(db, shop, orders, { asOf: opts.asOf ?? new Date() });
     lap("reorder");
+    await recordAnalysisSnapshot(db, shop, analysisId, before);
     await updateShopSettings(db, shop, { lastAnalysisAt: new Date() });
     await db.syncRun.update({
       where: { id: run.id },

@@ -83,7 +83,7 @@ export function RiskHistogram({ buckets, summary, xTitle }: { buckets: Histogram
                 return rect;
               })}
               <text x={x + bw * 0.38} y={H - pad.bottom + 14} fontSize={10} fill="#616161" textAnchor="middle">
-                {b.label.replace(/–.*$/, "")}
+                {`${b.label.replace(/–.*$/, "")}%`}
               </text>
             </g>
           );

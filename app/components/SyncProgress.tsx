@@ -33,7 +33,7 @@ export function runCounts(run: SyncRunView): string {
   const active = run.status === "queued" || run.status === "running";
   if (TAG_KINDS.has(run.kind)) {
     const changes = run.expectedCount !== null ? `${formatCount(run.expectedCount)} tag changes` : "Tag changes being planned";
-    return `${changes}${run.customersCount ? ` for ${formatCount(run.customersCount)} customers` : ""}`;
+    return `${changes}${run.customersCount ? ` (${formatCount(run.customersCount)} customers checked)` : ""}`;
   }
   if (run.kind === "analyze") {
     return active ? "Scoring customers" : `${formatCount(run.customersCount)} customers scored from ${formatCount(run.ordersCount)} orders`;

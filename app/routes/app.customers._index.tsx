@@ -51,7 +51,7 @@ const COLUMNS: Array<{ title: string; sort?: SortKey; numeric?: boolean; tip?: s
     tip: "What you lose over the next 12 months if this customer is gone: chance of being gone × what they would spend if still active. Summed, it is the dashboard's value at risk.",
   },
   { title: "Churn risk", sort: "churnProbability", numeric: true, tip: "Chance the customer does not order again within the churn horizon." },
-  { title: "Days since last order", sort: "recencyDays", numeric: true },
+  { title: "Days since order", sort: "recencyDays", numeric: true, tip: "Days since the customer's last order." },
   { title: "Next order", tip: "When the next order is likely to come (a range); “unlikely” when the customer is probably gone." },
   { title: "Predicted value (12 m)", sort: "clv12m", numeric: true, tip: "Predicted spend over the next 12 months (customer lifetime value, CLV)." },
   { title: "Orders", sort: "orders", numeric: true },
@@ -272,6 +272,7 @@ export default function Customers() {
 
   return (
     <Page
+      fullWidth
       title="Customers"
       subtitle={subtitle}
       primaryAction={{ content: "Export CSV", onAction: download, loading: exporting, disabled: data.total === 0 }}

@@ -454,7 +454,7 @@ describe("the admin in a browser (demo mode)", () => {
     await db.syncRun.update({ where: { id: run.id }, data: { status: "failed", error: "THROTTLED: bucket empty after 6 attempts", finishedAt: new Date() } });
     await page.getByText("Shopify asked us to slow down").first().waitFor({ timeout: 10_000 });
     // One line per job: kind, status and counts side by side.
-    const line = await page.getByTestId("sync-counts").first().evaluate((el) => el.closest(".Polaris-InlineStack")?.textContent ?? "");
+    const line = await page.getByTestId("sync-counts").filter({ hasText: "640 of 1,000 orders stored" }).first().evaluate((el) => el.closest(".Polaris-InlineStack")?.textContent ?? "");
     for (const part of ["Full sync", "Failed", "640 of 1,000 orders stored", "finished"]) expect(line).toContain(part);
 
     // A real full sync against the stand-in, started from the page, runs to the end.

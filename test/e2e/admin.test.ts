@@ -457,7 +457,10 @@ describe("the admin in a browser (demo mode)", () => {
     const line = await page.getByTestId("sync-counts").filter({ hasText: "640 of 1,000 orders stored" }).first().evaluate((el) => el.closest(".Polaris-InlineStack")?.textContent ?? "");
     for (const part of ["Full sync", "Failed", "640 of 1,000 orders stored", "finished"]) expect(line).toContain(part);
 
-    // A real full sync against the stand-in, started from the page, runs to the end.
+    // A real full sync against the stand-in, started from the page, runs to the end (once the jobs the
+    // earlier tests started, e.g. the preview after "Re-analyze now", have finished: one sync at a time).
+    await waitFor(() => db.syncRun.count({ where: { shop: SHOP, status: { in: ["queued", "running"] } } }), (n) => n === 0, "earlier jobs", 120_000);
+    await page.reload();
     const clicked = new Date();
     await page.getByRole("button", { name: "Start full sync" }).click();
     await page.getByText("Sync in progress").waitFor({ timeout: 20_000 });

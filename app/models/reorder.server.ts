@@ -45,7 +45,8 @@ export async function saveReorder(db: Db, shop: string, result: ReorderResult): 
     await tx.reorderDue.deleteMany({ where: { shop } });
     for (let i = 0; i < cycles.length; i += 500) await tx.productCycle.createMany({ data: cycles.slice(i, i + 500) });
     for (let i = 0; i < due.length; i += 500) await tx.reorderDue.createMany({ data: due.slice(i, i + 500) });
-  });
+    // Prisma's default 5 s is too short for a large shop's rows on PostgreSQL (the 100k-order benchmark failed).
+  }, { timeout: 600_000, maxWait: 60_000 });
 }
 
 /** Every customer's due product ids, soonest window first. */

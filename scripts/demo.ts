@@ -14,7 +14,7 @@ import { buildAppIfStale, startDemoServer } from "./remix-serve";
 // Demo mode is an allow-list (app/env.server.ts): only NODE_ENV development or test.
 process.env.NODE_ENV ??= "development";
 if (process.env.NODE_ENV !== "development" && process.env.NODE_ENV !== "test") {
-  console.error(`npm run demo runs only with NODE_ENV=development or test, not ${process.env.NODE_ENV}: demo mode skips Shopify's authentication.`);
+  console.error(`npm run demo refuses to run with NODE_ENV=${process.env.NODE_ENV}: demo mode skips Shopify's authentication, so it runs only with NODE_ENV=development or test.`);
   process.exit(1);
 }
 process.env.CHURNLESS_DEMO = "1";

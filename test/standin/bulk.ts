@@ -234,16 +234,22 @@ function drawOutcome(state: ShopState): "COMPLETED" | "FAILED" | "EXPIRED" | "CA
 class JsonlWriter {
   private readonly stream;
   private pendingMalformed: number;
+  /** A failed open or write (e.g. the result directory removed by close()) surfaces here, not as an uncaught 'error' event. */
+  private failure: Error | null = null;
   lines = 0;
   constructor(
     readonly path: string,
     private readonly state: ShopState,
   ) {
     this.stream = createWriteStream(path);
+    this.stream.on("error", (error) => {
+      this.failure = error;
+    });
     this.pendingMalformed = state.faults.malformedLines;
     state.faults.malformedLines = 0;
   }
   async write(lines: string[]): Promise<void> {
+    if (this.failure) throw this.failure;
     if (this.state.faults.shuffleBulkLines) {
       for (let i = lines.length - 1; i > 0; i--) {
         const j = Math.floor(this.state.random() * (i + 1));
@@ -259,9 +265,15 @@ class JsonlWriter {
       text += `${line}\n`;
     }
     this.lines += lines.length;
-    if (!this.stream.write(text)) await new Promise<void>((r) => this.stream.once("drain", () => r()));
+    if (!this.stream.write(text)) {
+      await new Promise<void>((resolve, reject) => {
+        this.stream.once("drain", () => resolve());
+        this.stream.once("error", reject);
+      });
+    }
   }
   async close(): Promise<number> {
+    if (this.failure) throw this.failure;
     while (this.pendingMalformed > 0) {
       this.stream.write(`${malformedLine(this.pendingMalformed)}\n`);
       this.pendingMalformed -= 1;

@@ -7,6 +7,7 @@ import { cohortMatrix, periodMetrics, storeMetrics } from "../../app/analytics/m
 import { dayOf } from "../../app/analytics/purchase-history";
 import { ago, churnReasons, money } from "../../app/analytics/reasons";
 import type { CustomerHistory } from "../../app/analytics/types";
+import { orderInput } from "../helpers/orders";
 
 describe("classification scores", () => {
   it("computes AUC with ties and the Brier score", () => {
@@ -170,7 +171,7 @@ describe("analyzeOrders on tiny shops", () => {
     expect(empty.backtest).toBeNull();
     expect(empty.horizonDays).toBe(90);
     const one = analyzeOrders(
-      [{ id: "o1", customerId: "c1", processedAt: new Date("2023-05-01T12:00:00Z"), cancelledAt: null, test: false, total: 10, refunded: 0, currency: "EUR", lineItems: [] }],
+      [orderInput({ id: "o1", customerId: "c1", processedAt: new Date("2023-05-01T12:00:00Z"), total: 10 })],
       { asOf: new Date("2024-01-01T00:00:00Z") },
     );
     expect(one.model).toBe("bgnbd");

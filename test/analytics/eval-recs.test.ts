@@ -4,24 +4,9 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { formatEvaluation, main, parseEvalRecsArgs } from "../../app/cli/eval-recs";
 import { evaluateRecommendations, holdOutLastOrders, scoreList } from "../../app/analytics/recommendations";
-import type { OrderInput } from "../../app/analytics/types";
+import { basket, productGid } from "../helpers/orders";
 
-const P = (x: string) => `gid://shopify/Product/${x}`;
-let nextId = 0;
-function order(customer: string | null, day: number, products: string[]): OrderInput {
-  nextId++;
-  return {
-    id: `gid://shopify/Order/${nextId}`,
-    customerId: customer === null ? null : `gid://shopify/Customer/${customer}`,
-    processedAt: new Date(Date.UTC(2025, 0, 1 + day)),
-    cancelledAt: null,
-    test: false,
-    total: 10 * products.length,
-    refunded: 0,
-    currency: "EUR",
-    lineItems: products.map((p) => ({ productId: P(p), variantId: null, quantity: 1, unitPrice: 10 })),
-  };
-}
+const P = productGid;
 
 describe("metrics", () => {
   it("computes HR, recall and NDCG by hand", () => {
@@ -37,7 +22,7 @@ describe("metrics", () => {
   });
 
   it("holds out each repeat customer's last order and never trains on it", () => {
-    const orders = [order("1", 0, ["a"]), order("1", 5, ["b"]), order("1", 3, ["c"]), order("2", 0, ["a"]), order(null, 9, ["b"])];
+    const orders = [basket("1", 0, ["a"]), basket("1", 5, ["b"]), basket("1", 3, ["c"]), basket("2", 0, ["a"]), basket(null, 9, ["b"])];
     const held = holdOutLastOrders(orders);
     expect([...held.keys()]).toEqual(["gid://shopify/Customer/1"]);
     expect(held.get("gid://shopify/Customer/1")!.lineItems[0].productId).toBe(P("b"));

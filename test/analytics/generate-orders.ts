@@ -4,6 +4,7 @@
  * `toBulkJsonl` writes the orders as Shopify's bulk-operation JSONL (Order lines, then LineItem lines).
  */
 import type { OrderInput } from "../../app/analytics/types";
+import { lineItemGid, lineItemInput, orderGid, orderInput } from "../helpers/orders";
 
 export interface GeneratedShop {
   orders: OrderInput[];
@@ -35,21 +36,20 @@ export function generateShop(opts: { customers: number; ordersPerCustomer?: numb
     const lineItems = Array.from({ length: lines }, () => {
       const p = products[Math.floor(rnd() ** 2 * nProducts)];
       const quantity = 1 + Math.floor(rnd() * 2);
-      return { id: `gid://shopify/LineItem/${lineNo++}`, productId: p.id, variantId: p.id.replace("Product", "ProductVariant"), quantity, currentQuantity: quantity, unitPrice: p.price };
+      return lineItemInput(p.id, { id: lineItemGid(lineNo++), variantId: p.id.replace("Product", "ProductVariant"), quantity, currentQuantity: quantity, unitPrice: p.price });
     });
     const total = Math.round(lineItems.reduce((t, l) => t + l.quantity * l.unitPrice, 0) * 100) / 100;
     const roll = rnd();
-    return {
-      id: `gid://shopify/Order/${orderNo++}`,
+    return orderInput({
+      id: orderGid(orderNo++),
       customerId,
       processedAt: new Date(start + day * 86_400_000 + Math.floor(rnd() * 86_400_000)),
       cancelledAt: roll < 0.01 ? new Date(start + (day + 1) * 86_400_000) : null,
       test: roll > 0.995,
       total,
       refunded: roll > 0.97 && roll <= 0.985 ? total : roll > 0.985 && roll <= 0.995 ? Math.round(total * 30) / 100 : 0,
-      currency: "EUR",
       lineItems,
-    };
+    });
   };
   for (let c = 1; c <= opts.customers; c++) {
     const customerId = `gid://shopify/Customer/${c}`;

@@ -2,19 +2,10 @@ import { describe, expect, it } from "vitest";
 import { buildHistories, dayFunction, dayOf, netValue, skipReason, truncateHistories } from "../../app/analytics/purchase-history";
 import { customerFeatures } from "../../app/analytics/features";
 import type { OrderInput } from "../../app/analytics/types";
+import { customerGid, lineItemInput, orderGid, orderInput } from "../helpers/orders";
 
-const order = (id: string, customerId: string | null, date: string, total: number, extra: Partial<OrderInput> = {}): OrderInput => ({
-  id: `gid://shopify/Order/${id}`,
-  customerId: customerId && `gid://shopify/Customer/${customerId}`,
-  processedAt: new Date(date),
-  cancelledAt: null,
-  test: false,
-  total,
-  refunded: 0,
-  currency: "EUR",
-  lineItems: [],
-  ...extra,
-});
+const order = (id: string, customerId: string | null, date: string, total: number, extra: Partial<OrderInput> = {}): OrderInput =>
+  orderInput({ id: orderGid(id), customerId: customerId && customerGid(customerId), processedAt: new Date(date), total, ...extra });
 
 describe("buildHistories", () => {
   const orders = Object.freeze([
@@ -42,7 +33,7 @@ describe("buildHistories", () => {
   });
 
   it("nets a refund once when its line items were returned (Shopify's current total is after returns)", () => {
-    const line = (quantity: number, currentQuantity: number, unitPrice: number) => ({ productId: "p", variantId: null, quantity, currentQuantity, unitPrice });
+    const line = (quantity: number, currentQuantity: number, unitPrice: number) => lineItemInput("p", { quantity, currentQuantity, unitPrice });
     // 2 x 30 + 1 x 40 ordered; one 30 item returned and refunded: current total 70, refunded 30 -> worth 70.
     const returned = order("20", "d", "2024-01-01T00:00:00Z", 70, { refunded: 30, lineItems: [line(2, 1, 30), line(1, 1, 40)] });
     expect(netValue(returned)).toBe(70);
@@ -52,7 +43,7 @@ describe("buildHistories", () => {
     const all = order("21", "d", "2024-01-01T00:00:00Z", 0, { refunded: 100, lineItems: [line(2, 0, 30), line(1, 0, 40)] });
     expect(skipReason(all, dayOf(new Date("2024-02-01")))).toBe("refunded");
     // Without currentQuantity (a file that does not carry it) the refund is netted from the total.
-    expect(netValue(order("22", "d", "2024-01-01T00:00:00Z", 100, { refunded: 40, lineItems: [{ productId: "p", variantId: null, quantity: 1, unitPrice: 100 }] }))).toBe(60);
+    expect(netValue(order("22", "d", "2024-01-01T00:00:00Z", 100, { refunded: 40, lineItems: [lineItemInput("p", { unitPrice: 100 })] }))).toBe(60);
   });
 
   it("does not depend on input order and truncates at a day", () => {

@@ -7,26 +7,10 @@ import {
   toBaskets,
 } from "../../app/analytics/recommendations";
 import type { OrderInput, ProductInfo } from "../../app/analytics/types";
+import { basket, customerGid, productGid } from "../helpers/orders";
 
-const P = (x: string) => `gid://shopify/Product/${x}`;
-let nextId = 0;
-/** An order of `products` (one unit each) by `customer` (null = guest) on day `day` of 2025. */
-function order(customer: string | null, day: number, products: string[], extra: Partial<OrderInput> = {}): OrderInput {
-  nextId++;
-  return {
-    id: `gid://shopify/Order/${String(nextId).padStart(6, "0")}`,
-    customerId: customer === null ? null : `gid://shopify/Customer/${customer}`,
-    processedAt: new Date(Date.UTC(2025, 0, 1 + day)),
-    cancelledAt: null,
-    test: false,
-    total: 10 * products.length,
-    refunded: 0,
-    currency: "EUR",
-    lineItems: products.map((p) => ({ productId: P(p), variantId: null, quantity: 1, unitPrice: 10 })),
-    ...extra,
-  };
-}
-const C = (x: string) => `gid://shopify/Customer/${x}`;
+const P = productGid;
+const C = customerGid;
 const product = (id: string, productType: string, extra: Partial<ProductInfo> = {}): ProductInfo => ({
   id: P(id),
   handle: id,
@@ -39,16 +23,16 @@ const product = (id: string, productType: string, extra: Partial<ProductInfo> = 
 describe("order cleaning", () => {
   it("drops test, cancelled, refunded, zero-value and emptied orders, uses currentQuantity, keeps guests", () => {
     const orders = [
-      order("1", 0, ["a", "b"]),
-      order("1", 1, ["a"], { test: true }),
-      order("1", 2, ["a"], { cancelledAt: new Date() }),
-      order("1", 3, ["a"], { financialStatus: "REFUNDED", refunded: 10, total: 0 }),
-      order("1", 4, ["c"], { refunded: 10, total: 0 }),
-      order(null, 5, ["b", "c"]),
+      basket("1", 0, ["a", "b"]),
+      basket("1", 1, ["a"], { test: true }),
+      basket("1", 2, ["a"], { cancelledAt: new Date() }),
+      basket("1", 3, ["a"], { financialStatus: "REFUNDED", refunded: 10, total: 0 }),
+      basket("1", 4, ["c"], { refunded: 10, total: 0 }),
+      basket(null, 5, ["b", "c"]),
       // A free order (100% discount) is no purchase, for the recommendations as for churn.
-      order("1", 5, ["d"], { total: 0 }),
+      basket("1", 5, ["d"], { total: 0 }),
       {
-        ...order("2", 6, []),
+        ...basket("2", 6, []),
         total: 5,
         lineItems: [
           { productId: P("a"), variantId: null, quantity: 2, currentQuantity: 0, unitPrice: 5 },
@@ -56,13 +40,13 @@ describe("order cleaning", () => {
           { productId: null, variantId: null, quantity: 1, unitPrice: 5 },
         ],
       },
-      order("3", 7, [], { lineItems: [{ productId: P("a"), variantId: null, quantity: 1, currentQuantity: 0, unitPrice: 5 }] }),
+      basket("3", 7, [], { lineItems: [{ productId: P("a"), variantId: null, quantity: 1, currentQuantity: 0, unitPrice: 5 }] }),
     ];
     const t = toBaskets(orders);
     expect(t.size).toBe(3);
     expect(t.products.ids).toEqual([P("a"), P("b"), P("c"), P("d")]);
-    const basket = (b: number) => Array.from(t.items.subarray(t.offset[b], t.offset[b + 1])).map((p) => t.products.ids[p]);
-    expect([0, 1, 2].map(basket)).toEqual([[P("a"), P("b")], [P("b"), P("c")], [P("d")]]);
+    const basketAt = (b: number) => Array.from(t.items.subarray(t.offset[b], t.offset[b + 1])).map((p) => t.products.ids[p]);
+    expect([0, 1, 2].map(basketAt)).toEqual([[P("a"), P("b")], [P("b"), P("c")], [P("d")]]);
     expect(Array.from(t.customer)).toEqual([0, -1, 1]);
     expect(t.customers).toEqual([C("1"), C("2")]);
   });
@@ -70,7 +54,7 @@ describe("order cleaning", () => {
 
 describe("co-purchase", () => {
   // Baskets {a,b} {a,b} (guest) {a,c} {b}: n_a = 3, n_b = 3, n_c = 1, c_ab = 2, c_ac = 1, c_bc = 0.
-  const orders = [order("1", 0, ["a", "b"]), order(null, 1, ["a", "b"]), order("2", 2, ["a", "c"]), order("3", 3, ["b"])];
+  const orders = [basket("1", 0, ["a", "b"]), basket(null, 1, ["a", "b"]), basket("2", 2, ["a", "c"]), basket("3", 3, ["b"])];
 
   it("scores shrunk cosine by hand, symmetric, guest baskets included", () => {
     const t = toBaskets(orders);
@@ -90,7 +74,7 @@ describe("co-purchase", () => {
 
   it("counts at most maxPairsPerBasket pairs, most common products first", () => {
     // {a,b,c,d} once, a twice more, b once more: counts a 3, b 2, c 1, d 1; one pair allowed = (a, b).
-    const t = toBaskets([order("1", 0, ["d", "c", "b", "a"]), order("2", 1, ["a"]), order("3", 2, ["a"]), order("4", 3, ["b"])]);
+    const t = toBaskets([basket("1", 0, ["d", "c", "b", "a"]), basket("2", 1, ["a"]), basket("3", 2, ["a"]), basket("4", 3, ["b"])]);
     const capped = buildCoPurchase(t, { maxPairsPerBasket: 1, shrinkage: 0 });
     expect(coPurchaseScore(capped, 0, 1)).toBeCloseTo(1 / Math.sqrt(6), 6);
     expect(coPurchaseScore(capped, 0, 2)).toBe(0);
@@ -101,7 +85,7 @@ describe("co-purchase", () => {
   });
 
   it("drops pairs seen once when the distinct-pair budget is exceeded, keeping steady pairs", () => {
-    const t = toBaskets([order("1", 0, ["a", "b"]), order("2", 1, ["a", "b"]), order("3", 2, ["c", "d"]), order("4", 3, ["e", "f"])]);
+    const t = toBaskets([basket("1", 0, ["a", "b"]), basket("2", 1, ["a", "b"]), basket("3", 2, ["c", "d"]), basket("4", 3, ["e", "f"])]);
     const cp = buildCoPurchase(t, { shrinkage: 0, maxDistinctPairs: 1, chunkSize: 1 });
     expect(coPurchaseScore(cp, 0, 1)).toBeCloseTo(1, 6);
     expect(coPurchaseScore(cp, 2, 3)).toBe(0);
@@ -113,11 +97,11 @@ describe("repurchase rates", () => {
   it("matches the hand-computed shrunk rates and ignores guests", () => {
     // Customer 1 buys a on two orders and b once; customer 2 buys a once; a guest buys a and b twice.
     const orders = [
-      order("1", 0, ["a", "b"]),
-      order("1", 5, ["a"]),
-      order("2", 1, ["a"]),
-      order(null, 2, ["a", "b"]),
-      order(null, 3, ["a", "b"]),
+      basket("1", 0, ["a", "b"]),
+      basket("1", 5, ["a"]),
+      basket("2", 1, ["a"]),
+      basket(null, 2, ["a", "b"]),
+      basket(null, 3, ["a", "b"]),
     ];
     const r = buildRepurchase(toBaskets(orders), 5);
     expect(Array.from(r.buyers)).toEqual([2, 1]);
@@ -132,13 +116,13 @@ describe("repurchase rates", () => {
 function staplesShop(): OrderInput[] {
   const orders: OrderInput[] = [];
   for (let c = 0; c < 10; c++) {
-    orders.push(order(`s${c}`, c, ["sofa", "coffee"]));
-    orders.push(order(`s${c}`, 20 + c, ["coffee"]));
-    orders.push(order(`s${c}`, 40 + c, ["coffee", "tea"]));
+    orders.push(basket(`s${c}`, c, ["sofa", "coffee"]));
+    orders.push(basket(`s${c}`, 20 + c, ["coffee"]));
+    orders.push(basket(`s${c}`, 40 + c, ["coffee", "tea"]));
   }
-  for (let c = 0; c < 12; c++) orders.push(order(`t${c}`, 60 + c, ["tea"]));
-  orders.push(order("x", 80, ["sofa"]));
-  orders.push(order("x", 81, ["mug"]));
+  for (let c = 0; c < 12; c++) orders.push(basket(`t${c}`, 60 + c, ["tea"]));
+  orders.push(basket("x", 80, ["sofa"]));
+  orders.push(basket("x", 81, ["mug"]));
   return orders;
 }
 
@@ -146,7 +130,7 @@ describe("personal recommendations", () => {
   it("weights buy-again by the repurchase rate: a durable bought once is not pushed again", () => {
     const rec = buildRecommender(staplesShop(), { coPurchaseWeight: 0 });
     // Sofa: 11 buyers, no repeat -> rate (0 + 5g) / 16; coffee: 10 buyers, 10 repeat.
-    const y = buildRecommender([...staplesShop(), order("y", 90, ["coffee", "sofa"])], { coPurchaseWeight: 0 });
+    const y = buildRecommender([...staplesShop(), basket("y", 90, ["coffee", "sofa"])], { coPurchaseWeight: 0 });
     const list = y.forCustomer(C("y"), 4);
     expect(list[0]).toBe(P("coffee"));
     expect(list.indexOf(P("sofa"))).toBeGreaterThan(list.indexOf(P("tea")));
@@ -158,9 +142,9 @@ describe("personal recommendations", () => {
 
   it("brings co-purchase neighbours of what the customer bought", () => {
     const orders = [
-      ...Array.from({ length: 6 }, (_, i) => order(null, i, ["pasta", "sauce"])),
-      ...Array.from({ length: 8 }, (_, i) => order(`p${i}`, 10 + i, ["bread"])),
-      order("z", 30, ["pasta"]),
+      ...Array.from({ length: 6 }, (_, i) => basket(null, i, ["pasta", "sauce"])),
+      ...Array.from({ length: 8 }, (_, i) => basket(`p${i}`, 10 + i, ["bread"])),
+      basket("z", 30, ["pasta"]),
     ];
     const rec = buildRecommender(orders);
     // Sauce has no customer buyer (guests only), so only co-purchase can bring it, and only to z.
@@ -171,9 +155,9 @@ describe("personal recommendations", () => {
 
   it("uses the customer's cluster: its popular products fill first, its purchase rates weigh candidates", () => {
     const orders = [
-      ...Array.from({ length: 5 }, (_, i) => order(`a${i}`, i, ["rose"])),
-      ...Array.from({ length: 3 }, (_, i) => order(`b${i}`, i, ["cactus"])),
-      order("b0", 9, ["soil"]),
+      ...Array.from({ length: 5 }, (_, i) => basket(`a${i}`, i, ["rose"])),
+      ...Array.from({ length: 3 }, (_, i) => basket(`b${i}`, i, ["cactus"])),
+      basket("b0", 9, ["soil"]),
     ];
     const clusterOf = new Map<string, string>([
       ...["a0", "a1", "a2", "a3", "a4"].map((c) => [C(c), "A"] as [string, string]),
@@ -195,8 +179,8 @@ describe("personal recommendations", () => {
 
 describe("exclusions, variety and determinism", () => {
   const orders = [
-    ...Array.from({ length: 9 }, (_, i) => order(`c${i}`, i, ["old", "draft", "gone", "ok1"])),
-    ...Array.from({ length: 5 }, (_, i) => order(`d${i}`, 20 + i, ["ok2", "unlisted"])),
+    ...Array.from({ length: 9 }, (_, i) => basket(`c${i}`, i, ["old", "draft", "gone", "ok1"])),
+    ...Array.from({ length: 5 }, (_, i) => basket(`d${i}`, 20 + i, ["ok2", "unlisted"])),
   ];
   const products = [
     product("old", "t", { status: "ARCHIVED" }),
@@ -223,7 +207,7 @@ describe("exclusions, variety and determinism", () => {
     // ok2's only neighbour is unlisted (not in the catalogue); its type u has no other product: ok1 fills.
     expect(rec.forProducts([P("ok2")], 2)).toEqual([P("ok1")]);
     const same = buildRecommender(
-      [...orders, ...Array.from({ length: 3 }, (_, i) => order(`e${i}`, 40 + i, ["ok3"]))],
+      [...orders, ...Array.from({ length: 3 }, (_, i) => basket(`e${i}`, 40 + i, ["ok3"]))],
       { products: [...products, product("ok3", "u")] },
     );
     // ok2 has no eligible neighbour; the popular product of its type (u) comes before type t.
@@ -234,8 +218,8 @@ describe("exclusions, variety and determinism", () => {
 
   it("caps one productType to maxTypeShare of the list, but still fills the list", () => {
     const teaOrders = [
-      ...["t1", "t2", "t3", "t4"].flatMap((t, k) => Array.from({ length: 10 - k }, (_, i) => order(`k${k}${i}`, i, [t]))),
-      ...Array.from({ length: 2 }, (_, i) => order(`m${i}`, 30 + i, ["mug"])),
+      ...["t1", "t2", "t3", "t4"].flatMap((t, k) => Array.from({ length: 10 - k }, (_, i) => basket(`k${k}${i}`, i, [t]))),
+      ...Array.from({ length: 2 }, (_, i) => basket(`m${i}`, 30 + i, ["mug"])),
     ];
     const catalogue = [...["t1", "t2", "t3", "t4"].map((t) => product(t, "tea")), product("mug", "ware")];
     const rec = buildRecommender(teaOrders, { products: catalogue, maxTypeShare: 0.5 });
@@ -251,7 +235,7 @@ describe("exclusions, variety and determinism", () => {
     const b = buildRecommender([...shop].reverse());
     for (const c of ["s0", "s5", "t3", "x", "nobody"]) expect(b.forCustomer(C(c), 5)).toEqual(a.forCustomer(C(c), 5));
     expect(b.forProducts([P("coffee")], 5)).toEqual(a.forProducts([P("coffee")], 5));
-    const tie = buildRecommender([order("1", 0, ["zz"]), order("2", 1, ["aa"]), order("3", 2, ["mm"])]);
+    const tie = buildRecommender([basket("1", 0, ["zz"]), basket("2", 1, ["aa"]), basket("3", 2, ["mm"])]);
     expect(tie.popular(3)).toEqual([P("aa"), P("mm"), P("zz")]);
     const frozen = Object.freeze(shop.map((o) => Object.freeze(o)));
     expect(() => buildRecommender(frozen)).not.toThrow();
@@ -259,9 +243,9 @@ describe("exclusions, variety and determinism", () => {
 
   it("guest orders feed co-purchase, not popularity or profiles", () => {
     const rec = buildRecommender([
-      ...Array.from({ length: 4 }, (_, i) => order(null, i, ["gin", "tonic"])),
-      order("1", 10, ["gin"]),
-      order("2", 11, ["lime"]),
+      ...Array.from({ length: 4 }, (_, i) => basket(null, i, ["gin", "tonic"])),
+      basket("1", 10, ["gin"]),
+      basket("2", 11, ["lime"]),
     ]);
     expect(rec.popular(5)).toEqual([P("gin"), P("lime")]);
     expect(rec.forProducts([P("gin")], 1)).toEqual([P("tonic")]);

@@ -1,5 +1,6 @@
 /** Small hand-checkable fixtures for the app's read models and webhooks. */
 import type { Db } from "../../app/db.server";
+import { lineItemGid, lineItemInput, orderGid, orderInput, orderRow, productGid } from "../helpers/orders";
 
 export const SHOP = "alpha.myshopify.com";
 export const OTHER = "beta.myshopify.com";
@@ -68,23 +69,10 @@ export async function seedScores(db: Db, shop: string, scores: ScoreSeed[] = SCO
 
 export async function seedOrders(db: Db, shop: string, customerId: number, count: number, startMonth = "2026-01") {
   for (let i = 0; i < count; i++) {
-    const id = `gid://shopify/Order/${customerId * 100 + i}`;
+    const id = orderGid(customerId * 100 + i);
     const at = new Date(`${startMonth}-10T00:00:00Z`);
     at.setUTCMonth(at.getUTCMonth() + i);
-    await db.order.create({
-      data: {
-        shop,
-        id,
-        customerId: gid(customerId),
-        createdAt: at,
-        processedAt: at,
-        totalAmount: 50 + i,
-        currencyCode: "USD",
-        sourceUpdatedAt: at,
-        lineItems: {
-          create: [{ id: `gid://shopify/LineItem/${customerId * 1000 + i}`, productId: "gid://shopify/Product/9", variantId: null, quantity: 1, currentQuantity: 1, unitPrice: 50 + i }],
-        },
-      },
-    });
+    const lines = [lineItemInput(productGid(9), { id: lineItemGid(customerId * 1000 + i), currentQuantity: 1, unitPrice: 50 + i })];
+    await db.order.create({ data: orderRow(shop, orderInput({ id, customerId: gid(customerId), processedAt: at, total: 50 + i, currency: "USD", lineItems: lines })) });
   }
 }

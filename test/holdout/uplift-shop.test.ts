@@ -11,27 +11,24 @@ import { refreshHoldouts, setControlGroup, upliftReport } from "../../app/models
 import { upsertOrders } from "../../app/models/orders.server";
 import type { OrderInput } from "../../app/analytics/types";
 import { createTestDb, type TestDb } from "../helpers/db";
+import { lineItemInput, orderInput, productGid } from "../helpers/orders";
 import { mulberry32 } from "../publish/prng";
 
 const DAY = 86_400_000;
 const T0 = new Date("2026-09-01T00:00:00Z");
-let orderSeq = 0;
 
+/** A paid order of `total` USD (one line of product 1) by `customerId` at `at`. */
 function order(customerId: string, at: Date, total: number, extra: Partial<OrderInput> = {}): OrderInput {
-  return {
-    id: `gid://shopify/Order/${++orderSeq}`,
+  return orderInput({
     customerId,
     processedAt: at,
     createdAt: at,
     updatedAt: at,
-    cancelledAt: null,
-    test: false,
     total,
-    refunded: 0,
     currency: "USD",
-    lineItems: [{ productId: "gid://shopify/Product/1", variantId: null, quantity: 1, unitPrice: total }],
+    lineItems: [lineItemInput(productGid(1), { unitPrice: total })],
     ...extra,
-  };
+  });
 }
 
 async function seedSegment(db: TestDb["db"], shop: string, customers: number, from = 0): Promise<string[]> {

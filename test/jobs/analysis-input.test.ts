@@ -4,15 +4,16 @@ import type { OrderInput } from "../../app/analytics/types";
 import { loadOrdersForAnalysis, loadProductsForAnalysis } from "../../app/models/analysis-input.server";
 import { upsertOrders } from "../../app/models/orders.server";
 import { createTestDb, databaseKinds, type TestDb } from "../helpers/db";
+import { customerGid, lineItemGid, lineItemInput, orderGid, orderInput, productGid, variantGid } from "../helpers/orders";
 
 const kinds = await databaseKinds();
 const SHOP = "input-shop.myshopify.com";
 const OTHER = "other-shop.myshopify.com";
 
 function order(n: number, extra: Partial<OrderInput> = {}): OrderInput {
-  return {
-    id: `gid://shopify/Order/${1000 + n}`,
-    customerId: n % 4 === 0 ? null : `gid://shopify/Customer/${n % 3}`,
+  return orderInput({
+    id: orderGid(1000 + n),
+    customerId: n % 4 === 0 ? null : customerGid(n % 3),
     processedAt: new Date(Date.UTC(2025, 0, 1 + n, 10, 30)),
     createdAt: new Date(Date.UTC(2025, 0, 1 + n, 10, 0)),
     updatedAt: new Date(Date.UTC(2025, 1, 1)),
@@ -20,18 +21,18 @@ function order(n: number, extra: Partial<OrderInput> = {}): OrderInput {
     test: n === 6,
     total: 10 * n + 0.25,
     refunded: n === 7 ? 2.5 : 0,
-    currency: "EUR",
     financialStatus: n === 7 ? "PARTIALLY_REFUNDED" : "PAID",
-    lineItems: Array.from({ length: n % 3 }, (_, i) => ({
-      id: `gid://shopify/LineItem/${n * 10 + i}`,
-      productId: `gid://shopify/Product/${i + 1}`,
-      variantId: i === 1 ? null : `gid://shopify/ProductVariant/${i + 1}`,
-      quantity: i + 1,
-      currentQuantity: i,
-      unitPrice: 4.99,
-    })),
+    lineItems: Array.from({ length: n % 3 }, (_, i) =>
+      lineItemInput(productGid(i + 1), {
+        id: lineItemGid(n * 10 + i),
+        variantId: i === 1 ? null : variantGid(i + 1),
+        quantity: i + 1,
+        currentQuantity: i,
+        unitPrice: 4.99,
+      }),
+    ),
     ...extra,
-  };
+  });
 }
 
 describe.each(kinds)("analysis input on %s", (kind) => {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, databaseKinds, type TestDb } from "../helpers/db";
 import { callRoute, withShopifyAppEnv } from "../helpers/shopify-app";
 import { proxyRequest } from "../helpers/app-proxy";
+import { lineItemInput, orderGid, orderInput, orderRow } from "../helpers/orders";
 import {
   attributedOrders,
   handleEventsProxy,
@@ -197,22 +198,16 @@ for (const kind of await databaseKinds()) {
       let n = 0;
       const order = async (day: number, products: number[], extra: { attr?: string | null; test?: boolean; cancelled?: boolean; total?: number } = {}) => {
         const at = new Date(clickDay.getTime() + day * DAY);
-        const id = `gid://shopify/Order/${++n}`;
-        await t.db.order.create({
-          data: {
-            shop,
-            id,
-            customerId: null,
-            createdAt: at,
-            processedAt: at,
-            cancelledAt: extra.cancelled ? at : null,
-            test: extra.test ?? false,
-            totalAmount: extra.total ?? 50,
-            currencyCode: "EUR",
-            sourceUpdatedAt: at,
-            lineItems: { create: products.map((p, k) => ({ id: `${id}-li-${k}`, productId: P(p), quantity: 1, currentQuantity: 1, unitPrice: 10 })) },
-          },
+        const id = orderGid(++n);
+        const placed = orderInput({
+          id,
+          processedAt: at,
+          cancelledAt: extra.cancelled ? at : null,
+          test: extra.test ?? false,
+          total: extra.total ?? 50,
+          lineItems: products.map((p) => lineItemInput(P(p))),
         });
+        await t.db.order.create({ data: orderRow(shop, placed) });
         const attr = extra.attr === undefined ? `${products[0]}:${Math.floor(clickDay.getTime() / 1000)}` : extra.attr;
         const notes = attr === null ? [{ name: "gift", value: "yes" }] : [{ name: "_churnless_rec", value: attr }];
         await recordOrderAttribution(t.db, shop, { id, processedAt: at }, notes);

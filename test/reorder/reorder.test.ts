@@ -8,22 +8,19 @@ import type { OrderInput } from "../../app/analytics/types";
 import { CATALOGUE } from "../standin/demo-catalogue";
 import { generateDemoShop } from "../standin/demo-shop";
 import { standinOrders } from "../standin/as-synced";
+import { DAY_MS, lineItemInput, orderInput } from "../helpers/orders";
 
-const DAY = 86_400_000;
+const DAY = DAY_MS;
 const asOf = new Date("2026-06-01T00:00:00Z");
-let n = 0;
-function order(customerId: string, daysAgo: number, lines: Array<[productId: string, quantity: number]>): OrderInput {
-  return {
-    id: `gid://shopify/Order/${++n}`,
+/** An order by `customerId` `daysAgo` days before asOf of `quantity` units of each product, in USD. */
+function purchase(customerId: string, daysAgo: number, lines: Array<[productId: string, quantity: number]>): OrderInput {
+  return orderInput({
     customerId,
     processedAt: new Date(asOf.getTime() - daysAgo * DAY),
-    cancelledAt: null,
-    test: false,
     total: 10 * lines.length,
-    refunded: 0,
     currency: "USD",
-    lineItems: lines.map(([productId, quantity]) => ({ productId, variantId: null, quantity, unitPrice: 10 })),
-  };
+    lineItems: lines.map(([productId, quantity]) => lineItemInput(productId, { quantity })),
+  });
 }
 
 const BEANS = "gid://shopify/Product/1";
@@ -33,20 +30,20 @@ function history(): OrderInput[] {
   const orders: OrderInput[] = [];
   // Ten regulars buy one bag every 30 days (four times), and a grinder once.
   for (let c = 0; c < 10; c++) {
-    for (let k = 0; k < 4; k++) orders.push(order(`gid://shopify/Customer/${c}`, 400 - c - 30 * k, [[BEANS, 1]]));
-    orders.push(order(`gid://shopify/Customer/${c}`, 400 - c, [[GRINDER, 1]]));
+    for (let k = 0; k < 4; k++) orders.push(purchase(`gid://shopify/Customer/${c}`, 400 - c - 30 * k, [[BEANS, 1]]));
+    orders.push(purchase(`gid://shopify/Customer/${c}`, 400 - c, [[GRINDER, 1]]));
   }
   // One grinder bought twice by one customer: not a consumable.
-  orders.push(order("gid://shopify/Customer/0", 100, [[GRINDER, 1]]));
+  orders.push(purchase("gid://shopify/Customer/0", 100, [[GRINDER, 1]]));
   // Customer A: one bag 29 days ago (due now); B: two bags 29 days ago (good for about 60 days: not due);
   // C: one bag 200 days ago (window long passed: moved on); D: one bag 25 days ago (window opens within a week).
-  orders.push(order("gid://shopify/Customer/A", 29, [[BEANS, 1]]));
-  orders.push(order("gid://shopify/Customer/B", 29, [[BEANS, 2]]));
-  orders.push(order("gid://shopify/Customer/C", 200, [[BEANS, 1]]));
-  orders.push(order("gid://shopify/Customer/D", 25, [[BEANS, 1]]));
+  orders.push(purchase("gid://shopify/Customer/A", 29, [[BEANS, 1]]));
+  orders.push(purchase("gid://shopify/Customer/B", 29, [[BEANS, 2]]));
+  orders.push(purchase("gid://shopify/Customer/C", 200, [[BEANS, 1]]));
+  orders.push(purchase("gid://shopify/Customer/D", 25, [[BEANS, 1]]));
   // A cancelled order and a test order never count.
-  orders.push({ ...order("gid://shopify/Customer/C", 3, [[BEANS, 1]]), cancelledAt: new Date(asOf.getTime() - 2 * DAY) });
-  orders.push({ ...order("gid://shopify/Customer/C", 4, [[BEANS, 1]]), test: true });
+  orders.push({ ...purchase("gid://shopify/Customer/C", 3, [[BEANS, 1]]), cancelledAt: new Date(asOf.getTime() - 2 * DAY) });
+  orders.push({ ...purchase("gid://shopify/Customer/C", 4, [[BEANS, 1]]), test: true });
   return orders;
 }
 

@@ -11,6 +11,7 @@ import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import db from "./db.server";
+import { markShopInstalled } from "./models/shops.server";
 import { DEFAULT_DEMO_SHOP, env, parseEnv } from "./env.server";
 import { shopifySettingsAtStart } from "./startup.server";
 import { ADMIN_API_VERSION } from "./shopify/api-version";
@@ -75,8 +76,7 @@ const shopify = shopifyApp({
  */
 export async function onInstalled(shop: string): Promise<void> {
   // A shop installing again after shop/redact starts afresh: jobs may write for it again.
-  await db.shopRedaction.deleteMany({ where: { shop } });
-  const row = await db.shop.upsert({ where: { shop }, create: { shop }, update: { uninstalledAt: null } });
+  const row = await markShopInstalled(db, shop);
   const { enqueueJob, getQueue } = await import("./jobs/queue.server");
   await (await getQueue()).schedule(shop, row.refreshEveryHours, { lastRunAt: row.lastDeltaSyncAt ?? row.lastFullSyncAt });
   if (!row.lastFullSyncAt) await enqueueJob(shop, "full-sync");

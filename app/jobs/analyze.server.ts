@@ -8,10 +8,10 @@
  */
 import type { Db } from "../db.server";
 import { recordAnalysisSnapshot, segmentsBefore } from "../models/trends.server";
-import { createSyncRun } from "../models/sync-runs.server";
+import { createSyncRun, finishSyncRun } from "../models/sync-runs.server";
 import { analyzeInThread } from "./analyze-thread.server";
 import { getShopSettings, updateShopSettings } from "../models/shop-settings.server";
-import { loadPreviousClusters, saveAnalysis } from "../models/scores.server";
+import { loadPreviousClusters, previousShopifyRfmGroups, saveAnalysis } from "../models/scores.server";
 import { loadOrdersForAnalysis, loadProductsForAnalysis } from "../models/analysis-input.server";
 import { refreshReorderDue } from "../models/reorder.server";
 
@@ -36,14 +36,13 @@ export async function runAnalyze(db: Db, shop: string, opts: AnalyzeRunOptions =
   };
   try {
     const settings = await getShopSettings(db, shop);
-    const [orders, products, previousClusters, previousScores] = await Promise.all([
+    const [orders, products, previousClusters, shopifyRfmGroups] = await Promise.all([
       loadOrdersForAnalysis(db, shop),
       loadProductsForAnalysis(db, shop),
       loadPreviousClusters(db, shop),
-      db.customerScore.findMany({ where: { shop, shopifyRfmGroup: { not: null } }, select: { customerId: true, shopifyRfmGroup: true } }),
+      previousShopifyRfmGroups(db, shop),
     ]);
     lap("load");
-    const shopifyRfmGroups = new Map(previousScores.map((s) => [s.customerId, s.shopifyRfmGroup!]));
     // The analysis and the recommendations run in a worker thread: the event loop stays free meanwhile.
     const { result, recommendations } = await analyzeInThread(
       {
@@ -66,22 +65,28 @@ export async function runAnalyze(db: Db, shop: string, opts: AnalyzeRunOptions =
     lap("reorder");
     await recordAnalysisSnapshot(db, shop, analysisId, before);
     await updateShopSettings(db, shop, { lastAnalysisAt: new Date() });
-    await db.syncRun.update({
-      where: { id: run.id },
-      data: {
-        status: "succeeded",
-        finishedAt: new Date(),
-        ordersCount: orders.length,
-        lineItemsCount: orders.lineItemCount,
-        customersCount: result.customers.length,
-        detailsJson: JSON.stringify({ analysisId, model: result.model, horizonDays: result.horizonDays, timingsMs: timings, analysisTimingsMs: result.details?.timingsMs, skipped: result.skipped }),
+    await finishSyncRun(db, run.id, {
+      status: "succeeded",
+      ordersCount: orders.length,
+      lineItemsCount: orders.lineItemCount,
+      customersCount: result.customers.length,
+      details: {
+        warnings: [],
+        problems: [],
+        analysisId,
+        model: result.model,
+        horizonDays: result.horizonDays,
+        timingsMs: timings,
+        analysisTimingsMs: result.details?.timingsMs,
+        skipped: result.skipped,
       },
     });
     return { analysisId, customers: result.customers.length, model: result.model };
   } catch (error) {
-    await db.syncRun
-      .update({ where: { id: run.id }, data: { status: "failed", finishedAt: new Date(), error: (error as Error).message, detailsJson: JSON.stringify({ timingsMs: timings }) } })
-      .catch(() => undefined);
+    // Recording the failure must not hide it: a failed write is logged and the job's error rethrown.
+    await finishSyncRun(db, run.id, { status: "failed", error: (error as Error).message, details: { warnings: [], problems: [], timingsMs: timings } }).catch(
+      (recordError: unknown) => console.error(`[analyze] ${shop}: could not record run ${run.id} as failed: ${(recordError as Error)?.message ?? recordError}`),
+    );
     throw error;
   }
 }

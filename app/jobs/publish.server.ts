@@ -41,7 +41,7 @@ import {
   type MetafieldsSetReport,
   type MetafieldWrite,
 } from "../shopify/metafields.server";
-import { syncSegments, type SegmentSyncReport } from "../shopify/segments.server";
+import { syncSegments, type SegmentSyncReport } from "./segments-sync.server";
 import {
   dueReorderChange,
   fireDueTriggers,

@@ -9,23 +9,12 @@
  * The first run after a restart is `refreshEveryHours` after the shop's last sync, or at once if that is past.
  */
 import type { Db } from "../db.server";
+import { installedShops } from "../models/shops.server";
 import type { JobQueue } from "./queue.server";
 
 export interface RestoreReport {
   scheduled: string[];
   removed: string[];
-}
-
-/** Installed = an offline session and no uninstall since (the uninstall webhook deletes the sessions). */
-export async function installedShops(db: Db) {
-  const sessions = await db.session.findMany({ where: { isOnline: false }, select: { shop: true } });
-  const withSession = [...new Set(sessions.map((s) => s.shop))];
-  if (!withSession.length) return [];
-  return db.shop.findMany({
-    where: { shop: { in: withSession }, uninstalledAt: null },
-    select: { shop: true, refreshEveryHours: true, lastDeltaSyncAt: true, lastFullSyncAt: true },
-    orderBy: { shop: "asc" },
-  });
 }
 
 /** Schedules every installed shop, and drops the schedules of shops that are not installed. */

@@ -15,7 +15,7 @@ import { getShopSettings, updateShopSettings } from "../models/shop-settings.ser
 import { createSyncRun, finishSyncRun, updateSyncRun, type SyncKind, type SyncRunDetails } from "../models/sync-runs.server";
 import { downloadChunks, runBulkQuery, type BulkRunOptions } from "../shopify/bulk.server";
 import { HISTORY_LIMITED_WARNING, ORDERS_BULK_QUERY, grantedScopes, pageOrders } from "../shopify/orders-sync.server";
-import { syncProducts } from "../shopify/products-sync.server";
+import { syncProducts } from "./products-sync.server";
 import type { AdminGraphql } from "../shopify/types";
 
 export interface SyncProgressEvent {

@@ -293,3 +293,9 @@ export async function loadPreviousClusters(db: Db, shop: string): Promise<Cluste
     return { key: r.key, name: r.name, size: r.size, centroid, description: r.description };
   });
 }
+
+/** The Shopify RFM group stored per customer by customer id (customers without one are left out). */
+export async function previousShopifyRfmGroups(db: Db, shop: string): Promise<Map<string, string>> {
+  const rows = await db.customerScore.findMany({ where: { shop, shopifyRfmGroup: { not: null } }, select: { customerId: true, shopifyRfmGroup: true } });
+  return new Map(rows.map((s) => [s.customerId, s.shopifyRfmGroup!]));
+}

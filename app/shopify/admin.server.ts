@@ -18,6 +18,7 @@
 import type { Session } from "@shopify/shopify-api";
 import type { Db } from "../db.server";
 import { env } from "../env.server";
+import { hasOfflineSession } from "../models/sessions.server";
 import { AdminApiError } from "./errors";
 import { createAdminClient, type AdminClient, type AdminClientOptions } from "./client.server";
 
@@ -213,8 +214,7 @@ export function offlineTokenFetch(token: OfflineToken, inner: typeof fetch = glo
 
 /** The Admin client for one installed shop, on its offline session (see the top of this file). */
 export async function adminForShop(db: Db, shop: string, options: AdminForShopOptions = {}): Promise<AdminClient> {
-  const stored = await db.session.findUnique({ where: { id: `offline_${shop}` }, select: { accessToken: true } });
-  if (!stored?.accessToken) throw new NoOfflineSessionError(shop);
+  if (!(await hasOfflineSession(db, shop))) throw new NoOfflineSessionError(shop);
   const { loadSession, loadAttempts, ...clientOptions } = options;
   const token = new OfflineToken(shop, loadSession, loadAttempts);
   const accessToken = await token.current();

@@ -1,8 +1,8 @@
 /**
  * The catalogue facts the recommendations need (handle, type, status, in stock, price, image), paged
- * through the paced client and upserted into Product by (shop, id). No titles or descriptions.
+ * through the paced client, returned as plain facts; app/jobs/products-sync.server.ts stores them.
+ * No titles or descriptions.
  */
-import type { Db } from "../db.server";
 import type { AdminGraphql } from "./types";
 
 /** Requested cost ~ 2 + first * (5 + 2 + 5): 50 products per page stay well under 1000. */
@@ -32,31 +32,32 @@ interface ProductNode {
   featuredMedia: { preview: { image: { url: string } | null } | null } | null;
 }
 
-export interface ProductsSyncResult {
-  products: number;
+/** One product as the app stores it (app/models/products.server.ts). */
+export interface ProductFacts {
+  id: string;
+  handle: string;
+  productType: string;
+  status: string;
+  inStock: boolean;
+  price: number;
+  imageUrl: string | null;
 }
 
 const STATUSES = new Set(["ACTIVE", "ARCHIVED", "DRAFT"]);
 
-export async function syncProducts(
-  db: Db,
-  admin: AdminGraphql,
-  shop: string,
-  opts: { query?: string | null; pageSize?: number } = {},
-): Promise<ProductsSyncResult> {
+/** The shop's products, one page at a time, as plain facts (the caller stores them). */
+export async function* productPages(admin: AdminGraphql, opts: { query?: string | null; pageSize?: number } = {}): AsyncGenerator<ProductFacts[]> {
   let after: string | null = null;
-  let count = 0;
   for (;;) {
     const data: { products: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: ProductNode[] } } = await admin.request(PRODUCTS_PAGE, {
       first: opts.pageSize ?? 50,
       after,
       query: opts.query ?? null,
     });
-    const rows = data.products.nodes.map((p) => {
+    yield data.products.nodes.map((p) => {
       const prices = (p.variants?.nodes ?? []).map((v) => Number(v.price)).filter(Number.isFinite);
       const price = prices.length ? Math.min(...prices) : 0;
       return {
-        shop,
         id: p.id,
         handle: p.handle,
         productType: p.productType ?? "",
@@ -66,13 +67,7 @@ export async function syncProducts(
         imageUrl: p.featuredMedia?.preview?.image?.url ?? null,
       };
     });
-    if (rows.length) {
-      // Replace the page's rows in one transaction (two statements instead of one upsert per product).
-      const ids = rows.map((r) => r.id);
-      await db.$transaction([db.product.deleteMany({ where: { shop, id: { in: ids } } }), db.product.createMany({ data: rows })]);
-    }
-    count += rows.length;
-    if (!data.products.pageInfo.hasNextPage) return { products: count };
+    if (!data.products.pageInfo.hasNextPage) return;
     after = data.products.pageInfo.endCursor;
   }
 }

@@ -5,9 +5,9 @@
  * disappears (inactive), its tag kind is switched off, or on undo. The Shopify id lives in
  * Segment.shopifySegmentId, and every id the app creates is also recorded in AppShopifySegment: only
  * segments whose ids the app recorded are ever deleted, never one the merchant made, whatever its name or
- * query.
+ * query. This file only talks to the Admin API; app/jobs/segments-sync.server.ts reads the rows and
+ * app/models/shopify-segments.server.ts records the ids.
  */
-import type { Db } from "../db.server";
 import { appTag, type TagKind, type TagSettings } from "./tags";
 import type { AdminGraphql, UserError } from "./types";
 
@@ -102,18 +102,30 @@ async function listSegments(admin: AdminGraphql): Promise<Map<string, ShopifySeg
   }
 }
 
-const RISK_NAMES: Record<string, string> = { high: "High churn risk", medium: "Medium churn risk", low: "Low churn risk" };
+/** An app segment as the reconciliation needs it (a Segment row). */
+export interface AppSegmentRow {
+  id: string;
+  kind: string;
+  key: string;
+  name: string;
+  customName: string | null;
+  active: boolean;
+  shopifySegmentId: string | null;
+}
 
-/** Makes sure every risk band that customers have exists as an app Segment row (kind "risk"). */
-export async function ensureRiskSegments(db: Db, shop: string): Promise<void> {
-  const bands = await db.customerScore.groupBy({ by: ["riskBand"], where: { shop }, _count: { _all: true } });
-  for (const b of bands) {
-    await db.segment.upsert({
-      where: { shop_kind_key: { shop, kind: "risk", key: b.riskBand } },
-      create: { shop, kind: "risk", key: b.riskBand, name: RISK_NAMES[b.riskBand] ?? `${b.riskBand} churn risk`, size: b._count._all },
-      update: {},
-    });
-  }
+/**
+ * Where the reconciliation records what it changed, as it goes (so a crash half-way leaves every created
+ * segment's id recorded): implemented on the database by app/models/shopify-segments.server.ts.
+ */
+export interface SegmentStore {
+  /** An id the app created was deleted in Shopify: forget it. */
+  forgetCreated(shopifySegmentId: string): Promise<void>;
+  /** Shopify created this segment for the app: record its id. */
+  recordCreated(shopifySegmentId: string): Promise<void>;
+  /** Points the app segment at its Shopify segment (or at none). */
+  linkRow(rowId: string, shopifySegmentId: string | null): Promise<void>;
+  /** Recorded ids Shopify no longer has. */
+  forgetGone(shopifySegmentIds: string[]): Promise<void>;
 }
 
 /**
@@ -121,20 +133,20 @@ export async function ensureRiskSegments(db: Db, shop: string): Promise<void> {
  * Shopify segment the app made. Also deletes orphans: segments the app created (their ids are recorded)
  * that no app segment points at any more (e.g. a row deleted by a re-analysis).
  */
-export async function syncSegments(
-  db: Db,
+export async function reconcileSegments(
   admin: AdminGraphql,
-  shop: string,
+  rows: readonly AppSegmentRow[],
+  /** The ids the app recorded when it created them (AppShopifySegment). */
+  recordedIds: Iterable<string>,
   settings: TagSettings,
+  store: SegmentStore,
   options: { removeAll?: boolean; holdoutSegments?: ReadonlySet<string> } = {},
 ): Promise<SegmentSyncReport> {
   const report: SegmentSyncReport = { created: 0, updated: 0, deleted: 0, unchanged: 0, errors: [] };
-  if (!options.removeAll) await ensureRiskSegments(db, shop);
-  const rows = await db.segment.findMany({ where: { shop }, orderBy: [{ kind: "asc" }, { key: "asc" }] });
   const existing = await listSegments(admin);
   const referenced = new Set<string>();
-  // The ids the app recorded when it created them (rows from before AppShopifySegment count too).
-  const recorded = new Set((await db.appShopifySegment.findMany({ where: { shop }, select: { shopifySegmentId: true } })).map((r) => r.shopifySegmentId));
+  // Rows from before AppShopifySegment count as recorded too.
+  const recorded = new Set(recordedIds);
   for (const row of rows) if (row.shopifySegmentId) recorded.add(row.shopifySegmentId);
 
   const remove = async (id: string): Promise<boolean> => {
@@ -148,7 +160,7 @@ export async function syncSegments(
     report.deleted++;
     existing.delete(id);
     recorded.delete(id);
-    await db.appShopifySegment.deleteMany({ where: { shop, shopifySegmentId: id } });
+    await store.forgetCreated(id);
     return true;
   };
 
@@ -163,7 +175,7 @@ export async function syncSegments(
           referenced.add(current.id);
           continue;
         }
-        await db.segment.update({ where: { id: row.id }, data: { shopifySegmentId: null } });
+        await store.linkRow(row.id, null);
       }
       continue;
     }
@@ -197,16 +209,12 @@ export async function syncSegments(
       }
     }
     if (created) {
-      await db.appShopifySegment.upsert({
-        where: { shop_shopifySegmentId: { shop, shopifySegmentId: created.id } },
-        create: { shop, shopifySegmentId: created.id },
-        update: {},
-      });
+      await store.recordCreated(created.id);
       recorded.add(created.id);
       referenced.add(created.id);
       existing.set(created.id, created);
       report.created++;
-      await db.segment.update({ where: { id: row.id }, data: { shopifySegmentId: created.id } });
+      await store.linkRow(row.id, created.id);
     }
   }
 
@@ -216,6 +224,6 @@ export async function syncSegments(
   }
   // Recorded ids Shopify no longer has (deleted there) are forgotten.
   const gone = [...recorded].filter((id) => !existing.has(id) && !referenced.has(id));
-  if (gone.length) await db.appShopifySegment.deleteMany({ where: { shop, shopifySegmentId: { in: gone } } });
+  if (gone.length) await store.forgetGone(gone);
   return report;
 }

@@ -10,7 +10,7 @@ import type { LineItemInput, OrderInput } from "../analytics/types";
 import type { Db } from "../db.server";
 import { upsertOrders } from "../models/orders.server";
 import { recordOrderAttribution } from "../models/rec-events.server";
-import { forgetWebhook, recordWebhookOnce } from "./dedupe.server";
+import { forgetWebhook, recordWebhookOnce } from "../models/webhook-dedupe.server";
 
 export const ORDER_TOPICS = ["orders/create", "orders/updated", "orders/cancelled", "ORDERS_CREATE", "ORDERS_UPDATED", "ORDERS_CANCELLED"] as const;
 
@@ -207,7 +207,12 @@ export async function receiveOrderWebhook(db: Db, delivery: WebhookDelivery): Pr
   try {
     return { status: 200, result: await handleOrderWebhook(db, shop, topic, payload) };
   } catch (error) {
-    if (webhookId) await forgetWebhook(db, webhookId).catch(() => undefined);
+    if (webhookId) {
+      // Forgetting is best effort: the handling error below is what matters; a failure to forget is logged.
+      await forgetWebhook(db, webhookId).catch((forgetError: unknown) =>
+        console.error(`[webhooks] ${shop}: could not forget delivery ${webhookId} after a failure: ${(forgetError as Error)?.message ?? forgetError}`),
+      );
+    }
     // A payload we cannot read will not get better on retry: acknowledge it, say why in the log.
     if (error instanceof WebhookPayloadError) {
       console.error(`[webhooks] ${shop}: ${error.message}`);

@@ -1,6 +1,7 @@
 /**
  * Shopify may deliver a webhook more than once; each delivery carries X-Shopify-Webhook-Id. The first
- * delivery of an id is recorded in WebhookEvent; later ones are recognised and ignored.
+ * delivery of an id is recorded in WebhookEvent; later ones are recognised and ignored
+ * (app/webhooks/orders.server.ts).
  */
 import { Prisma } from "@prisma/client";
 import type { Db } from "../db.server";

@@ -47,6 +47,11 @@ export default tseslint.config(
     },
   },
   {
+    // No silent catch (issue 17): an empty catch block is an error (a comment-only one is refused by
+    // test/architecture/silent-catch.test.ts, as are `.catch(() => undefined | null | {})`).
+    rules: { "no-empty": ["error", { allowEmptyCatch: false }] },
+  },
+  {
     // Command-line tools, scripts, benchmarks and tests talk to the terminal.
     files: ["app/cli/**", "scripts/**", "test/**", ".ci/**"],
     rules: { "no-console": "off" },

@@ -87,15 +87,18 @@ export function startDemoServer(opts: {
     async ready(path, ms) {
       const target = `${opts.appUrl}${path}`;
       const until = Date.now() + ms;
+      let last = "no answer yet";
       for (;;) {
         if (child.exitCode !== null) throw new Error(`remix-serve exited with ${child.exitCode}:\n${output}`);
         try {
           const res = await fetch(target, { redirect: "manual" });
           if (res.status < 500) return;
-        } catch {
-          // not listening yet
+          last = `HTTP ${res.status}`;
+        } catch (error) {
+          // Not listening yet: asked again below until `ms` has passed, and the last failure is in the timeout's message.
+          last = (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message;
         }
-        if (Date.now() > until) throw new Error(`the app did not answer at ${target} within ${ms / 1000} s:\n${output}`);
+        if (Date.now() > until) throw new Error(`the app did not answer at ${target} within ${ms / 1000} s (last: ${last}):\n${output}`);
         await new Promise((r) => setTimeout(r, 300));
       }
     },

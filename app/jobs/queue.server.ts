@@ -216,7 +216,9 @@ export class BullMqQueue implements JobQueue {
   async forgetShop(shop: string): Promise<void> {
     await this.schedule(shop, 0);
     for (const job of await this.queue.getJobs(["waiting", "delayed", "prioritized"])) {
-      if ((job.data as JobData).shop === shop) await job.remove().catch(() => undefined);
+      if ((job.data as JobData).shop !== shop) continue;
+      // A job that started or went meanwhile cannot be removed; the shop is forgotten all the same.
+      await job.remove().catch((error: unknown) => console.warn(`[queue] forgetting ${shop}: could not remove job ${job.id}: ${(error as Error)?.message ?? error}`));
     }
   }
 
@@ -327,8 +329,15 @@ export async function closeQueue(): Promise<void> {
   const pending = queuePromise;
   queuePromise = undefined;
   if (!pending) return;
-  const queue = await pending.catch(() => null);
-  await queue?.close();
+  let queue: JobQueue;
+  try {
+    queue = await pending;
+  } catch (error) {
+    // Its opening failed and was reported to the caller of getQueue: there is nothing to close.
+    console.warn(`[queue] closing: the queue never opened (${(error as Error)?.message ?? error}), nothing to close`);
+    return;
+  }
+  await queue.close();
 }
 
 function hookShutdown() {

@@ -35,9 +35,10 @@ export async function postgresReachable(): Promise<boolean> {
     await client.query("SELECT 1");
     pgReachable = true;
   } catch {
+    // Unreachable: the callers skip PostgreSQL (or fail under CI=true, see databaseKinds).
     pgReachable = false;
   } finally {
-    await client.end().catch(() => undefined);
+    await client.end().catch((error: unknown) => console.warn(`[test db] closing the PostgreSQL probe: ${(error as Error)?.message ?? error}`));
   }
   return pgReachable;
 }

@@ -144,8 +144,8 @@ function decodeCursor(cursor: string): [string | number, number] {
   try {
     const key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
     if (Array.isArray(key) && key.length === 2 && typeof key[1] === "number") return key as [string | number, number];
-  } catch {
-    // fall through
+  } catch (error) {
+    throw new GraphQLError(`Invalid cursor for current pagination sort.`, { extensions: { code: "BAD_REQUEST" }, originalError: error as Error });
   }
   throw new GraphQLError(`Invalid cursor for current pagination sort.`, { extensions: { code: "BAD_REQUEST" } });
 }

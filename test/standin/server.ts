@@ -220,7 +220,9 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
       } catch {
         return;
       }
-      const p = deliverWebhook({ shop: state.shop, topic: "bulk_operations/finish", payload: bulkFinishPayload(op), target }).catch(() => undefined);
+      const p = deliverWebhook({ shop: state.shop, topic: "bulk_operations/finish", payload: bulkFinishPayload(op), target }).catch((error: unknown) =>
+        console.warn(`[standin] ${state.shop}: bulk_operations/finish to ${target} failed: ${(error as Error)?.message ?? error}`),
+      );
       pending.add(p);
       void p.finally(() => pending.delete(p));
     },

@@ -314,7 +314,7 @@ export async function runSync(db: Db, admin: AdminGraphql, shop: string, opts: S
       expectedCount,
       bulkOperationId,
       details,
-    }).catch(() => undefined);
+    }).catch((recordError: unknown) => console.error(`[sync] ${shop}: could not record run ${run.id} as failed: ${(recordError as Error)?.message ?? recordError}`));
     throw new SyncFailedError(summary("failed", message));
   }
 }
@@ -359,7 +359,9 @@ export async function importOrderLines(
   } catch (error) {
     const message = (error as Error).message;
     const b = base();
-    await finishSyncRun(db, run.id, { status: "failed", error: message, ordersCount: b.ordersCount, lineItemsCount: b.lineItemsCount, skippedLines: b.skippedLines, details }).catch(() => undefined);
+    await finishSyncRun(db, run.id, { status: "failed", error: message, ordersCount: b.ordersCount, lineItemsCount: b.lineItemsCount, skippedLines: b.skippedLines, details }).catch(
+      (recordError: unknown) => console.error(`[import] ${shop}: could not record run ${run.id} as failed: ${(recordError as Error)?.message ?? recordError}`),
+    );
     throw new SyncFailedError({ ...b, status: "failed", error: message });
   }
 }

@@ -148,7 +148,9 @@ export async function getShopRecommender(db: Db, shop: string, opts: Recommender
   if (opts.staleWhileRebuild ?? true) {
     // Keep answering from the previous model; a failed rebuild is retried at the next check.
     entry.checkedAt = now;
-    next.catch(() => undefined);
+    next.catch((error: unknown) =>
+      console.warn(`[recommendations] ${shop}: rebuilding the model failed, answering from the previous one until the next check: ${(error as Error)?.message ?? error}`),
+    );
     return entry;
   }
   return next;

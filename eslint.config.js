@@ -5,6 +5,70 @@ import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 import { builtinModules } from "node:module";
 
+// ---- Layers of app/ (README "Architecture"): which folder may import which. ----
+// Each folder lists what it must not import; a pattern matches the import path ("../models/x.server",
+// "~/models/x"). The rule is typescript-eslint's no-restricted-imports, not the core one that the
+// analytics block (and the Prisma-location rule) use: a later block that sets the same rule for a file
+// replaces the earlier one, so the two never mix. `types: true` lets `import type` through (a component
+// may name a model's type; the build erases it). Dynamic import() is not checked: the composition roots
+// (jobs/worker.ts, getQueue, entry.server.tsx, the CLI) open the database handle with it.
+const LAYER = {
+  analytics: ["**/analytics/**"],
+  shopify: ["**/shopify/**"],
+  models: ["**/models/**"],
+  db: ["**/db.server", "**/db/**"],
+  dbFolder: ["**/db/**"],
+  jobs: ["**/jobs/**"],
+  webhooks: ["**/webhooks/**"],
+  lib: ["**/lib/**"],
+  routes: ["**/routes/**"],
+  components: ["**/components/**"],
+  cli: ["**/cli/**"],
+  // The web app's setup: Shopify authentication (imports db, models, jobs), the server entry, startup checks.
+  appSetup: ["**/shopify.server", "**/entry.server", "**/startup.server"],
+  shopifyServer: ["**/shopify.server", "**/entry.server"],
+  env: ["**/env.server"],
+};
+/** `folder` may not import these layers (`types` lets their `import type` through). */
+const mayNotImport = (folder, rules) => ({
+  "@typescript-eslint/no-restricted-imports": [
+    "error",
+    {
+      patterns: rules.map(({ layer, types = false }) => ({
+        group: LAYER[layer],
+        allowTypeImports: types,
+        message: `app/${folder} may not import ${LAYER[layer].join(" or ")}${types ? " (import type is fine)" : ""}: see the README's "Architecture".`,
+      })),
+    },
+  ],
+});
+const not = (...layers) => layers.map((layer) => ({ layer }));
+const typesOnly = (...layers) => layers.map((layer) => ({ layer, types: true }));
+/**
+ * Files that still break their folder's layer rule while other work of issue 17 moves code: each is
+ * exempt from the rule until it is fixed (then take it off this list).
+ */
+const LAYER_PENDING = [
+  // jobs and models import the redaction rules (ShopRedactedError, assertShopNotRedacted, enforceRedactions)
+  // from app/webhooks/compliance.server.ts: they belong in a model (app/models/redaction.server.ts).
+  "app/jobs/handlers.server.ts",
+  "app/jobs/queue.server.ts",
+  "app/jobs/worker.server.ts",
+  "app/models/data-requests.server.ts",
+  // A model that calls the Admin API (an opt-out takes the app's tags off at once) and one that imports
+  // the tag rules from app/shopify/tags.ts.
+  "app/models/opt-outs.server.ts",
+  "app/models/shop-settings.server.ts",
+  // app/shopify reads the offline session from the database and a JSON column's reader from a model.
+  "app/shopify/admin.server.ts",
+  "app/shopify/metafields.server.ts",
+];
+const layerBlock = (folder, rules) => ({
+  files: [`app/${folder}/**/*.{ts,tsx}`],
+  ignores: LAYER_PENDING,
+  rules: mayNotImport(folder, rules),
+});
+
 export default tseslint.config(
   {
     ignores: ["node_modules/", "build/", "public/build/", ".cache/", "test/.tmp/", "test/artifacts/", "extensions/**/assets/*.min.js", "**/dist/"],
@@ -51,6 +115,27 @@ export default tseslint.config(
     // test/architecture/silent-catch.test.ts, as are `.catch(() => undefined | null | {})`).
     rules: { "no-empty": ["error", { allowEmptyCatch: false }] },
   },
+  // Layers (see LAYER above and the README's "Architecture"). app/analytics has its own block above.
+  // shopify: the Admin API and Shopify's formats; analytics types only, never the database or the app.
+  layerBlock("shopify", [...typesOnly("analytics"), ...not("models", "db", "jobs", "webhooks", "lib", "routes", "components", "cli", "appSetup")]),
+  // models: the database's rules; db and analytics, Shopify's types only (a client is handed in).
+  layerBlock("models", [...typesOnly("shopify"), ...not("jobs", "webhooks", "lib", "routes", "components", "cli", "appSetup")]),
+  // db: the database itself (migrations, JSON rows); nothing of the app but app/db.server.ts and env.
+  layerBlock("db", not("analytics", "shopify", "models", "jobs", "webhooks", "lib", "routes", "components", "cli", "appSetup")),
+  // jobs: models, shopify and analytics; the database handle's type only (models query it).
+  // (app/jobs/worker.ts, the worker process, runs the startup checks: startup.server is allowed there.)
+  layerBlock("jobs", [...typesOnly("db"), ...not("webhooks", "lib", "routes", "components", "cli", "shopifyServer")]),
+  // webhooks: a delivery's handling, like a job: models, shopify and analytics, the handle's type only.
+  layerBlock("webhooks", [...typesOnly("db"), ...not("jobs", "lib", "routes", "components", "cli", "appSetup")]),
+  // lib: the routes' helpers (the admin loader, live names, the shop's locale): models and shopify.
+  layerBlock("lib", [...typesOnly("db"), ...not("jobs", "webhooks", "routes", "components", "cli")]),
+  // routes: parse, call models/jobs/shopify, answer with components; they pass app/db.server.ts's
+  // handle on and never import app/db/ (the Prisma-location rule keeps queries out of them).
+  layerBlock("routes", not("dbFolder", "cli")),
+  // components: the browser's side; nothing server-side (types of models are fine).
+  layerBlock("components", [...typesOnly("models", "shopify", "jobs", "webhooks", "lib"), ...not("db", "routes", "cli", "appSetup", "env")]),
+  // cli: command-line entry points; analytics, shopify, models, jobs and the database, not the web app.
+  layerBlock("cli", not("webhooks", "lib", "routes", "components", "appSetup")),
   {
     // Command-line tools, scripts, benchmarks and tests talk to the terminal.
     files: ["app/cli/**", "scripts/**", "test/**", ".ci/**"],

@@ -1,15 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { useState } from "react";
+import { Form, useActionData, useFetcher, useLoaderData } from "@remix-run/react";
+import { useEffect, useState } from "react";
 import { z } from "zod";
 import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Layout, List, Page, Select, Text, TextField } from "@shopify/polaris";
 import db from "../db.server";
 import { requireAdmin } from "../shopify.server";
-import { changeTagPrefix, getShopSettings, updateShopSettings } from "../models/shop-settings.server";
+import { recordPreviewSeen, saveSettings, settingsPage } from "../models/settings-rules.server";
 import { readShopCustomerTags } from "../shopify/tag-writer.server";
-import { getPreview } from "../models/preview.server";
-import { latestHorizon } from "../models/customers.server";
 import { enqueueJob, getQueue } from "../jobs/queue.server";
 import { RouteError } from "../components/RouteError";
 import { IntentButton, useSubmitting } from "../components/IntentButton";
@@ -21,31 +19,7 @@ import { themeEditorUrl } from "../components/words";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
-  const [settings, preview, horizonNow] = await Promise.all([getShopSettings(db, shop), getPreview(db, shop), latestHorizon(db, shop)]);
-  let s = settings;
-  // The merchant has now seen the preview of tag changes: auto-tagging may be turned on.
-  // After a prefix change only a preview computed since then counts (it shows the tags moving).
-  const fresh = preview && (!s.tagPrefixChangedAt || Date.parse(preview.startedAt) >= s.tagPrefixChangedAt.getTime());
-  if (preview && fresh && preview.status === "succeeded" && !s.previewSeenAt) s = await updateShopSettings(db, shop, { previewSeenAt: new Date() });
-  return json({
-    settings: {
-      churnHorizonDays: s.churnHorizonDays,
-      clusterK: s.clusterK,
-      tagPrefix: s.tagPrefix,
-      autoTag: s.autoTag,
-      tagSegments: s.tagSegments,
-      tagRisk: s.tagRisk,
-      tagClusters: s.tagClusters,
-      refreshEveryHours: s.refreshEveryHours,
-      recsEnabled: s.recsEnabled,
-      recsCount: s.recsCount,
-      lastPublishAt: s.lastPublishAt?.toISOString() ?? null,
-      previewSeen: !!s.previewSeenAt,
-      /** The horizon the latest analysis used (the automatic value when the field is empty). */
-      horizonNow,
-    },
-    preview,
-  });
+  return json(await settingsPage(db, shop));
 };
 
 const checkbox = z.preprocess((v) => v === "on" || v === "true", z.boolean());
@@ -96,33 +70,25 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     await enqueueJob(shop, "analyze");
     return json<ActionResult>({ ok: true, message: "Re-analysing your customers with these settings. Follow it on the Sync page." });
   }
+  if (intent === "preview-seen") {
+    // Sent by the page when it shows a preview that counts (see PreviewSeen below): auto-tagging may be turned on.
+    const recorded = await recordPreviewSeen(db, shop, String(form.get("previewId") ?? ""));
+    return json<ActionResult>({ ok: true, message: recorded ? "The preview is recorded as seen." : "Nothing to record." });
+  }
   const parsed = SettingsForm.safeParse(Object.fromEntries(form));
   if (!parsed.success) {
     const errors: Record<string, string> = {};
     for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
     return json<ActionResult>({ ok: false, message: "Settings were not saved: fix the fields marked below.", errors }, { status: 400 });
   }
-  const before = await getShopSettings(db, shop);
-  const turningOnAutoTag = parsed.data.autoTag && !before.autoTag;
-  if (turningOnAutoTag && !before.previewSeenAt) {
-    return json<ActionResult>(
-      {
-        ok: false,
-        message: "Settings were not saved: look at the preview of tag changes first.",
-        errors: { autoTag: "Run the preview below and check it, then turn automatic tagging on." },
-      },
-      { status: 400 },
-    );
+  const saved = await saveSettings(db, shop, parsed.data, admin ? () => readShopCustomerTags(admin) : null);
+  if (!saved.ok) {
+    const message = saved.errors.autoTag ? "Settings were not saved: look at the preview of tag changes first." : "Settings were not saved: fix the fields marked below.";
+    return json<ActionResult>({ ok: false, message, errors: saved.errors }, { status: 400 });
   }
-  // A new prefix must not collide with the shop's own tags, and its tags move only after a new preview.
-  const prefixChange = await changeTagPrefix(db, shop, parsed.data.tagPrefix, admin ? () => readShopCustomerTags(admin) : null);
-  if (!prefixChange.ok) {
-    return json<ActionResult>({ ok: false, message: "Settings were not saved: fix the fields marked below.", errors: { tagPrefix: prefixChange.message } }, { status: 400 });
-  }
-  await updateShopSettings(db, shop, { ...parsed.data, tagPrefix: prefixChange.prefix });
   // Turning auto-tagging on publishes the current analysis now, not only after the next one.
-  if (turningOnAutoTag) await enqueueJob(shop, "publish", { force: true });
-  if (before.refreshEveryHours !== parsed.data.refreshEveryHours) {
+  if (saved.turnedOnAutoTag) await enqueueJob(shop, "publish", { force: true });
+  if (saved.refreshChanged) {
     try {
       await (await getQueue()).schedule(shop, parsed.data.refreshEveryHours);
     } catch (error) {
@@ -141,7 +107,7 @@ const SCHEDULES = [
 ];
 
 export default function Settings() {
-  const { settings: s, preview } = useLoaderData<typeof loader>();
+  const { settings: s, preview, previewToRecord } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const saving = useSubmitting("intent", "save");
   const errors = result?.errors ?? {};
@@ -155,6 +121,7 @@ export default function Settings() {
   const [tagClusters, setTagClusters] = useState(s.tagClusters);
   const [refresh, setRefresh] = useState(String(s.refreshEveryHours));
   const [recsEnabled, setRecsEnabled] = useState(s.recsEnabled);
+  usePreviewSeen(previewToRecord);
 
   return (
     <Page title="Settings">
@@ -330,6 +297,15 @@ export default function Settings() {
       </Layout>
     </Page>
   );
+}
+
+/** Shown a preview that counts and is not recorded yet: tells the server once, with a POST (loaders never write). */
+function usePreviewSeen(previewId: string | null) {
+  const fetcher = useFetcher();
+  const { submit } = fetcher;
+  useEffect(() => {
+    if (previewId) submit({ intent: "preview-seen", previewId }, { method: "post" });
+  }, [previewId, submit]);
 }
 
 export function ErrorBoundary() {

@@ -4,9 +4,8 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { Banner, BlockStack, Divider, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import db from "../db.server";
 import { requireAdmin } from "../shopify.server";
-import { explainSyncError, getSyncOverview, listSyncRuns } from "../models/sync-view.server";
-import { enqueueJob } from "../jobs/queue.server";
-import { activeSyncRun, reapStaleSyncRuns } from "../models/sync-runs.server";
+import { syncPage } from "../models/sync-page.server";
+import { requestSync } from "../jobs/sync-requests.server";
 import { RouteError } from "../components/RouteError";
 import { SectionCard } from "../components/SectionCard";
 import { IntentButton } from "../components/IntentButton";
@@ -16,20 +15,7 @@ import { useShopFormat } from "../components/ShopContext";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
-  await reapStaleSyncRuns(db, shop); // a run whose worker was killed shows as failed, not running forever
-  const [status, runs, settings] = await Promise.all([
-    getSyncOverview(db, shop),
-    listSyncRuns(db, shop, 15),
-    db.shop.findUnique({ where: { shop }, select: { lastFullSyncAt: true, lastDeltaSyncAt: true, lastAnalysisAt: true, historyLimited: true } }),
-  ]);
-  return json({
-    status,
-    runs: runs.map((r) => ({ ...r, explained: r.status === "failed" && r.error ? explainSyncError(r.error) : null })),
-    lastFullSyncAt: settings?.lastFullSyncAt?.toISOString() ?? null,
-    lastDeltaSyncAt: settings?.lastDeltaSyncAt?.toISOString() ?? null,
-    lastAnalysisAt: settings?.lastAnalysisAt?.toISOString() ?? null,
-    historyLimited: settings?.historyLimited ?? false,
-  });
+  return json(await syncPage(db, shop));
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -37,9 +23,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   if (intent !== "full-sync" && intent !== "delta-sync") return json({ ok: false, message: `Unknown action "${intent}".` }, { status: 400 });
-  const active = await activeSyncRun(db, shop);
-  if (active) return json({ ok: false, message: "A sync is already running: wait for it to finish." }, { status: 409 });
-  await enqueueJob(shop, intent);
+  const requested = await requestSync(db, shop, intent);
+  if (!requested.started) return json({ ok: false, message: "A sync is already running: wait for it to finish." }, { status: 409 });
   return json({ ok: true, message: intent === "full-sync" ? "Full sync started." : "Update started." });
 };
 

@@ -5,7 +5,8 @@ import { Banner, BlockStack, Button, InlineGrid, InlineStack, Layout, Page, Sele
 import { useState } from "react";
 import db from "../db.server";
 import { requireAdmin } from "../shopify.server";
-import { PERIODS, listControlGroups, segmentRef, setControlGroup, upliftReport } from "../models/holdouts.server";
+import { setControlGroup } from "../models/holdouts.server";
+import { upliftPage, upliftPeriod } from "../models/uplift-page.server";
 import { DEFAULT_HOLDOUT_SHARE } from "../analytics/holdout";
 import type { Interval } from "../analytics/uplift";
 import { RouteError } from "../components/RouteError";
@@ -24,27 +25,11 @@ const KIND_LABEL: Record<string, string> = { rfm: "RFM segment", cluster: "Clust
  */
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
-  const raw = Number(new URL(request.url).searchParams.get("period") ?? 90);
-  const period = (PERIODS as readonly number[]).includes(raw) ? raw : 90;
-  const [segments, groups, currency] = await Promise.all([
-    db.segment.findMany({ where: { shop, active: true }, orderBy: [{ kind: "asc" }, { size: "desc" }], select: { kind: true, key: true, name: true, customName: true, size: true } }),
-    listControlGroups(db, shop),
-    db.shop.findUnique({ where: { shop }, select: { currencyCode: true } }).then((s) => s?.currencyCode ?? "USD"),
-  ]);
-  const names = new Map(segments.map((s) => [segmentRef(s.kind, s.key), s.customName?.trim() || s.name]));
-  const now = new Date();
-  const reports = [];
-  for (const g of groups) {
-    const r = await upliftReport(db, shop, g.segmentKind, g.segmentKey, period, now);
-    reports.push({ ...r, name: names.get(segmentRef(g.segmentKind, g.segmentKey)) ?? g.segmentKey, enabledAt: g.enabledAt?.toISOString() ?? null });
-  }
+  const page = await upliftPage(db, shop, upliftPeriod(new URL(request.url).searchParams.get("period")));
   return json(
     {
-      period,
-      periods: [...PERIODS],
-      currency,
-      segments: segments.map((s) => ({ ref: segmentRef(s.kind, s.key), label: `${KIND_LABEL[s.kind] ?? s.kind}: ${s.customName?.trim() || s.name} (${formatCount(s.size)})` })),
-      reports,
+      ...page,
+      segments: page.segments.map((s) => ({ ref: s.ref, label: `${KIND_LABEL[s.kind] ?? s.kind}: ${s.name} (${formatCount(s.size)})` })),
     },
     { headers: { "Cache-Control": "private, no-store" } },
   );

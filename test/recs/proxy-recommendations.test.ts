@@ -6,14 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createSqliteTestDb, createTestDb, databaseKinds, type TestDb } from "../helpers/db";
 import { signedProxyQuery } from "../helpers/app-proxy";
-import {
-  cachedShops,
-  clearRecommenderCache,
-  handleRecommendationsProxy,
-  PERSONAL_CACHE_CONTROL,
-  PUBLIC_CACHE_CONTROL,
-  type ShopperRecommendations,
-} from "../../app/models/recommendations.server";
+import { cachedShops, clearRecommenderCache, type ShopperRecommendations } from "../../app/models/recommendations.server";
+import { handleRecommendationsProxy, PERSONAL_CACHE_CONTROL, PUBLIC_CACHE_CONTROL } from "../../app/routes/proxy.recommendations";
 import { updateShopSettings } from "../../app/models/shop-settings.server";
 import { gidProduct, seedScore, seedShop, seedStandinShop, type SeededShop } from "./fixtures";
 import { generateDemoShop } from "../standin/demo-shop";

@@ -12,7 +12,6 @@ import { proxyRequest } from "../helpers/app-proxy";
 import { lineItemInput, orderGid, orderInput, orderRow } from "../helpers/orders";
 import {
   attributedOrders,
-  handleEventsProxy,
   impactSummary,
   MAX_BODY_BYTES,
   pruneOldRows,
@@ -22,6 +21,7 @@ import {
   startRetentionSchedule,
   VISITOR_REQUESTS_PER_MINUTE,
 } from "../../app/models/rec-events.server";
+import { handleEventsProxy } from "../../app/routes/proxy.events";
 
 const SECRET = "events-secret";
 const SHOP = "events-shop.myshopify.com";

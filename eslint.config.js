@@ -49,15 +49,7 @@ const typesOnly = (...layers) => layers.map((layer) => ({ layer, types: true }))
  * exempt from the rule until it is fixed (then take it off this list).
  */
 const LAYER_PENDING = [
-  // jobs and models import the redaction rules (ShopRedactedError, assertShopNotRedacted, enforceRedactions)
-  // from app/webhooks/compliance.server.ts: they belong in a model (app/models/redaction.server.ts).
-  "app/jobs/handlers.server.ts",
-  "app/jobs/queue.server.ts",
-  "app/jobs/worker.server.ts",
-  "app/models/data-requests.server.ts",
-  // A model that calls the Admin API (an opt-out takes the app's tags off at once) and one that imports
-  // the tag rules from app/shopify/tags.ts.
-  "app/models/opt-outs.server.ts",
+  // A model that imports the tag rules from app/shopify/tags.ts.
   "app/models/shop-settings.server.ts",
   // app/shopify reads the offline session from the database and a JSON column's reader from a model.
   "app/shopify/admin.server.ts",
@@ -68,6 +60,12 @@ const layerBlock = (folder, rules) => ({
   ignores: LAYER_PENDING,
   rules: mayNotImport(folder, rules),
 });
+
+// Prisma-location rule (the block "Prisma only in app/models and app/db" below): a model delegate's query
+// methods, and the names the database handle goes by.
+const PRISMA_OPS =
+  "/^(findUnique|findUniqueOrThrow|findFirst|findFirstOrThrow|findMany|create|createMany|createManyAndReturn|update|updateMany|upsert|delete|deleteMany|count|aggregate|groupBy)$/";
+const PRISMA_HANDLES = "/^(db|tx|prisma|client)$/";
 
 export default tseslint.config(
   {
@@ -136,6 +134,34 @@ export default tseslint.config(
   layerBlock("components", [...typesOnly("models", "shopify", "jobs", "webhooks", "lib"), ...not("db", "routes", "cli", "appSetup", "env")]),
   // cli: command-line entry points; analytics, shopify, models, jobs and the database, not the web app.
   layerBlock("cli", not("webhooks", "lib", "routes", "components", "appSetup")),
+  // ---- Prisma only in app/models and app/db (issue 17.2). A block of its own, apart from the layers above. ----
+  // Outside them nothing imports Prisma's client library, and no code calls a Prisma model delegate
+  // (`db.order.findMany(...)`, `tx.shop.upsert(...)`, `this.db.x.count(...)`) or runs a transaction or raw
+  // SQL: a route, job, webhook or Shopify module asks a function of app/models. Passing the `db` handle on
+  // (typed with `import type { Db }`) is fine, and so is `db.$disconnect()` where a process ends.
+  // test/architecture/prisma-location.test.ts checks the same by text, so the two cannot drift apart.
+  {
+    files: ["app/**/*.{ts,tsx}"],
+    ignores: ["app/models/**", "app/db/**", "app/db.server.ts", "app/analytics/**"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: ["@prisma/*", "prisma"], message: "Prisma only in app/models and app/db (README, Architecture)." }] }],
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: `CallExpression[callee.property.name=${PRISMA_OPS}][callee.object.type='MemberExpression'][callee.object.object.name=${PRISMA_HANDLES}]`,
+          message: "A Prisma query outside app/models: call (or add) a model function in app/models instead.",
+        },
+        {
+          selector: `CallExpression[callee.property.name=${PRISMA_OPS}][callee.object.type='MemberExpression'][callee.object.object.property.name=${PRISMA_HANDLES}]`,
+          message: "A Prisma query outside app/models: call (or add) a model function in app/models instead.",
+        },
+        {
+          selector: "CallExpression[callee.property.name=/^\\$(transaction|queryRaw|executeRaw|queryRawUnsafe|executeRawUnsafe)$/]",
+          message: "A transaction or raw SQL outside app/models and app/db: put it in a model function.",
+        },
+      ],
+    },
+  },
   {
     // Command-line tools, scripts, benchmarks and tests talk to the terminal.
     files: ["app/cli/**", "scripts/**", "test/**", ".ci/**"],

@@ -10,7 +10,7 @@ import { runAnalyze } from "./analyze.server";
 import { stepsOf, type JobData } from "./kinds";
 import { runPublish } from "./publish.server";
 import { runSync } from "./sync.server";
-import { assertShopNotRedacted, enforceRedactions } from "../webhooks/compliance.server";
+import { assertShopNotRedacted, enforceRedactions } from "../models/compliance.server";
 
 export interface JobContext {
   db: Db;

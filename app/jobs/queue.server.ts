@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "../db.server";
 import { env, maskUrl } from "../env.server";
 import { needsMerchant } from "../shopify/admin.server";
-import { ShopRedactedError } from "../webhooks/compliance.server";
+import { ShopRedactedError } from "../models/compliance.server";
 import { runJob, type JobContext } from "./handlers.server";
 import type { JobData, JobKind } from "./kinds";
 

@@ -9,7 +9,7 @@ import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
 import { needsMerchant } from "../shopify/admin.server";
 import { runJob, type JobContext } from "./handlers.server";
-import { ShopRedactedError } from "../webhooks/compliance.server";
+import { ShopRedactedError } from "../models/compliance.server";
 import { keepLocks } from "./job-locks.server";
 import { isJobKind, type JobData } from "./kinds";
 import { closeBounded, logRedisErrors, QUEUE_NAME, redisConnection } from "./queue.server";

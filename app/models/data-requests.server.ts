@@ -6,7 +6,7 @@
  * app holds for that customer as a JSON download, built when it is downloaded.
  */
 import type { Db } from "../db.server";
-import { customerGid, handleCustomersDataRequest, orderGid, type CustomerDataExport, type CustomerPayload } from "../webhooks/compliance.server";
+import { customerDataExport, customerGid, orderGid, type CustomerDataExport, type CustomerPayload } from "./compliance.server";
 
 /** Shopify's deadline for acting on a compliance webhook (shopify.dev "Privacy law compliance"). */
 export const DATA_REQUEST_DAYS = 30;
@@ -122,7 +122,7 @@ export async function downloadDataRequest(db: Db, shop: string, id: string, now 
   const r = await db.dataRequest.findFirst({ where: { id, shop } });
   if (!r) return null;
   const row = rowOf(r, now);
-  const data = await handleCustomersDataRequest(db, shop, { customer: { id: r.customerId }, orders_requested: row.orderIds });
+  const data = await customerDataExport(db, shop, { customer: { id: r.customerId }, orders_requested: row.orderIds });
   await db.dataRequest.update({ where: { id: r.id }, data: { firstDownloadedAt: r.firstDownloadedAt ?? now, lastDownloadedAt: now } });
   return {
     request: { id: r.id, customerId: r.customerId, ordersRequested: row.orderIds, receivedAt: row.receivedAt, dueAt: row.dueAt },

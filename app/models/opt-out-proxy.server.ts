@@ -12,14 +12,12 @@
 import crypto from "node:crypto";
 import type { Db } from "../db.server";
 import { env } from "../env.server";
-import { closeAssignmentsOf } from "./holdouts.server";
-import { getOptOut, optOutCustomer, withdrawNow } from "./opt-outs.server";
-import type { AdminGraphql } from "../shopify/types";
+import { getOptOut } from "./opt-outs.server";
 
 export interface OptOutDeps {
   db: Db;
-  /** The shop's Admin API, to take the app's tags and metafields off at once (null when out of reach). */
-  admin: (shop: string) => Promise<AdminGraphql | null>;
+  /** Opts the customer out (recorded, control-group draw ended, the app's tags and metafields taken off Shopify). */
+  optOut: (shop: string, customerId: string, now: Date) => Promise<void>;
   /** The secret the form token is made with (default: SHOPIFY_API_SECRET). */
   secret?: string;
   now?: () => Date;
@@ -70,11 +68,7 @@ export async function shopperOptOut(deps: OptOutDeps, shop: string, customerId: 
   const current = await getOptOut(deps.db, shop, customerId);
   if (post) {
     if (!validToken(secret, shop, customerId, post.token, now)) return { kind: "expired" };
-    if (!current.optedOut) {
-      await optOutCustomer(deps.db, shop, customerId, "shopper", now);
-      await closeAssignmentsOf(deps.db, shop, customerId, now);
-      await withdrawNow(deps.db, shop, customerId, await deps.admin(shop));
-    }
+    if (!current.optedOut) await deps.optOut(shop, customerId, now);
     return { kind: "opted-out-now" };
   }
   if (current.optedOut) return { kind: "opted-out", since: current.optedOutAt! };

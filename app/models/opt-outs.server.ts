@@ -8,9 +8,6 @@
  * only non-personal storefront recommendations. The scores are still computed, for shop-level figures.
  */
 import type { Db } from "../db.server";
-import { withdrawFromShopify, type WithdrawReport } from "../shopify/opt-out.server";
-import type { AdminGraphql } from "../shopify/types";
-import { getShopSettings } from "./shop-settings.server";
 
 export type OptOutSource = "merchant" | "shopper";
 
@@ -67,24 +64,4 @@ export async function optedOutCustomers(db: Db, shop: string): Promise<Set<strin
 export async function listOptOuts(db: Db, shop: string, take = 100): Promise<OptOutState[]> {
   const rows = await db.customerOptOut.findMany({ where: { shop, revokedAt: null }, orderBy: { optedOutAt: "desc" }, take });
   return rows.map((r) => ({ customerId: r.customerId, optedOut: true, optedOutAt: r.optedOutAt, source: r.source as OptOutSource, revokedAt: null }));
-}
-
-/**
- * Takes an opted-out customer's app tags and metafields off Shopify now (not at the next publish). A
- * failure is logged with its cause and left to the next publish, which removes them too; null then.
- */
-export async function withdrawNow(db: Db, shop: string, customerId: string, admin: AdminGraphql | null): Promise<WithdrawReport | null> {
-  if (!admin) {
-    console.warn(`[opt-out] ${shop} ${customerId}: Shopify cannot be reached now; the next publish removes the app's tags and metafields`);
-    return null;
-  }
-  try {
-    const { tagPrefix } = await getShopSettings(db, shop);
-    const report = await withdrawFromShopify(admin, customerId, tagPrefix);
-    if (report.errors.length) console.warn(`[opt-out] ${shop} ${customerId}: ${report.errors.join("; ")}; the next publish tries again`);
-    return report;
-  } catch (error) {
-    console.error(`[opt-out] ${shop} ${customerId}: removing the app's tags and metafields failed (${(error as Error).message}); the next publish tries again`);
-    return null;
-  }
 }

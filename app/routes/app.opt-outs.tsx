@@ -10,8 +10,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import db from "../db.server";
 import { requireAdmin } from "../shopify.server";
-import { closeAssignmentsOf } from "../models/holdouts.server";
-import { getOptOut, optOutCustomer, restoreCustomer, withdrawNow, type OptOutState } from "../models/opt-outs.server";
+import { optOutNow } from "../lib/opt-out.server";
+import { getOptOut, restoreCustomer, type OptOutState } from "../models/opt-outs.server";
 
 const GID = /^gid:\/\/shopify\/Customer\/[1-9][0-9]{0,19}$/;
 
@@ -33,11 +33,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (!GID.test(customerId)) return json({ error: "customerId must be gid://shopify/Customer/<number>" }, { status: 400 });
   const intent = form.get("intent");
   if (intent === "opt-out") {
-    const state = await optOutCustomer(db, shop, customerId, "merchant");
-    await closeAssignmentsOf(db, shop, customerId);
     // The app's tags and metafields come off Shopify now; the next publish checks again.
-    await withdrawNow(db, shop, customerId, admin);
-    return json(view(state));
+    return json(view(await optOutNow(db, shop, customerId, "merchant", admin)));
   }
   if (intent === "restore") return json(view(await restoreCustomer(db, shop, customerId)));
   return json({ error: `Unknown intent "${String(intent)}"` }, { status: 400 });

@@ -7,6 +7,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import db from "../db.server";
 import type { Db } from "../db.server";
+import { optOutNow } from "../lib/opt-out.server";
 import { shopperOptOut, type OptOutPage } from "../models/opt-out-proxy.server";
 import { adminForShop } from "../shopify/admin.server";
 import { verifyAppProxyRequest } from "../shopify/app-proxy.server";
@@ -89,7 +90,10 @@ export async function handleOptOutProxy(request: Request, deps: OptOutProxyDeps)
       console.error(`[opt-out] ${shop}: no Admin API client (${(error as Error).message})`);
       return null;
     });
-  const answer = await shopperOptOut({ db: deps.db, admin, secret: deps.secret, now: deps.now }, ctx.shop, ctx.customerId, post);
+  const optOut = async (shop: string, customerId: string, now: Date) => {
+    await optOutNow(deps.db, shop, customerId, "shopper", await admin(shop), now);
+  };
+  const answer = await shopperOptOut({ db: deps.db, optOut, secret: deps.secret, now: deps.now }, ctx.shop, ctx.customerId, post);
   return render(answer, ctx.pathPrefix);
 }
 

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import db from "../db.server";
 import { authenticateWebhook } from "../shopify.server";
-import { handleCustomersRedact, type CustomerPayload } from "../webhooks/compliance.server";
+import type { CustomerPayload } from "../models/compliance.server";
+import { handleCustomersRedact } from "../webhooks/compliance.server";
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { payload, shop } = await authenticateWebhook(request);

@@ -47,8 +47,10 @@ describe("app/analytics imports nothing from Node, Shopify, Prisma or Remix", ()
     const [inside] = lint(["--stdin", "--stdin-filename", "app/analytics/probe.ts"], PROBE);
     const lines = restricted(inside.messages).map((m) => m.line);
     expect([...new Set(lines)].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 9]);
+    // Elsewhere the analytics rule does not apply (other layers' own rules, e.g. Prisma only in app/models,
+    // may refuse some of these imports there: their messages do not speak of app/analytics).
     const [outside] = lint(["--stdin", "--stdin-filename", "app/jobs/probe.ts"], PROBE);
-    expect(restricted(outside.messages)).toEqual([]);
+    expect(restricted(outside.messages).filter((m) => m.ruleId === "no-restricted-globals" || m.message.includes("app/analytics"))).toEqual([]);
   }, 60_000);
 
   it("every file in app/analytics passes", () => {

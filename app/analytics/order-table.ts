@@ -23,6 +23,11 @@ function grow<T extends Growable>(a: T, need: number): T {
   return b;
 }
 
+/** The array cut to its first n elements: itself when it is that long already (no copy). */
+function fit<T extends Growable>(a: T, n: number): T {
+  return a.length === n ? a : (a.slice(0, n) as T);
+}
+
 /** NaN stands for a missing date or quantity in the numeric columns. */
 const NONE = -1;
 
@@ -123,24 +128,85 @@ export class OrderTable implements Iterable<OrderInput> {
     this.lineOffset[need] = end;
   }
 
+  /**
+   * Appends one order from plain values (a database row), without an OrderInput record; its line items
+   * follow with `pushLine`. Dates are epoch ms (NaN: not cancelled). Same result as `push`.
+   */
+  pushRow(
+    id: string,
+    customerId: string | null,
+    processedAt: number,
+    cancelledAt: number,
+    test: boolean,
+    total: number,
+    refunded: number,
+    currency: string,
+    financialStatus: string | null,
+  ): void {
+    const i = this.n;
+    const need = i + 1;
+    if (need > this.customer.length) {
+      this.customer = grow(this.customer, need);
+      this.processedAt = grow(this.processedAt, need);
+      this.cancelledAt = grow(this.cancelledAt, need);
+      this.test = grow(this.test, need);
+      this.total = grow(this.total, need);
+      this.refunded = grow(this.refunded, need);
+      this.currency = grow(this.currency, need);
+      this.financialStatus = grow(this.financialStatus, need);
+    }
+    this.lineOffset = grow(this.lineOffset, need + 1);
+    this.ids.push(id);
+    this.customer[i] = this.intern(customerId);
+    this.processedAt[i] = processedAt;
+    this.cancelledAt[i] = cancelledAt;
+    this.test[i] = test ? 1 : 0;
+    this.total[i] = total;
+    this.refunded[i] = refunded;
+    this.currency[i] = this.intern(currency);
+    this.financialStatus[i] = this.intern(financialStatus);
+    this.n = need;
+    this.lineOffset[need] = this.lines;
+  }
+
+  /** Appends a line item to the order pushed last (pushRow). currentQuantity NaN: none. */
+  pushLine(productId: string | null, variantId: string | null, quantity: number, currentQuantity: number, unitPrice: number): void {
+    if (this.n === 0) throw new Error("OrderTable.pushLine: no order to add the line item to");
+    const k = this.lines;
+    if (k + 1 > this.lineProduct.length) {
+      this.lineProduct = grow(this.lineProduct, k + 1);
+      this.lineVariant = grow(this.lineVariant, k + 1);
+      this.lineQuantity = grow(this.lineQuantity, k + 1);
+      this.lineCurrentQuantity = grow(this.lineCurrentQuantity, k + 1);
+      this.lineUnitPrice = grow(this.lineUnitPrice, k + 1);
+    }
+    this.lineProduct[k] = this.intern(productId);
+    this.lineVariant[k] = this.intern(variantId);
+    this.lineQuantity[k] = quantity;
+    this.lineCurrentQuantity[k] = currentQuantity;
+    this.lineUnitPrice[k] = unitPrice;
+    this.lines = k + 1;
+    this.lineOffset[this.n] = this.lines;
+  }
+
   /** Releases the spare room left by growing (call once the table is complete). */
   compact(): this {
     const n = this.n;
     const l = this.lines;
-    this.customer = this.customer.slice(0, n);
-    this.processedAt = this.processedAt.slice(0, n);
-    this.cancelledAt = this.cancelledAt.slice(0, n);
-    this.test = this.test.slice(0, n);
-    this.total = this.total.slice(0, n);
-    this.refunded = this.refunded.slice(0, n);
-    this.currency = this.currency.slice(0, n);
-    this.financialStatus = this.financialStatus.slice(0, n);
-    this.lineOffset = this.lineOffset.slice(0, n + 1);
-    this.lineProduct = this.lineProduct.slice(0, l);
-    this.lineVariant = this.lineVariant.slice(0, l);
-    this.lineQuantity = this.lineQuantity.slice(0, l);
-    this.lineCurrentQuantity = this.lineCurrentQuantity.slice(0, l);
-    this.lineUnitPrice = this.lineUnitPrice.slice(0, l);
+    this.customer = fit(this.customer, n);
+    this.processedAt = fit(this.processedAt, n);
+    this.cancelledAt = fit(this.cancelledAt, n);
+    this.test = fit(this.test, n);
+    this.total = fit(this.total, n);
+    this.refunded = fit(this.refunded, n);
+    this.currency = fit(this.currency, n);
+    this.financialStatus = fit(this.financialStatus, n);
+    this.lineOffset = fit(this.lineOffset, n + 1);
+    this.lineProduct = fit(this.lineProduct, l);
+    this.lineVariant = fit(this.lineVariant, l);
+    this.lineQuantity = fit(this.lineQuantity, l);
+    this.lineCurrentQuantity = fit(this.lineCurrentQuantity, l);
+    this.lineUnitPrice = fit(this.lineUnitPrice, l);
     return this;
   }
 
@@ -195,6 +261,50 @@ export class OrderTable implements Iterable<OrderInput> {
     return { ids, strings, customer, processedAt, cancelledAt, test, total, refunded, currency, financialStatus, lineOffset, lineProduct, lineVariant, lineQuantity, lineCurrentQuantity, lineUnitPrice };
   }
 
+  /**
+   * The typed arrays' buffers of toData's result, for postMessage's transfer list: they move to the other
+   * thread without a copy (and are detached here: use the table no more on this side).
+   */
+  static transferList(data: OrderTableColumns): ArrayBuffer[] {
+    const { customer, processedAt, cancelledAt, test, total, refunded, currency, financialStatus } = data;
+    const { lineOffset, lineProduct, lineVariant, lineQuantity, lineCurrentQuantity, lineUnitPrice } = data;
+    const columns = [customer, processedAt, cancelledAt, test, total, refunded, currency, financialStatus, lineOffset, lineProduct, lineVariant, lineQuantity, lineCurrentQuantity, lineUnitPrice];
+    return [...new Set(columns.map((c) => c.buffer as ArrayBuffer))];
+  }
+
+  /**
+   * Puts back the typed columns of this table's own toData() after they came back from a thread they were
+   * transferred to (OrderTable.transferList): the ids and strings stayed here. Throws when they do not fit.
+   */
+  restoreColumns(data: OrderTableColumns): void {
+    const orderColumns = [data.customer, data.processedAt, data.cancelledAt, data.test, data.total, data.refunded, data.currency, data.financialStatus];
+    const lineColumns = [data.lineProduct, data.lineVariant, data.lineQuantity, data.lineCurrentQuantity, data.lineUnitPrice];
+    if (orderColumns.some((c) => c.length !== this.n) || lineColumns.some((c) => c.length !== this.lines) || data.lineOffset.length !== this.n + 1) {
+      throw new Error("OrderTable.restoreColumns: the columns do not fit this table");
+    }
+    this.customer = data.customer;
+    this.processedAt = data.processedAt;
+    this.cancelledAt = data.cancelledAt;
+    this.test = data.test;
+    this.total = data.total;
+    this.refunded = data.refunded;
+    this.currency = data.currency;
+    this.financialStatus = data.financialStatus;
+    this.lineOffset = data.lineOffset;
+    this.lineProduct = data.lineProduct;
+    this.lineVariant = data.lineVariant;
+    this.lineQuantity = data.lineQuantity;
+    this.lineCurrentQuantity = data.lineCurrentQuantity;
+    this.lineUnitPrice = data.lineUnitPrice;
+  }
+
+  /** The typed columns alone (what a thread hands back after a transfer: see restoreColumns). */
+  columns(): OrderTableColumns {
+    const { customer, processedAt, cancelledAt, test, total, refunded, currency, financialStatus } = this;
+    const { lineOffset, lineProduct, lineVariant, lineQuantity, lineCurrentQuantity, lineUnitPrice } = this;
+    return { customer, processedAt, cancelledAt, test, total, refunded, currency, financialStatus, lineOffset, lineProduct, lineVariant, lineQuantity, lineCurrentQuantity, lineUnitPrice };
+  }
+
   static fromData(data: OrderTableData): OrderTable {
     const t = new OrderTable();
     for (const id of data.ids) t.ids.push(id);
@@ -231,10 +341,8 @@ export class OrderTable implements Iterable<OrderInput> {
   }
 }
 
-/** An OrderTable's columns as plain data (see OrderTable.toData). */
-export interface OrderTableData {
-  ids: string[];
-  strings: string[];
+/** An OrderTable's typed columns (see OrderTable.columns). */
+export interface OrderTableColumns {
   customer: Int32Array;
   processedAt: Float64Array;
   cancelledAt: Float64Array;
@@ -249,4 +357,10 @@ export interface OrderTableData {
   lineQuantity: Float64Array;
   lineCurrentQuantity: Float64Array;
   lineUnitPrice: Float64Array;
+}
+
+/** An OrderTable's columns as plain data (see OrderTable.toData). */
+export interface OrderTableData extends OrderTableColumns {
+  ids: string[];
+  strings: string[];
 }

@@ -14,19 +14,53 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { AnalyzeOptions } from "../analytics/analyze";
-import type { OrderTableData } from "../analytics/order-table";
+import { OrderTable, type OrderTableColumns, type OrderTableData } from "../analytics/order-table";
 import type { AnalysisResult } from "../analytics/types";
 
 export interface AnalysisThreadRequest {
-  /** The shop's orders as columns (OrderTable.toData): cloned as a few typed arrays, not record by record. */
-  orders: OrderTableData;
+  /**
+   * The shop's orders. An OrderTable lends its typed columns to the thread (moved, not copied: a transfer
+   * list) and has them back when the thread answers; its ids and strings are cloned. Plain data
+   * (OrderTable.toData) is cloned as a few typed arrays.
+   */
+  orders: OrderTableData | OrderTable;
   options: AnalyzeOptions;
   recommendationLimit: number;
 }
 
+/** What the thread is started with (workerData): the orders as data, and whether their columns were lent. */
+export interface AnalysisThreadInput {
+  orders: OrderTableData;
+  lent: boolean;
+  options: AnalyzeOptions;
+  recommendationLimit: number;
+}
+
+/**
+ * Recommendations in columns: customer i of result.customers has products[items[k]] for k in
+ * offset[i] .. offset[i + 1], best first. Each product id string goes across once (a Map of 225k string
+ * lists would clone every id once per customer).
+ */
+export interface PackedRecommendations {
+  products: string[];
+  offset: Int32Array;
+  items: Int32Array;
+}
+
 export type AnalysisThreadResponse =
-  | { ok: true; result: AnalysisResult; recommendations: Map<string, string[]>; threadId: number }
-  | { ok: false; error: string };
+  | { ok: true; result: AnalysisResult; recommendations: PackedRecommendations; columns: OrderTableColumns | null; threadId: number }
+  | { ok: false; error: string; columns: OrderTableColumns | null };
+
+/** The recommendations as a Map by customer id (the keys are the result's own customer id strings). */
+export function unpackRecommendations(result: AnalysisResult, packed: PackedRecommendations): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  result.customers.forEach((c, i) => {
+    const list: string[] = [];
+    for (let k = packed.offset[i]; k < packed.offset[i + 1]; k++) list.push(packed.products[packed.items[k]]);
+    out.set(c.customerId, list);
+  });
+  return out;
+}
 
 export class AnalysisAbortedError extends Error {
   constructor(reason: unknown) {
@@ -84,7 +118,12 @@ export function analyzeInThread(
 ): Promise<{ result: AnalysisResult; recommendations: Map<string, string[]>; threadId: number }> {
   return new Promise((resolvePromise, reject) => {
     if (opts.signal?.aborted) return reject(new AnalysisAbortedError(opts.signal.reason));
-    const worker = new Worker(analysisWorkerBootstrap(), { eval: true, execArgv: analysisWorkerExecArgv(), workerData: request });
+    const table = request.orders instanceof OrderTable ? request.orders : null;
+    const orders = table ? table.toData() : (request.orders as OrderTableData);
+    const input: AnalysisThreadInput = { orders, lent: table !== null, options: request.options, recommendationLimit: request.recommendationLimit };
+    // A lent table's columns move to the thread (detached here until it answers): no second copy of them.
+    const transferList = table ? OrderTable.transferList(orders) : [];
+    const worker = new Worker(analysisWorkerBootstrap(), { eval: true, execArgv: analysisWorkerExecArgv(), workerData: input, transferList });
     let settled = false;
     const settle = (fn: () => void) => {
       if (settled) return;
@@ -93,12 +132,24 @@ export function analyzeInThread(
       fn();
       void worker.terminate();
     };
+    /** The lent columns come back with the answer (success or failure); a killed thread keeps them. */
+    const takeBack = (columns: OrderTableColumns | null) => {
+      if (table && columns) table.restoreColumns(columns);
+    };
     const onAbort = () => settle(() => reject(new AnalysisAbortedError(opts.signal?.reason)));
     opts.signal?.addEventListener("abort", onAbort, { once: true });
     worker.on("message", (message: AnalysisThreadResponse | { started: true; threadId: number }) => {
       if ("started" in message) return opts.onStarted?.(message.threadId);
-      if (message.ok) settle(() => resolvePromise({ result: message.result, recommendations: message.recommendations, threadId: message.threadId }));
-      else settle(() => reject(new Error(`The analysis failed in its worker thread: ${message.error}`)));
+      settle(() => {
+        try {
+          takeBack(message.columns);
+        } catch (error) {
+          return reject(error);
+        }
+        if (message.ok) {
+          resolvePromise({ result: message.result, recommendations: unpackRecommendations(message.result, message.recommendations), threadId: message.threadId });
+        } else reject(new Error(`The analysis failed in its worker thread: ${message.error}`));
+      });
     });
     worker.on("error", (error) => settle(() => reject(error)));
     worker.on("exit", (code) => settle(() => reject(new Error(`The analysis worker thread exited (code ${code}) without a result`))));

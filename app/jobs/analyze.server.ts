@@ -46,7 +46,7 @@ export async function runAnalyze(db: Db, shop: string, opts: AnalyzeRunOptions =
     // The analysis and the recommendations run in a worker thread: the event loop stays free meanwhile.
     const { result, recommendations } = await analyzeInThread(
       {
-        orders: orders.toData(),
+        orders, // lent: its typed columns move to the thread and back (no second copy)
         options: { asOf: opts.asOf ?? new Date(), horizonDays: settings.churnHorizonDays ?? undefined, clusterK: settings.clusterK, previousClusters, products, shopifyRfmGroups,
           // Purchase days and the as-of day in the shop's time zone; money in its currency (issue 14).
           timeZone: settings.ianaTimezone ?? null, currency: settings.currencyCode ?? null },

@@ -8,26 +8,61 @@ import { parentPort, threadId, workerData } from "node:worker_threads";
 import { analyzeOrders } from "../analytics/analyze";
 import { OrderTable } from "../analytics/order-table";
 import { buildRecommender } from "../analytics/recommendations/engine";
-import type { AnalysisThreadRequest, AnalysisThreadResponse } from "./analyze-thread.server";
+import type { AnalysisThreadInput, AnalysisThreadResponse, PackedRecommendations } from "./analyze-thread.server";
 
 if (!parentPort) throw new Error("analyze.worker.ts runs only as a worker thread");
 const port = parentPort;
 
 // The request comes as workerData (cloned when the thread is made), so no message can arrive too early.
-run(workerData as AnalysisThreadRequest);
+run(workerData as AnalysisThreadInput);
 
-function run(request: AnalysisThreadRequest) {
+function run(input: AnalysisThreadInput) {
   let response: AnalysisThreadResponse;
+  let orders: OrderTable | null = null;
   try {
     port.postMessage({ started: true, threadId });
-    const orders = OrderTable.fromData(request.orders);
-    const result = analyzeOrders(orders, request.options);
+    orders = OrderTable.fromData(input.orders);
+    const result = analyzeOrders(orders, input.options);
     const clusterOf = new Map(result.customers.map((c) => [c.customerId, c.clusterKey]));
-    const recommender = buildRecommender(orders, { products: request.options.products, clusterOf });
-    const recommendations = new Map(result.customers.map((c) => [c.customerId, recommender.forCustomer(c.customerId, request.recommendationLimit)]));
-    response = { ok: true, result, recommendations, threadId };
+    const recommender = buildRecommender(orders, { products: input.options.products, clusterOf });
+    clusterOf.clear();
+    response = { ok: true, result, recommendations: packRecommendations(result.customers, (id) => recommender.forCustomer(id, input.recommendationLimit)), columns: null, threadId };
   } catch (error) {
-    response = { ok: false, error: error instanceof Error ? `${error.message}\n${error.stack ?? ""}` : String(error) };
+    response = { ok: false, error: error instanceof Error ? `${error.message}\n${error.stack ?? ""}` : String(error), columns: null };
   }
-  port.postMessage(response);
+  // Lent columns go back to the job (moved again, not copied).
+  const transfer: ArrayBuffer[] = [];
+  if (input.lent && orders) {
+    response.columns = orders.columns();
+    transfer.push(...OrderTable.transferList(response.columns));
+  }
+  if (response.ok) transfer.push(response.recommendations.offset.buffer as ArrayBuffer, response.recommendations.items.buffer as ArrayBuffer);
+  port.postMessage(response, transfer);
+}
+
+/** Each customer's recommendations, in result order, as product indices into one list of ids. */
+function packRecommendations(customers: Array<{ customerId: string }>, recommend: (customerId: string) => string[]): PackedRecommendations {
+  const products: string[] = [];
+  const index = new Map<string, number>();
+  const offset = new Int32Array(customers.length + 1);
+  let items = new Int32Array(Math.max(16, customers.length * 4));
+  let at = 0;
+  customers.forEach((c, i) => {
+    for (const id of recommend(c.customerId)) {
+      let k = index.get(id);
+      if (k === undefined) {
+        k = products.length;
+        products.push(id);
+        index.set(id, k);
+      }
+      if (at === items.length) {
+        const bigger = new Int32Array(items.length * 2);
+        bigger.set(items);
+        items = bigger;
+      }
+      items[at++] = k;
+    }
+    offset[i + 1] = at;
+  });
+  return { products, offset, items: items.slice(0, at) };
 }

@@ -22,7 +22,10 @@ const DIRS = ["app", "scripts", "test"];
 const SKIP = new Set(["node_modules", ".tmp", "artifacts", "fixtures", "build"]);
 
 /** Silent catches still to be removed by the work that owns these files (see issue 17). */
-const KNOWN: Record<string, number> = {};
+const KNOWN: Record<string, number> = {
+  // The publish job's rewrite (issue 17.4) removes it.
+  "app/jobs/publish.server.ts": 1,
+};
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];

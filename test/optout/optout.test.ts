@@ -10,7 +10,7 @@ import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runPublish } from "../../app/jobs/publish.server";
 import { setControlGroup } from "../../app/models/holdouts.server";
-import { handleOptOutProxy } from "../../app/routes/proxy.opt-out";
+import { handleOptOutProxy } from "../../app/lib/proxy-opt-out.server";
 import { getOptOut, optOutCustomer, restoreCustomer } from "../../app/models/opt-outs.server";
 import { clearRecommenderCache, recommendForShopper } from "../../app/models/recommendations.server";
 import { updateShopSettings } from "../../app/models/shop-settings.server";

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createSqliteTestDb, createTestDb, databaseKinds, type TestDb } from "../helpers/db";
 import { signedProxyQuery } from "../helpers/app-proxy";
 import { cachedShops, clearRecommenderCache, type ShopperRecommendations } from "../../app/models/recommendations.server";
-import { handleRecommendationsProxy, PERSONAL_CACHE_CONTROL, PUBLIC_CACHE_CONTROL } from "../../app/routes/proxy.recommendations";
+import { handleRecommendationsProxy, PERSONAL_CACHE_CONTROL, PUBLIC_CACHE_CONTROL } from "../../app/lib/proxy-recommendations.server";
 import { updateShopSettings } from "../../app/models/shop-settings.server";
 import { gidProduct, seedScore, seedShop, seedStandinShop, type SeededShop } from "./fixtures";
 import { generateDemoShop } from "../standin/demo-shop";

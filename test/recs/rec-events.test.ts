@@ -21,7 +21,7 @@ import {
   startRetentionSchedule,
   VISITOR_REQUESTS_PER_MINUTE,
 } from "../../app/models/rec-events.server";
-import { handleEventsProxy } from "../../app/routes/proxy.events";
+import { handleEventsProxy } from "../../app/lib/proxy-events.server";
 
 const SECRET = "events-secret";
 const SHOP = "events-shop.myshopify.com";

@@ -69,9 +69,12 @@ function toJson(dialect: Dialect, type: ColumnType): (value: unknown) => unknown
   }
 }
 
-/** The rows of a JSON array parameter as a set with a column `value` (one row array each). */
+/**
+ * The rows of a JSON array parameter as a set with a column `value` (one row array each). PostgreSQL: jsonb,
+ * parsed once; with json every `->> i` re-parsed the row's text (the order sync's inserts took 60% of its time).
+ */
 const jsonRows = (dialect: Dialect, json: string) =>
-  dialect === "sqlite" ? Prisma.sql`json_each(${json})` : Prisma.sql`json_array_elements(${json}::json) AS "rows"("value")`;
+  dialect === "sqlite" ? Prisma.sql`json_each(${json})` : Prisma.sql`jsonb_array_elements(${json}::jsonb) AS "rows"("value")`;
 
 /** Element i of a row array, as the column's type. */
 const jsonField = (dialect: Dialect, i: number, type: ColumnType) =>

@@ -13,7 +13,7 @@ import { backtestWithPrediction } from "./backtest";
 import { defaultHorizonDays, predictChurn } from "./churn";
 import { clusterCustomers } from "./clusters";
 import { customerFeatures, productTypesOf } from "./features";
-import { storeKpis, storeMetrics } from "./metrics";
+import { storeKpis, storeMetrics, type AnalysisMetrics } from "./metrics";
 import { buildHistories, dateOfDay, dayFunction } from "./purchase-history";
 import { churnReasons } from "./reasons";
 import { rfmScores, rfmSegment } from "./rfm";
@@ -120,7 +120,7 @@ export function analyzeOrders(orders: Iterable<OrderInput>, opts: AnalyzeOptions
     };
   });
   lap("customers");
-  const metrics: Record<string, unknown> = {
+  const metrics: AnalysisMetrics = {
     ...storeMetrics(histories, churn.predictions, asOfDay, horizonDays),
     guestRevenue: built.guestRevenue,
     typicalGapDays: churn.shopGapDays,

@@ -50,6 +50,35 @@ export interface StoreMetrics {
   cohorts: CohortRow[];
 }
 
+/** The headline numbers of a shop at one as-of day (storeKpis). */
+export interface StoreKpis {
+  customers: number;
+  repeatPurchaseRate: number;
+  predictedChurnRate: number;
+  revenueAtRisk: number;
+  medianClv12m: number;
+}
+
+/**
+ * An analysis' store metrics as analyze.ts builds them (AnalysisResult.metrics): storeMetrics plus the
+ * churn model's shop-level figures and, when the backtest ran, `previous`. The app stores them in
+ * Analysis.metricsJson (app/models/json-columns.server.ts) and the dashboard reads them back typed from here.
+ */
+export interface AnalysisMetrics extends StoreMetrics {
+  /** Revenue of orders without a customer (not in any customer's figures). */
+  guestRevenue: number;
+  /** The shop's typical days between purchases (null when too few repeat purchases). */
+  typicalGapDays: number | null;
+  /** Range of the predicted churn rate (about 90%). */
+  predictedChurnRateLow: number;
+  predictedChurnRateHigh: number;
+  /** Risk baseline and the cut-offs of the risk bands (app/analytics/churn.ts). */
+  riskBands: { baseline: number; low: number; medium: number };
+  valueAtRiskDefinition: string;
+  /** The headline numbers at asOf − H as the backtest's prediction saw them (absent without a backtest). */
+  previous?: StoreKpis & { asOf: string };
+}
+
 const iso = (day: number) => dateOfDay(day).toISOString().slice(0, 10);
 const monthIndex = (day: number) => {
   const d = dateOfDay(day);
@@ -134,7 +163,7 @@ export function medianClv(predictions: readonly CustomerPrediction[]): number {
 }
 
 /** The headline numbers of a shop at one as-of day (also kept for the previous period). */
-export function storeKpis(histories: readonly CustomerHistory[], predictions: readonly CustomerPrediction[]) {
+export function storeKpis(histories: readonly CustomerHistory[], predictions: readonly CustomerPrediction[]): StoreKpis {
   let churn = 0;
   let atRisk = 0;
   for (const p of predictions) {

@@ -2,6 +2,7 @@
  * Plain data shared by the analytics core. Nothing here knows about Shopify, Prisma or Remix.
  * Dates are JavaScript Dates (UTC); money is a number in the shop's currency.
  */
+import type { AnalysisMetrics } from "./metrics";
 
 /** One line of an order, as the analytics needs it. */
 export interface LineItemInput {
@@ -226,7 +227,7 @@ export interface AnalysisResult {
   gammaGamma: GammaGammaParams | null;
   backtest: BacktestResult | null;
   /** Store metrics (customers, repeat rate, churn/retention, cohorts, revenue at risk, change vs previous period). */
-  metrics: Record<string, unknown>;
+  metrics: AnalysisMetrics;
   skipped: Record<string, number>;
   /** Why simpler models were used, and similar remarks for the merchant (optional). */
   notes?: string[];

@@ -1,6 +1,6 @@
 /** The dashboard's charts: customers and revenue by RFM segment, the churn-risk histogram, cohort retention. */
 import type { Db } from "../db.server";
-import { isRecord } from "./read-json.server";
+import type { MetricsReading } from "./json-columns.server";
 import { humanize } from "./segments.server";
 
 export interface CountBy {
@@ -60,21 +60,14 @@ export interface CohortRow {
   retention: Array<number | null>;
 }
 
-const MAX_COHORT_ORDERS = 300_000;
-
-/** The analysis' cohort matrix (metricsJson.cohorts: { cohort, size, retention[] }), trimmed to the last `months` cohorts and months. */
-export function cohortsFromMetrics(metrics: unknown, months = 12, asOf?: Date): CohortRow[] | null {
-  const list = isRecord(metrics) ? metrics.cohorts : undefined;
-  if (!Array.isArray(list) || list.length === 0) return null;
-  const rows: CohortRow[] = [];
-  for (const c of list) {
-    if (!isRecord(c) || typeof c.cohort !== "string" || !Array.isArray(c.retention)) return null;
-    rows.push({
-      cohort: c.cohort,
-      customers: typeof c.size === "number" ? c.size : typeof c.customers === "number" ? c.customers : 0,
-      retention: c.retention.slice(0, months).map((v) => (typeof v === "number" && Number.isFinite(v) ? v : null)),
-    });
-  }
+/**
+ * The analysis' cohort matrix (app/analytics/metrics.ts cohortMatrix, computed once by the analysis and
+ * stored in its metrics), trimmed to the last `months` cohorts and months; null when it has none.
+ */
+export function cohortsFromMetrics(metrics: MetricsReading | null, months = 12, asOf?: Date): CohortRow[] | null {
+  const list = metrics?.cohorts;
+  if (!list?.length) return null;
+  const rows: CohortRow[] = list.map((c) => ({ cohort: c.cohort, customers: c.size, retention: c.retention.slice(0, months) }));
   const sorted = rows.sort((a, b) => a.cohort.localeCompare(b.cohort)).slice(-months);
   return asOf ? blankUnfinishedMonths(sorted, asOf) : sorted;
 }
@@ -88,43 +81,4 @@ const monthOf = (cohort: string) => Number(cohort.slice(0, 4)) * 12 + Number(coh
 export function blankUnfinishedMonths(rows: CohortRow[], asOf: Date): CohortRow[] {
   const current = asOf.getUTCFullYear() * 12 + asOf.getUTCMonth();
   return rows.map((r) => ({ ...r, retention: r.retention.map((v, k) => (monthOf(r.cohort) + k >= current ? null : v)) }));
-}
-
-/**
- * Monthly cohort retention from the stored orders (paid, non-test, non-cancelled, with a customer): the
- * last `months` cohorts, each with the share of its customers ordering in each later month.
- */
-export async function cohortRetention(db: Db, shop: string, months = 12, asOf = new Date()): Promise<CohortRow[] | null> {
-  const where = { shop, customerId: { not: null }, test: false, cancelledAt: null };
-  const total = await db.order.count({ where });
-  if (total === 0 || total > MAX_COHORT_ORDERS) return null;
-  const orders = await db.order.findMany({ where, select: { customerId: true, processedAt: true } });
-  const monthIndex = (d: Date) => d.getUTCFullYear() * 12 + d.getUTCMonth();
-  const byCustomer = new Map<string, Set<number>>();
-  let lastMonth = 0;
-  for (const o of orders) {
-    const m = monthIndex(o.processedAt);
-    lastMonth = Math.max(lastMonth, m);
-    const set = byCustomer.get(o.customerId as string) ?? new Set<number>();
-    set.add(m);
-    byCustomer.set(o.customerId as string, set);
-  }
-  const cohorts = new Map<number, Array<Set<number>>>();
-  for (const set of byCustomer.values()) {
-    const first = Math.min(...set);
-    if (first <= lastMonth - months) continue;
-    const list = cohorts.get(first) ?? [];
-    list.push(set);
-    cohorts.set(first, list);
-  }
-  const rows = [...cohorts.entries()]
-    .sort((a, b) => a[0] - b[0])
-    .map(([first, members]) => ({
-      cohort: `${Math.floor(first / 12)}-${String((first % 12) + 1).padStart(2, "0")}`,
-      customers: members.length,
-      retention: Array.from({ length: months }, (_, k) =>
-        first + k > lastMonth ? null : members.filter((s) => s.has(first + k)).length / members.length,
-      ),
-    }));
-  return blankUnfinishedMonths(rows, asOf);
 }

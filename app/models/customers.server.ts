@@ -5,7 +5,7 @@
  */
 import type { Prisma } from "@prisma/client";
 import type { Db } from "../db.server";
-import { isRecord, parseJson } from "./read-json.server";
+import { readReasons, readRecommended } from "./json-columns.server";
 import { adminUrl, gidId, humanize } from "./segments.server";
 import { getShopCurrency } from "./shop-settings.server";
 
@@ -283,8 +283,6 @@ export async function* customersCsv(
 export interface Recommendation {
   productId: string;
   handle: string | null;
-  score: number | null;
-  reason: string | null;
 }
 
 export interface CustomerDetail {
@@ -317,32 +315,6 @@ export function customerGid(numericId: string): string {
   return `gid://shopify/Customer/${numericId}`;
 }
 
-function reasonsOf(text: string): string[] {
-  const value = parseJson(text, []);
-  if (!Array.isArray(value)) return [];
-  return value
-    .map((v) => (typeof v === "string" ? v : isRecord(v) ? String(v.text ?? v.reason ?? v.message ?? "") : ""))
-    .filter(Boolean);
-}
-
-function recommendationsOf(text: string, handles: Map<string, string>): Recommendation[] {
-  const value = parseJson(text, []);
-  if (!Array.isArray(value)) return [];
-  return value.flatMap((v): Recommendation[] => {
-    const productId = typeof v === "string" ? v : isRecord(v) && typeof v.productId === "string" ? v.productId : null;
-    if (!productId) return [];
-    const rec = isRecord(v) ? v : {};
-    return [
-      {
-        productId,
-        handle: handles.get(productId) ?? (typeof rec.handle === "string" ? rec.handle : null),
-        score: typeof rec.score === "number" ? rec.score : null,
-        reason: typeof rec.reason === "string" ? rec.reason : typeof rec.source === "string" ? rec.source : null,
-      },
-    ];
-  });
-}
-
 export async function getCustomer(db: Db, shop: string, numericId: string): Promise<CustomerDetail | null> {
   const customerId = customerGid(numericId);
   const [score, orders, names, currencyCode, horizonDays] = await Promise.all([
@@ -358,7 +330,7 @@ export async function getCustomer(db: Db, shop: string, numericId: string): Prom
     latestHorizon(db, shop),
   ]);
   if (!score && orders.length === 0) return null;
-  const recIds = score ? recommendationsOf(score.recommendedJson, new Map()).map((r) => r.productId) : [];
+  const recIds = score ? readRecommended(score.recommendedJson, `score of ${customerId}`) : [];
   const products = recIds.length
     ? await db.product.findMany({ where: { shop, id: { in: recIds } }, select: { id: true, handle: true } })
     : [];
@@ -385,8 +357,8 @@ export async function getCustomer(db: Db, shop: string, numericId: string): Prom
           asOf: score.asOf.toISOString(),
         }
       : null,
-    reasons: score ? reasonsOf(score.reasonsJson) : [],
-    recommendations: score ? recommendationsOf(score.recommendedJson, handles) : [],
+    reasons: score ? readReasons(score.reasonsJson, `score of ${customerId}`) : [],
+    recommendations: recIds.map((productId) => ({ productId, handle: handles.get(productId) ?? null })),
     orders: orders.map((o) => ({
       id: o.id,
       processedAt: o.processedAt.toISOString(),

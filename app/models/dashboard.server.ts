@@ -5,14 +5,13 @@
  * re-exported here for the routes and tests that import them from this module.
  */
 import type { Db } from "../db.server";
-import { isRecord, num, parseJson } from "./read-json.server";
+import { readBacktest, readMetrics, type BacktestReading } from "./json-columns.server";
 import { buildKpis, computeKpis, kpisFromMetrics, observedChurn, previousFromMetrics, type Kpi } from "./kpis.server";
-import { churnRiskDistribution, cohortRetention, cohortsFromMetrics, customersByRfmSegment, type CohortRow, type CountBy, type RiskBucket } from "./charts.server";
+import { churnRiskDistribution, cohortsFromMetrics, customersByRfmSegment, type CohortRow, type CountBy, type RiskBucket } from "./charts.server";
 import { listSegments, type SegmentView } from "./segments.server";
 import { getSyncOverview, type SyncOverview } from "./sync-view.server";
 import { ensureLatestSnapshot, getTrends, type Trends } from "./trends.server";
 
-export * from "./read-json.server";
 export * from "./kpis.server";
 export * from "./charts.server";
 export * from "./segments.server";
@@ -32,11 +31,10 @@ export interface BacktestView {
   verdict: string;
 }
 
-export function backtestView(backtestJson: string | null | undefined): BacktestView | null {
-  const b = parseJson(backtestJson, {});
-  const auc = num(b, "auc");
-  if (auc === null) return null;
-  const recencyAuc = num(b, "recencyAuc");
+/** How far to trust the predictions, from the analysis' backtest (null without one, or without its AUC). */
+export function backtestView(b: BacktestReading | null): BacktestView | null {
+  const auc = b?.auc;
+  if (b == null || auc === undefined) return null;
   const verdict =
     auc >= 0.8
       ? "Strong: the model ranks who will come back and who will not correctly most of the time."
@@ -46,13 +44,13 @@ export function backtestView(backtestJson: string | null | undefined): BacktestV
           ? "Fair: use the risk bands for broad targeting only."
           : "Weak: there is not enough history yet to trust individual predictions.";
   return {
-    customers: num(b, "customers"),
+    customers: b.customers ?? null,
     auc,
-    recencyAuc,
-    brier: num(b, "brier"),
-    meanPredicted: num(b, "meanPredicted"),
-    observedChurn: num(b, "observedChurn"),
-    model: isRecord(b) && typeof b.model === "string" ? b.model : null,
+    recencyAuc: b.recencyAuc ?? null,
+    brier: b.brier ?? null,
+    meanPredicted: b.meanPredicted ?? null,
+    observedChurn: b.observedChurn ?? null,
+    model: b.model ?? null,
     verdict,
   };
 }
@@ -115,17 +113,18 @@ export async function getDashboard(db: Db, shop: string): Promise<Dashboard> {
     ensureLatestSnapshot(db, shop),
   ]);
   const [latest, previous] = analyses;
-  const metrics = parseJson(latest?.metricsJson, {});
+  const metrics = readMetrics(latest?.metricsJson, latest && `analysis ${latest.id}`);
   const [current, bySegment, risk, cohorts, segments, trends] = await Promise.all([
     computeKpis(db, shop),
     customersByRfmSegment(db, shop),
     churnRiskDistribution(db, shop),
-    cohortsFromMetrics(metrics, 12, latest?.asOf) ?? cohortRetention(db, shop, 12, latest?.asOf ?? new Date()),
+    cohortsFromMetrics(metrics, 12, latest?.asOf),
     listSegments(db, shop),
     getTrends(db, shop),
   ]);
-  const prev = { ...(previous ? kpisFromMetrics(parseJson(previous.metricsJson, {})) : {}), ...previousFromMetrics(metrics) };
-  const backtest = backtestView(latest?.backtestJson);
+  const previousMetrics = previous ? readMetrics(previous.metricsJson, `analysis ${previous.id}`) : null;
+  const prev = { ...(previousMetrics ? kpisFromMetrics(previousMetrics) : {}), ...previousFromMetrics(metrics) };
+  const backtest = backtestView(readBacktest(latest?.backtestJson, latest && `analysis ${latest.id}`));
   return {
     shop,
     currencyCode: settings?.currencyCode ?? "USD",

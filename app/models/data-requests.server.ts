@@ -6,6 +6,7 @@
  * app holds for that customer as a JSON download, built when it is downloaded.
  */
 import type { Db } from "../db.server";
+import { readOrderIds, writeOrderIds } from "./json-columns.server";
 import { customerDataExport, customerGid, orderGid, type CustomerDataExport, type CustomerPayload } from "./compliance.server";
 
 /** Shopify's deadline for acting on a compliance webhook (shopify.dev "Privacy law compliance"). */
@@ -63,7 +64,7 @@ export async function recordDataRequest(
         shop,
         requestKey,
         customerId: customerGid(rawCustomer),
-        orderIdsJson: JSON.stringify(orderIds),
+        orderIdsJson: writeOrderIds(orderIds),
         receivedAt: now,
         dueAt: new Date(now.getTime() + DATA_REQUEST_DAYS * DAY_MS),
       },
@@ -78,13 +79,7 @@ export async function recordDataRequest(
 }
 
 function rowOf(r: { id: string; customerId: string; orderIdsJson: string; receivedAt: Date; dueAt: Date; firstDownloadedAt: Date | null; lastDownloadedAt: Date | null }, now: Date): DataRequestRow {
-  let orderIds: string[] = [];
-  try {
-    const parsed = JSON.parse(r.orderIdsJson) as unknown;
-    if (Array.isArray(parsed)) orderIds = parsed.map(String);
-  } catch (error) {
-    console.error(`[data-requests] request ${r.id}: unreadable order ids (${(error as Error).message}); listed without them`);
-  }
+  const orderIds = readOrderIds(r.orderIdsJson, `data request ${r.id}`);
   const daysLeft = Math.ceil((r.dueAt.getTime() - now.getTime()) / DAY_MS);
   return {
     id: r.id,

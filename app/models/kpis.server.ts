@@ -3,7 +3,8 @@
  * the customer table), with the previous analysis' figures for the change.
  */
 import type { Db } from "../db.server";
-import { isRecord, num } from "./read-json.server";
+import type { StoreKpis } from "../analytics/metrics";
+import type { DeepPartial, MetricsReading } from "./json-columns.server";
 
 export interface Kpi {
   key: "customers" | "repeatRate" | "churnRate" | "revenueAtRisk" | "medianClv";
@@ -58,30 +59,27 @@ export async function computeKpis(db: Db, shop: string): Promise<KpiValues> {
   };
 }
 
-/** The same KPIs as an analysis recorded them in its metricsJson (used for the previous period). */
-export function kpisFromMetrics(metrics: unknown): Partial<Record<keyof KpiValues, number>> {
-  const pick = (...paths: string[]) => num(metrics, ...paths) ?? undefined;
-  const out: Partial<Record<keyof KpiValues, number>> = {
-    customers: pick("customers", "kpis.customers"),
-    repeatRate: pick("repeatPurchaseRate", "repeatRate", "kpis.repeatRate"),
-    churnRate: pick("predictedChurnRate", "churnRate", "kpis.churnRate"),
-    revenueAtRisk: pick("revenueAtRisk", "kpis.revenueAtRisk"),
-    medianClv: pick("medianClv", "medianClv12m", "kpis.medianClv"),
+/** The same KPIs as an analysis recorded them (storeKpis in its metrics; used for the previous period). */
+export function kpisFromMetrics(metrics: DeepPartial<StoreKpis>): Partial<Record<keyof KpiValues, number>> {
+  const out: Partial<Record<keyof KpiValues, number | undefined>> = {
+    customers: metrics.customers,
+    repeatRate: metrics.repeatPurchaseRate,
+    churnRate: metrics.predictedChurnRate,
+    revenueAtRisk: metrics.revenueAtRisk,
+    medianClv: metrics.medianClv12m,
   };
   for (const k of Object.keys(out) as Array<keyof KpiValues>) if (out[k] === undefined) delete out[k];
-  return out;
+  return out as Partial<Record<keyof KpiValues, number>>;
 }
 
 /** The observed churn over the last horizon and the one before (app/analytics/metrics.ts period metrics). */
-export function observedChurn(metrics: unknown): { rate: number | null; previous: number | null } {
-  return { rate: num(metrics, "period.churnRate"), previous: num(metrics, "previousPeriod.churnRate") };
+export function observedChurn(metrics: MetricsReading | null): { rate: number | null; previous: number | null } {
+  return { rate: metrics?.period?.churnRate ?? null, previous: metrics?.previousPeriod?.churnRate ?? null };
 }
 
-export function previousFromMetrics(metrics: unknown): Partial<Record<keyof KpiValues, number>> {
-  for (const key of ["previous", "prev"]) {
-    if (isRecord(metrics) && isRecord(metrics[key])) return kpisFromMetrics(metrics[key]);
-  }
-  return {};
+/** The headline numbers at asOf − H that the analysis recorded from its backtest (`previous`), if any. */
+export function previousFromMetrics(metrics: MetricsReading | null): Partial<Record<keyof KpiValues, number>> {
+  return metrics?.previous ? kpisFromMetrics(metrics.previous) : {};
 }
 
 /** What the backtest predicted and what happened (backtestJson), to compare the churn rate with. */

@@ -15,6 +15,7 @@ import { buildRecommender, type Recommender } from "../analytics/recommendations
 import { loadOrdersForAnalysis, loadProductsForAnalysis } from "./analysis-input.server";
 import { isOptedOut } from "./opt-outs.server";
 import { dueProductsOf } from "./reorder.server";
+import { readRecommended } from "./json-columns.server";
 
 export interface RecommendedProduct {
   /** gid://shopify/Product/N */
@@ -156,28 +157,6 @@ export async function getShopRecommender(db: Db, shop: string, opts: Recommender
   return next;
 }
 
-/** Product GIDs from CustomerScore.recommendedJson: a JSON list of GIDs or of { id | productId }. */
-export function parseRecommendedJson(json: string | null | undefined): string[] {
-  if (!json) return [];
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    return [];
-  }
-  if (!Array.isArray(value)) return [];
-  const out: string[] = [];
-  for (const item of value) {
-    if (typeof item === "string") out.push(item);
-    else if (item && typeof item === "object") {
-      const o = item as { id?: unknown; productId?: unknown };
-      const id = typeof o.productId === "string" ? o.productId : typeof o.id === "string" ? o.id : undefined;
-      if (id) out.push(id);
-    }
-  }
-  return out;
-}
-
 /** A storefront product id (numeric, as Liquid's product.id) or a product GID, as a GID; null if neither. */
 export function toProductGid(value: string): string | null {
   const v = value.trim();
@@ -232,7 +211,7 @@ export async function recommendForShopper(
       // Products the shopper is due to reorder come first (issue 16).
       add((await dueProductsOf(db, shop, query.customerId)).map((d) => d.productId));
       const due = products.map((p) => p.id);
-      add(parseRecommendedJson(score.recommendedJson));
+      add(readRecommended(score.recommendedJson, `score of ${query.customerId}`));
       add(recs.recommender.forCustomer(query.customerId, extra));
       if (products.length > 0) return { source: "personal", products, ...(due.length ? { due } : {}) };
     }

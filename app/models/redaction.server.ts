@@ -4,6 +4,7 @@
  * app/webhooks/compliance.server.ts parse the payloads and decide; every query lives here.
  */
 import type { Db } from "../db.server";
+import { readOrderIds, writeOrderIds } from "./json-columns.server";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
@@ -27,7 +28,7 @@ export async function customerDataRows(db: Db, shop: string, customerId: string,
 
 /** Records a customers/redact (before anything is deleted, so running jobs delete what they write back). */
 export async function recordCustomerRedaction(db: Db, shop: string, customerId: string, orderIds: string[]): Promise<void> {
-  await db.customerRedaction.create({ data: { shop, customerId, orderIdsJson: JSON.stringify(orderIds) } });
+  await db.customerRedaction.create({ data: { shop, customerId, orderIdsJson: writeOrderIds(orderIds) } });
 }
 
 export interface CustomerRedaction {
@@ -38,8 +39,8 @@ export interface CustomerRedaction {
 
 /** Every customers/redact received for the shop. */
 export async function listCustomerRedactions(db: Db, shop: string): Promise<CustomerRedaction[]> {
-  const rows = await db.customerRedaction.findMany({ where: { shop }, select: { customerId: true, orderIdsJson: true, redactedAt: true } });
-  return rows.map((r) => ({ customerId: r.customerId, orderIds: JSON.parse(r.orderIdsJson) as string[], redactedAt: r.redactedAt }));
+  const rows = await db.customerRedaction.findMany({ where: { shop }, select: { id: true, customerId: true, orderIdsJson: true, redactedAt: true } });
+  return rows.map((r) => ({ customerId: r.customerId, orderIds: readOrderIds(r.orderIdsJson, `redaction ${r.id}`), redactedAt: r.redactedAt }));
 }
 
 export async function isShopRedacted(db: Db, shop: string): Promise<boolean> {

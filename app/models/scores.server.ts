@@ -14,6 +14,7 @@ import { dialectOf, insertRows, stringList, type ColumnType } from "../db/json-r
 import { RFM_SEGMENTS } from "../analytics/rfm";
 import { RISK_THRESHOLDS } from "../analytics/churn";
 import type { AnalysisResult, ClusterSummary, CustomerResult } from "../analytics/types";
+import { readCentroid, writeBacktest, writeCentroid, writeMetrics, writeParams, writeReasons, writeRecommended } from "./json-columns.server";
 
 /** Score rows per INSERT statement (one JSON parameter each: see app/db/json-rows.server.ts). */
 export const SCORE_BATCH = 2000;
@@ -79,7 +80,7 @@ const RISK_NAMES = { low: "Low churn risk", medium: "Medium churn risk", high: "
  * of this analysis are in its metrics (riskBands) and in these descriptions.
  */
 function riskDescriptions(result: AnalysisResult): Record<"low" | "medium" | "high", string> {
-  const bands = result.metrics.riskBands as { low: number; medium: number } | undefined;
+  const bands = result.metrics.riskBands;
   const low = bands?.low ?? RISK_THRESHOLDS.low;
   const medium = bands?.medium ?? RISK_THRESHOLDS.medium;
   const pct = (v: number) => `${Math.round(v * 100)}%`;
@@ -127,20 +128,20 @@ export function segmentRows(result: AnalysisResult): SegmentRow[] {
   const rows: SegmentRow[] = [];
   const byCluster = aggregate(result.customers, (c) => c.clusterKey);
   for (const cl of result.clusters) {
-    rows.push({ kind: "cluster", key: cl.key, name: cl.name, ...byCluster(cl.key), centroidJson: JSON.stringify(cl.centroid), description: cl.description });
+    rows.push({ kind: "cluster", key: cl.key, name: cl.name, ...byCluster(cl.key), centroidJson: writeCentroid(cl.centroid), description: cl.description });
   }
   const byRfm = aggregate(result.customers, (c) => rfmKey(c.rfmSegment));
   const present = new Set(result.customers.map((c) => c.rfmSegment));
   for (const name of RFM_SEGMENTS) {
     if (!present.has(name)) continue;
-    rows.push({ kind: "rfm", key: rfmKey(name), name, ...byRfm(rfmKey(name)), centroidJson: "{}", description: RFM_DESCRIPTIONS[name] ?? "" });
+    rows.push({ kind: "rfm", key: rfmKey(name), name, ...byRfm(rfmKey(name)), centroidJson: writeCentroid({}), description: RFM_DESCRIPTIONS[name] ?? "" });
   }
   const byRisk = aggregate(result.customers, (c) => c.riskBand);
   const descriptions = riskDescriptions(result);
   for (const band of ["low", "medium", "high"] as const) {
     const agg = byRisk(band);
     if (agg.size === 0) continue;
-    rows.push({ kind: "risk", key: band, name: RISK_NAMES[band], ...agg, centroidJson: "{}", description: descriptions[band] });
+    rows.push({ kind: "risk", key: band, name: RISK_NAMES[band], ...agg, centroidJson: writeCentroid({}), description: descriptions[band] });
   }
   return rows;
 }
@@ -199,8 +200,8 @@ export async function saveAnalysis(db: Db, shop: string, result: AnalysisResult,
             clv12mLow: c.clv12mLow,
             clv12mHigh: c.clv12mHigh,
             valueAtRisk: c.valueAtRisk,
-            reasonsJson: JSON.stringify(c.reasons),
-            recommendedJson: JSON.stringify(opts.recommendations?.get(c.customerId) ?? []),
+            reasonsJson: writeReasons(c.reasons),
+            recommendedJson: writeRecommended(opts.recommendations?.get(c.customerId) ?? []),
             updatedAt: now,
           })),
         );
@@ -232,15 +233,15 @@ export async function saveAnalysis(db: Db, shop: string, result: AnalysisResult,
           asOf,
           horizonDays: result.horizonDays,
           model: result.model,
-          paramsJson: JSON.stringify({
+          paramsJson: writeParams({
             bgnbd: result.bgnbd,
             gammaGamma: result.gammaGamma,
             clusters: result.clusters.map((c) => ({ key: c.key, name: c.name, size: c.size, centroid: c.centroid })),
             details: result.details ?? {},
             notes: result.notes ?? [],
           }),
-          backtestJson: JSON.stringify(result.backtest ?? {}),
-          metricsJson: JSON.stringify({ ...result.metrics, skipped: result.skipped }),
+          backtestJson: writeBacktest(result.backtest),
+          metricsJson: writeMetrics({ ...result.metrics, skipped: result.skipped }),
         },
         select: { id: true },
       });
@@ -283,15 +284,13 @@ export async function loadPreviousClusters(db: Db, shop: string): Promise<Cluste
     orderBy: { key: "asc" },
     select: { key: true, name: true, size: true, centroidJson: true, description: true },
   });
-  return rows.map((r) => {
-    let centroid: Record<string, number> = {};
-    try {
-      centroid = JSON.parse(r.centroidJson) as Record<string, number>;
-    } catch {
-      centroid = {};
-    }
-    return { key: r.key, name: r.name, size: r.size, centroid, description: r.description };
-  });
+  return rows.map((r) => ({
+    key: r.key,
+    name: r.name,
+    size: r.size,
+    centroid: readCentroid(r.centroidJson, `segment cluster:${r.key}`),
+    description: r.description,
+  }));
 }
 
 /** The Shopify RFM group stored per customer by customer id (customers without one are left out). */

@@ -3,7 +3,7 @@
  * Shopify customer segment once published, and the merchant's renames.
  */
 import type { Db } from "../db.server";
-import { isRecord, parseJson } from "./read-json.server";
+import { readCentroid } from "./json-columns.server";
 
 export interface SegmentView {
   id: string;
@@ -77,9 +77,7 @@ export async function listSegments(db: Db, shop: string, kind?: "cluster" | "rfm
   ]);
   const stake = new Map(kinds.map((k, i) => [k as string, atRisk[i]]));
   return rows.map((s) => {
-    const centroidRaw = parseJson(s.centroidJson, {});
-    const centroid: Record<string, number> = {};
-    if (isRecord(centroidRaw)) for (const [k, v] of Object.entries(centroidRaw)) if (typeof v === "number") centroid[k] = v;
+    const centroid = readCentroid(s.centroidJson, `segment ${s.kind}:${s.key}`);
     const name = s.customName?.trim() || s.name;
     return {
       id: s.id,

@@ -4,6 +4,7 @@
  * skipped-line reasons, timings, API cost) as JSON.
  */
 import type { Db } from "../db.server";
+import { readRunDetails, writeRunDetails, type RunDetails } from "./json-columns.server";
 
 export type SyncKind = "full" | "delta" | "import";
 /** Every kind of run in SyncRun: syncs and imports, and the analysis and publish jobs. */
@@ -19,22 +20,8 @@ export interface SyncProgress {
   bulkOperationId?: string | null;
 }
 
-export interface SyncRunDetails {
-  /** Plain-words notes for the merchant (limited history, partial data, skipped lines). */
-  warnings: string[];
-  /** The first few malformed lines, with the reason. */
-  problems: string[];
-  partial?: boolean;
-  historyLimited?: boolean;
-  phase?: string;
-  bulkAttempts?: number;
-  olderIgnored?: number;
-  products?: number;
-  since?: string | null;
-  timings?: Record<string, number>;
-  api?: { calls: number; costPoints: number; retries: number };
-  [key: string]: unknown;
-}
+/** SyncRun.detailsJson (json-columns.server.ts RunDetails): warnings, problems, phase, counts and timings. */
+export type SyncRunDetails = RunDetails;
 
 export type SyncRunRow = Awaited<ReturnType<Db["syncRun"]["create"]>>;
 
@@ -61,7 +48,7 @@ export async function createSyncRun(
   opts: { heartbeatMs?: number } = {},
 ): Promise<SyncRunRow> {
   const run = await db.syncRun.create({
-    data: { shop, kind, status, heartbeatAt: new Date(), detailsJson: JSON.stringify({ warnings: [], problems: [] }) },
+    data: { shop, kind, status, heartbeatAt: new Date(), detailsJson: writeRunDetails({ warnings: [], problems: [] }) },
   });
   const timer = setInterval(() => {
     db.syncRun
@@ -108,7 +95,7 @@ export async function activeSyncRun(db: Db, shop: string, now: Date = new Date()
 
 export async function updateSyncRun(db: Db, id: string, progress: SyncProgress & { status?: SyncStatus; details?: SyncRunDetails }): Promise<void> {
   const { details, ...rest } = progress;
-  await db.syncRun.update({ where: { id }, data: { ...rest, ...(details ? { detailsJson: JSON.stringify(details) } : {}) } });
+  await db.syncRun.update({ where: { id }, data: { ...rest, ...(details ? { detailsJson: writeRunDetails(details) } : {}) } });
 }
 
 export async function finishSyncRun(
@@ -118,16 +105,12 @@ export async function finishSyncRun(
 ): Promise<SyncRunRow> {
   const { details, ...rest } = outcome;
   stopHeartbeat(id);
-  return db.syncRun.update({ where: { id }, data: { ...rest, detailsJson: JSON.stringify(details), finishedAt: new Date() } });
+  return db.syncRun.update({ where: { id }, data: { ...rest, detailsJson: writeRunDetails(details), finishedAt: new Date() } });
 }
 
-export function parseDetails(row: { detailsJson: string }): SyncRunDetails {
-  try {
-    const d = JSON.parse(row.detailsJson) as Partial<SyncRunDetails>;
-    return { ...d, warnings: d.warnings ?? [], problems: d.problems ?? [] };
-  } catch {
-    return { warnings: [], problems: [] };
-  }
+/** A run's details (`{ warnings: [], problems: [] }` when malformed, logged). */
+export function parseDetails(row: { id?: string; detailsJson: string }): SyncRunDetails {
+  return readRunDetails(row.detailsJson, row.id ? `run ${row.id}` : undefined);
 }
 
 /** The newest runs of a shop (all kinds, or the given ones), newest first. */

@@ -4,7 +4,7 @@
  */
 import type { Db } from "../db.server";
 import type { SyncStatus } from "./sync-runs.server";
-import { isRecord, num, parseJson } from "./read-json.server";
+import { readRunDetails } from "./json-columns.server";
 
 export interface SyncRunView {
   id: string;
@@ -34,8 +34,7 @@ export function isActiveRun(status: string): boolean {
 
 function toRunView(run: Awaited<ReturnType<Db["syncRun"]["findFirst"]>>): SyncRunView | null {
   if (!run) return null;
-  const parsed = parseJson(run.detailsJson, {});
-  const details = isRecord(parsed) ? parsed : {};
+  const details = readRunDetails(run.detailsJson, `run ${run.id}`);
   const progress =
     run.status === "succeeded" ? 1 : run.expectedCount && run.expectedCount > 0 ? Math.min(1, run.ordersCount / run.expectedCount) : null;
   return {
@@ -49,9 +48,9 @@ function toRunView(run: Awaited<ReturnType<Db["syncRun"]["findFirst"]>>): SyncRu
     expectedCount: run.expectedCount,
     progress,
     error: run.error,
-    warnings: Array.isArray(details.warnings) ? details.warnings.filter((w): w is string => typeof w === "string").slice(0, 5) : [],
-    phase: typeof details.phase === "string" ? details.phase : null,
-    bulkObjectCount: num(details, "bulkObjectCount"),
+    warnings: details.warnings.slice(0, 5),
+    phase: details.phase ?? null,
+    bulkObjectCount: details.bulkObjectCount ?? null,
     startedAt: run.startedAt.toISOString(),
     finishedAt: run.finishedAt?.toISOString() ?? null,
   };

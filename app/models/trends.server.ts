@@ -8,14 +8,10 @@
  * first time the admin asks (`ensureLatestSnapshot`).
  */
 import type { Db } from "../db.server";
-import { isRecord, num, parseJson } from "./read-json.server";
+import { readMetrics, readMoves, readSegmentSizes, writeMoves, writeSegmentSizes, type SegmentMove } from "./json-columns.server";
 import { humanize } from "./segments.server";
 
-export interface SegmentMove {
-  from: string;
-  to: string;
-  customers: number;
-}
+export type { SegmentMove };
 
 /** Each scored customer's RFM segment now (before an analysis replaces them). */
 export async function segmentsBefore(db: Db, shop: string): Promise<Map<string, string>> {
@@ -54,17 +50,17 @@ export async function recordAnalysisSnapshot(db: Db, shop: string, analysisId: s
     const after = await db.customerScore.findMany({ where: { shop }, select: { customerId: true, rfmSegment: true } });
     moves = countMoves(before, after);
   }
-  const metrics = parseJson(analysis.metricsJson, {});
+  const metrics = readMetrics(analysis.metricsJson, `analysis ${analysis.id}`);
   const data = {
     shop,
     asOf: analysis.asOf,
     horizonDays: analysis.horizonDays,
     customers: agg._count._all,
     predictedChurn: agg._avg.churnProbability ?? null,
-    observedChurn: num(metrics, "period.churnRate"),
+    observedChurn: metrics?.period?.churnRate ?? null,
     valueAtRisk: agg._sum.valueAtRisk ?? 0,
-    segmentsJson: JSON.stringify(Object.fromEntries(groups.map((g) => [g.rfmSegment, g._count._all]))),
-    movesJson: JSON.stringify(before ? moves : []),
+    segmentsJson: writeSegmentSizes(Object.fromEntries(groups.map((g) => [g.rfmSegment, g._count._all]))),
+    movesJson: writeMoves(before ? moves : []),
     previousAnalysisId: before ? (previous?.analysisId ?? null) : null,
   };
   await db.analysisSnapshot.upsert({ where: { analysisId }, create: { analysisId, ...data }, update: data });
@@ -104,12 +100,6 @@ export interface Trends {
   moves: MoveView[] | null;
 }
 
-function numberRecord(value: unknown): Record<string, number> {
-  const out: Record<string, number> = {};
-  if (isRecord(value)) for (const [k, v] of Object.entries(value)) if (typeof v === "number") out[k] = v;
-  return out;
-}
-
 /** The last `take` analyses' figures, oldest first, and the latest moves in words. */
 export async function getTrends(db: Db, shop: string, take = 12): Promise<Trends> {
   const [rows, segments] = await Promise.all([
@@ -124,7 +114,7 @@ export async function getTrends(db: Db, shop: string, take = 12): Promise<Trends
     predictedChurn: r.predictedChurn,
     observedChurn: r.observedChurn,
     valueAtRisk: r.valueAtRisk,
-    segments: numberRecord(parseJson(r.segmentsJson, {})),
+    segments: readSegmentSizes(r.segmentsJson, `snapshot of analysis ${r.analysisId}`),
   }));
   const label = new Map(segments.map((s) => [s.key, s.customName?.trim() || s.name]));
   const churnOf = new Map(segments.map((s) => [s.key, s.avgChurn]));
@@ -133,15 +123,12 @@ export async function getTrends(db: Db, shop: string, take = 12): Promise<Trends
   const latest = rows.length ? rows[rows.length - 1] : null;
   let moves: MoveView[] | null = null;
   if (latest?.previousAnalysisId) {
-    const list = parseJson(latest.movesJson, []);
-    moves = (Array.isArray(list) ? list : [])
-      .filter((m): m is SegmentMove => isRecord(m) && typeof m.from === "string" && typeof m.to === "string" && typeof m.customers === "number")
-      .map((m) => ({
-        ...m,
-        fromLabel: label.get(m.from) ?? humanize(m.from),
-        toLabel: label.get(m.to) ?? humanize(m.to),
-        direction: (churnOf.get(m.to) ?? 0) > (churnOf.get(m.from) ?? 0) ? ("slipped" as const) : ("moved up" as const),
-      }));
+    moves = readMoves(latest.movesJson, `snapshot of analysis ${latest.analysisId}`).map((m) => ({
+      ...m,
+      fromLabel: label.get(m.from) ?? humanize(m.from),
+      toLabel: label.get(m.to) ?? humanize(m.to),
+      direction: (churnOf.get(m.to) ?? 0) > (churnOf.get(m.from) ?? 0) ? ("slipped" as const) : ("moved up" as const),
+    }));
   }
   return { points, segments: ordered.map((key) => ({ key, label: label.get(key) ?? humanize(key) })), moves };
 }

@@ -129,7 +129,7 @@ export default function CustomerPage() {
         <Layout.Section variant="oneHalf">
           <SectionCard title="Recommended products">
             <ListOrEmpty
-              items={c.recommendations.map((r) => ({ key: r.productId, content: <span data-product={r.productId}>{`${r.title}${r.reason ? ` (${r.reason})` : ""}`}</span> }))}
+              items={c.recommendations.map((r) => ({ key: r.productId, content: <span data-product={r.productId}>{r.title}</span> }))}
               empty="No recommendations yet."
             />
           </SectionCard>

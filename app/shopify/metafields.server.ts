@@ -12,6 +12,7 @@
  */
 import { runBulkMutation, type AppMetafieldKey, type BulkOptions } from "./tag-writer.server";
 import type { AdminGraphql, UserError } from "./types";
+import { readRecommended } from "../models/json-columns.server";
 
 export const METAFIELDS_PER_CALL = 25;
 export const MAX_RECOMMENDED_PRODUCTS = 20;
@@ -108,19 +109,11 @@ export interface MetafieldScore {
   recommendedJson: string;
 }
 
-/** Product GIDs out of CustomerScore.recommendedJson (an array of GIDs or of { productId | id }). */
+/** Product GIDs out of CustomerScore.recommendedJson (read by app/models/json-columns.server.ts), distinct, at most `limit`. */
 export function recommendedProductIds(recommendedJson: string, limit = MAX_RECOMMENDED_PRODUCTS): string[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(recommendedJson || "[]");
-  } catch {
-    return [];
-  }
-  if (!Array.isArray(parsed)) return [];
   const ids: string[] = [];
-  for (const item of parsed) {
-    const id = typeof item === "string" ? item : ((item as { productId?: unknown; id?: unknown })?.productId ?? (item as { id?: unknown })?.id);
-    if (typeof id === "string" && /^gid:\/\/shopify\/Product\/\d+$/.test(id) && !ids.includes(id)) ids.push(id);
+  for (const id of readRecommended(recommendedJson, "metafields")) {
+    if (/^gid:\/\/shopify\/Product\/\d+$/.test(id) && !ids.includes(id)) ids.push(id);
     if (ids.length >= limit) break;
   }
   return ids;

@@ -53,7 +53,7 @@ export async function seedScores(db: Db, shop: string, scores: ScoreSeed[] = SCO
         clv12m: s.clv,
         valueAtRisk: s.churn * s.clv, // hand-checkable stand-in for the analysis' own value at risk
         reasonsJson: JSON.stringify([`reason one for ${s.id}`, "reason two"]),
-        recommendedJson: JSON.stringify([{ productId: "gid://shopify/Product/9", score: 0.5 }]),
+        recommendedJson: JSON.stringify(["gid://shopify/Product/9"]),
       },
     });
   }

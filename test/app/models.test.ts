@@ -8,7 +8,6 @@ import { customersCsv, getCustomer, InvalidQueryError, listCustomers, parseCusto
 import {
   centroidInWords,
   churnRiskDistribution,
-  cohortRetention,
   computeKpis,
   explainSyncError,
   getDashboard,
@@ -40,7 +39,7 @@ describe.each(kinds)("admin read models on %s", (kind) => {
     await seedOrders(t.db, SHOP, 3, 1, "2026-01"); // Jan only
     await seedOrders(t.db, SHOP, 5, 2, "2026-02"); // Feb, Mar
     await t.db.analysis.create({
-      data: { shop: SHOP, asOf: new Date("2026-11-01"), horizonDays: 90, model: "bgnbd", metricsJson: JSON.stringify({ repeatRate: 0.5, medianClv: 70 }), createdAt: new Date("2026-10-01") },
+      data: { shop: SHOP, asOf: new Date("2026-11-01"), horizonDays: 90, model: "bgnbd", metricsJson: JSON.stringify({ repeatPurchaseRate: 0.5, medianClv12m: 70 }), createdAt: new Date("2026-10-01") },
     });
     await t.db.analysis.create({
       data: { shop: SHOP, asOf: new Date("2026-11-01"), horizonDays: 90, model: "bgnbd+logistic", backtestJson: JSON.stringify({ auc: 0.81, recencyAuc: 0.7, customers: 5, brier: 0.1, meanPredicted: 0.4, observedChurn: 0.42 }), createdAt: new Date("2026-11-01") },
@@ -188,15 +187,6 @@ describe.each(kinds)("admin read models on %s", (kind) => {
       "1 customers already have 250 tags: Shopify's limit, they are skipped",
     ]);
     expect(await getPreview(t.db, OTHER)).toBeNull();
-  });
-
-  it("computes monthly cohort retention from the orders", async () => {
-    const cohorts = await cohortRetention(t.db, SHOP, 3);
-    // Jan cohort: customers 1 and 3; Feb: customer 5. Months observed up to March.
-    expect(cohorts).toEqual([
-      { cohort: "2026-01", customers: 2, retention: [1, 0.5, 0.5] },
-      { cohort: "2026-02", customers: 1, retention: [1, 1, null] },
-    ]);
   });
 
   it("renames a cluster for this shop only, and an empty name restores the generated one", async () => {

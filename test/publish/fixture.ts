@@ -128,7 +128,7 @@ export async function insertScores(db: Db, shop: string, scores: readonly ScoreS
     pAlive: 1 - s.churnProbability,
     expectedOrders: 1,
     clv12m: s.clv12m,
-    recommendedJson: JSON.stringify(s.recommended.map((productId, i) => ({ productId, score: 1 - i / 10 }))),
+    recommendedJson: JSON.stringify(s.recommended),
   }));
   for (let i = 0; i < rows.length; i += 500) await db.customerScore.createMany({ data: rows.slice(i, i + 500) });
   await db.segment.createMany({

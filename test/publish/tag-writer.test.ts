@@ -23,8 +23,8 @@ describe("parseBulkMutationResult", () => {
 
 describe("metafield values", () => {
   const score = { churnProbability: 0.123456, riskBand: "high", rfmSegment: "at-risk", clv12m: 42.005, recommendedJson: "" };
-  it("rounds numbers and reads recommendations of either shape", () => {
-    expect(metafieldValues({ ...score, recommendedJson: '[{"productId":"gid://shopify/Product/1"},"gid://shopify/Product/2","junk"]' })).toEqual({
+  it("rounds numbers and reads the recommended product GIDs (anything else in the list is left out)", () => {
+    expect(metafieldValues({ ...score, recommendedJson: '["gid://shopify/Product/1","gid://shopify/Product/2","junk"]' })).toEqual({
       churn_probability: "0.1235",
       risk_band: "high",
       segment: "at-risk",
@@ -34,6 +34,8 @@ describe("metafield values", () => {
       due_products: "[]",
     });
     expect(recommendedProductIds("not json")).toEqual([]);
+    // The app writes GIDs only (json-columns.server.ts writeRecommended): a list of objects is malformed, read as none.
+    expect(recommendedProductIds('[{"productId":"gid://shopify/Product/1"}]')).toEqual([]);
     expect(metafieldValues({ ...score, recommendedJson: '["gid://shopify/Product/1"]' }, { recsEnabled: false }).recommended_products).toBe("[]");
   });
   it("writes only what differs, comparing numbers as numbers, and skips an empty list never stored", () => {

@@ -1,21 +1,22 @@
 /** Pure helpers of app/models/recommendations.server.ts: reading recommendedJson and product ids. */
 import { describe, expect, it } from "vitest";
-import { parseRecommendedJson, toProductGid } from "../../app/models/recommendations.server";
+import { readRecommended } from "../../app/models/json-columns.server";
+import { toProductGid } from "../../app/models/recommendations.server";
 
 describe("recommendedJson", () => {
-  it("reads a list of GIDs or of { productId } / { id } objects, in order", () => {
-    expect(parseRecommendedJson('["gid://shopify/Product/1","gid://shopify/Product/2"]')).toEqual([
+  it("reads a list of GIDs, in order; objects are not a shape the app writes (read as none)", () => {
+    expect(readRecommended('["gid://shopify/Product/1","gid://shopify/Product/2"]')).toEqual([
       "gid://shopify/Product/1",
       "gid://shopify/Product/2",
     ]);
     expect(
-      parseRecommendedJson('[{"productId":"gid://shopify/Product/3","score":0.9},{"id":"gid://shopify/Product/4"},{"score":1},7]'),
-    ).toEqual(["gid://shopify/Product/3", "gid://shopify/Product/4"]);
+      readRecommended('[{"productId":"gid://shopify/Product/3","score":0.9},{"id":"gid://shopify/Product/4"},{"score":1},7]'),
+    ).toEqual([]);
   });
 
   it("gives nothing for empty, malformed or non-list JSON", () => {
-    for (const bad of ["", "[]", "{not json", '{"a":1}', "null", '"x"']) expect(parseRecommendedJson(bad)).toEqual([]);
-    expect(parseRecommendedJson(null)).toEqual([]);
+    for (const bad of ["", "[]", "{not json", '{"a":1}', "null", '"x"']) expect(readRecommended(bad)).toEqual([]);
+    expect(readRecommended(null)).toEqual([]);
   });
 });
 

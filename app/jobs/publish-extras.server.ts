@@ -13,6 +13,7 @@
 import type { Db } from "../db.server";
 import { refreshHoldouts, type HoldoutState } from "../models/holdouts.server";
 import { optedOutCustomers } from "../models/opt-outs.server";
+import { dueRowsForPublish } from "../models/publish-inputs.server";
 import { fireDueReorder, type DueReorderChange, type FlowReport } from "../shopify/flow.server";
 import { deleteMetafields, type MetafieldsSetReport } from "../shopify/metafields.server";
 import type { AppMetafieldKey, BulkOptions, CustomerState } from "../shopify/tag-writer.server";
@@ -47,11 +48,7 @@ export async function loadPublishExtras(db: Db, shop: string, mode: "publish" | 
   if (mode === "remove-all") return empty;
   const optedOut = await optedOutCustomers(db, shop);
   const holdout = await refreshHoldouts(db, shop, { save: mode === "publish", optedOut, now });
-  const rows = await db.reorderDue.findMany({
-    where: { shop },
-    orderBy: [{ customerId: "asc" }, { dueFrom: "asc" }, { productId: "asc" }],
-    select: { customerId: true, productId: true, dueFrom: true, dueTo: true },
-  });
+  const rows = await dueRowsForPublish(db, shop);
   const due = new Map<string, string[]>();
   const dueWindow = new Map<string, { from: Date; to: Date }>();
   for (const r of rows) {

@@ -3,7 +3,7 @@
  * re-run writes nothing, the 250-tag limit, preview counts, undo, the bulk path, and the audit record.
  * Runs on SQLite, and on PostgreSQL when reachable.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runPublish } from "../../app/jobs/publish.server";
 import { updateShopSettings } from "../../app/models/shop-settings.server";
 import { desiredTags, isAppTag, tagKey } from "../../app/shopify/tags";
@@ -40,15 +40,22 @@ describe.each(await databaseKinds())("publish on %s", (kind) => {
   const fx = buildFixture({ customers: 60, nearLimit: [3, 17] });
   const shop = fx.data.shop;
 
-  beforeAll(async () => {
+  // Each test gets its own stand-in shop (the fixture's customers, fresh) and its own database with the scores.
+  beforeEach(async () => {
     standin = await startStandin({ shops: [cloneData(fx.data)], bucketSize: 20_000, restoreRate: 10_000, bulkMinMs: 20 });
     t = await createTestDb(kind);
     await insertScores(t.db, shop, fx.scores);
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await standin?.close();
     await t?.cleanup();
   });
+
+  /** A first publish of the tags only, with auto-tag on (what the tests after the first publish start from). */
+  async function publishTags() {
+    await updateShopSettings(t.db, shop, { autoTag: true });
+    return runPublish(t.db, adminFor(standin, shop), shop, { flow: false, metafields: false, segments: false });
+  }
 
   it("with auto-tag off, a publish is only a preview: counts per tag, no writes", async () => {
     const from = standin.calls(shop).length;
@@ -104,6 +111,7 @@ describe.each(await databaseKinds())("publish on %s", (kind) => {
   });
 
   it("an unchanged re-run writes nothing", async () => {
+    await publishTags();
     const from = standin.calls(shop).length;
     const report = await runPublish(t.db, adminFor(standin, shop), shop, { flow: false, metafields: false, segments: false });
     expect(writesSince(standin, shop, from)).toEqual({});
@@ -112,6 +120,7 @@ describe.each(await databaseKinds())("publish on %s", (kind) => {
   });
 
   it("remove-all returns every customer to exactly its merchant tags", async () => {
+    await publishTags();
     const report = await runPublish(t.db, adminFor(standin, shop), shop, { removeAll: true, segments: false });
     expect(report.mode).toBe("remove-all");
     expect((await t.db.syncRun.findUniqueOrThrow({ where: { id: report.runId } })).kind).toBe("remove-tags");

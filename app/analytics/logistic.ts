@@ -1,7 +1,8 @@
 /**
  * Ridge-penalised logistic regression with a fixed offset, fitted by Newton-Raphson (IRLS):
- * P(y = 1) = σ(offset + w0 + Σ w_j x_j), minimising −log-likelihood + λ/2 Σ_{j≥1} w_j² (the intercept is
- * not penalised). Features should be standardised (see standardize()).
+ * P(y = 1) = σ(offset + w0 + Σ w_j x_j), minimising −log-likelihood + λ/2 Σ_{j≥1} w_j² + λ0/2 w0² (the
+ * intercept is not penalised unless `interceptLambda` λ0 > 0: a prior centred on the offset, as the
+ * shrunk calibration uses). Features should be standardised (see standardize()).
  * Hastie, Tibshirani & Friedman, The Elements of Statistical Learning, §4.4.1.
  * Cost: O(iterations · n · d²) time, O(d²) extra memory.
  */
@@ -42,7 +43,14 @@ function solve(A: number[][], b: number[]): number[] {
   return w;
 }
 
-function penalizedLoss(x: readonly number[][], y: ArrayLike<number>, offset: ArrayLike<number>, w: readonly number[], lambda: number): number {
+function penalizedLoss(
+  x: readonly number[][],
+  y: ArrayLike<number>,
+  offset: ArrayLike<number>,
+  w: readonly number[],
+  lambda: number,
+  interceptLambda: number,
+): number {
   let loss = 0;
   for (let i = 0; i < x.length; i++) {
     let z = offset[i] + w[0];
@@ -52,14 +60,21 @@ function penalizedLoss(x: readonly number[][], y: ArrayLike<number>, offset: Arr
     loss += m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m));
   }
   for (let j = 1; j < w.length; j++) loss += (lambda / 2) * w[j] * w[j];
-  return loss;
+  return loss + (interceptLambda / 2) * w[0] * w[0];
 }
 
 /**
  * Fits the model. `x[i]` holds the features of row i, `y[i]` is 0 or 1, `offset[i]` a fixed term.
  * @example fitLogistic([[0], [1], [2], [3]], [0, 0, 1, 1], [0, 0, 0, 0], 0.1).weights
  */
-export function fitLogistic(x: readonly number[][], y: ArrayLike<number>, offset: ArrayLike<number>, lambda = 1, maxIterations = 50): LogisticModel {
+export function fitLogistic(
+  x: readonly number[][],
+  y: ArrayLike<number>,
+  offset: ArrayLike<number>,
+  lambda = 1,
+  maxIterations = 50,
+  interceptLambda = 0,
+): LogisticModel {
   const n = x.length;
   if (n === 0) throw new Error("fitLogistic requires at least 1 row");
   const d = x[0].length + 1;
@@ -87,16 +102,17 @@ export function fitLogistic(x: readonly number[][], y: ArrayLike<number>, offset
       }
     }
     const H = Array.from({ length: d }, (_, j) => Array.from({ length: d }, (_, k) => (k >= j ? Hflat[j * d + k] : Hflat[k * d + j])));
-    for (let j = 1; j < d; j++) {
-      g[j] += lambda * w[j];
-      H[j][j] += lambda;
+    for (let j = 0; j < d; j++) {
+      const l = j === 0 ? interceptLambda : lambda;
+      g[j] += l * w[j];
+      H[j][j] += l;
     }
     const step = solve(H, g);
     // Step halving: Newton can overshoot on nearly separable data.
-    const before = penalizedLoss(x, y, offset, w, lambda);
+    const before = penalizedLoss(x, y, offset, w, lambda, interceptLambda);
     let scale = 1;
     let next = w.map((v, j) => v - step[j]);
-    for (let h = 0; h < 30 && !(penalizedLoss(x, y, offset, next, lambda) <= before + 1e-12); h++) {
+    for (let h = 0; h < 30 && !(penalizedLoss(x, y, offset, next, lambda, interceptLambda) <= before + 1e-12); h++) {
       scale /= 2;
       next = w.map((v, j) => v - scale * step[j]);
     }

@@ -25,6 +25,8 @@ import type { Db } from "../db.server";
  *
  * Rows must carry every column's value: a column's database default is not applied (Prisma's
  * `@updatedAt` and `@default` live in the client, and createMany would fill them in).
+ * A JSON text column (reasonsJson, recommendedJson...) is a "text" column here: its value is the text of
+ * its writer in app/models/json-columns.server.ts, read back by the reader beside it.
  */
 export type Dialect = "sqlite" | "postgresql";
 export type ColumnType = "text" | "timestamp" | "boolean" | "integer" | "float";

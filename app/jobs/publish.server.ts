@@ -27,7 +27,14 @@ import type { PlanContext } from "../models/tag-changes.server";
 import { BULK_THRESHOLD } from "../shopify/tag-writer.server";
 import type { AdminGraphql } from "../shopify/types";
 import { summarizeExtras } from "./publish-extras.server";
-import { applyTags, deleteAppMetafields, deleteOptedOutMetafields, fireFlowTriggers, syncAppSegments, writeAppMetafields } from "./publish/apply.server";
+import {
+  applyTags,
+  deleteAppMetafields,
+  deleteOptedOutMetafields,
+  fireFlowTriggers,
+  syncAppSegments,
+  writeAppMetafields,
+} from "./publish/apply.server";
 import { journalPlan, resumeInterrupted, type SendOptions } from "./publish/journal.server";
 import { assertUnreachable, noteOf, resolvePublish, runKindOf } from "./publish/mode";
 import { planPublish, previewTags, tagWritesOf } from "./publish/plan.server";
@@ -37,7 +44,12 @@ import type { PublishOptions, PublishReport } from "./publish/types";
 export type { Mode, PublishMode } from "./publish/mode";
 export type { PublishError, PublishOptions, PublishReport, ScoreRow } from "./publish/types";
 
-export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts: PublishOptions = {}): Promise<PublishReport> {
+export async function runPublish(
+  db: Db,
+  admin: AdminGraphql,
+  shop: string,
+  opts: PublishOptions = {},
+): Promise<PublishReport> {
   const startedAt = Date.now();
   const before = { ...admin.stats };
   const settings = await getShopSettings(db, shop);
@@ -52,7 +64,11 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
     note: noteOf(mode, prefix, formerPrefix),
     prefix,
     formerPrefix,
-    cost: { calls: admin.stats.calls - before.calls, costPoints: admin.stats.costPoints - before.costPoints, retries: admin.stats.retries - before.retries },
+    cost: {
+      calls: admin.stats.calls - before.calls,
+      costPoints: admin.stats.costPoints - before.costPoints,
+      retries: admin.stats.retries - before.retries,
+    },
     timings: clock.timings(),
     durationMs: Date.now() - startedAt,
   });
@@ -75,7 +91,12 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
     // newest analysis; a pending change computed for anything else is never replayed (resumeInterrupted).
     const context: PlanContext = { prefix, analysisId: await latestAnalysisId(db, shop) };
     const bulkThreshold = opts.bulkThreshold ?? BULK_THRESHOLD;
-    const send: SendOptions = { bulkThreshold, bulk: opts.bulk, concurrency: opts.concurrency, markBatch: opts.markBatch };
+    const send: SendOptions = {
+      bulkThreshold,
+      bulk: opts.bulk,
+      concurrency: opts.concurrency,
+      markBatch: opts.markBatch,
+    };
     // Resuming writes to Shopify: a preview never does it.
     if (mode.kind !== "preview") steps.resumed = await resumeInterrupted(db, admin, shop, run.id, context, send);
     clock.lap("resume");
@@ -90,7 +111,10 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
     const journalAndApplyTags = async () => {
       await journalPlan(db, shop, run.id, tagWritesOf(plan), context);
       clock.lap("plan");
-      const tags = await applyTags(db, admin, shop, run.id, plan, plan.summary.overLimit, { ...send, signal: opts.signal });
+      const tags = await applyTags(db, admin, shop, run.id, plan, plan.summary.overLimit, {
+        ...send,
+        signal: opts.signal,
+      });
       clock.lap("tags");
       opts.signal?.throwIfAborted();
       return tags;
@@ -111,7 +135,8 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
           steps.metafields = await writeAppMetafields(admin, plan, metafieldOptions);
           clock.lap("metafields");
           // Opt-outs: the plan lists the opted-out customers' app metafields for deletion.
-          if (plan.metafieldDeletes.length) steps.optedOutMetafields = await deleteOptedOutMetafields(admin, plan, metafieldOptions);
+          if (plan.metafieldDeletes.length)
+            steps.optedOutMetafields = await deleteOptedOutMetafields(admin, plan, metafieldOptions);
         }
         break;
       case "remove-all":
@@ -133,7 +158,10 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
     // A prefix change is over once every tag reached the new prefix (a refused write keeps the former
     // prefix recorded, so the next publish moves what is left).
     steps.prefixMoved = !!formerPrefix && steps.tags.failedWrites === 0;
-    await updateShopSettings(db, shop, { lastPublishAt: new Date(), ...(steps.prefixMoved ? { previousTagPrefix: null, tagPrefixChangedAt: null } : {}) });
+    await updateShopSettings(db, shop, {
+      lastPublishAt: new Date(),
+      ...(steps.prefixMoved ? { previousTagPrefix: null, tagPrefixChangedAt: null } : {}),
+    });
     return await finish("succeeded", null);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -141,7 +169,9 @@ export async function runPublish(db: Db, admin: AdminGraphql, shop: string, opts
       await finish("failed", message);
     } catch (recordError) {
       // The publish's own error is the one to throw; this one is logged so the stuck run can be explained.
-      console.error(`[publish] ${shop}: could not record run ${run.id} as failed (${message}): ${(recordError as Error).message}`);
+      console.error(
+        `[publish] ${shop}: could not record run ${run.id} as failed (${message}): ${(recordError as Error).message}`,
+      );
     }
     throw error;
   }

@@ -14,7 +14,16 @@ export async function latestAnalysisId(db: Db, shop: string): Promise<string | n
 export async function scoresForPublish(db: Db, shop: string) {
   return db.customerScore.findMany({
     where: { shop },
-    select: { customerId: true, rfmSegment: true, riskBand: true, clusterKey: true, churnProbability: true, clv12m: true, recommendedJson: true, shopifyRfmGroup: true },
+    select: {
+      customerId: true,
+      rfmSegment: true,
+      riskBand: true,
+      clusterKey: true,
+      churnProbability: true,
+      clv12m: true,
+      recommendedJson: true,
+      shopifyRfmGroup: true,
+    },
   });
 }
 
@@ -24,7 +33,10 @@ export async function countScores(db: Db, shop: string): Promise<number> {
 }
 
 /** Every due product with its window, per customer, soonest window first. */
-export async function dueRowsForPublish(db: Db, shop: string): Promise<Array<{ customerId: string; productId: string; dueFrom: Date; dueTo: Date }>> {
+export async function dueRowsForPublish(
+  db: Db,
+  shop: string,
+): Promise<Array<{ customerId: string; productId: string; dueFrom: Date; dueTo: Date }>> {
   return db.reorderDue.findMany({
     where: { shop },
     orderBy: [{ customerId: "asc" }, { dueFrom: "asc" }, { productId: "asc" }],

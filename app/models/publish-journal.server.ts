@@ -40,7 +40,11 @@ export async function finishFlowTrigger(db: Db, shop: string, key: string, error
 export async function closeInterruptedPublish(db: Db, shop: string, runId: string, finishedBy: string): Promise<void> {
   await db.syncRun.updateMany({
     where: { id: runId, shop, status: "running" },
-    data: { status: "failed", error: `Interrupted; its pending tag changes were finished by publish ${finishedBy}`, finishedAt: new Date() },
+    data: {
+      status: "failed",
+      error: `Interrupted; its pending tag changes were finished by publish ${finishedBy}`,
+      finishedAt: new Date(),
+    },
   });
 }
 
@@ -57,5 +61,8 @@ export interface PublishRunOutcome {
 /** Finishes a publish's SyncRun with its counts and report. */
 export async function finishPublishRun(db: Db, runId: string, outcome: PublishRunOutcome): Promise<void> {
   const { details, ...rest } = outcome;
-  await db.syncRun.update({ where: { id: runId }, data: { ...rest, detailsJson: JSON.stringify(details), finishedAt: new Date() } });
+  await db.syncRun.update({
+    where: { id: runId },
+    data: { ...rest, detailsJson: JSON.stringify(details), finishedAt: new Date() },
+  });
 }

@@ -16,7 +16,12 @@ import {
   newFlowReport,
   type FlowReport,
 } from "../../shopify/flow.server";
-import { deleteMetafields, ensureMetafieldDefinitions, writeMetafields, type MetafieldsSetReport } from "../../shopify/metafields.server";
+import {
+  deleteMetafields,
+  ensureMetafieldDefinitions,
+  writeMetafields,
+  type MetafieldsSetReport,
+} from "../../shopify/metafields.server";
 import { syncSegments } from "../segments-sync.server";
 import type { BulkOptions } from "../../shopify/tag-writer.server";
 import { countTagChanges, type TagDiff } from "../../shopify/tags";
@@ -101,17 +106,38 @@ export async function fireFlowTriggers(
   const outcomes: Array<Awaited<ReturnType<typeof sendTriggerOnce>>> = [];
   for (const c of plan.riskChanges) {
     signal?.throwIfAborted();
-    const trigger = { shop, analysisId, customerId: c.customerId, trigger: "risk-changed", handle: FLOW_RISK_CHANGED, value: c.newBand } as const;
+    const trigger = {
+      shop,
+      analysisId,
+      customerId: c.customerId,
+      trigger: "risk-changed",
+      handle: FLOW_RISK_CHANGED,
+      value: c.newBand,
+    } as const;
     outcomes.push(await sendTriggerOnce(db, trigger, flow, () => fireRiskChanged(admin, c, flow)));
   }
   for (const c of plan.segmentChanges) {
     signal?.throwIfAborted();
-    const trigger = { shop, analysisId, customerId: c.customerId, trigger: "segment-changed", handle: FLOW_SEGMENT_CHANGED, value: c.newSegment } as const;
+    const trigger = {
+      shop,
+      analysisId,
+      customerId: c.customerId,
+      trigger: "segment-changed",
+      handle: FLOW_SEGMENT_CHANGED,
+      value: c.newSegment,
+    } as const;
     outcomes.push(await sendTriggerOnce(db, trigger, flow, () => fireSegmentChanged(admin, c, flow)));
   }
   for (const c of plan.dueChanges) {
     signal?.throwIfAborted();
-    const trigger = { shop, analysisId, customerId: c.customerId, trigger: "due-reorder", handle: FLOW_DUE_REORDER, value: c.productIds.join(",") } as const;
+    const trigger = {
+      shop,
+      analysisId,
+      customerId: c.customerId,
+      trigger: "due-reorder",
+      handle: FLOW_DUE_REORDER,
+      value: c.productIds.join(","),
+    } as const;
     outcomes.push(await sendTriggerOnce(db, trigger, flow, () => fireDueTriggers(admin, [c], flow)));
   }
   const alreadySent = outcomes.filter((o) => o === "already-sent").length;
@@ -124,19 +150,30 @@ export async function fireFlowTriggers(
 type MetafieldOptions = { bulkThreshold: number; bulk?: BulkOptions };
 
 /** Publish: the app metafields whose value changed (metafieldsSet, or one bulk mutation for many). */
-export async function writeAppMetafields(admin: AdminGraphql, plan: Pick<PublishPlan, "metafieldWrites">, options: MetafieldOptions): Promise<MetafieldOutcome> {
+export async function writeAppMetafields(
+  admin: AdminGraphql,
+  plan: Pick<PublishPlan, "metafieldWrites">,
+  options: MetafieldOptions,
+): Promise<MetafieldOutcome> {
   const report: MetafieldsSetReport = { calls: 0, written: 0, errors: [] };
   let bulkOperationId: string | null = null;
   if (plan.metafieldWrites.length) {
     await ensureMetafieldDefinitions(admin);
     bulkOperationId = await writeMetafields(admin, plan.metafieldWrites, options, report);
   }
-  const errors = report.errors.map((e) => ({ customerId: e.ownerId, message: `metafield ${e.key ?? ""}: ${e.message}` }));
+  const errors = report.errors.map((e) => ({
+    customerId: e.ownerId,
+    message: `metafield ${e.key ?? ""}: ${e.message}`,
+  }));
   return { report, bulkOperationId, errors: tallyFirst(errors) };
 }
 
 /** Undo: every app metafield goes (their definitions stay; they are harmless and app-owned). */
-export async function deleteAppMetafields(admin: AdminGraphql, plan: Pick<PublishPlan, "metafieldDeletes">, options: MetafieldOptions): Promise<MetafieldOutcome> {
+export async function deleteAppMetafields(
+  admin: AdminGraphql,
+  plan: Pick<PublishPlan, "metafieldDeletes">,
+  options: MetafieldOptions,
+): Promise<MetafieldOutcome> {
   const report = await deleteMetafields(admin, plan.metafieldDeletes, options);
   return { report, bulkOperationId: null, errors: tallyFirst(report.errors.map((e) => ({ message: e.message }))) };
 }
@@ -164,6 +201,9 @@ export async function syncAppSegments(
   removeAll: boolean,
   plan: Pick<PublishPlan, "extras">,
 ): Promise<NonNullable<StepResults["segments"]>> {
-  const report = await syncSegments(db, admin, shop, settings, { removeAll, holdoutSegments: plan.extras.holdout.segments });
+  const report = await syncSegments(db, admin, shop, settings, {
+    removeAll,
+    holdoutSegments: plan.extras.holdout.segments,
+  });
   return { report, errors: tally(report.errors.map((message) => ({ message }))) };
 }

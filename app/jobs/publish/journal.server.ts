@@ -6,11 +6,30 @@
  * reached Shopify before the crash is not doubled) and never sends a trigger twice.
  */
 import type { Db } from "../../db.server";
-import { closeInterruptedPublish, finishFlowTrigger, recordFlowTrigger, type FlowTriggerEntry } from "../../models/publish-journal.server";
+import {
+  closeInterruptedPublish,
+  finishFlowTrigger,
+  recordFlowTrigger,
+  type FlowTriggerEntry,
+} from "../../models/publish-journal.server";
 import { updateSyncRun } from "../../models/sync-runs.server";
-import { changeMarker, pendingChanges, recordPlan, skipStaleChanges, unfinishedRuns, type PlanContext, type PlannedChange } from "../../models/tag-changes.server";
+import {
+  changeMarker,
+  pendingChanges,
+  recordPlan,
+  skipStaleChanges,
+  unfinishedRuns,
+  type PlanContext,
+  type PlannedChange,
+} from "../../models/tag-changes.server";
 import type { FlowReport } from "../../shopify/flow.server";
-import { writeTagsBulk, writeTagsSmall, type BulkOptions, type TagWrite, type TagWriteResult } from "../../shopify/tag-writer.server";
+import {
+  writeTagsBulk,
+  writeTagsSmall,
+  type BulkOptions,
+  type TagWrite,
+  type TagWriteResult,
+} from "../../shopify/tag-writer.server";
 import type { AdminGraphql } from "../../shopify/types";
 import type { ResumeReport } from "./types";
 
@@ -62,9 +81,13 @@ export async function sendJournaled(
       await writeTagsSmall(admin, writes, onResult, { concurrency: opts.concurrency });
       return { path: "small", bulkOperationIds: [], results };
     }
-    const outcome = await writeTagsBulk(admin, writes, onResult, { ...opts.bulk, onStarted: async (id) => opts.onBulkStarted?.(id) });
+    const outcome = await writeTagsBulk(admin, writes, onResult, {
+      ...opts.bulk,
+      onStarted: async (id) => opts.onBulkStarted?.(id),
+    });
     // Lines the bulk operation did not answer (failed or partial operation) go the small way.
-    if (outcome.missing.length) await writeTagsSmall(admin, outcome.missing, onResult, { concurrency: opts.concurrency });
+    if (outcome.missing.length)
+      await writeTagsSmall(admin, outcome.missing, onResult, { concurrency: opts.concurrency });
     return { path: "bulk", bulkOperationIds: outcome.bulkOperationIds, results };
   } finally {
     // Whatever happened, the answers received are marked (a crash here is the one-batch case above).
@@ -77,8 +100,16 @@ export async function sendJournaled(
  * prefix and the analysis it was computed for (`context`): that is what lets a later publish tell a change
  * it may replay from a stale one. The run's expected count is the plan's size (the UI's progress bar).
  */
-export async function journalPlan(db: Db, shop: string, runId: string, writes: readonly TagWrite[], context: PlanContext): Promise<void> {
-  const planned: PlannedChange[] = writes.flatMap((w) => w.tags.map((tag) => ({ customerId: w.customerId, tag, action: w.action })));
+export async function journalPlan(
+  db: Db,
+  shop: string,
+  runId: string,
+  writes: readonly TagWrite[],
+  context: PlanContext,
+): Promise<void> {
+  const planned: PlannedChange[] = writes.flatMap((w) =>
+    w.tags.map((tag) => ({ customerId: w.customerId, tag, action: w.action })),
+  );
   await recordPlan(db, shop, runId, planned, context);
   await updateSyncRun(db, runId, { expectedCount: planned.length });
 }
@@ -139,7 +170,13 @@ export async function sendTriggerOnce(
   }
   const analysisId = trigger.analysisId ?? "none";
   const key = `${analysisId}|${trigger.trigger}|${trigger.customerId}|${trigger.value}`;
-  const recorded = await recordFlowTrigger(db, { shop: trigger.shop, key, analysisId, customerId: trigger.customerId, trigger: trigger.trigger });
+  const recorded = await recordFlowTrigger(db, {
+    shop: trigger.shop,
+    key,
+    analysisId,
+    customerId: trigger.customerId,
+    trigger: trigger.trigger,
+  });
   if (recorded === "recorded-before") return "already-sent";
   const errorsBefore = report.errors.length;
   await send();

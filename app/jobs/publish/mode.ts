@@ -43,21 +43,30 @@ export interface ResolvedPublish {
   formerPrefix: string | null;
 }
 
-export function resolvePublish(settings: ModeSettings, opts: { preview?: boolean; removeAll?: boolean; force?: boolean }): ResolvedPublish {
+export function resolvePublish(
+  settings: ModeSettings,
+  opts: { preview?: boolean; removeAll?: boolean; force?: boolean },
+): ResolvedPublish {
   const prefix = normalizePrefix(settings.tagPrefix);
   const previous = settings.previousTagPrefix ? normalizePrefix(settings.previousTagPrefix) : null;
   const formerPrefix = previous && previous !== prefix ? previous : null;
   return { mode: modeOf(settings, opts, formerPrefix !== null), prefix, formerPrefix };
 }
 
-function modeOf(settings: ModeSettings, opts: { preview?: boolean; removeAll?: boolean; force?: boolean }, prefixChanged: boolean): Mode {
+function modeOf(
+  settings: ModeSettings,
+  opts: { preview?: boolean; removeAll?: boolean; force?: boolean },
+  prefixChanged: boolean,
+): Mode {
   // The undo always writes, whatever auto-tag and the prefix say.
   if (opts.removeAll) return { kind: "remove-all" };
   // A changed prefix: moving the app's tags needs a preview the merchant saw after the change (docs/tagging.md).
-  const moveSeen = !!settings.previewSeenAt && !!settings.tagPrefixChangedAt && settings.previewSeenAt >= settings.tagPrefixChangedAt;
+  const moveSeen =
+    !!settings.previewSeenAt && !!settings.tagPrefixChangedAt && settings.previewSeenAt >= settings.tagPrefixChangedAt;
   if (prefixChanged && !moveSeen) return { kind: "preview", reason: opts.preview ? "asked" : "prefix-move-unseen" };
   // Auto-tag: without an explicit `preview`, a publish writes only when Shop.autoTag is on (or `force`).
-  if (opts.preview === undefined) return settings.autoTag || opts.force ? { kind: "publish" } : { kind: "preview", reason: "auto-tag-off" };
+  if (opts.preview === undefined)
+    return settings.autoTag || opts.force ? { kind: "publish" } : { kind: "preview", reason: "auto-tag-off" };
   return opts.preview ? { kind: "preview", reason: "asked" } : { kind: "publish" };
 }
 
@@ -87,7 +96,10 @@ export function noteOf(mode: Mode, prefix: string, formerPrefix: string | null):
         case "auto-tag-off":
           return "Auto-tagging is off: preview only (turn it on, or publish now, to write).";
         case "prefix-move-unseen":
-          return `The tag prefix changed from "${formerPrefix}" to "${prefix}": this run only previews moving the tags. Look at the preview, then publish.`;
+          return (
+            `The tag prefix changed from "${formerPrefix}" to "${prefix}": this run only previews moving the tags. ` +
+            "Look at the preview, then publish."
+          );
         default:
           return assertUnreachable(mode.reason);
       }

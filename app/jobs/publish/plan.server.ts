@@ -21,7 +21,13 @@ import {
 } from "../../shopify/tag-writer.server";
 import { countTagChanges, desiredTags, diffTags, type TagDiff } from "../../shopify/tags";
 import type { AdminGraphql } from "../../shopify/types";
-import { dueReorderChange, flowAllowed, loadPublishExtras, withExtraTags, type PublishExtras } from "../publish-extras.server";
+import {
+  dueReorderChange,
+  flowAllowed,
+  loadPublishExtras,
+  withExtraTags,
+  type PublishExtras,
+} from "../publish-extras.server";
 import { assertUnreachable, type Mode } from "./mode";
 import type { PlanSummary, TagOutcome } from "./report";
 import type { PublishOptions, ReadReport, ScoreRow } from "./types";
@@ -75,13 +81,18 @@ export function planCustomer(customer: CustomerState, input: PlanInputs): Custom
   // deleted, and it gets no Flow trigger and no control-group tag (withExtraTags is never asked).
   const optedOut = extras.optedOut.has(customer.id);
   const score = optedOut ? undefined : input.scores.get(customer.id);
-  const rfmGroup = score && customer.rfmGroup !== undefined && (customer.rfmGroup ?? null) !== score.shopifyRfmGroup ? { rfmGroup: customer.rfmGroup ?? null } : {};
+  const rfmGroup =
+    score && customer.rfmGroup !== undefined && (customer.rfmGroup ?? null) !== score.shopifyRfmGroup
+      ? { rfmGroup: customer.rfmGroup ?? null }
+      : {};
   const desired = score ? withExtraTags(extras, customer.id, prefix, desiredTags(score, input.settings)) : [];
   // Diff-only tagging, merchant tags never touched: diffTags removes only tags of the app's own kinds
   // (<prefix>:risk:*, :segment:*, :cluster:*, ... of the prefix or the former one, never a merchant's
   // `<prefix>:wholesale`), refuses a desired tag that is not one, and adds only what is missing. An
   // unchanged customer gets an empty diff, so an unchanged re-run writes nothing.
-  const diff = diffTags(customer.tags, desired, prefix, { formerPrefixes: input.formerPrefix ? [input.formerPrefix] : [] });
+  const diff = diffTags(customer.tags, desired, prefix, {
+    formerPrefixes: input.formerPrefix ? [input.formerPrefix] : [],
+  });
   const tagsOnly: CustomerPlan = { diff, ...rfmGroup, metafieldWrites: [], metafieldDeletes: [] };
   switch (input.mode.kind) {
     case "preview":
@@ -92,9 +103,16 @@ export function planCustomer(customer: CustomerState, input: PlanInputs): Custom
     case "publish": {
       if (optedOut) return { ...tagsOnly, metafieldDeletes: allMetafields(customer) };
       if (!score) return tagsOnly;
-      const values = metafieldValues(score, { recsEnabled: input.settings.recsEnabled, recsCount: input.settings.recsCount, dueProducts: extras.due.get(customer.id) });
+      const values = metafieldValues(score, {
+        recsEnabled: input.settings.recsEnabled,
+        recsCount: input.settings.recsCount,
+        dueProducts: extras.due.get(customer.id),
+      });
       // Only values that changed are written.
-      const withMetafields: CustomerPlan = { ...tagsOnly, metafieldWrites: metafieldChanges(customer.id, customer.metafields, values) };
+      const withMetafields: CustomerPlan = {
+        ...tagsOnly,
+        metafieldWrites: metafieldChanges(customer.id, customer.metafields, values),
+      };
       // Held-out (control group) customers get no Flow trigger.
       if (!flowAllowed(extras, customer.id)) return withMetafields;
       // A trigger needs a previous publish: the value stored in the app metafield on Shopify.
@@ -105,10 +123,24 @@ export function planCustomer(customer: CustomerState, input: PlanInputs): Custom
         ...withMetafields,
         ...(due ? { due } : {}),
         ...(previousBand && previousBand !== score.riskBand
-          ? { risk: { customerId: customer.id, previousBand, newBand: score.riskBand, churnProbability: score.churnProbability } }
+          ? {
+              risk: {
+                customerId: customer.id,
+                previousBand,
+                newBand: score.riskBand,
+                churnProbability: score.churnProbability,
+              },
+            }
           : {}),
         ...(previousSegment && previousSegment !== score.rfmSegment
-          ? { segment: { customerId: customer.id, previousSegment, newSegment: score.rfmSegment, churnProbability: score.churnProbability } }
+          ? {
+              segment: {
+                customerId: customer.id,
+                previousSegment,
+                newSegment: score.rfmSegment,
+                churnProbability: score.churnProbability,
+              },
+            }
           : {}),
       };
     }
@@ -127,7 +159,8 @@ async function readShopify(
   opts: PublishOptions,
 ): Promise<{ read: ReadReport; pages: AsyncIterable<CustomerState[]> | Iterable<CustomerState[]> }> {
   const paged = () => readCustomers(admin, { pageSize: opts.pageSize });
-  if (scored <= (opts.readBulkThreshold ?? READ_BULK_THRESHOLD)) return { read: { path: "pages", bulkOperationId: null, skippedLines: 0 }, pages: paged() };
+  if (scored <= (opts.readBulkThreshold ?? READ_BULK_THRESHOLD))
+    return { read: { path: "pages", bulkOperationId: null, skippedLines: 0 }, pages: paged() };
   const stats: BulkReadStats = { bulkOperationId: null, skippedLines: 0 };
   const all = await readCustomersBulk(admin, opts.bulk, stats);
   const read: ReadReport = { path: "bulk", bulkOperationId: stats.bulkOperationId, skippedLines: stats.skippedLines };
@@ -151,10 +184,24 @@ export async function planPublish(db: Db, admin: AdminGraphql, shop: string, req
   // Opt-outs, control groups and due products (issue 16); nothing when none is set up.
   const extras = await loadPublishExtras(db, shop, mode.kind);
   const { read, pages } = await readShopify(admin, scored, req.opts);
-  const input: PlanInputs = { mode, prefix: req.prefix, formerPrefix: req.formerPrefix, settings: req.settings, scores, extras };
+  const input: PlanInputs = {
+    mode,
+    prefix: req.prefix,
+    formerPrefix: req.formerPrefix,
+    settings: req.settings,
+    scores,
+    extras,
+  };
 
   let customers = 0;
-  const plan: Omit<PublishPlan, "summary" | "extras"> = { diffs: [], metafieldWrites: [], metafieldDeletes: [], riskChanges: [], segmentChanges: [], dueChanges: [] };
+  const plan: Omit<PublishPlan, "summary" | "extras"> = {
+    diffs: [],
+    metafieldWrites: [],
+    metafieldDeletes: [],
+    riskChanges: [],
+    segmentChanges: [],
+    dueChanges: [],
+  };
   const overLimit: string[] = [];
   const rfmGroups = new Map<string, string | null>();
   for await (const page of pages) {

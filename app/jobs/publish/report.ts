@@ -7,7 +7,14 @@ import type { SegmentSyncReport } from "../../shopify/segments.server";
 import type { TagCounts } from "../../shopify/tags";
 import type { PublishExtrasSummary } from "../publish-extras.server";
 import type { Mode } from "./mode";
-import { MAX_LISTED, type FlowStepReport, type PublishError, type PublishReport, type ReadReport, type ResumeReport } from "./types";
+import {
+  MAX_LISTED,
+  type FlowStepReport,
+  type PublishError,
+  type PublishReport,
+  type ReadReport,
+  type ResumeReport,
+} from "./types";
 
 /** Errors of one step: the first MAX_LISTED listed, all counted. */
 export interface ErrorTally {
@@ -25,7 +32,10 @@ export function tally(list: readonly PublishError[]): ErrorTally {
 /** The steps' errors in step order: the report lists the first MAX_LISTED of them and counts all. */
 export function joinErrors(parts: ReadonlyArray<ErrorTally | undefined>): ErrorTally {
   const present = parts.filter((p): p is ErrorTally => !!p);
-  return { listed: present.flatMap((p) => p.listed).slice(0, MAX_LISTED), count: present.reduce((n, p) => n + p.count, 0) };
+  return {
+    listed: present.flatMap((p) => p.listed).slice(0, MAX_LISTED),
+    count: present.reduce((n, p) => n + p.count, 0),
+  };
 }
 
 /** What reading Shopify and diffing found (plan.server.ts). */
@@ -85,7 +95,13 @@ export interface RunFacts {
 
 export function buildReport(facts: RunFacts, steps: StepResults): PublishReport {
   const { plan, tags } = steps;
-  const errors = joinErrors([tags?.errors, steps.flow?.errors, steps.metafields?.errors, steps.optedOutMetafields?.errors, steps.segments?.errors]);
+  const errors = joinErrors([
+    tags?.errors,
+    steps.flow?.errors,
+    steps.metafields?.errors,
+    steps.optedOutMetafields?.errors,
+    steps.segments?.errors,
+  ]);
   const atLimit = [...(plan?.overLimit ?? []), ...(tags?.refusedAtLimit ?? [])];
   return {
     runId: facts.runId,
@@ -100,10 +116,15 @@ export function buildReport(facts: RunFacts, steps: StepResults): PublishReport 
     errors: errors.listed,
     errorCount: errors.count,
     path: tags?.path ?? "none",
-    bulkOperationIds: [...(tags?.bulkOperationIds ?? []), ...(steps.metafields?.bulkOperationId ? [steps.metafields.bulkOperationId] : [])],
+    bulkOperationIds: [
+      ...(tags?.bulkOperationIds ?? []),
+      ...(steps.metafields?.bulkOperationId ? [steps.metafields.bulkOperationId] : []),
+    ],
     read: plan?.read ?? { path: "pages", bulkOperationId: null, skippedLines: 0 },
     resumed: steps.resumed ?? { runIds: [], applied: 0, failed: 0, skipped: 0 },
-    prefixMove: facts.formerPrefix ? { from: facts.formerPrefix, to: facts.prefix, done: steps.prefixMoved === true } : undefined,
+    prefixMove: facts.formerPrefix
+      ? { from: facts.formerPrefix, to: facts.prefix, done: steps.prefixMoved === true }
+      : undefined,
     metafields: steps.metafields?.report ?? null,
     flow: steps.flow?.report ?? null,
     segments: steps.segments?.report ?? null,

@@ -69,7 +69,16 @@ const PRISMA_HANDLES = "/^(db|tx|prisma|client)$/";
 
 export default tseslint.config(
   {
-    ignores: ["node_modules/", "build/", "public/build/", ".cache/", "test/.tmp/", "test/artifacts/", "extensions/**/assets/*.min.js", "**/dist/"],
+    ignores: [
+      "node_modules/",
+      "build/",
+      "public/build/",
+      ".cache/",
+      "test/.tmp/",
+      "test/artifacts/",
+      "extensions/**/assets/*.min.js",
+      "**/dist/",
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -78,7 +87,10 @@ export default tseslint.config(
     plugins: { "react-hooks": reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" },
+      ],
       "@typescript-eslint/no-explicit-any": "error",
       "no-console": ["error", { allow: ["warn", "error"] }],
     },
@@ -95,11 +107,33 @@ export default tseslint.config(
           patterns: [
             { group: ["node:*"], message: "app/analytics imports nothing from Node." },
             {
-              group: ["@shopify/*", "@prisma/*", "@remix-run/*", "prisma", "graphql", "graphql-request", "pg", "better-sqlite3", "bullmq", "ioredis"],
+              group: [
+                "@shopify/*",
+                "@prisma/*",
+                "@remix-run/*",
+                "prisma",
+                "graphql",
+                "graphql-request",
+                "pg",
+                "better-sqlite3",
+                "bullmq",
+                "ioredis",
+              ],
               message: "app/analytics imports nothing from Shopify, Prisma, Remix or the infrastructure.",
             },
             {
-              group: ["**/shopify/**", "**/models/**", "**/db/**", "**/jobs/**", "**/routes/**", "**/cli/**", "**/webhooks/**", "**/lib/**", "**/*.server", "**/*.server.*"],
+              group: [
+                "**/shopify/**",
+                "**/models/**",
+                "**/db/**",
+                "**/jobs/**",
+                "**/routes/**",
+                "**/cli/**",
+                "**/webhooks/**",
+                "**/lib/**",
+                "**/*.server",
+                "**/*.server.*",
+              ],
               message: "app/analytics is the pure core: the layers around it import it, never the other way.",
             },
           ],
@@ -115,11 +149,20 @@ export default tseslint.config(
   },
   // Layers (see LAYER above and the README's "Architecture"). app/analytics has its own block above.
   // shopify: the Admin API and Shopify's formats; analytics types only, never the database or the app.
-  layerBlock("shopify", [...typesOnly("analytics"), ...not("models", "db", "jobs", "webhooks", "lib", "routes", "components", "cli", "appSetup")]),
+  layerBlock("shopify", [
+    ...typesOnly("analytics"),
+    ...not("models", "db", "jobs", "webhooks", "lib", "routes", "components", "cli", "appSetup"),
+  ]),
   // models: the database's rules; db and analytics, Shopify's types only (a client is handed in).
-  layerBlock("models", [...typesOnly("shopify"), ...not("jobs", "webhooks", "lib", "routes", "components", "cli", "appSetup")]),
+  layerBlock("models", [
+    ...typesOnly("shopify"),
+    ...not("jobs", "webhooks", "lib", "routes", "components", "cli", "appSetup"),
+  ]),
   // db: the database itself (migrations, JSON rows); nothing of the app but app/db.server.ts and env.
-  layerBlock("db", not("analytics", "shopify", "models", "jobs", "webhooks", "lib", "routes", "components", "cli", "appSetup")),
+  layerBlock(
+    "db",
+    not("analytics", "shopify", "models", "jobs", "webhooks", "lib", "routes", "components", "cli", "appSetup"),
+  ),
   // jobs: models, shopify and analytics; the database handle's type only (models query it).
   // (app/jobs/worker.ts, the worker process, runs the startup checks: startup.server is allowed there.)
   layerBlock("jobs", [...typesOnly("db"), ...not("webhooks", "lib", "routes", "components", "cli", "shopifyServer")]),
@@ -131,7 +174,10 @@ export default tseslint.config(
   // handle on and never import app/db/ (the Prisma-location rule keeps queries out of them).
   layerBlock("routes", not("dbFolder", "cli")),
   // components: the browser's side; nothing server-side (types of models are fine).
-  layerBlock("components", [...typesOnly("models", "shopify", "jobs", "webhooks", "lib"), ...not("db", "routes", "cli", "appSetup", "env")]),
+  layerBlock("components", [
+    ...typesOnly("models", "shopify", "jobs", "webhooks", "lib"),
+    ...not("db", "routes", "cli", "appSetup", "env"),
+  ]),
   // cli: command-line entry points; analytics, shopify, models, jobs and the database, not the web app.
   layerBlock("cli", not("webhooks", "lib", "routes", "components", "appSetup")),
   // ---- Prisma only in app/models and app/db (issue 17.2). A block of its own, apart from the layers above. ----
@@ -144,7 +190,14 @@ export default tseslint.config(
     files: ["app/**/*.{ts,tsx}"],
     ignores: ["app/models/**", "app/db/**", "app/db.server.ts", "app/analytics/**"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["@prisma/*", "prisma"], message: "Prisma only in app/models and app/db (README, Architecture)." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@prisma/*", "prisma"], message: "Prisma only in app/models and app/db (README, Architecture)." },
+          ],
+        },
+      ],
       "no-restricted-syntax": [
         "error",
         {
@@ -156,7 +209,8 @@ export default tseslint.config(
           message: "A Prisma query outside app/models: call (or add) a model function in app/models instead.",
         },
         {
-          selector: "CallExpression[callee.property.name=/^\\$(transaction|queryRaw|executeRaw|queryRawUnsafe|executeRawUnsafe)$/]",
+          selector:
+            "CallExpression[callee.property.name=/^\\$(transaction|queryRaw|executeRaw|queryRawUnsafe|executeRawUnsafe)$/]",
           message: "A transaction or raw SQL outside app/models and app/db: put it in a model function.",
         },
       ],

@@ -15,7 +15,11 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["test/**/*.test.ts", "app/**/*.test.ts"], exclude: ["node_modules", "build", "test/e2e/**"] },
+        test: {
+          name: "unit",
+          include: ["test/**/*.test.ts", "app/**/*.test.ts"],
+          exclude: ["node_modules", "build", "test/e2e/**"],
+        },
       },
       {
         extends: true,

@@ -80,26 +80,42 @@ export function sqliteFile(url: string): string {
  * line naming the (masked) URL, the cause and what to do. A missing SQLite file is reported as such
  * (opening it would create an empty file).
  */
-export async function checkDatabase(url: string = env().DATABASE_URL, opts: { timeoutMs?: number; client?: Db } = {}): Promise<void> {
+export async function checkDatabase(
+  url: string = env().DATABASE_URL,
+  opts: { timeoutMs?: number; client?: Db } = {},
+): Promise<void> {
   assertDatabaseUrl(url);
   const where = `the database at ${maskUrl(url)}`;
   if (isSqliteUrl(url) && !existsSync(sqliteFile(url))) {
-    throw new Error(`Cannot open ${where}: the file ${sqliteFile(url)} does not exist (run npm run setup to create it)`);
+    throw new Error(
+      `Cannot open ${where}: the file ${sqliteFile(url)} does not exist (run npm run setup to create it)`,
+    );
   }
   const client = opts.client ?? createDb(url);
   let timer: NodeJS.Timeout | undefined;
   try {
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${(opts.timeoutMs ?? 10_000) / 1000} s`)), opts.timeoutMs ?? 10_000);
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${(opts.timeoutMs ?? 10_000) / 1000} s`)),
+        opts.timeoutMs ?? 10_000,
+      );
     });
     // A table of the app: an empty or foreign database fails here, not at the first request.
     await Promise.race([client.shop.findFirst({ select: { shop: true } }), timeout]);
   } catch (error) {
-    const cause = ((error as Error).message || String(error)).split("\n").map((l) => l.trim()).filter(Boolean).pop() ?? "";
+    const cause =
+      ((error as Error).message || String(error))
+        .split("\n")
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .pop() ?? "";
     const hint = /does not exist|no such table/i.test(cause) ? " (run npm run setup to create the tables)" : "";
     throw new Error(`Cannot use ${where}: ${maskUrl(cause)}${hint}`);
   } finally {
     clearTimeout(timer);
-    if (!opts.client) await client.$disconnect().catch((e: unknown) => console.error(`[db] disconnect after the start check: ${String(e)}`));
+    if (!opts.client)
+      await client
+        .$disconnect()
+        .catch((e: unknown) => console.error(`[db] disconnect after the start check: ${String(e)}`));
   }
 }

@@ -12,7 +12,10 @@ import { restoreSchedulesOnce } from "./jobs/schedules.server";
 // Then the daily prune of old storefront events, webhook ids and finished tag changes (README, "Data retention").
 void checkAtStart("web")
   .then(async () => {
-    const [{ default: db }, { startRetentionSchedule }] = await Promise.all([import("./db.server"), import("./models/rec-events.server")]);
+    const [{ default: db }, { startRetentionSchedule }] = await Promise.all([
+      import("./db.server"),
+      import("./models/rec-events.server"),
+    ]);
     startRetentionSchedule(db);
   })
   .catch((error: unknown) => console.error((error as Error).message));

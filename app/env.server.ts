@@ -108,7 +108,8 @@ const schema = z
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
         path: ["SHOPIFY_ADMIN_API_BASE_URL"],
-        message: "is only for the local stand-in in demo mode and tests (it would send every shop's access token to that host). Unset it",
+        message:
+          "is only for the local stand-in in demo mode and tests (it would send every shop's access token to that host). Unset it",
       });
     }
   });

@@ -19,12 +19,11 @@ import { adminForShop, standinFetch } from "./shopify/admin.server";
 import type { AdminGraphql } from "./shopify/types";
 
 /** ADMIN_API_VERSION as @shopify/shopify-api's enum (it knows 2026-07 as July26). */
-export const apiVersion: ApiVersion =
-  (Object.values(ApiVersion) as string[]).includes(ADMIN_API_VERSION)
-    ? (ADMIN_API_VERSION as ApiVersion)
-    : (() => {
-        throw new Error(`@shopify/shopify-api does not know Admin API version ${ADMIN_API_VERSION}`);
-      })();
+export const apiVersion: ApiVersion = (Object.values(ApiVersion) as string[]).includes(ADMIN_API_VERSION)
+  ? (ADMIN_API_VERSION as ApiVersion)
+  : (() => {
+      throw new Error(`@shopify/shopify-api does not know Admin API version ${ADMIN_API_VERSION}`);
+    })();
 
 export { DEFAULT_DEMO_SHOP };
 
@@ -78,7 +77,9 @@ export async function onInstalled(shop: string): Promise<void> {
   // A shop installing again after shop/redact starts afresh: jobs may write for it again.
   const row = await markShopInstalled(db, shop);
   const { enqueueJob, getQueue } = await import("./jobs/queue.server");
-  await (await getQueue()).schedule(shop, row.refreshEveryHours, { lastRunAt: row.lastDeltaSyncAt ?? row.lastFullSyncAt });
+  await (
+    await getQueue()
+  ).schedule(shop, row.refreshEveryHours, { lastRunAt: row.lastDeltaSyncAt ?? row.lastFullSyncAt });
   if (!row.lastFullSyncAt) await enqueueJob(shop, "full-sync");
 }
 
@@ -109,7 +110,11 @@ export function adminGraphqlFrom(shop: string, graphql: ShopifyGraphql): AdminGr
     async request<T>(document: string, variables?: Record<string, unknown>): Promise<T> {
       stats.calls++;
       const response = await graphql(document, { variables });
-      const body = (await response.json()) as { data?: T; errors?: Array<{ message: string }>; extensions?: { cost?: { actualQueryCost?: number } } };
+      const body = (await response.json()) as {
+        data?: T;
+        errors?: Array<{ message: string }>;
+        extensions?: { cost?: { actualQueryCost?: number } };
+      };
       stats.costPoints += body.extensions?.cost?.actualQueryCost ?? 0;
       if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join("; "));
       return body.data as T;
@@ -147,7 +152,9 @@ export async function authenticateWebhook(request: Request): ReturnType<typeof a
     return await authenticate.webhook(request);
   } catch (error) {
     if (error instanceof SyntaxError) {
-      console.error(`[webhooks] ${request.headers.get("X-Shopify-Topic")} from ${request.headers.get("X-Shopify-Shop-Domain")}: body is not JSON`);
+      console.error(
+        `[webhooks] ${request.headers.get("X-Shopify-Topic")} from ${request.headers.get("X-Shopify-Shop-Domain")}: body is not JSON`,
+      );
       throw new Response("The webhook body is not valid JSON", { status: 400 });
     }
     throw error;

@@ -18,13 +18,24 @@ export interface DemoControlGroup {
   since: Date;
 }
 
-export async function seedDemoControlGroup(db: Db, shop: string, opts: { asOf?: Date; daysAgo?: number; share?: number; seed?: number } = {}): Promise<DemoControlGroup> {
+export async function seedDemoControlGroup(
+  db: Db,
+  shop: string,
+  opts: { asOf?: Date; daysAgo?: number; share?: number; seed?: number } = {},
+): Promise<DemoControlGroup> {
   // The demo shop's "today": the day after its last order, unless given.
-  const latest = await db.order.findFirst({ where: { shop }, orderBy: { processedAt: "desc" }, select: { processedAt: true } });
+  const latest = await db.order.findFirst({
+    where: { shop },
+    orderBy: { processedAt: "desc" },
+    select: { processedAt: true },
+  });
   const asOf = opts.asOf ?? new Date(Math.floor((latest?.processedAt.getTime() ?? Date.now()) / DAY + 1) * DAY);
   const since = new Date(asOf.getTime() - (opts.daysAgo ?? 180) * DAY);
-  const segment = (await db.segment.findFirst({ where: { shop, kind: "rfm", key: { in: ["at_risk", "at-risk"] } } })) ?? (await db.segment.findFirst({ where: { shop, kind: "rfm" }, orderBy: { size: "desc" } }));
-  if (!segment) throw new Error(`${shop} has no RFM segment yet: run the analysis before seeding the demo control group`);
+  const segment =
+    (await db.segment.findFirst({ where: { shop, kind: "rfm", key: { in: ["at_risk", "at-risk"] } } })) ??
+    (await db.segment.findFirst({ where: { shop, kind: "rfm" }, orderBy: { size: "desc" } }));
+  if (!segment)
+    throw new Error(`${shop} has no RFM segment yet: run the analysis before seeding the demo control group`);
   // Week by week from `since`, customers enter the segment when their last order becomes 60 to 365 days
   // old (as the weekly analysis would have put them there), each dated the week they entered.
   const orders = await db.order.findMany({
@@ -49,15 +60,34 @@ export async function seedDemoControlGroup(db: Db, shop: string, opts: { asOf?: 
     }
   }
   const members = [...entered.keys()];
-  const group = await setControlGroup(db, shop, segment.kind, segment.key, { enabled: true, share: opts.share ?? 0.2 }, since);
+  const group = await setControlGroup(
+    db,
+    shop,
+    segment.kind,
+    segment.key,
+    { enabled: true, share: opts.share ?? 0.2 },
+    since,
+  );
   // A fixed seed: the demo shows the same draw every time.
   const row = await db.controlGroup.update({
     where: { shop_segmentKind_segmentKey: { shop, segmentKind: segment.kind, segmentKey: segment.key } },
     data: { seed: opts.seed ?? 16 },
   });
   await db.holdoutAssignment.deleteMany({ where: { shop, segmentKind: segment.kind, segmentKey: segment.key } });
-  const plan = planAssignments(members, [], { seed: row.seed, segment: segmentRef(segment.kind, segment.key), share: group.share }, since);
-  const rows = plan.enter.map((a) => ({ shop, segmentKind: segment.kind, segmentKey: segment.key, customerId: a.customerId, heldOut: a.heldOut, assignedAt: entered.get(a.customerId)! }));
+  const plan = planAssignments(
+    members,
+    [],
+    { seed: row.seed, segment: segmentRef(segment.kind, segment.key), share: group.share },
+    since,
+  );
+  const rows = plan.enter.map((a) => ({
+    shop,
+    segmentKind: segment.kind,
+    segmentKey: segment.key,
+    customerId: a.customerId,
+    heldOut: a.heldOut,
+    assignedAt: entered.get(a.customerId)!,
+  }));
   for (let i = 0; i < rows.length; i += 500) await db.holdoutAssignment.createMany({ data: rows.slice(i, i + 500) });
   return { segmentKey: segment.key, customers: members.length, heldOut: plan.heldOut.size, since };
 }

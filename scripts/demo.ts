@@ -14,7 +14,9 @@ import { buildAppIfStale, startDemoServer } from "./remix-serve";
 // Demo mode is an allow-list (app/env.server.ts): only NODE_ENV development or test.
 process.env.NODE_ENV ??= "development";
 if (process.env.NODE_ENV !== "development" && process.env.NODE_ENV !== "test") {
-  console.error(`npm run demo refuses to run with NODE_ENV=${process.env.NODE_ENV}: demo mode skips Shopify's authentication, so it runs only with NODE_ENV=development or test.`);
+  console.error(
+    `npm run demo refuses to run with NODE_ENV=${process.env.NODE_ENV}: demo mode skips Shopify's authentication, so it runs only with NODE_ENV=development or test.`,
+  );
   process.exit(1);
 }
 process.env.CHURNLESS_DEMO = "1";
@@ -43,12 +45,21 @@ const standin = await startStandin({
   webhookTarget: `http://127.0.0.1:${port}`,
   flowTriggerHandles: ["churnless-risk-changed", "churnless-segment-changed", "churnless-due-reorder"],
 });
-step(`Shopify stand-in at ${standin.url}: ${shop} with ${data.orders.length} orders, ${data.customers.length} customers, ${data.products.length} products`);
+step(
+  `Shopify stand-in at ${standin.url}: ${shop} with ${data.orders.length} orders, ${data.customers.length} customers, ${data.products.length} products`,
+);
 
 process.env.SHOPIFY_ADMIN_API_BASE_URL = standin.url;
 const { default: db } = await import("../app/db.server");
 const scope = "read_orders,read_all_orders,read_customers,write_customers,read_products,write_app_proxy";
-const session = { id: `offline_${shop}`, shop, state: "demo", isOnline: false, scope, accessToken: standin.tokenFor(shop) };
+const session = {
+  id: `offline_${shop}`,
+  shop,
+  state: "demo",
+  isOnline: false,
+  scope,
+  accessToken: standin.tokenFor(shop),
+};
 await db.session.upsert({ where: { id: session.id }, create: session, update: session });
 
 const { runJob } = await import("../app/jobs/handlers.server");
@@ -57,7 +68,9 @@ for (const s of outcome.steps) step(`${s.step}: ${(s.ms / 1000).toFixed(1)} s`);
 // Control groups (issue 16): one on for the at-risk segment, with six months of weekly draws to compare.
 const { seedDemoControlGroup } = await import("./demo-control-group");
 const cg = await seedDemoControlGroup(db, shop);
-step(`control group on for ${cg.segmentKey}: ${cg.customers} customers drawn since ${cg.since.toISOString().slice(0, 10)}, ${cg.heldOut} held out (see /app/uplift)`);
+step(
+  `control group on for ${cg.segmentKey}: ${cg.customers} customers drawn since ${cg.since.toISOString().slice(0, 10)}, ${cg.heldOut} held out (see /app/uplift)`,
+);
 
 buildAppIfStale({ inherit: true, onBuild: () => step("building the app (remix vite:build)") });
 

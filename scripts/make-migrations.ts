@@ -29,11 +29,10 @@ for (const [schema, snap, dir] of [
   [pgSchema, pgSnapshot, "prisma/postgres/migrations"],
 ] as const) {
   const from = existsSync(snap) ? ["--from-schema-datamodel", snap] : ["--from-empty"];
-  const sql = execFileSync(
-    "npx",
-    ["prisma", "migrate", "diff", ...from, "--to-schema-datamodel", schema, "--script"],
-    { encoding: "utf8", env: { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: "1" } },
-  );
+  const sql = execFileSync("npx", ["prisma", "migrate", "diff", ...from, "--to-schema-datamodel", schema, "--script"], {
+    encoding: "utf8",
+    env: { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: "1" },
+  });
   if (!/CREATE|ALTER|DROP/.test(sql)) {
     console.log(`${dir}: no changes`);
     continue;
@@ -42,8 +41,10 @@ for (const [schema, snap, dir] of [
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, "migration.sql"), sql);
   copyFileSync(schema, snap);
-  writeFileSync(join(root, dir, "migration_lock.toml"),
-    `provider = "${schema === pgSchema ? "postgresql" : "sqlite"}"\n`);
+  writeFileSync(
+    join(root, dir, "migration_lock.toml"),
+    `provider = "${schema === pgSchema ? "postgresql" : "sqlite"}"\n`,
+  );
   console.log(`wrote ${out}/migration.sql`);
 }
 
@@ -51,11 +52,16 @@ for (const [schema, snap, dir] of [
 export function writePostgresSchema() {
   const src = readFileSync(sqliteSchema, "utf8");
   const pg = src
-    .replace(/^\/\/ Churnless data model[^\n]*\n\/\/[^\n]*\n/m,
-      "// GENERATED from prisma/schema.prisma by `npm run migrations:make`: do not edit.\n")
+    .replace(
+      /^\/\/ Churnless data model[^\n]*\n\/\/[^\n]*\n/m,
+      "// GENERATED from prisma/schema.prisma by `npm run migrations:make`: do not edit.\n",
+    )
     .replace(/engineType = "client"/, 'engineType = "client"\n  output     = "../../node_modules/.prisma-pg/client"')
     .replace(/provider = "sqlite"/, 'provider = "postgresql"')
-    .replace(/url {6}= "file:dev.sqlite"/, 'url      = "postgresql://postgres@127.0.0.1:5432/churnless" // unused: the pg driver adapter connects');
+    .replace(
+      /url {6}= "file:dev.sqlite"/,
+      'url      = "postgresql://postgres@127.0.0.1:5432/churnless" // unused: the pg driver adapter connects',
+    );
   mkdirSync(join(root, "prisma/postgres"), { recursive: true });
   writeFileSync(pgSchema, pg);
 }

@@ -14,7 +14,9 @@ import { dirname, join } from "node:path";
 const require = createRequire(import.meta.url);
 const major = Number(process.versions.node.split(".")[0]);
 if (major < 22) {
-  console.error(`postinstall: running on Node ${process.version}; Churnless needs Node 22 (the \`node\` devDependency).`);
+  console.error(
+    `postinstall: running on Node ${process.version}; Churnless needs Node 22 (the \`node\` devDependency).`,
+  );
   process.exit(1);
 }
 

@@ -96,9 +96,13 @@ export function startDemoServer(opts: {
           last = `HTTP ${res.status}`;
         } catch (error) {
           // Not listening yet: asked again below until `ms` has passed, and the last failure is in the timeout's message.
-          last = (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message;
+          last =
+            (error as Error).cause instanceof Error
+              ? ((error as Error).cause as Error).message
+              : (error as Error).message;
         }
-        if (Date.now() > until) throw new Error(`the app did not answer at ${target} within ${ms / 1000} s (last: ${last}):\n${output}`);
+        if (Date.now() > until)
+          throw new Error(`the app did not answer at ${target} within ${ms / 1000} s (last: ${last}):\n${output}`);
         await new Promise((r) => setTimeout(r, 300));
       }
     },

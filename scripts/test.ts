@@ -1,8 +1,8 @@
 /**
- * `npm test`: the one gate, what CI runs (.ci/run). Typecheck, lint, then every test: unit,
+ * `npm test`: the one gate, what CI runs (.ci/run). Formatting (Prettier), typecheck, lint, then every test: unit,
  * integration against the local Shopify stand-in, database tests on SQLite and (when reachable, always
  * in CI) PostgreSQL, queue tests on Redis, and browser tests in Debian's Chromium.
- * Extra arguments go to vitest (e.g. `npm test -- test/analytics`), and then typecheck and lint are skipped.
+ * Extra arguments go to vitest (e.g. `npm test -- test/analytics`), and then formatting, typecheck and lint are skipped.
  */
 import { spawnSync } from "node:child_process";
 
@@ -17,6 +17,7 @@ const args = process.argv.slice(2);
 const steps: Array<[string, string, string[]]> = args.length
   ? [["tests", "npx", ["vitest", "run", ...args]]]
   : [
+      ["format", "npx", ["prettier", "--check", "."]],
       ["typecheck", "npx", ["tsc", "--noEmit"]],
       ["lint", "npx", ["eslint", "--max-warnings", "0", "."]],
       ["tests", "npx", ["vitest", "run"]],
@@ -32,6 +33,7 @@ for (const [name, cmd, cmdArgs] of steps) {
   if (code !== 0) break;
 }
 console.log("\n== summary");
-for (const [name, code, secs] of results) console.log(`${name.padEnd(10)} ${code === 0 ? "ok" : `FAILED (exit ${code})`}  ${secs.toFixed(0)} s`);
+for (const [name, code, secs] of results)
+  console.log(`${name.padEnd(10)} ${code === 0 ? "ok" : `FAILED (exit ${code})`}  ${secs.toFixed(0)} s`);
 const failed = results.some(([, code]) => code !== 0) || results.length < steps.length;
 process.exit(failed ? 1 : 0);

@@ -16,7 +16,9 @@ export function formatOffense(o: Offense): string {
   return `${level} ${o.check} ${where}:${o.start.line + 1}:${o.start.character + 1} ${o.message}`;
 }
 
-export async function runThemeCheck(dir: string = EXTENSION_DIR): Promise<{ offenses: Offense[]; errors: Offense[]; files: number }> {
+export async function runThemeCheck(
+  dir: string = EXTENSION_DIR,
+): Promise<{ offenses: Offense[]; errors: Offense[]; files: number }> {
   const run = await themeCheckRun(dir, undefined, () => undefined);
   const errors = run.offenses.filter((o) => o.severity === Severity.ERROR);
   return { offenses: run.offenses, errors, files: run.theme.length };

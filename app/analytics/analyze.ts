@@ -43,7 +43,8 @@ export interface AnalyzeOptions {
 
 export function analyzeOrders(orders: Iterable<OrderInput>, opts: AnalyzeOptions): AnalysisResult {
   if (Number.isNaN(opts.asOf?.getTime())) throw new Error("analyzeOrders requires a valid asOf date");
-  if (opts.horizonDays !== undefined && !(opts.horizonDays > 0)) throw new Error("analyzeOrders requires horizonDays > 0");
+  if (opts.horizonDays !== undefined && !(opts.horizonDays > 0))
+    throw new Error("analyzeOrders requires horizonDays > 0");
   const timings: Record<string, number> = {};
   let t = performance.now();
   const lap = (stage: string) => {
@@ -56,7 +57,10 @@ export function analyzeOrders(orders: Iterable<OrderInput>, opts: AnalyzeOptions
   const histories = built.histories;
   lap("histories");
   const horizonDays = opts.horizonDays ?? defaultHorizonDays(histories.map((h) => customerFeatures(h, asOfDay)));
-  const churn = predictChurn(histories, asOfDay, horizonDays, { correction: opts.correction, calibrate: opts.calibrate });
+  const churn = predictChurn(histories, asOfDay, horizonDays, {
+    correction: opts.correction,
+    calibrate: opts.calibrate,
+  });
   lap("churn");
   const features = churn.features;
   const rfm = rfmScores(
@@ -131,9 +135,21 @@ export function analyzeOrders(orders: Iterable<OrderInput>, opts: AnalyzeOptions
       "Σ over customers of P(gone) × the 12-month value they would bring if still active; each customer counted once (clv12m already allows for dropout and is not multiplied by churn again)",
   };
   lap("metrics");
-  const bt = opts.backtest === false ? null : backtestWithPrediction(histories, asOfDay, horizonDays, { correction: opts.correction, calibrate: opts.calibrate });
+  const bt =
+    opts.backtest === false
+      ? null
+      : backtestWithPrediction(histories, asOfDay, horizonDays, {
+          correction: opts.correction,
+          calibrate: opts.calibrate,
+        });
   const backtest = bt?.result ?? null;
-  if (bt) metrics.previous = { asOf: dateOfDay(asOfDay - horizonDays).toISOString().slice(0, 10), ...storeKpis(bt.past, bt.prediction.predictions) };
+  if (bt)
+    metrics.previous = {
+      asOf: dateOfDay(asOfDay - horizonDays)
+        .toISOString()
+        .slice(0, 10),
+      ...storeKpis(bt.past, bt.prediction.predictions),
+    };
   lap("backtest");
   return {
     asOf: opts.asOf,
@@ -152,7 +168,11 @@ export function analyzeOrders(orders: Iterable<OrderInput>, opts: AnalyzeOptions
       asOfDay,
       timeZone: opts.timeZone ?? "UTC",
       correction: churn.correction
-        ? { trainCustomers: churn.correction.trainCustomers, weights: churn.correction.model.weights, validation: churn.correction.validation }
+        ? {
+            trainCustomers: churn.correction.trainCustomers,
+            weights: churn.correction.model.weights,
+            validation: churn.correction.validation,
+          }
         : null,
       training: churn.training
         ? {

@@ -13,7 +13,12 @@ import { auc, brier, calibration, logLoss } from "./classification";
 export { auc, brier };
 
 /** Label 1 = no purchase in (fromDay, toDay]. */
-export function churnLabels(histories: readonly CustomerHistory[], ids: readonly string[], fromDay: number, toDay: number): Float64Array {
+export function churnLabels(
+  histories: readonly CustomerHistory[],
+  ids: readonly string[],
+  fromDay: number,
+  toDay: number,
+): Float64Array {
   const byId = new Map(histories.map((h) => [h.customerId, h]));
   return Float64Array.from(ids, (id) => (byId.get(id)!.occasionDays.some((d) => d > fromDay && d <= toDay) ? 0 : 1));
 }

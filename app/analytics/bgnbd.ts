@@ -92,7 +92,10 @@ function logLikelihoodGrouped(r: number, alpha: number, a: number, b: number, g:
  * Log-likelihood of BG/NBD parameters on a sample (the paper's equation 6, summed).
  * @example bgnbdLogLikelihood({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, cdnowWeeks) // ≈ −9582.4
  */
-export function bgnbdLogLikelihood(params: Pick<BgNbdParams, "r" | "alpha" | "a" | "b">, data: readonly RepeatSummary[]): number {
+export function bgnbdLogLikelihood(
+  params: Pick<BgNbdParams, "r" | "alpha" | "a" | "b">,
+  data: readonly RepeatSummary[],
+): number {
   return logLikelihoodGrouped(params.r, params.alpha, params.a, params.b, group(data));
 }
 
@@ -133,9 +136,23 @@ export function fitBgNbd(
       ? Infinity
       : -logLikelihoodGrouped(Math.exp(p[0]), Math.exp(p[1]), Math.exp(p[2]), Math.exp(p[3]), g, modified) + penalty(p);
   const from = start ?? prior?.logMean ?? [0, Math.log(Math.max(meanT, 1e-3)), 0, 0];
-  const best = minimize(f, from, start ? { tolerance: 1e-8, maxIterations: 400, maxRestarts: 1, step: 0.2 } : { tolerance: 1e-10, maxIterations: 1500, maxRestarts: 3 });
+  const best = minimize(
+    f,
+    from,
+    start
+      ? { tolerance: 1e-8, maxIterations: 400, maxRestarts: 1, step: 0.2 }
+      : { tolerance: 1e-10, maxIterations: 1500, maxRestarts: 3 },
+  );
   const [r, alpha, a, b] = best.x.map(Math.exp);
-  return { r, alpha, a, b, timeUnitDays, logLikelihood: -(best.value - penalty(best.x)), ...(modified ? { variant } : {}) };
+  return {
+    r,
+    alpha,
+    a,
+    b,
+    timeUnitDays,
+    logLikelihood: -(best.value - penalty(best.x)),
+    ...(modified ? { variant } : {}),
+  };
 }
 
 /**
@@ -231,13 +248,7 @@ export function bgnbdExpectedNew(p: Pick<BgNbdParams, "r" | "alpha" | "a" | "b">
  * 1 − P(alive) · (1 − ((α + T) / (α + T + t))^(r + x)). Meaningful for one-time buyers too.
  * @example bgnbdProbNoPurchase(cdnowParams, 39, 0, 0, 0) // ≈ 0.5737864
  */
-export function bgnbdProbNoPurchase(
-  p: BgNbdShape,
-  t: number,
-  x: number,
-  tx: number,
-  T: number,
-): number {
+export function bgnbdProbNoPurchase(p: BgNbdShape, t: number, x: number, tx: number, T: number): number {
   const alive = bgnbdPAlive(p, x, tx, T);
   const silent = Math.exp((p.r + x) * Math.log((p.alpha + T) / (p.alpha + T + t)));
   return 1 - alive * (1 - silent);

@@ -43,13 +43,28 @@
  * samples in id order above that).
  */
 import { auc, calibration as calibrationCurve, logLoss } from "./classification";
-import { bgnbdExpectedPurchasesIfAlive, bgnbdPAlive, bgnbdProbNoPurchase, fitBgNbd, type BgNbdPrior, type RepeatSummary } from "./bgnbd";
+import {
+  bgnbdExpectedPurchasesIfAlive,
+  bgnbdPAlive,
+  bgnbdProbNoPurchase,
+  fitBgNbd,
+  type BgNbdPrior,
+  type RepeatSummary,
+} from "./bgnbd";
 import { customerFeatures, typicalShopGap, type CustomerFeatures } from "./features";
 import { fitGammaGamma, gammaGammaExpectedSpend } from "./gamma-gamma";
 import { fitLogistic, logit, predictLogistic, sigmoid, standardize, type LogisticModel } from "./logistic";
 import { lomaxWait, matchChurn, nextOrderWindow } from "./next-order";
 import { dateOfDay, truncateHistories } from "./purchase-history";
-import type { BgNbdParams, ChurnModelName, CustomerHistory, CustomerPrediction, GammaGammaParams, PredictionResult, RiskBand } from "./types";
+import type {
+  BgNbdParams,
+  ChurnModelName,
+  CustomerHistory,
+  CustomerPrediction,
+  GammaGammaParams,
+  PredictionResult,
+  RiskBand,
+} from "./types";
 
 export const MIN_REPEATERS = 20;
 export const MIN_TRAIN = 100;
@@ -68,7 +83,10 @@ export function riskBaseline(horizonDays: number, shopGapDays: number | null): n
 
 /** Churn probability cut-offs of the risk bands for a baseline b (see the module comment). */
 export function riskCutoffs(baseline = 0): { low: number; medium: number } {
-  return { low: baseline + (1 - baseline) * RISK_THRESHOLDS.low, medium: baseline + (1 - baseline) * RISK_THRESHOLDS.medium };
+  return {
+    low: baseline + (1 - baseline) * RISK_THRESHOLDS.low,
+    medium: baseline + (1 - baseline) * RISK_THRESHOLDS.medium,
+  };
 }
 
 export function riskBandOf(churn: number, baseline = 0): RiskBand {
@@ -146,7 +164,10 @@ export function tryFitBgNbd(
 
 /** Gamma-Gamma on repeat buyers with positive spend, when there are enough and q > 1; else null. */
 export function tryFitGammaGamma(features: readonly CustomerFeatures[]): GammaGammaParams | null {
-  const rows = fitSample(features.filter((f) => f.repeats > 0 && f.repeatMeanValue > 0)).map((f) => ({ x: f.repeats, zbar: f.repeatMeanValue }));
+  const rows = fitSample(features.filter((f) => f.repeats > 0 && f.repeatMeanValue > 0)).map((f) => ({
+    x: f.repeats,
+    zbar: f.repeatMeanValue,
+  }));
   if (rows.length < MIN_REPEATERS) return null;
   try {
     const p = fitGammaGamma(rows);
@@ -269,7 +290,11 @@ const concat = <T>(parts: readonly (readonly T[])[]): T[] => parts.flatMap((p) =
  * The shrunk calibration map p' = σ(A + B · logit p + C · [one-time buyer]) fitted out of time on
  * (score, one-time buyer, label) rows, MAP with the prior A = 0, B = 1, C = 0 (CALIBRATION_PRIOR_PRECISION).
  */
-export function fitShrunkCalibration(scores: readonly number[], oneTime: readonly number[], labels: ArrayLike<number>): PlattCalibration {
+export function fitShrunkCalibration(
+  scores: readonly number[],
+  oneTime: readonly number[],
+  labels: ArrayLike<number>,
+): PlattCalibration {
   const offsets = scores.map((p) => logit(p));
   const x = offsets.map((o, i) => [o, oneTime[i]]);
   const lambda = CALIBRATION_PRIOR_PRECISION;
@@ -302,7 +327,8 @@ export function trainOnPast(
     const plain = originData(histories, byId, asOfDay - w, w, "bgnbd", limits);
     if (!plain) return null;
     const alt = originData(histories, byId, asOfDay - w, w, "mbgnbd", limits);
-    const useAlt = !!alt && logLoss(alt.offsets.map(sigmoid), alt.labels) < logLoss(plain.offsets.map(sigmoid), plain.labels);
+    const useAlt =
+      !!alt && logLoss(alt.offsets.map(sigmoid), alt.labels) < logLoss(plain.offsets.map(sigmoid), plain.labels);
     variant = useAlt ? "mbgnbd" : "bgnbd";
     return useAlt ? alt : plain;
   };
@@ -339,7 +365,10 @@ export function trainOnPast(
     return { training: null, notes, variant };
   }
   const { w, origins } = use;
-  if (w !== horizonDays) notes.push(`trained on ${w}-day windows (the history is too short for ${horizonDays}-day ones); extended to ${horizonDays} days through BG/NBD`);
+  if (w !== horizonDays)
+    notes.push(
+      `trained on ${w}-day windows (the history is too short for ${horizonDays}-day ones); extended to ${horizonDays} days through BG/NBD`,
+    );
   const [recent, ...older] = origins;
   let correction: ChurnCorrection | null = null;
   let recentScores = recent.offsets.map(sigmoid);
@@ -347,7 +376,12 @@ export function trainOnPast(
     const raw = concat(older.map((o) => o.raw));
     const { mean, sd } = standardize(raw);
     const z = (r: number[]) => r.map((v, j) => (v - mean[j]) / sd[j]);
-    const trial = fitLogistic(raw.map(z), Float64Array.from(concat(older.map((o) => [...o.labels]))), concat(older.map((o) => o.offsets)), opts.lambda ?? 1);
+    const trial = fitLogistic(
+      raw.map(z),
+      Float64Array.from(concat(older.map((o) => [...o.labels]))),
+      concat(older.map((o) => o.offsets)),
+      opts.lambda ?? 1,
+    );
     const val = recent.raw.map((r, i) => predictLogistic(trial, z(r), recent.offsets[i]));
     const base = recent.offsets.map(sigmoid);
     const v = {
@@ -372,13 +406,18 @@ export function trainOnPast(
         `the correction did not beat BG/NBD out of time (AUC ${v.auc.toFixed(3)} vs ${v.aucBgNbd.toFixed(3)}, log loss ${v.logLoss.toFixed(4)} vs ${v.logLossBgNbd.toFixed(4)}): BG/NBD alone`,
       );
     }
-  } else if (opts.correction !== false) notes.push("only one training origin: the correction cannot be checked out of time, so BG/NBD alone");
+  } else if (opts.correction !== false)
+    notes.push("only one training origin: the correction cannot be checked out of time, so BG/NBD alone");
   let calibration: PlattCalibration | null = null;
   if (opts.calibrate !== false) {
     // Out of time: with the correction, only its predictions at the most recent origin are (it was
     // trained on the older ones); BG/NBD alone is refitted at every origin, so all of them pool, and
     // more origins are taken (down to the calibration's own limits) when the shop's past has them.
-    const rows = { scores: [...recentScores], oneTime: recent.feats.map((f) => (f.repeats === 0 ? 1 : 0)), labels: [...recent.labels] };
+    const rows = {
+      scores: [...recentScores],
+      oneTime: recent.feats.map((f) => (f.repeats === 0 ? 1 : 0)),
+      labels: [...recent.labels],
+    };
     if (!correction) {
       for (let k = 2; k <= MAX_ORIGINS; k++) {
         const o = origins[k - 1] ?? originData(histories, byId, asOfDay - k * w, w, variant, CALIBRATION_LIMITS);
@@ -396,7 +435,17 @@ export function trainOnPast(
   }
   return {
     variant,
-    training: { windowDays: w, variant, origins: origins.map((o) => ({ cut: o.cut, customers: o.labels.length, churned: o.labels.reduce((a, b) => a + b, 0) })), correction, calibration },
+    training: {
+      windowDays: w,
+      variant,
+      origins: origins.map((o) => ({
+        cut: o.cut,
+        customers: o.labels.length,
+        churned: o.labels.reduce((a, b) => a + b, 0),
+      })),
+      correction,
+      calibration,
+    },
     notes,
   };
 }
@@ -429,7 +478,13 @@ export interface ChurnResult extends PredictionResult {
  * Parameter bootstrap of BG/NBD (module comment, "Ranges"): refits on resamples of the customers'
  * (x, t_x, T), started at the estimate. Returns the replicates' parameters.
  */
-export function bootstrapBgNbd(rows: readonly RepeatSummary[], fit: BgNbdParams, prior: BgNbdPrior, replicates: number, sample = BOOTSTRAP_SAMPLE): BgNbdParams[] {
+export function bootstrapBgNbd(
+  rows: readonly RepeatSummary[],
+  fit: BgNbdParams,
+  prior: BgNbdPrior,
+  replicates: number,
+  sample = BOOTSTRAP_SAMPLE,
+): BgNbdParams[] {
   if (replicates <= 0 || rows.length < 2) return [];
   let seed = 0x9e3779b9;
   const rnd = () => {
@@ -451,7 +506,13 @@ export function bootstrapBgNbd(rows: readonly RepeatSummary[], fit: BgNbdParams,
     // The resample has n customers, the shop more: its spread is √(total / n) times too wide; shrink it.
     const k = Math.sqrt(n / rows.length);
     const shrink = (est: number, rep: number) => Math.exp(Math.log(est) + k * (Math.log(rep) - Math.log(est)));
-    out.push({ ...p, r: shrink(fit.r, p.r), alpha: shrink(fit.alpha, p.alpha), a: shrink(fit.a, p.a), b: shrink(fit.b, p.b) });
+    out.push({
+      ...p,
+      r: shrink(fit.r, p.r),
+      alpha: shrink(fit.alpha, p.alpha),
+      a: shrink(fit.a, p.a),
+      b: shrink(fit.b, p.b),
+    });
   }
   return out;
 }
@@ -470,18 +531,27 @@ const quantileOf = (sorted: readonly number[], q: number) => {
  * ranges) for every history at asOfDay.
  * @example predictChurn(histories, dayOf(new Date("1997-09-30")), 273).model // "bgnbd+logistic"
  */
-export function predictChurn(histories: readonly CustomerHistory[], asOfDay: number, horizonDays: number, opts: ChurnOptions = {}): ChurnResult {
+export function predictChurn(
+  histories: readonly CustomerHistory[],
+  asOfDay: number,
+  horizonDays: number,
+  opts: ChurnOptions = {},
+): ChurnResult {
   if (!(horizonDays > 0)) throw new Error("predictChurn requires horizonDays > 0");
   const features = histories.map((h) => customerFeatures(h, asOfDay));
   const shopGap = typicalShopGap(features);
   const notes: string[] = [];
   const wantTraining = features.length > 0 && (opts.correction !== false || opts.calibrate !== false);
-  const trained = wantTraining ? trainOnPast(histories, asOfDay, horizonDays, opts) : { training: null, notes: [], variant: "bgnbd" as const };
+  const trained = wantTraining
+    ? trainOnPast(histories, asOfDay, horizonDays, opts)
+    : { training: null, notes: [], variant: "bgnbd" as const };
   const bg = tryFitBgNbd(features, shopGap, [trained.variant]);
   const gg = tryFitGammaGamma(features);
   const repeaters = features.filter((f) => f.repeats > 0).length;
   if (bg && (features.length < 200 || repeaters < MIN_REPEATERS)) {
-    notes.push(`small shop (${features.length} customers, ${repeaters} repeat buyers): BG/NBD leans on its prior (typical values) where the data is thin`);
+    notes.push(
+      `small shop (${features.length} customers, ${repeaters} repeat buyers): BG/NBD leans on its prior (typical values) where the data is thin`,
+    );
   }
   notes.push(...trained.notes);
   const training = trained.training;
@@ -537,12 +607,18 @@ export function predictChurn(histories: readonly CustomerHistory[], asOfDay: num
   let u = 0;
   let v = 1;
   if (bg && w !== horizonDays && features.length > 1) {
-    let sx = 0, sy = 0, sxx = 0, sxy = 0;
+    let sx = 0,
+      sy = 0,
+      sxx = 0,
+      sxy = 0;
     const n = features.length;
     for (let i = 0; i < n; i++) {
       const x = logit(baseW[i]);
       const y = logit(baseH[i]);
-      sx += x; sy += y; sxx += x * x; sxy += x * y;
+      sx += x;
+      sy += y;
+      sxx += x * x;
+      sxy += x * y;
     }
     const slope = (sxy - (sx * sy) / n) / Math.max(1e-12, sxx - (sx * sx) / n);
     if (slope > 0 && Number.isFinite(slope)) {
@@ -551,7 +627,9 @@ export function predictChurn(histories: readonly CustomerHistory[], asOfDay: num
     }
   }
   const predictions: CustomerPrediction[] = features.map((f, i) => {
-    const spend = gg ? gammaGammaExpectedSpend(gg, f.repeats, f.repeatMeanValue) : (f.occasions * f.aov + 2 * shopAov) / (f.occasions + 2);
+    const spend = gg
+      ? gammaGammaExpectedSpend(gg, f.repeats, f.repeatMeanValue)
+      : (f.occasions * f.aov + 2 * shopAov) / (f.occasions + 2);
     const typicalGapDays = f.meanGapDays ?? shopGap;
     if (!bg) {
       contributions.push(null);
@@ -616,11 +694,16 @@ export function predictChurn(histories: readonly CustomerHistory[], asOfDay: num
     // Relative change of the shop's churn and 12-month value under each replicate, on an even sample.
     const step = Math.max(1, Math.floor(features.length / 2000));
     const probe = features.filter((_, i) => i % step === 0);
-    const shopValue = (p: BgNbdParams) => probe.reduce((s, f) => s + bgnbdExpectedPurchasesIfAlive(p, 365, f.repeats, f.tenureDays) * pAliveOf(p, f), 0);
-    const shopChurn = (p: BgNbdParams) => probe.reduce((s, f) => s + bgnbdProbNoPurchase(p, horizonDays, f.repeats, f.spanDays, f.tenureDays), 0) / probe.length;
+    const shopValue = (p: BgNbdParams) =>
+      probe.reduce((s, f) => s + bgnbdExpectedPurchasesIfAlive(p, 365, f.repeats, f.tenureDays) * pAliveOf(p, f), 0);
+    const shopChurn = (p: BgNbdParams) =>
+      probe.reduce((s, f) => s + bgnbdProbNoPurchase(p, horizonDays, f.repeats, f.spanDays, f.tenureDays), 0) /
+      probe.length;
     const v0 = shopValue(bg);
     const c0 = shopChurn(bg);
-    const scored = reps.map((p) => ({ p, value: shopValue(p) / Math.max(v0, 1e-12), churn: shopChurn(p) - c0 })).sort((a, b) => a.value - b.value);
+    const scored = reps
+      .map((p) => ({ p, value: shopValue(p) / Math.max(v0, 1e-12), churn: shopChurn(p) - c0 }))
+      .sort((a, b) => a.value - b.value);
     if (scored.length >= 2) {
       const lo = scored[Math.floor(0.1 * (scored.length - 1))].p;
       const hi = scored[Math.ceil(0.9 * (scored.length - 1))].p;

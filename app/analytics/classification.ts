@@ -11,14 +11,15 @@ export function auc(scores: ArrayLike<number>, labels: ArrayLike<number>): numbe
   const idx = Array.from({ length: n }, (_, i) => i).sort((i, j) => scores[i] - scores[j]);
   let pos = 0;
   let rankSum = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && scores[idx[j + 1]] === scores[idx[i]]) j++;
     const midRank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) if (labels[idx[k]]) {
-      pos++;
-      rankSum += midRank;
-    }
+    for (let k = i; k <= j; k++)
+      if (labels[idx[k]]) {
+        pos++;
+        rankSum += midRank;
+      }
     i = j + 1;
   }
   const neg = n - pos;
@@ -36,7 +37,6 @@ export function brier(predicted: ArrayLike<number>, labels: ArrayLike<number>): 
   return s / predicted.length;
 }
 
-
 export interface CalibrationBin {
   /** Bin bounds [from, to) of the predicted probability (the last bin includes 1). */
   from: number;
@@ -51,7 +51,11 @@ export interface CalibrationBin {
  * calibration error ECE = Σ_b (n_b / n) · |mean predicted_b − observed rate_b|.
  * @example calibration([0.1, 0.9], [0, 1]).ece // ≈ 0.1
  */
-export function calibration(predicted: ArrayLike<number>, labels: ArrayLike<number>, bins = 10): { ece: number; bins: CalibrationBin[] } {
+export function calibration(
+  predicted: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  bins = 10,
+): { ece: number; bins: CalibrationBin[] } {
   const n = predicted.length;
   const count = new Array<number>(bins).fill(0);
   const sumP = new Array<number>(bins).fill(0);
@@ -67,7 +71,13 @@ export function calibration(predicted: ArrayLike<number>, labels: ArrayLike<numb
   for (let b = 0; b < bins; b++) {
     const c = count[b];
     if (c) ece += (c / n) * Math.abs(sumP[b] / c - sumY[b] / c);
-    out.push({ from: b / bins, to: (b + 1) / bins, customers: c, meanPredicted: c ? sumP[b] / c : null, observed: c ? sumY[b] / c : null });
+    out.push({
+      from: b / bins,
+      to: (b + 1) / bins,
+      customers: c,
+      meanPredicted: c ? sumP[b] / c : null,
+      observed: c ? sumY[b] / c : null,
+    });
   }
   return { ece: n ? ece : NaN, bins: out };
 }

@@ -100,7 +100,14 @@ export function disambiguate(names: readonly string[], zs: readonly number[][]):
     if (members.length < 2) continue;
     const mean = zs[0].map((_, j) => members.reduce((s, i) => s + zs[i][j], 0) / members.length);
     // Features by how far each member is from its namesakes' mean, furthest first.
-    const order = new Map(members.map((i) => [i, Array.from({ length: d }, (_, j) => j).sort((a, b) => Math.abs(zs[i][b] - mean[b]) - Math.abs(zs[i][a] - mean[a]) || a - b)]));
+    const order = new Map(
+      members.map((i) => [
+        i,
+        Array.from({ length: d }, (_, j) => j).sort(
+          (a, b) => Math.abs(zs[i][b] - mean[b]) - Math.abs(zs[i][a] - mean[a]) || a - b,
+        ),
+      ]),
+    );
     const words = (i: number, depth: number) =>
       order
         .get(i)!

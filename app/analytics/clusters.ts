@@ -50,7 +50,13 @@ export interface ClusterResult {
   note?: string;
 }
 
-const rawRow = (f: CustomerFeatures): number[] => [f.recencyDays, f.occasions, Math.max(0, f.monetary), Math.max(0, f.aov), f.tenureDays];
+const rawRow = (f: CustomerFeatures): number[] => [
+  f.recencyDays,
+  f.occasions,
+  Math.max(0, f.monetary),
+  Math.max(0, f.aov),
+  f.tenureDays,
+];
 const sqDist = (a: readonly number[], b: readonly number[]) => {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
@@ -130,12 +136,15 @@ export function clusterCustomers(features: readonly CustomerFeatures[], opts: Cl
   for (const r of logs) for (let j = 0; j < d; j++) sd[j] += (r[j] - mean[j]) ** 2 / n;
   for (let j = 0; j < d; j++) sd[j] = sd[j] > 1e-12 ? Math.sqrt(sd[j]) : 1;
   const z = logs.map((r) => r.map((v, j) => (v - mean[j]) / sd[j]));
-  const toZ = (c: Record<string, number>) => CENTROID_FIELDS.map((f, j) => (Math.log1p(Math.max(0, c[f] ?? 0)) - mean[j]) / sd[j]);
+  const toZ = (c: Record<string, number>) =>
+    CENTROID_FIELDS.map((f, j) => (Math.log1p(Math.max(0, c[f] ?? 0)) - mean[j]) / sd[j]);
 
   const distinct = new Set(z.map((r) => r.join(","))).size;
   const silhouettes: Record<number, number> = {};
   if (n < MIN_CLUSTER_CUSTOMERS || distinct <= K_RANGE[0]) {
-    const centroid = Object.fromEntries(CENTROID_FIELDS.map((f, j) => [f, raw.reduce((s, r) => s + r[j], 0) / n])) as Record<CentroidField, number>;
+    const centroid = Object.fromEntries(
+      CENTROID_FIELDS.map((f, j) => [f, raw.reduce((s, r) => s + r[j], 0) / n]),
+    ) as Record<CentroidField, number>;
     return {
       clusters: [{ ...ALL_CUSTOMERS, size: n, centroid, description: clusterDescription(centroid) }],
       assignment: new Array<number>(n).fill(0),
@@ -158,10 +167,12 @@ export function clusterCustomers(features: readonly CustomerFeatures[], opts: Cl
       if (silhouettes[kk] > silhouettes[bestK] + 1e-12) bestK = kk;
     }
     const prevK = opts.previous?.length;
-    if (prevK && silhouettes[prevK] !== undefined && silhouettes[prevK] >= silhouettes[bestK] - K_STICKINESS) bestK = prevK;
+    if (prevK && silhouettes[prevK] !== undefined && silhouettes[prevK] >= silhouettes[bestK] - K_STICKINESS)
+      bestK = prevK;
     k = bestK;
   }
-  const fit = k > 1 ? fitAll(z, k) : { assignment: new Array<number>(n).fill(0), centroids: [mean.map(() => 0)], sse: 0 };
+  const fit =
+    k > 1 ? fitAll(z, k) : { assignment: new Array<number>(n).fill(0), centroids: [mean.map(() => 0)], sse: 0 };
 
   // Centroids in original units (means of the raw features) and on the z scale (means of z).
   const memberZ: number[][][] = Array.from({ length: k }, () => []);
@@ -184,7 +195,10 @@ export function clusterCustomers(features: readonly CustomerFeatures[], opts: Cl
     .map((size, c) => ({
       c,
       size,
-      centroid: Object.fromEntries(CENTROID_FIELDS.map((f, j) => [f, size ? rawSum[c][j] / size : 0])) as Record<CentroidField, number>,
+      centroid: Object.fromEntries(CENTROID_FIELDS.map((f, j) => [f, size ? rawSum[c][j] / size : 0])) as Record<
+        CentroidField,
+        number
+      >,
       zc: zSum[c].map((v) => (size ? v / size : 0)),
     }))
     .filter((g) => g.size > 0)

@@ -68,7 +68,8 @@ export function evaluateChurn(
   const asOfDay = dayOf(asOf);
   const all = buildHistories(orders, { timeZone: opts.timeZone });
   const byId = new Map(all.histories.map((h) => [h.customerId, h]));
-  const cutDay = result.details && typeof result.details.asOfDay === "number" ? (result.details.asOfDay as number) : asOfDay;
+  const cutDay =
+    result.details && typeof result.details.asOfDay === "number" ? (result.details.asOfDay as number) : asOfDay;
   const labels = result.customers.map((c): number =>
     byId.get(c.customerId)?.occasionDays.some((d) => d > cutDay && d <= cutDay + horizonDays) ? 0 : 1,
   );
@@ -90,7 +91,10 @@ export function evaluateChurn(
       observedChurn: mean(labels),
       meanPredicted: mean(churn),
       auc: auc(churn, labels),
-      aucRecency: auc(result.customers.map((c) => c.recencyDays), labels),
+      aucRecency: auc(
+        result.customers.map((c) => c.recencyDays),
+        labels,
+      ),
       aucBgNbd: auc(baseChurn, labels),
       meanPredictedBgNbd: mean(baseChurn),
       ece: cal.ece,
@@ -120,7 +124,10 @@ export function formatChurnEvaluation(e: ChurnEvaluation): string {
     "calibration    bin: customers, mean predicted -> observed",
     ...e.calibration
       .filter((b) => b.customers > 0)
-      .map((b) => `  [${b.from.toFixed(1)}, ${b.to.toFixed(1)}): ${b.customers}, ${f(b.meanPredicted!)} -> ${f(b.observed!)}`),
+      .map(
+        (b) =>
+          `  [${b.from.toFixed(1)}, ${b.to.toFixed(1)}): ${b.customers}, ${f(b.meanPredicted!)} -> ${f(b.observed!)}`,
+      ),
   ];
   if (e.notes.length) lines.push(...e.notes.map((n) => `note: ${n}`));
   return lines.join("\n");

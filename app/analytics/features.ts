@@ -40,7 +40,11 @@ export interface CustomerFeatures {
  * Features of one customer at `asOfDay` (the history must end on or before it).
  * @example customerFeatures({ customerId: "c", occasionDays: [0, 10], occasionValues: [5, 7] }, 30).meanGapDays // 10
  */
-export function customerFeatures(history: CustomerHistory, asOfDay: number, productTypes: string[] = []): CustomerFeatures {
+export function customerFeatures(
+  history: CustomerHistory,
+  asOfDay: number,
+  productTypes: string[] = [],
+): CustomerFeatures {
   const days = history.occasionDays;
   const values = history.occasionValues;
   const n = days.length;

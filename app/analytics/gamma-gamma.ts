@@ -20,14 +20,22 @@ export interface SpendSummary {
 /**
  * Log-likelihood Σ ln[Γ(px + q) / (Γ(px) Γ(q)) · γ^q · x^(px) · zbar^(px − 1) / (γ + x zbar)^(px + q)].
  */
-export function gammaGammaLogLikelihood(params: Pick<GammaGammaParams, "p" | "q" | "gamma">, data: readonly SpendSummary[]): number {
+export function gammaGammaLogLikelihood(
+  params: Pick<GammaGammaParams, "p" | "q" | "gamma">,
+  data: readonly SpendSummary[],
+): number {
   const { p, q, gamma } = params;
   const common = -lgamma(q) + q * Math.log(gamma);
   let total = 0;
   for (const { x, zbar } of data) {
     const px = p * x;
     total +=
-      lgamma(px + q) - lgamma(px) + common + px * Math.log(x) + (px - 1) * Math.log(zbar) - (px + q) * Math.log(gamma + x * zbar);
+      lgamma(px + q) -
+      lgamma(px) +
+      common +
+      px * Math.log(x) +
+      (px - 1) * Math.log(zbar) -
+      (px + q) * Math.log(gamma + x * zbar);
   }
   return total;
 }
@@ -57,7 +65,11 @@ export function fitGammaGamma(data: readonly SpendSummary[]): GammaGammaParams {
  * transactions (for x = 0 the population mean p γ / (q − 1)). Valid for q > 1.
  * @example gammaGammaExpectedSpend({ p: 6.25, q: 3.74, gamma: 15.44 }, 2, 22.35) // ≈ 24.65
  */
-export function gammaGammaExpectedSpend(params: Pick<GammaGammaParams, "p" | "q" | "gamma">, x: number, zbar: number): number {
+export function gammaGammaExpectedSpend(
+  params: Pick<GammaGammaParams, "p" | "q" | "gamma">,
+  x: number,
+  zbar: number,
+): number {
   const { p, q, gamma } = params;
   return (p * (gamma + x * zbar)) / (p * x + q - 1);
 }

@@ -39,7 +39,9 @@ export function holdoutDraw(seed: number, segment: string, customerId: string): 
 /** Validates a merchant-set share (0.01 to 0.5); throws a clear error otherwise. */
 export function checkShare(share: number): number {
   if (!Number.isFinite(share) || share < MIN_HOLDOUT_SHARE || share > MAX_HOLDOUT_SHARE) {
-    throw new Error(`The held-out share must be between ${MIN_HOLDOUT_SHARE * 100}% and ${MAX_HOLDOUT_SHARE * 100}% (got ${share})`);
+    throw new Error(
+      `The held-out share must be between ${MIN_HOLDOUT_SHARE * 100}% and ${MAX_HOLDOUT_SHARE * 100}% (got ${share})`,
+    );
   }
   return share;
 }

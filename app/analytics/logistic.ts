@@ -101,7 +101,9 @@ export function fitLogistic(
         for (let k = j; k < d; k++) Hflat[base + k] += sj * row[k];
       }
     }
-    const H = Array.from({ length: d }, (_, j) => Array.from({ length: d }, (_, k) => (k >= j ? Hflat[j * d + k] : Hflat[k * d + j])));
+    const H = Array.from({ length: d }, (_, j) =>
+      Array.from({ length: d }, (_, k) => (k >= j ? Hflat[j * d + k] : Hflat[k * d + j])),
+    );
     for (let j = 0; j < d; j++) {
       const l = j === 0 ? interceptLambda : lambda;
       g[j] += l * w[j];

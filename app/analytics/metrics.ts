@@ -126,7 +126,11 @@ export function periodMetrics(histories: readonly CustomerHistory[], from: numbe
 }
 
 /** Monthly acquisition cohorts of the last `months` months up to the as-of day. */
-export function cohortMatrix(histories: readonly CustomerHistory[], asOfDay: number, months = COHORT_MONTHS): CohortRow[] {
+export function cohortMatrix(
+  histories: readonly CustomerHistory[],
+  asOfDay: number,
+  months = COHORT_MONTHS,
+): CohortRow[] {
   const last = monthIndex(asOfDay);
   const firstCohort = last - months + 1;
   const rows = new Map<number, { size: number; counts: number[] }>();
@@ -163,7 +167,10 @@ export function medianClv(predictions: readonly CustomerPrediction[]): number {
 }
 
 /** The headline numbers of a shop at one as-of day (also kept for the previous period). */
-export function storeKpis(histories: readonly CustomerHistory[], predictions: readonly CustomerPrediction[]): StoreKpis {
+export function storeKpis(
+  histories: readonly CustomerHistory[],
+  predictions: readonly CustomerPrediction[],
+): StoreKpis {
   let churn = 0;
   let atRisk = 0;
   for (const p of predictions) {

@@ -48,7 +48,8 @@ export function lomaxWait(pEver: number, shape: number, rate: number, speed = 1)
 }
 
 /** P(no order within t days) of a Lomax wait: ((rate) / (rate + t·speed))^shape. */
-export const lomaxSilent = (shape: number, rate: number, t: number, speed = 1) => Math.exp(shape * Math.log(rate / (rate + t * speed)));
+export const lomaxSilent = (shape: number, rate: number, t: number, speed = 1) =>
+  Math.exp(shape * Math.log(rate / (rate + t * speed)));
 
 /**
  * π and the clock speed that make P(order within H) = 1 − churn, keeping the model's timing when it can:
@@ -56,7 +57,12 @@ export const lomaxSilent = (shape: number, rate: number, t: number, speed = 1) =
  * PEVER_MAX · (1 − S(s · H)) = 1 − churn.
  */
 export const PEVER_MAX = 0.999;
-export function matchChurn(churn: number, shape: number, rate: number, horizonDays: number): { pEver: number; speed: number } {
+export function matchChurn(
+  churn: number,
+  shape: number,
+  rate: number,
+  horizonDays: number,
+): { pEver: number; speed: number } {
   const buy = 1 - churn;
   const reach = 1 - lomaxSilent(shape, rate, horizonDays);
   if (reach > 0 && buy / reach <= PEVER_MAX) return { pEver: Math.max(buy / Math.max(reach, 1e-12), 1e-9), speed: 1 };

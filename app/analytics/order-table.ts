@@ -170,7 +170,13 @@ export class OrderTable implements Iterable<OrderInput> {
   }
 
   /** Appends a line item to the order pushed last (pushRow). currentQuantity NaN: none. */
-  pushLine(productId: string | null, variantId: string | null, quantity: number, currentQuantity: number, unitPrice: number): void {
+  pushLine(
+    productId: string | null,
+    variantId: string | null,
+    quantity: number,
+    currentQuantity: number,
+    unitPrice: number,
+  ): void {
     if (this.n === 0) throw new Error("OrderTable.pushLine: no order to add the line item to");
     const k = this.lines;
     if (k + 1 > this.lineProduct.length) {
@@ -258,7 +264,24 @@ export class OrderTable implements Iterable<OrderInput> {
     this.compact();
     const { ids, strings, customer, processedAt, cancelledAt, test, total, refunded, currency, financialStatus } = this;
     const { lineOffset, lineProduct, lineVariant, lineQuantity, lineCurrentQuantity, lineUnitPrice } = this;
-    return { ids, strings, customer, processedAt, cancelledAt, test, total, refunded, currency, financialStatus, lineOffset, lineProduct, lineVariant, lineQuantity, lineCurrentQuantity, lineUnitPrice };
+    return {
+      ids,
+      strings,
+      customer,
+      processedAt,
+      cancelledAt,
+      test,
+      total,
+      refunded,
+      currency,
+      financialStatus,
+      lineOffset,
+      lineProduct,
+      lineVariant,
+      lineQuantity,
+      lineCurrentQuantity,
+      lineUnitPrice,
+    };
   }
 
   /**
@@ -268,7 +291,22 @@ export class OrderTable implements Iterable<OrderInput> {
   static transferList(data: OrderTableColumns): ArrayBuffer[] {
     const { customer, processedAt, cancelledAt, test, total, refunded, currency, financialStatus } = data;
     const { lineOffset, lineProduct, lineVariant, lineQuantity, lineCurrentQuantity, lineUnitPrice } = data;
-    const columns = [customer, processedAt, cancelledAt, test, total, refunded, currency, financialStatus, lineOffset, lineProduct, lineVariant, lineQuantity, lineCurrentQuantity, lineUnitPrice];
+    const columns = [
+      customer,
+      processedAt,
+      cancelledAt,
+      test,
+      total,
+      refunded,
+      currency,
+      financialStatus,
+      lineOffset,
+      lineProduct,
+      lineVariant,
+      lineQuantity,
+      lineCurrentQuantity,
+      lineUnitPrice,
+    ];
     return [...new Set(columns.map((c) => c.buffer as ArrayBuffer))];
   }
 
@@ -277,9 +315,28 @@ export class OrderTable implements Iterable<OrderInput> {
    * transferred to (OrderTable.transferList): the ids and strings stayed here. Throws when they do not fit.
    */
   restoreColumns(data: OrderTableColumns): void {
-    const orderColumns = [data.customer, data.processedAt, data.cancelledAt, data.test, data.total, data.refunded, data.currency, data.financialStatus];
-    const lineColumns = [data.lineProduct, data.lineVariant, data.lineQuantity, data.lineCurrentQuantity, data.lineUnitPrice];
-    if (orderColumns.some((c) => c.length !== this.n) || lineColumns.some((c) => c.length !== this.lines) || data.lineOffset.length !== this.n + 1) {
+    const orderColumns = [
+      data.customer,
+      data.processedAt,
+      data.cancelledAt,
+      data.test,
+      data.total,
+      data.refunded,
+      data.currency,
+      data.financialStatus,
+    ];
+    const lineColumns = [
+      data.lineProduct,
+      data.lineVariant,
+      data.lineQuantity,
+      data.lineCurrentQuantity,
+      data.lineUnitPrice,
+    ];
+    if (
+      orderColumns.some((c) => c.length !== this.n) ||
+      lineColumns.some((c) => c.length !== this.lines) ||
+      data.lineOffset.length !== this.n + 1
+    ) {
       throw new Error("OrderTable.restoreColumns: the columns do not fit this table");
     }
     this.customer = data.customer;
@@ -302,7 +359,22 @@ export class OrderTable implements Iterable<OrderInput> {
   columns(): OrderTableColumns {
     const { customer, processedAt, cancelledAt, test, total, refunded, currency, financialStatus } = this;
     const { lineOffset, lineProduct, lineVariant, lineQuantity, lineCurrentQuantity, lineUnitPrice } = this;
-    return { customer, processedAt, cancelledAt, test, total, refunded, currency, financialStatus, lineOffset, lineProduct, lineVariant, lineQuantity, lineCurrentQuantity, lineUnitPrice };
+    return {
+      customer,
+      processedAt,
+      cancelledAt,
+      test,
+      total,
+      refunded,
+      currency,
+      financialStatus,
+      lineOffset,
+      lineProduct,
+      lineVariant,
+      lineQuantity,
+      lineCurrentQuantity,
+      lineUnitPrice,
+    };
   }
 
   static fromData(data: OrderTableData): OrderTable {
@@ -325,9 +397,23 @@ export class OrderTable implements Iterable<OrderInput> {
     t.lineUnitPrice = data.lineUnitPrice;
     t.n = data.ids.length;
     t.lines = data.lineOffset[t.n] ?? 0;
-    const orderColumns = [t.customer, t.processedAt, t.cancelledAt, t.test, t.total, t.refunded, t.currency, t.financialStatus];
+    const orderColumns = [
+      t.customer,
+      t.processedAt,
+      t.cancelledAt,
+      t.test,
+      t.total,
+      t.refunded,
+      t.currency,
+      t.financialStatus,
+    ];
     const lineColumns = [t.lineProduct, t.lineVariant, t.lineQuantity, t.lineCurrentQuantity, t.lineUnitPrice];
-    if (t.strings.length !== data.strings.length || orderColumns.some((c) => c.length !== t.n) || lineColumns.some((c) => c.length !== t.lines) || t.lineOffset.length !== t.n + 1) {
+    if (
+      t.strings.length !== data.strings.length ||
+      orderColumns.some((c) => c.length !== t.n) ||
+      lineColumns.some((c) => c.length !== t.lines) ||
+      t.lineOffset.length !== t.n + 1
+    ) {
       throw new Error("OrderTable.fromData: the columns do not fit together");
     }
     return t;

@@ -36,7 +36,15 @@ export function dayFunction(timeZone?: string | null): (d: Date) => number {
   if (!timeZone || timeZone === "UTC" || timeZone === "Etc/UTC") return dayOf;
   let format: Intl.DateTimeFormat;
   try {
-    format = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", hourCycle: "h23" });
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      hourCycle: "h23",
+    });
   } catch (error) {
     throw new Error(`unknown time zone ${JSON.stringify(timeZone)}: ${(error as Error).message}`);
   }
@@ -76,7 +84,11 @@ export interface HistoryBuild {
 }
 
 /** Why an order is not a customer purchase, or null when it is one. */
-export function skipReason(order: OrderInput, asOfDay: number, localDay: (d: Date) => number = dayOf): SkipReason | null {
+export function skipReason(
+  order: OrderInput,
+  asOfDay: number,
+  localDay: (d: Date) => number = dayOf,
+): SkipReason | null {
   if (!Number.isFinite(order.total) || Number.isNaN(order.processedAt.getTime())) return "invalid";
   if (localDay(order.processedAt) > asOfDay) return "afterAsOf";
   if (order.test) return "test";
@@ -92,7 +104,8 @@ export function returnedValue(order: OrderInput): number {
   let value = 0;
   for (const line of order.lineItems) {
     const current = line.currentQuantity ?? line.quantity;
-    if (current < line.quantity && Number.isFinite(line.unitPrice)) value += (line.quantity - Math.max(0, current)) * line.unitPrice;
+    if (current < line.quantity && Number.isFinite(line.unitPrice))
+      value += (line.quantity - Math.max(0, current)) * line.unitPrice;
   }
   return value;
 }
@@ -108,10 +121,21 @@ export function netValue(order: OrderInput): number {
  * customer id, so everything downstream is independent of input order.
  * @example buildHistories(orders, { asOf: new Date("2024-06-30") }).histories[0].occasionDays
  */
-export function buildHistories(orders: Iterable<OrderInput>, opts: { asOf?: Date; timeZone?: string | null } = {}): HistoryBuild {
+export function buildHistories(
+  orders: Iterable<OrderInput>,
+  opts: { asOf?: Date; timeZone?: string | null } = {},
+): HistoryBuild {
   const localDay = dayFunction(opts.timeZone);
   const asOfDay = opts.asOf ? localDay(opts.asOf) : Infinity;
-  const skipped: Record<SkipReason, number> = { afterAsOf: 0, test: 0, cancelled: 0, refunded: 0, zeroValue: 0, guest: 0, invalid: 0 };
+  const skipped: Record<SkipReason, number> = {
+    afterAsOf: 0,
+    test: 0,
+    cancelled: 0,
+    refunded: 0,
+    zeroValue: 0,
+    guest: 0,
+    invalid: 0,
+  };
   const byCustomer = new Map<string, Map<number, number>>();
   const productsByCustomer = new Map<string, Set<string>>();
   let guestRevenue = 0;
@@ -157,7 +181,15 @@ export function truncateHistories(histories: readonly CustomerHistory[], day: nu
     if (h.occasionDays[0] > day) continue;
     let n = h.occasionDays.length;
     while (n > 0 && h.occasionDays[n - 1] > day) n--;
-    out.push(n === h.occasionDays.length ? h : { customerId: h.customerId, occasionDays: h.occasionDays.slice(0, n), occasionValues: h.occasionValues.slice(0, n) });
+    out.push(
+      n === h.occasionDays.length
+        ? h
+        : {
+            customerId: h.customerId,
+            occasionDays: h.occasionDays.slice(0, n),
+            occasionValues: h.occasionValues.slice(0, n),
+          },
+    );
   }
   return out;
 }

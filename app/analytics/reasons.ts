@@ -92,7 +92,12 @@ export function churnReasons(input: ReasonInput): string[] {
   const modelFreq = get("modelRepeats");
   const share = Math.abs(modelRec) + Math.abs(modelFreq);
   const bgTerm = get("bgnbd");
-  const recW = modelRec + get("recency") + get("overdue") + get("oneTime") + (share > 0 ? (bgTerm * Math.abs(modelRec)) / share : bgTerm / 2);
+  const recW =
+    modelRec +
+    get("recency") +
+    get("overdue") +
+    get("oneTime") +
+    (share > 0 ? (bgTerm * Math.abs(modelRec)) / share : bgTerm / 2);
   const freqW = modelFreq + get("repeats") + (share > 0 ? (bgTerm * Math.abs(modelFreq)) / share : bgTerm / 2);
   const drivers: Driver[] = [];
 
@@ -100,8 +105,10 @@ export function churnReasons(input: ReasonInput): string[] {
   if (f.occasions === 1) {
     drivers.push({ text: `bought on one day only, ${ago(f.recencyDays)}`, weight: recW + freqW });
   } else if (gap !== null) {
-    if (f.recencyDays >= 1.25 * gap) drivers.push({ text: `no order for ${f.recencyDays} days; usually orders every ${gap} days`, weight: recW });
-    else if (recW <= 0) drivers.push({ text: `orders every ${gap} days; last order ${ago(f.recencyDays)}`, weight: recW });
+    if (f.recencyDays >= 1.25 * gap)
+      drivers.push({ text: `no order for ${f.recencyDays} days; usually orders every ${gap} days`, weight: recW });
+    else if (recW <= 0)
+      drivers.push({ text: `orders every ${gap} days; last order ${ago(f.recencyDays)}`, weight: recW });
     else drivers.push({ text: `last order ${ago(f.recencyDays)}`, weight: recW });
     drivers.push({ text: `${f.occasions} purchase days so far`, weight: freqW });
     if (f.occasions >= 3 && f.lastGapDays !== null) {
@@ -119,15 +126,30 @@ export function churnReasons(input: ReasonInput): string[] {
   const tenureW = get("tenure");
   if (tenureW !== 0) {
     const months = Math.round(f.tenureDays / 30.44);
-    drivers.push({ text: months >= 1 ? `customer for ${months} month${months === 1 ? "" : "s"}` : `customer for ${f.tenureDays} days`, weight: tenureW });
+    drivers.push({
+      text:
+        months >= 1 ? `customer for ${months} month${months === 1 ? "" : "s"}` : `customer for ${f.tenureDays} days`,
+      weight: tenureW,
+    });
   }
   if (f.tenureDays >= 730 && f.firstYearSpend > 0) {
     if (f.lastYearSpend <= 0) {
-      drivers.push({ text: `no purchase in the last 12 months (${money(f.firstYearSpend, currency)} in their first year)`, weight: Math.max(0.1, recW) });
+      drivers.push({
+        text: `no purchase in the last 12 months (${money(f.firstYearSpend, currency)} in their first year)`,
+        weight: Math.max(0.1, recW),
+      });
     } else {
       const change = f.lastYearSpend / f.firstYearSpend - 1;
-      if (change <= -0.25) drivers.push({ text: `spends ${Math.round(-change * 100)}% less than in their first year`, weight: 0.2 - change / 2 });
-      else if (change >= 0.25) drivers.push({ text: `spends ${Math.round(change * 100)}% more than in their first year`, weight: -(0.2 + Math.min(change, 2) / 2) });
+      if (change <= -0.25)
+        drivers.push({
+          text: `spends ${Math.round(-change * 100)}% less than in their first year`,
+          weight: 0.2 - change / 2,
+        });
+      else if (change >= 0.25)
+        drivers.push({
+          text: `spends ${Math.round(change * 100)}% more than in their first year`,
+          weight: -(0.2 + Math.min(change, 2) / 2),
+        });
     }
   }
 
@@ -137,7 +159,9 @@ export function churnReasons(input: ReasonInput): string[] {
   const other = drivers.filter((d) => !(d.weight * dir > 0)).sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
   const ordered = [...same, ...other];
   // The first driver named after the probability must point the band's way; else a plain fact.
-  const lead = same[0]?.text ?? (f.occasions === 1 ? `bought on one day only, ${ago(f.recencyDays)}` : `last order ${ago(f.recencyDays)}`);
+  const lead =
+    same[0]?.text ??
+    (f.occasions === 1 ? `bought on one day only, ${ago(f.recencyDays)}` : `last order ${ago(f.recencyDays)}`);
   const head = risky
     ? `${pct(churnProbability)}% likely not to order in the next ${horizonDays} days: ${lead}`
     : `${pct(1 - churnProbability)}% likely to order in the next ${horizonDays} days: ${lead}`;

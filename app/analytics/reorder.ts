@@ -131,7 +131,8 @@ export function learnReorder(orders: Iterable<OrderInput>, options: ReorderOptio
   for (const [productId, pooled] of gaps) {
     const repeatBuyers = repeaters.get(productId) ?? 0;
     const total = buyers.get(productId) ?? 0;
-    if (repeatBuyers < minRepeatBuyers || pooled.length < minIntervals || repeatBuyers / total < minRepeatShare) continue;
+    if (repeatBuyers < minRepeatBuyers || pooled.length < minIntervals || repeatBuyers / total < minRepeatShare)
+      continue;
     pooled.sort((a, b) => a - b);
     cycles.set(productId, {
       productId,

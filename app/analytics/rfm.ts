@@ -70,7 +70,11 @@ export function quintileScores(values: readonly number[]): number[] {
 }
 
 /** R, F and M scores for customers given recency (days), occasions and monetary totals. */
-export function rfmScores(recencyDays: readonly number[], frequency: readonly number[], monetary: readonly number[]): RfmScores[] {
+export function rfmScores(
+  recencyDays: readonly number[],
+  frequency: readonly number[],
+  monetary: readonly number[],
+): RfmScores[] {
   const r = quintileScores(recencyDays.map((d) => -d));
   const f = quintileScores(frequency);
   const m = quintileScores(monetary);

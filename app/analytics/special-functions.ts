@@ -32,7 +32,7 @@ function hyp2f1Series(a: number, b: number, c: number, z: number, tol: number, m
   let term = 1;
   let sum = 1;
   for (let n = 0; n < maxTerms; n++) {
-    term *= ((a + n) * (b + n)) / ((c + n) * (n + 1)) * z;
+    term *= (((a + n) * (b + n)) / ((c + n) * (n + 1))) * z;
     sum += term;
     if (Math.abs(term) <= tol * Math.abs(sum)) return sum;
     if (!Number.isFinite(sum)) break;

@@ -141,7 +141,13 @@ export interface BacktestResult {
   recencyAuc: number;
   /** Expected calibration error on 10 equal-width bins, and the calibration curve (reliability). */
   ece?: number;
-  calibration?: Array<{ from: number; to: number; customers: number; meanPredicted: number | null; observed: number | null }>;
+  calibration?: Array<{
+    from: number;
+    to: number;
+    customers: number;
+    meanPredicted: number | null;
+    observed: number | null;
+  }>;
   logLoss?: number;
   /** Range of the predicted churn rate at the backtest's as-of (does the observed rate fall in it?). */
   predictedChurnRateLow?: number;

@@ -185,13 +185,25 @@ function summarize(group: readonly Outcome[]): GroupSummary {
 }
 
 /** Compares the treated and held-out customers of one control group. */
-export function measureUplift(treated: readonly Outcome[], heldOut: readonly Outcome[], options: UpliftOptions = {}): UpliftResult {
+export function measureUplift(
+  treated: readonly Outcome[],
+  heldOut: readonly Outcome[],
+  options: UpliftOptions = {},
+): UpliftResult {
   const minPerGroup = Math.max(2, options.minPerGroup ?? 20);
   const target = options.targetHalfWidth ?? 0.1;
   const share = options.share ?? 0.1;
   const t = summarize(treated);
   const h = summarize(heldOut);
-  const result: UpliftResult = { treated: t, heldOut: h, returnRate: null, revenuePerCustomer: null, verdict: "too-few", weeksNeeded: null, customersNeeded: null };
+  const result: UpliftResult = {
+    treated: t,
+    heldOut: h,
+    returnRate: null,
+    revenuePerCustomer: null,
+    verdict: "too-few",
+    weeksNeeded: null,
+    customersNeeded: null,
+  };
   const n = t.customers + h.customers;
   if (t.customers > 0 && h.customers > 0) {
     const seed = options.seed ?? 16;
@@ -202,12 +214,21 @@ export function measureUplift(treated: readonly Outcome[], heldOut: readonly Out
     const score = newcombeInterval(t.returned, t.customers, h.returned, h.customers);
     const wald = waldInterval(t.returned, t.customers, h.returned, h.customers);
     const boot = bootstrapMeanDiff(rt, rh, { resamples, seed });
-    result.returnRate = { diff: score.diff, twoProportion: { low: score.low, high: score.high }, wald: { low: wald.low, high: wald.high }, bootstrap: { low: boot.low, high: boot.high } };
+    result.returnRate = {
+      diff: score.diff,
+      twoProportion: { low: score.low, high: score.high },
+      wald: { low: wald.low, high: wald.high },
+      bootstrap: { low: boot.low, high: boot.high },
+    };
     const vt = Float64Array.from(treated, (o) => (Number.isFinite(o.revenue) ? o.revenue : 0));
     const vh = Float64Array.from(heldOut, (o) => (Number.isFinite(o.revenue) ? o.revenue : 0));
     const welch = welchInterval(vt, vh);
     const vboot = bootstrapMeanDiff(vt, vh, { resamples, seed: seed + 1 });
-    result.revenuePerCustomer = { diff: welch.diff, normal: { low: welch.low, high: welch.high }, bootstrap: { low: vboot.low, high: vboot.high } };
+    result.revenuePerCustomer = {
+      diff: welch.diff,
+      normal: { low: welch.low, high: welch.high },
+      bootstrap: { low: vboot.low, high: vboot.high },
+    };
   }
   const enough = t.customers >= minPerGroup && h.customers >= minPerGroup;
   const rr = result.returnRate;
@@ -220,7 +241,8 @@ export function measureUplift(treated: readonly Outcome[], heldOut: readonly Out
   if (result.verdict === "too-few") {
     // Customers needed: enough in the smaller (held-out) group, and a narrow enough interval (∝ 1/√n).
     let needed = Math.ceil(minPerGroup / Math.min(share, 1 - share));
-    if (rr && n > 0) needed = Math.max(needed, Math.ceil(n * (((rr.twoProportion.high - rr.twoProportion.low) / 2 / target) ** 2)));
+    if (rr && n > 0)
+      needed = Math.max(needed, Math.ceil(n * ((rr.twoProportion.high - rr.twoProportion.low) / 2 / target) ** 2));
     needed = Math.max(needed, n + 1);
     result.customersNeeded = needed;
     const perWeek = options.entriesPerWeek ?? 0;

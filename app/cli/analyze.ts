@@ -52,7 +52,8 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
     else if (a === "--out") out = value();
     else if (a === "--as-of") {
       const v = value();
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(new Date(`${v}T00:00:00Z`).getTime())) throw new Error(`--as-of must be a date YYYY-MM-DD, got ${v}`);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(new Date(`${v}T00:00:00Z`).getTime()))
+        throw new Error(`--as-of must be a date YYYY-MM-DD, got ${v}`);
       asOf = new Date(`${v}T00:00:00Z`);
     } else if (a === "--horizon-days") {
       const v = Number(value());
@@ -108,7 +109,11 @@ async function readOrders(path: string, asOf: Date | null, keep: (order: OrderIn
   }
   if (streamError) throw new Error(`cannot read ${path}: ${(streamError as Error).message}`);
   if (stats.orders === 0) {
-    const why = stats.problems[0] ? ` (${stats.skipped} bad line(s), first: ${stats.problems[0]})` : size === 0 ? " (empty file)" : "";
+    const why = stats.problems[0]
+      ? ` (${stats.skipped} bad line(s), first: ${stats.problems[0]})`
+      : size === 0
+        ? " (empty file)"
+        : "";
     throw new Error(`no orders found in ${path}${why}`);
   }
   return { stats, afterAsOf };
@@ -179,12 +184,19 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
   const clusterOf = new Map(result.customers.map((c) => [c.customerId, c.clusterKey]));
   const recommender = buildRecommender(orders, { clusterOf });
   mkdirSync(args.out, { recursive: true });
-  await writeLines(join(args.out, "customers.jsonl"), (function* () {
-    for (const c of result.customers) yield customerLine(c);
-  })());
-  await writeLines(join(args.out, "recommendations.jsonl"), (function* () {
-    for (const c of result.customers) yield { customerId: c.customerId, productIds: recommender.forCustomer(c.customerId, args.recommendations) };
-  })());
+  await writeLines(
+    join(args.out, "customers.jsonl"),
+    (function* () {
+      for (const c of result.customers) yield customerLine(c);
+    })(),
+  );
+  await writeLines(
+    join(args.out, "recommendations.jsonl"),
+    (function* () {
+      for (const c of result.customers)
+        yield { customerId: c.customerId, productIds: recommender.forCustomer(c.customerId, args.recommendations) };
+    })(),
+  );
   const recsMs = Math.round(performance.now() - t1);
   const summary = {
     asOf: isoDay(asOf),

@@ -37,7 +37,8 @@ export function parseEvalChurnArgs(argv: readonly string[]): EvalChurnArgs {
     if (a === "--input") input = value();
     else if (a === "--as-of") {
       const v = value();
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(new Date(`${v}T00:00:00Z`).getTime())) throw new Error(`--as-of must be a date YYYY-MM-DD, got ${v}`);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(new Date(`${v}T00:00:00Z`).getTime()))
+        throw new Error(`--as-of must be a date YYYY-MM-DD, got ${v}`);
       asOf = new Date(`${v}T00:00:00Z`);
     } else if (a === "--horizon-days") {
       const v = Number(value());
@@ -61,9 +62,12 @@ export async function evalChurnCommand(argv: string[]): Promise<number> {
   // A file cut off well before the horizon ends would call returning customers churned: refuse it. A
   // small shop may just have had no order in the last days: say so and go on.
   if (last < args.asOf.getTime() + 0.9 * args.horizonDays * 86_400_000) {
-    throw new Error(`the orders end on ${day(last)}, well before as-of + ${args.horizonDays} days (${day(needed)}): the outcome of the horizon is not in the file`);
+    throw new Error(
+      `the orders end on ${day(last)}, well before as-of + ${args.horizonDays} days (${day(needed)}): the outcome of the horizon is not in the file`,
+    );
   }
-  if (last < needed - 86_400_000) console.error(`eval:churn: note: the last order is on ${day(last)}, the horizon ends on ${day(needed)}`);
+  if (last < needed - 86_400_000)
+    console.error(`eval:churn: note: the last order is on ${day(last)}, the horizon ends on ${day(needed)}`);
   const { evaluation } = evaluateChurn(orders, args.asOf, args.horizonDays, { timeZone: args.timeZone });
   console.log(args.json ? JSON.stringify(evaluation, null, 2) : formatChurnEvaluation(evaluation));
   return 0;

@@ -36,13 +36,19 @@ export function parseEvalRecsArgs(argv: readonly string[]): EvalRecsArgs {
       args.k = Number(value());
       if (!Number.isInteger(args.k) || args.k <= 0) throw new Error("eval:recs --k requires a positive integer");
     } else if (a === "--json") args.json = true;
-    else throw new Error(`eval:recs: unknown argument ${a} (usage: --input ORDERS.jsonl | --csv TRANSACTIONS.csv [--k 10] [--json])`);
+    else
+      throw new Error(
+        `eval:recs: unknown argument ${a} (usage: --input ORDERS.jsonl | --csv TRANSACTIONS.csv [--k 10] [--json])`,
+      );
   }
-  if (!args.input === !args.csv) throw new Error("eval:recs requires exactly one of --input ORDERS.jsonl or --csv TRANSACTIONS.csv");
+  if (!args.input === !args.csv)
+    throw new Error("eval:recs requires exactly one of --input ORDERS.jsonl or --csv TRANSACTIONS.csv");
   return args;
 }
 
-export async function readOrdersJsonl(path: string): Promise<{ orders: OrderInput[]; skipped: number; problems: string[] }> {
+export async function readOrdersJsonl(
+  path: string,
+): Promise<{ orders: OrderInput[]; skipped: number; problems: string[] }> {
   const stats = newStats();
   const lines = createInterface({ input: createReadStream(path, "utf8"), crlfDelay: Infinity });
   const orders: OrderInput[] = [];
@@ -80,7 +86,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   else {
     const read = await readOrdersJsonl(args.input!);
     orders = read.orders;
-    if (read.skipped > 0) process.stderr.write(`skipped ${read.skipped} malformed line(s); first: ${read.problems[0]}\n`);
+    if (read.skipped > 0)
+      process.stderr.write(`skipped ${read.skipped} malformed line(s); first: ${read.problems[0]}\n`);
   }
   const result = evaluateRecommendations(orders, { k: args.k });
   process.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatEvaluation(result)}\n`);

@@ -23,7 +23,9 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    return await (await load())(rest);
+    return await (
+      await load()
+    )(rest);
   } catch (error) {
     console.error(`churnless ${name}: ${(error as Error).message}`);
     return 1;

@@ -20,7 +20,13 @@ export interface ImportArgs {
 
 const SHOP_RE = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/i;
 
-function readFlags(command: string, argv: readonly string[], valued: string[], flags: string[], usage: string): Record<string, string | true> {
+function readFlags(
+  command: string,
+  argv: readonly string[],
+  valued: string[],
+  flags: string[],
+  usage: string,
+): Record<string, string | true> {
   const out: Record<string, string | true> = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -38,7 +44,8 @@ function readFlags(command: string, argv: readonly string[], valued: string[], f
 function shopArg(command: string, value: string | true | undefined, usage: string): string {
   if (typeof value !== "string") throw new Error(`${command} needs --shop DOMAIN (usage: ${usage})`);
   const shop = value.trim().toLowerCase();
-  if (!SHOP_RE.test(shop)) throw new Error(`${command}: --shop must be a shop domain like my-store.myshopify.com, not "${value}"`);
+  if (!SHOP_RE.test(shop))
+    throw new Error(`${command}: --shop must be a shop domain like my-store.myshopify.com, not "${value}"`);
   return shop;
 }
 

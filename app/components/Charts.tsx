@@ -6,7 +6,20 @@ import { Text } from "@shopify/polaris";
 import { formatCount, formatPercent } from "./format";
 
 /** Categorical colours (Polaris Viz's default palette order), then grey. */
-const PALETTE = ["#5c6ac4", "#47c1bf", "#f49342", "#de3618", "#50b83c", "#9c6ade", "#eec200", "#006fbb", "#8a8a8a", "#b3bcf5", "#007f5f", "#c05717"];
+const PALETTE = [
+  "#5c6ac4",
+  "#47c1bf",
+  "#f49342",
+  "#de3618",
+  "#50b83c",
+  "#9c6ade",
+  "#eec200",
+  "#006fbb",
+  "#8a8a8a",
+  "#b3bcf5",
+  "#007f5f",
+  "#c05717",
+];
 
 export const BAND_COLOURS = { low: "#29845a", medium: "#e8a33d", high: "#c70a24" } as const;
 
@@ -30,9 +43,19 @@ export function BarList({ items, summary }: { items: BarItem[]; summary: string 
           </Text>
           <div style={{ display: "flex", alignItems: "center", gap: 8 }}>
             <div style={{ flex: 1, minWidth: 0, background: "#f1f1f1", borderRadius: 4, height: 14 }}>
-              <div style={{ width: `${(item.value / max) * 100}%`, minWidth: item.value > 0 ? 2 : 0, height: "100%", borderRadius: 4, background: PALETTE[i % PALETTE.length] }} />
+              <div
+                style={{
+                  width: `${(item.value / max) * 100}%`,
+                  minWidth: item.value > 0 ? 2 : 0,
+                  height: "100%",
+                  borderRadius: 4,
+                  background: PALETTE[i % PALETTE.length],
+                }}
+              />
             </div>
-            <span style={{ minWidth: 56, textAlign: "right", fontVariantNumeric: "tabular-nums", fontSize: 13 }}>{item.display ?? formatCount(item.value)}</span>
+            <span style={{ minWidth: 56, textAlign: "right", fontVariantNumeric: "tabular-nums", fontSize: 13 }}>
+              {item.display ?? formatCount(item.value)}
+            </span>
           </div>
         </div>
       ))}
@@ -46,7 +69,15 @@ export interface HistogramBucket {
 }
 
 /** The churn-risk histogram: stacked bars coloured by risk band, with axis titles and a legend. */
-export function RiskHistogram({ buckets, summary, xTitle }: { buckets: HistogramBucket[]; summary: string; xTitle: string }) {
+export function RiskHistogram({
+  buckets,
+  summary,
+  xTitle,
+}: {
+  buckets: HistogramBucket[];
+  summary: string;
+  xTitle: string;
+}) {
   const W = 520;
   const H = 230;
   const pad = { left: 52, right: 8, top: 10, bottom: 52 };
@@ -78,7 +109,16 @@ export function RiskHistogram({ buckets, summary, xTitle }: { buckets: Histogram
               {(["low", "medium", "high"] as const).map((band) => {
                 const v = b.byBand[band];
                 if (v <= 0) return null;
-                const rect = <rect key={band} x={x} width={bw * 0.76} y={y(base + v)} height={y(base) - y(base + v)} fill={BAND_COLOURS[band]} />;
+                const rect = (
+                  <rect
+                    key={band}
+                    x={x}
+                    width={bw * 0.76}
+                    y={y(base + v)}
+                    height={y(base) - y(base + v)}
+                    fill={BAND_COLOURS[band]}
+                  />
+                );
                 base += v;
                 return rect;
               })}
@@ -91,11 +131,22 @@ export function RiskHistogram({ buckets, summary, xTitle }: { buckets: Histogram
         <text x={pad.left + plotW / 2} y={H - 12} fontSize={12} fill="#303030" textAnchor="middle">
           {xTitle}
         </text>
-        <text transform={`translate(14 ${pad.top + plotH / 2}) rotate(-90)`} fontSize={12} fill="#303030" textAnchor="middle">
+        <text
+          transform={`translate(14 ${pad.top + plotH / 2}) rotate(-90)`}
+          fontSize={12}
+          fill="#303030"
+          textAnchor="middle"
+        >
           Customers
         </text>
       </svg>
-      <Legend items={(["low", "medium", "high"] as const).map((b) => ({ key: b, label: `${b[0].toUpperCase()}${b.slice(1)} risk`, colour: BAND_COLOURS[b] }))} />
+      <Legend
+        items={(["low", "medium", "high"] as const).map((b) => ({
+          key: b,
+          label: `${b[0].toUpperCase()}${b.slice(1)} risk`,
+          colour: BAND_COLOURS[b],
+        }))}
+      />
     </div>
   );
 }
@@ -109,9 +160,16 @@ function niceStep(raw: number): number {
 
 export function Legend({ items }: { items: Array<{ key: string; label: string; colour: string; value?: string }> }) {
   return (
-    <ul style={{ listStyle: "none", padding: 0, margin: "8px 0 0", display: "flex", flexWrap: "wrap", gap: "4px 16px" }} data-legend>
+    <ul
+      style={{ listStyle: "none", padding: 0, margin: "8px 0 0", display: "flex", flexWrap: "wrap", gap: "4px 16px" }}
+      data-legend
+    >
       {items.map((i) => (
-        <li key={i.key} style={{ display: "flex", alignItems: "center", gap: 6, fontSize: 13 }} data-legend-item={i.key}>
+        <li
+          key={i.key}
+          style={{ display: "flex", alignItems: "center", gap: 6, fontSize: 13 }}
+          data-legend-item={i.key}
+        >
           <span aria-hidden style={{ width: 10, height: 10, borderRadius: 2, background: i.colour, flex: "none" }} />
           <span>
             {i.label}
@@ -156,11 +214,16 @@ export function Donut({ items, summary }: { items: BarItem[]; summary: string })
       <div style={{ flex: "1 1 200px", minWidth: 0 }}>
         <ul style={{ listStyle: "none", padding: 0, margin: 0, display: "grid", gap: 4 }} data-legend>
           {arcs.map(({ item, share, colour }) => (
-            <li key={item.key} style={{ display: "flex", alignItems: "center", gap: 6, fontSize: 13 }} data-legend-item={item.key}>
+            <li
+              key={item.key}
+              style={{ display: "flex", alignItems: "center", gap: 6, fontSize: 13 }}
+              data-legend-item={item.key}
+            >
               <span aria-hidden style={{ width: 10, height: 10, borderRadius: 2, background: colour, flex: "none" }} />
               <span style={{ flex: 1, minWidth: 0 }}>{item.label}</span>
               <span style={{ fontVariantNumeric: "tabular-nums", whiteSpace: "nowrap" }}>
-                {item.display ?? formatCount(item.value)} <span style={{ color: "#616161" }}>({formatPercent(share, 0)})</span>
+                {item.display ?? formatCount(item.value)}{" "}
+                <span style={{ color: "#616161" }}>({formatPercent(share, 0)})</span>
               </span>
             </li>
           ))}
@@ -171,16 +234,31 @@ export function Donut({ items, summary }: { items: BarItem[]; summary: string })
 }
 
 /** A small line chart of one series over analyses (trends), with dots and the first and last labels. */
-export function TrendLine({ points, summary, format }: { points: Array<{ label: string; value: number | null }>; summary: string; format: (v: number) => string }) {
+export function TrendLine({
+  points,
+  summary,
+  format,
+}: {
+  points: Array<{ label: string; value: number | null }>;
+  summary: string;
+  format: (v: number) => string;
+}) {
   const W = 300;
   const H = 90;
   const pad = { left: 4, right: 4, top: 16, bottom: 18 };
   const values = points.map((p) => p.value).filter((v): v is number => v !== null);
-  if (values.length === 0) return <Text as="p" tone="subdued">–</Text>;
+  if (values.length === 0)
+    return (
+      <Text as="p" tone="subdued">
+        –
+      </Text>
+    );
   const min = Math.min(...values);
   const max = Math.max(...values);
   const span = max - min || Math.abs(max) || 1;
-  const x = (i: number) => pad.left + (points.length === 1 ? (W - pad.left - pad.right) / 2 : (i / (points.length - 1)) * (W - pad.left - pad.right));
+  const x = (i: number) =>
+    pad.left +
+    (points.length === 1 ? (W - pad.left - pad.right) / 2 : (i / (points.length - 1)) * (W - pad.left - pad.right));
   const y = (v: number) => pad.top + (1 - (v - min) / span) * (H - pad.top - pad.bottom);
   const path = points
     .map((p, i) => (p.value === null ? null : `${x(i)} ${y(p.value)}`))
@@ -189,9 +267,18 @@ export function TrendLine({ points, summary, format }: { points: Array<{ label: 
     .join(" ");
   const last = [...points].reverse().find((p) => p.value !== null)!;
   return (
-    <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label={summary} data-chart="trend" style={{ display: "block", maxWidth: 420 }}>
+    <svg
+      viewBox={`0 0 ${W} ${H}`}
+      width="100%"
+      role="img"
+      aria-label={summary}
+      data-chart="trend"
+      style={{ display: "block", maxWidth: 420 }}
+    >
       <path d={path} fill="none" stroke="#005bd3" strokeWidth={2} />
-      {points.map((p, i) => (p.value === null ? null : <circle key={i} cx={x(i)} cy={y(p.value)} r={3} fill="#005bd3" />))}
+      {points.map((p, i) =>
+        p.value === null ? null : <circle key={i} cx={x(i)} cy={y(p.value)} r={3} fill="#005bd3" />,
+      )}
       <text x={W - pad.right} y={11} fontSize={11} textAnchor="end" fill="#303030">
         {format(last.value!)}
       </text>

@@ -7,7 +7,14 @@ import { useShopFormat } from "./ShopContext";
 
 interface DueView {
   error: string | null;
-  due: Array<{ productId: string; name: string; lastBoughtAt: string; dueFrom: string; dueTo: string; cycleDays: number | null }>;
+  due: Array<{
+    productId: string;
+    name: string;
+    lastBoughtAt: string;
+    dueFrom: string;
+    dueTo: string;
+    cycleDays: number | null;
+  }>;
 }
 
 /**

@@ -17,7 +17,7 @@ export interface KpiCardProps {
 
 export function KpiCard({ id, label, value, change, format, help, comparison, currency, upIsBad }: KpiCardProps) {
   const changeText = formatChange(change, format, currency);
-  const good = change === null || change === 0 ? null : (change > 0) !== Boolean(upIsBad);
+  const good = change === null || change === 0 ? null : change > 0 !== Boolean(upIsBad);
   return (
     <Card>
       <BlockStack gap="100">

@@ -16,7 +16,15 @@ export interface NumberFieldProps {
 }
 
 /** A number input of a settings form that keeps what the merchant types until the form is sent. */
-export function NumberField({ label, name, initial, automatic = false, automaticText = "Automatic", helpText, error }: NumberFieldProps) {
+export function NumberField({
+  label,
+  name,
+  initial,
+  automatic = false,
+  automaticText = "Automatic",
+  helpText,
+  error,
+}: NumberFieldProps) {
   const [value, setValue] = useState(initial?.toString() ?? "");
   return (
     <TextField

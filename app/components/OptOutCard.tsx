@@ -50,7 +50,8 @@ export function OptOutCard({ customerId }: { customerId: string }) {
             </Button>
           </change.Form>
           <Text as="p" variant="bodySm" tone="subdued">
-            Opting out removes the app's tags and metafields from Shopify now; undoing it restores them at the next publish.
+            Opting out removes the app's tags and metafields from Shopify now; undoing it restores them at the next
+            publish.
           </Text>
         </BlockStack>
       )}

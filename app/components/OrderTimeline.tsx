@@ -37,13 +37,25 @@ export function OrderTimeline({
   const x = (t: number) => pad.left + ((t - t0) / span) * (W - pad.left - pad.right);
   const y = (v: number) => H - pad.bottom - (Math.max(0, v) / maxValue) * (H - pad.top - pad.bottom);
   return (
-    <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label={`${orders.length} orders from ${formatDate(orders[0].processedAt, timeZone)} to ${formatDate(orders[orders.length - 1].processedAt, timeZone)}`}>
+    <svg
+      viewBox={`0 0 ${W} ${H}`}
+      width="100%"
+      role="img"
+      aria-label={`${orders.length} orders from ${formatDate(orders[0].processedAt, timeZone)} to ${formatDate(orders[orders.length - 1].processedAt, timeZone)}`}
+    >
       <line x1={pad.left} x2={W - pad.right} y1={H - pad.bottom} y2={H - pad.bottom} stroke="#8a8a8a" />
       {orders.map((o, i) => {
         const net = o.total - o.refunded;
         return (
           <g key={o.id}>
-            <rect x={x(times[i]) - 3} y={y(net)} width={6} height={H - pad.bottom - y(net)} fill={o.cancelled ? "#b5b5b5" : "#005bd3"} rx={1}>
+            <rect
+              x={x(times[i]) - 3}
+              y={y(net)}
+              width={6}
+              height={H - pad.bottom - y(net)}
+              fill={o.cancelled ? "#b5b5b5" : "#005bd3"}
+              rx={1}
+            >
               <title>{`${formatDate(o.processedAt, timeZone)}: ${formatMoney(net, currency, 2)}${o.cancelled ? " (cancelled)" : ""}`}</title>
             </rect>
           </g>
@@ -52,11 +64,17 @@ export function OrderTimeline({
       {next !== null && (
         <g>
           <line x1={x(next)} x2={x(next)} y1={pad.top} y2={H - pad.bottom} stroke="#8051ff" strokeDasharray="4 3" />
-          <text x={Math.min(x(next), W - 90)} y={pad.top} fontSize={11} fill="#8051ff">expected next</text>
+          <text x={Math.min(x(next), W - 90)} y={pad.top} fontSize={11} fill="#8051ff">
+            expected next
+          </text>
         </g>
       )}
-      <text x={pad.left} y={H - 6} fontSize={11} fill="#616161">{formatDate(new Date(t0).toISOString(), timeZone)}</text>
-      <text x={W - pad.right} y={H - 6} fontSize={11} fill="#616161" textAnchor="end">{formatDate(new Date(t1).toISOString(), timeZone)}</text>
+      <text x={pad.left} y={H - 6} fontSize={11} fill="#616161">
+        {formatDate(new Date(t0).toISOString(), timeZone)}
+      </text>
+      <text x={W - pad.right} y={H - 6} fontSize={11} fill="#616161" textAnchor="end">
+        {formatDate(new Date(t1).toISOString(), timeZone)}
+      </text>
     </svg>
   );
 }

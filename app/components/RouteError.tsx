@@ -18,9 +18,14 @@ export function RouteError({ title }: { title: string }) {
     <Page title={title} backAction={{ content: "Dashboard", url: "/app" }}>
       <Layout>
         <Layout.Section>
-          <Banner tone={notFound ? "warning" : "critical"} title={notFound ? "This page does not exist" : "This page could not be shown"}>
+          <Banner
+            tone={notFound ? "warning" : "critical"}
+            title={notFound ? "This page does not exist" : "This page could not be shown"}
+          >
             <Text as="p">{message}</Text>
-            {!notFound && <Text as="p">Reload the page. If it keeps happening, start a sync from the Sync page or contact us.</Text>}
+            {!notFound && (
+              <Text as="p">Reload the page. If it keeps happening, start a sync from the Sync page or contact us.</Text>
+            )}
             <InlineStack gap="300">
               <RemixLink to="/app">Back to the dashboard</RemixLink>
               <RemixLink to="/app/customers">Customers</RemixLink>

@@ -10,7 +10,15 @@ export interface SegmentFigures {
 }
 
 /** A segment's four headline figures; `compact` for the cards of the segment list. */
-export function SegmentStats({ segment, currency, compact = false }: { segment: SegmentFigures; currency: string; compact?: boolean }) {
+export function SegmentStats({
+  segment,
+  currency,
+  compact = false,
+}: {
+  segment: SegmentFigures;
+  currency: string;
+  compact?: boolean;
+}) {
   const size = compact ? "sm" : "md";
   return (
     <InlineGrid columns={{ xs: 2, sm: 4 }} gap={compact ? "200" : "300"}>

@@ -24,7 +24,8 @@ export function useShopFormat() {
       money: (v: number | null | undefined, digits = 0) => formatMoney(v, currency, digits),
       date: (iso: string | null | undefined) => formatDate(iso, timeZone),
       dateTime: (iso: string | null | undefined) => formatDateTime(iso, timeZone),
-      dateRange: (from: string | null | undefined, to: string | null | undefined) => formatDateRange(from, to, timeZone),
+      dateRange: (from: string | null | undefined, to: string | null | undefined) =>
+        formatDateRange(from, to, timeZone),
     }),
     [currency, timeZone],
   );

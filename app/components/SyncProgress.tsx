@@ -23,7 +23,8 @@ export function runLabel(kind: string): string {
 }
 
 export function StatusBadge({ status }: { status: string }) {
-  const tone = status === "succeeded" ? "success" : status === "failed" ? "critical" : status === "running" ? "attention" : "info";
+  const tone =
+    status === "succeeded" ? "success" : status === "failed" ? "critical" : status === "running" ? "attention" : "info";
   const label = { succeeded: "Done", failed: "Failed", running: "Running", queued: "Queued" }[status] ?? status;
   return <Badge tone={tone}>{label}</Badge>;
 }
@@ -32,15 +33,19 @@ export function StatusBadge({ status }: { status: string }) {
 export function runCounts(run: SyncRunView): string {
   const active = run.status === "queued" || run.status === "running";
   if (TAG_KINDS.has(run.kind)) {
-    const changes = run.expectedCount !== null ? `${formatCount(run.expectedCount)} tag changes` : "Tag changes being planned";
+    const changes =
+      run.expectedCount !== null ? `${formatCount(run.expectedCount)} tag changes` : "Tag changes being planned";
     return `${changes}${run.customersCount ? ` (${formatCount(run.customersCount)} customers checked)` : ""}`;
   }
   if (run.kind === "analyze") {
-    return active ? "Scoring customers" : `${formatCount(run.customersCount)} customers scored from ${formatCount(run.ordersCount)} orders`;
+    return active
+      ? "Scoring customers"
+      : `${formatCount(run.customersCount)} customers scored from ${formatCount(run.ordersCount)} orders`;
   }
   const stored = `${formatCount(run.ordersCount)}${run.expectedCount ? ` of ${formatCount(run.expectedCount)}` : ""} orders stored`;
   if (active && run.phase === "exporting") {
-    const exported = run.bulkObjectCount !== null ? `${formatCount(run.bulkObjectCount)} objects exported so far` : "starting";
+    const exported =
+      run.bulkObjectCount !== null ? `${formatCount(run.bulkObjectCount)} objects exported so far` : "starting";
     return `Shopify is exporting your orders: ${exported}`;
   }
   if (active && run.status === "queued") return "Waiting for its turn";

@@ -36,7 +36,9 @@ export function TrendsCard({ trends }: { trends: Trends }) {
           <TrendLine
             points={pts.map((p) => ({ label: label(p.asOf), value: p.observedChurn ?? p.predictedChurn }))}
             format={(v) => formatPercent(v)}
-            summary={pts.map((p) => `${f.date(p.asOf)}: ${formatPercent(p.observedChurn ?? p.predictedChurn)}`).join(", ")}
+            summary={pts
+              .map((p) => `${f.date(p.asOf)}: ${formatPercent(p.observedChurn ?? p.predictedChurn)}`)
+              .join(", ")}
           />
         </BlockStack>
         <BlockStack gap="100">

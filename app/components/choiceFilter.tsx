@@ -20,7 +20,15 @@ export function singleChoiceFilter({
     key,
     label,
     pinned: true,
-    filter: <ChoiceList title={label} titleHidden choices={choices} selected={selected ? [selected] : []} onChange={(v) => onChange(v[0] ?? null)} />,
+    filter: (
+      <ChoiceList
+        title={label}
+        titleHidden
+        choices={choices}
+        selected={selected ? [selected] : []}
+        onChange={(v) => onChange(v[0] ?? null)}
+      />
+    ),
     shortcut: true,
   };
 }

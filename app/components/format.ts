@@ -2,7 +2,12 @@
 
 export function formatMoney(value: number | null | undefined, currency = "USD", digits = 0): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return "–";
-  return new Intl.NumberFormat("en-US", { style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+  return new Intl.NumberFormat("en-US", {
+    style: "currency",
+    currency,
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(value);
 }
 
 export function formatPercent(value: number | null | undefined, digits = 1): string {
@@ -21,11 +26,27 @@ function partsIn(iso: string, timeZone: string | null | undefined) {
   let zone = timeZone || "UTC";
   let fmt: Intl.DateTimeFormat;
   try {
-    fmt = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
+    fmt = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+    });
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
     zone = "UTC"; // an unknown zone name: show UTC, labelled so
-    fmt = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
+    fmt = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+    });
   }
   const p = Object.fromEntries(fmt.formatToParts(date).map((x) => [x.type, x.value]));
   const hour = p.hour === "24" ? "00" : p.hour;
@@ -58,7 +79,11 @@ export function formatDateTime(iso: string | null | undefined, timeZone?: string
 }
 
 /** "5 Dec – 19 Dec 2026" style range of two days (YYYY-MM-DD each, in the shop's time zone). */
-export function formatDateRange(fromIso: string | null | undefined, toIso: string | null | undefined, timeZone?: string | null): string {
+export function formatDateRange(
+  fromIso: string | null | undefined,
+  toIso: string | null | undefined,
+  timeZone?: string | null,
+): string {
   if (!fromIso || !toIso) return "–";
   const a = formatDate(fromIso, timeZone);
   const b = formatDate(toIso, timeZone);
@@ -77,7 +102,11 @@ export function formatValue(value: number | null, format: "count" | "percent" | 
 }
 
 /** The change against the previous period with its sign, e.g. "+1.2 pts", "−$40". */
-export function formatChange(change: number | null, format: "count" | "percent" | "money", currency: string): string | null {
+export function formatChange(
+  change: number | null,
+  format: "count" | "percent" | "money",
+  currency: string,
+): string | null {
   if (change === null || !Number.isFinite(change)) return null;
   const sign = change > 0 ? "+" : change < 0 ? "−" : "±";
   const abs = Math.abs(change);

@@ -17,9 +17,11 @@ export const TERMS = {
   rfm: "RFM: Recency (how recently), Frequency (how often) and Monetary value (how much) the customer bought, each scored 1 (low) to 5 (high) against your other customers.",
   expectedOrders: "Expected orders: how many orders the model expects from the customer within the churn horizon.",
   auc: "AUC: how well the risk ranking separates customers who came back from those who did not; 0.5 is a coin toss, 1.0 is perfect.",
-  horizon: "Churn horizon: the number of days without an order after which a customer counts as gone. Automatic: from your customers' usual time between orders.",
+  horizon:
+    "Churn horizon: the number of days without an order after which a customer counts as gone. Automatic: from your customers' usual time between orders.",
   clv: "Predicted value (CLV, customer lifetime value): what the customer is predicted to spend over the next 12 months.",
-  valueAtRisk: "Value at risk: the chance the customer is gone × what they would spend over 12 months if still active; summed over customers, the dashboard's value at risk.",
+  valueAtRisk:
+    "Value at risk: the chance the customer is gone × what they would spend over 12 months if still active; summed over customers, the dashboard's value at risk.",
 } as const;
 
 /** The theme app block's handle: its file name in extensions/churnless-recommendations/blocks/. */
@@ -29,8 +31,16 @@ export const RECS_BLOCK_HANDLE = "recommendations";
  * The theme editor with the recommendations block being added to `template` (Shopify's deep link:
  * /admin/themes/current/editor?template=...&addAppBlockId=<api key>/<block handle>&target=mainSection).
  */
-export function themeEditorUrl(shop: string, apiKey: string, template: "product" | "cart" | "index" = "product"): string {
-  const params = new URLSearchParams({ template, addAppBlockId: `${apiKey}/${RECS_BLOCK_HANDLE}`, target: "mainSection" });
+export function themeEditorUrl(
+  shop: string,
+  apiKey: string,
+  template: "product" | "cart" | "index" = "product",
+): string {
+  const params = new URLSearchParams({
+    template,
+    addAppBlockId: `${apiKey}/${RECS_BLOCK_HANDLE}`,
+    target: "mainSection",
+  });
   return `https://${shop}/admin/themes/current/editor?${params.toString()}`;
 }
 

@@ -76,7 +76,9 @@ function toJson(dialect: Dialect, type: ColumnType): (value: unknown) => unknown
  * parsed once; with json every `->> i` re-parsed the row's text (the order sync's inserts took 60% of its time).
  */
 const jsonRows = (dialect: Dialect, json: string) =>
-  dialect === "sqlite" ? Prisma.sql`json_each(${json})` : Prisma.sql`jsonb_array_elements(${json}::jsonb) AS "rows"("value")`;
+  dialect === "sqlite"
+    ? Prisma.sql`json_each(${json})`
+    : Prisma.sql`jsonb_array_elements(${json}::jsonb) AS "rows"("value")`;
 
 /** Element i of a row array, as the column's type. */
 const jsonField = (dialect: Dialect, i: number, type: ColumnType) =>
@@ -96,7 +98,9 @@ export async function insertRows<Row extends object>(
   const json = JSON.stringify(rows.map((row) => entries.map(([name], i) => converters[i](row[name]))));
   const names = Prisma.raw(entries.map(([name]) => `"${name}"`).join(", "));
   const fields = Prisma.join(entries.map(([, type], i) => jsonField(dialect, i, type)));
-  await tx.$executeRaw(Prisma.sql`INSERT INTO ${Prisma.raw(`"${table}"`)} (${names}) SELECT ${fields} FROM ${jsonRows(dialect, json)}`);
+  await tx.$executeRaw(
+    Prisma.sql`INSERT INTO ${Prisma.raw(`"${table}"`)} (${names}) SELECT ${fields} FROM ${jsonRows(dialect, json)}`,
+  );
 }
 
 /** `SELECT` of the given strings (one JSON parameter), for `"column" IN (...)`. */
@@ -106,7 +110,16 @@ export const stringList = (dialect: Dialect, values: string[]) =>
     : Prisma.sql`SELECT json_array_elements_text(${JSON.stringify(values)}::json)`;
 
 /** DELETE FROM "table" WHERE "shop" = ? AND "column" IN (the values), in one statement. */
-export async function deleteWhereIn(tx: Tx, dialect: Dialect, table: string, shop: string, column: string, values: string[]): Promise<number> {
+export async function deleteWhereIn(
+  tx: Tx,
+  dialect: Dialect,
+  table: string,
+  shop: string,
+  column: string,
+  values: string[],
+): Promise<number> {
   if (!values.length) return 0;
-  return tx.$executeRaw(Prisma.sql`DELETE FROM ${Prisma.raw(`"${table}"`)} WHERE "shop" = ${shop} AND ${Prisma.raw(`"${column}"`)} IN (${stringList(dialect, values)})`);
+  return tx.$executeRaw(
+    Prisma.sql`DELETE FROM ${Prisma.raw(`"${table}"`)} WHERE "shop" = ${shop} AND ${Prisma.raw(`"${column}"`)} IN (${stringList(dialect, values)})`,
+  );
 }

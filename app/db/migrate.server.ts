@@ -70,7 +70,11 @@ async function migratePostgres(url: string, dir: string): Promise<string[]> {
     // Ending the connection releases the lock too: a failed unlock is worth a warning, not an error.
     await client
       .query("SELECT pg_advisory_unlock(727272)")
-      .catch((error: unknown) => console.warn(`[migrate] could not release the migration lock (the connection's end does): ${(error as Error)?.message ?? error}`));
+      .catch((error: unknown) =>
+        console.warn(
+          `[migrate] could not release the migration lock (the connection's end does): ${(error as Error)?.message ?? error}`,
+        ),
+      );
     await client.end();
   }
   return applied;

@@ -48,7 +48,13 @@ export interface PackedRecommendations {
 }
 
 export type AnalysisThreadResponse =
-  | { ok: true; result: AnalysisResult; recommendations: PackedRecommendations; columns: OrderTableColumns | null; threadId: number }
+  | {
+      ok: true;
+      result: AnalysisResult;
+      recommendations: PackedRecommendations;
+      columns: OrderTableColumns | null;
+      threadId: number;
+    }
   | { ok: false; error: string; columns: OrderTableColumns | null };
 
 /** The recommendations as a Map by customer id (the keys are the result's own customer id strings). */
@@ -82,7 +88,10 @@ export function analysisWorkerEntry(moduleUrl = import.meta.url, cwd = process.c
   }
   candidates.push(resolve(cwd, "app", "jobs", ENTRY));
   const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`The analysis worker entry ${ENTRY} was not found (looked in ${candidates.slice(0, 3).join(", ")}, ...)`);
+  if (!found)
+    throw new Error(
+      `The analysis worker entry ${ENTRY} was not found (looked in ${candidates.slice(0, 3).join(", ")}, ...)`,
+    );
   return found;
 }
 
@@ -120,10 +129,20 @@ export function analyzeInThread(
     if (opts.signal?.aborted) return reject(new AnalysisAbortedError(opts.signal.reason));
     const table = request.orders instanceof OrderTable ? request.orders : null;
     const orders = table ? table.toData() : (request.orders as OrderTableData);
-    const input: AnalysisThreadInput = { orders, lent: table !== null, options: request.options, recommendationLimit: request.recommendationLimit };
+    const input: AnalysisThreadInput = {
+      orders,
+      lent: table !== null,
+      options: request.options,
+      recommendationLimit: request.recommendationLimit,
+    };
     // A lent table's columns move to the thread (detached here until it answers): no second copy of them.
     const transferList = table ? OrderTable.transferList(orders) : [];
-    const worker = new Worker(analysisWorkerBootstrap(), { eval: true, execArgv: analysisWorkerExecArgv(), workerData: input, transferList });
+    const worker = new Worker(analysisWorkerBootstrap(), {
+      eval: true,
+      execArgv: analysisWorkerExecArgv(),
+      workerData: input,
+      transferList,
+    });
     let settled = false;
     const settle = (fn: () => void) => {
       if (settled) return;
@@ -147,11 +166,17 @@ export function analyzeInThread(
           return reject(error);
         }
         if (message.ok) {
-          resolvePromise({ result: message.result, recommendations: unpackRecommendations(message.result, message.recommendations), threadId: message.threadId });
+          resolvePromise({
+            result: message.result,
+            recommendations: unpackRecommendations(message.result, message.recommendations),
+            threadId: message.threadId,
+          });
         } else reject(new Error(`The analysis failed in its worker thread: ${message.error}`));
       });
     });
     worker.on("error", (error) => settle(() => reject(error)));
-    worker.on("exit", (code) => settle(() => reject(new Error(`The analysis worker thread exited (code ${code}) without a result`))));
+    worker.on("exit", (code) =>
+      settle(() => reject(new Error(`The analysis worker thread exited (code ${code}) without a result`))),
+    );
   });
 }

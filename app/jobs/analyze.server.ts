@@ -26,7 +26,11 @@ export interface AnalyzeRunOptions {
   onThreadStarted?: (threadId: number) => void;
 }
 
-export async function runAnalyze(db: Db, shop: string, opts: AnalyzeRunOptions = {}): Promise<{ analysisId: string; customers: number; model: string }> {
+export async function runAnalyze(
+  db: Db,
+  shop: string,
+  opts: AnalyzeRunOptions = {},
+): Promise<{ analysisId: string; customers: number; model: string }> {
   const run = await createSyncRun(db, shop, "analyze"); // with a heartbeat: a killed worker's run is reaped
   const timings: Record<string, number> = {};
   let t = Date.now();
@@ -47,9 +51,17 @@ export async function runAnalyze(db: Db, shop: string, opts: AnalyzeRunOptions =
     const { result, recommendations } = await analyzeInThread(
       {
         orders, // lent: its typed columns move to the thread and back (no second copy)
-        options: { asOf: opts.asOf ?? new Date(), horizonDays: settings.churnHorizonDays ?? undefined, clusterK: settings.clusterK, previousClusters, products, shopifyRfmGroups,
+        options: {
+          asOf: opts.asOf ?? new Date(),
+          horizonDays: settings.churnHorizonDays ?? undefined,
+          clusterK: settings.clusterK,
+          previousClusters,
+          products,
+          shopifyRfmGroups,
           // Purchase days and the as-of day in the shop's time zone; money in its currency (issue 14).
-          timeZone: settings.ianaTimezone ?? null, currency: settings.currencyCode ?? null },
+          timeZone: settings.ianaTimezone ?? null,
+          currency: settings.currencyCode ?? null,
+        },
         recommendationLimit: Math.max(STORED_RECOMMENDATIONS, settings.recsCount),
       },
       { signal: opts.signal, onStarted: opts.onThreadStarted },
@@ -84,8 +96,14 @@ export async function runAnalyze(db: Db, shop: string, opts: AnalyzeRunOptions =
     return { analysisId, customers: result.customers.length, model: result.model };
   } catch (error) {
     // Recording the failure must not hide it: a failed write is logged and the job's error rethrown.
-    await finishSyncRun(db, run.id, { status: "failed", error: (error as Error).message, details: { warnings: [], problems: [], timingsMs: timings } }).catch(
-      (recordError: unknown) => console.error(`[analyze] ${shop}: could not record run ${run.id} as failed: ${(recordError as Error)?.message ?? recordError}`),
+    await finishSyncRun(db, run.id, {
+      status: "failed",
+      error: (error as Error).message,
+      details: { warnings: [], problems: [], timingsMs: timings },
+    }).catch((recordError: unknown) =>
+      console.error(
+        `[analyze] ${shop}: could not record run ${run.id} as failed: ${(recordError as Error)?.message ?? recordError}`,
+      ),
     );
     throw error;
   }

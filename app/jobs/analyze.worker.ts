@@ -26,9 +26,21 @@ function run(input: AnalysisThreadInput) {
     const clusterOf = new Map(result.customers.map((c) => [c.customerId, c.clusterKey]));
     const recommender = buildRecommender(orders, { products: input.options.products, clusterOf });
     clusterOf.clear();
-    response = { ok: true, result, recommendations: packRecommendations(result.customers, (id) => recommender.forCustomer(id, input.recommendationLimit)), columns: null, threadId };
+    response = {
+      ok: true,
+      result,
+      recommendations: packRecommendations(result.customers, (id) =>
+        recommender.forCustomer(id, input.recommendationLimit),
+      ),
+      columns: null,
+      threadId,
+    };
   } catch (error) {
-    response = { ok: false, error: error instanceof Error ? `${error.message}\n${error.stack ?? ""}` : String(error), columns: null };
+    response = {
+      ok: false,
+      error: error instanceof Error ? `${error.message}\n${error.stack ?? ""}` : String(error),
+      columns: null,
+    };
   }
   // Lent columns go back to the job (moved again, not copied).
   const transfer: ArrayBuffer[] = [];
@@ -36,12 +48,19 @@ function run(input: AnalysisThreadInput) {
     response.columns = orders.columns();
     transfer.push(...OrderTable.transferList(response.columns));
   }
-  if (response.ok) transfer.push(response.recommendations.offset.buffer as ArrayBuffer, response.recommendations.items.buffer as ArrayBuffer);
+  if (response.ok)
+    transfer.push(
+      response.recommendations.offset.buffer as ArrayBuffer,
+      response.recommendations.items.buffer as ArrayBuffer,
+    );
   port.postMessage(response, transfer);
 }
 
 /** Each customer's recommendations, in result order, as product indices into one list of ids. */
-function packRecommendations(customers: Array<{ customerId: string }>, recommend: (customerId: string) => string[]): PackedRecommendations {
+function packRecommendations(
+  customers: Array<{ customerId: string }>,
+  recommend: (customerId: string) => string[],
+): PackedRecommendations {
   const products: string[] = [];
   const index = new Map<string, number>();
   const offset = new Int32Array(customers.length + 1);

@@ -7,7 +7,10 @@
  * next write), so two workers never carry on with one shop side by side.
  */
 export class LockLostError extends Error {
-  constructor(readonly lock: string, detail?: string) {
+  constructor(
+    readonly lock: string,
+    detail?: string,
+  ) {
     super(`The job lost its ${lock}${detail ? ` (${detail})` : ""}; it stopped so that no other run of it overlaps`);
     this.name = "LockLostError";
   }

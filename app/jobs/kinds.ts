@@ -7,7 +7,15 @@
  * - remove-tags: remove every Churnless tag and segment (the merchant's undo).
  * - refresh: the scheduled job: delta-sync and what follows.
  */
-export const JOB_KINDS = ["full-sync", "delta-sync", "analyze", "publish", "preview", "remove-tags", "refresh"] as const;
+export const JOB_KINDS = [
+  "full-sync",
+  "delta-sync",
+  "analyze",
+  "publish",
+  "preview",
+  "remove-tags",
+  "refresh",
+] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 export interface JobData {
@@ -24,7 +32,10 @@ export function isJobKind(value: unknown): value is JobKind {
 }
 
 /** The steps a job runs, in order. */
-export function stepsOf(kind: JobKind, only = false): Array<"full-sync" | "delta-sync" | "analyze" | "publish" | "preview" | "remove-tags"> {
+export function stepsOf(
+  kind: JobKind,
+  only = false,
+): Array<"full-sync" | "delta-sync" | "analyze" | "publish" | "preview" | "remove-tags"> {
   switch (kind) {
     case "full-sync":
       return only ? ["full-sync"] : ["full-sync", "analyze", "publish"];

@@ -43,8 +43,18 @@ export interface PublishExtrasSummary {
  * Loads the opt-outs, the control groups' holdouts and the due products. Control-group draws of new
  * members are recorded only by a publish that writes (`mode` "publish"); an undo needs nothing.
  */
-export async function loadPublishExtras(db: Db, shop: string, mode: "publish" | "preview" | "remove-all", now = new Date()): Promise<PublishExtras> {
-  const empty: PublishExtras = { optedOut: new Set(), holdout: { heldOut: new Set(), segments: new Set(), entered: 0, left: 0 }, due: new Map(), dueWindow: new Map() };
+export async function loadPublishExtras(
+  db: Db,
+  shop: string,
+  mode: "publish" | "preview" | "remove-all",
+  now = new Date(),
+): Promise<PublishExtras> {
+  const empty: PublishExtras = {
+    optedOut: new Set(),
+    holdout: { heldOut: new Set(), segments: new Set(), entered: 0, left: 0 },
+    due: new Map(),
+    dueWindow: new Map(),
+  };
   if (mode === "remove-all") return empty;
   const optedOut = await optedOutCustomers(db, shop);
   const holdout = await refreshHoldouts(db, shop, { save: mode === "publish", optedOut, now });
@@ -68,7 +78,12 @@ export async function loadPublishExtras(db: Db, shop: string, mode: "publish" | 
  * customer without room for it would land in the campaigns' segment and spoil the comparison), then
  * risk, segment and cluster, then the due tag.
  */
-export function withExtraTags(extras: PublishExtras, customerId: string, prefix: string, tags: readonly string[]): string[] {
+export function withExtraTags(
+  extras: PublishExtras,
+  customerId: string,
+  prefix: string,
+  tags: readonly string[],
+): string[] {
   const out: string[] = [];
   if (extras.holdout.heldOut.has(customerId)) out.push(appTag(prefix, "holdout"));
   out.push(...tags);
@@ -107,7 +122,11 @@ export function dueReorderChange(extras: PublishExtras, customer: CustomerState)
 }
 
 /** Fires "Customer due to reorder" for each change (errors go to the report, as for the other triggers). */
-export async function fireDueTriggers(admin: AdminGraphql, changes: readonly DueReorderChange[], report: FlowReport & { dueReorder?: number }): Promise<void> {
+export async function fireDueTriggers(
+  admin: AdminGraphql,
+  changes: readonly DueReorderChange[],
+  report: FlowReport & { dueReorder?: number },
+): Promise<void> {
   for (const c of changes) await fireDueReorder(admin, c, report);
 }
 

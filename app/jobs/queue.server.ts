@@ -95,7 +95,13 @@ export class InProcessQueue implements JobQueue {
         return;
       } catch (error) {
         const message = (error as Error).message;
-        if (attempt >= attempts || this.closed || /uninstalled/.test(message) || error instanceof ShopRedactedError || needsMerchant(error)) {
+        if (
+          attempt >= attempts ||
+          this.closed ||
+          /uninstalled/.test(message) ||
+          error instanceof ShopRedactedError ||
+          needsMerchant(error)
+        ) {
           this.failures.push({ id, data, error: message });
           console.error(`job ${data.kind} for ${data.shop} failed after ${attempt} attempt(s): ${message}`);
           return;
@@ -114,10 +120,15 @@ export class InProcessQueue implements JobQueue {
     const everyMs = hours * 3_600_000;
     // A timer per run (not setInterval), so a restart resumes from the shop's last sync, not from zero.
     const arm = (at: number) => {
-      const timer = setTimeout(() => {
-        void this.enqueue({ shop, kind: "refresh" }).catch((error: Error) => console.error(`[queue] scheduled refresh of ${shop}: ${error.message}`));
-        arm(Date.now() + everyMs);
-      }, Math.max(0, at - Date.now()));
+      const timer = setTimeout(
+        () => {
+          void this.enqueue({ shop, kind: "refresh" }).catch((error: Error) =>
+            console.error(`[queue] scheduled refresh of ${shop}: ${error.message}`),
+          );
+          arm(Date.now() + everyMs);
+        },
+        Math.max(0, at - Date.now()),
+      );
       timer.unref();
       this.timers.set(shop, { timer, everyMs, nextRunAt: at });
     };
@@ -157,14 +168,22 @@ export class BullMqQueue implements JobQueue {
    * the (masked) URL and the last connection error; the half-open queue is closed then, so nothing keeps
    * reconnecting in the background.
    */
-  static async connect(redisUrl: string, name = QUEUE_NAME, opts: { connectTimeoutMs?: number } = {}): Promise<BullMqQueue> {
+  static async connect(
+    redisUrl: string,
+    name = QUEUE_NAME,
+    opts: { connectTimeoutMs?: number } = {},
+  ): Promise<BullMqQueue> {
     const { Queue } = await import("bullmq");
     const timeoutMs = opts.connectTimeoutMs ?? env().REDIS_CONNECT_TIMEOUT_MS;
     const queue = new Queue(name, { connection: redisConnection(redisUrl, { connectTimeoutMs: timeoutMs }) });
     const errors = logRedisErrors(queue, `queue ${name}`);
     const where = `Redis at ${maskUrl(redisUrl)}`;
     try {
-      await withTimeout(queue.waitUntilReady(), timeoutMs, () => `${where} is not reachable within ${timeoutMs / 1000} s${errors.last ? ` (${errors.last})` : ""}`);
+      await withTimeout(
+        queue.waitUntilReady(),
+        timeoutMs,
+        () => `${where} is not reachable within ${timeoutMs / 1000} s${errors.last ? ` (${errors.last})` : ""}`,
+      );
     } catch (error) {
       await closeBounded(queue, 1_000);
       throw error;
@@ -174,7 +193,11 @@ export class BullMqQueue implements JobQueue {
 
   async enqueue(data: JobData): Promise<{ id: string }> {
     // Bounded: a Redis that went away makes the caller fail (and retry) instead of waiting forever.
-    const job = await withTimeout(this.add(data), this.timeoutMs * 2, () => `${this.where} did not take the job within ${(this.timeoutMs * 2) / 1000} s`);
+    const job = await withTimeout(
+      this.add(data),
+      this.timeoutMs * 2,
+      () => `${this.where} did not take the job within ${(this.timeoutMs * 2) / 1000} s`,
+    );
     return { id: job.id ?? "" };
   }
 
@@ -200,7 +223,11 @@ export class BullMqQueue implements JobQueue {
     await this.queue.upsertJobScheduler(
       id,
       { every: everyMs, startDate: firstRunAt(everyMs, opts.lastRunAt) },
-      { name: "refresh", data: { shop, kind: "refresh" } satisfies JobData, opts: { attempts: JOB_ATTEMPTS, backoff: { type: "exponential", delay: BACKOFF_MS } } },
+      {
+        name: "refresh",
+        data: { shop, kind: "refresh" } satisfies JobData,
+        opts: { attempts: JOB_ATTEMPTS, backoff: { type: "exponential", delay: BACKOFF_MS } },
+      },
     );
   }
 
@@ -208,7 +235,11 @@ export class BullMqQueue implements JobQueue {
     const out: ScheduleInfo[] = [];
     for (const s of await this.queue.getJobSchedulers()) {
       if (!s.key.startsWith(SCHEDULER_PREFIX)) continue;
-      out.push({ shop: s.key.slice(SCHEDULER_PREFIX.length), everyMs: Number(s.every ?? 0), nextRunAt: s.next ? new Date(s.next) : null });
+      out.push({
+        shop: s.key.slice(SCHEDULER_PREFIX.length),
+        everyMs: Number(s.every ?? 0),
+        nextRunAt: s.next ? new Date(s.next) : null,
+      });
     }
     return out;
   }
@@ -218,7 +249,13 @@ export class BullMqQueue implements JobQueue {
     for (const job of await this.queue.getJobs(["waiting", "delayed", "prioritized"])) {
       if ((job.data as JobData).shop !== shop) continue;
       // A job that started or went meanwhile cannot be removed; the shop is forgotten all the same.
-      await job.remove().catch((error: unknown) => console.warn(`[queue] forgetting ${shop}: could not remove job ${job.id}: ${(error as Error)?.message ?? error}`));
+      await job
+        .remove()
+        .catch((error: unknown) =>
+          console.warn(
+            `[queue] forgetting ${shop}: could not remove job ${job.id}: ${(error as Error)?.message ?? error}`,
+          ),
+        );
     }
   }
 
@@ -260,7 +297,11 @@ type ErrorEmitter = { on(event: "error", listener: (error: Error) => void): unkn
  * failed reconnect is an "Unhandled error event". Logs the first error, then at most one line per
  * `everyMs` with how many were folded into it. `last` is the newest error's message.
  */
-export function logRedisErrors(emitter: ErrorEmitter, label: string, everyMs = 30_000): { readonly last: string | null; readonly count: number } {
+export function logRedisErrors(
+  emitter: ErrorEmitter,
+  label: string,
+  everyMs = 30_000,
+): { readonly last: string | null; readonly count: number } {
   const state = { last: null as string | null, count: 0, folded: 0, loggedAt: 0 };
   emitter.on("error", (error: Error) => {
     state.count++;
@@ -292,13 +333,18 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, message: (
 }
 
 /** Closes a BullMQ queue or worker; when Redis does not answer within `ms`, drops its connections. */
-export async function closeBounded(target: { close(force?: boolean): Promise<void>; disconnect(): Promise<void> }, ms: number): Promise<void> {
+export async function closeBounded(
+  target: { close(force?: boolean): Promise<void>; disconnect(): Promise<void> },
+  ms: number,
+): Promise<void> {
   const closing = target.close();
   try {
     await withTimeout(closing, ms, () => "close timed out");
   } catch (error) {
     console.error(`[redis] closing without Redis: ${(error as Error).message}; dropping the connection`);
-    await withTimeout(target.disconnect(), 1_000, () => "disconnect timed out").catch((e: unknown) => console.error(`[redis] disconnect: ${String(e)}`));
+    await withTimeout(target.disconnect(), 1_000, () => "disconnect timed out").catch((e: unknown) =>
+      console.error(`[redis] disconnect: ${String(e)}`),
+    );
     closing.catch((e: unknown) => console.error(`[redis] close after disconnect: ${String(e)}`));
   }
 }

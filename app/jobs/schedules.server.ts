@@ -45,7 +45,9 @@ export function restoreSchedulesOnce(): Promise<RestoreReport | null> {
     try {
       const [{ default: db }, { getQueue }] = await Promise.all([import("../db.server"), import("./queue.server")]);
       const report = await restoreSchedules(db, await getQueue());
-      console.error(`[schedules] ${report.scheduled.length} shop(s) scheduled, ${report.removed.length} stale schedule(s) removed`);
+      console.error(
+        `[schedules] ${report.scheduled.length} shop(s) scheduled, ${report.removed.length} stale schedule(s) removed`,
+      );
       return report;
     } catch (error) {
       console.error(`[schedules] restoring the refresh schedules failed: ${(error as Error).message}`);

@@ -4,7 +4,12 @@
  * (app/shopify/segments.server.ts), which records each id it creates or deletes as it goes.
  */
 import type { Db } from "../db.server";
-import { ensureRiskSegments, recordedShopifySegmentIds, segmentRowsForShopify, shopifySegmentStore } from "../models/shopify-segments.server";
+import {
+  ensureRiskSegments,
+  recordedShopifySegmentIds,
+  segmentRowsForShopify,
+  shopifySegmentStore,
+} from "../models/shopify-segments.server";
 import { reconcileSegments, type SegmentSyncReport } from "../shopify/segments.server";
 import type { TagSettings } from "../shopify/tags";
 import type { AdminGraphql } from "../shopify/types";

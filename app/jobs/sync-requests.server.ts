@@ -8,7 +8,8 @@ import { enqueueJob } from "./queue.server";
 
 export type SyncRequestKind = "full-sync" | "delta-sync";
 
-export type SyncRequestResult = { started: true; jobId: string } | { started: false; reason: "already-running"; runId: string };
+export type SyncRequestResult =
+  { started: true; jobId: string } | { started: false; reason: "already-running"; runId: string };
 
 export async function requestSync(db: Db, shop: string, kind: SyncRequestKind): Promise<SyncRequestResult> {
   const active = await activeSyncRun(db, shop);

@@ -12,7 +12,13 @@ import type { OrderInput } from "../analytics/types";
 import type { Db } from "../db.server";
 import { addLateLineItems, removeOrdersNotSyncedSince, upsertOrders } from "../models/orders.server";
 import { getShopSettings, updateShopSettings } from "../models/shop-settings.server";
-import { createSyncRun, finishSyncRun, updateSyncRun, type SyncKind, type SyncRunDetails } from "../models/sync-runs.server";
+import {
+  createSyncRun,
+  finishSyncRun,
+  updateSyncRun,
+  type SyncKind,
+  type SyncRunDetails,
+} from "../models/sync-runs.server";
 import { downloadChunks, runBulkQuery, type BulkRunOptions } from "../shopify/bulk.server";
 import { HISTORY_LIMITED_WARNING, ORDERS_BULK_QUERY, grantedScopes, pageOrders } from "../shopify/orders-sync.server";
 import { syncProducts } from "./products-sync.server";
@@ -95,7 +101,12 @@ export class OrderIngest {
 
   /** The figures a sync run records and shows while it goes. */
   counts(): { ordersCount: number; lineItemsCount: number; customersCount: number; skippedLines: number } {
-    return { ordersCount: this.ordersCount, lineItemsCount: this.lineItemsCount, customersCount: this.customers.size, skippedLines: this.stats.skipped };
+    return {
+      ordersCount: this.ordersCount,
+      lineItemsCount: this.lineItemsCount,
+      customersCount: this.customers.size,
+      skippedLines: this.stats.skipped,
+    };
   }
 
   /** Raw chunks (an HTTP body, a file stream): split and parsed synchronously, written in batches. */
@@ -143,11 +154,14 @@ export class OrderIngest {
 export async function runSync(db: Db, admin: AdminGraphql, shop: string, opts: SyncOptions): Promise<SyncRunSummary> {
   const started = new Date();
   const settings = await getShopSettings(db, shop);
-  const lastSync = [settings.lastDeltaSyncAt, settings.lastFullSyncAt].filter((d): d is Date => !!d).sort((a, b) => b.getTime() - a.getTime())[0];
+  const lastSync = [settings.lastDeltaSyncAt, settings.lastFullSyncAt]
+    .filter((d): d is Date => !!d)
+    .sort((a, b) => b.getTime() - a.getTime())[0];
   const kind: "full" | "delta" = opts.kind === "delta" && lastSync ? "delta" : "full";
   const run = await createSyncRun(db, shop, kind, "running");
   const details: SyncRunDetails = { warnings: [], problems: [], phase: "starting", timings: {} };
-  if (opts.kind === "delta" && kind === "full") details.warnings.push("No earlier sync was found, so a full sync was run instead of a delta.");
+  if (opts.kind === "delta" && kind === "full")
+    details.warnings.push("No earlier sync was found, so a full sync was run instead of a delta.");
   let expectedCount: number | null = null;
   let bulkOperationId: string | null = null;
   let reusedExport = false;
@@ -237,7 +251,8 @@ export async function runSync(db: Db, admin: AdminGraphql, shop: string, opts: S
       details.bulkAttempts = bulk.attempts;
       if (bulk.failures.length) details.bulkFailures = bulk.failures;
       reusedExport = bulk.reused;
-      if (bulk.reused) details.warnings.push("An export of the orders was already running in Shopify; its result was used.");
+      if (bulk.reused)
+        details.warnings.push("An export of the orders was already running in Shopify; its result was used.");
       expectedCount = bulk.operation.rootObjectCount || null;
       if (bulk.partial) {
         details.partial = true;
@@ -256,7 +271,16 @@ export async function runSync(db: Db, admin: AdminGraphql, shop: string, opts: S
       details.since = since.toISOString();
       await progress(true, "paging");
       await time("pages", async () => {
-        for await (const page of pageOrders(admin, { query: `updated_at:>'${since.toISOString()}'`, pageSize: opts.pageSizes?.orders, lineItemsPageSize: opts.pageSizes?.lineItems }, ingest.stats)) await ingest.addOrders(page);
+        for await (const page of pageOrders(
+          admin,
+          {
+            query: `updated_at:>'${since.toISOString()}'`,
+            pageSize: opts.pageSizes?.orders,
+            lineItemsPageSize: opts.pageSizes?.lineItems,
+          },
+          ingest.stats,
+        ))
+          await ingest.addOrders(page);
       });
       await ingest.finish();
     }
@@ -265,14 +289,20 @@ export async function runSync(db: Db, admin: AdminGraphql, shop: string, opts: S
       await progress(true, "products");
       try {
         const query = kind === "delta" ? `updated_at:>'${details.since}'` : null;
-        details.products = (await time("products", () => syncProducts(db, admin, shop, { query, pageSize: opts.pageSizes?.products }))).products;
+        details.products = (
+          await time("products", () => syncProducts(db, admin, shop, { query, pageSize: opts.pageSizes?.products }))
+        ).products;
       } catch (error) {
-        details.warnings.push(`The product catalogue could not be refreshed (${(error as Error).message}); recommendations use the last one saved.`);
+        details.warnings.push(
+          `The product catalogue could not be refreshed (${(error as Error).message}); recommendations use the last one saved.`,
+        );
       }
     }
 
     if (ingest.stats.skipped) {
-      details.warnings.push(`${ingest.stats.skipped} line(s) of the export could not be read and were skipped; every other order was saved.`);
+      details.warnings.push(
+        `${ingest.stats.skipped} line(s) of the export could not be read and were skipped; every other order was saved.`,
+      );
     }
     details.problems = ingest.stats.problems;
     details.olderIgnored = ingest.olderIgnored;
@@ -291,7 +321,11 @@ export async function runSync(db: Db, admin: AdminGraphql, shop: string, opts: S
     }
     // A partial export leaves the sync dates alone, so the next sync asks for everything again.
     if (!details.partial) {
-      await updateShopSettings(db, shop, kind === "full" ? { lastFullSyncAt: started, lastDeltaSyncAt: started } : { lastDeltaSyncAt: started });
+      await updateShopSettings(
+        db,
+        shop,
+        kind === "full" ? { lastFullSyncAt: started, lastDeltaSyncAt: started } : { lastDeltaSyncAt: started },
+      );
     }
     await finishSyncRun(db, run.id, {
       status: "succeeded",
@@ -300,7 +334,14 @@ export async function runSync(db: Db, admin: AdminGraphql, shop: string, opts: S
       bulkOperationId,
       details,
     });
-    opts.onProgress?.({ runId: run.id, phase: "done", ordersCount: ingest.ordersCount, lineItemsCount: ingest.lineItemsCount, skippedLines: ingest.stats.skipped, expectedCount });
+    opts.onProgress?.({
+      runId: run.id,
+      phase: "done",
+      ordersCount: ingest.ordersCount,
+      lineItemsCount: ingest.lineItemsCount,
+      skippedLines: ingest.stats.skipped,
+      expectedCount,
+    });
     return summary("succeeded", null);
   } catch (error) {
     const message = (error as Error).message || String(error);
@@ -314,13 +355,21 @@ export async function runSync(db: Db, admin: AdminGraphql, shop: string, opts: S
       expectedCount,
       bulkOperationId,
       details,
-    }).catch((recordError: unknown) => console.error(`[sync] ${shop}: could not record run ${run.id} as failed: ${(recordError as Error)?.message ?? recordError}`));
+    }).catch((recordError: unknown) =>
+      console.error(
+        `[sync] ${shop}: could not record run ${run.id} as failed: ${(recordError as Error)?.message ?? recordError}`,
+      ),
+    );
     throw new SyncFailedError(summary("failed", message));
   }
 }
 
 function diff(now: AdminGraphql["stats"], before: AdminGraphql["stats"]) {
-  return { calls: now.calls - before.calls, costPoints: now.costPoints - before.costPoints, retries: now.retries - before.retries };
+  return {
+    calls: now.calls - before.calls,
+    costPoints: now.costPoints - before.costPoints,
+    retries: now.retries - before.retries,
+  };
 }
 
 /** `cli import`: a bulk JSONL file from disk through the same parser and writes, recorded as an import run. */
@@ -352,15 +401,32 @@ export async function importOrderLines(
     await ingest.finish();
     details.problems = ingest.stats.problems;
     details.olderIgnored = ingest.olderIgnored;
-    if (ingest.stats.skipped) details.warnings.push(`${ingest.stats.skipped} line(s) could not be read and were skipped.`);
+    if (ingest.stats.skipped)
+      details.warnings.push(`${ingest.stats.skipped} line(s) could not be read and were skipped.`);
     const b = base();
-    await finishSyncRun(db, run.id, { status: "succeeded", ordersCount: b.ordersCount, lineItemsCount: b.lineItemsCount, customersCount: b.customersCount, skippedLines: b.skippedLines, details });
+    await finishSyncRun(db, run.id, {
+      status: "succeeded",
+      ordersCount: b.ordersCount,
+      lineItemsCount: b.lineItemsCount,
+      customersCount: b.customersCount,
+      skippedLines: b.skippedLines,
+      details,
+    });
     return { ...b, status: "succeeded", error: null };
   } catch (error) {
     const message = (error as Error).message;
     const b = base();
-    await finishSyncRun(db, run.id, { status: "failed", error: message, ordersCount: b.ordersCount, lineItemsCount: b.lineItemsCount, skippedLines: b.skippedLines, details }).catch(
-      (recordError: unknown) => console.error(`[import] ${shop}: could not record run ${run.id} as failed: ${(recordError as Error)?.message ?? recordError}`),
+    await finishSyncRun(db, run.id, {
+      status: "failed",
+      error: message,
+      ordersCount: b.ordersCount,
+      lineItemsCount: b.lineItemsCount,
+      skippedLines: b.skippedLines,
+      details,
+    }).catch((recordError: unknown) =>
+      console.error(
+        `[import] ${shop}: could not record run ${run.id} as failed: ${(recordError as Error)?.message ?? recordError}`,
+      ),
     );
     throw new SyncFailedError({ ...b, status: "failed", error: message });
   }

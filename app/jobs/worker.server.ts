@@ -59,8 +59,14 @@ export function startWorker(opts: WorkerOptions): { worker: Worker; close(): Pro
     const lockDuration = opts.lockDuration ?? 30_000;
     const locks = keepLocks(
       [
-        { name: "shop lock", renew: async () => Number(await redis.eval(EXTEND, 1, key, owner, String(SHOP_LOCK_MS))) === 1 },
-        { name: "BullMQ job lock", renew: async () => !token || Number(await job.extendLock(token, lockDuration)) === 1 },
+        {
+          name: "shop lock",
+          renew: async () => Number(await redis.eval(EXTEND, 1, key, owner, String(SHOP_LOCK_MS))) === 1,
+        },
+        {
+          name: "BullMQ job lock",
+          renew: async () => !token || Number(await job.extendLock(token, lockDuration)) === 1,
+        },
       ],
       Math.min(SHOP_LOCK_MS, lockDuration) / 3,
     );
@@ -90,7 +96,8 @@ export function startWorker(opts: WorkerOptions): { worker: Worker; close(): Pro
   });
   logRedisErrors(worker, `worker ${process.pid}`);
   worker.on("failed", (job, error) => {
-    if (job) console.error(`job ${job.name} for ${job.data?.shop} failed (attempt ${job.attemptsMade}): ${error.message}`);
+    if (job)
+      console.error(`job ${job.name} for ${job.data?.shop} failed (attempt ${job.attemptsMade}): ${error.message}`);
   });
 
   return {
@@ -98,7 +105,10 @@ export function startWorker(opts: WorkerOptions): { worker: Worker; close(): Pro
     async close() {
       // Graceful: finish the jobs in hand, take no new ones. Bounded: without Redis, drop the connections.
       await closeBounded(worker, opts.closeTimeoutMs ?? 60_000);
-      await closeBounded({ close: async () => void (await redis.quit()), disconnect: async () => redis.disconnect() }, 2_000);
+      await closeBounded(
+        { close: async () => void (await redis.quit()), disconnect: async () => redis.disconnect() },
+        2_000,
+      );
     },
   };
 }

@@ -8,24 +8,36 @@ import { checkAtStart, failStart } from "../startup.server";
 
 // Configuration and database first: the app's modules (imported below) read settings when loaded.
 const config = await checkAtStart("worker");
-const [{ Redis }, { default: db }, { startRetentionSchedule }, { BullMqQueue, redisConnection, withTimeout }, { restoreSchedules }, { startWorker }] =
-  await Promise.all([
-    import("ioredis"),
-    import("../db.server"),
-    import("../models/rec-events.server"),
-    import("./queue.server"),
-    import("./schedules.server"),
-    import("./worker.server"),
-  ]);
+const [
+  { Redis },
+  { default: db },
+  { startRetentionSchedule },
+  { BullMqQueue, redisConnection, withTimeout },
+  { restoreSchedules },
+  { startWorker },
+] = await Promise.all([
+  import("ioredis"),
+  import("../db.server"),
+  import("../models/rec-events.server"),
+  import("./queue.server"),
+  import("./schedules.server"),
+  import("./worker.server"),
+]);
 const redisUrl = config.REDIS_URL;
 if (!redisUrl) {
-  console.error("npm run worker needs REDIS_URL (e.g. redis://127.0.0.1:6379); without it the app runs jobs in-process.");
+  console.error(
+    "npm run worker needs REDIS_URL (e.g. redis://127.0.0.1:6379); without it the app runs jobs in-process.",
+  );
   process.exit(2);
 }
 
 /** Redis answers PING within the connect timeout, or the worker does not start. */
 async function checkRedis(url: string, timeoutMs: number): Promise<void> {
-  const probe = new Redis({ ...redisConnection(url, { connectTimeoutMs: timeoutMs }), lazyConnect: true, retryStrategy: () => null });
+  const probe = new Redis({
+    ...redisConnection(url, { connectTimeoutMs: timeoutMs }),
+    lazyConnect: true,
+    retryStrategy: () => null,
+  });
   let lastError: string | null = null;
   probe.on("error", (error: Error) => (lastError = error.message)); // reported below, in the one line
   try {
@@ -52,7 +64,9 @@ try {
 const schedules = await BullMqQueue.connect(redisUrl);
 try {
   const restored = await restoreSchedules(db, schedules);
-  console.error(`churnless worker ${process.pid}: ${restored.scheduled.length} shop refresh schedule(s), ${restored.removed.length} stale one(s) removed`);
+  console.error(
+    `churnless worker ${process.pid}: ${restored.scheduled.length} shop refresh schedule(s), ${restored.removed.length} stale one(s) removed`,
+  );
 } finally {
   await schedules.close();
 }

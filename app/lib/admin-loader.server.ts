@@ -12,7 +12,8 @@ export async function badRequestOnInvalidQuery<T>(read: () => T | Promise<T>): P
   try {
     return await read();
   } catch (error) {
-    if (error instanceof InvalidQueryError) throw new Response(error.message, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    if (error instanceof InvalidQueryError)
+      throw new Response(error.message, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
     throw error;
   }
 }

@@ -6,8 +6,19 @@
  */
 import type { Db } from "../db.server";
 import type { AdminGraphql } from "../shopify/types";
-import { fetchCustomerNames, searchCustomerIds, type CustomerName, type NamesResult } from "../shopify/customers.server";
-import { customerGid, listCustomers, type CustomerPage, type CustomerQuery, type CustomerRow } from "../models/customers.server";
+import {
+  fetchCustomerNames,
+  searchCustomerIds,
+  type CustomerName,
+  type NamesResult,
+} from "../shopify/customers.server";
+import {
+  customerGid,
+  listCustomers,
+  type CustomerPage,
+  type CustomerQuery,
+  type CustomerRow,
+} from "../models/customers.server";
 
 export type NamedRow = CustomerRow & CustomerName;
 
@@ -18,11 +29,21 @@ export interface NamesStatus {
 }
 
 /** Adds name and email to `rows` with one `nodes(ids:)` request. */
-export async function withNames<R extends CustomerRow>(admin: AdminGraphql | null, rows: R[]): Promise<{ rows: Array<R & CustomerName>; names: NamesStatus }> {
-  const result = await fetchCustomerNames(admin, rows.map((r) => r.customerId));
+export async function withNames<R extends CustomerRow>(
+  admin: AdminGraphql | null,
+  rows: R[],
+): Promise<{ rows: Array<R & CustomerName>; names: NamesStatus }> {
+  const result = await fetchCustomerNames(
+    admin,
+    rows.map((r) => r.customerId),
+  );
   const lookup = result.status === "ok" ? result.names : new Map<string, CustomerName>();
   return {
-    rows: rows.map((r) => ({ ...r, name: lookup.get(r.customerId)?.name ?? null, email: lookup.get(r.customerId)?.email ?? null })),
+    rows: rows.map((r) => ({
+      ...r,
+      name: lookup.get(r.customerId)?.name ?? null,
+      email: lookup.get(r.customerId)?.email ?? null,
+    })),
     names: { status: result.status, note: result.status === "ok" ? null : result.note },
   };
 }
@@ -39,7 +60,12 @@ export interface NamedCustomerPage extends Omit<CustomerPage, "rows"> {
  * number searches that customer directly), then the app's scores of the matching ids are listed, then
  * the names of the rows on screen are read (one request).
  */
-export async function customerPageWithNames(db: Db, shop: string, admin: AdminGraphql | null, query: CustomerQuery): Promise<NamedCustomerPage> {
+export async function customerPageWithNames(
+  db: Db,
+  shop: string,
+  admin: AdminGraphql | null,
+  query: CustomerQuery,
+): Promise<NamedCustomerPage> {
   const { query: effective, search } = await resolveSearch(admin, query);
   const page = await listCustomers(db, shop, effective);
   const named = await withNames(admin, page.rows);
@@ -53,7 +79,11 @@ export async function resolveSearch<Q extends Omit<CustomerQuery, "page">>(
 ): Promise<{ query: Q; search: NamedCustomerPage["search"] }> {
   if (!query.q) return { query, search: null };
   const number = query.q.replace(/^#/, "");
-  if (/^\d+$/.test(number)) return { query: { ...query, ids: [customerGid(number)] }, search: { text: query.q, matched: null, truncated: false, note: null } };
+  if (/^\d+$/.test(number))
+    return {
+      query: { ...query, ids: [customerGid(number)] },
+      search: { text: query.q, matched: null, truncated: false, note: null },
+    };
   const found = await searchCustomerIds(admin, query.q);
   return {
     query: { ...query, ids: found.status === "ok" ? found.ids : [] },

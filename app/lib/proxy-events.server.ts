@@ -3,7 +3,14 @@
  * bounded body, schema), records it through app/models/rec-events.server.ts and answers.
  */
 import type { Db } from "../db.server";
-import { isNonce, MAX_BODY_BYTES, processLimits, recEventBatchSchema, recordEventBatch, type EventsLimits } from "../models/rec-events.server";
+import {
+  isNonce,
+  MAX_BODY_BYTES,
+  processLimits,
+  recEventBatchSchema,
+  recordEventBatch,
+  type EventsLimits,
+} from "../models/rec-events.server";
 import { proxyJson, type ProxyContext } from "../shopify/app-proxy.server";
 
 export interface EventsHandlerDeps {
@@ -32,7 +39,9 @@ export async function readBodyBounded(request: Request, limit: number): Promise<
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      await reader.cancel("body too large").catch((e: unknown) => console.error(`[proxy/events] cancelling a large body: ${String(e)}`));
+      await reader
+        .cancel("body too large")
+        .catch((e: unknown) => console.error(`[proxy/events] cancelling a large body: ${String(e)}`));
       return null;
     }
     chunks.push(value);
@@ -45,14 +54,26 @@ export async function readBodyBounded(request: Request, limit: number): Promise<
  * body { visit, events: [{ kind, productId }] }. 429 over a rate limit, 413 over MAX_BODY_BYTES, 409 for
  * a replayed request, 400 for a malformed one; nothing is recorded then.
  */
-export async function handleEventsProxy(request: Request, proxy: ProxyContext, deps: EventsHandlerDeps): Promise<Response> {
+export async function handleEventsProxy(
+  request: Request,
+  proxy: ProxyContext,
+  deps: EventsHandlerDeps,
+): Promise<Response> {
   if (request.method !== "POST") return proxyJson({ error: "Use POST" }, { status: 405 });
   const now = (deps.now ?? (() => new Date()))();
   const limits = deps.limits ?? processLimits;
-  const wait = Math.max(limits.visitor.hit(visitorKey(request, proxy), now.getTime()), limits.shop.hit(proxy.shop, now.getTime()));
-  if (wait > 0) return proxyJson({ error: "Too many event batches, slow down" }, { status: 429, headers: { "Retry-After": String(wait) } });
+  const wait = Math.max(
+    limits.visitor.hit(visitorKey(request, proxy), now.getTime()),
+    limits.shop.hit(proxy.shop, now.getTime()),
+  );
+  if (wait > 0)
+    return proxyJson(
+      { error: "Too many event batches, slow down" },
+      { status: 429, headers: { "Retry-After": String(wait) } },
+    );
   const nonce = new URL(request.url).searchParams.get("n") ?? "";
-  if (!isNonce(nonce)) return proxyJson({ error: "Missing or malformed nonce n (8-64 letters, digits, - or _)" }, { status: 400 });
+  if (!isNonce(nonce))
+    return proxyJson({ error: "Missing or malformed nonce n (8-64 letters, digits, - or _)" }, { status: 400 });
   const text = await readBodyBounded(request, MAX_BODY_BYTES);
   if (text === null) return proxyJson({ error: `Batch too large (at most ${MAX_BODY_BYTES} bytes)` }, { status: 413 });
   let body: unknown;
@@ -69,7 +90,11 @@ export async function handleEventsProxy(request: Request, proxy: ProxyContext, d
   try {
     const outcome = await recordEventBatch(deps.db, proxy.shop, nonce, parsed.data, now);
     if (outcome.replayed) return proxyJson({ error: "This request was already received (replayed)" }, { status: 409 });
-    return proxyJson({ recorded: outcome.impressions + outcome.clicks, impressions: outcome.impressions, clicks: outcome.clicks });
+    return proxyJson({
+      recorded: outcome.impressions + outcome.clicks,
+      impressions: outcome.impressions,
+      clicks: outcome.clicks,
+    });
   } catch (err) {
     console.error(`[proxy/events] ${proxy.shop}: ${err instanceof Error ? err.message : String(err)}`);
     return proxyJson({ error: "Events could not be recorded, try again later" }, { status: 503 });

@@ -12,7 +12,8 @@ import { verifyAppProxyRequest } from "../shopify/app-proxy.server";
 import type { AdminGraphql } from "../shopify/types";
 
 /** What the proxy verification gives (the app's helper, app/shopify/app-proxy.server.ts). */
-type Verified = { ok: true; shop: string; customerId: string | null; pathPrefix: string } | { ok: false; message: string };
+type Verified =
+  { ok: true; shop: string; customerId: string | null; pathPrefix: string } | { ok: false; message: string };
 
 export interface OptOutProxyDeps {
   db: Db;
@@ -25,13 +26,21 @@ export interface OptOutProxyDeps {
   now?: () => Date;
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 function page(status: number, body: string): Response {
-  return new Response(`<div class="page-width churnless-opt-out" style="max-width:40rem;margin:2rem auto">\n${body}\n</div>\n`, {
-    status,
-    headers: { "Content-Type": "application/liquid; charset=utf-8", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" },
-  });
+  return new Response(
+    `<div class="page-width churnless-opt-out" style="max-width:40rem;margin:2rem auto">\n${body}\n</div>\n`,
+    {
+      status,
+      headers: {
+        "Content-Type": "application/liquid; charset=utf-8",
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+      },
+    },
+  );
 }
 
 const EXPLAIN = `<p>This shop uses an automated analysis of your orders to choose product suggestions, reminders and offers for you.
@@ -49,7 +58,10 @@ function render(answer: OptOutPage, pathPrefix: string): Response {
         `<h1>Opt out of personalised suggestions</h1>\n${EXPLAIN}\n<p><a href="/account/login?return_url=${encodeURIComponent(`${prefix}/opt-out`)}">Log in to your account</a> to opt out.</p>`,
       );
     case "expired":
-      return page(403, `<h1>Opt out</h1><p>This form has expired. <a href="${action}">Open the opt-out page again</a> and confirm.</p>`);
+      return page(
+        403,
+        `<h1>Opt out</h1><p>This form has expired. <a href="${action}">Open the opt-out page again</a> and confirm.</p>`,
+      );
     case "opted-out-now":
       return page(
         200,
@@ -57,7 +69,10 @@ function render(answer: OptOutPage, pathPrefix: string): Response {
 has been removed. To change your mind, contact the shop.</p>`,
       );
     case "opted-out":
-      return page(200, `<h1>You are opted out</h1>\n<p>Since ${answer.since.toISOString().slice(0, 10)}. To change your mind, contact the shop.</p>`);
+      return page(
+        200,
+        `<h1>You are opted out</h1>\n<p>Since ${answer.since.toISOString().slice(0, 10)}. To change your mind, contact the shop.</p>`,
+      );
     case "confirm":
       return page(
         200,
@@ -91,6 +106,11 @@ export async function handleOptOutProxy(request: Request, deps: OptOutProxyDeps)
   const optOut = async (shop: string, customerId: string, now: Date) => {
     await optOutNow(deps.db, shop, customerId, "shopper", await admin(shop), now);
   };
-  const answer = await shopperOptOut({ db: deps.db, optOut, secret: deps.secret, now: deps.now }, ctx.shop, ctx.customerId, post);
+  const answer = await shopperOptOut(
+    { db: deps.db, optOut, secret: deps.secret, now: deps.now },
+    ctx.shop,
+    ctx.customerId,
+    post,
+  );
   return render(answer, ctx.pathPrefix);
 }

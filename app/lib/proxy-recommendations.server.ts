@@ -3,7 +3,12 @@
  * asks app/models/recommendations.server.ts and builds the storefront's JSON answer.
  */
 import type { Db } from "../db.server";
-import { recommendForShopper, toProductGid, type RecommenderCacheOptions, type ShopperRecommendations } from "../models/recommendations.server";
+import {
+  recommendForShopper,
+  toProductGid,
+  type RecommenderCacheOptions,
+  type ShopperRecommendations,
+} from "../models/recommendations.server";
 import { proxyJson, proxyRejected, verifyAppProxyRequest } from "../shopify/app-proxy.server";
 
 export interface ProxyHandlerDeps extends RecommenderCacheOptions {
@@ -22,7 +27,10 @@ export async function handleRecommendationsProxy(request: Request, deps: ProxyHa
   const ctx = await verifyAppProxyRequest(request);
   if (!ctx.ok) return proxyRejected(ctx);
   const params = new URL(request.url).searchParams;
-  const rawIds = params.getAll("product_id").flatMap((v) => v.split(",")).filter((v) => v.trim() !== "");
+  const rawIds = params
+    .getAll("product_id")
+    .flatMap((v) => v.split(","))
+    .filter((v) => v.trim() !== "");
   const productIds: string[] = [];
   for (const raw of rawIds.slice(0, 50)) {
     const gid = toProductGid(raw);

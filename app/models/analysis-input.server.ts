@@ -70,7 +70,7 @@ export async function loadOrdersForAnalysis(db: Db, shop: string, pageSize = HIS
     );
     // Each order's rows are one run (sorted by orderId): where it starts and ends.
     const runs = new Map<string, [number, number]>();
-    for (let k = 0; k < lines.length; ) {
+    for (let k = 0; k < lines.length;) {
       const orderId = lines[k].orderId;
       let end = k + 1;
       while (end < lines.length && lines[end].orderId === orderId) end++;
@@ -104,6 +104,9 @@ export async function loadOrdersForAnalysis(db: Db, shop: string, pageSize = HIS
 
 /** The shop's catalogue as the analytics sees it (an unknown status counts as DRAFT: never shown). */
 export async function loadProductsForAnalysis(db: Db, shop: string): Promise<ProductInfo[]> {
-  const rows = await db.product.findMany({ where: { shop }, select: { id: true, handle: true, productType: true, status: true, inStock: true, price: true } });
+  const rows = await db.product.findMany({
+    where: { shop },
+    select: { id: true, handle: true, productType: true, status: true, inStock: true, price: true },
+  });
   return rows.map((p) => ({ ...p, status: p.status === "ACTIVE" || p.status === "ARCHIVED" ? p.status : "DRAFT" }));
 }

@@ -11,7 +11,10 @@ export interface CountBy {
 }
 
 async function segmentNames(db: Db, shop: string, kind: string): Promise<Map<string, string>> {
-  const rows = await db.segment.findMany({ where: { shop, kind }, select: { key: true, name: true, customName: true } });
+  const rows = await db.segment.findMany({
+    where: { shop, kind },
+    select: { key: true, name: true, customName: true },
+  });
   return new Map(rows.map((r) => [r.key, r.customName?.trim() || r.name]));
 }
 
@@ -21,7 +24,12 @@ export async function customersByRfmSegment(db: Db, shop: string): Promise<Count
     segmentNames(db, shop, "rfm"),
   ]);
   return groups
-    .map((g) => ({ key: g.rfmSegment, label: names.get(g.rfmSegment) ?? humanize(g.rfmSegment), customers: g._count._all, revenue: g._sum.monetary ?? 0 }))
+    .map((g) => ({
+      key: g.rfmSegment,
+      label: names.get(g.rfmSegment) ?? humanize(g.rfmSegment),
+      customers: g._count._all,
+      revenue: g._sum.monetary ?? 0,
+    }))
     .sort((a, b) => b.customers - a.customers);
 }
 
@@ -49,7 +57,13 @@ export async function churnRiskDistribution(db: Db, shop: string): Promise<RiskB
   return groups.map((g, i) => {
     const byBand = { low: 0, medium: 0, high: 0 };
     for (const row of g) if (row.riskBand in byBand) byBand[row.riskBand as keyof typeof byBand] += row._count._all;
-    return { label: `${i * 10}–${i * 10 + 10}%`, from: edges[i], to: edges[i + 1], customers: g.reduce((s, r) => s + r._count._all, 0), byBand };
+    return {
+      label: `${i * 10}–${i * 10 + 10}%`,
+      from: edges[i],
+      to: edges[i + 1],
+      customers: g.reduce((s, r) => s + r._count._all, 0),
+      byBand,
+    };
   });
 }
 
@@ -67,7 +81,11 @@ export interface CohortRow {
 export function cohortsFromMetrics(metrics: MetricsReading | null, months = 12, asOf?: Date): CohortRow[] | null {
   const list = metrics?.cohorts;
   if (!list?.length) return null;
-  const rows: CohortRow[] = list.map((c) => ({ cohort: c.cohort, customers: c.size, retention: c.retention.slice(0, months) }));
+  const rows: CohortRow[] = list.map((c) => ({
+    cohort: c.cohort,
+    customers: c.size,
+    retention: c.retention.slice(0, months),
+  }));
   const sorted = rows.sort((a, b) => a.cohort.localeCompare(b.cohort)).slice(-months);
   return asOf ? blankUnfinishedMonths(sorted, asOf) : sorted;
 }
@@ -80,5 +98,8 @@ const monthOf = (cohort: string) => Number(cohort.slice(0, 4)) * 12 + Number(coh
  */
 export function blankUnfinishedMonths(rows: CohortRow[], asOf: Date): CohortRow[] {
   const current = asOf.getUTCFullYear() * 12 + asOf.getUTCMonth();
-  return rows.map((r) => ({ ...r, retention: r.retention.map((v, k) => (monthOf(r.cohort) + k >= current ? null : v)) }));
+  return rows.map((r) => ({
+    ...r,
+    retention: r.retention.map((v, k) => (monthOf(r.cohort) + k >= current ? null : v)),
+  }));
 }

@@ -5,10 +5,18 @@
  * are in app/webhooks/compliance.server.ts.
  */
 import type { Db } from "../db.server";
-import { customerDataRows, deleteShopData, isShopRedacted, listCustomerRedactions, purgeCustomers } from "./redaction.server";
+import {
+  customerDataRows,
+  deleteShopData,
+  isShopRedacted,
+  listCustomerRedactions,
+  purgeCustomers,
+} from "./redaction.server";
 
-export const customerGid = (id: string | number) => (String(id).startsWith("gid://") ? String(id) : `gid://shopify/Customer/${id}`);
-export const orderGid = (id: string | number) => (String(id).startsWith("gid://") ? String(id) : `gid://shopify/Order/${id}`);
+export const customerGid = (id: string | number) =>
+  String(id).startsWith("gid://") ? String(id) : `gid://shopify/Customer/${id}`;
+export const orderGid = (id: string | number) =>
+  String(id).startsWith("gid://") ? String(id) : `gid://shopify/Order/${id}`;
 
 export interface CustomerPayload {
   customer?: { id?: number | string | null } | null;
@@ -18,7 +26,8 @@ export interface CustomerPayload {
 
 export function customerOf(shop: string, payload: CustomerPayload): string {
   const id = payload.customer?.id;
-  if (id === undefined || id === null || id === "") throw new Error(`compliance webhook for ${shop} has no customer.id`);
+  if (id === undefined || id === null || id === "")
+    throw new Error(`compliance webhook for ${shop} has no customer.id`);
   return customerGid(id);
 }
 
@@ -26,14 +35,27 @@ export interface CustomerDataExport {
   shop: string;
   customerId: string;
   score: Record<string, unknown> | null;
-  orders: Array<{ id: string; processedAt: string; totalAmount: number; refundedAmount: number; currencyCode: string; lineItems: Array<{ productId: string | null; variantId: string | null; quantity: number; unitPrice: number }> }>;
+  orders: Array<{
+    id: string;
+    processedAt: string;
+    totalAmount: number;
+    refundedAmount: number;
+    currencyCode: string;
+    lineItems: Array<{ productId: string | null; variantId: string | null; quantity: number; unitPrice: number }>;
+  }>;
   /** Every tag change the app made or planned on the customer in Shopify (the app's tag journal). */
   tagChanges: Array<{ tag: string; action: string; status: string; createdAt: string }>;
   /** Events about the customer: Flow triggers sent, opt-out, control-group assignments, reorder reminders. */
   events: {
     flowTriggers: Array<{ trigger: string; status: string; createdAt: string; sentAt: string | null }>;
     optOut: { optedOutAt: string; source: string; revokedAt: string | null } | null;
-    holdouts: Array<{ segmentKind: string; segmentKey: string; heldOut: boolean; assignedAt: string; leftAt: string | null }>;
+    holdouts: Array<{
+      segmentKind: string;
+      segmentKey: string;
+      heldOut: boolean;
+      assignedAt: string;
+      leftAt: string | null;
+    }>;
     reorderDue: Array<{ productId: string; lastBoughtAt: string; dueFrom: string; dueTo: string }>;
   };
 }
@@ -49,7 +71,12 @@ const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() 
 export async function customerDataExport(db: Db, shop: string, payload: CustomerPayload): Promise<CustomerDataExport> {
   const customerId = customerOf(shop, payload);
   const requested = (payload.orders_requested ?? []).map(orderGid);
-  const { score, orders, tagChanges, flowTriggers, optOut, holdouts, reorderDue } = await customerDataRows(db, shop, customerId, requested);
+  const { score, orders, tagChanges, flowTriggers, optOut, holdouts, reorderDue } = await customerDataRows(
+    db,
+    shop,
+    customerId,
+    requested,
+  );
   return {
     shop,
     customerId,
@@ -62,14 +89,42 @@ export async function customerDataExport(db: Db, shop: string, payload: Customer
       totalAmount: o.totalAmount,
       refundedAmount: o.refundedAmount,
       currencyCode: o.currencyCode,
-      lineItems: o.lineItems.map((l) => ({ productId: l.productId, variantId: l.variantId, quantity: l.quantity, unitPrice: l.unitPrice })),
+      lineItems: o.lineItems.map((l) => ({
+        productId: l.productId,
+        variantId: l.variantId,
+        quantity: l.quantity,
+        unitPrice: l.unitPrice,
+      })),
     })),
-    tagChanges: tagChanges.map((t) => ({ tag: t.tag, action: t.action, status: t.status, createdAt: t.createdAt.toISOString() })),
+    tagChanges: tagChanges.map((t) => ({
+      tag: t.tag,
+      action: t.action,
+      status: t.status,
+      createdAt: t.createdAt.toISOString(),
+    })),
     events: {
-      flowTriggers: flowTriggers.map((f) => ({ trigger: f.trigger, status: f.status, createdAt: f.createdAt.toISOString(), sentAt: iso(f.sentAt) })),
-      optOut: optOut ? { optedOutAt: optOut.optedOutAt.toISOString(), source: optOut.source, revokedAt: iso(optOut.revokedAt) } : null,
-      holdouts: holdouts.map((h) => ({ segmentKind: h.segmentKind, segmentKey: h.segmentKey, heldOut: h.heldOut, assignedAt: h.assignedAt.toISOString(), leftAt: iso(h.leftAt) })),
-      reorderDue: reorderDue.map((r) => ({ productId: r.productId, lastBoughtAt: r.lastBoughtAt.toISOString(), dueFrom: r.dueFrom.toISOString(), dueTo: r.dueTo.toISOString() })),
+      flowTriggers: flowTriggers.map((f) => ({
+        trigger: f.trigger,
+        status: f.status,
+        createdAt: f.createdAt.toISOString(),
+        sentAt: iso(f.sentAt),
+      })),
+      optOut: optOut
+        ? { optedOutAt: optOut.optedOutAt.toISOString(), source: optOut.source, revokedAt: iso(optOut.revokedAt) }
+        : null,
+      holdouts: holdouts.map((h) => ({
+        segmentKind: h.segmentKind,
+        segmentKey: h.segmentKey,
+        heldOut: h.heldOut,
+        assignedAt: h.assignedAt.toISOString(),
+        leftAt: iso(h.leftAt),
+      })),
+      reorderDue: reorderDue.map((r) => ({
+        productId: r.productId,
+        lastBoughtAt: r.lastBoughtAt.toISOString(),
+        dueFrom: r.dueFrom.toISOString(),
+        dueTo: r.dueTo.toISOString(),
+      })),
     },
   };
 }
@@ -101,6 +156,7 @@ export async function enforceRedactions(db: Db, shop: string): Promise<void> {
   const orderIds = redactions.flatMap((r) => r.orderIds);
   // Run details were scrubbed when each redaction came: only runs finished since then are looked at again.
   const since = new Map<string, Date>();
-  for (const r of redactions) if (!since.has(r.customerId) || since.get(r.customerId)! > r.redactedAt) since.set(r.customerId, r.redactedAt);
+  for (const r of redactions)
+    if (!since.has(r.customerId) || since.get(r.customerId)! > r.redactedAt) since.set(r.customerId, r.redactedAt);
   await purgeCustomers(db, shop, [...since.keys()], [...new Set(orderIds)], since);
 }

@@ -9,7 +9,15 @@ import { readReasons, readRecommended } from "./json-columns.server";
 import { adminUrl, gidId, humanize } from "./segments.server";
 import { getShopCurrency } from "./shop-settings.server";
 
-export const SORT_KEYS = ["valueAtRisk", "churnProbability", "clv12m", "monetary", "orders", "recencyDays", "lastOrderAt"] as const;
+export const SORT_KEYS = [
+  "valueAtRisk",
+  "churnProbability",
+  "clv12m",
+  "monetary",
+  "orders",
+  "recencyDays",
+  "lastOrderAt",
+] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 export const RISK_BANDS = ["low", "medium", "high"] as const;
 export const PAGE_SIZE = 25;
@@ -40,28 +48,45 @@ export class InvalidQueryError extends Error {}
 /** Parses and validates the table's URL parameters; bad values are reported, not ignored. */
 export function parseCustomerQuery(params: URLSearchParams): CustomerQuery {
   const sortParam = params.get("sort") || DEFAULT_SORT;
-  if (!(SORT_KEYS as readonly string[]).includes(sortParam)) throw new InvalidQueryError(`Unknown sort "${sortParam}". Use one of: ${SORT_KEYS.join(", ")}.`);
+  if (!(SORT_KEYS as readonly string[]).includes(sortParam))
+    throw new InvalidQueryError(`Unknown sort "${sortParam}". Use one of: ${SORT_KEYS.join(", ")}.`);
   const dirParam = params.get("direction") || "desc";
-  if (dirParam !== "asc" && dirParam !== "desc") throw new InvalidQueryError(`Sort direction must be asc or desc, not "${dirParam}".`);
+  if (dirParam !== "asc" && dirParam !== "desc")
+    throw new InvalidQueryError(`Sort direction must be asc or desc, not "${dirParam}".`);
   const page = Number(params.get("page") || "1");
-  if (!Number.isInteger(page) || page < 1) throw new InvalidQueryError(`Page must be a whole number from 1, not "${params.get("page")}".`);
+  if (!Number.isInteger(page) || page < 1)
+    throw new InvalidQueryError(`Page must be a whole number from 1, not "${params.get("page")}".`);
   const risk = params.get("risk") || undefined;
-  if (risk && !(RISK_BANDS as readonly string[]).includes(risk)) throw new InvalidQueryError(`Risk band must be low, medium or high, not "${risk}".`);
+  if (risk && !(RISK_BANDS as readonly string[]).includes(risk))
+    throw new InvalidQueryError(`Risk band must be low, medium or high, not "${risk}".`);
   const segment = params.get("segment") || undefined;
-  if (segment && !/^(rfm|cluster):[\w.-]+$/.test(segment)) throw new InvalidQueryError(`Segment must look like rfm:<key> or cluster:<key>, not "${segment}".`);
+  if (segment && !/^(rfm|cluster):[\w.-]+$/.test(segment))
+    throw new InvalidQueryError(`Segment must look like rfm:<key> or cluster:<key>, not "${segment}".`);
   const money = (name: string) => {
     const raw = params.get(name);
     if (raw === null || raw.trim() === "") return undefined;
     const n = Number(raw);
-    if (!Number.isFinite(n)) throw new InvalidQueryError(`${name === "clvMin" ? "Minimum" : "Maximum"} CLV must be a number, not "${raw}".`);
+    if (!Number.isFinite(n))
+      throw new InvalidQueryError(`${name === "clvMin" ? "Minimum" : "Maximum"} CLV must be a number, not "${raw}".`);
     return n;
   };
   const clvMin = money("clvMin");
   const clvMax = money("clvMax");
-  if (clvMin !== undefined && clvMax !== undefined && clvMin > clvMax) throw new InvalidQueryError("Minimum CLV is above maximum CLV.");
+  if (clvMin !== undefined && clvMax !== undefined && clvMin > clvMax)
+    throw new InvalidQueryError("Minimum CLV is above maximum CLV.");
   const q = params.get("q")?.trim() || undefined;
-  if (q && q.length > MAX_SEARCH_LENGTH) throw new InvalidQueryError(`Search text can have at most ${MAX_SEARCH_LENGTH} characters.`);
-  return { page, sort: sortParam as SortKey, direction: dirParam, segment, risk: risk as CustomerFilter["risk"], clvMin, clvMax, ...(q ? { q } : {}) };
+  if (q && q.length > MAX_SEARCH_LENGTH)
+    throw new InvalidQueryError(`Search text can have at most ${MAX_SEARCH_LENGTH} characters.`);
+  return {
+    page,
+    sort: sortParam as SortKey,
+    direction: dirParam,
+    segment,
+    risk: risk as CustomerFilter["risk"],
+    clvMin,
+    clvMax,
+    ...(q ? { q } : {}),
+  };
 }
 
 export function customerWhere(shop: string, f: CustomerFilter): Prisma.CustomerScoreWhereInput {
@@ -74,7 +99,10 @@ export function customerWhere(shop: string, f: CustomerFilter): Prisma.CustomerS
   if (f.risk) where.riskBand = f.risk;
   if (f.ids) where.customerId = { in: f.ids };
   if (f.clvMin !== undefined || f.clvMax !== undefined) {
-    where.clv12m = { ...(f.clvMin !== undefined ? { gte: f.clvMin } : {}), ...(f.clvMax !== undefined ? { lte: f.clvMax } : {}) };
+    where.clv12m = {
+      ...(f.clvMin !== undefined ? { gte: f.clvMin } : {}),
+      ...(f.clvMax !== undefined ? { lte: f.clvMax } : {}),
+    };
   }
   return where;
 }
@@ -114,7 +142,10 @@ export interface CustomerPage {
 }
 
 async function segmentNameMaps(db: Db, shop: string) {
-  const rows = await db.segment.findMany({ where: { shop, kind: { in: ["rfm", "cluster"] } }, select: { kind: true, key: true, name: true, customName: true } });
+  const rows = await db.segment.findMany({
+    where: { shop, kind: { in: ["rfm", "cluster"] } },
+    select: { kind: true, key: true, name: true, customName: true },
+  });
   const rfm = new Map<string, string>();
   const cluster = new Map<string, string>();
   for (const r of rows) (r.kind === "rfm" ? rfm : cluster).set(r.key, r.customName?.trim() || r.name);
@@ -145,7 +176,12 @@ function toRow(s: ScoreRow, names: { rfm: Map<string, string>; cluster: Map<stri
   };
 }
 
-export async function listCustomers(db: Db, shop: string, query: CustomerQuery, pageSize = PAGE_SIZE): Promise<CustomerPage> {
+export async function listCustomers(
+  db: Db,
+  shop: string,
+  query: CustomerQuery,
+  pageSize = PAGE_SIZE,
+): Promise<CustomerPage> {
   const where = customerWhere(shop, query);
   const [total, names, currencyCode, horizonDays] = await Promise.all([
     db.customerScore.count({ where }),
@@ -166,12 +202,25 @@ export async function listCustomers(db: Db, shop: string, query: CustomerQuery, 
     ...[...names.rfm.entries()].map(([key, label]) => ({ value: `rfm:${key}`, label: `RFM: ${label}` })),
     ...[...names.cluster.entries()].map(([key, label]) => ({ value: `cluster:${key}`, label: `Cluster: ${label}` })),
   ];
-  return { rows: scores.map((s) => toRow(s, names)), total, horizonDays, page, pageCount, query: { ...query, page }, segments, currencyCode };
+  return {
+    rows: scores.map((s) => toRow(s, names)),
+    total,
+    horizonDays,
+    page,
+    pageCount,
+    query: { ...query, page },
+    segments,
+    currencyCode,
+  };
 }
 
 /** The churn horizon (days) of the shop's latest analysis, null before the first. */
 export async function latestHorizon(db: Db, shop: string): Promise<number | null> {
-  const a = await db.analysis.findFirst({ where: { shop }, orderBy: { createdAt: "desc" }, select: { horizonDays: true } });
+  const a = await db.analysis.findFirst({
+    where: { shop },
+    orderBy: { createdAt: "desc" },
+    select: { horizonDays: true },
+  });
   return a?.horizonDays ?? null;
 }
 
@@ -210,7 +259,9 @@ export function csvCell(value: string | number | null): string {
 }
 
 /** Live names for the export's rows (app/shopify/customers.server.ts fetchCustomerNames), never stored. */
-export type NameLookup = (ids: string[]) => Promise<{ names: Map<string, { name: string | null; email: string | null }> | null; note: string | null }>;
+export type NameLookup = (
+  ids: string[],
+) => Promise<{ names: Map<string, { name: string | null; email: string | null }> | null; note: string | null }>;
 
 export class ExportInterruptedError extends Error {}
 
@@ -237,9 +288,15 @@ export async function* customersCsv(
   let written = 0;
   let note: string | null = null;
   for (let skip = 0; ; skip += batchSize) {
-    const batch = await db.customerScore.findMany({ where: pinned, orderBy: [{ [query.sort]: query.direction }, { customerId: "asc" }], skip, take: batchSize });
+    const batch = await db.customerScore.findMany({
+      where: pinned,
+      orderBy: [{ [query.sort]: query.direction }, { customerId: "asc" }],
+      skip,
+      take: batchSize,
+    });
     if (batch.length === 0) break;
-    const live: Awaited<ReturnType<NameLookup>> = names && note === null ? await names(batch.map((s) => s.customerId)) : { names: null, note };
+    const live: Awaited<ReturnType<NameLookup>> =
+      names && note === null ? await names(batch.map((s) => s.customerId)) : { names: null, note };
     note = live.note;
     let chunk = "";
     for (const s of batch) {
@@ -290,24 +347,33 @@ export interface CustomerDetail {
   numericId: string;
   adminUrl: string;
   currencyCode: string;
-  score: (CustomerRow & {
-    pAlive: number;
-    expectedOrders: number;
-    aov: number;
-    r: number;
-    f: number;
-    m: number;
-    firstOrderAt: string;
-    typicalGapDays: number | null;
-    clv12mLow: number | null;
-    clv12mHigh: number | null;
-    asOf: string;
-  }) | null;
+  score:
+    | (CustomerRow & {
+        pAlive: number;
+        expectedOrders: number;
+        aov: number;
+        r: number;
+        f: number;
+        m: number;
+        firstOrderAt: string;
+        typicalGapDays: number | null;
+        clv12mLow: number | null;
+        clv12mHigh: number | null;
+        asOf: string;
+      })
+    | null;
   /** The churn horizon (days) of the analysis the scores come from. */
   horizonDays: number | null;
   reasons: string[];
   recommendations: Recommendation[];
-  orders: Array<{ id: string; processedAt: string; total: number; refunded: number; items: number; cancelled: boolean }>;
+  orders: Array<{
+    id: string;
+    processedAt: string;
+    total: number;
+    refunded: number;
+    items: number;
+    cancelled: boolean;
+  }>;
 }
 
 export function customerGid(numericId: string): string {
@@ -323,7 +389,14 @@ export async function getCustomer(db: Db, shop: string, numericId: string): Prom
       where: { shop, customerId },
       orderBy: { processedAt: "asc" },
       take: 500,
-      select: { id: true, processedAt: true, totalAmount: true, refundedAmount: true, cancelledAt: true, _count: { select: { lineItems: true } } },
+      select: {
+        id: true,
+        processedAt: true,
+        totalAmount: true,
+        refundedAmount: true,
+        cancelledAt: true,
+        _count: { select: { lineItems: true } },
+      },
     }),
     segmentNameMaps(db, shop),
     getShopCurrency(db, shop),

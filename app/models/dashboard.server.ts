@@ -7,7 +7,14 @@
 import type { Db } from "../db.server";
 import { readBacktest, readMetrics, type BacktestReading } from "./json-columns.server";
 import { buildKpis, computeKpis, kpisFromMetrics, observedChurn, previousFromMetrics, type Kpi } from "./kpis.server";
-import { churnRiskDistribution, cohortsFromMetrics, customersByRfmSegment, type CohortRow, type CountBy, type RiskBucket } from "./charts.server";
+import {
+  churnRiskDistribution,
+  cohortsFromMetrics,
+  customersByRfmSegment,
+  type CohortRow,
+  type CountBy,
+  type RiskBucket,
+} from "./charts.server";
 import { listSegments, type SegmentView } from "./segments.server";
 import { getSyncOverview, type SyncOverview } from "./sync-view.server";
 import { ensureLatestSnapshot, getTrends, type Trends } from "./trends.server";
@@ -62,7 +69,14 @@ export interface NextAction {
   /** Σ value at risk of the segments' customers (shop currency). */
   valueAtRisk: number;
   customers: number;
-  segments: Array<{ key: string; name: string; customers: number; valueAtRisk: number; customersUrl: string; shopifySegmentUrl: string | null }>;
+  segments: Array<{
+    key: string;
+    name: string;
+    customers: number;
+    valueAtRisk: number;
+    customersUrl: string;
+    shopifySegmentUrl: string | null;
+  }>;
 }
 
 /** "What to do next": each distinct play once, ordered by the revenue at stake in its segments. */
@@ -70,13 +84,27 @@ export function nextActions(segments: SegmentView[]): NextAction[] {
   const byTitle = new Map<string, NextAction>();
   for (const s of segments) {
     if (s.kind !== "rfm" || !s.play) continue;
-    const a = byTitle.get(s.play.title) ?? { title: s.play.title, detail: s.play.detail, valueAtRisk: 0, customers: 0, segments: [] };
+    const a = byTitle.get(s.play.title) ?? {
+      title: s.play.title,
+      detail: s.play.detail,
+      valueAtRisk: 0,
+      customers: 0,
+      segments: [],
+    };
     a.valueAtRisk += s.valueAtRisk;
     a.customers += s.size;
-    a.segments.push({ key: s.key, name: s.name, customers: s.size, valueAtRisk: s.valueAtRisk, customersUrl: s.customersUrl, shopifySegmentUrl: s.shopifySegmentUrl });
+    a.segments.push({
+      key: s.key,
+      name: s.name,
+      customers: s.size,
+      valueAtRisk: s.valueAtRisk,
+      customersUrl: s.customersUrl,
+      shopifySegmentUrl: s.shopifySegmentUrl,
+    });
     byTitle.set(s.play.title, a);
   }
-  for (const a of byTitle.values()) a.segments.sort((x, y) => y.valueAtRisk - x.valueAtRisk || y.customers - x.customers);
+  for (const a of byTitle.values())
+    a.segments.sort((x, y) => y.valueAtRisk - x.valueAtRisk || y.customers - x.customers);
   return [...byTitle.values()].sort((x, y) => y.valueAtRisk - x.valueAtRisk || y.customers - x.customers);
 }
 
@@ -130,7 +158,12 @@ export async function getDashboard(db: Db, shop: string): Promise<Dashboard> {
     currencyCode: settings?.currencyCode ?? "USD",
     sync,
     analysis: latest
-      ? { asOf: latest.asOf.toISOString(), horizonDays: latest.horizonDays, model: latest.model, createdAt: latest.createdAt.toISOString() }
+      ? {
+          asOf: latest.asOf.toISOString(),
+          horizonDays: latest.horizonDays,
+          model: latest.model,
+          createdAt: latest.createdAt.toISOString(),
+        }
       : null,
     kpis: buildKpis(current, prev, latest?.horizonDays ?? null, observedChurn(metrics), backtest),
     bySegment,

@@ -7,7 +7,13 @@
  */
 import type { Db } from "../db.server";
 import { readOrderIds, writeOrderIds } from "./json-columns.server";
-import { customerDataExport, customerGid, orderGid, type CustomerDataExport, type CustomerPayload } from "./compliance.server";
+import {
+  customerDataExport,
+  customerGid,
+  orderGid,
+  type CustomerDataExport,
+  type CustomerPayload,
+} from "./compliance.server";
 
 /** Shopify's deadline for acting on a compliance webhook (shopify.dev "Privacy law compliance"). */
 export const DATA_REQUEST_DAYS = 30;
@@ -50,10 +56,17 @@ export async function recordDataRequest(
   opts: { webhookId?: string | null; now?: Date } = {},
 ): Promise<{ id: string; created: boolean }> {
   const rawCustomer = payload.customer?.id;
-  if (rawCustomer === undefined || rawCustomer === null || rawCustomer === "") throw new DataRequestError(`customers/data_request for ${shop} has no customer.id`);
+  if (rawCustomer === undefined || rawCustomer === null || rawCustomer === "")
+    throw new DataRequestError(`customers/data_request for ${shop} has no customer.id`);
   const requestId = payload.data_request?.id;
-  const requestKey = requestId !== undefined && requestId !== null && requestId !== "" ? `request:${requestId}` : opts.webhookId ? `webhook:${opts.webhookId}` : null;
-  if (!requestKey) throw new DataRequestError(`customers/data_request for ${shop} has neither data_request.id nor a webhook id`);
+  const requestKey =
+    requestId !== undefined && requestId !== null && requestId !== ""
+      ? `request:${requestId}`
+      : opts.webhookId
+        ? `webhook:${opts.webhookId}`
+        : null;
+  if (!requestKey)
+    throw new DataRequestError(`customers/data_request for ${shop} has neither data_request.id nor a webhook id`);
   const existing = await db.dataRequest.findUnique({ where: { shop_requestKey: { shop, requestKey } } });
   if (existing) return { id: existing.id, created: false };
   const now = opts.now ?? new Date();
@@ -78,7 +91,18 @@ export async function recordDataRequest(
   }
 }
 
-function rowOf(r: { id: string; customerId: string; orderIdsJson: string; receivedAt: Date; dueAt: Date; firstDownloadedAt: Date | null; lastDownloadedAt: Date | null }, now: Date): DataRequestRow {
+function rowOf(
+  r: {
+    id: string;
+    customerId: string;
+    orderIdsJson: string;
+    receivedAt: Date;
+    dueAt: Date;
+    firstDownloadedAt: Date | null;
+    lastDownloadedAt: Date | null;
+  },
+  now: Date,
+): DataRequestRow {
   const orderIds = readOrderIds(r.orderIdsJson, `data request ${r.id}`);
   const daysLeft = Math.ceil((r.dueAt.getTime() - now.getTime()) / DAY_MS);
   return {
@@ -113,14 +137,28 @@ export interface DataRequestDownload {
  * What the app holds for the request's customer, as of now, and marks the request downloaded. Another
  * shop's request id is "not found", like an unknown one.
  */
-export async function downloadDataRequest(db: Db, shop: string, id: string, now = new Date()): Promise<DataRequestDownload | null> {
+export async function downloadDataRequest(
+  db: Db,
+  shop: string,
+  id: string,
+  now = new Date(),
+): Promise<DataRequestDownload | null> {
   const r = await db.dataRequest.findFirst({ where: { id, shop } });
   if (!r) return null;
   const row = rowOf(r, now);
   const data = await customerDataExport(db, shop, { customer: { id: r.customerId }, orders_requested: row.orderIds });
-  await db.dataRequest.update({ where: { id: r.id }, data: { firstDownloadedAt: r.firstDownloadedAt ?? now, lastDownloadedAt: now } });
+  await db.dataRequest.update({
+    where: { id: r.id },
+    data: { firstDownloadedAt: r.firstDownloadedAt ?? now, lastDownloadedAt: now },
+  });
   return {
-    request: { id: r.id, customerId: r.customerId, ordersRequested: row.orderIds, receivedAt: row.receivedAt, dueAt: row.dueAt },
+    request: {
+      id: r.id,
+      customerId: r.customerId,
+      ordersRequested: row.orderIds,
+      receivedAt: row.receivedAt,
+      dueAt: row.dueAt,
+    },
     generatedAt: now.toISOString(),
     note:
       "Everything Churnless holds about this customer, by Shopify id: its churn score and predictions, the orders it synced " +

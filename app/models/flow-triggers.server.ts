@@ -29,7 +29,11 @@ export async function recordFlowLifecycle(db: Db, e: FlowLifecycleEvent): Promis
 
 /** The triggers an enabled workflow of the shop uses now. */
 export async function flowTriggersInUse(db: Db, shop: string): Promise<string[]> {
-  const rows = await db.flowTriggerUsage.findMany({ where: { shop, inUse: true }, select: { trigger: true }, orderBy: { trigger: "asc" } });
+  const rows = await db.flowTriggerUsage.findMany({
+    where: { shop, inUse: true },
+    select: { trigger: true },
+    orderBy: { trigger: "asc" },
+  });
   return rows.map((r) => r.trigger);
 }
 

@@ -29,13 +29,23 @@ export interface ControlGroupSettings {
 export const segmentRef = (kind: string, key: string) => `${kind}:${key}`;
 
 function checkKind(kind: string): SegmentKind {
-  if (!(SEGMENT_KINDS as readonly string[]).includes(kind)) throw new Error(`Unknown segment kind "${kind}" (expected rfm, cluster or risk)`);
+  if (!(SEGMENT_KINDS as readonly string[]).includes(kind))
+    throw new Error(`Unknown segment kind "${kind}" (expected rfm, cluster or risk)`);
   return kind as SegmentKind;
 }
 
 export async function listControlGroups(db: Db, shop: string): Promise<ControlGroupSettings[]> {
-  const rows = await db.controlGroup.findMany({ where: { shop }, orderBy: [{ segmentKind: "asc" }, { segmentKey: "asc" }] });
-  return rows.map((r) => ({ segmentKind: r.segmentKind as SegmentKind, segmentKey: r.segmentKey, enabled: r.enabled, share: r.share, enabledAt: r.enabledAt }));
+  const rows = await db.controlGroup.findMany({
+    where: { shop },
+    orderBy: [{ segmentKind: "asc" }, { segmentKey: "asc" }],
+  });
+  return rows.map((r) => ({
+    segmentKind: r.segmentKind as SegmentKind,
+    segmentKey: r.segmentKey,
+    enabled: r.enabled,
+    share: r.share,
+    enabledAt: r.enabledAt,
+  }));
 }
 
 /**
@@ -53,16 +63,34 @@ export async function setControlGroup(
   const kind = checkKind(segmentKind);
   if (!segmentKey.trim()) throw new Error("A control group needs a segment key");
   if (change.share !== undefined) checkShare(change.share);
-  const existing = await db.controlGroup.findUnique({ where: { shop_segmentKind_segmentKey: { shop, segmentKind: kind, segmentKey } } });
-  const enabledAt = change.enabled && !existing?.enabled ? now : change.enabled === false ? null : (existing?.enabledAt ?? null);
+  const existing = await db.controlGroup.findUnique({
+    where: { shop_segmentKind_segmentKey: { shop, segmentKind: kind, segmentKey } },
+  });
+  const enabledAt =
+    change.enabled && !existing?.enabled ? now : change.enabled === false ? null : (existing?.enabledAt ?? null);
   const row = await db.controlGroup.upsert({
     where: { shop_segmentKind_segmentKey: { shop, segmentKind: kind, segmentKey } },
-    create: { shop, segmentKind: kind, segmentKey, enabled: change.enabled ?? false, share: change.share ?? DEFAULT_HOLDOUT_SHARE, seed: randomInt(1, 2 ** 31 - 1), enabledAt },
-    update: { ...(change.enabled !== undefined ? { enabled: change.enabled } : {}), ...(change.share !== undefined ? { share: change.share } : {}), enabledAt },
+    create: {
+      shop,
+      segmentKind: kind,
+      segmentKey,
+      enabled: change.enabled ?? false,
+      share: change.share ?? DEFAULT_HOLDOUT_SHARE,
+      seed: randomInt(1, 2 ** 31 - 1),
+      enabledAt,
+    },
+    update: {
+      ...(change.enabled !== undefined ? { enabled: change.enabled } : {}),
+      ...(change.share !== undefined ? { share: change.share } : {}),
+      enabledAt,
+    },
   });
   if (change.enabled === false) {
     // Off: nobody is held out any more; the open assignments end today (the history stays for the report).
-    await db.holdoutAssignment.updateMany({ where: { shop, segmentKind: kind, segmentKey, leftAt: null }, data: { leftAt: now } });
+    await db.holdoutAssignment.updateMany({
+      where: { shop, segmentKind: kind, segmentKey, leftAt: null },
+      data: { leftAt: now },
+    });
   }
   return { segmentKind: kind, segmentKey, enabled: row.enabled, share: row.share, enabledAt: row.enabledAt };
 }
@@ -83,14 +111,21 @@ const memberColumn = { rfm: "rfmSegment", cluster: "clusterKey", risk: "riskBand
  * The current holdout state of the shop's enabled control groups. With `save`, new members' draws and
  * leavers are recorded (a publish that writes); otherwise nothing is written.
  */
-export async function refreshHoldouts(db: Db, shop: string, options: { save: boolean; optedOut: ReadonlySet<string>; now?: Date }): Promise<HoldoutState> {
+export async function refreshHoldouts(
+  db: Db,
+  shop: string,
+  options: { save: boolean; optedOut: ReadonlySet<string>; now?: Date },
+): Promise<HoldoutState> {
   const now = options.now ?? new Date();
   const state: HoldoutState = { heldOut: new Set(), segments: new Set(), entered: 0, left: 0 };
   const groups = await db.controlGroup.findMany({ where: { shop, enabled: true } });
   for (const g of groups) {
     const kind = checkKind(g.segmentKind);
     const column = memberColumn[kind];
-    const members = await db.customerScore.findMany({ where: { shop, [column]: g.segmentKey }, select: { customerId: true } });
+    const members = await db.customerScore.findMany({
+      where: { shop, [column]: g.segmentKey },
+      select: { customerId: true },
+    });
     const existing = await db.holdoutAssignment.findMany({
       where: { shop, segmentKind: kind, segmentKey: g.segmentKey, leftAt: null },
       select: { customerId: true, heldOut: true, assignedAt: true, leftAt: true },
@@ -106,7 +141,13 @@ export async function refreshHoldouts(db: Db, shop: string, options: { save: boo
     if (!options.save) continue;
     for (let i = 0; i < plan.leave.length; i += 500) {
       await db.holdoutAssignment.updateMany({
-        where: { shop, segmentKind: kind, segmentKey: g.segmentKey, customerId: { in: plan.leave.slice(i, i + 500) }, leftAt: null },
+        where: {
+          shop,
+          segmentKind: kind,
+          segmentKey: g.segmentKey,
+          customerId: { in: plan.leave.slice(i, i + 500) },
+          leftAt: null,
+        },
         data: { leftAt: now },
       });
     }
@@ -114,18 +155,37 @@ export async function refreshHoldouts(db: Db, shop: string, options: { save: boo
     for (let i = 0; i < plan.enter.length; i += 500) {
       const batch = plan.enter.slice(i, i + 500);
       const closed = await db.holdoutAssignment.findMany({
-        where: { shop, segmentKind: kind, segmentKey: g.segmentKey, customerId: { in: batch.map((a) => a.customerId) } },
+        where: {
+          shop,
+          segmentKind: kind,
+          segmentKey: g.segmentKey,
+          customerId: { in: batch.map((a) => a.customerId) },
+        },
         select: { customerId: true },
       });
       const back = new Set(closed.map((r) => r.customerId));
       await db.holdoutAssignment.createMany({
         data: batch
           .filter((a) => !back.has(a.customerId))
-          .map((a) => ({ shop, segmentKind: kind, segmentKey: g.segmentKey, customerId: a.customerId, heldOut: a.heldOut, assignedAt: a.assignedAt })),
+          .map((a) => ({
+            shop,
+            segmentKind: kind,
+            segmentKey: g.segmentKey,
+            customerId: a.customerId,
+            heldOut: a.heldOut,
+            assignedAt: a.assignedAt,
+          })),
       });
       for (const a of batch.filter((x) => back.has(x.customerId))) {
         await db.holdoutAssignment.update({
-          where: { shop_segmentKind_segmentKey_customerId: { shop, segmentKind: kind, segmentKey: g.segmentKey, customerId: a.customerId } },
+          where: {
+            shop_segmentKind_segmentKey_customerId: {
+              shop,
+              segmentKind: kind,
+              segmentKey: g.segmentKey,
+              customerId: a.customerId,
+            },
+          },
           data: { heldOut: a.heldOut, assignedAt: a.assignedAt, leftAt: null },
         });
       }
@@ -160,9 +220,18 @@ export interface UpliftReport {
  * revenue), whether or not they are still in the segment (the outcome is often why they left it).
  * Treated customers held out of another control group meanwhile are left out (they were not treated).
  */
-export async function upliftReport(db: Db, shop: string, segmentKind: string, segmentKey: string, periodDays: number, now = new Date()): Promise<UpliftReport> {
+export async function upliftReport(
+  db: Db,
+  shop: string,
+  segmentKind: string,
+  segmentKey: string,
+  periodDays: number,
+  now = new Date(),
+): Promise<UpliftReport> {
   const kind = checkKind(segmentKind);
-  const group = await db.controlGroup.findUnique({ where: { shop_segmentKind_segmentKey: { shop, segmentKind: kind, segmentKey } } });
+  const group = await db.controlGroup.findUnique({
+    where: { shop_segmentKind_segmentKey: { shop, segmentKind: kind, segmentKey } },
+  });
   const since = new Date(now.getTime() - periodDays * 86_400_000);
   const assignments = await db.holdoutAssignment.findMany({
     where: { shop, segmentKind: kind, segmentKey, assignedAt: { gte: since, lte: now } },
@@ -197,7 +266,13 @@ export async function upliftReport(db: Db, shop: string, segmentKind: string, se
         refunded: o.refundedAmount,
         currency: o.currencyCode,
         financialStatus: o.financialStatus,
-        lineItems: o.lineItems.map((l) => ({ productId: l.productId, variantId: l.variantId, quantity: l.quantity, currentQuantity: l.currentQuantity, unitPrice: l.unitPrice })),
+        lineItems: o.lineItems.map((l) => ({
+          productId: l.productId,
+          variantId: l.variantId,
+          quantity: l.quantity,
+          currentQuantity: l.currentQuantity,
+          unitPrice: l.unitPrice,
+        })),
       };
       if (skipReason(input, asOfDay) !== null) continue;
       const entry = revenue.get(o.customerId!) ?? { returned: false, revenue: 0 };
@@ -216,7 +291,14 @@ export async function upliftReport(db: Db, shop: string, segmentKind: string, se
   // The rate new customers enter: the last 8 weeks, not counting the first day's batch (every member at once).
   const firstDay = (group?.enabledAt ?? since).getTime() + 86_400_000;
   const windowDays = Math.min(56, periodDays, Math.max(0, (now.getTime() - firstDay) / 86_400_000));
-  const perWeek = windowDays >= 1 ? entriesPerWeek(assignments.map((a) => a.assignedAt), now, windowDays) : 0;
+  const perWeek =
+    windowDays >= 1
+      ? entriesPerWeek(
+          assignments.map((a) => a.assignedAt),
+          now,
+          windowDays,
+        )
+      : 0;
   const share = group?.share ?? DEFAULT_HOLDOUT_SHARE;
   return {
     segmentKind: kind,

@@ -42,13 +42,14 @@ export type Jsonified<T> = T extends Date
       : T;
 
 /** Every field of the objects optional, at any depth (arrays' elements and records stay complete). */
-export type DeepPartial<T> = T extends ReadonlyArray<unknown>
-  ? T
-  : T extends object
-    ? string extends keyof T
-      ? T
-      : { [K in keyof T]?: DeepPartial<T[K]> }
-    : T;
+export type DeepPartial<T> =
+  T extends ReadonlyArray<unknown>
+    ? T
+    : T extends object
+      ? string extends keyof T
+        ? T
+        : { [K in keyof T]?: DeepPartial<T[K]> }
+      : T;
 
 /** True when A and B are assignable both ways (a renamed, added or retyped required field breaks it). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -66,7 +67,12 @@ function summarize(error: z.ZodError): string {
  * The reader of one column: the text parsed and checked with `schema`; `fallback()` (logged) when it is
  * not JSON or does not match, and without a log when there is no row.
  */
-function columnReader<T>(column: string, schema: z.ZodType<T, z.ZodTypeDef, unknown>, fallback: () => T, empty: string) {
+function columnReader<T>(
+  column: string,
+  schema: z.ZodType<T, z.ZodTypeDef, unknown>,
+  fallback: () => T,
+  empty: string,
+) {
   return (text: string | null | undefined, where = ""): T => {
     if (!text) return fallback();
     const at = where ? ` (${where})` : "";
@@ -79,7 +85,9 @@ function columnReader<T>(column: string, schema: z.ZodType<T, z.ZodTypeDef, unkn
     }
     const parsed = schema.safeParse(value);
     if (parsed.success) return parsed.data;
-    console.error(`[json-columns] ${column}${at} does not match its schema (${summarize(parsed.error)}); read as ${empty}`);
+    console.error(
+      `[json-columns] ${column}${at} does not match its schema (${summarize(parsed.error)}); read as ${empty}`,
+    );
     return fallback();
   };
 }
@@ -107,8 +115,20 @@ const periodSchema = z.object({
   churnRate: nullableNum,
 });
 const cohortSchema = z.object({ cohort: z.string(), size: num, retention: z.array(num) });
-const changeSchema = z.object({ orders: nullableNum, revenue: nullableNum, activeCustomers: nullableNum, newCustomers: nullableNum, retentionRate: nullableNum });
-const kpisSchema = z.object({ customers: num, repeatPurchaseRate: num, predictedChurnRate: num, revenueAtRisk: num, medianClv12m: num });
+const changeSchema = z.object({
+  orders: nullableNum,
+  revenue: nullableNum,
+  activeCustomers: nullableNum,
+  newCustomers: nullableNum,
+  retentionRate: nullableNum,
+});
+const kpisSchema = z.object({
+  customers: num,
+  repeatPurchaseRate: num,
+  predictedChurnRate: num,
+  revenueAtRisk: num,
+  medianClv12m: num,
+});
 const previousSchema = kpisSchema.extend({ asOf: z.string() });
 const riskBandsSchema = z.object({ baseline: num, low: num, medium: num });
 const metricsFields = {
@@ -156,7 +176,12 @@ sameShape<z.infer<typeof metricsReadingSchema>, MetricsReading>(true);
 
 /** Analysis.metricsJson; null when the analysis has none recorded (`{}`) or it is malformed. */
 export const readMetrics = (() => {
-  const read = columnReader<MetricsReading | null>("Analysis.metricsJson", metricsReadingSchema, () => null, "no metrics");
+  const read = columnReader<MetricsReading | null>(
+    "Analysis.metricsJson",
+    metricsReadingSchema,
+    () => null,
+    "no metrics",
+  );
   return (text: string | null | undefined, where?: string): MetricsReading | null => {
     const m = read(text, where);
     return m && Object.keys(m).length > 0 ? m : null;
@@ -169,7 +194,13 @@ export const writeMetrics = (metrics: StoredMetrics): string => JSON.stringify(m
 /** Analysis.backtestJson as read: the backtest (app/analytics/types.ts), any field possibly missing. */
 export type BacktestReading = DeepPartial<Jsonified<BacktestResult>>;
 
-const calibrationSchema = z.object({ from: num, to: num, customers: num, meanPredicted: nullableNum, observed: nullableNum });
+const calibrationSchema = z.object({
+  from: num,
+  to: num,
+  customers: num,
+  meanPredicted: nullableNum,
+  observed: nullableNum,
+});
 const backtestSchema = z.object({
   horizonDays: num,
   asOf: z.string(),
@@ -191,7 +222,12 @@ sameShape<z.infer<ReturnType<typeof backtestSchema.partial>>, BacktestReading>(t
 
 /** Analysis.backtestJson; null when the analysis had no backtest (`{}`) or it is malformed. */
 export const readBacktest = (() => {
-  const read = columnReader<BacktestReading | null>("Analysis.backtestJson", backtestSchema.partial(), () => null, "no backtest");
+  const read = columnReader<BacktestReading | null>(
+    "Analysis.backtestJson",
+    backtestSchema.partial(),
+    () => null,
+    "no backtest",
+  );
   return (text: string | null | undefined, where?: string): BacktestReading | null => {
     const b = read(text, where);
     return b && Object.keys(b).length > 0 ? b : null;
@@ -213,7 +249,15 @@ export interface AnalysisParams {
 }
 const paramsSchema = z.object({
   bgnbd: z
-    .object({ r: num, alpha: num, a: num, b: num, timeUnitDays: num, logLikelihood: num, variant: z.enum(["bgnbd", "mbgnbd"]).optional() })
+    .object({
+      r: num,
+      alpha: num,
+      a: num,
+      b: num,
+      timeUnitDays: num,
+      logLikelihood: num,
+      variant: z.enum(["bgnbd", "mbgnbd"]).optional(),
+    })
     .nullable(),
   gammaGamma: z.object({ p: num, q: num, gamma: num, logLikelihood: num }).nullable(),
   clusters: z.array(z.object({ key: z.string(), name: z.string(), size: num, centroid: numberRecord })),
@@ -223,7 +267,12 @@ const paramsSchema = z.object({
 sameShape<z.infer<typeof paramsSchema>, AnalysisParams>(true);
 
 /** Analysis.paramsJson; null when malformed. */
-export const readParams = columnReader<AnalysisParams | null>("Analysis.paramsJson", paramsSchema, () => null, "no parameters");
+export const readParams = columnReader<AnalysisParams | null>(
+  "Analysis.paramsJson",
+  paramsSchema,
+  () => null,
+  "no parameters",
+);
 export const writeParams = (params: AnalysisParams): string => JSON.stringify(params);
 
 // ---- CustomerScore.reasonsJson, CustomerScore.recommendedJson ----------------------------------------
@@ -233,13 +282,23 @@ export const readReasons = columnReader<string[]>("CustomerScore.reasonsJson", s
 export const writeReasons = (reasons: readonly string[]): string => JSON.stringify(reasons);
 
 /** CustomerScore.recommendedJson: product GIDs, best first; [] when malformed. */
-export const readRecommended = columnReader<string[]>("CustomerScore.recommendedJson", stringList, () => [], "no recommendations");
+export const readRecommended = columnReader<string[]>(
+  "CustomerScore.recommendedJson",
+  stringList,
+  () => [],
+  "no recommendations",
+);
 export const writeRecommended = (productIds: readonly string[]): string => JSON.stringify(productIds);
 
 // ---- Segment.centroidJson ----------------------------------------------------------------------------
 
 /** Segment.centroidJson: a cluster's centroid in the original units (recencyDays, frequency...); {} for RFM and risk segments. */
-export const readCentroid = columnReader<Record<string, number>>("Segment.centroidJson", numberRecord, () => ({}), "no centroid");
+export const readCentroid = columnReader<Record<string, number>>(
+  "Segment.centroidJson",
+  numberRecord,
+  () => ({}),
+  "no centroid",
+);
 export const writeCentroid = (centroid: ClusterSummary["centroid"]): string => JSON.stringify(centroid);
 
 // ---- SyncRun.detailsJson -----------------------------------------------------------------------------
@@ -290,7 +349,12 @@ const runDetailsSchema = z
 
 const emptyDetails = (): RunDetails => ({ warnings: [], problems: [] });
 /** SyncRun.detailsJson of any kind; `{ warnings: [], problems: [] }` when malformed. */
-export const readRunDetails = columnReader<RunDetails>("SyncRun.detailsJson", runDetailsSchema, emptyDetails, "no details");
+export const readRunDetails = columnReader<RunDetails>(
+  "SyncRun.detailsJson",
+  runDetailsSchema,
+  emptyDetails,
+  "no details",
+);
 export const writeRunDetails = (details: RunDetails): string => JSON.stringify(details);
 
 /**
@@ -319,9 +383,15 @@ const publishDetailsSchema = z.object({
 sameShape<z.infer<typeof publishDetailsSchema>, PublishDetails>(true);
 
 /** SyncRun.detailsJson of a publish or preview run; {} when malformed. */
-export const readPublishDetails = columnReader<PublishDetails>("SyncRun.detailsJson", publishDetailsSchema, () => ({}), "no publish report");
+export const readPublishDetails = columnReader<PublishDetails>(
+  "SyncRun.detailsJson",
+  publishDetailsSchema,
+  () => ({}),
+  "no publish report",
+);
 /** The publish report without its run id (the row's id). */
-export const writePublishDetails = <T extends PublishDetails & { runId?: string }>(report: T): string => JSON.stringify({ ...report, runId: undefined });
+export const writePublishDetails = <T extends PublishDetails & { runId?: string }>(report: T): string =>
+  JSON.stringify({ ...report, runId: undefined });
 
 // ---- AnalysisSnapshot.segmentsJson, AnalysisSnapshot.movesJson -----------------------------------------
 
@@ -335,11 +405,21 @@ const moveSchema = z.object({ from: z.string(), to: z.string(), customers: num }
 sameShape<z.infer<typeof moveSchema>, SegmentMove>(true);
 
 /** AnalysisSnapshot.segmentsJson: customers per RFM segment key; {} when malformed. */
-export const readSegmentSizes = columnReader<Record<string, number>>("AnalysisSnapshot.segmentsJson", numberRecord, () => ({}), "no segment sizes");
+export const readSegmentSizes = columnReader<Record<string, number>>(
+  "AnalysisSnapshot.segmentsJson",
+  numberRecord,
+  () => ({}),
+  "no segment sizes",
+);
 export const writeSegmentSizes = (sizes: Record<string, number>): string => JSON.stringify(sizes);
 
 /** AnalysisSnapshot.movesJson: the moves since the previous analysis, largest first; [] when malformed. */
-export const readMoves = columnReader<SegmentMove[]>("AnalysisSnapshot.movesJson", z.array(moveSchema), () => [], "no moves");
+export const readMoves = columnReader<SegmentMove[]>(
+  "AnalysisSnapshot.movesJson",
+  z.array(moveSchema),
+  () => [],
+  "no moves",
+);
 export const writeMoves = (moves: readonly SegmentMove[]): string => JSON.stringify(moves);
 
 // ---- CustomerRedaction.orderIdsJson, DataRequest.orderIdsJson -----------------------------------------

@@ -104,9 +104,12 @@ export function buildKpis(
   };
   const horizon = horizonDays ? `${horizonDays} days` : "the churn horizon";
   const churnComparison: string[] = [];
-  if (observed?.previous !== null && observed?.previous !== undefined) churnComparison.push(`The ${horizon} before: ${pct(observed.previous)}`);
+  if (observed?.previous !== null && observed?.previous !== undefined)
+    churnComparison.push(`The ${horizon} before: ${pct(observed.previous)}`);
   if (backtest && backtest.meanPredicted !== null && backtest.observedChurn !== null)
-    churnComparison.push(`Backtest: the model predicted ${pct(backtest.meanPredicted)}, ${pct(backtest.observedChurn)} happened`);
+    churnComparison.push(
+      `Backtest: the model predicted ${pct(backtest.meanPredicted)}, ${pct(backtest.observedChurn)} happened`,
+    );
   if (current.churnRate !== null) churnComparison.push(`Predicted for the next ${horizon}: ${pct(current.churnRate)}`);
   return [
     {
@@ -117,7 +120,14 @@ export function buildKpis(
       format: "count",
       help: "Customers with at least one order, scored by the latest analysis (the customer list's count)",
     },
-    { key: "repeatRate", label: "Repeat purchase rate", value: current.repeatRate, change: change("repeatRate"), format: "percent", help: "Share of customers who ordered on two days or more" },
+    {
+      key: "repeatRate",
+      label: "Repeat purchase rate",
+      value: current.repeatRate,
+      change: change("repeatRate"),
+      format: "percent",
+      help: "Share of customers who ordered on two days or more",
+    },
     observed && observed.rate !== null
       ? {
           key: "churnRate",
@@ -145,6 +155,13 @@ export function buildKpis(
       format: "money",
       help: "12-month spend you lose if the customers likely to leave do leave: the sum of the customer list's value-at-risk column",
     },
-    { key: "medianClv", label: "Median predicted value", value: current.medianClv, change: change("medianClv"), format: "money", help: "Half of your customers are predicted to spend more than this over the next 12 months (customer lifetime value, CLV)" },
+    {
+      key: "medianClv",
+      label: "Median predicted value",
+      value: current.medianClv,
+      change: change("medianClv"),
+      format: "money",
+      help: "Half of your customers are predicted to spend more than this over the next 12 months (customer lifetime value, CLV)",
+    },
   ];
 }

@@ -61,7 +61,12 @@ export type OptOutPage =
  * The shopper (`customerId`, from the verified proxy request; null when not logged in) opens the page
  * (`post` null) or confirms with the form's token.
  */
-export async function shopperOptOut(deps: OptOutDeps, shop: string, customerId: string | null, post: { token: string } | null): Promise<OptOutPage> {
+export async function shopperOptOut(
+  deps: OptOutDeps,
+  shop: string,
+  customerId: string | null,
+  post: { token: string } | null,
+): Promise<OptOutPage> {
   if (!customerId) return { kind: "log-in" };
   const now = (deps.now ?? (() => new Date()))();
   const secret = secretOf(deps);

@@ -9,7 +9,15 @@
 import { Prisma } from "@prisma/client";
 import type { LineItemInput, OrderInput } from "../analytics/types";
 import type { Db } from "../db.server";
-import { SQLITE_MAX_BOUND_VALUES, deleteWhereIn, dialectOf, insertRows, stringList, type ColumnType, type Dialect } from "../db/json-rows.server";
+import {
+  SQLITE_MAX_BOUND_VALUES,
+  deleteWhereIn,
+  dialectOf,
+  insertRows,
+  stringList,
+  type ColumnType,
+  type Dialect,
+} from "../db/json-rows.server";
 
 export interface UpsertOrdersResult {
   /** Orders inserted or replaced. */
@@ -29,7 +37,12 @@ export function versionOf(order: OrderInput): Date {
 
 const int = (n: number | undefined, fallback: number) => (Number.isFinite(n) ? Math.round(n as number) : fallback);
 
-function lineItemRow(shop: string, orderId: string, item: LineItemInput, index: number): Prisma.LineItemCreateManyInput {
+function lineItemRow(
+  shop: string,
+  orderId: string,
+  item: LineItemInput,
+  index: number,
+): Prisma.LineItemCreateManyInput {
   const quantity = int(item.quantity, 0);
   return {
     shop,
@@ -76,7 +89,9 @@ class ConcurrentWriteError extends Error {
 const isWriteConflict = (error: unknown) =>
   error instanceof ConcurrentWriteError ||
   (error instanceof Prisma.PrismaClientKnownRequestError && (error.code === "P2002" || error.code === "P2034")) ||
-  /unique constraint|duplicate key|deadlock detected|could not serialize|40P01|40001|database is locked/i.test((error as Error)?.message ?? "");
+  /unique constraint|duplicate key|deadlock detected|could not serialize|40P01|40001|database is locked/i.test(
+    (error as Error)?.message ?? "",
+  );
 
 /** Runs a write transaction again, after a short random pause, when it lost a race with another writer. */
 async function withConflictRetry<T>(work: () => Promise<T>, tries = 8): Promise<T> {
@@ -94,7 +109,12 @@ async function withConflictRetry<T>(work: () => Promise<T>, tries = 8): Promise<
  * Inserts or replaces orders (with all their line items) by (shop, id). Within the batch the newest copy
  * of an order wins. Rows whose stored updatedAt is newer than the incoming one are left alone.
  */
-export async function upsertOrders(db: Db, shop: string, orders: OrderInput[], syncedAt = new Date()): Promise<UpsertOrdersResult> {
+export async function upsertOrders(
+  db: Db,
+  shop: string,
+  orders: OrderInput[],
+  syncedAt = new Date(),
+): Promise<UpsertOrdersResult> {
   if (!orders.length) return { written: 0, olderIgnored: 0, lineItems: 0 };
   const newest = new Map<string, OrderInput>();
   let olderInBatch = 0;
@@ -160,7 +180,12 @@ async function storedVersions(tx: Tx, dialect: Dialect, shop: string, ids: strin
     Prisma.sql`SELECT "id", "sourceUpdatedAt" FROM "Order" WHERE "shop" = ${shop} AND "id" IN (${stringList(dialect, ids)})`,
   );
   // The adapters return DateTime columns as Date; a text or number is read the way Prisma reads it.
-  return new Map(rows.map((r) => [r.id, (r.sourceUpdatedAt instanceof Date ? r.sourceUpdatedAt : new Date(r.sourceUpdatedAt)).getTime()]));
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      (r.sourceUpdatedAt instanceof Date ? r.sourceUpdatedAt : new Date(r.sourceUpdatedAt)).getTime(),
+    ]),
+  );
 }
 
 /**
@@ -202,7 +227,9 @@ async function upsertChunk(db: Db, shop: string, batch: OrderInput[], syncedAt: 
         const writing = new Set(toWrite);
         const kept = batch.filter((o) => !writing.has(o)).map((o) => o.id);
         if (kept.length) {
-          await tx.$executeRaw(Prisma.sql`UPDATE "Order" SET "syncedAt" = ${syncedAt} WHERE "shop" = ${shop} AND "id" IN (${stringList(dialect, kept)})`);
+          await tx.$executeRaw(
+            Prisma.sql`UPDATE "Order" SET "syncedAt" = ${syncedAt} WHERE "shop" = ${shop} AND "id" IN (${stringList(dialect, kept)})`,
+          );
         }
         const replacing = toWrite.filter((o) => stored.has(o.id));
         if (replacing.length) {
@@ -274,9 +301,16 @@ export async function addLateLineItems(
     const parents = [...new Set(chunk.map((l) => l.parentId))];
     const r = await withConflictRetry(() =>
       db.$transaction(async (tx: Tx) => {
-        const orders = new Set((await tx.order.findMany({ where: { shop, id: { in: parents } }, select: { id: true } })).map((o) => o.id));
+        const orders = new Set(
+          (await tx.order.findMany({ where: { shop, id: { in: parents } }, select: { id: true } })).map((o) => o.id),
+        );
         const present = new Set(
-          (await tx.lineItem.findMany({ where: { shop, id: { in: chunk.map((l) => l.lineItem.id!) } }, select: { id: true } })).map((l) => l.id),
+          (
+            await tx.lineItem.findMany({
+              where: { shop, id: { in: chunk.map((l) => l.lineItem.id!) } },
+              select: { id: true },
+            })
+          ).map((l) => l.id),
         );
         const rows = chunk.filter((l) => orders.has(l.parentId) && !present.has(l.lineItem.id!));
         const unique = new Map(rows.map((l) => [l.lineItem.id!, lineItemRow(shop, l.parentId, l.lineItem, 0)]));
@@ -292,12 +326,17 @@ export async function addLateLineItems(
 
 /** Distinct customers with at least one stored order (guest orders do not count). */
 export async function countCustomers(db: Db, shop: string): Promise<number> {
-  const rows = await db.$queryRaw<Array<{ n: bigint | number }>>`SELECT COUNT(DISTINCT "customerId") AS n FROM "Order" WHERE "shop" = ${shop} AND "customerId" IS NOT NULL`;
+  const rows = await db.$queryRaw<
+    Array<{ n: bigint | number }>
+  >`SELECT COUNT(DISTINCT "customerId") AS n FROM "Order" WHERE "shop" = ${shop} AND "customerId" IS NOT NULL`;
   return Number(rows[0]?.n ?? 0);
 }
 
 export async function countOrders(db: Db, shop: string): Promise<{ orders: number; lineItems: number }> {
-  const [orders, lineItems] = await Promise.all([db.order.count({ where: { shop } }), db.lineItem.count({ where: { shop } })]);
+  const [orders, lineItems] = await Promise.all([
+    db.order.count({ where: { shop } }),
+    db.lineItem.count({ where: { shop } }),
+  ]);
   return { orders, lineItems };
 }
 

@@ -10,7 +10,10 @@ export async function replaceProducts(db: Db, shop: string, products: ProductFac
   if (!products.length) return;
   const ids = products.map((p) => p.id);
   const rows = products.map((p) => ({ shop, ...p }));
-  await db.$transaction([db.product.deleteMany({ where: { shop, id: { in: ids } } }), db.product.createMany({ data: rows })]);
+  await db.$transaction([
+    db.product.deleteMany({ where: { shop, id: { in: ids } } }),
+    db.product.createMany({ data: rows }),
+  ]);
 }
 
 /** The handles of these products (for storefront links), by product id. */

@@ -84,7 +84,9 @@ export async function recordRecEvents(
   const counted = { impressions: 0, clicks: 0 };
   if (wanted.size === 0) return counted;
   const known = new Set(
-    (await db.product.findMany({ where: { shop, id: { in: [...wanted.keys()] } }, select: { id: true } })).map((p) => p.id),
+    (await db.product.findMany({ where: { shop, id: { in: [...wanted.keys()] } }, select: { id: true } })).map(
+      (p) => p.id,
+    ),
   );
   const day = utcDay(now);
   for (const [productId, w] of wanted) {
@@ -143,7 +145,9 @@ async function countForVisit(
     });
     if (updated.count === 1) return got;
   }
-  console.error(`[rec-events] ${shop}: visit ${visitId} kept changing under concurrent batches; batch not counted for ${productId}`);
+  console.error(
+    `[rec-events] ${shop}: visit ${visitId} kept changing under concurrent batches; batch not counted for ${productId}`,
+  );
   return { impressions: 0, clicks: 0 };
 }
 
@@ -168,13 +172,18 @@ export async function recordOrderAttribution(
   noteAttributes: unknown,
 ): Promise<boolean> {
   if (!Array.isArray(noteAttributes)) return false;
-  const attr = noteAttributes.find((a) => (a as { name?: unknown })?.name === CART_ATTRIBUTE) as { value?: unknown } | undefined;
+  const attr = noteAttributes.find((a) => (a as { name?: unknown })?.name === CART_ATTRIBUTE) as
+    { value?: unknown } | undefined;
   const m = typeof attr?.value === "string" ? /^([1-9][0-9]{0,19}):([0-9]{9,11})$/.exec(attr.value.trim()) : null;
   if (!m) return false;
   const productId = `gid://shopify/Product/${m[1]}`;
   const clickedAt = new Date(Number(m[2]) * 1000);
   const row = { productId, clickedAt, processedAt: order.processedAt };
-  await db.recAttribution.upsert({ where: { shop_orderId: { shop, orderId: order.id } }, create: { shop, orderId: order.id, ...row }, update: row });
+  await db.recAttribution.upsert({
+    where: { shop_orderId: { shop, orderId: order.id } },
+    create: { shop, orderId: order.id, ...row },
+    update: row,
+  });
   return true;
 }
 
@@ -193,7 +202,12 @@ export async function attributedOrders(
   });
   if (marked.length === 0) return result;
   const clicks = await db.recEvent.findMany({
-    where: { shop, kind: "click", day: { gte: utcDay(new Date(since.getTime() - windowDays * DAY_MS)) }, count: { gt: 0 } },
+    where: {
+      shop,
+      kind: "click",
+      day: { gte: utcDay(new Date(since.getTime() - windowDays * DAY_MS)) },
+      count: { gt: 0 },
+    },
     select: { day: true, productId: true, count: true },
   });
   // "productId day" -> counted clicks still open.
@@ -253,10 +267,16 @@ export interface ImpactSummary {
 }
 
 /** What the dashboard shows: the last `days` (default 30) of impressions, clicks, CTR and attributed orders. */
-export async function impactSummary(db: Db, shop: string, opts: { days?: number; now?: Date } = {}): Promise<ImpactSummary> {
+export async function impactSummary(
+  db: Db,
+  shop: string,
+  opts: { days?: number; now?: Date } = {},
+): Promise<ImpactSummary> {
   const days = opts.days ?? 30;
   const until = opts.now ?? new Date();
-  const since = new Date(Date.UTC(until.getUTCFullYear(), until.getUTCMonth(), until.getUTCDate()) - (days - 1) * DAY_MS);
+  const since = new Date(
+    Date.UTC(until.getUTCFullYear(), until.getUTCMonth(), until.getUTCDate()) - (days - 1) * DAY_MS,
+  );
   const sums = await db.recEvent.groupBy({
     by: ["kind"],
     where: { shop, day: { gte: utcDay(since), lte: utcDay(until) } },
@@ -302,7 +322,8 @@ export class RateLimiter {
   private sweep(now: number) {
     for (const [k, w] of this.windows) if (now - w.start >= 60_000) this.windows.delete(k);
     // Still full (a flood of distinct keys): forget the oldest half rather than grow.
-    if (this.windows.size >= this.maxKeys) [...this.windows.keys()].slice(0, this.maxKeys / 2).forEach((k) => this.windows.delete(k));
+    if (this.windows.size >= this.maxKeys)
+      [...this.windows.keys()].slice(0, this.maxKeys / 2).forEach((k) => this.windows.delete(k));
   }
 }
 
@@ -345,7 +366,13 @@ export type EventBatchOutcome = { replayed: true } | { replayed: false; impressi
  * A storefront batch of impressions and clicks (POST /proxy/events, app/routes/proxy.events.tsx): its
  * nonce is recorded first, and a nonce used before (a replayed signed request) records nothing.
  */
-export async function recordEventBatch(db: Db, shop: string, nonce: string, batch: RecEventBatch, now: Date = new Date()): Promise<EventBatchOutcome> {
+export async function recordEventBatch(
+  db: Db,
+  shop: string,
+  nonce: string,
+  batch: RecEventBatch,
+  now: Date = new Date(),
+): Promise<EventBatchOutcome> {
   if (!(await firstUseOfNonce(db, shop, nonce, now))) return { replayed: true };
   return { replayed: false, ...(await recordRecEvents(db, shop, batch, now)) };
 }
@@ -384,15 +411,21 @@ export async function pruneOldRows(db: Db, opts: { now?: Date; retentionDays?: n
  * Runs pruneOldRows now and then every `everyMs` (default daily) in this process (the web server and each
  * worker; the deletes are idempotent). The timer does not keep the process alive. Returns stop().
  */
-export function startRetentionSchedule(db: Db, opts: { everyMs?: number; onPruned?: (r: PruneResult) => void } = {}): () => void {
+export function startRetentionSchedule(
+  db: Db,
+  opts: { everyMs?: number; onPruned?: (r: PruneResult) => void } = {},
+): () => void {
   const run = () =>
     pruneOldRows(db)
       .then((r) => {
         const total = r.recEvents + r.recVisits + r.recAttributions + r.webhookEvents + r.tagChanges;
-        if (total > 0) console.error(`[retention] deleted ${total} rows older than ${r.cutoff.toISOString().slice(0, 10)}`);
+        if (total > 0)
+          console.error(`[retention] deleted ${total} rows older than ${r.cutoff.toISOString().slice(0, 10)}`);
         opts.onPruned?.(r);
       })
-      .catch((error: unknown) => console.error(`[retention] prune failed, next try in a day: ${(error as Error).message}`));
+      .catch((error: unknown) =>
+        console.error(`[retention] prune failed, next try in a day: ${(error as Error).message}`),
+      );
   void run();
   const timer = setInterval(() => void run(), opts.everyMs ?? DAY_MS);
   timer.unref();

@@ -79,7 +79,10 @@ export function clearRecommenderCache(shop?: string): void {
 
 export const MAX_LIMIT = 24;
 
-async function freshnessStamp(db: Db, shop: string): Promise<{ stamp: string; enabled: boolean; defaultLimit: number }> {
+async function freshnessStamp(
+  db: Db,
+  shop: string,
+): Promise<{ stamp: string; enabled: boolean; defaultLimit: number }> {
   const [analysis, settings] = await Promise.all([
     db.analysis.findFirst({ where: { shop }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: { id: true } }),
     db.shop.findUnique({ where: { shop }, select: { recsEnabled: true, recsCount: true } }),
@@ -91,7 +94,6 @@ async function freshnessStamp(db: Db, shop: string): Promise<{ stamp: string; en
     defaultLimit: Math.min(MAX_LIMIT, Math.max(1, settings?.recsCount ?? 8)),
   };
 }
-
 
 async function buildShopRecs(db: Db, shop: string, now: number): Promise<ShopRecs> {
   const fresh = await freshnessStamp(db, shop);
@@ -150,7 +152,9 @@ export async function getShopRecommender(db: Db, shop: string, opts: Recommender
     // Keep answering from the previous model; a failed rebuild is retried at the next check.
     entry.checkedAt = now;
     next.catch((error: unknown) =>
-      console.warn(`[recommendations] ${shop}: rebuilding the model failed, answering from the previous one until the next check: ${(error as Error)?.message ?? error}`),
+      console.warn(
+        `[recommendations] ${shop}: rebuilding the model failed, answering from the previous one until the next check: ${(error as Error)?.message ?? error}`,
+      ),
     );
     return entry;
   }
@@ -204,9 +208,9 @@ export async function recommendForShopper(
     const score = optedOut
       ? null
       : await db.customerScore.findUnique({
-      where: { shop_customerId: { shop, customerId: query.customerId } },
-      select: { recommendedJson: true },
-    });
+          where: { shop_customerId: { shop, customerId: query.customerId } },
+          select: { recommendedJson: true },
+        });
     if (score) {
       // Products the shopper is due to reorder come first (issue 16).
       add((await dueProductsOf(db, shop, query.customerId)).map((d) => d.productId));

@@ -27,7 +27,12 @@ export async function customerDataRows(db: Db, shop: string, customerId: string,
 }
 
 /** Records a customers/redact (before anything is deleted, so running jobs delete what they write back). */
-export async function recordCustomerRedaction(db: Db, shop: string, customerId: string, orderIds: string[]): Promise<void> {
+export async function recordCustomerRedaction(
+  db: Db,
+  shop: string,
+  customerId: string,
+  orderIds: string[],
+): Promise<void> {
   await db.customerRedaction.create({ data: { shop, customerId, orderIdsJson: writeOrderIds(orderIds) } });
 }
 
@@ -39,8 +44,15 @@ export interface CustomerRedaction {
 
 /** Every customers/redact received for the shop. */
 export async function listCustomerRedactions(db: Db, shop: string): Promise<CustomerRedaction[]> {
-  const rows = await db.customerRedaction.findMany({ where: { shop }, select: { id: true, customerId: true, orderIdsJson: true, redactedAt: true } });
-  return rows.map((r) => ({ customerId: r.customerId, orderIds: readOrderIds(r.orderIdsJson, `redaction ${r.id}`), redactedAt: r.redactedAt }));
+  const rows = await db.customerRedaction.findMany({
+    where: { shop },
+    select: { id: true, customerId: true, orderIdsJson: true, redactedAt: true },
+  });
+  return rows.map((r) => ({
+    customerId: r.customerId,
+    orderIds: readOrderIds(r.orderIdsJson, `redaction ${r.id}`),
+    redactedAt: r.redactedAt,
+  }));
 }
 
 export async function isShopRedacted(db: Db, shop: string): Promise<boolean> {
@@ -61,7 +73,10 @@ export async function purgeCustomers(
   /** Per customer: only runs that finished after this (or still run) can mention them again. */
   runsSince?: Map<string, Date>,
 ): Promise<{ orders: number; scores: number; tagChanges: number; runDetails: number }> {
-  const orderWhere = { shop, OR: [{ customerId: { in: customerIds } }, ...(orderIds.length ? [{ id: { in: orderIds } }] : [])] };
+  const orderWhere = {
+    shop,
+    OR: [{ customerId: { in: customerIds } }, ...(orderIds.length ? [{ id: { in: orderIds } }] : [])],
+  };
   const counts = await db.$transaction(async (tx: Tx) => {
     const ids = (await tx.order.findMany({ where: orderWhere, select: { id: true } })).map((o) => o.id);
     if (ids.length) await tx.lineItem.deleteMany({ where: { shop, orderId: { in: ids } } });
@@ -79,24 +94,40 @@ export async function purgeCustomers(
 }
 
 /** Removes the customers' ids from every SyncRun.detailsJson of the shop that mentions them. */
-async function scrubRunDetails(db: Db, shop: string, customerIds: string[], runsSince?: Map<string, Date>): Promise<number> {
+async function scrubRunDetails(
+  db: Db,
+  shop: string,
+  customerIds: string[],
+  runsSince?: Map<string, Date>,
+): Promise<number> {
   let changed = 0;
   for (const customerId of customerIds) {
     const since = runsSince?.get(customerId);
     const recent = since ? { OR: [{ finishedAt: null }, { finishedAt: { gte: since } }] } : {};
-    const runs = await db.syncRun.findMany({ where: { shop, detailsJson: { contains: customerId }, ...recent }, select: { id: true, detailsJson: true } });
+    const runs = await db.syncRun.findMany({
+      where: { shop, detailsJson: { contains: customerId }, ...recent },
+      select: { id: true, detailsJson: true },
+    });
     for (const run of runs) {
       let details: unknown;
       try {
         details = JSON.parse(run.detailsJson);
       } catch (error) {
         // Not JSON (the app never writes that): the id is cut out of the text.
-        console.error(`[redact] SyncRun ${run.id} details are not JSON (${(error as Error).message}); cutting the id out of the text`);
-        await db.syncRun.update({ where: { id: run.id }, data: { detailsJson: run.detailsJson.split(customerId).join("[redacted]") } });
+        console.error(
+          `[redact] SyncRun ${run.id} details are not JSON (${(error as Error).message}); cutting the id out of the text`,
+        );
+        await db.syncRun.update({
+          where: { id: run.id },
+          data: { detailsJson: run.detailsJson.split(customerId).join("[redacted]") },
+        });
         changed++;
         continue;
       }
-      await db.syncRun.update({ where: { id: run.id }, data: { detailsJson: JSON.stringify(withoutId(details, customerId)) } });
+      await db.syncRun.update({
+        where: { id: run.id },
+        data: { detailsJson: JSON.stringify(withoutId(details, customerId)) },
+      });
       changed++;
     }
   }
@@ -106,10 +137,13 @@ async function scrubRunDetails(db: Db, shop: string, customerIds: string[], runs
 /** A copy of `value` without `id`: list entries that are it or carry it are dropped, other strings have it cut. */
 export function withoutId(value: unknown, id: string): unknown {
   const mentions = (v: unknown): boolean =>
-    typeof v === "string" ? v === id : !!v && typeof v === "object" && !Array.isArray(v) && Object.values(v).some((x) => x === id);
+    typeof v === "string"
+      ? v === id
+      : !!v && typeof v === "object" && !Array.isArray(v) && Object.values(v).some((x) => x === id);
   if (Array.isArray(value)) return value.filter((v) => !mentions(v)).map((v) => withoutId(v, id));
   if (typeof value === "string") return value.includes(id) ? value.split(id).join("[redacted]") : value;
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutId(v, id)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutId(v, id)]));
   return value;
 }
 

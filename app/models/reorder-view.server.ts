@@ -20,7 +20,12 @@ export async function dueProductsView(db: Db, shop: string, customerId: string):
   const rows = await dueProductsOf(db, shop, customerId);
   const ids = rows.map((r) => r.productId);
   const [cycles, handles] = await Promise.all([
-    ids.length ? db.productCycle.findMany({ where: { shop, productId: { in: ids } }, select: { productId: true, medianDays: true } }) : [],
+    ids.length
+      ? db.productCycle.findMany({
+          where: { shop, productId: { in: ids } },
+          select: { productId: true, medianDays: true },
+        })
+      : [],
     productHandles(db, shop, ids),
   ]);
   const cycle = new Map(cycles.map((c) => [c.productId, c.medianDays]));

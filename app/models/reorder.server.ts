@@ -16,7 +16,12 @@ export interface DueRow {
 }
 
 /** Learns the cycles from the shop's orders and replaces the stored cycles and due products. */
-export async function refreshReorderDue(db: Db, shop: string, orders: Iterable<OrderInput>, options: ReorderOptions): Promise<{ cycles: number; dueCustomers: number }> {
+export async function refreshReorderDue(
+  db: Db,
+  shop: string,
+  orders: Iterable<OrderInput>,
+  options: ReorderOptions,
+): Promise<{ cycles: number; dueCustomers: number }> {
   const result = learnReorder(orders, options);
   await saveReorder(db, shop, result);
   return { cycles: result.cycles.size, dueCustomers: result.due.size };
@@ -40,18 +45,25 @@ export async function saveReorder(db: Db, shop: string, result: ReorderResult): 
     dueFrom: d.dueFrom,
     dueTo: d.dueTo,
   }));
-  await db.$transaction(async (tx) => {
-    await tx.productCycle.deleteMany({ where: { shop } });
-    await tx.reorderDue.deleteMany({ where: { shop } });
-    for (let i = 0; i < cycles.length; i += 500) await tx.productCycle.createMany({ data: cycles.slice(i, i + 500) });
-    for (let i = 0; i < due.length; i += 500) await tx.reorderDue.createMany({ data: due.slice(i, i + 500) });
-    // Prisma's default 5 s is too short for a large shop's rows on PostgreSQL (the 100k-order benchmark failed).
-  }, { timeout: 600_000, maxWait: 60_000 });
+  await db.$transaction(
+    async (tx) => {
+      await tx.productCycle.deleteMany({ where: { shop } });
+      await tx.reorderDue.deleteMany({ where: { shop } });
+      for (let i = 0; i < cycles.length; i += 500) await tx.productCycle.createMany({ data: cycles.slice(i, i + 500) });
+      for (let i = 0; i < due.length; i += 500) await tx.reorderDue.createMany({ data: due.slice(i, i + 500) });
+      // Prisma's default 5 s is too short for a large shop's rows on PostgreSQL (the 100k-order benchmark failed).
+    },
+    { timeout: 600_000, maxWait: 60_000 },
+  );
 }
 
 /** Every customer's due product ids, soonest window first. */
 export async function dueProductsByCustomer(db: Db, shop: string): Promise<Map<string, string[]>> {
-  const rows = await db.reorderDue.findMany({ where: { shop }, orderBy: [{ customerId: "asc" }, { dueFrom: "asc" }, { productId: "asc" }], select: { customerId: true, productId: true } });
+  const rows = await db.reorderDue.findMany({
+    where: { shop },
+    orderBy: [{ customerId: "asc" }, { dueFrom: "asc" }, { productId: "asc" }],
+    select: { customerId: true, productId: true },
+  });
   const out = new Map<string, string[]>();
   for (const r of rows) {
     const list = out.get(r.customerId);

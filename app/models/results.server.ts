@@ -52,7 +52,10 @@ export async function getResults(db: Db, shop: string, opts: { weeks?: number; n
   const now = opts.now ?? new Date();
   const firstWeek = Date.parse(`${weekOf(utcDay(now))}T00:00:00Z`) - (weeks - 1) * 7 * DAY_MS;
   const since = utcDay(new Date(firstWeek));
-  const events = await db.recEvent.findMany({ where: { shop, day: { gte: since } }, select: { day: true, productId: true, kind: true, count: true } });
+  const events = await db.recEvent.findMany({
+    where: { shop, day: { gte: since } },
+    select: { day: true, productId: true, kind: true, count: true },
+  });
   const byWeek = new Map<string, WeekRow>();
   for (let i = 0; i < weeks; i++) {
     const week = utcDay(new Date(firstWeek + i * 7 * DAY_MS));
@@ -79,14 +82,24 @@ export async function getResults(db: Db, shop: string, opts: { weeks?: number; n
     w.attributedRevenue = a.revenue;
   }
   const handles = new Map(
-    (await db.product.findMany({ where: { shop, id: { in: [...byProduct.keys()] } }, select: { id: true, handle: true } })).map((p) => [p.id, p.handle]),
+    (
+      await db.product.findMany({
+        where: { shop, id: { in: [...byProduct.keys()] } },
+        select: { id: true, handle: true },
+      })
+    ).map((p) => [p.id, p.handle]),
   );
   const products = [...byProduct.values()]
-    .map((p) => ({ ...p, ctr: ctr(p.impressions, p.clicks), label: humanize(handles.get(p.productId) ?? p.productId.split("/").pop() ?? p.productId) }))
+    .map((p) => ({
+      ...p,
+      ctr: ctr(p.impressions, p.clicks),
+      label: humanize(handles.get(p.productId) ?? p.productId.split("/").pop() ?? p.productId),
+    }))
     .sort((a, b) => b.clicks - a.clicks || b.impressions - a.impressions)
     .slice(0, 20);
   const list = [...byWeek.values()];
-  const sum = (k: "impressions" | "clicks" | "attributedOrders" | "attributedRevenue") => list.reduce((s, w) => s + w[k], 0);
+  const sum = (k: "impressions" | "clicks" | "attributedOrders" | "attributedRevenue") =>
+    list.reduce((s, w) => s + w[k], 0);
   return {
     weeks: list,
     products,

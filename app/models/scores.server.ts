@@ -14,7 +14,15 @@ import { dialectOf, insertRows, stringList, type ColumnType } from "../db/json-r
 import { RFM_SEGMENTS } from "../analytics/rfm";
 import { RISK_THRESHOLDS } from "../analytics/churn";
 import type { AnalysisResult, ClusterSummary, CustomerResult } from "../analytics/types";
-import { readCentroid, writeBacktest, writeCentroid, writeMetrics, writeParams, writeReasons, writeRecommended } from "./json-columns.server";
+import {
+  readCentroid,
+  writeBacktest,
+  writeCentroid,
+  writeMetrics,
+  writeParams,
+  writeReasons,
+  writeRecommended,
+} from "./json-columns.server";
 
 /** Score rows per INSERT statement (one JSON parameter each: see app/db/json-rows.server.ts). */
 export const SCORE_BATCH = 2000;
@@ -119,7 +127,12 @@ function aggregate(customers: readonly CustomerResult[], keyOf: (c: CustomerResu
   return (key: string) => {
     const g = groups.get(key);
     if (!g) return { size: 0, revenueShare: 0, avgChurn: 0, avgClv: 0 };
-    return { size: g.size, revenueShare: total > 0 ? g.revenue / total : 0, avgChurn: g.churn / g.size, avgClv: g.clv / g.size };
+    return {
+      size: g.size,
+      revenueShare: total > 0 ? g.revenue / total : 0,
+      avgChurn: g.churn / g.size,
+      avgClv: g.clv / g.size,
+    };
   };
 }
 
@@ -128,20 +141,41 @@ export function segmentRows(result: AnalysisResult): SegmentRow[] {
   const rows: SegmentRow[] = [];
   const byCluster = aggregate(result.customers, (c) => c.clusterKey);
   for (const cl of result.clusters) {
-    rows.push({ kind: "cluster", key: cl.key, name: cl.name, ...byCluster(cl.key), centroidJson: writeCentroid(cl.centroid), description: cl.description });
+    rows.push({
+      kind: "cluster",
+      key: cl.key,
+      name: cl.name,
+      ...byCluster(cl.key),
+      centroidJson: writeCentroid(cl.centroid),
+      description: cl.description,
+    });
   }
   const byRfm = aggregate(result.customers, (c) => rfmKey(c.rfmSegment));
   const present = new Set(result.customers.map((c) => c.rfmSegment));
   for (const name of RFM_SEGMENTS) {
     if (!present.has(name)) continue;
-    rows.push({ kind: "rfm", key: rfmKey(name), name, ...byRfm(rfmKey(name)), centroidJson: writeCentroid({}), description: RFM_DESCRIPTIONS[name] ?? "" });
+    rows.push({
+      kind: "rfm",
+      key: rfmKey(name),
+      name,
+      ...byRfm(rfmKey(name)),
+      centroidJson: writeCentroid({}),
+      description: RFM_DESCRIPTIONS[name] ?? "",
+    });
   }
   const byRisk = aggregate(result.customers, (c) => c.riskBand);
   const descriptions = riskDescriptions(result);
   for (const band of ["low", "medium", "high"] as const) {
     const agg = byRisk(band);
     if (agg.size === 0) continue;
-    rows.push({ kind: "risk", key: band, name: RISK_NAMES[band], ...agg, centroidJson: writeCentroid({}), description: descriptions[band] });
+    rows.push({
+      kind: "risk",
+      key: band,
+      name: RISK_NAMES[band],
+      ...agg,
+      centroidJson: writeCentroid({}),
+      description: descriptions[band],
+    });
   }
   return rows;
 }
@@ -156,7 +190,12 @@ export interface SaveOptions {
 }
 
 /** Replaces the shop's scores and segments with the analysis and records it. Returns the Analysis id. */
-export async function saveAnalysis(db: Db, shop: string, result: AnalysisResult, opts: SaveOptions = {}): Promise<{ analysisId: string }> {
+export async function saveAnalysis(
+  db: Db,
+  shop: string,
+  result: AnalysisResult,
+  opts: SaveOptions = {},
+): Promise<{ analysisId: string }> {
   const asOf = result.asOf;
   const segments = segmentRows(result);
   const dialect = dialectOf(db);
@@ -225,7 +264,10 @@ export async function saveAnalysis(db: Db, shop: string, result: AnalysisResult,
       }
       for (const kind of ["cluster", "rfm", "risk"] as const) {
         const keys = segments.filter((s) => s.kind === kind).map((s) => s.key);
-        await tx.segment.updateMany({ where: { shop, kind, key: { notIn: keys } }, data: { active: false, size: 0, revenueShare: 0 } });
+        await tx.segment.updateMany({
+          where: { shop, kind, key: { notIn: keys } },
+          data: { active: false, size: 0, revenueShare: 0 },
+        });
       }
       const analysis = await tx.analysis.create({
         data: {
@@ -255,7 +297,11 @@ export async function saveAnalysis(db: Db, shop: string, result: AnalysisResult,
  * Stores Shopify's own RFM group (read by the publish) on the customers' scores: one UPDATE per distinct
  * group and 5,000 customers, not one per customer (a large shop changes over 100k on its first publish).
  */
-export async function setShopifyRfmGroups(db: Db, shop: string, groups: ReadonlyMap<string, string | null>): Promise<void> {
+export async function setShopifyRfmGroups(
+  db: Db,
+  shop: string,
+  groups: ReadonlyMap<string, string | null>,
+): Promise<void> {
   if (!groups.size) return;
   const byGroup = new Map<string | null, string[]>();
   for (const [customerId, group] of groups) {
@@ -295,6 +341,9 @@ export async function loadPreviousClusters(db: Db, shop: string): Promise<Cluste
 
 /** The Shopify RFM group stored per customer by customer id (customers without one are left out). */
 export async function previousShopifyRfmGroups(db: Db, shop: string): Promise<Map<string, string>> {
-  const rows = await db.customerScore.findMany({ where: { shop, shopifyRfmGroup: { not: null } }, select: { customerId: true, shopifyRfmGroup: true } });
+  const rows = await db.customerScore.findMany({
+    where: { shop, shopifyRfmGroup: { not: null } },
+    select: { customerId: true, shopifyRfmGroup: true },
+  });
   return new Map(rows.map((s) => [s.customerId, s.shopifyRfmGroup!]));
 }

@@ -35,13 +35,25 @@ export interface RetentionPlay {
 export function retentionPlay(key: string, name = ""): RetentionPlay | null {
   const s = `${key} ${name}`.toLowerCase();
   if (/champion|vip|loyal(?!ist)|best/.test(s))
-    return { title: "VIP perks", detail: "Reward them: early access, free shipping or a thank-you gift. Do not discount what they already buy." };
+    return {
+      title: "VIP perks",
+      detail: "Reward them: early access, free shipping or a thank-you gift. Do not discount what they already buy.",
+    };
   if (/risk|can.?t.?lose|cannot|hibernat|lost|lapsed|dormant|slipping|sleep/.test(s))
-    return { title: "Win-back offer", detail: "Send a personal win-back email with a time-limited offer on what they used to buy." };
+    return {
+      title: "Win-back offer",
+      detail: "Send a personal win-back email with a time-limited offer on what they used to buy.",
+    };
   if (/new|recent|promising|first/.test(s))
-    return { title: "Welcome series", detail: "Send a welcome series that explains your range and invites the second order." };
+    return {
+      title: "Welcome series",
+      detail: "Send a welcome series that explains your range and invites the second order.",
+    };
   if (/potential|upsell|loyalist|need.?attention|regular/.test(s))
-    return { title: "Cross-sell", detail: "Recommend complements of their last purchase to raise order value and frequency." };
+    return {
+      title: "Cross-sell",
+      detail: "Recommend complements of their last purchase to raise order value and frequency.",
+    };
   return null;
 }
 
@@ -56,7 +68,9 @@ export function gidId(gid: string): string {
 
 /** The customer list's URL for a segment: `?segment=rfm:<key>` / `cluster:<key>`, `?risk=<band>` for a risk band. */
 export function segmentCustomersUrl(kind: string, key: string): string {
-  return kind === "risk" ? `/app/customers?risk=${encodeURIComponent(key)}` : `/app/customers?segment=${encodeURIComponent(`${kind}:${key}`)}`;
+  return kind === "risk"
+    ? `/app/customers?risk=${encodeURIComponent(key)}`
+    : `/app/customers?segment=${encodeURIComponent(`${kind}:${key}`)}`;
 }
 
 /** Σ valueAtRisk per segment key of one kind. */
@@ -102,7 +116,8 @@ export async function listSegments(db: Db, shop: string, kind?: "cluster" | "rfm
 
 /** The centroid in words: "last ordered 45 days ago, 3.2 orders, $210 spent, $65 per order, customer for 400 days". */
 export function centroidInWords(centroid: Record<string, number>, currency: string): string {
-  const money = (v: number) => new Intl.NumberFormat("en-US", { style: "currency", currency, maximumFractionDigits: 0 }).format(v);
+  const money = (v: number) =>
+    new Intl.NumberFormat("en-US", { style: "currency", currency, maximumFractionDigits: 0 }).format(v);
   const parts: string[] = [];
   if (centroid.recencyDays !== undefined) parts.push(`last ordered ${Math.round(centroid.recencyDays)} days ago`);
   if (centroid.frequency !== undefined) parts.push(`${centroid.frequency.toFixed(1)} orders`);
@@ -124,7 +139,10 @@ export class SegmentNotFoundError extends Error {}
 export async function renameCluster(db: Db, shop: string, key: string, customName: string): Promise<void> {
   const name = customName.trim();
   if (name.length > 60) throw new Error("A segment name can have at most 60 characters.");
-  const updated = await db.segment.updateMany({ where: { shop, kind: "cluster", key }, data: { customName: name || null } });
+  const updated = await db.segment.updateMany({
+    where: { shop, kind: "cluster", key },
+    data: { customName: name || null },
+  });
   if (updated.count === 0) throw new SegmentNotFoundError(`No cluster "${key}" in this shop.`);
 }
 

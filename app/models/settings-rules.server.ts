@@ -7,7 +7,13 @@
 import type { Db } from "../db.server";
 import { latestHorizon } from "./customers.server";
 import { getPreview, type PreviewView } from "./preview.server";
-import { changeTagPrefix, getShopSettings, updateShopSettings, type ShopSettings, type ShopSettingsUpdate } from "./shop-settings.server";
+import {
+  changeTagPrefix,
+  getShopSettings,
+  updateShopSettings,
+  type ShopSettings,
+  type ShopSettingsUpdate,
+} from "./shop-settings.server";
 
 type SeenInputs = Pick<ShopSettings, "previewSeenAt" | "tagPrefixChangedAt">;
 
@@ -24,7 +30,11 @@ export function previewSeen(settings: SeenInputs, preview: PreviewView | null): 
 
 /** What the Settings page shows: the settings, the latest preview, and whether the page should record it as seen. */
 export async function settingsPage(db: Db, shop: string) {
-  const [s, preview, horizonNow] = await Promise.all([getShopSettings(db, shop), getPreview(db, shop), latestHorizon(db, shop)]);
+  const [s, preview, horizonNow] = await Promise.all([
+    getShopSettings(db, shop),
+    getPreview(db, shop),
+    latestHorizon(db, shop),
+  ]);
   return {
     settings: {
       churnHorizonDays: s.churnHorizonDays,
@@ -52,7 +62,12 @@ export async function settingsPage(db: Db, shop: string) {
  * The merchant was shown preview `previewId`: recorded as seen when it is still the latest and counts.
  * True when previewSeenAt is set now.
  */
-export async function recordPreviewSeen(db: Db, shop: string, previewId: string, now: Date = new Date()): Promise<boolean> {
+export async function recordPreviewSeen(
+  db: Db,
+  shop: string,
+  previewId: string,
+  now: Date = new Date(),
+): Promise<boolean> {
   const [s, preview] = await Promise.all([getShopSettings(db, shop), getPreview(db, shop)]);
   if (s.previewSeenAt || !previewCounts(s, preview) || preview?.id !== previewId) return false;
   await updateShopSettings(db, shop, { previewSeenAt: now });
@@ -60,12 +75,22 @@ export async function recordPreviewSeen(db: Db, shop: string, previewId: string,
 }
 
 export type SettingsInput = Required<
-  Pick<ShopSettingsUpdate, "churnHorizonDays" | "clusterK" | "autoTag" | "tagSegments" | "tagRisk" | "tagClusters" | "refreshEveryHours" | "recsEnabled" | "recsCount">
+  Pick<
+    ShopSettingsUpdate,
+    | "churnHorizonDays"
+    | "clusterK"
+    | "autoTag"
+    | "tagSegments"
+    | "tagRisk"
+    | "tagClusters"
+    | "refreshEveryHours"
+    | "recsEnabled"
+    | "recsCount"
+  >
 > & { tagPrefix: string };
 
 export type SaveSettingsResult =
-  | { ok: true; turnedOnAutoTag: boolean; refreshChanged: boolean }
-  | { ok: false; errors: Record<string, string> };
+  { ok: true; turnedOnAutoTag: boolean; refreshChanged: boolean } | { ok: false; errors: Record<string, string> };
 
 /**
  * Saves the form: auto-tagging is turned on only once a preview was seen, and a new tag prefix only when it

@@ -69,13 +69,20 @@ export async function changeTagPrefix(
   const pending = before.previousTagPrefix ? normalizePrefix(before.previousTagPrefix) : null;
   if (next === current) return { ok: true, changed: false, prefix: current, previousPrefix: pending };
   if (!readShopTags) {
-    return { ok: false, collisions: [], message: "The shop's customer tags could not be read to check the new prefix, so it was not changed. Try again." };
+    return {
+      ok: false,
+      collisions: [],
+      message: "The shop's customer tags could not be read to check the new prefix, so it was not changed. Try again.",
+    };
   }
   const { tags } = await readShopTags();
   // The app's own tags (current prefix, or the one whose tags are still in Shopify) are not collisions.
   const collisions = prefixCollisions(tags, next, [current, ...(pending ? [pending] : [])]);
   if (collisions.length) {
-    const listed = collisions.slice(0, 10).map((t) => `"${t}"`).join(", ");
+    const listed = collisions
+      .slice(0, 10)
+      .map((t) => `"${t}"`)
+      .join(", ");
     const more = collisions.length > 10 ? ` and ${collisions.length - 10} more` : "";
     return {
       ok: false,

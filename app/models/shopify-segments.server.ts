@@ -6,7 +6,11 @@
 import type { Db } from "../db.server";
 import type { AppSegmentRow, SegmentStore } from "../shopify/segments.server";
 
-const RISK_NAMES: Record<string, string> = { high: "High churn risk", medium: "Medium churn risk", low: "Low churn risk" };
+const RISK_NAMES: Record<string, string> = {
+  high: "High churn risk",
+  medium: "Medium churn risk",
+  low: "Low churn risk",
+};
 
 /** Makes sure every risk band that customers have exists as an app Segment row (kind "risk"). */
 export async function ensureRiskSegments(db: Db, shop: string): Promise<void> {
@@ -14,7 +18,13 @@ export async function ensureRiskSegments(db: Db, shop: string): Promise<void> {
   for (const b of bands) {
     await db.segment.upsert({
       where: { shop_kind_key: { shop, kind: "risk", key: b.riskBand } },
-      create: { shop, kind: "risk", key: b.riskBand, name: RISK_NAMES[b.riskBand] ?? `${b.riskBand} churn risk`, size: b._count._all },
+      create: {
+        shop,
+        kind: "risk",
+        key: b.riskBand,
+        name: RISK_NAMES[b.riskBand] ?? `${b.riskBand} churn risk`,
+        size: b._count._all,
+      },
       update: {},
     });
   }
@@ -31,7 +41,9 @@ export async function segmentRowsForShopify(db: Db, shop: string): Promise<AppSe
 
 /** The ids of the Shopify segments the app recorded when it created them. */
 export async function recordedShopifySegmentIds(db: Db, shop: string): Promise<string[]> {
-  return (await db.appShopifySegment.findMany({ where: { shop }, select: { shopifySegmentId: true } })).map((r) => r.shopifySegmentId);
+  return (await db.appShopifySegment.findMany({ where: { shop }, select: { shopifySegmentId: true } })).map(
+    (r) => r.shopifySegmentId,
+  );
 }
 
 /** The reconciliation's SegmentStore on the database, for one shop. */
@@ -41,7 +53,11 @@ export function shopifySegmentStore(db: Db, shop: string): SegmentStore {
       await db.appShopifySegment.deleteMany({ where: { shop, shopifySegmentId } });
     },
     async recordCreated(shopifySegmentId) {
-      await db.appShopifySegment.upsert({ where: { shop_shopifySegmentId: { shop, shopifySegmentId } }, create: { shop, shopifySegmentId }, update: {} });
+      await db.appShopifySegment.upsert({
+        where: { shop_shopifySegmentId: { shop, shopifySegmentId } },
+        create: { shop, shopifySegmentId },
+        update: {},
+      });
     },
     async linkRow(rowId, shopifySegmentId) {
       await db.segment.update({ where: { id: rowId }, data: { shopifySegmentId } });

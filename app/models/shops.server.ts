@@ -32,5 +32,8 @@ export async function installedShops(db: Db) {
 
 /** When the shop last synced and analysed, and whether its order history is limited (null before its first use). */
 export async function shopSyncTimes(db: Db, shop: string) {
-  return db.shop.findUnique({ where: { shop }, select: { lastFullSyncAt: true, lastDeltaSyncAt: true, lastAnalysisAt: true, historyLimited: true } });
+  return db.shop.findUnique({
+    where: { shop },
+    select: { lastFullSyncAt: true, lastDeltaSyncAt: true, lastAnalysisAt: true, historyLimited: true },
+  });
 }

@@ -10,7 +10,11 @@ import { explainSyncError, getSyncOverview, listSyncRuns } from "./sync-view.ser
 
 export async function syncPage(db: Db, shop: string, take = 15) {
   await reapStaleSyncRuns(db, shop);
-  const [status, runs, times] = await Promise.all([getSyncOverview(db, shop), listSyncRuns(db, shop, take), shopSyncTimes(db, shop)]);
+  const [status, runs, times] = await Promise.all([
+    getSyncOverview(db, shop),
+    listSyncRuns(db, shop, take),
+    shopSyncTimes(db, shop),
+  ]);
   return {
     status,
     runs: runs.map((r) => ({ ...r, explained: r.status === "failed" && r.error ? explainSyncError(r.error) : null })),

@@ -56,7 +56,9 @@ export async function createSyncRun(
       .then((r) => {
         if (r.count === 0) stopHeartbeat(run.id);
       })
-      .catch((error: unknown) => console.error(`[sync-runs] heartbeat of ${run.id} (${shop}): ${(error as Error).message}`));
+      .catch((error: unknown) =>
+        console.error(`[sync-runs] heartbeat of ${run.id} (${shop}): ${(error as Error).message}`),
+      );
   }, opts.heartbeatMs ?? HEARTBEAT_MS);
   timer.unref();
   heartbeats.set(run.id, timer);
@@ -79,11 +81,15 @@ export async function reapStaleSyncRuns(db: Db, shop?: string, now: Date = new D
     where: {
       ...(shop ? { shop } : {}),
       status: { in: ["queued", "running"] },
-      OR: [{ heartbeatAt: { lt: before } }, { heartbeatAt: null, startedAt: { lt: new Date(now.getTime() - STALE_UNTRACKED_RUN_MS) } }],
+      OR: [
+        { heartbeatAt: { lt: before } },
+        { heartbeatAt: null, startedAt: { lt: new Date(now.getTime() - STALE_UNTRACKED_RUN_MS) } },
+      ],
     },
     data: { status: "failed", error: REAPED_ERROR, finishedAt: now },
   });
-  if (r.count > 0) console.error(`[sync-runs] reaped ${r.count} run(s)${shop ? ` of ${shop}` : ""} whose process was gone`);
+  if (r.count > 0)
+    console.error(`[sync-runs] reaped ${r.count} run(s)${shop ? ` of ${shop}` : ""} whose process was gone`);
   return r.count;
 }
 
@@ -93,9 +99,16 @@ export async function activeSyncRun(db: Db, shop: string, now: Date = new Date()
   return db.syncRun.findFirst({ where: { shop, status: { in: ["queued", "running"] } } });
 }
 
-export async function updateSyncRun(db: Db, id: string, progress: SyncProgress & { status?: SyncStatus; details?: SyncRunDetails }): Promise<void> {
+export async function updateSyncRun(
+  db: Db,
+  id: string,
+  progress: SyncProgress & { status?: SyncStatus; details?: SyncRunDetails },
+): Promise<void> {
   const { details, ...rest } = progress;
-  await db.syncRun.update({ where: { id }, data: { ...rest, ...(details ? { detailsJson: writeRunDetails(details) } : {}) } });
+  await db.syncRun.update({
+    where: { id },
+    data: { ...rest, ...(details ? { detailsJson: writeRunDetails(details) } : {}) },
+  });
 }
 
 export async function finishSyncRun(
@@ -105,7 +118,10 @@ export async function finishSyncRun(
 ): Promise<SyncRunRow> {
   const { details, ...rest } = outcome;
   stopHeartbeat(id);
-  return db.syncRun.update({ where: { id }, data: { ...rest, detailsJson: writeRunDetails(details), finishedAt: new Date() } });
+  return db.syncRun.update({
+    where: { id },
+    data: { ...rest, detailsJson: writeRunDetails(details), finishedAt: new Date() },
+  });
 }
 
 /** A run's details (`{ warnings: [], problems: [] }` when malformed, logged). */
@@ -114,7 +130,11 @@ export function parseDetails(row: { id?: string; detailsJson: string }): SyncRun
 }
 
 /** The newest runs of a shop (all kinds, or the given ones), newest first. */
-export async function listSyncRuns(db: Db, shop: string, opts: { kinds?: SyncKind[]; limit?: number } = {}): Promise<SyncRunRow[]> {
+export async function listSyncRuns(
+  db: Db,
+  shop: string,
+  opts: { kinds?: SyncKind[]; limit?: number } = {},
+): Promise<SyncRunRow[]> {
   return db.syncRun.findMany({
     where: { shop, ...(opts.kinds ? { kind: { in: opts.kinds } } : {}) },
     orderBy: { startedAt: "desc" },

@@ -36,7 +36,11 @@ function toRunView(run: Awaited<ReturnType<Db["syncRun"]["findFirst"]>>): SyncRu
   if (!run) return null;
   const details = readRunDetails(run.detailsJson, `run ${run.id}`);
   const progress =
-    run.status === "succeeded" ? 1 : run.expectedCount && run.expectedCount > 0 ? Math.min(1, run.ordersCount / run.expectedCount) : null;
+    run.status === "succeeded"
+      ? 1
+      : run.expectedCount && run.expectedCount > 0
+        ? Math.min(1, run.ordersCount / run.expectedCount)
+        : null;
   return {
     id: run.id,
     kind: run.kind,
@@ -82,16 +86,38 @@ export async function getSyncOverview(db: Db, shop: string): Promise<SyncOvervie
 export function explainSyncError(error: string): { title: string; action: string } {
   const e = error.toLowerCase();
   if (/throttl|429|rate limit/.test(e))
-    return { title: "Shopify asked us to slow down and the sync ran out of retries.", action: "Start the sync again in a few minutes; it continues where it stopped." };
+    return {
+      title: "Shopify asked us to slow down and the sync ran out of retries.",
+      action: "Start the sync again in a few minutes; it continues where it stopped.",
+    };
   if (/no offline session|uninstall|not installed/.test(e))
-    return { title: "The app is not installed on this store any more (or its access was revoked).", action: "Open the app from your Shopify admin to install it again, then start a full sync." };
+    return {
+      title: "The app is not installed on this store any more (or its access was revoked).",
+      action: "Open the app from your Shopify admin to install it again, then start a full sync.",
+    };
   if (/access denied|scope|forbidden|401|403|not approved|protected customer/.test(e))
-    return { title: "Shopify refused access to some of your data.", action: "Approve the app's requested permissions in your Shopify admin (read orders and customers), then start the sync again." };
+    return {
+      title: "Shopify refused access to some of your data.",
+      action:
+        "Approve the app's requested permissions in your Shopify admin (read orders and customers), then start the sync again.",
+    };
   if (/expired/.test(e))
-    return { title: "Shopify's export of your orders expired before we could read it.", action: "Start a full sync again; it asks Shopify for a fresh export." };
+    return {
+      title: "Shopify's export of your orders expired before we could read it.",
+      action: "Start a full sync again; it asks Shopify for a fresh export.",
+    };
   if (/bulk|failed|partial/.test(e))
-    return { title: "Shopify could not finish exporting your orders.", action: "Start a full sync again. If it keeps failing, contact us with the time of this run." };
+    return {
+      title: "Shopify could not finish exporting your orders.",
+      action: "Start a full sync again. If it keeps failing, contact us with the time of this run.",
+    };
   if (/5\d\d|timeout|timed out|econn|network|fetch failed|socket/.test(e))
-    return { title: "Shopify could not be reached for a while.", action: "Nothing was lost. Start the sync again; it resumes from the last order saved." };
-  return { title: "The sync stopped with an unexpected error.", action: "Start the sync again. If it happens again, contact us and quote the message below." };
+    return {
+      title: "Shopify could not be reached for a while.",
+      action: "Nothing was lost. Start the sync again; it resumes from the last order saved.",
+    };
+  return {
+    title: "The sync stopped with an unexpected error.",
+    action: "Start the sync again. If it happens again, contact us and quote the message below.",
+  };
 }

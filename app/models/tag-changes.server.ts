@@ -23,7 +23,13 @@ export interface PlanContext {
 }
 
 /** Writes the plan of a run as pending rows (in chunks, so large shops do not hit parameter limits). */
-export async function recordPlan(db: Db, shop: string, runId: string, changes: readonly PlannedChange[], context: PlanContext): Promise<number> {
+export async function recordPlan(
+  db: Db,
+  shop: string,
+  runId: string,
+  changes: readonly PlannedChange[],
+  context: PlanContext,
+): Promise<number> {
   // A crash half-way leaves part of the plan pending: harmless, the next run sends it and diffs afresh.
   for (let i = 0; i < changes.length; i += CHUNK) {
     await db.tagChange.createMany({
@@ -97,7 +103,14 @@ export async function markChanges(
   error?: string,
 ): Promise<void> {
   await db.tagChange.updateMany({
-    where: { shop, runId, customerId: change.customerId, action: change.action, tag: { in: change.tags }, status: "pending" },
+    where: {
+      shop,
+      runId,
+      customerId: change.customerId,
+      action: change.action,
+      tag: { in: change.tags },
+      status: "pending",
+    },
     data: { status, error: error ?? null, doneAt: new Date() },
   });
 }
@@ -109,13 +122,18 @@ export interface ChangeOutcome {
 }
 
 /** Marks many customers' changes at once: one statement for all done ones, one per failure. */
-export async function markManyChanges(db: Db, shop: string, runId: string, outcomes: readonly ChangeOutcome[]): Promise<void> {
+export async function markManyChanges(
+  db: Db,
+  shop: string,
+  runId: string,
+  outcomes: readonly ChangeOutcome[],
+): Promise<void> {
   const doneAt = new Date();
   const ok = outcomes.filter((o) => o.status === "done");
   // Statements stay under the drivers' bound-parameter limits (SQLite's can be as low as 999).
   const MAX_PARAMS = 400;
   const statements = [];
-  for (let i = 0; i < ok.length; ) {
+  for (let i = 0; i < ok.length;) {
     const group: ChangeOutcome[] = [];
     let params = 0;
     while (i < ok.length && (group.length === 0 || params + 2 + ok[i].change.tags.length <= MAX_PARAMS)) {
@@ -128,7 +146,11 @@ export async function markManyChanges(db: Db, shop: string, runId: string, outco
           shop,
           runId,
           status: "pending",
-          OR: group.map((o) => ({ customerId: o.change.customerId, action: o.change.action, tag: { in: o.change.tags } })),
+          OR: group.map((o) => ({
+            customerId: o.change.customerId,
+            action: o.change.action,
+            tag: { in: o.change.tags },
+          })),
         },
         data: { status: "done", error: null, doneAt },
       }),
@@ -184,6 +206,15 @@ export async function recentChanges(db: Db, shop: string, take = 100) {
     where: { shop },
     orderBy: { createdAt: "desc" },
     take,
-    select: { runId: true, customerId: true, tag: true, action: true, status: true, error: true, createdAt: true, doneAt: true },
+    select: {
+      runId: true,
+      customerId: true,
+      tag: true,
+      action: true,
+      status: true,
+      error: true,
+      createdAt: true,
+      doneAt: true,
+    },
   });
 }

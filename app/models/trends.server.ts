@@ -8,7 +8,14 @@
  * first time the admin asks (`ensureLatestSnapshot`).
  */
 import type { Db } from "../db.server";
-import { readMetrics, readMoves, readSegmentSizes, writeMoves, writeSegmentSizes, type SegmentMove } from "./json-columns.server";
+import {
+  readMetrics,
+  readMoves,
+  readSegmentSizes,
+  writeMoves,
+  writeSegmentSizes,
+  type SegmentMove,
+} from "./json-columns.server";
 import { humanize } from "./segments.server";
 
 export type { SegmentMove };
@@ -20,7 +27,10 @@ export async function segmentsBefore(db: Db, shop: string): Promise<Map<string, 
 }
 
 /** Customers whose segment changed between `before` and `after`, counted by (from, to), largest first. */
-export function countMoves(before: ReadonlyMap<string, string>, after: Iterable<{ customerId: string; rfmSegment: string }>): SegmentMove[] {
+export function countMoves(
+  before: ReadonlyMap<string, string>,
+  after: Iterable<{ customerId: string; rfmSegment: string }>,
+): SegmentMove[] {
   const counts = new Map<string, SegmentMove>();
   for (const c of after) {
     const from = before.get(c.customerId);
@@ -30,20 +40,36 @@ export function countMoves(before: ReadonlyMap<string, string>, after: Iterable<
     m.customers++;
     counts.set(key, m);
   }
-  return [...counts.values()].sort((a, b) => b.customers - a.customers || a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+  return [...counts.values()].sort(
+    (a, b) => b.customers - a.customers || a.from.localeCompare(b.from) || a.to.localeCompare(b.to),
+  );
 }
 
 /**
  * Records the snapshot of analysis `analysisId` from the scores it saved. `before` (segmentsBefore,
  * read before the save) gives the moves; without it the snapshot has none. Idempotent per analysis.
  */
-export async function recordAnalysisSnapshot(db: Db, shop: string, analysisId: string, before?: ReadonlyMap<string, string>): Promise<void> {
+export async function recordAnalysisSnapshot(
+  db: Db,
+  shop: string,
+  analysisId: string,
+  before?: ReadonlyMap<string, string>,
+): Promise<void> {
   const analysis = await db.analysis.findFirst({ where: { id: analysisId, shop } });
   if (!analysis) throw new Error(`recordAnalysisSnapshot: no analysis ${analysisId} for ${shop}`);
   const [agg, groups, previous] = await Promise.all([
-    db.customerScore.aggregate({ where: { shop }, _count: { _all: true }, _avg: { churnProbability: true }, _sum: { valueAtRisk: true } }),
+    db.customerScore.aggregate({
+      where: { shop },
+      _count: { _all: true },
+      _avg: { churnProbability: true },
+      _sum: { valueAtRisk: true },
+    }),
     db.customerScore.groupBy({ by: ["rfmSegment"], where: { shop }, _count: { _all: true } }),
-    db.analysisSnapshot.findFirst({ where: { shop, analysisId: { not: analysisId } }, orderBy: { asOf: "desc" }, select: { analysisId: true } }),
+    db.analysisSnapshot.findFirst({
+      where: { shop, analysisId: { not: analysisId } },
+      orderBy: { asOf: "desc" },
+      select: { analysisId: true },
+    }),
   ]);
   let moves: SegmentMove[] = [];
   if (before && before.size > 0) {
@@ -104,7 +130,10 @@ export interface Trends {
 export async function getTrends(db: Db, shop: string, take = 12): Promise<Trends> {
   const [rows, segments] = await Promise.all([
     db.analysisSnapshot.findMany({ where: { shop }, orderBy: { asOf: "desc" }, take }),
-    db.segment.findMany({ where: { shop, kind: "rfm" }, select: { key: true, name: true, customName: true, avgChurn: true, size: true } }),
+    db.segment.findMany({
+      where: { shop, kind: "rfm" },
+      select: { key: true, name: true, customName: true, avgChurn: true, size: true },
+    }),
   ]);
   const points = rows.reverse().map((r) => ({
     analysisId: r.analysisId,

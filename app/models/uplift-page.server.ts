@@ -22,7 +22,11 @@ export interface UpliftPage {
 
 export async function upliftPage(db: Db, shop: string, period: number, now: Date = new Date()): Promise<UpliftPage> {
   const [segments, groups, currency] = await Promise.all([
-    db.segment.findMany({ where: { shop, active: true }, orderBy: [{ kind: "asc" }, { size: "desc" }], select: { kind: true, key: true, name: true, customName: true, size: true } }),
+    db.segment.findMany({
+      where: { shop, active: true },
+      orderBy: [{ kind: "asc" }, { size: "desc" }],
+      select: { kind: true, key: true, name: true, customName: true, size: true },
+    }),
     listControlGroups(db, shop),
     getShopCurrency(db, shop),
   ]);
@@ -30,13 +34,22 @@ export async function upliftPage(db: Db, shop: string, period: number, now: Date
   const reports: UpliftPage["reports"] = [];
   for (const g of groups) {
     const r = await upliftReport(db, shop, g.segmentKind, g.segmentKey, period, now);
-    reports.push({ ...r, name: names.get(segmentRef(g.segmentKind, g.segmentKey)) ?? g.segmentKey, enabledAt: g.enabledAt?.toISOString() ?? null });
+    reports.push({
+      ...r,
+      name: names.get(segmentRef(g.segmentKind, g.segmentKey)) ?? g.segmentKey,
+      enabledAt: g.enabledAt?.toISOString() ?? null,
+    });
   }
   return {
     period,
     periods: [...PERIODS],
     currency,
-    segments: segments.map((s) => ({ ref: segmentRef(s.kind, s.key), kind: s.kind, name: s.customName?.trim() || s.name, size: s.size })),
+    segments: segments.map((s) => ({
+      ref: segmentRef(s.kind, s.key),
+      kind: s.kind,
+      name: s.customName?.trim() || s.name,
+      size: s.size,
+    })),
     reports,
   };
 }

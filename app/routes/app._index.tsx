@@ -1,7 +1,20 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link as RemixLink, useLoaderData } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Box, Card, EmptyState, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Box,
+  Card,
+  EmptyState,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Link,
+  Page,
+  Text,
+} from "@shopify/polaris";
 import db from "../db.server";
 import { requireAdmin } from "../shopify.server";
 import { getDashboard } from "../models/dashboard.server";
@@ -34,7 +47,11 @@ export default function Dashboard() {
   return (
     <Page
       title="Dashboard"
-      subtitle={d.analysis ? `Analysis of ${f.dateTime(d.analysis.asOf)} · churn horizon ${d.analysis.horizonDays} days (no order within it counts as gone)` : undefined}
+      subtitle={
+        d.analysis
+          ? `Analysis of ${f.dateTime(d.analysis.asOf)} · churn horizon ${d.analysis.horizonDays} days (no order within it counts as gone)`
+          : undefined
+      }
     >
       <Layout>
         {d.historyLimited && (
@@ -73,7 +90,9 @@ export default function Dashboard() {
                   <Badge tone="success">{`Published ${f.dateTime(d.tags.lastPublishAt)}`}</Badge>
                 </span>
               )}
-              <RemixLink to="/app/settings">{d.tags.state === "preview" ? "See the preview and publish" : "Tag settings"}</RemixLink>
+              <RemixLink to="/app/settings">
+                {d.tags.state === "preview" ? "See the preview and publish" : "Tag settings"}
+              </RemixLink>
             </InlineStack>
           </SectionCard>
         </Layout.Section>
@@ -86,7 +105,10 @@ export default function Dashboard() {
                 action={{ content: "Start a full sync", url: "/app/sync" }}
                 image="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='1' height='1'/%3E"
               >
-                <p>Churnless reads your orders, then scores every customer's churn risk and value. The first sync takes a few minutes.</p>
+                <p>
+                  Churnless reads your orders, then scores every customer's churn risk and value. The first sync takes a
+                  few minutes.
+                </p>
               </EmptyState>
             </Card>
           </Layout.Section>
@@ -119,14 +141,19 @@ export default function Dashboard() {
                 {d.actions.length === 0 && <Text as="p">Actions appear after the first analysis.</Text>}
                 {d.actions.map((a, i) => (
                   <div key={a.title} data-action={a.title}>
-                    <Box paddingBlockStart={i ? "300" : "0"} borderBlockStartWidth={i ? "025" : "0"} borderColor="border">
+                    <Box
+                      paddingBlockStart={i ? "300" : "0"}
+                      borderBlockStartWidth={i ? "025" : "0"}
+                      borderColor="border"
+                    >
                       <BlockStack gap="100">
                         <InlineStack gap="200" blockAlign="center" wrap>
                           <Text as="h3" variant="headingSm">
                             {a.title}
                           </Text>
                           <Text as="span" variant="bodySm">
-                            <span data-action-stake={a.title}>{f.money(a.valueAtRisk)}</span> at risk · {formatCount(a.customers)} customers
+                            <span data-action-stake={a.title}>{f.money(a.valueAtRisk)}</span> at risk ·{" "}
+                            {formatCount(a.customers)} customers
                           </Text>
                         </InlineStack>
                         <Text as="p">{a.detail}</Text>
@@ -172,7 +199,12 @@ export default function Dashboard() {
                     What each segment&apos;s customers have spent so far.
                   </Text>
                   <Donut
-                    items={d.bySegment.map((s) => ({ key: s.key, label: s.label, value: Math.round(s.revenue), display: f.money(s.revenue) }))}
+                    items={d.bySegment.map((s) => ({
+                      key: s.key,
+                      label: s.label,
+                      value: Math.round(s.revenue),
+                      display: f.money(s.revenue),
+                    }))}
                     summary={d.bySegment.map((s) => `${s.label}: ${f.money(s.revenue)}`).join(", ")}
                   />
                 </SectionCard>
@@ -180,7 +212,11 @@ export default function Dashboard() {
                   <Text as="p" variant="bodySm" tone="subdued">
                     Share of each month&apos;s new customers who ordered again 1, 2, 3… months later.
                   </Text>
-                  {d.cohorts?.length ? <CohortHeatmap cohorts={d.cohorts} /> : <Text as="p">Not enough order history yet.</Text>}
+                  {d.cohorts?.length ? (
+                    <CohortHeatmap cohorts={d.cohorts} />
+                  ) : (
+                    <Text as="p">Not enough order history yet.</Text>
+                  )}
                 </SectionCard>
               </InlineGrid>
             </Layout.Section>
@@ -195,11 +231,15 @@ export default function Dashboard() {
                   <>
                     <Text as="p">{d.backtest.verdict}</Text>
                     <Text as="p" variant="bodySm" tone="subdued">
-                      Backtest: the model was fitted on the history up to {d.analysis?.horizonDays ?? "the horizon in"} days ago and asked who would
-                      order again since. On {formatCount(d.backtest.customers)} customers (those with history before then) it ranked them with an
-                      AUC of <span data-testid="backtest-auc">{d.backtest.auc?.toFixed(2)}</span>
-                      {d.backtest.recencyAuc !== null ? ` (days since last order alone: ${d.backtest.recencyAuc.toFixed(2)})` : ""}; it predicted{" "}
-                      {formatPercent(d.backtest.meanPredicted)} churn and {formatPercent(d.backtest.observedChurn)} happened.
+                      Backtest: the model was fitted on the history up to {d.analysis?.horizonDays ?? "the horizon in"}{" "}
+                      days ago and asked who would order again since. On {formatCount(d.backtest.customers)} customers
+                      (those with history before then) it ranked them with an AUC of{" "}
+                      <span data-testid="backtest-auc">{d.backtest.auc?.toFixed(2)}</span>
+                      {d.backtest.recencyAuc !== null
+                        ? ` (days since last order alone: ${d.backtest.recencyAuc.toFixed(2)})`
+                        : ""}
+                      ; it predicted {formatPercent(d.backtest.meanPredicted)} churn and{" "}
+                      {formatPercent(d.backtest.observedChurn)} happened.
                     </Text>
                     <Text as="p" variant="bodySm" tone="subdued">
                       {TERMS.auc}

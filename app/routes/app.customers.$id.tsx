@@ -33,13 +33,22 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   // Name, email, tags and product titles are read live for display and never stored.
   const [live, titles] = await Promise.all([
     withTimeout<LiveCustomer | null>(fetchLiveCustomer(admin, customer.customerId), null),
-    withTimeout(fetchProductTitles(admin, customer.recommendations.map((r) => r.productId)), new Map<string, string>()),
+    withTimeout(
+      fetchProductTitles(
+        admin,
+        customer.recommendations.map((r) => r.productId),
+      ),
+      new Map<string, string>(),
+    ),
   ]);
   const recommendations = customer.recommendations.map((r) => ({
     ...r,
     title: titles.get(r.productId) ?? (r.handle ? humanize(r.handle) : `Product ${r.productId.split("/").pop()}`),
   }));
-  return json({ customer: { ...customer, recommendations }, live, now: new Date().toISOString() }, { headers: { "Cache-Control": "private, no-store" } });
+  return json(
+    { customer: { ...customer, recommendations }, live, now: new Date().toISOString() },
+    { headers: { "Cache-Control": "private, no-store" } },
+  );
 };
 
 export default function CustomerPage() {
@@ -75,7 +84,11 @@ export default function CustomerPage() {
           <SectionCard title="Scores" gap="300">
             {s ? (
               <InlineGrid columns={{ xs: 2, sm: 3, md: 4 }} gap="300">
-                <Stat label={`Chance of no order within ${horizon}`} value={formatPercent(s.churnProbability)} help={TERMS.horizon} />
+                <Stat
+                  label={`Chance of no order within ${horizon}`}
+                  value={formatPercent(s.churnProbability)}
+                  help={TERMS.horizon}
+                />
                 <Stat label="Value at risk" value={f.money(s.valueAtRisk, 2)} help={TERMS.valueAtRisk} />
                 <Stat label="Still a customer (P(alive))" value={formatPercent(s.pAlive)} help={TERMS.pAlive} />
                 <Stat
@@ -87,15 +100,29 @@ export default function CustomerPage() {
                   }
                   help={TERMS.clv}
                 />
-                <Stat label={`Expected orders in ${horizon}`} value={s.expectedOrders.toFixed(2)} help={TERMS.expectedOrders} />
+                <Stat
+                  label={`Expected orders in ${horizon}`}
+                  value={s.expectedOrders.toFixed(2)}
+                  help={TERMS.expectedOrders}
+                />
                 <Stat label="Next order" value={nextOrder} />
                 <Stat label="Orders" value={formatCount(s.orders)} />
                 <Stat label="Spent" value={f.money(s.monetary, 2)} />
                 <Stat label="Average order" value={f.money(s.aov, 2)} />
-                <Stat label="RFM scores (1 low to 5 high)" value={`Recency ${s.r} · Frequency ${s.f} · Money ${s.m}`} help={TERMS.rfm} />
+                <Stat
+                  label="RFM scores (1 low to 5 high)"
+                  value={`Recency ${s.r} · Frequency ${s.f} · Money ${s.m}`}
+                  help={TERMS.rfm}
+                />
                 <Stat label="First order" value={f.date(s.firstOrderAt)} />
-                <Stat label="Last order" value={`${f.date(s.lastOrderAt)} (${formatCount(Math.round(s.recencyDays))} days ago)`} />
-                <Stat label="Usual time between orders" value={s.typicalGapDays ? `${formatCount(Math.round(s.typicalGapDays))} days` : "–"} />
+                <Stat
+                  label="Last order"
+                  value={`${f.date(s.lastOrderAt)} (${formatCount(Math.round(s.recencyDays))} days ago)`}
+                />
+                <Stat
+                  label="Usual time between orders"
+                  value={s.typicalGapDays ? `${formatCount(Math.round(s.typicalGapDays))} days` : "–"}
+                />
               </InlineGrid>
             ) : (
               <Text as="p" tone="subdued">
@@ -113,23 +140,36 @@ export default function CustomerPage() {
 
         <Layout.Section>
           <SectionCard title="Orders">
-            <OrderTimeline orders={c.orders} currency={f.currency} timeZone={f.timeZone} nextOrderDate={s?.nextOrderDate} />
+            <OrderTimeline
+              orders={c.orders}
+              currency={f.currency}
+              timeZone={f.timeZone}
+              nextOrderDate={s?.nextOrderDate}
+            />
             <Text as="p" variant="bodySm" tone="subdued">
-              {formatCount(c.orders.length)} orders; bar height is the order&apos;s value after refunds, grey bars are cancelled orders.
+              {formatCount(c.orders.length)} orders; bar height is the order&apos;s value after refunds, grey bars are
+              cancelled orders.
             </Text>
           </SectionCard>
         </Layout.Section>
 
         <Layout.Section variant="oneHalf">
           <SectionCard title="Why this risk">
-            <ListOrEmpty type="number" items={c.reasons.map((r) => ({ key: r, content: r }))} empty="No reasons recorded." />
+            <ListOrEmpty
+              type="number"
+              items={c.reasons.map((r) => ({ key: r, content: r }))}
+              empty="No reasons recorded."
+            />
           </SectionCard>
         </Layout.Section>
 
         <Layout.Section variant="oneHalf">
           <SectionCard title="Recommended products">
             <ListOrEmpty
-              items={c.recommendations.map((r) => ({ key: r.productId, content: <span data-product={r.productId}>{r.title}</span> }))}
+              items={c.recommendations.map((r) => ({
+                key: r.productId,
+                content: <span data-product={r.productId}>{r.title}</span>,
+              }))}
               empty="No recommendations yet."
             />
           </SectionCard>

@@ -38,7 +38,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const query = await customerQueryFrom(request);
   const page = await customerPageWithNames(db, shop, admin, query);
   // Names and emails are read live for this page only: never cached.
-  return json({ ...page, defaultSort: page.query.sort === DEFAULT_SORT }, { headers: { "Cache-Control": "private, no-store" } });
+  return json(
+    { ...page, defaultSort: page.query.sort === DEFAULT_SORT },
+    { headers: { "Cache-Control": "private, no-store" } },
+  );
 };
 
 // Columns in display order; `sort` is the server-side sort key of a sortable column.
@@ -50,10 +53,23 @@ const COLUMNS: Array<{ title: string; sort?: SortKey; numeric?: boolean; tip?: s
     numeric: true,
     tip: "What you lose over the next 12 months if this customer is gone: chance of being gone × what they would spend if still active. Summed, it is the dashboard's value at risk.",
   },
-  { title: "Churn risk", sort: "churnProbability", numeric: true, tip: "Chance the customer does not order again within the churn horizon." },
+  {
+    title: "Churn risk",
+    sort: "churnProbability",
+    numeric: true,
+    tip: "Chance the customer does not order again within the churn horizon.",
+  },
   { title: "Days since order", sort: "recencyDays", numeric: true, tip: "Days since the customer's last order." },
-  { title: "Next order", tip: "When the next order is likely to come (a range); “unlikely” when the customer is probably gone." },
-  { title: "Predicted value (12 m)", sort: "clv12m", numeric: true, tip: "Predicted spend over the next 12 months (customer lifetime value, CLV)." },
+  {
+    title: "Next order",
+    tip: "When the next order is likely to come (a range); “unlikely” when the customer is probably gone.",
+  },
+  {
+    title: "Predicted value (12 m)",
+    sort: "clv12m",
+    numeric: true,
+    tip: "Predicted spend over the next 12 months (customer lifetime value, CLV).",
+  },
   { title: "Orders", sort: "orders", numeric: true },
   { title: "Segment" },
 ];
@@ -72,7 +88,13 @@ const RISK_CHOICES = [
 function NextOrder({ row }: { row: NamedRow }) {
   const f = useShopFormat();
   if (!row.nextOrderEarliest || !row.nextOrderLatest) {
-    return row.nextOrderDate ? <>{f.date(row.nextOrderDate)}</> : <Text as="span" tone="subdued">Unlikely</Text>;
+    return row.nextOrderDate ? (
+      <>{f.date(row.nextOrderDate)}</>
+    ) : (
+      <Text as="span" tone="subdued">
+        Unlikely
+      </Text>
+    );
   }
   return <>{f.dateRange(row.nextOrderEarliest, row.nextOrderLatest)}</>;
 }
@@ -124,28 +146,55 @@ export default function Customers() {
       selected: data.query.segment,
       onChange: (segment) => setParams({ segment }),
     }),
-    singleChoiceFilter({ key: "risk", label: "Risk band", choices: RISK_CHOICES, selected: data.query.risk, onChange: (risk) => setParams({ risk }) }),
+    singleChoiceFilter({
+      key: "risk",
+      label: "Risk band",
+      choices: RISK_CHOICES,
+      selected: data.query.risk,
+      onChange: (risk) => setParams({ risk }),
+    }),
     {
       key: "clv",
       label: "Predicted value",
       pinned: true,
       filter: (
         <BlockStack gap="200">
-          <TextField label="At least" type="number" value={clvMin} onChange={setClvMin} autoComplete="off" prefix={currency} name="clvMin" />
-          <TextField label="At most" type="number" value={clvMax} onChange={setClvMax} autoComplete="off" prefix={currency} name="clvMax" />
+          <TextField
+            label="At least"
+            type="number"
+            value={clvMin}
+            onChange={setClvMin}
+            autoComplete="off"
+            prefix={currency}
+            name="clvMin"
+          />
+          <TextField
+            label="At most"
+            type="number"
+            value={clvMax}
+            onChange={setClvMax}
+            autoComplete="off"
+            prefix={currency}
+            name="clvMax"
+          />
         </BlockStack>
       ),
       shortcut: true,
     },
   ];
   const appliedFilters = [
-    ...(data.query.segment ? [{ key: "segment", label: segmentLabel ?? data.query.segment, onRemove: () => setParams({ segment: null }) }] : []),
-    ...(data.query.risk ? [{ key: "risk", label: `Risk: ${data.query.risk}`, onRemove: () => setParams({ risk: null }) }] : []),
+    ...(data.query.segment
+      ? [{ key: "segment", label: segmentLabel ?? data.query.segment, onRemove: () => setParams({ segment: null }) }]
+      : []),
+    ...(data.query.risk
+      ? [{ key: "risk", label: `Risk: ${data.query.risk}`, onRemove: () => setParams({ risk: null }) }]
+      : []),
     ...(data.query.clvMin !== undefined || data.query.clvMax !== undefined
       ? [
           {
             key: "clv",
-            label: `Value ${data.query.clvMin !== undefined ? `≥ ${f.money(data.query.clvMin)}` : ""} ${data.query.clvMax !== undefined ? `≤ ${f.money(data.query.clvMax)}` : ""}`.trim(),
+            label:
+              `Value ${data.query.clvMin !== undefined ? `≥ ${f.money(data.query.clvMin)}` : ""} ${data.query.clvMax !== undefined ? `≤ ${f.money(data.query.clvMax)}` : ""}`.trim(),
             onRemove: () => {
               setClvMin("");
               setClvMax("");
@@ -179,7 +228,8 @@ export default function Customers() {
       const blob = await res.blob();
       const a = document.createElement("a");
       a.href = URL.createObjectURL(blob);
-      a.download = /filename="([^"]+)"/.exec(res.headers.get("Content-Disposition") ?? "")?.[1] ?? "churnless-customers.csv";
+      a.download =
+        /filename="([^"]+)"/.exec(res.headers.get("Content-Disposition") ?? "")?.[1] ?? "churnless-customers.csv";
       document.body.appendChild(a);
       a.click();
       a.remove();
@@ -195,7 +245,12 @@ export default function Customers() {
   const daysSince = (c: NamedRow) => formatCount(Math.round(c.recencyDays));
 
   const rows = data.rows.map((c, i) => (
-    <IndexTable.Row id={c.customerId} key={c.customerId} position={i} onClick={() => navigate(`/app/customers/${c.numericId}`)}>
+    <IndexTable.Row
+      id={c.customerId}
+      key={c.customerId}
+      position={i}
+      onClick={() => navigate(`/app/customers/${c.numericId}`)}
+    >
       {smDown ? (
         <IndexTable.Cell>
           <BlockStack gap="100">
@@ -334,7 +389,9 @@ export default function Customers() {
               onSort={onSort}
               emptyState={
                 <EmptyState heading="No customers match" image="">
-                  <p>Change or clear the search and filters. Customers appear here after the first sync and analysis.</p>
+                  <p>
+                    Change or clear the search and filters. Customers appear here after the first sync and analysis.
+                  </p>
                 </EmptyState>
               }
             >
@@ -357,8 +414,9 @@ export default function Customers() {
         </Layout.Section>
         <Layout.Section>
           <Text as="p" variant="bodySm" tone="subdued">
-            Names and emails are read from Shopify for the customers on this page only and never stored by Churnless. Churn risk is the
-            chance of no order within the churn horizon{data.horizonDays ? ` (${data.horizonDays} days, from your customers' usual time between orders)` : ""};
+            Names and emails are read from Shopify for the customers on this page only and never stored by Churnless.
+            Churn risk is the chance of no order within the churn horizon
+            {data.horizonDays ? ` (${data.horizonDays} days, from your customers' usual time between orders)` : ""};
             value at risk is that chance times what the customer would spend over 12 months if still active.
           </Text>
         </Layout.Section>

@@ -4,7 +4,12 @@ import { useLoaderData, useRevalidator } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, DataTable, EmptyState, Layout, Page, Text } from "@shopify/polaris";
 import { useState } from "react";
 import db from "../db.server";
-import { DATA_REQUEST_DAYS, downloadDataRequest, listDataRequests, type DataRequestRow } from "../models/data-requests.server";
+import {
+  DATA_REQUEST_DAYS,
+  downloadDataRequest,
+  listDataRequests,
+  type DataRequestRow,
+} from "../models/data-requests.server";
 import { requireAdmin } from "../shopify.server";
 import { RouteError } from "../components/RouteError";
 import { useShopFormat } from "../components/ShopContext";
@@ -18,7 +23,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const id = new URL(request.url).searchParams.get("download");
   if (id) {
     const file = await downloadDataRequest(db, shop, id);
-    if (!file) throw new Response("No such data request in this shop.", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    if (!file)
+      throw new Response("No such data request in this shop.", {
+        status: 404,
+        headers: { "Content-Type": "text/plain; charset=utf-8" },
+      });
     const number = file.request.customerId.split("/").pop();
     return new Response(JSON.stringify(file, null, 2), {
       headers: {
@@ -48,7 +57,8 @@ function DownloadButton({ row, onDone }: { row: DataRequestRow; onDone: (error: 
       const blob = await res.blob();
       const a = document.createElement("a");
       a.href = URL.createObjectURL(blob);
-      a.download = /filename="([^"]+)"/.exec(res.headers.get("Content-Disposition") ?? "")?.[1] ?? "churnless-data-request.json";
+      a.download =
+        /filename="([^"]+)"/.exec(res.headers.get("Content-Disposition") ?? "")?.[1] ?? "churnless-data-request.json";
       document.body.appendChild(a);
       a.click();
       a.remove();
@@ -89,7 +99,10 @@ export default function DataRequests() {
             </Text>
             {downloadError && <Banner tone="critical" title={`The download failed: ${downloadError}`} />}
             {overdue.length > 0 ? (
-              <Banner tone="critical" title={`${overdue.length} request${overdue.length === 1 ? " is" : "s are"} past the ${days}-day deadline`}>
+              <Banner
+                tone="critical"
+                title={`${overdue.length} request${overdue.length === 1 ? " is" : "s are"} past the ${days}-day deadline`}
+              >
                 <p>Download the data and send it to the customer now.</p>
               </Banner>
             ) : waiting.length > 0 ? (

@@ -16,13 +16,21 @@ import { getOptOut, restoreCustomer, type OptOutState } from "../models/opt-outs
 const GID = /^gid:\/\/shopify\/Customer\/[1-9][0-9]{0,19}$/;
 
 function view(s: OptOutState) {
-  return { customerId: s.customerId, optedOut: s.optedOut, optedOutAt: s.optedOutAt?.toISOString() ?? null, source: s.source, revokedAt: s.revokedAt?.toISOString() ?? null, error: null as string | null };
+  return {
+    customerId: s.customerId,
+    optedOut: s.optedOut,
+    optedOutAt: s.optedOutAt?.toISOString() ?? null,
+    source: s.source,
+    revokedAt: s.revokedAt?.toISOString() ?? null,
+    error: null as string | null,
+  };
 }
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
   const customerId = new URL(request.url).searchParams.get("customerId") ?? "";
-  if (!GID.test(customerId)) return json({ error: "customerId must be gid://shopify/Customer/<number>" }, { status: 400 });
+  if (!GID.test(customerId))
+    return json({ error: "customerId must be gid://shopify/Customer/<number>" }, { status: 400 });
   return json(view(await getOptOut(db, shop, customerId)), { headers: { "Cache-Control": "private, no-store" } });
 };
 
@@ -30,7 +38,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop, admin } = await requireAdmin(request);
   const form = await request.formData();
   const customerId = String(form.get("customerId") ?? "");
-  if (!GID.test(customerId)) return json({ error: "customerId must be gid://shopify/Customer/<number>" }, { status: 400 });
+  if (!GID.test(customerId))
+    return json({ error: "customerId must be gid://shopify/Customer/<number>" }, { status: 400 });
   const intent = form.get("intent");
   if (intent === "opt-out") {
     // The app's tags and metafields come off Shopify now; the next publish checks again.

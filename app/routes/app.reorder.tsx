@@ -15,9 +15,13 @@ const GID = /^gid:\/\/shopify\/Customer\/[1-9][0-9]{0,19}$/;
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, admin } = await requireAdmin(request);
   const customerId = new URL(request.url).searchParams.get("customerId") ?? "";
-  if (!GID.test(customerId)) return json({ error: "customerId must be gid://shopify/Customer/<number>", due: [] }, { status: 400 });
+  if (!GID.test(customerId))
+    return json({ error: "customerId must be gid://shopify/Customer/<number>", due: [] }, { status: 400 });
   const rows = await dueProductsView(db, shop, customerId);
-  const titles = await fetchProductTitles(admin, rows.map((r) => r.productId));
+  const titles = await fetchProductTitles(
+    admin,
+    rows.map((r) => r.productId),
+  );
   return json(
     {
       error: null as string | null,

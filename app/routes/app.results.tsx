@@ -22,7 +22,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   await ensureLatestSnapshot(db, shop);
   const [results, trends] = await Promise.all([getResults(db, shop), getTrends(db, shop)]);
   // Product titles are public catalogue data, read live for display.
-  const titles = await fetchProductTitles(admin, results.products.map((p) => p.productId));
+  const titles = await fetchProductTitles(
+    admin,
+    results.products.map((p) => p.productId),
+  );
   const products = results.products.map((p) => ({ ...p, label: titles.get(p.productId) ?? p.label }));
   return json({ results: { ...results, products }, trends });
 };
@@ -33,12 +36,19 @@ export default function Results() {
   const { shop, apiKey } = useAppData();
   const pct = (v: number | null) => (v === null ? "–" : formatPercent(v));
   return (
-    <Page title="Results" subtitle={`Recommendations on your storefront from ${f.date(`${r.since}T12:00:00Z`)} to ${f.date(`${r.until}T12:00:00Z`)}, and trends across analyses`}>
+    <Page
+      title="Results"
+      subtitle={`Recommendations on your storefront from ${f.date(`${r.since}T12:00:00Z`)} to ${f.date(`${r.until}T12:00:00Z`)}, and trends across analyses`}
+    >
       <Layout>
         <Layout.Section>
           <SectionCard title="Recommendations, last 8 weeks" gap="300">
             <InlineGrid columns={{ xs: 2, md: 5 }} gap="300">
-              <Stat label="Impressions" value={formatCount(r.totals.impressions)} help="Times a recommended product was shown on the storefront." />
+              <Stat
+                label="Impressions"
+                value={formatCount(r.totals.impressions)}
+                help="Times a recommended product was shown on the storefront."
+              />
               <Stat label="Clicks" value={formatCount(r.totals.clicks)} />
               <Stat label="Click-through rate" value={pct(r.totals.ctr)} help="Clicks divided by impressions." />
               <Stat
@@ -46,12 +56,17 @@ export default function Results() {
                 value={formatCount(r.totals.attributedOrders)}
                 help="Orders holding a product clicked in the recommendations up to 7 days before; each click counts for one order at most."
               />
-              <Stat label="Attributed revenue" value={f.money(r.totals.attributedRevenue)} help="The attributed orders' totals." />
+              <Stat
+                label="Attributed revenue"
+                value={f.money(r.totals.attributedRevenue)}
+                help="The attributed orders' totals."
+              />
             </InlineGrid>
             {r.totals.impressions === 0 && (
               <BlockStack gap="200">
                 <Text as="p">
-                  No impressions yet: add the Recommended products block to your theme, then customers see it on product pages.
+                  No impressions yet: add the Recommended products block to your theme, then customers see it on product
+                  pages.
                 </Text>
                 {shop && apiKey && (
                   <div>
@@ -69,7 +84,14 @@ export default function Results() {
             <div data-testid="results-weeks">
               <DataTable
                 columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric"]}
-                headings={["Week of", "Impressions", "Clicks", "Click-through rate", "Attributed orders", "Attributed revenue"]}
+                headings={[
+                  "Week of",
+                  "Impressions",
+                  "Clicks",
+                  "Click-through rate",
+                  "Attributed orders",
+                  "Attributed revenue",
+                ]}
                 rows={r.weeks.map((w) => [
                   f.date(`${w.week}T12:00:00Z`),
                   formatCount(w.impressions),
@@ -98,8 +120,8 @@ export default function Results() {
               </div>
             )}
             <Text as="p" variant="bodySm" tone="subdued">
-              The storefront block reports which product was shown and clicked, not where on the page; the placement is the template you added the
-              block to.
+              The storefront block reports which product was shown and clicked, not where on the page; the placement is
+              the template you added the block to.
             </Text>
           </SectionCard>
         </Layout.Section>

@@ -29,14 +29,24 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const top = await listCustomers(db, shop, query, 10);
   const named = await withNames(admin, top.rows);
   const currency = top.currencyCode;
-  return json({ segment, words: centroidInWords(segment.centroid, currency), top: named.rows, namesNote: named.names.note, currency });
+  return json({
+    segment,
+    words: centroidInWords(segment.centroid, currency),
+    top: named.rows,
+    namesNote: named.names.note,
+    currency,
+  });
 };
 
 export default function SegmentPage() {
   const { segment: s, words, top, namesNote, currency } = useLoaderData<typeof loader>();
   const f = useShopFormat();
   return (
-    <Page title={s.name} subtitle={KIND_LABEL[s.kind] ?? s.kind} backAction={{ content: "Segments", url: "/app/segments" }}>
+    <Page
+      title={s.name}
+      subtitle={KIND_LABEL[s.kind] ?? s.kind}
+      backAction={{ content: "Segments", url: "/app/segments" }}
+    >
       <Layout>
         <Layout.Section>
           <Card>

@@ -2,10 +2,28 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
-import { Badge, Banner, BlockStack, Button, Card, EmptyState, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  EmptyState,
+  InlineStack,
+  Layout,
+  Page,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import db from "../db.server";
 import { requireAdmin } from "../shopify.server";
-import { centroidInWords, listSegments, renameCluster, SegmentNotFoundError, type SegmentView } from "../models/segments.server";
+import {
+  centroidInWords,
+  listSegments,
+  renameCluster,
+  SegmentNotFoundError,
+  type SegmentView,
+} from "../models/segments.server";
 import { getShopCurrency } from "../models/shop-settings.server";
 import { RouteError } from "../components/RouteError";
 import { SegmentStats } from "../components/SegmentStats";
@@ -17,7 +35,9 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const [segments, currency] = await Promise.all([listSegments(db, shop), getShopCurrency(db, shop)]);
   return json({
     currency,
-    clusters: segments.filter((s) => s.kind === "cluster").map((s) => ({ ...s, words: centroidInWords(s.centroid, currency) })),
+    clusters: segments
+      .filter((s) => s.kind === "cluster")
+      .map((s) => ({ ...s, words: centroidInWords(s.centroid, currency) })),
     rfm: segments.filter((s) => s.kind === "rfm").map((s) => ({ ...s, words: centroidInWords(s.centroid, currency) })),
   });
 };
@@ -67,25 +87,25 @@ function SegmentCard({ segment, currency, renamable }: { segment: Row; currency:
   const filter = `${segment.kind}:${segment.key}`;
   return (
     <div data-segment-card={filter}>
-    <Card>
-      <BlockStack gap="200">
-        <InlineStack gap="200" blockAlign="center" wrap>
-          <Text as="h3" variant="headingMd">
-            <span data-segment={segment.key}>{segment.name}</span>
-          </Text>
-          {segment.play && <Badge tone="info">{segment.play.title}</Badge>}
-        </InlineStack>
-        {segment.description && <Text as="p">{segment.description}</Text>}
-        {segment.words && !segment.description && (
-          <Text as="p" tone="subdued" variant="bodySm">
-            Typical customer: {segment.words}
-          </Text>
-        )}
-        <SegmentStats segment={segment} currency={currency} compact />
-        <SegmentLinks segment={segment} details />
-        {renamable && <RenameForm segment={segment} />}
-      </BlockStack>
-    </Card>
+      <Card>
+        <BlockStack gap="200">
+          <InlineStack gap="200" blockAlign="center" wrap>
+            <Text as="h3" variant="headingMd">
+              <span data-segment={segment.key}>{segment.name}</span>
+            </Text>
+            {segment.play && <Badge tone="info">{segment.play.title}</Badge>}
+          </InlineStack>
+          {segment.description && <Text as="p">{segment.description}</Text>}
+          {segment.words && !segment.description && (
+            <Text as="p" tone="subdued" variant="bodySm">
+              Typical customer: {segment.words}
+            </Text>
+          )}
+          <SegmentStats segment={segment} currency={currency} compact />
+          <SegmentLinks segment={segment} details />
+          {renamable && <RenameForm segment={segment} />}
+        </BlockStack>
+      </Card>
     </div>
   );
 }

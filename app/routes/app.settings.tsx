@@ -3,7 +3,21 @@ import { json } from "@remix-run/node";
 import { Form, useActionData, useFetcher, useLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { z } from "zod";
-import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Layout, List, Page, Select, Text, TextField } from "@shopify/polaris";
+import {
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  Checkbox,
+  FormLayout,
+  InlineStack,
+  Layout,
+  List,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import db from "../db.server";
 import { requireAdmin } from "../shopify.server";
 import { recordPreviewSeen, saveSettings, settingsPage } from "../models/settings-rules.server";
@@ -26,7 +40,12 @@ const checkbox = z.preprocess((v) => v === "on" || v === "true", z.boolean());
 const optionalInt = (min: number, max: number, what: string) =>
   z.preprocess(
     (v) => (v === "" || v === "auto" || v === undefined ? null : Number(v)),
-    z.number({ invalid_type_error: `${what} must be a number` }).int(`${what} must be a whole number`).min(min, `${what} must be at least ${min}`).max(max, `${what} must be at most ${max}`).nullable(),
+    z
+      .number({ invalid_type_error: `${what} must be a number` })
+      .int(`${what} must be a whole number`)
+      .min(min, `${what} must be at least ${min}`)
+      .max(max, `${what} must be at most ${max}`)
+      .nullable(),
   );
 
 const SettingsForm = z.object({
@@ -42,9 +61,16 @@ const SettingsForm = z.object({
   tagSegments: checkbox,
   tagRisk: checkbox,
   tagClusters: checkbox,
-  refreshEveryHours: z.coerce.number().int().refine((v) => [0, 6, 12, 24, 168].includes(v), "Pick a refresh schedule from the list"),
+  refreshEveryHours: z.coerce
+    .number()
+    .int()
+    .refine((v) => [0, 6, 12, 24, 168].includes(v), "Pick a refresh schedule from the list"),
   recsEnabled: checkbox,
-  recsCount: z.coerce.number().int("Recommendations must be a whole number").min(1, "Show at least 1 recommendation").max(20, "Show at most 20 recommendations"),
+  recsCount: z.coerce
+    .number()
+    .int("Recommendations must be a whole number")
+    .min(1, "Show at least 1 recommendation")
+    .max(20, "Show at most 20 recommendations"),
 });
 
 type ActionResult = { ok: boolean; message: string; errors?: Record<string, string> };
@@ -55,35 +81,55 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const intent = String(form.get("intent") ?? "save");
   if (intent === "remove-tags") {
     await enqueueJob(shop, "remove-tags");
-    return json<ActionResult>({ ok: true, message: "Removing every Churnless tag and segment. Follow it on the Sync page." });
+    return json<ActionResult>({
+      ok: true,
+      message: "Removing every Churnless tag and segment. Follow it on the Sync page.",
+    });
   }
   if (intent === "preview") {
     await enqueueJob(shop, "preview");
-    return json<ActionResult>({ ok: true, message: "Computing the preview of tag changes. Reload this page in a minute to see it." });
+    return json<ActionResult>({
+      ok: true,
+      message: "Computing the preview of tag changes. Reload this page in a minute to see it.",
+    });
   }
   if (intent === "publish") {
     // "Publish now" from the preview: writes the current analysis' tags and segments once, auto-tag on or off.
     await enqueueJob(shop, "publish", { force: true });
-    return json<ActionResult>({ ok: true, message: "Publishing the tags and segments of the preview now. Follow it on the Sync page." });
+    return json<ActionResult>({
+      ok: true,
+      message: "Publishing the tags and segments of the preview now. Follow it on the Sync page.",
+    });
   }
   if (intent === "analyze") {
     await enqueueJob(shop, "analyze");
-    return json<ActionResult>({ ok: true, message: "Re-analysing your customers with these settings. Follow it on the Sync page." });
+    return json<ActionResult>({
+      ok: true,
+      message: "Re-analysing your customers with these settings. Follow it on the Sync page.",
+    });
   }
   if (intent === "preview-seen") {
     // Sent by the page when it shows a preview that counts (see PreviewSeen below): auto-tagging may be turned on.
     const recorded = await recordPreviewSeen(db, shop, String(form.get("previewId") ?? ""));
-    return json<ActionResult>({ ok: true, message: recorded ? "The preview is recorded as seen." : "Nothing to record." });
+    return json<ActionResult>({
+      ok: true,
+      message: recorded ? "The preview is recorded as seen." : "Nothing to record.",
+    });
   }
   const parsed = SettingsForm.safeParse(Object.fromEntries(form));
   if (!parsed.success) {
     const errors: Record<string, string> = {};
     for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
-    return json<ActionResult>({ ok: false, message: "Settings were not saved: fix the fields marked below.", errors }, { status: 400 });
+    return json<ActionResult>(
+      { ok: false, message: "Settings were not saved: fix the fields marked below.", errors },
+      { status: 400 },
+    );
   }
   const saved = await saveSettings(db, shop, parsed.data, admin ? () => readShopCustomerTags(admin) : null);
   if (!saved.ok) {
-    const message = saved.errors.autoTag ? "Settings were not saved: look at the preview of tag changes first." : "Settings were not saved: fix the fields marked below.";
+    const message = saved.errors.autoTag
+      ? "Settings were not saved: look at the preview of tag changes first."
+      : "Settings were not saved: fix the fields marked below.";
     return json<ActionResult>({ ok: false, message, errors: saved.errors }, { status: 400 });
   }
   // Turning auto-tagging on publishes the current analysis now, not only after the next one.
@@ -92,7 +138,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     try {
       await (await getQueue()).schedule(shop, parsed.data.refreshEveryHours);
     } catch (error) {
-      return json<ActionResult>({ ok: false, message: `Settings saved, but the refresh schedule could not be changed: ${(error as Error).message}` });
+      return json<ActionResult>({
+        ok: false,
+        message: `Settings saved, but the refresh schedule could not be changed: ${(error as Error).message}`,
+      });
     }
   }
   return json<ActionResult>({ ok: true, message: "Settings saved." });
@@ -147,7 +196,8 @@ export default function Settings() {
                     Analysis
                   </Text>
                   <Text as="p" variant="bodySm" tone="subdued">
-                    These apply at the next analysis: after the next sync on your refresh schedule, or now with &quot;Re-analyze now&quot;.
+                    These apply at the next analysis: after the next sync on your refresh schedule, or now with
+                    &quot;Re-analyze now&quot;.
                   </Text>
                   <NumberField
                     label="Churn horizon (days)"
@@ -158,7 +208,12 @@ export default function Settings() {
                     error={errors.churnHorizonDays}
                     helpText={`A customer counts as gone with no order within this many days. Empty: Churnless derives it from your customers' usual time between orders${s.horizonNow && s.churnHorizonDays === null ? ` (${s.horizonNow} days in the latest analysis)` : ""}.`}
                   />
-                  <NumberField label="Number of clusters" name="clusterK" initial={s.clusterK} automatic error={errors.clusterK}
+                  <NumberField
+                    label="Number of clusters"
+                    name="clusterK"
+                    initial={s.clusterK}
+                    automatic
+                    error={errors.clusterK}
                     helpText="Leave empty to let the analysis choose (3 to 8), or fix it from 2 to 12."
                   />
                   <Select
@@ -200,7 +255,9 @@ export default function Settings() {
                     error={errors.autoTag}
                   />
                   <Text as="p" variant="bodySm" tone="subdued">
-                    {s.lastPublishAt ? `Last published: ${f.dateTime(s.lastPublishAt)}` : "Preview, nothing written yet: no tag has been written to your store."}
+                    {s.lastPublishAt
+                      ? `Last published: ${f.dateTime(s.lastPublishAt)}`
+                      : "Preview, nothing written yet: no tag has been written to your store."}
                   </Text>
                 </FormLayout>
               </Card>
@@ -209,7 +266,11 @@ export default function Settings() {
                   <Text as="h2" variant="headingMd">
                     Recommendations
                   </Text>
-                  <Checkbox label="Show product recommendations on the storefront" checked={recsEnabled} onChange={setRecsEnabled} />
+                  <Checkbox
+                    label="Show product recommendations on the storefront"
+                    checked={recsEnabled}
+                    onChange={setRecsEnabled}
+                  />
                   <NumberField
                     label="Recommendations kept per customer"
                     name="recsCount"
@@ -243,7 +304,9 @@ export default function Settings() {
             {preview ? (
               <BlockStack gap="100">
                 <Text as="p">
-                  Preview of {f.dateTime(preview.startedAt)} ({preview.status === "succeeded" ? "ready" : preview.status}){s.lastPublishAt ? "" : ": preview, nothing written yet"}:
+                  Preview of {f.dateTime(preview.startedAt)} (
+                  {preview.status === "succeeded" ? "ready" : preview.status})
+                  {s.lastPublishAt ? "" : ": preview, nothing written yet"}:
                 </Text>
                 <List>
                   {preview.lines.map((line) => (
@@ -258,7 +321,11 @@ export default function Settings() {
             )}
             <InlineStack gap="200" wrap>
               {preview?.status === "succeeded" && (
-                <IntentButton intent="publish" variant="primary" confirm="Write these tag changes and Shopify segments to your store now?">
+                <IntentButton
+                  intent="publish"
+                  variant="primary"
+                  confirm="Write these tag changes and Shopify segments to your store now?"
+                >
                   Publish now
                 </IntentButton>
               )}
@@ -279,17 +346,24 @@ export default function Settings() {
           <SectionCard title="What data Churnless keeps, and why">
             <List>
               <List.Item>
-                Orders: ids, dates, amounts, refunds, status and line items (product, variant, quantity, price), to model how each customer buys.
+                Orders: ids, dates, amounts, refunds, status and line items (product, variant, quantity, price), to
+                model how each customer buys.
               </List.Item>
-              <List.Item>Products: id, handle, type, price and stock, to recommend products that exist and are in stock.</List.Item>
-              <List.Item>Customer scores: churn risk, value, segment and the reasons, keyed by Shopify's customer id, to tag and show them.</List.Item>
+              <List.Item>
+                Products: id, handle, type, price and stock, to recommend products that exist and are in stock.
+              </List.Item>
+              <List.Item>
+                Customer scores: churn risk, value, segment and the reasons, keyed by Shopify's customer id, to tag and
+                show them.
+              </List.Item>
               <List.Item>A log of the tags Churnless wrote, so they can be removed exactly.</List.Item>
               <List.Item>
-                No names, emails, addresses or phone numbers are stored. The customer page reads a name live from Shopify only to show it to you.
+                No names, emails, addresses or phone numbers are stored. The customer page reads a name live from
+                Shopify only to show it to you.
               </List.Item>
               <List.Item>
-                When a customer asks to be forgotten, their data is deleted; when you uninstall, everything of your store is deleted 48 hours later
-                on Shopify&apos;s request.
+                When a customer asks to be forgotten, their data is deleted; when you uninstall, everything of your
+                store is deleted 48 hours later on Shopify&apos;s request.
               </List.Item>
             </List>
           </SectionCard>

@@ -22,9 +22,11 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await requireAdmin(request);
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
-  if (intent !== "full-sync" && intent !== "delta-sync") return json({ ok: false, message: `Unknown action "${intent}".` }, { status: 400 });
+  if (intent !== "full-sync" && intent !== "delta-sync")
+    return json({ ok: false, message: `Unknown action "${intent}".` }, { status: 400 });
   const requested = await requestSync(db, shop, intent);
-  if (!requested.started) return json({ ok: false, message: "A sync is already running: wait for it to finish." }, { status: 409 });
+  if (!requested.started)
+    return json({ ok: false, message: "A sync is already running: wait for it to finish." }, { status: 409 });
   return json({ ok: true, message: intent === "full-sync" ? "Full sync started." : "Update started." });
 };
 
@@ -64,13 +66,13 @@ export default function Sync() {
               </div>
             ) : (
               <Text as="p">
-                A full sync reads your whole order history (a few minutes for most stores). Updates run on their own afterwards, on the schedule set in
-                Settings.
+                A full sync reads your whole order history (a few minutes for most stores). Updates run on their own
+                afterwards, on the schedule set in Settings.
               </Text>
             )}
             <Text as="p" variant="bodySm" tone="subdued">
-              Last full sync: {f.dateTime(d.lastFullSyncAt)} · last update: {f.dateTime(d.lastDeltaSyncAt)} · last analysis:{" "}
-              {f.dateTime(d.lastAnalysisAt)}
+              Last full sync: {f.dateTime(d.lastFullSyncAt)} · last update: {f.dateTime(d.lastDeltaSyncAt)} · last
+              analysis: {f.dateTime(d.lastAnalysisAt)}
             </Text>
             <InlineStack gap="200">
               <IntentButton intent="full-sync" variant="primary" disabled={running}>

@@ -34,11 +34,21 @@ const NAV = [
 /** Outside Shopify's admin (demo mode) there is no App Bridge navigation: show our own. */
 function DemoNav({ shop }: { shop: string }) {
   const { pathname } = useLocation();
-  const current = (to: string) => (to === "/app" ? pathname === "/app" || pathname === "/app/" : pathname.startsWith(to));
+  const current = (to: string) =>
+    to === "/app" ? pathname === "/app" || pathname === "/app/" : pathname.startsWith(to);
   return (
     <nav
       aria-label="Churnless"
-      style={{ display: "flex", flexWrap: "wrap", gap: 4, alignItems: "center", padding: "8px 12px", background: "#1a1a1a", color: "#fff", fontSize: 14 }}
+      style={{
+        display: "flex",
+        flexWrap: "wrap",
+        gap: 4,
+        alignItems: "center",
+        padding: "8px 12px",
+        background: "#1a1a1a",
+        color: "#fff",
+        fontSize: 14,
+      }}
     >
       <strong style={{ marginRight: 12 }}>Churnless</strong>
       {NAV.map((item) => (
@@ -46,7 +56,13 @@ function DemoNav({ shop }: { shop: string }) {
           key={item.to}
           to={item.to}
           aria-current={current(item.to) ? "page" : undefined}
-          style={{ color: "#fff", padding: "4px 8px", borderRadius: 6, textDecoration: "none", background: current(item.to) ? "#4a4a4a" : "transparent" }}
+          style={{
+            color: "#fff",
+            padding: "4px 8px",
+            borderRadius: 6,
+            textDecoration: "none",
+            background: current(item.to) ? "#4a4a4a" : "transparent",
+          }}
         >
           {item.label}
         </Link>

@@ -29,7 +29,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return json(
     {
       ...page,
-      segments: page.segments.map((s) => ({ ref: s.ref, label: `${KIND_LABEL[s.kind] ?? s.kind}: ${s.name} (${formatCount(s.size)})` })),
+      segments: page.segments.map((s) => ({
+        ref: s.ref,
+        label: `${KIND_LABEL[s.kind] ?? s.kind}: ${s.name} (${formatCount(s.size)})`,
+      })),
     },
     { headers: { "Cache-Control": "private, no-store" } },
   );
@@ -59,7 +62,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 const VERDICT: Record<string, string> = {
   "treated-more": "Customers in your campaigns came back more than the held-out ones.",
   "treated-less": "Customers in your campaigns came back less than the held-out ones.",
-  "no-clear-difference": "No clear difference: if your campaigns change the return rate, it is by less than the interval shows.",
+  "no-clear-difference":
+    "No clear difference: if your campaigns change the return rate, it is by less than the interval shows.",
   "too-few": "Too few customers to tell yet.",
 };
 
@@ -77,7 +81,9 @@ function ReportCard({ r }: { r: Report }) {
   return (
     <SectionCard title={`${KIND_LABEL[r.segmentKind] ?? r.segmentKind}: ${r.name}`} gap="300">
       <Text as="p" tone="subdued">
-        {r.enabled ? `On since ${f.date(r.enabledAt)}, ${formatPercent(r.share, 0)} held out.` : "Off: nobody is held out now; the history below stays."}{" "}
+        {r.enabled
+          ? `On since ${f.date(r.enabledAt)}, ${formatPercent(r.share, 0)} held out.`
+          : "Off: nobody is held out now; the history below stays."}{" "}
         Customers drawn in the last {r.periodDays} days, followed from the day they were drawn.
       </Text>
       <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
@@ -109,7 +115,9 @@ function ReportCard({ r }: { r: Report }) {
           </Text>
           {res.verdict === "too-few" && (
             <Text as="p">
-              {res.customersNeeded !== null ? `About ${formatCount(res.customersNeeded - res.treated.customers - res.heldOut.customers)} more customers are needed` : "More customers are needed"}
+              {res.customersNeeded !== null
+                ? `About ${formatCount(res.customersNeeded - res.treated.customers - res.heldOut.customers)} more customers are needed`
+                : "More customers are needed"}
               {res.weeksNeeded !== null
                 ? `: about ${formatCount(res.weeksNeeded)} more weeks at the current rate (${r.entriesPerWeek.toFixed(1)} new customers a week in this segment).`
                 : ": no new customers entered this segment lately, so the wait cannot be told."}
@@ -120,12 +128,14 @@ function ReportCard({ r }: { r: Report }) {
       {res.returnRate && res.revenuePerCustomer && (
         <BlockStack gap="100">
           <Text as="p">
-            Return rate difference: <strong>{`${res.returnRate.diff >= 0 ? "+" : ""}${(res.returnRate.diff * 100).toFixed(1)} points`}</strong>; 95% interval{" "}
-            {points(res.returnRate.twoProportion)} (two-proportion), {points(res.returnRate.bootstrap)} (bootstrap).
+            Return rate difference:{" "}
+            <strong>{`${res.returnRate.diff >= 0 ? "+" : ""}${(res.returnRate.diff * 100).toFixed(1)} points`}</strong>;
+            95% interval {points(res.returnRate.twoProportion)} (two-proportion), {points(res.returnRate.bootstrap)}{" "}
+            (bootstrap).
           </Text>
           <Text as="p">
-            Revenue per customer difference: <strong>{f.money(res.revenuePerCustomer.diff, 2)}</strong>; 95% interval {money(res.revenuePerCustomer.normal)} (normal),{" "}
-            {money(res.revenuePerCustomer.bootstrap)} (bootstrap).
+            Revenue per customer difference: <strong>{f.money(res.revenuePerCustomer.diff, 2)}</strong>; 95% interval{" "}
+            {money(res.revenuePerCustomer.normal)} (normal), {money(res.revenuePerCustomer.bootstrap)} (bootstrap).
           </Text>
         </BlockStack>
       )}
@@ -149,14 +159,17 @@ export default function UpliftPage() {
   const nav = useNavigation();
   const [segment, setSegment] = useState(segments[0]?.ref ?? "");
   return (
-    <Page title="Control groups" subtitle="Did your campaigns bring customers back? Compare with customers you held out.">
+    <Page
+      title="Control groups"
+      subtitle="Did your campaigns bring customers back? Compare with customers you held out."
+    >
       <Layout>
         <Layout.Section>
           <SectionCard title="Hold out a share of a segment" gap="300">
             <Text as="p">
               The held-out customers are drawn at random and stay drawn while they are in the segment. They get the tag{" "}
-              <code>churnless:holdout</code> (with your prefix), are left out of the segment Churnless makes in Shopify for your campaigns, and get no
-              Flow trigger. Everything else stays as it is. Off by default.
+              <code>churnless:holdout</code> (with your prefix), are left out of the segment Churnless makes in Shopify
+              for your campaigns, and get no Flow trigger. Everything else stays as it is. Off by default.
             </Text>
             {result?.error && (
               <Banner tone="critical">
@@ -171,8 +184,19 @@ export default function UpliftPage() {
               <Form method="post">
                 <input type="hidden" name="intent" value="on" />
                 <InlineStack gap="300" blockAlign="end" wrap>
-                  <Select label="Segment" name="segment" options={segments.map((s) => ({ label: s.label, value: s.ref }))} value={segment} onChange={setSegment} />
-                  <NumberField label="Held out (%)" name="share" initial={DEFAULT_HOLDOUT_SHARE * 100} helpText="1 to 50" />
+                  <Select
+                    label="Segment"
+                    name="segment"
+                    options={segments.map((s) => ({ label: s.label, value: s.ref }))}
+                    value={segment}
+                    onChange={setSegment}
+                  />
+                  <NumberField
+                    label="Held out (%)"
+                    name="share"
+                    initial={DEFAULT_HOLDOUT_SHARE * 100}
+                    helpText="1 to 50"
+                  />
                   <Button submit variant="primary" loading={nav.state === "submitting"}>
                     Turn on
                   </Button>

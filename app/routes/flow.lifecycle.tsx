@@ -20,7 +20,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     return new Response((error as Error).message, { status: 400 });
   }
   const handle = triggerHandleOf(body.flow_trigger_definition_id);
-  if (!handle) console.error(`[flow] ${body.shopify_domain}: lifecycle callback for a trigger that is not ours: ${body.flow_trigger_definition_id}`);
+  if (!handle)
+    console.error(
+      `[flow] ${body.shopify_domain}: lifecycle callback for a trigger that is not ours: ${body.flow_trigger_definition_id}`,
+    );
   const outcome = await recordFlowLifecycle(db, {
     shop: body.shopify_domain,
     trigger: handle ?? body.flow_trigger_definition_id,

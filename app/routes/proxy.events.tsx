@@ -8,6 +8,7 @@ import db from "../db.server";
 import { handleEventsProxy } from "../lib/proxy-events.server";
 import { authenticateProxy, proxyJson } from "../shopify/app-proxy.server";
 
-export const action = async ({ request }: ActionFunctionArgs) => handleEventsProxy(request, await authenticateProxy(request), { db });
+export const action = async ({ request }: ActionFunctionArgs) =>
+  handleEventsProxy(request, await authenticateProxy(request), { db });
 
 export const loader = (_args: LoaderFunctionArgs) => proxyJson({ error: "Use POST" }, { status: 405 });

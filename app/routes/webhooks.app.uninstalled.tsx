@@ -8,6 +8,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await authenticateWebhook(request);
   // Webhooks can repeat, and may arrive after the shop's data is gone: the handler is idempotent.
   await handleAppUninstalled(db, shop);
-  await (await getQueue()).forgetShop(shop).catch((error: Error) => console.error(`forgetting ${shop}'s jobs failed: ${error.message}`));
+  await (
+    await getQueue()
+  )
+    .forgetShop(shop)
+    .catch((error: Error) => console.error(`forgetting ${shop}'s jobs failed: ${error.message}`));
   return new Response();
 };

@@ -24,7 +24,9 @@ import { createAdminClient, type AdminClient, type AdminClientOptions } from "./
 
 export class NoOfflineSessionError extends Error {
   constructor(readonly shop: string) {
-    super(`No offline session for ${shop}: the app is not installed there (or was uninstalled). Install it again to sync.`);
+    super(
+      `No offline session for ${shop}: the app is not installed there (or was uninstalled). Install it again to sync.`,
+    );
     this.name = "NoOfflineSessionError";
   }
 }
@@ -46,7 +48,10 @@ export class ReinstallRequiredError extends Error {
 /** The app's Shopify setup could not be loaded (its configuration is wrong): not a token problem. */
 export class ShopifySetupError extends Error {
   constructor(shop: string, cause: unknown) {
-    super(`Cannot renew ${shop}'s access token: the app's Shopify setup did not load: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(
+      `Cannot renew ${shop}'s access token: the app's Shopify setup did not load: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
     this.name = "ShopifySetupError";
   }
 }
@@ -179,7 +184,9 @@ export class OfflineToken {
           this.failure = new ReinstallRequiredError(this.shop, why);
           throw this.failure;
         }
-        console.error(`[admin] ${this.shop}: renewing the offline access token failed (try ${attempt} of ${this.attempts}): ${describe(error)}`);
+        console.error(
+          `[admin] ${this.shop}: renewing the offline access token failed (try ${attempt} of ${this.attempts}): ${describe(error)}`,
+        );
         await this.sleep(500 * 2 ** (attempt - 1));
       }
     }
@@ -236,7 +243,10 @@ export async function adminForShop(db: Db, shop: string, options: AdminForShopOp
       } catch (error) {
         if (token.failure && error instanceof AdminApiError && error.status === 401) throw token.failure;
         if (error instanceof AdminApiError && error.status === 401) {
-          throw new ReinstallRequiredError(shop, `Shopify answered 401 to the stored offline access token: ${error.message}`);
+          throw new ReinstallRequiredError(
+            shop,
+            `Shopify answered 401 to the stored offline access token: ${error.message}`,
+          );
         }
         throw error;
       }

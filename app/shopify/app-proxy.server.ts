@@ -80,7 +80,8 @@ export async function verifyAppProxyRequest(request: Request): Promise<ProxyCont
   const params = new URL(request.url).searchParams;
   if (!params.get("signature")) return reject("bad-signature", "Missing app proxy signature");
   for (const key of SINGLE_VALUE_PARAMS) {
-    if (params.getAll(key).length > 1) return reject("repeated-parameter", `Invalid app proxy request: ${key} appears more than once`);
+    if (params.getAll(key).length > 1)
+      return reject("repeated-parameter", `Invalid app proxy request: ${key} appears more than once`);
   }
   // The library's session lookup throws on a shop that is not a myshopify domain: refuse it first.
   const shop = params.get("shop") ?? "";
@@ -97,7 +98,8 @@ export async function verifyAppProxyRequest(request: Request): Promise<ProxyCont
     }
   }
   const customer = params.get("logged_in_customer_id") ?? "";
-  if (customer !== "" && !/^[1-9][0-9]{0,19}$/.test(customer)) return reject("bad-customer", "Invalid logged_in_customer_id");
+  if (customer !== "" && !/^[1-9][0-9]{0,19}$/.test(customer))
+    return reject("bad-customer", "Invalid logged_in_customer_id");
   return {
     ok: true,
     shop,

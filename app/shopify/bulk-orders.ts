@@ -54,7 +54,14 @@ const digits = (s: string, from: number, count: number): number => {
 /** Fast path for Shopify's own format, `2024-05-02T00:01:43Z` (optionally with milliseconds); NaN otherwise. */
 function isoUtcMs(s: string): number {
   const len = s.length;
-  if (len < 20 || s.charCodeAt(len - 1) !== 90 /* Z */ || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84) return NaN;
+  if (
+    len < 20 ||
+    s.charCodeAt(len - 1) !== 90 /* Z */ ||
+    s.charCodeAt(4) !== 45 ||
+    s.charCodeAt(7) !== 45 ||
+    s.charCodeAt(10) !== 84
+  )
+    return NaN;
   const y = digits(s, 0, 4);
   const mo = digits(s, 5, 2);
   const d = digits(s, 8, 2);
@@ -66,7 +73,21 @@ function isoUtcMs(s: string): number {
     if (s.charCodeAt(19) !== 46 || len !== 24) return NaN;
     ms = digits(s, 20, 3);
   }
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 || ms < 0) return NaN;
+  if (
+    y < 0 ||
+    mo < 1 ||
+    mo > 12 ||
+    d < 1 ||
+    d > 31 ||
+    h < 0 ||
+    h > 23 ||
+    mi < 0 ||
+    mi > 59 ||
+    sec < 0 ||
+    sec > 59 ||
+    ms < 0
+  )
+    return NaN;
   if (d > 28) {
     const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
     const days = mo === 2 ? (leap ? 29 : 28) : mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
@@ -112,7 +133,8 @@ export function parseBulkLine(text: string, lineNumber: number): BulkLine {
     if (typename !== undefined && typename !== "LineItem") return IGNORED;
     const quantity = Number(obj.quantity ?? 0);
     if (!Number.isFinite(quantity)) throw new BulkLineError(lineNumber, "quantity is not a number");
-    const currentQuantity = obj.currentQuantity === undefined || obj.currentQuantity === null ? quantity : Number(obj.currentQuantity);
+    const currentQuantity =
+      obj.currentQuantity === undefined || obj.currentQuantity === null ? quantity : Number(obj.currentQuantity);
     const unitPrice = money(obj.originalUnitPriceSet) ?? money(obj.discountedUnitPriceSet) ?? 0;
     if (!Number.isFinite(unitPrice)) throw new BulkLineError(lineNumber, "unit price is not a number");
     return {
@@ -130,7 +152,8 @@ export function parseBulkLine(text: string, lineNumber: number): BulkLine {
   }
   const isOrder = typename === undefined ? id !== undefined && id.startsWith(ORDER_GID) : typename === "Order";
   if (!isOrder) {
-    if (typename === "LineItem" || id?.startsWith(LINE_ITEM_GID)) throw new BulkLineError(lineNumber, "line item without __parentId");
+    if (typename === "LineItem" || id?.startsWith(LINE_ITEM_GID))
+      throw new BulkLineError(lineNumber, "line item without __parentId");
     if (typename) return IGNORED;
     throw new BulkLineError(lineNumber, id ? `unknown object ${id}` : "object without id");
   }
@@ -138,7 +161,8 @@ export function parseBulkLine(text: string, lineNumber: number): BulkLine {
   const processedAt = dateLike(obj.processedAt, obj.createdAt, createdAt, "processedAt", lineNumber) ?? createdAt;
   if (!processedAt) throw new BulkLineError(lineNumber, "order has neither processedAt nor createdAt");
   const total = money(obj.currentTotalPriceSet) ?? money(obj.totalPriceSet);
-  if (total === null || !Number.isFinite(total)) throw new BulkLineError(lineNumber, "order has no numeric currentTotalPriceSet");
+  if (total === null || !Number.isFinite(total))
+    throw new BulkLineError(lineNumber, "order has no numeric currentTotalPriceSet");
   const refunded = money(obj.totalRefundedSet) ?? 0;
   if (!Number.isFinite(refunded)) throw new BulkLineError(lineNumber, "totalRefundedSet is not a number");
   return {
@@ -213,7 +237,7 @@ export class GidIndex {
     const keys = this.keys;
     const mask = keys.length - 1;
     // Mix every bit of the id (ids are often strided, so the low bits alone collide).
-    let h = (n % 4294967296 | 0) ^ Math.imul(Math.floor(n / 4294967296) | 0, 0x27d4eb2d);
+    let h = ((n % 4294967296) | 0) ^ Math.imul(Math.floor(n / 4294967296) | 0, 0x27d4eb2d);
     h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
     h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
     let i = (h ^ (h >>> 16)) & mask;
@@ -472,7 +496,11 @@ export class ChunkLines {
   feed(chunk: Uint8Array | string, onLine: (line: string) => void): void {
     const text =
       this.rest +
-      (typeof chunk === "string" ? chunk : this.decoder.write(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
+      (typeof chunk === "string"
+        ? chunk
+        : this.decoder.write(
+            Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength),
+          ));
     let start = 0;
     let nl = text.indexOf("\n");
     while (nl !== -1) {
@@ -495,7 +523,10 @@ export class ChunkLines {
  * split and parsed synchronously and the orders it completed are yielded as one array. The assembler is
  * not finished (the caller may go on, or call finish()). The sync's OrderIngest reads through this.
  */
-export async function* assembleChunks(chunks: AsyncIterable<Uint8Array | string>, asm: OrderAssembler): AsyncGenerator<OrderInput[]> {
+export async function* assembleChunks(
+  chunks: AsyncIterable<Uint8Array | string>,
+  asm: OrderAssembler,
+): AsyncGenerator<OrderInput[]> {
   const splitter = new ChunkLines();
   let out: OrderInput[] = [];
   const onLine = (line: string) => {

@@ -63,7 +63,10 @@ export const BULK_CANCEL = `#graphql
     }
   }`;
 
-type RawBulk = Omit<BulkOperationInfo, "objectCount" | "rootObjectCount"> & { objectCount: string | number; rootObjectCount: string | number };
+type RawBulk = Omit<BulkOperationInfo, "objectCount" | "rootObjectCount"> & {
+  objectCount: string | number;
+  rootObjectCount: string | number;
+};
 
 function normalise(raw: RawBulk): BulkOperationInfo {
   return { ...raw, objectCount: Number(raw.objectCount ?? 0), rootObjectCount: Number(raw.rootObjectCount ?? 0) };
@@ -71,7 +74,8 @@ function normalise(raw: RawBulk): BulkOperationInfo {
 
 const TERMINAL: ReadonlySet<BulkStatus> = new Set(["COMPLETED", "FAILED", "EXPIRED", "CANCELED"]);
 /** Whether a bulk operation runs `query` (Shopify echoes it back with its own whitespace). */
-export const sameQuery = (a: string | null, b: string) => !!a && a.replace(/\s+/g, " ").trim() === b.replace(/\s+/g, " ").trim();
+export const sameQuery = (a: string | null, b: string) =>
+  !!a && a.replace(/\s+/g, " ").trim() === b.replace(/\s+/g, " ").trim();
 
 // ---- completion signal from the bulk_operations/finish webhook (same process) ----
 
@@ -140,7 +144,10 @@ export async function getBulkOperation(admin: AdminGraphql, id: string): Promise
 }
 
 /** The app's bulk operations on this shop that have not ended (CREATED, RUNNING, CANCELING), oldest first. */
-export async function inFlightBulkOperations(admin: AdminGraphql, type?: "QUERY" | "MUTATION"): Promise<BulkOperationInfo[]> {
+export async function inFlightBulkOperations(
+  admin: AdminGraphql,
+  type?: "QUERY" | "MUTATION",
+): Promise<BulkOperationInfo[]> {
   const data = await admin.request<{ bulkOperations: { nodes: RawBulk[] } }>(BULK_OPERATIONS_IN_FLIGHT);
   return data.bulkOperations.nodes
     .map(normalise)
@@ -182,7 +189,11 @@ export function accessDeniedMessage(what: string): string {
 }
 
 /** Polls (and listens for the webhook) until the operation reaches a final status. */
-export async function waitForBulkOperation(admin: AdminGraphql, id: string, opts: BulkRunOptions = {}): Promise<BulkOperationInfo> {
+export async function waitForBulkOperation(
+  admin: AdminGraphql,
+  id: string,
+  opts: BulkRunOptions = {},
+): Promise<BulkOperationInfo> {
   const { pollIntervalMs = 2000, maxPollIntervalMs = 15_000, timeoutMs = 6 * 3600_000, onStatus } = opts;
   const deadline = Date.now() + timeoutMs;
   let interval = pollIntervalMs;
@@ -192,10 +203,13 @@ export async function waitForBulkOperation(admin: AdminGraphql, id: string, opts
     await onStatus?.(op);
     if (TERMINAL.has(op.status)) return op;
     if (Date.now() > deadline) {
-      throw new BulkOperationError(`Bulk operation ${id} was still ${op.status} after ${Math.round(timeoutMs / 60000)} minutes`, {
-        bulkOperationId: id,
-        status: op.status,
-      });
+      throw new BulkOperationError(
+        `Bulk operation ${id} was still ${op.status} after ${Math.round(timeoutMs / 60000)} minutes`,
+        {
+          bulkOperationId: id,
+          status: op.status,
+        },
+      );
     }
     await waitForSignal(id, interval);
     interval = Math.min(maxPollIntervalMs, Math.round(interval * 1.5));
@@ -203,13 +217,19 @@ export async function waitForBulkOperation(admin: AdminGraphql, id: string, opts
 }
 
 /** Starts the bulk query, or says the shop's bulk operations are at their limit. */
-async function start(admin: AdminGraphql, query: string): Promise<{ op: BulkOperationInfo } | { limited: UserError[] }> {
-  const data = await admin.request<{ bulkOperationRunQuery: { bulkOperation: RawBulk | null; userErrors: UserError[] } | null }>(BULK_RUN_QUERY, { query });
+async function start(
+  admin: AdminGraphql,
+  query: string,
+): Promise<{ op: BulkOperationInfo } | { limited: UserError[] }> {
+  const data = await admin.request<{
+    bulkOperationRunQuery: { bulkOperation: RawBulk | null; userErrors: UserError[] } | null;
+  }>(BULK_RUN_QUERY, { query });
   const payload = data.bulkOperationRunQuery;
   const errors = payload?.userErrors ?? [];
   if (isBulkLimitError(errors)) return { limited: errors };
   const ok = assertNoUserErrors(payload, "bulkOperationRunQuery");
-  if (!ok.bulkOperation) throw new BulkOperationError("Shopify did not start the bulk operation (no operation in its answer)");
+  if (!ok.bulkOperation)
+    throw new BulkOperationError("Shopify did not start the bulk operation (no operation in its answer)");
   return { op: normalise(ok.bulkOperation) };
 }
 
@@ -219,14 +239,19 @@ async function start(admin: AdminGraphql, query: string): Promise<{ op: BulkOper
  * oldest to end and starts again. FAILED / EXPIRED / CANCELED operations are started again with back-off
  * up to `attempts` times; then a BulkOperationError says what happened. ACCESS_DENIED is not retried.
  */
-export async function runBulkQuery(admin: AdminGraphql, query: string, opts: BulkRunOptions = {}): Promise<BulkRunResult> {
+export async function runBulkQuery(
+  admin: AdminGraphql,
+  query: string,
+  opts: BulkRunOptions = {},
+): Promise<BulkRunResult> {
   const { attempts = 3, retryDelayMs = 5000, sleep = defaultSleep } = opts;
   const failures: string[] = [];
   let reused = false;
   let last: BulkOperationInfo | null = null;
 
   // An export of the same query left running (a crashed or concurrent run): wait for it and reuse it.
-  const sameRunning = async () => (await inFlightBulkOperations(admin, "QUERY")).find((r) => sameQuery(r.query, query)) ?? null;
+  const sameRunning = async () =>
+    (await inFlightBulkOperations(admin, "QUERY")).find((r) => sameQuery(r.query, query)) ?? null;
   let op: BulkOperationInfo | null = await sameRunning();
   if (op) reused = true;
 
@@ -253,13 +278,26 @@ export async function runBulkQuery(admin: AdminGraphql, query: string, opts: Bul
     const done = await waitForBulkOperation(admin, op.id, opts);
     last = done;
     if (done.status === "FAILED" && done.errorCode === "ACCESS_DENIED") {
-      throw new BulkOperationError(accessDeniedMessage("the bulk export"), { bulkOperationId: done.id, status: done.status, errorCode: done.errorCode });
+      throw new BulkOperationError(accessDeniedMessage("the bulk export"), {
+        bulkOperationId: done.id,
+        status: done.status,
+        errorCode: done.errorCode,
+      });
     }
     if (done.status === "COMPLETED") {
       const downloadUrl = done.url ?? done.partialDataUrl ?? null;
-      return { operation: done, downloadUrl, partial: !done.url && !!done.partialDataUrl, attempts: attempt, reused, failures };
+      return {
+        operation: done,
+        downloadUrl,
+        partial: !done.url && !!done.partialDataUrl,
+        attempts: attempt,
+        reused,
+        failures,
+      };
     }
-    failures.push(`attempt ${attempt}: bulk operation ${done.id} ended ${done.status}${done.errorCode ? ` (${done.errorCode})` : ""}`);
+    failures.push(
+      `attempt ${attempt}: bulk operation ${done.id} ended ${done.status}${done.errorCode ? ` (${done.errorCode})` : ""}`,
+    );
     op = null;
     if (attempt < attempts) await sleep(retryDelayMs * 2 ** (attempt - 1));
   }
@@ -274,7 +312,9 @@ export async function runBulkQuery(admin: AdminGraphql, query: string, opts: Bul
 export async function* downloadChunks(url: string, fetchImpl: typeof fetch = fetch): AsyncGenerator<Uint8Array> {
   const response = await fetchImpl(url);
   if (!response.ok || !response.body) {
-    throw new BulkOperationError(`Downloading the bulk export failed: HTTP ${response.status} from ${new URL(url).host}`);
+    throw new BulkOperationError(
+      `Downloading the bulk export failed: HTTP ${response.status} from ${new URL(url).host}`,
+    );
   }
   yield* response.body as unknown as AsyncIterable<Uint8Array>;
 }

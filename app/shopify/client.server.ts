@@ -154,7 +154,12 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     stats.costPoints += points;
     const t = cost.throttleStatus;
     if (t && Number.isFinite(t.currentlyAvailable) && Number.isFinite(t.restoreRate)) {
-      bucket = { maximumAvailable: t.maximumAvailable, currentlyAvailable: t.currentlyAvailable, restoreRate: t.restoreRate, at: now() };
+      bucket = {
+        maximumAvailable: t.maximumAvailable,
+        currentlyAvailable: t.currentlyAvailable,
+        restoreRate: t.restoreRate,
+        at: now(),
+      };
     }
   }
 
@@ -163,19 +168,25 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     return Math.round(base * (0.5 + random() * 0.5));
   }
 
-  async function sendOnce<T>(document: string, variables: Record<string, unknown> | undefined): Promise<{ ok: true; data: T } | { ok: false; failure: Failure }> {
+  async function sendOnce<T>(
+    document: string,
+    variables: Record<string, unknown> | undefined,
+  ): Promise<{ ok: true; data: T } | { ok: false; failure: Failure }> {
     stats.calls++;
     const signal = AbortSignal.timeout(timeoutMs);
     let response;
     try {
-      response = await client.rawRequest<T>({ query: document, variables, signal } as Parameters<typeof client.rawRequest>[0]);
+      response = await client.rawRequest<T>({ query: document, variables, signal } as Parameters<
+        typeof client.rawRequest
+      >[0]);
     } catch (error) {
       if (error instanceof ClientError) {
         const status = error.response.status;
         const errors = errorsOf(error.response.errors);
         const headers = error.response.headers as Headers | undefined;
         learn(document, (error.response.extensions as { cost?: CostExtension } | undefined)?.cost);
-        if (status === 429) return { ok: false, failure: { kind: "throttled", errors, status, retryAfterMs: retryAfter(headers) } };
+        if (status === 429)
+          return { ok: false, failure: { kind: "throttled", errors, status, retryAfterMs: retryAfter(headers) } };
         return { ok: false, failure: { kind: "http", status, errors, retryAfterMs: retryAfter(headers) } };
       }
       return { ok: false, failure: { kind: "network", error: error as Error } };
@@ -184,10 +195,16 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     learn(document, cost);
     const errors = errorsOf(response.errors);
     if (errors.length) {
-      if (errors.some((e) => codeOf(e) === "THROTTLED")) return { ok: false, failure: { kind: "throttled", errors, cost } };
-      if (errors.some((e) => codeOf(e) === "INTERNAL_SERVER_ERROR")) return { ok: false, failure: { kind: "internal", errors } };
+      if (errors.some((e) => codeOf(e) === "THROTTLED"))
+        return { ok: false, failure: { kind: "throttled", errors, cost } };
+      if (errors.some((e) => codeOf(e) === "INTERNAL_SERVER_ERROR"))
+        return { ok: false, failure: { kind: "internal", errors } };
       const op = operationName(document);
-      throw new AdminApiError(`Shopify rejected ${op}: ${errors.map((e) => e.message).join("; ")}`, { operation: op, status: response.status, errors });
+      throw new AdminApiError(`Shopify rejected ${op}: ${errors.map((e) => e.message).join("; ")}`, {
+        operation: op,
+        status: response.status,
+        errors,
+      });
     }
     if (response.data === undefined || response.data === null) {
       const op = operationName(document);
@@ -200,33 +217,45 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     const times = `after ${tries} ${tries === 1 ? "try" : "tries"}`;
     switch (failure.kind) {
       case "throttled":
-        return new ThrottledError(`Shopify kept throttling ${op} (${failure.status === 429 ? "429 Too Many Requests" : "THROTTLED"}) ${times}`, {
-          operation: op,
-          status: failure.status,
-          errors: failure.errors,
-          attempts: tries,
-        });
+        return new ThrottledError(
+          `Shopify kept throttling ${op} (${failure.status === 429 ? "429 Too Many Requests" : "THROTTLED"}) ${times}`,
+          {
+            operation: op,
+            status: failure.status,
+            errors: failure.errors,
+            attempts: tries,
+          },
+        );
       case "http":
         return new AdminApiError(
           `Shopify kept answering ${failure.status} ${times} for ${op}${failure.errors.length ? `: ${failure.errors.map((e) => e.message).join("; ")}` : ""}`,
           { operation: op, status: failure.status, errors: failure.errors, attempts: tries },
         );
       case "internal":
-        return new AdminApiError(`Shopify kept answering an internal error ${times} for ${op}: ${failure.errors.map((e) => e.message).join("; ")}`, {
-          operation: op,
-          errors: failure.errors,
-          attempts: tries,
-        });
+        return new AdminApiError(
+          `Shopify kept answering an internal error ${times} for ${op}: ${failure.errors.map((e) => e.message).join("; ")}`,
+          {
+            operation: op,
+            errors: failure.errors,
+            attempts: tries,
+          },
+        );
       case "network":
-        return new AdminApiError(`Could not reach Shopify at ${endpoint} ${times} for ${op}: ${failure.error.message}`, {
-          operation: op,
-          attempts: tries,
-          cause: failure.error,
-        });
+        return new AdminApiError(
+          `Could not reach Shopify at ${endpoint} ${times} for ${op}: ${failure.error.message}`,
+          {
+            operation: op,
+            attempts: tries,
+            cause: failure.error,
+          },
+        );
     }
   }
 
-  async function request<T = Record<string, unknown>>(document: string, variables?: Record<string, unknown>): Promise<T> {
+  async function request<T = Record<string, unknown>>(
+    document: string,
+    variables?: Record<string, unknown>,
+  ): Promise<T> {
     const op = operationName(document);
     const tries = Math.max(1, maxRetries);
     for (let attempt = 1; ; attempt++) {
@@ -235,7 +264,10 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
       if (result.ok) return result.data;
       const { failure } = result;
       if (failure.kind === "http" && failure.status < 500) {
-        const why = failure.status === 401 || failure.status === 403 ? " (the access token was refused: reinstall the app or check the token)" : "";
+        const why =
+          failure.status === 401 || failure.status === 403
+            ? " (the access token was refused: reinstall the app or check the token)"
+            : "";
         throw new AdminApiError(
           `Shopify answered ${failure.status} for ${op}${why}${failure.errors.length ? `: ${failure.errors.map((e) => e.message).join("; ")}` : ""}`,
           { operation: op, status: failure.status, errors: failure.errors },
@@ -244,11 +276,14 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
       if (attempt >= tries) throw finalError(op, failure, attempt);
       let delay = backoff(attempt);
       if (failure.kind === "throttled") {
-        const requested = failure.cost?.requestedQueryCost ?? costByDocument.get(document) ?? lastCost ?? defaultExpectedCost;
+        const requested =
+          failure.cost?.requestedQueryCost ?? costByDocument.get(document) ?? lastCost ?? defaultExpectedCost;
         const t = failure.cost?.throttleStatus ?? bucket;
-        if (t && t.restoreRate > 0) delay = Math.max(delay, Math.ceil(((requested - t.currentlyAvailable) / t.restoreRate) * 1000));
+        if (t && t.restoreRate > 0)
+          delay = Math.max(delay, Math.ceil(((requested - t.currentlyAvailable) / t.restoreRate) * 1000));
       }
-      if ("retryAfterMs" in failure && failure.retryAfterMs !== undefined) delay = Math.max(delay, failure.retryAfterMs);
+      if ("retryAfterMs" in failure && failure.retryAfterMs !== undefined)
+        delay = Math.max(delay, failure.retryAfterMs);
       stats.retries++;
       waits.backoffMs += delay;
       await sleep(delay);
@@ -263,7 +298,9 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     request,
     throttleStatus: () => {
       const a = available();
-      return bucket && a !== null ? { maximumAvailable: bucket.maximumAvailable, currentlyAvailable: a, restoreRate: bucket.restoreRate } : null;
+      return bucket && a !== null
+        ? { maximumAvailable: bucket.maximumAvailable, currentlyAvailable: a, restoreRate: bucket.restoreRate }
+        : null;
     },
   };
 }
@@ -272,8 +309,12 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
  * Throws UserErrorsError when a mutation payload carries userErrors; returns the payload otherwise.
  * `payload` is the mutation's field (e.g. `data.tagsAdd`); a missing payload is an error too.
  */
-export function assertNoUserErrors<P extends { userErrors?: UserError[] | null } | null | undefined>(payload: P, opName: string): NonNullable<P> {
-  if (payload === null || payload === undefined) throw new AdminApiError(`Shopify answered ${opName} without a result`, { operation: opName });
+export function assertNoUserErrors<P extends { userErrors?: UserError[] | null } | null | undefined>(
+  payload: P,
+  opName: string,
+): NonNullable<P> {
+  if (payload === null || payload === undefined)
+    throw new AdminApiError(`Shopify answered ${opName} without a result`, { operation: opName });
   const errors = payload.userErrors ?? [];
   if (errors.length) throw new UserErrorsError(opName, errors);
   return payload as NonNullable<P>;

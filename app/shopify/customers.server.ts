@@ -62,7 +62,8 @@ const SHOP_TIMEZONE = `#graphql
 /** True when Shopify refused protected customer fields (ACCESS_DENIED), as it does without Level 2. */
 export function isAccessDenied(error: unknown): boolean {
   const deniedText = /ACCESS_DENIED|protected customer data|not approved to (access|use)/i;
-  if (error instanceof AdminApiError) return error.errors.some((e) => e.extensions?.code === "ACCESS_DENIED" || deniedText.test(e.message));
+  if (error instanceof AdminApiError)
+    return error.errors.some((e) => e.extensions?.code === "ACCESS_DENIED" || deniedText.test(e.message));
   // The embedded app's client (shopify.server.ts adminGraphqlFrom) throws the errors' messages joined.
   return error instanceof Error && deniedText.test(error.message);
 }
@@ -81,22 +82,36 @@ function readableName(displayName: string | null | undefined): string | null {
 
 /** Names and emails of `ids` (at most MAX_NODES), one request. */
 export async function fetchCustomerNames(admin: AdminGraphql | null, ids: readonly string[]): Promise<NamesResult> {
-  if (!admin) return { status: "unavailable", note: "Shopify cannot be reached right now, so customers are shown by number." };
-  if (ids.length > MAX_NODES) throw new Error(`fetchCustomerNames: at most ${MAX_NODES} ids per request, got ${ids.length}`);
+  if (!admin)
+    return { status: "unavailable", note: "Shopify cannot be reached right now, so customers are shown by number." };
+  if (ids.length > MAX_NODES)
+    throw new Error(`fetchCustomerNames: at most ${MAX_NODES} ids per request, got ${ids.length}`);
   if (ids.length === 0) return { status: "ok", names: new Map() };
-  type Answer = { nodes: Array<{ id?: string; displayName?: string | null; defaultEmailAddress?: { emailAddress?: string | null } | null } | null> };
+  type Answer = {
+    nodes: Array<{
+      id?: string;
+      displayName?: string | null;
+      defaultEmailAddress?: { emailAddress?: string | null } | null;
+    } | null>;
+  };
   try {
     const data = await admin.request<Answer>(CUSTOMER_NAMES, { ids });
     const names = new Map<string, CustomerName>();
     for (const node of data.nodes ?? []) {
       if (!node?.id) continue;
-      names.set(node.id, { name: readableName(node.displayName), email: node.defaultEmailAddress?.emailAddress ?? null });
+      names.set(node.id, {
+        name: readableName(node.displayName),
+        email: node.defaultEmailAddress?.emailAddress ?? null,
+      });
     }
     return { status: "ok", names };
   } catch (error) {
     if (isAccessDenied(error)) return { status: "level1", note: NAMES_NEED_LEVEL_2 };
     console.warn(`[customers] names of ${ids.length} customers of ${admin.shop} could not be read: ${describe(error)}`);
-    return { status: "unavailable", note: "Shopify could not be asked for names right now, so customers are shown by number." };
+    return {
+      status: "unavailable",
+      note: "Shopify could not be asked for names right now, so customers are shown by number.",
+    };
   }
 }
 
@@ -104,7 +119,10 @@ export async function fetchCustomerNames(admin: AdminGraphql | null, ids: readon
  * Names for any number of ids (the CSV export): requests of MAX_NODES ids, one after the other. Stops
  * asking after Level 1 is known (every later request would be refused the same way).
  */
-export async function fetchCustomerNamesInBulk(admin: AdminGraphql | null, ids: readonly string[]): Promise<NamesResult> {
+export async function fetchCustomerNamesInBulk(
+  admin: AdminGraphql | null,
+  ids: readonly string[],
+): Promise<NamesResult> {
   const names = new Map<string, CustomerName>();
   for (let i = 0; i < ids.length; i += MAX_NODES) {
     const part = await fetchCustomerNames(admin, ids.slice(i, i + MAX_NODES));
@@ -148,7 +166,13 @@ export interface LiveCustomer {
  */
 export async function fetchLiveCustomer(admin: AdminGraphql | null, customerId: string): Promise<LiveCustomer | null> {
   if (!admin) return null;
-  type Answer = { customer: { displayName?: string | null; defaultEmailAddress?: { emailAddress?: string | null } | null; tags?: string[] } | null };
+  type Answer = {
+    customer: {
+      displayName?: string | null;
+      defaultEmailAddress?: { emailAddress?: string | null } | null;
+      tags?: string[];
+    } | null;
+  };
   try {
     const data = await admin.request<Answer>(LIVE_CUSTOMER, { id: customerId });
     if (!data.customer) return null;
@@ -166,7 +190,9 @@ export async function fetchLiveCustomer(admin: AdminGraphql | null, customerId: 
   }
   try {
     const data = await admin.request<Answer>(LIVE_CUSTOMER_TAGS, { id: customerId });
-    return data.customer ? { displayName: null, email: null, tags: data.customer.tags ?? [], note: NAMES_NEED_LEVEL_2 } : null;
+    return data.customer
+      ? { displayName: null, email: null, tags: data.customer.tags ?? [], note: NAMES_NEED_LEVEL_2 }
+      : null;
   } catch (error) {
     console.warn(`[customers] tags of ${customerId} could not be read: ${describe(error)}`);
     return null;
@@ -174,7 +200,9 @@ export async function fetchLiveCustomer(admin: AdminGraphql | null, customerId: 
 }
 
 /** The shop's IANA time zone (e.g. "America/New_York") and currency, or null when Shopify cannot be asked. */
-export async function fetchShopZone(admin: AdminGraphql | null): Promise<{ ianaTimezone: string; currencyCode: string } | null> {
+export async function fetchShopZone(
+  admin: AdminGraphql | null,
+): Promise<{ ianaTimezone: string; currencyCode: string } | null> {
   if (!admin) return null;
   try {
     const data = await admin.request<{ shop: { ianaTimezone: string; currencyCode: string } }>(SHOP_TIMEZONE);
@@ -194,11 +222,16 @@ const PRODUCT_TITLES = `#graphql
 `;
 
 /** Product titles by GID (public catalogue data, read live for display); an empty map when Shopify cannot be asked. */
-export async function fetchProductTitles(admin: AdminGraphql | null, ids: readonly string[]): Promise<Map<string, string>> {
+export async function fetchProductTitles(
+  admin: AdminGraphql | null,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
   const titles = new Map<string, string>();
   if (!admin || ids.length === 0) return titles;
   try {
-    const data = await admin.request<{ nodes: Array<{ id?: string; title?: string } | null> }>(PRODUCT_TITLES, { ids: ids.slice(0, MAX_NODES) });
+    const data = await admin.request<{ nodes: Array<{ id?: string; title?: string } | null> }>(PRODUCT_TITLES, {
+      ids: ids.slice(0, MAX_NODES),
+    });
     for (const n of data.nodes ?? []) if (n?.id && n.title) titles.set(n.id, n.title);
   } catch (error) {
     console.warn(`[customers] product titles for ${admin.shop} could not be read: ${describe(error)}`);

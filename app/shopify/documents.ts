@@ -73,7 +73,8 @@ function readTemplate(text: string, start: number): { template: Template; end: n
 /** String constants of a file: `const NAME = "..."`, `'...'` or a template without `${}`. */
 function constantsOf(text: string): Map<string, string> {
   const map = new Map<string, string>();
-  const re = /\bconst\s+([A-Za-z_$][\w$]*)\s*(?::\s*string\s*)?=\s*(`(?:[^`\\$]|\\.|\$(?!\{))*`|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')/g;
+  const re =
+    /\bconst\s+([A-Za-z_$][\w$]*)\s*(?::\s*string\s*)?=\s*(`(?:[^`\\$]|\\.|\$(?!\{))*`|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')/g;
   for (let m = re.exec(text); m; m = re.exec(text)) map.set(m[1], m[2].slice(1, -1));
   return map;
 }

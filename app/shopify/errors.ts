@@ -17,7 +17,10 @@ export class AdminApiError extends Error {
   readonly errors: GraphqlErrorInfo[];
   readonly attempts: number;
 
-  constructor(message: string, opts: { operation: string; status?: number; errors?: GraphqlErrorInfo[]; attempts?: number; cause?: unknown }) {
+  constructor(
+    message: string,
+    opts: { operation: string; status?: number; errors?: GraphqlErrorInfo[]; attempts?: number; cause?: unknown },
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = "AdminApiError";
     this.operation = opts.operation;
@@ -29,7 +32,10 @@ export class AdminApiError extends Error {
 
 /** Shopify kept answering THROTTLED (or 429) after every retry. */
 export class ThrottledError extends AdminApiError {
-  constructor(message: string, opts: { operation: string; status?: number; errors?: GraphqlErrorInfo[]; attempts?: number }) {
+  constructor(
+    message: string,
+    opts: { operation: string; status?: number; errors?: GraphqlErrorInfo[]; attempts?: number },
+  ) {
     super(message, opts);
     this.name = "ThrottledError";
   }
@@ -59,7 +65,10 @@ export class BulkOperationError extends Error {
   readonly status: string | null;
   readonly errorCode: string | null;
 
-  constructor(message: string, opts: { bulkOperationId?: string | null; status?: string | null; errorCode?: string | null } = {}) {
+  constructor(
+    message: string,
+    opts: { bulkOperationId?: string | null; status?: string | null; errorCode?: string | null } = {},
+  ) {
     super(message);
     this.name = "BulkOperationError";
     this.bulkOperationId = opts.bulkOperationId ?? null;

@@ -80,8 +80,15 @@ export function flowTriggerInUse(report: FlowReport, handle: string): boolean {
 }
 
 /** Fires one trigger; userErrors are returned as a message (a missing Flow must not fail a publish). */
-export async function fireFlowTrigger(admin: AdminGraphql, handle: string, payload: Record<string, unknown>): Promise<string | null> {
-  const data = await admin.request<{ flowTriggerReceive: { userErrors: UserError[] } }>(FLOW_TRIGGER_RECEIVE, { handle, payload });
+export async function fireFlowTrigger(
+  admin: AdminGraphql,
+  handle: string,
+  payload: Record<string, unknown>,
+): Promise<string | null> {
+  const data = await admin.request<{ flowTriggerReceive: { userErrors: UserError[] } }>(FLOW_TRIGGER_RECEIVE, {
+    handle,
+    payload,
+  });
   const errs = data.flowTriggerReceive.userErrors;
   return errs.length ? `flowTriggerReceive ${handle}: ${errs.map((e) => e.message).join("; ")}` : null;
 }
@@ -93,7 +100,11 @@ export async function fireRiskChanged(admin: AdminGraphql, change: RiskChange, r
   else report.riskChanged++;
 }
 
-export async function fireSegmentChanged(admin: AdminGraphql, change: SegmentChange, report: FlowReport): Promise<void> {
+export async function fireSegmentChanged(
+  admin: AdminGraphql,
+  change: SegmentChange,
+  report: FlowReport,
+): Promise<void> {
   if (!flowTriggerInUse(report, FLOW_SEGMENT_CHANGED)) return;
   const error = await fireFlowTrigger(admin, FLOW_SEGMENT_CHANGED, segmentChangedPayload(change));
   if (error) report.errors.push(error);
@@ -130,7 +141,11 @@ export function dueReorderPayload(c: DueReorderChange): Record<string, unknown> 
   };
 }
 
-export async function fireDueReorder(admin: AdminGraphql, change: DueReorderChange, report: FlowReport & { dueReorder?: number }): Promise<void> {
+export async function fireDueReorder(
+  admin: AdminGraphql,
+  change: DueReorderChange,
+  report: FlowReport & { dueReorder?: number },
+): Promise<void> {
   if (!flowTriggerInUse(report, FLOW_DUE_REORDER)) return;
   const error = await fireFlowTrigger(admin, FLOW_DUE_REORDER, dueReorderPayload(change));
   if (error) report.errors.push(error);
@@ -168,10 +183,13 @@ export interface FlowLifecyclePayload {
 export function parseFlowLifecycle(body: unknown): FlowLifecyclePayload {
   const b = (body ?? {}) as Record<string, unknown>;
   const problems: string[] = [];
-  if (typeof b.flow_trigger_definition_id !== "string" || !b.flow_trigger_definition_id.trim()) problems.push("flow_trigger_definition_id must be a non-empty string");
+  if (typeof b.flow_trigger_definition_id !== "string" || !b.flow_trigger_definition_id.trim())
+    problems.push("flow_trigger_definition_id must be a non-empty string");
   if (typeof b.has_enabled_flow !== "boolean") problems.push("has_enabled_flow must be true or false");
-  if (typeof b.shopify_domain !== "string" || !/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/i.test(b.shopify_domain)) problems.push("shopify_domain must be a myshopify.com domain");
-  if (typeof b.timestamp !== "string" || !Number.isFinite(Date.parse(b.timestamp))) problems.push("timestamp must be an ISO 8601 date");
+  if (typeof b.shopify_domain !== "string" || !/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/i.test(b.shopify_domain))
+    problems.push("shopify_domain must be a myshopify.com domain");
+  if (typeof b.timestamp !== "string" || !Number.isFinite(Date.parse(b.timestamp)))
+    problems.push("timestamp must be an ISO 8601 date");
   if (problems.length) throw new Error(`Invalid Flow lifecycle callback: ${problems.join("; ")}`);
   return b as unknown as FlowLifecyclePayload;
 }

@@ -26,10 +26,34 @@ export interface AppMetafieldDefinition {
 }
 
 export const APP_METAFIELD_DEFINITIONS: readonly AppMetafieldDefinition[] = [
-  { key: "churn_probability", name: "Churn probability", type: "number_decimal", description: "Probability (0-1) that the customer will not order again within the churn horizon, from Churnless.", storefront: "NONE" },
-  { key: "risk_band", name: "Churn risk band", type: "single_line_text_field", description: "low, medium or high churn risk, from Churnless.", storefront: "NONE" },
-  { key: "segment", name: "Customer segment", type: "single_line_text_field", description: "The customer's RFM segment in Churnless (e.g. champions, at-risk).", storefront: "NONE" },
-  { key: "predicted_clv", name: "Predicted 12-month value", type: "number_decimal", description: "Expected spend over the next 12 months in the shop's currency, from Churnless.", storefront: "NONE" },
+  {
+    key: "churn_probability",
+    name: "Churn probability",
+    type: "number_decimal",
+    description: "Probability (0-1) that the customer will not order again within the churn horizon, from Churnless.",
+    storefront: "NONE",
+  },
+  {
+    key: "risk_band",
+    name: "Churn risk band",
+    type: "single_line_text_field",
+    description: "low, medium or high churn risk, from Churnless.",
+    storefront: "NONE",
+  },
+  {
+    key: "segment",
+    name: "Customer segment",
+    type: "single_line_text_field",
+    description: "The customer's RFM segment in Churnless (e.g. champions, at-risk).",
+    storefront: "NONE",
+  },
+  {
+    key: "predicted_clv",
+    name: "Predicted 12-month value",
+    type: "number_decimal",
+    description: "Expected spend over the next 12 months in the shop's currency, from Churnless.",
+    storefront: "NONE",
+  },
   {
     key: "recommended_products",
     name: "Recommended products",
@@ -41,7 +65,8 @@ export const APP_METAFIELD_DEFINITIONS: readonly AppMetafieldDefinition[] = [
     key: "due_products",
     name: "Due to reorder",
     type: "list.product_reference",
-    description: "Products the customer is due to buy again (their supply is running out), soonest first, from Churnless.",
+    description:
+      "Products the customer is due to buy again (their supply is running out), soonest first, from Churnless.",
     storefront: "PUBLIC_READ",
   },
 ];
@@ -94,8 +119,11 @@ export async function ensureMetafieldDefinitions(admin: AdminGraphql): Promise<s
       },
     });
     const payload = data.metafieldDefinitionCreate;
-    const errors = payload.userErrors.filter((e) => e.code !== "TAKEN" && !/already (exists|in use|been taken)/i.test(e.message));
-    if (errors.length) throw new Error(`metafieldDefinitionCreate ${def.key} was refused: ${errors.map((e) => e.message).join("; ")}`);
+    const errors = payload.userErrors.filter(
+      (e) => e.code !== "TAKEN" && !/already (exists|in use|been taken)/i.test(e.message),
+    );
+    if (errors.length)
+      throw new Error(`metafieldDefinitionCreate ${def.key} was refused: ${errors.map((e) => e.message).join("; ")}`);
     if (payload.createdDefinition) created.push(def.key);
   }
   return created;
@@ -127,7 +155,13 @@ export function metafieldValues(
   score: MetafieldScore,
   options: { recsEnabled?: boolean; recsCount?: number; dueProducts?: readonly string[] } = {},
 ): Record<AppMetafieldKey, string> {
-  const recs = options.recsEnabled === false ? [] : recommendedProductIds(score.recommendedJson, Math.min(options.recsCount ?? MAX_RECOMMENDED_PRODUCTS, MAX_RECOMMENDED_PRODUCTS));
+  const recs =
+    options.recsEnabled === false
+      ? []
+      : recommendedProductIds(
+          score.recommendedJson,
+          Math.min(options.recsCount ?? MAX_RECOMMENDED_PRODUCTS, MAX_RECOMMENDED_PRODUCTS),
+        );
   return {
     churn_probability: Math.min(1, Math.max(0, score.churnProbability)).toFixed(4),
     risk_band: score.riskBand,
@@ -162,7 +196,11 @@ export interface MetafieldWrite {
 }
 
 /** The writes needed to bring a customer's metafields from `current` to `next` (changed values only). */
-export function metafieldChanges(ownerId: string, current: Partial<Record<AppMetafieldKey, string>>, next: Record<AppMetafieldKey, string>): MetafieldWrite[] {
+export function metafieldChanges(
+  ownerId: string,
+  current: Partial<Record<AppMetafieldKey, string>>,
+  next: Record<AppMetafieldKey, string>,
+): MetafieldWrite[] {
   const writes: MetafieldWrite[] = [];
   for (const def of APP_METAFIELD_DEFINITIONS) {
     const value = next[def.key];
@@ -181,7 +219,13 @@ export interface MetafieldsSetReport {
 
 function toInputs(batch: readonly MetafieldWrite[]) {
   const typeOf = new Map(APP_METAFIELD_DEFINITIONS.map((d) => [d.key, d.type]));
-  return batch.map((w) => ({ ownerId: w.ownerId, namespace: "$app", key: w.key, type: typeOf.get(w.key), value: w.value }));
+  return batch.map((w) => ({
+    ownerId: w.ownerId,
+    namespace: "$app",
+    key: w.key,
+    type: typeOf.get(w.key),
+    value: w.value,
+  }));
 }
 
 function collectErrors(out: MetafieldsSetReport, batch: readonly MetafieldWrite[], errors: readonly UserError[]): void {
@@ -219,7 +263,12 @@ export async function setMetafieldsBulk(
     else if (r.userErrors.length) collectErrors(out, batches[line], r.userErrors);
     else out.written += batches[line].length;
   }
-  if (result.missing.length) await setMetafields(admin, result.missing.flatMap((i) => batches[i]), out);
+  if (result.missing.length)
+    await setMetafields(
+      admin,
+      result.missing.flatMap((i) => batches[i]),
+      out,
+    );
   return { ...out, bulkOperationId: result.bulkOperationId };
 }
 
@@ -233,17 +282,24 @@ export async function writeMetafields(
   options: { bulkThreshold: number; bulk?: BulkOptions },
   report: MetafieldsSetReport,
 ): Promise<string | null> {
-  if (Math.ceil(writes.length / METAFIELDS_PER_CALL) > options.bulkThreshold) return (await setMetafieldsBulk(admin, writes, options.bulk, report)).bulkOperationId;
+  if (Math.ceil(writes.length / METAFIELDS_PER_CALL) > options.bulkThreshold)
+    return (await setMetafieldsBulk(admin, writes, options.bulk, report)).bulkOperationId;
   await setMetafields(admin, writes, report);
   return null;
 }
 
 /** Sends the writes with metafieldsSet, 25 per call. userErrors are collected, not thrown. */
-export async function setMetafields(admin: AdminGraphql, writes: readonly MetafieldWrite[], report?: MetafieldsSetReport): Promise<MetafieldsSetReport> {
+export async function setMetafields(
+  admin: AdminGraphql,
+  writes: readonly MetafieldWrite[],
+  report?: MetafieldsSetReport,
+): Promise<MetafieldsSetReport> {
   const out = report ?? { calls: 0, written: 0, errors: [] };
   for (let i = 0; i < writes.length; i += METAFIELDS_PER_CALL) {
     const batch = writes.slice(i, i + METAFIELDS_PER_CALL);
-    const data = await admin.request<{ metafieldsSet: { metafields: Array<{ key: string }> | null; userErrors: UserError[] } }>(METAFIELDS_SET, {
+    const data = await admin.request<{
+      metafieldsSet: { metafields: Array<{ key: string }> | null; userErrors: UserError[] };
+    }>(METAFIELDS_SET, {
       metafields: toInputs(batch),
     });
     out.calls++;
@@ -274,20 +330,33 @@ export async function deleteMetafields(
   const out: MetafieldsSetReport = { calls: 0, written: 0, errors: [] };
   const batches: Array<Array<{ ownerId: string; namespace: string; key: string }>> = [];
   for (let i = 0; i < targets.length; i += METAFIELDS_PER_CALL) {
-    batches.push(targets.slice(i, i + METAFIELDS_PER_CALL).map((t) => ({ ownerId: t.ownerId, namespace: "$app", key: t.key })));
+    batches.push(
+      targets.slice(i, i + METAFIELDS_PER_CALL).map((t) => ({ ownerId: t.ownerId, namespace: "$app", key: t.key })),
+    );
   }
   let small = batches.map((_, i) => i);
   if (batches.length > options.bulkThreshold) {
-    const result = await runBulkMutation(admin, METAFIELDS_DELETE, "metafieldsDelete", batches.map((b) => ({ metafields: b })), { ...options.bulk, name: "churnless-metafields-delete" });
+    const result = await runBulkMutation(
+      admin,
+      METAFIELDS_DELETE,
+      "metafieldsDelete",
+      batches.map((b) => ({ metafields: b })),
+      { ...options.bulk, name: "churnless-metafields-delete" },
+    );
     out.calls++;
     for (const [line, r] of result.results) {
-      if (r.error || r.userErrors.length) out.errors.push({ message: `metafieldsDelete line ${line}: ${r.error ?? r.userErrors.map((e) => e.message).join("; ")}` });
+      if (r.error || r.userErrors.length)
+        out.errors.push({
+          message: `metafieldsDelete line ${line}: ${r.error ?? r.userErrors.map((e) => e.message).join("; ")}`,
+        });
       else out.written += batches[line].length;
     }
     small = result.missing;
   }
   for (const i of small) {
-    const data = await admin.request<{ metafieldsDelete: { userErrors: UserError[] } }>(METAFIELDS_DELETE, { metafields: batches[i] });
+    const data = await admin.request<{ metafieldsDelete: { userErrors: UserError[] } }>(METAFIELDS_DELETE, {
+      metafields: batches[i],
+    });
     out.calls++;
     const errs = data.metafieldsDelete.userErrors;
     if (errs.length) out.errors.push({ message: `metafieldsDelete: ${errs.map((e) => e.message).join("; ")}` });

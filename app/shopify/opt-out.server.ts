@@ -22,9 +22,15 @@ export interface WithdrawReport {
 }
 
 /** Removes the customer's app tags and app metafields from Shopify now. */
-export async function withdrawFromShopify(admin: AdminGraphql, customerId: string, prefix: string): Promise<WithdrawReport> {
+export async function withdrawFromShopify(
+  admin: AdminGraphql,
+  customerId: string,
+  prefix: string,
+): Promise<WithdrawReport> {
   const report: WithdrawReport = { tagsRemoved: 0, metafieldsDeleted: 0, errors: [] };
-  const data = await admin.request<{ customer: { id: string; tags: string[] } | null }>(CUSTOMER_TAGS, { id: customerId });
+  const data = await admin.request<{ customer: { id: string; tags: string[] } | null }>(CUSTOMER_TAGS, {
+    id: customerId,
+  });
   if (!data.customer) {
     report.errors.push(`customer ${customerId} not found in Shopify`);
     return report;

@@ -68,7 +68,9 @@ export const HISTORY_LIMITED_WARNING =
   "predictions will be less reliable. Approve the full order history access to fix this.";
 
 export async function grantedScopes(admin: AdminGraphql): Promise<string[]> {
-  const data = await admin.request<{ currentAppInstallation: { accessScopes: Array<{ handle: string }> } }>(ACCESS_SCOPES);
+  const data = await admin.request<{ currentAppInstallation: { accessScopes: Array<{ handle: string }> } }>(
+    ACCESS_SCOPES,
+  );
   return data.currentAppInstallation.accessScopes.map((s) => s.handle);
 }
 
@@ -112,10 +114,11 @@ export async function* pageOrders(
       const items = [...lineItems.nodes];
       let page = lineItems.pageInfo;
       while (page.hasNextPage) {
-        const more: { order: { lineItems: { pageInfo: PageInfo; nodes: LineItemNode[] } } | null } = await admin.request(ORDER_LINE_ITEMS_PAGE, {
-          id: node.id,
-          after: page.endCursor,
-        });
+        const more: { order: { lineItems: { pageInfo: PageInfo; nodes: LineItemNode[] } } | null } =
+          await admin.request(ORDER_LINE_ITEMS_PAGE, {
+            id: node.id,
+            after: page.endCursor,
+          });
         if (!more.order) break;
         items.push(...more.order.lineItems.nodes);
         page = more.order.lineItems.pageInfo;

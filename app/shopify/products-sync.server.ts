@@ -46,14 +46,18 @@ export interface ProductFacts {
 const STATUSES = new Set(["ACTIVE", "ARCHIVED", "DRAFT"]);
 
 /** The shop's products, one page at a time, as plain facts (the caller stores them). */
-export async function* productPages(admin: AdminGraphql, opts: { query?: string | null; pageSize?: number } = {}): AsyncGenerator<ProductFacts[]> {
+export async function* productPages(
+  admin: AdminGraphql,
+  opts: { query?: string | null; pageSize?: number } = {},
+): AsyncGenerator<ProductFacts[]> {
   let after: string | null = null;
   for (;;) {
-    const data: { products: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: ProductNode[] } } = await admin.request(PRODUCTS_PAGE, {
-      first: opts.pageSize ?? 50,
-      after,
-      query: opts.query ?? null,
-    });
+    const data: { products: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: ProductNode[] } } =
+      await admin.request(PRODUCTS_PAGE, {
+        first: opts.pageSize ?? 50,
+        after,
+        query: opts.query ?? null,
+      });
     yield data.products.nodes.map((p) => {
       const prices = (p.variants?.nodes ?? []).map((v) => Number(v.price)).filter(Number.isFinite);
       const price = prices.length ? Math.min(...prices) : 0;

@@ -95,7 +95,9 @@ async function listSegments(admin: AdminGraphql): Promise<Map<string, ShopifySeg
   const out = new Map<string, ShopifySegment>();
   let after: string | null = null;
   for (;;) {
-    const data: { segments: { nodes: ShopifySegment[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = await admin.request(SEGMENTS_PAGE, { after });
+    const data: {
+      segments: { nodes: ShopifySegment[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+    } = await admin.request(SEGMENTS_PAGE, { after });
     for (const s of data.segments.nodes) out.set(s.id, s);
     if (!data.segments.pageInfo.hasNextPage || !data.segments.pageInfo.endCursor) return out;
     after = data.segments.pageInfo.endCursor;
@@ -151,7 +153,10 @@ export async function reconcileSegments(
 
   const remove = async (id: string): Promise<boolean> => {
     if (!recorded.has(id)) throw new Error(`segmentDelete ${id}: not a segment the app created; refusing to delete it`);
-    const data = await admin.request<{ segmentDelete: { deletedSegmentId: string | null; userErrors: UserError[] } }>(SEGMENT_DELETE, { id });
+    const data = await admin.request<{ segmentDelete: { deletedSegmentId: string | null; userErrors: UserError[] } }>(
+      SEGMENT_DELETE,
+      { id },
+    );
     const errs = data.segmentDelete.userErrors;
     if (errs.length && !/not (be )?found|does not exist/i.test(errs.map((e) => e.message).join(" "))) {
       report.errors.push(`segmentDelete ${id}: ${errs.map((e) => e.message).join("; ")}`);
@@ -188,15 +193,24 @@ export async function reconcileSegments(
         report.unchanged++;
         continue;
       }
-      const data = await admin.request<{ segmentUpdate: { segment: ShopifySegment | null; userErrors: UserError[] } }>(SEGMENT_UPDATE, { id: current.id, name, query });
-      if (data.segmentUpdate.userErrors.length) report.errors.push(`segmentUpdate "${name}": ${data.segmentUpdate.userErrors.map((e) => e.message).join("; ")}`);
+      const data = await admin.request<{ segmentUpdate: { segment: ShopifySegment | null; userErrors: UserError[] } }>(
+        SEGMENT_UPDATE,
+        { id: current.id, name, query },
+      );
+      if (data.segmentUpdate.userErrors.length)
+        report.errors.push(
+          `segmentUpdate "${name}": ${data.segmentUpdate.userErrors.map((e) => e.message).join("; ")}`,
+        );
       else report.updated++;
       continue;
     }
     // Missing (never created, or deleted in Shopify): create it.
     let created: ShopifySegment | null = null;
     for (const candidate of [name, `${name} (${row.key})`]) {
-      const data = await admin.request<{ segmentCreate: { segment: ShopifySegment | null; userErrors: UserError[] } }>(SEGMENT_CREATE, { name: candidate, query });
+      const data = await admin.request<{ segmentCreate: { segment: ShopifySegment | null; userErrors: UserError[] } }>(
+        SEGMENT_CREATE,
+        { name: candidate, query },
+      );
       const errs = data.segmentCreate.userErrors;
       if (!errs.length && data.segmentCreate.segment) {
         created = data.segmentCreate.segment;

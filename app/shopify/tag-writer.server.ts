@@ -11,7 +11,15 @@
  *   JSONL parsed line by line for `userErrors`. Lines without a result (a FAILED operation, a partial
  *   file) are reported as `missing`, so the caller can send them the small way.
  */
-import { downloadLines, isBulkLimitError, runBulkQuery, sameQuery, waitForBulkOperation, waitForBulkSlot, type BulkRunOptions } from "./bulk.server";
+import {
+  downloadLines,
+  isBulkLimitError,
+  runBulkQuery,
+  sameQuery,
+  waitForBulkOperation,
+  waitForBulkSlot,
+  type BulkRunOptions,
+} from "./bulk.server";
 import { BulkOperationError } from "./errors";
 import type { AdminGraphql, UserError } from "./types";
 
@@ -80,7 +88,10 @@ export async function writeTagsSmall(
     while (next < writes.length) {
       const write = writes[next++];
       const { document, field } = DOCUMENT[write.action];
-      const data = await admin.request<Record<string, TagsPayload>>(document, { id: write.customerId, tags: write.tags });
+      const data = await admin.request<Record<string, TagsPayload>>(document, {
+        id: write.customerId,
+        tags: write.tags,
+      });
       const payload = data[field];
       await onResult(resultOf(write, payload?.userErrors, !payload));
     }
@@ -116,7 +127,10 @@ export const MAX_BULK_UPLOAD_BYTES = 100_000_000;
 
 /** The staged upload refused the file as larger than its policy allows (Google Cloud Storage's EntityTooLarge). */
 export class UploadTooLargeError extends Error {
-  constructor(readonly bytes: number, detail: string) {
+  constructor(
+    readonly bytes: number,
+    detail: string,
+  ) {
     super(`The bulk variables file (${bytes} bytes) is larger than Shopify's staged upload accepts: ${detail}`);
     this.name = "UploadTooLargeError";
   }
@@ -142,7 +156,12 @@ export interface BulkWriteOutcome {
 }
 
 /** Uploads a JSONL file of mutation variables and returns its stagedUploadPath. */
-export async function stageJsonl(admin: AdminGraphql, filename: string, jsonl: string, fetchImpl: typeof fetch = fetch): Promise<string> {
+export async function stageJsonl(
+  admin: AdminGraphql,
+  filename: string,
+  jsonl: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<string> {
   const data = await admin.request<{
     stagedUploadsCreate: {
       stagedTargets: Array<{ url: string | null; parameters: Array<{ name: string; value: string }> }> | null;
@@ -152,7 +171,8 @@ export async function stageJsonl(admin: AdminGraphql, filename: string, jsonl: s
     input: [{ resource: "BULK_MUTATION_VARIABLES", filename, mimeType: "text/jsonl", httpMethod: "POST" }],
   });
   const payload = data.stagedUploadsCreate;
-  if (payload.userErrors.length) throw new Error(`stagedUploadsCreate was refused: ${payload.userErrors.map((e) => e.message).join("; ")}`);
+  if (payload.userErrors.length)
+    throw new Error(`stagedUploadsCreate was refused: ${payload.userErrors.map((e) => e.message).join("; ")}`);
   const target = payload.stagedTargets?.[0];
   if (!target?.url) throw new Error("stagedUploadsCreate returned no upload target");
   const key = target.parameters.find((p) => p.name === "key")?.value;
@@ -163,7 +183,14 @@ export async function stageJsonl(admin: AdminGraphql, filename: string, jsonl: s
   const res = await fetchImpl(target.url, { method: "POST", body: form });
   if (!res.ok) {
     const body = await res.text().catch((error: unknown) => `(body unreadable: ${String(error)})`);
-    if (res.status === 400 && /EntityTooLarge/.test(body)) throw new UploadTooLargeError(Buffer.byteLength(jsonl), body.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim());
+    if (res.status === 400 && /EntityTooLarge/.test(body))
+      throw new UploadTooLargeError(
+        Buffer.byteLength(jsonl),
+        body
+          .replace(/<[^>]+>/g, " ")
+          .replace(/\s+/g, " ")
+          .trim(),
+      );
     throw new Error(`Uploading the bulk variables failed: HTTP ${res.status} ${body}`.trim());
   }
   return key;
@@ -187,7 +214,9 @@ export function splitJsonl(variables: readonly Record<string, unknown>[], maxByt
     const line = `${JSON.stringify(variables[i])}\n`;
     const size = Buffer.byteLength(line);
     if (size > maxBytes) {
-      throw new BulkOperationError(`One bulk mutation input (line ${offset + i + 1}, ${size} bytes) is larger than the ${maxBytes}-byte upload cap`);
+      throw new BulkOperationError(
+        `One bulk mutation input (line ${offset + i + 1}, ${size} bytes) is larger than the ${maxBytes}-byte upload cap`,
+      );
     }
     if (bytes + size > maxBytes && lines.length) {
       parts.push({ offset: start, count: lines.length, jsonl: lines.join(""), bytes });
@@ -221,7 +250,10 @@ function waitOptions(options: BulkOptions): BulkRunOptions {
  * (falling back to the line's position). Returns the userErrors per input line; malformed lines are
  * skipped (their input lines count as missing).
  */
-export function parseBulkMutationResult(jsonl: string, field: string): Map<number, { userErrors: UserError[]; error?: string }> {
+export function parseBulkMutationResult(
+  jsonl: string,
+  field: string,
+): Map<number, { userErrors: UserError[]; error?: string }> {
   const reader = mutationResultReader(field);
   for (const line of jsonl.split("\n")) reader.add(line);
   return reader.results;
@@ -234,14 +266,19 @@ function mutationResultReader(field: string) {
   const add = (line: string) => {
     if (!line.trim()) return;
     const index = position++;
-    let row: { __lineNumber?: number; data?: Record<string, { userErrors?: UserError[] } | null>; errors?: Array<{ message: string }> };
+    let row: {
+      __lineNumber?: number;
+      data?: Record<string, { userErrors?: UserError[] } | null>;
+      errors?: Array<{ message: string }>;
+    };
     try {
       row = JSON.parse(line);
     } catch {
       return;
     }
     const lineNumber = typeof row.__lineNumber === "number" ? row.__lineNumber : index;
-    if (row.errors?.length) results.set(lineNumber, { userErrors: [], error: row.errors.map((e) => e.message).join("; ") });
+    if (row.errors?.length)
+      results.set(lineNumber, { userErrors: [], error: row.errors.map((e) => e.message).join("; ") });
     else if (!row.data?.[field]) results.set(lineNumber, { userErrors: [], error: "no result for this line" });
     else results.set(lineNumber, { userErrors: row.data[field]!.userErrors ?? [] });
   };
@@ -262,7 +299,14 @@ export interface BulkMutationOutcome {
 }
 
 /** Starts one bulk mutation over a staged file; at the shop's limit (LIMIT_REACHED) waits for a slot first. */
-async function startBulkMutation(admin: AdminGraphql, document: string, field: string, stagedUploadPath: string, name: string, wait: BulkRunOptions): Promise<string> {
+async function startBulkMutation(
+  admin: AdminGraphql,
+  document: string,
+  field: string,
+  stagedUploadPath: string,
+  name: string,
+  wait: BulkRunOptions,
+): Promise<string> {
   for (let waits = 0; ; waits++) {
     const started = await admin.request<{
       bulkOperationRunMutation: { bulkOperation: { id: string; status: string } | null; userErrors: UserError[] };
@@ -274,7 +318,9 @@ async function startBulkMutation(admin: AdminGraphql, document: string, field: s
       await waitForBulkSlot(admin, wait);
       continue;
     }
-    throw new BulkOperationError(`bulkOperationRunMutation (${field}) was refused: ${run.userErrors.map((e) => e.message).join("; ") || "no operation returned"}`);
+    throw new BulkOperationError(
+      `bulkOperationRunMutation (${field}) was refused: ${run.userErrors.map((e) => e.message).join("; ") || "no operation returned"}`,
+    );
   }
 }
 
@@ -309,7 +355,10 @@ export async function runBulkMutation(
       maxBytes = Math.min(maxBytes, part.bytes - 1);
       const half = Math.ceil(part.count / 2);
       const slice = variables.slice(part.offset, part.offset + part.count);
-      queue.unshift(...splitJsonl(slice.slice(0, half), maxBytes, part.offset), ...splitJsonl(slice.slice(half), maxBytes, part.offset + half));
+      queue.unshift(
+        ...splitJsonl(slice.slice(0, half), maxBytes, part.offset),
+        ...splitJsonl(slice.slice(half), maxBytes, part.offset + half),
+      );
       continue;
     }
     const id = await startBulkMutation(admin, document, field, stagedUploadPath, options.name, wait);
@@ -370,8 +419,14 @@ const SHOP_CUSTOMER_TAGS = `#graphql
   }`;
 
 /** Tags used on the shop's customers (Shop.customerTags), up to `first`; `complete` false when there are more. */
-export async function readShopCustomerTags(admin: AdminGraphql, first = 250): Promise<{ tags: string[]; complete: boolean }> {
-  const data = await admin.request<{ shop: { customerTags: { nodes: string[]; pageInfo: { hasNextPage: boolean } } } }>(SHOP_CUSTOMER_TAGS, { first });
+export async function readShopCustomerTags(
+  admin: AdminGraphql,
+  first = 250,
+): Promise<{ tags: string[]; complete: boolean }> {
+  const data = await admin.request<{ shop: { customerTags: { nodes: string[]; pageInfo: { hasNextPage: boolean } } } }>(
+    SHOP_CUSTOMER_TAGS,
+    { first },
+  );
   return { tags: data.shop.customerTags.nodes, complete: !data.shop.customerTags.pageInfo.hasNextPage };
 }
 
@@ -379,7 +434,14 @@ export async function readShopCustomerTags(admin: AdminGraphql, first = 250): Pr
 // Reading customers
 
 /** The app-owned customer metafields the publish reads back, by key. */
-export const APP_METAFIELD_KEYS = ["churn_probability", "risk_band", "segment", "predicted_clv", "recommended_products", "due_products"] as const;
+export const APP_METAFIELD_KEYS = [
+  "churn_probability",
+  "risk_band",
+  "segment",
+  "predicted_clv",
+  "recommended_products",
+  "due_products",
+] as const;
 export type AppMetafieldKey = (typeof APP_METAFIELD_KEYS)[number];
 
 export interface CustomerState {
@@ -409,20 +471,23 @@ const CUSTOMERS_PAGE = `#graphql
     }
   }`;
 
-type CustomerNode = { id: string; tags: string[]; statistics?: { rfmGroup?: string | null } | null } & Partial<Record<AppMetafieldKey, { value: string } | null>>;
+type CustomerNode = { id: string; tags: string[]; statistics?: { rfmGroup?: string | null } | null } & Partial<
+  Record<AppMetafieldKey, { value: string } | null>
+>;
 
 /**
  * Every customer of the shop with tags and the app's metafields, page by page (100 a page keeps each
  * request under Shopify's 1,000-point query limit: 100 customers x 6 objects).
  */
-export async function* readCustomers(admin: AdminGraphql, options: { pageSize?: number } = {}): AsyncGenerator<CustomerState[]> {
+export async function* readCustomers(
+  admin: AdminGraphql,
+  options: { pageSize?: number } = {},
+): AsyncGenerator<CustomerState[]> {
   const first = Math.min(250, Math.max(1, options.pageSize ?? 100));
   let after: string | null = null;
   for (;;) {
-    const data: { customers: { nodes: CustomerNode[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = await admin.request(
-      CUSTOMERS_PAGE,
-      { first, after },
-    );
+    const data: { customers: { nodes: CustomerNode[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } =
+      await admin.request(CUSTOMERS_PAGE, { first, after });
     yield data.customers.nodes.map((n) => {
       const metafields: CustomerState["metafields"] = {};
       for (const key of APP_METAFIELD_KEYS) {
@@ -465,7 +530,11 @@ export interface BulkReadStats {
  * Every customer with tags and the app's metafields through one bulk query (JSONL: customers, then their
  * metafields as child lines with `__parentId`, in any order). Malformed lines are counted and skipped.
  */
-export async function readCustomersBulk(admin: AdminGraphql, options: BulkOptions = {}, stats?: BulkReadStats): Promise<CustomerState[]> {
+export async function readCustomersBulk(
+  admin: AdminGraphql,
+  options: BulkOptions = {},
+  stats?: BulkReadStats,
+): Promise<CustomerState[]> {
   const wait = waitOptions(options);
   let announced: string | null = null;
   // The sync's runner: waits for another app export to end, reuses one of the same query, retries a FAILED one.
@@ -483,11 +552,14 @@ export async function readCustomersBulk(admin: AdminGraphql, options: BulkOption
   if (stats) stats.bulkOperationId = op.id;
   if (run.partial) {
     // Reading everyone is required for a correct diff: a partial file is not good enough.
-    throw new BulkOperationError(`The customers bulk query ${op.id} ended ${op.status}${op.errorCode ? ` (${op.errorCode})` : ""} without a complete result`, {
-      bulkOperationId: op.id,
-      status: op.status,
-      errorCode: op.errorCode,
-    });
+    throw new BulkOperationError(
+      `The customers bulk query ${op.id} ended ${op.status}${op.errorCode ? ` (${op.errorCode})` : ""} without a complete result`,
+      {
+        bulkOperationId: op.id,
+        status: op.status,
+        errorCode: op.errorCode,
+      },
+    );
   }
   if (!run.downloadUrl) return [];
   const customers = new Map<string, CustomerState>();
@@ -496,7 +568,14 @@ export async function readCustomersBulk(admin: AdminGraphql, options: BulkOption
   // Streamed: a large shop's file is never held whole, only the customers' tags and the app's values.
   for await (const line of downloadLines(run.downloadUrl, options.fetch)) {
     if (!line.trim()) continue;
-    let row: { id?: unknown; tags?: unknown; key?: unknown; value?: unknown; __parentId?: unknown; statistics?: { rfmGroup?: unknown } | null };
+    let row: {
+      id?: unknown;
+      tags?: unknown;
+      key?: unknown;
+      value?: unknown;
+      __parentId?: unknown;
+      statistics?: { rfmGroup?: unknown } | null;
+    };
     try {
       row = JSON.parse(line);
     } catch {
@@ -504,7 +583,11 @@ export async function readCustomersBulk(admin: AdminGraphql, options: BulkOption
       continue;
     }
     if (typeof row.__parentId === "string") {
-      if (typeof row.key === "string" && typeof row.value === "string" && (APP_METAFIELD_KEYS as readonly string[]).includes(row.key)) {
+      if (
+        typeof row.key === "string" &&
+        typeof row.value === "string" &&
+        (APP_METAFIELD_KEYS as readonly string[]).includes(row.key)
+      ) {
         orphans.push({ parent: row.__parentId, key: row.key, value: row.value });
       } else if (typeof row.key !== "string" || typeof row.value !== "string") skipped++;
     } else if (typeof row.id === "string" && Array.isArray(row.tags)) {

@@ -103,7 +103,11 @@ export function isAppTag(tag: string, prefix: string): boolean {
  * prefix `vip`), sorted and deduplicated as Shopify compares tags. The app's own tags of `ownPrefixes`
  * (the current or a former prefix, when the merchant goes back to it) are not collisions.
  */
-export function prefixCollisions(shopTags: Iterable<string>, prefix: string, ownPrefixes: readonly string[] = []): string[] {
+export function prefixCollisions(
+  shopTags: Iterable<string>,
+  prefix: string,
+  ownPrefixes: readonly string[] = [],
+): string[] {
   const head = `${normalizePrefix(prefix)}:`;
   const found = new Map<string, string>();
   for (const tag of shopTags) {
@@ -135,8 +139,10 @@ export interface TagSettings {
 export function desiredTags(score: TagScore, settings: TagSettings): string[] {
   const tags: string[] = [];
   if (settings.tagRisk && score.riskBand.trim()) tags.push(appTag(settings.tagPrefix, "risk", score.riskBand));
-  if (settings.tagSegments && score.rfmSegment.trim()) tags.push(appTag(settings.tagPrefix, "segment", score.rfmSegment));
-  if (settings.tagClusters && score.clusterKey.trim()) tags.push(appTag(settings.tagPrefix, "cluster", score.clusterKey));
+  if (settings.tagSegments && score.rfmSegment.trim())
+    tags.push(appTag(settings.tagPrefix, "segment", score.rfmSegment));
+  if (settings.tagClusters && score.clusterKey.trim())
+    tags.push(appTag(settings.tagPrefix, "cluster", score.clusterKey));
   return tags;
 }
 
@@ -168,8 +174,10 @@ export function diffTags(
   const owned = (tag: string) => isAppTag(tag, prefix) || (options.formerPrefixes ?? []).some((p) => isAppTag(tag, p));
   const wanted = new Map<string, string>();
   for (const tag of desired) {
-    if (!isAppTag(tag, prefix)) throw new Error(`diffTags: desired tag "${tag}" is not an app tag of the prefix "${normalizePrefix(prefix)}:"`);
-    if (tag.length > MAX_TAG_LENGTH) throw new Error(`diffTags: desired tag is longer than ${MAX_TAG_LENGTH} characters: "${tag.slice(0, 40)}…"`);
+    if (!isAppTag(tag, prefix))
+      throw new Error(`diffTags: desired tag "${tag}" is not an app tag of the prefix "${normalizePrefix(prefix)}:"`);
+    if (tag.length > MAX_TAG_LENGTH)
+      throw new Error(`diffTags: desired tag is longer than ${MAX_TAG_LENGTH} characters: "${tag.slice(0, 40)}…"`);
     if (!wanted.has(tagKey(tag))) wanted.set(tagKey(tag), tag.trim());
   }
   const present = new Set<string>();

@@ -5,8 +5,19 @@
  * app/models (compliance, redaction, sessions, shops); these handlers parse the payload and decide.
  */
 import type { Db } from "../db.server";
-import { customerDataExport, customerOf, orderGid, type CustomerDataExport, type CustomerPayload } from "../models/compliance.server";
-import { deleteShopData, purgeCustomers, recordCustomerRedaction, recordShopRedaction } from "../models/redaction.server";
+import {
+  customerDataExport,
+  customerOf,
+  orderGid,
+  type CustomerDataExport,
+  type CustomerPayload,
+} from "../models/compliance.server";
+import {
+  deleteShopData,
+  purgeCustomers,
+  recordCustomerRedaction,
+  recordShopRedaction,
+} from "../models/redaction.server";
 import { deleteShopSessions, setSessionScopes } from "../models/sessions.server";
 import { markShopUninstalled } from "../models/shops.server";
 import { updateShopSettings } from "../models/shop-settings.server";
@@ -16,7 +27,11 @@ import { updateShopSettings } from "../models/shop-settings.server";
  * webhook only records the request (Shopify ignores the webhook's answer); the merchant downloads this
  * from the admin's Data requests page (app/models/data-requests.server.ts).
  */
-export async function handleCustomersDataRequest(db: Db, shop: string, payload: CustomerPayload): Promise<CustomerDataExport> {
+export async function handleCustomersDataRequest(
+  db: Db,
+  shop: string,
+  payload: CustomerPayload,
+): Promise<CustomerDataExport> {
   return customerDataExport(db, shop, payload);
 }
 
@@ -54,7 +69,12 @@ export async function handleAppUninstalled(db: Db, shop: string, at: Date = new 
 }
 
 /** app/scopes_update: records the granted scopes; without read_all_orders only 60 days of orders are visible. */
-export async function handleScopesUpdate(db: Db, shop: string, sessionId: string | null, current: string[]): Promise<void> {
+export async function handleScopesUpdate(
+  db: Db,
+  shop: string,
+  sessionId: string | null,
+  current: string[],
+): Promise<void> {
   if (sessionId) await setSessionScopes(db, shop, sessionId, current);
   await updateShopSettings(db, shop, { historyLimited: !current.includes("read_all_orders") });
 }

@@ -12,7 +12,14 @@ import { upsertOrders } from "../models/orders.server";
 import { recordOrderAttribution } from "../models/rec-events.server";
 import { forgetWebhook, recordWebhookOnce } from "../models/webhook-dedupe.server";
 
-export const ORDER_TOPICS = ["orders/create", "orders/updated", "orders/cancelled", "ORDERS_CREATE", "ORDERS_UPDATED", "ORDERS_CANCELLED"] as const;
+export const ORDER_TOPICS = [
+  "orders/create",
+  "orders/updated",
+  "orders/cancelled",
+  "ORDERS_CREATE",
+  "ORDERS_UPDATED",
+  "ORDERS_CANCELLED",
+] as const;
 
 export class WebhookPayloadError extends Error {
   constructor(topic: string, reason: string) {
@@ -25,7 +32,8 @@ type Json = Record<string, unknown>;
 
 const gid = (kind: string, graphqlId: unknown, numericId: unknown): string | null => {
   if (typeof graphqlId === "string" && graphqlId.startsWith("gid://")) return graphqlId;
-  if ((typeof numericId === "number" || typeof numericId === "string") && String(numericId).trim() !== "") return `gid://shopify/${kind}/${numericId}`;
+  if ((typeof numericId === "number" || typeof numericId === "string") && String(numericId).trim() !== "")
+    return `gid://shopify/${kind}/${numericId}`;
   return null;
 };
 
@@ -35,7 +43,8 @@ const num = (v: unknown): number | null => {
   return Number.isFinite(n) ? n : null;
 };
 
-const shopMoney = (set: unknown): number | null => num((set as { shop_money?: { amount?: unknown } } | null | undefined)?.shop_money?.amount);
+const shopMoney = (set: unknown): number | null =>
+  num((set as { shop_money?: { amount?: unknown } } | null | undefined)?.shop_money?.amount);
 
 function date(v: unknown, field: string, topic: string): Date | null {
   if (v === null || v === undefined || v === "") return null;
@@ -45,7 +54,8 @@ function date(v: unknown, field: string, topic: string): Date | null {
 }
 
 const moneyCurrency = (set: unknown, which: "shop_money" | "presentment_money"): string | null => {
-  const code = (set as Record<string, { currency_code?: unknown } | undefined> | null | undefined)?.[which]?.currency_code;
+  const code = (set as Record<string, { currency_code?: unknown } | undefined> | null | undefined)?.[which]
+    ?.currency_code;
   return typeof code === "string" ? code : null;
 };
 
@@ -62,7 +72,14 @@ function shopPerPresentment(p: Json): number | null {
   for (const set of [p.total_price_set, p.current_total_price_set, p.subtotal_price_set]) {
     const shop = shopMoney(set);
     const presentment = presentmentMoney(set);
-    if (shop !== null && presentment !== null && shop > 0 && presentment > 0 && (!best || presentment > best.presentment)) best = { shop, presentment };
+    if (
+      shop !== null &&
+      presentment !== null &&
+      shop > 0 &&
+      presentment > 0 &&
+      (!best || presentment > best.presentment)
+    )
+      best = { shop, presentment };
   }
   return best ? best.shop / best.presentment : null;
 }
@@ -85,7 +102,8 @@ function refundParts(refund: Json): { shop: number; presentment: number } | null
     presentment += sign * pm;
     return true;
   };
-  for (const line of list(refund.refund_line_items)) if (!add(line.subtotal_set) || (line.total_tax_set && !add(line.total_tax_set))) return null;
+  for (const line of list(refund.refund_line_items))
+    if (!add(line.subtotal_set) || (line.total_tax_set && !add(line.total_tax_set))) return null;
   const shippingLines = list(refund.refund_shipping_lines);
   for (const line of shippingLines) if (!add(line.subtotal_amount_set)) return null;
   for (const adj of list(refund.order_adjustments)) {
@@ -114,7 +132,8 @@ function refundedOf(topic: string, p: Json, shopCurrency: string): number {
     for (const t of list(refund.transactions)) {
       if (t.kind !== "refund" || t.status !== "success") continue;
       const amount = num(t.amount);
-      if (amount === null) throw new WebhookPayloadError(topic, `refund transaction ${String(t.id ?? "?")} has no numeric amount`);
+      if (amount === null)
+        throw new WebhookPayloadError(topic, `refund transaction ${String(t.id ?? "?")} has no numeric amount`);
       const currency = typeof t.currency === "string" ? t.currency : shopCurrency;
       if (!shopCurrency || currency === shopCurrency) inShop += amount;
       else inPresentment += amount;
@@ -127,7 +146,11 @@ function refundedOf(topic: string, p: Json, shopCurrency: string): number {
       continue;
     }
     if (rate === undefined) rate = shopPerPresentment(p);
-    if (rate === null) throw new WebhookPayloadError(topic, `refund in the presentment currency but no shop/presentment total to convert it to ${shopCurrency}`);
+    if (rate === null)
+      throw new WebhookPayloadError(
+        topic,
+        `refund in the presentment currency but no shop/presentment total to convert it to ${shopCurrency}`,
+      );
     sum += inPresentment * rate;
   }
   return Math.round(sum * 100) / 100;
@@ -135,7 +158,8 @@ function refundedOf(topic: string, p: Json, shopCurrency: string): number {
 
 /** Maps an orders/* webhook payload (REST shape) to analytics input. Throws WebhookPayloadError when unusable. */
 export function orderFromWebhook(topic: string, payload: unknown): OrderInput {
-  if (!payload || typeof payload !== "object" || Array.isArray(payload)) throw new WebhookPayloadError(topic, "not a JSON object");
+  if (!payload || typeof payload !== "object" || Array.isArray(payload))
+    throw new WebhookPayloadError(topic, "not a JSON object");
   const p = payload as Json;
   const id = gid("Order", p.admin_graphql_api_id, p.id);
   if (!id) throw new WebhookPayloadError(topic, "no order id");
@@ -143,10 +167,17 @@ export function orderFromWebhook(topic: string, payload: unknown): OrderInput {
   const processedAt = date(p.processed_at, "processed_at", topic) ?? createdAt;
   if (!processedAt) throw new WebhookPayloadError(topic, `order ${id} has neither processed_at nor created_at`);
   const updatedAt = date(p.updated_at, "updated_at", topic);
-  const total = shopMoney(p.current_total_price_set) ?? num(p.current_total_price) ?? shopMoney(p.total_price_set) ?? num(p.total_price);
+  const total =
+    shopMoney(p.current_total_price_set) ??
+    num(p.current_total_price) ??
+    shopMoney(p.total_price_set) ??
+    num(p.total_price);
   if (total === null) throw new WebhookPayloadError(topic, `order ${id} has no numeric total`);
   const customer = p.customer as Json | null | undefined;
-  const currency = moneyCurrency(p.current_total_price_set, "shop_money") ?? moneyCurrency(p.total_price_set, "shop_money") ?? (typeof p.currency === "string" ? p.currency : "");
+  const currency =
+    moneyCurrency(p.current_total_price_set, "shop_money") ??
+    moneyCurrency(p.total_price_set, "shop_money") ??
+    (typeof p.currency === "string" ? p.currency : "");
   const lineItems: LineItemInput[] = (Array.isArray(p.line_items) ? (p.line_items as Json[]) : []).map((li, i) => {
     const quantity = num(li.quantity);
     if (quantity === null) throw new WebhookPayloadError(topic, `line item ${i + 1} of order ${id} has no quantity`);
@@ -181,12 +212,18 @@ export interface OrderWebhookResult {
   outcome: "written" | "older";
 }
 
-export async function handleOrderWebhook(db: Db, shop: string, topic: string, payload: unknown): Promise<OrderWebhookResult> {
+export async function handleOrderWebhook(
+  db: Db,
+  shop: string,
+  topic: string,
+  payload: unknown,
+): Promise<OrderWebhookResult> {
   if (!(ORDER_TOPICS as readonly string[]).includes(topic)) throw new WebhookPayloadError(topic, "not an order topic");
   const order = orderFromWebhook(topic, payload);
   const r = await upsertOrders(db, shop, [order]);
   // The recommendations' cart attribute: the only way an order is attributed to them (rec-events.server.ts).
-  if (r.written) await recordOrderAttribution(db, shop, order, (payload as { note_attributes?: unknown }).note_attributes);
+  if (r.written)
+    await recordOrderAttribution(db, shop, order, (payload as { note_attributes?: unknown }).note_attributes);
   return { orderId: order.id, outcome: r.written ? "written" : "older" };
 }
 
@@ -201,7 +238,10 @@ export interface WebhookDelivery {
  * One authenticated delivery: duplicates (same X-Shopify-Webhook-Id) are ignored; a delivery whose
  * handling fails is forgotten again so Shopify's retry is processed. Returns the HTTP status to answer.
  */
-export async function receiveOrderWebhook(db: Db, delivery: WebhookDelivery): Promise<{ status: number; result: OrderWebhookResult | "duplicate" | "rejected" }> {
+export async function receiveOrderWebhook(
+  db: Db,
+  delivery: WebhookDelivery,
+): Promise<{ status: number; result: OrderWebhookResult | "duplicate" | "rejected" }> {
   const { shop, topic, webhookId, payload } = delivery;
   if (webhookId && !(await recordWebhookOnce(db, webhookId, shop, topic))) return { status: 200, result: "duplicate" };
   try {
@@ -210,7 +250,9 @@ export async function receiveOrderWebhook(db: Db, delivery: WebhookDelivery): Pr
     if (webhookId) {
       // Forgetting is best effort: the handling error below is what matters; a failure to forget is logged.
       await forgetWebhook(db, webhookId).catch((forgetError: unknown) =>
-        console.error(`[webhooks] ${shop}: could not forget delivery ${webhookId} after a failure: ${(forgetError as Error)?.message ?? forgetError}`),
+        console.error(
+          `[webhooks] ${shop}: could not forget delivery ${webhookId} after a failure: ${(forgetError as Error)?.message ?? forgetError}`,
+        ),
       );
     }
     // A payload we cannot read will not get better on retry: acknowledge it, say why in the log.

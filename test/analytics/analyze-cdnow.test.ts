@@ -70,7 +70,9 @@ describe("analysis of the CDNOW sample at the end of the calibration period", ()
     // customers who did order again in the holdout were expected back sooner than those who did not.
     const dated = result.customers.filter((c) => c.nextOrderDate);
     expect(new Set(dated.map((c) => c.nextOrderDate!.toISOString().slice(0, 10))).size).toBeGreaterThan(50);
-    const returned = new Set(orders.filter((o) => o.processedAt > CDNOW_CALIBRATION_END && o.customerId).map((o) => o.customerId));
+    const returned = new Set(
+      orders.filter((o) => o.processedAt > CDNOW_CALIBRATION_END && o.customerId).map((o) => o.customerId),
+    );
     const medianWait = (cs: typeof dated) => {
       const w = cs.map((c) => c.nextOrderDate!.getTime() - CDNOW_CALIBRATION_END.getTime()).sort((a, b) => a - b);
       return w[Math.floor(w.length / 2)];
@@ -81,19 +83,26 @@ describe("analysis of the CDNOW sample at the end of the calibration period", ()
     expect(gone.length).toBeGreaterThan(100);
     expect(medianWait(back)).toBeLessThan(medianWait(gone));
     const one = result.customers.find((c) => c.customerId === "gid://shopify/Customer/10")!;
-    expect(one.reasons[0]).toMatch(/^\d+% likely not to order in the next 273 days: bought on one day only, 9 months ago$/);
+    expect(one.reasons[0]).toMatch(
+      /^\d+% likely not to order in the next 273 days: bought on one day only, 9 months ago$/,
+    );
   });
 
   it("leads every customer's reasons with the probability over the horizon, agreeing with the risk band", () => {
     for (const c of result.customers) {
-      const pct = Math.min(99, Math.max(1, Math.round(100 * (c.riskBand === "low" ? 1 - c.churnProbability : c.churnProbability))));
+      const pct = Math.min(
+        99,
+        Math.max(1, Math.round(100 * (c.riskBand === "low" ? 1 - c.churnProbability : c.churnProbability))),
+      );
       const verb = c.riskBand === "low" ? "likely to order" : "likely not to order";
       expect(c.reasons[0].startsWith(`${pct}% ${verb} in the next 273 days: `)).toBe(true);
     }
     // Bands are relative to the horizon and the shop: the cut-offs are in the metrics.
     const bands = result.metrics.riskBands as { baseline: number; low: number; medium: number };
     for (const c of result.customers) {
-      expect(c.riskBand).toBe(c.churnProbability < bands.low ? "low" : c.churnProbability < bands.medium ? "medium" : "high");
+      expect(c.riskBand).toBe(
+        c.churnProbability < bands.low ? "low" : c.churnProbability < bands.medium ? "medium" : "high",
+      );
     }
   });
 

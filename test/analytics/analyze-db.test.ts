@@ -19,13 +19,31 @@ describe.each(kinds)("runAnalyze on %s", (kind) => {
     await upsertOrders(t.db, SHOP, shop.orders);
     await t.db.product.createMany({ data: shop.products.map((p) => ({ shop: SHOP, ...p })) });
     // Another shop's data must not leak in.
-    await upsertOrders(t.db, OTHER, generateShop({ customers: 20, seed: 9, end: AS_OF }).orders.map((o) => ({ ...o, customerId: o.customerId && `${o.customerId}9` })));
+    await upsertOrders(
+      t.db,
+      OTHER,
+      generateShop({ customers: 20, seed: 9, end: AS_OF }).orders.map((o) => ({
+        ...o,
+        customerId: o.customerId && `${o.customerId}9`,
+      })),
+    );
   });
   afterAll(async () => t?.cleanup());
 
   it("scores every customer, stores segments, the analysis, recommendations and a SyncRun", async () => {
     const res = await runAnalyze(t.db, SHOP, { asOf: AS_OF });
-    const expected = new Set(shop.orders.filter((o) => o.customerId && !o.test && !o.cancelledAt && !(o.refunded >= o.total) && o.processedAt < new Date("2024-07-01")).map((o) => o.customerId));
+    const expected = new Set(
+      shop.orders
+        .filter(
+          (o) =>
+            o.customerId &&
+            !o.test &&
+            !o.cancelledAt &&
+            !(o.refunded >= o.total) &&
+            o.processedAt < new Date("2024-07-01"),
+        )
+        .map((o) => o.customerId),
+    );
     expect(res.customers).toBe(expected.size);
     const scores = await t.db.customerScore.findMany({ where: { shop: SHOP } });
     expect(scores).toHaveLength(expected.size);
@@ -43,7 +61,12 @@ describe.each(kinds)("runAnalyze on %s", (kind) => {
     const clusters = segments.filter((s) => s.kind === "cluster");
     expect(clusters.reduce((sum, s) => sum + s.size, 0)).toBe(expected.size);
     expect(segments.filter((s) => s.kind === "rfm").reduce((sum, s) => sum + s.size, 0)).toBe(expected.size);
-    expect(segments.filter((s) => s.kind === "risk").map((s) => s.key).sort()).toEqual(expect.arrayContaining(["high"]));
+    expect(
+      segments
+        .filter((s) => s.kind === "risk")
+        .map((s) => s.key)
+        .sort(),
+    ).toEqual(expect.arrayContaining(["high"]));
     expect(Math.abs(clusters.reduce((sum, s) => sum + s.revenueShare, 0) - 1)).toBeLessThan(1e-9);
     expect(JSON.parse(clusters[0].centroidJson)).toHaveProperty("recencyDays");
     const analysis = await t.db.analysis.findUnique({ where: { id: res.analysisId } });
@@ -57,10 +80,18 @@ describe.each(kinds)("runAnalyze on %s", (kind) => {
 
   it("keeps cluster keys and the merchant's names on a re-run, and deactivates vanished segments", async () => {
     const before = await loadPreviousClusters(t.db, SHOP);
-    await t.db.segment.updateMany({ where: { shop: SHOP, kind: "cluster", key: before[0].key }, data: { customName: "My best people" } });
+    await t.db.segment.updateMany({
+      where: { shop: SHOP, kind: "cluster", key: before[0].key },
+      data: { customName: "My best people" },
+    });
     await runAnalyze(t.db, SHOP, { asOf: new Date("2024-07-02T00:00:00Z") });
     const after = await t.db.segment.findMany({ where: { shop: SHOP, kind: "cluster" } });
-    expect(after.filter((s) => s.active).map((s) => s.key).sort()).toEqual(before.map((c) => c.key).sort());
+    expect(
+      after
+        .filter((s) => s.active)
+        .map((s) => s.key)
+        .sort(),
+    ).toEqual(before.map((c) => c.key).sort());
     expect(after.find((s) => s.key === before[0].key)!.customName).toBe("My best people");
     expect(await t.db.analysis.count({ where: { shop: SHOP } })).toBe(2);
     // The merchant asks for the fewest clusters there are (3): the unmatched ones become inactive, renames stay.
@@ -72,7 +103,11 @@ describe.each(kinds)("runAnalyze on %s", (kind) => {
     expect(fewer.filter((s) => !s.active).length).toBeGreaterThanOrEqual(before.length - 3);
     for (const s of fewer.filter((x) => !x.active)) expect(s.size).toBe(0);
     expect(fewer.find((s) => s.key === before[0].key)!.customName).toBe("My best people");
-    expect(await t.db.customerScore.count({ where: { shop: SHOP, clusterKey: { in: fewer.filter((x) => !x.active).map((x) => x.key) } } })).toBe(0);
+    expect(
+      await t.db.customerScore.count({
+        where: { shop: SHOP, clusterKey: { in: fewer.filter((x) => !x.active).map((x) => x.key) } },
+      }),
+    ).toBe(0);
     await t.db.shop.update({ where: { shop: SHOP }, data: { clusterK: null } });
   });
 

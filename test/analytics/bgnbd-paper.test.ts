@@ -15,7 +15,8 @@ import { customerFeatures } from "../../app/analytics/features";
 import { needSharedData } from "../helpers/shared-data";
 import { CDNOW_CALIBRATION_END, cdnowPaperHistories } from "./cdnow";
 
-const within = (actual: number, expected: number, rel: number) => expect(Math.abs(actual / expected - 1)).toBeLessThan(rel);
+const within = (actual: number, expected: number, rel: number) =>
+  expect(Math.abs(actual / expected - 1)).toBeLessThan(rel);
 
 const asOfDay = dayOf(CDNOW_CALIBRATION_END);
 // The paper's convention (every transaction, $0 ones too): see cdnowPaperHistories.
@@ -116,6 +117,8 @@ describe("Gamma-Gamma on CDNOW (Fader & Hardie 2013)", () => {
     within(fit.q, 3.74, 0.01);
     within(fit.gamma, 15.44, 0.01);
     const spends = rows.slice(0, 10).map(([, x, , , zbar]) => gammaGammaExpectedSpend(fit, x, zbar));
-    [24.65, 18.91, 35.17, 35.17, 35.17, 71.46, 18.91, 35.17, 27.28, 35.17].forEach((v, i) => expect(spends[i]).toBeCloseTo(v, 0));
+    [24.65, 18.91, 35.17, 35.17, 35.17, 71.46, 18.91, 35.17, 27.28, 35.17].forEach((v, i) =>
+      expect(spends[i]).toBeCloseTo(v, 0),
+    );
   });
 });

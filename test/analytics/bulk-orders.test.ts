@@ -54,13 +54,20 @@ describe("bulk orders JSONL", () => {
       JSON.stringify({ currentTotalPriceSet: null }), // no id at all
       JSON.stringify({ __typename: "Refund", id: "gid://shopify/Refund/5" }), // a typed object we skip quietly
       JSON.stringify({ __typename: "Refund", id: "gid://shopify/Refund/6", __parentId: "gid://shopify/Order/1" }),
-      JSON.stringify({ __typename: "LineItem", id: "gid://shopify/LineItem/7", quantity: 2, __parentId: "gid://shopify/Order/1" }),
+      JSON.stringify({
+        __typename: "LineItem",
+        id: "gid://shopify/LineItem/7",
+        quantity: 2,
+        __parentId: "gid://shopify/Order/1",
+      }),
       order(2, { processedAt: null, createdAt: null }),
       order(3, { currentTotalPriceSet: { shopMoney: { amount: "ten", currencyCode: "EUR" } } }),
       item(31, 1, Number.NaN).replace("null", '"many"'),
     ];
     const { orders, stats } = parseBulkOrdersText([order(1), ...odd].join("\n"));
-    expect(orders.map((o) => [o.id, o.lineItems.map((l) => l.id)])).toEqual([["gid://shopify/Order/1", ["gid://shopify/LineItem/7"]]]);
+    expect(orders.map((o) => [o.id, o.lineItems.map((l) => l.id)])).toEqual([
+      ["gid://shopify/Order/1", ["gid://shopify/LineItem/7"]],
+    ]);
     expect(stats.problems).toEqual([
       "line 2: line item without __parentId",
       "line 3: unknown object gid://shopify/Customer/5",
@@ -75,7 +82,11 @@ describe("bulk orders JSONL", () => {
   it("reads dates with and without milliseconds, and other ISO forms, to the same instants", () => {
     const { orders } = parseBulkOrdersText(
       [
-        order(1, { createdAt: "2024-02-29T23:59:59Z", processedAt: "2024-02-29T23:59:59Z", updatedAt: "2024-03-01T00:00:00.250Z" }),
+        order(1, {
+          createdAt: "2024-02-29T23:59:59Z",
+          processedAt: "2024-02-29T23:59:59Z",
+          updatedAt: "2024-03-01T00:00:00.250Z",
+        }),
         order(2, { createdAt: "2024-02-29T23:59:59+00:00", processedAt: "2024-03-01T01:59:59+02:00", updatedAt: null }),
       ].join("\n"),
     );

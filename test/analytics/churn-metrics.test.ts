@@ -41,7 +41,11 @@ describe("logistic regression", () => {
   });
 });
 
-const history = (id: string, days: number[], value = 20): CustomerHistory => ({ customerId: id, occasionDays: days, occasionValues: days.map(() => value) });
+const history = (id: string, days: number[], value = 20): CustomerHistory => ({
+  customerId: id,
+  occasionDays: days,
+  occasionValues: days.map(() => value),
+});
 
 describe("churn models", () => {
   it("gives a small shop with few repeat buyers graded probabilities, never 0 or 1, and says the prior carries it", () => {
@@ -63,7 +67,8 @@ describe("churn models", () => {
     // Too small to learn from its past: a one-time buyer's P(alive) is BG/NBD's artefact and says so.
     for (const p of oneTime) expect(p.pAliveKnown).toBe(false);
     for (const p of res.predictions.slice(0, 5)) expect(p.pAliveKnown).toBe(true);
-    for (let i = 1; i < oneTime.length; i++) expect(oneTime[i].churnProbability).toBeLessThanOrEqual(oneTime[i - 1].churnProbability + 1e-12);
+    for (let i = 1; i < oneTime.length; i++)
+      expect(oneTime[i].churnProbability).toBeLessThanOrEqual(oneTime[i - 1].churnProbability + 1e-12);
   });
 
   it("handles a shop where nobody has bought twice yet (a young shop)", () => {
@@ -80,7 +85,9 @@ describe("churn models", () => {
     expect(riskBandOf(RISK_THRESHOLDS.low - 0.01)).toBe("low");
     expect(riskBandOf(RISK_THRESHOLDS.low)).toBe("medium");
     expect(riskBandOf(RISK_THRESHOLDS.medium)).toBe("high");
-    const feats = [history("a", [0, 30, 60]), history("b", [0, 20]), history("c", [0])].map((h) => customerFeatures(h, 100));
+    const feats = [history("a", [0, 30, 60]), history("b", [0, 20]), history("c", [0])].map((h) =>
+      customerFeatures(h, 100),
+    );
     expect(defaultHorizonDays(feats)).toBe(49); // median gap 25 → 2 × 25 = 50 → 7 weeks
     expect(defaultHorizonDays([customerFeatures(history("c", [0]), 10)])).toBe(90);
   });
@@ -100,11 +107,19 @@ describe("reasons", () => {
     const lapsed = customerFeatures(history("a", [0, 35, 70, 105]), 247);
     const contributions = { modelRecency: 1.2, modelRepeats: -0.4 };
     const high = churnReasons({ ...base, features: lapsed, churnProbability: 0.87, riskBand: "high", contributions });
-    expect(high[0]).toBe("87% likely not to order in the next 70 days: no order for 142 days; usually orders every 35 days");
+    expect(high[0]).toBe(
+      "87% likely not to order in the next 70 days: no order for 142 days; usually orders every 35 days",
+    );
     // A reassuring fact is never the first reason of a risky customer, and the other way round.
     expect(high).toContain("4 purchase days so far");
     const regular = customerFeatures(history("d", [0, 30, 60, 90, 120]), 130);
-    const low = churnReasons({ ...base, features: regular, churnProbability: 0.2, riskBand: "low", contributions: { modelRecency: -0.8, modelRepeats: -1.5 } });
+    const low = churnReasons({
+      ...base,
+      features: regular,
+      churnProbability: 0.2,
+      riskBand: "low",
+      contributions: { modelRecency: -0.8, modelRepeats: -1.5 },
+    });
     expect(low[0]).toBe("80% likely to order in the next 70 days: 5 purchase days so far");
     expect(low[1]).toBe("orders every 30 days; last order 10 days ago");
   });
@@ -112,26 +127,56 @@ describe("reasons", () => {
   it("fixes the wording defects: several orders on one day, no spend in the last year, money in the shop's currency", () => {
     // Two orders on one day are one purchase day, not "one order only".
     const once = customerFeatures(history("b", [0]), 274);
-    const r = churnReasons({ ...base, features: once, churnProbability: 0.93, riskBand: "high", contributions: { modelRecency: 2, modelRepeats: 0, monetary: 0.1 } });
+    const r = churnReasons({
+      ...base,
+      features: once,
+      churnProbability: 0.93,
+      riskBand: "high",
+      contributions: { modelRecency: 2, modelRepeats: 0, monetary: 0.1 },
+    });
     expect(r[0]).toBe("93% likely not to order in the next 70 days: bought on one day only, 9 months ago");
     expect(r).toContain("€20.00 spent so far");
-    const stopped: CustomerHistory = { customerId: "c", occasionDays: [0, 100, 200, 300], occasionValues: [100, 100, 100, 100] };
+    const stopped: CustomerHistory = {
+      customerId: "c",
+      occasionDays: [0, 100, 200, 300],
+      occasionValues: [100, 100, 100, 100],
+    };
     const f = customerFeatures(stopped, 800);
-    const words = churnReasons({ ...base, features: f, churnProbability: 0.95, riskBand: "high", contributions: { modelRecency: 2, modelRepeats: -0.2 } }).join(" | ");
+    const words = churnReasons({
+      ...base,
+      features: f,
+      churnProbability: 0.95,
+      riskBand: "high",
+      contributions: { modelRecency: 2, modelRepeats: -0.2 },
+    }).join(" | ");
     expect(words).not.toMatch(/100% less/);
     expect(words).toMatch(/no purchase in the last 12 months \(€400\.00 in their first year\)/);
-    const declining: CustomerHistory = { customerId: "d", occasionDays: [0, 100, 200, 300, 800], occasionValues: [100, 100, 100, 100, 160] };
+    const declining: CustomerHistory = {
+      customerId: "d",
+      occasionDays: [0, 100, 200, 300, 800],
+      occasionValues: [100, 100, 100, 100, 160],
+    };
     const g = customerFeatures(declining, 820);
-    expect(churnReasons({ ...base, features: g, churnProbability: 0.8, riskBand: "high", contributions: { modelRecency: 0.1, modelRepeats: 0 } })[0]).toBe(
-      "80% likely not to order in the next 70 days: spends 60% less than in their first year",
-    );
+    expect(
+      churnReasons({
+        ...base,
+        features: g,
+        churnProbability: 0.8,
+        riskBand: "high",
+        contributions: { modelRecency: 0.1, modelRepeats: 0 },
+      })[0],
+    ).toBe("80% likely not to order in the next 70 days: spends 60% less than in their first year");
   });
 });
 
 describe("store metrics", () => {
   const d = (s: string) => dayOf(new Date(s));
   const hs = [
-    { customerId: "a", occasionDays: [d("2024-01-05"), d("2024-02-10"), d("2024-03-20")], occasionValues: [10, 20, 30] },
+    {
+      customerId: "a",
+      occasionDays: [d("2024-01-05"), d("2024-02-10"), d("2024-03-20")],
+      occasionValues: [10, 20, 30],
+    },
     { customerId: "b", occasionDays: [d("2024-01-20")], occasionValues: [50] },
     { customerId: "c", occasionDays: [d("2024-02-15"), d("2024-03-25")], occasionValues: [5, 5] },
   ];
@@ -176,7 +221,9 @@ describe("analyzeOrders on tiny shops", () => {
     );
     expect(one.model).toBe("bgnbd");
     expect(one.customers[0]).toMatchObject({ customerId: "c1", orders: 1, recencyDays: 245, monetary: 10 });
-    expect(one.customers[0].reasons[0]).toMatch(/^\d+% likely not to order in the next 90 days: bought on one day only, 8 months ago$/);
+    expect(one.customers[0].reasons[0]).toMatch(
+      /^\d+% likely not to order in the next 90 days: bought on one day only, 8 months ago$/,
+    );
     expect(one.customers[0].churnProbability).toBeLessThan(1);
     expect(one.customers[0].pAlive).toBeGreaterThan(0);
     expect(() => analyzeOrders([], { asOf: new Date("nope") })).toThrow(/valid asOf/);

@@ -18,19 +18,57 @@ describe("cli analyze", () => {
     const out = join(dir, "out");
     const { stdout } = await run(
       "npm",
-      ["run", "--silent", "cli", "--", "analyze", "--input", input, "--as-of", "2024-06-30", "--horizon-days", "60", "--out", out],
+      [
+        "run",
+        "--silent",
+        "cli",
+        "--",
+        "analyze",
+        "--input",
+        input,
+        "--as-of",
+        "2024-06-30",
+        "--horizon-days",
+        "60",
+        "--out",
+        out,
+      ],
       { cwd: process.cwd(), timeout: 120_000 },
     );
     expect(stdout).toBe("");
-    const customers = readFileSync(join(out, "customers.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const customers = readFileSync(join(out, "customers.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     const expected = new Set(
       shop.orders
-        .filter((o) => o.customerId && !o.test && !o.cancelledAt && !(o.refunded >= o.total) && o.processedAt < new Date("2024-07-01T00:00:00Z"))
+        .filter(
+          (o) =>
+            o.customerId &&
+            !o.test &&
+            !o.cancelledAt &&
+            !(o.refunded >= o.total) &&
+            o.processedAt < new Date("2024-07-01T00:00:00Z"),
+        )
         .map((o) => o.customerId),
     );
     expect(customers).toHaveLength(expected.size);
     for (const c of customers) {
-      for (const key of ["customerId", "orders", "recencyDays", "monetary", "rfm", "rfmSegment", "cluster", "churnProbability", "pAlive", "expectedOrders", "clv12m", "nextOrderDate", "reasons"]) {
+      for (const key of [
+        "customerId",
+        "orders",
+        "recencyDays",
+        "monetary",
+        "rfm",
+        "rfmSegment",
+        "cluster",
+        "churnProbability",
+        "pAlive",
+        "expectedOrders",
+        "clv12m",
+        "nextOrderDate",
+        "reasons",
+      ]) {
         expect(c).toHaveProperty(key);
       }
       expect(c.churnProbability).toBeGreaterThanOrEqual(0);
@@ -38,7 +76,10 @@ describe("cli analyze", () => {
       expect(Object.keys(c.rfm).sort()).toEqual(["f", "m", "r"]);
       expect(c.reasons.length).toBeGreaterThan(0);
     }
-    const recs = readFileSync(join(out, "recommendations.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const recs = readFileSync(join(out, "recommendations.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(recs).toHaveLength(customers.length);
     for (const r of recs) {
       expect(r.productIds).toHaveLength(10);
@@ -52,7 +93,8 @@ describe("cli analyze", () => {
     expect(summary.clusters.reduce((s: number, c: { size: number }) => s + c.size, 0)).toBe(customers.length);
     expect(summary.clusters[0].centroid).toHaveProperty("recencyDays");
     expect(["bgnbd+logistic", "bgnbd"]).toContain(summary.model);
-    if (summary.bgnbd) expect(Object.keys(summary.bgnbd)).toEqual(expect.arrayContaining(["r", "alpha", "a", "b", "timeUnitDays"]));
+    if (summary.bgnbd)
+      expect(Object.keys(summary.bgnbd)).toEqual(expect.arrayContaining(["r", "alpha", "a", "b", "timeUnitDays"]));
     expect(summary.skipped.test).toBeGreaterThanOrEqual(0);
     expect(summary.skipped.guest).toBeGreaterThan(0);
     const clusterNames = new Set(summary.clusters.map((c: { name: string }) => c.name));
@@ -60,20 +102,43 @@ describe("cli analyze", () => {
   }, 150_000);
 
   it("fails with one line on unreadable input and bad arguments", async () => {
-    const missing = await run("npm", ["run", "--silent", "cli", "--", "analyze", "--input", join(dir, "nope.jsonl"), "--as-of", "2024-06-30", "--horizon-days", "60", "--out", join(dir, "x")], {
-      cwd: process.cwd(),
-      timeout: 60_000,
-    }).then(
+    const missing = await run(
+      "npm",
+      [
+        "run",
+        "--silent",
+        "cli",
+        "--",
+        "analyze",
+        "--input",
+        join(dir, "nope.jsonl"),
+        "--as-of",
+        "2024-06-30",
+        "--horizon-days",
+        "60",
+        "--out",
+        join(dir, "x"),
+      ],
+      {
+        cwd: process.cwd(),
+        timeout: 60_000,
+      },
+    ).then(
       () => null,
       (e: { code: number; stderr: string }) => e,
     );
     expect(missing).not.toBeNull();
     expect(missing!.code).not.toBe(0);
-    expect(missing!.stderr.trim().split("\n").filter((l) => !l.startsWith("npm warn"))).toHaveLength(1);
+    expect(
+      missing!.stderr
+        .trim()
+        .split("\n")
+        .filter((l) => !l.startsWith("npm warn")),
+    ).toHaveLength(1);
     expect(missing!.stderr).toMatch(/cannot read .*nope\.jsonl/);
 
     const garbage = join(dir, "garbage.jsonl");
-    writeFileSync(garbage, "this is not json\n{\"foo\": 1}\n");
+    writeFileSync(garbage, 'this is not json\n{"foo": 1}\n');
     await expect(analyzeCommand(["--input", garbage, "--out", join(dir, "y")])).rejects.toThrow(/no orders found/);
     expect(() => parseAnalyzeArgs(["--input", input, "--as-of", "30/06/2024", "--out", dir])).toThrow(/YYYY-MM-DD/);
     expect(() => parseAnalyzeArgs(["--input", input, "--horizon-days", "0", "--out", dir])).toThrow(/positive/);

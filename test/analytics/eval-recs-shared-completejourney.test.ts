@@ -8,7 +8,9 @@ import { completeJourneyToOrders } from "../../app/cli/complete-journey";
 import { evaluateRecommendations } from "../../app/analytics/recommendations";
 import { needSharedData } from "../helpers/shared-data";
 
-const need = needSharedData("recommendations on the Complete Journey sample", ["completejourney/transactions_sample.csv"]);
+const need = needSharedData("recommendations on the Complete Journey sample", [
+  "completejourney/transactions_sample.csv",
+]);
 const [CSV] = need.files;
 
 describe.skipIf(need.skip)(need.title, () => {

@@ -16,13 +16,23 @@ describe("metrics", () => {
     expect(acc.recall).toBe(0.5);
     expect(acc.ndcg).toBeCloseTo(1 / Math.log2(3) / (1 + 1 / Math.log2(3)), 12);
     scoreList(["x", "y", "a"], new Set(["a"]), 2, acc); // a is at rank 3 > k: a miss
-    expect(acc).toEqual({ hitRate: 1, recall: 0.5, ndcg: expect.closeTo(1 / Math.log2(3) / (1 + 1 / Math.log2(3)), 12) });
+    expect(acc).toEqual({
+      hitRate: 1,
+      recall: 0.5,
+      ndcg: expect.closeTo(1 / Math.log2(3) / (1 + 1 / Math.log2(3)), 12),
+    });
     scoreList(["a"], new Set(["a"]), 10, acc);
     expect(acc.ndcg).toBeCloseTo(1 / Math.log2(3) / (1 + 1 / Math.log2(3)) + 1, 12);
   });
 
   it("holds out each repeat customer's last order and never trains on it", () => {
-    const orders = [basket("1", 0, ["a"]), basket("1", 5, ["b"]), basket("1", 3, ["c"]), basket("2", 0, ["a"]), basket(null, 9, ["b"])];
+    const orders = [
+      basket("1", 0, ["a"]),
+      basket("1", 5, ["b"]),
+      basket("1", 3, ["c"]),
+      basket("2", 0, ["a"]),
+      basket(null, 9, ["b"]),
+    ];
     const held = holdOutLastOrders(orders);
     expect([...held.keys()]).toEqual(["gid://shopify/Customer/1"]);
     expect(held.get("gid://shopify/Customer/1")!.lineItems[0].productId).toBe(P("b"));
@@ -84,7 +94,11 @@ describe("eval:recs CLI", () => {
       }
     };
     let id = 0;
-    for (const [c, staple] of [["1", "tea"], ["2", "soap"], ["3", "rice"]]) {
+    for (const [c, staple] of [
+      ["1", "tea"],
+      ["2", "soap"],
+      ["3", "rice"],
+    ]) {
       add(++id, c, 0, [staple]);
       add(++id, c, 10, [staple, "bag"]);
       add(++id, c, 20, [staple]);

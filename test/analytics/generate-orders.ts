@@ -8,10 +8,24 @@ import { lineItemGid, lineItemInput, orderGid, orderInput } from "../helpers/ord
 
 export interface GeneratedShop {
   orders: OrderInput[];
-  products: Array<{ id: string; handle: string; productType: string; status: "ACTIVE"; inStock: boolean; price: number }>;
+  products: Array<{
+    id: string;
+    handle: string;
+    productType: string;
+    status: "ACTIVE";
+    inStock: boolean;
+    price: number;
+  }>;
 }
 
-export function generateShop(opts: { customers: number; ordersPerCustomer?: number; products?: number; seed?: number; start?: Date; end?: Date }): GeneratedShop {
+export function generateShop(opts: {
+  customers: number;
+  ordersPerCustomer?: number;
+  products?: number;
+  seed?: number;
+  start?: Date;
+  end?: Date;
+}): GeneratedShop {
   let s = opts.seed ?? 7;
   const rnd = () => (s = (s * 16807) % 2147483647) / 2147483647;
   const nProducts = opts.products ?? 50;
@@ -36,7 +50,13 @@ export function generateShop(opts: { customers: number; ordersPerCustomer?: numb
     const lineItems = Array.from({ length: lines }, () => {
       const p = products[Math.floor(rnd() ** 2 * nProducts)];
       const quantity = 1 + Math.floor(rnd() * 2);
-      return lineItemInput(p.id, { id: lineItemGid(lineNo++), variantId: p.id.replace("Product", "ProductVariant"), quantity, currentQuantity: quantity, unitPrice: p.price });
+      return lineItemInput(p.id, {
+        id: lineItemGid(lineNo++),
+        variantId: p.id.replace("Product", "ProductVariant"),
+        quantity,
+        currentQuantity: quantity,
+        unitPrice: p.price,
+      });
     });
     const total = Math.round(lineItems.reduce((t, l) => t + l.quantity * l.unitPrice, 0) * 100) / 100;
     const roll = rnd();

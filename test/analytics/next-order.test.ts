@@ -56,8 +56,12 @@ describe("next order from the purchase model", () => {
 describe("npm run eval:churn", () => {
   it("checks its arguments", () => {
     expect(() => parseEvalChurnArgs(["--input", "x.jsonl"])).toThrow(/required/);
-    expect(() => parseEvalChurnArgs(["--input", "x", "--as-of", "1997-13-01", "--horizon-days", "9"])).toThrow(/YYYY-MM-DD/);
-    expect(parseEvalChurnArgs(["--input", "x", "--as-of", "1997-09-30", "--horizon-days", "273"]).horizonDays).toBe(273);
+    expect(() => parseEvalChurnArgs(["--input", "x", "--as-of", "1997-13-01", "--horizon-days", "9"])).toThrow(
+      /YYYY-MM-DD/,
+    );
+    expect(parseEvalChurnArgs(["--input", "x", "--as-of", "1997-09-30", "--horizon-days", "273"]).horizonDays).toBe(
+      273,
+    );
   });
 
   it("prints AUC (model, recency, BG/NBD), ECE, mean predicted vs observed, lift, rule breaks and pinned probabilities", async () => {
@@ -76,10 +80,14 @@ describe("npm run eval:churn", () => {
     expect(stdout).toMatch(/rule breaks\s+0\s+pinned probabilities 0/);
     // The outcome must be in the file: an as-of too late is refused with a clear message.
     await expect(
-      promisify(execFile)("npm", ["run", "--silent", "eval:churn", "--", "--input", input, "--as-of", "1998-06-01", "--horizon-days", "273"], {
-        cwd: process.cwd(),
-        timeout: 180_000,
-      }),
+      promisify(execFile)(
+        "npm",
+        ["run", "--silent", "eval:churn", "--", "--input", input, "--as-of", "1998-06-01", "--horizon-days", "273"],
+        {
+          cwd: process.cwd(),
+          timeout: 180_000,
+        },
+      ),
     ).rejects.toMatchObject({ stderr: expect.stringMatching(/the outcome of the horizon is not in the file/) });
   }, 240_000);
 });

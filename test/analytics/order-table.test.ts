@@ -32,8 +32,20 @@ const edgeCases: OrderInput[] = [
     currency: "EUR",
     financialStatus: "PARTIALLY_REFUNDED",
     lineItems: [
-      { productId: "gid://shopify/Product/1", variantId: "gid://shopify/ProductVariant/10", quantity: 2, currentQuantity: 0, unitPrice: 5.25 },
-      { productId: "gid://shopify/Product/1", variantId: "gid://shopify/ProductVariant/11", quantity: 3, currentQuantity: 3, unitPrice: 8.33 },
+      {
+        productId: "gid://shopify/Product/1",
+        variantId: "gid://shopify/ProductVariant/10",
+        quantity: 2,
+        currentQuantity: 0,
+        unitPrice: 5.25,
+      },
+      {
+        productId: "gid://shopify/Product/1",
+        variantId: "gid://shopify/ProductVariant/11",
+        quantity: 3,
+        currentQuantity: 3,
+        unitPrice: 8.33,
+      },
     ],
   },
   {
@@ -73,7 +85,13 @@ describe("OrderTable", () => {
   });
 
   it("the analysis and the recommendations are the same on the table as on the records", () => {
-    const shop = generateShop({ customers: 400, ordersPerCustomer: 5, products: 60, seed: 11, end: new Date("2024-12-31T00:00:00Z") });
+    const shop = generateShop({
+      customers: 400,
+      ordersPerCustomer: 5,
+      products: 60,
+      seed: 11,
+      end: new Date("2024-12-31T00:00:00Z"),
+    });
     const orders = [...shop.orders, ...edgeCases];
     const table = new OrderTable();
     for (const o of orders) table.push(o); // pushed one by one, as a reader streams them
@@ -88,7 +106,8 @@ describe("OrderTable", () => {
     const clusterOf = new Map(fromRecords.customers.map((c) => [c.customerId, c.clusterKey]));
     const a = buildRecommender(orders, { products: shop.products, clusterOf });
     const b = buildRecommender(table, { products: shop.products, clusterOf });
-    for (const c of fromRecords.customers) expect(b.forCustomer(c.customerId, 10)).toEqual(a.forCustomer(c.customerId, 10));
+    for (const c of fromRecords.customers)
+      expect(b.forCustomer(c.customerId, 10)).toEqual(a.forCustomer(c.customerId, 10));
     expect(b.forProducts([shop.products[0].id], 5)).toEqual(a.forProducts([shop.products[0].id], 5));
   });
 });

@@ -1,11 +1,30 @@
 import { describe, expect, it } from "vitest";
-import { buildHistories, dayFunction, dayOf, netValue, skipReason, truncateHistories } from "../../app/analytics/purchase-history";
+import {
+  buildHistories,
+  dayFunction,
+  dayOf,
+  netValue,
+  skipReason,
+  truncateHistories,
+} from "../../app/analytics/purchase-history";
 import { customerFeatures } from "../../app/analytics/features";
 import type { OrderInput } from "../../app/analytics/types";
 import { customerGid, lineItemInput, orderGid, orderInput } from "../helpers/orders";
 
-const order = (id: string, customerId: string | null, date: string, total: number, extra: Partial<OrderInput> = {}): OrderInput =>
-  orderInput({ id: orderGid(id), customerId: customerId && customerGid(customerId), processedAt: new Date(date), total, ...extra });
+const order = (
+  id: string,
+  customerId: string | null,
+  date: string,
+  total: number,
+  extra: Partial<OrderInput> = {},
+): OrderInput =>
+  orderInput({
+    id: orderGid(id),
+    customerId: customerId && customerGid(customerId),
+    processedAt: new Date(date),
+    total,
+    ...extra,
+  });
 
 describe("buildHistories", () => {
   const orders = Object.freeze([
@@ -24,7 +43,15 @@ describe("buildHistories", () => {
   const built = buildHistories(orders, { asOf: new Date("2024-03-31T00:00:00Z") });
 
   it("applies the cleaning rules and counts what it skipped", () => {
-    expect(built.skipped).toEqual({ afterAsOf: 1, test: 1, cancelled: 1, refunded: 2, zeroValue: 1, guest: 1, invalid: 0 });
+    expect(built.skipped).toEqual({
+      afterAsOf: 1,
+      test: 1,
+      cancelled: 1,
+      refunded: 2,
+      zeroValue: 1,
+      guest: 1,
+      invalid: 0,
+    });
     expect(built.guestRevenue).toBe(20);
     expect(built.histories.map((h) => h.customerId)).toEqual(["gid://shopify/Customer/a", "gid://shopify/Customer/c"]);
     const a = built.histories[0];
@@ -33,17 +60,31 @@ describe("buildHistories", () => {
   });
 
   it("nets a refund once when its line items were returned (Shopify's current total is after returns)", () => {
-    const line = (quantity: number, currentQuantity: number, unitPrice: number) => lineItemInput("p", { quantity, currentQuantity, unitPrice });
+    const line = (quantity: number, currentQuantity: number, unitPrice: number) =>
+      lineItemInput("p", { quantity, currentQuantity, unitPrice });
     // 2 x 30 + 1 x 40 ordered; one 30 item returned and refunded: current total 70, refunded 30 -> worth 70.
-    const returned = order("20", "d", "2024-01-01T00:00:00Z", 70, { refunded: 30, lineItems: [line(2, 1, 30), line(1, 1, 40)] });
+    const returned = order("20", "d", "2024-01-01T00:00:00Z", 70, {
+      refunded: 30,
+      lineItems: [line(2, 1, 30), line(1, 1, 40)],
+    });
     expect(netValue(returned)).toBe(70);
     // The same return plus a 10 goodwill refund: worth 60.
     expect(netValue({ ...returned, refunded: 40 })).toBe(60);
     // Everything returned: current total 0 -> no purchase.
-    const all = order("21", "d", "2024-01-01T00:00:00Z", 0, { refunded: 100, lineItems: [line(2, 0, 30), line(1, 0, 40)] });
+    const all = order("21", "d", "2024-01-01T00:00:00Z", 0, {
+      refunded: 100,
+      lineItems: [line(2, 0, 30), line(1, 0, 40)],
+    });
     expect(skipReason(all, dayOf(new Date("2024-02-01")))).toBe("refunded");
     // Without currentQuantity (a file that does not carry it) the refund is netted from the total.
-    expect(netValue(order("22", "d", "2024-01-01T00:00:00Z", 100, { refunded: 40, lineItems: [lineItemInput("p", { unitPrice: 100 })] }))).toBe(60);
+    expect(
+      netValue(
+        order("22", "d", "2024-01-01T00:00:00Z", 100, {
+          refunded: 40,
+          lineItems: [lineItemInput("p", { unitPrice: 100 })],
+        }),
+      ),
+    ).toBe(60);
   });
 
   it("does not depend on input order and truncates at a day", () => {
@@ -55,11 +96,16 @@ describe("buildHistories", () => {
   });
 
   it("computes features by hand-checkable values", () => {
-    const f = customerFeatures(
-      { customerId: "x", occasionDays: [0, 10, 40], occasionValues: [10, 20, 30] },
-      100,
-    );
-    expect(f).toMatchObject({ occasions: 3, repeats: 2, recencyDays: 60, tenureDays: 100, spanDays: 40, monetary: 60, aov: 20 });
+    const f = customerFeatures({ customerId: "x", occasionDays: [0, 10, 40], occasionValues: [10, 20, 30] }, 100);
+    expect(f).toMatchObject({
+      occasions: 3,
+      repeats: 2,
+      recencyDays: 60,
+      tenureDays: 100,
+      spanDays: 40,
+      monetary: 60,
+      aov: 20,
+    });
     expect(f.repeatMeanValue).toBe(25);
     expect(f.meanGapDays).toBe(20);
     expect(f.gapSdDays).toBeCloseTo(Math.sqrt(((10 - 20) ** 2 + (30 - 20) ** 2) / 1), 10);
@@ -85,7 +131,9 @@ describe("days in the shop's time zone", () => {
     expect(utc.histories.find((h) => h.customerId.endsWith("/a"))!.occasionDays).toHaveLength(2);
     expect(utc.skipped.afterAsOf).toBe(0); // on the as-of day (UTC)
     const local = buildHistories(orders, { asOf: new Date("2024-03-01T00:00:00Z"), timeZone: "America/Los_Angeles" });
-    expect(local.histories.find((h) => h.customerId.endsWith("/a"))!.occasionDays).toEqual([dayOf(new Date("2024-01-01"))]);
+    expect(local.histories.find((h) => h.customerId.endsWith("/a"))!.occasionDays).toEqual([
+      dayOf(new Date("2024-01-01")),
+    ]);
     // The as-of instant is 16:00 on 29 February in Los Angeles: its day ends the history, so order 3
     // (1 March there) is after it.
     expect(local.skipped.afterAsOf).toBe(1);

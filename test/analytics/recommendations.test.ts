@@ -40,12 +40,15 @@ describe("order cleaning", () => {
           { productId: null, variantId: null, quantity: 1, unitPrice: 5 },
         ],
       },
-      basket("3", 7, [], { lineItems: [{ productId: P("a"), variantId: null, quantity: 1, currentQuantity: 0, unitPrice: 5 }] }),
+      basket("3", 7, [], {
+        lineItems: [{ productId: P("a"), variantId: null, quantity: 1, currentQuantity: 0, unitPrice: 5 }],
+      }),
     ];
     const t = toBaskets(orders);
     expect(t.size).toBe(3);
     expect(t.products.ids).toEqual([P("a"), P("b"), P("c"), P("d")]);
-    const basketAt = (b: number) => Array.from(t.items.subarray(t.offset[b], t.offset[b + 1])).map((p) => t.products.ids[p]);
+    const basketAt = (b: number) =>
+      Array.from(t.items.subarray(t.offset[b], t.offset[b + 1])).map((p) => t.products.ids[p]);
     expect([0, 1, 2].map(basketAt)).toEqual([[P("a"), P("b")], [P("b"), P("c")], [P("d")]]);
     expect(Array.from(t.customer)).toEqual([0, -1, 1]);
     expect(t.customers).toEqual([C("1"), C("2")]);
@@ -54,7 +57,12 @@ describe("order cleaning", () => {
 
 describe("co-purchase", () => {
   // Baskets {a,b} {a,b} (guest) {a,c} {b}: n_a = 3, n_b = 3, n_c = 1, c_ab = 2, c_ac = 1, c_bc = 0.
-  const orders = [basket("1", 0, ["a", "b"]), basket(null, 1, ["a", "b"]), basket("2", 2, ["a", "c"]), basket("3", 3, ["b"])];
+  const orders = [
+    basket("1", 0, ["a", "b"]),
+    basket(null, 1, ["a", "b"]),
+    basket("2", 2, ["a", "c"]),
+    basket("3", 3, ["b"]),
+  ];
 
   it("scores shrunk cosine by hand, symmetric, guest baskets included", () => {
     const t = toBaskets(orders);
@@ -74,7 +82,12 @@ describe("co-purchase", () => {
 
   it("counts at most maxPairsPerBasket pairs, most common products first", () => {
     // {a,b,c,d} once, a twice more, b once more: counts a 3, b 2, c 1, d 1; one pair allowed = (a, b).
-    const t = toBaskets([basket("1", 0, ["d", "c", "b", "a"]), basket("2", 1, ["a"]), basket("3", 2, ["a"]), basket("4", 3, ["b"])]);
+    const t = toBaskets([
+      basket("1", 0, ["d", "c", "b", "a"]),
+      basket("2", 1, ["a"]),
+      basket("3", 2, ["a"]),
+      basket("4", 3, ["b"]),
+    ]);
     const capped = buildCoPurchase(t, { maxPairsPerBasket: 1, shrinkage: 0 });
     expect(coPurchaseScore(capped, 0, 1)).toBeCloseTo(1 / Math.sqrt(6), 6);
     expect(coPurchaseScore(capped, 0, 2)).toBe(0);
@@ -85,7 +98,12 @@ describe("co-purchase", () => {
   });
 
   it("drops pairs seen once when the distinct-pair budget is exceeded, keeping steady pairs", () => {
-    const t = toBaskets([basket("1", 0, ["a", "b"]), basket("2", 1, ["a", "b"]), basket("3", 2, ["c", "d"]), basket("4", 3, ["e", "f"])]);
+    const t = toBaskets([
+      basket("1", 0, ["a", "b"]),
+      basket("2", 1, ["a", "b"]),
+      basket("3", 2, ["c", "d"]),
+      basket("4", 3, ["e", "f"]),
+    ]);
     const cp = buildCoPurchase(t, { shrinkage: 0, maxDistinctPairs: 1, chunkSize: 1 });
     expect(coPurchaseScore(cp, 0, 1)).toBeCloseTo(1, 6);
     expect(coPurchaseScore(cp, 2, 3)).toBe(0);
@@ -194,7 +212,12 @@ describe("exclusions, variety and determinism", () => {
   it("never returns archived, draft, out-of-stock or unknown products when the catalogue is given", () => {
     const rec = buildRecommender(orders, { products });
     const banned = [P("old"), P("draft"), P("gone"), P("unlisted")];
-    for (const list of [rec.forCustomer(C("c0"), 10), rec.forProducts([P("ok1")], 10), rec.popular(10), rec.forCustomer(C("d0"), 10)]) {
+    for (const list of [
+      rec.forCustomer(C("c0"), 10),
+      rec.forProducts([P("ok1")], 10),
+      rec.popular(10),
+      rec.forCustomer(C("d0"), 10),
+    ]) {
       for (const id of banned) expect(list).not.toContain(id);
     }
     expect(rec.popular(10)).toEqual([P("ok1"), P("ok2")]);
@@ -218,7 +241,9 @@ describe("exclusions, variety and determinism", () => {
 
   it("caps one productType to maxTypeShare of the list, but still fills the list", () => {
     const teaOrders = [
-      ...["t1", "t2", "t3", "t4"].flatMap((t, k) => Array.from({ length: 10 - k }, (_, i) => basket(`k${k}${i}`, i, [t]))),
+      ...["t1", "t2", "t3", "t4"].flatMap((t, k) =>
+        Array.from({ length: 10 - k }, (_, i) => basket(`k${k}${i}`, i, [t])),
+      ),
       ...Array.from({ length: 2 }, (_, i) => basket(`m${i}`, 30 + i, ["mug"])),
     ];
     const catalogue = [...["t1", "t2", "t3", "t4"].map((t) => product(t, "tea")), product("mug", "ware")];
@@ -226,7 +251,11 @@ describe("exclusions, variety and determinism", () => {
     expect(rec.popular(3)).toEqual([P("t1"), P("t2"), P("mug")]);
     // limit 5: at most max(2, ceil(2.5)) = 3 teas before the mug, the fourth tea after it.
     expect(rec.popular(5)).toEqual([P("t1"), P("t2"), P("t3"), P("mug"), P("t4")]);
-    expect(buildRecommender(teaOrders, { products: catalogue, maxTypeShare: 1 }).popular(3)).toEqual([P("t1"), P("t2"), P("t3")]);
+    expect(buildRecommender(teaOrders, { products: catalogue, maxTypeShare: 1 }).popular(3)).toEqual([
+      P("t1"),
+      P("t2"),
+      P("t3"),
+    ]);
   });
 
   it("answers the same whatever the input order, breaking ties by product id", () => {

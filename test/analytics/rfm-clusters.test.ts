@@ -36,7 +36,8 @@ describe("RFM", () => {
     expect(rfmSegment({ r: 2, f: 1, m: 2 })).toBe("Hibernating");
     expect(rfmSegment({ r: 1, f: 1, m: 1 })).toBe("Lost");
     // Every score combination has a segment from the list.
-    for (let r = 1; r <= 5; r++) for (let f = 1; f <= 5; f++) for (let m = 1; m <= 5; m++) expect(RFM_SEGMENTS).toContain(rfmSegment({ r, f, m }));
+    for (let r = 1; r <= 5; r++)
+      for (let f = 1; f <= 5; f++) for (let m = 1; m <= 5; m++) expect(RFM_SEGMENTS).toContain(rfmSegment({ r, f, m }));
     expect(slugify("Can't lose them")).toBe("cant-lose-them");
   });
 });
@@ -54,7 +55,16 @@ function population(n: number, shift = 0): CustomerFeatures[] {
     const last = kind === 0 ? asOf - 300 - Math.floor(rnd() * 200) : asOf - Math.floor(rnd() * 40) - shift;
     const days = Array.from({ length: occasions }, (_, k) => last - (occasions - 1 - k) * gap);
     const value = kind === 2 ? 120 : 30;
-    out.push(customerFeatures({ customerId: `c${String(i).padStart(5, "0")}`, occasionDays: days, occasionValues: days.map(() => value * (0.8 + rnd() * 0.4)) }, asOf));
+    out.push(
+      customerFeatures(
+        {
+          customerId: `c${String(i).padStart(5, "0")}`,
+          occasionDays: days,
+          occasionValues: days.map(() => value * (0.8 + rnd() * 0.4)),
+        },
+        asOf,
+      ),
+    );
   }
   return out;
 }
@@ -65,11 +75,30 @@ describe("clusters", () => {
   });
 
   it("names centroids in plain words and tells namesakes apart", () => {
-    expect(clusterName([-1, 1.2, 1, 0.8, 0.5], { recencyDays: 10, frequency: 8, monetary: 900, aov: 110, tenureDays: 700 })).toBe("Active frequent high spenders");
-    expect(clusterName([1, -1, -1, 0, 0], { recencyDays: 400, frequency: 1, monetary: 20, aov: 20, tenureDays: 400 })).toBe("Lapsed one-time low spenders");
-    expect(disambiguate(["Buyers", "Buyers"], [[-1, 0, 0, 0, 0], [1, 0, 0, 0, 0]])).toEqual(["Buyers, more recent", "Buyers, less recent"]);
+    expect(
+      clusterName([-1, 1.2, 1, 0.8, 0.5], { recencyDays: 10, frequency: 8, monetary: 900, aov: 110, tenureDays: 700 }),
+    ).toBe("Active frequent high spenders");
+    expect(
+      clusterName([1, -1, -1, 0, 0], { recencyDays: 400, frequency: 1, monetary: 20, aov: 20, tenureDays: 400 }),
+    ).toBe("Lapsed one-time low spenders");
+    expect(
+      disambiguate(
+        ["Buyers", "Buyers"],
+        [
+          [-1, 0, 0, 0, 0],
+          [1, 0, 0, 0, 0],
+        ],
+      ),
+    ).toEqual(["Buyers, more recent", "Buyers, less recent"]);
     // Two namesakes that the first qualifier cannot separate get a second one, never a number.
-    const three = disambiguate(["B", "B", "B"], [[-1, 0.6, 0, 0, 0], [-1, -0.6, 0, 0, 0], [2, 0, 0, 0, 0]]);
+    const three = disambiguate(
+      ["B", "B", "B"],
+      [
+        [-1, 0.6, 0, 0, 0],
+        [-1, -0.6, 0, 0, 0],
+        [2, 0, 0, 0, 0],
+      ],
+    );
     expect(new Set(three).size).toBe(3);
     for (const name of three) expect(name).not.toMatch(/\d/);
   });
@@ -81,7 +110,12 @@ describe("clusters", () => {
     expect(memberName(z, occasions)).toBe("One-time buyers");
     const mixed = Array.from({ length: 100 }, (_, i) => (i < 45 ? 1 : 2));
     expect(memberName(z, mixed)).toBe("Repeat buyers");
-    expect(memberName(z, Array.from({ length: 100 }, (_, i) => (i < 50 ? 1 : 2)))).toBe("Buyers");
+    expect(
+      memberName(
+        z,
+        Array.from({ length: 100 }, (_, i) => (i < 50 ? 1 : 2)),
+      ),
+    ).toBe("Buyers");
   });
 
   const features = population(600);
@@ -95,10 +129,15 @@ describe("clusters", () => {
     expect(again).toEqual(first);
     expect(first.clusters.reduce((s, c) => s + c.size, 0)).toBe(600);
     expect(new Set(first.clusters.map((c) => c.key)).size).toBe(first.clusters.length);
-    for (const c of first.clusters) expect(Object.keys(c.centroid).sort()).toEqual(["aov", "frequency", "monetary", "recencyDays", "tenureDays"]);
+    for (const c of first.clusters)
+      expect(Object.keys(c.centroid).sort()).toEqual(["aov", "frequency", "monetary", "recencyDays", "tenureDays"]);
     // One-time buyers (every third customer) never share a cluster with frequent buyers.
-    const clusterOfOneTime = new Set(features.map((f, i) => (f.occasions === 1 ? first.assignment[i] : -1)).filter((c) => c >= 0));
-    const clusterOfFrequent = new Set(features.map((f, i) => (f.occasions >= 10 ? first.assignment[i] : -1)).filter((c) => c >= 0));
+    const clusterOfOneTime = new Set(
+      features.map((f, i) => (f.occasions === 1 ? first.assignment[i] : -1)).filter((c) => c >= 0),
+    );
+    const clusterOfFrequent = new Set(
+      features.map((f, i) => (f.occasions >= 10 ? first.assignment[i] : -1)).filter((c) => c >= 0),
+    );
     for (const c of clusterOfOneTime) expect(clusterOfFrequent.has(c)).toBe(false);
   });
 

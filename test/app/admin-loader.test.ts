@@ -15,7 +15,9 @@ async function thrown(p: Promise<unknown>): Promise<unknown> {
 
 describe("admin loader helpers", () => {
   it("reads the customer query of the URL", async () => {
-    const q = await customerQueryFrom(new Request("https://x.example/app/customers?risk=high&sort=clv12m&direction=asc&page=2"));
+    const q = await customerQueryFrom(
+      new Request("https://x.example/app/customers?risk=high&sort=clv12m&direction=asc&page=2"),
+    );
     expect(q).toMatchObject({ risk: "high", sort: "clv12m", direction: "asc", page: 2 });
   });
 
@@ -30,9 +32,11 @@ describe("admin loader helpers", () => {
   it("lets other errors through unchanged", async () => {
     const boom = new Error("database down");
     expect(await thrown(badRequestOnInvalidQuery(() => Promise.reject(boom)))).toBe(boom);
-    const bad = await thrown(badRequestOnInvalidQuery(() => {
-      throw new InvalidQueryError("bad id");
-    }));
+    const bad = await thrown(
+      badRequestOnInvalidQuery(() => {
+        throw new InvalidQueryError("bad id");
+      }),
+    );
     expect((bad as Response).status).toBe(400);
     expect(await badRequestOnInvalidQuery(() => 7)).toBe(7);
   });

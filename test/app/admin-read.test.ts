@@ -16,7 +16,7 @@ import { gid, seedScores, SHOP } from "./fixtures";
 
 describe("CSV cells", () => {
   it("defuses text a spreadsheet would run as a formula (=, +, -, @, tab, carriage return)", () => {
-    expect(csvCell("=HYPERLINK(\"http://x\")")).toBe(`"'=HYPERLINK(""http://x"")"`);
+    expect(csvCell('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
     expect(csvCell("+1 555")).toBe("'+1 555");
     expect(csvCell("-2+3")).toBe("'-2+3");
     expect(csvCell("@SUM(A1)")).toBe("'@SUM(A1)");
@@ -42,9 +42,17 @@ describe("one export, one analysis", () => {
     const header = await lines.next();
     const first = await lines.next();
     expect(header.value).toMatch(/^customer_number,name,email,value_at_risk,/);
-    expect(first.value.trim().split("\n").map((l: string) => l.split(",")[0])).toEqual(["1", "5"]); // CLV 300, 150
+    expect(
+      first.value
+        .trim()
+        .split("\n")
+        .map((l: string) => l.split(",")[0]),
+    ).toEqual(["1", "5"]); // CLV 300, 150
     // A new analysis replaces every score (new asOf, new values) while the download is half way.
-    await t.db.customerScore.updateMany({ where: { shop: SHOP }, data: { asOf: new Date("2026-12-01T00:00:00Z"), clv12m: 1 } });
+    await t.db.customerScore.updateMany({
+      where: { shop: SHOP },
+      data: { asOf: new Date("2026-12-01T00:00:00Z"), clv12m: 1 },
+    });
     await expect(
       (async () => {
         for await (const chunk of lines) void chunk;
@@ -56,7 +64,11 @@ describe("one export, one analysis", () => {
     const query = parseCustomerQuery(new URLSearchParams("sort=orders&direction=asc"));
     let text = "";
     for await (const chunk of customersCsv(t.db, SHOP, query, 2)) text += chunk;
-    const ids = text.trim().split("\n").slice(1).map((l) => l.split(",").pop());
+    const ids = text
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split(",").pop());
     expect(new Set(ids).size).toBe(5);
     expect(ids).toContain(gid(3));
   });
@@ -82,7 +94,11 @@ describe("what to do next", () => {
     customersUrl: `/app/customers?segment=rfm:${key}`,
   });
   it("shows each distinct action once, ordered by the value at risk of its segments, not by headcount", () => {
-    const plays = { winback: { title: "Win-back offer", detail: "w" }, vip: { title: "VIP perks", detail: "v" }, welcome: { title: "Welcome series", detail: "n" } };
+    const plays = {
+      winback: { title: "Win-back offer", detail: "w" },
+      vip: { title: "VIP perks", detail: "v" },
+      welcome: { title: "Welcome series", detail: "n" },
+    };
     const actions = nextActions([
       { ...seg("at_risk", 100, 5000), play: plays.winback },
       { ...seg("hibernating", 900, 1000), play: plays.winback },
@@ -124,14 +140,35 @@ describe("trends", () => {
     const t = await createTestDb("sqlite");
     try {
       await seedScores(t.db, SHOP);
-      const a1 = await t.db.analysis.create({ data: { shop: SHOP, asOf: new Date("2026-11-01"), horizonDays: 60, model: "m", metricsJson: JSON.stringify({ period: { churnRate: 0.5 } }) } });
+      const a1 = await t.db.analysis.create({
+        data: {
+          shop: SHOP,
+          asOf: new Date("2026-11-01"),
+          horizonDays: 60,
+          model: "m",
+          metricsJson: JSON.stringify({ period: { churnRate: 0.5 } }),
+        },
+      });
       await recordAnalysisSnapshot(t.db, SHOP, a1.id);
-      const before = new Map((await t.db.customerScore.findMany({ where: { shop: SHOP } })).map((s) => [s.customerId, s.rfmSegment]));
+      const before = new Map(
+        (await t.db.customerScore.findMany({ where: { shop: SHOP } })).map((s) => [s.customerId, s.rfmSegment]),
+      );
       // The second analysis: customer 1 (a champion) slips to at risk.
-      await t.db.customerScore.update({ where: { shop_customerId: { shop: SHOP, customerId: gid(1) } }, data: { rfmSegment: "at_risk" } });
+      await t.db.customerScore.update({
+        where: { shop_customerId: { shop: SHOP, customerId: gid(1) } },
+        data: { rfmSegment: "at_risk" },
+      });
       await t.db.segment.updateMany({ where: { shop: SHOP, kind: "rfm", key: "at_risk" }, data: { avgChurn: 0.9 } });
       await t.db.segment.updateMany({ where: { shop: SHOP, kind: "rfm", key: "champions" }, data: { avgChurn: 0.1 } });
-      const a2 = await t.db.analysis.create({ data: { shop: SHOP, asOf: new Date("2026-12-01"), horizonDays: 60, model: "m", metricsJson: JSON.stringify({ period: { churnRate: 0.4 } }) } });
+      const a2 = await t.db.analysis.create({
+        data: {
+          shop: SHOP,
+          asOf: new Date("2026-12-01"),
+          horizonDays: 60,
+          model: "m",
+          metricsJson: JSON.stringify({ period: { churnRate: 0.4 } }),
+        },
+      });
       await recordAnalysisSnapshot(t.db, SHOP, a2.id, before);
       const trends = await getTrends(t.db, SHOP);
       expect(trends.points.map((p) => [p.observedChurn, p.segments.at_risk, p.segments.champions])).toEqual([
@@ -139,7 +176,9 @@ describe("trends", () => {
         [0.4, 3, undefined],
       ]);
       expect(trends.points[1].valueAtRisk).toBeCloseTo(168.2, 9);
-      expect(trends.moves?.map((m) => `${m.customers} ${m.fromLabel} ${m.direction} to ${m.toLabel}`)).toEqual(["1 Champions slipped to At risk"]);
+      expect(trends.moves?.map((m) => `${m.customers} ${m.fromLabel} ${m.direction} to ${m.toLabel}`)).toEqual([
+        "1 Champions slipped to At risk",
+      ]);
     } finally {
       await t.cleanup();
     }
@@ -148,7 +187,10 @@ describe("trends", () => {
 
 describe("plain dates and cohorts", () => {
   it("blanks cohort months not finished at the analysis date instead of showing 0%", () => {
-    const rows = blankUnfinishedMonths([{ cohort: "2026-10", customers: 10, retention: [1, 0.2, 0, 0] }], new Date("2026-11-20T00:00:00Z"));
+    const rows = blankUnfinishedMonths(
+      [{ cohort: "2026-10", customers: 10, retention: [1, 0.2, 0, 0] }],
+      new Date("2026-11-20T00:00:00Z"),
+    );
     expect(rows[0].retention).toEqual([1, null, null, null]); // October done; November in progress
   });
 

@@ -73,7 +73,13 @@ const subscriptions = webhooks.subscriptions as Table[];
 /** The flat-routes file that serves a URL path, e.g. /webhooks/app/uninstalled -> webhooks.app.uninstalled.tsx. */
 function routeFileFor(path: string): string | null {
   const base = path.replace(/^\//, "").split("/").join(".");
-  for (const candidate of [`${base}.tsx`, `${base}.ts`, `${base}/route.tsx`, `${base}/route.ts`, `${base}._index.tsx`]) {
+  for (const candidate of [
+    `${base}.tsx`,
+    `${base}.ts`,
+    `${base}/route.tsx`,
+    `${base}/route.ts`,
+    `${base}._index.tsx`,
+  ]) {
     if (existsSync(join(root, "app/routes", candidate))) return candidate;
   }
   return null;
@@ -85,7 +91,10 @@ describe("shopify.app.toml", () => {
   });
 
   it("subscribes to the topics the app handles, each with a route file", () => {
-    const topics = subscriptions.flatMap((s) => [...((s.topics as string[]) ?? []), ...((s.compliance_topics as string[]) ?? [])]);
+    const topics = subscriptions.flatMap((s) => [
+      ...((s.topics as string[]) ?? []),
+      ...((s.compliance_topics as string[]) ?? []),
+    ]);
     expect(new Set(topics)).toEqual(
       new Set([
         "app/uninstalled",
@@ -105,13 +114,21 @@ describe("shopify.app.toml", () => {
 
   it("declares the compliance topics as compliance_topics (Shopify rejects them as plain topics)", () => {
     for (const s of subscriptions) {
-      for (const t of (s.topics as string[]) ?? []) expect(["customers/data_request", "customers/redact", "shop/redact"]).not.toContain(t);
+      for (const t of (s.topics as string[]) ?? [])
+        expect(["customers/data_request", "customers/redact", "shop/redact"]).not.toContain(t);
     }
   });
 
   it("asks for exactly the scopes the app needs", () => {
     const scopes = ((config.access_scopes as Table).scopes as string).split(",").sort();
-    expect(scopes).toEqual(["read_all_orders", "read_customers", "read_orders", "read_products", "write_app_proxy", "write_customers"]);
+    expect(scopes).toEqual([
+      "read_all_orders",
+      "read_customers",
+      "read_orders",
+      "read_products",
+      "write_app_proxy",
+      "write_customers",
+    ]);
   });
 
   it("is embedded, with an app proxy served by a route, and no POS embedding", () => {
@@ -130,7 +147,14 @@ describe("shopify.app.toml", () => {
     const asDeclared = Object.entries(declared).map(([key, d]) => {
       const def = d as Table;
       const access = def.access as Table;
-      return { key, name: def.name, type: def.type, description: def.description, admin: access.admin, storefront: access.storefront ?? "none" };
+      return {
+        key,
+        name: def.name,
+        type: def.type,
+        description: def.description,
+        admin: access.admin,
+        storefront: access.storefront ?? "none",
+      };
     });
     const inCode = APP_METAFIELD_DEFINITIONS.map((d) => ({
       key: d.key,
@@ -154,7 +178,11 @@ describe("shopify.app.toml", () => {
 
 /** Enum values of the pinned Admin schema (app/shopify/admin-schema), by enum name. */
 function schemaEnum(name: string): string[] {
-  const json = JSON.parse(gunzipSync(readFileSync(join(root, `app/shopify/admin-schema/admin_${ADMIN_API_VERSION}.json.gz`))).toString("utf8")) as {
+  const json = JSON.parse(
+    gunzipSync(readFileSync(join(root, `app/shopify/admin-schema/admin_${ADMIN_API_VERSION}.json.gz`))).toString(
+      "utf8",
+    ),
+  ) as {
     data?: { __schema: { types: Array<{ name: string; enumValues?: Array<{ name: string }> | null }> } };
     __schema?: { types: Array<{ name: string; enumValues?: Array<{ name: string }> | null }> };
   };
@@ -171,15 +199,56 @@ const COMPLIANCE_TOPICS = ["customers/data_request", "customers/redact", "shop/r
  * type may also be a `list.` of itself where the docs allow it.
  */
 const METAFIELD_TYPES = new Set([
-  "boolean", "color", "date", "date_time", "dimension", "id", "json", "link", "money", "multi_line_text_field",
-  "number_decimal", "number_integer", "rating", "rich_text_field", "single_line_text_field", "url", "volume", "weight",
-  "collection_reference", "customer_reference", "file_reference", "metaobject_reference", "mixed_reference",
-  "page_reference", "product_reference", "variant_reference", "company_reference",
+  "boolean",
+  "color",
+  "date",
+  "date_time",
+  "dimension",
+  "id",
+  "json",
+  "link",
+  "money",
+  "multi_line_text_field",
+  "number_decimal",
+  "number_integer",
+  "rating",
+  "rich_text_field",
+  "single_line_text_field",
+  "url",
+  "volume",
+  "weight",
+  "collection_reference",
+  "customer_reference",
+  "file_reference",
+  "metaobject_reference",
+  "mixed_reference",
+  "page_reference",
+  "product_reference",
+  "variant_reference",
+  "company_reference",
 ]);
 const LIST_ALLOWED = new Set([
-  "color", "date", "date_time", "dimension", "link", "number_decimal", "number_integer", "rating", "single_line_text_field", "url",
-  "volume", "weight", "collection_reference", "customer_reference", "file_reference", "metaobject_reference", "mixed_reference",
-  "page_reference", "product_reference", "variant_reference", "company_reference",
+  "color",
+  "date",
+  "date_time",
+  "dimension",
+  "link",
+  "number_decimal",
+  "number_integer",
+  "rating",
+  "single_line_text_field",
+  "url",
+  "volume",
+  "weight",
+  "collection_reference",
+  "customer_reference",
+  "file_reference",
+  "metaobject_reference",
+  "mixed_reference",
+  "page_reference",
+  "product_reference",
+  "variant_reference",
+  "company_reference",
 ]);
 
 /**
@@ -187,10 +256,22 @@ const LIST_ALLOWED = new Set([
  * field types a trigger may declare (the same lists as Shopify CLI's flow_trigger specification).
  */
 const FLOW_REFERENCE_FIELD_TYPES = new Set([
-  "customer_reference", "order_reference", "product_reference", "marketing_activity_reference", "abandonment_reference",
-  "company_reference", "company_contact_reference",
+  "customer_reference",
+  "order_reference",
+  "product_reference",
+  "marketing_activity_reference",
+  "abandonment_reference",
+  "company_reference",
+  "company_contact_reference",
 ]);
-const FLOW_TRIGGER_FIELD_TYPES = new Set(["boolean", "email", "single_line_text_field", "url", "number_decimal", "schema_type_reference"]);
+const FLOW_TRIGGER_FIELD_TYPES = new Set([
+  "boolean",
+  "email",
+  "single_line_text_field",
+  "url",
+  "number_decimal",
+  "schema_type_reference",
+]);
 
 /** Extension types the app may use and the keys each extension table may carry (Shopify's extension references). */
 const EXTENSION_KEYS: Record<string, Set<string>> = {
@@ -223,7 +304,11 @@ describe("configuration values Shopify documents (not checked by the CLI offline
     const known = new Set(schemaEnum("WebhookSubscriptionTopic"));
     expect(known.has("ORDERS_CREATE")).toBe(true);
     for (const s of subscriptions) {
-      for (const t of (s.topics as string[]) ?? []) expect(known.has(t.replace(/[/.]/g, "_").toUpperCase()), `${t} is not a webhook topic of ${ADMIN_API_VERSION}`).toBe(true);
+      for (const t of (s.topics as string[]) ?? [])
+        expect(
+          known.has(t.replace(/[/.]/g, "_").toUpperCase()),
+          `${t} is not a webhook topic of ${ADMIN_API_VERSION}`,
+        ).toBe(true);
       for (const t of (s.compliance_topics as string[]) ?? []) expect(COMPLIANCE_TOPICS, t).toContain(t);
       expect(s.uri as string).toMatch(/^(\/|https:\/\/)/);
     }
@@ -249,11 +334,22 @@ describe("configuration values Shopify documents (not checked by the CLI offline
       const def = d as Table;
       const type = String(def.type);
       const base = type.startsWith("list.") ? type.slice(5) : type;
-      expect(METAFIELD_TYPES.has(base) && (!type.startsWith("list.") || LIST_ALLOWED.has(base)), `${key}: type ${type}`).toBe(true);
-      expect(Object.keys(def).filter((k) => !["type", "name", "description", "access", "validations", "capabilities"].includes(k)), key).toEqual([]);
+      expect(
+        METAFIELD_TYPES.has(base) && (!type.startsWith("list.") || LIST_ALLOWED.has(base)),
+        `${key}: type ${type}`,
+      ).toBe(true);
+      expect(
+        Object.keys(def).filter(
+          (k) => !["type", "name", "description", "access", "validations", "capabilities"].includes(k),
+        ),
+        key,
+      ).toEqual([]);
       expect(key).toMatch(/^[a-z0-9_-]{2,64}$/);
       const access = (def.access ?? {}) as Table;
-      expect(Object.keys(access).filter((k) => !["admin", "storefront", "customer_account"].includes(k)), key).toEqual([]);
+      expect(
+        Object.keys(access).filter((k) => !["admin", "storefront", "customer_account"].includes(k)),
+        key,
+      ).toEqual([]);
       if (access.admin !== undefined) expect(admin, key).toContain(access.admin);
       if (access.storefront !== undefined) expect(storefront, key).toContain(access.storefront);
       if (access.customer_account !== undefined) expect(customerAccount, key).toContain(access.customer_account);
@@ -266,11 +362,17 @@ describe("configuration values Shopify documents (not checked by the CLI offline
     for (const e of extensions) {
       const allowed = EXTENSION_KEYS[e.type];
       expect(allowed, `${e.file}: unknown extension type "${e.type}"`).toBeDefined();
-      expect(Object.keys(e.table).filter((k) => !allowed.has(k)), `${e.file}: unknown keys`).toEqual([]);
+      expect(
+        Object.keys(e.table).filter((k) => !allowed.has(k)),
+        `${e.file}: unknown keys`,
+      ).toEqual([]);
       if (e.table.extensions === undefined && e.toml.extensions !== undefined) {
         expect((e.toml.extensions as Table[]).length, `${e.file}: one extension per folder`).toBe(1);
       }
-      expect(Object.keys(e.toml).filter((k) => !["extensions", "settings", "name", "type"].includes(k)), `${e.file}: unknown top-level tables`).toEqual([]);
+      expect(
+        Object.keys(e.toml).filter((k) => !["extensions", "settings", "name", "type"].includes(k)),
+        `${e.file}: unknown top-level tables`,
+      ).toEqual([]);
       expect(String(e.table.name ?? "").trim().length, `${e.file}: name`).toBeGreaterThan(0);
       if (e.type !== "theme") {
         const handle = String(e.table.handle);
@@ -278,7 +380,8 @@ describe("configuration values Shopify documents (not checked by the CLI offline
         expect(handles.has(handle), `${e.file}: handle ${handle} used twice`).toBe(false);
         handles.add(handle);
       }
-      if (e.type === "flow_trigger_lifecycle_callback") expect(String(e.table.url), e.file).toMatch(/^https:\/\/[^/]+\/\S*$/);
+      if (e.type === "flow_trigger_lifecycle_callback")
+        expect(String(e.table.url), e.file).toMatch(/^https:\/\/[^/]+\/\S*$/);
     }
   });
 
@@ -287,19 +390,30 @@ describe("configuration values Shopify documents (not checked by the CLI offline
     expect(triggers.length).toBeGreaterThan(0);
     for (const e of triggers) {
       const settings = (e.toml.settings ?? {}) as Table;
-      expect(Object.keys(settings).filter((k) => k !== "fields"), e.file).toEqual([]);
+      expect(
+        Object.keys(settings).filter((k) => k !== "fields"),
+        e.file,
+      ).toEqual([]);
       const fields = (settings.fields ?? []) as Table[];
       expect(fields.length, `${e.file}: no fields`).toBeGreaterThan(0);
       const keys = new Set<string>();
       for (const f of fields) {
         const type = String(f.type);
-        expect(Object.keys(f).filter((k) => !["type", "key", "description"].includes(k)), `${e.file}: unknown field keys`).toEqual([]);
+        expect(
+          Object.keys(f).filter((k) => !["type", "key", "description"].includes(k)),
+          `${e.file}: unknown field keys`,
+        ).toEqual([]);
         if (FLOW_REFERENCE_FIELD_TYPES.has(type)) {
           expect(f.key, `${e.file}: ${type} takes no key`).toBeUndefined();
         } else {
-          expect(FLOW_TRIGGER_FIELD_TYPES.has(type), `${e.file}: field type ${type} is not a Flow trigger field type`).toBe(true);
+          expect(
+            FLOW_TRIGGER_FIELD_TYPES.has(type),
+            `${e.file}: field type ${type} is not a Flow trigger field type`,
+          ).toBe(true);
           expect(String(f.key ?? ""), `${e.file}: ${type} needs a key`).toMatch(/^[a-z0-9 _-]+$/i);
-          expect(String(f.description ?? "").length, `${e.file}: ${String(f.key)} needs a description`).toBeGreaterThan(0);
+          expect(String(f.description ?? "").length, `${e.file}: ${String(f.key)} needs a description`).toBeGreaterThan(
+            0,
+          );
         }
         const k = String(f.key ?? type);
         expect(keys.has(k), `${e.file}: field ${k} twice`).toBe(false);
@@ -310,4 +424,3 @@ describe("configuration values Shopify documents (not checked by the CLI offline
     expect(FLOW_TRIGGER_FIELD_TYPES.has("number_integer")).toBe(false);
   });
 });
-

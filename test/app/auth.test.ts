@@ -8,10 +8,19 @@ import { callRoute, withShopifyAppEnv } from "../helpers/shopify-app";
 
 const getDashboard = vi.fn(async (_db: unknown, shop: string) => ({ shop, marker: "dashboard data" }));
 const listCustomers = vi.fn(async () => ({ rows: [] }));
-vi.mock(import("../../app/models/dashboard.server"), async (importOriginal) => ({ ...(await importOriginal()), getDashboard: getDashboard as never }));
+vi.mock(import("../../app/models/dashboard.server"), async (importOriginal) => ({
+  ...(await importOriginal()),
+  getDashboard: getDashboard as never,
+}));
 const enqueueJob = vi.fn(async () => ({ id: "job-1" }));
-vi.mock(import("../../app/jobs/queue.server"), async (importOriginal) => ({ ...(await importOriginal()), enqueueJob: enqueueJob as never }));
-vi.mock(import("../../app/models/customers.server"), async (importOriginal) => ({ ...(await importOriginal()), listCustomers: listCustomers as never }));
+vi.mock(import("../../app/jobs/queue.server"), async (importOriginal) => ({
+  ...(await importOriginal()),
+  enqueueJob: enqueueJob as never,
+}));
+vi.mock(import("../../app/models/customers.server"), async (importOriginal) => ({
+  ...(await importOriginal()),
+  listCustomers: listCustomers as never,
+}));
 
 withShopifyAppEnv({ secret: "test-api-secret" });
 
@@ -22,7 +31,11 @@ beforeEach(() => {
   process.env.NODE_ENV = "test";
 });
 
-type Loader = (args: { request: Request; params: Record<string, string>; context: Record<string, unknown> }) => Promise<unknown>;
+type Loader = (args: {
+  request: Request;
+  params: Record<string, string>;
+  context: Record<string, unknown>;
+}) => Promise<unknown>;
 
 /** Runs a loader and returns the Response it returned or threw. */
 async function answer(loader: Loader, request: Request): Promise<Response> {
@@ -34,16 +47,36 @@ async function answer(loader: Loader, request: Request): Promise<Response> {
 describe("admin routes without a Shopify session", () => {
   const requests: Array<[string, () => Request]> = [
     ["no shop, no token", () => new Request("https://churnless.example.com/app")],
-    ["an embedded request without a session token", () => new Request("https://churnless.example.com/app?shop=victim.myshopify.com&embedded=1&host=YWRtaW4uc2hvcGlmeS5jb20vc3RvcmUvdmljdGlt")],
-    ["a forged bearer token", () => new Request("https://churnless.example.com/app", { headers: { Authorization: "Bearer eyJhbGciOiJIUzI1NiJ9.eyJkZXN0IjoiaHR0cHM6Ly92aWN0aW0ubXlzaG9waWZ5LmNvbSJ9.forged" } })],
-    ["a forged id_token parameter", () => new Request("https://churnless.example.com/app?shop=victim.myshopify.com&embedded=1&id_token=not-a-jwt")],
+    [
+      "an embedded request without a session token",
+      () =>
+        new Request(
+          "https://churnless.example.com/app?shop=victim.myshopify.com&embedded=1&host=YWRtaW4uc2hvcGlmeS5jb20vc3RvcmUvdmljdGlt",
+        ),
+    ],
+    [
+      "a forged bearer token",
+      () =>
+        new Request("https://churnless.example.com/app", {
+          headers: {
+            Authorization: "Bearer eyJhbGciOiJIUzI1NiJ9.eyJkZXN0IjoiaHR0cHM6Ly92aWN0aW0ubXlzaG9waWZ5LmNvbSJ9.forged",
+          },
+        }),
+    ],
+    [
+      "a forged id_token parameter",
+      () => new Request("https://churnless.example.com/app?shop=victim.myshopify.com&embedded=1&id_token=not-a-jwt"),
+    ],
   ];
 
   it.each(requests)("the dashboard loader never runs for %s", async (_name, make) => {
     const { loader } = await import("../../app/routes/app._index");
     const res = await answer(loader as Loader, make());
     expect([302, 401, 403]).toContain(res.status);
-    if (res.status === 302) expect(res.headers.get("Location")).toMatch(/\/auth\/login|\/auth\/session-token|exitiframe|admin\.shopify\.com|victim\.myshopify\.com/);
+    if (res.status === 302)
+      expect(res.headers.get("Location")).toMatch(
+        /\/auth\/login|\/auth\/session-token|exitiframe|admin\.shopify\.com|victim\.myshopify\.com/,
+      );
     expect(getDashboard).not.toHaveBeenCalled();
   });
 
@@ -85,7 +118,11 @@ describe("demo mode", () => {
     process.env.CHURNLESS_DEMO = "1";
     process.env.CHURNLESS_DEMO_SHOP = "demo-shop.myshopify.com";
     const { loader } = await import("../../app/routes/app._index");
-    const res = await (loader as Loader)({ request: new Request("http://localhost:3000/app"), params: {}, context: {} });
+    const res = await (loader as Loader)({
+      request: new Request("http://localhost:3000/app"),
+      params: {},
+      context: {},
+    });
     expect(res).toBeInstanceOf(Response);
     expect(await (res as Response).json()).toEqual({ shop: "demo-shop.myshopify.com", marker: "dashboard data" });
     expect(getDashboard).toHaveBeenCalledTimes(1);
@@ -98,7 +135,9 @@ describe("demo mode", () => {
     expect(() => isDemoMode()).toThrow(/NODE_ENV=production/);
     await expect(requireAdmin(new Request("http://localhost:3000/app"))).rejects.toThrow(/Refusing demo mode/);
     const { loader } = await import("../../app/routes/app._index");
-    await expect((loader as Loader)({ request: new Request("http://localhost:3000/app"), params: {}, context: {} })).rejects.toThrow(/Refusing demo mode/);
+    await expect(
+      (loader as Loader)({ request: new Request("http://localhost:3000/app"), params: {}, context: {} }),
+    ).rejects.toThrow(/Refusing demo mode/);
     expect(getDashboard).not.toHaveBeenCalled();
 
     vi.resetModules();

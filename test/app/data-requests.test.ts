@@ -19,10 +19,39 @@ const t = withShopifyAppEnv({
       await seedOrders(db, shop, 2, 2);
     }
     const now = new Date("2026-11-20T10:00:00Z");
-    await db.tagChange.create({ data: { shop: SHOP, runId: "run-1", customerId: gid(2), tag: "churnless:risk:high", action: "add", status: "done", doneAt: now } });
-    await db.flowTriggerLog.create({ data: { shop: SHOP, key: `a1|risk-changed|${gid(2)}|high`, analysisId: "a1", customerId: gid(2), trigger: "risk-changed", status: "sent", sentAt: now } });
+    await db.tagChange.create({
+      data: {
+        shop: SHOP,
+        runId: "run-1",
+        customerId: gid(2),
+        tag: "churnless:risk:high",
+        action: "add",
+        status: "done",
+        doneAt: now,
+      },
+    });
+    await db.flowTriggerLog.create({
+      data: {
+        shop: SHOP,
+        key: `a1|risk-changed|${gid(2)}|high`,
+        analysisId: "a1",
+        customerId: gid(2),
+        trigger: "risk-changed",
+        status: "sent",
+        sentAt: now,
+      },
+    });
     await db.customerOptOut.create({ data: { shop: SHOP, customerId: gid(2), optedOutAt: now, source: "shopper" } });
-    await db.tagChange.create({ data: { shop: SHOP, runId: "run-1", customerId: gid(3), tag: "churnless:risk:medium", action: "add", status: "done" } });
+    await db.tagChange.create({
+      data: {
+        shop: SHOP,
+        runId: "run-1",
+        customerId: gid(3),
+        tag: "churnless:risk:medium",
+        action: "add",
+        status: "done",
+      },
+    });
   },
 });
 const db = () => t().db;
@@ -38,10 +67,17 @@ const payload = (requestId: number, customer = 2, orders: number[] = []) => ({
 let counter = 0;
 const deliver = async (body: unknown, secret = SECRET, shop = SHOP) => {
   const { action } = await import("../../app/routes/webhooks.customers.data_request");
-  return (await callRoute(action, webhookRequest("customers/data_request", shop, JSON.stringify(body), { secret, webhookId: `dr-${++counter}` }))) as Response;
+  return (await callRoute(
+    action,
+    webhookRequest("customers/data_request", shop, JSON.stringify(body), { secret, webhookId: `dr-${++counter}` }),
+  )) as Response;
 };
 
-type Loader = (a: { request: Request; params: Record<string, string>; context: Record<string, unknown> }) => Promise<Response>;
+type Loader = (a: {
+  request: Request;
+  params: Record<string, string>;
+  context: Record<string, unknown>;
+}) => Promise<Response>;
 async function page(query = ""): Promise<Response> {
   process.env.CHURNLESS_DEMO = "1";
   process.env.CHURNLESS_DEMO_SHOP = SHOP;
@@ -95,12 +131,20 @@ describe("customers/data_request", () => {
     const listed = (await (await page()).json()) as { requests: Listed[] };
     expect(listed.requests).toHaveLength(1);
     const r = listed.requests[0];
-    expect(r).toMatchObject({ customerId: gid(2), customerNumber: "2", orderIds: ["gid://shopify/Order/299938"], status: "open", daysLeft: 30 });
+    expect(r).toMatchObject({
+      customerId: gid(2),
+      customerNumber: "2",
+      orderIds: ["gid://shopify/Order/299938"],
+      status: "open",
+      daysLeft: 30,
+    });
 
     const res = await page(`?download=${r.id}`);
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);
-    expect(res.headers.get("Content-Disposition")).toMatch(/^attachment; filename="churnless-data-request-customer-2-\d{4}-\d\d-\d\d\.json"$/);
+    expect(res.headers.get("Content-Disposition")).toMatch(
+      /^attachment; filename="churnless-data-request-customer-2-\d{4}-\d\d-\d\d\.json"$/,
+    );
     const file = (await res.json()) as {
       request: { customerId: string; dueAt: string };
       data: {
@@ -108,7 +152,12 @@ describe("customers/data_request", () => {
         score: { churnProbability: number; riskBand: string } | null;
         orders: Array<{ id: string }>;
         tagChanges: Array<{ tag: string }>;
-        events: { flowTriggers: Array<{ trigger: string }>; optOut: { source: string } | null; holdouts: unknown[]; reorderDue: unknown[] };
+        events: {
+          flowTriggers: Array<{ trigger: string }>;
+          optOut: { source: string } | null;
+          holdouts: unknown[];
+          reorderDue: unknown[];
+        };
       };
     };
     expect(file.request).toMatchObject({ customerId: gid(2), dueAt: r.dueAt });
@@ -130,8 +179,18 @@ describe("customers/data_request", () => {
 
   it("a request past 30 days without a download is overdue; another shop's request is not found", async () => {
     const received = new Date(Date.now() - 31 * 86_400_000);
-    await db().dataRequest.create({ data: { shop: SHOP, requestKey: "request:old", customerId: gid(1), receivedAt: received, dueAt: new Date(received.getTime() + 30 * 86_400_000) } });
-    const other = await db().dataRequest.create({ data: { shop: OTHER, requestKey: "request:x", customerId: gid(1), dueAt: new Date(Date.now() + 86_400_000) } });
+    await db().dataRequest.create({
+      data: {
+        shop: SHOP,
+        requestKey: "request:old",
+        customerId: gid(1),
+        receivedAt: received,
+        dueAt: new Date(received.getTime() + 30 * 86_400_000),
+      },
+    });
+    const other = await db().dataRequest.create({
+      data: { shop: OTHER, requestKey: "request:x", customerId: gid(1), dueAt: new Date(Date.now() + 86_400_000) },
+    });
     const listed = (await (await page()).json()) as { requests: Listed[] };
     const old = listed.requests.find((r) => r.customerId === gid(1))!;
     expect(old).toMatchObject({ status: "overdue", daysLeft: -1 });

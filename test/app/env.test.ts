@@ -33,7 +33,11 @@ describe("environment schema", () => {
   });
 
   it("names every wrong variable in one line, with the database password masked", () => {
-    const message = parseError({ DATABASE_URL: "mysql://app:s3cret@db.example.com/churnless", PORT: "eighty", REDIS_URL: "localhost:6379" });
+    const message = parseError({
+      DATABASE_URL: "mysql://app:s3cret@db.example.com/churnless",
+      PORT: "eighty",
+      REDIS_URL: "localhost:6379",
+    });
     expect(message.split("\n")).toHaveLength(1);
     expect(message).toMatch(/DATABASE_URL must be a SQLite file URL .* or a PostgreSQL URL/);
     expect(message).toContain("mysql://***@db.example.com/churnless");
@@ -43,7 +47,12 @@ describe("environment schema", () => {
   });
 
   it("accepts SQLite files and postgres:// and postgresql:// URLs only", () => {
-    for (const url of ["file:./prisma/dev.sqlite", "file:/tmp/x.sqlite", "postgres://u@h/db", "postgresql://u:p@h:5432/db"]) {
+    for (const url of [
+      "file:./prisma/dev.sqlite",
+      "file:/tmp/x.sqlite",
+      "postgres://u@h/db",
+      "postgresql://u:p@h:5432/db",
+    ]) {
       expect(parseEnv({ DATABASE_URL: url }).DATABASE_URL).toBe(url);
     }
     for (const url of ["./prisma/dev.sqlite", "sqlite:./x", "mysql://h/db", "postgres:/h", "file:"]) {
@@ -54,27 +63,52 @@ describe("environment schema", () => {
   it("allows demo mode only with NODE_ENV development or test", () => {
     expect(parseEnv({ CHURNLESS_DEMO: "1", NODE_ENV: "development" }).demo).toBe(true);
     expect(parseEnv({ CHURNLESS_DEMO: "1", NODE_ENV: "test" }).demo).toBe(true);
-    expect(parseError({ CHURNLESS_DEMO: "1", NODE_ENV: "production" })).toMatch(/Refusing demo mode.*NODE_ENV=production/);
+    expect(parseError({ CHURNLESS_DEMO: "1", NODE_ENV: "production" })).toMatch(
+      /Refusing demo mode.*NODE_ENV=production/,
+    );
     expect(parseError({ CHURNLESS_DEMO: "1" })).toMatch(/Refusing demo mode.*NODE_ENV=\(unset\)/);
-    expect(parseError({ CHURNLESS_DEMO: "1", NODE_ENV: "staging" })).toMatch(/NODE_ENV must be development, test or production/);
+    expect(parseError({ CHURNLESS_DEMO: "1", NODE_ENV: "staging" })).toMatch(
+      /NODE_ENV must be development, test or production/,
+    );
   });
 
   it("refuses SHOPIFY_ADMIN_API_BASE_URL outside demo mode and tests", () => {
     const base = "http://127.0.0.1:4000";
-    expect(parseError({ SHOPIFY_ADMIN_API_BASE_URL: base, NODE_ENV: "production" })).toMatch(/SHOPIFY_ADMIN_API_BASE_URL is only for the local stand-in/);
+    expect(parseError({ SHOPIFY_ADMIN_API_BASE_URL: base, NODE_ENV: "production" })).toMatch(
+      /SHOPIFY_ADMIN_API_BASE_URL is only for the local stand-in/,
+    );
     expect(parseError({ SHOPIFY_ADMIN_API_BASE_URL: base })).toMatch(/SHOPIFY_ADMIN_API_BASE_URL/);
-    expect(parseError({ SHOPIFY_ADMIN_API_BASE_URL: base, NODE_ENV: "development" })).toMatch(/SHOPIFY_ADMIN_API_BASE_URL/);
+    expect(parseError({ SHOPIFY_ADMIN_API_BASE_URL: base, NODE_ENV: "development" })).toMatch(
+      /SHOPIFY_ADMIN_API_BASE_URL/,
+    );
     expect(parseEnv({ SHOPIFY_ADMIN_API_BASE_URL: base, NODE_ENV: "test" }).SHOPIFY_ADMIN_API_BASE_URL).toBe(base);
-    expect(parseEnv({ SHOPIFY_ADMIN_API_BASE_URL: base, NODE_ENV: "development", CHURNLESS_DEMO: "1" }).SHOPIFY_ADMIN_API_BASE_URL).toBe(base);
+    expect(
+      parseEnv({ SHOPIFY_ADMIN_API_BASE_URL: base, NODE_ENV: "development", CHURNLESS_DEMO: "1" })
+        .SHOPIFY_ADMIN_API_BASE_URL,
+    ).toBe(base);
   });
 
   it("requires the Shopify app's credentials outside demo mode, naming each missing one", () => {
-    expect(() => shopifyAppSettings(parseEnv({ SHOPIFY_API_KEY: "k" }))).toThrow(/SHOPIFY_API_SECRET is missing; SHOPIFY_APP_URL is missing/);
-    expect(() => shopifyAppSettings(parseEnv({ SHOPIFY_APP_URL: "churnless.example.com" }))).toThrow(/SHOPIFY_APP_URL must be an http\(s\) URL/);
-    const settings = shopifyAppSettings(
-      parseEnv({ SHOPIFY_API_KEY: "k", SHOPIFY_API_SECRET: "s", SHOPIFY_APP_URL: "https://a.example.com", SCOPES: "read_orders,read_products" }),
+    expect(() => shopifyAppSettings(parseEnv({ SHOPIFY_API_KEY: "k" }))).toThrow(
+      /SHOPIFY_API_SECRET is missing; SHOPIFY_APP_URL is missing/,
     );
-    expect(settings).toEqual({ apiKey: "k", apiSecretKey: "s", appUrl: "https://a.example.com", scopes: ["read_orders", "read_products"] });
+    expect(() => shopifyAppSettings(parseEnv({ SHOPIFY_APP_URL: "churnless.example.com" }))).toThrow(
+      /SHOPIFY_APP_URL must be an http\(s\) URL/,
+    );
+    const settings = shopifyAppSettings(
+      parseEnv({
+        SHOPIFY_API_KEY: "k",
+        SHOPIFY_API_SECRET: "s",
+        SHOPIFY_APP_URL: "https://a.example.com",
+        SCOPES: "read_orders,read_products",
+      }),
+    );
+    expect(settings).toEqual({
+      apiKey: "k",
+      apiSecretKey: "s",
+      appUrl: "https://a.example.com",
+      scopes: ["read_orders", "read_products"],
+    });
     expect(shopifyAppSettings(parseEnv({ CHURNLESS_DEMO: "1", NODE_ENV: "test" })).apiKey).toBe("demo-api-key");
   });
 

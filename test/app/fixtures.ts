@@ -20,9 +20,27 @@ export interface ScoreSeed {
 export const SCORES: ScoreSeed[] = [
   { id: 1, orders: 5, monetary: 500, clv: 300, churn: 0.1, band: "low", rfm: "champions", cluster: "loyal-regulars" },
   { id: 2, orders: 1, monetary: 40, clv: 20, churn: 0.85, band: "high", rfm: "at_risk", cluster: "one-timers" },
-  { id: 3, orders: 2, monetary: 120, clv: 80, churn: 0.55, band: "medium", rfm: "potential_loyalists", cluster: "loyal-regulars" },
+  {
+    id: 3,
+    orders: 2,
+    monetary: 120,
+    clv: 80,
+    churn: 0.55,
+    band: "medium",
+    rfm: "potential_loyalists",
+    cluster: "loyal-regulars",
+  },
   { id: 4, orders: 1, monetary: 60, clv: 35, churn: 0.92, band: "high", rfm: "at_risk", cluster: "one-timers" },
-  { id: 5, orders: 3, monetary: 250, clv: 150, churn: 0.3, band: "low", rfm: "new_customers", cluster: "loyal-regulars" },
+  {
+    id: 5,
+    orders: 3,
+    monetary: 250,
+    clv: 150,
+    churn: 0.3,
+    band: "low",
+    rfm: "new_customers",
+    cluster: "loyal-regulars",
+  },
 ];
 
 export const gid = (id: number) => `gid://shopify/Customer/${id}`;
@@ -61,7 +79,14 @@ export async function seedScores(db: Db, shop: string, scores: ScoreSeed[] = SCO
     data: [
       { shop, kind: "rfm", key: "champions", name: "Champions", size: 1 },
       { shop, kind: "rfm", key: "at_risk", name: "At risk", size: 2, shopifySegmentId: "gid://shopify/Segment/77" },
-      { shop, kind: "cluster", key: "loyal-regulars", name: "Loyal regulars", size: 3, centroidJson: JSON.stringify({ recencyDays: 20.4, frequency: 3.33, monetary: 290 }) },
+      {
+        shop,
+        kind: "cluster",
+        key: "loyal-regulars",
+        name: "Loyal regulars",
+        size: 3,
+        centroidJson: JSON.stringify({ recencyDays: 20.4, frequency: 3.33, monetary: 290 }),
+      },
       { shop, kind: "cluster", key: "one-timers", name: "One-timers", size: 2 },
     ],
   });
@@ -72,7 +97,21 @@ export async function seedOrders(db: Db, shop: string, customerId: number, count
     const id = orderGid(customerId * 100 + i);
     const at = new Date(`${startMonth}-10T00:00:00Z`);
     at.setUTCMonth(at.getUTCMonth() + i);
-    const lines = [lineItemInput(productGid(9), { id: lineItemGid(customerId * 1000 + i), currentQuantity: 1, unitPrice: 50 + i })];
-    await db.order.create({ data: orderRow(shop, orderInput({ id, customerId: gid(customerId), processedAt: at, total: 50 + i, currency: "USD", lineItems: lines })) });
+    const lines = [
+      lineItemInput(productGid(9), { id: lineItemGid(customerId * 1000 + i), currentQuantity: 1, unitPrice: 50 + i }),
+    ];
+    await db.order.create({
+      data: orderRow(
+        shop,
+        orderInput({
+          id,
+          customerId: gid(customerId),
+          processedAt: at,
+          total: 50 + i,
+          currency: "USD",
+          lineItems: lines,
+        }),
+      ),
+    });
   }
 }

@@ -10,7 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runPublish } from "../../app/jobs/publish.server";
 import { flowTriggersInUse } from "../../app/models/flow-triggers.server";
 import { updateShopSettings } from "../../app/models/shop-settings.server";
-import { FLOW_DUE_REORDER, FLOW_RISK_CHANGED, FLOW_SEGMENT_CHANGED, FLOW_TRIGGERS } from "../../app/shopify/flow.server";
+import {
+  FLOW_DUE_REORDER,
+  FLOW_RISK_CHANGED,
+  FLOW_SEGMENT_CHANGED,
+  FLOW_TRIGGERS,
+} from "../../app/shopify/flow.server";
 import { startStandin, type Standin } from "../standin/server";
 import { APP_URL, callRoute, withShopifyAppEnv } from "../helpers/shopify-app";
 import { adminFor, buildFixture, cloneData, insertScores } from "../publish/fixture";
@@ -22,7 +27,16 @@ const SHOP = fx.data.shop;
 const t = withShopifyAppEnv({
   secret: SECRET,
   seed: async (t) => {
-    await t.db.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false, accessToken: "shpat_placeholder", scope: "read_customers,write_customers" } });
+    await t.db.session.create({
+      data: {
+        id: `offline_${SHOP}`,
+        shop: SHOP,
+        state: "",
+        isOnline: false,
+        accessToken: "shpat_placeholder",
+        scope: "read_customers,write_customers",
+      },
+    });
     await insertScores(t.db, SHOP, fx.scores);
     await updateShopSettings(t.db, SHOP, { autoTag: true });
   },
@@ -72,7 +86,10 @@ async function changeEveryone() {
   for (const s of await t().db.customerScore.findMany({ where: { shop: SHOP } })) {
     await t().db.customerScore.update({
       where: { shop_customerId: { shop: SHOP, customerId: s.customerId } },
-      data: { riskBand: s.riskBand === "high" ? "low" : "high", rfmSegment: s.rfmSegment === "champions" ? "loyal" : "champions" },
+      data: {
+        riskBand: s.riskBand === "high" ? "low" : "high",
+        rfmSegment: s.rfmSegment === "champions" ? "loyal" : "champions",
+      },
     });
   }
 }
@@ -99,7 +116,13 @@ describe("Flow trigger lifecycle", () => {
 
     const sent = standin.state(SHOP).flowTriggers.slice(from);
     expect(sent.map((x) => x.handle)).toEqual(Array(scored).fill(FLOW_RISK_CHANGED));
-    expect(report.flow).toMatchObject({ riskChanged: scored, segmentChanged: 0, errors: [], inUse: [FLOW_RISK_CHANGED], skipped: { [FLOW_SEGMENT_CHANGED]: scored } });
+    expect(report.flow).toMatchObject({
+      riskChanged: scored,
+      segmentChanged: 0,
+      errors: [],
+      inUse: [FLOW_RISK_CHANGED],
+      skipped: { [FLOW_SEGMENT_CHANGED]: scored },
+    });
     // Every trigger the app sent started a workflow: none was sent for nothing.
     expect(standin.flow.unused(SHOP)).toEqual([]);
     expect(standin.flow.receipts.filter((r) => r.shop === SHOP)).toHaveLength(scored);
@@ -113,19 +136,27 @@ describe("Flow trigger lifecycle", () => {
     const from = standin.state(SHOP).flowTriggers.length;
     const report = await runPublish(t().db, adminFor(standin, SHOP), SHOP);
     expect(standin.state(SHOP).flowTriggers.slice(from)).toEqual([]);
-    expect(report.flow).toMatchObject({ riskChanged: 0, segmentChanged: 0, skipped: { [FLOW_RISK_CHANGED]: fx.scores.length, [FLOW_SEGMENT_CHANGED]: fx.scores.length } });
+    expect(report.flow).toMatchObject({
+      riskChanged: 0,
+      segmentChanged: 0,
+      skipped: { [FLOW_RISK_CHANGED]: fx.scores.length, [FLOW_SEGMENT_CHANGED]: fx.scores.length },
+    });
     expect(standin.flow.unused(SHOP)).toEqual([]);
   });
 
   it("a callback older than the stored one is ignored (Flow does not promise order); the trigger's title names it too", async () => {
     const now = Date.now();
     await standin.flow.setWorkflow(SHOP, FLOW_SEGMENT_CHANGED, true, { timestamp: new Date(now).toISOString() });
-    const late = await standin.flow.setWorkflow(SHOP, FLOW_SEGMENT_CHANGED, false, { timestamp: new Date(now - 60_000).toISOString() });
+    const late = await standin.flow.setWorkflow(SHOP, FLOW_SEGMENT_CHANGED, false, {
+      timestamp: new Date(now - 60_000).toISOString(),
+    });
     expect(late.status).toBe(200);
     expect(JSON.parse(late.body)).toMatchObject({ stored: false });
     expect(await flowTriggersInUse(t().db, SHOP)).toEqual([FLOW_SEGMENT_CHANGED]);
 
-    const byTitle = await standin.flow.setWorkflow(SHOP, FLOW_DUE_REORDER, true, { definitionId: "Customer due to reorder" });
+    const byTitle = await standin.flow.setWorkflow(SHOP, FLOW_DUE_REORDER, true, {
+      definitionId: "Customer due to reorder",
+    });
     expect(JSON.parse(byTitle.body)).toMatchObject({ trigger: FLOW_DUE_REORDER, stored: true });
     expect(await flowTriggersInUse(t().db, SHOP)).toEqual([FLOW_DUE_REORDER, FLOW_SEGMENT_CHANGED]);
   });
@@ -142,7 +173,10 @@ describe("Flow trigger lifecycle", () => {
   it("the trigger names in flow.server.ts are the extensions' names", async () => {
     const { readFileSync } = await import("node:fs");
     for (const trigger of FLOW_TRIGGERS) {
-      const toml = readFileSync(`extensions/${trigger.handle.replace(/^churnless-/, "churnless-flow-")}/shopify.extension.toml`, "utf8");
+      const toml = readFileSync(
+        `extensions/${trigger.handle.replace(/^churnless-/, "churnless-flow-")}/shopify.extension.toml`,
+        "utf8",
+      );
       expect(toml).toContain(`handle = "${trigger.handle}"`);
       expect(toml).toContain(`name = "${trigger.name}"`);
     }
@@ -159,7 +193,10 @@ describe("requests that are not Flow's", () => {
     const signed = new Request(`${APP_URL}/flow/lifecycle`, {
       method: "POST",
       body,
-      headers: { "Content-Type": "application/json", "X-Shopify-Hmac-SHA256": createHmac("sha256", SECRET).update(body).digest("base64") },
+      headers: {
+        "Content-Type": "application/json",
+        "X-Shopify-Hmac-SHA256": createHmac("sha256", SECRET).update(body).digest("base64"),
+      },
     });
     const bad = (await callRoute(action, signed)) as Response;
     expect(bad.status).toBe(400);

@@ -4,7 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, databaseKinds, type TestDb } from "../helpers/db";
-import { customersCsv, getCustomer, InvalidQueryError, listCustomers, parseCustomerQuery } from "../../app/models/customers.server";
+import {
+  customersCsv,
+  getCustomer,
+  InvalidQueryError,
+  listCustomers,
+  parseCustomerQuery,
+} from "../../app/models/customers.server";
 import {
   centroidInWords,
   churnRiskDistribution,
@@ -25,7 +31,10 @@ const q = (s: string) => parseCustomerQuery(new URLSearchParams(s));
 async function csvOf(t: TestDb, query: string, batch = 2): Promise<string[][]> {
   let text = "";
   for await (const chunk of customersCsv(t.db, SHOP, q(query), batch)) text += chunk;
-  return text.trim().split("\n").map((l) => l.split(","));
+  return text
+    .trim()
+    .split("\n")
+    .map((l) => l.split(","));
 }
 
 describe.each(kinds)("admin read models on %s", (kind) => {
@@ -34,15 +43,47 @@ describe.each(kinds)("admin read models on %s", (kind) => {
     t = await createTestDb(kind);
     await seedScores(t.db, SHOP);
     // The other shop has a customer who would top every sort: it must never show up.
-    await seedScores(t.db, OTHER, [{ id: 99, orders: 50, monetary: 99999, clv: 99999, churn: 0.99, band: "high", rfm: "at_risk", cluster: "one-timers" }]);
+    await seedScores(t.db, OTHER, [
+      {
+        id: 99,
+        orders: 50,
+        monetary: 99999,
+        clv: 99999,
+        churn: 0.99,
+        band: "high",
+        rfm: "at_risk",
+        cluster: "one-timers",
+      },
+    ]);
     await seedOrders(t.db, SHOP, 1, 3, "2026-01"); // Jan, Feb, Mar
     await seedOrders(t.db, SHOP, 3, 1, "2026-01"); // Jan only
     await seedOrders(t.db, SHOP, 5, 2, "2026-02"); // Feb, Mar
     await t.db.analysis.create({
-      data: { shop: SHOP, asOf: new Date("2026-11-01"), horizonDays: 90, model: "bgnbd", metricsJson: JSON.stringify({ repeatPurchaseRate: 0.5, medianClv12m: 70 }), createdAt: new Date("2026-10-01") },
+      data: {
+        shop: SHOP,
+        asOf: new Date("2026-11-01"),
+        horizonDays: 90,
+        model: "bgnbd",
+        metricsJson: JSON.stringify({ repeatPurchaseRate: 0.5, medianClv12m: 70 }),
+        createdAt: new Date("2026-10-01"),
+      },
     });
     await t.db.analysis.create({
-      data: { shop: SHOP, asOf: new Date("2026-11-01"), horizonDays: 90, model: "bgnbd+logistic", backtestJson: JSON.stringify({ auc: 0.81, recencyAuc: 0.7, customers: 5, brier: 0.1, meanPredicted: 0.4, observedChurn: 0.42 }), createdAt: new Date("2026-11-01") },
+      data: {
+        shop: SHOP,
+        asOf: new Date("2026-11-01"),
+        horizonDays: 90,
+        model: "bgnbd+logistic",
+        backtestJson: JSON.stringify({
+          auc: 0.81,
+          recencyAuc: 0.7,
+          customers: 5,
+          brier: 0.1,
+          meanPredicted: 0.4,
+          observedChurn: 0.42,
+        }),
+        createdAt: new Date("2026-11-01"),
+      },
     });
   });
   afterAll(async () => t?.cleanup());
@@ -67,9 +108,18 @@ describe.each(kinds)("admin read models on %s", (kind) => {
 
   it("filters by segment, risk band and CLV range", async () => {
     expect((await listCustomers(t.db, SHOP, q("risk=high"))).rows.map((r) => r.numericId)).toEqual(["4", "2"]);
-    expect((await listCustomers(t.db, SHOP, q("segment=rfm:at_risk&clvMin=30"))).rows.map((r) => r.numericId)).toEqual(["4"]);
-    const cluster = await listCustomers(t.db, SHOP, q("segment=cluster:loyal-regulars&clvMax=150&sort=clv12m&direction=desc"));
-    expect(cluster.rows.map((r) => [r.numericId, r.clusterName])).toEqual([["5", "Loyal regulars"], ["3", "Loyal regulars"]]);
+    expect((await listCustomers(t.db, SHOP, q("segment=rfm:at_risk&clvMin=30"))).rows.map((r) => r.numericId)).toEqual([
+      "4",
+    ]);
+    const cluster = await listCustomers(
+      t.db,
+      SHOP,
+      q("segment=cluster:loyal-regulars&clvMax=150&sort=clv12m&direction=desc"),
+    );
+    expect(cluster.rows.map((r) => [r.numericId, r.clusterName])).toEqual([
+      ["5", "Loyal regulars"],
+      ["3", "Loyal regulars"],
+    ]);
     expect(cluster.segments.map((s) => s.value)).toContain("cluster:one-timers");
   });
 
@@ -87,7 +137,18 @@ describe.each(kinds)("admin read models on %s", (kind) => {
     const rows = await csvOf(t, "risk=high&sort=clv12m&direction=asc", 1);
     const col = (name: string) => rows[0].indexOf(name);
     expect(rows[0].slice(0, 4)).toEqual(["customer_number", "name", "email", "value_at_risk"]);
-    expect(rows.slice(1).map((r) => [r[0], r[col("predicted_clv_12m")], r[col("churn_probability")], r[col("risk_band")], r[col("rfm_segment")], r[col("shopify_customer_id")]])).toEqual([
+    expect(
+      rows
+        .slice(1)
+        .map((r) => [
+          r[0],
+          r[col("predicted_clv_12m")],
+          r[col("churn_probability")],
+          r[col("risk_band")],
+          r[col("rfm_segment")],
+          r[col("shopify_customer_id")],
+        ]),
+    ).toEqual([
       ["2", "20.00", "0.8500", "high", "At risk", gid(2)],
       ["4", "35.00", "0.9200", "high", "At risk", gid(4)],
     ]);
@@ -124,10 +185,17 @@ describe.each(kinds)("admin read models on %s", (kind) => {
     expect(d.analysis?.horizonDays).toBe(90);
     expect(d.backtest?.auc).toBe(0.81);
     expect(d.backtest?.verdict).toMatch(/^Strong/);
-    expect(d.bySegment.find((s) => s.key === "at_risk")).toEqual({ key: "at_risk", label: "At risk", customers: 2, revenue: 100 });
+    expect(d.bySegment.find((s) => s.key === "at_risk")).toEqual({
+      key: "at_risk",
+      label: "At risk",
+      customers: 2,
+      revenue: 100,
+    });
     const risk = await churnRiskDistribution(t.db, SHOP);
     expect(risk.map((b) => b.customers)).toEqual([0, 1, 0, 1, 0, 1, 0, 0, 1, 1]);
-    expect(d.segments.find((s) => s.key === "at_risk")?.shopifySegmentUrl).toBe("https://admin.shopify.com/store/alpha/customers/segments/77");
+    expect(d.segments.find((s) => s.key === "at_risk")?.shopifySegmentUrl).toBe(
+      "https://admin.shopify.com/store/alpha/customers/segments/77",
+    );
   });
 
   it("takes the observed churn and the cohorts from the analysis' store metrics when it has them", async () => {
@@ -173,7 +241,11 @@ describe.each(kinds)("admin read models on %s", (kind) => {
           customersChanged: 3,
           tagsAdded: 4,
           tagsRemoved: 1,
-          perTag: { "churnless:risk-high": { added: 2, removed: 0 }, "churnless:champions": { added: 1, removed: 1 }, "churnless:new": { added: 1, removed: 0 } },
+          perTag: {
+            "churnless:risk-high": { added: 2, removed: 0 },
+            "churnless:champions": { added: 1, removed: 1 },
+            "churnless:new": { added: 1, removed: 0 },
+          },
           atLimit: { count: 1, customerIds: [] },
         }),
       },
@@ -215,7 +287,9 @@ describe("words for the merchant", () => {
   });
 
   it("describes a centroid", () => {
-    expect(centroidInWords({ recencyDays: 20.4, frequency: 3.33, monetary: 290 }, "USD")).toBe("last ordered 20 days ago, 3.3 orders, $290 spent");
+    expect(centroidInWords({ recencyDays: 20.4, frequency: 3.33, monetary: 290 }, "USD")).toBe(
+      "last ordered 20 days ago, 3.3 orders, $290 spent",
+    );
   });
 
   it("explains sync errors with what to do", () => {

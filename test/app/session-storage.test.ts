@@ -20,7 +20,14 @@ describe.each(kinds)("PrismaSessionStorage on %s", (kind) => {
 
   it("stores, loads, finds by shop and deletes the offline session", async () => {
     const storage = new PrismaSessionStorage(t.db, { connectionRetries: 1, connectionRetryIntervalMs: 10 });
-    const session = new Session({ id: "offline_alpha.myshopify.com", shop: "alpha.myshopify.com", state: "st", isOnline: false, accessToken: "shpat_x", scope: "read_orders,read_customers" });
+    const session = new Session({
+      id: "offline_alpha.myshopify.com",
+      shop: "alpha.myshopify.com",
+      state: "st",
+      isOnline: false,
+      accessToken: "shpat_x",
+      scope: "read_orders,read_customers",
+    });
     await expect(storage.storeSession(session)).resolves.toBe(true);
     const loaded = await storage.loadSession(session.id);
     expect(loaded?.accessToken).toBe("shpat_x");
@@ -30,9 +37,21 @@ describe.each(kinds)("PrismaSessionStorage on %s", (kind) => {
     // An expiring offline token, then its refresh: the new pair replaces the old one in the same row.
     const hour = new Date(Date.now() + 3_600_000);
     const days90 = new Date(Date.now() + 90 * 86_400_000);
-    const expiring = new Session({ ...session.toObject(), accessToken: "shpat_a", expires: hour, refreshToken: "shprt_a", refreshTokenExpires: days90 });
+    const expiring = new Session({
+      ...session.toObject(),
+      accessToken: "shpat_a",
+      expires: hour,
+      refreshToken: "shprt_a",
+      refreshTokenExpires: days90,
+    });
     await storage.storeSession(expiring);
-    const renewed = new Session({ ...session.toObject(), accessToken: "shpat_b", expires: new Date(hour.getTime() + 1000), refreshToken: "shprt_b", refreshTokenExpires: days90 });
+    const renewed = new Session({
+      ...session.toObject(),
+      accessToken: "shpat_b",
+      expires: new Date(hour.getTime() + 1000),
+      refreshToken: "shprt_b",
+      refreshTokenExpires: days90,
+    });
     await storage.storeSession(renewed);
     const back = await storage.loadSession(session.id);
     expect(back).toMatchObject({ accessToken: "shpat_b", refreshToken: "shprt_b" });

@@ -6,7 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createSqliteTestDb, type TestDb } from "../helpers/db";
 
-vi.mock(import("../../app/jobs/queue.server"), async (importOriginal) => ({ ...(await importOriginal()), enqueueJob: vi.fn(async () => ({ id: "job-1" })) as never }));
+vi.mock(import("../../app/jobs/queue.server"), async (importOriginal) => ({
+  ...(await importOriginal()),
+  enqueueJob: vi.fn(async () => ({ id: "job-1" })) as never,
+}));
 
 const SHOP = "preview-seen-shop.myshopify.com";
 let t: TestDb;
@@ -22,21 +25,36 @@ afterAll(async () => {
 });
 
 type Args = { request: Request; params: Record<string, string>; context: Record<string, unknown> };
-const call = (fn: unknown, request: Request) => (fn as (a: Args) => Promise<Response>)({ request, params: {}, context: {} });
+const call = (fn: unknown, request: Request) =>
+  (fn as (a: Args) => Promise<Response>)({ request, params: {}, context: {} });
 const seen = async () => (await t.db.shop.findUnique({ where: { shop: SHOP } }))?.previewSeenAt ?? null;
 
 describe("settings: the preview is recorded as seen by a POST, never by the loader", () => {
   it("the loader reports a preview to record and writes nothing; the page's POST records it once", async () => {
     const { action, loader } = await import("../../app/routes/app.settings");
-    const old = await t.db.syncRun.create({ data: { shop: SHOP, kind: "preview", status: "succeeded", startedAt: new Date(Date.now() - 60_000), detailsJson: "{}" } });
-    const latest = await t.db.syncRun.create({ data: { shop: SHOP, kind: "preview", status: "succeeded", detailsJson: "{}" } });
+    const old = await t.db.syncRun.create({
+      data: {
+        shop: SHOP,
+        kind: "preview",
+        status: "succeeded",
+        startedAt: new Date(Date.now() - 60_000),
+        detailsJson: "{}",
+      },
+    });
+    const latest = await t.db.syncRun.create({
+      data: { shop: SHOP, kind: "preview", status: "succeeded", detailsJson: "{}" },
+    });
 
-    const page = (await (await call(loader, new Request("http://localhost/app/settings"))).json()) as { settings: { previewSeen: boolean }; previewToRecord: string | null };
+    const page = (await (await call(loader, new Request("http://localhost/app/settings"))).json()) as {
+      settings: { previewSeen: boolean };
+      previewToRecord: string | null;
+    };
     expect(page.settings.previewSeen).toBe(true);
     expect(page.previewToRecord).toBe(latest.id);
     expect(await seen()).toBeNull();
 
-    const post = (fields: Record<string, string>) => new Request("http://localhost/app/settings", { method: "POST", body: new URLSearchParams(fields) });
+    const post = (fields: Record<string, string>) =>
+      new Request("http://localhost/app/settings", { method: "POST", body: new URLSearchParams(fields) });
     // A preview that is no longer the latest is not recorded.
     expect((await call(action, post({ intent: "preview-seen", previewId: old.id }))).status).toBe(200);
     expect(await seen()).toBeNull();
@@ -44,7 +62,9 @@ describe("settings: the preview is recorded as seen by a POST, never by the load
     const at = await seen();
     expect(at).not.toBeNull();
 
-    const again = (await (await call(loader, new Request("http://localhost/app/settings"))).json()) as { previewToRecord: string | null };
+    const again = (await (await call(loader, new Request("http://localhost/app/settings"))).json()) as {
+      previewToRecord: string | null;
+    };
     expect(again.previewToRecord).toBeNull();
     await call(action, post({ intent: "preview-seen", previewId: latest.id }));
     expect(await seen()).toEqual(at);

@@ -6,7 +6,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createSqliteTestDb, type TestDb } from "../helpers/db";
 
 const enqueueJob = vi.fn(async () => ({ id: "job-1" }));
-vi.mock(import("../../app/jobs/queue.server"), async (importOriginal) => ({ ...(await importOriginal()), enqueueJob: enqueueJob as never }));
+vi.mock(import("../../app/jobs/queue.server"), async (importOriginal) => ({
+  ...(await importOriginal()),
+  enqueueJob: enqueueJob as never,
+}));
 
 const SHOP = "settings-shop.myshopify.com";
 let t: TestDb;
@@ -24,12 +27,21 @@ afterAll(async () => {
 type Args = { request: Request; params: Record<string, string>; context: Record<string, unknown> };
 const form = (fields: Record<string, string>) =>
   new Request("http://localhost/app/settings", { method: "POST", body: new URLSearchParams(fields) });
-const valid = { tagPrefix: "churnless", refreshEveryHours: "24", recsCount: "8", tagRisk: "on", tagSegments: "on", tagClusters: "on", recsEnabled: "on" };
+const valid = {
+  tagPrefix: "churnless",
+  refreshEveryHours: "24",
+  recsCount: "8",
+  tagRisk: "on",
+  tagSegments: "on",
+  tagClusters: "on",
+  recsEnabled: "on",
+};
 
 describe("settings: auto-tagging", () => {
   it("cannot be turned on before a preview was seen, then can, and publishes at once", async () => {
     const { action, loader } = await import("../../app/routes/app.settings");
-    const run = (fn: unknown, request: Request) => (fn as (a: Args) => Promise<Response>)({ request, params: {}, context: {} });
+    const run = (fn: unknown, request: Request) =>
+      (fn as (a: Args) => Promise<Response>)({ request, params: {}, context: {} });
 
     const refused = await run(action, form({ ...valid, autoTag: "on" }));
     expect(refused.status).toBe(400);
@@ -38,7 +50,14 @@ describe("settings: auto-tagging", () => {
     expect(enqueueJob).not.toHaveBeenCalled();
 
     // A preview ran; the merchant opens the settings page and sees it.
-    await t.db.syncRun.create({ data: { shop: SHOP, kind: "preview", status: "succeeded", detailsJson: JSON.stringify({ customers: 10, customersChanged: 4, tagsAdded: 8, tagsRemoved: 0 }) } });
+    await t.db.syncRun.create({
+      data: {
+        shop: SHOP,
+        kind: "preview",
+        status: "succeeded",
+        detailsJson: JSON.stringify({ customers: 10, customersChanged: 4, tagsAdded: 8, tagsRemoved: 0 }),
+      },
+    });
     const page = await run(loader, new Request("http://localhost/app/settings"));
     const data = (await page.json()) as { settings: { previewSeen: boolean } };
     expect(data.settings.previewSeen).toBe(true);

@@ -26,7 +26,11 @@ interface VitestJson {
   testResults: Array<{ name: string; assertionResults: Array<{ title: string; fullName: string; status: string }> }>;
 }
 
-function runVitest(env: Record<string, string | undefined>): { code: number | null; report: VitestJson; output: string } {
+function runVitest(env: Record<string, string | undefined>): {
+  code: number | null;
+  report: VitestJson;
+  output: string;
+} {
   const outFile = join(empty, `report-${Date.now()}.json`);
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, CHURNLESS_SHARED_DATA: empty };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete childEnv[k];
@@ -48,7 +52,9 @@ describe("tests that need ../shared/data", () => {
     expect(need.skip).toBe(true);
     expect(need.title).toContain(join(empty, "cdnow/CDNOW_master.txt"));
     expect(need.title).toMatch(/SKIPPED: needs \.\.\/shared\/data.*CI requires it/);
-    expect(needSharedData("x", ["cdnow/CDNOW_master.txt"], { CHURNLESS_SHARED_DATA: empty, CI: "true" }).skip).toBe(false);
+    expect(needSharedData("x", ["cdnow/CDNOW_master.txt"], { CHURNLESS_SHARED_DATA: empty, CI: "true" }).skip).toBe(
+      false,
+    );
   });
 
   it("skip without ../shared outside CI, and the run passes", () => {

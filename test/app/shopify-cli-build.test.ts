@@ -16,7 +16,10 @@ const root = process.cwd();
 const BIN = join(root, "node_modules/.bin");
 const CLI = join(BIN, "shopify");
 const haveCli = existsSync(CLI) && existsSync(join(BIN, "node"));
-if (!haveCli) console.warn("shopify-cli-build.test: skipped, node_modules/.bin/shopify or node_modules/.bin/node is missing (run npm ci)");
+if (!haveCli)
+  console.warn(
+    "shopify-cli-build.test: skipped, node_modules/.bin/shopify or node_modules/.bin/node is missing (run npm ci)",
+  );
 
 /**
  * Extension types the offline CLI cannot load: CLI 4.8's bundle has no local specification for them (it
@@ -57,19 +60,32 @@ function build(dir: string): BuildResult {
     cwd: dir,
     encoding: "utf8",
     timeout: 180_000,
-    env: { ...process.env, PATH: `${BIN}:${process.env.PATH ?? ""}`, SHOPIFY_CLI_NO_ANALYTICS: "1", NO_COLOR: "1", FORCE_COLOR: "0" },
+    env: {
+      ...process.env,
+      PATH: `${BIN}:${process.env.PATH ?? ""}`,
+      SHOPIFY_CLI_NO_ANALYTICS: "1",
+      NO_COLOR: "1",
+      FORCE_COLOR: "0",
+    },
   });
   if (run.error) throw new Error(`could not run ${CLI}: ${run.error.message}`);
   // eslint-disable-next-line no-control-regex -- ANSI colour codes
   const raw = `${run.stdout}\n${run.stderr}`.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
   const breakdown = /"app_extensions_breakdown":\s*("(?:[^"\\]|\\.)*")/.exec(raw);
-  const read = [...raw.matchAll(/Reading the content of file at (?:\S*\/)?(extensions\/[^/\s]+)\/shopify\.extension\.toml/g)].map((m) => m[1]);
+  const read = [
+    ...raw.matchAll(/Reading the content of file at (?:\S*\/)?(extensions\/[^/\s]+)\/shopify\.extension\.toml/g),
+  ].map((m) => m[1]);
   const payloadAt = raw.indexOf("Skipping command analytics");
   const output = (payloadAt >= 0 ? raw.slice(0, payloadAt) : raw)
     .split("\n")
     .filter((l) => !/^\d{4}-\d\d-\d\dT[\d:.]+Z: /.test(l) && !/^\s+· (Command|Working directory):/.test(l))
     .join("\n");
-  return { code: run.status, output, loaded: breakdown ? (JSON.parse(JSON.parse(breakdown[1]) as string) as Record<string, number>) : null, read };
+  return {
+    code: run.status,
+    output,
+    loaded: breakdown ? (JSON.parse(JSON.parse(breakdown[1]) as string) as Record<string, number>) : null,
+    read,
+  };
 }
 
 /** Each extension folder and the type its toml declares. */
@@ -105,31 +121,45 @@ describe.skipIf(!haveCli)("shopify app build (Shopify CLI, offline)", () => {
     const folders = extensionTypes(dir).map((e) => `extensions/${e.folder}`);
     expect(folders.length).toBeGreaterThanOrEqual(3);
     expect([...result.read].sort()).toEqual([...folders].sort());
-    expect(result.loaded, "the CLI's --verbose analytics payload no longer carries app_extensions_breakdown").not.toBeNull();
+    expect(
+      result.loaded,
+      "the CLI's --verbose analytics payload no longer carries app_extensions_breakdown",
+    ).not.toBeNull();
     expect(unbuilt(dir, result)).toEqual([]);
     // Every extension type the app uses is one the CLI loads, or one documented above as loaded only online.
-    for (const { type } of extensionTypes(dir)) expect(OFFLINE_UNLOADED_TYPES.has(type) || (result.loaded![type] ?? 0) > 0, type).toBe(true);
+    for (const { type } of extensionTypes(dir))
+      expect(OFFLINE_UNLOADED_TYPES.has(type) || (result.loaded![type] ?? 0) > 0, type).toBe(true);
   });
 
   it("fails, saying why, on a compliance topic Shopify does not have", { timeout: 240_000 }, () => {
     const dir = stage((d) => {
       const file = join(d, "shopify.app.toml");
-      writeFileSync(file, readFileSync(file, "utf8").replace('compliance_topics = [ "customers/redact" ]', 'compliance_topics = [ "customers/redacted" ]'));
+      writeFileSync(
+        file,
+        readFileSync(file, "utf8").replace(
+          'compliance_topics = [ "customers/redact" ]',
+          'compliance_topics = [ "customers/redacted" ]',
+        ),
+      );
     });
     const result = build(dir);
     expect(result.code).not.toBe(0);
     expect(result.output).toMatch(/compliance_topics[\s\S]*Invalid enum value[\s\S]*customers\/redacted/);
   });
 
-  it("drops a misspelled extension type silently (exit 0), which the folder count above catches", { timeout: 240_000 }, () => {
-    const folder = extensionTypes(root).find((e) => e.type === "flow_trigger")?.folder;
-    expect(folder, "no flow_trigger extension to misspell").toBeDefined();
-    const dir = stage((d) => {
-      const file = join(d, "extensions", folder!, "shopify.extension.toml");
-      writeFileSync(file, readFileSync(file, "utf8").replace('type = "flow_trigger"', 'type = "flow_triger"'));
-    });
-    const result = build(dir);
-    expect(result.code).toBe(0);
-    expect(unbuilt(dir, result)).toEqual([`${folder} (type "flow_triger")`]);
-  });
+  it(
+    "drops a misspelled extension type silently (exit 0), which the folder count above catches",
+    { timeout: 240_000 },
+    () => {
+      const folder = extensionTypes(root).find((e) => e.type === "flow_trigger")?.folder;
+      expect(folder, "no flow_trigger extension to misspell").toBeDefined();
+      const dir = stage((d) => {
+        const file = join(d, "extensions", folder!, "shopify.extension.toml");
+        writeFileSync(file, readFileSync(file, "utf8").replace('type = "flow_trigger"', 'type = "flow_triger"'));
+      });
+      const result = build(dir);
+      expect(result.code).toBe(0);
+      expect(unbuilt(dir, result)).toEqual([`${folder} (type "flow_triger")`]);
+    },
+  );
 });

@@ -28,21 +28,35 @@ const call = async (action: unknown, request: Request) => (await callRoute(actio
 describe("webhook routes", () => {
   it("a forged customers/redact is refused with 401 and deletes nothing", async () => {
     const { action } = await import("../../app/routes/webhooks.customers.redact");
-    const res = await call(action, delivery("customers/redact", SHOP, { shop_domain: SHOP, customer: { id: 2 } }, "not-the-secret"));
+    const res = await call(
+      action,
+      delivery("customers/redact", SHOP, { shop_domain: SHOP, customer: { id: 2 } }, "not-the-secret"),
+    );
     expect(res.status).toBe(401);
     expect(await db().customerScore.count({ where: { shop: SHOP, customerId: gid(2) } })).toBe(1);
   });
 
   it("a signed customers/data_request is recorded for the merchant to download (test/app/data-requests.test.ts)", async () => {
     const { action } = await import("../../app/routes/webhooks.customers.data_request");
-    const res = await call(action, delivery("customers/data_request", SHOP, { shop_domain: SHOP, customer: { id: 2 }, orders_requested: [], data_request: { id: 1 } }));
+    const res = await call(
+      action,
+      delivery("customers/data_request", SHOP, {
+        shop_domain: SHOP,
+        customer: { id: 2 },
+        orders_requested: [],
+        data_request: { id: 1 },
+      }),
+    );
     expect(res.status).toBe(200);
     expect(await db().dataRequest.count({ where: { shop: SHOP, customerId: gid(2) } })).toBe(1);
   });
 
   it("a signed customers/redact deletes that customer in that shop", async () => {
     const { action } = await import("../../app/routes/webhooks.customers.redact");
-    const res = await call(action, delivery("customers/redact", SHOP, { shop_domain: SHOP, customer: { id: 2 }, orders_to_redact: [] }));
+    const res = await call(
+      action,
+      delivery("customers/redact", SHOP, { shop_domain: SHOP, customer: { id: 2 }, orders_to_redact: [] }),
+    );
     expect(res.status).toBe(200);
     expect(await db().customerScore.count({ where: { shop: SHOP, customerId: gid(2) } })).toBe(0);
     expect(await db().order.count({ where: { shop: SHOP, customerId: gid(2) } })).toBe(0);

@@ -18,7 +18,7 @@ const PROBE = [
   'import { upsertOrders } from "../models/orders.server";',
   'import { createDb } from "../db.server";',
   'import type { OrderInput } from "./types";',
-  "export const all = [StringDecoder, readFileSync, PrismaClient, json, splitLines, upsertOrders, createDb, Buffer.from(\"x\")];",
+  'export const all = [StringDecoder, readFileSync, PrismaClient, json, splitLines, upsertOrders, createDb, Buffer.from("x")];',
   "export type O = OrderInput;",
 ].join("\n");
 
@@ -34,7 +34,11 @@ interface LintResult {
 
 /** Runs the project's ESLint (its own config) on files, or on `stdin` as if it were the file `as`. */
 function lint(args: string[], stdin?: string): LintResult[] {
-  const r = spawnSync(join(ROOT, "node_modules/.bin/eslint"), ["--format", "json", ...args], { cwd: ROOT, input: stdin, encoding: "utf8" });
+  const r = spawnSync(join(ROOT, "node_modules/.bin/eslint"), ["--format", "json", ...args], {
+    cwd: ROOT,
+    input: stdin,
+    encoding: "utf8",
+  });
   if (!r.stdout.startsWith("[")) throw new Error(`eslint failed (exit ${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout) as LintResult[];
 }
@@ -50,7 +54,11 @@ describe("app/analytics imports nothing from Node, Shopify, Prisma or Remix", ()
     // Elsewhere the analytics rule does not apply (other layers' own rules, e.g. Prisma only in app/models,
     // may refuse some of these imports there: their messages do not speak of app/analytics).
     const [outside] = lint(["--stdin", "--stdin-filename", "app/jobs/probe.ts"], PROBE);
-    expect(restricted(outside.messages).filter((m) => m.ruleId === "no-restricted-globals" || m.message.includes("app/analytics"))).toEqual([]);
+    expect(
+      restricted(outside.messages).filter(
+        (m) => m.ruleId === "no-restricted-globals" || m.message.includes("app/analytics"),
+      ),
+    ).toEqual([]);
   }, 60_000);
 
   it("every file in app/analytics passes", () => {

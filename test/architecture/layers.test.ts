@@ -64,22 +64,34 @@ interface LintResult {
 }
 
 function lint(args: string[], stdin?: string): LintResult[] {
-  const r = spawnSync(join(ROOT, "node_modules/.bin/eslint"), ["--format", "json", ...args], { cwd: ROOT, input: stdin, encoding: "utf8" });
+  const r = spawnSync(join(ROOT, "node_modules/.bin/eslint"), ["--format", "json", ...args], {
+    cwd: ROOT,
+    input: stdin,
+    encoding: "utf8",
+  });
   if (!r.stdout.startsWith("[")) throw new Error(`eslint failed (exit ${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout) as LintResult[];
 }
 
 describe("the layers of app/", () => {
-  it.each(Object.entries(REFUSED))("app/%s refuses exactly the imports the README forbids", (folder, refused) => {
-    const [result] = lint(["--stdin", "--stdin-filename", `app/${folder}/probe.ts`], PROBE);
-    const lines = [...new Set(result.messages.filter((m) => m.ruleId === RULE).map((m) => m.line))].sort((a, b) => a - b);
-    expect(lines).toEqual(refused);
-  }, 60_000);
+  it.each(Object.entries(REFUSED))(
+    "app/%s refuses exactly the imports the README forbids",
+    (folder, refused) => {
+      const [result] = lint(["--stdin", "--stdin-filename", `app/${folder}/probe.ts`], PROBE);
+      const lines = [...new Set(result.messages.filter((m) => m.ruleId === RULE).map((m) => m.line))].sort(
+        (a, b) => a - b,
+      );
+      expect(lines).toEqual(refused);
+    },
+    60_000,
+  );
 
   it("every file of app/ keeps to its layer", () => {
     const results = lint(["app"]);
     expect(results.length).toBeGreaterThan(100);
-    const found = results.flatMap((r) => r.messages.filter((m) => m.ruleId === RULE).map((m) => `${r.filePath}:${m.line} ${m.message}`));
+    const found = results.flatMap((r) =>
+      r.messages.filter((m) => m.ruleId === RULE).map((m) => `${r.filePath}:${m.line} ${m.message}`),
+    );
     expect(found).toEqual([]);
   }, 180_000);
 });

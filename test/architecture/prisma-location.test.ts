@@ -16,7 +16,8 @@ const APP = join(ROOT, "app");
 /** Where Prisma may be used: the models, app/db and the client's own module. */
 const ALLOWED = (file: string) => /^app\/(models|db)\//.test(file) || file === "app/db.server.ts";
 
-const OPS = "findUnique|findUniqueOrThrow|findFirst|findFirstOrThrow|findMany|create|createMany|createManyAndReturn|update|updateMany|upsert|delete|deleteMany|count|aggregate|groupBy";
+const OPS =
+  "findUnique|findUniqueOrThrow|findFirst|findFirstOrThrow|findMany|create|createMany|createManyAndReturn|update|updateMany|upsert|delete|deleteMany|count|aggregate|groupBy";
 /** `db.order.findMany(`, `tx.shop.upsert(`, `this.db.x.count(`, `deps.db.x.create(`. */
 const DELEGATE_CALL = new RegExp(`\\b(db|tx|prisma|client)\\s*\\.\\s*[a-z][A-Za-z]*\\s*\\.\\s*(${OPS})\\s*\\(`);
 /** Transactions and raw SQL (`db.$disconnect()` where a process ends is fine). */
@@ -37,7 +38,8 @@ function offending(file: string, text: string): string[] {
   text.split("\n").forEach((line, i) => {
     const code = line.replace(/\/\/.*$/, "");
     if (/^\s*(\*|\/\*)/.test(code)) return;
-    if (DELEGATE_CALL.test(code) || CLIENT_CALL.test(code) || PRISMA_IMPORT.test(code)) found.push(`${file}:${i + 1} ${line.trim()}`);
+    if (DELEGATE_CALL.test(code) || CLIENT_CALL.test(code) || PRISMA_IMPORT.test(code))
+      found.push(`${file}:${i + 1} ${line.trim()}`);
   });
   return found;
 }
@@ -65,27 +67,37 @@ describe("Prisma only in app/models and app/db", () => {
     expect(offending("probe.ts", probe).map((l) => Number(/:(\d+) /.exec(l)![1]))).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
-  it.each(["shopify", "jobs", "webhooks", "routes", "lib", "cli"])("ESLint refuses a query in app/%s and allows one in app/models", (folder) => {
-    const probe = [
-      'import { Prisma } from "@prisma/client";', // 1
-      "import type { Db } from \"../db.server\";", // 2
-      "export async function f(db: Db, tx: Db, deps: { db: Db }) {", // 3
-      "  await db.order.findMany({ where: { shop: \"s\" } });", // 4
-      "  await tx.shop.upsert({ where: { shop: \"s\" }, create: { shop: \"s\" }, update: {} });", // 5
-      "  await deps.db.syncRun.count();", // 6
-      "  await db.$transaction([]);", // 7
-      "  await db.$disconnect();", // 8
-      "  return Prisma;", // 9
-      "}",
-    ].join("\n");
-    const lint = (path: string) => {
-      const r = spawnSync(join(ROOT, "node_modules/.bin/eslint"), ["--format", "json", "--stdin", "--stdin-filename", path], { cwd: ROOT, input: probe, encoding: "utf8" });
-      if (!r.stdout.startsWith("[")) throw new Error(`eslint failed (exit ${r.status}): ${r.stderr}`);
-      const [result] = JSON.parse(r.stdout) as Array<{ messages: Array<{ ruleId: string | null; line: number }> }>;
-      const rules = new Set(["no-restricted-syntax", "no-restricted-imports"]);
-      return [...new Set(result.messages.filter((m) => m.ruleId && rules.has(m.ruleId)).map((m) => m.line))].sort((a, b) => a - b);
-    };
-    expect(lint(`app/${folder}/probe.ts`)).toEqual([1, 4, 5, 6, 7]);
-    expect(lint("app/models/probe.server.ts")).toEqual([]);
-  }, 60_000);
+  it.each(["shopify", "jobs", "webhooks", "routes", "lib", "cli"])(
+    "ESLint refuses a query in app/%s and allows one in app/models",
+    (folder) => {
+      const probe = [
+        'import { Prisma } from "@prisma/client";', // 1
+        'import type { Db } from "../db.server";', // 2
+        "export async function f(db: Db, tx: Db, deps: { db: Db }) {", // 3
+        '  await db.order.findMany({ where: { shop: "s" } });', // 4
+        '  await tx.shop.upsert({ where: { shop: "s" }, create: { shop: "s" }, update: {} });', // 5
+        "  await deps.db.syncRun.count();", // 6
+        "  await db.$transaction([]);", // 7
+        "  await db.$disconnect();", // 8
+        "  return Prisma;", // 9
+        "}",
+      ].join("\n");
+      const lint = (path: string) => {
+        const r = spawnSync(
+          join(ROOT, "node_modules/.bin/eslint"),
+          ["--format", "json", "--stdin", "--stdin-filename", path],
+          { cwd: ROOT, input: probe, encoding: "utf8" },
+        );
+        if (!r.stdout.startsWith("[")) throw new Error(`eslint failed (exit ${r.status}): ${r.stderr}`);
+        const [result] = JSON.parse(r.stdout) as Array<{ messages: Array<{ ruleId: string | null; line: number }> }>;
+        const rules = new Set(["no-restricted-syntax", "no-restricted-imports"]);
+        return [...new Set(result.messages.filter((m) => m.ruleId && rules.has(m.ruleId)).map((m) => m.line))].sort(
+          (a, b) => a - b,
+        );
+      };
+      expect(lint(`app/${folder}/probe.ts`)).toEqual([1, 4, 5, 6, 7]);
+      expect(lint("app/models/probe.server.ts")).toEqual([]);
+    },
+    60_000,
+  );
 });

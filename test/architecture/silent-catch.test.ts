@@ -45,17 +45,30 @@ function swallows(fn: ts.Expression): boolean {
   if (ts.isBlock(body)) return body.statements.length === 0;
   let e: ts.Expression = body;
   while (ts.isParenthesizedExpression(e)) e = e.expression;
-  return (ts.isIdentifier(e) && e.text === "undefined") || e.kind === ts.SyntaxKind.NullKeyword || ts.isVoidExpression(e);
+  return (
+    (ts.isIdentifier(e) && e.text === "undefined") || e.kind === ts.SyntaxKind.NullKeyword || ts.isVoidExpression(e)
+  );
 }
 
 /** `file:line what` for each silent catch in `text`. */
 export function silentCatches(file: string, text: string): string[] {
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const sf = ts.createSourceFile(
+    file,
+    text,
+    ts.ScriptTarget.Latest,
+    true,
+    file.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+  );
   const found: string[] = [];
   const at = (node: ts.Node) => `${file}:${sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1}`;
   const visit = (node: ts.Node) => {
-    if (ts.isCatchClause(node) && node.block.statements.length === 0) found.push(`${at(node)} catch block without a statement`);
-    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === "catch") {
+    if (ts.isCatchClause(node) && node.block.statements.length === 0)
+      found.push(`${at(node)} catch block without a statement`);
+    if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      node.expression.name.text === "catch"
+    ) {
       const handler = node.arguments[0];
       if (handler && swallows(handler)) found.push(`${at(node)} .catch(${handler.getText(sf)})`);
     }
@@ -80,7 +93,9 @@ describe("no silent catch", () => {
       "p.catch((e) => console.warn('p failed', e));",
       "p.catch(() => fallback);",
     ].join("\n");
-    expect(silentCatches("probe.ts", probe).map((f) => Number(f.split(":")[1].split(" ")[0]))).toEqual([1, 2, 5, 6, 7, 8, 9]);
+    expect(silentCatches("probe.ts", probe).map((f) => Number(f.split(":")[1].split(" ")[0]))).toEqual([
+      1, 2, 5, 6, 7, 8, 9,
+    ]);
   });
 
   it("app/, scripts/ and test/ have none beyond the known ones", () => {
@@ -92,7 +107,9 @@ describe("no silent catch", () => {
         if (found.length) byFile.set(file, found);
       }
     }
-    const unexpected = [...byFile].filter(([file, found]) => found.length > (KNOWN[file] ?? 0)).flatMap(([, found]) => found);
+    const unexpected = [...byFile]
+      .filter(([file, found]) => found.length > (KNOWN[file] ?? 0))
+      .flatMap(([, found]) => found);
     expect(unexpected, `silent catches: handle, log with context, or rethrow\n${unexpected.join("\n")}`).toEqual([]);
   });
 });

@@ -23,16 +23,29 @@ interface Row {
 const rows: Row[] = [];
 for (const customers of sizes) {
   const t0 = performance.now();
-  const shop = generateShop({ customers, ordersPerCustomer: 10, products: 500, seed: 3, end: new Date("2024-12-31T00:00:00Z") });
+  const shop = generateShop({
+    customers,
+    ordersPerCustomer: 10,
+    products: 500,
+    seed: 3,
+    end: new Date("2024-12-31T00:00:00Z"),
+  });
   const generateMs = Math.round(performance.now() - t0);
   const t1 = performance.now();
   const result = analyzeOrders(shop.orders, { asOf: new Date("2024-12-31T00:00:00Z"), products: shop.products });
   const analyzeMs = Math.round(performance.now() - t1);
   const t2 = performance.now();
-  const recommender = buildRecommender(shop.orders, { products: shop.products, clusterOf: new Map(result.customers.map((c) => [c.customerId, c.clusterKey])) });
+  const recommender = buildRecommender(shop.orders, {
+    products: shop.products,
+    clusterOf: new Map(result.customers.map((c) => [c.customerId, c.clusterKey])),
+  });
   for (const c of result.customers) recommender.forCustomer(c.customerId, 10);
   const recsMs = Math.round(performance.now() - t2);
-  const stages = { generate: generateMs, ...((result.details?.timingsMs as Record<string, number>) ?? {}), recommendations: recsMs };
+  const stages = {
+    generate: generateMs,
+    ...((result.details?.timingsMs as Record<string, number>) ?? {}),
+    recommendations: recsMs,
+  };
   rows.push({
     customers: result.customers.length,
     orders: shop.orders.length,
@@ -45,7 +58,9 @@ for (const customers of sizes) {
 
 const stageNames = [...new Set(rows.flatMap((r) => Object.keys(r.stages)))];
 const header = ["customers", "orders", ...stageNames.map((s) => `${s} ms`), "analysis+recs ms", "peak RSS MB", "model"];
-const table = rows.map((r) => [r.customers, r.orders, ...stageNames.map((s) => r.stages[s] ?? ""), r.totalMs, r.peakRssMb, r.model].map(String));
+const table = rows.map((r) =>
+  [r.customers, r.orders, ...stageNames.map((s) => r.stages[s] ?? ""), r.totalMs, r.peakRssMb, r.model].map(String),
+);
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)));
 const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join("  ");
 console.log(line(header));

@@ -49,7 +49,14 @@ function* syntheticOrders(count: number): Generator<StandinOrder> {
       const price = (5 + Math.floor(r() * 9500) / 100).toFixed(2);
       const quantity = 1 + Math.floor(r() * 3);
       total += Number(price) * quantity;
-      items.push({ id: `gid://shopify/LineItem/${lineId++}`, productId: `gid://shopify/Product/${product}`, variantId: `gid://shopify/ProductVariant/${product * 10}`, quantity, currentQuantity: quantity, unitPrice: price });
+      items.push({
+        id: `gid://shopify/LineItem/${lineId++}`,
+        productId: `gid://shopify/Product/${product}`,
+        variantId: `gid://shopify/ProductVariant/${product * 10}`,
+        quantity,
+        currentQuantity: quantity,
+        unitPrice: price,
+      });
     }
     const refunded = r() < 0.03;
     yield {
@@ -84,7 +91,9 @@ try {
   const gen = await timed(() => writeBulkJsonl({ orders: () => syntheticOrders(ORDERS) }, file));
   await writeBulkJsonl({ orders: () => syntheticOrders(DB_ORDERS) }, sample);
   const { orders, lineItems, bytes } = gen.result;
-  console.log(`  ${orders.toLocaleString("en")} orders, ${lineItems.toLocaleString("en")} line items (${(lineItems / orders).toFixed(2)} per order), ${mb(bytes)} MB in ${(gen.ms / 1000).toFixed(1)} s`);
+  console.log(
+    `  ${orders.toLocaleString("en")} orders, ${lineItems.toLocaleString("en")} line items (${(lineItems / orders).toFixed(2)} per order), ${mb(bytes)} MB in ${(gen.ms / 1000).toFixed(1)} s`,
+  );
   const rssAfterGenerate = peakRssMb();
 
   // Baseline: readline + JSON.parse, counting orders (lines without __parentId).
@@ -126,7 +135,9 @@ try {
     if (a.ms < app.ms) app = a;
   }
   if (app.result.n !== orders || app.result.items !== lineItems || plain.result !== orders) {
-    throw new Error(`count mismatch: file ${orders}/${lineItems}, plain ${plain.result}, app ${app.result.n}/${app.result.items}`);
+    throw new Error(
+      `count mismatch: file ${orders}/${lineItems}, plain ${plain.result}, app ${app.result.n}/${app.result.items}`,
+    );
   }
   const rssAfterParse = peakRssMb();
 
@@ -134,7 +145,9 @@ try {
   const dbUrl = `file:${join(dir, "bench.sqlite")}`;
   await migrateDatabase(dbUrl);
   const db = createDb(dbUrl);
-  const ingest = await timed(() => importOrderLines(db, "bench-shop.myshopify.com", { chunks: createReadStream(sample) }));
+  const ingest = await timed(() =>
+    importOrderLines(db, "bench-shop.myshopify.com", { chunks: createReadStream(sample) }),
+  );
   const stored = await db.order.count();
   await db.$disconnect();
   if (stored !== DB_ORDERS) throw new Error(`stored ${stored} orders, expected ${DB_ORDERS}`);
@@ -143,9 +156,17 @@ try {
   const plainRate = rate(orders, plain.ms);
   const appRate = rate(orders, app.ms);
   const rows: Array<[string, string, string]> = [
-    ["readline + JSON.parse (baseline)", `${plainRate.toLocaleString("en")} orders/s`, `${(plain.ms / 1000).toFixed(1)} s`],
+    [
+      "readline + JSON.parse (baseline)",
+      `${plainRate.toLocaleString("en")} orders/s`,
+      `${(plain.ms / 1000).toFixed(1)} s`,
+    ],
     ["app parser (grouped OrderInput)", `${appRate.toLocaleString("en")} orders/s`, `${(app.ms / 1000).toFixed(1)} s`],
-    [`database ingest, SQLite (${DB_ORDERS.toLocaleString("en")} orders)`, `${rate(DB_ORDERS, ingest.ms).toLocaleString("en")} orders/s`, `${(ingest.ms / 1000).toFixed(1)} s`],
+    [
+      `database ingest, SQLite (${DB_ORDERS.toLocaleString("en")} orders)`,
+      `${rate(DB_ORDERS, ingest.ms).toLocaleString("en")} orders/s`,
+      `${(ingest.ms / 1000).toFixed(1)} s`,
+    ],
   ];
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max(...rows.map((r) => r[1].length));
@@ -154,7 +175,9 @@ try {
   const ratio = appRate / plainRate;
   console.log("");
   console.log(`  parser / baseline: ${ratio.toFixed(2)}x (target >= 0.70) ${ratio >= 0.7 ? "OK" : "BELOW TARGET"}`);
-  console.log(`  peak RSS: ${peakRssMb()} MB (after generating ${rssAfterGenerate} MB, after parsing ${rssAfterParse} MB, now ${rssMb()} MB; target well under 1536 MB)`);
+  console.log(
+    `  peak RSS: ${peakRssMb()} MB (after generating ${rssAfterGenerate} MB, after parsing ${rssAfterParse} MB, now ${rssMb()} MB; target well under 1536 MB)`,
+  );
   console.log(`  skipped lines: ${stats.skipped}`);
   if (keep) console.log(`  files kept in ${dir} (${mb(statSync(file).size)} MB)`);
 } finally {

@@ -90,7 +90,16 @@ async function round(standin: Standin, shops: StandinShopData[], workers: number
   try {
     // Install: the offline session (what OAuth leaves), then the install's job, biggest shop first.
     for (const s of shops) {
-      await db.session.create({ data: { id: `offline_${s.shop}`, shop: s.shop, state: "x", isOnline: false, accessToken: standin.tokenFor(s.shop), scope: "read_orders,read_customers,write_customers,read_products" } });
+      await db.session.create({
+        data: {
+          id: `offline_${s.shop}`,
+          shop: s.shop,
+          state: "x",
+          isOnline: false,
+          accessToken: standin.tokenFor(s.shop),
+          scope: "read_orders,read_customers,write_customers,read_products",
+        },
+      });
     }
     const env = {
       ...process.env,
@@ -106,7 +115,10 @@ async function round(standin: Standin, shops: StandinShopData[], workers: number
     };
     const ready: Promise<void>[] = [];
     for (let w = 0; w < workers; w++) {
-      const p = spawn(process.execPath, ["--import", "tsx", "app/jobs/worker.ts"], { env: { ...env, WORKER_ID: `bench-${w}` }, stdio: ["ignore", "ignore", "pipe"] });
+      const p = spawn(process.execPath, ["--import", "tsx", "app/jobs/worker.ts"], {
+        env: { ...env, WORKER_ID: `bench-${w}` },
+        stdio: ["ignore", "ignore", "pipe"],
+      });
       ready.push(
         new Promise((resolve, reject) => {
           p.once("exit", (code) => reject(new Error(`worker ${w} exited (code ${code}) before listening`)));
@@ -135,11 +147,16 @@ async function round(standin: Standin, shops: StandinShopData[], workers: number
     const failed = new Set<string>();
     while (finished.size + failed.size < shops.length && Date.now() - started < TIMEOUT_MS) {
       await sleep(1000);
-      if (procs.every((p) => p.exitCode !== null)) throw new Error("every worker process exited (see its output above)");
+      if (procs.every((p) => p.exitCode !== null))
+        throw new Error("every worker process exited (see its output above)");
       for (const p of procs) if (p.pid && p.exitCode === null) rss.set(p.pid, peakRssMb(p.pid));
-      const runs = await db.syncRun.findMany({ where: { kind: { in: ["analyze", "preview", "publish"] } }, select: { shop: true, kind: true, status: true, finishedAt: true } });
+      const runs = await db.syncRun.findMany({
+        where: { kind: { in: ["analyze", "preview", "publish"] } },
+        select: { shop: true, kind: true, status: true, finishedAt: true },
+      });
       for (const r of runs) {
-        if (r.kind === "analyze" && r.status === "succeeded" && r.finishedAt) dashboardAt.set(r.shop, r.finishedAt.getTime());
+        if (r.kind === "analyze" && r.status === "succeeded" && r.finishedAt)
+          dashboardAt.set(r.shop, r.finishedAt.getTime());
         if (r.kind !== "analyze" && r.status === "succeeded") finished.add(r.shop);
       }
       const failedRuns = await db.syncRun.findMany({ where: { status: "failed" }, select: { shop: true } });
@@ -154,9 +171,16 @@ async function round(standin: Standin, shops: StandinShopData[], workers: number
       done: finished.size,
       failed: [...failed],
       dashboardSeconds: small.map((s) => (dashboardAt.get(s.shop)! - enqueuedAt.get(s.shop)!) / 1000),
-      bigDashboardSeconds: dashboardAt.has(BIG_SHOP) ? (dashboardAt.get(BIG_SHOP)! - enqueuedAt.get(BIG_SHOP)!) / 1000 : null,
+      bigDashboardSeconds: dashboardAt.has(BIG_SHOP)
+        ? (dashboardAt.get(BIG_SHOP)! - enqueuedAt.get(BIG_SHOP)!) / 1000
+        : null,
       rssMb: [...rss.values()],
-      costPerShop: shops.map((s) => standin.calls(s.shop).slice(costFrom.get(s.shop)).reduce((sum, c) => sum + c.actualCost, 0)),
+      costPerShop: shops.map((s) =>
+        standin
+          .calls(s.shop)
+          .slice(costFrom.get(s.shop))
+          .reduce((sum, c) => sum + c.actualCost, 0),
+      ),
     };
   } finally {
     await Promise.all(
@@ -179,10 +203,16 @@ async function round(standin: Standin, shops: StandinShopData[], workers: number
 
 async function main() {
   const sizes = Array.from({ length: SHOPS }, (_, i) => Math.round(MIN + ((MAX - MIN) * i) / Math.max(1, SHOPS - 1)));
-  console.error(`generating ${SHOPS} shops (${sizes.reduce((a, b) => a + b, 0).toLocaleString("en")} orders)${BIG ? ` and one of ${BIG.toLocaleString("en")}` : ""} ...`);
+  console.error(
+    `generating ${SHOPS} shops (${sizes.reduce((a, b) => a + b, 0).toLocaleString("en")} orders)${BIG ? ` and one of ${BIG.toLocaleString("en")}` : ""} ...`,
+  );
   const shops: StandinShopData[] = [];
   if (BIG) shops.push(generateDemoShop({ shop: BIG_SHOP, orders: BIG, seed: 999 }));
-  sizes.forEach((orders, i) => shops.push(generateDemoShop({ shop: `shop-${String(i + 1).padStart(3, "0")}.myshopify.com`, orders, seed: 100 + i })));
+  sizes.forEach((orders, i) =>
+    shops.push(
+      generateDemoShop({ shop: `shop-${String(i + 1).padStart(3, "0")}.myshopify.com`, orders, seed: 100 + i }),
+    ),
+  );
   // Shopify's standard plan limits (1,000 points, 50 points/s restore), per shop.
   const standin = await startStandin({ shops, bucketSize: 1000, restoreRate: 50 });
   console.log(
@@ -202,7 +232,9 @@ async function main() {
       rows.push(
         `| ${w} | ${r.totalSeconds.toFixed(0)} | ${((r.done / r.totalSeconds) * 60).toFixed(1)} | ${quantile(d, 0.5).toFixed(0)} | ${quantile(d, 0.95).toFixed(0)} | ` +
           `${Math.max(...d).toFixed(0)} | ${r.bigDashboardSeconds?.toFixed(0) ?? "-"} | ${r.rssMb.map((m) => m.toFixed(0)).join(", ")} | ` +
-          `${meanCost.toFixed(0)}, ${Math.max(...r.costPerShop)} | ${r.failed.length + (shops.length - r.done - r.failed.length)} | ${loadavg().map((l) => l.toFixed(1)).join(" ")} |`,
+          `${meanCost.toFixed(0)}, ${Math.max(...r.costPerShop)} | ${r.failed.length + (shops.length - r.done - r.failed.length)} | ${loadavg()
+            .map((l) => l.toFixed(1))
+            .join(" ")} |`,
       );
       console.error(rows[rows.length - 1]);
     }

@@ -45,20 +45,37 @@ interface Measure {
 
 /** Runs a command under GNU time -v: wall seconds and peak RSS of the whole process tree's largest process. */
 function measured(cmd: string, cmdArgs: string[]): Measure {
-  const r = spawnSync("/usr/bin/time", ["-v", cmd, ...cmdArgs], { cwd: ROOT, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync("/usr/bin/time", ["-v", cmd, ...cmdArgs], {
+    cwd: ROOT,
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const err = r.stderr ?? "";
   const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)/.exec(err)?.[1] ?? "";
   const parts = wall.split(":").map(Number);
   const seconds = parts.reduce((s, p) => s * 60 + p, 0);
   const rssKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(err)?.[1] ?? NaN);
-  const lastLine = (s: string) => s.trim().split("\n").filter((l) => !/^\s|Command being timed|Exit status/.test(l)).pop() ?? "";
-  return { seconds, rssMb: rssKb / 1024, ok: r.status === 0, note: r.status === 0 ? "" : `exit ${r.status}: ${lastLine(err)}` };
+  const lastLine = (s: string) =>
+    s
+      .trim()
+      .split("\n")
+      .filter((l) => !/^\s|Command being timed|Exit status/.test(l))
+      .pop() ?? "";
+  return {
+    seconds,
+    rssMb: rssKb / 1024,
+    ok: r.status === 0,
+    note: r.status === 0 ? "" : `exit ${r.status}: ${lastLine(err)}`,
+  };
 }
 
 const python = findPython();
 const dataDir = keepData ?? mkdtempSync(join(tmpdir(), "churnless-bench-peer-"));
 mkdirSync(dataDir, { recursive: true });
-const load = () => loadavg().map((l) => l.toFixed(1)).join(" ");
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
 console.log(
   `Churnless vs the NumPy/SciPy peer: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ` +
     `Node ${process.version}, ${python ? `peer ${python}` : "peer NOT RUN (no python3 with numpy and scipy)"}; load average at start ${load()}`,
@@ -73,16 +90,33 @@ try {
     const file = join(dataDir, `synth-${n}.jsonl`);
     if (!existsSync(file)) {
       console.error(`generating ${n.toLocaleString("en")} orders ...`);
-      const g = spawnSync(python ?? "python3", [join(PEER_DIR, "synth_orders.py"), String(n), file], { stdio: "inherit" });
+      const g = spawnSync(python ?? "python3", [join(PEER_DIR, "synth_orders.py"), String(n), file], {
+        stdio: "inherit",
+      });
       if (g.status !== 0) throw new Error(`synth_orders.py ${n} failed (exit ${g.status})`);
     }
     const outNode = join(dataDir, `out-node-${n}`);
     const outPeer = join(dataDir, `out-peer-${n}`);
     console.error(`cli analyze on ${n.toLocaleString("en")} orders (${(statSync(file).size / 1e6).toFixed(0)} MB) ...`);
-    const node = measured(process.execPath, ["--import", "tsx", "app/cli/main.ts", "analyze", "--input", file, "--as-of", AS_OF, "--horizon-days", HORIZON, "--out", outNode]);
+    const node = measured(process.execPath, [
+      "--import",
+      "tsx",
+      "app/cli/main.ts",
+      "analyze",
+      "--input",
+      file,
+      "--as-of",
+      AS_OF,
+      "--horizon-days",
+      HORIZON,
+      "--out",
+      outNode,
+    ]);
     let customers = "";
     if (node.ok) {
-      const count = spawnSync("wc", ["-l", join(outNode, "customers.jsonl")], { encoding: "utf8" }).stdout.trim().split(/\s+/)[0];
+      const count = spawnSync("wc", ["-l", join(outNode, "customers.jsonl")], { encoding: "utf8" })
+        .stdout.trim()
+        .split(/\s+/)[0];
       customers = Number(count).toLocaleString("en");
       ours.set(n, node.seconds);
     }

@@ -42,13 +42,22 @@ async function analyzeOnly(url: string) {
   const { runAnalyze } = await import("../../app/jobs/analyze.server");
   const r = await runAnalyze(db, SHOP);
   const seconds = (performance.now() - t0) / 1000;
-  const run = await db.syncRun.findFirst({ where: { shop: SHOP, kind: "analyze" }, orderBy: { startedAt: "desc" }, select: { detailsJson: true } });
+  const run = await db.syncRun.findFirst({
+    where: { shop: SHOP, kind: "analyze" },
+    orderBy: { startedAt: "desc" },
+    select: { detailsJson: true },
+  });
   await db.$disconnect();
   const details = JSON.parse(run?.detailsJson ?? "{}") as { timingsMs?: Record<string, number> };
   const steps = Object.entries(details.timingsMs ?? {})
     .map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s`)
     .join(", ");
-  const result: StageResult = { stage: "analyze", seconds, rssMb: peakRssMb(), note: `${r.customers} customers, model ${r.model}; ${steps}` };
+  const result: StageResult = {
+    stage: "analyze",
+    seconds,
+    rssMb: peakRssMb(),
+    note: `${r.customers} customers, model ${r.model}; ${steps}`,
+  };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
@@ -87,7 +96,11 @@ async function child(orders: number) {
     const { writeBulkJsonl } = await import("../standin/bulk-jsonl");
     const file = join(dir, "orders.jsonl");
     const stream = generateDemoShopStream({ shop: SHOP, orders, seed: 1 });
-    await stage("export", () => writeBulkJsonl(stream, file), (r) => `${r.orders} orders, ${r.lineItems} line items, ${(r.bytes / 1e6).toFixed(0)} MB`);
+    await stage(
+      "export",
+      () => writeBulkJsonl(stream, file),
+      (r) => `${r.orders} orders, ${r.lineItems} line items, ${(r.bytes / 1e6).toFixed(0)} MB`,
+    );
 
     const url = database.url;
     const { migrateDatabase } = await import("../../app/db/migrate.server");
@@ -104,19 +117,32 @@ async function child(orders: number) {
     out[out.length - 1].note += ` (${Math.round(orders / ingestSeconds).toLocaleString("en")} orders/s)`;
 
     // The analysis job in a process of its own (its peak RSS alone), with Node's default heap limit.
-    const analysis = spawnSync(process.execPath, ["--import", "tsx", "test/bench/pipeline.bench.ts", "--analyze", url], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "inherit"],
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    const analysis = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "test/bench/pipeline.bench.ts", "--analyze", url],
+      {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
     const line = analysis.stdout.trim().split("\n").pop() ?? "";
-    if (analysis.status !== 0 || !line.startsWith("{")) throw new Error(`the analysis process failed (exit ${analysis.status})`);
+    if (analysis.status !== 0 || !line.startsWith("{"))
+      throw new Error(`the analysis process failed (exit ${analysis.status})`);
     out.push(JSON.parse(line) as StageResult);
 
     const { startStandin } = await import("../standin/server");
     // The stand-in holds the shop's customers and products (the preview reads customers' tags only).
     const standin = await startStandin({
-      shops: [{ shop: SHOP, currencyCode: stream.currencyCode, products: stream.products, customers: stream.customers, orders: [] }],
+      shops: [
+        {
+          shop: SHOP,
+          currencyCode: stream.currencyCode,
+          products: stream.products,
+          customers: stream.customers,
+          orders: [],
+        },
+      ],
       bucketSize: 20_000, // Shopify Plus figures
       restoreRate: 1_000,
     });
@@ -147,25 +173,39 @@ function parent() {
   const sizes = sizesArg.split(",").map(Number);
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   const kinds = dbKind.split(",");
-  console.log(`Churnless pipeline benchmark: ${cpus().length} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM (${(freemem() / 2 ** 30).toFixed(0)} free), Node ${process.version}, ${kinds.join(" and ")}`);
-  const rows: string[] = ["| database | orders | stage | seconds | peak RSS (MB) | | load (1/5/15 min) |", "|---|---:|---|---:|---:|---|---|"];
-  for (const kind of kinds) for (const size of sizes) {
-    console.error(`running ${size.toLocaleString("en")} orders on ${kind} ...`);
-    const r = spawnSync(process.execPath, ["--import", "tsx", "test/bench/pipeline.bench.ts", "--child", String(size), "--db", kind], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "inherit"],
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    const last = r.stdout.trim().split("\n").pop() ?? "";
-    if (r.status !== 0 || !last.startsWith("[")) {
-      rows.push(`| ${kind} | ${size.toLocaleString("en")} | FAILED (exit ${r.status}) | | | | |`);
-      continue;
+  console.log(
+    `Churnless pipeline benchmark: ${cpus().length} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM (${(freemem() / 2 ** 30).toFixed(0)} free), Node ${process.version}, ${kinds.join(" and ")}`,
+  );
+  const rows: string[] = [
+    "| database | orders | stage | seconds | peak RSS (MB) | | load (1/5/15 min) |",
+    "|---|---:|---|---:|---:|---|---|",
+  ];
+  for (const kind of kinds)
+    for (const size of sizes) {
+      console.error(`running ${size.toLocaleString("en")} orders on ${kind} ...`);
+      const r = spawnSync(
+        process.execPath,
+        ["--import", "tsx", "test/bench/pipeline.bench.ts", "--child", String(size), "--db", kind],
+        {
+          encoding: "utf8",
+          stdio: ["ignore", "pipe", "inherit"],
+          maxBuffer: 64 * 1024 * 1024,
+        },
+      );
+      const last = r.stdout.trim().split("\n").pop() ?? "";
+      if (r.status !== 0 || !last.startsWith("[")) {
+        rows.push(`| ${kind} | ${size.toLocaleString("en")} | FAILED (exit ${r.status}) | | | | |`);
+        continue;
+      }
+      const load = loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ");
+      for (const s of JSON.parse(last) as StageResult[]) {
+        rows.push(
+          `| ${kind} | ${size.toLocaleString("en")} | ${s.stage} | ${s.seconds.toFixed(1)} | ${s.rssMb.toFixed(0)} | ${s.note} | ${load} |`,
+        );
+      }
     }
-    const load = loadavg().map((l) => l.toFixed(1)).join(" ");
-    for (const s of JSON.parse(last) as StageResult[]) {
-      rows.push(`| ${kind} | ${size.toLocaleString("en")} | ${s.stage} | ${s.seconds.toFixed(1)} | ${s.rssMb.toFixed(0)} | ${s.note} | ${load} |`);
-    }
-  }
   console.log(rows.join("\n"));
 }
 

@@ -26,7 +26,13 @@ describe.each(kinds)("schema on %s", (kind) => {
         sourceUpdatedAt: new Date("2025-01-02T10:00:00Z"),
         lineItems: {
           create: [
-            { id: "gid://shopify/LineItem/1", productId: "gid://shopify/Product/7", quantity: 2, currentQuantity: 2, unitPrice: 21.25 },
+            {
+              id: "gid://shopify/LineItem/1",
+              productId: "gid://shopify/Product/7",
+              quantity: 2,
+              currentQuantity: 2,
+              unitPrice: 21.25,
+            },
           ],
         },
       },
@@ -40,7 +46,17 @@ describe.each(kinds)("schema on %s", (kind) => {
     expect(order.lineItems[0].productId).toBe("gid://shopify/Product/7");
     // The same GID in another shop is another row.
     await t.db.order.create({
-      data: { ...{ shop: "b.myshopify.com", id: "gid://shopify/Order/1", createdAt: new Date(), processedAt: new Date(), totalAmount: 1, currencyCode: "EUR", sourceUpdatedAt: new Date() } },
+      data: {
+        ...{
+          shop: "b.myshopify.com",
+          id: "gid://shopify/Order/1",
+          createdAt: new Date(),
+          processedAt: new Date(),
+          totalAmount: 1,
+          currencyCode: "EUR",
+          sourceUpdatedAt: new Date(),
+        },
+      },
     });
     expect(await t.db.order.count()).toBe(2);
   });

@@ -70,7 +70,8 @@ function watch(p: Page) {
   p.on("pageerror", (e) => browserErrors.push(`pageerror ${p.url()}: ${e.message}`));
   p.on("console", (m) => {
     const text = m.text();
-    if ((m.type() === "error" || /^Warning:/.test(text)) && !/Failed to load resource/.test(text)) browserErrors.push(`console ${p.url()}: ${text}`);
+    if ((m.type() === "error" || /^Warning:/.test(text)) && !/Failed to load resource/.test(text))
+      browserErrors.push(`console ${p.url()}: ${text}`);
   });
   p.on("response", (r) => {
     if (r.url().endsWith("/favicon.ico") && r.status() !== 200) browserErrors.push(`favicon answered ${r.status()}`);
@@ -79,22 +80,39 @@ function watch(p: Page) {
 
 /** Customers by the list's default order: value at risk, highest first, ties by id. */
 async function topByValueAtRisk(where: Record<string, unknown> = {}, take = 25, from: Db = db, shop = SHOP) {
-  return from.customerScore.findMany({ where: { shop, ...where }, orderBy: [{ valueAtRisk: "desc" }, { customerId: "asc" }], take });
+  return from.customerScore.findMany({
+    where: { shop, ...where },
+    orderBy: [{ valueAtRisk: "desc" }, { customerId: "asc" }],
+    take,
+  });
 }
 
-async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 60_000, server: AppServer = app): Promise<T> {
+async function waitFor<T>(
+  read: () => Promise<T>,
+  ok: (v: T) => boolean,
+  what: string,
+  ms = 60_000,
+  server: AppServer = app,
+): Promise<T> {
   const until = Date.now() + ms;
   for (;;) {
     const v = await read();
     if (ok(v)) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}\n${server.logs().slice(-3000)}`);
+    if (Date.now() > until)
+      throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}\n${server.logs().slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
 
 /** Waits until no job of the shop is queued or running (one sync at a time; a test leaves none behind). */
 async function jobsFinished(s: { db: Db; shop: string; app: AppServer }, what: string, ms = 120_000) {
-  await waitFor(() => s.db.syncRun.count({ where: { shop: s.shop, status: { in: ["queued", "running"] } } }), (n) => n === 0, what, ms, s.app);
+  await waitFor(
+    () => s.db.syncRun.count({ where: { shop: s.shop, status: { in: ["queued", "running"] } } }),
+    (n) => n === 0,
+    what,
+    ms,
+    s.app,
+  );
 }
 
 /**
@@ -103,7 +121,10 @@ async function jobsFinished(s: { db: Db; shop: string; app: AppServer }, what: s
  * stand-in (after `prepare` changed what Shopify holds), an offline session, the shop's time zone, a
  * finished full sync, and the app in demo mode for it.
  */
-async function openShop(shop: string, prepare: (data: StandinShopData, db: Db) => Promise<void> = async () => undefined): Promise<AdminShop> {
+async function openShop(
+  shop: string,
+  prepare: (data: StandinShopData, db: Db) => Promise<void> = async () => undefined,
+): Promise<AdminShop> {
   const file = join(tmpdir(), `churnless-e2e-${randomBytes(5).toString("hex")}.sqlite`);
   await migrateDatabase(`file:${file}`);
   const shopDb = createDb(`file:${file}`);
@@ -113,12 +134,27 @@ async function openShop(shop: string, prepare: (data: StandinShopData, db: Db) =
   await prepare(shopData, shopDb);
   standin.addShop(shopData);
   const scope = "read_orders,read_all_orders,read_customers,write_customers,read_products,write_app_proxy";
-  await shopDb.session.create({ data: { id: `offline_${shop}`, shop, state: "e2e", isOnline: false, scope, accessToken: standin.tokenFor(shop) } });
+  await shopDb.session.create({
+    data: { id: `offline_${shop}`, shop, state: "e2e", isOnline: false, scope, accessToken: standin.tokenFor(shop) },
+  });
   await shopDb.shop.update({ where: { shop }, data: { ianaTimezone: ZONE } });
   await shopDb.syncRun.create({
-    data: { shop, kind: "full", status: "succeeded", ordersCount: shopSeed.orders, expectedCount: shopSeed.orders, customersCount: shopSeed.customers, startedAt: new Date(Date.now() - 3_600_000), finishedAt: new Date(Date.now() - 3_500_000) },
+    data: {
+      shop,
+      kind: "full",
+      status: "succeeded",
+      ordersCount: shopSeed.orders,
+      expectedCount: shopSeed.orders,
+      customersCount: shopSeed.customers,
+      startedAt: new Date(Date.now() - 3_600_000),
+      finishedAt: new Date(Date.now() - 3_500_000),
+    },
   });
-  const shopApp = await startAppServer({ databaseUrl: `file:${file}`, shop, env: { SHOPIFY_ADMIN_API_BASE_URL: standin.url } });
+  const shopApp = await startAppServer({
+    databaseUrl: `file:${file}`,
+    shop,
+    env: { SHOPIFY_ADMIN_API_BASE_URL: standin.url },
+  });
   return {
     shop,
     db: shopDb,
@@ -167,10 +203,15 @@ describe("the admin in a browser (demo mode)", () => {
   it("the demo shop is a living shop: its orders run up to the day the demo starts", async () => {
     const last = await db.order.findFirst({ where: { shop: SHOP }, orderBy: { processedAt: "desc" } });
     const today = demoAsOf();
-    expect(today.getTime()).toBe(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()));
+    expect(today.getTime()).toBe(
+      Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()),
+    );
     expect(today.getTime() - (last?.processedAt.getTime() ?? 0)).toBeLessThan(3 * 86_400_000);
     // The customer list shows it: the most recent buyer ordered days ago, not weeks.
-    const recent = await db.customerScore.findFirst({ where: { shop: SHOP }, orderBy: [{ recencyDays: "asc" }, { customerId: "asc" }] });
+    const recent = await db.customerScore.findFirst({
+      where: { shop: SHOP },
+      orderBy: [{ recencyDays: "asc" }, { customerId: "asc" }],
+    });
     await page.goto(`${app.url}/app/customers?sort=recencyDays&direction=asc`);
     const days = await page.locator(`[data-days-since="${recent?.customerId}"]`).textContent();
     expect(Number(days)).toBe(Math.round(recent!.recencyDays));
@@ -181,7 +222,8 @@ describe("the admin in a browser (demo mode)", () => {
     await page.goto(`${app.url}/app`);
     await page.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor();
     const kpis = await computeKpis(db, SHOP);
-    const sumVar = (await db.customerScore.aggregate({ where: { shop: SHOP }, _sum: { valueAtRisk: true } }))._sum.valueAtRisk ?? 0;
+    const sumVar =
+      (await db.customerScore.aggregate({ where: { shop: SHOP }, _sum: { valueAtRisk: true } }))._sum.valueAtRisk ?? 0;
     expect(kpis.customers).toBeGreaterThan(100);
     expect(await page.locator('[data-kpi="customers"]').textContent()).toBe(formatCount(kpis.customers));
     expect(await page.locator('[data-kpi="repeatRate"]').textContent()).toBe(formatPercent(kpis.repeatRate));
@@ -198,20 +240,28 @@ describe("the admin in a browser (demo mode)", () => {
 
     // What to do next: each action once, by value at risk.
     const expected = nextActions(await listSegments(db, SHOP));
-    const titles = await page.locator("[data-action]").evaluateAll((els) => els.map((e) => e.getAttribute("data-action")));
+    const titles = await page
+      .locator("[data-action]")
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-action")));
     expect(titles).toEqual(expected.map((a) => a.title));
     expect(new Set(titles).size).toBe(titles.length);
     const stakes = await page.locator("[data-action-stake]").allTextContents();
     expect(stakes).toEqual(expected.map((a) => formatMoney(a.valueAtRisk, "USD")));
 
     // Charts: every RFM segment has a labelled bar and a legend entry; the histogram has axis titles.
-    const groups = await db.customerScore.groupBy({ by: ["rfmSegment"], where: { shop: SHOP }, _count: { _all: true } });
+    const groups = await db.customerScore.groupBy({
+      by: ["rfmSegment"],
+      where: { shop: SHOP },
+      _count: { _all: true },
+    });
     expect(await page.locator("[data-chart='bar-list'] [data-bar]").count()).toBe(groups.length);
     expect(await page.locator("[data-chart='donut'] [data-legend-item]").count()).toBe(groups.length);
     const histogram = page.locator("[data-chart='risk-histogram']");
     await histogram.getByText("Customers", { exact: true }).waitFor();
     await histogram.getByText(/Chance of no order within \d+ days/).waitFor();
-    const bands = await histogram.locator("rect").evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute("fill")))]);
+    const bands = await histogram
+      .locator("rect")
+      .evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute("fill")))]);
     expect(bands.length).toBeGreaterThanOrEqual(2);
     // Cohorts: a scroll hint; the month in progress is blank, not 0%.
     await page.getByTestId("cohort-scroll-hint").waitFor();
@@ -219,11 +269,16 @@ describe("the admin in a browser (demo mode)", () => {
     const month = analysis!.asOf.toISOString().slice(0, 7);
     const current = page.locator(`[data-cell="${month}:0"]`);
     if (await current.count()) expect((await current.textContent())?.trim()).toBe("");
-    const prevMonth = new Date(Date.UTC(analysis!.asOf.getUTCFullYear(), analysis!.asOf.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+    const prevMonth = new Date(Date.UTC(analysis!.asOf.getUTCFullYear(), analysis!.asOf.getUTCMonth() - 1, 1))
+      .toISOString()
+      .slice(0, 7);
     expect((await page.locator(`[data-cell="${prevMonth}:1"]`).textContent())?.trim()).toBe("");
     expect(await page.locator(`[data-cell="${prevMonth}:0"]`).textContent()).toBe("100%");
     // Dates in the shop's time zone.
-    await page.getByText(`Analysis of ${formatDate(analysis!.asOf.toISOString(), ZONE)}`).first().waitFor();
+    await page
+      .getByText(`Analysis of ${formatDate(analysis!.asOf.toISOString(), ZONE)}`)
+      .first()
+      .waitFor();
     await shot(page, "dashboard-1440");
   });
 
@@ -233,23 +288,37 @@ describe("the admin in a browser (demo mode)", () => {
     await page.goto(`${app.url}/app/customers`);
     await page.getByText(`${formatCount(total)} customers match, most value at risk first`).waitFor();
     const expected = await topByValueAtRisk();
-    const ids = await page.locator("[data-customer-id]").evaluateAll((els) => els.map((e) => e.getAttribute("data-customer-id")));
+    const ids = await page
+      .locator("[data-customer-id]")
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-customer-id")));
     expect(ids).toEqual(expected.map((s) => s.customerId));
     // Names come from Shopify (the stand-in): exactly the rows on screen, one nodes(ids:) request.
     const names = await page.locator("[data-customer-id]").allTextContents();
     expect(names).toEqual(expected.map((s) => nameOf(s.customerId)));
-    const calls = standin.calls(SHOP).slice(before).map((c) => c.operation);
+    const calls = standin
+      .calls(SHOP)
+      .slice(before)
+      .map((c) => c.operation);
     expect(calls.filter((op) => op === "nodes")).toHaveLength(1);
     expect(calls.filter((op) => op === "customers" || op === "customer")).toHaveLength(0);
     // Value at risk, risk with its horizon, days since last order, next-order range.
     const first = expected[0];
-    expect(await page.locator(`[data-value-at-risk="${first.customerId}"]`).textContent()).toBe(formatMoney(first.valueAtRisk, "USD"));
-    const horizon = (await db.analysis.findFirst({ where: { shop: SHOP }, orderBy: { createdAt: "desc" } }))!.horizonDays;
-    expect(await page.locator(`[data-risk="${first.customerId}"]`).textContent()).toBe(`${formatPercent(first.churnProbability, 0)} over ${horizon} days`);
-    expect(await page.locator(`[data-days-since="${first.customerId}"]`).textContent()).toBe(formatCount(Math.round(first.recencyDays)));
+    expect(await page.locator(`[data-value-at-risk="${first.customerId}"]`).textContent()).toBe(
+      formatMoney(first.valueAtRisk, "USD"),
+    );
+    const horizon = (await db.analysis.findFirst({ where: { shop: SHOP }, orderBy: { createdAt: "desc" } }))!
+      .horizonDays;
+    expect(await page.locator(`[data-risk="${first.customerId}"]`).textContent()).toBe(
+      `${formatPercent(first.churnProbability, 0)} over ${horizon} days`,
+    );
+    expect(await page.locator(`[data-days-since="${first.customerId}"]`).textContent()).toBe(
+      formatCount(Math.round(first.recencyDays)),
+    );
     const nextText = await page.locator(`[data-next-order="${first.customerId}"]`).textContent();
     if (first.nextOrderEarliest && first.nextOrderLatest) {
-      expect(nextText).toBe(`${formatDate(first.nextOrderEarliest.toISOString(), ZONE)} to ${formatDate(first.nextOrderLatest.toISOString(), ZONE)}`);
+      expect(nextText).toBe(
+        `${formatDate(first.nextOrderEarliest.toISOString(), ZONE)} to ${formatDate(first.nextOrderLatest.toISOString(), ZONE)}`,
+      );
     } else if (!first.nextOrderDate) expect(nextText).toBe("Unlikely");
     // The pagination bar comes after the last row.
     const lastRow = await page.locator(".Polaris-IndexTable__TableRow").last().boundingBox();
@@ -260,19 +329,33 @@ describe("the admin in a browser (demo mode)", () => {
     // Sorting on the server, by clicking a heading.
     await page.getByRole("button", { name: /^Orders/ }).click();
     await page.waitForURL(/sort=orders/);
-    const byOrders = await db.customerScore.findFirst({ where: { shop: SHOP }, orderBy: [{ orders: page.url().includes("direction=asc") ? "asc" : "desc" }, { customerId: "asc" }] });
-    await page.locator("[data-customer-id]").first().and(page.locator(`[data-customer-id="${byOrders?.customerId}"]`)).waitFor();
+    const byOrders = await db.customerScore.findFirst({
+      where: { shop: SHOP },
+      orderBy: [{ orders: page.url().includes("direction=asc") ? "asc" : "desc" }, { customerId: "asc" }],
+    });
+    await page
+      .locator("[data-customer-id]")
+      .first()
+      .and(page.locator(`[data-customer-id="${byOrders?.customerId}"]`))
+      .waitFor();
   });
 
   it("search goes through Shopify's customer search to the app's scores", async () => {
     const target = data.customers.find((c) => c.id === shown.customerId)!;
-    const matching = data.customers.filter((c) => `${c.firstName} ${c.lastName} ${c.email}`.toLowerCase().includes(target.lastName.toLowerCase())).map((c) => c.id);
-    const scored = await db.customerScore.findMany({ where: { shop: SHOP, customerId: { in: matching } }, select: { customerId: true } });
+    const matching = data.customers
+      .filter((c) => `${c.firstName} ${c.lastName} ${c.email}`.toLowerCase().includes(target.lastName.toLowerCase()))
+      .map((c) => c.id);
+    const scored = await db.customerScore.findMany({
+      where: { shop: SHOP, customerId: { in: matching } },
+      select: { customerId: true },
+    });
     await page.goto(`${app.url}/app/customers`);
     await page.getByPlaceholder("Search by name, email or customer number").fill(target.lastName);
     await page.waitForURL(new RegExp(`q=${encodeURIComponent(target.lastName)}`));
     await page.getByText(`${formatCount(scored.length)} customers match “${target.lastName}”`).waitFor();
-    const ids = await page.locator("[data-customer-id]").evaluateAll((els) => els.map((e) => e.getAttribute("data-customer-id")));
+    const ids = await page
+      .locator("[data-customer-id]")
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-customer-id")));
     expect(new Set(ids)).toEqual(new Set(scored.map((s) => s.customerId).slice(0, 25)));
     expect(ids).toContain(shown.customerId);
     // A customer number finds that customer.
@@ -286,7 +369,10 @@ describe("the admin in a browser (demo mode)", () => {
     await page.goto(`${app.url}/app/customers?risk=high`);
     const high = await db.customerScore.count({ where: { shop: SHOP, riskBand: "high" } });
     await page.getByText(`${formatCount(high)} customers match`).waitFor();
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export CSV" }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export CSV" }).click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/^churnless-customers-\d{4}-\d{2}-\d{2}\.csv$/);
     const text = readFileSync((await download.path()) as string, "utf8");
     const lines = text.trim().split("\n");
@@ -305,12 +391,16 @@ describe("the admin in a browser (demo mode)", () => {
     expect(formula?.split(",")[1]).toMatch(/^'=HYPERLINK\(1\) /);
     expect(lines.some((l) => /(^|,)=/.test(l))).toBe(false);
     // Names are read for the export, never stored.
-    const stored = JSON.stringify(await db.customerScore.findUnique({ where: { shop_customerId: { shop: SHOP, customerId: shown.customerId } } }));
+    const stored = JSON.stringify(
+      await db.customerScore.findUnique({ where: { shop_customerId: { shop: SHOP, customerId: shown.customerId } } }),
+    );
     expect(stored).not.toContain(shown.name.split(" ")[1]);
   });
 
   it("the customer page: live name and tags, product titles, plain words, Open in Shopify without a warning", async () => {
-    const score = await db.customerScore.findUnique({ where: { shop_customerId: { shop: SHOP, customerId: shown.customerId } } });
+    const score = await db.customerScore.findUnique({
+      where: { shop_customerId: { shop: SHOP, customerId: shown.customerId } },
+    });
     await page.goto(`${app.url}/app/customers/${numeric(shown.customerId)}`);
     await page.getByRole("heading", { name: shown.name, level: 1 }).waitFor();
     for (const tag of shown.tags) await page.getByText(tag, { exact: true }).waitFor();
@@ -323,7 +413,11 @@ describe("the admin in a browser (demo mode)", () => {
       const product = data.products.find((p) => p.id === firstRec)!;
       expect(await page.locator(`[data-product="${firstRec}"]`).textContent()).toContain(product.title);
     }
-    await page.getByRole("button", { name: "Open in Shopify" }).or(page.getByRole("link", { name: "Open in Shopify" })).first().waitFor();
+    await page
+      .getByRole("button", { name: "Open in Shopify" })
+      .or(page.getByRole("link", { name: "Open in Shopify" }))
+      .first()
+      .waitFor();
     await shot(page, "customer-1440");
   });
 
@@ -334,7 +428,9 @@ describe("the admin in a browser (demo mode)", () => {
       const expected = await topByValueAtRisk({}, 3);
       await page.getByTestId("names-note").waitFor();
       expect(await page.getByTestId("names-note").textContent()).toMatch(/protected customer data Level 2/);
-      expect(await page.locator("[data-customer-id]").first().textContent()).toBe(`Customer #${numeric(expected[0].customerId)}`);
+      expect(await page.locator("[data-customer-id]").first().textContent()).toBe(
+        `Customer #${numeric(expected[0].customerId)}`,
+      );
       const texts = await page.locator("[data-customer-id]").allTextContents();
       expect(texts.every((t) => /^Customer #\d+$/.test(t))).toBe(true);
       await shot(page, "customers-level1");
@@ -348,22 +444,38 @@ describe("the admin in a browser (demo mode)", () => {
   });
 
   it("segments link to their customers, their Shopify segment once published, and Flow for the win-back", async () => {
-    const atRisk = await db.segment.findFirst({ where: { shop: SHOP, kind: "rfm", active: true, key: { in: ["at_risk", "cant_lose", "hibernating", "about_to_sleep"] } }, orderBy: { size: "desc" } });
+    const atRisk = await db.segment.findFirst({
+      where: {
+        shop: SHOP,
+        kind: "rfm",
+        active: true,
+        key: { in: ["at_risk", "cant_lose", "hibernating", "about_to_sleep"] },
+      },
+      orderBy: { size: "desc" },
+    });
     expect(atRisk).not.toBeNull();
     await db.segment.update({ where: { id: atRisk!.id }, data: { shopifySegmentId: "gid://shopify/Segment/4242" } });
     try {
       await page.goto(`${app.url}/app/segments`);
       const card = page.locator(`[data-segment-card="rfm:${atRisk!.key}"]`);
-      expect(await card.getByRole("link", { name: /Open the Shopify segment/ }).getAttribute("href")).toBe("https://admin.shopify.com/store/demo-shop/customers/segments/4242");
-      expect(await card.getByRole("link", { name: /Shopify Flow/ }).getAttribute("href")).toBe("https://admin.shopify.com/store/demo-shop/apps/flow");
-      expect(await card.getByRole("link", { name: "See customers" }).getAttribute("href")).toBe(`/app/customers?segment=${encodeURIComponent(`rfm:${atRisk!.key}`)}`);
+      expect(await card.getByRole("link", { name: /Open the Shopify segment/ }).getAttribute("href")).toBe(
+        "https://admin.shopify.com/store/demo-shop/customers/segments/4242",
+      );
+      expect(await card.getByRole("link", { name: /Shopify Flow/ }).getAttribute("href")).toBe(
+        "https://admin.shopify.com/store/demo-shop/apps/flow",
+      );
+      expect(await card.getByRole("link", { name: "See customers" }).getAttribute("href")).toBe(
+        `/app/customers?segment=${encodeURIComponent(`rfm:${atRisk!.key}`)}`,
+      );
       await shot(page, "segments-1440");
       // A risk band's page (it was a 500) lists the band's customers with the most value at risk.
       const res = await page.goto(`${app.url}/app/segments/risk:high`);
       expect(res?.status()).toBe(200);
       const best = (await topByValueAtRisk({ riskBand: "high" }, 1))[0];
       await page.locator(`[data-customer-id="${best.customerId}"]`).first().waitFor();
-      expect(await page.locator(`[data-customer-id="${best.customerId}"]`).first().textContent()).toBe(nameOf(best.customerId));
+      expect(await page.locator(`[data-customer-id="${best.customerId}"]`).first().textContent()).toBe(
+        nameOf(best.customerId),
+      );
     } finally {
       await db.segment.update({ where: { id: atRisk!.id }, data: { shopifySegmentId: atRisk!.shopifySegmentId } });
     }
@@ -371,7 +483,16 @@ describe("the admin in a browser (demo mode)", () => {
 
   it("every link the admin renders answers without a server error, and a missing page links back", async () => {
     const seen = new Set<string>();
-    const queue = ["/app", "/app/segments", "/app/customers", "/app/results", "/app/sync", "/app/settings", "/app/segments/risk:high", "/app/segments/risk:low"];
+    const queue = [
+      "/app",
+      "/app/segments",
+      "/app/customers",
+      "/app/results",
+      "/app/sync",
+      "/app/settings",
+      "/app/segments/risk:high",
+      "/app/segments/risk:low",
+    ];
     const failures: string[] = [];
     while (queue.length && seen.size < 60) {
       const path = queue.shift()!;
@@ -382,7 +503,9 @@ describe("the admin in a browser (demo mode)", () => {
         failures.push(`${path} -> ${res?.status()}`);
         continue;
       }
-      const hrefs = await page.locator("a[href]").evaluateAll((els) => els.map((e) => (e as HTMLAnchorElement).getAttribute("href") ?? ""));
+      const hrefs = await page
+        .locator("a[href]")
+        .evaluateAll((els) => els.map((e) => (e as HTMLAnchorElement).getAttribute("href") ?? ""));
       for (const href of hrefs) {
         if (!href.startsWith("/app")) continue;
         const p = href.split("#")[0];
@@ -417,26 +540,49 @@ describe("the admin in a browser (demo mode)", () => {
     try {
       const analysis = await own.db.analysis.findFirst({ where: { shop: own.shop }, orderBy: { createdAt: "desc" } });
       await ownPage.goto(`${own.app.url}/app/settings`);
-      expect(await ownPage.getByLabel("Churn horizon (days)").getAttribute("placeholder")).toBe(`Automatic: ${analysis!.horizonDays} days now`);
+      expect(await ownPage.getByLabel("Churn horizon (days)").getAttribute("placeholder")).toBe(
+        `Automatic: ${analysis!.horizonDays} days now`,
+      );
       await ownPage.getByText("These apply at the next analysis").waitFor();
       await ownPage.getByText(/theme block's own “Number of products” setting/).waitFor();
-      const editor = await ownPage.getByRole("link", { name: "Add the block to the product page" }).getAttribute("href");
-      expect(editor).toBe(`https://${own.shop}/admin/themes/current/editor?template=product&addAppBlockId=e2e-api-key%2Frecommendations&target=mainSection`);
+      const editor = await ownPage
+        .getByRole("link", { name: "Add the block to the product page" })
+        .getAttribute("href");
+      expect(editor).toBe(
+        `https://${own.shop}/admin/themes/current/editor?template=product&addAppBlockId=e2e-api-key%2Frecommendations&target=mainSection`,
+      );
 
       // Preview, then Publish now: the tags are written and the dashboard says so.
       const clicked = new Date();
       await ownPage.getByRole("button", { name: "Preview tag changes" }).click();
-      await waitFor(() => own.db.syncRun.findFirst({ where: { shop: own.shop, kind: "preview", startedAt: { gte: clicked } } }), (r) => r?.status === "succeeded", "the preview", 60_000, own.app);
+      await waitFor(
+        () => own.db.syncRun.findFirst({ where: { shop: own.shop, kind: "preview", startedAt: { gte: clicked } } }),
+        (r) => r?.status === "succeeded",
+        "the preview",
+        60_000,
+        own.app,
+      );
       await ownPage.goto(`${own.app.url}/app/settings`);
-      await ownPage.getByText(/preview, nothing written yet/).first().waitFor();
+      await ownPage
+        .getByText(/preview, nothing written yet/)
+        .first()
+        .waitFor();
       ownPage.once("dialog", (d) => void d.accept());
       await ownPage.getByRole("button", { name: "Publish now" }).click();
       await ownPage.getByText("Publishing the tags and segments of the preview now").waitFor();
-      const shop = await waitFor(() => own.db.shop.findUnique({ where: { shop: own.shop } }), (s) => !!s?.lastPublishAt, "the publish", 120_000, own.app);
+      const shop = await waitFor(
+        () => own.db.shop.findUnique({ where: { shop: own.shop } }),
+        (s) => !!s?.lastPublishAt,
+        "the publish",
+        120_000,
+        own.app,
+      );
       const tagged = standin.state(own.shop).data.customers.filter((c) => c.tags.some((t) => /^churnless:/.test(t)));
       expect(tagged.length).toBeGreaterThan(0);
       await ownPage.goto(`${own.app.url}/app`);
-      expect(await ownPage.getByTestId("tag-status").textContent()).toMatch(/Published \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC−5$/);
+      expect(await ownPage.getByTestId("tag-status").textContent()).toMatch(
+        /Published \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC−5$/,
+      );
       expect(shop!.autoTag).toBe(false);
 
       // Re-analyze now runs an analysis with the saved settings.
@@ -446,7 +592,13 @@ describe("the admin in a browser (demo mode)", () => {
       await ownPage.getByText("Settings saved.").waitFor();
       const reanalyze = new Date();
       await ownPage.getByRole("button", { name: "Re-analyze now" }).click();
-      await waitFor(() => own.db.syncRun.findFirst({ where: { shop: own.shop, kind: "analyze", startedAt: { gte: reanalyze } } }), (r) => r?.status === "succeeded", "the analysis", 120_000, own.app);
+      await waitFor(
+        () => own.db.syncRun.findFirst({ where: { shop: own.shop, kind: "analyze", startedAt: { gte: reanalyze } } }),
+        (r) => r?.status === "succeeded",
+        "the analysis",
+        120_000,
+        own.app,
+      );
       const run = await own.db.analysis.findFirst({ where: { shop: own.shop }, orderBy: { createdAt: "desc" } });
       expect(run!.createdAt.getTime()).toBeGreaterThanOrEqual(reanalyze.getTime() - 1000);
       expect(run!.horizonDays).toBe(120);
@@ -460,7 +612,11 @@ describe("the admin in a browser (demo mode)", () => {
   it("trends after two analyses: churn rate, value at risk, segment sizes and who moved", async () => {
     // Since the last analysis, 40 customers who had lapsed ordered again; the next analysis moves them.
     // (The orders are taken out and the shop analysed again at the end: the other tests see the baseline.)
-    const lapsed = await db.customerScore.findMany({ where: { shop: SHOP, orders: { gte: 2 } }, orderBy: [{ recencyDays: "desc" }, { customerId: "asc" }], take: 40 });
+    const lapsed = await db.customerScore.findMany({
+      where: { shop: SHOP, orders: { gte: 2 } },
+      orderBy: [{ recencyDays: "desc" }, { customerId: "asc" }],
+      take: 40,
+    });
     const yesterday = new Date(demoAsOf().getTime() - 86_400_000 + 3_600_000);
     const { runAnalyze } = await import("../../app/jobs/analyze.server");
     const added: string[] = [];
@@ -468,7 +624,14 @@ describe("the admin in a browser (demo mode)", () => {
       for (const [i, c] of lapsed.entries()) {
         for (let k = 0; k < 3; k++) {
           const at = new Date(yesterday.getTime() - k * 86_400_000 * 5);
-          const again = orderInput({ id: orderGid(`99${i}${k}`), customerId: c.customerId, processedAt: at, updatedAt: yesterday, total: 500, currency: "USD" });
+          const again = orderInput({
+            id: orderGid(`99${i}${k}`),
+            customerId: c.customerId,
+            processedAt: at,
+            updatedAt: yesterday,
+            total: 500,
+            currency: "USD",
+          });
           await db.order.create({ data: orderRow(SHOP, again) });
           added.push(again.id);
         }
@@ -482,9 +645,12 @@ describe("the admin in a browser (demo mode)", () => {
       expect(moves.reduce((n, m) => n + m.customers, 0)).toBeGreaterThanOrEqual(20);
       await page.goto(`${app.url}/app/results`);
       const top = moves[0];
-      expect(await page.locator(`[data-move="${top.from}>${top.to}"]`).textContent()).toMatch(new RegExp(`^${formatCount(top.customers)} .+ (slipped|moved up) to .+$`));
+      expect(await page.locator(`[data-move="${top.from}>${top.to}"]`).textContent()).toMatch(
+        new RegExp(`^${formatCount(top.customers)} .+ (slipped|moved up) to .+$`),
+      );
       const sizes = JSON.parse(latest.segmentsJson) as Record<string, number>;
-      for (const [key, n] of Object.entries(sizes)) expect(await page.locator(`[data-trend-segment="${key}"]`).textContent()).toContain(`: ${formatCount(n)}`);
+      for (const [key, n] of Object.entries(sizes))
+        expect(await page.locator(`[data-trend-segment="${key}"]`).textContent()).toContain(`: ${formatCount(n)}`);
     } finally {
       await db.order.deleteMany({ where: { shop: SHOP, id: { in: added } } });
       await runAnalyze(db, SHOP);
@@ -499,8 +665,12 @@ describe("the admin in a browser (demo mode)", () => {
     expect(await db.recEvent.count({ where: { shop: SHOP } })).toBe(0);
     try {
       for (const [i, p] of products.entries()) {
-        await db.recEvent.create({ data: { shop: SHOP, day: today, productId: p.id, kind: "impression", count: 100 * (i + 1) } });
-        await db.recEvent.create({ data: { shop: SHOP, day: today, productId: p.id, kind: "click", count: 7 * (i + 1) } });
+        await db.recEvent.create({
+          data: { shop: SHOP, day: today, productId: p.id, kind: "impression", count: 100 * (i + 1) },
+        });
+        await db.recEvent.create({
+          data: { shop: SHOP, day: today, productId: p.id, kind: "click", count: 7 * (i + 1) },
+        });
       }
       await page.goto(`${app.url}/app/results`);
       const table = page.getByTestId("results-products");
@@ -520,20 +690,44 @@ describe("the admin in a browser (demo mode)", () => {
     // One sync at a time: the page offers "Start full sync" only when no job of the shop is queued or running.
     await jobsFinished(shopA, "jobs started before this test");
     const run = await db.syncRun.create({
-      data: { shop: SHOP, kind: "full", status: "running", ordersCount: 0, detailsJson: JSON.stringify({ phase: "exporting", bulkObjectCount: 3200, warnings: [] }) },
+      data: {
+        shop: SHOP,
+        kind: "full",
+        status: "running",
+        ordersCount: 0,
+        detailsJson: JSON.stringify({ phase: "exporting", bulkObjectCount: 3200, warnings: [] }),
+      },
     });
     await page.goto(`${app.url}/app/sync`);
     const counts = page.getByTestId("active-run").getByTestId("sync-counts");
     await counts.filter({ hasText: "Shopify is exporting your orders: 3,200 objects exported so far" }).waitFor();
-    await db.syncRun.update({ where: { id: run.id }, data: { detailsJson: JSON.stringify({ phase: "exporting", bulkObjectCount: 9100, warnings: [] }) } });
+    await db.syncRun.update({
+      where: { id: run.id },
+      data: { detailsJson: JSON.stringify({ phase: "exporting", bulkObjectCount: 9100, warnings: [] }) },
+    });
     await counts.filter({ hasText: "9,100 objects exported so far" }).waitFor({ timeout: 10_000 });
-    await db.syncRun.update({ where: { id: run.id }, data: { expectedCount: 1000, ordersCount: 640, lineItemsCount: 1500, detailsJson: JSON.stringify({ phase: "downloading", warnings: [] }) } });
+    await db.syncRun.update({
+      where: { id: run.id },
+      data: {
+        expectedCount: 1000,
+        ordersCount: 640,
+        lineItemsCount: 1500,
+        detailsJson: JSON.stringify({ phase: "downloading", warnings: [] }),
+      },
+    });
     await counts.filter({ hasText: "640 of 1,000 orders stored (64%)" }).waitFor({ timeout: 10_000 });
     await shot(page, "sync-running");
-    await db.syncRun.update({ where: { id: run.id }, data: { status: "failed", error: "THROTTLED: bucket empty after 6 attempts", finishedAt: new Date() } });
+    await db.syncRun.update({
+      where: { id: run.id },
+      data: { status: "failed", error: "THROTTLED: bucket empty after 6 attempts", finishedAt: new Date() },
+    });
     await page.getByText("Shopify asked us to slow down").first().waitFor({ timeout: 10_000 });
     // One line per job: kind, status and counts side by side.
-    const line = await page.getByTestId("sync-counts").filter({ hasText: "640 of 1,000 orders stored" }).first().evaluate((el) => el.closest(".Polaris-InlineStack")?.textContent ?? "");
+    const line = await page
+      .getByTestId("sync-counts")
+      .filter({ hasText: "640 of 1,000 orders stored" })
+      .first()
+      .evaluate((el) => el.closest(".Polaris-InlineStack")?.textContent ?? "");
     for (const part of ["Full sync", "Failed", "640 of 1,000 orders stored", "finished"]) expect(line).toContain(part);
 
     // A real full sync against the stand-in, started from the page, runs to the end. It stores the
@@ -545,11 +739,21 @@ describe("the admin in a browser (demo mode)", () => {
       await page.getByRole("button", { name: "Start full sync" }).click();
       await page.getByText("Sync in progress").waitFor({ timeout: 20_000 });
       await page.getByText("Sync in progress").waitFor({ state: "detached", timeout: 120_000 });
-      const runs = await db.syncRun.findMany({ where: { shop: SHOP, startedAt: { gte: clicked } }, orderBy: { startedAt: "asc" } });
-      expect(runs.map((r) => `${r.kind}:${r.status}`), app.logs()).toContain("full:succeeded");
+      const runs = await db.syncRun.findMany({
+        where: { shop: SHOP, startedAt: { gte: clicked } },
+        orderBy: { startedAt: "asc" },
+      });
+      expect(
+        runs.map((r) => `${r.kind}:${r.status}`),
+        app.logs(),
+      ).toContain("full:succeeded");
       const full = runs.find((r) => r.kind === "full");
       expect(full?.ordersCount).toBe(data.orders.length);
-      await page.getByTestId("sync-counts").filter({ hasText: `${formatCount(data.orders.length)} of` }).first().waitFor();
+      await page
+        .getByTestId("sync-counts")
+        .filter({ hasText: `${formatCount(data.orders.length)} of` })
+        .first()
+        .waitFor();
       await shot(page, "sync-done");
     } finally {
       await jobsFinished(shopA, "the jobs the full sync started");
@@ -579,13 +783,22 @@ describe("the admin in a browser (demo mode)", () => {
           .map((el) => `${el.tagName}.${el.className}`);
         return { by: document.documentElement.scrollWidth - window.innerWidth, wide };
       });
-      expect(overflow.by, `${path} scrolls sideways at phone width: ${overflow.wide.join(" | ")}`).toBeLessThanOrEqual(1);
+      expect(overflow.by, `${path} scrolls sideways at phone width: ${overflow.wide.join(" | ")}`).toBeLessThanOrEqual(
+        1,
+      );
     }
     await phone.goto(`${app.url}/app/customers`);
     await phone.getByLabel("Sort by").selectOption("orders:desc");
     await phone.waitForURL(/sort=orders&direction=desc/);
-    const best = await db.customerScore.findFirst({ where: { shop: SHOP }, orderBy: [{ orders: "desc" }, { customerId: "asc" }] });
-    await phone.locator("[data-customer-id]").first().and(phone.locator(`[data-customer-id="${best?.customerId}"]`)).waitFor();
+    const best = await db.customerScore.findFirst({
+      where: { shop: SHOP },
+      orderBy: [{ orders: "desc" }, { customerId: "asc" }],
+    });
+    await phone
+      .locator("[data-customer-id]")
+      .first()
+      .and(phone.locator(`[data-customer-id="${best?.customerId}"]`))
+      .waitFor();
     await shot(phone, "customers-390-sorted");
     await phone.close();
     expect(browserErrors).toEqual([]);

@@ -26,7 +26,11 @@ function demo(args: string[], env: Record<string, string>) {
 
 describe("npm run demo", () => {
   it("serves the demo shop's dashboard after syncing and analysing it", { timeout: 300_000 }, async () => {
-    const r = demo(["--check", "--orders", "400"], { PORT: String(await freePort()), DATABASE_URL: `file:${join(dir, "demo.sqlite")}`, NODE_ENV: "test" });
+    const r = demo(["--check", "--orders", "400"], {
+      PORT: String(await freePort()),
+      DATABASE_URL: `file:${join(dir, "demo.sqlite")}`,
+      NODE_ENV: "test",
+    });
     const out = `${r.stdout}\n${r.stderr}`;
     expect(r.status, out).toBe(0);
     expect(out).toMatch(/full-sync: [\d.]+ s/);

@@ -181,7 +181,8 @@ function renderBlock(opts: PageOptions): string {
           if (!(n.output in outputs)) throw new Error(`the storefront test does not know {{ ${n.output} }}`);
           return outputs[n.output];
         }
-        if (n.tag.startsWith("if ")) return condition(n.tag.slice(3), scope) ? render(n.body, scope) : render(n.alt ?? [], scope);
+        if (n.tag.startsWith("if "))
+          return condition(n.tag.slice(3), scope) ? render(n.body, scope) : render(n.alt ?? [], scope);
         if (n.tag === "unless due_ids contains key") return dueIds.has(scope.item!.id) ? "" : render(n.body, scope);
         if (n.tag === "for item in due") return due.map((item) => render(n.body, { ...scope, item })).join("");
         if (n.tag === "assign due_ids = due_ids | append: item.id | append: ','") {
@@ -189,7 +190,8 @@ function renderBlock(opts: PageOptions): string {
           return "";
         }
         if (n.tag === "assign key = ',' | append: item.id | append: ','") return "";
-        if (n.tag === "for item in recommended") return recommended.map((item) => render(n.body, { ...scope, item })).join("");
+        if (n.tag === "for item in recommended")
+          return recommended.map((item) => render(n.body, { ...scope, item })).join("");
         if (n.tag === "for i in (1..limit)") return Array.from({ length: LIMIT }, () => render(n.body, scope)).join("");
         if (n.tag === "assign shown = shown | plus: 1") {
           shown++;
@@ -197,7 +199,9 @@ function renderBlock(opts: PageOptions): string {
         }
         if (n.tag.startsWith("assign image_height =")) return "";
         if (n.tag === "render 'churnless-recs-card', product: item, show_price: block.settings.show_price") {
-          return render(parseLiquid(readFileSync(join(EXT, "snippets/churnless-recs-card.liquid"), "utf8")), { product: scope.item });
+          return render(parseLiquid(readFileSync(join(EXT, "snippets/churnless-recs-card.liquid"), "utf8")), {
+            product: scope.item,
+          });
         }
         throw new Error(`the storefront test does not know {% ${n.tag} %}`);
       })
@@ -218,7 +222,11 @@ function pageHtml(opts: PageOptions): string {
 // The storefront and Shopify's app proxy.
 
 type Scenario = { shop: string; customer: string | null; forge: boolean };
-type Loader = (args: { request: Request; params: Record<string, string>; context: unknown }) => Promise<Response> | Response;
+type Loader = (args: {
+  request: Request;
+  params: Record<string, string>;
+  context: unknown;
+}) => Promise<Response> | Response;
 
 interface Storefront {
   url: string;
@@ -262,7 +270,13 @@ async function startStorefront(
       featured_image: `/img/${handle}.svg`,
     };
   };
-  const send = (res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}) => {
+  const send = (
+    res: ServerResponse,
+    status: number,
+    type: string,
+    body: string,
+    headers: Record<string, string> = {},
+  ) => {
     res.writeHead(status, { "Content-Type": type, ...headers });
     res.end(body);
   };
@@ -278,8 +292,15 @@ async function startStorefront(
       if (url.pathname.startsWith("/page/")) {
         const kind = url.pathname.slice(6);
         const productIds = url.searchParams.get("product_ids") ?? "";
-        const set = [`shop=${url.searchParams.get("shop") ?? SHOP}`, `customer=${url.searchParams.get("customer") ?? ""}`, `forge=${kind === "forged" ? 1 : 0}`];
-        res.setHeader("Set-Cookie", set.map((c) => `${c}; Path=/`));
+        const set = [
+          `shop=${url.searchParams.get("shop") ?? SHOP}`,
+          `customer=${url.searchParams.get("customer") ?? ""}`,
+          `forge=${kind === "forged" ? 1 : 0}`,
+        ];
+        res.setHeader(
+          "Set-Cookie",
+          set.map((c) => `${c}; Path=/`),
+        );
         let metafield: LiquidProduct[] | undefined;
         let due: LiquidProduct[] | undefined;
         if (kind === "metafield" || kind === "due") {
@@ -297,7 +318,18 @@ async function startStorefront(
           // Due to reorder: the last recommended product is also due, so it comes first, once.
           if (kind === "due") due = metafield.slice(-1);
         }
-        return send(res, 200, "text/html; charset=utf-8", pageHtml({ productIds, layout: kind === "carousel" ? "carousel" : "grid", metafield, due, loggedIn: !!url.searchParams.get("customer") }));
+        return send(
+          res,
+          200,
+          "text/html; charset=utf-8",
+          pageHtml({
+            productIds,
+            layout: kind === "carousel" ? "carousel" : "grid",
+            metafield,
+            due,
+            loggedIn: !!url.searchParams.get("customer"),
+          }),
+        );
       }
       if (url.pathname.startsWith("/assets/")) {
         const file = url.pathname.slice(8);
@@ -307,18 +339,29 @@ async function startStorefront(
       }
       if (url.pathname.startsWith("/img/")) {
         const hue = [...url.pathname].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 360, 0);
-        return send(res, 200, "image/svg+xml", `<svg xmlns="http://www.w3.org/2000/svg" width="360" height="360"><rect width="360" height="360" fill="hsl(${hue},60%,70%)"/></svg>`);
+        return send(
+          res,
+          200,
+          "image/svg+xml",
+          `<svg xmlns="http://www.w3.org/2000/svg" width="360" height="360"><rect width="360" height="360" fill="hsl(${hue},60%,70%)"/></svg>`,
+        );
       }
       const productMatch = /^\/products\/([a-z0-9-]+)\.js$/.exec(url.pathname);
       if (productMatch) {
         const p = await productJson(scenario.shop, productMatch[1]);
         return p ? send(res, 200, "application/json", JSON.stringify(p)) : send(res, 404, "application/json", "{}");
       }
-      if (url.pathname.startsWith("/products/")) return send(res, 200, "text/html", "<!doctype html><title>Product</title><h1>Product page</h1>");
+      if (url.pathname.startsWith("/products/"))
+        return send(res, 200, "text/html", "<!doctype html><title>Product</title><h1>Product page</h1>");
       if (url.pathname === "/recommendations/products.json") {
         // Shopify's own recommendations: one product of the shop, whatever is asked.
         const p = await productJson(scenario.shop, `${scenario.shop.split(".")[0]}-product-2`);
-        return send(res, 200, "application/json", JSON.stringify({ intent: "related", products: p ? [{ ...p, title: "Shopify pick" }] : [] }));
+        return send(
+          res,
+          200,
+          "application/json",
+          JSON.stringify({ intent: "related", products: p ? [{ ...p, title: "Shopify pick" }] : [] }),
+        );
       }
       if (url.pathname === "/cart/update.js" && req.method === "POST") {
         sf.cartUpdates.push(JSON.parse(await readBody(req)) as Record<string, unknown>);
@@ -341,13 +384,19 @@ async function startStorefront(
         const response = await Promise.resolve()
           .then(() => route({ request, params: {}, context: {} }))
           .catch((thrown: unknown) => {
-          if (thrown instanceof Response) return thrown;
-          throw thrown;
-        });
+            if (thrown instanceof Response) return thrown;
+            throw thrown;
+          });
         sf.proxyStatuses.push({ path: rest, status: response.status });
         const headers: Record<string, string> = {};
         response.headers.forEach((v, k) => (headers[k] = v));
-        return send(res, response.status, response.headers.get("Content-Type") ?? "application/json", await response.text(), headers);
+        return send(
+          res,
+          response.status,
+          response.headers.get("Content-Type") ?? "application/json",
+          await response.text(),
+          headers,
+        );
       }
       send(res, 404, "text/plain", "not found");
     })().catch((err: unknown) => send(res, 500, "text/plain", String(err)));
@@ -368,7 +417,8 @@ describe("storefront: the recommendations block in Chromium", () => {
   const numeric = (gid: string) => gid.split("/").pop()!;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get update && apt-get install -y chromium`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(`Chromium not found at ${CHROMIUM}: apt-get update && apt-get install -y chromium`);
     mkdirSync(ARTIFACTS, { recursive: true });
     const { migrateDatabase } = await import("../../app/db/migrate.server");
     await migrateDatabase(process.env.DATABASE_URL);
@@ -404,15 +454,22 @@ describe("storefront: the recommendations block in Chromium", () => {
       const el = document.querySelector<HTMLElement>("churnless-recommendations");
       return !!el && (el.hidden || el.querySelectorAll("[data-product-id]").length > 0);
     });
-    const ids = await page.$$eval("churnless-recommendations [data-product-id]", (els) => els.map((e) => (e as HTMLElement).dataset.productId!));
-    const titles = await page.$$eval("churnless-recommendations .churnless-recs__title", (els) => els.map((e) => e.textContent ?? ""));
+    const ids = await page.$$eval("churnless-recommendations [data-product-id]", (els) =>
+      els.map((e) => (e as HTMLElement).dataset.productId!),
+    );
+    const titles = await page.$$eval("churnless-recommendations .churnless-recs__title", (els) =>
+      els.map((e) => e.textContent ?? ""),
+    );
     if (screenshot) await page.screenshot({ path: join(ARTIFACTS, screenshot), fullPage: true });
     expect(errors).toEqual([]);
     return { page, ids, titles };
   }
 
   it("shows a logged-in customer their own recommendations through the signed proxy", async () => {
-    const { page, ids, titles } = await open(`/page/home?customer=${numeric(shop.customers[0])}`, "storefront-logged-in.png");
+    const { page, ids, titles } = await open(
+      `/page/home?customer=${numeric(shop.customers[0])}`,
+      "storefront-logged-in.png",
+    );
     // recommendedJson is 7, 3 (archived), 9, 5 (out of stock), 11, 13: the shown ones, in order.
     expect(ids).toEqual([7, 9, 11, 13].map((n) => numeric(productGid(n))));
     expect(titles).toEqual(["Product 7", "Product 9", "Product 11", "Product 13"]);
@@ -435,16 +492,23 @@ describe("storefront: the recommendations block in Chromium", () => {
     await page.locator("churnless-recommendations .churnless-recs__link").first().click();
     await page.waitForURL(/\/products\//);
     await expect
-      .poll(async () => (await db.recEvent.findMany({ where: { shop: SHOP, kind: "click" } })).length, { timeout: 10_000 })
+      .poll(async () => (await db.recEvent.findMany({ where: { shop: SHOP, kind: "click" } })).length, {
+        timeout: 10_000,
+      })
       .toBe(1);
-    const events = await db.recEvent.findMany({ where: { shop: SHOP }, select: { productId: true, kind: true, count: true } });
+    const events = await db.recEvent.findMany({
+      where: { shop: SHOP },
+      select: { productId: true, kind: true, count: true },
+    });
     const clicked = `gid://shopify/Product/${ids[0]}`;
     expect(events.filter((e) => e.kind === "click")).toEqual([{ productId: clicked, kind: "click", count: 1 }]);
     // Every shown product has its impression (the logged-in page before may have added its own).
     const seen = events.filter((e) => e.kind === "impression").map((e) => e.productId);
     expect(seen).toEqual(expect.arrayContaining(ids.map((id) => `gid://shopify/Product/${id}`)));
     await expect.poll(() => sf.cartUpdates.length).toBeGreaterThan(0);
-    expect(String((sf.cartUpdates[0].attributes as Record<string, string>)._churnless_rec)).toMatch(new RegExp(`^${ids[0]}:\\d{10}$`));
+    expect(String((sf.cartUpdates[0].attributes as Record<string, string>)._churnless_rec)).toMatch(
+      new RegExp(`^${ids[0]}:\\d{10}$`),
+    );
     await page.close();
   });
 
@@ -457,7 +521,9 @@ describe("storefront: the recommendations block in Chromium", () => {
     await page.goto(`${sf.url}/page/product?product_ids=${numeric(productGid(10))}`);
     const before = await page.locator(".churnless-recs__list").boundingBox();
     await page.waitForSelector("churnless-recommendations [data-product-id]");
-    await page.waitForFunction(() => [...document.querySelectorAll(".churnless-recs__img")].every((i) => (i as HTMLImageElement).complete));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll(".churnless-recs__img")].every((i) => (i as HTMLImageElement).complete),
+    );
     const after = await page.locator(".churnless-recs__list").boundingBox();
     expect(before!.height).toBeGreaterThan(100);
     expect(Math.abs(after!.height - before!.height)).toBeLessThanOrEqual(2);
@@ -468,22 +534,24 @@ describe("storefront: the recommendations block in Chromium", () => {
     const before = sf.proxyStatuses.length;
     const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
     await page.goto(`${sf.url}/page/metafield?customer=${numeric(shop.customers[0])}`);
-    const ids = await page.$$eval("churnless-recommendations [data-product-id]", (els) => els.map((e) => (e as HTMLElement).dataset.productId!));
+    const ids = await page.$$eval("churnless-recommendations [data-product-id]", (els) =>
+      els.map((e) => (e as HTMLElement).dataset.productId!),
+    );
     // In the HTML itself: 7, 9, 11, 13 (3 is archived and 5 out of stock, so unavailable).
     expect(ids).toEqual([7, 9, 11, 13].map((n) => numeric(productGid(n))));
     expect((await page.locator(".churnless-recs__price").first().textContent())?.trim()).toBe("€12,00");
     await page.screenshot({ path: join(ARTIFACTS, "storefront-metafield.png"), fullPage: true });
     await page.close(); // pagehide flushes the impressions
-    await expect
-      .poll(() => sf.proxyStatuses.slice(before).map((s) => s.path), { timeout: 10_000 })
-      .toContain("events");
+    await expect.poll(() => sf.proxyStatuses.slice(before).map((s) => s.path), { timeout: 10_000 }).toContain("events");
     expect(sf.proxyStatuses.slice(before).map((s) => s.path)).not.toContain("recommendations");
   });
 
   it("puts a logged-in customer's due-to-reorder products first, once, with an opt-out link; no link for a visitor", async () => {
     const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
     await page.goto(`${sf.url}/page/due?customer=${numeric(shop.customers[0])}`);
-    const ids = await page.$$eval("churnless-recommendations [data-product-id]", (els) => els.map((e) => (e as HTMLElement).dataset.productId!));
+    const ids = await page.$$eval("churnless-recommendations [data-product-id]", (els) =>
+      els.map((e) => (e as HTMLElement).dataset.productId!),
+    );
     expect(ids).toEqual([13, 7, 9, 11].map((n) => numeric(productGid(n))));
     const link = page.getByRole("link", { name: "Opt out of personalised suggestions" });
     expect(await link.getAttribute("href")).toBe("/apps/churnless/opt-out");
@@ -496,14 +564,19 @@ describe("storefront: the recommendations block in Chromium", () => {
     const before = sf.proxyStatuses.length;
     const { page, ids } = await open(`/page/forged?customer=${numeric(shop.customers[0])}`, "storefront-forged.png");
     expect(ids).toEqual([]);
-    expect(sf.proxyStatuses.slice(before).filter((s) => s.path === "recommendations")).toEqual([{ path: "recommendations", status: 401 }]);
+    expect(sf.proxyStatuses.slice(before).filter((s) => s.path === "recommendations")).toEqual([
+      { path: "recommendations", status: 401 },
+    ]);
     expect(await page.locator("churnless-recommendations").isHidden()).toBe(true);
     await page.close();
   });
 
   it("falls back to Shopify's recommendations when the app has nothing", async () => {
     const product = (await db.product.findFirst({ where: { shop: EMPTY_SHOP }, orderBy: { id: "asc" } }))!;
-    const { page, titles } = await open(`/page/product?shop=${EMPTY_SHOP}&product_ids=${numeric(product.id)}`, "storefront-fallback.png");
+    const { page, titles } = await open(
+      `/page/product?shop=${EMPTY_SHOP}&product_ids=${numeric(product.id)}`,
+      "storefront-fallback.png",
+    );
     expect(titles).toEqual(["Shopify pick"]);
     await page.close();
   });

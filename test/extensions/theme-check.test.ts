@@ -39,7 +39,9 @@ export function blockSchema(source: string): BlockSchema {
 }
 
 function lookup(obj: unknown, key: string): unknown {
-  return key.split(".").reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), obj);
+  return key
+    .split(".")
+    .reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), obj);
 }
 
 function liquidFiles(): string[] {
@@ -78,14 +80,16 @@ describe("the app block's schema", () => {
   const schema = blockSchema(block);
   const en = JSON.parse(read("locales/en.default.schema.json"));
   const fr = JSON.parse(read("locales/fr.schema.json"));
-  const translate = (value: string, locale: unknown) => (value.startsWith("t:") ? lookup(locale, value.slice(2)) : value);
+  const translate = (value: string, locale: unknown) =>
+    value.startsWith("t:") ? lookup(locale, value.slice(2)) : value;
 
   it("is an app block for sections on the product, cart and home templates, with its assets", () => {
     expect(schema.target).toBe("section");
     expect(schema.enabled_on?.templates?.sort()).toEqual(["cart", "index", "product"]);
     expect(schema.javascript).toBe("recommendations.js");
     expect(schema.stylesheet).toBe("recommendations.css");
-    for (const asset of [schema.javascript!, schema.stylesheet!]) expect(existsSync(join(EXTENSION_DIR, "assets", asset))).toBe(true);
+    for (const asset of [schema.javascript!, schema.stylesheet!])
+      expect(existsSync(join(EXTENSION_DIR, "assets", asset))).toBe(true);
     const name = translate(schema.name, en);
     expect(typeof name).toBe("string");
     expect((name as string).length).toBeLessThanOrEqual(25);
@@ -101,7 +105,7 @@ describe("the app block's schema", () => {
     expect(count.max).toBeLessThanOrEqual(24); // the proxy's MAX_LIMIT
     expect(Number(count.default)).toBeGreaterThanOrEqual(count.min!);
     expect(Number(count.default)).toBeLessThanOrEqual(count.max!);
-    expect(((count.max! - count.min!) / count.step!) + 1).toBeLessThanOrEqual(101); // Shopify's range limit
+    expect((count.max! - count.min!) / count.step! + 1).toBeLessThanOrEqual(101); // Shopify's range limit
     const layout = byId.get("layout")!;
     expect(layout.type).toBe("select");
     expect(layout.options!.map((o) => o.value)).toEqual(["grid", "carousel"]);

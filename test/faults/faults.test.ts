@@ -21,27 +21,59 @@ import { createTestDb } from "../helpers/db";
 const SHOP = "faulty-shop.myshopify.com";
 const survived: string[] = [];
 afterAll(() => {
-  console.log(`\nfault suite: survived ${survived.length} scenario(s)\n${survived.map((s) => `  - ${s}`).join("\n")}\n`);
+  console.log(
+    `\nfault suite: survived ${survived.length} scenario(s)\n${survived.map((s) => `  - ${s}`).join("\n")}\n`,
+  );
 });
 
 async function setup(data: StandinShopData = generateDemoShop({ shop: SHOP, orders: 500, seed: 21 })) {
-  const standin = await startStandin({ shops: [structuredClone(data)], bulkMinMs: 30, bucketSize: 2000, restoreRate: 1000 });
+  const standin = await startStandin({
+    shops: [structuredClone(data)],
+    bulkMinMs: 30,
+    bucketSize: 2000,
+    restoreRate: 1000,
+  });
   const t = await createTestDb("sqlite");
-  const admin = createAdminClient({ shop: SHOP, accessToken: standin.tokenFor(SHOP), apiBaseUrl: standin.url, baseDelayMs: 10, maxDelayMs: 100 });
-  return { data, standin, t, admin, async close() { await standin.close(); await t.cleanup(); } };
+  const admin = createAdminClient({
+    shop: SHOP,
+    accessToken: standin.tokenFor(SHOP),
+    apiBaseUrl: standin.url,
+    baseDelayMs: 10,
+    maxDelayMs: 100,
+  });
+  return {
+    data,
+    standin,
+    t,
+    admin,
+    async close() {
+      await standin.close();
+      await t.cleanup();
+    },
+  };
 }
 
 /** Every order and line item as stored, in a comparable form. */
 async function snapshot(db: Db) {
-  const orders = await db.order.findMany({ where: { shop: SHOP }, orderBy: { id: "asc" }, include: { lineItems: { orderBy: { id: "asc" } } } });
+  const orders = await db.order.findMany({
+    where: { shop: SHOP },
+    orderBy: { id: "asc" },
+    include: { lineItems: { orderBy: { id: "asc" } } },
+  });
   return orders.map((o) => ({
-    id: o.id, customerId: o.customerId, total: o.totalAmount, refunded: o.refundedAmount, test: o.test, cancelled: !!o.cancelledAt,
+    id: o.id,
+    customerId: o.customerId,
+    total: o.totalAmount,
+    refunded: o.refundedAmount,
+    test: o.test,
+    cancelled: !!o.cancelledAt,
     items: o.lineItems.map((l) => [l.id, l.productId, l.quantity, l.currentQuantity, l.unitPrice]),
   }));
 }
 
 /** App tags by the rule in docs/tagging.md (written out here, not taken from the code under test). */
-const isAppTagBySpec = (tag: string) => /^churnless:(risk|segment|cluster|holdout|due)(:|$)/.test(tag.trim().toLowerCase());
+const isAppTagBySpec = (tag: string) =>
+  /^churnless:(risk|segment|cluster|holdout|due)(:|$)/.test(tag.trim().toLowerCase());
 /** The score's tags, checked exactly here; due-to-reorder and holdout tags have tests of their own. */
 const isScoreTag = (tag: string) => /^churnless:(risk|segment|cluster):/.test(tag.trim().toLowerCase());
 
@@ -56,9 +88,13 @@ function wrongTags(standin: Standin, before: StandinShopData, scores: Array<TagS
   const wrong: Array<{ id: string; tags: string[]; expected: string[] }> = [];
   for (const c of standin.state(SHOP).data.customers) {
     const score = scoreOf.get(c.id);
-    const expected = [...(original.get(c.id) ?? []).filter((t) => !isAppTagBySpec(t)), ...(score ? desiredTags(score, settings) : [])];
+    const expected = [
+      ...(original.get(c.id) ?? []).filter((t) => !isAppTagBySpec(t)),
+      ...(score ? desiredTags(score, settings) : []),
+    ];
     const actual = c.tags.filter((t) => !isAppTagBySpec(t) || isScoreTag(t));
-    if (JSON.stringify([...actual].sort()) !== JSON.stringify(expected.sort())) wrong.push({ id: c.id, tags: c.tags, expected });
+    if (JSON.stringify([...actual].sort()) !== JSON.stringify(expected.sort()))
+      wrong.push({ id: c.id, tags: c.tags, expected });
   }
   return wrong;
 }
@@ -77,50 +113,67 @@ describe("fault injection", () => {
     }
   });
 
-  it("20% THROTTLED, 5% 5xx and dropped connections during sync and publish: identical data, every tag right", { timeout: 240_000 }, async () => {
-    const s = await setup();
-    try {
-      s.standin.setFaults(SHOP, { throttledShare: 0.2, serverErrorShare: 0.05, connectionResetShare: 0.02, seed: 7 });
-      await updateShopSettings(s.t.db, SHOP, { autoTag: true });
-      const queue = new InProcessQueue({ db: s.t.db, admin: async () => s.admin }, { attempts: 1 });
-      await queue.enqueue({ shop: SHOP, kind: "full-sync" });
-      await queue.idle();
-      expect(queue.failures).toEqual([]);
-      expect(await snapshot(s.t.db)).toEqual(clean);
-      const scores = await s.t.db.customerScore.findMany({ where: { shop: SHOP }, select: { customerId: true, riskBand: true, rfmSegment: true, clusterKey: true } });
-      expect(scores.length).toBeGreaterThan(0);
-      expect(wrongTags(s.standin, s.data, scores)).toEqual([]);
-      // The publish did write (tags exist to check), and both injected faults did fire.
-      expect(s.standin.state(SHOP).data.customers.filter((c) => c.tags.some(isScoreTag)).length).toBe(scores.length);
-      const calls = s.standin.calls(SHOP);
-      const throttled = calls.filter((c) => c.throttled).length;
-      const serverErrors = calls.filter((c) => c.status >= 500).length;
-      expect(throttled).toBeGreaterThan(5);
-      expect(serverErrors).toBeGreaterThan(0);
-      expect(s.admin.stats.retries).toBeGreaterThanOrEqual(throttled + serverErrors);
-      const faulted = throttled + serverErrors;
-      survived.push(`${faulted} throttled/5xx answers out of ${calls.length} during sync + analyze + publish (client retried ${s.admin.stats.retries} times)`);
-    } finally {
-      await s.close();
-    }
-  });
+  it(
+    "20% THROTTLED, 5% 5xx and dropped connections during sync and publish: identical data, every tag right",
+    { timeout: 240_000 },
+    async () => {
+      const s = await setup();
+      try {
+        s.standin.setFaults(SHOP, { throttledShare: 0.2, serverErrorShare: 0.05, connectionResetShare: 0.02, seed: 7 });
+        await updateShopSettings(s.t.db, SHOP, { autoTag: true });
+        const queue = new InProcessQueue({ db: s.t.db, admin: async () => s.admin }, { attempts: 1 });
+        await queue.enqueue({ shop: SHOP, kind: "full-sync" });
+        await queue.idle();
+        expect(queue.failures).toEqual([]);
+        expect(await snapshot(s.t.db)).toEqual(clean);
+        const scores = await s.t.db.customerScore.findMany({
+          where: { shop: SHOP },
+          select: { customerId: true, riskBand: true, rfmSegment: true, clusterKey: true },
+        });
+        expect(scores.length).toBeGreaterThan(0);
+        expect(wrongTags(s.standin, s.data, scores)).toEqual([]);
+        // The publish did write (tags exist to check), and both injected faults did fire.
+        expect(s.standin.state(SHOP).data.customers.filter((c) => c.tags.some(isScoreTag)).length).toBe(scores.length);
+        const calls = s.standin.calls(SHOP);
+        const throttled = calls.filter((c) => c.throttled).length;
+        const serverErrors = calls.filter((c) => c.status >= 500).length;
+        expect(throttled).toBeGreaterThan(5);
+        expect(serverErrors).toBeGreaterThan(0);
+        expect(s.admin.stats.retries).toBeGreaterThanOrEqual(throttled + serverErrors);
+        const faulted = throttled + serverErrors;
+        survived.push(
+          `${faulted} throttled/5xx answers out of ${calls.length} during sync + analyze + publish (client retried ${s.admin.stats.retries} times)`,
+        );
+      } finally {
+        await s.close();
+      }
+    },
+  );
 
-  it.each(["FAILED", "EXPIRED", "CANCELED"] as const)("a bulk export that ends %s is started again and completes", async (outcome) => {
-    const s = await setup();
-    try {
-      s.standin.setFaults(SHOP, { bulkOutcome: outcome, bulkFailures: 1 });
-      const r = await runSync(s.t.db, s.admin, SHOP, { kind: "full" });
-      expect(r.status).toBe("succeeded");
-      // The fault fired: the first export ended so, the second completed.
-      expect(s.standin.state(SHOP).bulkOperations.filter((o) => o.type === "QUERY").map((o) => o.status)).toEqual([outcome, "COMPLETED"]);
-      const details = parseDetails(await s.t.db.syncRun.findUniqueOrThrow({ where: { id: r.runId } }));
-      expect(details.bulkAttempts).toBe(2);
-      expect(await snapshot(s.t.db)).toEqual(clean);
-      survived.push(`bulk export ${outcome} once, retried`);
-    } finally {
-      await s.close();
-    }
-  });
+  it.each(["FAILED", "EXPIRED", "CANCELED"] as const)(
+    "a bulk export that ends %s is started again and completes",
+    async (outcome) => {
+      const s = await setup();
+      try {
+        s.standin.setFaults(SHOP, { bulkOutcome: outcome, bulkFailures: 1 });
+        const r = await runSync(s.t.db, s.admin, SHOP, { kind: "full" });
+        expect(r.status).toBe("succeeded");
+        // The fault fired: the first export ended so, the second completed.
+        expect(
+          s.standin
+            .state(SHOP)
+            .bulkOperations.filter((o) => o.type === "QUERY")
+            .map((o) => o.status),
+        ).toEqual([outcome, "COMPLETED"]);
+        const details = parseDetails(await s.t.db.syncRun.findUniqueOrThrow({ where: { id: r.runId } }));
+        expect(details.bulkAttempts).toBe(2);
+        expect(await snapshot(s.t.db)).toEqual(clean);
+        survived.push(`bulk export ${outcome} once, retried`);
+      } finally {
+        await s.close();
+      }
+    },
+  );
 
   it("a partial export keeps what came, and the next sync brings the rest", async () => {
     const s = await setup();
@@ -162,14 +215,20 @@ describe("fault injection", () => {
       ...patch,
       id: `gid://shopify/Order/${800000 + n}`,
       name: `#odd${n}`,
-      lineItems: (patch.lineItems ?? template.lineItems).map((l, i) => ({ ...l, id: `gid://shopify/LineItem/${8000000 + n * 1000 + i}` })),
+      lineItems: (patch.lineItems ?? template.lineItems).map((l, i) => ({
+        ...l,
+        id: `gid://shopify/LineItem/${8000000 + n * 1000 + i}`,
+      })),
     });
     const item = template.lineItems[0];
     data.orders.push(
       odd(1, { customerId: null }),
       odd(2, { totalPrice: "0.00", totalRefunded: "0.00" }),
       odd(3, { totalPrice: "-5.00", totalRefunded: "0.00" }),
-      odd(4, { lineItems: Array.from({ length: 300 }, () => ({ ...item })), totalPrice: (300 * Number(item.unitPrice)).toFixed(2) }),
+      odd(4, {
+        lineItems: Array.from({ length: 300 }, () => ({ ...item })),
+        totalPrice: (300 * Number(item.unitPrice)).toFixed(2),
+      }),
       odd(5, { currencyCode: "XXX" }),
     );
     const s = await setup(data);
@@ -181,60 +240,76 @@ describe("fault injection", () => {
       const a = await runAnalyze(s.t.db, SHOP);
       expect(a.customers).toBeGreaterThan(0);
       const scores = await s.t.db.customerScore.findMany({ where: { shop: SHOP } });
-      expect(scores.every((sc) => Number.isFinite(sc.churnProbability) && Number.isFinite(sc.clv12m) && sc.monetary >= 0)).toBe(true);
+      expect(
+        scores.every((sc) => Number.isFinite(sc.churnProbability) && Number.isFinite(sc.clv12m) && sc.monetary >= 0),
+      ).toBe(true);
       survived.push("odd orders: guest, zero total, negative total, 300 line items, currency XXX");
     } finally {
       await s.close();
     }
   });
 
-  it("the database unavailable for a while: the job fails, is retried with back-off, and completes", { timeout: 120_000 }, async () => {
-    const s = await setup();
-    try {
-      let down = true;
-      let refused = 0;
-      // A client whose every model call fails while "down", as when PostgreSQL restarts.
-      const flaky = new Proxy(s.t.db, {
-        get(target, prop, receiver) {
-          const value = Reflect.get(target, prop, receiver) as unknown;
-          if (typeof prop === "string" && !prop.startsWith("$") && value && typeof value === "object") {
-            return new Proxy(value as object, {
-              get(model, op) {
-                const fn = Reflect.get(model, op) as unknown;
-                if (typeof fn !== "function") return fn;
-                return (...args: unknown[]) => {
-                  if (down) {
-                    refused++;
-                    return Promise.reject(new Error("Can't reach database server at 127.0.0.1:5432"));
-                  }
-                  return (fn as (...a: unknown[]) => unknown).apply(model, args);
-                };
-              },
-            });
-          }
-          if (prop === "$transaction" && down) return () => Promise.reject(new Error("Can't reach database server"));
-          return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-        },
-      }) as Db;
-      const queue = new InProcessQueue({ db: flaky, admin: async () => s.admin }, { attempts: 5, backoffMs: 300 });
-      setTimeout(() => (down = false), 700);
-      await queue.enqueue({ shop: SHOP, kind: "full-sync", only: true });
-      await queue.idle();
-      expect(queue.failures).toEqual([]);
-      expect(refused).toBeGreaterThan(0);
-      expect(await snapshot(s.t.db)).toEqual(clean);
-      survived.push(`database down for 0.7 s (${refused} refused calls): job retried, data complete`);
-    } finally {
-      await s.close();
-    }
-  });
+  it(
+    "the database unavailable for a while: the job fails, is retried with back-off, and completes",
+    { timeout: 120_000 },
+    async () => {
+      const s = await setup();
+      try {
+        let down = true;
+        let refused = 0;
+        // A client whose every model call fails while "down", as when PostgreSQL restarts.
+        const flaky = new Proxy(s.t.db, {
+          get(target, prop, receiver) {
+            const value = Reflect.get(target, prop, receiver) as unknown;
+            if (typeof prop === "string" && !prop.startsWith("$") && value && typeof value === "object") {
+              return new Proxy(value as object, {
+                get(model, op) {
+                  const fn = Reflect.get(model, op) as unknown;
+                  if (typeof fn !== "function") return fn;
+                  return (...args: unknown[]) => {
+                    if (down) {
+                      refused++;
+                      return Promise.reject(new Error("Can't reach database server at 127.0.0.1:5432"));
+                    }
+                    return (fn as (...a: unknown[]) => unknown).apply(model, args);
+                  };
+                },
+              });
+            }
+            if (prop === "$transaction" && down) return () => Promise.reject(new Error("Can't reach database server"));
+            return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+          },
+        }) as Db;
+        const queue = new InProcessQueue({ db: flaky, admin: async () => s.admin }, { attempts: 5, backoffMs: 300 });
+        setTimeout(() => (down = false), 700);
+        await queue.enqueue({ shop: SHOP, kind: "full-sync", only: true });
+        await queue.idle();
+        expect(queue.failures).toEqual([]);
+        expect(refused).toBeGreaterThan(0);
+        expect(await snapshot(s.t.db)).toEqual(clean);
+        survived.push(`database down for 0.7 s (${refused} refused calls): job retried, data complete`);
+      } finally {
+        await s.close();
+      }
+    },
+  );
 
   it("malformed webhook bodies are refused with a reason and lose nothing", async () => {
     const s = await setup();
     try {
-      const bad: unknown[] = [null, "text", { id: "x" }, { admin_graphql_api_id: "gid://shopify/Order/1", created_at: "not a date", line_items: "nope" }];
+      const bad: unknown[] = [
+        null,
+        "text",
+        { id: "x" },
+        { admin_graphql_api_id: "gid://shopify/Order/1", created_at: "not a date", line_items: "nope" },
+      ];
       for (const [i, payload] of bad.entries()) {
-        const r = await receiveOrderWebhook(s.t.db, { shop: SHOP, topic: "orders/create", payload, webhookId: `bad-${i}` });
+        const r = await receiveOrderWebhook(s.t.db, {
+          shop: SHOP,
+          topic: "orders/create",
+          payload,
+          webhookId: `bad-${i}`,
+        });
         expect(r.result).toBe("rejected");
       }
       expect(await s.t.db.order.count()).toBe(0);

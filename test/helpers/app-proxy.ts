@@ -44,7 +44,10 @@ export interface ProxySignOptions {
 }
 
 /** The query string Shopify forwards for the storefront query `query` (pairs, in order). */
-export function signedProxyQuery(query: Array<[string, string]> | Record<string, string>, opts: ProxySignOptions): string {
+export function signedProxyQuery(
+  query: Array<[string, string]> | Record<string, string>,
+  opts: ProxySignOptions,
+): string {
   const pairs: Array<[string, string]> = Array.isArray(query) ? [...query] : Object.entries(query);
   pairs.push(
     ["shop", opts.shop],

@@ -38,7 +38,11 @@ export async function postgresReachable(): Promise<boolean> {
     // Unreachable: the callers skip PostgreSQL (or fail under CI=true, see databaseKinds).
     pgReachable = false;
   } finally {
-    await client.end().catch((error: unknown) => console.warn(`[test db] closing the PostgreSQL probe: ${(error as Error)?.message ?? error}`));
+    await client
+      .end()
+      .catch((error: unknown) =>
+        console.warn(`[test db] closing the PostgreSQL probe: ${(error as Error)?.message ?? error}`),
+      );
   }
   return pgReachable;
 }

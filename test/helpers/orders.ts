@@ -53,7 +53,12 @@ export function orderInput(fields: Partial<OrderInput> = {}): OrderInput {
  * An order of one unit of each product (`products` are short ids: "a" is gid://shopify/Product/a) at 10
  * each, by customer `customer` (a short id; null for a guest) on day `day` of 2025 (day 0 is 1 January).
  */
-export function basket(customer: string | null, day: number, products: string[], extra: Partial<OrderInput> = {}): OrderInput {
+export function basket(
+  customer: string | null,
+  day: number,
+  products: string[],
+  extra: Partial<OrderInput> = {},
+): OrderInput {
   return orderInput({
     customerId: customer === null ? null : customerGid(customer),
     processedAt: new Date(Date.UTC(2025, 0, 1 + day)),

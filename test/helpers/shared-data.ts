@@ -32,7 +32,11 @@ export interface SharedDataNeed {
  * What a test that reads `relatives` from ../shared/data should do. Under CI=true it never skips (a
  * missing file then fails the test where it is read, with the path in the error).
  */
-export function needSharedData(name: string, relatives: string[], env: Record<string, string | undefined> = process.env): SharedDataNeed {
+export function needSharedData(
+  name: string,
+  relatives: string[],
+  env: Record<string, string | undefined> = process.env,
+): SharedDataNeed {
   const files = relatives.map((r) => sharedDataFile(r, env));
   const missing = files.filter((f) => !existsSync(f));
   const ci = !!env.CI && env.CI !== "false" && env.CI !== "0";

@@ -15,7 +15,11 @@ export const ALL_SCOPES = "read_orders,read_all_orders,read_customers,write_cust
  * and Redis off); `seed` runs after. The environment is restored and the database removed afterwards.
  * Returns a getter for the database (set once beforeAll has run).
  */
-export function withShopifyAppEnv(opts: { secret: string; scopes?: string; seed?: (t: TestDb) => Promise<void> }): () => TestDb {
+export function withShopifyAppEnv(opts: {
+  secret: string;
+  scopes?: string;
+  seed?: (t: TestDb) => Promise<void>;
+}): () => TestDb {
   let t: TestDb | undefined;
   const savedEnv = { ...process.env };
   beforeAll(async () => {
@@ -43,7 +47,12 @@ export function withShopifyAppEnv(opts: { secret: string; scopes?: string; seed?
 }
 
 /** A webhook delivery as Shopify posts it: the raw body signed (HMAC-SHA256, base64) with `secret`. */
-export function webhookRequest(topic: string, shop: string, body: string, opts: { secret: string; webhookId: string }): Request {
+export function webhookRequest(
+  topic: string,
+  shop: string,
+  body: string,
+  opts: { secret: string; webhookId: string },
+): Request {
   return new Request(`${APP_URL}/webhooks/${topic}`, {
     method: "POST",
     body,
@@ -60,7 +69,11 @@ export function webhookRequest(topic: string, shop: string, body: string, opts: 
   });
 }
 
-type RouteFunction = (args: { request: Request; params: Record<string, string>; context: Record<string, unknown> }) => Promise<unknown>;
+type RouteFunction = (args: {
+  request: Request;
+  params: Record<string, string>;
+  context: Record<string, unknown>;
+}) => Promise<unknown>;
 
 /** Runs a route's loader or action on `request`; a thrown Response (Shopify's redirects and 401s) is returned. */
 export async function callRoute(fn: unknown, request: Request): Promise<unknown> {

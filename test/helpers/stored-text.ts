@@ -6,7 +6,14 @@
 import type { Db } from "../../app/db.server";
 import type { DbKind } from "./db";
 
-export async function storedText(db: Db, kind: DbKind, table: string, fields: readonly string[], shop: string, orderBy = "id"): Promise<string[][]> {
+export async function storedText(
+  db: Db,
+  kind: DbKind,
+  table: string,
+  fields: readonly string[],
+  shop: string,
+  orderBy = "id",
+): Promise<string[][]> {
   const cols = fields
     .filter((f) => f !== "shop")
     .map((f) => (kind === "sqlite" ? `quote("${f}")` : `"${f}"::text`))

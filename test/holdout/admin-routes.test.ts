@@ -20,17 +20,26 @@ afterAll(() => {
   process.env.CHURNLESS_DEMO_SHOP = saved.shop;
 });
 
-const post = (path: string, fields: Record<string, string>) => new Request(`http://127.0.0.1:3000${path}`, { method: "POST", body: new URLSearchParams(fields) });
+const post = (path: string, fields: Record<string, string>) =>
+  new Request(`http://127.0.0.1:3000${path}`, { method: "POST", body: new URLSearchParams(fields) });
 const json = async (r: unknown) => (r instanceof Response ? r : new Response(JSON.stringify(r))).json();
 
 describe("control-groups page", () => {
   it("turns a group on at 10%, refuses 90% with a message and changes nothing, and reports it", async () => {
     const { action, loader } = await import("../../app/routes/app.uplift");
-    const on = (await callRoute(action, post("/app/uplift", { intent: "on", segment: "rfm:at-risk", share: "10" }))) as Response;
+    const on = (await callRoute(
+      action,
+      post("/app/uplift", { intent: "on", segment: "rfm:at-risk", share: "10" }),
+    )) as Response;
     expect(on.status).toBe(200);
     const db = getDb().db;
-    expect(await db.controlGroup.findMany({ where: { shop: SHOP } })).toMatchObject([{ segmentKind: "rfm", segmentKey: "at-risk", enabled: true, share: 0.1 }]);
-    const bad = (await callRoute(action, post("/app/uplift", { intent: "on", segment: "rfm:at-risk", share: "90" }))) as Response;
+    expect(await db.controlGroup.findMany({ where: { shop: SHOP } })).toMatchObject([
+      { segmentKind: "rfm", segmentKey: "at-risk", enabled: true, share: 0.1 },
+    ]);
+    const bad = (await callRoute(
+      action,
+      post("/app/uplift", { intent: "on", segment: "rfm:at-risk", share: "90" }),
+    )) as Response;
     expect(bad.status).toBe(400);
     expect((await bad.json()).error).toMatch(/between 1% and 50%/);
     expect((await db.controlGroup.findFirstOrThrow({ where: { shop: SHOP } })).share).toBe(0.1);
@@ -51,13 +60,18 @@ describe("customer page opt-out control", () => {
     const id = "gid://shopify/Customer/77";
     const out = await json(await callRoute(action, post("/app/opt-outs", { intent: "opt-out", customerId: id })));
     expect(out).toMatchObject({ optedOut: true, source: "merchant" });
-    const read = await json(await callRoute(loader, new Request(`http://127.0.0.1:3000/app/opt-outs?customerId=${encodeURIComponent(id)}`)));
+    const read = await json(
+      await callRoute(loader, new Request(`http://127.0.0.1:3000/app/opt-outs?customerId=${encodeURIComponent(id)}`)),
+    );
     expect(read.optedOut).toBe(true);
     expect(Date.parse(read.optedOutAt)).toBeGreaterThan(Date.now() - 60_000);
     const back = await json(await callRoute(action, post("/app/opt-outs", { intent: "restore", customerId: id })));
     expect(back).toMatchObject({ optedOut: false });
     expect(back.revokedAt).not.toBeNull();
-    const bad = (await callRoute(action, post("/app/opt-outs", { intent: "opt-out", customerId: "gid://shopify/Order/1" }))) as Response;
+    const bad = (await callRoute(
+      action,
+      post("/app/opt-outs", { intent: "opt-out", customerId: "gid://shopify/Order/1" }),
+    )) as Response;
     expect(bad.status).toBe(400);
     expect(await getDb().db.customerOptOut.count({ where: { customerId: "gid://shopify/Order/1" } })).toBe(0);
   });
@@ -69,13 +83,39 @@ describe("customer page's due-to-reorder card", () => {
     const db = getDb().db;
     const id = "gid://shopify/Customer/78";
     await db.product.create({ data: { shop: SHOP, id: "gid://shopify/Product/5", handle: "house-blend" } });
-    await db.productCycle.create({ data: { shop: SHOP, productId: "gid://shopify/Product/5", medianDays: 30.4, lowDays: 25, highDays: 36, repeatBuyers: 9, intervals: 20 } });
-    await db.reorderDue.create({
-      data: { shop: SHOP, customerId: id, productId: "gid://shopify/Product/5", lastBoughtAt: new Date("2026-11-01"), dueFrom: new Date("2026-11-26"), dueTo: new Date("2026-12-07") },
+    await db.productCycle.create({
+      data: {
+        shop: SHOP,
+        productId: "gid://shopify/Product/5",
+        medianDays: 30.4,
+        lowDays: 25,
+        highDays: 36,
+        repeatBuyers: 9,
+        intervals: 20,
+      },
     });
-    const body = await json(await callRoute(loader, new Request(`http://127.0.0.1:3000/app/reorder?customerId=${encodeURIComponent(id)}`)));
+    await db.reorderDue.create({
+      data: {
+        shop: SHOP,
+        customerId: id,
+        productId: "gid://shopify/Product/5",
+        lastBoughtAt: new Date("2026-11-01"),
+        dueFrom: new Date("2026-11-26"),
+        dueTo: new Date("2026-12-07"),
+      },
+    });
+    const body = await json(
+      await callRoute(loader, new Request(`http://127.0.0.1:3000/app/reorder?customerId=${encodeURIComponent(id)}`)),
+    );
     expect(body.due).toEqual([
-      { productId: "gid://shopify/Product/5", name: "house-blend", lastBoughtAt: "2026-11-01T00:00:00.000Z", dueFrom: "2026-11-26T00:00:00.000Z", dueTo: "2026-12-07T00:00:00.000Z", cycleDays: 30.4 },
+      {
+        productId: "gid://shopify/Product/5",
+        name: "house-blend",
+        lastBoughtAt: "2026-11-01T00:00:00.000Z",
+        dueFrom: "2026-11-26T00:00:00.000Z",
+        dueTo: "2026-12-07T00:00:00.000Z",
+        cycleDays: 30.4,
+      },
     ]);
     const bad = (await callRoute(loader, new Request("http://127.0.0.1:3000/app/reorder?customerId=x"))) as Response;
     expect(bad.status).toBe(400);

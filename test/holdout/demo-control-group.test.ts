@@ -23,7 +23,9 @@ describe("the demo's control group", () => {
       expect(cg.customers).toBeGreaterThan(400);
       expect(cg.heldOut / cg.customers).toBeGreaterThan(0.15);
       expect(cg.heldOut / cg.customers).toBeLessThan(0.25);
-      const dates = new Set((await t.db.holdoutAssignment.findMany({ where: { shop: data.shop } })).map((a) => a.assignedAt.getTime()));
+      const dates = new Set(
+        (await t.db.holdoutAssignment.findMany({ where: { shop: data.shop } })).map((a) => a.assignedAt.getTime()),
+      );
       expect(dates.size).toBeGreaterThan(20);
       const r = await upliftReport(t.db, data.shop, "rfm", "at_risk", 365, asOf);
       expect(r.enabled).toBe(true);

@@ -50,14 +50,24 @@ describe("planAssignments", () => {
     const newHeld = second.enter.filter((a) => a.heldOut).length;
     expect(newHeld).toBeGreaterThan(30);
     // Input order changes nothing.
-    const shuffled = planAssignments([...ids(500, 100)].reverse(), [...recorded].reverse(), { ...group, share: 0.5 }, day2);
+    const shuffled = planAssignments(
+      [...ids(500, 100)].reverse(),
+      [...recorded].reverse(),
+      { ...group, share: 0.5 },
+      day2,
+    );
     expect(shuffled.enter).toEqual(second.enter);
     expect([...shuffled.heldOut].sort()).toEqual([...second.heldOut].sort());
   });
 
   it("a customer back in the segment after leaving is drawn again with the same seed (same side at the same share)", () => {
     const id = ids(1)[0];
-    const left: Assignment = { customerId: id, heldOut: isHeldOut(42, "rfm:at-risk", id, 0.2), assignedAt: day1, leftAt: day2 };
+    const left: Assignment = {
+      customerId: id,
+      heldOut: isHeldOut(42, "rfm:at-risk", id, 0.2),
+      assignedAt: day1,
+      leftAt: day2,
+    };
     const back = planAssignments([id], [left], group, day2);
     expect(back.enter).toEqual([{ customerId: id, heldOut: left.heldOut, assignedAt: day2, leftAt: null }]);
   });

@@ -24,7 +24,13 @@ describe("control groups in the publish", () => {
   const shop = fx.data.shop;
   const scores = new Map(fx.scores.map((s) => [s.customerId, s]));
   const atRisk = fx.scores.filter((s) => s.rfmSegment === "at-risk").map((s) => s.customerId);
-  const appTags = (id: string) => standin.state(shop).data.customers.find((c) => c.id === id)!.tags.filter((tag) => isAppTag(tag, "churnless")).map(tagKey).sort();
+  const appTags = (id: string) =>
+    standin
+      .state(shop)
+      .data.customers.find((c) => c.id === id)!
+      .tags.filter((tag) => isAppTag(tag, "churnless"))
+      .map(tagKey)
+      .sort();
 
   beforeAll(async () => {
     standin = await startStandin({
@@ -37,7 +43,8 @@ describe("control groups in the publish", () => {
     await insertScores(t.db, shop, fx.scores);
     await updateShopSettings(t.db, shop, { autoTag: true });
     // Flow's lifecycle callbacks said a workflow uses each trigger (triggers fire only then).
-    for (const trigger of [FLOW_RISK_CHANGED, FLOW_SEGMENT_CHANGED, FLOW_DUE_REORDER]) await t.db.flowTriggerUsage.create({ data: { shop, trigger, inUse: true, notifiedAt: new Date() } });
+    for (const trigger of [FLOW_RISK_CHANGED, FLOW_SEGMENT_CHANGED, FLOW_DUE_REORDER])
+      await t.db.flowTriggerUsage.create({ data: { shop, trigger, inUse: true, notifiedAt: new Date() } });
   });
   afterAll(async () => {
     await standin?.close();
@@ -48,7 +55,10 @@ describe("control groups in the publish", () => {
     const report = await runPublish(t.db, adminFor(standin, shop), shop);
     expect(report.errorCount).toBe(0);
     for (const c of standin.state(shop).data.customers) {
-      expect(c.tags.filter((tag) => !isAppTag(tag, "churnless")), c.id).toEqual(fx.merchantTags.get(c.id));
+      expect(
+        c.tags.filter((tag) => !isAppTag(tag, "churnless")),
+        c.id,
+      ).toEqual(fx.merchantTags.get(c.id));
       expect(appTags(c.id)).toEqual(desiredTags(scores.get(c.id)!, SETTINGS).map(tagKey).sort());
     }
     expect(standin.state(shop).segments.every((s) => !s.query.includes("NOT CONTAINS"))).toBe(true);
@@ -68,7 +78,11 @@ describe("control groups in the publish", () => {
     expect(report.errorCount).toBe(0);
     const rows = await t.db.holdoutAssignment.findMany({ where: { shop } });
     expect(rows.map((r) => r.customerId).sort()).toEqual([...atRisk].sort());
-    expect(rows.every((r) => r.segmentKind === "rfm" && r.segmentKey === "at-risk" && r.leftAt === null && r.assignedAt >= before)).toBe(true);
+    expect(
+      rows.every(
+        (r) => r.segmentKind === "rfm" && r.segmentKey === "at-risk" && r.leftAt === null && r.assignedAt >= before,
+      ),
+    ).toBe(true);
     const held = new Set(rows.filter((r) => r.heldOut).map((r) => r.customerId));
     expect(held.size).toBeGreaterThan(0);
     expect(held.size).toBeLessThan(atRisk.length);
@@ -76,7 +90,10 @@ describe("control groups in the publish", () => {
       const want = desiredTags(scores.get(c.id)!, SETTINGS).map(tagKey);
       if (held.has(c.id)) want.push("churnless:holdout");
       expect(appTags(c.id), c.id).toEqual(want.sort());
-      expect(c.tags.filter((tag) => !isAppTag(tag, "churnless")), c.id).toEqual(fx.merchantTags.get(c.id));
+      expect(
+        c.tags.filter((tag) => !isAppTag(tag, "churnless")),
+        c.id,
+      ).toEqual(fx.merchantTags.get(c.id));
     }
     const segments = standin.state(shop).segments;
     expect(segments.find((s) => s.query.startsWith("customer_tags CONTAINS 'churnless:segment:at-risk'"))?.query).toBe(
@@ -94,11 +111,19 @@ describe("control groups in the publish", () => {
     // Every at-risk customer's band changes: each would fire "risk changed".
     for (const id of atRisk) {
       const band = scores.get(id)!.riskBand === "high" ? "low" : "high";
-      await t.db.customerScore.update({ where: { shop_customerId: { shop, customerId: id } }, data: { riskBand: band } });
+      await t.db.customerScore.update({
+        where: { shop_customerId: { shop, customerId: id } },
+        data: { riskBand: band },
+      });
     }
     const from = standin.state(shop).flowTriggers.length;
     await runPublish(t.db, adminFor(standin, shop), shop);
-    const fired = new Set(standin.state(shop).flowTriggers.slice(from).map((f) => (f.payload as { customer_id: number }).customer_id));
+    const fired = new Set(
+      standin
+        .state(shop)
+        .flowTriggers.slice(from)
+        .map((f) => (f.payload as { customer_id: number }).customer_id),
+    );
     for (const id of treated) expect(fired.has(legacyId(id)), id).toBe(true);
     for (const id of held) expect(fired.has(legacyId(id)), id).toBe(false);
   });
@@ -107,10 +132,15 @@ describe("control groups in the publish", () => {
     const before = await t.db.holdoutAssignment.findMany({ where: { shop }, orderBy: { customerId: "asc" } });
     await setControlGroup(t.db, shop, "rfm", "at-risk", { share: 0.5 });
     const leaver = before.find((r) => r.heldOut)!.customerId;
-    await t.db.customerScore.update({ where: { shop_customerId: { shop, customerId: leaver } }, data: { rfmSegment: "champions" } });
+    await t.db.customerScore.update({
+      where: { shop_customerId: { shop, customerId: leaver } },
+      data: { rfmSegment: "champions" },
+    });
     await runPublish(t.db, adminFor(standin, shop), shop);
     const after = await t.db.holdoutAssignment.findMany({ where: { shop }, orderBy: { customerId: "asc" } });
-    expect(after.map((r) => [r.customerId, r.heldOut, r.assignedAt.getTime()])).toEqual(before.map((r) => [r.customerId, r.heldOut, r.assignedAt.getTime()]));
+    expect(after.map((r) => [r.customerId, r.heldOut, r.assignedAt.getTime()])).toEqual(
+      before.map((r) => [r.customerId, r.heldOut, r.assignedAt.getTime()]),
+    );
     expect(after.find((r) => r.customerId === leaver)!.leftAt).not.toBeNull();
     expect(after.filter((r) => r.customerId !== leaver).every((r) => r.leftAt === null)).toBe(true);
     expect(appTags(leaver)).not.toContain("churnless:holdout");
@@ -138,13 +168,22 @@ describe("control groups at the 250-tag limit", () => {
       await updateShopSettings(t.db, shop, { autoTag: true });
       await setControlGroup(t.db, shop, "rfm", "at-risk", { enabled: true, share: 0.5 });
       const seed = (await t.db.controlGroup.findFirstOrThrow({ where: { shop } })).seed;
-      const target = fx.scores.find((s) => s.rfmSegment === "at-risk" && isHeldOut(seed, "rfm:at-risk", s.customerId, 0.5))!.customerId;
+      const target = fx.scores.find(
+        (s) => s.rfmSegment === "at-risk" && isHeldOut(seed, "rfm:at-risk", s.customerId, 0.5),
+      )!.customerId;
       // 249 merchant tags: room for one more.
       const c = standin.state(shop).data.customers.find((x) => x.id === target)!;
       c.tags = Array.from({ length: 249 }, (_, i) => `merchant-${i}`);
-      const report = await runPublish(t.db, adminFor(standin, shop), shop, { flow: false, metafields: false, segments: false });
+      const report = await runPublish(t.db, adminFor(standin, shop), shop, {
+        flow: false,
+        metafields: false,
+        segments: false,
+      });
       expect(report.atLimit.customerIds).toContain(target);
-      const app = standin.state(shop).data.customers.find((x) => x.id === target)!.tags.filter((tag) => isAppTag(tag, "churnless"));
+      const app = standin
+        .state(shop)
+        .data.customers.find((x) => x.id === target)!
+        .tags.filter((tag) => isAppTag(tag, "churnless"));
       expect(app).toEqual(["churnless:holdout"]);
     } finally {
       await standin.close();

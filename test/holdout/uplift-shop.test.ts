@@ -67,9 +67,15 @@ async function simulate(db: TestDb["db"], shop: string, pTreated: number, pHeld:
   for (const r of rows) {
     // Every customer had an order before the draw: it must not count.
     orders.push(order(r.customerId, new Date(r.assignedAt.getTime() - 20 * DAY), 50));
-    if (rand() < (r.heldOut ? pHeld : pTreated)) orders.push(order(r.customerId, new Date(r.assignedAt.getTime() + (5 + rand() * 40) * DAY), 30 + rand() * 40));
+    if (rand() < (r.heldOut ? pHeld : pTreated))
+      orders.push(order(r.customerId, new Date(r.assignedAt.getTime() + (5 + rand() * 40) * DAY), 30 + rand() * 40));
     // Noise that never counts: a cancelled order and a test order after the draw.
-    if (rand() < 0.2) orders.push(order(r.customerId, new Date(r.assignedAt.getTime() + 10 * DAY), 60, { cancelledAt: new Date(r.assignedAt.getTime() + 11 * DAY) }));
+    if (rand() < 0.2)
+      orders.push(
+        order(r.customerId, new Date(r.assignedAt.getTime() + 10 * DAY), 60, {
+          cancelledAt: new Date(r.assignedAt.getTime() + 11 * DAY),
+        }),
+      );
     if (rand() < 0.1) orders.push(order(r.customerId, new Date(r.assignedAt.getTime() + 12 * DAY), 60, { test: true }));
   }
   await upsertOrders(db, shop, orders);

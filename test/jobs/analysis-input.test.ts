@@ -4,7 +4,15 @@ import type { OrderInput } from "../../app/analytics/types";
 import { loadOrdersForAnalysis, loadProductsForAnalysis } from "../../app/models/analysis-input.server";
 import { upsertOrders } from "../../app/models/orders.server";
 import { createTestDb, databaseKinds, type TestDb } from "../helpers/db";
-import { customerGid, lineItemGid, lineItemInput, orderGid, orderInput, productGid, variantGid } from "../helpers/orders";
+import {
+  customerGid,
+  lineItemGid,
+  lineItemInput,
+  orderGid,
+  orderInput,
+  productGid,
+  variantGid,
+} from "../helpers/orders";
 
 const kinds = await databaseKinds();
 const SHOP = "input-shop.myshopify.com";
@@ -71,6 +79,11 @@ describe.each(kinds)("analysis input on %s", (kind) => {
 
   it("never offers a product whose status it does not know as shown", async () => {
     const products = await loadProductsForAnalysis(t.db, SHOP);
-    expect(Object.fromEntries(products.map((p) => [p.handle, p.status]))).toEqual({ "p-1": "ACTIVE", "p-2": "ARCHIVED", "p-3": "DRAFT", "p-4": "DRAFT" });
+    expect(Object.fromEntries(products.map((p) => [p.handle, p.status]))).toEqual({
+      "p-1": "ACTIVE",
+      "p-2": "ARCHIVED",
+      "p-3": "DRAFT",
+      "p-4": "DRAFT",
+    });
   });
 });

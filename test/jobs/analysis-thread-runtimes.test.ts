@@ -48,7 +48,15 @@ describe("the analysis thread in each runtime", () => {
     const dir = await mkdtemp(join(ROOT, "node_modules", ".cache-thread-test-"));
     dirs.push(dir);
     const outfile = join(dir, "build", "server", "index.mjs");
-    await build({ entryPoints: ["test/jobs/fixtures/thread-smoke.ts"], bundle: true, platform: "node", format: "esm", packages: "external", outfile, logLevel: "silent" });
+    await build({
+      entryPoints: ["test/jobs/fixtures/thread-smoke.ts"],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      packages: "external",
+      outfile,
+      logLevel: "silent",
+    });
     const r = await run(process.execPath, [outfile]);
     expect(r.code, r.stderr).toBe(0);
     const out = lastJson(r.stdout);

@@ -77,10 +77,19 @@ describe("the analysis runs off the event loop (in-process)", () => {
     const fromSource = analysisWorkerEntry();
     expect(fromSource).toMatch(/app[\\/]jobs[\\/]analyze\.worker\.ts$/);
     // The Remix build puts the server in build/server/index.js: the entry is found above it.
-    const fromBuild = analysisWorkerEntry(new URL(`file://${process.cwd()}/build/server/index.js`).href, "/nonexistent");
+    const fromBuild = analysisWorkerEntry(
+      new URL(`file://${process.cwd()}/build/server/index.js`).href,
+      "/nonexistent",
+    );
     expect(fromBuild).toBe(fromSource);
     // tsx's own flags (npm run worker, the CLI) are not passed on twice; other flags are.
-    const argv = ["--max-old-space-size=4096", "--require", "/x/node_modules/tsx/dist/preflight.cjs", "--import", "file:///x/node_modules/tsx/dist/loader.mjs"];
+    const argv = [
+      "--max-old-space-size=4096",
+      "--require",
+      "/x/node_modules/tsx/dist/preflight.cjs",
+      "--import",
+      "file:///x/node_modules/tsx/dist/loader.mjs",
+    ];
     expect(analysisWorkerExecArgv(argv)).toEqual(["--max-old-space-size=4096"]);
   });
 });
@@ -130,7 +139,15 @@ describe.skipIf(!redisUp)("job locks with BullMQ (real Redis)", () => {
       }
       return { shop: data.shop, steps: [] };
     };
-    const w = startWorker({ db: t.db, redisUrl: REDIS_URL, queueName, concurrency: 1, lockDuration: LOCK_MS, stalledInterval: 500, run });
+    const w = startWorker({
+      db: t.db,
+      redisUrl: REDIS_URL,
+      queueName,
+      concurrency: 1,
+      lockDuration: LOCK_MS,
+      stalledInterval: 500,
+      run,
+    });
     const stalled: string[] = [];
     const completed: string[] = [];
     w.worker.on("stalled", (id) => stalled.push(id));
@@ -169,10 +186,20 @@ describe.skipIf(!redisUp)("job locks with BullMQ (real Redis)", () => {
         });
         return { shop: data.shop, steps: [] };
       };
-      const w = startWorker({ db: t.db, redisUrl: REDIS_URL, queueName, concurrency: 1, lockDuration: 1500, stalledInterval: 60_000, run });
+      const w = startWorker({
+        db: t.db,
+        redisUrl: REDIS_URL,
+        queueName,
+        concurrency: 1,
+        lockDuration: 1500,
+        stalledInterval: 60_000,
+        run,
+      });
       try {
         jobId = (await queue.enqueue({ shop, kind: "analyze", only: true })).id;
-        const failed = await waitFor("the analysis run to stop", () => t.db.syncRun.findFirst({ where: { shop, kind: "analyze", status: { in: ["failed", "succeeded"] } } }));
+        const failed = await waitFor("the analysis run to stop", () =>
+          t.db.syncRun.findFirst({ where: { shop, kind: "analyze", status: { in: ["failed", "succeeded"] } } }),
+        );
         expect(failed.status).toBe("failed");
         expect(failed.error).toMatch(new RegExp(`lost its ${lock}`));
         // Stopped before saving: no scores, no analysis.

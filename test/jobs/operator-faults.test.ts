@@ -11,7 +11,13 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { BullMqQueue, enqueueJob } from "../../app/jobs/queue.server";
 import { startWorker } from "../../app/jobs/worker.server";
-import { activeSyncRun, createSyncRun, REAPED_ERROR, reapStaleSyncRuns, STALE_RUN_MS } from "../../app/models/sync-runs.server";
+import {
+  activeSyncRun,
+  createSyncRun,
+  REAPED_ERROR,
+  reapStaleSyncRuns,
+  STALE_RUN_MS,
+} from "../../app/models/sync-runs.server";
 import { checkAtStart } from "../../app/startup.server";
 import { createSqliteTestDb, type TestDb } from "../helpers/db";
 import { REDIS_URL, redisTestsEnabled } from "../helpers/redis";
@@ -30,7 +36,11 @@ function run(script: string, args: string[], env: Record<string, string>): Child
   const childEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "test", ...APP_ENV, ...env };
   for (const k of Object.keys(childEnv)) if (k.startsWith("VITEST")) delete childEnv[k];
   // One process (node with tsx's loader, not the tsx wrapper), so a signal reaches the script itself.
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: process.cwd(), env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+    cwd: process.cwd(),
+    env: childEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
@@ -53,9 +63,15 @@ describe("a worker killed mid-job", () => {
     await vi.waitFor(() => expect(proc.output()).toMatch(/run \w+/), { timeout: 60_000, interval: 200 });
     const id = /run (\w+)/.exec(proc.output())![1];
     const first = (await t.db.syncRun.findUniqueOrThrow({ where: { id } })).heartbeatAt!;
-    await vi.waitFor(async () => expect((await t.db.syncRun.findUniqueOrThrow({ where: { id } })).heartbeatAt!.getTime()).toBeGreaterThan(first.getTime()), {
-      timeout: 10_000,
-    });
+    await vi.waitFor(
+      async () =>
+        expect((await t.db.syncRun.findUniqueOrThrow({ where: { id } })).heartbeatAt!.getTime()).toBeGreaterThan(
+          first.getTime(),
+        ),
+      {
+        timeout: 10_000,
+      },
+    );
     proc.child.kill("SIGKILL");
     await proc.exited;
     const last = (await t.db.syncRun.findUniqueOrThrow({ where: { id } })).heartbeatAt!;
@@ -67,14 +83,21 @@ describe("a worker killed mid-job", () => {
     // Past it: reaped, failed with a message, no longer blocking.
     const later = new Date(last.getTime() + STALE_RUN_MS + 1_000);
     expect(await activeSyncRun(t.db, shop, later)).toBeNull();
-    expect(await t.db.syncRun.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "failed", error: REAPED_ERROR });
+    expect(await t.db.syncRun.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      status: "failed",
+      error: REAPED_ERROR,
+    });
   });
 
   it("never reaps a run whose process is alive", async () => {
     const shop = "alive-shop.myshopify.com";
     const live = await createSyncRun(t.db, shop, "full", "running", { heartbeatMs: 50 });
     const started = Date.now();
-    await vi.waitFor(async () => expect((await t.db.syncRun.findUniqueOrThrow({ where: { id: live.id } })).heartbeatAt!.getTime()).toBeGreaterThan(started));
+    await vi.waitFor(async () =>
+      expect((await t.db.syncRun.findUniqueOrThrow({ where: { id: live.id } })).heartbeatAt!.getTime()).toBeGreaterThan(
+        started,
+      ),
+    );
     expect(await reapStaleSyncRuns(t.db, shop)).toBe(0);
     expect((await activeSyncRun(t.db, shop))?.id).toBe(live.id);
     await t.db.syncRun.update({ where: { id: live.id }, data: { status: "succeeded" } }); // its heartbeat stops by itself
@@ -86,8 +109,14 @@ describe("a wrong DATABASE_URL", () => {
 
   it("fails the worker at start in one line, for a URL that is not file:/postgres(ql)://, an unreachable server, a missing file", async () => {
     const cases: Array<[Record<string, string>, RegExp]> = [
-      [{ DATABASE_URL: "mysql://app:s3cret@127.0.0.1/db" }, /DATABASE_URL must be a SQLite file URL .* not "mysql:\/\/\*\*\*@127\.0\.0\.1\/db"/],
-      [{ DATABASE_URL: "postgresql://app:s3cret@127.0.0.1:1/db" }, /Cannot use the database at postgresql:\/\/\*\*\*@127\.0\.0\.1:1\/db: /],
+      [
+        { DATABASE_URL: "mysql://app:s3cret@127.0.0.1/db" },
+        /DATABASE_URL must be a SQLite file URL .* not "mysql:\/\/\*\*\*@127\.0\.0\.1\/db"/,
+      ],
+      [
+        { DATABASE_URL: "postgresql://app:s3cret@127.0.0.1:1/db" },
+        /Cannot use the database at postgresql:\/\/\*\*\*@127\.0\.0\.1:1\/db: /,
+      ],
       [{ DATABASE_URL: `file:${join(tmpdir(), "no-such-dir", "x.sqlite")}` }, /does not exist \(run npm run setup/],
     ];
     const procs = cases.map(([env]) => worker(env));
@@ -105,9 +134,15 @@ describe("a wrong DATABASE_URL", () => {
   it("fails the web server's start check the same way (npm start runs it from entry.server), and keeps demo mode on 127.0.0.1", async () => {
     const saved = { ...process.env };
     try {
-      Object.assign(process.env, { SHOPIFY_API_KEY: "k", SHOPIFY_API_SECRET: "s", SHOPIFY_APP_URL: "https://a.example.com" });
+      Object.assign(process.env, {
+        SHOPIFY_API_KEY: "k",
+        SHOPIFY_API_SECRET: "s",
+        SHOPIFY_APP_URL: "https://a.example.com",
+      });
       process.env.DATABASE_URL = "postgres://app:s3cret@127.0.0.1:1/db";
-      await expect(checkAtStart("web", { timeoutMs: 5_000 })).rejects.toThrow(/^churnless server cannot start: Cannot use the database at postgres:\/\/\*\*\*@127/);
+      await expect(checkAtStart("web", { timeoutMs: 5_000 })).rejects.toThrow(
+        /^churnless server cannot start: Cannot use the database at postgres:\/\/\*\*\*@127/,
+      );
       process.env.DATABASE_URL = "sqlserver://db";
       await expect(checkAtStart("web")).rejects.toThrow(/DATABASE_URL must be/);
       process.env.DATABASE_URL = t.url;
@@ -118,7 +153,9 @@ describe("a wrong DATABASE_URL", () => {
       // Demo mode (no authentication) serves this machine only: the server refuses any other HOST.
       Object.assign(process.env, { CHURNLESS_DEMO: "1", NODE_ENV: "test" });
       delete process.env.HOST;
-      await expect(checkAtStart("web")).rejects.toThrow(/HOST must be 127\.0\.0\.1 in demo mode.*unset \(every interface\)/);
+      await expect(checkAtStart("web")).rejects.toThrow(
+        /HOST must be 127\.0\.0\.1 in demo mode.*unset \(every interface\)/,
+      );
       process.env.HOST = "0.0.0.0";
       await expect(checkAtStart("web")).rejects.toThrow(/HOST must be 127\.0\.0\.1 in demo mode.*not 0\.0\.0\.0/);
       process.env.HOST = "127.0.0.1";
@@ -148,7 +185,9 @@ describe("a closed Redis port", () => {
 
   it("makes a worker log a few lines, not one per reconnect, and close() returns", async () => {
     const errors: string[] = [];
-    const spy = vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void errors.push(a.map(String).join(" ")));
+    const spy = vi
+      .spyOn(console, "error")
+      .mockImplementation((...a: unknown[]) => void errors.push(a.map(String).join(" ")));
     const unhandled: unknown[] = [];
     const onUncaught = (e: unknown) => unhandled.push(e);
     process.on("uncaughtException", onUncaught);
@@ -167,13 +206,23 @@ describe("a closed Redis port", () => {
   });
 
   it("stops the worker process at start in one line", async () => {
-    const proc = run("app/jobs/worker.ts", [], { DATABASE_URL: t.url, REDIS_URL: CLOSED, REDIS_CONNECT_TIMEOUT_MS: "1000" });
+    const proc = run("app/jobs/worker.ts", [], {
+      DATABASE_URL: t.url,
+      REDIS_URL: CLOSED,
+      REDIS_CONNECT_TIMEOUT_MS: "1000",
+    });
     expect(await proc.exited).toBe(1);
-    expect(lines(proc.output())).toEqual(["churnless worker cannot start: Redis at redis://127.0.0.1:1 is not reachable: connect ECONNREFUSED 127.0.0.1:1"]);
+    expect(lines(proc.output())).toEqual([
+      "churnless worker cannot start: Redis at redis://127.0.0.1:1 is not reachable: connect ECONNREFUSED 127.0.0.1:1",
+    ]);
   });
 
   it("lets the app's process exit on SIGTERM after its enqueue failed", async () => {
-    const proc = run("test/jobs/fixtures/queue-process.ts", [], { DATABASE_URL: t.url, REDIS_URL: CLOSED, REDIS_CONNECT_TIMEOUT_MS: "500" });
+    const proc = run("test/jobs/fixtures/queue-process.ts", [], {
+      DATABASE_URL: t.url,
+      REDIS_URL: CLOSED,
+      REDIS_CONNECT_TIMEOUT_MS: "500",
+    });
     await vi.waitFor(() => expect(proc.output()).toMatch(/waiting/), { timeout: 60_000, interval: 200 });
     expect(proc.output()).toMatch(/enqueue failed after \d+ ms: Redis at redis:\/\/127\.0\.0\.1:1 is not reachable/);
     if (proc.child.exitCode === null) proc.child.kill("SIGTERM");

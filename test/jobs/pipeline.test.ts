@@ -39,7 +39,12 @@ describe.each(kinds)("pipeline on %s", (kind) => {
 
   beforeAll(async () => {
     // A Shopify Plus-sized bucket: this test is about the pipeline, the throttling has its own tests.
-    standin = await startStandin({ shops: [structuredClone(data)], bulkMinMs: 50, bucketSize: 2000, restoreRate: 1000 });
+    standin = await startStandin({
+      shops: [structuredClone(data)],
+      bulkMinMs: 50,
+      bucketSize: 2000,
+      restoreRate: 1000,
+    });
     t = await createTestDb(kind);
   });
   afterAll(async () => {
@@ -47,45 +52,54 @@ describe.each(kinds)("pipeline on %s", (kind) => {
     await t?.cleanup();
   });
 
-  it("a full-sync job syncs every order once, scores the customers and tags them, leaving merchant tags alone", { timeout: 240_000 }, async () => {
-    const admin = createAdminClient({ shop: SHOP, accessToken: standin.tokenFor(SHOP), apiBaseUrl: standin.url });
-    await updateShopSettings(t.db, SHOP, { autoTag: true });
-    const queue = new InProcessQueue({ db: t.db, admin: async () => admin }, { attempts: 1 });
-    await queue.enqueue({ shop: SHOP, kind: "full-sync" });
-    await queue.idle();
-    expect(queue.failures).toEqual([]);
+  it(
+    "a full-sync job syncs every order once, scores the customers and tags them, leaving merchant tags alone",
+    { timeout: 240_000 },
+    async () => {
+      const admin = createAdminClient({ shop: SHOP, accessToken: standin.tokenFor(SHOP), apiBaseUrl: standin.url });
+      await updateShopSettings(t.db, SHOP, { autoTag: true });
+      const queue = new InProcessQueue({ db: t.db, admin: async () => admin }, { attempts: 1 });
+      await queue.enqueue({ shop: SHOP, kind: "full-sync" });
+      await queue.idle();
+      expect(queue.failures).toEqual([]);
 
-    const runs = await t.db.syncRun.findMany({ where: { shop: SHOP }, orderBy: { startedAt: "asc" } });
-    expect(runs.map((r) => [r.kind, r.status])).toEqual([
-      ["full", "succeeded"],
-      ["analyze", "succeeded"],
-      ["publish", "succeeded"],
-    ]);
-    expect(await t.db.order.count({ where: { shop: SHOP } })).toBe(data.orders.length);
-    const scores = await t.db.customerScore.findMany({ where: { shop: SHOP } });
-    const buyers = new Set(data.orders.filter((o) => o.customerId && !o.test && !o.cancelledAt).map((o) => o.customerId));
-    expect(scores.length).toBeGreaterThan(0);
-    expect(scores.length).toBeLessThanOrEqual(buyers.size);
+      const runs = await t.db.syncRun.findMany({ where: { shop: SHOP }, orderBy: { startedAt: "asc" } });
+      expect(runs.map((r) => [r.kind, r.status])).toEqual([
+        ["full", "succeeded"],
+        ["analyze", "succeeded"],
+        ["publish", "succeeded"],
+      ]);
+      expect(await t.db.order.count({ where: { shop: SHOP } })).toBe(data.orders.length);
+      const scores = await t.db.customerScore.findMany({ where: { shop: SHOP } });
+      const buyers = new Set(
+        data.orders.filter((o) => o.customerId && !o.test && !o.cancelledAt).map((o) => o.customerId),
+      );
+      expect(scores.length).toBeGreaterThan(0);
+      expect(scores.length).toBeLessThanOrEqual(buyers.size);
 
-    // Shopify's own RFM group, read during the publish, is kept beside ours.
-    const groups = new Map(standin.state(SHOP).data.customers.map((c) => [c.id, c.rfmGroup ?? null]));
-    expect(scores.filter((s) => s.shopifyRfmGroup !== null).length).toBeGreaterThan(0);
-    for (const s of scores) expect(s.shopifyRfmGroup).toBe(groups.get(s.customerId));
+      // Shopify's own RFM group, read during the publish, is kept beside ours.
+      const groups = new Map(standin.state(SHOP).data.customers.map((c) => [c.id, c.rfmGroup ?? null]));
+      expect(scores.filter((s) => s.shopifyRfmGroup !== null).length).toBeGreaterThan(0);
+      for (const s of scores) expect(s.shopifyRfmGroup).toBe(groups.get(s.customerId));
 
-    const tags = tagsOf(standin, "churnless");
-    for (const s of scores) {
-      const got = tags.get(s.customerId)!;
-      expect(got.app).toContain(`churnless:risk:${s.riskBand}`);
-      expect(got.merchant).toEqual(merchantTagsBefore.get(s.customerId));
-    }
-  });
+      const tags = tagsOf(standin, "churnless");
+      for (const s of scores) {
+        const got = tags.get(s.customerId)!;
+        expect(got.app).toContain(`churnless:risk:${s.riskBand}`);
+        expect(got.merchant).toEqual(merchantTagsBefore.get(s.customerId));
+      }
+    },
+  );
 });
 
 const haveRedis = await redisTestsEnabled();
 
 describe.skipIf(!haveRedis)("npm run worker in a second process", () => {
   it("processes a shop's jobs from the BullMQ queue and stops gracefully on SIGTERM", async () => {
-    const standin = await startStandin({ shops: [generateDemoShop({ shop: SHOP, orders: 400, seed: 5 })], bulkMinMs: 50 });
+    const standin = await startStandin({
+      shops: [generateDemoShop({ shop: SHOP, orders: 400, seed: 5 })],
+      bulkMinMs: 50,
+    });
     const t = await createTestDb("sqlite");
     const queueName = `churnless-jobs`;
     const redisDb = 9; // keep the test's queue away from a developer's real one
@@ -94,7 +108,14 @@ describe.skipIf(!haveRedis)("npm run worker in a second process", () => {
     await flush.flushdb();
     try {
       await t.db.session.create({
-        data: { id: `offline_${SHOP}`, shop: SHOP, state: "x", isOnline: false, accessToken: standin.tokenFor(SHOP), scope: "read_orders" },
+        data: {
+          id: `offline_${SHOP}`,
+          shop: SHOP,
+          state: "x",
+          isOnline: false,
+          accessToken: standin.tokenFor(SHOP),
+          scope: "read_orders",
+        },
       });
       const queue = await BullMqQueue.connect(redisUrl, queueName);
       await queue.enqueue({ shop: SHOP, kind: "full-sync" });
@@ -122,11 +143,19 @@ describe.skipIf(!haveRedis)("npm run worker in a second process", () => {
       const until = Date.now() + 90_000;
       let runs: Array<{ kind: string; status: string }> = [];
       while (Date.now() < until) {
-        runs = await t.db.syncRun.findMany({ where: { shop: SHOP }, select: { kind: true, status: true }, orderBy: { startedAt: "asc" } });
-        if (runs.some((r) => r.kind === "preview" || r.kind === "publish") && runs.every((r) => r.status !== "running")) break;
+        runs = await t.db.syncRun.findMany({
+          where: { shop: SHOP },
+          select: { kind: true, status: true },
+          orderBy: { startedAt: "asc" },
+        });
+        if (runs.some((r) => r.kind === "preview" || r.kind === "publish") && runs.every((r) => r.status !== "running"))
+          break;
         await new Promise((r) => setTimeout(r, 250));
       }
-      expect(runs.map((r) => [r.kind, r.status]), log).toEqual([
+      expect(
+        runs.map((r) => [r.kind, r.status]),
+        log,
+      ).toEqual([
         ["full", "succeeded"],
         ["analyze", "succeeded"],
         ["preview", "succeeded"], // auto-tag is off by default: the worker previews, writes nothing

@@ -34,7 +34,12 @@ async function runAt(level: ProtectedDataLevel): Promise<Run> {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const payload = JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown;
-      const delivery = { shop: String(req.headers["x-shopify-shop-domain"]), topic: String(req.headers["x-shopify-topic"]), webhookId: String(req.headers["x-shopify-webhook-id"]), payload };
+      const delivery = {
+        shop: String(req.headers["x-shopify-shop-domain"]),
+        topic: String(req.headers["x-shopify-topic"]),
+        webhookId: String(req.headers["x-shopify-webhook-id"]),
+        payload,
+      };
       receiveOrderWebhook(t.db, delivery).then(
         (r) => {
           webhookStatuses.push(r.status);
@@ -72,11 +77,21 @@ async function fullSync(run: Run): Promise<{ failures: unknown[] }> {
 
 /** What the shop looks like after a run: stored orders, scores, and the tags and metafields written. */
 async function snapshot(run: Run) {
-  const orders = await run.t.db.order.findMany({ where: { shop: SHOP }, orderBy: { id: "asc" }, select: { id: true, customerId: true, totalAmount: true, refundedAmount: true, financialStatus: true } });
-  const scores = await run.t.db.customerScore.findMany({ where: { shop: SHOP }, orderBy: { customerId: "asc" }, select: { customerId: true, riskBand: true, rfmSegment: true, clusterKey: true } });
+  const orders = await run.t.db.order.findMany({
+    where: { shop: SHOP },
+    orderBy: { id: "asc" },
+    select: { id: true, customerId: true, totalAmount: true, refundedAmount: true, financialStatus: true },
+  });
+  const scores = await run.t.db.customerScore.findMany({
+    where: { shop: SHOP },
+    orderBy: { customerId: "asc" },
+    select: { customerId: true, riskBand: true, rfmSegment: true, clusterKey: true },
+  });
   const state = run.standin.state(SHOP);
   const tags = state.data.customers.map((c) => [c.id, [...c.tags].sort()]);
-  const metafields = [...state.metafields.entries()].map(([owner, map]) => [owner, [...map.values()].map((m) => `${m.key}=${m.value}`).sort()]).sort();
+  const metafields = [...state.metafields.entries()]
+    .map(([owner, map]) => [owner, [...map.values()].map((m) => `${m.key}=${m.value}`).sort()])
+    .sort();
   return { orders, scores, tags, metafields };
 }
 
@@ -99,36 +114,59 @@ describe("protected customer data: Level 1 only", () => {
     await close(level2);
   });
 
-  it("sync, analyze and publish succeed and store exactly what they store with Level 2", { timeout: 240_000 }, async () => {
-    const r1 = await fullSync(level1);
-    const r2 = await fullSync(level2);
-    expect(r1.failures).toEqual([]);
-    expect(r2.failures).toEqual([]);
-    const runs = await level1.t.db.syncRun.findMany({ where: { shop: SHOP }, orderBy: { startedAt: "asc" } });
-    expect(runs.map((r) => [r.kind, r.status, r.error ?? null])).toEqual([
-      ["full", "succeeded", null],
-      ["analyze", "succeeded", null],
-      ["publish", "succeeded", null],
-    ]);
-    const a = await snapshot(level1);
-    const b = await snapshot(level2);
-    expect(a.orders.length).toBe(data.orders.length);
-    expect(a.scores.length).toBeGreaterThan(0);
-    expect(a).toEqual(b);
-    // Nothing the app asked for was refused: no call came back with an error.
-    expect(level1.standin.calls(SHOP).filter((c) => c.status !== 200)).toEqual([]);
-  });
+  it(
+    "sync, analyze and publish succeed and store exactly what they store with Level 2",
+    { timeout: 240_000 },
+    async () => {
+      const r1 = await fullSync(level1);
+      const r2 = await fullSync(level2);
+      expect(r1.failures).toEqual([]);
+      expect(r2.failures).toEqual([]);
+      const runs = await level1.t.db.syncRun.findMany({ where: { shop: SHOP }, orderBy: { startedAt: "asc" } });
+      expect(runs.map((r) => [r.kind, r.status, r.error ?? null])).toEqual([
+        ["full", "succeeded", null],
+        ["analyze", "succeeded", null],
+        ["publish", "succeeded", null],
+      ]);
+      const a = await snapshot(level1);
+      const b = await snapshot(level2);
+      expect(a.orders.length).toBe(data.orders.length);
+      expect(a.scores.length).toBeGreaterThan(0);
+      expect(a).toEqual(b);
+      // Nothing the app asked for was refused: no call came back with an error.
+      expect(level1.standin.calls(SHOP).filter((c) => c.status !== 200)).toEqual([]);
+    },
+  );
 
   it("order webhooks arrive without names and emails and are stored as with Level 2", async () => {
     const order = level1.standin.state(SHOP).data.orders.find((o) => o.customerId)!;
-    const payload = { ...orderWebhookPayload(order), email: "buyer@example.com", id: 990001, admin_graphql_api_id: "gid://shopify/Order/990001" };
+    const payload = {
+      ...orderWebhookPayload(order),
+      email: "buyer@example.com",
+      id: 990001,
+      admin_graphql_api_id: "gid://shopify/Order/990001",
+    };
     const r1 = await level1.standin.deliverWebhook({ shop: SHOP, topic: "orders/create", payload });
     const r2 = await level2.standin.deliverWebhook({ shop: SHOP, topic: "orders/create", payload });
     expect([r1.status, r2.status]).toEqual([200, 200]);
     expect(level1.webhookStatuses).toEqual([200]);
-    const pick = { select: { id: true, customerId: true, totalAmount: true, refundedAmount: true, lineItems: { orderBy: { id: "asc" } } } } as const;
-    const stored1 = await level1.t.db.order.findFirst({ where: { shop: SHOP, id: "gid://shopify/Order/990001" }, ...pick });
-    const stored2 = await level2.t.db.order.findFirst({ where: { shop: SHOP, id: "gid://shopify/Order/990001" }, ...pick });
+    const pick = {
+      select: {
+        id: true,
+        customerId: true,
+        totalAmount: true,
+        refundedAmount: true,
+        lineItems: { orderBy: { id: "asc" } },
+      },
+    } as const;
+    const stored1 = await level1.t.db.order.findFirst({
+      where: { shop: SHOP, id: "gid://shopify/Order/990001" },
+      ...pick,
+    });
+    const stored2 = await level2.t.db.order.findFirst({
+      where: { shop: SHOP, id: "gid://shopify/Order/990001" },
+      ...pick,
+    });
     expect(stored1).not.toBeNull();
     expect(stored1).toEqual(stored2);
   });
@@ -141,16 +179,24 @@ describe("protected customer data: Level 0", () => {
   });
   afterAll(async () => close(level0));
 
-  it("the sync fails with a message that says which approval to request, and order webhooks never come", { timeout: 120_000 }, async () => {
-    const r = await fullSync(level0);
-    expect(r.failures.length).toBeGreaterThan(0);
-    const run = await level0.t.db.syncRun.findFirst({ where: { shop: SHOP, kind: "full" } });
-    expect(run?.status).toBe("failed");
-    expect(run?.error).toMatch(/protected customer data/i);
-    expect(run?.error).toMatch(/Level 1/);
-    const order = level0.standin.state(SHOP).data.orders[0];
-    const hook = await level0.standin.deliverWebhook({ shop: SHOP, topic: "orders/create", payload: orderWebhookPayload(order) });
-    expect(hook.status).toBe(0);
-    expect(level0.webhookStatuses).toEqual([]);
-  });
+  it(
+    "the sync fails with a message that says which approval to request, and order webhooks never come",
+    { timeout: 120_000 },
+    async () => {
+      const r = await fullSync(level0);
+      expect(r.failures.length).toBeGreaterThan(0);
+      const run = await level0.t.db.syncRun.findFirst({ where: { shop: SHOP, kind: "full" } });
+      expect(run?.status).toBe("failed");
+      expect(run?.error).toMatch(/protected customer data/i);
+      expect(run?.error).toMatch(/Level 1/);
+      const order = level0.standin.state(SHOP).data.orders[0];
+      const hook = await level0.standin.deliverWebhook({
+        shop: SHOP,
+        topic: "orders/create",
+        payload: orderWebhookPayload(order),
+      });
+      expect(hook.status).toBe(0);
+      expect(level0.webhookStatuses).toEqual([]);
+    },
+  );
 });

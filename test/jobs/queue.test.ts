@@ -50,7 +50,11 @@ describe("in-process queue", () => {
     expect(overlaps(rec.spans, "a.myshopify.com")).toBe(false);
     expect(overlaps(rec.spans, "b.myshopify.com")).toBe(false);
     // Jobs of one shop keep their order.
-    expect(rec.spans.filter((s) => s.shop === "a.myshopify.com").map((s) => s.kind)).toEqual(["full-sync", "analyze", "publish"]);
+    expect(rec.spans.filter((s) => s.shop === "a.myshopify.com").map((s) => s.kind)).toEqual([
+      "full-sync",
+      "analyze",
+      "publish",
+    ]);
     // The two shops ran side by side: the first job of b started before the first of a ended.
     const a0 = rec.spans.find((s) => s.shop === "a.myshopify.com")!;
     const b0 = rec.spans.find((s) => s.shop === "b.myshopify.com")!;

@@ -20,7 +20,8 @@ function failing() {
   const attempts = new Map<string, number>();
   const run = async (_ctx: unknown, data: JobData) => {
     attempts.set(data.shop, (attempts.get(data.shop) ?? 0) + 1);
-    if (data.shop.startsWith("revoked")) throw new ReinstallRequiredError(data.shop, "Shopify refused to renew the offline access token");
+    if (data.shop.startsWith("revoked"))
+      throw new ReinstallRequiredError(data.shop, "Shopify refused to renew the offline access token");
     throw new Error("Shopify answered 503");
   };
   return { attempts, run };

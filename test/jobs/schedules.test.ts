@@ -32,7 +32,10 @@ async function install(shop: string, lastFullSyncAt: Date) {
 async function uninstall(shop: string) {
   const { action } = await import("../../app/routes/webhooks.app.uninstalled");
   const body = JSON.stringify({ id: 1, name: shop, domain: shop, myshopify_domain: shop });
-  const res = (await callRoute(action, webhookRequest("app/uninstalled", shop, body, { secret: SECRET, webhookId: `uninstall-${shop}-${Date.now()}` }))) as Response;
+  const res = (await callRoute(
+    action,
+    webhookRequest("app/uninstalled", shop, body, { secret: SECRET, webhookId: `uninstall-${shop}-${Date.now()}` }),
+  )) as Response;
   expect(res.status).toBe(200);
 }
 
@@ -47,14 +50,18 @@ describe("in-process queue", () => {
     const lastSync = new Date(Date.now() - 3 * HOUR);
     await install(SHOP, lastSync);
     const queue = await getQueue();
-    expect(mine(SHOP)(await queue.schedules())).toEqual([{ shop: SHOP, everyMs: 24 * HOUR, nextRunAt: new Date(lastSync.getTime() + 24 * HOUR) }]);
+    expect(mine(SHOP)(await queue.schedules())).toEqual([
+      { shop: SHOP, everyMs: 24 * HOUR, nextRunAt: new Date(lastSync.getTime() + 24 * HOUR) },
+    ]);
 
     // Restart: a new process has no timers until the start-up restore.
     const restarted = new InProcessQueue({ db: db().db });
     expect(await restarted.schedules()).toEqual([]);
     const report = await restoreSchedules(db().db, restarted);
     expect(report.scheduled).toContain(SHOP);
-    expect(mine(SHOP)(await restarted.schedules())).toEqual([{ shop: SHOP, everyMs: 24 * HOUR, nextRunAt: new Date(lastSync.getTime() + 24 * HOUR) }]);
+    expect(mine(SHOP)(await restarted.schedules())).toEqual([
+      { shop: SHOP, everyMs: 24 * HOUR, nextRunAt: new Date(lastSync.getTime() + 24 * HOUR) },
+    ]);
 
     await uninstall(SHOP);
     expect(mine(SHOP)(await queue.schedules())).toEqual([]);
@@ -70,7 +77,10 @@ describe("in-process queue", () => {
   it("a refresh overdue at start runs at once, then every interval", async () => {
     const { InProcessQueue } = await import("../../app/jobs/queue.server");
     const ran: Array<{ data: JobData; at: number }> = [];
-    const queue = new InProcessQueue({ db: db().db }, { run: async (_ctx, data) => (ran.push({ data, at: Date.now() }), { shop: data.shop, steps: [] }) });
+    const queue = new InProcessQueue(
+      { db: db().db },
+      { run: async (_ctx, data) => (ran.push({ data, at: Date.now() }), { shop: data.shop, steps: [] }) },
+    );
     const start = Date.now();
     await queue.schedule("due.myshopify.com", 0.5 / 3600, { lastRunAt: new Date(start - HOUR) }); // every 0.5 s, last run an hour ago
     await new Promise((r) => setTimeout(r, 1_300));

@@ -97,15 +97,28 @@ describe("each JSON column round-trips through its writer and reader", () => {
     expect(readReasons(writeReasons(reasons))).toEqual(reasons);
     const recommended = ["gid://shopify/Product/3", "gid://shopify/Product/1"];
     expect(readRecommended(writeRecommended(recommended))).toEqual(recommended);
-    expect(readCentroid(writeCentroid({ recencyDays: 20.4, frequency: 3.33 }))).toEqual({ recencyDays: 20.4, frequency: 3.33 });
+    expect(readCentroid(writeCentroid({ recencyDays: 20.4, frequency: 3.33 }))).toEqual({
+      recencyDays: 20.4,
+      frequency: 3.33,
+    });
     expect(readCentroid(writeCentroid({}))).toEqual({});
   });
 
   it("SyncRun.detailsJson: any run's details, and a publish's report without its run id", () => {
-    const details = { warnings: ["Only 60 days of history"], problems: ["line 3: no id"], phase: "done", bulkObjectCount: 9100, removedOrders: 2 };
+    const details = {
+      warnings: ["Only 60 days of history"],
+      problems: ["line 3: no id"],
+      phase: "done",
+      bulkObjectCount: 9100,
+      removedOrders: 2,
+    };
     expect(readRunDetails(writeRunDetails(details))).toEqual(details);
     // A run without a sync's lists (an analyze or publish run) reads with empty ones.
-    expect(readRunDetails(JSON.stringify({ timingsMs: { total: 5 } }))).toEqual({ warnings: [], problems: [], timingsMs: { total: 5 } });
+    expect(readRunDetails(JSON.stringify({ timingsMs: { total: 5 } }))).toEqual({
+      warnings: [],
+      problems: [],
+      timingsMs: { total: 5 },
+    });
     const report = {
       runId: "run-1",
       note: "Auto-tag is off: preview only",
@@ -134,7 +147,11 @@ describe("each JSON column round-trips through its writer and reader", () => {
     // Customers 1 (Jan, Feb, Mar), 3 (Jan) and 5 (Feb, Mar): the hand-checked case test/app/models.test.ts had.
     const d = (s: string) => dayOf(new Date(s));
     const histories = [
-      { customerId: "1", occasionDays: [d("2026-01-10"), d("2026-02-10"), d("2026-03-10")], occasionValues: [50, 51, 52] },
+      {
+        customerId: "1",
+        occasionDays: [d("2026-01-10"), d("2026-02-10"), d("2026-03-10")],
+        occasionValues: [50, 51, 52],
+      },
       { customerId: "3", occasionDays: [d("2026-01-10")], occasionValues: [50] },
       { customerId: "5", occasionDays: [d("2026-02-10"), d("2026-03-10")], occasionValues: [50, 51] },
     ];
@@ -144,7 +161,9 @@ describe("each JSON column round-trips through its writer and reader", () => {
       { cohort: "2026-02", customers: 1, retention: [1, 1] },
     ]);
     // The month in progress at the as-of date is blank (null), not a drop.
-    expect(cohortsFromMetrics(readMetrics(writeMetrics(metrics)), 3, new Date("2026-03-31T00:00:00Z"))?.[1].retention).toEqual([1, null]);
+    expect(
+      cohortsFromMetrics(readMetrics(writeMetrics(metrics)), 3, new Date("2026-03-31T00:00:00Z"))?.[1].retention,
+    ).toEqual([1, null]);
   });
 });
 
@@ -160,12 +179,16 @@ describe("a malformed stored value is logged and read as the column's empty read
 
   it("not JSON, or JSON of another shape: null, [], {} or empty details, with the column and row in the log", () => {
     expect(readMetrics("{not json", "analysis a1")).toBeNull();
-    expect(logged()[0]).toMatch(/^\[json-columns\] Analysis\.metricsJson \(analysis a1\) is not JSON .*; read as no metrics$/);
+    expect(logged()[0]).toMatch(
+      /^\[json-columns\] Analysis\.metricsJson \(analysis a1\) is not JSON .*; read as no metrics$/,
+    );
     // The shapes the old readers guessed at (repeatRate, kpis.*, a string number) are not the analysis' metrics.
     expect(readMetrics(JSON.stringify({ customers: "12" }))).toBeNull();
     expect(readMetrics(JSON.stringify({ period: { churnRate: "high" } }))).toBeNull();
     expect(readMetrics(JSON.stringify({ cohorts: [{ cohort: "2026-01", customers: 3, retention: [1] }] }))).toBeNull();
-    expect(logged()[1]).toMatch(/Analysis\.metricsJson does not match its schema \(customers: Expected number, received string\)/);
+    expect(logged()[1]).toMatch(
+      /Analysis\.metricsJson does not match its schema \(customers: Expected number, received string\)/,
+    );
     expect(readBacktest(JSON.stringify({ auc: "0.8" }))).toBeNull();
     expect(readParams("[]")).toBeNull();
     expect(readReasons(JSON.stringify([{ text: "a reason" }]))).toEqual([]);
@@ -178,7 +201,8 @@ describe("a malformed stored value is logged and read as the column's empty read
     expect(readMoves(JSON.stringify([{ from: "a", to: "b" }]))).toEqual([]);
     expect(readOrderIds(JSON.stringify({ ids: [] }))).toEqual([]);
     expect(logged()).toHaveLength(15);
-    for (const line of logged()) expect(line).toMatch(/^\[json-columns\] \S+Json.* (is not JSON|does not match its schema)/);
+    for (const line of logged())
+      expect(line).toMatch(/^\[json-columns\] \S+Json.* (is not JSON|does not match its schema)/);
   });
 
   it("an absent value, or the column's default, is no reading and no error", () => {
@@ -196,12 +220,32 @@ describe("a malformed stored value is logged and read as the column's empty read
     beforeAll(async () => {
       t = await createTestDb("sqlite");
       const common = { shop: SHOP, asOf: new Date("2026-11-01"), horizonDays: 90, model: "bgnbd" };
-      await t.db.analysis.create({ data: { ...common, metricsJson: JSON.stringify({ repeatPurchaseRate: 0.5 }), createdAt: new Date("2026-10-01") } });
+      await t.db.analysis.create({
+        data: {
+          ...common,
+          metricsJson: JSON.stringify({ repeatPurchaseRate: 0.5 }),
+          createdAt: new Date("2026-10-01"),
+        },
+      });
       const latest = await t.db.analysis.create({
-        data: { ...common, metricsJson: "{truncated", backtestJson: JSON.stringify({ auc: "good" }), createdAt: new Date("2026-11-01") },
+        data: {
+          ...common,
+          metricsJson: "{truncated",
+          backtestJson: JSON.stringify({ auc: "good" }),
+          createdAt: new Date("2026-11-01"),
+        },
       });
       await t.db.analysisSnapshot.create({
-        data: { analysisId: latest.id, shop: SHOP, asOf: common.asOf, horizonDays: 90, customers: 0, segmentsJson: "oops", movesJson: "{}", previousAnalysisId: "x" },
+        data: {
+          analysisId: latest.id,
+          shop: SHOP,
+          asOf: common.asOf,
+          horizonDays: 90,
+          customers: 0,
+          segmentsJson: "oops",
+          movesJson: "{}",
+          previousAnalysisId: "x",
+        },
       });
     });
     afterAll(async () => t?.cleanup());
@@ -216,8 +260,14 @@ describe("a malformed stored value is logged and read as the column's empty read
       expect(d.trends.moves).toEqual([]);
       const lines = logged();
       expect(lines.some((l) => /Analysis\.metricsJson \(analysis \w+\) is not JSON/.test(l))).toBe(true);
-      expect(lines.some((l) => /Analysis\.backtestJson \(analysis \w+\) does not match its schema \(auc: Expected number/.test(l))).toBe(true);
-      expect(lines.some((l) => /AnalysisSnapshot\.segmentsJson \(snapshot of analysis \w+\) is not JSON/.test(l))).toBe(true);
+      expect(
+        lines.some((l) =>
+          /Analysis\.backtestJson \(analysis \w+\) does not match its schema \(auc: Expected number/.test(l),
+        ),
+      ).toBe(true);
+      expect(lines.some((l) => /AnalysisSnapshot\.segmentsJson \(snapshot of analysis \w+\) is not JSON/.test(l))).toBe(
+        true,
+      );
       expect(lines.some((l) => /AnalysisSnapshot\.movesJson .*does not match its schema/.test(l))).toBe(true);
     });
   });
@@ -230,7 +280,11 @@ describe("an analysis saved by saveAnalysis reads back as the analysis said", ()
   beforeAll(async () => {
     t = await createTestDb("sqlite");
     result = analyzeOrders(generateShop({ customers: 150, seed: 3, end: AS_OF }).orders, { asOf: AS_OF });
-    const recommendations = new Map(result.customers.slice(0, 5).map((c) => [c.customerId, ["gid://shopify/Product/1001", "gid://shopify/Product/1002"]]));
+    const recommendations = new Map(
+      result.customers
+        .slice(0, 5)
+        .map((c) => [c.customerId, ["gid://shopify/Product/1001", "gid://shopify/Product/1002"]]),
+    );
     await saveAnalysis(t.db, SHOP, result, { recommendations });
   });
   afterAll(async () => t?.cleanup());
@@ -240,9 +294,14 @@ describe("an analysis saved by saveAnalysis reads back as the analysis said", ()
     expect(readMetrics(analysis.metricsJson)).toEqual({ ...result.metrics, skipped: result.skipped });
     expect(readBacktest(analysis.backtestJson)).toEqual(JSON.parse(JSON.stringify(result.backtest)));
     expect(readParams(analysis.paramsJson)?.clusters.map((c) => c.key)).toEqual(result.clusters.map((c) => c.key));
-    const scores = new Map((await t.db.customerScore.findMany({ where: { shop: SHOP } })).map((s) => [s.customerId, s]));
+    const scores = new Map(
+      (await t.db.customerScore.findMany({ where: { shop: SHOP } })).map((s) => [s.customerId, s]),
+    );
     for (const c of result.customers) expect(readReasons(scores.get(c.customerId)!.reasonsJson)).toEqual(c.reasons);
-    expect(readRecommended(scores.get(result.customers[0].customerId)!.recommendedJson)).toEqual(["gid://shopify/Product/1001", "gid://shopify/Product/1002"]);
+    expect(readRecommended(scores.get(result.customers[0].customerId)!.recommendedJson)).toEqual([
+      "gid://shopify/Product/1001",
+      "gid://shopify/Product/1002",
+    ]);
     expect(readRecommended(scores.get(result.customers[10].customerId)!.recommendedJson)).toEqual([]);
     for (const cl of result.clusters) {
       const row = await t.db.segment.findFirstOrThrow({ where: { shop: SHOP, kind: "cluster", key: cl.key } });

@@ -35,7 +35,16 @@ const ORDER_FIELDS = [
   "sourceUpdatedAt",
   "syncedAt",
 ] as const;
-const LINE_ITEM_FIELDS = ["shop", "id", "orderId", "productId", "variantId", "quantity", "currentQuantity", "unitPrice"] as const;
+const LINE_ITEM_FIELDS = [
+  "shop",
+  "id",
+  "orderId",
+  "productId",
+  "variantId",
+  "quantity",
+  "currentQuantity",
+  "unitPrice",
+] as const;
 
 const d = (iso: string) => new Date(iso);
 const SYNCED = d("2026-11-20T08:00:00.123Z");
@@ -122,9 +131,22 @@ function edgeOrders(): OrderInput[] {
  * The rows the inputs above must become, written independently of the code under test: as given to
  * createMany (`stored` false) or as Prisma reads them back (`stored` true: amounts rounded as stored).
  */
-function expectedRows(shop: string, stored: boolean): { orders: Prisma.OrderCreateManyInput[]; lineItems: Prisma.LineItemCreateManyInput[] } {
-  const o = (id: string, row: Omit<Prisma.OrderCreateManyInput, "shop" | "id" | "syncedAt">) => ({ shop, id, ...row, syncedAt: SYNCED });
-  const l = (id: string, orderId: string, row: Omit<Prisma.LineItemCreateManyInput, "shop" | "id" | "orderId">) => ({ shop, id, orderId, ...row });
+function expectedRows(
+  shop: string,
+  stored: boolean,
+): { orders: Prisma.OrderCreateManyInput[]; lineItems: Prisma.LineItemCreateManyInput[] } {
+  const o = (id: string, row: Omit<Prisma.OrderCreateManyInput, "shop" | "id" | "syncedAt">) => ({
+    shop,
+    id,
+    ...row,
+    syncedAt: SYNCED,
+  });
+  const l = (id: string, orderId: string, row: Omit<Prisma.LineItemCreateManyInput, "shop" | "id" | "orderId">) => ({
+    shop,
+    id,
+    orderId,
+    ...row,
+  });
   const P = { productId: "gid://shopify/Product/1", variantId: "gid://shopify/ProductVariant/10" };
   return {
     orders: [
@@ -178,16 +200,43 @@ function expectedRows(shop: string, stored: boolean): { orders: Prisma.OrderCrea
       }),
     ],
     lineItems: [
-      l("gid://shopify/LineItem/1", "gid://shopify/Order/1", { ...P, quantity: 2, currentQuantity: 2, unitPrice: stored ? 15.5 : NEAR }),
-      l("gid://shopify/LineItem/2", "gid://shopify/Order/1", { productId: null, variantId: null, quantity: 2, currentQuantity: 2, unitPrice: 1 / 3 }),
-      l("gid://shopify/Order/2/line/0", "gid://shopify/Order/2", { ...P, quantity: 3, currentQuantity: 3, unitPrice: 0 }),
-      l("gid://shopify/Order/2/line/1", "gid://shopify/Order/2", { ...P, quantity: 0, currentQuantity: 4, unitPrice: stored ? 0 : -0 }),
-      l("gid://shopify/LineItem/3", "gid://shopify/Order/3'\"\\é", { ...P, quantity: 0, currentQuantity: 0, unitPrice: 1e20 }),
+      l("gid://shopify/LineItem/1", "gid://shopify/Order/1", {
+        ...P,
+        quantity: 2,
+        currentQuantity: 2,
+        unitPrice: stored ? 15.5 : NEAR,
+      }),
+      l("gid://shopify/LineItem/2", "gid://shopify/Order/1", {
+        productId: null,
+        variantId: null,
+        quantity: 2,
+        currentQuantity: 2,
+        unitPrice: 1 / 3,
+      }),
+      l("gid://shopify/Order/2/line/0", "gid://shopify/Order/2", {
+        ...P,
+        quantity: 3,
+        currentQuantity: 3,
+        unitPrice: 0,
+      }),
+      l("gid://shopify/Order/2/line/1", "gid://shopify/Order/2", {
+        ...P,
+        quantity: 0,
+        currentQuantity: 4,
+        unitPrice: stored ? 0 : -0,
+      }),
+      l("gid://shopify/LineItem/3", "gid://shopify/Order/3'\"\\é", {
+        ...P,
+        quantity: 0,
+        currentQuantity: 0,
+        unitPrice: 1e20,
+      }),
     ],
   };
 }
 
-const byId = <T extends { id: string }>(rows: T[]) => [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+const byId = <T extends { id: string }>(rows: T[]) =>
+  [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
 describe.each(kinds)("order writes on %s", (kind) => {
   let t: TestDb;
@@ -211,18 +260,25 @@ describe.each(kinds)("order writes on %s", (kind) => {
 
     // Through Prisma: the values of the inputs, as createMany would have stored them (toEqual compares
     // numbers with Object.is: 0.3 is not 0.1 + 0.2, 0 is not -0).
-    const strip = <T extends { shop: string; id: string }>(rows: T[]) => byId(rows.map(({ shop: _shop, ...rest }) => rest));
+    const strip = <T extends { shop: string; id: string }>(rows: T[]) =>
+      byId(rows.map(({ shop: _shop, ...rest }) => rest));
     const orders = await db.order.findMany({ where: { shop: raw } });
     expect(byId(orders)).toEqual(byId(expected.orders));
     expect(strip(orders)).toEqual(strip(await db.order.findMany({ where: { shop: ref } })));
-    for (const row of orders) for (const f of ["createdAt", "processedAt", "sourceUpdatedAt", "syncedAt"] as const) expect(row[f]).toBeInstanceOf(Date);
+    for (const row of orders)
+      for (const f of ["createdAt", "processedAt", "sourceUpdatedAt", "syncedAt"] as const)
+        expect(row[f]).toBeInstanceOf(Date);
     const lines = await db.lineItem.findMany({ where: { shop: raw } });
     expect(byId(lines)).toEqual(byId(expected.lineItems));
     expect(strip(lines)).toEqual(strip(await db.lineItem.findMany({ where: { shop: ref } })));
 
     // In the database: the same representation, column by column, as the rows createMany wrote.
-    expect(await storedText(db, kind, "Order", ORDER_FIELDS, raw)).toEqual(await storedText(db, kind, "Order", ORDER_FIELDS, ref));
-    expect(await storedText(db, kind, "LineItem", LINE_ITEM_FIELDS, raw)).toEqual(await storedText(db, kind, "LineItem", LINE_ITEM_FIELDS, ref));
+    expect(await storedText(db, kind, "Order", ORDER_FIELDS, raw)).toEqual(
+      await storedText(db, kind, "Order", ORDER_FIELDS, ref),
+    );
+    expect(await storedText(db, kind, "LineItem", LINE_ITEM_FIELDS, raw)).toEqual(
+      await storedText(db, kind, "LineItem", LINE_ITEM_FIELDS, ref),
+    );
 
     // Prisma's filters and sorts on those columns see the raw rows as they see createMany's.
     const where = (shop: string) => ({
@@ -232,10 +288,14 @@ describe.each(kinds)("order writes on %s", (kind) => {
       test: false,
       totalAmount: { gt: 0.25 },
     });
-    const ids = async (shop: string) => (await db.order.findMany({ where: where(shop), orderBy: { createdAt: "desc" }, select: { id: true } })).map((o) => o.id);
+    const ids = async (shop: string) =>
+      (await db.order.findMany({ where: where(shop), orderBy: { createdAt: "desc" }, select: { id: true } })).map(
+        (o) => o.id,
+      );
     expect(await ids(raw)).toEqual(["gid://shopify/Order/3'\"\\é", "gid://shopify/Order/1"]);
     expect(await ids(raw)).toEqual(await ids(ref));
-    const notCancelled = async (shop: string) => db.order.count({ where: { shop, cancelledAt: null, customerId: { not: null } } });
+    const notCancelled = async (shop: string) =>
+      db.order.count({ where: { shop, cancelledAt: null, customerId: { not: null } } });
     expect(await notCancelled(raw)).toBe(3);
     expect(await notCancelled(raw)).toBe(await notCancelled(ref));
 
@@ -255,10 +315,35 @@ describe.each(kinds)("order writes on %s", (kind) => {
     const base = edgeOrders().map((o) => ({ ...o, lineItems: [] }));
     await upsertOrders(db, shop, base, SYNCED);
     const late = [
-      { parentId: "gid://shopify/Order/1", lineItem: { id: "gid://shopify/LineItem/L1", productId: null, variantId: "v", quantity: 1.4, unitPrice: 0.1 + 0.7 } },
-      { parentId: "gid://shopify/Order/1", lineItem: { id: "gid://shopify/LineItem/L1", productId: null, variantId: "v", quantity: 1, unitPrice: 0.8 } },
-      { parentId: "gid://shopify/Order/3'\"\\é", lineItem: { id: "gid://shopify/LineItem/L2", productId: "p", variantId: null, quantity: 3, currentQuantity: 1, unitPrice: 2.5 } },
-      { parentId: "gid://shopify/Order/404", lineItem: { id: "gid://shopify/LineItem/L3", productId: "p", variantId: null, quantity: 1, unitPrice: 1 } },
+      {
+        parentId: "gid://shopify/Order/1",
+        lineItem: {
+          id: "gid://shopify/LineItem/L1",
+          productId: null,
+          variantId: "v",
+          quantity: 1.4,
+          unitPrice: 0.1 + 0.7,
+        },
+      },
+      {
+        parentId: "gid://shopify/Order/1",
+        lineItem: { id: "gid://shopify/LineItem/L1", productId: null, variantId: "v", quantity: 1, unitPrice: 0.8 },
+      },
+      {
+        parentId: "gid://shopify/Order/3'\"\\é",
+        lineItem: {
+          id: "gid://shopify/LineItem/L2",
+          productId: "p",
+          variantId: null,
+          quantity: 3,
+          currentQuantity: 1,
+          unitPrice: 2.5,
+        },
+      },
+      {
+        parentId: "gid://shopify/Order/404",
+        lineItem: { id: "gid://shopify/LineItem/L3", productId: "p", variantId: null, quantity: 1, unitPrice: 1 },
+      },
       { parentId: "gid://shopify/Order/1", lineItem: { productId: "p", variantId: null, quantity: 1, unitPrice: 1 } },
     ];
     expect(await addLateLineItems(db, shop, late)).toEqual({ added: 2, orphaned: 2 });
@@ -268,13 +353,36 @@ describe.each(kinds)("order writes on %s", (kind) => {
     await db.lineItem.createMany({
       data: [
         // The last copy of a repeated id wins, as in a Map.
-        { shop: ref, id: "gid://shopify/LineItem/L1", orderId: "gid://shopify/Order/1", productId: null, variantId: "v", quantity: 1, currentQuantity: 1, unitPrice: 0.8 },
-        { shop: ref, id: "gid://shopify/LineItem/L2", orderId: "gid://shopify/Order/3'\"\\é", productId: "p", variantId: null, quantity: 3, currentQuantity: 1, unitPrice: 2.5 },
+        {
+          shop: ref,
+          id: "gid://shopify/LineItem/L1",
+          orderId: "gid://shopify/Order/1",
+          productId: null,
+          variantId: "v",
+          quantity: 1,
+          currentQuantity: 1,
+          unitPrice: 0.8,
+        },
+        {
+          shop: ref,
+          id: "gid://shopify/LineItem/L2",
+          orderId: "gid://shopify/Order/3'\"\\é",
+          productId: "p",
+          variantId: null,
+          quantity: 3,
+          currentQuantity: 1,
+          unitPrice: 2.5,
+        },
       ],
     });
-    const strip = <T extends { shop: string; id: string }>(rows: T[]) => byId(rows.map(({ shop: _shop, ...rest }) => rest));
-    expect(strip(await db.lineItem.findMany({ where: { shop } }))).toEqual(strip(await db.lineItem.findMany({ where: { shop: ref } })));
-    expect(await storedText(db, kind, "LineItem", LINE_ITEM_FIELDS, shop)).toEqual(await storedText(db, kind, "LineItem", LINE_ITEM_FIELDS, ref));
+    const strip = <T extends { shop: string; id: string }>(rows: T[]) =>
+      byId(rows.map(({ shop: _shop, ...rest }) => rest));
+    expect(strip(await db.lineItem.findMany({ where: { shop } }))).toEqual(
+      strip(await db.lineItem.findMany({ where: { shop: ref } })),
+    );
+    expect(await storedText(db, kind, "LineItem", LINE_ITEM_FIELDS, shop)).toEqual(
+      await storedText(db, kind, "LineItem", LINE_ITEM_FIELDS, ref),
+    );
   });
 
   it("across chunks: the newest version wins, older ones only mark the order as synced, moved line items follow", async () => {
@@ -302,13 +410,28 @@ describe.each(kinds)("order writes on %s", (kind) => {
     const v2 = d("2025-05-03T00:00:00.000Z");
     const v0 = d("2025-05-01T12:00:00.000Z");
     const first = Array.from({ length: n }, (_, i) => make(i, v1));
-    expect(await upsertOrders(db, shop, first, d("2025-06-01T00:00:00.000Z"))).toEqual({ written: n, olderIgnored: 0, lineItems: 2 * n });
+    expect(await upsertOrders(db, shop, first, d("2025-06-01T00:00:00.000Z"))).toEqual({
+      written: n,
+      olderIgnored: 0,
+      lineItems: 2 * n,
+    });
 
     // Second pass: even orders newer (one line item fewer, a new total), odd ones older (ignored), and a
     // repeated copy of one order in the batch; order 1's line item "a" moves to order 0.
     const second: OrderInput[] = Array.from({ length: n }, (_, i) =>
       i % 2 === 0
-        ? make(i, v2, { total: 99, lineItems: [{ id: `gid://shopify/LineItem/${1000 + i}-b`, productId: "p2", variantId: "v2", quantity: 5, unitPrice: 0.25 }] })
+        ? make(i, v2, {
+            total: 99,
+            lineItems: [
+              {
+                id: `gid://shopify/LineItem/${1000 + i}-b`,
+                productId: "p2",
+                variantId: "v2",
+                quantity: 5,
+                unitPrice: 0.25,
+              },
+            ],
+          })
         : make(i, v0, { total: -1 }),
     );
     second[0].lineItems.push(
@@ -333,7 +456,9 @@ describe.each(kinds)("order writes on %s", (kind) => {
     expect(lines).toHaveLength(evens + 1 + 2 * (n - evens) - 1);
     const moved = lines.filter((l) => l.id === "gid://shopify/LineItem/1001-a");
     expect(moved).toEqual([expect.objectContaining({ orderId: "gid://shopify/Order/1000", quantity: 7 })]);
-    expect(lines.filter((l) => l.orderId === "gid://shopify/Order/1002").map((l) => [l.id, l.quantity])).toEqual([["gid://shopify/LineItem/1002-b", 5]]);
+    expect(lines.filter((l) => l.orderId === "gid://shopify/Order/1002").map((l) => [l.id, l.quantity])).toEqual([
+      ["gid://shopify/LineItem/1002-b", 5],
+    ]);
 
     // The same batch again changes nothing but syncedAt: every copy is now equal or older.
     const again = await upsertOrders(db, shop, second, synced2);

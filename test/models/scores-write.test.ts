@@ -61,7 +61,8 @@ describe.each(kinds)("score writes on %s", (kind) => {
     result.customers[1].typicalGapDays = null;
     result.customers[2].shopifyRfmGroup = "AT_RISK";
     result.customers[3].customerId = `gid://shopify/Customer/quote'"\\é`;
-    for (const c of result.customers.slice(0, 10)) recommendations.set(c.customerId, ["gid://shopify/Product/1", "gid://shopify/Product/2"]);
+    for (const c of result.customers.slice(0, 10))
+      recommendations.set(c.customerId, ["gid://shopify/Product/1", "gid://shopify/Product/2"]);
   });
   afterAll(async () => t?.cleanup());
 
@@ -105,7 +106,9 @@ describe.each(kinds)("score writes on %s", (kind) => {
 
   it("stores each column as Prisma's createMany does, and a re-save replaces the rows", async () => {
     const saved = await t.db.customerScore.findMany({ where: { shop: SHOP } });
-    await t.db.customerScore.createMany({ data: saved.map(({ shop: _s, updatedAt: _u, ...row }) => ({ ...row, shop: REF })) });
+    await t.db.customerScore.createMany({
+      data: saved.map(({ shop: _s, updatedAt: _u, ...row }) => ({ ...row, shop: REF })),
+    });
     expect(await storedText(t.db, kind, "CustomerScore", COLUMNS, SHOP, "customerId")).toEqual(
       await storedText(t.db, kind, "CustomerScore", COLUMNS, REF, "customerId"),
     );
@@ -118,18 +121,26 @@ describe.each(kinds)("score writes on %s", (kind) => {
 
   it("stores Shopify's RFM groups in a few statements, as Prisma's updateMany would", async () => {
     const rows = await t.db.customerScore.findMany({ where: { shop: SHOP }, orderBy: { customerId: "asc" } });
-    const groups = new Map<string, string | null>(rows.map((r, i) => [r.customerId, i % 3 === 0 ? null : i % 3 === 1 ? "CHAMPIONS" : "AT_RISK"]));
+    const groups = new Map<string, string | null>(
+      rows.map((r, i) => [r.customerId, i % 3 === 0 ? null : i % 3 === 1 ? "CHAMPIONS" : "AT_RISK"]),
+    );
     await setShopifyRfmGroups(t.db, SHOP, groups);
     // The reference: the same groups through Prisma, one customer at a time, on the copy in REF.
     await t.db.customerScore.deleteMany({ where: { shop: REF } });
-    await t.db.customerScore.createMany({ data: rows.map(({ shop: _s, updatedAt: _u, ...row }) => ({ ...row, shop: REF })) });
-    for (const [customerId, group] of groups) await t.db.customerScore.updateMany({ where: { shop: REF, customerId }, data: { shopifyRfmGroup: group } });
+    await t.db.customerScore.createMany({
+      data: rows.map(({ shop: _s, updatedAt: _u, ...row }) => ({ ...row, shop: REF })),
+    });
+    for (const [customerId, group] of groups)
+      await t.db.customerScore.updateMany({ where: { shop: REF, customerId }, data: { shopifyRfmGroup: group } });
     const after = await t.db.customerScore.findMany({ where: { shop: SHOP } });
     expect(new Map(after.map((r) => [r.customerId, r.shopifyRfmGroup]))).toEqual(groups);
     for (const r of after) expect(r.updatedAt.getTime()).toBeGreaterThanOrEqual(rows[0].updatedAt.getTime());
     const cols = [...COLUMNS, "updatedAt"];
     // The update time differs between the two; its stored form must not (PostgreSQL drops trailing zeros of ms).
-    const strip = (table: string[][]) => table.map((row) => row.map((v, i) => (cols[i] === "updatedAt" ? v.replace(/\d/g, "0").replace(/\.0+(?=[+']|$)/, "") : v)));
+    const strip = (table: string[][]) =>
+      table.map((row) =>
+        row.map((v, i) => (cols[i] === "updatedAt" ? v.replace(/\d/g, "0").replace(/\.0+(?=[+']|$)/, "") : v)),
+      );
     expect(strip(await storedText(t.db, kind, "CustomerScore", cols, SHOP, "customerId"))).toEqual(
       strip(await storedText(t.db, kind, "CustomerScore", cols, REF, "customerId")),
     );

@@ -67,11 +67,19 @@ describe("opt-out honoured by every writer", () => {
     await t.db.product.createMany({ data: fx.data.products.map((p) => ({ shop, ...standinProductInfo(p) })) });
     await updateShopSettings(t.db, shop, { autoTag: true });
     // Flow's lifecycle callbacks said a workflow uses each trigger (triggers fire only then).
-    for (const trigger of [FLOW_RISK_CHANGED, FLOW_SEGMENT_CHANGED, FLOW_DUE_REORDER]) await t.db.flowTriggerUsage.create({ data: { shop, trigger, inUse: true, notifiedAt: new Date() } });
+    for (const trigger of [FLOW_RISK_CHANGED, FLOW_SEGMENT_CHANGED, FLOW_DUE_REORDER])
+      await t.db.flowTriggerUsage.create({ data: { shop, trigger, inUse: true, notifiedAt: new Date() } });
     // Both are due to reorder a product and in a segment with a control group at 50%.
     for (const id of [merchantOut, shopperOut]) {
       await t.db.reorderDue.create({
-        data: { shop, customerId: id, productId: fx.products[0], lastBoughtAt: new Date("2026-10-01"), dueFrom: new Date("2026-11-01"), dueTo: new Date("2026-11-20") },
+        data: {
+          shop,
+          customerId: id,
+          productId: fx.products[0],
+          lastBoughtAt: new Date("2026-10-01"),
+          dueFrom: new Date("2026-11-01"),
+          dueTo: new Date("2026-11-20"),
+        },
       });
     }
     await setControlGroup(t.db, shop, "rfm", "at-risk", { enabled: true, share: 0.5 });
@@ -105,13 +113,22 @@ describe("opt-out honoured by every writer", () => {
     const token = /name="token" value="([0-9a-f]{64})"/.exec(html)![1];
     // Nothing is recorded by looking at the page, nor by a POST without the page's token.
     expect((await getOptOut(t.db, shop, shopperOut)).optedOut).toBe(false);
-    const forged = await handleOptOutProxy(new Request(shopperUrl(), { method: "POST", body: new URLSearchParams({ token: "0".repeat(64) }) }), deps);
+    const forged = await handleOptOutProxy(
+      new Request(shopperUrl(), { method: "POST", body: new URLSearchParams({ token: "0".repeat(64) }) }),
+      deps,
+    );
     expect(forged.status).toBe(403);
     expect((await getOptOut(t.db, shop, shopperOut)).optedOut).toBe(false);
     // An unsigned request is refused.
-    const unsigned = await handleOptOutProxy(new Request(`http://app.test/proxy/opt-out?shop=${shop}&logged_in_customer_id=${n}&timestamp=${ts}`), deps);
+    const unsigned = await handleOptOutProxy(
+      new Request(`http://app.test/proxy/opt-out?shop=${shop}&logged_in_customer_id=${n}&timestamp=${ts}`),
+      deps,
+    );
     expect(unsigned.status).toBe(401);
-    const post = await handleOptOutProxy(new Request(shopperUrl(), { method: "POST", body: new URLSearchParams({ token }) }), deps);
+    const post = await handleOptOutProxy(
+      new Request(shopperUrl(), { method: "POST", body: new URLSearchParams({ token }) }),
+      deps,
+    );
     expect(post.status).toBe(200);
     expect(await post.text()).toContain("You are opted out");
     const state = await getOptOut(t.db, shop, shopperOut);
@@ -138,7 +155,10 @@ describe("opt-out honoured by every writer", () => {
     // Their bands change: "risk changed" would fire if they were not opted out.
     for (const id of [merchantOut, shopperOut]) {
       const stored = fx.scores.find((x) => x.customerId === id)!.riskBand;
-      await t.db.customerScore.update({ where: { shop_customerId: { shop, customerId: id } }, data: { riskBand: stored === "high" ? "low" : "high" } });
+      await t.db.customerScore.update({
+        where: { shop_customerId: { shop, customerId: id } },
+        data: { riskBand: stored === "high" ? "low" : "high" },
+      });
     }
     const from = standin.state(shop).flowTriggers.length;
     const report = await runPublish(t.db, adminFor(standin, shop), shop);
@@ -151,7 +171,10 @@ describe("opt-out honoured by every writer", () => {
       // The score stays for the shop-level figures.
       expect(await t.db.customerScore.count({ where: { shop, customerId: id } })).toBe(1);
     }
-    const fired = standin.state(shop).flowTriggers.slice(from).map((f) => (f.payload as { customer_id: number }).customer_id);
+    const fired = standin
+      .state(shop)
+      .flowTriggers.slice(from)
+      .map((f) => (f.payload as { customer_id: number }).customer_id);
     expect(fired).not.toContain(legacyId(merchantOut));
     expect(fired).not.toContain(legacyId(shopperOut));
     expect(report.extras).toMatchObject({ optedOut: 2 });
@@ -169,9 +192,18 @@ describe("opt-out honoured by every writer", () => {
     expect(r.source).toBe("popular");
     expect(r.due).toBeUndefined();
     // The same question for a customer who did not opt out and is due: personal, the due product first.
-    const other = fx.scores.find((s) => s.customerId !== merchantOut && s.customerId !== shopperOut && s.recommended.length > 0)!;
+    const other = fx.scores.find(
+      (s) => s.customerId !== merchantOut && s.customerId !== shopperOut && s.recommended.length > 0,
+    )!;
     await t.db.reorderDue.create({
-      data: { shop, customerId: other.customerId, productId: fx.products[11], lastBoughtAt: new Date("2026-10-01"), dueFrom: new Date("2026-11-01"), dueTo: new Date("2026-11-20") },
+      data: {
+        shop,
+        customerId: other.customerId,
+        productId: fx.products[11],
+        lastBoughtAt: new Date("2026-10-01"),
+        dueFrom: new Date("2026-11-01"),
+        dueTo: new Date("2026-11-20"),
+      },
     });
     const mine = await recommendForShopper(t.db, shop, { customerId: other.customerId, productIds: [] }, opts);
     expect(mine.source).toBe("personal");

@@ -7,10 +7,16 @@ import { runPublish } from "../../app/jobs/publish.server";
 import { createAdminClient } from "../../app/shopify/client.server";
 
 const { CRASH_DB_URL, CRASH_STANDIN_URL, CRASH_SHOP, CRASH_TOKEN, CRASH_BULK_THRESHOLD } = process.env;
-if (!CRASH_DB_URL || !CRASH_STANDIN_URL || !CRASH_SHOP || !CRASH_TOKEN) throw new Error("crash-child: CRASH_DB_URL, CRASH_STANDIN_URL, CRASH_SHOP and CRASH_TOKEN are required");
+if (!CRASH_DB_URL || !CRASH_STANDIN_URL || !CRASH_SHOP || !CRASH_TOKEN)
+  throw new Error("crash-child: CRASH_DB_URL, CRASH_STANDIN_URL, CRASH_SHOP and CRASH_TOKEN are required");
 
 const db = createDb(CRASH_DB_URL);
-const admin = createAdminClient({ shop: CRASH_SHOP, accessToken: CRASH_TOKEN, apiBaseUrl: CRASH_STANDIN_URL, baseDelayMs: 20 });
+const admin = createAdminClient({
+  shop: CRASH_SHOP,
+  accessToken: CRASH_TOKEN,
+  apiBaseUrl: CRASH_STANDIN_URL,
+  baseDelayMs: 20,
+});
 const report = await runPublish(db, admin, CRASH_SHOP, {
   preview: false,
   flow: false,

@@ -14,10 +14,17 @@ import { adminFor, buildFixture, cloneData, insertScores } from "./fixture";
 
 const SETTINGS = { tagPrefix: "churnless", tagSegments: true, tagRisk: true, tagClusters: true };
 
-function startChild(env: Record<string, string>): { child: ChildProcess; exited: Promise<number | null>; output: () => string } {
+function startChild(env: Record<string, string>): {
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  output: () => string;
+} {
   let out = "";
   // node with tsx's loader (not the tsx binary, which runs the script in a grandchild that SIGKILL would miss).
-  const child = spawn(process.execPath, ["--import", "tsx", join(process.cwd(), "test/publish/crash-child.ts")], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", join(process.cwd(), "test/publish/crash-child.ts")], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
@@ -46,7 +53,12 @@ describe("crash and resume", () => {
     it(`a publish killed mid-run (${path} path) is finished by the next one: no tag lost or doubled`, async () => {
       const fx = buildFixture({ customers: 50, seed: path === "small" ? 31 : 32, staleShare: 0.4 });
       const shop = fx.data.shop;
-      standin = await startStandin({ shops: [cloneData(fx.data)], bucketSize: 20_000, restoreRate: 10_000, bulkMinMs: 1500 });
+      standin = await startStandin({
+        shops: [cloneData(fx.data)],
+        bucketSize: 20_000,
+        restoreRate: 10_000,
+        bulkMinMs: 1500,
+      });
       t = await createTestDb("sqlite");
       await insertScores(t.db, shop, fx.scores);
       // Slow answers so the kill lands in the middle of the writes.
@@ -60,8 +72,18 @@ describe("crash and resume", () => {
       });
       child = run.child;
       const calls = (op: string) => standin!.calls(shop).filter((c) => c.operation === op).length;
-      if (path === "small") await waitFor(() => calls("tagsAdd") >= 12 || run.child.exitCode !== null, 90_000, `12 tagsAdd calls (${run.output()})`);
-      else await waitFor(() => calls("bulkOperationRunMutation") >= 1 || run.child.exitCode !== null, 90_000, `a bulk mutation (${run.output()})`);
+      if (path === "small")
+        await waitFor(
+          () => calls("tagsAdd") >= 12 || run.child.exitCode !== null,
+          90_000,
+          `12 tagsAdd calls (${run.output()})`,
+        );
+      else
+        await waitFor(
+          () => calls("bulkOperationRunMutation") >= 1 || run.child.exitCode !== null,
+          90_000,
+          `a bulk mutation (${run.output()})`,
+        );
       expect(run.child.exitCode, run.output()).toBeNull();
       run.child.kill("SIGKILL");
       await run.exited;
@@ -76,24 +98,46 @@ describe("crash and resume", () => {
       const settled = (c: { id: string; tags: string[] }) => {
         const s = scores.get(c.id);
         const want = s ? desiredTags(s, SETTINGS).map(tagKey).sort() : [];
-        return JSON.stringify(c.tags.filter((x) => isAppTag(x, "churnless")).map(tagKey).sort()) === JSON.stringify(want);
+        return (
+          JSON.stringify(
+            c.tags
+              .filter((x) => isAppTag(x, "churnless"))
+              .map(tagKey)
+              .sort(),
+          ) === JSON.stringify(want)
+        );
       };
       expect(standin.state(shop).data.customers.some((c) => !settled(c))).toBe(true);
       standin.setFaults(shop, { slowMs: 0 });
 
-      const report = await runPublish(t.db, adminFor(standin, shop), shop, { preview: false, flow: false, metafields: false, segments: false, bulkThreshold: path === "bulk" ? 5 : undefined, bulk: { pollIntervalMs: 20 } });
+      const report = await runPublish(t.db, adminFor(standin, shop), shop, {
+        preview: false,
+        flow: false,
+        metafields: false,
+        segments: false,
+        bulkThreshold: path === "bulk" ? 5 : undefined,
+        bulk: { pollIntervalMs: 20 },
+      });
       expect(report.resumed.runIds).toEqual([crashed.id]);
       expect(report.resumed.applied).toBeGreaterThan(0);
       expect(await t.db.tagChange.count({ where: { shop, status: "pending" } })).toBe(0);
       expect((await t.db.syncRun.findUniqueOrThrow({ where: { id: crashed.id } })).status).toBe("failed");
 
       for (const c of standin.state(shop).data.customers) {
-        expect(c.tags.filter((x) => !isAppTag(x, "churnless")), c.id).toEqual(fx.merchantTags.get(c.id));
+        expect(
+          c.tags.filter((x) => !isAppTag(x, "churnless")),
+          c.id,
+        ).toEqual(fx.merchantTags.get(c.id));
         expect(settled(c), `${c.id}: ${c.tags.join(", ")}`).toBe(true);
         expect(new Set(c.tags.map(tagKey)).size, `${c.id} has a doubled tag`).toBe(c.tags.length);
       }
       // And a further run has nothing left to do.
-      const again = await runPublish(t.db, adminFor(standin, shop), shop, { preview: false, flow: false, metafields: false, segments: false });
+      const again = await runPublish(t.db, adminFor(standin, shop), shop, {
+        preview: false,
+        flow: false,
+        metafields: false,
+        segments: false,
+      });
       expect(again.tagsAdded + again.tagsRemoved).toBe(0);
     });
   }

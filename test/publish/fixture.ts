@@ -75,15 +75,31 @@ export function buildFixture(opts: FixtureOptions): Fixture {
       const t = near.has(i) && tags.length > 10 ? `bulk-tag-${tags.length}` : randomMerchantTag(rand, "churnless");
       const k = t.trim().toLowerCase();
       // Merchant tags as Shopify stores them: trimmed, unique ignoring case, never one of the app's kinds.
-      if (!k || keys.has(k) || /^churnless:(risk|segment|cluster)(:|$)/.test(k) || t !== t.trim() || t.includes(",")) continue;
+      if (!k || keys.has(k) || /^churnless:(risk|segment|cluster)(:|$)/.test(k) || t !== t.trim() || t.includes(","))
+        continue;
       keys.add(k);
       tags.push(t);
     }
     merchantTags.set(id, [...tags]);
     if (rand() < (opts.staleShare ?? 0.2) && !near.has(i)) {
-      tags.push(pick(rand, ["churnless:risk:low", "Churnless:Risk:Medium", "churnless:segment:old-segment", "CHURNLESS:cluster:gone"]));
+      tags.push(
+        pick(rand, [
+          "churnless:risk:low",
+          "Churnless:Risk:Medium",
+          "churnless:segment:old-segment",
+          "CHURNLESS:cluster:gone",
+        ]),
+      );
     }
-    customers.push({ id, firstName: `First${i}`, lastName: `Last${i}`, email: `c${i}@example.com`, tags, createdAt: iso(i % 300), updatedAt: iso(i % 300) });
+    customers.push({
+      id,
+      firstName: `First${i}`,
+      lastName: `Last${i}`,
+      email: `c${i}@example.com`,
+      tags,
+      createdAt: iso(i % 300),
+      updatedAt: iso(i % 300),
+    });
     if (rand() < (opts.unscoredShare ?? 0.05)) continue;
     const recs = Array.from({ length: int(rand, 0, 4) }, () => pick(rand, products).id);
     scores.push({
@@ -96,7 +112,12 @@ export function buildFixture(opts: FixtureOptions): Fixture {
       recommended: [...new Set(recs)],
     });
   }
-  return { data: { shop, currencyCode: "USD", products, customers, orders: [] }, merchantTags, scores, products: products.map((p) => p.id) };
+  return {
+    data: { shop, currencyCode: "USD", products, customers, orders: [] },
+    merchantTags,
+    scores,
+    products: products.map((p) => p.id),
+  };
 }
 
 /** Copies a fixture's shop data (the stand-in mutates what it is given). */
@@ -133,14 +154,32 @@ export async function insertScores(db: Db, shop: string, scores: readonly ScoreS
   for (let i = 0; i < rows.length; i += 500) await db.customerScore.createMany({ data: rows.slice(i, i + 500) });
   await db.segment.createMany({
     data: [
-      ...RFM.map((s) => ({ shop, kind: "rfm", key: s.key, name: s.name, size: scores.filter((x) => x.rfmSegment === s.key).length })),
-      ...CLUSTERS.map((s) => ({ shop, kind: "cluster", key: s.key, name: s.name, size: scores.filter((x) => x.clusterKey === s.key).length })),
+      ...RFM.map((s) => ({
+        shop,
+        kind: "rfm",
+        key: s.key,
+        name: s.name,
+        size: scores.filter((x) => x.rfmSegment === s.key).length,
+      })),
+      ...CLUSTERS.map((s) => ({
+        shop,
+        kind: "cluster",
+        key: s.key,
+        name: s.name,
+        size: scores.filter((x) => x.clusterKey === s.key).length,
+      })),
     ],
   });
 }
 
 export function adminFor(standin: { url: string; tokenFor(shop: string): string }, shop: string): AdminClient {
-  return createAdminClient({ shop, accessToken: standin.tokenFor(shop), apiBaseUrl: standin.url, baseDelayMs: 20, maxDelayMs: 500 });
+  return createAdminClient({
+    shop,
+    accessToken: standin.tokenFor(shop),
+    apiBaseUrl: standin.url,
+    baseDelayMs: 20,
+    maxDelayMs: 500,
+  });
 }
 
 export interface RecordedRequest {

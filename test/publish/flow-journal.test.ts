@@ -34,7 +34,12 @@ describe("Flow trigger journal", () => {
   const shop = fx.data.shop;
 
   beforeAll(async () => {
-    standin = await startStandin({ shops: [cloneData(fx.data)], bucketSize: 20_000, restoreRate: 10_000, bulkMinMs: 20 });
+    standin = await startStandin({
+      shops: [cloneData(fx.data)],
+      bucketSize: 20_000,
+      restoreRate: 10_000,
+      bulkMinMs: 20,
+    });
     t = await createTestDb("sqlite");
     await insertScores(t.db, shop, fx.scores);
     await t.db.analysis.create({ data: { shop, asOf: new Date(), horizonDays: 90, model: "test" } });
@@ -57,9 +62,14 @@ describe("Flow trigger journal", () => {
     // Three customers change band; the publish sends their triggers, then dies writing metafields.
     const changed = fx.scores.slice(0, 3);
     for (const s of changed) {
-      await t.db.customerScore.update({ where: { shop_customerId: { shop, customerId: s.customerId } }, data: { riskBand: s.riskBand === "high" ? "low" : "high" } });
+      await t.db.customerScore.update({
+        where: { shop_customerId: { shop, customerId: s.customerId } },
+        data: { riskBand: s.riskBand === "high" ? "low" : "high" },
+      });
     }
-    await expect(runPublish(t.db, crashingOnMetafields(adminFor(standin, shop)), shop, { segments: false })).rejects.toThrow(/worker died/);
+    await expect(
+      runPublish(t.db, crashingOnMetafields(adminFor(standin, shop)), shop, { segments: false }),
+    ).rejects.toThrow(/worker died/);
     const sent = () => standin.state(shop).flowTriggers.filter((x) => x.handle === FLOW_RISK_CHANGED);
     expect(sent()).toHaveLength(3);
 

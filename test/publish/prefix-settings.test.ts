@@ -10,7 +10,10 @@ import { startStandin, type Standin } from "../standin/server";
 import { adminFor, buildFixture, cloneData } from "./fixture";
 
 const enqueueJob = vi.fn(async () => ({ id: "job-1" }));
-vi.mock(import("../../app/jobs/queue.server"), async (importOriginal) => ({ ...(await importOriginal()), enqueueJob: enqueueJob as never }));
+vi.mock(import("../../app/jobs/queue.server"), async (importOriginal) => ({
+  ...(await importOriginal()),
+  enqueueJob: enqueueJob as never,
+}));
 let liveAdmin: AdminGraphql | null = null;
 vi.mock(import("../../app/shopify/admin.server"), async (importOriginal) => ({
   ...(await importOriginal()),
@@ -41,13 +44,23 @@ afterAll(async () => {
 });
 
 type Args = { request: Request; params: Record<string, string>; context: Record<string, unknown> };
-const form = (fields: Record<string, string>) => new Request("http://localhost/app/settings", { method: "POST", body: new URLSearchParams(fields) });
-const valid = { tagPrefix: "churnless", refreshEveryHours: "24", recsCount: "8", tagRisk: "on", tagSegments: "on", tagClusters: "on", recsEnabled: "on" };
+const form = (fields: Record<string, string>) =>
+  new Request("http://localhost/app/settings", { method: "POST", body: new URLSearchParams(fields) });
+const valid = {
+  tagPrefix: "churnless",
+  refreshEveryHours: "24",
+  recsCount: "8",
+  tagRisk: "on",
+  tagSegments: "on",
+  tagClusters: "on",
+  recsEnabled: "on",
+};
 
 describe("settings: the tag prefix", () => {
   it("refuses a prefix the shop's tags already use, naming them, and saves nothing", async () => {
     const { action } = await import("../../app/routes/app.settings");
-    const run = (request: Request) => (action as unknown as (a: Args) => Promise<Response>)({ request, params: {}, context: {} });
+    const run = (request: Request) =>
+      (action as unknown as (a: Args) => Promise<Response>)({ request, params: {}, context: {} });
     const refused = await run(form({ ...valid, tagPrefix: "vip", recsCount: "5" }));
     expect(refused.status).toBe(400);
     const body = (await refused.json()) as { ok: boolean; errors: Record<string, string> };
@@ -61,7 +74,8 @@ describe("settings: the tag prefix", () => {
 
   it("saves a free prefix, keeps the old one to move its tags, and asks for a new preview", async () => {
     const { action } = await import("../../app/routes/app.settings");
-    const run = (request: Request) => (action as unknown as (a: Args) => Promise<Response>)({ request, params: {}, context: {} });
+    const run = (request: Request) =>
+      (action as unknown as (a: Args) => Promise<Response>)({ request, params: {}, context: {} });
     await t.db.shop.update({ where: { shop: SHOP }, data: { previewSeenAt: new Date() } });
     const saved = await run(form({ ...valid, tagPrefix: "Retain" }));
     expect(saved.status).toBe(200);
@@ -73,14 +87,36 @@ describe("settings: the tag prefix", () => {
   it("only a preview computed after the change counts as seen", async () => {
     const { loader } = await import("../../app/routes/app.settings");
     const load = async () =>
-      ((await (loader as unknown as (a: Args) => Promise<Response>)({ request: new Request("http://localhost/app/settings"), params: {}, context: {} })).json()) as Promise<{
+      (
+        await (loader as unknown as (a: Args) => Promise<Response>)({
+          request: new Request("http://localhost/app/settings"),
+          params: {},
+          context: {},
+        })
+      ).json() as Promise<{
         settings: { previewSeen: boolean };
       }>;
     const changedAt = (await t.db.shop.findUniqueOrThrow({ where: { shop: SHOP } })).tagPrefixChangedAt!;
     // A preview from before the change (old prefix) does not show the move.
-    await t.db.syncRun.create({ data: { shop: SHOP, kind: "preview", status: "succeeded", startedAt: new Date(changedAt.getTime() - 60_000), detailsJson: "{}" } });
+    await t.db.syncRun.create({
+      data: {
+        shop: SHOP,
+        kind: "preview",
+        status: "succeeded",
+        startedAt: new Date(changedAt.getTime() - 60_000),
+        detailsJson: "{}",
+      },
+    });
     expect((await load()).settings.previewSeen).toBe(false);
-    await t.db.syncRun.create({ data: { shop: SHOP, kind: "preview", status: "succeeded", startedAt: new Date(changedAt.getTime() + 1000), detailsJson: "{}" } });
+    await t.db.syncRun.create({
+      data: {
+        shop: SHOP,
+        kind: "preview",
+        status: "succeeded",
+        startedAt: new Date(changedAt.getTime() + 1000),
+        detailsJson: "{}",
+      },
+    });
     expect((await load()).settings.previewSeen).toBe(true);
   });
 });

@@ -77,7 +77,12 @@ describe("tag prefix: collisions, moving the tags, the journal and segments", ()
     const preview = await runPublish(t.db, adminFor(standin, shop), shop, { ...QUIET, force: true });
     expect(preview.mode).toBe("preview");
     expect(preview.note).toMatch(/prefix changed from "churnless" to "retain"/);
-    expect(standin.calls(shop).slice(callsBefore).filter((c) => /^(tagsAdd|tagsRemove|segment)/.test(c.operation))).toEqual([]);
+    expect(
+      standin
+        .calls(shop)
+        .slice(callsBefore)
+        .filter((c) => /^(tagsAdd|tagsRemove|segment)/.test(c.operation)),
+    ).toEqual([]);
     const scored = new Set(fx.scores.map((x) => x.customerId));
     const withOld = customers().filter((c) => c.tags.some((x) => appKinds("churnless").test(tagKey(x)))).length;
     expect(withOld).toBeGreaterThan(0);
@@ -92,12 +97,15 @@ describe("tag prefix: collisions, moving the tags, the journal and segments", ()
     expect(report.prefixMove).toEqual({ from: "churnless", to: "retain", done: true });
     for (const c of customers()) {
       const keys = c.tags.map(tagKey);
-      expect(keys.filter((k) => appKinds("churnless").test(k)), c.id).toEqual([]);
+      expect(
+        keys.filter((k) => appKinds("churnless").test(k)),
+        c.id,
+      ).toEqual([]);
       if (scored.has(c.id)) expect(keys.filter((k) => appKinds("retain").test(k)).length, c.id).toBeGreaterThan(0);
       // Every merchant tag, the look-alikes too, exactly as before.
-      expect(c.tags.filter((x) => !appKinds("retain").test(tagKey(x)) && !appKinds("churnless").test(tagKey(x)))).toEqual(
-        merchantOf.get(c.id)!.filter((x) => !appKinds("churnless").test(tagKey(x))),
-      );
+      expect(
+        c.tags.filter((x) => !appKinds("retain").test(tagKey(x)) && !appKinds("churnless").test(tagKey(x))),
+      ).toEqual(merchantOf.get(c.id)!.filter((x) => !appKinds("churnless").test(tagKey(x))));
     }
     // The app's Shopify segments now select the new tags.
     const queries = standin.state(shop).segments.map((x) => x.query);
@@ -115,8 +123,24 @@ describe("tag prefix: collisions, moving the tags, the journal and segments", ()
     const crashedB = await t.db.syncRun.create({ data: { shop, kind: "publish", status: "running" } });
     await t.db.tagChange.createMany({
       data: [
-        { shop, runId: crashedA.id, customerId: target, tag: "churnless:risk:high", action: "add", prefix: "churnless", analysisId: latest.id },
-        { shop, runId: crashedB.id, customerId: target, tag: "retain:segment:stale-old", action: "add", prefix: "retain", analysisId: "an-older-analysis" },
+        {
+          shop,
+          runId: crashedA.id,
+          customerId: target,
+          tag: "churnless:risk:high",
+          action: "add",
+          prefix: "churnless",
+          analysisId: latest.id,
+        },
+        {
+          shop,
+          runId: crashedB.id,
+          customerId: target,
+          tag: "retain:segment:stale-old",
+          action: "add",
+          prefix: "retain",
+          analysisId: "an-older-analysis",
+        },
       ],
     });
     const report = await runPublish(t.db, adminFor(standin, shop), shop, { ...QUIET, force: true });
@@ -134,13 +158,27 @@ describe("tag prefix: collisions, moving the tags, the journal and segments", ()
     const now = new Date().toISOString();
     // The merchant's own segments, named and queried like the app's.
     state.segments.push(
-      { id: "gid://shopify/Segment/990001", name: "Churnless risk: my VIPs", query: "customer_tags CONTAINS 'retain:risk:high'", creationDate: now, lastEditDate: now },
-      { id: "gid://shopify/Segment/990002", name: "Churnless segment: old", query: "customer_tags CONTAINS 'retain:segment:champions'", creationDate: now, lastEditDate: now },
+      {
+        id: "gid://shopify/Segment/990001",
+        name: "Churnless risk: my VIPs",
+        query: "customer_tags CONTAINS 'retain:risk:high'",
+        creationDate: now,
+        lastEditDate: now,
+      },
+      {
+        id: "gid://shopify/Segment/990002",
+        name: "Churnless segment: old",
+        query: "customer_tags CONTAINS 'retain:segment:champions'",
+        creationDate: now,
+        lastEditDate: now,
+      },
     );
     const recorded = await t.db.appShopifySegment.findMany({ where: { shop } });
     expect(recorded.length).toBeGreaterThan(0);
     // A re-analysis dropped a cluster: its segment is an orphan of the app and goes.
-    const dropped = await t.db.segment.findFirstOrThrow({ where: { shop, kind: "cluster", shopifySegmentId: { not: null } } });
+    const dropped = await t.db.segment.findFirstOrThrow({
+      where: { shop, kind: "cluster", shopifySegmentId: { not: null } },
+    });
     await t.db.segment.delete({ where: { id: dropped.id } });
     await runPublish(t.db, adminFor(standin, shop), shop, { ...QUIET, force: true });
     const ids = () => state.segments.map((x) => x.id);
@@ -153,7 +191,10 @@ describe("tag prefix: collisions, moving the tags, the journal and segments", ()
     expect(ids().sort()).toEqual(["gid://shopify/Segment/990001", "gid://shopify/Segment/990002"]);
     expect(await t.db.appShopifySegment.count({ where: { shop } })).toBe(0);
     for (const c of customers()) {
-      expect(c.tags.filter((x) => appKinds("retain").test(tagKey(x))), c.id).toEqual([]);
+      expect(
+        c.tags.filter((x) => appKinds("retain").test(tagKey(x))),
+        c.id,
+      ).toEqual([]);
       expect(c.tags).toEqual(merchantOf.get(c.id)!.filter((x) => !appKinds("churnless").test(tagKey(x))));
     }
     expect(customers()[0].tags).toEqual(expect.arrayContaining(["vip:gold", "churnless:wholesale"]));

@@ -61,13 +61,28 @@ export const PREFIXED_MERCHANT_TAGS = (prefix: string) => [
   `${prefix}:b2b:risk:high`,
 ];
 
-const WORDS = ["gold", "silver", "b2b", "wholesale", "vip", "returns", "Klaviyo", "Imported", "ÉTÉ", "loyal", "x", "2024"];
+const WORDS = [
+  "gold",
+  "silver",
+  "b2b",
+  "wholesale",
+  "vip",
+  "returns",
+  "Klaviyo",
+  "Imported",
+  "ÉTÉ",
+  "loyal",
+  "x",
+  "2024",
+];
 
 /** A random merchant tag; with `prefix`, a quarter of them carry `<prefix>:` with a kind the app does not write. */
 export function randomMerchantTag(rand: () => number, prefix?: string): string {
   if (prefix && rand() < 0.25) {
     const p = rand() < 0.5 ? prefix : prefix.toUpperCase();
-    return rand() < 0.5 ? pick(rand, PREFIXED_MERCHANT_TAGS(p)) : `${p}:${pick(rand, WORDS)}${rand() < 0.3 ? ":" + pick(rand, WORDS) : ""}`;
+    return rand() < 0.5
+      ? pick(rand, PREFIXED_MERCHANT_TAGS(p))
+      : `${p}:${pick(rand, WORDS)}${rand() < 0.3 ? ":" + pick(rand, WORDS) : ""}`;
   }
   const r = rand();
   if (r < 0.35) return pick(rand, LOOKALIKE_MERCHANT_TAGS);

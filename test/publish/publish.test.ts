@@ -13,12 +13,20 @@ import { WRITE_OPERATIONS, adminFor, buildFixture, cloneData, insertScores, type
 
 const SETTINGS = { tagPrefix: "churnless", tagSegments: true, tagRisk: true, tagClusters: true };
 
-function expectEndState(standin: Standin, shop: string, fx: Fixture, options: { removeAll?: boolean; skipLimited?: Set<string> } = {}) {
+function expectEndState(
+  standin: Standin,
+  shop: string,
+  fx: Fixture,
+  options: { removeAll?: boolean; skipLimited?: Set<string> } = {},
+) {
   const scores = new Map(fx.scores.map((s) => [s.customerId, s]));
   for (const c of standin.state(shop).data.customers) {
     const merchant = fx.merchantTags.get(c.id)!;
     // Merchant tags: exactly the original ones, same spelling and order.
-    expect(c.tags.filter((t) => !isAppTag(t, "churnless")), c.id).toEqual(merchant);
+    expect(
+      c.tags.filter((t) => !isAppTag(t, "churnless")),
+      c.id,
+    ).toEqual(merchant);
     if (options.skipLimited?.has(c.id)) continue;
     const score = scores.get(c.id);
     const desired = options.removeAll || !score ? [] : desiredTags(score, SETTINGS);
@@ -30,7 +38,8 @@ function expectEndState(standin: Standin, shop: string, fx: Fixture, options: { 
 
 function writesSince(standin: Standin, shop: string, from: number): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const call of standin.calls(shop).slice(from)) if (WRITE_OPERATIONS.has(call.operation)) out[call.operation] = (out[call.operation] ?? 0) + 1;
+  for (const call of standin.calls(shop).slice(from))
+    if (WRITE_OPERATIONS.has(call.operation)) out[call.operation] = (out[call.operation] ?? 0) + 1;
   return out;
 }
 
@@ -42,7 +51,12 @@ describe.each(await databaseKinds())("publish on %s", (kind) => {
 
   // Each test gets its own stand-in shop (the fixture's customers, fresh) and its own database with the scores.
   beforeEach(async () => {
-    standin = await startStandin({ shops: [cloneData(fx.data)], bucketSize: 20_000, restoreRate: 10_000, bulkMinMs: 20 });
+    standin = await startStandin({
+      shops: [cloneData(fx.data)],
+      bucketSize: 20_000,
+      restoreRate: 10_000,
+      bulkMinMs: 20,
+    });
     t = await createTestDb(kind);
     await insertScores(t.db, shop, fx.scores);
   });
@@ -67,10 +81,16 @@ describe.each(await databaseKinds())("publish on %s", (kind) => {
     const scores = new Map(fx.scores.map((s) => [s.customerId, s]));
     const gainHigh = standin
       .state(shop)
-      .data.customers.filter((c) => scores.get(c.id)?.riskBand === "high" && !c.tags.some((t) => tagKey(t) === "churnless:risk:high")).length;
+      .data.customers.filter(
+        (c) => scores.get(c.id)?.riskBand === "high" && !c.tags.some((t) => tagKey(t) === "churnless:risk:high"),
+      ).length;
     expect(gainHigh).toBeGreaterThan(0);
     expect(report.perTag["churnless:risk:high"].added).toBe(gainHigh);
-    const loseLow = standin.state(shop).data.customers.filter((c) => c.tags.some((t) => tagKey(t) === "churnless:risk:low") && scores.get(c.id)?.riskBand !== "low").length;
+    const loseLow = standin
+      .state(shop)
+      .data.customers.filter(
+        (c) => c.tags.some((t) => tagKey(t) === "churnless:risk:low") && scores.get(c.id)?.riskBand !== "low",
+      ).length;
     expect(report.perTag["churnless:risk:low"]?.removed ?? 0).toBe(loseLow);
     expect(await t.db.tagChange.count({ where: { shop } })).toBe(0);
     const run = await t.db.syncRun.findUniqueOrThrow({ where: { id: report.runId } });
@@ -80,7 +100,11 @@ describe.each(await databaseKinds())("publish on %s", (kind) => {
 
   it("publishes: merchant tags untouched, app tags as desired, customers at 250 reported not failed, audit recorded", async () => {
     await updateShopSettings(t.db, shop, { autoTag: true });
-    const report = await runPublish(t.db, adminFor(standin, shop), shop, { flow: false, metafields: false, segments: false });
+    const report = await runPublish(t.db, adminFor(standin, shop), shop, {
+      flow: false,
+      metafields: false,
+      segments: false,
+    });
     expect(report.mode).toBe("publish");
     expect(report.path).toBe("small");
     // Customers 3 and 17 have 249 merchant tags: one app tag fits, the others are reported.
@@ -90,7 +114,9 @@ describe.each(await databaseKinds())("publish on %s", (kind) => {
     for (const id of limited) {
       const c = standin.state(shop).data.customers.find((x) => x.id === id)!;
       expect(c.tags).toHaveLength(250);
-      expect(c.tags.filter((x) => isAppTag(x, "churnless")).map(tagKey)).toEqual([`churnless:risk:${fx.scores.find((s) => s.customerId === id)!.riskBand}`]);
+      expect(c.tags.filter((x) => isAppTag(x, "churnless")).map(tagKey)).toEqual([
+        `churnless:risk:${fx.scores.find((s) => s.customerId === id)!.riskBand}`,
+      ]);
     }
     expectEndState(standin, shop, fx, { skipLimited: limited });
     const run = await t.db.syncRun.findUniqueOrThrow({ where: { id: report.runId } });
@@ -104,7 +130,9 @@ describe.each(await databaseKinds())("publish on %s", (kind) => {
     expect(details.atLimit.count).toBe(2);
     // Journal: every planned change done, nothing pending.
     expect(await t.db.tagChange.count({ where: { shop, runId: report.runId, status: "pending" } })).toBe(0);
-    expect(await t.db.tagChange.count({ where: { shop, runId: report.runId, status: "done" } })).toBe(report.tagsAdded + report.tagsRemoved);
+    expect(await t.db.tagChange.count({ where: { shop, runId: report.runId, status: "done" } })).toBe(
+      report.tagsAdded + report.tagsRemoved,
+    );
     // Counts per tag match the store: every customer with the high-risk tag gained it in this run.
     const withHigh = standin.state(shop).data.customers.filter((c) => c.tags.includes("churnless:risk:high")).length;
     expect(report.perTag["churnless:risk:high"].added).toBe(withHigh);
@@ -113,7 +141,11 @@ describe.each(await databaseKinds())("publish on %s", (kind) => {
   it("an unchanged re-run writes nothing", async () => {
     await publishTags();
     const from = standin.calls(shop).length;
-    const report = await runPublish(t.db, adminFor(standin, shop), shop, { flow: false, metafields: false, segments: false });
+    const report = await runPublish(t.db, adminFor(standin, shop), shop, {
+      flow: false,
+      metafields: false,
+      segments: false,
+    });
     expect(writesSince(standin, shop, from)).toEqual({});
     expect(report.tagsAdded + report.tagsRemoved).toBe(0);
     expect(report.path).toBe("none");
@@ -135,16 +167,29 @@ describe("bulk path", () => {
     const fx = buildFixture({ customers: 80, nearLimit: [5], seed: 11 });
     const small = cloneData(fx.data, "small.myshopify.com");
     const bulk = cloneData(fx.data, "bulk.myshopify.com");
-    const standin = await startStandin({ shops: [small, bulk], bucketSize: 20_000, restoreRate: 10_000, bulkMinMs: 20 });
+    const standin = await startStandin({
+      shops: [small, bulk],
+      bucketSize: 20_000,
+      restoreRate: 10_000,
+      bulkMinMs: 20,
+    });
     const t = await createTestDb("sqlite");
     try {
       for (const s of [small.shop, bulk.shop]) {
-        await insertScores(t.db, s, fx.scores.map((x) => ({ ...x })));
+        await insertScores(
+          t.db,
+          s,
+          fx.scores.map((x) => ({ ...x })),
+        );
         await updateShopSettings(t.db, s, { autoTag: true });
       }
       const opts = { flow: false, metafields: false, segments: false } as const;
       const a = await runPublish(t.db, adminFor(standin, small.shop), small.shop, opts);
-      const b = await runPublish(t.db, adminFor(standin, bulk.shop), bulk.shop, { ...opts, bulkThreshold: 5, bulk: { pollIntervalMs: 20 } });
+      const b = await runPublish(t.db, adminFor(standin, bulk.shop), bulk.shop, {
+        ...opts,
+        bulkThreshold: 5,
+        bulk: { pollIntervalMs: 20 },
+      });
       expect(a.path).toBe("small");
       expect(b.path).toBe("bulk");
       expect(b.bulkOperationIds).toHaveLength(2); // one for removes, one for adds
@@ -166,14 +211,25 @@ describe("bulk path", () => {
 
   it("a FAILED bulk operation: answered lines are marked, the rest go the small way", async () => {
     const fx = buildFixture({ customers: 40, seed: 12 });
-    const standin = await startStandin({ shops: [cloneData(fx.data)], bucketSize: 20_000, restoreRate: 10_000, bulkMinMs: 20 });
+    const standin = await startStandin({
+      shops: [cloneData(fx.data)],
+      bucketSize: 20_000,
+      restoreRate: 10_000,
+      bulkMinMs: 20,
+    });
     const shop = fx.data.shop;
     const t = await createTestDb("sqlite");
     try {
       await insertScores(t.db, shop, fx.scores);
       await updateShopSettings(t.db, shop, { autoTag: true });
       standin.setFaults(shop, { bulkOutcome: "FAILED", bulkFailures: 1 });
-      const r = await runPublish(t.db, adminFor(standin, shop), shop, { flow: false, metafields: false, segments: false, bulkThreshold: 3, bulk: { pollIntervalMs: 20 } });
+      const r = await runPublish(t.db, adminFor(standin, shop), shop, {
+        flow: false,
+        metafields: false,
+        segments: false,
+        bulkThreshold: 3,
+        bulk: { pollIntervalMs: 20 },
+      });
       expect(r.path).toBe("bulk");
       const ops = standin.calls(shop).map((c) => c.operation);
       // The failed operation ran half its lines; the other half went through tagsRemove/tagsAdd.
@@ -190,13 +246,22 @@ describe("bulk path", () => {
 describe("reading customers with a bulk query", () => {
   it("gives the same plan as paging, and falls back to pages when the file has damaged lines", async () => {
     const fx = buildFixture({ customers: 40, seed: 13 });
-    const standin = await startStandin({ shops: [cloneData(fx.data)], bucketSize: 20_000, restoreRate: 10_000, bulkMinMs: 20 });
+    const standin = await startStandin({
+      shops: [cloneData(fx.data)],
+      bucketSize: 20_000,
+      restoreRate: 10_000,
+      bulkMinMs: 20,
+    });
     const shop = fx.data.shop;
     const t = await createTestDb("sqlite");
     try {
       await insertScores(t.db, shop, fx.scores);
       const paged = await runPublish(t.db, adminFor(standin, shop), shop, { preview: true });
-      const bulk = await runPublish(t.db, adminFor(standin, shop), shop, { preview: true, readBulkThreshold: 0, bulk: { pollIntervalMs: 20 } });
+      const bulk = await runPublish(t.db, adminFor(standin, shop), shop, {
+        preview: true,
+        readBulkThreshold: 0,
+        bulk: { pollIntervalMs: 20 },
+      });
       expect(paged.read.path).toBe("pages");
       expect(bulk.read).toMatchObject({ path: "bulk", skippedLines: 0 });
       expect(bulk.read.bulkOperationId).toMatch(/BulkOperation/);
@@ -205,7 +270,13 @@ describe("reading customers with a bulk query", () => {
 
       standin.setFaults(shop, { malformedLines: 3 });
       await updateShopSettings(t.db, shop, { autoTag: true });
-      const r = await runPublish(t.db, adminFor(standin, shop), shop, { readBulkThreshold: 0, bulk: { pollIntervalMs: 20 }, metafields: false, flow: false, segments: false });
+      const r = await runPublish(t.db, adminFor(standin, shop), shop, {
+        readBulkThreshold: 0,
+        bulk: { pollIntervalMs: 20 },
+        metafields: false,
+        flow: false,
+        segments: false,
+      });
       expect(r.read.skippedLines).toBe(3);
       expect(standin.calls(shop).some((c) => c.operation === "customers")).toBe(true);
       expectEndState(standin, shop, fx);

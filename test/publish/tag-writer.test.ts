@@ -22,9 +22,17 @@ describe("parseBulkMutationResult", () => {
 });
 
 describe("metafield values", () => {
-  const score = { churnProbability: 0.123456, riskBand: "high", rfmSegment: "at-risk", clv12m: 42.005, recommendedJson: "" };
+  const score = {
+    churnProbability: 0.123456,
+    riskBand: "high",
+    rfmSegment: "at-risk",
+    clv12m: 42.005,
+    recommendedJson: "",
+  };
   it("rounds numbers and reads the recommended product GIDs (anything else in the list is left out)", () => {
-    expect(metafieldValues({ ...score, recommendedJson: '["gid://shopify/Product/1","gid://shopify/Product/2","junk"]' })).toEqual({
+    expect(
+      metafieldValues({ ...score, recommendedJson: '["gid://shopify/Product/1","gid://shopify/Product/2","junk"]' }),
+    ).toEqual({
       churn_probability: "0.1235",
       risk_band: "high",
       segment: "at-risk",
@@ -36,15 +44,31 @@ describe("metafield values", () => {
     expect(recommendedProductIds("not json")).toEqual([]);
     // The app writes GIDs only (json-columns.server.ts writeRecommended): a list of objects is malformed, read as none.
     expect(recommendedProductIds('[{"productId":"gid://shopify/Product/1"}]')).toEqual([]);
-    expect(metafieldValues({ ...score, recommendedJson: '["gid://shopify/Product/1"]' }, { recsEnabled: false }).recommended_products).toBe("[]");
+    expect(
+      metafieldValues({ ...score, recommendedJson: '["gid://shopify/Product/1"]' }, { recsEnabled: false })
+        .recommended_products,
+    ).toBe("[]");
   });
   it("writes only what differs, comparing numbers as numbers, and skips an empty list never stored", () => {
     const next = metafieldValues(score);
-    expect(metafieldChanges("gid://shopify/Customer/1", { churn_probability: "0.12350", risk_band: "high", segment: "at-risk", predicted_clv: "42.01" }, next)).toEqual([]);
-    expect(metafieldChanges("gid://shopify/Customer/1", { churn_probability: "0.2", risk_band: "low", segment: "at-risk", predicted_clv: "42.01" }, next).map((w) => w.key)).toEqual([
-      "churn_probability",
-      "risk_band",
-    ]);
-    expect(metafieldChanges("gid://shopify/Customer/1", { recommended_products: '["gid://shopify/Product/9"]' }, next).map((w) => w.key)).toContain("recommended_products");
+    expect(
+      metafieldChanges(
+        "gid://shopify/Customer/1",
+        { churn_probability: "0.12350", risk_band: "high", segment: "at-risk", predicted_clv: "42.01" },
+        next,
+      ),
+    ).toEqual([]);
+    expect(
+      metafieldChanges(
+        "gid://shopify/Customer/1",
+        { churn_probability: "0.2", risk_band: "low", segment: "at-risk", predicted_clv: "42.01" },
+        next,
+      ).map((w) => w.key),
+    ).toEqual(["churn_probability", "risk_band"]);
+    expect(
+      metafieldChanges("gid://shopify/Customer/1", { recommended_products: '["gid://shopify/Product/9"]' }, next).map(
+        (w) => w.key,
+      ),
+    ).toContain("recommended_products");
   });
 });

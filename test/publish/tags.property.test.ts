@@ -16,7 +16,16 @@ import {
 import { LOOKALIKE_MERCHANT_TAGS, PREFIXED_MERCHANT_TAGS, int, mulberry32, pick, randomMerchantTag } from "./prng";
 
 const PREFIX = "churnless";
-const SEGMENTS = ["Champions", "Loyal customers", "At risk", "Can't lose them", "Hibernating", "new_customers", "Ünïcödé ségment", "日本"];
+const SEGMENTS = [
+  "Champions",
+  "Loyal customers",
+  "At risk",
+  "Can't lose them",
+  "Hibernating",
+  "new_customers",
+  "Ünïcödé ségment",
+  "日本",
+];
 const BANDS = ["low", "medium", "high"];
 const CLUSTERS = ["lapsed-big-spenders", "one-time buyers", "regulars", "c3", "x".repeat(400)];
 const ALL_ON = { tagPrefix: PREFIX, tagSegments: true, tagRisk: true, tagClusters: true };
@@ -80,11 +89,19 @@ describe("ownership: which tags are the app's", () => {
     expect(isAppTag("VIP:Platinum", "vip")).toBe(false);
     expect(isAppTag("vip:risk:high", "vip")).toBe(true);
     // Undo with the prefix `vip` keeps the merchant's vip:gold and churnless:wholesale.
-    expect(diffTags(["vip:gold", "vip:risk:high", "churnless:wholesale", "VIP:Segment:x"], [], "vip")).toEqual({ add: [], remove: ["vip:risk:high", "VIP:Segment:x"] });
+    expect(diffTags(["vip:gold", "vip:risk:high", "churnless:wholesale", "VIP:Segment:x"], [], "vip")).toEqual({
+      add: [],
+      remove: ["vip:risk:high", "VIP:Segment:x"],
+    });
   });
 
   it("moves app tags from a former prefix and leaves the former prefix's merchant tags", () => {
-    const d = diffTags(["old:risk:low", "old:wholesale", "Old:Segment:x", "new:risk:high", "vip"], ["new:risk:high", "new:segment:x"], "new", { formerPrefixes: ["old"] });
+    const d = diffTags(
+      ["old:risk:low", "old:wholesale", "Old:Segment:x", "new:risk:high", "vip"],
+      ["new:risk:high", "new:segment:x"],
+      "new",
+      { formerPrefixes: ["old"] },
+    );
     expect(d).toEqual({ add: ["new:segment:x"], remove: ["old:risk:low", "Old:Segment:x"] });
   });
 
@@ -99,8 +116,14 @@ describe("ownership: which tags are the app's", () => {
 describe("desiredTags", () => {
   it("gives risk, segment and cluster tags as the settings allow, risk first", () => {
     const score = { rfmSegment: "Champions", riskBand: "high", clusterKey: "lapsed-big-spenders" };
-    expect(desiredTags(score, ALL_ON)).toEqual(["churnless:risk:high", "churnless:segment:champions", "churnless:cluster:lapsed-big-spenders"]);
-    expect(desiredTags(score, { ...ALL_ON, tagRisk: false, tagClusters: false })).toEqual(["churnless:segment:champions"]);
+    expect(desiredTags(score, ALL_ON)).toEqual([
+      "churnless:risk:high",
+      "churnless:segment:champions",
+      "churnless:cluster:lapsed-big-spenders",
+    ]);
+    expect(desiredTags(score, { ...ALL_ON, tagRisk: false, tagClusters: false })).toEqual([
+      "churnless:segment:champions",
+    ]);
     expect(desiredTags(score, { ...ALL_ON, tagPrefix: "Retain" })[0]).toBe("retain:risk:high");
     expect(desiredTags({ ...score, clusterKey: " " }, ALL_ON)).toHaveLength(2);
   });
@@ -108,7 +131,11 @@ describe("desiredTags", () => {
 
 describe("diffTags", () => {
   it("adds what is missing and removes only stale app tags", () => {
-    const d = diffTags(["VIP", "churnless:risk:low", "churnless", "Churnless-fan"], ["churnless:risk:high", "churnless:segment:champions"], PREFIX);
+    const d = diffTags(
+      ["VIP", "churnless:risk:low", "churnless", "Churnless-fan"],
+      ["churnless:risk:high", "churnless:segment:champions"],
+      PREFIX,
+    );
     expect(d).toEqual({ add: ["churnless:risk:high", "churnless:segment:champions"], remove: ["churnless:risk:low"] });
   });
 
@@ -117,7 +144,10 @@ describe("diffTags", () => {
   });
 
   it("removes every app tag when nothing is desired (undo)", () => {
-    expect(diffTags(["b2b", "churnless:risk:low", "CHURNLESS:segment:x"], [], PREFIX)).toEqual({ add: [], remove: ["churnless:risk:low", "CHURNLESS:segment:x"] });
+    expect(diffTags(["b2b", "churnless:risk:low", "CHURNLESS:segment:x"], [], PREFIX)).toEqual({
+      add: [],
+      remove: ["churnless:risk:low", "CHURNLESS:segment:x"],
+    });
   });
 
   it("reports a customer at 250 tags instead of failing, adding what fits", () => {
@@ -142,7 +172,10 @@ describe("diffTags", () => {
       { add: ["churnless:risk:high"], remove: ["churnless:risk:low"] },
       { add: ["churnless:risk:high"], remove: [] },
     ]);
-    expect(counts).toEqual({ "churnless:risk:high": { added: 2, removed: 0 }, "churnless:risk:low": { added: 0, removed: 1 } });
+    expect(counts).toEqual({
+      "churnless:risk:high": { added: 2, removed: 0 },
+      "churnless:risk:low": { added: 0, removed: 1 },
+    });
   });
 });
 
@@ -168,8 +201,13 @@ describe("property: random merchant tags are never removed or altered", () => {
       const stale: string[] = [];
       for (let i = int(rand, 0, 3); i > 0; i--) {
         const kind = pick(rand, ["risk", "segment", "cluster"] as const);
-        const tag = appTag(prefix, kind, kind === "risk" ? pick(rand, BANDS) : kind === "segment" ? pick(rand, SEGMENTS) : pick(rand, CLUSTERS));
-        const spelled = rand() < 0.3 ? tag.toUpperCase() : rand() < 0.3 ? tag.replace(/^./, (ch) => ch.toUpperCase()) : tag;
+        const tag = appTag(
+          prefix,
+          kind,
+          kind === "risk" ? pick(rand, BANDS) : kind === "segment" ? pick(rand, SEGMENTS) : pick(rand, CLUSTERS),
+        );
+        const spelled =
+          rand() < 0.3 ? tag.toUpperCase() : rand() < 0.3 ? tag.replace(/^./, (ch) => ch.toUpperCase()) : tag;
         if (!stale.some((s) => tagKey(s) === tagKey(spelled))) stale.push(spelled);
       }
       const current = [...merchant, ...stale]
@@ -177,8 +215,19 @@ describe("property: random merchant tags are never removed or altered", () => {
         .sort((a, b) => a[0] - b[0])
         .map(([, t]) => t)
         .slice(0, MAX_TAGS_PER_CUSTOMER);
-      const settings = { tagPrefix: prefix, tagSegments: rand() < 0.9, tagRisk: rand() < 0.9, tagClusters: rand() < 0.7 };
-      const desired = rand() < 0.1 ? [] : desiredTags({ rfmSegment: pick(rand, SEGMENTS), riskBand: pick(rand, BANDS), clusterKey: pick(rand, CLUSTERS) }, settings);
+      const settings = {
+        tagPrefix: prefix,
+        tagSegments: rand() < 0.9,
+        tagRisk: rand() < 0.9,
+        tagClusters: rand() < 0.7,
+      };
+      const desired =
+        rand() < 0.1
+          ? []
+          : desiredTags(
+              { rfmSegment: pick(rand, SEGMENTS), riskBand: pick(rand, BANDS), clusterKey: pick(rand, CLUSTERS) },
+              settings,
+            );
 
       const diff = diffTags(current, desired, prefix);
       const isMerchant = new Set(merchant);
@@ -191,7 +240,10 @@ describe("property: random merchant tags are never removed or altered", () => {
       expect(after.length).toBeLessThanOrEqual(MAX_TAGS_PER_CUSTOMER);
       for (const t of diff.add) expect(t.length).toBeLessThanOrEqual(MAX_TAG_LENGTH);
 
-      const appAfter = after.filter((t) => !isMerchant.has(t)).map(tagKey).sort();
+      const appAfter = after
+        .filter((t) => !isMerchant.has(t))
+        .map(tagKey)
+        .sort();
       if (diff.overLimit) {
         overLimitCases++;
         expect(after.length).toBe(MAX_TAGS_PER_CUSTOMER);

@@ -17,7 +17,11 @@ describe("metafields, segments and Flow", () => {
   let t: TestDb;
   const fx = buildFixture({ customers: 30, seed: 21, unscoredShare: 0 });
   const shop = fx.data.shop;
-  const ops = (from: number) => standin.calls(shop).slice(from).map((c) => c.operation);
+  const ops = (from: number) =>
+    standin
+      .calls(shop)
+      .slice(from)
+      .map((c) => c.operation);
 
   beforeAll(async () => {
     standin = await startStandin({
@@ -30,7 +34,8 @@ describe("metafields, segments and Flow", () => {
     await insertScores(t.db, shop, fx.scores);
     await updateShopSettings(t.db, shop, { autoTag: true });
     // A workflow uses each trigger (Flow's lifecycle callback said so): otherwise the publish skips them.
-    for (const trigger of FLOW_TRIGGERS) await recordFlowLifecycle(t.db, { shop, trigger: trigger.handle, inUse: true, at: new Date() });
+    for (const trigger of FLOW_TRIGGERS)
+      await recordFlowLifecycle(t.db, { shop, trigger: trigger.handle, inUse: true, at: new Date() });
   });
   afterAll(async () => {
     await standin?.close();
@@ -96,10 +101,19 @@ describe("metafields, segments and Flow", () => {
   it("changed scores: only the changed values are written, Flow fires for changed bands and segments only", async () => {
     const [a, b, c] = fx.scores;
     const newBand = (band: string) => (band === "high" ? "low" : "high");
-    await t.db.customerScore.update({ where: { shop_customerId: { shop, customerId: a.customerId } }, data: { riskBand: newBand(a.riskBand) } });
-    await t.db.customerScore.update({ where: { shop_customerId: { shop, customerId: b.customerId } }, data: { riskBand: newBand(b.riskBand), churnProbability: 0.9876 } });
+    await t.db.customerScore.update({
+      where: { shop_customerId: { shop, customerId: a.customerId } },
+      data: { riskBand: newBand(a.riskBand) },
+    });
+    await t.db.customerScore.update({
+      where: { shop_customerId: { shop, customerId: b.customerId } },
+      data: { riskBand: newBand(b.riskBand), churnProbability: 0.9876 },
+    });
     const newSegment = c.rfmSegment === "champions" ? "loyal" : "champions";
-    await t.db.customerScore.update({ where: { shop_customerId: { shop, customerId: c.customerId } }, data: { rfmSegment: newSegment } });
+    await t.db.customerScore.update({
+      where: { shop_customerId: { shop, customerId: c.customerId } },
+      data: { rfmSegment: newSegment },
+    });
 
     const admin = recording(adminFor(standin, shop));
     const report = await runPublish(t.db, admin, shop);
@@ -107,9 +121,16 @@ describe("metafields, segments and Flow", () => {
     expect(admin.log.filter((r) => r.document.includes("metafieldDefinitionCreate("))).toEqual([]);
     expect(admin.log.filter((r) => r.document.includes("metafieldDefinitions("))).toHaveLength(1);
     const sets = admin.log.filter((r) => r.document.includes("metafieldsSet("));
-    const written = sets.flatMap((r) => r.variables!.metafields as Array<{ ownerId: string; key: string; value: string }>);
+    const written = sets.flatMap(
+      (r) => r.variables!.metafields as Array<{ ownerId: string; key: string; value: string }>,
+    );
     expect(written.map((w) => `${w.ownerId} ${w.key}`).sort()).toEqual(
-      [`${a.customerId} risk_band`, `${b.customerId} risk_band`, `${b.customerId} churn_probability`, `${c.customerId} segment`].sort(),
+      [
+        `${a.customerId} risk_band`,
+        `${b.customerId} risk_band`,
+        `${b.customerId} churn_probability`,
+        `${c.customerId} segment`,
+      ].sort(),
     );
 
     const triggers = standin.state(shop).flowTriggers;
@@ -123,7 +144,11 @@ describe("metafields, segments and Flow", () => {
       "new band": newBand(b.riskBand),
       "churn probability": 0.9876,
     });
-    expect(seg[0].payload).toMatchObject({ customer_id: Number(c.customerId.split("/").pop()), "previous segment": c.rfmSegment, "new segment": newSegment });
+    expect(seg[0].payload).toMatchObject({
+      customer_id: Number(c.customerId.split("/").pop()),
+      "previous segment": c.rfmSegment,
+      "new segment": newSegment,
+    });
     expect(report.flow).toMatchObject({ riskChanged: 2, segmentChanged: 1, errors: [], skipped: {} });
     // Tags followed the new band.
     const ca = standin.state(shop).data.customers.find((x) => x.id === a.customerId)!;
@@ -133,13 +158,22 @@ describe("metafields, segments and Flow", () => {
 
   it("segments: renamed with the app segment, removed when it disappears, recreated if deleted in Shopify", async () => {
     const state = standin.state(shop);
-    const champions = await t.db.segment.findUniqueOrThrow({ where: { shop_kind_key: { shop, kind: "rfm", key: "champions" } } });
-    const regulars = await t.db.segment.findUniqueOrThrow({ where: { shop_kind_key: { shop, kind: "cluster", key: "regulars" } } });
-    const lapsed = await t.db.segment.findUniqueOrThrow({ where: { shop_kind_key: { shop, kind: "cluster", key: "lapsed-big-spenders" } } });
+    const champions = await t.db.segment.findUniqueOrThrow({
+      where: { shop_kind_key: { shop, kind: "rfm", key: "champions" } },
+    });
+    const regulars = await t.db.segment.findUniqueOrThrow({
+      where: { shop_kind_key: { shop, kind: "cluster", key: "regulars" } },
+    });
+    const lapsed = await t.db.segment.findUniqueOrThrow({
+      where: { shop_kind_key: { shop, kind: "cluster", key: "lapsed-big-spenders" } },
+    });
     await t.db.segment.update({ where: { id: champions.id }, data: { customName: "Our VIPs" } });
     await t.db.segment.update({ where: { id: regulars.id }, data: { active: false } });
     // The merchant deleted one of ours in Shopify.
-    state.segments.splice(state.segments.findIndex((s) => s.id === lapsed.shopifySegmentId), 1);
+    state.segments.splice(
+      state.segments.findIndex((s) => s.id === lapsed.shopifySegmentId),
+      1,
+    );
     const before = state.segments.length;
 
     const report = await runPublish(t.db, adminFor(standin, shop), shop);
@@ -149,21 +183,33 @@ describe("metafields, segments and Flow", () => {
     expect((await t.db.segment.findUniqueOrThrow({ where: { id: regulars.id } })).shopifySegmentId).toBeNull();
     const lapsedNow = await t.db.segment.findUniqueOrThrow({ where: { id: lapsed.id } });
     expect(lapsedNow.shopifySegmentId).not.toBe(lapsed.shopifySegmentId);
-    expect(state.segments.find((s) => s.id === lapsedNow.shopifySegmentId)?.query).toBe("customer_tags CONTAINS 'churnless:cluster:lapsed-big-spenders'");
+    expect(state.segments.find((s) => s.id === lapsedNow.shopifySegmentId)?.query).toBe(
+      "customer_tags CONTAINS 'churnless:cluster:lapsed-big-spenders'",
+    );
     expect(state.segments.length).toBe(before); // +1 recreated, -1 removed
   });
 
   it("undo: every app tag, segment and metafield goes; the merchant's own segment and tags stay", async () => {
     const state = standin.state(shop);
-    state.segments.push({ id: "gid://shopify/Segment/424242", name: "Merchant VIPs", query: "amount_spent > 500", creationDate: "2025-01-01T00:00:00Z", lastEditDate: "2025-01-01T00:00:00Z" });
+    state.segments.push({
+      id: "gid://shopify/Segment/424242",
+      name: "Merchant VIPs",
+      query: "amount_spent > 500",
+      creationDate: "2025-01-01T00:00:00Z",
+      lastEditDate: "2025-01-01T00:00:00Z",
+    });
     const report = await runPublish(t.db, adminFor(standin, shop), shop, { removeAll: true });
     expect(report.segments!.deleted).toBeGreaterThan(0);
     expect(state.segments.map((s) => s.name)).toEqual(["Merchant VIPs"]);
     expect(await t.db.segment.count({ where: { shop, NOT: { shopifySegmentId: null } } })).toBe(0);
     for (const c of state.data.customers) expect(c.tags).toEqual(fx.merchantTags.get(c.id));
     // The app's metafields are gone too.
-    const left = [...state.metafields.values()].flatMap((m) => [...m.values()]).filter((m) => m.ownerType === "CUSTOMER" && m.namespace.startsWith("app--"));
+    const left = [...state.metafields.values()]
+      .flatMap((m) => [...m.values()])
+      .filter((m) => m.ownerType === "CUSTOMER" && m.namespace.startsWith("app--"));
     expect(left).toEqual([]);
-    expect(report.metafields!.written).toBe(fx.scores.length * 5 - fx.scores.filter((s) => s.recommended.length === 0).length);
+    expect(report.metafields!.written).toBe(
+      fx.scores.length * 5 - fx.scores.filter((s) => s.recommended.length === 0).length,
+    );
   });
 });

@@ -15,7 +15,16 @@ const OTHER = "coffee-shop.myshopify.com";
 const getDb = withShopifyAppEnv({
   secret: SECRET,
   seed: async (t) => {
-    await t.db.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "s", isOnline: false, scope: "read_orders", accessToken: "shpat_x" } });
+    await t.db.session.create({
+      data: {
+        id: `offline_${SHOP}`,
+        shop: SHOP,
+        state: "s",
+        isOnline: false,
+        scope: "read_orders",
+        accessToken: "shpat_x",
+      },
+    });
   },
 });
 
@@ -46,28 +55,48 @@ describe("the test signer follows Shopify's documentation", () => {
 
 describe("app proxy requests", () => {
   it("accepts a fresh signed request: the shop, the shopper only from logged_in_customer_id, the shop's session", async () => {
-    const result = await verify(proxyRequest("recommendations", { product_id: "7", limit: "4" }, { shop: SHOP, secret: SECRET, customer: "42" }));
-    expect(result).toMatchObject({ ok: true, shop: SHOP, customerId: "gid://shopify/Customer/42", pathPrefix: "/apps/churnless" });
+    const result = await verify(
+      proxyRequest("recommendations", { product_id: "7", limit: "4" }, { shop: SHOP, secret: SECRET, customer: "42" }),
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      shop: SHOP,
+      customerId: "gid://shopify/Customer/42",
+      pathPrefix: "/apps/churnless",
+    });
     expect(result.ok && result.session?.shop).toBe(SHOP);
     const guest = await verify(proxyRequest("recommendations", {}, { shop: OTHER, secret: SECRET }));
     expect(guest).toMatchObject({ ok: true, shop: OTHER, customerId: null, session: null });
   });
 
   it("refuses another app's secret, a changed shop or customer, and a missing signature", async () => {
-    expect(await verify(proxyRequest("recommendations", {}, { shop: SHOP, secret: "another-apps-secret", customer: "42" }))).toMatchObject({
+    expect(
+      await verify(proxyRequest("recommendations", {}, { shop: SHOP, secret: "another-apps-secret", customer: "42" })),
+    ).toMatchObject({
       ok: false,
       reason: "bad-signature",
     });
     const query = signedProxyQuery({ limit: "4" }, { shop: SHOP, secret: SECRET, customer: "42" });
-    for (const tampered of [query.replace(SHOP, OTHER), query.replace("logged_in_customer_id=42", "logged_in_customer_id=43"), query.replace("limit=4", "limit=5")]) {
-      expect(await verify(new Request(`${PROXY_APP_URL}/proxy/recommendations?${tampered}`))).toMatchObject({ ok: false, reason: "bad-signature" });
+    for (const tampered of [
+      query.replace(SHOP, OTHER),
+      query.replace("logged_in_customer_id=42", "logged_in_customer_id=43"),
+      query.replace("limit=4", "limit=5"),
+    ]) {
+      expect(await verify(new Request(`${PROXY_APP_URL}/proxy/recommendations?${tampered}`))).toMatchObject({
+        ok: false,
+        reason: "bad-signature",
+      });
     }
     const unsigned = query.replace(/&signature=[0-9a-f]+/, "");
-    expect(await verify(new Request(`${PROXY_APP_URL}/proxy/recommendations?${unsigned}`))).toMatchObject({ ok: false, reason: "bad-signature" });
+    expect(await verify(new Request(`${PROXY_APP_URL}/proxy/recommendations?${unsigned}`))).toMatchObject({
+      ok: false,
+      reason: "bad-signature",
+    });
   });
 
   it("refuses a timestamp more than 90 s old or ahead, and accepts one within", async () => {
-    const at = (timestamp: number) => verify(proxyRequest("recommendations", {}, { shop: SHOP, secret: SECRET, timestamp }));
+    const at = (timestamp: number) =>
+      verify(proxyRequest("recommendations", {}, { shop: SHOP, secret: SECRET, timestamp }));
     expect(await at(now() - 120)).toMatchObject({ ok: false, reason: "bad-signature" });
     expect(await at(now() + 120)).toMatchObject({ ok: false, reason: "bad-signature" });
     expect(await at(now() - 3_600)).toMatchObject({ ok: false });
@@ -93,27 +122,83 @@ describe("app proxy requests", () => {
     }
     const query = signedProxyQuery({}, { shop: SHOP, secret: SECRET });
     const twice = `${query}&signature=${"0".repeat(64)}`;
-    expect(await verify(new Request(`${PROXY_APP_URL}/proxy/recommendations?${twice}`))).toMatchObject({ ok: false, reason: "repeated-parameter" });
+    expect(await verify(new Request(`${PROXY_APP_URL}/proxy/recommendations?${twice}`))).toMatchObject({
+      ok: false,
+      reason: "repeated-parameter",
+    });
   });
 
   it("accepts keys that sort differently as key and as key=value (a, a1) when signed as Shopify signs", async () => {
     // Shopify sorts "a1=2" before "a=1" ("1" < "="); the library sorts the keys, "a" before "a1".
-    const request = () => proxyRequest("recommendations", [["a", "1"], ["a1", "2"]], { shop: SHOP, secret: SECRET, customer: "42" });
+    const request = () =>
+      proxyRequest(
+        "recommendations",
+        [
+          ["a", "1"],
+          ["a1", "2"],
+        ],
+        { shop: SHOP, secret: SECRET, customer: "42" },
+      );
     expect(await libraryAccepts(request())).toBe(false);
     expect(await verify(request())).toMatchObject({ ok: true, customerId: "gid://shopify/Customer/42" });
     // Still signed: tampering, another secret or an old timestamp is refused on this path too.
-    const query = signedProxyQuery([["a", "1"], ["a1", "2"]], { shop: SHOP, secret: SECRET });
-    expect(await verify(new Request(`${PROXY_APP_URL}/proxy/x?${query.replace("a1=2", "a1=3")}`))).toMatchObject({ ok: false });
-    expect(await verify(proxyRequest("x", [["a", "1"], ["a1", "2"]], { shop: SHOP, secret: "another-apps-secret" }))).toMatchObject({ ok: false });
-    expect(await verify(proxyRequest("x", [["a", "1"], ["a1", "2"]], { shop: SHOP, secret: SECRET, timestamp: now() - 120 }))).toMatchObject({ ok: false });
+    const query = signedProxyQuery(
+      [
+        ["a", "1"],
+        ["a1", "2"],
+      ],
+      { shop: SHOP, secret: SECRET },
+    );
+    expect(await verify(new Request(`${PROXY_APP_URL}/proxy/x?${query.replace("a1=2", "a1=3")}`))).toMatchObject({
+      ok: false,
+    });
     expect(
-      await verify(proxyRequest("x", [["a", "1"], ["a1", "2"], ["logged_in_customer_id", "7"]], { shop: SHOP, secret: SECRET, customer: "42" })),
+      await verify(
+        proxyRequest(
+          "x",
+          [
+            ["a", "1"],
+            ["a1", "2"],
+          ],
+          { shop: SHOP, secret: "another-apps-secret" },
+        ),
+      ),
+    ).toMatchObject({ ok: false });
+    expect(
+      await verify(
+        proxyRequest(
+          "x",
+          [
+            ["a", "1"],
+            ["a1", "2"],
+          ],
+          { shop: SHOP, secret: SECRET, timestamp: now() - 120 },
+        ),
+      ),
+    ).toMatchObject({ ok: false });
+    expect(
+      await verify(
+        proxyRequest(
+          "x",
+          [
+            ["a", "1"],
+            ["a1", "2"],
+            ["logged_in_customer_id", "7"],
+          ],
+          { shop: SHOP, secret: SECRET, customer: "42" },
+        ),
+      ),
     ).toMatchObject({ ok: false, reason: "repeated-parameter" });
   });
 
   it("refuses a signed but malformed shop or customer id", async () => {
-    expect(await verify(proxyRequest("x", {}, { shop: "evil.example.com", secret: SECRET }))).toMatchObject({ ok: false, reason: "bad-shop" });
-    expect(await verify(proxyRequest("x", {}, { shop: SHOP, secret: SECRET, customer: "gid://shopify/Customer/1" }))).toMatchObject({
+    expect(await verify(proxyRequest("x", {}, { shop: "evil.example.com", secret: SECRET }))).toMatchObject({
+      ok: false,
+      reason: "bad-shop",
+    });
+    expect(
+      await verify(proxyRequest("x", {}, { shop: SHOP, secret: SECRET, customer: "gid://shopify/Customer/1" })),
+    ).toMatchObject({
       ok: false,
       reason: "bad-customer",
     });
@@ -121,7 +206,9 @@ describe("app proxy requests", () => {
 
   it("gives proxy routes one helper that throws a 401 JSON answer", async () => {
     const { authenticateProxy } = await proxy();
-    const thrown = await authenticateProxy(proxyRequest("x", {}, { shop: SHOP, secret: "nope" })).catch((e: unknown) => e);
+    const thrown = await authenticateProxy(proxyRequest("x", {}, { shop: SHOP, secret: "nope" })).catch(
+      (e: unknown) => e,
+    );
     expect(thrown).toBeInstanceOf(Response);
     expect((thrown as Response).status).toBe(401);
     expect(await (thrown as Response).json()).toMatchObject({ reason: "bad-signature" });
@@ -131,9 +218,15 @@ describe("app proxy requests", () => {
 
   it("guards the recommendations route: 401 unsigned, 200 signed", async () => {
     const { loader } = await import("../../app/routes/proxy.recommendations");
-    const unsigned = (await callRoute(loader, new Request(`${PROXY_APP_URL}/proxy/recommendations?shop=${SHOP}&timestamp=${now()}`))) as Response;
+    const unsigned = (await callRoute(
+      loader,
+      new Request(`${PROXY_APP_URL}/proxy/recommendations?shop=${SHOP}&timestamp=${now()}`),
+    )) as Response;
     expect(unsigned.status).toBe(401);
-    const signed = (await callRoute(loader, proxyRequest("recommendations", { limit: "2" }, { shop: SHOP, secret: SECRET }))) as Response;
+    const signed = (await callRoute(
+      loader,
+      proxyRequest("recommendations", { limit: "2" }, { shop: SHOP, secret: SECRET }),
+    )) as Response;
     expect(signed.status).toBe(200);
     expect(getDb().kind).toBe("sqlite");
   });

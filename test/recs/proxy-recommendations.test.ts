@@ -6,8 +6,16 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createSqliteTestDb, createTestDb, databaseKinds, type TestDb } from "../helpers/db";
 import { signedProxyQuery } from "../helpers/app-proxy";
-import { cachedShops, clearRecommenderCache, type ShopperRecommendations } from "../../app/models/recommendations.server";
-import { handleRecommendationsProxy, PERSONAL_CACHE_CONTROL, PUBLIC_CACHE_CONTROL } from "../../app/lib/proxy-recommendations.server";
+import {
+  cachedShops,
+  clearRecommenderCache,
+  type ShopperRecommendations,
+} from "../../app/models/recommendations.server";
+import {
+  handleRecommendationsProxy,
+  PERSONAL_CACHE_CONTROL,
+  PUBLIC_CACHE_CONTROL,
+} from "../../app/lib/proxy-recommendations.server";
 import { updateShopSettings } from "../../app/models/shop-settings.server";
 import { gidProduct, seedScore, seedShop, seedStandinShop, type SeededShop } from "./fixtures";
 import { generateDemoShop } from "../standin/demo-shop";
@@ -52,8 +60,18 @@ for (const kind of await databaseKinds()) {
       a = await seedShop(t.db, { shop: SHOP_A, archived: [3], draft: [4], outOfStock: [5] });
       b = await seedShop(t.db, { shop: SHOP_B, products: 12, customers: 10 });
       // Customer 1 of shop A: the analysis recommended 7, 3 (archived), 9, 5 (out of stock), 11.
-      await seedScore(t.db, SHOP_A, a.customers[0], [7, 3, 9, 5, 11].map((n) => gidProduct(SHOP_A, n)));
-      await seedScore(t.db, SHOP_B, b.customers[0], [2, 4].map((n) => gidProduct(SHOP_B, n)));
+      await seedScore(
+        t.db,
+        SHOP_A,
+        a.customers[0],
+        [7, 3, 9, 5, 11].map((n) => gidProduct(SHOP_A, n)),
+      );
+      await seedScore(
+        t.db,
+        SHOP_B,
+        b.customers[0],
+        [2, 4].map((n) => gidProduct(SHOP_B, n)),
+      );
     });
     afterAll(async () => {
       clearRecommenderCache();
@@ -66,7 +84,9 @@ for (const kind of await databaseKinds()) {
       expect(res.headers.get("Cache-Control")).toBe(PERSONAL_CACHE_CONTROL);
       expect(res.headers.get("Vary")).toBe("Cookie");
       expect(body.source).toBe("personal");
-      expect(body.products.slice(0, 3)).toEqual([7, 9, 11].map((n) => ({ id: gidProduct(SHOP_A, n), handle: a.handles.get(gidProduct(SHOP_A, n)) })));
+      expect(body.products.slice(0, 3)).toEqual(
+        [7, 9, 11].map((n) => ({ id: gidProduct(SHOP_A, n), handle: a.handles.get(gidProduct(SHOP_A, n)) })),
+      );
       expect(body.products).toHaveLength(4);
       for (const p of body.products) {
         expect(Object.keys(p).sort()).toEqual(["handle", "id"]);
@@ -96,7 +116,10 @@ for (const kind of await databaseKinds()) {
       expect(forged.res.headers.get("Content-Type")).toMatch(/application\/json/);
       expect(forged.res.headers.get("Cache-Control")).toBe("no-store");
       expect(forged.body.products).toBeUndefined();
-      const staleParams = signedProxyQuery({}, { shop: SHOP_A, secret: SECRET, timestamp: Math.floor(Date.now() / 1000) - 600 });
+      const staleParams = signedProxyQuery(
+        {},
+        { shop: SHOP_A, secret: SECRET, timestamp: Math.floor(Date.now() / 1000) - 600 },
+      );
       const stale = await get(new Request(`http://app.test/proxy/recommendations?${staleParams}`));
       expect(stale.res.status).toBe(401);
       expect(stale.body.error).toMatch(/expired/);
@@ -173,7 +196,10 @@ for (const kind of await databaseKinds()) {
     });
 
     it("answers 503 JSON (and logs) when the database fails", async () => {
-      const broken = { ...t.db, product: { findMany: () => Promise.reject(new Error("database is down")) } } as unknown as typeof t.db;
+      const broken = {
+        ...t.db,
+        product: { findMany: () => Promise.reject(new Error("database is down")) },
+      } as unknown as typeof t.db;
       const errors: string[] = [];
       const spy = vi.spyOn(console, "error").mockImplementation((m: string) => void errors.push(m));
       try {
@@ -208,9 +234,17 @@ describe("speed on the demo shop (sqlite)", () => {
     t = await createTestDb("sqlite");
     data = generateDemoShop();
     await seedStandinShop(t.db, data);
-    const buyers = [...new Set(data.orders.map((o) => o.customerId).filter((c): c is string => c !== null))].slice(0, 60);
+    const buyers = [...new Set(data.orders.map((o) => o.customerId).filter((c): c is string => c !== null))].slice(
+      0,
+      60,
+    );
     for (const [k, c] of buyers.entries()) {
-      await seedScore(t.db, data.shop, c, data.products.slice(k % 50, (k % 50) + 3).map((p) => p.id));
+      await seedScore(
+        t.db,
+        data.shop,
+        c,
+        data.products.slice(k % 50, (k % 50) + 3).map((p) => p.id),
+      );
     }
   });
   afterAll(async () => {

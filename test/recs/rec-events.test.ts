@@ -35,7 +35,14 @@ const nonce = () => `nonce-${Date.now()}-${++nonceCount}`;
 
 function post(
   body: unknown,
-  opts: { secret?: string; shop?: string; n?: string | null; ip?: string; customer?: string; contentLength?: boolean } = {},
+  opts: {
+    secret?: string;
+    shop?: string;
+    n?: string | null;
+    ip?: string;
+    customer?: string;
+    contentLength?: boolean;
+  } = {},
 ): Request {
   const text = typeof body === "string" ? body : JSON.stringify(body);
   return proxyRequest("events", opts.n === null ? {} : { n: opts.n ?? nonce() }, {
@@ -65,7 +72,8 @@ describe("POST /proxy/events", () => {
   const getDb = withShopifyAppEnv({
     secret: SECRET,
     seed: async (t) => {
-      for (let i = 1; i <= 4; i++) await t.db.product.create({ data: { shop: SHOP, id: P(i), handle: `p-${i}`, price: 10 * i } });
+      for (let i = 1; i <= 4; i++)
+        await t.db.product.create({ data: { shop: SHOP, id: P(i), handle: `p-${i}`, price: 10 * i } });
       await t.db.product.create({ data: { shop: OTHER, id: P(99), handle: "other" } });
     },
   });
@@ -74,7 +82,11 @@ describe("POST /proxy/events", () => {
     return (await callRoute(action, request)) as Response;
   };
   const rows = (shop = SHOP) =>
-    getDb().db.recEvent.findMany({ where: { shop }, orderBy: [{ productId: "asc" }, { kind: "asc" }], select: { productId: true, kind: true, count: true } });
+    getDb().db.recEvent.findMany({
+      where: { shop },
+      orderBy: [{ productId: "asc" }, { kind: "asc" }],
+      select: { productId: true, kind: true, count: true },
+    });
 
   it("adds a visit's batch to the daily counts of the signed shop's known products only", async () => {
     const batch = {
@@ -110,15 +122,27 @@ describe("POST /proxy/events", () => {
     const notJson = await action(post("{oops", { ip }));
     expect(notJson.status).toBe(400);
     expect(((await notJson.json()) as { error: string }).error).toMatch(/Body must be JSON/);
-    expect(((await (await action(post({ events: ok.events }, { ip }))).json()) as { error: string }).error).toMatch(/visit/);
-    expect(((await (await action(post({ visit: VISIT, events: [{ kind: "purchase", productId: P(1) }] }, { ip }))).json()) as { error: string }).error).toMatch(
-      /events\.0\.kind/,
+    expect(((await (await action(post({ events: ok.events }, { ip }))).json()) as { error: string }).error).toMatch(
+      /visit/,
     );
-    expect((await action(post({ visit: VISIT, events: Array.from({ length: 201 }, () => ok.events[0]) }, { ip }))).status).toBe(400);
+    expect(
+      (
+        (await (
+          await action(post({ visit: VISIT, events: [{ kind: "purchase", productId: P(1) }] }, { ip }))
+        ).json()) as { error: string }
+      ).error,
+    ).toMatch(/events\.0\.kind/);
+    expect(
+      (await action(post({ visit: VISIT, events: Array.from({ length: 201 }, () => ok.events[0]) }, { ip }))).status,
+    ).toBe(400);
     expect((await action(post(ok, { n: null, ip }))).status).toBe(400);
     expect((await action(post({ ...ok, pad: "x".repeat(MAX_BODY_BYTES) }, { ip }))).status).toBe(413);
     // No Content-Length: the body is cut off while it is read.
-    const noLength = proxyRequest("events", { n: nonce() }, { shop: SHOP, secret: SECRET, method: "POST", body: streamed(5 * MAX_BODY_BYTES) });
+    const noLength = proxyRequest(
+      "events",
+      { n: nonce() },
+      { shop: SHOP, secret: SECRET, method: "POST", body: streamed(5 * MAX_BODY_BYTES) },
+    );
     expect(noLength.headers.get("Content-Length")).toBeNull();
     expect((await action(noLength)).status).toBe(413);
     expect(await rows()).toEqual(before);
@@ -137,7 +161,8 @@ describe("POST /proxy/events", () => {
   it("limits requests per visitor and per shop", async () => {
     const batch = { visit: "visit-limit01", events: [] };
     const statuses: number[] = [];
-    for (let i = 0; i <= VISITOR_REQUESTS_PER_MINUTE; i++) statuses.push((await action(post(batch, { ip: "192.0.2.7" }))).status);
+    for (let i = 0; i <= VISITOR_REQUESTS_PER_MINUTE; i++)
+      statuses.push((await action(post(batch, { ip: "192.0.2.7" }))).status);
     expect(statuses.slice(0, VISITOR_REQUESTS_PER_MINUTE).every((s) => s === 200)).toBe(true);
     const limited = await action(post(batch, { ip: "192.0.2.7" }));
     expect(limited.status).toBe(429);
@@ -148,22 +173,58 @@ describe("POST /proxy/events", () => {
     const limits = { visitor: new RateLimiter(100), shop: new RateLimiter(3) };
     const send = async (ip: string) => {
       const request = post(batch, { ip });
-      return (await handleEventsProxy(request, await authenticateProxy(request.clone()), { db: getDb().db, limits })).status;
+      return (await handleEventsProxy(request, await authenticateProxy(request.clone()), { db: getDb().db, limits }))
+        .status;
     };
-    expect([await send("10.0.0.1"), await send("10.0.0.2"), await send("10.0.0.3"), await send("10.0.0.4")]).toEqual([200, 200, 200, 429]);
+    expect([await send("10.0.0.1"), await send("10.0.0.2"), await send("10.0.0.3"), await send("10.0.0.4")]).toEqual([
+      200, 200, 200, 429,
+    ]);
   });
 
   it("counts a visit's clicks on a product only up to its impressions of it", async () => {
     const db = getDb().db;
     const send = (visit: string, events: Array<[string, number]>) =>
-      action(post({ visit, events: events.map(([kind, p]) => ({ kind, productId: P(p) })) }, { ip: `203.0.113.${visit.length}` }));
+      action(
+        post(
+          { visit, events: events.map(([kind, p]) => ({ kind, productId: P(p) })) },
+          { ip: `203.0.113.${visit.length}` },
+        ),
+      );
     const before = (await rows()).find((r) => r.productId === P(3) && r.kind === "click")?.count ?? 0;
-    expect(await (await send("visit-cap-001", [["impression", 3], ["click", 3], ["click", 3], ["click", 3]])).json()).toMatchObject({ clicks: 1 });
+    expect(
+      await (
+        await send("visit-cap-001", [
+          ["impression", 3],
+          ["click", 3],
+          ["click", 3],
+          ["click", 3],
+        ])
+      ).json(),
+    ).toMatchObject({ clicks: 1 });
     expect(await (await send("visit-cap-001", [["click", 3]])).json()).toMatchObject({ clicks: 0 });
-    expect(await (await send("visit-cap-0002", [["click", 3], ["click", 3]])).json()).toMatchObject({ clicks: 0 }); // no impression
-    expect(await (await send("visit-cap-001", [["impression", 3], ["click", 3], ["click", 3]])).json()).toMatchObject({ clicks: 1 });
+    expect(
+      await (
+        await send("visit-cap-0002", [
+          ["click", 3],
+          ["click", 3],
+        ])
+      ).json(),
+    ).toMatchObject({ clicks: 0 }); // no impression
+    expect(
+      await (
+        await send("visit-cap-001", [
+          ["impression", 3],
+          ["click", 3],
+          ["click", 3],
+        ])
+      ).json(),
+    ).toMatchObject({ clicks: 1 });
     expect((await rows()).find((r) => r.productId === P(3) && r.kind === "click")?.count).toBe(before + 2);
-    expect(await db.recVisit.findUnique({ where: { shop_visitId_productId: { shop: SHOP, visitId: "visit-cap-001", productId: P(3) } } })).toMatchObject({
+    expect(
+      await db.recVisit.findUnique({
+        where: { shop_visitId_productId: { shop: SHOP, visitId: "visit-cap-001", productId: P(3) } },
+      }),
+    ).toMatchObject({
       impressions: 2,
       clicks: 2,
     });
@@ -180,7 +241,10 @@ for (const kind of await databaseKinds()) {
 
     it("caps one product's count per batch and a visit's impressions of it", async () => {
       await t.db.product.create({ data: { shop: SHOP, id: P(4), handle: "p-4" } });
-      const many = { visit: "visit-many-01", events: Array.from({ length: 150 }, () => ({ kind: "impression" as const, productId: P(4) })) };
+      const many = {
+        visit: "visit-many-01",
+        events: Array.from({ length: 150 }, () => ({ kind: "impression" as const, productId: P(4) })),
+      };
       expect(await recordRecEvents(t.db, SHOP, many)).toEqual({ impressions: 20, clicks: 0 });
       for (let i = 0; i < 3; i++) await recordRecEvents(t.db, SHOP, many);
       expect((await recordRecEvents(t.db, SHOP, many)).impressions).toBe(0); // 50 per visit and product
@@ -191,12 +255,27 @@ for (const kind of await databaseKinds()) {
       for (let i = 1; i <= 3; i++) await t.db.product.create({ data: { shop, id: P(i), handle: `a-${i}` } });
       const clickDay = new Date("2026-11-01T10:00:00Z");
       const click = (p: number, visit: string, at: Date) =>
-        recordRecEvents(t.db, shop, { visit, events: [{ kind: "impression", productId: P(p) }, { kind: "click", productId: P(p) }] }, at);
+        recordRecEvents(
+          t.db,
+          shop,
+          {
+            visit,
+            events: [
+              { kind: "impression", productId: P(p) },
+              { kind: "click", productId: P(p) },
+            ],
+          },
+          at,
+        );
       await click(1, "visit-attr-01", clickDay);
       await click(2, "visit-attr-01", clickDay);
       await click(2, "visit-attr-02", clickDay);
       let n = 0;
-      const order = async (day: number, products: number[], extra: { attr?: string | null; test?: boolean; cancelled?: boolean; total?: number } = {}) => {
+      const order = async (
+        day: number,
+        products: number[],
+        extra: { attr?: string | null; test?: boolean; cancelled?: boolean; total?: number } = {},
+      ) => {
         const at = new Date(clickDay.getTime() + day * DAY);
         const id = orderGid(++n);
         const placed = orderInput({
@@ -232,7 +311,14 @@ for (const kind of await databaseKinds()) {
       expect(await recordOrderAttribution(t.db, shop, { id: "x", processedAt: clickDay }, undefined)).toBe(false);
       // The dashboard's summary uses the same rule.
       const summary = await impactSummary(t.db, shop, { now: new Date("2026-11-12T12:00:00Z"), days: 30 });
-      expect(summary).toMatchObject({ impressions: 3, clicks: 3, ctr: 1, attributedOrders: 3, attributedRevenue: 170, recommendedItemRevenue: 30 });
+      expect(summary).toMatchObject({
+        impressions: 3,
+        clicks: 3,
+        ctr: 1,
+        attributedOrders: 3,
+        attributedRevenue: 170,
+        recommendedItemRevenue: 30,
+      });
       expect((await impactSummary(t.db, "nobody.myshopify.com")).ctr).toBe(0);
     });
 
@@ -242,31 +328,60 @@ for (const kind of await databaseKinds()) {
       const old = new Date(now.getTime() - 100 * DAY);
       const recent = new Date(now.getTime() - 5 * DAY);
       const day = (d: Date) => d.toISOString().slice(0, 10);
-      for (const [d, p] of [[old, "1"], [recent, "2"]] as const) {
+      for (const [d, p] of [
+        [old, "1"],
+        [recent, "2"],
+      ] as const) {
         await t.db.recEvent.create({ data: { shop, day: day(d), productId: P(Number(p)), kind: "click", count: 1 } });
-        await t.db.recVisit.create({ data: { shop, visitId: `v-${p}-aaaaaa`, productId: P(1), day: day(d), impressions: 1 } });
-        await t.db.recAttribution.create({ data: { shop, orderId: `o-${p}`, productId: P(1), clickedAt: d, processedAt: d } });
-        await t.db.webhookEvent.create({ data: { webhookId: `wh-${p}-${kind}`, shop, topic: "orders/create", receivedAt: d } });
-        await t.db.tagChange.create({ data: { shop, runId: "r", customerId: `c-${p}`, tag: "x", action: "add", status: "done", createdAt: d } });
+        await t.db.recVisit.create({
+          data: { shop, visitId: `v-${p}-aaaaaa`, productId: P(1), day: day(d), impressions: 1 },
+        });
+        await t.db.recAttribution.create({
+          data: { shop, orderId: `o-${p}`, productId: P(1), clickedAt: d, processedAt: d },
+        });
+        await t.db.webhookEvent.create({
+          data: { webhookId: `wh-${p}-${kind}`, shop, topic: "orders/create", receivedAt: d },
+        });
+        await t.db.tagChange.create({
+          data: { shop, runId: "r", customerId: `c-${p}`, tag: "x", action: "add", status: "done", createdAt: d },
+        });
       }
-      await t.db.tagChange.create({ data: { shop, runId: "r", customerId: "c-pending", tag: "x", action: "add", status: "pending", createdAt: old } });
-      await t.db.proxyNonce.create({ data: { shop, nonce: "old-nonce-1", seenAt: new Date(now.getTime() - 3_600_000) } });
+      await t.db.tagChange.create({
+        data: { shop, runId: "r", customerId: "c-pending", tag: "x", action: "add", status: "pending", createdAt: old },
+      });
+      await t.db.proxyNonce.create({
+        data: { shop, nonce: "old-nonce-1", seenAt: new Date(now.getTime() - 3_600_000) },
+      });
       await t.db.proxyNonce.create({ data: { shop, nonce: "new-nonce-1", seenAt: now } });
 
       const pruned: number[] = [];
-      const stop = startRetentionSchedule(t.db, { everyMs: 100, onPruned: (r) => pruned.push(r.recEvents + r.webhookEvents + r.tagChanges) });
+      const stop = startRetentionSchedule(t.db, {
+        everyMs: 100,
+        onPruned: (r) => pruned.push(r.recEvents + r.webhookEvents + r.tagChanges),
+      });
       await expect.poll(() => pruned.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
       stop();
       expect(pruned[0]).toBeGreaterThanOrEqual(3);
       expect(await t.db.recEvent.findMany({ where: { shop }, select: { day: true } })).toEqual([{ day: day(recent) }]);
       expect(await t.db.recVisit.count({ where: { shop } })).toBe(1);
-      expect(await t.db.recAttribution.findMany({ where: { shop }, select: { orderId: true } })).toEqual([{ orderId: "o-2" }]);
-      expect(await t.db.webhookEvent.findMany({ where: { shop }, select: { webhookId: true } })).toEqual([{ webhookId: `wh-2-${kind}` }]);
-      expect((await t.db.tagChange.findMany({ where: { shop }, select: { customerId: true }, orderBy: { customerId: "asc" } })).map((r) => r.customerId)).toEqual([
-        "c-2",
-        "c-pending",
+      expect(await t.db.recAttribution.findMany({ where: { shop }, select: { orderId: true } })).toEqual([
+        { orderId: "o-2" },
       ]);
-      expect((await t.db.proxyNonce.findMany({ where: { shop }, select: { nonce: true } })).map((r) => r.nonce)).toEqual(["new-nonce-1"]);
+      expect(await t.db.webhookEvent.findMany({ where: { shop }, select: { webhookId: true } })).toEqual([
+        { webhookId: `wh-2-${kind}` },
+      ]);
+      expect(
+        (
+          await t.db.tagChange.findMany({
+            where: { shop },
+            select: { customerId: true },
+            orderBy: { customerId: "asc" },
+          })
+        ).map((r) => r.customerId),
+      ).toEqual(["c-2", "c-pending"]);
+      expect(
+        (await t.db.proxyNonce.findMany({ where: { shop }, select: { nonce: true } })).map((r) => r.nonce),
+      ).toEqual(["new-nonce-1"]);
       // A shorter retention deletes the recent rows too.
       expect((await pruneOldRows(t.db, { retentionDays: 1 })).recEvents).toBeGreaterThanOrEqual(1);
       expect(await t.db.recEvent.count({ where: { shop } })).toBe(0);

@@ -10,7 +10,9 @@ describe("recommendedJson", () => {
       "gid://shopify/Product/2",
     ]);
     expect(
-      readRecommended('[{"productId":"gid://shopify/Product/3","score":0.9},{"id":"gid://shopify/Product/4"},{"score":1},7]'),
+      readRecommended(
+        '[{"productId":"gid://shopify/Product/3","score":0.9},{"id":"gid://shopify/Product/4"},{"score":1},7]',
+      ),
     ).toEqual([]);
   });
 
@@ -24,7 +26,15 @@ describe("storefront product ids", () => {
   it("accepts Liquid's numeric product.id and product GIDs, nothing else", () => {
     expect(toProductGid("7012345678")).toBe("gid://shopify/Product/7012345678");
     expect(toProductGid(" gid://shopify/Product/5 ")).toBe("gid://shopify/Product/5");
-    for (const bad of ["0", "-1", "1.5", "abc", "gid://shopify/Customer/5", "gid://shopify/Product/5/x", "1".repeat(21)]) {
+    for (const bad of [
+      "0",
+      "-1",
+      "1.5",
+      "abc",
+      "gid://shopify/Customer/5",
+      "gid://shopify/Product/5/x",
+      "1".repeat(21),
+    ]) {
       expect(toProductGid(bad)).toBeNull();
     }
   });

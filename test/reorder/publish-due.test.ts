@@ -25,19 +25,43 @@ describe("due to reorder in the publish", () => {
   const fx = buildFixture({ customers: 30, seed: 5, unscoredShare: 0 });
   const shop = fx.data.shop;
   const ids = fx.scores.map((s) => s.customerId);
-  const appTags = (id: string) => standin.state(shop).data.customers.find((c) => c.id === id)!.tags.filter((tag) => isAppTag(tag, "churnless"));
-  const metafield = (id: string, key: string) => [...(standin.state(shop).metafields.get(id)?.values() ?? [])].find((m) => m.key === key)?.value;
+  const appTags = (id: string) =>
+    standin
+      .state(shop)
+      .data.customers.find((c) => c.id === id)!
+      .tags.filter((tag) => isAppTag(tag, "churnless"));
+  const metafield = (id: string, key: string) =>
+    [...(standin.state(shop).metafields.get(id)?.values() ?? [])].find((m) => m.key === key)?.value;
   const due = (customerId: string, productId: string, from = "2026-11-01") =>
-    t.db.reorderDue.create({ data: { shop, customerId, productId, lastBoughtAt: new Date("2026-10-01"), dueFrom: new Date(from), dueTo: new Date("2026-11-30") } });
-  const dueFired = (from: number) => standin.state(shop).flowTriggers.slice(from).filter((f) => f.handle === FLOW_DUE_REORDER);
+    t.db.reorderDue.create({
+      data: {
+        shop,
+        customerId,
+        productId,
+        lastBoughtAt: new Date("2026-10-01"),
+        dueFrom: new Date(from),
+        dueTo: new Date("2026-11-30"),
+      },
+    });
+  const dueFired = (from: number) =>
+    standin
+      .state(shop)
+      .flowTriggers.slice(from)
+      .filter((f) => f.handle === FLOW_DUE_REORDER);
 
   beforeAll(async () => {
-    standin = await startStandin({ shops: [cloneData(fx.data)], bucketSize: 50_000, restoreRate: 20_000, flowTriggerHandles: [FLOW_RISK_CHANGED, FLOW_SEGMENT_CHANGED, FLOW_DUE_REORDER] });
+    standin = await startStandin({
+      shops: [cloneData(fx.data)],
+      bucketSize: 50_000,
+      restoreRate: 20_000,
+      flowTriggerHandles: [FLOW_RISK_CHANGED, FLOW_SEGMENT_CHANGED, FLOW_DUE_REORDER],
+    });
     t = await createTestDb("sqlite");
     await insertScores(t.db, shop, fx.scores);
     await updateShopSettings(t.db, shop, { autoTag: true });
     // Flow's lifecycle callbacks said a workflow uses each trigger (triggers fire only then).
-    for (const trigger of [FLOW_RISK_CHANGED, FLOW_SEGMENT_CHANGED, FLOW_DUE_REORDER]) await t.db.flowTriggerUsage.create({ data: { shop, trigger, inUse: true, notifiedAt: new Date() } });
+    for (const trigger of [FLOW_RISK_CHANGED, FLOW_SEGMENT_CHANGED, FLOW_DUE_REORDER])
+      await t.db.flowTriggerUsage.create({ data: { shop, trigger, inUse: true, notifiedAt: new Date() } });
   });
   afterAll(async () => {
     await standin?.close();
@@ -96,7 +120,9 @@ describe("due to reorder in the publish", () => {
     await runPublish(t.db, adminFor(standin, shop), shop);
     expect(appTags(target)).toContain("churnless:due:reorder");
     expect(appTags(target)).toContain("churnless:holdout");
-    expect(dueFired(from).map((f) => (f.payload as { customer_id: number }).customer_id)).not.toContain(legacyId(target));
+    expect(dueFired(from).map((f) => (f.payload as { customer_id: number }).customer_id)).not.toContain(
+      legacyId(target),
+    );
   });
 });
 

@@ -13,7 +13,11 @@ import { DAY_MS, lineItemInput, orderInput } from "../helpers/orders";
 const DAY = DAY_MS;
 const asOf = new Date("2026-06-01T00:00:00Z");
 /** An order by `customerId` `daysAgo` days before asOf of `quantity` units of each product, in USD. */
-function purchase(customerId: string, daysAgo: number, lines: Array<[productId: string, quantity: number]>): OrderInput {
+function purchase(
+  customerId: string,
+  daysAgo: number,
+  lines: Array<[productId: string, quantity: number]>,
+): OrderInput {
   return orderInput({
     customerId,
     processedAt: new Date(asOf.getTime() - daysAgo * DAY),
@@ -42,7 +46,10 @@ function history(): OrderInput[] {
   orders.push(purchase("gid://shopify/Customer/C", 200, [[BEANS, 1]]));
   orders.push(purchase("gid://shopify/Customer/D", 25, [[BEANS, 1]]));
   // A cancelled order and a test order never count.
-  orders.push({ ...purchase("gid://shopify/Customer/C", 3, [[BEANS, 1]]), cancelledAt: new Date(asOf.getTime() - 2 * DAY) });
+  orders.push({
+    ...purchase("gid://shopify/Customer/C", 3, [[BEANS, 1]]),
+    cancelledAt: new Date(asOf.getTime() - 2 * DAY),
+  });
   orders.push({ ...purchase("gid://shopify/Customer/C", 4, [[BEANS, 1]]), test: true });
   return orders;
 }
@@ -84,7 +91,7 @@ function spearman(x: number[], y: number[]): number {
   const rank = (v: number[]) => {
     const order = v.map((value, i) => ({ value, i })).sort((a, b) => a.value - b.value);
     const r = new Array<number>(v.length);
-    for (let i = 0; i < order.length; ) {
+    for (let i = 0; i < order.length;) {
       let j = i;
       while (j + 1 < order.length && order[j + 1].value === order[i].value) j++;
       for (let k = i; k <= j; k++) r[order[k].i] = (i + j) / 2;

@@ -9,7 +9,12 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAdminClient } from "../../app/shopify/client.server";
-import { downloadLines, inFlightBulkOperations, notifyBulkOperationFinished, runBulkQuery } from "../../app/shopify/bulk.server";
+import {
+  downloadLines,
+  inFlightBulkOperations,
+  notifyBulkOperationFinished,
+  runBulkQuery,
+} from "../../app/shopify/bulk.server";
 import { runBulkMutation } from "../../app/shopify/tag-writer.server";
 import { ORDERS_BULK_QUERY } from "../../app/shopify/orders-sync.server";
 import { handleBulkFinishWebhook } from "../../app/webhooks/bulk.server";
@@ -38,7 +43,12 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((r) => hooks.listen(0, "127.0.0.1", () => r()));
-  standin = await startStandin({ shops: [generateDemoShop({ orders: 150, shop: SHOP, seed: 2 })], bulkMinMs: 400, webhookSecret: SECRET, restoreRate: 1000 });
+  standin = await startStandin({
+    shops: [generateDemoShop({ orders: 150, shop: SHOP, seed: 2 })],
+    bulkMinMs: 400,
+    webhookSecret: SECRET,
+    restoreRate: 1000,
+  });
   const now = new Date().toISOString();
   standin.state(SHOP).webhookSubscriptions.push({
     id: "gid://shopify/WebhookSubscription/1",
@@ -85,7 +95,12 @@ describe("bulk operations", () => {
 
 /** Starts a bulk query over the stand-in directly (another of the app's operations, e.g. a crashed job's). */
 async function startOther(query = `{ products { edges { node { id } } } }`): Promise<string> {
-  const { body } = await gql(standin, SHOP, `mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id } userErrors { message code } } }`, { q: query });
+  const { body } = await gql(
+    standin,
+    SHOP,
+    `mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id } userErrors { message code } } }`,
+    { q: query },
+  );
   const id = body.data.bulkOperationRunQuery.bulkOperation?.id as string | undefined;
   if (!id) throw new Error(`could not start: ${JSON.stringify(body.data.bulkOperationRunQuery.userErrors)}`);
   return id;
@@ -124,7 +139,10 @@ describe("bulk operations since 2026-01 (five at a time per shop)", () => {
     const before = standin.calls(SHOP).length;
     const result = await runBulkQuery(admin(), ORDERS_BULK_QUERY, { pollIntervalMs: 50 });
     expect(result.operation.status).toBe("COMPLETED");
-    const starts = standin.calls(SHOP).slice(before).filter((c) => c.operation === "bulkOperationRunQuery");
+    const starts = standin
+      .calls(SHOP)
+      .slice(before)
+      .filter((c) => c.operation === "bulkOperationRunQuery");
     expect(starts.length).toBeGreaterThanOrEqual(2);
     const oldest = record(others[0]);
     expect(Date.parse(record(result.operation.id).createdAt)).toBeGreaterThanOrEqual(Date.parse(oldest.completedAt!));
@@ -160,7 +178,9 @@ describe("bulk operations since 2026-01 (five at a time per shop)", () => {
     standin.setProtectedDataLevel(0);
     try {
       const before = standin.state(SHOP).bulkOperations.length;
-      await expect(runBulkQuery(admin(), ORDERS_BULK_QUERY, { pollIntervalMs: 50, retryDelayMs: 1 })).rejects.toThrow(/ACCESS_DENIED.*protected customer data Level 1/);
+      await expect(runBulkQuery(admin(), ORDERS_BULK_QUERY, { pollIntervalMs: 50, retryDelayMs: 1 })).rejects.toThrow(
+        /ACCESS_DENIED.*protected customer data Level 1/,
+      );
       expect(standin.state(SHOP).bulkOperations.length - before).toBe(1);
     } finally {
       standin.setProtectedDataLevel(2);
@@ -170,6 +190,8 @@ describe("bulk operations since 2026-01 (five at a time per shop)", () => {
   it("the app's bulk documents use nothing the pinned schema deprecates (Shopify's X-Shopify-API-Deprecated-Reason)", () => {
     const calls = standin.calls(SHOP);
     expect(calls.length).toBeGreaterThan(10);
-    expect(calls.filter((c) => c.deprecated?.length).map((c) => `${c.operation}: ${c.deprecated!.join(", ")}`)).toEqual([]);
+    expect(calls.filter((c) => c.deprecated?.length).map((c) => `${c.operation}: ${c.deprecated!.join(", ")}`)).toEqual(
+      [],
+    );
   });
 });

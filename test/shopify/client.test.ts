@@ -4,7 +4,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import { assertNoUserErrors, createAdminClient, operationName } from "../../app/shopify/client.server";
 import { AdminApiError, ThrottledError, UserErrorsError } from "../../app/shopify/errors";
 
-type Handler = (body: { query: string; variables?: Record<string, unknown> }, req: IncomingMessage, res: ServerResponse) => void;
+type Handler = (
+  body: { query: string; variables?: Record<string, unknown> },
+  req: IncomingMessage,
+  res: ServerResponse,
+) => void;
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -71,16 +75,35 @@ describe("createAdminClient", () => {
         throttled++;
         return json(res, 200, {
           errors: [{ message: "Throttled", extensions: { code: "THROTTLED" } }],
-          extensions: { cost: { requestedQueryCost: cost, actualQueryCost: null, throttleStatus: { maximumAvailable: max, currentlyAvailable: available, restoreRate } } },
+          extensions: {
+            cost: {
+              requestedQueryCost: cost,
+              actualQueryCost: null,
+              throttleStatus: { maximumAvailable: max, currentlyAvailable: available, restoreRate },
+            },
+          },
         });
       }
       available -= cost;
       json(res, 200, {
         data: { shop: { name: "x" } },
-        extensions: { cost: { requestedQueryCost: cost, actualQueryCost: cost, throttleStatus: { maximumAvailable: max, currentlyAvailable: available, restoreRate } } },
+        extensions: {
+          cost: {
+            requestedQueryCost: cost,
+            actualQueryCost: cost,
+            throttleStatus: { maximumAvailable: max, currentlyAvailable: available, restoreRate },
+          },
+        },
       });
     });
-    const client = createAdminClient({ shop: "a.myshopify.com", accessToken: "t", apiBaseUrl: base, now: clock.now, sleep: clock.sleep, defaultExpectedCost: cost });
+    const client = createAdminClient({
+      shop: "a.myshopify.com",
+      accessToken: "t",
+      apiBaseUrl: base,
+      now: clock.now,
+      sleep: clock.sleep,
+      defaultExpectedCost: cost,
+    });
     for (let i = 0; i < 12; i++) await client.request(Q);
     expect(throttled).toBe(0);
     expect(client.stats.retries).toBe(0);
@@ -100,11 +123,24 @@ describe("createAdminClient", () => {
       if (n <= 2)
         return json(res, 200, {
           errors: [{ message: "Throttled", extensions: { code: "THROTTLED" } }],
-          extensions: { cost: { requestedQueryCost: 100, actualQueryCost: null, throttleStatus: { maximumAvailable: 1000, currentlyAvailable: 0, restoreRate: 50 } } },
+          extensions: {
+            cost: {
+              requestedQueryCost: 100,
+              actualQueryCost: null,
+              throttleStatus: { maximumAvailable: 1000, currentlyAvailable: 0, restoreRate: 50 },
+            },
+          },
         });
       json(res, 200, { data: { shop: { name: "ok" } } });
     });
-    const client = createAdminClient({ shop: "a", accessToken: "t", apiBaseUrl: base, sleep: clock.sleep, now: clock.now, random: () => 0 });
+    const client = createAdminClient({
+      shop: "a",
+      accessToken: "t",
+      apiBaseUrl: base,
+      sleep: clock.sleep,
+      now: clock.now,
+      random: () => 0,
+    });
     expect(await client.request(Q)).toEqual({ shop: { name: "ok" } });
     expect(client.stats.retries).toBe(2);
     expect(client.stats.calls).toBe(3);
@@ -119,7 +155,15 @@ describe("createAdminClient", () => {
       res.writeHead(503);
       res.end("Service Unavailable");
     });
-    const client = createAdminClient({ shop: "a", accessToken: "t", apiBaseUrl: base, sleep: clock.sleep, now: clock.now, random: () => 1, baseDelayMs: 100 });
+    const client = createAdminClient({
+      shop: "a",
+      accessToken: "t",
+      apiBaseUrl: base,
+      sleep: clock.sleep,
+      now: clock.now,
+      random: () => 1,
+      baseDelayMs: 100,
+    });
     const error = await client.request(Q).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AdminApiError);
     expect((error as Error).message).toBe("Shopify kept answering 503 after 6 tries for ShopName");
@@ -131,7 +175,16 @@ describe("createAdminClient", () => {
   it("jitter keeps every delay between half and all of the exponential step", async () => {
     const clock = fakeClock();
     const base = await serve((_b, _r, res) => json(res, 502, { errors: [{ message: "bad gateway" }] }));
-    const client = createAdminClient({ shop: "a", accessToken: "t", apiBaseUrl: base, sleep: clock.sleep, now: clock.now, random: () => 0, baseDelayMs: 100, maxRetries: 4 });
+    const client = createAdminClient({
+      shop: "a",
+      accessToken: "t",
+      apiBaseUrl: base,
+      sleep: clock.sleep,
+      now: clock.now,
+      random: () => 0,
+      baseDelayMs: 100,
+      maxRetries: 4,
+    });
     await expect(client.request(Q)).rejects.toThrow(/kept answering 502 after 4 tries for ShopName/);
     expect(clock.sleeps).toEqual([50, 100, 200]);
   });
@@ -139,7 +192,14 @@ describe("createAdminClient", () => {
   it("keeps retrying a 429 as throttling and reports it as ThrottledError", async () => {
     const clock = fakeClock();
     const base = await serve((_b, _r, res) => json(res, 429, { errors: "Too many requests" }));
-    const client = createAdminClient({ shop: "a", accessToken: "t", apiBaseUrl: base, sleep: clock.sleep, now: clock.now, maxRetries: 3 });
+    const client = createAdminClient({
+      shop: "a",
+      accessToken: "t",
+      apiBaseUrl: base,
+      sleep: clock.sleep,
+      now: clock.now,
+      maxRetries: 3,
+    });
     const error = await client.request(Q).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ThrottledError);
     expect((error as Error).message).toMatch(/kept throttling ShopName .*after 3 tries/);
@@ -153,7 +213,13 @@ describe("createAdminClient", () => {
       if (n === 1) return req.socket.destroy();
       json(res, 200, { data: { shop: { name: "back" } } });
     });
-    const client = createAdminClient({ shop: "a", accessToken: "t", apiBaseUrl: base, sleep: clock.sleep, now: clock.now });
+    const client = createAdminClient({
+      shop: "a",
+      accessToken: "t",
+      apiBaseUrl: base,
+      sleep: clock.sleep,
+      now: clock.now,
+    });
     expect(await client.request(Q)).toEqual({ shop: { name: "back" } });
     expect(client.stats.retries).toBe(1);
   });
@@ -162,12 +228,15 @@ describe("createAdminClient", () => {
     let n = 0;
     const base = await serve((body, _req, res) => {
       n++;
-      if (body.query.includes("Bad")) return json(res, 200, { errors: [{ message: "Field 'nope' doesn't exist on type 'Shop'" }] });
+      if (body.query.includes("Bad"))
+        return json(res, 200, { errors: [{ message: "Field 'nope' doesn't exist on type 'Shop'" }] });
       res.writeHead(401, { "content-type": "application/json" });
       res.end(JSON.stringify({ errors: "[API] Invalid API key or access token" }));
     });
     const client = createAdminClient({ shop: "a", accessToken: "t", apiBaseUrl: base, sleep: async () => undefined });
-    await expect(client.request("query Bad { shop { nope } }")).rejects.toThrow("Shopify rejected Bad: Field 'nope' doesn't exist on type 'Shop'");
+    await expect(client.request("query Bad { shop { nope } }")).rejects.toThrow(
+      "Shopify rejected Bad: Field 'nope' doesn't exist on type 'Shop'",
+    );
     const refused = await client.request(Q).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(AdminApiError);
     expect((refused as Error).message).toMatch(/answered 401 for ShopName \(the access token was refused/);
@@ -175,7 +244,10 @@ describe("createAdminClient", () => {
   });
 
   it("turns userErrors into a typed UserErrorsError", () => {
-    const payload = { node: null, userErrors: [{ field: ["id"], message: "Customer does not exist", code: "NOT_FOUND" }] };
+    const payload = {
+      node: null,
+      userErrors: [{ field: ["id"], message: "Customer does not exist", code: "NOT_FOUND" }],
+    };
     let error: unknown;
     try {
       assertNoUserErrors(payload, "tagsAdd");

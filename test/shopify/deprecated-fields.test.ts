@@ -14,10 +14,9 @@ describe("deprecated fields", () => {
   const schema = readSchema();
 
   it("the detection finds what the pinned schema deprecates", () => {
-    expect(deprecatedUses(schema, parse(`{ currentBulkOperation { id } customer(id: "x") { email displayName } }`))).toEqual([
-      "Customer.email",
-      "QueryRoot.currentBulkOperation",
-    ]);
+    expect(
+      deprecatedUses(schema, parse(`{ currentBulkOperation { id } customer(id: "x") { email displayName } }`)),
+    ).toEqual(["Customer.email", "QueryRoot.currentBulkOperation"]);
   });
 
   it("no #graphql document of the app uses one", () => {

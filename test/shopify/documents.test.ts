@@ -11,16 +11,30 @@ const documents = findGraphqlDocuments();
 describe("the app's GraphQL documents", () => {
   it("are found across app/ (the sync's own ones included)", () => {
     const names = documents.map((d) => /\b(?:query|mutation)\s+(\w+)/.exec(d.source)?.[1]);
-    for (const name of ["OrdersExport", "OrdersPage", "OrderLineItemsPage", "BulkRunQuery", "BulkOperationStatus", "BulkOperationsInFlight", "AccessScopes", "ProductsPage"]) {
+    for (const name of [
+      "OrdersExport",
+      "OrdersPage",
+      "OrderLineItemsPage",
+      "BulkRunQuery",
+      "BulkOperationStatus",
+      "BulkOperationsInFlight",
+      "AccessScopes",
+      "ProductsPage",
+    ]) {
       expect(names).toContain(name);
     }
   });
 
-  it.each(documents.map((d) => [`${d.file}:${d.line}`, d] as const))("%s validates against the pinned schema", (_where, doc) => {
-    expect(doc.unresolved, `interpolations that cannot be checked statically: ${doc.unresolved.join(", ")}`).toEqual([]);
-    const result = validateDocument(doc.source);
-    expect(result.errors.map((e) => e.message)).toEqual([]);
-  });
+  it.each(documents.map((d) => [`${d.file}:${d.line}`, d] as const))(
+    "%s validates against the pinned schema",
+    (_where, doc) => {
+      expect(doc.unresolved, `interpolations that cannot be checked statically: ${doc.unresolved.join(", ")}`).toEqual(
+        [],
+      );
+      const result = validateDocument(doc.source);
+      expect(result.errors.map((e) => e.message)).toEqual([]);
+    },
+  );
 
   it("the walker resolves same-file constants and reports the rest", () => {
     const text = [

@@ -56,6 +56,8 @@ export const standinProducts = (data: StandinShopData): ProductInfo[] => data.pr
 
 /** Stores a stand-in shop's products, orders and line items as the sync would. */
 export async function storeStandinShop(db: Db, data: StandinShopData): Promise<void> {
-  await db.product.createMany({ data: data.products.map((p) => ({ shop: data.shop, ...standinProductInfo(p), imageUrl: p.imageUrl ?? null })) });
+  await db.product.createMany({
+    data: data.products.map((p) => ({ shop: data.shop, ...standinProductInfo(p), imageUrl: p.imageUrl ?? null })),
+  });
   await upsertOrders(db, data.shop, standinOrders(data));
 }

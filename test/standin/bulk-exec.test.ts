@@ -13,7 +13,17 @@ function context(scopes?: string[]): ExecContext {
   const data = { ...tinyShop("tiny-shop.myshopify.com", NOW), ...(scopes ? { scopes } : {}) };
   return {
     state: new ShopState(data, 1000, 50, () => NOW, 1),
-    runtime: { baseUrl: () => "http://127.0.0.1:1", apiVersion: "2026-07", fileDir: "/tmp", bulkMinMs: 0, flowTriggerHandles: null, onBulkFinished: () => undefined, isClosed: () => false, maxBulkOperations: 5, maxStagedUploadBytes: 100 * 1024 * 1024 },
+    runtime: {
+      baseUrl: () => "http://127.0.0.1:1",
+      apiVersion: "2026-07",
+      fileDir: "/tmp",
+      bulkMinMs: 0,
+      flowTriggerHandles: null,
+      onBulkFinished: () => undefined,
+      isClosed: () => false,
+      maxBulkOperations: 5,
+      maxStagedUploadBytes: 100 * 1024 * 1024,
+    },
     bulk: { rootSlice: null },
   };
 }

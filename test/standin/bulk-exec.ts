@@ -30,7 +30,9 @@ interface Walk {
 }
 
 const ROOT_INFO = { path: { prev: undefined, key: "root", typename: undefined } } as unknown as GraphQLResolveInfo;
-const NESTED_INFO = { path: { prev: { prev: undefined, key: "root", typename: undefined }, key: "nested", typename: undefined } } as unknown as GraphQLResolveInfo;
+const NESTED_INFO = {
+  path: { prev: { prev: undefined, key: "root", typename: undefined }, key: "nested", typename: undefined },
+} as unknown as GraphQLResolveInfo;
 
 function argsOf(field: FieldNode, variables: Record<string, unknown>): Record<string, unknown> {
   const args: Record<string, unknown> = {};
@@ -56,7 +58,13 @@ function complete(walk: Walk, value: unknown, set: SelectionSetNode | undefined)
   return out;
 }
 
-function select(walk: Walk, source: Record<string, unknown>, set: SelectionSetNode, out: Record<string, unknown>, root: boolean): void {
+function select(
+  walk: Walk,
+  source: Record<string, unknown>,
+  set: SelectionSetNode,
+  out: Record<string, unknown>,
+  root: boolean,
+): void {
   for (const sel of set.selections) {
     if (sel.kind === Kind.FIELD) {
       const key = sel.alias?.value ?? sel.name.value;
@@ -67,11 +75,17 @@ function select(walk: Walk, source: Record<string, unknown>, set: SelectionSetNo
       const prop = source[sel.name.value];
       const raw =
         typeof prop === "function"
-          ? (prop as (a: Record<string, unknown>, c: ExecContext, i: GraphQLResolveInfo) => unknown).call(source, argsOf(sel, walk.variables), walk.ctx, root ? ROOT_INFO : NESTED_INFO)
+          ? (prop as (a: Record<string, unknown>, c: ExecContext, i: GraphQLResolveInfo) => unknown).call(
+              source,
+              argsOf(sel, walk.variables),
+              walk.ctx,
+              root ? ROOT_INFO : NESTED_INFO,
+            )
           : prop;
       const value = complete(walk, raw, sel.selectionSet);
       const existing = out[key];
-      if (existing && typeof existing === "object" && value && typeof value === "object" && !Array.isArray(value)) Object.assign(existing, value);
+      if (existing && typeof existing === "object" && value && typeof value === "object" && !Array.isArray(value))
+        Object.assign(existing, value);
       else out[key] = value;
       continue;
     }
@@ -84,11 +98,17 @@ function select(walk: Walk, source: Record<string, unknown>, set: SelectionSetNo
 }
 
 /** Runs a query document for a bulk operation; throws what a resolver throws (e.g. ACCESS_DENIED). */
-export function executeBulkQuery(ctx: ExecContext, schema: GraphQLSchema, document: DocumentNode): Record<string, unknown> {
+export function executeBulkQuery(
+  ctx: ExecContext,
+  schema: GraphQLSchema,
+  document: DocumentNode,
+): Record<string, unknown> {
   const operation = getOperationAST(document);
   if (!operation) throw new Error("bulk query without an operation");
   const fragments = new Map(
-    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+    document.definitions
+      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((d) => [d.name.value, d]),
   );
   const walk: Walk = { ctx, schema, fragments, variables: {} };
   const out: Record<string, unknown> = {};

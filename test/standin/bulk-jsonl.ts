@@ -78,7 +78,11 @@ export interface BulkJsonlWriteResult {
 const CHUNK = 1 << 20;
 
 /** Streams the JSONL to `path` (one trailing newline per line), honouring back-pressure. */
-export async function writeBulkJsonl(data: BulkOrderSource, path: string, opts: BulkJsonlOptions = {}): Promise<BulkJsonlWriteResult> {
+export async function writeBulkJsonl(
+  data: BulkOrderSource,
+  path: string,
+  opts: BulkJsonlOptions = {},
+): Promise<BulkJsonlWriteResult> {
   const out = createWriteStream(path, { encoding: "utf8" });
   // once() rejects on "error"; this listener keeps an error that comes between awaits for the next one.
   let failure: Error | null = null;

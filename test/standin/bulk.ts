@@ -1,6 +1,15 @@
 import { createWriteStream, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { getNamedType, getOperationAST, GraphQLError, isObjectType, Kind, type DocumentNode, type GraphQLSchema, type SelectionSetNode } from "graphql";
+import {
+  getNamedType,
+  getOperationAST,
+  GraphQLError,
+  isObjectType,
+  Kind,
+  type DocumentNode,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from "graphql";
 import type { ExecContext } from "./context";
 import { executeBulkQuery } from "./bulk-exec";
 import { executeDocument } from "./execute";
@@ -46,11 +55,18 @@ interface UserErrorOut {
   code: string | null;
 }
 
-function fail(message: string, code: string, field: string[] | null = ["query"]): { bulkOperation: null; userErrors: UserErrorOut[] } {
+function fail(
+  message: string,
+  code: string,
+  field: string[] | null = ["query"],
+): { bulkOperation: null; userErrors: UserErrorOut[] } {
   return { bulkOperation: null, userErrors: [{ field, message, code }] };
 }
 
-function connectionCount(schema: GraphQLSchema, document: DocumentNode): { top: boolean; count: number; depth: number } {
+function connectionCount(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+): { top: boolean; count: number; depth: number } {
   const op = getOperationAST(document);
   const fragments = new Map(
     document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d] as const),
@@ -97,7 +113,9 @@ function connectionCount(schema: GraphQLSchema, document: DocumentNode): { top: 
 /** LIMIT_REACHED when the shop already runs as many operations as allowed, else null. */
 function atLimit(ctx: ExecContext): { bulkOperation: null; userErrors: UserErrorOut[] } | null {
   const running = ctx.state.bulkOperations.filter((b) => !isFinal(b)).length;
-  return running >= ctx.runtime.maxBulkOperations ? fail("Bulk operations limit reached. Please try again later.", "LIMIT_REACHED", null) : null;
+  return running >= ctx.runtime.maxBulkOperations
+    ? fail("Bulk operations limit reached. Please try again later.", "LIMIT_REACHED", null)
+    : null;
 }
 
 function newRecord(state: ShopState, type: "QUERY" | "MUTATION", query: string): BulkOperationRecord {
@@ -131,11 +149,17 @@ export function startBulkQuery(ctx: ExecContext, query: string, _groupObjects: b
   const result = validateDocument(query, ctx.runtime.apiVersion);
   if (!result.ok) return fail(`Invalid bulk query: ${result.errors[0].message}`, "INVALID");
   const op = getOperationAST(result.document);
-  if (!op || op.operation !== "query") return fail("Invalid bulk query: the bulk query must be a query operation.", "INVALID");
+  if (!op || op.operation !== "query")
+    return fail("Invalid bulk query: the bulk query must be a query operation.", "INVALID");
   const shape = connectionCount(readSchema(ctx.runtime.apiVersion), result.document);
   if (!shape.top) return fail("Invalid bulk query: Bulk queries must contain at least one connection.", "INVALID");
-  if (shape.count > 5) return fail("Invalid bulk query: Bulk queries cannot contain more than 5 connections.", "INVALID");
-  if (shape.depth > 2) return fail("Invalid bulk query: Bulk queries cannot contain connections with a nesting depth greater than 2.", "INVALID");
+  if (shape.count > 5)
+    return fail("Invalid bulk query: Bulk queries cannot contain more than 5 connections.", "INVALID");
+  if (shape.depth > 2)
+    return fail(
+      "Invalid bulk query: Bulk queries cannot contain connections with a nesting depth greater than 2.",
+      "INVALID",
+    );
   const record = newRecord(state, "QUERY", query);
   void guarded(ctx, record, () => runBulkQuery(ctx, record, result.document));
   return { bulkOperation: bulkOperationView(record), userErrors: [] };
@@ -157,9 +181,16 @@ export function startBulkMutation(ctx: ExecContext, mutation: string, stagedUplo
   if (!result.ok) return fail(`Invalid mutation: ${result.errors[0].message}`, "INVALID_MUTATION", ["mutation"]);
   const op = getOperationAST(result.document);
   if (!op || op.operation !== "mutation" || op.selectionSet.selections.length !== 1) {
-    return fail("Invalid mutation: a bulk mutation must be one mutation operation with exactly one root field.", "INVALID_MUTATION", ["mutation"]);
+    return fail(
+      "Invalid mutation: a bulk mutation must be one mutation operation with exactly one root field.",
+      "INVALID_MUTATION",
+      ["mutation"],
+    );
   }
-  const lines = upload.content.toString("utf8").split("\n").filter((l) => l.trim().length > 0);
+  const lines = upload.content
+    .toString("utf8")
+    .split("\n")
+    .filter((l) => l.trim().length > 0);
   const variables: Record<string, unknown>[] = [];
   for (let i = 0; i < lines.length; i++) {
     try {
@@ -167,7 +198,11 @@ export function startBulkMutation(ctx: ExecContext, mutation: string, stagedUplo
       if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not an object");
       variables.push(parsed as Record<string, unknown>);
     } catch {
-      return fail(`Failed to parse the JSONL variables file: line ${i + 1} is not a JSON object.`, "INVALID_STAGED_UPLOAD_FILE", ["stagedUploadPath"]);
+      return fail(
+        `Failed to parse the JSONL variables file: line ${i + 1} is not a JSON object.`,
+        "INVALID_STAGED_UPLOAD_FILE",
+        ["stagedUploadPath"],
+      );
     }
   }
   const record = newRecord(state, "MUTATION", mutation);
@@ -180,7 +215,12 @@ export function cancelBulkOperation(ctx: ExecContext, id: string): unknown {
   const op = ctx.state.bulkOperations.find((b) => b.id === id);
   if (!op) return { bulkOperation: null, userErrors: [{ field: ["id"], message: "Bulk operation does not exist" }] };
   if (isFinal(op)) {
-    return { bulkOperation: bulkOperationView(op), userErrors: [{ field: null, message: `A bulk operation cannot be canceled when it is ${op.status.toLowerCase()}` }] };
+    return {
+      bulkOperation: bulkOperationView(op),
+      userErrors: [
+        { field: null, message: `A bulk operation cannot be canceled when it is ${op.status.toLowerCase()}` },
+      ],
+    };
   }
   op.status = "CANCELING";
   return { bulkOperation: bulkOperationView(op), userErrors: [] };
@@ -278,12 +318,20 @@ class JsonlWriter {
       this.stream.write(`${malformedLine(this.pendingMalformed)}\n`);
       this.pendingMalformed -= 1;
     }
-    await new Promise<void>((resolve, reject) => this.stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      this.stream.end((err?: Error | null) => (err ? reject(err) : resolve())),
+    );
     return statSync(this.path).size;
   }
 }
 
-async function finish(ctx: ExecContext, op: BulkOperationRecord, outcome: ReturnType<typeof drawOutcome>, written: { path: string; size: number; lines: number } | null, partial: { path: string; size: number } | null): Promise<void> {
+async function finish(
+  ctx: ExecContext,
+  op: BulkOperationRecord,
+  outcome: ReturnType<typeof drawOutcome>,
+  written: { path: string; size: number; lines: number } | null,
+  partial: { path: string; size: number } | null,
+): Promise<void> {
   const { state, runtime } = ctx;
   const wait = Date.parse(op.createdAt) + runtime.bulkMinMs - state.now();
   if (wait > 0) await sleep(wait);
@@ -347,7 +395,10 @@ async function runBulkQuery(ctx: ExecContext, op: BulkOperationRecord, document:
       ctx.runtime.onBulkFinished(state, op);
       return;
     }
-    const root = Object.values(data)[0] as { edges?: { node: Record<string, unknown> }[]; nodes?: Record<string, unknown>[] } | null;
+    const root = Object.values(data)[0] as {
+      edges?: { node: Record<string, unknown> }[];
+      nodes?: Record<string, unknown>[];
+    } | null;
     const nodes = [...(root?.edges ?? []).map((e) => e.node), ...(root?.nodes ?? [])];
     const lines: string[] = [];
     for (const node of nodes) op.objectCount += flattenNode(node, null, lines);
@@ -359,11 +410,17 @@ async function runBulkQuery(ctx: ExecContext, op: BulkOperationRecord, document:
     if (cancelRequested(op)) break;
   }
   const size = await writer.close();
-  const partial = outcome === "PARTIAL" ? writePartial(ctx, op, firstLines.slice(0, Math.ceil(firstLines.length / 2))) : null;
+  const partial =
+    outcome === "PARTIAL" ? writePartial(ctx, op, firstLines.slice(0, Math.ceil(firstLines.length / 2))) : null;
   await finish(ctx, op, outcome, { path, size, lines: writer.lines }, partial);
 }
 
-async function runBulkMutation(ctx: ExecContext, op: BulkOperationRecord, document: DocumentNode, variables: Record<string, unknown>[]): Promise<void> {
+async function runBulkMutation(
+  ctx: ExecContext,
+  op: BulkOperationRecord,
+  document: DocumentNode,
+  variables: Record<string, unknown>[],
+): Promise<void> {
   const { state } = ctx;
   await sleep(Math.min(20, ctx.runtime.bulkMinMs / 4));
   if (op.status === "CANCELING") return finish(ctx, op, "CANCELED", null, null);

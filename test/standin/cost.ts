@@ -42,7 +42,11 @@ function isConnection(type: GraphQLOutputType): boolean {
   return isObjectType(named) && named.name.endsWith("Connection") && !!named.getFields().edges;
 }
 
-function argInt(walk: Walk, field: { arguments?: readonly { name: { value: string }; value: import("graphql").ValueNode }[] }, name: string): number | null {
+function argInt(
+  walk: Walk,
+  field: { arguments?: readonly { name: { value: string }; value: import("graphql").ValueNode }[] },
+  name: string,
+): number | null {
   const arg = field.arguments?.find((a) => a.name.value === name);
   if (!arg) return null;
   if (arg.value.kind === Kind.VARIABLE) {
@@ -54,7 +58,13 @@ function argInt(walk: Walk, field: { arguments?: readonly { name: { value: strin
 }
 
 /** Cost of a selection set on `parent`; with `data` (the answer at this point) it is the actual cost. */
-function selectionCost(walk: Walk, selectionSet: SelectionSetNode, parent: GraphQLCompositeType, data: unknown, actual: boolean): number {
+function selectionCost(
+  walk: Walk,
+  selectionSet: SelectionSetNode,
+  parent: GraphQLCompositeType,
+  data: unknown,
+  actual: boolean,
+): number {
   let total = 0;
   for (const sel of selectionSet.selections) {
     if (sel.kind === Kind.INLINE_FRAGMENT || sel.kind === Kind.FRAGMENT_SPREAD) {
@@ -65,7 +75,8 @@ function selectionCost(walk: Walk, selectionSet: SelectionSetNode, parent: Graph
       if (!condType || !isCompositeType(condType)) continue;
       if (actual && data && typeof data === "object" && condName) {
         const typename = (data as Record<string, unknown>).__typename;
-        if (typeof typename === "string" && typename !== condName && !isAbstractMatch(walk, condName, typename)) continue;
+        if (typeof typename === "string" && typename !== condName && !isAbstractMatch(walk, condName, typename))
+          continue;
       }
       total += selectionCost(walk, frag.selectionSet, condType, data, actual);
       continue;
@@ -79,12 +90,22 @@ function selectionCost(walk: Walk, selectionSet: SelectionSetNode, parent: Graph
     const value = actual && data && typeof data === "object" ? (data as Record<string, unknown>)[key] : undefined;
     if (actual && (value === null || value === undefined)) continue;
     if (isConnection(fieldDef.type)) {
-      total += 2 + connectionItemsCost(walk, sel.selectionSet, named, value, actual, argInt(walk, sel, "first") ?? argInt(walk, sel, "last") ?? 0);
+      total +=
+        2 +
+        connectionItemsCost(
+          walk,
+          sel.selectionSet,
+          named,
+          value,
+          actual,
+          argInt(walk, sel, "first") ?? argInt(walk, sel, "last") ?? 0,
+        );
       continue;
     }
     const unwrapped = isNonNullType(fieldDef.type) ? fieldDef.type.ofType : fieldDef.type;
     if (isListType(unwrapped) && actual && Array.isArray(value)) {
-      for (const item of value) if (item !== null) total += 1 + selectionCost(walk, sel.selectionSet, named, item, actual);
+      for (const item of value)
+        if (item !== null) total += 1 + selectionCost(walk, sel.selectionSet, named, item, actual);
       continue;
     }
     total += 1 + selectionCost(walk, sel.selectionSet, named, value, actual);
@@ -101,7 +122,14 @@ function isAbstractMatch(walk: Walk, condName: string, typename: string): boolea
 }
 
 /** The per-item cost of a connection's `edges { node }` / `nodes` selections, times the item count. */
-function connectionItemsCost(walk: Walk, selectionSet: SelectionSetNode, conn: GraphQLCompositeType, value: unknown, actual: boolean, size: number): number {
+function connectionItemsCost(
+  walk: Walk,
+  selectionSet: SelectionSetNode,
+  conn: GraphQLCompositeType,
+  value: unknown,
+  actual: boolean,
+  size: number,
+): number {
   if (!isObjectType(conn)) return 0;
   const fields = conn.getFields();
   let total = 0;
@@ -121,7 +149,8 @@ function connectionItemsCost(walk: Walk, selectionSet: SelectionSetNode, conn: G
       if (sel.name.value === "nodes" && sel.selectionSet) {
         const nodeType = getNamedType(fields.nodes.type) as GraphQLCompositeType;
         if (actual) {
-          for (const item of (dataObj?.[key] as unknown[] | undefined) ?? []) total += 1 + selectionCost(walk, sel.selectionSet, nodeType, item, true);
+          for (const item of (dataObj?.[key] as unknown[] | undefined) ?? [])
+            total += 1 + selectionCost(walk, sel.selectionSet, nodeType, item, true);
         } else total += size * (1 + selectionCost(walk, sel.selectionSet, nodeType, undefined, false));
       } else if (sel.name.value === "edges" && sel.selectionSet) {
         const edgeType = getNamedType(fields.edges.type);
@@ -135,7 +164,8 @@ function connectionItemsCost(walk: Walk, selectionSet: SelectionSetNode, conn: G
             for (const s of es.selections) {
               if (s.kind === Kind.FIELD && s.name.value === "node" && s.selectionSet) {
                 const nodeKey = s.alias?.value ?? "node";
-                const nodeData = edge && typeof edge === "object" ? (edge as Record<string, unknown>)[nodeKey] : undefined;
+                const nodeData =
+                  edge && typeof edge === "object" ? (edge as Record<string, unknown>)[nodeKey] : undefined;
                 c += 1 + selectionCost(walk, s.selectionSet, nodeType, nodeData, actual);
               } else if (s.kind === Kind.INLINE_FRAGMENT) walkEdge(s.selectionSet);
               else if (s.kind === Kind.FRAGMENT_SPREAD) {
@@ -171,7 +201,8 @@ function rootType(schema: GraphQLSchema, operation: OperationDefinitionNode): Gr
 
 function countMutationFields(input: CostInput): number {
   let n = 0;
-  for (const sel of input.operation.selectionSet.selections) if (sel.kind === Kind.FIELD && !sel.name.value.startsWith("__")) n += 1;
+  for (const sel of input.operation.selectionSet.selections)
+    if (sel.kind === Kind.FIELD && !sel.name.value.startsWith("__")) n += 1;
   return n;
 }
 
@@ -179,7 +210,11 @@ export function requestedCost(input: CostInput): number {
   if (input.operation.operation === "mutation") return MUTATION_COST * countMutationFields(input);
   const root = rootType(input.schema, input.operation);
   if (!root) return 0;
-  const walk: Walk = { schema: input.schema, fragments: new Map(input.fragments.map((f) => [f.name.value, f])), variables: input.variables };
+  const walk: Walk = {
+    schema: input.schema,
+    fragments: new Map(input.fragments.map((f) => [f.name.value, f])),
+    variables: input.variables,
+  };
   return selectionCost(walk, input.operation.selectionSet, root, undefined, false);
 }
 
@@ -187,6 +222,10 @@ export function actualCost(input: CostInput, data: unknown): number {
   if (input.operation.operation === "mutation") return MUTATION_COST * countMutationFields(input);
   const root = rootType(input.schema, input.operation);
   if (!root || !data) return 0;
-  const walk: Walk = { schema: input.schema, fragments: new Map(input.fragments.map((f) => [f.name.value, f])), variables: input.variables };
+  const walk: Walk = {
+    schema: input.schema,
+    fragments: new Map(input.fragments.map((f) => [f.name.value, f])),
+    variables: input.variables,
+  };
   return selectionCost(walk, input.operation.selectionSet, root, data, true);
 }

@@ -45,7 +45,14 @@ const COLOURS: ProductSpec["variants"] = [
 /** A product of one kind; `extra` adds variants, weight, life cycle. */
 const product =
   (kind: Kind) =>
-  (handle: string, title: string, productType: string, vendor: string, price: number, extra: Partial<ProductSpec> = {}): ProductSpec => ({
+  (
+    handle: string,
+    title: string,
+    productType: string,
+    vendor: string,
+    price: number,
+    extra: Partial<ProductSpec> = {},
+  ): ProductSpec => ({
     handle,
     title,
     productType,
@@ -56,24 +63,55 @@ const product =
   });
 const d = product("durable");
 const s = product("semi");
-const c = (handle: string, title: string, productType: string, vendor: string, price: number, cycleDays: number, extra: Partial<ProductSpec> = {}) =>
-  product("consumable")(handle, title, productType, vendor, price, { cycleDays, ...extra });
+const c = (
+  handle: string,
+  title: string,
+  productType: string,
+  vendor: string,
+  price: number,
+  cycleDays: number,
+  extra: Partial<ProductSpec> = {},
+) => product("consumable")(handle, title, productType, vendor, price, { cycleDays, ...extra });
 
 const bean = (handle: string, title: string, price: number, weight: number, extra: Partial<ProductSpec> = {}) =>
   c(handle, title, "Coffee Beans", "Bean & Leaf Roastery", price, 24, { variants: SIZES, weight, ...extra });
 const tea = (handle: string, title: string, price: number, weight: number, extra: Partial<ProductSpec> = {}) =>
-  c(handle, title, "Tea", "Leaf Lane", price, 35, { variants: [["100 g", 1, 1], ["500 g", 4.2, 5]], weight, ...extra });
+  c(handle, title, "Tea", "Leaf Lane", price, 35, {
+    variants: [
+      ["100 g", 1, 1],
+      ["500 g", 4.2, 5],
+    ],
+    weight,
+    ...extra,
+  });
 
 export const CATALOGUE: ProductSpec[] = [
   // Espresso machines (durable)
-  d("aurelia-home-espresso-machine", "Aurelia Home Espresso Machine", "Espresso Machines", "Aurelia", 549, { variants: COLOURS, weight: 3 }),
+  d("aurelia-home-espresso-machine", "Aurelia Home Espresso Machine", "Espresso Machines", "Aurelia", 549, {
+    variants: COLOURS,
+    weight: 3,
+  }),
   d("milano-pro-dual-boiler", "Milano Pro Dual Boiler", "Espresso Machines", "Milano", 1290, { weight: 1 }),
-  d("piccolo-single-boiler", "Piccolo Single Boiler", "Espresso Machines", "Piccolo", 399, { variants: COLOURS, weight: 3 }),
-  d("leva-lever-espresso-machine", "Leva Lever Espresso Machine", "Espresso Machines", "Leva", 890, { weight: 0.7, soldOut: true }),
+  d("piccolo-single-boiler", "Piccolo Single Boiler", "Espresso Machines", "Piccolo", 399, {
+    variants: COLOURS,
+    weight: 3,
+  }),
+  d("leva-lever-espresso-machine", "Leva Lever Espresso Machine", "Espresso Machines", "Leva", 890, {
+    weight: 0.7,
+    soldOut: true,
+  }),
   d("barista-compact", "Barista Compact Espresso Machine", "Espresso Machines", "Aurelia", 329, { weight: 3 }),
-  d("nova-heat-exchanger", "Nova Heat-Exchanger Espresso Machine", "Espresso Machines", "Nova", 1090, { weight: 1, launchedAt: 0.35 }),
-  d("vintage-series-1", "Vintage Series 1 Espresso Machine", "Espresso Machines", "Milano", 459, { weight: 2, archivedAt: 0.4 }),
-  d("smart-espresso-machine", "Smart Espresso Machine (coming soon)", "Espresso Machines", "Nova", 799, { draft: true }),
+  d("nova-heat-exchanger", "Nova Heat-Exchanger Espresso Machine", "Espresso Machines", "Nova", 1090, {
+    weight: 1,
+    launchedAt: 0.35,
+  }),
+  d("vintage-series-1", "Vintage Series 1 Espresso Machine", "Espresso Machines", "Milano", 459, {
+    weight: 2,
+    archivedAt: 0.4,
+  }),
+  d("smart-espresso-machine", "Smart Espresso Machine (coming soon)", "Espresso Machines", "Nova", 799, {
+    draft: true,
+  }),
   // Grinders (durable)
   d("conical-burr-grinder", "Conical Burr Grinder", "Grinders", "Mahl", 189, { weight: 3 }),
   d("flat-burr-espresso-grinder", "Flat Burr Espresso Grinder", "Grinders", "Mahl", 429, { weight: 2 }),
@@ -107,12 +145,26 @@ export const CATALOGUE: ProductSpec[] = [
   bean("sumatra-mandheling", "Sumatra Mandheling", 17, 1.5),
   bean("burundi-kayanza", "Burundi Kayanza", 20, 1, { launchedAt: 0.6 }),
   bean("panama-geisha", "Panama Geisha", 48, 0.5, { variants: [["100 g", 1, 1]], soldOut: true }),
-  c("house-blend-ground", "House Blend, Ground", "Ground Coffee", "Bean & Leaf Roastery", 11, 21, { weight: 4, variants: [["250 g", 1, 1], ["500 g", 1.8, 2]] }),
-  c("breakfast-blend-ground", "Breakfast Blend, Ground", "Ground Coffee", "Bean & Leaf Roastery", 11, 21, { weight: 2.5 }),
+  c("house-blend-ground", "House Blend, Ground", "Ground Coffee", "Bean & Leaf Roastery", 11, 21, {
+    weight: 4,
+    variants: [
+      ["250 g", 1, 1],
+      ["500 g", 1.8, 2],
+    ],
+  }),
+  c("breakfast-blend-ground", "Breakfast Blend, Ground", "Ground Coffee", "Bean & Leaf Roastery", 11, 21, {
+    weight: 2.5,
+  }),
   c("decaf-ground", "Decaf, Ground", "Ground Coffee", "Bean & Leaf Roastery", 12, 28, { weight: 1 }),
   c("cold-brew-blend", "Cold Brew Blend, Coarse", "Ground Coffee", "Bean & Leaf Roastery", 13, 28, { weight: 1.5 }),
   // Brewers (durable)
-  d("ceramic-dripper", "Ceramic Dripper 02", "Brewers", "Kaze", 25, { variants: [["White", 1], ["Black", 1]], weight: 4 }),
+  d("ceramic-dripper", "Ceramic Dripper 02", "Brewers", "Kaze", 25, {
+    variants: [
+      ["White", 1],
+      ["Black", 1],
+    ],
+    weight: 4,
+  }),
   d("glass-pour-over-maker", "Glass Pour-Over Maker 6 cup", "Brewers", "Kaze", 49, { weight: 2 }),
   d("press-brewer", "Press Brewer", "Brewers", "Kitchenette", 39, { weight: 3 }),
   d("french-press", "French Press 1 l", "Brewers", "Kitchenette", 45, { weight: 3 }),
@@ -126,7 +178,9 @@ export const CATALOGUE: ProductSpec[] = [
   // Filters (consumable)
   c("paper-filters-02", "Paper Filters 02 (100)", "Filters", "Kaze", 8, 60, { weight: 4 }),
   c("glass-maker-filters", "Bonded Filters for the Glass Maker (100)", "Filters", "Kaze", 12, 75, { weight: 2 }),
-  c("press-brewer-filters", "Micro Filters for the Press Brewer (350)", "Filters", "Kitchenette", 6, 120, { weight: 2 }),
+  c("press-brewer-filters", "Micro Filters for the Press Brewer (350)", "Filters", "Kitchenette", 6, 120, {
+    weight: 2,
+  }),
   c("cold-brew-bags", "Cold Brew Filter Bags (50)", "Filters", "Kitchenette", 9, 70, { weight: 1 }),
   // Cleaning (consumable)
   c("cleaning-tablets", "Espresso Cleaning Tablets", "Cleaning", "Purex", 14, 90, { weight: 3 }),
@@ -144,7 +198,12 @@ export const CATALOGUE: ProductSpec[] = [
   tea("chamomile", "Chamomile Blossoms", 7, 2),
   tea("masala-chai", "Masala Chai", 9, 3),
   tea("tieguanyin-oolong", "Tieguanyin Oolong", 14, 1),
-  tea("ceremonial-matcha", "Ceremonial Matcha", 32, 2, { variants: [["30 g", 1, 1], ["100 g", 3, 3.3]] }),
+  tea("ceremonial-matcha", "Ceremonial Matcha", 32, 2, {
+    variants: [
+      ["30 g", 1, 1],
+      ["100 g", 3, 3.3],
+    ],
+  }),
   tea("peppermint", "Peppermint Leaves", 7, 2),
   tea("genmaicha", "Genmaicha", 10, 1),
   tea("yunnan-gold", "Yunnan Gold (coming soon)", 14, 1, { draft: true }),
@@ -157,11 +216,24 @@ export const CATALOGUE: ProductSpec[] = [
   d("tea-strainer", "Tea Strainer", "Teaware", "Leaf Lane", 9, { weight: 2 }),
   c("matcha-whisk-refill", "Bamboo Whisk (refill)", "Teaware", "Leaf Lane", 19, 180, { weight: 1 }),
   // Mugs and cups (semi-durable)
-  s("ceramic-mug", "Ceramic Mug 350 ml", "Mugs & Cups", "Bean & Leaf", 18, { variants: [["Sand", 1], ["Slate", 1], ["Moss", 1]], weight: 4 }),
+  s("ceramic-mug", "Ceramic Mug 350 ml", "Mugs & Cups", "Bean & Leaf", 18, {
+    variants: [
+      ["Sand", 1],
+      ["Slate", 1],
+      ["Moss", 1],
+    ],
+    weight: 4,
+  }),
   s("espresso-cups", "Espresso Cups (set of 2)", "Mugs & Cups", "Bean & Leaf", 28, { weight: 2 }),
   s("cappuccino-cups", "Cappuccino Cups (set of 2)", "Mugs & Cups", "Bean & Leaf", 30, { weight: 2 }),
   s("latte-glasses", "Double-Wall Latte Glasses (set of 2)", "Mugs & Cups", "Bean & Leaf", 24, { weight: 2 }),
-  s("travel-mug", "Insulated Travel Mug", "Mugs & Cups", "Bean & Leaf", 29, { variants: [["Black", 1], ["White", 1]], weight: 3 }),
+  s("travel-mug", "Insulated Travel Mug", "Mugs & Cups", "Bean & Leaf", 29, {
+    variants: [
+      ["Black", 1],
+      ["White", 1],
+    ],
+    weight: 3,
+  }),
   s("enamel-camp-mug", "Enamel Camp Mug", "Mugs & Cups", "Bean & Leaf", 16, { weight: 1.5 }),
   s("reusable-cup", "Reusable Glass Cup", "Mugs & Cups", "Bean & Leaf", 25, { weight: 1.5 }),
   s("teacups", "Porcelain Teacups (set of 2)", "Mugs & Cups", "Leaf Lane", 26, { weight: 1.5 }),
@@ -169,7 +241,10 @@ export const CATALOGUE: ProductSpec[] = [
   c("vanilla-syrup", "Vanilla Syrup", "Syrups & Extras", "Sweet Drop", 9, 40, { weight: 3 }),
   c("caramel-syrup", "Caramel Syrup", "Syrups & Extras", "Sweet Drop", 9, 40, { weight: 3 }),
   c("hazelnut-syrup", "Hazelnut Syrup", "Syrups & Extras", "Sweet Drop", 9, 40, { weight: 2 }),
-  c("pumpkin-spice-syrup", "Pumpkin Spice Syrup (limited)", "Syrups & Extras", "Sweet Drop", 10, 40, { weight: 1, archivedAt: 0.55 }),
+  c("pumpkin-spice-syrup", "Pumpkin Spice Syrup (limited)", "Syrups & Extras", "Sweet Drop", 10, 40, {
+    weight: 1,
+    archivedAt: 0.55,
+  }),
   c("drinking-chocolate", "Drinking Chocolate", "Syrups & Extras", "Sweet Drop", 12, 35, { weight: 2.5 }),
   c("oat-barista-milk", "Oat Barista Milk (6-pack)", "Syrups & Extras", "Oatly Farm", 19, 14, { weight: 2.5 }),
   c("almond-biscotti", "Almond Biscotti", "Syrups & Extras", "Sweet Drop", 8, 20, { weight: 2 }),
@@ -244,7 +319,10 @@ export const PERSONAS: PersonaSpec[] = [
       "vintage-series-1",
     ],
     kit: [
-      { group: ["conical-burr-grinder", "flat-burr-espresso-grinder", "single-dose-grinder", "commercial-grinder"], p: 0.7 },
+      {
+        group: ["conical-burr-grinder", "flat-burr-espresso-grinder", "single-dose-grinder", "commercial-grinder"],
+        p: 0.7,
+      },
       { group: ["calibrated-tamper"], p: 0.65 },
       { group: ["milk-jug"], p: 0.55 },
       { group: ["knock-box"], p: 0.4 },
@@ -332,16 +410,122 @@ export const BREWER_FILTERS: Record<string, string> = {
 };
 /** Fake names for the generated customers (the stand-in plays Shopify; the app never stores them). */
 export const FIRST_NAMES = [
-  "Olivia", "Liam", "Emma", "Noah", "Ava", "Oliver", "Sophia", "Elijah", "Isabella", "Lucas", "Mia", "Mateo",
-  "Amelia", "Levi", "Harper", "Ethan", "Evelyn", "James", "Luna", "Leo", "Aiko", "Kenji", "Priya", "Arjun",
-  "Fatima", "Omar", "Chloe", "Hugo", "Léa", "Jonas", "Sofia", "Marco", "Ingrid", "Lars", "Zara", "Kwame",
-  "Amara", "Diego", "Lucia", "Mei", "Wei", "Hana", "Yusuf", "Nora", "Felix", "Clara", "Anton", "Greta",
-  "Rosa", "Tomás", "Ines", "Jakub", "Maja", "Sean", "Aoife", "Rafael", "Camila", "Ivan", "Elena", "Samir",
+  "Olivia",
+  "Liam",
+  "Emma",
+  "Noah",
+  "Ava",
+  "Oliver",
+  "Sophia",
+  "Elijah",
+  "Isabella",
+  "Lucas",
+  "Mia",
+  "Mateo",
+  "Amelia",
+  "Levi",
+  "Harper",
+  "Ethan",
+  "Evelyn",
+  "James",
+  "Luna",
+  "Leo",
+  "Aiko",
+  "Kenji",
+  "Priya",
+  "Arjun",
+  "Fatima",
+  "Omar",
+  "Chloe",
+  "Hugo",
+  "Léa",
+  "Jonas",
+  "Sofia",
+  "Marco",
+  "Ingrid",
+  "Lars",
+  "Zara",
+  "Kwame",
+  "Amara",
+  "Diego",
+  "Lucia",
+  "Mei",
+  "Wei",
+  "Hana",
+  "Yusuf",
+  "Nora",
+  "Felix",
+  "Clara",
+  "Anton",
+  "Greta",
+  "Rosa",
+  "Tomás",
+  "Ines",
+  "Jakub",
+  "Maja",
+  "Sean",
+  "Aoife",
+  "Rafael",
+  "Camila",
+  "Ivan",
+  "Elena",
+  "Samir",
 ];
 export const LAST_NAMES = [
-  "Smith", "Johnson", "Garcia", "Martinez", "Brown", "Davis", "Miller", "Wilson", "Moore", "Taylor", "Anderson",
-  "Thomas", "Jackson", "White", "Harris", "Clark", "Lewis", "Walker", "Young", "King", "Nguyen", "Kim", "Patel",
-  "Singh", "Khan", "Müller", "Schmidt", "Rossi", "Bianchi", "Dubois", "Lefebvre", "Novak", "Kowalski", "Jensen",
-  "Larsen", "Okafor", "Mensah", "Silva", "Santos", "Costa", "Tanaka", "Sato", "Chen", "Wang", "Ali", "Haddad",
-  "O'Brien", "Murphy", "Kelly", "Fischer", "Weber", "Hansen", "Berg", "Lindqvist", "Popescu", "Ivanova",
+  "Smith",
+  "Johnson",
+  "Garcia",
+  "Martinez",
+  "Brown",
+  "Davis",
+  "Miller",
+  "Wilson",
+  "Moore",
+  "Taylor",
+  "Anderson",
+  "Thomas",
+  "Jackson",
+  "White",
+  "Harris",
+  "Clark",
+  "Lewis",
+  "Walker",
+  "Young",
+  "King",
+  "Nguyen",
+  "Kim",
+  "Patel",
+  "Singh",
+  "Khan",
+  "Müller",
+  "Schmidt",
+  "Rossi",
+  "Bianchi",
+  "Dubois",
+  "Lefebvre",
+  "Novak",
+  "Kowalski",
+  "Jensen",
+  "Larsen",
+  "Okafor",
+  "Mensah",
+  "Silva",
+  "Santos",
+  "Costa",
+  "Tanaka",
+  "Sato",
+  "Chen",
+  "Wang",
+  "Ali",
+  "Haddad",
+  "O'Brien",
+  "Murphy",
+  "Kelly",
+  "Fischer",
+  "Weber",
+  "Hansen",
+  "Berg",
+  "Lindqvist",
+  "Popescu",
+  "Ivanova",
 ];

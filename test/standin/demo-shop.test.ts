@@ -47,7 +47,13 @@ describe("demo shop generator", () => {
   });
 
   it("streams the same orders it materialises, and scales to tens of thousands of orders", () => {
-    const opts = { orders: 3000, seed: 3, asOf: new Date("2025-06-30T00:00:00Z"), currencyCode: "EUR", shop: "x.myshopify.com" };
+    const opts = {
+      orders: 3000,
+      seed: 3,
+      asOf: new Date("2025-06-30T00:00:00Z"),
+      currencyCode: "EUR",
+      shop: "x.myshopify.com",
+    };
     const full = generateDemoShop(opts);
     const stream = generateDemoShopStream(opts);
     expect(stream.orderCount).toBe(3000);
@@ -57,7 +63,11 @@ describe("demo shop generator", () => {
     expect(full.shop).toBe("x.myshopify.com");
     expect(full.scopes).toContain("read_all_orders");
     expect(generateDemoShop({ orders: 5, scopes: ["read_orders"] }).scopes).toEqual(["read_orders"]);
-    expect(full.orders.every((o) => o.currencyCode === "EUR" && Date.parse(o.createdAt) <= Date.parse("2025-06-30T00:00:00Z"))).toBe(true);
+    expect(
+      full.orders.every(
+        (o) => o.currencyCode === "EUR" && Date.parse(o.createdAt) <= Date.parse("2025-06-30T00:00:00Z"),
+      ),
+    ).toBe(true);
 
     const big = generateDemoShopStream({ orders: 50_000 });
     let lines = 0;
@@ -80,7 +90,9 @@ describe("demo shop generator", () => {
     expect(types.size).toBeGreaterThanOrEqual(10);
     expect(shop.products.filter((p) => p.status === "ARCHIVED").length).toBeGreaterThanOrEqual(2);
     expect(shop.products.filter((p) => p.status === "DRAFT").length).toBeGreaterThanOrEqual(1);
-    const soldOut = shop.products.filter((p) => p.status === "ACTIVE" && p.variants.every((v) => v.inventoryQuantity === 0));
+    const soldOut = shop.products.filter(
+      (p) => p.status === "ACTIVE" && p.variants.every((v) => v.inventoryQuantity === 0),
+    );
     expect(soldOut.length).toBeGreaterThanOrEqual(2);
     expect(shop.products.some((p) => p.variants.length > 1)).toBe(true);
     for (const p of shop.products) {
@@ -104,13 +116,16 @@ describe("demo shop generator", () => {
         const p = productById.get(l.productId!)!;
         if (p.status === "DRAFT") bad.push(`${o.id} sells draft ${p.handle}`);
         if (o.createdAt < p.createdAt) bad.push(`${o.id} sells ${p.handle} before it exists`);
-        if (p.status === "ARCHIVED" && o.createdAt > p.updatedAt) bad.push(`${o.id} sells ${p.handle} after it was archived`);
+        if (p.status === "ARCHIVED" && o.createdAt > p.updatedAt)
+          bad.push(`${o.id} sells ${p.handle} after it was archived`);
         if (variantProduct.get(l.variantId!) !== p.id) bad.push(`${o.id}: variant not of ${p.handle}`);
         if (l.unitPrice !== variantPrice.get(l.variantId!)) bad.push(`${o.id}: price ${l.unitPrice} of ${p.handle}`);
       }
     }
     expect(bad).toEqual([]);
-    expect(shop.orders.some((o) => o.lineItems.some((l) => productById.get(l.productId!)!.status === "ARCHIVED"))).toBe(true);
+    expect(shop.orders.some((o) => o.lineItems.some((l) => productById.get(l.productId!)!.status === "ARCHIVED"))).toBe(
+      true,
+    );
   });
 
   it("writes orders with GIDs, 2+ years of history in time order, ~10% guests", () => {
@@ -179,7 +194,8 @@ describe("demo shop generator", () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(new Set(shop.customers.map((c) => c.email)).size).toBe(ids.length);
     const firstOrder = new Map<string, string>();
-    for (const o of shop.orders) if (o.customerId && !firstOrder.has(o.customerId)) firstOrder.set(o.customerId, o.createdAt);
+    for (const o of shop.orders)
+      if (o.customerId && !firstOrder.has(o.customerId)) firstOrder.set(o.customerId, o.createdAt);
     for (const c of shop.customers) {
       expect(c.id).toMatch(/^gid:\/\/shopify\/Customer\/\d+$/);
       expect(c.email).toMatch(/^[a-z]+\.[a-z]+\.\d+@example\.com$/);
@@ -193,7 +209,19 @@ describe("demo shop generator", () => {
     expect(tags).toContain("wholesale");
     const groups = shop.customers.map((c) => c.rfmGroup);
     expect(groups.filter((g) => g === null || g === undefined).length).toBeGreaterThan(0.2 * groups.length);
-    const valid = ["ACTIVE", "ALMOST_LOST", "AT_RISK", "CHAMPIONS", "DORMANT", "LOYAL", "NEEDS_ATTENTION", "NEW", "PREVIOUSLY_LOYAL", "PROMISING", "PROSPECTS"];
+    const valid = [
+      "ACTIVE",
+      "ALMOST_LOST",
+      "AT_RISK",
+      "CHAMPIONS",
+      "DORMANT",
+      "LOYAL",
+      "NEEDS_ATTENTION",
+      "NEW",
+      "PREVIOUSLY_LOYAL",
+      "PROMISING",
+      "PROSPECTS",
+    ];
     for (const g of groups) if (g) expect(valid).toContain(g);
     // Accounts that never ordered exist too (sign-ups).
     expect(shop.customers.some((c) => !firstOrder.has(c.id))).toBe(true);
@@ -213,7 +241,9 @@ describe("demo shop generator", () => {
     const spend = (l: StandinOrder[]) => l.reduce((s, o) => s + Number(o.totalPrice), 0);
     const spends = [...byCustomer.values()].map(spend).sort((a, b) => a - b);
     const top = spends[Math.floor(spends.length * 0.9)];
-    const lapsedBig = [...byCustomer.values()].filter((l) => spend(l) >= top && AS_OF - Date.parse(l[l.length - 1].createdAt) > 180 * DAY);
+    const lapsedBig = [...byCustomer.values()].filter(
+      (l) => spend(l) >= top && AS_OF - Date.parse(l[l.length - 1].createdAt) > 180 * DAY,
+    );
     expect(lapsedBig.length).toBeGreaterThan(0.015 * byCustomer.size);
     // Heterogeneous rates: repeat buyers' mean gaps spread over more than an order of magnitude.
     const gaps = [...byCustomer.values()]
@@ -234,7 +264,9 @@ describe("demo shop generator", () => {
     const pairs = { consumable: [0, 0], durable: [0, 0] };
     for (const list of byCustomer.values()) {
       const n = new Map<string, number>();
-      for (const o of list) for (const pid of new Set(o.lineItems.filter((l) => l.currentQuantity > 0).map((l) => l.productId!))) n.set(pid, (n.get(pid) ?? 0) + 1);
+      for (const o of list)
+        for (const pid of new Set(o.lineItems.filter((l) => l.currentQuantity > 0).map((l) => l.productId!)))
+          n.set(pid, (n.get(pid) ?? 0) + 1);
       for (const [pid, k] of n) {
         const kd = kind(pid);
         if (kd === "other") continue;
@@ -247,7 +279,8 @@ describe("demo shop generator", () => {
     expect(rate(pairs.durable)).toBeLessThan(0.02);
 
     // Espresso-machine owners buy grinders and tampers with or after the machine, rarely before.
-    const machine = (o: StandinOrder) => o.lineItems.some((l) => productById.get(l.productId!)!.productType === "Espresso Machines");
+    const machine = (o: StandinOrder) =>
+      o.lineItems.some((l) => productById.get(l.productId!)!.productType === "Espresso Machines");
     const tamper = shop.products.find((p) => p.handle === "calibrated-tamper")!.id;
     let owners = 0;
     let withOrAfter = 0;
@@ -288,16 +321,32 @@ describe("bulk JSONL of the demo shop", () => {
       "totalRefundedSet",
     ]);
     const child = JSON.parse(lines[1]) as Record<string, unknown>;
-    expect(Object.keys(child)).toEqual(["id", "quantity", "currentQuantity", "product", "variant", "originalUnitPriceSet", "__parentId"]);
+    expect(Object.keys(child)).toEqual([
+      "id",
+      "quantity",
+      "currentQuantity",
+      "product",
+      "variant",
+      "originalUnitPriceSet",
+      "__parentId",
+    ]);
     expect(child.__parentId).toBe(small.orders[0].id);
-    expect(child.originalUnitPriceSet).toEqual({ shopMoney: { amount: small.orders[0].lineItems[0].unitPrice, currencyCode: "USD" } });
+    expect(child.originalUnitPriceSet).toEqual({
+      shopMoney: { amount: small.orders[0].lineItems[0].unitPrice, currencyCode: "USD" },
+    });
     const guest = small.orders.findIndex((o) => o.customerId === null);
     const guestLine = lines.find((l) => l.startsWith(`{"id":"${small.orders[guest].id}"`))!;
     expect(JSON.parse(guestLine).customer).toBeNull();
   });
 
   it("builds every line exactly as JSON.stringify of the query's objects would, __typename when asked", () => {
-    const odd: StandinOrder = { ...small.orders[0], id: 'gid://shopify/Order/1"\\x', customerId: null, cancelledAt: "2026-01-01T00:00:00Z", test: true };
+    const odd: StandinOrder = {
+      ...small.orders[0],
+      id: 'gid://shopify/Order/1"\\x',
+      customerId: null,
+      cancelledAt: "2026-01-01T00:00:00Z",
+      test: true,
+    };
     for (const o of [...small.orders.slice(0, 50), odd]) {
       const money = (amount: string) => ({ shopMoney: { amount, currencyCode: o.currencyCode } });
       const expected = [
@@ -325,7 +374,9 @@ describe("bulk JSONL of the demo shop", () => {
           __parentId: o.id,
         })),
       ];
-      expect([...toBulkJsonlLines({ orders: [o] }, { typename: true })]).toEqual(expected.map((e) => JSON.stringify(e)));
+      expect([...toBulkJsonlLines({ orders: [o] }, { typename: true })]).toEqual(
+        expected.map((e) => JSON.stringify(e)),
+      );
     }
   });
 
@@ -346,7 +397,14 @@ describe("bulk JSONL of the demo shop", () => {
       expect(got.refunded).toBe(Number(o.totalRefunded));
       expect(got.currency).toBe("USD");
       expect(got.lineItems).toEqual(
-        o.lineItems.map((l) => ({ id: l.id, productId: l.productId, variantId: l.variantId, quantity: l.quantity, currentQuantity: l.currentQuantity, unitPrice: Number(l.unitPrice) })),
+        o.lineItems.map((l) => ({
+          id: l.id,
+          productId: l.productId,
+          variantId: l.variantId,
+          quantity: l.quantity,
+          currentQuantity: l.currentQuantity,
+          unitPrice: Number(l.unitPrice),
+        })),
       );
     }
   });

@@ -50,7 +50,14 @@ export interface DemoShopOptions {
   scopes?: string[];
 }
 
-export const DEMO_SCOPES = ["read_orders", "read_all_orders", "read_customers", "write_customers", "read_products", "write_app_proxy"];
+export const DEMO_SCOPES = [
+  "read_orders",
+  "read_all_orders",
+  "read_customers",
+  "write_customers",
+  "read_products",
+  "write_app_proxy",
+];
 
 const DAY = 86_400_000;
 export const HISTORY_DAYS = 913; // 30 months
@@ -83,7 +90,18 @@ export const CUSTOMER_GROUPS: GroupSpec[] = [
   { name: "one-time", share: 0.3, r: 1, alpha: 150, a: 12, b: 1, arrival: "growing", starter: 0.35 },
   { name: "occasional", share: 0.3, r: 2, alpha: 200, a: 2, b: 10, arrival: "growing", starter: 0.5 },
   { name: "regular", share: 0.18, r: 4, alpha: 140, a: 1, b: 30, arrival: "growing", starter: 0.6 },
-  { name: "lapsed-big-spender", share: 0.07, r: 5, alpha: 125, a: 1, b: 40, arrival: "early", starter: 0.85, big: true, lifetime: [150, 330] },
+  {
+    name: "lapsed-big-spender",
+    share: 0.07,
+    r: 5,
+    alpha: 125,
+    a: 1,
+    b: 40,
+    arrival: "early",
+    starter: 0.85,
+    big: true,
+    lifetime: [150, 330],
+  },
   { name: "new", share: 0.15, r: 2, alpha: 80, a: 1, b: 6, arrival: "recent", starter: 0.5 },
 ];
 
@@ -152,7 +170,11 @@ function buildCatalogue(rng: Random, start: number, end: number) {
   const byHandle = new Map<string, number>();
   for (const spec of CATALOGUE) {
     const index = items.length;
-    const from = spec.draft ? Infinity : spec.launchedAt !== undefined ? start + spec.launchedAt * span : start - 60 * DAY;
+    const from = spec.draft
+      ? Infinity
+      : spec.launchedAt !== undefined
+        ? start + spec.launchedAt * span
+        : start - 60 * DAY;
     const to = spec.archivedAt !== undefined ? start + spec.archivedAt * span : Infinity;
     const labels = spec.variants ?? [["Default Title", 1, 1]];
     const firstVariant = variants.length;
@@ -175,10 +197,16 @@ function buildCatalogue(rng: Random, start: number, end: number) {
     rotation: p.rotation,
     main: resolve(p.main),
     kit: p.kit.map((k) => ({ group: resolve(k.group), p: k.p })),
-    consumables: p.consumables.map((k) => ({ group: resolve(k.group), p: k.p, afterMain: !!k.afterMain, favourites: k.favourites ?? 1 })),
+    consumables: p.consumables.map((k) => ({
+      group: resolve(k.group),
+      p: k.p,
+      afterMain: !!k.afterMain,
+      favourites: k.favourites ?? 1,
+    })),
   }));
   const filters = new Map<number, number>();
-  for (const [brewer, filter] of Object.entries(BREWER_FILTERS)) filters.set(byHandle.get(brewer)!, byHandle.get(filter)!);
+  for (const [brewer, filter] of Object.entries(BREWER_FILTERS))
+    filters.set(byHandle.get(brewer)!, byHandle.get(filter)!);
   return { items, variants, personas, filters };
 }
 
@@ -216,10 +244,13 @@ export function generateDemoShopStream(opts: DemoShopOptions = {}): DemoShopStre
   const currencyCode = opts.currencyCode ?? "USD";
   const shop = opts.shop ?? "demo-shop.myshopify.com";
   const guestShare = opts.guestShare ?? 0.1;
-  if (!Number.isInteger(target) || target < 0) throw new Error(`generateDemoShop: orders must be a non-negative integer, got ${target}`);
-  if (!(asOf instanceof Date) || Number.isNaN(asOf.getTime())) throw new Error("generateDemoShop: asOf must be a valid Date");
+  if (!Number.isInteger(target) || target < 0)
+    throw new Error(`generateDemoShop: orders must be a non-negative integer, got ${target}`);
+  if (!(asOf instanceof Date) || Number.isNaN(asOf.getTime()))
+    throw new Error("generateDemoShop: asOf must be a valid Date");
   if (!(guestShare >= 0 && guestShare < 1)) throw new Error("generateDemoShop: guestShare must be in [0, 1)");
-  if (!/^[A-Z]{3}$/.test(currencyCode)) throw new Error(`generateDemoShop: currencyCode must be an ISO 4217 code, got ${currencyCode}`);
+  if (!/^[A-Z]{3}$/.test(currencyCode))
+    throw new Error(`generateDemoShop: currencyCode must be an ISO 4217 code, got ${currencyCode}`);
 
   const rng = new Random(seed);
   const end = asOf.getTime();
@@ -232,7 +263,12 @@ export function generateDemoShopStream(opts: DemoShopOptions = {}): DemoShopStre
   const scratch = new Float64Array(64);
   const excluded = (p: number, exclude?: Set<number> | Map<number, number> | number[]) =>
     exclude !== undefined && (Array.isArray(exclude) ? exclude.includes(p) : exclude.has(p));
-  const pickFrom = (group: ResolvedGroup, t: number, big: boolean, exclude?: Set<number> | Map<number, number> | number[]): number => {
+  const pickFrom = (
+    group: ResolvedGroup,
+    t: number,
+    big: boolean,
+    exclude?: Set<number> | Map<number, number> | number[],
+  ): number => {
     let total = 0;
     for (let k = 0; k < group.length; k++) {
       const p = group[k];
@@ -301,7 +337,8 @@ export function generateDemoShopStream(opts: DemoShopOptions = {}): DemoShopStre
     if (v === undefined) {
       const item = items[p];
       if (item.variantCount === 1) v = item.firstVariant;
-      else if (item.spec.kind === "consumable") v = item.firstVariant + (s.bigPack || s.wholesale ? item.variantCount - 1 : 0);
+      else if (item.spec.kind === "consumable")
+        v = item.firstVariant + (s.bigPack || s.wholesale ? item.variantCount - 1 : 0);
       else v = item.firstVariant + rng.int(item.variantCount);
       s.variantOf.set(p, v);
     }
@@ -380,7 +417,8 @@ export function generateDemoShopStream(opts: DemoShopOptions = {}): DemoShopStre
     const p = pickFrom(entry.group, t, s.big, basket);
     if (p < 0) return;
     add(basket, s, p, t);
-    if (rng.chance(adopt) && !s.habits.some((h) => h.product === p)) s.habits.push({ group: entry.group, product: p, afterMain: false });
+    if (rng.chance(adopt) && !s.habits.some((h) => h.product === p))
+      s.habits.push({ group: entry.group, product: p, afterMain: false });
   }
 
   /** The products of order number `k` (0 = first) of a shopper at time t. */
@@ -401,7 +439,8 @@ export function generateDemoShopStream(opts: DemoShopOptions = {}): DemoShopStre
       if (s.main < 0 && s.wantsMain) {
         if (rng.chance(0.3)) {
           buyMain(s, basket, t);
-          for (let j = 0; j < s.persona.kit.length; j++) if (s.kitWanted[j] && !s.kitOwned[j] && rng.chance(0.3)) buyKit(s, basket, t, j);
+          for (let j = 0; j < s.persona.kit.length; j++)
+            if (s.kitWanted[j] && !s.kitOwned[j] && rng.chance(0.3)) buyKit(s, basket, t, j);
         }
       } else {
         const next = s.kitWanted.findIndex((w, j) => w && !s.kitOwned[j]);
@@ -526,7 +565,16 @@ const PARTIALLY_REFUNDED = 5;
 const PENDING = 6;
 /** A money-only refund (a goodwill gesture): nothing returned, quantities and current total unchanged. */
 const GOODWILL = 7;
-const FINANCIAL: StandinOrder["displayFinancialStatus"][] = ["PAID", "PAID", "VOIDED", "REFUNDED", "REFUNDED", "PARTIALLY_REFUNDED", "PENDING", "PARTIALLY_REFUNDED"];
+const FINANCIAL: StandinOrder["displayFinancialStatus"][] = [
+  "PAID",
+  "PAID",
+  "VOIDED",
+  "REFUNDED",
+  "REFUNDED",
+  "PARTIALLY_REFUNDED",
+  "PENDING",
+  "PARTIALLY_REFUNDED",
+];
 
 /** Picks `count` distinct order positions that satisfy `ok` (skips those already taken). */
 function pickOrders(rng: Random, status: Uint8Array, count: number, value: number, ok: (i: number) => boolean) {
@@ -541,7 +589,8 @@ function pickOrders(rng: Random, status: Uint8Array, count: number, value: numbe
 
 /** Deterministic 32-bit hash of (seed, a, b): random access to per-order details without a stream. */
 function hash32(seed: number, a: number, b: number): number {
-  let h = (seed ^ Math.imul(a | 0, 0x9e3779b1) ^ Math.imul((a / 4294967296) | 0, 0x85ebca77) ^ Math.imul(b, 0xc2b2ae3d)) | 0;
+  let h =
+    (seed ^ Math.imul(a | 0, 0x9e3779b1) ^ Math.imul((a / 4294967296) | 0, 0x85ebca77) ^ Math.imul(b, 0xc2b2ae3d)) | 0;
   h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
   h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
   return (h ^ (h >>> 16)) >>> 0;
@@ -574,7 +623,11 @@ function assemble(args: {
     const id = `gid://shopify/Product/${8_100_000_000_000 + (i + 1) * 37}`;
     productIds.push(id);
     const spec = item.spec;
-    const created = spec.draft ? end - rng.range(5, 30) * DAY : spec.launchedAt !== undefined ? item.from - 2 * DAY : start - 75 * DAY + i * 3_600_000;
+    const created = spec.draft
+      ? end - rng.range(5, 30) * DAY
+      : spec.launchedAt !== undefined
+        ? item.from - 2 * DAY
+        : start - 75 * DAY + i * 3_600_000;
     const updated = Number.isFinite(item.to) ? item.to : Math.min(end, created + rng.range(1, 600) * DAY);
     const status: StandinProduct["status"] = spec.draft ? "DRAFT" : Number.isFinite(item.to) ? "ARCHIVED" : "ACTIVE";
     const labels = spec.variants ?? [["Default Title", 1, 1]];
@@ -583,7 +636,12 @@ function assemble(args: {
       const vid = `gid://shopify/ProductVariant/${variantSeq}`;
       variantIds.push(vid);
       const stock = spec.soldOut || status !== "ACTIVE" ? 0 : rng.chance(0.06) ? 0 : rng.range(4, 400);
-      return { id: vid, price: variants[item.firstVariant + k].priceText, inventoryQuantity: stock, sku: `BL-${String(i + 1).padStart(3, "0")}-${k + 1}` };
+      return {
+        id: vid,
+        price: variants[item.firstVariant + k].priceText,
+        inventoryQuantity: stock,
+        sku: `BL-${String(i + 1).padStart(3, "0")}-${k + 1}`,
+      };
     });
     return {
       id,
@@ -605,14 +663,19 @@ function assemble(args: {
   const created = new Float64Array(custCount);
   for (let c = 0; c < custCount; c++) {
     const signedUpEarlier = rng.chance(0.2);
-    created[c] = Math.max(start - 30 * DAY, custFirst[c] - (signedUpEarlier ? rng.range(1, 60) * DAY : rng.range(1, 600) * 1000));
+    created[c] = Math.max(
+      start - 30 * DAY,
+      custFirst[c] - (signedUpEarlier ? rng.range(1, 60) * DAY : rng.range(1, 600) * 1000),
+    );
   }
   const custOrder = Array.from({ length: custCount }, (_, c) => c).sort((a, b) => created[a] - created[b] || a - b);
   const custRank = new Int32Array(custCount);
   const customerIds: string[] = [];
   for (let r = 0; r < custCount; r++) customerIds.push("");
   for (let r = 0; r < custCount; r++) custRank[custOrder[r]] = r;
-  for (let r = 0; r < custCount; r++) customerIds[custOrder[r]] = `gid://shopify/Customer/${7_200_000_000_000 + (r + 1) * 13 + (hash32(seed, r, 7) % 13)}`;
+  for (let r = 0; r < custCount; r++)
+    customerIds[custOrder[r]] =
+      `gid://shopify/Customer/${7_200_000_000_000 + (r + 1) * 13 + (hash32(seed, r, 7) % 13)}`;
 
   // Orders in time order (ties by simulation order): one native sort of exact integer keys
   // (whole seconds since the start · 2^26 + i, below 2^53 for 30 months and up to 67M orders).
@@ -628,7 +691,8 @@ function assemble(args: {
   for (let pos = 0; pos < n; pos++) idx[pos] = keys[pos] % 2 ** 26;
   // Line numbers in output order (line item ids grow with time, like Shopify's).
   const lineBase = new Float64Array(n + 1);
-  for (let pos = 0; pos < n; pos++) lineBase[pos + 1] = lineBase[pos] + ordLineStart[idx[pos] + 1] - ordLineStart[idx[pos]];
+  for (let pos = 0; pos < n; pos++)
+    lineBase[pos + 1] = lineBase[pos] + ordLineStart[idx[pos] + 1] - ordLineStart[idx[pos]];
 
   // Statuses, decided on time-ordered positions; a partial refund returns units of one line.
   const status = new Uint8Array(n);
@@ -647,7 +711,8 @@ function assemble(args: {
   pickOrders(rng, status, some(0.008, 1, 50), REFUNDED, () => true);
   pickOrders(rng, status, some(0.015, 1, 50), PARTIALLY_REFUNDED, (pos) => units(pos) >= 2);
   pickOrders(rng, status, some(0.004, 1, 50), GOODWILL, () => true);
-  for (let pos = n - 1; pos >= 0 && time[idx[pos]] > end - 3 * DAY; pos--) if (status[pos] === NORMAL && rng.chance(0.3)) status[pos] = PENDING;
+  for (let pos = n - 1; pos >= 0 && time[idx[pos]] > end - 3 * DAY; pos--)
+    if (status[pos] === NORMAL && rng.chance(0.3)) status[pos] = PENDING;
   for (let pos = 0; pos < n; pos++) {
     if (status[pos] !== PARTIALLY_REFUNDED) continue;
     const i = idx[pos];
@@ -665,7 +730,13 @@ function assemble(args: {
     const st = status[pos];
     const u = hash32(seed, pos, 3) / 4294967296;
     const [minH, maxH] =
-      st === VOIDED || st === CANCELLED_REFUNDED ? [0.2, 48] : st === REFUNDED || st === PARTIALLY_REFUNDED || st === GOODWILL ? [48, 720] : st === PENDING ? [0, 0] : [0.1, 72];
+      st === VOIDED || st === CANCELLED_REFUNDED
+        ? [0.2, 48]
+        : st === REFUNDED || st === PARTIALLY_REFUNDED || st === GOODWILL
+          ? [48, 720]
+          : st === PENDING
+            ? [0, 0]
+            : [0.1, 72];
     return Math.min(end, t + Math.round((minH + u * (maxH - minH)) * 60) * 60_000);
   };
   const currentQuantity = (pos: number, l: number): number => {
@@ -675,7 +746,8 @@ function assemble(args: {
   };
 
   /** The money-only refund of a GOODWILL order: 10-30% of its total, in cents. */
-  const goodwillCents = (pos: number, originalCents: number) => Math.round(originalCents * (0.1 + (0.2 * hash32(seed, pos, 9)) / 4294967296));
+  const goodwillCents = (pos: number, originalCents: number) =>
+    Math.round(originalCents * (0.1 + (0.2 * hash32(seed, pos, 9)) / 4294967296));
 
   // Customer facts from their orders (purchases only), for tags and rfmGroup.
   const spend = new Float64Array(custCount);
@@ -691,7 +763,8 @@ function assemble(args: {
     const st = status[pos];
     if (st === TEST || st === VOIDED || st === CANCELLED_REFUNDED || st === REFUNDED) continue;
     let current = 0;
-    for (let l = ordLineStart[i]; l < ordLineStart[i + 1]; l++) current += cents[lineVariant[l]] * currentQuantity(pos, l);
+    for (let l = ordLineStart[i]; l < ordLineStart[i + 1]; l++)
+      current += cents[lineVariant[l]] * currentQuantity(pos, l);
     if (st === GOODWILL) current -= goodwillCents(pos, current);
     spend[c] += current / 100;
     count[c]++;
@@ -710,7 +783,8 @@ function assemble(args: {
     if (custWholesale[c]) tags.push("wholesale");
     if (rng.chance(0.35)) tags.push("newsletter");
     if (rng.chance(0.04)) tags.push("local-pickup");
-    if (custGroup[c] >= 0 && CUSTOMER_GROUPS[custGroup[c]].name === "lapsed-big-spender" && rng.chance(0.3)) tags.push("VIP 2025");
+    if (custGroup[c] >= 0 && CUSTOMER_GROUPS[custGroup[c]].name === "lapsed-big-spender" && rng.chance(0.3))
+      tags.push("VIP 2025");
     tags.sort();
     const createdMs = Math.round(created[c] / 1000) * 1000;
     const updatedMs = Math.max(createdMs, lastUpdate[c], createdMs + rng.range(0, 3600) * 1000);
@@ -766,7 +840,9 @@ function assemble(args: {
       displayFinancialStatus: FINANCIAL[st],
       currencyCode,
       totalPrice: money(current / 100),
-      totalRefunded: money((st === VOIDED ? 0 : st === GOODWILL ? goodwillCents(pos, original) : original - current) / 100),
+      totalRefunded: money(
+        (st === VOIDED ? 0 : st === GOODWILL ? goodwillCents(pos, original) : original - current) / 100,
+      ),
       lineItems,
     };
   }
@@ -779,7 +855,8 @@ function assemble(args: {
     customers,
     orderCount: n,
     orderAt: (pos: number) => {
-      if (!(Number.isInteger(pos) && pos >= 0 && pos < n)) throw new RangeError(`demo shop: no order at position ${pos} (0..${n - 1})`);
+      if (!(Number.isInteger(pos) && pos >= 0 && pos < n))
+        throw new RangeError(`demo shop: no order at position ${pos} (0..${n - 1})`);
       return orderAt(pos);
     },
     *orders() {

@@ -33,7 +33,12 @@ beforeAll(async () => {
   await new Promise<void>((r) => app.listen(0, "127.0.0.1", () => r()));
   const address = app.address();
   appUrl = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
-  standin = await startStandin({ shops: [tinyShop(SHOP)], bulkMinMs: 60, webhookSecret: SECRET, webhookTarget: appUrl });
+  standin = await startStandin({
+    shops: [tinyShop(SHOP)],
+    bulkMinMs: 60,
+    webhookSecret: SECRET,
+    webhookTarget: appUrl,
+  });
 });
 
 afterAll(async () => {
@@ -54,7 +59,11 @@ describe("faults", () => {
       const out: number[] = [];
       for (let i = 0; i < 20; i++) {
         const { status, body } = await gql(standin, SHOP, `{ shop { id } }`);
-        out.push(status === 200 && Array.isArray(body.errors) && body.errors[0].extensions?.code === "THROTTLED" ? 429 : status);
+        out.push(
+          status === 200 && Array.isArray(body.errors) && body.errors[0].extensions?.code === "THROTTLED"
+            ? 429
+            : status,
+        );
         if (status >= 500) expect(body.raw).toMatch(/<html>/);
       }
       return out;
@@ -141,27 +150,58 @@ describe("webhooks", () => {
   it("signs deliveries with the app secret; a forged one carries a different signature", async () => {
     received.length = 0;
     const order = standin.state(SHOP).data.orders[1];
-    const real = await standin.deliverWebhook({ shop: SHOP, topic: "orders/create", payload: orderWebhookPayload(order), webhookId: "wh-1" });
-    const forged = await standin.deliverWebhook({ shop: SHOP, topic: "orders/create", payload: orderWebhookPayload(order), webhookId: "wh-2", forged: true });
+    const real = await standin.deliverWebhook({
+      shop: SHOP,
+      topic: "orders/create",
+      payload: orderWebhookPayload(order),
+      webhookId: "wh-1",
+    });
+    const forged = await standin.deliverWebhook({
+      shop: SHOP,
+      topic: "orders/create",
+      payload: orderWebhookPayload(order),
+      webhookId: "wh-2",
+      forged: true,
+    });
     expect(real.status).toBe(200);
     expect(forged.status).toBe(401);
     expect(received.map((r) => r.path)).toEqual(["/webhooks/orders/create", "/webhooks/orders/create"]);
     const [a, b] = received;
-    expect(a.headers).toMatchObject({ "x-shopify-topic": "orders/create", "x-shopify-shop-domain": SHOP, "x-shopify-webhook-id": "wh-1", "x-shopify-api-version": standin.apiVersion });
+    expect(a.headers).toMatchObject({
+      "x-shopify-topic": "orders/create",
+      "x-shopify-shop-domain": SHOP,
+      "x-shopify-webhook-id": "wh-1",
+      "x-shopify-api-version": standin.apiVersion,
+    });
     expect(a.headers["x-shopify-hmac-sha256"]).toBe(webhookHmac(a.body, SECRET));
     expect(b.body).toBe(a.body);
     expect(b.headers["x-shopify-hmac-sha256"]).not.toBe(a.headers["x-shopify-hmac-sha256"]);
-    expect(JSON.parse(a.body)).toMatchObject({ admin_graphql_api_id: order.id, customer: { admin_graphql_api_id: order.customerId } });
+    expect(JSON.parse(a.body)).toMatchObject({
+      admin_graphql_api_id: order.id,
+      customer: { admin_graphql_api_id: order.customerId },
+    });
   });
 
   it("delivers bulk_operations/finish to the shop's subscription", async () => {
     received.length = 0;
-    await gql(standin, SHOP, `mutation($u: String!) { webhookSubscriptionCreate(topic: BULK_OPERATIONS_FINISH, webhookSubscription: { uri: $u, format: JSON }) { userErrors { message } } }`, { u: `${appUrl}/webhooks/bulk` });
+    await gql(
+      standin,
+      SHOP,
+      `mutation($u: String!) { webhookSubscriptionCreate(topic: BULK_OPERATIONS_FINISH, webhookSubscription: { uri: $u, format: JSON }) { userErrors { message } } }`,
+      { u: `${appUrl}/webhooks/bulk` },
+    );
     const op = await runBulk();
     for (let i = 0; i < 50 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(received).toHaveLength(1);
     expect(received[0].path).toBe("/webhooks/bulk");
     expect(received[0].headers["x-shopify-topic"]).toBe("bulk_operations/finish");
-    expect(JSON.parse(received[0].body)).toEqual({ admin_graphql_api_id: op.id, completed_at: op.completedAt, created_at: expect.any(String), error_code: null, status: "completed", type: "query" });
+    expect(JSON.parse(received[0].body)).toEqual({
+      admin_graphql_api_id: op.id,
+      completed_at: op.completedAt,
+      created_at: expect.any(String),
+      error_code: null,
+      status: "completed",
+      type: "query",
+    });
   });
 });

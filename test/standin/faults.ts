@@ -50,11 +50,6 @@ export function createRandom(seed: number): () => number {
 
 /** Garbage lines of the kinds a truncated or corrupted download produces. */
 export function malformedLine(index: number): string {
-  const kinds = [
-    '{"id":"gid://shopify/Order/',
-    "not json at all",
-    '{"__parentId": ',
-    "\u0000\u0000garbage",
-  ];
+  const kinds = ['{"id":"gid://shopify/Order/', "not json at all", '{"__parentId": ', "\u0000\u0000garbage"];
   return kinds[index % kinds.length];
 }

@@ -41,9 +41,35 @@ export function tinyShop(shop = "tiny-shop.myshopify.com", now = Date.now()): St
       },
     ],
     customers: [
-      { id: "gid://shopify/Customer/201", firstName: "Ada", lastName: "Fake", email: "ada@example.test", tags: ["vip"], createdAt: at(300), updatedAt: at(5), rfmGroup: "CHAMPIONS" },
-      { id: "gid://shopify/Customer/202", firstName: "Ben", lastName: "Fake", email: "ben@example.test", tags: [], createdAt: at(250), updatedAt: at(100), rfmGroup: null },
-      { id: "gid://shopify/Customer/203", firstName: "Cy", lastName: "Fake", email: "cy@example.test", tags: ["wholesale"], createdAt: at(20), updatedAt: at(20) },
+      {
+        id: "gid://shopify/Customer/201",
+        firstName: "Ada",
+        lastName: "Fake",
+        email: "ada@example.test",
+        tags: ["vip"],
+        createdAt: at(300),
+        updatedAt: at(5),
+        rfmGroup: "CHAMPIONS",
+      },
+      {
+        id: "gid://shopify/Customer/202",
+        firstName: "Ben",
+        lastName: "Fake",
+        email: "ben@example.test",
+        tags: [],
+        createdAt: at(250),
+        updatedAt: at(100),
+        rfmGroup: null,
+      },
+      {
+        id: "gid://shopify/Customer/203",
+        firstName: "Cy",
+        lastName: "Fake",
+        email: "cy@example.test",
+        tags: ["wholesale"],
+        createdAt: at(20),
+        updatedAt: at(20),
+      },
     ],
     orders: [
       {
@@ -60,8 +86,22 @@ export function tinyShop(shop = "tiny-shop.myshopify.com", now = Date.now()): St
         totalPrice: "114.00",
         totalRefunded: "0.00",
         lineItems: [
-          { id: "gid://shopify/LineItem/401", productId: "gid://shopify/Product/101", variantId: "gid://shopify/ProductVariant/1011", quantity: 2, currentQuantity: 2, unitPrice: "12.50" },
-          { id: "gid://shopify/LineItem/402", productId: "gid://shopify/Product/102", variantId: "gid://shopify/ProductVariant/1021", quantity: 1, currentQuantity: 1, unitPrice: "89.00" },
+          {
+            id: "gid://shopify/LineItem/401",
+            productId: "gid://shopify/Product/101",
+            variantId: "gid://shopify/ProductVariant/1011",
+            quantity: 2,
+            currentQuantity: 2,
+            unitPrice: "12.50",
+          },
+          {
+            id: "gid://shopify/LineItem/402",
+            productId: "gid://shopify/Product/102",
+            variantId: "gid://shopify/ProductVariant/1021",
+            quantity: 1,
+            currentQuantity: 1,
+            unitPrice: "89.00",
+          },
         ],
       },
       {
@@ -78,7 +118,14 @@ export function tinyShop(shop = "tiny-shop.myshopify.com", now = Date.now()): St
         totalPrice: "22.00",
         totalRefunded: "11.00",
         lineItems: [
-          { id: "gid://shopify/LineItem/403", productId: "gid://shopify/Product/101", variantId: "gid://shopify/ProductVariant/1012", quantity: 2, currentQuantity: 1, unitPrice: "11.00" },
+          {
+            id: "gid://shopify/LineItem/403",
+            productId: "gid://shopify/Product/101",
+            variantId: "gid://shopify/ProductVariant/1012",
+            quantity: 2,
+            currentQuantity: 1,
+            unitPrice: "11.00",
+          },
         ],
       },
       {
@@ -95,7 +142,14 @@ export function tinyShop(shop = "tiny-shop.myshopify.com", now = Date.now()): St
         totalPrice: "12.50",
         totalRefunded: "0.00",
         lineItems: [
-          { id: "gid://shopify/LineItem/404", productId: "gid://shopify/Product/101", variantId: "gid://shopify/ProductVariant/1011", quantity: 1, currentQuantity: 1, unitPrice: "12.50" },
+          {
+            id: "gid://shopify/LineItem/404",
+            productId: "gid://shopify/Product/101",
+            variantId: "gid://shopify/ProductVariant/1011",
+            quantity: 1,
+            currentQuantity: 1,
+            unitPrice: "12.50",
+          },
         ],
       },
       {
@@ -112,7 +166,14 @@ export function tinyShop(shop = "tiny-shop.myshopify.com", now = Date.now()): St
         totalPrice: "89.00",
         totalRefunded: "0.00",
         lineItems: [
-          { id: "gid://shopify/LineItem/405", productId: "gid://shopify/Product/102", variantId: "gid://shopify/ProductVariant/1021", quantity: 1, currentQuantity: 0, unitPrice: "89.00" },
+          {
+            id: "gid://shopify/LineItem/405",
+            productId: "gid://shopify/Product/102",
+            variantId: "gid://shopify/ProductVariant/1021",
+            quantity: 1,
+            currentQuantity: 0,
+            unitPrice: "89.00",
+          },
         ],
       },
     ],

@@ -71,7 +71,9 @@ export class StandinFlow {
       shopify_domain: shop,
       timestamp,
     });
-    const hmac = createHmac("sha256", opts.forged ? `forged:${this.secret}` : this.secret).update(body, "utf8").digest("base64");
+    const hmac = createHmac("sha256", opts.forged ? `forged:${this.secret}` : this.secret)
+      .update(body, "utf8")
+      .digest("base64");
     let status = 0;
     let text = "";
     try {

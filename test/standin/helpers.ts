@@ -26,8 +26,16 @@ export async function gql(
 export interface GqlAnswer {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test answers are walked by path
   data?: any;
-  errors?: { message: string; locations?: { line: number; column: number }[]; extensions?: Record<string, unknown> }[] | string;
-  extensions?: { cost: { requestedQueryCost: number; actualQueryCost: number | null; throttleStatus: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number } } };
+  errors?:
+    | { message: string; locations?: { line: number; column: number }[]; extensions?: Record<string, unknown> }[]
+    | string;
+  extensions?: {
+    cost: {
+      requestedQueryCost: number;
+      actualQueryCost: number | null;
+      throttleStatus: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number };
+    };
+  };
   raw?: string;
 }
 
@@ -38,10 +46,20 @@ export function firstError(body: GqlAnswer): { message: string; code: unknown } 
 }
 
 /** Polls bulkOperation(id) until it reaches a final status. */
-export async function waitForBulk(standin: Standin, shop: string, id: string, timeoutMs = 10_000): Promise<Record<string, string | null>> {
+export async function waitForBulk(
+  standin: Standin,
+  shop: string,
+  id: string,
+  timeoutMs = 10_000,
+): Promise<Record<string, string | null>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { body } = await gql(standin, shop, `query($id: ID!) { bulkOperation(id: $id) { id status errorCode objectCount rootObjectCount fileSize url partialDataUrl completedAt } }`, { id });
+    const { body } = await gql(
+      standin,
+      shop,
+      `query($id: ID!) { bulkOperation(id: $id) { id status errorCode objectCount rootObjectCount fileSize url partialDataUrl completedAt } }`,
+      { id },
+    );
     const op = body.data?.bulkOperation as Record<string, string | null>;
     if (["COMPLETED", "FAILED", "CANCELED", "EXPIRED"].includes(String(op.status))) return op;
     if (Date.now() > deadline) throw new Error(`bulk operation ${id} still ${op.status}`);

@@ -25,7 +25,11 @@ describe.skipIf(skip)(title, () => {
     const csv = readFileSync(TRANSACTIONS, "utf8");
     const data = importCompleteJourney(csv, readFileSync(PRODUCTS));
     // Independent counts from the raw rows.
-    const rows = csv.split(/\r?\n/).filter((l) => l.trim()).slice(1).map(fields);
+    const rows = csv
+      .split(/\r?\n/)
+      .filter((l) => l.trim())
+      .slice(1)
+      .map(fields);
     expect(rows).toHaveLength(75_000);
     const baskets = new Set(rows.map((r) => r[2]));
     const households = new Set(rows.map((r) => r[0]));
@@ -45,12 +49,26 @@ describe.skipIf(skip)(title, () => {
     expect(new Set(data.products.map((p) => p.productType)).size).toBeGreaterThan(100);
     // Same baskets, customers, days and products as the engine's own converter.
     const engine = new Map(completeJourneyToOrders(csv).map((o) => [o.id, o]));
-    const key = (customerId: string | null, t: number, lines: Array<[string | null, number]>) => `${customerId}|${t}|${lines.join(";")}`;
+    const key = (customerId: string | null, t: number, lines: Array<[string | null, number]>) =>
+      `${customerId}|${t}|${lines.join(";")}`;
     let different = 0;
     for (const o of data.orders) {
       const e = engine.get(o.id);
-      const mine = key(o.customerId, Date.parse(o.processedAt), o.lineItems.map((l) => [l.productId, l.quantity]));
-      if (!e || mine !== key(e.customerId, e.processedAt.getTime(), e.lineItems.map((l) => [l.productId, l.quantity]))) different++;
+      const mine = key(
+        o.customerId,
+        Date.parse(o.processedAt),
+        o.lineItems.map((l) => [l.productId, l.quantity]),
+      );
+      if (
+        !e ||
+        mine !==
+          key(
+            e.customerId,
+            e.processedAt.getTime(),
+            e.lineItems.map((l) => [l.productId, l.quantity]),
+          )
+      )
+        different++;
     }
     expect(different).toBe(0);
   });

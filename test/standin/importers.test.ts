@@ -22,7 +22,10 @@ describe("CDNOW importer", () => {
     expect(data.orders.reduce((s, o) => s + Math.round(Number(o.totalPrice) * 100), 0)).toBe(fileCents);
     const ids = new Set(data.customers.map((c) => c.id));
     expect(data.orders.every((o) => o.customerId !== null && ids.has(o.customerId))).toBe(true);
-    expect(importCdnowFile(SAMPLE, { shop: "cdnow-file.myshopify.com" })).toEqual({ ...data, shop: "cdnow-file.myshopify.com" });
+    expect(importCdnowFile(SAMPLE, { shop: "cdnow-file.myshopify.com" })).toEqual({
+      ...data,
+      shop: "cdnow-file.myshopify.com",
+    });
   });
 
   it("turns a row into an order with one CD line: quantity = CDs, unit price = value / CDs", () => {
@@ -41,7 +44,14 @@ describe("CDNOW importer", () => {
       totalRefunded: "0.00",
     });
     expect(o.lineItems).toEqual([
-      { id: "gid://shopify/LineItem/2", productId: "gid://shopify/Product/1", variantId: "gid://shopify/ProductVariant/1", quantity: 2, currentQuantity: 2, unitPrice: "14.865" },
+      {
+        id: "gid://shopify/LineItem/2",
+        productId: "gid://shopify/Product/1",
+        variantId: "gid://shopify/ProductVariant/1",
+        quantity: 2,
+        currentQuantity: 2,
+        unitPrice: "14.865",
+      },
     ]);
     expect(data.products).toHaveLength(1);
     expect(data.products[0]).toMatchObject({ id: "gid://shopify/Product/1", title: "CD", status: "ACTIVE" });
@@ -52,10 +62,13 @@ describe("CDNOW importer", () => {
   });
 
   it("reads the master format (header, 4 fields, CRLF) and keeps same-day rows apart", () => {
-    const master = " customer_id  date number_of_cds  dollar_value\r\n 00001 19970101  1   11.77\r\n 00002 19970112  1   12.00\r\n 00002 19970112  5   77.00\r\n 00003 19970102  3   20.00\r\n 00004 19970103  1    0.00\r\n";
+    const master =
+      " customer_id  date number_of_cds  dollar_value\r\n 00001 19970101  1   11.77\r\n 00002 19970112  1   12.00\r\n 00002 19970112  5   77.00\r\n 00003 19970102  3   20.00\r\n 00004 19970103  1    0.00\r\n";
     const d = importCdnow(master, { shop: "cd.myshopify.com", currencyCode: "EUR" });
     expect(d.shop).toBe("cd.myshopify.com");
-    expect(d.orders.map((o) => [o.customerId, o.createdAt, o.totalPrice, o.lineItems[0].quantity, o.lineItems[0].unitPrice])).toEqual([
+    expect(
+      d.orders.map((o) => [o.customerId, o.createdAt, o.totalPrice, o.lineItems[0].quantity, o.lineItems[0].unitPrice]),
+    ).toEqual([
       ["gid://shopify/Customer/1", "1997-01-01T12:00:00Z", "11.77", 1, "11.77"],
       ["gid://shopify/Customer/2", "1997-01-12T12:00:00Z", "12.00", 1, "12.00"],
       ["gid://shopify/Customer/2", "1997-01-12T12:01:00Z", "77.00", 5, "15.40"],
@@ -67,11 +80,15 @@ describe("CDNOW importer", () => {
   });
 
   it("rejects a bad line with its line number", () => {
-    expect(() => importCdnow(" 00001 19970101  1   11.77\n 00002 19971301  1  3.00\n")).toThrow(/line 2: date is not YYYYMMDD/);
+    expect(() => importCdnow(" 00001 19970101  1   11.77\n 00002 19971301  1  3.00\n")).toThrow(
+      /line 2: date is not YYYYMMDD/,
+    );
     expect(() => importCdnow(" 00001 19970101  x   11.77\n")).toThrow(/line 1: number of CDs/);
     expect(() => importCdnow(" 00001 19970101  1\n")).toThrow(/line 1: expected 4 fields/);
     expect(() => importCdnow(" 00001 19970101  1  -2\n")).toThrow(/line 1: dollar value/);
-    expect(() => importCdnow(" 00001 19970101  1  2\nabc 19970101 1 2\n")).toThrow(/line 2: customer id is not a number/);
+    expect(() => importCdnow(" 00001 19970101  1  2\nabc 19970101 1 2\n")).toThrow(
+      /line 2: customer id is not a number/,
+    );
   });
 });
 
@@ -107,7 +124,11 @@ describe("Complete Journey importer (inline data)", () => {
       ["gid://shopify/Customer/8", "2017-01-05T18:30:00Z", "2017-01-05T18:30:00Z"],
     ]);
     const byId = new Map(d.products.map((p) => [p.id, p]));
-    expect(byId.get("gid://shopify/Product/11")).toMatchObject({ productType: "Frzn Ice", title: "Ice - Crushed/Cubed (National)", vendor: "National" });
+    expect(byId.get("gid://shopify/Product/11")).toMatchObject({
+      productType: "Frzn Ice",
+      title: "Ice - Crushed/Cubed (National)",
+      vendor: "National",
+    });
     // An empty product_category falls back to the department.
     expect(byId.get("gid://shopify/Product/12")!.productType).toBe("Produce");
     // Not in products.csv: no type.

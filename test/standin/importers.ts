@@ -55,7 +55,15 @@ function fakeCustomer(id: string, numeric: number, firstAt: number, lastAt: numb
 }
 
 /** A paid, uncancelled, non-test order placed (and last updated) at `when`. */
-function paidOrder(id: string, name: string, customerId: string, when: string, currencyCode: string, total: number, lineItems: StandinLineItem[]): StandinOrder {
+function paidOrder(
+  id: string,
+  name: string,
+  customerId: string,
+  when: string,
+  currencyCode: string,
+  total: number,
+  lineItems: StandinLineItem[],
+): StandinOrder {
   return {
     id,
     name,
@@ -90,16 +98,22 @@ export function importCdnow(text: string, opts: ImportOptions = {}): StandinShop
     const f = raw.split(/\s+/);
     if (dataRows === 0 && orders.length === 0 && !/^\d+$/.test(f[0])) continue; // header line
     const where = `importCdnow: line ${k + 1}`;
-    if (f.length !== 4 && f.length !== 5) throw new Error(`${where}: expected 4 fields (customer_id date cds value) or 5 (master_id sample_id date cds value), got ${f.length}: ${raw}`);
+    if (f.length !== 4 && f.length !== 5)
+      throw new Error(
+        `${where}: expected 4 fields (customer_id date cds value) or 5 (master_id sample_id date cds value), got ${f.length}: ${raw}`,
+      );
     const [idText, date, cdsText, valueText] = f.length === 5 ? [f[0], f[2], f[3], f[4]] : f;
     if (!/^\d+$/.test(idText)) throw new Error(`${where}: customer id is not a number: ${idText}`);
     const m = /^(\d{4})(\d{2})(\d{2})$/.exec(date);
     const day = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
-    if (!m || Number.isNaN(day) || new Date(day).toISOString().slice(0, 10) !== `${m[1]}-${m[2]}-${m[3]}`) throw new Error(`${where}: date is not YYYYMMDD: ${date}`);
+    if (!m || Number.isNaN(day) || new Date(day).toISOString().slice(0, 10) !== `${m[1]}-${m[2]}-${m[3]}`)
+      throw new Error(`${where}: date is not YYYYMMDD: ${date}`);
     const cds = Number(cdsText);
-    if (!Number.isInteger(cds) || cds < 0) throw new Error(`${where}: number of CDs is not a non-negative integer: ${cdsText}`);
+    if (!Number.isInteger(cds) || cds < 0)
+      throw new Error(`${where}: number of CDs is not a non-negative integer: ${cdsText}`);
     const value = Number(valueText);
-    if (!/^\d+(\.\d+)?$/.test(valueText) || !Number.isFinite(value)) throw new Error(`${where}: dollar value is not a non-negative number: ${valueText}`);
+    if (!/^\d+(\.\d+)?$/.test(valueText) || !Number.isFinite(value))
+      throw new Error(`${where}: dollar value is not a non-negative number: ${valueText}`);
     dataRows++;
     const numeric = Number(idText);
     const customerId = `gid://shopify/Customer/${numeric}`;
@@ -115,12 +129,25 @@ export function importCdnow(text: string, opts: ImportOptions = {}): StandinShop
     const unit = cds > 0 ? value / cds : value;
     if (cds > 0) unitPrices.push(unit);
     const when = iso(at);
-    const line = { id: `gid://shopify/LineItem/${dataRows}`, productId, variantId, quantity: cds, currentQuantity: cds, unitPrice: decimal(unit, 6) };
-    orders.push(paidOrder(`gid://shopify/Order/${dataRows}`, `#${1000 + dataRows}`, customerId, when, currencyCode, value, [line]));
+    const line = {
+      id: `gid://shopify/LineItem/${dataRows}`,
+      productId,
+      variantId,
+      quantity: cds,
+      currentQuantity: cds,
+      unitPrice: decimal(unit, 6),
+    };
+    orders.push(
+      paidOrder(`gid://shopify/Order/${dataRows}`, `#${1000 + dataRows}`, customerId, when, currencyCode, value, [
+        line,
+      ]),
+    );
   }
   unitPrices.sort((a, b) => a - b);
   const median = unitPrices.length ? unitPrices[Math.floor(unitPrices.length / 2)] : 0;
-  const first = orders.length ? orders.reduce((a, o) => (o.createdAt < a ? o.createdAt : a), orders[0].createdAt) : iso(Date.UTC(1997, 0, 1));
+  const first = orders.length
+    ? orders.reduce((a, o) => (o.createdAt < a ? o.createdAt : a), orders[0].createdAt)
+    : iso(Date.UTC(1997, 0, 1));
   const products: StandinProduct[] = [
     {
       id: productId,
@@ -160,7 +187,13 @@ function readProducts(productsCsv: string | Uint8Array, wanted: Set<string>): Ma
     if (i < 0) throw new Error(`importCompleteJourney: products CSV needs a ${name} column (header: ${lines[0]})`);
     return i;
   };
-  const [id, department, brand, category, type] = [col("product_id"), col("department"), col("brand"), col("product_category"), col("product_type")];
+  const [id, department, brand, category, type] = [
+    col("product_id"),
+    col("department"),
+    col("brand"),
+    col("product_category"),
+    col("product_type"),
+  ];
   const out = new Map<string, ProductFacts>();
   const quoted = /^"?([^",]*)"?,/;
   for (let k = 1; k < lines.length; k++) {
@@ -175,16 +208,24 @@ function readProducts(productsCsv: string | Uint8Array, wanted: Set<string>): Ma
   return out;
 }
 
-const titleCase = (s: string) => s.toLowerCase().replace(/(^|[\s/-])([a-z])/g, (_, sep: string, ch: string) => sep + ch.toUpperCase());
+const titleCase = (s: string) =>
+  s.toLowerCase().replace(/(^|[\s/-])([a-z])/g, (_, sep: string, ch: string) => sep + ch.toUpperCase());
 
 /** Complete Journey transactions CSV (+ optional products CSV or .csv.gz bytes) -> StandinShopData. */
-export function importCompleteJourney(csvText: string, productsCsv?: string | Uint8Array, opts: ImportOptions = {}): StandinShopData {
+export function importCompleteJourney(
+  csvText: string,
+  productsCsv?: string | Uint8Array,
+  opts: ImportOptions = {},
+): StandinShopData {
   const currencyCode = opts.currencyCode ?? "USD";
   const converted = completeJourneyToOrders(csvText);
   const sold = new Set<string>();
-  for (const o of converted) for (const l of o.lineItems) sold.add(l.productId!.slice(l.productId!.lastIndexOf("/") + 1));
+  for (const o of converted)
+    for (const l of o.lineItems) sold.add(l.productId!.slice(l.productId!.lastIndexOf("/") + 1));
   const facts = productsCsv === undefined ? null : readProducts(productsCsv, sold);
-  converted.sort((a, b) => a.processedAt.getTime() - b.processedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  converted.sort(
+    (a, b) => a.processedAt.getTime() - b.processedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
   const orders: StandinOrder[] = [];
   const span = new Map<string, [number, number, number]>();
   const prices = new Map<string, number>();
@@ -211,11 +252,15 @@ export function importCompleteJourney(csvText: string, productsCsv?: string | Ui
     orders.push(paidOrder(o.id, `#${1001 + orders.length}`, customerId, when, currencyCode, o.total, lines));
   }
   const firstSeen = new Map<string, number>();
-  for (const o of orders) for (const l of o.lineItems) if (!firstSeen.has(l.productId!)) firstSeen.set(l.productId!, Date.parse(o.createdAt));
+  for (const o of orders)
+    for (const l of o.lineItems) if (!firstSeen.has(l.productId!)) firstSeen.set(l.productId!, Date.parse(o.createdAt));
   const products: StandinProduct[] = [...firstSeen].map(([id, at]) => {
     const raw = id.slice(id.lastIndexOf("/") + 1);
     const f = facts?.get(raw);
-    const name = f && (f.type || f.brand) ? [titleCase(f.type), f.brand && `(${f.brand})`].filter(Boolean).join(" ") : `Product ${raw}`;
+    const name =
+      f && (f.type || f.brand)
+        ? [titleCase(f.type), f.brand && `(${f.brand})`].filter(Boolean).join(" ")
+        : `Product ${raw}`;
     return {
       id,
       handle: `cj-${raw}`,
@@ -226,12 +271,26 @@ export function importCompleteJourney(csvText: string, productsCsv?: string | Ui
       createdAt: iso(at - 86_400_000),
       updatedAt: iso(at - 86_400_000),
       imageUrl: null,
-      variants: [{ id: `gid://shopify/ProductVariant/${raw}`, price: (prices.get(id) ?? 0).toFixed(2), inventoryQuantity: 100, sku: raw }],
+      variants: [
+        {
+          id: `gid://shopify/ProductVariant/${raw}`,
+          price: (prices.get(id) ?? 0).toFixed(2),
+          inventoryQuantity: 100,
+          sku: raw,
+        },
+      ],
     };
   });
   products.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const customers = [...span].map(([id, [numeric, a, b]]) => fakeCustomer(id, numeric, a, b));
-  return { shop: opts.shop ?? "complete-journey.myshopify.com", currencyCode, scopes: SCOPES, products, customers, orders };
+  return {
+    shop: opts.shop ?? "complete-journey.myshopify.com",
+    currencyCode,
+    scopes: SCOPES,
+    products,
+    customers,
+    orders,
+  };
 }
 
 /** importCdnow on a file (CDNOW_sample.txt or CDNOW_master.txt). */
@@ -240,6 +299,14 @@ export function importCdnowFile(path: string, opts: ImportOptions = {}): Standin
 }
 
 /** importCompleteJourney on files (transactions CSV, and products.csv or products.csv.gz when given). */
-export function importCompleteJourneyFiles(transactionsPath: string, productsPath?: string, opts: ImportOptions = {}): StandinShopData {
-  return importCompleteJourney(readFileSync(transactionsPath, "utf8"), productsPath === undefined ? undefined : readFileSync(productsPath), opts);
+export function importCompleteJourneyFiles(
+  transactionsPath: string,
+  productsPath?: string,
+  opts: ImportOptions = {},
+): StandinShopData {
+  return importCompleteJourney(
+    readFileSync(transactionsPath, "utf8"),
+    productsPath === undefined ? undefined : readFileSync(productsPath),
+    opts,
+  );
 }

@@ -25,9 +25,15 @@ function intOption(name: string, fallback: number): number {
 
 const shop = option("shop") ?? "demo-shop.myshopify.com";
 const data = generateDemoShop({ shop, orders: intOption("orders", 6000), seed: intOption("seed", 42) });
-const standin = await startStandin({ shops: [data], port: intOption("port", 4010), webhookTarget: option("webhook-target") });
+const standin = await startStandin({
+  shops: [data],
+  port: intOption("port", 4010),
+  webhookTarget: option("webhook-target"),
+});
 console.log(`Shopify stand-in: ${standin.graphqlUrl}`);
-console.log(`shop ${shop}: ${data.orders.length} orders, ${data.customers.length} customers, ${data.products.length} products`);
+console.log(
+  `shop ${shop}: ${data.orders.length} orders, ${data.customers.length} customers, ${data.products.length} products`,
+);
 console.log(`X-Shopify-Access-Token: ${standin.tokenFor(shop)}`);
 
 const stop = async (): Promise<void> => {

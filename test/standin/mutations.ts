@@ -43,10 +43,31 @@ const OWNER_TYPES: Record<string, string> = {
 };
 
 const SUPPORTED_TYPES = new Set([
-  "boolean", "color", "date", "date_time", "dimension", "json", "money", "multi_line_text_field",
-  "number_decimal", "number_integer", "rating", "rich_text_field", "single_line_text_field", "url",
-  "volume", "weight", "collection_reference", "customer_reference", "file_reference", "metaobject_reference",
-  "page_reference", "product_reference", "variant_reference", "id", "link",
+  "boolean",
+  "color",
+  "date",
+  "date_time",
+  "dimension",
+  "json",
+  "money",
+  "multi_line_text_field",
+  "number_decimal",
+  "number_integer",
+  "rating",
+  "rich_text_field",
+  "single_line_text_field",
+  "url",
+  "volume",
+  "weight",
+  "collection_reference",
+  "customer_reference",
+  "file_reference",
+  "metaobject_reference",
+  "page_reference",
+  "product_reference",
+  "variant_reference",
+  "id",
+  "link",
 ]);
 
 function isSupportedType(type: string): boolean {
@@ -55,10 +76,16 @@ function isSupportedType(type: string): boolean {
 
 /** Splits each entry on commas (Shopify accepts "a, b" as two tags), trims, drops empties. */
 export function normalizeTags(tags: string[]): string[] {
-  return tags.flatMap((t) => t.split(",")).map((t) => t.trim()).filter((t) => t.length > 0);
+  return tags
+    .flatMap((t) => t.split(","))
+    .map((t) => t.trim())
+    .filter((t) => t.length > 0);
 }
 
-function customerFor(state: ShopState, id: string): { errors: UserErrorOut[]; customer?: import("./types").StandinCustomer } {
+function customerFor(
+  state: ShopState,
+  id: string,
+): { errors: UserErrorOut[]; customer?: import("./types").StandinCustomer } {
   if (gidType(id) !== "Customer") {
     return { errors: [{ field: ["id"], message: `The stand-in supports tags on Customer ids only, got ${id}` }] };
   }
@@ -77,7 +104,12 @@ function tagsAdd(state: ShopState, args: Args): unknown {
   if (tooLong.length > 0) {
     return {
       node: customerView(state, customer),
-      userErrors: [{ field: ["tags"], message: `Tags is invalid: a tag can be at most ${MAX_TAG_LENGTH} characters (got ${tooLong[0].length})` }],
+      userErrors: [
+        {
+          field: ["tags"],
+          message: `Tags is invalid: a tag can be at most ${MAX_TAG_LENGTH} characters (got ${tooLong[0].length})`,
+        },
+      ],
     };
   }
   const next = [...customer.tags];
@@ -91,7 +123,12 @@ function tagsAdd(state: ShopState, args: Args): unknown {
   if (next.length > MAX_TAGS_PER_CUSTOMER) {
     return {
       node: customerView(state, customer),
-      userErrors: [{ field: ["tags"], message: `Tags cannot exceed ${MAX_TAGS_PER_CUSTOMER} per customer (would be ${next.length})` }],
+      userErrors: [
+        {
+          field: ["tags"],
+          message: `Tags cannot exceed ${MAX_TAGS_PER_CUSTOMER} per customer (would be ${next.length})`,
+        },
+      ],
     };
   }
   if (next.length !== customer.tags.length) state.updateCustomerTags(customer, next);
@@ -110,34 +147,65 @@ function tagsRemove(state: ShopState, args: Args): unknown {
 }
 
 function keyErrors(key: string, path: (string | number)[]): UserErrorOut[] {
-  if (key.length < 2) return [{ field: [...path, "key"], message: "Key is too short (minimum is 2 characters)", code: "TOO_SHORT" }];
-  if (key.length > 64) return [{ field: [...path, "key"], message: "Key is too long (maximum is 64 characters)", code: "TOO_LONG" }];
+  if (key.length < 2)
+    return [{ field: [...path, "key"], message: "Key is too short (minimum is 2 characters)", code: "TOO_SHORT" }];
+  if (key.length > 64)
+    return [{ field: [...path, "key"], message: "Key is too long (maximum is 64 characters)", code: "TOO_LONG" }];
   if (!/^[A-Za-z0-9_-]+$/.test(key)) {
-    return [{ field: [...path, "key"], message: "Key contains one or more invalid characters.", code: "INVALID_CHARACTER" }];
+    return [
+      { field: [...path, "key"], message: "Key contains one or more invalid characters.", code: "INVALID_CHARACTER" },
+    ];
   }
   return [];
 }
 
 function namespaceErrors(ns: string, path: (string | number)[]): UserErrorOut[] {
-  if (ns.length < 3) return [{ field: [...path, "namespace"], message: "Namespace is too short (minimum is 3 characters)", code: "TOO_SHORT" }];
-  if (ns.length > 255) return [{ field: [...path, "namespace"], message: "Namespace is too long (maximum is 255 characters)", code: "TOO_LONG" }];
+  if (ns.length < 3)
+    return [
+      { field: [...path, "namespace"], message: "Namespace is too short (minimum is 3 characters)", code: "TOO_SHORT" },
+    ];
+  if (ns.length > 255)
+    return [
+      { field: [...path, "namespace"], message: "Namespace is too long (maximum is 255 characters)", code: "TOO_LONG" },
+    ];
   if (!/^[A-Za-z0-9_-]+$/.test(ns)) {
-    return [{ field: [...path, "namespace"], message: "Namespace contains one or more invalid characters.", code: "INVALID_CHARACTER" }];
+    return [
+      {
+        field: [...path, "namespace"],
+        message: "Namespace contains one or more invalid characters.",
+        code: "INVALID_CHARACTER",
+      },
+    ];
   }
   return [];
 }
 
 function metafieldDefinitionCreate(state: ShopState, args: Args): unknown {
-  const def = args.definition as { ownerType: string; namespace?: string | null; key: string; name: string; type: string; description?: string | null; access?: unknown };
+  const def = args.definition as {
+    ownerType: string;
+    namespace?: string | null;
+    key: string;
+    name: string;
+    type: string;
+    description?: string | null;
+    access?: unknown;
+  };
   const ns = state.resolveNamespace(def.namespace);
   const path = ["definition"];
   const errors: UserErrorOut[] = [...keyErrors(def.key, path), ...namespaceErrors(ns, path)];
   if (!def.name.trim()) errors.push({ field: [...path, "name"], message: "Name can't be blank", code: "BLANK" });
-  if (!isSupportedType(def.type)) errors.push({ field: [...path, "type"], message: `Type name ${def.type} is not a valid type`, code: "INCLUSION" });
-  const taken = state.metafieldDefinitions.some((d) => d.ownerType === def.ownerType && d.namespace === ns && d.key === def.key);
+  if (!isSupportedType(def.type))
+    errors.push({ field: [...path, "type"], message: `Type name ${def.type} is not a valid type`, code: "INCLUSION" });
+  const taken = state.metafieldDefinitions.some(
+    (d) => d.ownerType === def.ownerType && d.namespace === ns && d.key === def.key,
+  );
   if (taken) {
     const owner = def.ownerType.charAt(0) + def.ownerType.slice(1).toLowerCase();
-    errors.push({ field: [...path, "key"], message: `Key is in use for ${owner} metafields on the '${ns}' namespace.`, code: "TAKEN" });
+    errors.push({
+      field: [...path, "key"],
+      message: `Key is in use for ${owner} metafields on the '${ns}' namespace.`,
+      code: "TAKEN",
+    });
   }
   if (errors.length > 0) return { createdDefinition: null, userErrors: errors };
   const record = {
@@ -173,7 +241,8 @@ function valueError(state: ShopState, type: string, value: string): string | nul
       case "product_reference":
       case "variant_reference":
       case "customer_reference": {
-        const want = base === "product_reference" ? "Product" : base === "variant_reference" ? "ProductVariant" : "Customer";
+        const want =
+          base === "product_reference" ? "Product" : base === "variant_reference" ? "ProductVariant" : "Customer";
         if (typeof v !== "string" || gidType(v) !== want) return `Value must be a ${want} reference (GID).`;
         return nodeById(state, v) ? null : `Value references a ${want} that does not exist: ${v}`;
       }
@@ -201,11 +270,25 @@ function valueError(state: ShopState, type: string, value: string): string | nul
 }
 
 function metafieldsSet(state: ShopState, args: Args): unknown {
-  const inputs = args.metafields as { ownerId: string; namespace?: string | null; key: string; type?: string | null; value: string; compareDigest?: string | null }[];
+  const inputs = args.metafields as {
+    ownerId: string;
+    namespace?: string | null;
+    key: string;
+    type?: string | null;
+    value: string;
+    compareDigest?: string | null;
+  }[];
   if (inputs.length > MAX_METAFIELDS_PER_SET) {
     return {
       metafields: [],
-      userErrors: [{ field: ["metafields"], message: `Exceeded the maximum metafields input limit of ${MAX_METAFIELDS_PER_SET}.`, code: "LESS_THAN_OR_EQUAL_TO", elementIndex: null }],
+      userErrors: [
+        {
+          field: ["metafields"],
+          message: `Exceeded the maximum metafields input limit of ${MAX_METAFIELDS_PER_SET}.`,
+          code: "LESS_THAN_OR_EQUAL_TO",
+          elementIndex: null,
+        },
+      ],
     };
   }
   const errors: UserErrorOut[] = [];
@@ -225,18 +308,30 @@ function metafieldsSet(state: ShopState, args: Args): unknown {
       errors.push(...own);
       return;
     }
-    const def = state.metafieldDefinitions.find((d) => d.ownerType === ownerType && d.namespace === ns && d.key === input.key);
+    const def = state.metafieldDefinitions.find(
+      (d) => d.ownerType === ownerType && d.namespace === ns && d.key === input.key,
+    );
     const type = input.type ?? def?.type;
     if (!type) {
       errors.push({ field: [...path, "type"], message: "Type can't be blank.", code: "BLANK", elementIndex: i });
       return;
     }
     if (def && def.type !== type) {
-      errors.push({ field: [...path, "type"], message: `Type must be ${def.type} to match the definition.`, code: "INVALID_TYPE", elementIndex: i });
+      errors.push({
+        field: [...path, "type"],
+        message: `Type must be ${def.type} to match the definition.`,
+        code: "INVALID_TYPE",
+        elementIndex: i,
+      });
       return;
     }
     if (!isSupportedType(type)) {
-      errors.push({ field: [...path, "type"], message: `Type '${type}' is not supported.`, code: "INVALID_TYPE", elementIndex: i });
+      errors.push({
+        field: [...path, "type"],
+        message: `Type '${type}' is not supported.`,
+        code: "INVALID_TYPE",
+        elementIndex: i,
+      });
       return;
     }
     const invalid = valueError(state, type, input.value);
@@ -245,8 +340,17 @@ function metafieldsSet(state: ShopState, args: Args): unknown {
       return;
     }
     const existing = state.metafields.get(input.ownerId)?.get(`${ns}.${input.key}`);
-    if (input.compareDigest && existing && createHash("sha256").update(existing.value).digest("hex") !== input.compareDigest) {
-      errors.push({ field: [...path, "compareDigest"], message: "The resource has been updated since it was loaded.", code: "STALE_OBJECT", elementIndex: i });
+    if (
+      input.compareDigest &&
+      existing &&
+      createHash("sha256").update(existing.value).digest("hex") !== input.compareDigest
+    ) {
+      errors.push({
+        field: [...path, "compareDigest"],
+        message: "The resource has been updated since it was loaded.",
+        code: "STALE_OBJECT",
+        elementIndex: i,
+      });
       return;
     }
     planned.push({ input, ns, ownerType, type });
@@ -263,8 +367,23 @@ function metafieldsSet(state: ShopState, args: Args): unknown {
     const existing = map.get(mapKey);
     const now = state.nowIso();
     const record: MetafieldRecord = existing
-      ? { ...existing, type, value: input.value, updatedAt: existing.value === input.value && existing.type === type ? existing.updatedAt : now }
-      : { id: `gid://shopify/Metafield/${state.nextId()}`, ownerId: input.ownerId, ownerType, namespace: ns, key: input.key, type, value: input.value, createdAt: now, updatedAt: now };
+      ? {
+          ...existing,
+          type,
+          value: input.value,
+          updatedAt: existing.value === input.value && existing.type === type ? existing.updatedAt : now,
+        }
+      : {
+          id: `gid://shopify/Metafield/${state.nextId()}`,
+          ownerId: input.ownerId,
+          ownerType,
+          namespace: ns,
+          key: input.key,
+          type,
+          value: input.value,
+          createdAt: now,
+          updatedAt: now,
+        };
     map.set(mapKey, record);
     out.push(record);
   }
@@ -305,7 +424,8 @@ function segmentCreate(state: ShopState, args: Args): unknown {
   const errors: UserErrorOut[] = [];
   if (!name) errors.push({ field: ["name"], message: "Name can't be blank" });
   else if (name.length > 255) errors.push({ field: ["name"], message: "Name is too long (maximum is 255 characters)" });
-  else if (state.segments.some((s) => s.name.toLowerCase() === name.toLowerCase())) errors.push({ field: ["name"], message: "Name has already been taken" });
+  else if (state.segments.some((s) => s.name.toLowerCase() === name.toLowerCase()))
+    errors.push({ field: ["name"], message: "Name has already been taken" });
   const qErr = segmentQueryError(query);
   if (qErr) errors.push({ field: ["query"], message: qErr });
   if (errors.length > 0) return { segment: null, userErrors: errors };
@@ -322,7 +442,8 @@ function segmentUpdate(state: ShopState, args: Args): unknown {
   const name = args.name === null || args.name === undefined ? null : String(args.name).trim();
   if (name !== null) {
     if (!name) errors.push({ field: ["name"], message: "Name can't be blank" });
-    else if (state.segments.some((s) => s.id !== segment.id && s.name.toLowerCase() === name.toLowerCase())) errors.push({ field: ["name"], message: "Name has already been taken" });
+    else if (state.segments.some((s) => s.id !== segment.id && s.name.toLowerCase() === name.toLowerCase()))
+      errors.push({ field: ["name"], message: "Name has already been taken" });
   }
   const query = args.query === null || args.query === undefined ? null : String(args.query);
   if (query !== null) {
@@ -349,7 +470,11 @@ function flowTriggerReceive(ctx: ExecContext, args: Args): unknown {
   let payload: unknown = args.payload ?? null;
   if (args.body) {
     try {
-      const body = JSON.parse(String(args.body)) as { trigger_id?: string; trigger_title?: string; properties?: unknown };
+      const body = JSON.parse(String(args.body)) as {
+        trigger_id?: string;
+        trigger_title?: string;
+        properties?: unknown;
+      };
       handle = handle ?? body.trigger_id ?? body.trigger_title ?? null;
       payload = payload ?? body.properties ?? null;
     } catch {
@@ -358,11 +483,22 @@ function flowTriggerReceive(ctx: ExecContext, args: Args): unknown {
   }
   if (!handle) return { userErrors: [{ field: ["handle"], message: "Handle can't be blank" }] };
   if (runtime.flowTriggerHandles && !runtime.flowTriggerHandles.has(handle)) {
-    return { userErrors: [{ field: ["handle"], message: `Invalid handle '${handle}': no Flow trigger extension with this handle` }] };
+    return {
+      userErrors: [
+        { field: ["handle"], message: `Invalid handle '${handle}': no Flow trigger extension with this handle` },
+      ],
+    };
   }
   const size = Buffer.byteLength(JSON.stringify(payload ?? {}));
   if (size > MAX_FLOW_PAYLOAD_BYTES) {
-    return { userErrors: [{ field: ["payload"], message: `Errors validating schema:\n  Properties size exceeds the limit of ${MAX_FLOW_PAYLOAD_BYTES} bytes.\n` }] };
+    return {
+      userErrors: [
+        {
+          field: ["payload"],
+          message: `Errors validating schema:\n  Properties size exceeds the limit of ${MAX_FLOW_PAYLOAD_BYTES} bytes.\n`,
+        },
+      ],
+    };
   }
   state.flowTriggers.push({ handle, payload, at: state.nowIso() });
   runtime.onFlowTriggerReceived?.(state, handle);
@@ -371,18 +507,39 @@ function flowTriggerReceive(ctx: ExecContext, args: Args): unknown {
 
 function webhookSubscriptionCreate(ctx: ExecContext, args: Args): unknown {
   const { state, runtime } = ctx;
-  const input = args.webhookSubscription as { callbackUrl?: string | null; uri?: string | null; format?: "JSON" | "XML" | null; filter?: string | null; includeFields?: string[] | null };
+  const input = args.webhookSubscription as {
+    callbackUrl?: string | null;
+    uri?: string | null;
+    format?: "JSON" | "XML" | null;
+    filter?: string | null;
+    includeFields?: string[] | null;
+  };
   const uri = input.uri ?? input.callbackUrl ?? "";
   const topic = String(args.topic);
-  if (!uri) return { webhookSubscription: null, userErrors: [{ field: ["webhookSubscription", "callbackUrl"], message: "Address can't be blank" }] };
+  if (!uri)
+    return {
+      webhookSubscription: null,
+      userErrors: [{ field: ["webhookSubscription", "callbackUrl"], message: "Address can't be blank" }],
+    };
   if (!/^(https?:\/\/|pubsub:\/\/|arn:aws:events:)/.test(uri)) {
-    return { webhookSubscription: null, userErrors: [{ field: ["webhookSubscription", "callbackUrl"], message: "Address is invalid" }] };
+    return {
+      webhookSubscription: null,
+      userErrors: [{ field: ["webhookSubscription", "callbackUrl"], message: "Address is invalid" }],
+    };
   }
   if (isProtectedTopic(topic) && state.protectedDataLevel < 1) {
-    return { webhookSubscription: null, userErrors: [{ field: ["webhookSubscription"], message: PROTECTED_TOPIC_MESSAGE }] };
+    return {
+      webhookSubscription: null,
+      userErrors: [{ field: ["webhookSubscription"], message: PROTECTED_TOPIC_MESSAGE }],
+    };
   }
   if (state.webhookSubscriptions.some((w) => w.topic === topic && w.uri === uri)) {
-    return { webhookSubscription: null, userErrors: [{ field: ["webhookSubscription", "callbackUrl"], message: "Address for this topic has already been taken" }] };
+    return {
+      webhookSubscription: null,
+      userErrors: [
+        { field: ["webhookSubscription", "callbackUrl"], message: "Address for this topic has already been taken" },
+      ],
+    };
   }
   const now = state.nowIso();
   const record = {
@@ -401,24 +558,43 @@ function webhookSubscriptionCreate(ctx: ExecContext, args: Args): unknown {
 
 function webhookSubscriptionDelete(state: ShopState, args: Args): unknown {
   const i = state.webhookSubscriptions.findIndex((w) => w.id === args.id);
-  if (i < 0) return { deletedWebhookSubscriptionId: null, userErrors: [{ field: ["id"], message: "Webhook subscription does not exist" }] };
+  if (i < 0)
+    return {
+      deletedWebhookSubscriptionId: null,
+      userErrors: [{ field: ["id"], message: "Webhook subscription does not exist" }],
+    };
   state.webhookSubscriptions.splice(i, 1);
   return { deletedWebhookSubscriptionId: String(args.id), userErrors: [] };
 }
 
 function stagedUploadsCreate(ctx: ExecContext, args: Args): unknown {
   const { state, runtime } = ctx;
-  const inputs = args.input as { filename: string; mimeType: string; resource: string; httpMethod?: "POST" | "PUT" | null }[];
+  const inputs = args.input as {
+    filename: string;
+    mimeType: string;
+    resource: string;
+    httpMethod?: "POST" | "PUT" | null;
+  }[];
   const errors: UserErrorOut[] = [];
   const targets = inputs.map((input, i) => {
     if (input.resource !== "BULK_MUTATION_VARIABLES") {
-      errors.push({ field: ["input", String(i), "resource"], message: `The stand-in only stages BULK_MUTATION_VARIABLES uploads, not ${input.resource}` });
+      errors.push({
+        field: ["input", String(i), "resource"],
+        message: `The stand-in only stages BULK_MUTATION_VARIABLES uploads, not ${input.resource}`,
+      });
       return null;
     }
     const shopNumber = gidNumber(state.appInstallationId);
     const uuid = createHash("sha256").update(`${state.shop}:${state.nextId()}`).digest("hex").slice(0, 32);
     const key = `tmp/${shopNumber}/bulk/${uuid}/${input.filename.replace(/[^A-Za-z0-9_.-]/g, "_")}`;
-    state.stagedUploads.set(key, { key, filename: input.filename, mimeType: input.mimeType, resource: input.resource, content: null, uploadedAt: null });
+    state.stagedUploads.set(key, {
+      key,
+      filename: input.filename,
+      mimeType: input.mimeType,
+      resource: input.resource,
+      content: null,
+      uploadedAt: null,
+    });
     const base = `${runtime.baseUrl()}/staged-uploads`;
     if (input.httpMethod === "PUT") {
       return {
@@ -441,12 +617,19 @@ function stagedUploadsCreate(ctx: ExecContext, args: Args): unknown {
         { name: "acl", value: "private" },
         { name: "key", value: key },
         { name: "x-goog-algorithm", value: "GOOG4-RSA-SHA256" },
-        { name: "x-goog-credential", value: `standin@churnless.local/${state.nowIso().slice(0, 10).replace(/-/g, "")}/auto/storage/goog4_request` },
+        {
+          name: "x-goog-credential",
+          value: `standin@churnless.local/${state.nowIso().slice(0, 10).replace(/-/g, "")}/auto/storage/goog4_request`,
+        },
         { name: "x-goog-date", value: state.nowIso().replace(/[-:]/g, "").replace(/\.\d+/, "") },
         { name: "x-goog-signature", value: createHash("sha256").update(key).digest("hex") },
         {
           name: "policy",
-          value: Buffer.from(JSON.stringify({ conditions: [{ key }, { bucket: "standin" }, ["content-length-range", 1, runtime.maxStagedUploadBytes]] })).toString("base64"),
+          value: Buffer.from(
+            JSON.stringify({
+              conditions: [{ key }, { bucket: "standin" }, ["content-length-range", 1, runtime.maxStagedUploadBytes]],
+            }),
+          ).toString("base64"),
         },
       ],
     };
@@ -470,7 +653,8 @@ export function mutationRoot(ctx: ExecContext): Record<string, unknown> {
     webhookSubscriptionDelete: (args: Args) => webhookSubscriptionDelete(state, args),
     stagedUploadsCreate: (args: Args) => stagedUploadsCreate(ctx, args),
     bulkOperationRunQuery: (args: Args) => startBulkQuery(ctx, String(args.query), Boolean(args.groupObjects)),
-    bulkOperationRunMutation: (args: Args) => startBulkMutation(ctx, String(args.mutation), String(args.stagedUploadPath)),
+    bulkOperationRunMutation: (args: Args) =>
+      startBulkMutation(ctx, String(args.mutation), String(args.stagedUploadPath)),
     bulkOperationCancel: (args: Args) => cancelBulkOperation(ctx, String(args.id)),
   };
 }

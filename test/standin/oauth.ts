@@ -165,14 +165,23 @@ export class StandinOAuth {
     try {
       params = parseBody(raw, contentType);
     } catch {
-      return { status: 400, body: { error: "invalid_request", error_description: "The request body is not valid JSON or form data" } };
+      return {
+        status: 400,
+        body: { error: "invalid_request", error_description: "The request body is not valid JSON or form data" },
+      };
     }
     if (params.client_id !== this.opts.clientId || !safeEqual(params.client_secret ?? "", this.opts.clientSecret)) {
       return { status: 401, body: { error: "invalid_client", error_description: "Client authentication failed" } };
     }
     if (params.grant_type === "refresh_token") return this.refresh(params.refresh_token ?? "");
     if (params.grant_type === TOKEN_EXCHANGE_GRANT) return this.exchange(params);
-    return { status: 400, body: { error: "unsupported_grant_type", error_description: `Unsupported grant type: ${params.grant_type ?? "(none)"}` } };
+    return {
+      status: 400,
+      body: {
+        error: "unsupported_grant_type",
+        error_description: `Unsupported grant type: ${params.grant_type ?? "(none)"}`,
+      },
+    };
   }
 
   private refresh(refreshToken: string): { status: number; body: unknown } {
@@ -199,7 +208,10 @@ export class StandinOAuth {
   private exchange(params: Record<string, string>): { status: number; body: unknown } {
     const now = Date.now();
     if (params.requested_token_type !== OFFLINE_TOKEN_TYPE) {
-      return { status: 400, body: { error: "invalid_request", error_description: "The stand-in issues offline access tokens only" } };
+      return {
+        status: 400,
+        body: { error: "invalid_request", error_description: "The stand-in issues offline access tokens only" },
+      };
     }
     let shop: string;
     if (params.subject_token_type === ID_TOKEN_TYPE) {
@@ -213,7 +225,13 @@ export class StandinOAuth {
       if (!found) return invalidSubject();
       shop = found;
     } else {
-      return { status: 400, body: { error: "invalid_request", error_description: `Unsupported subject_token_type ${params.subject_token_type}` } };
+      return {
+        status: 400,
+        body: {
+          error: "invalid_request",
+          error_description: `Unsupported subject_token_type ${params.subject_token_type}`,
+        },
+      };
     }
     const info = this.shopInfo(shop);
     if (!info) return invalidSubject();
@@ -221,13 +239,24 @@ export class StandinOAuth {
       const body = this.issue(shop, "token_exchange");
       return { status: 200, body };
     }
-    this.tokens(shop).events.push({ at: now, grant: "token_exchange", outcome: "granted", accessToken: info.legacyToken });
-    return { status: 200, body: { access_token: info.legacyToken, scope: info.scopes.join(",") } satisfies TokenResponse };
+    this.tokens(shop).events.push({
+      at: now,
+      grant: "token_exchange",
+      outcome: "granted",
+      accessToken: info.legacyToken,
+    });
+    return {
+      status: 200,
+      body: { access_token: info.legacyToken, scope: info.scopes.join(",") } satisfies TokenResponse,
+    };
   }
 }
 
 function invalidGrant() {
-  return { status: 400, body: { error: "invalid_grant", error_description: "The refresh token is invalid, expired or revoked." } };
+  return {
+    status: 400,
+    body: { error: "invalid_grant", error_description: "The refresh token is invalid, expired or revoked." },
+  };
 }
 
 function invalidSubject() {

@@ -11,7 +11,8 @@ import { orderWebhookPayload, startStandin, type Standin } from "./server";
  */
 
 const SHOP = "tiny-shop.myshopify.com";
-const NOT_APPROVED = /^This app is not approved to access the Customer object\. See https:\/\/shopify\.dev\/docs\/apps\/launch\/protected-customer-data/;
+const NOT_APPROVED =
+  /^This app is not approved to access the Customer object\. See https:\/\/shopify\.dev\/docs\/apps\/launch\/protected-customer-data/;
 
 let standin: Standin;
 let receiver: Server;
@@ -23,7 +24,10 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      received.push({ topic: String(req.headers["x-shopify-topic"]), body: JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown> });
+      received.push({
+        topic: String(req.headers["x-shopify-topic"]),
+        body: JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>,
+      });
       res.writeHead(200).end();
     });
   });
@@ -50,17 +54,32 @@ describe("protected customer data levels", () => {
     const { body } = await gql(standin, SHOP, CUSTOMER);
     expect(body.errors).toBeUndefined();
     const c = standin.state(SHOP).customersById.get("gid://shopify/Customer/201")!;
-    expect(body.data.customer).toMatchObject({ id: c.id, firstName: c.firstName, lastName: c.lastName, defaultEmailAddress: { emailAddress: c.email } });
+    expect(body.data.customer).toMatchObject({
+      id: c.id,
+      firstName: c.firstName,
+      lastName: c.lastName,
+      defaultEmailAddress: { emailAddress: c.email },
+    });
   });
 
   it("Level 1: name and email fields are null with Shopify's error per field; the rest answers", async () => {
     standin.setProtectedDataLevel(1);
     const { status, body } = await gql(standin, SHOP, CUSTOMER);
     expect(status).toBe(200);
-    expect(body.data.customer).toMatchObject({ id: "gid://shopify/Customer/201", firstName: null, lastName: null, defaultEmailAddress: null, displayName: "•••" });
+    expect(body.data.customer).toMatchObject({
+      id: "gid://shopify/Customer/201",
+      firstName: null,
+      lastName: null,
+      defaultEmailAddress: null,
+      displayName: "•••",
+    });
     expect(Array.isArray(body.data.customer.tags)).toBe(true);
     const errors = body.errors as { message: string; path: string[]; extensions: { code: string } }[];
-    expect(errors.map((e) => e.path.join("."))).toEqual(["customer.firstName", "customer.lastName", "customer.defaultEmailAddress"]);
+    expect(errors.map((e) => e.path.join("."))).toEqual([
+      "customer.firstName",
+      "customer.lastName",
+      "customer.defaultEmailAddress",
+    ]);
     for (const e of errors) {
       expect(e.message).toMatch(NOT_APPROVED);
       expect(e.extensions.code).toBe("ACCESS_DENIED");
@@ -92,23 +111,48 @@ describe("protected customer data levels", () => {
   it("a bulk query selecting an unapproved field ends FAILED with ACCESS_DENIED; without it, it completes", async () => {
     standin.setProtectedDataLevel(1);
     const run = async (inner: string) => {
-      const { body } = await gql(standin, SHOP, `mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id } userErrors { message } } }`, { q: inner });
+      const { body } = await gql(
+        standin,
+        SHOP,
+        `mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id } userErrors { message } } }`,
+        { q: inner },
+      );
       return waitForBulk(standin, SHOP, body.data.bulkOperationRunQuery.bulkOperation.id);
     };
-    expect(await run(`{ customers { edges { node { id firstName } } } }`)).toMatchObject({ status: "FAILED", errorCode: "ACCESS_DENIED" });
-    expect(await run(`{ customers { edges { node { id tags } } } }`)).toMatchObject({ status: "COMPLETED", errorCode: null });
+    expect(await run(`{ customers { edges { node { id firstName } } } }`)).toMatchObject({
+      status: "FAILED",
+      errorCode: "ACCESS_DENIED",
+    });
+    expect(await run(`{ customers { edges { node { id tags } } } }`)).toMatchObject({
+      status: "COMPLETED",
+      errorCode: null,
+    });
   });
 
   it("webhooks: Level 0 refuses order topics (subscription and delivery), Level 1 delivers them without names and emails", async () => {
     const order = standin.state(SHOP).data.orders[0];
-    const payload: Record<string, unknown> = { ...orderWebhookPayload(order), email: "someone@example.com", customer: { id: 201, first_name: "Ann", last_name: "Lee", email: "someone@example.com" } };
+    const payload: Record<string, unknown> = {
+      ...orderWebhookPayload(order),
+      email: "someone@example.com",
+      customer: { id: 201, first_name: "Ann", last_name: "Lee", email: "someone@example.com" },
+    };
     standin.setProtectedDataLevel(0);
-    const sub = await gql(standin, SHOP, `mutation { webhookSubscriptionCreate(topic: ORDERS_CREATE, webhookSubscription: { uri: "${receiverUrl}/webhooks/orders/create" }) { webhookSubscription { id } userErrors { field message } } }`);
+    const sub = await gql(
+      standin,
+      SHOP,
+      `mutation { webhookSubscriptionCreate(topic: ORDERS_CREATE, webhookSubscription: { uri: "${receiverUrl}/webhooks/orders/create" }) { webhookSubscription { id } userErrors { field message } } }`,
+    );
     expect(sub.body.data.webhookSubscriptionCreate.webhookSubscription).toBeNull();
-    expect(sub.body.data.webhookSubscriptionCreate.userErrors[0].message).toMatch(/^This app is not approved to subscribe to webhook topics containing protected customer data/);
+    expect(sub.body.data.webhookSubscriptionCreate.userErrors[0].message).toMatch(
+      /^This app is not approved to subscribe to webhook topics containing protected customer data/,
+    );
     const refused = await standin.deliverWebhook({ shop: SHOP, topic: "orders/create", payload });
     expect(refused.status).toBe(0);
-    const compliance = await standin.deliverWebhook({ shop: SHOP, topic: "customers/data_request", payload: { shop_domain: SHOP } });
+    const compliance = await standin.deliverWebhook({
+      shop: SHOP,
+      topic: "customers/data_request",
+      payload: { shop_domain: SHOP },
+    });
     expect(compliance.status).toBe(200);
     expect(received.map((r) => r.topic)).toEqual(["customers/data_request"]);
 

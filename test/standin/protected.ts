@@ -32,9 +32,12 @@ export const REDACTED_DISPLAY_NAME = "•••";
 export type ProtectedField = "name" | "email" | "phone" | "address";
 
 function notApproved(objectType: string): GraphQLError {
-  return new GraphQLError(`This app is not approved to access the ${objectType} object. See ${PROTECTED_DATA_DOCS} for more details.`, {
-    extensions: { code: "ACCESS_DENIED", documentation: PROTECTED_DATA_DOCS },
-  });
+  return new GraphQLError(
+    `This app is not approved to access the ${objectType} object. See ${PROTECTED_DATA_DOCS} for more details.`,
+    {
+      extensions: { code: "ACCESS_DENIED", documentation: PROTECTED_DATA_DOCS },
+    },
+  );
 }
 
 /** Throws Shopify's error when the app lacks Level 1 (customer data) for a Customer or Order object. */
@@ -43,12 +46,21 @@ export function requireCustomerData(state: ShopState, objectType: "Customer" | "
 }
 
 /** Throws Shopify's error when the app lacks Level 2 for a protected field (name, email, phone, address). */
-export function requireProtectedField(state: ShopState, objectType: "Customer" | "Order", _field: ProtectedField): void {
+export function requireProtectedField(
+  state: ShopState,
+  objectType: "Customer" | "Order",
+  _field: ProtectedField,
+): void {
   if (state.protectedDataLevel < 2) throw notApproved(objectType);
 }
 
 /** Resolves a protected field: its value with Level 2, else Shopify's error (null in `data`). */
-export function protectedValue<T>(state: ShopState, objectType: "Customer" | "Order", field: ProtectedField, value: () => T): () => T {
+export function protectedValue<T>(
+  state: ShopState,
+  objectType: "Customer" | "Order",
+  field: ProtectedField,
+  value: () => T,
+): () => T {
   return () => {
     requireProtectedField(state, objectType, field);
     return value();

@@ -44,10 +44,13 @@ export function requireScope(state: ShopState, scope: string, what: string): voi
   const granted = state.scopes;
   const write = scope.replace(/^read_/, "write_");
   if (granted.includes(scope) || granted.includes(write)) return;
-  throw new GraphQLError(
-    `Access denied for ${what} field. Required access: \`${scope}\` access scope.`,
-    { extensions: { code: "ACCESS_DENIED", documentation: "https://shopify.dev/api/usage/access-scopes", requiredAccess: `\`${scope}\` access scope.` } },
-  );
+  throw new GraphQLError(`Access denied for ${what} field. Required access: \`${scope}\` access scope.`, {
+    extensions: {
+      code: "ACCESS_DENIED",
+      documentation: "https://shopify.dev/api/usage/access-scopes",
+      requiredAccess: `\`${scope}\` access scope.`,
+    },
+  });
 }
 
 function money(amount: string, currencyCode: string): View {
@@ -56,8 +59,13 @@ function money(amount: string, currencyCode: string): View {
 
 function moneyBag(amount: string, currencyCode: string, presentment?: { currencyCode?: string; rate?: number }): View {
   const m = money(amount, currencyCode);
-  if (!presentment?.currencyCode || presentment.rate === undefined) return { __typename: "MoneyBag", shopMoney: m, presentmentMoney: m };
-  return { __typename: "MoneyBag", shopMoney: m, presentmentMoney: money(presentmentAmount(amount, presentment.rate), presentment.currencyCode) };
+  if (!presentment?.currencyCode || presentment.rate === undefined)
+    return { __typename: "MoneyBag", shopMoney: m, presentmentMoney: m };
+  return {
+    __typename: "MoneyBag",
+    shopMoney: m,
+    presentmentMoney: money(presentmentAmount(amount, presentment.rate), presentment.currencyCode),
+  };
 }
 
 /** A shop amount in the order's presentment currency (one rate per order, rounded to cents). */
@@ -129,7 +137,13 @@ export function ordersConnection(
       return ka[0] < kb[0] ? -1 : ka[0] > kb[0] ? 1 : ka[1] - kb[1];
     });
   };
-  return paginate(rootSlice(compute, ctx, info), args as ConnectionArgs, key, (o) => orderView(state, o), CONNECTION_ALL(ctx, info));
+  return paginate(
+    rootSlice(compute, ctx, info),
+    args as ConnectionArgs,
+    key,
+    (o) => orderView(state, o),
+    CONNECTION_ALL(ctx, info),
+  );
 }
 
 /**
@@ -145,36 +159,96 @@ class OrderView {
   private get cur(): string {
     return this.o.currencyCode || this.state.data.currencyCode;
   }
-  get id(): string { return this.o.id; }
-  get legacyResourceId(): string { return String(gidNumber(this.o.id)); }
-  get name(): string { return this.o.name; }
-  get createdAt(): string { return this.o.createdAt; }
-  get processedAt(): string { return this.o.processedAt; }
-  get updatedAt(): string { return this.o.updatedAt; }
-  get cancelledAt(): string | null { return this.o.cancelledAt; }
-  get closed(): boolean { return false; }
-  get test(): boolean { return this.o.test; }
-  get displayFinancialStatus(): string { return this.o.displayFinancialStatus; }
-  get currencyCode(): string { return this.cur; }
-  get presentmentCurrencyCode(): string { return this.o.presentmentCurrencyCode ?? this.cur; }
-  private get pm(): { currencyCode?: string; rate?: number } { return { currencyCode: this.o.presentmentCurrencyCode, rate: this.o.presentmentRate }; }
-  customer(): View | null { return this.o.customerId ? customerById(this.state, this.o.customerId) : null; }
-  email(): string | null { return protectedValue(this.state, "Order", "email", () => null)(); }
-  phone(): string | null { return protectedValue(this.state, "Order", "phone", () => null)(); }
-  shippingAddress(): View | null { return protectedValue(this.state, "Order", "address", () => null)(); }
-  billingAddress(): View | null { return protectedValue(this.state, "Order", "address", () => null)(); }
-  currentTotalPriceSet(): View { return moneyBag(this.o.totalPrice, this.cur, this.pm); }
-  totalPriceSet(): View { return moneyBag(this.o.totalPrice, this.cur, this.pm); }
-  currentSubtotalPriceSet(): View { return moneyBag(this.o.totalPrice, this.cur, this.pm); }
-  subtotalPriceSet(): View { return moneyBag(this.o.totalPrice, this.cur, this.pm); }
-  totalRefundedSet(): View { return moneyBag(this.o.totalRefunded, this.cur, this.pm); }
-  get currentSubtotalLineItemsQuantity(): number { return this.o.lineItems.reduce((s, li) => s + li.currentQuantity, 0); }
-  get subtotalLineItemsQuantity(): number { return this.o.lineItems.reduce((s, li) => s + li.quantity, 0); }
-  lineItems(args: Args, ctx: ExecContext, info: GraphQLResolveInfo): unknown {
-    return paginate(this.o.lineItems, args as ConnectionArgs, byId, (li) => new LineItemView(this.state, li, this.cur, this.pm), CONNECTION_ALL(ctx, info));
+  get id(): string {
+    return this.o.id;
   }
-  metafield(args: Args): View | null { return metafieldLookup(this.state, this.o.id, args); }
-  metafields(args: Args, ctx: ExecContext, info: GraphQLResolveInfo): unknown { return metafieldsConnection(this.state, this.o.id, args, ctx, info); }
+  get legacyResourceId(): string {
+    return String(gidNumber(this.o.id));
+  }
+  get name(): string {
+    return this.o.name;
+  }
+  get createdAt(): string {
+    return this.o.createdAt;
+  }
+  get processedAt(): string {
+    return this.o.processedAt;
+  }
+  get updatedAt(): string {
+    return this.o.updatedAt;
+  }
+  get cancelledAt(): string | null {
+    return this.o.cancelledAt;
+  }
+  get closed(): boolean {
+    return false;
+  }
+  get test(): boolean {
+    return this.o.test;
+  }
+  get displayFinancialStatus(): string {
+    return this.o.displayFinancialStatus;
+  }
+  get currencyCode(): string {
+    return this.cur;
+  }
+  get presentmentCurrencyCode(): string {
+    return this.o.presentmentCurrencyCode ?? this.cur;
+  }
+  private get pm(): { currencyCode?: string; rate?: number } {
+    return { currencyCode: this.o.presentmentCurrencyCode, rate: this.o.presentmentRate };
+  }
+  customer(): View | null {
+    return this.o.customerId ? customerById(this.state, this.o.customerId) : null;
+  }
+  email(): string | null {
+    return protectedValue(this.state, "Order", "email", () => null)();
+  }
+  phone(): string | null {
+    return protectedValue(this.state, "Order", "phone", () => null)();
+  }
+  shippingAddress(): View | null {
+    return protectedValue(this.state, "Order", "address", () => null)();
+  }
+  billingAddress(): View | null {
+    return protectedValue(this.state, "Order", "address", () => null)();
+  }
+  currentTotalPriceSet(): View {
+    return moneyBag(this.o.totalPrice, this.cur, this.pm);
+  }
+  totalPriceSet(): View {
+    return moneyBag(this.o.totalPrice, this.cur, this.pm);
+  }
+  currentSubtotalPriceSet(): View {
+    return moneyBag(this.o.totalPrice, this.cur, this.pm);
+  }
+  subtotalPriceSet(): View {
+    return moneyBag(this.o.totalPrice, this.cur, this.pm);
+  }
+  totalRefundedSet(): View {
+    return moneyBag(this.o.totalRefunded, this.cur, this.pm);
+  }
+  get currentSubtotalLineItemsQuantity(): number {
+    return this.o.lineItems.reduce((s, li) => s + li.currentQuantity, 0);
+  }
+  get subtotalLineItemsQuantity(): number {
+    return this.o.lineItems.reduce((s, li) => s + li.quantity, 0);
+  }
+  lineItems(args: Args, ctx: ExecContext, info: GraphQLResolveInfo): unknown {
+    return paginate(
+      this.o.lineItems,
+      args as ConnectionArgs,
+      byId,
+      (li) => new LineItemView(this.state, li, this.cur, this.pm),
+      CONNECTION_ALL(ctx, info),
+    );
+  }
+  metafield(args: Args): View | null {
+    return metafieldLookup(this.state, this.o.id, args);
+  }
+  metafields(args: Args, ctx: ExecContext, info: GraphQLResolveInfo): unknown {
+    return metafieldsConnection(this.state, this.o.id, args, ctx, info);
+  }
 }
 
 export function orderView(state: ShopState, o: StandinOrder): View {
@@ -190,16 +264,36 @@ class LineItemView {
     private readonly cur: string,
     private readonly pm?: { currencyCode?: string; rate?: number },
   ) {}
-  private get product_(): StandinProduct | undefined { return this.li.productId ? this.state.productsById.get(this.li.productId) : undefined; }
-  private get variant_(): { variant: StandinVariant; product: StandinProduct } | undefined { return this.li.variantId ? this.state.variantsById.get(this.li.variantId) : undefined; }
-  get id(): string { return this.li.id; }
-  get quantity(): number { return this.li.quantity; }
-  get currentQuantity(): number { return this.li.currentQuantity; }
-  get refundableQuantity(): number { return this.li.currentQuantity; }
-  get name(): string { return this.product_?.title ?? "Item"; }
-  get title(): string { return this.product_?.title ?? "Item"; }
-  get sku(): string | null { return this.variant_?.variant.sku ?? null; }
-  get vendor(): string | null { return this.product_?.vendor ?? null; }
+  private get product_(): StandinProduct | undefined {
+    return this.li.productId ? this.state.productsById.get(this.li.productId) : undefined;
+  }
+  private get variant_(): { variant: StandinVariant; product: StandinProduct } | undefined {
+    return this.li.variantId ? this.state.variantsById.get(this.li.variantId) : undefined;
+  }
+  get id(): string {
+    return this.li.id;
+  }
+  get quantity(): number {
+    return this.li.quantity;
+  }
+  get currentQuantity(): number {
+    return this.li.currentQuantity;
+  }
+  get refundableQuantity(): number {
+    return this.li.currentQuantity;
+  }
+  get name(): string {
+    return this.product_?.title ?? "Item";
+  }
+  get title(): string {
+    return this.product_?.title ?? "Item";
+  }
+  get sku(): string | null {
+    return this.variant_?.variant.sku ?? null;
+  }
+  get vendor(): string | null {
+    return this.product_?.vendor ?? null;
+  }
   product(): View | null {
     const p = this.product_;
     return p ? productView(this.state, p) : null;
@@ -208,9 +302,15 @@ class LineItemView {
     const v = this.variant_;
     return v ? variantView(this.state, v.variant, v.product) : null;
   }
-  originalUnitPriceSet(): View { return moneyBag(this.li.unitPrice, this.cur, this.pm); }
-  discountedUnitPriceSet(): View { return moneyBag(this.li.unitPrice, this.cur, this.pm); }
-  originalTotalSet(): View { return moneyBag((Number(this.li.unitPrice) * this.li.quantity).toFixed(2), this.cur, this.pm); }
+  originalUnitPriceSet(): View {
+    return moneyBag(this.li.unitPrice, this.cur, this.pm);
+  }
+  discountedUnitPriceSet(): View {
+    return moneyBag(this.li.unitPrice, this.cur, this.pm);
+  }
+  originalTotalSet(): View {
+    return moneyBag((Number(this.li.unitPrice) * this.li.quantity).toFixed(2), this.cur, this.pm);
+  }
 }
 
 // ---------------------------------------------------------------- customers
@@ -255,7 +355,10 @@ export function customerView(state: ShopState, c: StandinCustomer): View {
     lastName: protectedValue(state, "Customer", "name", () => c.lastName),
     displayName: state.protectedDataLevel >= 2 ? `${c.firstName} ${c.lastName}`.trim() : REDACTED_DISPLAY_NAME,
     email: protectedValue(state, "Customer", "email", () => c.email),
-    defaultEmailAddress: protectedValue(state, "Customer", "email", () => ({ __typename: "CustomerEmailAddress", emailAddress: c.email })),
+    defaultEmailAddress: protectedValue(state, "Customer", "email", () => ({
+      __typename: "CustomerEmailAddress",
+      emailAddress: c.email,
+    })),
     phone: protectedValue(state, "Customer", "phone", () => null),
     defaultPhoneNumber: protectedValue(state, "Customer", "phone", () => null),
     defaultAddress: protectedValue(state, "Customer", "address", () => null),
@@ -273,14 +376,19 @@ export function customerView(state: ShopState, c: StandinCustomer): View {
           .toFixed(2),
         cur,
       ),
-    orders: (args: Args, ctx: ExecContext, info: GraphQLResolveInfo) => ordersConnection(state, state.ordersOf(c.id), args, ctx, info),
+    orders: (args: Args, ctx: ExecContext, info: GraphQLResolveInfo) =>
+      ordersConnection(state, state.ordersOf(c.id), args, ctx, info),
     lastOrder: () => {
       const list = state.ordersOf(c.id);
-      const last = list.reduce<StandinOrder | null>((best, o) => (!best || o.createdAt > best.createdAt ? o : best), null);
+      const last = list.reduce<StandinOrder | null>(
+        (best, o) => (!best || o.createdAt > best.createdAt ? o : best),
+        null,
+      );
       return last ? orderView(state, last) : null;
     },
     metafield: (args: Args) => metafieldLookup(state, c.id, args),
-    metafields: (args: Args, ctx: ExecContext, info: GraphQLResolveInfo) => metafieldsConnection(state, c.id, args, ctx, info),
+    metafields: (args: Args, ctx: ExecContext, info: GraphQLResolveInfo) =>
+      metafieldsConnection(state, c.id, args, ctx, info),
   };
 }
 
@@ -315,7 +423,17 @@ function productSortKey(sortKey: unknown): { name: string; key: SortKeyOf<Standi
 
 export function productView(state: ShopState, p: StandinProduct): View {
   const image = p.imageUrl
-    ? { __typename: "Image", id: null, url: p.imageUrl, src: p.imageUrl, originalSrc: p.imageUrl, transformedSrc: p.imageUrl, altText: p.title, width: null, height: null }
+    ? {
+        __typename: "Image",
+        id: null,
+        url: p.imageUrl,
+        src: p.imageUrl,
+        originalSrc: p.imageUrl,
+        transformedSrc: p.imageUrl,
+        altText: p.title,
+        width: null,
+        height: null,
+      }
     : null;
   return {
     __typename: "Product",
@@ -336,7 +454,8 @@ export function productView(state: ShopState, p: StandinProduct): View {
     variants: (args: Args, ctx: ExecContext, info: GraphQLResolveInfo) =>
       paginate(p.variants, args as ConnectionArgs, byId, (v) => variantView(state, v, p), CONNECTION_ALL(ctx, info)),
     metafield: (args: Args) => metafieldLookup(state, p.id, args),
-    metafields: (args: Args, ctx: ExecContext, info: GraphQLResolveInfo) => metafieldsConnection(state, p.id, args, ctx, info),
+    metafields: (args: Args, ctx: ExecContext, info: GraphQLResolveInfo) =>
+      metafieldsConnection(state, p.id, args, ctx, info),
   };
 }
 
@@ -367,7 +486,8 @@ function jsonValueOf(m: MetafieldRecord): unknown {
       return m.value;
     }
   }
-  if (m.type === "number_integer" || m.type === "number_decimal") return m.type === "number_integer" ? Number(m.value) : m.value;
+  if (m.type === "number_integer" || m.type === "number_decimal")
+    return m.type === "number_integer" ? Number(m.value) : m.value;
   if (m.type === "boolean") return m.value === "true";
   return m.value;
 }
@@ -390,7 +510,9 @@ export function metafieldView(state: ShopState, m: MetafieldRecord): View {
     compareDigest: createHash("sha256").update(m.value).digest("hex"),
     owner: () => nodeById(state, m.ownerId),
     definition: () => {
-      const d = state.metafieldDefinitions.find((x) => x.ownerType === m.ownerType && x.namespace === m.namespace && x.key === m.key);
+      const d = state.metafieldDefinitions.find(
+        (x) => x.ownerType === m.ownerType && x.namespace === m.namespace && x.key === m.key,
+      );
       return d ? metafieldDefinitionView(state, d) : null;
     },
     reference: () => (m.type.endsWith("_reference") && !m.type.startsWith("list.") ? nodeById(state, m.value) : null),
@@ -398,7 +520,13 @@ export function metafieldView(state: ShopState, m: MetafieldRecord): View {
       if (!m.type.startsWith("list.") || !m.type.endsWith("_reference")) return null;
       const ids = (jsonValueOf(m) as unknown[]).filter((x): x is string => typeof x === "string");
       const refs = ids.map((id, i) => ({ id, i })).filter((r) => nodeById(state, r.id) !== null);
-      return paginate(refs, args as ConnectionArgs, (r) => [r.i, r.i], (r) => nodeById(state, r.id), CONNECTION_ALL(ctx, info));
+      return paginate(
+        refs,
+        args as ConnectionArgs,
+        (r) => [r.i, r.i],
+        (r) => nodeById(state, r.id),
+        CONNECTION_ALL(ctx, info),
+      );
     },
   };
 }
@@ -409,17 +537,25 @@ function metafieldLookup(state: ShopState, ownerId: string, args: Args): View | 
   return m ? metafieldView(state, m) : null;
 }
 
-function metafieldsConnection(state: ShopState, ownerId: string, args: Args, ctx: ExecContext, info: GraphQLResolveInfo): unknown {
+function metafieldsConnection(
+  state: ShopState,
+  ownerId: string,
+  args: Args,
+  ctx: ExecContext,
+  info: GraphQLResolveInfo,
+): unknown {
   let list = state.metafieldsOf(ownerId);
   if (args.namespace) {
     const ns = state.resolveNamespace(args.namespace as string);
     list = list.filter((m) => m.namespace === ns);
   }
   if (Array.isArray(args.keys)) {
-    const keys = new Set((args.keys as string[]).map((k) => {
-      const dot = k.lastIndexOf(".");
-      return `${state.resolveNamespace(k.slice(0, dot))}.${k.slice(dot + 1)}`;
-    }));
+    const keys = new Set(
+      (args.keys as string[]).map((k) => {
+        const dot = k.lastIndexOf(".");
+        return `${state.resolveNamespace(k.slice(0, dot))}.${k.slice(dot + 1)}`;
+      }),
+    );
     list = list.filter((m) => keys.has(`${m.namespace}.${m.key}`));
   }
   return paginate(list, args as ConnectionArgs, byId, (m) => metafieldView(state, m), CONNECTION_ALL(ctx, info));
@@ -434,14 +570,20 @@ export function metafieldDefinitionView(state: ShopState, d: MetafieldDefinition
     key: d.key,
     ownerType: d.ownerType,
     description: d.description,
-    type: { __typename: "MetafieldDefinitionType", name: d.type, category: d.type.includes("reference") ? "REFERENCE" : "TEXT" },
+    type: {
+      __typename: "MetafieldDefinitionType",
+      name: d.type,
+      category: d.type.includes("reference") ? "REFERENCE" : "TEXT",
+    },
     validations: [],
     pinnedPosition: null,
     useAsCollectionCondition: false,
     validationStatus: "ALL_VALID",
     metafieldsCount: () => {
       let n = 0;
-      for (const map of state.metafields.values()) for (const m of map.values()) if (m.ownerType === d.ownerType && m.namespace === d.namespace && m.key === d.key) n += 1;
+      for (const map of state.metafields.values())
+        for (const m of map.values())
+          if (m.ownerType === d.ownerType && m.namespace === d.namespace && m.key === d.key) n += 1;
       return n;
     },
   };
@@ -504,18 +646,32 @@ function appInstallationView(state: ShopState): View {
   return {
     __typename: "AppInstallation",
     id: state.appInstallationId,
-    accessScopes: state.scopes.map((handle) => ({ __typename: "AccessScope", handle, description: handle.replace(/_/g, " ") })),
+    accessScopes: state.scopes.map((handle) => ({
+      __typename: "AccessScope",
+      handle,
+      description: handle.replace(/_/g, " "),
+    })),
     launchUrl: `https://${state.shop}/admin/apps/churnless`,
     uninstallUrl: null,
-    app: { __typename: "App", id: "gid://shopify/App/7431911", title: "Churnless", handle: "churnless", apiKey: "standin-api-key" },
+    app: {
+      __typename: "App",
+      id: "gid://shopify/App/7431911",
+      title: "Churnless",
+      handle: "churnless",
+      apiKey: "standin-api-key",
+    },
     metafield: (args: Args) => metafieldLookup(state, state.appInstallationId, args),
-    metafields: (args: Args, ctx: ExecContext, info: GraphQLResolveInfo) => metafieldsConnection(state, state.appInstallationId, args, ctx, info),
+    metafields: (args: Args, ctx: ExecContext, info: GraphQLResolveInfo) =>
+      metafieldsConnection(state, state.appInstallationId, args, ctx, info),
   };
 }
 
 function shopView(state: ShopState): View {
   const handle = state.shop.replace(/\.myshopify\.com$/, "");
-  const name = handle.split(/[-_]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(" ");
+  const name = handle
+    .split(/[-_]/)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join(" ");
   return {
     __typename: "Shop",
     id: `gid://shopify/Shop/${gidNumber(state.appInstallationId)}`,
@@ -527,9 +683,15 @@ function shopView(state: ShopState): View {
     ianaTimezone: "UTC",
     timezoneAbbreviation: "UTC",
     url: `https://${state.shop}`,
-    primaryDomain: { __typename: "Domain", id: `gid://shopify/Domain/${gidNumber(state.appInstallationId)}`, host: state.shop, url: `https://${state.shop}` },
+    primaryDomain: {
+      __typename: "Domain",
+      id: `gid://shopify/Domain/${gidNumber(state.appInstallationId)}`,
+      host: state.shop,
+      url: `https://${state.shop}`,
+    },
     metafield: (args: Args) => metafieldLookup(state, `gid://shopify/Shop/${gidNumber(state.appInstallationId)}`, args),
-    metafieldDefinitions: (args: Args, c: ExecContext, info: GraphQLResolveInfo) => metafieldDefinitionsConnection(state, args, c, info),
+    metafieldDefinitions: (args: Args, c: ExecContext, info: GraphQLResolveInfo) =>
+      metafieldDefinitionsConnection(state, args, c, info),
     orders: (args: Args, c: ExecContext, info: GraphQLResolveInfo) => ordersConnection(state, null, args, c, info),
     customers: (args: Args, c: ExecContext, info: GraphQLResolveInfo) => customersConnection(state, args, c, info),
     products: (args: Args, c: ExecContext, info: GraphQLResolveInfo) => productsConnection(state, args, c, info),
@@ -540,13 +702,19 @@ function shopView(state: ShopState): View {
 /** Shop.customerTags(first): the distinct tags on the shop's customers (case-insensitive, first spelling seen). */
 function customerTagsConnection(state: ShopState, first: number) {
   const seen = new Map<string, string>();
-  for (const c of state.data.customers) for (const t of c.tags) if (!seen.has(t.trim().toLowerCase())) seen.set(t.trim().toLowerCase(), t.trim());
+  for (const c of state.data.customers)
+    for (const t of c.tags) if (!seen.has(t.trim().toLowerCase())) seen.set(t.trim().toLowerCase(), t.trim());
   const all = [...seen.values()];
   const nodes = all.slice(0, Math.max(0, first));
   return {
     nodes,
     edges: nodes.map((node, i) => ({ cursor: String(i), node })),
-    pageInfo: { hasNextPage: all.length > nodes.length, hasPreviousPage: false, startCursor: nodes.length ? "0" : null, endCursor: nodes.length ? String(nodes.length - 1) : null },
+    pageInfo: {
+      hasNextPage: all.length > nodes.length,
+      hasPreviousPage: false,
+      startCursor: nodes.length ? "0" : null,
+      endCursor: nodes.length ? String(nodes.length - 1) : null,
+    },
   };
 }
 
@@ -554,18 +722,37 @@ function customersConnection(state: ShopState, args: Args, ctx: ExecContext, inf
   requireScope(state, "read_customers", "customers");
   requireCustomerData(state, "Customer");
   const { name, key } = customerSortKey(args.sortKey);
-  const compute = (): StandinCustomer[] => filterItems(sortedBy(state, name, state.data.customers, key), args.query as string | null, CUSTOMER_SEARCH);
-  return paginate(rootSlice(compute, ctx, info), args as ConnectionArgs, key, (c) => customerView(state, c), CONNECTION_ALL(ctx, info));
+  const compute = (): StandinCustomer[] =>
+    filterItems(sortedBy(state, name, state.data.customers, key), args.query as string | null, CUSTOMER_SEARCH);
+  return paginate(
+    rootSlice(compute, ctx, info),
+    args as ConnectionArgs,
+    key,
+    (c) => customerView(state, c),
+    CONNECTION_ALL(ctx, info),
+  );
 }
 
 function productsConnection(state: ShopState, args: Args, ctx: ExecContext, info: GraphQLResolveInfo): unknown {
   requireScope(state, "read_products", "products");
   const { name, key } = productSortKey(args.sortKey);
-  const compute = (): StandinProduct[] => filterItems(sortedBy(state, name, state.data.products, key), args.query as string | null, PRODUCT_SEARCH);
-  return paginate(rootSlice(compute, ctx, info), args as ConnectionArgs, key, (p) => productView(state, p), CONNECTION_ALL(ctx, info));
+  const compute = (): StandinProduct[] =>
+    filterItems(sortedBy(state, name, state.data.products, key), args.query as string | null, PRODUCT_SEARCH);
+  return paginate(
+    rootSlice(compute, ctx, info),
+    args as ConnectionArgs,
+    key,
+    (p) => productView(state, p),
+    CONNECTION_ALL(ctx, info),
+  );
 }
 
-function metafieldDefinitionsConnection(state: ShopState, args: Args, ctx: ExecContext, info: GraphQLResolveInfo): unknown {
+function metafieldDefinitionsConnection(
+  state: ShopState,
+  args: Args,
+  ctx: ExecContext,
+  info: GraphQLResolveInfo,
+): unknown {
   let list = state.metafieldDefinitions;
   if (args.ownerType) list = list.filter((d) => d.ownerType === args.ownerType);
   if (args.namespace) {
@@ -573,7 +760,13 @@ function metafieldDefinitionsConnection(state: ShopState, args: Args, ctx: ExecC
     list = list.filter((d) => d.namespace === ns);
   }
   if (args.key) list = list.filter((d) => d.key === args.key);
-  return paginate(list, args as ConnectionArgs, byId, (d) => metafieldDefinitionView(state, d), CONNECTION_ALL(ctx, info));
+  return paginate(
+    list,
+    args as ConnectionArgs,
+    byId,
+    (d) => metafieldDefinitionView(state, d),
+    CONNECTION_ALL(ctx, info),
+  );
 }
 
 /** Any object the stand-in knows, by GID (what `node`/`nodes` and references return). */
@@ -602,7 +795,8 @@ export function nodeById(state: ShopState, id: string, apiVersion = ""): View | 
       return b ? bulkOperationView(b) : null;
     }
     case "Metafield": {
-      for (const map of state.metafields.values()) for (const m of map.values()) if (m.id === id) return metafieldView(state, m);
+      for (const map of state.metafields.values())
+        for (const m of map.values()) if (m.id === id) return metafieldView(state, m);
       return null;
     }
     case "MetafieldDefinition": {
@@ -637,7 +831,8 @@ export function queryRoot(ctx: ExecContext): View {
       return gidType(String(args.id)) === "Customer" ? nodeById(state, String(args.id)) : null;
     },
     product: (args: Args) => (gidType(String(args.id)) === "Product" ? nodeById(state, String(args.id)) : null),
-    productVariant: (args: Args) => (gidType(String(args.id)) === "ProductVariant" ? nodeById(state, String(args.id)) : null),
+    productVariant: (args: Args) =>
+      gidType(String(args.id)) === "ProductVariant" ? nodeById(state, String(args.id)) : null,
     node: (args: Args) => nodeById(state, String(args.id), runtime.apiVersion),
     nodes: (args: Args) => {
       const ids = args.ids as string[];
@@ -659,13 +854,16 @@ export function queryRoot(ctx: ExecContext): View {
     },
     bulkOperations: (args: Args, c: ExecContext, info: GraphQLResolveInfo) => {
       // Newest first by default (the schema's description); `query` filters by status, operation_type, id, created_at.
-      const at = (b: BulkOperationRecord): number => Date.parse(args.sortKey === "COMPLETED_AT" ? (b.completedAt ?? "") : b.createdAt) || 0;
+      const at = (b: BulkOperationRecord): number =>
+        Date.parse(args.sortKey === "COMPLETED_AT" ? (b.completedAt ?? "") : b.createdAt) || 0;
       const key: SortKeyOf<BulkOperationRecord> = (b) => [-at(b), -gidNumber(b.id)];
-      const list = [...filterItems(state.bulkOperations, args.query as string | null, BULK_OPERATION_SEARCH)].sort((a, b) => {
-        const ka = key(a);
-        const kb = key(b);
-        return (ka[0] as number) - (kb[0] as number) || ka[1] - kb[1];
-      });
+      const list = [...filterItems(state.bulkOperations, args.query as string | null, BULK_OPERATION_SEARCH)].sort(
+        (a, b) => {
+          const ka = key(a);
+          const kb = key(b);
+          return (ka[0] as number) - (kb[0] as number) || ka[1] - kb[1];
+        },
+      );
       return paginate(list, args as ConnectionArgs, key, bulkOperationView, CONNECTION_ALL(c, info));
     },
     segments: (args: Args, c: ExecContext, info: GraphQLResolveInfo) => {
@@ -679,7 +877,8 @@ export function queryRoot(ctx: ExecContext): View {
       const s = state.segments.find((x) => x.id === args.id);
       return s ? segmentView(s) : null;
     },
-    metafieldDefinitions: (args: Args, c: ExecContext, info: GraphQLResolveInfo) => metafieldDefinitionsConnection(state, args, c, info),
+    metafieldDefinitions: (args: Args, c: ExecContext, info: GraphQLResolveInfo) =>
+      metafieldDefinitionsConnection(state, args, c, info),
     metafieldDefinition: (args: Args) => {
       if (args.id) {
         const d = state.metafieldDefinitions.find((x) => x.id === args.id);
@@ -688,13 +887,21 @@ export function queryRoot(ctx: ExecContext): View {
       const ident = args.identifier as { ownerType: string; namespace?: string; key: string } | undefined;
       if (!ident) return null;
       const ns = state.resolveNamespace(ident.namespace);
-      const d = state.metafieldDefinitions.find((x) => x.ownerType === ident.ownerType && x.namespace === ns && x.key === ident.key);
+      const d = state.metafieldDefinitions.find(
+        (x) => x.ownerType === ident.ownerType && x.namespace === ns && x.key === ident.key,
+      );
       return d ? metafieldDefinitionView(state, d) : null;
     },
     webhookSubscriptions: (args: Args, c: ExecContext, info: GraphQLResolveInfo) => {
       let list = state.webhookSubscriptions;
       if (Array.isArray(args.topics)) list = list.filter((w) => (args.topics as string[]).includes(w.topic));
-      return paginate(list, args as ConnectionArgs, byId, (w) => webhookSubscriptionView(state, w, runtime.apiVersion), CONNECTION_ALL(c, info));
+      return paginate(
+        list,
+        args as ConnectionArgs,
+        byId,
+        (w) => webhookSubscriptionView(state, w, runtime.apiVersion),
+        CONNECTION_ALL(c, info),
+      );
     },
   };
 }

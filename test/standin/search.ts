@@ -114,7 +114,9 @@ export function filterItems<T>(items: T[], query: string | null | undefined, sch
     else groups[groups.length - 1].push(term);
   }
   const alternatives = groups.filter((g) => g.length > 0);
-  return items.filter((item) => alternatives.some((group) => group.every((term) => matchTerm(item, term, schema) !== term.negated)));
+  return items.filter((item) =>
+    alternatives.some((group) => group.every((term) => matchTerm(item, term, schema) !== term.negated)),
+  );
 }
 
 export interface ConnectionArgs {
@@ -145,7 +147,10 @@ function decodeCursor(cursor: string): [string | number, number] {
     const key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
     if (Array.isArray(key) && key.length === 2 && typeof key[1] === "number") return key as [string | number, number];
   } catch (error) {
-    throw new GraphQLError(`Invalid cursor for current pagination sort.`, { extensions: { code: "BAD_REQUEST" }, originalError: error as Error });
+    throw new GraphQLError(`Invalid cursor for current pagination sort.`, {
+      extensions: { code: "BAD_REQUEST" },
+      originalError: error as Error,
+    });
   }
   throw new GraphQLError(`Invalid cursor for current pagination sort.`, { extensions: { code: "BAD_REQUEST" } });
 }

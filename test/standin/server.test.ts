@@ -40,7 +40,12 @@ describe("Admin GraphQL from the store", () => {
     );
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
-    expect(body.data.shop).toEqual({ id: expect.stringMatching(/^gid:\/\/shopify\/Shop\/\d+$/), name: "Tiny Shop", myshopifyDomain: SHOP, currencyCode: "EUR" });
+    expect(body.data.shop).toEqual({
+      id: expect.stringMatching(/^gid:\/\/shopify\/Shop\/\d+$/),
+      name: "Tiny Shop",
+      myshopifyDomain: SHOP,
+      currencyCode: "EUR",
+    });
     const first = body.data.orders.edges.map((e: { node: { id: string } }) => e.node);
     expect(first.map((o: { id: string }) => o.id)).toEqual(["gid://shopify/Order/301", "gid://shopify/Order/302"]);
     expect(first[0]).toEqual({
@@ -53,8 +58,22 @@ describe("Admin GraphQL from the store", () => {
       totalRefundedSet: { shopMoney: { amount: "0.00" } },
       lineItems: {
         nodes: [
-          { id: "gid://shopify/LineItem/401", quantity: 2, currentQuantity: 2, product: { id: "gid://shopify/Product/101" }, variant: { id: "gid://shopify/ProductVariant/1011" }, originalUnitPriceSet: { shopMoney: { amount: "12.50" } } },
-          { id: "gid://shopify/LineItem/402", quantity: 1, currentQuantity: 1, product: { id: "gid://shopify/Product/102" }, variant: { id: "gid://shopify/ProductVariant/1021" }, originalUnitPriceSet: { shopMoney: { amount: "89.00" } } },
+          {
+            id: "gid://shopify/LineItem/401",
+            quantity: 2,
+            currentQuantity: 2,
+            product: { id: "gid://shopify/Product/101" },
+            variant: { id: "gid://shopify/ProductVariant/1011" },
+            originalUnitPriceSet: { shopMoney: { amount: "12.50" } },
+          },
+          {
+            id: "gid://shopify/LineItem/402",
+            quantity: 1,
+            currentQuantity: 1,
+            product: { id: "gid://shopify/Product/102" },
+            variant: { id: "gid://shopify/ProductVariant/1021" },
+            originalUnitPriceSet: { shopMoney: { amount: "89.00" } },
+          },
         ],
       },
     });
@@ -62,7 +81,12 @@ describe("Admin GraphQL from the store", () => {
     expect(body.extensions?.cost.requestedQueryCost).toBeGreaterThan(body.extensions?.cost.actualQueryCost ?? Infinity);
     expect(body.extensions?.cost.throttleStatus).toMatchObject({ maximumAvailable: 1000, restoreRate: 50 });
 
-    const page2 = await gql(standin, SHOP, `query($after: String) { orders(first: 2, after: $after, sortKey: CREATED_AT) { pageInfo { hasNextPage } nodes { id customer { id } } } }`, { after: body.data.orders.pageInfo.endCursor });
+    const page2 = await gql(
+      standin,
+      SHOP,
+      `query($after: String) { orders(first: 2, after: $after, sortKey: CREATED_AT) { pageInfo { hasNextPage } nodes { id customer { id } } } }`,
+      { after: body.data.orders.pageInfo.endCursor },
+    );
     expect(page2.body.data.orders.nodes).toEqual([
       { id: "gid://shopify/Order/303", customer: null },
       { id: "gid://shopify/Order/304", customer: { id: "gid://shopify/Customer/203" } },
@@ -75,12 +99,28 @@ describe("Admin GraphQL from the store", () => {
     const since = new Date(Date.now() - 10 * 86_400_000).toISOString();
     const q = `query($q: String) { orders(first: 50, query: $q, sortKey: UPDATED_AT) { nodes { id updatedAt } } }`;
     const before = await gql(standin, SHOP, q, { q: `updated_at:>'${since}'` });
-    expect(before.body.data.orders.nodes.map((o: { id: string }) => o.id)).toEqual(["gid://shopify/Order/304", "gid://shopify/Order/302"]);
+    expect(before.body.data.orders.nodes.map((o: { id: string }) => o.id)).toEqual([
+      "gid://shopify/Order/304",
+      "gid://shopify/Order/302",
+    ]);
     const base = state.data.orders[2];
-    state.createOrder({ ...base, id: "gid://shopify/Order/399", name: "#1099", customerId: "gid://shopify/Customer/202", createdAt: new Date().toISOString(), updatedAt: undefined, lineItems: [] });
-    state.updateOrder("gid://shopify/Order/301", { totalRefunded: "14.00", displayFinancialStatus: "PARTIALLY_REFUNDED" });
+    state.createOrder({
+      ...base,
+      id: "gid://shopify/Order/399",
+      name: "#1099",
+      customerId: "gid://shopify/Customer/202",
+      createdAt: new Date().toISOString(),
+      updatedAt: undefined,
+      lineItems: [],
+    });
+    state.updateOrder("gid://shopify/Order/301", {
+      totalRefunded: "14.00",
+      displayFinancialStatus: "PARTIALLY_REFUNDED",
+    });
     const after = await gql(standin, SHOP, q, { q: `updated_at:>'${since}'` });
-    expect(after.body.data.orders.nodes.map((o: { id: string }) => o.id)).toEqual(expect.arrayContaining(["gid://shopify/Order/399", "gid://shopify/Order/301"]));
+    expect(after.body.data.orders.nodes.map((o: { id: string }) => o.id)).toEqual(
+      expect.arrayContaining(["gid://shopify/Order/399", "gid://shopify/Order/301"]),
+    );
     expect(after.body.data.orders.nodes).toHaveLength(4);
   });
 
@@ -100,23 +140,56 @@ describe("Admin GraphQL from the store", () => {
       }`,
     );
     expect(body.errors).toBeUndefined();
-    expect(body.data.customer).toEqual({ id: "gid://shopify/Customer/201", tags: ["vip"], statistics: { rfmGroup: "CHAMPIONS" }, numberOfOrders: "2" });
+    expect(body.data.customer).toEqual({
+      id: "gid://shopify/Customer/201",
+      tags: ["vip"],
+      statistics: { rfmGroup: "CHAMPIONS" },
+      numberOfOrders: "2",
+    });
     expect(body.data.nodes).toEqual([
-      { __typename: "Product", id: "gid://shopify/Product/102", handle: "grinder", productType: "Equipment", status: "ACTIVE", totalInventory: 3, featuredImage: null, variants: { nodes: [{ id: "gid://shopify/ProductVariant/1021", price: "89.00", inventoryQuantity: 3 }] } },
+      {
+        __typename: "Product",
+        id: "gid://shopify/Product/102",
+        handle: "grinder",
+        productType: "Equipment",
+        status: "ACTIVE",
+        totalInventory: 3,
+        featuredImage: null,
+        variants: { nodes: [{ id: "gid://shopify/ProductVariant/1021", price: "89.00", inventoryQuantity: 3 }] },
+      },
       { __typename: "Customer", id: "gid://shopify/Customer/203", tags: ["wholesale"] },
       null,
     ]);
-    expect(body.data.currentAppInstallation.accessScopes.map((s: { handle: string }) => s.handle)).toContain("read_all_orders");
+    expect(body.data.currentAppInstallation.accessScopes.map((s: { handle: string }) => s.handle)).toContain(
+      "read_all_orders",
+    );
     expect(body.data.customers.nodes).toEqual([{ id: "gid://shopify/Customer/203" }]);
-    const either = await gql(standin, SHOP, `{ customers(first: 5, query: "tag:wholesale OR tag:vip") { nodes { id } } neither: customers(first: 5, query: "-tag:wholesale AND -tag:vip") { nodes { id } } }`);
-    expect(either.body.data.customers.nodes.map((c: { id: string }) => c.id)).toEqual(["gid://shopify/Customer/201", "gid://shopify/Customer/203"]);
+    const either = await gql(
+      standin,
+      SHOP,
+      `{ customers(first: 5, query: "tag:wholesale OR tag:vip") { nodes { id } } neither: customers(first: 5, query: "-tag:wholesale AND -tag:vip") { nodes { id } } }`,
+    );
+    expect(either.body.data.customers.nodes.map((c: { id: string }) => c.id)).toEqual([
+      "gid://shopify/Customer/201",
+      "gid://shopify/Customer/203",
+    ]);
     expect(either.body.data.neither.nodes.map((c: { id: string }) => c.id)).toEqual(["gid://shopify/Customer/202"]);
   });
 
   it("hides orders older than 60 days without read_all_orders", async () => {
-    const { body } = await gql(standin, LIMITED, `{ currentAppInstallation { accessScopes { handle } } orders(first: 10) { nodes { id } } order(id: "gid://shopify/Order/301") { id } }`);
-    expect(body.data.currentAppInstallation.accessScopes.map((s: { handle: string }) => s.handle)).not.toContain("read_all_orders");
-    expect(body.data.orders.nodes.map((o: { id: string }) => o.id)).toEqual(["gid://shopify/Order/302", "gid://shopify/Order/303", "gid://shopify/Order/304"]);
+    const { body } = await gql(
+      standin,
+      LIMITED,
+      `{ currentAppInstallation { accessScopes { handle } } orders(first: 10) { nodes { id } } order(id: "gid://shopify/Order/301") { id } }`,
+    );
+    expect(body.data.currentAppInstallation.accessScopes.map((s: { handle: string }) => s.handle)).not.toContain(
+      "read_all_orders",
+    );
+    expect(body.data.orders.nodes.map((o: { id: string }) => o.id)).toEqual([
+      "gid://shopify/Order/302",
+      "gid://shopify/Order/303",
+      "gid://shopify/Order/304",
+    ]);
     expect(body.data.order).toBeNull();
   });
 
@@ -126,7 +199,11 @@ describe("Admin GraphQL from the store", () => {
     expect(body.data).toBeUndefined();
     expect(Array.isArray(body.errors)).toBe(true);
     const errors = body.errors as { message: string; locations: unknown[]; extensions: { code: string } }[];
-    expect(errors[0]).toMatchObject({ message: expect.stringContaining("nmae"), locations: [{ line: 1, column: 13 }], extensions: { code: "undefinedField" } });
+    expect(errors[0]).toMatchObject({
+      message: expect.stringContaining("nmae"),
+      locations: [{ line: 1, column: 13 }],
+      extensions: { code: "undefinedField" },
+    });
     const syntax = await gql(standin, SHOP, `{ shop { id `);
     expect(firstError(syntax.body).code).toBe("parseError");
     const badVariable = await gql(standin, SHOP, `query($id: ID!) { order(id: $id) { id } }`, {});
@@ -143,9 +220,17 @@ describe("Admin GraphQL from the store", () => {
     const bad = await gql(standin, SHOP, `{ shop { id } }`, undefined, "shpat_wrong");
     expect(bad.status).toBe(401);
     expect(bad.body.errors).toBe("[API] Invalid API key or access token (unrecognized login or wrong password)");
-    const ok = await fetch(standin.graphqlUrl, { method: "POST", headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": standin.tokenFor(SHOP) }, body: JSON.stringify({ query: "{ shop { id } }" }) });
+    const ok = await fetch(standin.graphqlUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": standin.tokenFor(SHOP) },
+      body: JSON.stringify({ query: "{ shop { id } }" }),
+    });
     expect(ok.headers.get("x-shopify-api-version")).toBe(standin.apiVersion);
-    const res = await fetch(`${standin.url}/admin/api/2019-01/graphql.json`, { method: "POST", headers: { "X-Shopify-Access-Token": standin.tokenFor(SHOP) }, body: "{}" });
+    const res = await fetch(`${standin.url}/admin/api/2019-01/graphql.json`, {
+      method: "POST",
+      headers: { "X-Shopify-Access-Token": standin.tokenFor(SHOP) },
+      body: "{}",
+    });
     expect(res.status).toBe(404);
   });
 });
@@ -157,39 +242,75 @@ describe("bulk queries", () => {
     try {
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) {
-        const next = await gql(slow, SHOP, `mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id } userErrors { message code } } }`, { q: `{ products { edges { node { id } } } }` });
+        const next = await gql(
+          slow,
+          SHOP,
+          `mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id } userErrors { message code } } }`,
+          { q: `{ products { edges { node { id } } } }` },
+        );
         expect(next.body.data.bulkOperationRunQuery.userErrors).toEqual([]);
         ids.push(next.body.data.bulkOperationRunQuery.bulkOperation.id);
       }
-      const sixth = await gql(slow, SHOP, `mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id } userErrors { message code } } }`, { q: `{ orders { edges { node { id } } } }` });
-      expect(sixth.body.data.bulkOperationRunQuery).toEqual({ bulkOperation: null, userErrors: [{ message: "Bulk operations limit reached. Please try again later.", code: "LIMIT_REACHED" }] });
-      const mutation = await gql(slow, SHOP, `mutation { bulkOperationRunMutation(mutation: "mutation { shop { id } }", stagedUploadPath: "none") { userErrors { code } } }`);
+      const sixth = await gql(
+        slow,
+        SHOP,
+        `mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id } userErrors { message code } } }`,
+        { q: `{ orders { edges { node { id } } } }` },
+      );
+      expect(sixth.body.data.bulkOperationRunQuery).toEqual({
+        bulkOperation: null,
+        userErrors: [{ message: "Bulk operations limit reached. Please try again later.", code: "LIMIT_REACHED" }],
+      });
+      const mutation = await gql(
+        slow,
+        SHOP,
+        `mutation { bulkOperationRunMutation(mutation: "mutation { shop { id } }", stagedUploadPath: "none") { userErrors { code } } }`,
+      );
       expect(mutation.body.data.bulkOperationRunMutation.userErrors).toEqual([{ code: "LIMIT_REACHED" }]);
-      const listed = await gql(slow, SHOP, `{ bulkOperations(first: 10, query: "status:created OR status:running") { nodes { id type } } }`);
+      const listed = await gql(
+        slow,
+        SHOP,
+        `{ bulkOperations(first: 10, query: "status:created OR status:running") { nodes { id type } } }`,
+      );
       expect(listed.body.data.bulkOperations.nodes.map((n: { id: string }) => n.id)).toEqual([...ids].reverse());
       const none = await gql(slow, SHOP, `{ bulkOperations(first: 10, query: "status:completed") { nodes { id } } }`);
       expect(none.body.data.bulkOperations.nodes).toEqual([]);
       // currentBulkOperation still answers, and is reported as Shopify reports deprecated fields.
       const before = slow.calls(SHOP).length;
-      const res = await fetch(slow.graphqlUrl, { method: "POST", headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": slow.tokenFor(SHOP) }, body: JSON.stringify({ query: "{ currentBulkOperation { id status } }" }) });
+      const res = await fetch(slow.graphqlUrl, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": slow.tokenFor(SHOP) },
+        body: JSON.stringify({ query: "{ currentBulkOperation { id status } }" }),
+      });
       expect(res.headers.get("x-shopify-api-deprecated-reason")).toBe("QueryRoot.currentBulkOperation");
-      expect(((await res.json()) as { data: { currentBulkOperation: { id: string } } }).data.currentBulkOperation.id).toBe(ids.at(-1));
+      expect(
+        ((await res.json()) as { data: { currentBulkOperation: { id: string } } }).data.currentBulkOperation.id,
+      ).toBe(ids.at(-1));
       expect(slow.calls(SHOP)[before].deprecated).toEqual(["QueryRoot.currentBulkOperation"]);
     } finally {
       await slow.close();
     }
   });
 
-
   it("writes a JSONL file with __parentId children and serves it", async () => {
     const inner = `{ orders { edges { node { id createdAt customer { id } lineItems { edges { node { id quantity variant { id } } } } } } } }`;
-    const start = await gql(standin, SHOP, `mutation($q: String!) { bulkOperationRunQuery(query: $q, groupObjects: false) { bulkOperation { id status } userErrors { field message code } } }`, { q: inner });
+    const start = await gql(
+      standin,
+      SHOP,
+      `mutation($q: String!) { bulkOperationRunQuery(query: $q, groupObjects: false) { bulkOperation { id status } userErrors { field message code } } }`,
+      { q: inner },
+    );
     expect(start.body.data.bulkOperationRunQuery.userErrors).toEqual([]);
     const id = start.body.data.bulkOperationRunQuery.bulkOperation.id as string;
     expect(start.body.data.bulkOperationRunQuery.bulkOperation.status).toBe("CREATED");
 
     // Since 2026-01 a second query runs beside the first (the limit itself: "five bulk operations at once" below).
-    const second = await gql(standin, SHOP, `mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id } userErrors { message code } } }`, { q: `{ products { edges { node { id } } } }` });
+    const second = await gql(
+      standin,
+      SHOP,
+      `mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id } userErrors { message code } } }`,
+      { q: `{ products { edges { node { id } } } }` },
+    );
     expect(second.body.data.bulkOperationRunQuery.userErrors).toEqual([]);
     await waitForBulk(standin, SHOP, second.body.data.bulkOperationRunQuery.bulkOperation.id);
 
@@ -198,21 +319,36 @@ describe("bulk queries", () => {
     expect(op.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/bulk-results\//);
     const text = await (await fetch(String(op.url))).text();
     expect(Number(op.fileSize)).toBe(Buffer.byteLength(text));
-    const lines = text.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = text
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const orders = standin.state(SHOP).data.orders;
     const orderLines = lines.filter((l) => !("__parentId" in l));
     const childLines = lines.filter((l) => "__parentId" in l);
     expect(orderLines.map((l) => l.id).sort()).toEqual(orders.map((o) => o.id).sort());
     expect(orderLines.every((l) => !("lineItems" in l))).toBe(true);
     expect(childLines).toHaveLength(orders.reduce((s, o) => s + o.lineItems.length, 0));
-    expect(childLines).toContainEqual({ id: "gid://shopify/LineItem/402", quantity: 1, variant: { id: "gid://shopify/ProductVariant/1021" }, __parentId: "gid://shopify/Order/301" });
+    expect(childLines).toContainEqual({
+      id: "gid://shopify/LineItem/402",
+      quantity: 1,
+      variant: { id: "gid://shopify/ProductVariant/1021" },
+      __parentId: "gid://shopify/Order/301",
+    });
     expect(Number(op.objectCount)).toBe(lines.length);
     expect(Number(op.rootObjectCount)).toBe(orders.length);
   });
 
   it("rejects an invalid bulk query with a userError", async () => {
-    const { body } = await gql(standin, SHOP, `mutation { bulkOperationRunQuery(query: "{ shop { id } }", groupObjects: false) { bulkOperation { id } userErrors { field message code } } }`);
-    expect(body.data.bulkOperationRunQuery).toEqual({ bulkOperation: null, userErrors: [{ field: ["query"], message: expect.stringMatching(/connection/), code: "INVALID" }] });
+    const { body } = await gql(
+      standin,
+      SHOP,
+      `mutation { bulkOperationRunQuery(query: "{ shop { id } }", groupObjects: false) { bulkOperation { id } userErrors { field message code } } }`,
+    );
+    expect(body.data.bulkOperationRunQuery).toEqual({
+      bulkOperation: null,
+      userErrors: [{ field: ["query"], message: expect.stringMatching(/connection/), code: "INVALID" }],
+    });
   });
 });
 
@@ -246,7 +382,9 @@ describe("cost and throttling", () => {
       const throttled = await gql(small, SHOP, q);
       expect(throttled.status).toBe(200);
       expect(throttled.body.data).toBeUndefined();
-      expect(throttled.body.errors).toEqual([{ message: "Throttled", extensions: { code: "THROTTLED", documentation: expect.any(String) } }]);
+      expect(throttled.body.errors).toEqual([
+        { message: "Throttled", extensions: { code: "THROTTLED", documentation: expect.any(String) } },
+      ]);
       expect(throttled.body.extensions?.cost.throttleStatus.currentlyAvailable).toBeLessThan(12);
       const calls = small.calls(SHOP);
       expect(calls.map((c) => c.throttled)).toEqual([false, false, false, false, true]);

@@ -115,7 +115,13 @@ export interface Standin {
 const INVALID_TOKEN = '{"errors":"[API] Invalid API key or access token (unrecognized login or wrong password)"}';
 const THROTTLE_DOCS = "https://shopify.dev/api/usage/rate-limits";
 
-function send(res: ServerResponse, status: number, body: string, contentType = "application/json; charset=utf-8", headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  contentType = "application/json; charset=utf-8",
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { "Content-Type": contentType, "Content-Length": Buffer.byteLength(body), ...headers });
   res.end(body);
 }
@@ -138,7 +144,8 @@ function serverErrorPage(status: number): string {
 
 export async function startStandin(opts: StartStandinOptions): Promise<Standin> {
   const apiVersion = opts.apiVersion ?? ADMIN_API_VERSION;
-  if (!existsSync(schemaPath(apiVersion))) throw new Error(`standin: no Admin schema for API version ${apiVersion} (${schemaPath(apiVersion)})`);
+  if (!existsSync(schemaPath(apiVersion)))
+    throw new Error(`standin: no Admin schema for API version ${apiVersion} (${schemaPath(apiVersion)})`);
   const schema = readSchema(apiVersion);
   const bucketSize = opts.bucketSize ?? 1000;
   const restoreRate = opts.restoreRate ?? 50;
@@ -150,7 +157,12 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
   let baseUrl = "";
   let closed = false;
   const pending = new Set<Promise<unknown>>();
-  const flow = new StandinFlow(secret, () => opts.flowLifecycleUrl ?? (opts.webhookTarget ? `${opts.webhookTarget.replace(/\/$/, "")}/flow/lifecycle` : undefined));
+  const flow = new StandinFlow(
+    secret,
+    () =>
+      opts.flowLifecycleUrl ??
+      (opts.webhookTarget ? `${opts.webhookTarget.replace(/\/$/, "")}/flow/lifecycle` : undefined),
+  );
   const oauth = new StandinOAuth(
     {
       clientId: opts.apiKey ?? process.env.SHOPIFY_API_KEY ?? "standin-api-key",
@@ -178,7 +190,8 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
       const sub = state.subscriptionFor(topicToEnum(o.topic));
       if (sub) target = resolveTarget(sub.uri);
       else if (opts.webhookTarget) target = `${opts.webhookTarget.replace(/\/$/, "")}/webhooks/${o.topic}`;
-      else throw new Error(`standin: no target for webhook ${o.topic} of ${o.shop} (no subscription, no webhookTarget)`);
+      else
+        throw new Error(`standin: no target for webhook ${o.topic} of ${o.shop} (no subscription, no webhookTarget)`);
     }
     const webhookId = o.webhookId ?? `standin-${state.nextId()}`;
     const at = state.nowIso();
@@ -191,11 +204,36 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
     }
     const payload = isProtected && state.protectedDataLevel < 2 ? redactLevel2(o.payload) : o.payload;
     try {
-      const result = await postWebhook({ target, topic: o.topic, shop: state.shop, apiVersion, payload, webhookId, secret, forged: o.forged, triggeredAt: at });
-      state.webhookDeliveries.push({ topic: o.topic, target, webhookId, status: result.status, forged: !!o.forged, at });
+      const result = await postWebhook({
+        target,
+        topic: o.topic,
+        shop: state.shop,
+        apiVersion,
+        payload,
+        webhookId,
+        secret,
+        forged: o.forged,
+        triggeredAt: at,
+      });
+      state.webhookDeliveries.push({
+        topic: o.topic,
+        target,
+        webhookId,
+        status: result.status,
+        forged: !!o.forged,
+        at,
+      });
       return result;
     } catch (error) {
-      state.webhookDeliveries.push({ topic: o.topic, target, webhookId, status: 0, forged: !!o.forged, at, error: String(error) });
+      state.webhookDeliveries.push({
+        topic: o.topic,
+        target,
+        webhookId,
+        status: 0,
+        forged: !!o.forged,
+        at,
+        error: String(error),
+      });
       throw error;
     }
   };
@@ -220,8 +258,15 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
       } catch {
         return;
       }
-      const p = deliverWebhook({ shop: state.shop, topic: "bulk_operations/finish", payload: bulkFinishPayload(op), target }).catch((error: unknown) =>
-        console.warn(`[standin] ${state.shop}: bulk_operations/finish to ${target} failed: ${(error as Error)?.message ?? error}`),
+      const p = deliverWebhook({
+        shop: state.shop,
+        topic: "bulk_operations/finish",
+        payload: bulkFinishPayload(op),
+        target,
+      }).catch((error: unknown) =>
+        console.warn(
+          `[standin] ${state.shop}: bulk_operations/finish to ${target} failed: ${(error as Error)?.message ?? error}`,
+        ),
       );
       pending.add(p);
       void p.finally(() => pending.delete(p));
@@ -260,7 +305,16 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
     if (expiring?.ok) state = shops.get(expiring.shop);
     else if (expiring) {
       // An expired or replaced expiring token: Shopify's 401, logged on the shop it belonged to.
-      shops.get(expiring.shop)?.calls.push({ at: Date.now(), operation: `(${expiring.reason} token)`, requestedCost: 0, actualCost: 0, throttled: false, status: 401 });
+      shops
+        .get(expiring.shop)
+        ?.calls.push({
+          at: Date.now(),
+          operation: `(${expiring.reason} token)`,
+          requestedCost: 0,
+          actualCost: 0,
+          throttled: false,
+          status: 401,
+        });
     }
     if (!state) return send(res, 401, INVALID_TOKEN);
     let deprecatedNow: string[] = [];
@@ -289,7 +343,8 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
       record({ operation: "(bad request)", requestedCost: 0, actualCost: 0, throttled: false, status: 400 });
       return send(res, 400, '{"errors":{"query":"Required parameter missing or invalid"}}');
     }
-    const variables = body.variables && typeof body.variables === "object" ? (body.variables as Record<string, unknown>) : {};
+    const variables =
+      body.variables && typeof body.variables === "object" ? (body.variables as Record<string, unknown>) : {};
     const operationName = typeof body.operationName === "string" ? body.operationName : null;
     const validation = validateDocument(body.query, apiVersion);
     if (!validation.ok) {
@@ -304,8 +359,17 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
     const operation = getOperationAST(document, operationName ?? undefined);
     if (!operation) {
       record({ operation: "(invalid)", requestedCost: 0, actualCost: 0, throttled: false, status: 200 });
-      const message = operationName ? `No operation named "${operationName}"` : "An operation name is required when the document has several operations";
-      return send(res, 200, JSON.stringify({ errors: [{ message, extensions: { code: "OPERATION_NOT_FOUND" } }], extensions: costExtension(state, 0, 0) }));
+      const message = operationName
+        ? `No operation named "${operationName}"`
+        : "An operation name is required when the document has several operations";
+      return send(
+        res,
+        200,
+        JSON.stringify({
+          errors: [{ message, extensions: { code: "OPERATION_NOT_FOUND" } }],
+          extensions: costExtension(state, 0, 0),
+        }),
+      );
     }
     const first = operation.selectionSet.selections.find((s) => s.kind === Kind.FIELD);
     const opName = first && first.kind === Kind.FIELD ? first.name.value : "(fragment)";
@@ -318,18 +382,36 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
     const requested = requestedCost(costInput);
     if (requested > maxQueryCost(state)) {
       record({ operation: opName, requestedCost: requested, actualCost: 0, throttled: false, status: 200 });
-      return send(res, 200, JSON.stringify({
-        errors: [{ message: `Query cost is ${requested}, which exceeds the single query max cost limit (${maxQueryCost(state)}).`, extensions: { code: "MAX_COST_EXCEEDED", cost: requested, maxCost: maxQueryCost(state), documentation: THROTTLE_DOCS } }],
-        extensions: costExtension(state, requested, null),
-      }));
+      return send(
+        res,
+        200,
+        JSON.stringify({
+          errors: [
+            {
+              message: `Query cost is ${requested}, which exceeds the single query max cost limit (${maxQueryCost(state)}).`,
+              extensions: {
+                code: "MAX_COST_EXCEEDED",
+                cost: requested,
+                maxCost: maxQueryCost(state),
+                documentation: THROTTLE_DOCS,
+              },
+            },
+          ],
+          extensions: costExtension(state, requested, null),
+        }),
+      );
     }
     const faultThrottle = state.faults.throttledShare > 0 && state.random() < state.faults.throttledShare;
     if (faultThrottle || refill(state) < requested) {
       record({ operation: opName, requestedCost: requested, actualCost: 0, throttled: true, status: 200 });
-      return send(res, 200, JSON.stringify({
-        errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: THROTTLE_DOCS } }],
-        extensions: costExtension(state, requested, null),
-      }));
+      return send(
+        res,
+        200,
+        JSON.stringify({
+          errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: THROTTLE_DOCS } }],
+          extensions: costExtension(state, requested, null),
+        }),
+      );
     }
     const ctx: ExecContext = { state, runtime };
     const result = await executeDocument(ctx, document, variables, operationName);
@@ -349,20 +431,43 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
     let content: Buffer;
     if (keyFromPath === null) {
       const boundary = boundaryOf(req.headers["content-type"]);
-      if (!boundary) return send(res, 400, "<Error><Code>InvalidArgument</Code><Message>Expected multipart/form-data</Message></Error>", "application/xml");
+      if (!boundary)
+        return send(
+          res,
+          400,
+          "<Error><Code>InvalidArgument</Code><Message>Expected multipart/form-data</Message></Error>",
+          "application/xml",
+        );
       let parts;
       try {
         parts = parseMultipart(raw, boundary);
       } catch (error) {
-        return send(res, 400, `<Error><Code>InvalidArgument</Code><Message>${String(error)}</Message></Error>`, "application/xml");
+        return send(
+          res,
+          400,
+          `<Error><Code>InvalidArgument</Code><Message>${String(error)}</Message></Error>`,
+          "application/xml",
+        );
       }
       key = parts.find((p) => p.name === "key")?.data.toString("utf8") ?? null;
       const file = parts.find((p) => p.name === "file");
-      if (!file) return send(res, 400, "<Error><Code>InvalidArgument</Code><Message>No file part in the upload</Message></Error>", "application/xml");
+      if (!file)
+        return send(
+          res,
+          400,
+          "<Error><Code>InvalidArgument</Code><Message>No file part in the upload</Message></Error>",
+          "application/xml",
+        );
       content = file.data;
     } else content = raw;
     const upload = key ? [...shops.values()].map((s) => s.stagedUploads.get(key!)).find((u) => u) : undefined;
-    if (!upload || !key) return send(res, 403, "<Error><Code>AccessDenied</Code><Message>Unknown or missing key</Message></Error>", "application/xml");
+    if (!upload || !key)
+      return send(
+        res,
+        403,
+        "<Error><Code>AccessDenied</Code><Message>Unknown or missing key</Message></Error>",
+        "application/xml",
+      );
     if (content.length > runtime.maxStagedUploadBytes) {
       const xml =
         "<?xml version='1.0' encoding='UTF-8'?><Error><Code>EntityTooLarge</Code><Message>Your proposed upload is larger than the maximum object size specified in your Policy Document.</Message>" +
@@ -377,7 +482,8 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
 
   function handleBulkFile(res: ServerResponse, name: string): void {
     const file = join(fileDir, basename(name));
-    if (!name.endsWith(".jsonl") || !existsSync(file)) return send(res, 404, "<Error><Code>NoSuchKey</Code></Error>", "application/xml");
+    if (!name.endsWith(".jsonl") || !existsSync(file))
+      return send(res, 404, "<Error><Code>NoSuchKey</Code></Error>", "application/xml");
     res.writeHead(200, { "Content-Type": "application/jsonl", "Content-Length": statSync(file).size });
     createReadStream(file).pipe(res);
   }
@@ -388,18 +494,21 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
     const work = (async () => {
       if (gql && req.method === "POST") return handleGraphql(req, res, gql[1]);
       if (gql) return send(res, 405, '{"errors":"Method Not Allowed"}');
-      if (req.method === "GET" && url.pathname.startsWith("/bulk-results/")) return handleBulkFile(res, url.pathname.slice("/bulk-results/".length));
+      if (req.method === "GET" && url.pathname.startsWith("/bulk-results/"))
+        return handleBulkFile(res, url.pathname.slice("/bulk-results/".length));
       if (req.method === "POST" && url.pathname === "/staged-uploads") return handleUpload(req, res, null);
       if (req.method === "POST" && url.pathname === "/admin/oauth/access_token") {
         const answer = oauth.tokenRequest(await readBody(req), req.headers["content-type"]);
         return send(res, answer.status, JSON.stringify(answer.body));
       }
-      if (req.method === "PUT" && url.pathname.startsWith("/staged-uploads/")) return handleUpload(req, res, decodeURIComponent(url.pathname.slice("/staged-uploads/".length)));
+      if (req.method === "PUT" && url.pathname.startsWith("/staged-uploads/"))
+        return handleUpload(req, res, decodeURIComponent(url.pathname.slice("/staged-uploads/".length)));
       return send(res, 404, '{"errors":"Not Found"}');
     })();
     work.catch((error: unknown) => {
       console.error("standin: request failed:", error);
-      if (!res.headersSent) send(res, 500, JSON.stringify({ errors: [{ message: `standin internal error: ${String(error)}` }] }));
+      if (!res.headersSent)
+        send(res, 500, JSON.stringify({ errors: [{ message: `standin internal error: ${String(error)}` }] }));
       else res.end();
     });
   });

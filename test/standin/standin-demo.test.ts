@@ -28,12 +28,20 @@ afterAll(async () => {
  * The app's own bulk orders query, also asking for the line items' currency (the demo helper's writer
  * writes every shopMoney with its currency), so the two outputs can be compared line for line.
  */
-const ORDERS_BULK = ORDERS_BULK_QUERY.replace(/originalUnitPriceSet \{ shopMoney \{ amount \} \}/, "originalUnitPriceSet { shopMoney { amount currencyCode } }");
+const ORDERS_BULK = ORDERS_BULK_QUERY.replace(
+  /originalUnitPriceSet \{ shopMoney \{ amount \} \}/,
+  "originalUnitPriceSet { shopMoney { amount currencyCode } }",
+);
 
 describe("stand-in with a generated demo shop", () => {
   it("answers the app's bulk orders query exactly like Shopify's JSONL format", async () => {
     expect(ORDERS_BULK).not.toBe(ORDERS_BULK_QUERY);
-    const start = await gql(standin, SHOP, `mutation($q: String!) { bulkOperationRunQuery(query: $q, groupObjects: false) { bulkOperation { id } userErrors { message } } }`, { q: ORDERS_BULK });
+    const start = await gql(
+      standin,
+      SHOP,
+      `mutation($q: String!) { bulkOperationRunQuery(query: $q, groupObjects: false) { bulkOperation { id } userErrors { message } } }`,
+      { q: ORDERS_BULK },
+    );
     expect(start.body.data.bulkOperationRunQuery.userErrors).toEqual([]);
     const op = await waitForBulk(standin, SHOP, start.body.data.bulkOperationRunQuery.bulkOperation.id, 30_000);
     expect(op.status).toBe("COMPLETED");
@@ -49,7 +57,12 @@ describe("stand-in with a generated demo shop", () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const { body } = await gql(standin, SHOP, `query($after: String) { orders(first: 250, after: $after) { pageInfo { hasNextPage endCursor } nodes { id } } }`, { after });
+      const { body } = await gql(
+        standin,
+        SHOP,
+        `query($after: String) { orders(first: 250, after: $after) { pageInfo { hasNextPage endCursor } nodes { id } } }`,
+        { after },
+      );
       seen.push(...body.data.orders.nodes.map((o: { id: string }) => o.id));
       if (!body.data.orders.pageInfo.hasNextPage) break;
       after = body.data.orders.pageInfo.endCursor;

@@ -289,7 +289,8 @@ export class ShopState {
 
   /** The app-reserved namespace: `$app` -> `app--<id>`, `$app:foo` -> `app--<id>--foo`, omitted -> `app--<id>`. */
   resolveNamespace(namespace: string | null | undefined): string {
-    if (namespace === null || namespace === undefined || namespace === "" || namespace === "$app") return `app--${APP_ID}`;
+    if (namespace === null || namespace === undefined || namespace === "" || namespace === "$app")
+      return `app--${APP_ID}`;
     if (namespace.startsWith("$app:")) return `app--${APP_ID}--${namespace.slice(5)}`;
     return namespace;
   }

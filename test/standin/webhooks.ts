@@ -73,9 +73,10 @@ const FINANCIAL_STATUS: Record<StandinOrder["displayFinancialStatus"], string> =
 
 /** A REST money set: the shop's amount and the customer's (presentment) amount. */
 function moneySet(order: StandinOrder, amount: string): Record<string, unknown> {
-  const presentment = order.presentmentCurrencyCode && order.presentmentRate !== undefined
-    ? { amount: presentmentAmount(amount, order.presentmentRate), currency_code: order.presentmentCurrencyCode }
-    : { amount, currency_code: order.currencyCode };
+  const presentment =
+    order.presentmentCurrencyCode && order.presentmentRate !== undefined
+      ? { amount: presentmentAmount(amount, order.presentmentRate), currency_code: order.presentmentCurrencyCode }
+      : { amount, currency_code: order.currencyCode };
   return { shop_money: { amount, currency_code: order.currencyCode }, presentment_money: presentment };
 }
 
@@ -96,7 +97,10 @@ function refundsOf(order: StandinOrder): Record<string, unknown>[] {
   const orderId = gidNumber(order.id);
   const refundId = orderId * 10 + 1;
   const presentmentCurrency = order.presentmentCurrencyCode ?? order.currencyCode;
-  const inPresentment = (amount: string) => (order.presentmentRate !== undefined && order.presentmentCurrencyCode ? presentmentAmount(amount, order.presentmentRate) : amount);
+  const inPresentment = (amount: string) =>
+    order.presentmentRate !== undefined && order.presentmentCurrencyCode
+      ? presentmentAmount(amount, order.presentmentRate)
+      : amount;
   const zero = moneySet(order, "0.00");
   const lines = returned.map((li) => {
     const quantity = li.quantity - li.currentQuantity;
@@ -113,7 +117,10 @@ function refundsOf(order: StandinOrder): Record<string, unknown>[] {
       total_tax_set: zero,
     };
   });
-  const calculatedShop = returned.reduce((sum, li) => sum + Number(li.unitPrice) * (li.quantity - li.currentQuantity), 0);
+  const calculatedShop = returned.reduce(
+    (sum, li) => sum + Number(li.unitPrice) * (li.quantity - li.currentQuantity),
+    0,
+  );
   const calculatedPresentment = lines.reduce((sum, l) => sum + Number(inPresentment(cents(l.subtotal))), 0);
   const discrepancy = cents(calculatedShop - refunded);
   const adjustments =
@@ -150,26 +157,27 @@ function refundsOf(order: StandinOrder): Record<string, unknown>[] {
       refund_shipping_lines: [],
       order_adjustments: adjustments,
       refund_line_items: lines,
-      transactions: refunded > 0
-        ? [
-            {
-              id: refundId * 10 + 1,
-              admin_graphql_api_id: `gid://shopify/OrderTransaction/${refundId * 10 + 1}`,
-              order_id: orderId,
-              kind: "refund",
-              gateway: "manual",
-              status: "success",
-              message: null,
-              created_at: order.updatedAt,
-              processed_at: order.updatedAt,
-              test: order.test,
-              authorization: null,
-              parent_id: null,
-              amount: moneyPresentment,
-              currency: presentmentCurrency,
-            },
-          ]
-        : [],
+      transactions:
+        refunded > 0
+          ? [
+              {
+                id: refundId * 10 + 1,
+                admin_graphql_api_id: `gid://shopify/OrderTransaction/${refundId * 10 + 1}`,
+                order_id: orderId,
+                kind: "refund",
+                gateway: "manual",
+                status: "success",
+                message: null,
+                created_at: order.updatedAt,
+                processed_at: order.updatedAt,
+                test: order.test,
+                authorization: null,
+                parent_id: null,
+                amount: moneyPresentment,
+                currency: presentmentCurrency,
+              },
+            ]
+          : [],
     },
   ];
 }

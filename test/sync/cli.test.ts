@@ -33,11 +33,15 @@ function cli(args: string[], env: Record<string, string>) {
 
 describe("cli argument checks", () => {
   it("say what is wrong", () => {
-    expect(() => parseSyncArgs([])).toThrow("sync needs --shop DOMAIN (usage: npm run cli -- sync --shop DOMAIN [--full])");
+    expect(() => parseSyncArgs([])).toThrow(
+      "sync needs --shop DOMAIN (usage: npm run cli -- sync --shop DOMAIN [--full])",
+    );
     expect(() => parseSyncArgs(["--shop", "not a shop"])).toThrow(/must be a shop domain like my-store.myshopify.com/);
     expect(() => parseSyncArgs(["--shop", SHOP, "--fast"])).toThrow(/unknown argument --fast/);
     expect(parseSyncArgs(["--shop", SHOP.toUpperCase(), "--full"])).toEqual({ shop: SHOP, full: true });
-    expect(() => parseImportArgs(["--shop", SHOP, "--input", join(dir, "missing.jsonl")])).toThrow(/no such file .*missing.jsonl/);
+    expect(() => parseImportArgs(["--shop", SHOP, "--input", join(dir, "missing.jsonl")])).toThrow(
+      /no such file .*missing.jsonl/,
+    );
   });
 });
 
@@ -62,19 +66,35 @@ describe("cli import and sync", () => {
     const r = await cli(["import", "--input", file, "--shop", "import-shop.myshopify.com"], { DATABASE_URL: t.url });
     expect(r.stderr).not.toMatch(/churnless import:/);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`import sync of import-shop.myshopify.com succeeded: ${data.orders.length} orders, .* 2 skipped lines`));
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `import sync of import-shop.myshopify.com succeeded: ${data.orders.length} orders, .* 2 skipped lines`,
+      ),
+    );
     expect(await t.db.order.count({ where: { shop: "import-shop.myshopify.com" } })).toBe(data.orders.length);
     const run = await t.db.syncRun.findFirstOrThrow({ where: { shop: "import-shop.myshopify.com", kind: "import" } });
     expect(run).toMatchObject({ status: "succeeded", ordersCount: data.orders.length, skippedLines: 2 });
   });
 
   it("sync pulls the shop through its offline session; without one it says what to do", async () => {
-    await expect(adminForShop(t.db, "nobody.myshopify.com")).rejects.toThrow(/No offline session for nobody.myshopify.com: the app is not installed there/);
+    await expect(adminForShop(t.db, "nobody.myshopify.com")).rejects.toThrow(
+      /No offline session for nobody.myshopify.com: the app is not installed there/,
+    );
 
-    await t.db.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "test", isOnline: false, accessToken: standin.tokenFor(SHOP) } });
+    await t.db.session.create({
+      data: { id: `offline_${SHOP}`, shop: SHOP, state: "test", isOnline: false, accessToken: standin.tokenFor(SHOP) },
+    });
     // The CLI renews the shop's offline token through the Shopify library: it needs the app's credentials.
-    const app = { SHOPIFY_API_KEY: "cli-api-key", SHOPIFY_API_SECRET: "cli-api-secret", SHOPIFY_APP_URL: "https://churnless.example.com" };
-    const r = await cli(["sync", "--shop", SHOP, "--full"], { ...app, DATABASE_URL: t.url, SHOPIFY_ADMIN_API_BASE_URL: standin.url });
+    const app = {
+      SHOPIFY_API_KEY: "cli-api-key",
+      SHOPIFY_API_SECRET: "cli-api-secret",
+      SHOPIFY_APP_URL: "https://churnless.example.com",
+    };
+    const r = await cli(["sync", "--shop", SHOP, "--full"], {
+      ...app,
+      DATABASE_URL: t.url,
+      SHOPIFY_ADMIN_API_BASE_URL: standin.url,
+    });
     expect(r.stderr).not.toMatch(/churnless sync:/);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`full sync of ${SHOP} succeeded: ${data.orders.length} orders`));

@@ -21,12 +21,23 @@ const kinds = await databaseKinds();
 const BULK = { pollIntervalMs: 50, maxPollIntervalMs: 200, retryDelayMs: 10 };
 
 function adminFor(standin: Standin, shop: string) {
-  return createAdminClient({ shop, accessToken: standin.tokenFor(shop), apiBaseUrl: standin.url, baseDelayMs: 5, maxDelayMs: 200, maxRetries: 10 });
+  return createAdminClient({
+    shop,
+    accessToken: standin.tokenFor(shop),
+    apiBaseUrl: standin.url,
+    baseDelayMs: 5,
+    maxDelayMs: 200,
+    maxRetries: 10,
+  });
 }
 
 /** Everything the sync stores for a shop, in a stable order, without the write time. */
 async function snapshot(db: Db, shop: string) {
-  const orders = await db.order.findMany({ where: { shop }, orderBy: { id: "asc" }, include: { lineItems: { orderBy: { id: "asc" } } } });
+  const orders = await db.order.findMany({
+    where: { shop },
+    orderBy: { id: "asc" },
+    include: { lineItems: { orderBy: { id: "asc" } } },
+  });
   return orders.map(({ syncedAt: _s, ...o }) => o);
 }
 
@@ -69,7 +80,12 @@ describe.each(kinds)("order sync on %s", (kind) => {
   it("a full sync stores every order exactly once, with its facts as Shopify has them", async () => {
     cleanDb = await freshDb();
     const progress: number[] = [];
-    const summary = await runSync(cleanDb, adminFor(standin, SHOP), SHOP, { kind: "full", bulk: BULK, progressEveryMs: 0, onProgress: (p) => progress.push(p.ordersCount) });
+    const summary = await runSync(cleanDb, adminFor(standin, SHOP), SHOP, {
+      kind: "full",
+      bulk: BULK,
+      progressEveryMs: 0,
+      onProgress: (p) => progress.push(p.ordersCount),
+    });
     expect(summary.status).toBe("succeeded");
     expect(summary.ordersCount).toBe(data.orders.length);
     expect(summary.lineItemsCount).toBe(data.orders.reduce((s, o) => s + o.lineItems.length, 0));
@@ -89,14 +105,22 @@ describe.each(kinds)("order sync on %s", (kind) => {
       expect(row.cancelledAt?.toISOString() ?? null).toBe(o.cancelledAt ? new Date(o.cancelledAt).toISOString() : null);
       expect(row.sourceUpdatedAt.toISOString()).toBe(new Date(o.updatedAt).toISOString());
       expect(row.lineItems.map((l) => [l.id, l.productId, l.quantity, l.currentQuantity, l.unitPrice])).toEqual(
-        [...o.lineItems].sort((a, b) => (a.id < b.id ? -1 : 1)).map((l) => [l.id, l.productId, l.quantity, l.currentQuantity, Number(l.unitPrice)]),
+        [...o.lineItems]
+          .sort((a, b) => (a.id < b.id ? -1 : 1))
+          .map((l) => [l.id, l.productId, l.quantity, l.currentQuantity, Number(l.unitPrice)]),
       );
     }
     // guests, test and cancelled orders are stored as facts (the analytics cleans them)
     expect(clean.some((o) => o.customerId === null)).toBe(true);
 
     const run = await cleanDb.syncRun.findUniqueOrThrow({ where: { id: summary.runId } });
-    expect(run).toMatchObject({ kind: "full", status: "succeeded", ordersCount: data.orders.length, skippedLines: 0, expectedCount: data.orders.length });
+    expect(run).toMatchObject({
+      kind: "full",
+      status: "succeeded",
+      ordersCount: data.orders.length,
+      skippedLines: 0,
+      expectedCount: data.orders.length,
+    });
     expect(run.bulkOperationId).toMatch(/^gid:\/\/shopify\/BulkOperation\//);
     expect(run.finishedAt).not.toBeNull();
     expect(progress.at(-1)).toBe(data.orders.length);
@@ -138,14 +162,33 @@ describe.each(kinds)("order sync on %s", (kind) => {
     expect(await snapshot(db, SHOP)).toEqual(clean);
 
     const score = {
-      shop: SHOP, customerId: "gid://shopify/Customer/1", asOf: new Date(), orders: 3, firstOrderAt: new Date(), lastOrderAt: new Date(),
-      recencyDays: 10, monetary: 100, aov: 33, r: 3, f: 3, m: 3, rfmSegment: "loyal", clusterKey: "c1", churnProbability: 0.2,
-      riskBand: "low", pAlive: 0.9, expectedOrders: 1, clv12m: 50,
+      shop: SHOP,
+      customerId: "gid://shopify/Customer/1",
+      asOf: new Date(),
+      orders: 3,
+      firstOrderAt: new Date(),
+      lastOrderAt: new Date(),
+      recencyDays: 10,
+      monetary: 100,
+      aov: 33,
+      r: 3,
+      f: 3,
+      m: 3,
+      rfmSegment: "loyal",
+      clusterKey: "c1",
+      churnProbability: 0.2,
+      riskBand: "low",
+      pAlive: 0.9,
+      expectedOrders: 1,
+      clv12m: 50,
     };
     await db.customerScore.create({ data: score });
     const before = await db.shop.findUniqueOrThrow({ where: { shop: SHOP } });
     standin.setFaults(SHOP, { bulkOutcome: "EXPIRED", bulkFailures: 3 });
-    const error = await runSync(db, adminFor(standin, SHOP), SHOP, { kind: "full", bulk: { ...BULK, attempts: 3 } }).catch((e: unknown) => e);
+    const error = await runSync(db, adminFor(standin, SHOP), SHOP, {
+      kind: "full",
+      bulk: { ...BULK, attempts: 3 },
+    }).catch((e: unknown) => e);
     standin.setFaults(SHOP, { bulkFailures: 0 });
     expect(error).toBeInstanceOf(SyncFailedError);
     expect((error as Error).message).toMatch(/ended EXPIRED 3 times in a row; nothing was changed/);
@@ -183,7 +226,8 @@ describe.each(kinds)("order sync on %s", (kind) => {
     expect(summary.warnings.join(" ")).toMatch(/only export part of the order history/);
     const stored = await snapshot(db, SHOP);
     const cleanById = new Map(clean.map((o) => [o.id, o]));
-    for (const o of stored) if (o.lineItems.length === cleanById.get(o.id)!.lineItems.length) expect(o).toEqual(cleanById.get(o.id));
+    for (const o of stored)
+      if (o.lineItems.length === cleanById.get(o.id)!.lineItems.length) expect(o).toEqual(cleanById.get(o.id));
     // Sync dates stay unset, so the next (delta) run asks for everything again.
     expect((await db.shop.findUniqueOrThrow({ where: { shop: SHOP } })).lastFullSyncAt).toBeNull();
   });
@@ -191,7 +235,9 @@ describe.each(kinds)("order sync on %s", (kind) => {
   itOnSqlite("reuses an export of the same query that is already running instead of crashing", async () => {
     const db = await freshDb();
     const admin = adminFor(slow, SHOP);
-    const started = await admin.request<{ bulkOperationRunQuery: { bulkOperation: { id: string } } }>(BULK_RUN_QUERY, { query: ORDERS_BULK_QUERY });
+    const started = await admin.request<{ bulkOperationRunQuery: { bulkOperation: { id: string } } }>(BULK_RUN_QUERY, {
+      query: ORDERS_BULK_QUERY,
+    });
     const summary = await runSync(db, admin, SHOP, { kind: "full", bulk: BULK });
     expect(summary.status).toBe("succeeded");
     const run = await db.syncRun.findUniqueOrThrow({ where: { id: summary.runId } });
@@ -200,49 +246,69 @@ describe.each(kinds)("order sync on %s", (kind) => {
     expect(await snapshot(db, SHOP)).toEqual(clean);
   });
 
-  itOnSqlite("keeps an order a webhook stored after a reused export began (it is not in that export's file)", async () => {
-    const db = await freshDb();
-    const admin = adminFor(slow, SHOP);
-    // An export of the orders starts (a crashed earlier run, another worker) ...
-    await admin.request(BULK_RUN_QUERY, { query: ORDERS_BULK_QUERY });
-    // ... then a customer places an order: Shopify sends orders/create (REST payload, as documented), the
-    // export does not contain it.
-    const placed = new Date().toISOString();
-    const webhook = {
-      id: 987654321001,
-      admin_graphql_api_id: "gid://shopify/Order/987654321001",
-      created_at: placed,
-      processed_at: placed,
-      updated_at: placed,
-      cancelled_at: null,
-      test: false,
-      currency: "USD",
-      current_total_price: "42.50",
-      total_price: "42.50",
-      financial_status: "paid",
-      customer: { id: 555000111, admin_graphql_api_id: "gid://shopify/Customer/555000111" },
-      line_items: [{ id: 777000111, admin_graphql_api_id: "gid://shopify/LineItem/777000111", product_id: 1, variant_id: 2, quantity: 1, current_quantity: 1, price: "42.50" }],
-    };
-    expect((await handleOrderWebhook(db, SHOP, "orders/create", webhook)).outcome).toBe("written");
-    // The full sync starts after the webhook and reuses the running export.
-    const summary = await runSync(db, admin, SHOP, { kind: "full", bulk: BULK });
-    expect(summary.status).toBe("succeeded");
-    expect(summary.warnings.join(" ")).toMatch(/already running/);
-    const kept = await db.order.findUnique({ where: { shop_id: { shop: SHOP, id: "gid://shopify/Order/987654321001" } }, include: { lineItems: true } });
-    expect(kept?.customerId).toBe("gid://shopify/Customer/555000111");
-    expect(kept?.lineItems).toHaveLength(1);
-    // Every exported order is there too.
-    const stored = await snapshot(db, SHOP);
-    expect(stored.filter((o) => o.id !== kept!.id)).toEqual(clean);
-    expect(parseDetails(await db.syncRun.findUniqueOrThrow({ where: { id: summary.runId } })).removalSkipped).toBe("reused-export");
-  });
+  itOnSqlite(
+    "keeps an order a webhook stored after a reused export began (it is not in that export's file)",
+    async () => {
+      const db = await freshDb();
+      const admin = adminFor(slow, SHOP);
+      // An export of the orders starts (a crashed earlier run, another worker) ...
+      await admin.request(BULK_RUN_QUERY, { query: ORDERS_BULK_QUERY });
+      // ... then a customer places an order: Shopify sends orders/create (REST payload, as documented), the
+      // export does not contain it.
+      const placed = new Date().toISOString();
+      const webhook = {
+        id: 987654321001,
+        admin_graphql_api_id: "gid://shopify/Order/987654321001",
+        created_at: placed,
+        processed_at: placed,
+        updated_at: placed,
+        cancelled_at: null,
+        test: false,
+        currency: "USD",
+        current_total_price: "42.50",
+        total_price: "42.50",
+        financial_status: "paid",
+        customer: { id: 555000111, admin_graphql_api_id: "gid://shopify/Customer/555000111" },
+        line_items: [
+          {
+            id: 777000111,
+            admin_graphql_api_id: "gid://shopify/LineItem/777000111",
+            product_id: 1,
+            variant_id: 2,
+            quantity: 1,
+            current_quantity: 1,
+            price: "42.50",
+          },
+        ],
+      };
+      expect((await handleOrderWebhook(db, SHOP, "orders/create", webhook)).outcome).toBe("written");
+      // The full sync starts after the webhook and reuses the running export.
+      const summary = await runSync(db, admin, SHOP, { kind: "full", bulk: BULK });
+      expect(summary.status).toBe("succeeded");
+      expect(summary.warnings.join(" ")).toMatch(/already running/);
+      const kept = await db.order.findUnique({
+        where: { shop_id: { shop: SHOP, id: "gid://shopify/Order/987654321001" } },
+        include: { lineItems: true },
+      });
+      expect(kept?.customerId).toBe("gid://shopify/Customer/555000111");
+      expect(kept?.lineItems).toHaveLength(1);
+      // Every exported order is there too.
+      const stored = await snapshot(db, SHOP);
+      expect(stored.filter((o) => o.id !== kept!.id)).toEqual(clean);
+      expect(parseDetails(await db.syncRun.findUniqueOrThrow({ where: { id: summary.runId } })).removalSkipped).toBe(
+        "reused-export",
+      );
+    },
+  );
 
   itOnSqlite("waits for another running export, then runs its own", async () => {
     const db = await freshDb();
     const admin = adminFor(slow, SHOP);
     const other = `#graphql
       query ProductsExport { products { edges { node { id handle } } } }`;
-    const started = await admin.request<{ bulkOperationRunQuery: { bulkOperation: { id: string } } }>(BULK_RUN_QUERY, { query: other });
+    const started = await admin.request<{ bulkOperationRunQuery: { bulkOperation: { id: string } } }>(BULK_RUN_QUERY, {
+      query: other,
+    });
     const summary = await runSync(db, admin, SHOP, { kind: "full", bulk: BULK });
     expect(summary.status).toBe("succeeded");
     const ops = slow.state(SHOP).bulkOperations;
@@ -290,7 +356,11 @@ describe.each(kinds)("order sync on %s", (kind) => {
     const admin = adminFor(standin, SHOP);
     const target = data.orders.find((o) => o.customerId && !o.cancelledAt)!;
     const template = data.orders.find((o) => o.customerId && o.lineItems.length > 0)!;
-    state.updateOrder(target.id, { cancelledAt: new Date().toISOString(), totalRefunded: target.totalPrice, displayFinancialStatus: "REFUNDED" });
+    state.updateOrder(target.id, {
+      cancelledAt: new Date().toISOString(),
+      totalRefunded: target.totalPrice,
+      displayFinancialStatus: "REFUNDED",
+    });
     const created = state.createOrder({
       ...template,
       id: "gid://shopify/Order/990000001",
@@ -298,7 +368,10 @@ describe.each(kinds)("order sync on %s", (kind) => {
       createdAt: new Date().toISOString(),
       processedAt: new Date().toISOString(),
       cancelledAt: null,
-      lineItems: Array.from({ length: 20 }, (_, i) => ({ ...template.lineItems[0], id: `gid://shopify/LineItem/99000${i}` })),
+      lineItems: Array.from({ length: 20 }, (_, i) => ({
+        ...template.lineItems[0],
+        id: `gid://shopify/LineItem/99000${i}`,
+      })),
     });
     const callsBefore = standin.calls(SHOP).length;
     const summary = await runSync(cleanDb, admin, SHOP, { kind: "delta", bulk: BULK });

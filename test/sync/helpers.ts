@@ -29,17 +29,28 @@ export function bulkLinesOf(o: StandinOrder): string {
   const money = (amount: string) => ({ shopMoney: { amount, currencyCode: o.currencyCode } });
   const lines = [
     JSON.stringify({
-      id: o.id, createdAt: o.createdAt, processedAt: o.processedAt, updatedAt: o.updatedAt, cancelledAt: o.cancelledAt, test: o.test,
-      displayFinancialStatus: o.displayFinancialStatus, customer: o.customerId ? { id: o.customerId } : null,
-      currentTotalPriceSet: money(o.totalPrice), totalRefundedSet: money(o.totalRefunded),
+      id: o.id,
+      createdAt: o.createdAt,
+      processedAt: o.processedAt,
+      updatedAt: o.updatedAt,
+      cancelledAt: o.cancelledAt,
+      test: o.test,
+      displayFinancialStatus: o.displayFinancialStatus,
+      customer: o.customerId ? { id: o.customerId } : null,
+      currentTotalPriceSet: money(o.totalPrice),
+      totalRefundedSet: money(o.totalRefunded),
     }),
     ...o.lineItems.map((l) =>
       JSON.stringify({
-        id: l.id, quantity: l.quantity, currentQuantity: l.currentQuantity, product: l.productId ? { id: l.productId } : null,
-        variant: l.variantId ? { id: l.variantId } : null, originalUnitPriceSet: { shopMoney: { amount: l.unitPrice } }, __parentId: o.id,
+        id: l.id,
+        quantity: l.quantity,
+        currentQuantity: l.currentQuantity,
+        product: l.productId ? { id: l.productId } : null,
+        variant: l.variantId ? { id: l.variantId } : null,
+        originalUnitPriceSet: { shopMoney: { amount: l.unitPrice } },
+        __parentId: o.id,
       }),
     ),
   ];
   return lines.join("\n");
 }
-

@@ -19,9 +19,19 @@ afterEach(async () => {
 });
 
 async function start(orders: number) {
-  standin = await startStandin({ shops: [generateDemoShop({ shop: SHOP, orders, seed: 8 })], bulkMinMs: 20, bucketSize: 2000, restoreRate: 1000 });
+  standin = await startStandin({
+    shops: [generateDemoShop({ shop: SHOP, orders, seed: 8 })],
+    bulkMinMs: 20,
+    bucketSize: 2000,
+    restoreRate: 1000,
+  });
   t = await createSqliteTestDb();
-  const admin = createAdminClient({ shop: SHOP, accessToken: standin.tokenFor(SHOP), apiBaseUrl: standin.url, baseDelayMs: 5 });
+  const admin = createAdminClient({
+    shop: SHOP,
+    accessToken: standin.tokenFor(SHOP),
+    apiBaseUrl: standin.url,
+    baseDelayMs: 5,
+  });
   return { standin, db: t.db, admin };
 }
 
@@ -30,7 +40,10 @@ describe("full sync as a mirror", () => {
     const { standin, db, admin } = await start(120);
     await runSync(db, admin, SHOP, { kind: "full" });
     expect(await db.order.count()).toBe(120);
-    const gone = standin.state(SHOP).data.orders.slice(0, 3).map((o) => o.id);
+    const gone = standin
+      .state(SHOP)
+      .data.orders.slice(0, 3)
+      .map((o) => o.id);
     for (const id of gone) standin.state(SHOP).deleteOrder(id);
 
     standin.setFaults(SHOP, { malformedLines: 1 });
@@ -53,11 +66,18 @@ describe("full sync as a mirror", () => {
     const other = generateDemoShop({ shop: SHOP, orders: 60, seed: 99 });
     standin = await startStandin({ shops: [other], bulkMinMs: 20 });
     const db = first.db;
-    const admin = createAdminClient({ shop: SHOP, accessToken: standin.tokenFor(SHOP), apiBaseUrl: standin.url, baseDelayMs: 5 });
+    const admin = createAdminClient({
+      shop: SHOP,
+      accessToken: standin.tokenFor(SHOP),
+      apiBaseUrl: standin.url,
+      baseDelayMs: 5,
+    });
     const r = await runSync(db, admin, SHOP, { kind: "full" });
     expect(r.status).toBe("succeeded");
     // Every order of the new shop is there (a few keep the first shop's newer version), nothing else.
-    expect((await db.order.findMany({ select: { id: true } })).map((o) => o.id).sort()).toEqual(other.orders.map((o) => o.id).sort());
+    expect((await db.order.findMany({ select: { id: true } })).map((o) => o.id).sort()).toEqual(
+      other.orders.map((o) => o.id).sort(),
+    );
     // Each line item of the new shop is stored once, under its new order (moved rows were replaced).
     const items = await db.lineItem.findMany({ select: { id: true, orderId: true } });
     const owner = new Map(items.map((l) => [l.id, l.orderId]));

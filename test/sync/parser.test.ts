@@ -3,7 +3,15 @@
  * set of emitted order ids give the same results as the plain per-line reader.
  */
 import { describe, expect, it } from "vitest";
-import { ChunkLines, GidIndex, newStats, parseBulkOrdersText, readBulkOrderBatches, readBulkOrders, splitLines } from "../../app/shopify/bulk-orders";
+import {
+  ChunkLines,
+  GidIndex,
+  newStats,
+  parseBulkOrdersText,
+  readBulkOrderBatches,
+  readBulkOrders,
+  splitLines,
+} from "../../app/shopify/bulk-orders";
 import { generateDemoShop } from "../standin/demo-shop";
 import { bulkLinesOf } from "./helpers";
 

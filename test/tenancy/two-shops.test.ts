@@ -26,7 +26,12 @@ describe.each(kinds)("two shops on %s", (kind) => {
   const tagsOfB = () => new Map(standin.state(B).data.customers.map((c) => [c.id, [...c.tags]]));
 
   beforeAll(async () => {
-    standin = await startStandin({ shops: [structuredClone(dataA), structuredClone(dataB)], bulkMinMs: 30, bucketSize: 2000, restoreRate: 1000 });
+    standin = await startStandin({
+      shops: [structuredClone(dataA), structuredClone(dataB)],
+      bulkMinMs: 30,
+      bucketSize: 2000,
+      restoreRate: 1000,
+    });
     t = await createTestDb(kind);
   });
   afterAll(async () => {
@@ -40,7 +45,9 @@ describe.each(kinds)("two shops on %s", (kind) => {
   });
 
   it("a job for one shop touches only that shop's rows and that shop's store", { timeout: 240_000 }, async () => {
-    const admins = new Map([A, B].map((s) => [s, createAdminClient({ shop: s, accessToken: standin.tokenFor(s), apiBaseUrl: standin.url })]));
+    const admins = new Map(
+      [A, B].map((s) => [s, createAdminClient({ shop: s, accessToken: standin.tokenFor(s), apiBaseUrl: standin.url })]),
+    );
     const queue = new InProcessQueue({ db: t.db, admin: async (s) => admins.get(s)! }, { attempts: 1 });
     await updateShopSettings(t.db, A, { autoTag: true });
     await updateShopSettings(t.db, B, { autoTag: true });
@@ -60,11 +67,16 @@ describe.each(kinds)("two shops on %s", (kind) => {
     const purchaseDays = (data: typeof dataA, customerId: string) =>
       new Set(
         data.orders
-          .filter((o) => o.customerId === customerId && !o.test && !o.cancelledAt && o.displayFinancialStatus !== "REFUNDED")
+          .filter(
+            (o) => o.customerId === customerId && !o.test && !o.cancelledAt && o.displayFinancialStatus !== "REFUNDED",
+          )
           .map((o) => o.processedAt.slice(0, 10)),
       );
     let sharedChecked = 0;
-    for (const [shop, data, other] of [[A, dataA, dataB], [B, dataB, dataA]] as const) {
+    for (const [shop, data, other] of [
+      [A, dataA, dataB],
+      [B, dataB, dataA],
+    ] as const) {
       expect(await t.db.order.count({ where: { shop } })).toBe(data.orders.length);
       // Each shop's scores count only that shop's purchases: every score, not a sample.
       const scores = await t.db.customerScore.findMany({ where: { shop }, select: { customerId: true, orders: true } });
@@ -88,7 +100,11 @@ describe.each(kinds)("two shops on %s", (kind) => {
       .map((s) => s.customerId)
       .find((id) => dataB.orders.some((o) => o.customerId === id))!;
     const stored = async (shop: string) => ({
-      orders: await t.db.order.findMany({ where: { shop, customerId: shared }, include: { lineItems: true }, orderBy: { id: "asc" } }),
+      orders: await t.db.order.findMany({
+        where: { shop, customerId: shared },
+        include: { lineItems: true },
+        orderBy: { id: "asc" },
+      }),
       score: await t.db.customerScore.findUnique({ where: { shop_customerId: { shop, customerId: shared } } }),
       tagChanges: await t.db.tagChange.findMany({ where: { shop, customerId: shared }, orderBy: { id: "asc" } }),
     });
@@ -128,9 +144,16 @@ describe.skipIf(!(await postgresReachable()))("concurrent webhooks on PostgreSQL
       updatedAt: new Date(Date.parse(base.updatedAt) + (i + 1) * 60_000).toISOString(),
       totalPrice: (100 + i).toFixed(2),
     }));
-    const shuffled = versions.map((v, i) => ({ v, k: (i * 7) % 12 })).sort((x, y) => x.k - y.k).map((x) => x.v);
+    const shuffled = versions
+      .map((v, i) => ({ v, k: (i * 7) % 12 }))
+      .sort((x, y) => x.k - y.k)
+      .map((x) => x.v);
     // Plus 10 new orders of the same customer at the same moment.
-    const fresh = Array.from({ length: 10 }, (_, i) => ({ ...base, id: `gid://shopify/Order/${900000 + i}`, lineItems: base.lineItems.map((l, j) => ({ ...l, id: `gid://shopify/LineItem/${900000 + i * 10 + j}` })) }));
+    const fresh = Array.from({ length: 10 }, (_, i) => ({
+      ...base,
+      id: `gid://shopify/Order/${900000 + i}`,
+      lineItems: base.lineItems.map((l, j) => ({ ...l, id: `gid://shopify/LineItem/${900000 + i * 10 + j}` })),
+    }));
     const deliveries = [
       ...shuffled.map((o, i) => ({ topic: "orders/updated", payload: orderWebhookPayload(o), webhookId: `u-${i}` })),
       ...fresh.map((o, i) => ({ topic: "orders/create", payload: orderWebhookPayload(o), webhookId: `c-${i}` })),

@@ -55,20 +55,49 @@ async function seedShops(db: Db): Promise<{ shop: string; other: string }> {
     await seedOrders(db, s, 2, 3); // orders 200-202 of customer 2
     await seedOrders(db, s, 3, 2); // orders 300-301 of customer 3
     await db.product.create({ data: { shop: s, id: "gid://shopify/Product/9", handle: "nine" } });
-    await db.tagChange.create({ data: { shop: s, runId: "r1", customerId: gid(2), tag: "churnless:risk:high", action: "add", status: "done" } });
-    await db.tagChange.create({ data: { shop: s, runId: "r1", customerId: gid(3), tag: "churnless:risk:medium", action: "add", status: "done" } });
-    await db.syncRun.create({
-      data: { shop: s, kind: "publish", status: "succeeded", detailsJson: JSON.stringify({ atLimit: { count: 2, customerIds: [gid(2), gid(3)] }, errors: [{ customerId: gid(2), message: "refused" }] }) },
+    await db.tagChange.create({
+      data: { shop: s, runId: "r1", customerId: gid(2), tag: "churnless:risk:high", action: "add", status: "done" },
     });
-    await db.analysis.create({ data: { shop: s, asOf: new Date("2026-11-01T00:00:00Z"), horizonDays: 90, model: "bgnbd" } });
+    await db.tagChange.create({
+      data: { shop: s, runId: "r1", customerId: gid(3), tag: "churnless:risk:medium", action: "add", status: "done" },
+    });
+    await db.syncRun.create({
+      data: {
+        shop: s,
+        kind: "publish",
+        status: "succeeded",
+        detailsJson: JSON.stringify({
+          atLimit: { count: 2, customerIds: [gid(2), gid(3)] },
+          errors: [{ customerId: gid(2), message: "refused" }],
+        }),
+      },
+    });
+    await db.analysis.create({
+      data: { shop: s, asOf: new Date("2026-11-01T00:00:00Z"), horizonDays: 90, model: "bgnbd" },
+    });
     await db.webhookEvent.create({ data: { webhookId: `wh-${s}`, shop: s, topic: "orders/create" } });
-    await db.recEvent.create({ data: { shop: s, day: "2026-11-01", productId: "gid://shopify/Product/9", kind: "impression", count: 3 } });
+    await db.recEvent.create({
+      data: { shop: s, day: "2026-11-01", productId: "gid://shopify/Product/9", kind: "impression", count: 3 },
+    });
     await db.session.create({ data: { id: `offline_${s}`, shop: s, state: "x", accessToken: "tok" } });
   }
   return { shop, other };
 }
 
-const FULL = { order: 5, lineItem: 5, product: 1, customerScore: 5, segment: 4, syncRun: 1, analysis: 1, tagChange: 2, webhookEvent: 1, recEvent: 1, session: 1, shop: 1 };
+const FULL = {
+  order: 5,
+  lineItem: 5,
+  product: 1,
+  customerScore: 5,
+  segment: 4,
+  syncRun: 1,
+  analysis: 1,
+  tagChange: 2,
+  webhookEvent: 1,
+  recEvent: 1,
+  session: 1,
+  shop: 1,
+};
 
 describe.each(kinds)("compliance webhooks on %s", (kind) => {
   let t: TestDb;
@@ -88,9 +117,15 @@ describe.each(kinds)("compliance webhooks on %s", (kind) => {
     const data = await handleCustomersDataRequest(t.db, shop, { customer: { id: 2 }, orders_requested: [] });
     expect(data.customerId).toBe(gid(2));
     expect(data.score?.churnProbability).toBe(0.85);
-    expect(data.orders.map((o) => o.id)).toEqual(["gid://shopify/Order/200", "gid://shopify/Order/201", "gid://shopify/Order/202"]);
+    expect(data.orders.map((o) => o.id)).toEqual([
+      "gid://shopify/Order/200",
+      "gid://shopify/Order/201",
+      "gid://shopify/Order/202",
+    ]);
     expect(data.orders[1].totalAmount).toBe(51);
-    expect(data.orders[0].lineItems).toEqual([{ productId: "gid://shopify/Product/9", variantId: null, quantity: 1, unitPrice: 50 }]);
+    expect(data.orders[0].lineItems).toEqual([
+      { productId: "gid://shopify/Product/9", variantId: null, quantity: 1, unitPrice: 50 },
+    ]);
     expect(data.tagChanges.map((c) => c.tag)).toEqual(["churnless:risk:high"]);
     // No personal fields exist to return.
     expect(JSON.stringify(data)).not.toMatch(/email|phone|address|firstName/i);
@@ -117,13 +152,20 @@ describe.each(kinds)("compliance webhooks on %s", (kind) => {
     expect(await counts(t.db, shop)).toEqual({ ...FULL, order: 2, lineItem: 2, customerScore: 4, tagChange: 1 });
     expect(await counts(t.db, other)).toEqual(FULL);
     expect((await t.db.syncRun.findFirstOrThrow({ where: { shop: other } })).detailsJson).toContain(gid(2));
-    expect(await handleCustomersRedact(t.db, shop, { customer: { id: 2 } })).toMatchObject({ orders: 0, scores: 0, tagChanges: 0, runDetails: 0 });
+    expect(await handleCustomersRedact(t.db, shop, { customer: { id: 2 } })).toMatchObject({
+      orders: 0,
+      scores: 0,
+      tagChanges: 0,
+      runDetails: 0,
+    });
   });
 
   it("app/scopes_update records the scopes and flags a history limited to 60 days", async () => {
     const { shop, other } = await seedShops(t.db);
     await handleScopesUpdate(t.db, shop, `offline_${shop}`, ["read_orders", "read_customers"]);
-    expect((await t.db.session.findUnique({ where: { id: `offline_${shop}` } }))?.scope).toBe("read_orders,read_customers");
+    expect((await t.db.session.findUnique({ where: { id: `offline_${shop}` } }))?.scope).toBe(
+      "read_orders,read_customers",
+    );
     expect((await t.db.shop.findUnique({ where: { shop } }))?.historyLimited).toBe(true);
     expect((await t.db.shop.findUnique({ where: { shop: other } }))?.historyLimited).toBe(false);
     await handleScopesUpdate(t.db, shop, `offline_${shop}`, ["read_orders", "read_all_orders"]);
@@ -143,7 +185,20 @@ describe.each(kinds)("compliance webhooks on %s", (kind) => {
   it("shop/redact deletes everything of the shop, in every table, and nothing of another", async () => {
     const { shop, other } = await seedShops(t.db);
     const result = await handleShopRedact(t.db, shop);
-    expect(result).toMatchObject({ orders: 5, lineItems: 5, products: 1, customerScores: 5, segments: 4, syncRuns: 1, analyses: 1, tagChanges: 2, webhookEvents: 1, recEvents: 1, sessions: 1, shops: 1 });
+    expect(result).toMatchObject({
+      orders: 5,
+      lineItems: 5,
+      products: 1,
+      customerScores: 5,
+      segments: 4,
+      syncRuns: 1,
+      analyses: 1,
+      tagChanges: 2,
+      webhookEvents: 1,
+      recEvents: 1,
+      sessions: 1,
+      shops: 1,
+    });
     expect(await counts(t.db, shop)).toEqual(Object.fromEntries(SHOP_TABLES.map((m) => [m, 0])));
     expect(await counts(t.db, other)).toEqual(FULL);
     // Repeated: nothing more to delete, nothing re-created.

@@ -118,7 +118,10 @@ describe("redaction during a sync and a publish (stand-in)", () => {
   it("a publish planned before the redaction leaves no journal rows or ids of the customer", async () => {
     // Score the customer again as if an older analysis had, then publish with auto-tag on.
     await t.db.customerRedaction.deleteMany({ where: { shop: SHOP } });
-    await runJob({ db: t.db, admin: async () => adminFor(standin, SHOP) }, { shop: SHOP, kind: "full-sync", only: true });
+    await runJob(
+      { db: t.db, admin: async () => adminFor(standin, SHOP) },
+      { shop: SHOP, kind: "full-sync", only: true },
+    );
     await runJob({ db: t.db }, { shop: SHOP, kind: "analyze", only: true });
     expect(await t.db.customerScore.count({ where: { shop: SHOP, customerId: victim } })).toBe(1);
     await updateShopSettings(t.db, SHOP, { autoTag: true });
@@ -126,7 +129,10 @@ describe("redaction during a sync and a publish (stand-in)", () => {
     const db = hooked(t.db, "customerScore", "findMany", async () => {
       await handleCustomersRedact(t.db, SHOP, { customer: { id: victimNumber } });
     });
-    const outcome = await runJob({ db, admin: async () => adminFor(standin, SHOP) }, { shop: SHOP, kind: "publish", force: true });
+    const outcome = await runJob(
+      { db, admin: async () => adminFor(standin, SHOP) },
+      { shop: SHOP, kind: "publish", force: true },
+    );
     const report = outcome.steps[0].result as { mode: string; tagsAdded: number };
     expect(report.mode).toBe("publish");
     expect(report.tagsAdded).toBeGreaterThan(0);
@@ -149,7 +155,18 @@ describe("shop/redact during a job, and a job after it", () => {
 
   const rowsOf = async (shop: string) => {
     let total = 0;
-    for (const model of ["order", "lineItem", "product", "customerScore", "segment", "syncRun", "analysis", "analysisSnapshot", "tagChange", "shop"] as const) {
+    for (const model of [
+      "order",
+      "lineItem",
+      "product",
+      "customerScore",
+      "segment",
+      "syncRun",
+      "analysis",
+      "analysisSnapshot",
+      "tagChange",
+      "shop",
+    ] as const) {
       const delegate = t.db[model] as unknown as { count(a: { where: { shop: string } }): Promise<number> };
       total += await delegate.count({ where: { shop } });
     }

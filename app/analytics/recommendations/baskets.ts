@@ -59,7 +59,8 @@ export function isPurchase(order: OrderInput): boolean {
   return skipReason(order, Infinity) === null;
 }
 
-const bought = (line: OrderInput["lineItems"][number]) => !!line.productId && (line.currentQuantity ?? line.quantity) > 0;
+const bought = (line: OrderInput["lineItems"][number]) =>
+  !!line.productId && (line.currentQuantity ?? line.quantity) > 0;
 
 /**
  * Builds the basket table. `extraProducts` (the catalogue) are indexed too, so never-sold products have

@@ -76,14 +76,20 @@ export function buildRecommender(orders: Iterable<OrderInput>, opts: Recommender
   const popWeight = opts.popularityWeight ?? 1;
   if (!(decay > 0 && decay <= 1)) throw new Error("buildRecommender requires 0 < recencyDecay <= 1");
 
-  const table = toBaskets(orders, (opts.products ?? []).map((info) => info.id));
+  const table = toBaskets(
+    orders,
+    (opts.products ?? []).map((info) => info.id),
+  );
   const index = table.products;
   const ids = index.ids;
   const n = index.size;
   const catalogue = new Map<number, ProductInfo>();
   for (const info of opts.products ?? []) catalogue.set(index.get(info.id)!, info);
 
-  const co: CoPurchase = buildCoPurchase(table, { maxPairsPerBasket: opts.maxPairsPerBasket, shrinkage: opts.shrinkage });
+  const co: CoPurchase = buildCoPurchase(table, {
+    maxPairsPerBasket: opts.maxPairsPerBasket,
+    shrinkage: opts.shrinkage,
+  });
   const repurchase = buildRepurchase(table);
   const pop: Popularity = buildPopularity(table, opts.clusterOf);
   // Share of customer orders holding each product: the chance an order of a random customer holds it.
@@ -111,7 +117,8 @@ export function buildRecommender(orders: Iterable<OrderInput>, opts: Recommender
     }
     for (const [key, rate] of clusterRate) {
       const orders = clusterOrders.get(key)!;
-      for (let p = 0; p < n; p++) rate[p] = (rate[p] + CLUSTER_PRIOR_ORDERS * orderRate[p]) / (orders + CLUSTER_PRIOR_ORDERS);
+      for (let p = 0; p < n; p++)
+        rate[p] = (rate[p] + CLUSTER_PRIOR_ORDERS * orderRate[p]) / (orders + CLUSTER_PRIOR_ORDERS);
     }
   }
 
@@ -148,7 +155,11 @@ export function buildRecommender(orders: Iterable<OrderInput>, opts: Recommender
       profileOffset[c + 1] = profileItems.length;
     }
   }
-  const profile = { items: Int32Array.from(profileItems), share: Float32Array.from(profileShare), orders: Int32Array.from(profileOrders) };
+  const profile = {
+    items: Int32Array.from(profileItems),
+    share: Float32Array.from(profileShare),
+    orders: Int32Array.from(profileOrders),
+  };
   profileItems.length = profileShare.length = profileOrders.length = 0;
 
   // Eligibility and product types (as small integers) for the variety cap.
@@ -176,7 +187,6 @@ export function buildRecommender(orders: Iterable<OrderInput>, opts: Recommender
     }
     for (const [t, g] of groups) byType.set(t, Int32Array.from(g));
   }
-
 
   // Scores of one query: dense by product index, with the list of products touched (a Map per query and
   // a full sort of it took most of the time: a query touches hundreds of products and keeps ten).

@@ -42,8 +42,7 @@ export interface EvaluateOptions {
   recommender?: RecommenderOptions;
 }
 
-const hasProducts = (o: OrderInput) =>
-  o.lineItems.some((l) => l.productId && (l.currentQuantity ?? l.quantity) > 0);
+const hasProducts = (o: OrderInput) => o.lineItems.some((l) => l.productId && (l.currentQuantity ?? l.quantity) > 0);
 
 /** The held-out order of each qualifying customer (customerId -> order). */
 export function holdOutLastOrders(orders: readonly OrderInput[]): Map<string, OrderInput> {
@@ -114,7 +113,10 @@ function topFrequency(train: readonly OrderInput[], popularRank: Map<string, num
   };
 }
 
-export function evaluateRecommendations(orders: readonly OrderInput[], opts: EvaluateOptions = {}): RecommendationEvaluation {
+export function evaluateRecommendations(
+  orders: readonly OrderInput[],
+  opts: EvaluateOptions = {},
+): RecommendationEvaluation {
   const k = opts.k ?? 10;
   if (!(Number.isInteger(k) && k > 0)) throw new Error("evaluateRecommendations requires k to be a positive integer");
   const heldOut = holdOutLastOrders(orders);

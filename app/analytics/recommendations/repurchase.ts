@@ -19,11 +19,17 @@ export interface RepurchaseStats {
 }
 
 /** Calls visit(product, ordersHoldingIt) once per product the customer bought. */
-export function forEachCustomerProduct(table: BasketTable, c: number, visit: (p: number, orders: number) => void, scratch = new Map<number, number>()): void {
+export function forEachCustomerProduct(
+  table: BasketTable,
+  c: number,
+  visit: (p: number, orders: number) => void,
+  scratch = new Map<number, number>(),
+): void {
   scratch.clear();
   for (let k = table.customerOffset[c]; k < table.customerOffset[c + 1]; k++) {
     const b = table.customerBaskets[k];
-    for (let e = table.offset[b]; e < table.offset[b + 1]; e++) scratch.set(table.items[e], (scratch.get(table.items[e]) ?? 0) + 1);
+    for (let e = table.offset[b]; e < table.offset[b + 1]; e++)
+      scratch.set(table.items[e], (scratch.get(table.items[e]) ?? 0) + 1);
   }
   for (const [p, n] of scratch) visit(p, n);
 }

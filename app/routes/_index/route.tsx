@@ -18,7 +18,8 @@ export default function Landing() {
       <div className={styles.content}>
         <h1 className={styles.heading}>Churnless: keep the customers you already have</h1>
         <p className={styles.text}>
-          See who is about to stop buying, what each customer is worth, and what to do about it, right in your Shopify admin.
+          See who is about to stop buying, what each customer is worth, and what to do about it, right in your Shopify
+          admin.
         </p>
         {showForm && (
           <Form className={styles.form} method="post" action="/auth/login">
@@ -34,10 +35,12 @@ export default function Landing() {
         )}
         <ul className={styles.list}>
           <li>
-            <strong>Churn risk for every customer</strong>. A purchase-and-dropout model scores each customer, with the reasons in plain words.
+            <strong>Churn risk for every customer</strong>. A purchase-and-dropout model scores each customer, with the
+            reasons in plain words.
           </li>
           <li>
-            <strong>Segments you can act on</strong>. RFM segments and clusters become customer tags and Shopify segments for your campaigns.
+            <strong>Segments you can act on</strong>. RFM segments and clusters become customer tags and Shopify
+            segments for your campaigns.
           </li>
           <li>
             <strong>Recommendations</strong>. What each customer is likely to buy next, on your storefront.

@@ -1,19 +1,19 @@
 /* Churnless recommendations block: fills the block for anonymous shoppers, reports impressions and clicks. No framework. */
 (() => {
-  if (customElements.get('churnless-recommendations')) return;
+  if (customElements.get("churnless-recommendations")) return;
 
   const queue = [];
   let flushTimer = 0;
-  let eventsUrl = '';
-  const randomId = () => Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
+  let eventsUrl = "";
+  const randomId = () =>
+    Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, "0")).join("");
   // One id per browser session (no personal data): the app counts a visit's clicks only up to its impressions.
-  let visit = '';
+  let visit = "";
   try {
-    visit = sessionStorage.getItem('churnless-visit') || '';
-    if (!visit) sessionStorage.setItem('churnless-visit', (visit = randomId()));
+    visit = sessionStorage.getItem("churnless-visit") || "";
+    if (!visit) sessionStorage.setItem("churnless-visit", (visit = randomId()));
   } catch {
     visit = randomId(); // storage blocked: one id per page
-
   }
 
   function flush() {
@@ -22,8 +22,9 @@
     const body = JSON.stringify({ visit, events: queue.splice(0, 200) });
     // A fresh nonce per request: the app refuses a signed request it has already received.
     const url = `${eventsUrl}?n=${randomId()}`;
-    const sent = navigator.sendBeacon && navigator.sendBeacon(url, new Blob([body], { type: 'text/plain' }));
-    if (!sent) fetch(url, { method: 'POST', body, keepalive: true, headers: { 'Content-Type': 'text/plain' } }).catch(() => {});
+    const sent = navigator.sendBeacon && navigator.sendBeacon(url, new Blob([body], { type: "text/plain" }));
+    if (!sent)
+      fetch(url, { method: "POST", body, keepalive: true, headers: { "Content-Type": "text/plain" } }).catch(() => {});
   }
 
   function track(kind, productId, now) {
@@ -31,93 +32,100 @@
     if (!productId || (window.Shopify && window.Shopify.designMode)) return;
     queue.push({ kind, productId: String(productId) });
     if (now || queue.length >= 50) flush();
-    else if (!flushTimer) flushTimer = setTimeout(() => { flushTimer = 0; flush(); }, 2000);
+    else if (!flushTimer)
+      flushTimer = setTimeout(() => {
+        flushTimer = 0;
+        flush();
+      }, 2000);
   }
 
-  addEventListener('pagehide', flush);
-  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') flush(); });
+  addEventListener("pagehide", flush);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") flush();
+  });
 
   function formatMoney(cents, format) {
     const tag = /\{\{\s*(\w+)\s*\}\}/;
-    const kind = (format.match(tag) || [])[1] || 'amount';
+    const kind = (format.match(tag) || [])[1] || "amount";
     const value = Number(cents) / 100;
     const fix = (digits, thousands, decimal) => {
-      const [whole, frac] = value.toFixed(digits).split('.');
-      return whole.replace(/\B(?=(\d{3})+(?!\d))/g, thousands) + (frac ? decimal + frac : '');
+      const [whole, frac] = value.toFixed(digits).split(".");
+      return whole.replace(/\B(?=(\d{3})+(?!\d))/g, thousands) + (frac ? decimal + frac : "");
     };
     const amount = {
-      amount_no_decimals: () => fix(0, ',', '.'),
-      amount_with_comma_separator: () => fix(2, '.', ','),
-      amount_no_decimals_with_comma_separator: () => fix(0, '.', ','),
-      amount_with_apostrophe_separator: () => fix(2, "'", '.'),
+      amount_no_decimals: () => fix(0, ",", "."),
+      amount_with_comma_separator: () => fix(2, ".", ","),
+      amount_no_decimals_with_comma_separator: () => fix(0, ".", ","),
+      amount_with_apostrophe_separator: () => fix(2, "'", "."),
     }[kind];
-    return (format || '{{amount}}').replace(tag, amount ? amount() : fix(2, ',', '.'));
+    return (format || "{{amount}}").replace(tag, amount ? amount() : fix(2, ",", "."));
   }
 
   function sizedImage(src, width) {
-    if (!src) return '';
+    if (!src) return "";
     const url = new URL(src, location.href);
-    url.searchParams.set('width', String(width));
+    url.searchParams.set("width", String(width));
     return url.href;
   }
 
   class ChurnlessRecommendations extends HTMLElement {
     connectedCallback() {
-      this.list = this.querySelector('[data-churnless-list]');
-      this.status = this.querySelector('[data-churnless-status]');
+      this.list = this.querySelector("[data-churnless-list]");
+      this.status = this.querySelector("[data-churnless-status]");
       this.onClick = (event) => {
-        const link = event.target.closest && event.target.closest('[data-churnless-click]');
-        const item = link && link.closest('[data-product-id]');
+        const link = event.target.closest && event.target.closest("[data-churnless-click]");
+        const item = link && link.closest("[data-product-id]");
         if (item) this.clicked(item.dataset.productId);
       };
-      this.addEventListener('click', this.onClick);
+      this.addEventListener("click", this.onClick);
       this.setupCarousel();
       eventsUrl = `${this.dataset.proxyUrl}/events`;
       this.controller = new AbortController();
-      if (this.list.querySelector('[data-product-id]')) this.observe();
+      if (this.list.querySelector("[data-product-id]")) this.observe();
       else this.load().catch(() => this.empty());
     }
 
     disconnectedCallback() {
-      this.removeEventListener('click', this.onClick);
+      this.removeEventListener("click", this.onClick);
       if (this.controller) this.controller.abort();
       if (this.observer) this.observer.disconnect();
     }
 
     setupCarousel() {
-      const controls = this.querySelector('.churnless-recs__controls');
+      const controls = this.querySelector(".churnless-recs__controls");
       if (!controls || this.carouselReady) return;
       this.carouselReady = true;
       controls.hidden = false;
-      const scroll = (direction) => this.list.scrollBy({ left: direction * this.list.clientWidth * 0.9, behavior: 'smooth' });
-      this.querySelector('[data-churnless-prev]').addEventListener('click', () => scroll(-1));
-      this.querySelector('[data-churnless-next]').addEventListener('click', () => scroll(1));
+      const scroll = (direction) =>
+        this.list.scrollBy({ left: direction * this.list.clientWidth * 0.9, behavior: "smooth" });
+      this.querySelector("[data-churnless-prev]").addEventListener("click", () => scroll(-1));
+      this.querySelector("[data-churnless-next]").addEventListener("click", () => scroll(1));
     }
 
     async getJson(url) {
-      const response = await fetch(url, { headers: { Accept: 'application/json' }, signal: this.controller.signal });
+      const response = await fetch(url, { headers: { Accept: "application/json" }, signal: this.controller.signal });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       return response.json();
     }
 
     async load() {
       const limit = Number(this.dataset.limit) || 4;
-      const ids = (this.dataset.productIds || '').split(',').filter(Boolean);
+      const ids = (this.dataset.productIds || "").split(",").filter(Boolean);
       const query = new URLSearchParams({ limit: String(limit) });
-      if (ids.length) query.set('product_id', ids.join(','));
+      if (ids.length) query.set("product_id", ids.join(","));
       // The app's answer: ids and handles. An error (or a refused signature) shows nothing.
       const answer = await this.getJson(`${this.dataset.proxyUrl}/recommendations?${query}`);
       const handles = (answer.products || []).map((p) => p.handle).filter(Boolean);
       let products;
       if (handles.length) {
-        const root = (this.dataset.rootUrl || '/').replace(/\/?$/, '/');
+        const root = (this.dataset.rootUrl || "/").replace(/\/?$/, "/");
         const found = await Promise.all(
           handles.map((handle) => this.getJson(`${root}products/${encodeURIComponent(handle)}.js`).catch(() => null)),
         );
         products = found.filter((p) => p && p.available !== false);
       } else if (ids.length) {
         // The app has nothing for this page: Shopify's own product recommendations.
-        const fallback = new URLSearchParams({ product_id: ids[0], limit: String(limit), intent: 'related' });
+        const fallback = new URLSearchParams({ product_id: ids[0], limit: String(limit), intent: "related" });
         products = (await this.getJson(`${this.dataset.recsUrl}?${fallback}`)).products || [];
       } else {
         products = [];
@@ -127,28 +135,30 @@
 
     render(products) {
       if (!products.length) return this.empty();
-      const template = this.querySelector('template[data-churnless-card]');
-      const format = this.dataset.moneyFormat || '{{amount}}';
+      const template = this.querySelector("template[data-churnless-card]");
+      const format = this.dataset.moneyFormat || "{{amount}}";
       const items = products.map((product) => {
         const item = template.content.firstElementChild.cloneNode(true);
         item.dataset.productId = product.id;
-        const link = item.querySelector('a');
+        const link = item.querySelector("a");
         link.href = product.url || `/products/${product.handle}`;
-        const img = item.querySelector('img');
+        const img = item.querySelector("img");
         const src = product.featured_image && (product.featured_image.src || product.featured_image);
-        if (typeof src === 'string' && src) {
+        if (typeof src === "string" && src) {
           img.src = sizedImage(src, 360);
-          img.alt = (product.featured_image && product.featured_image.alt) || '';
+          img.alt = (product.featured_image && product.featured_image.alt) || "";
         } else {
           img.remove();
         }
-        item.querySelector('.churnless-recs__title').textContent = product.title || '';
-        const price = item.querySelector('.churnless-recs__price');
-        if (price) price.textContent = product.available === false ? this.dataset.soldOutLabel : formatMoney(product.price, format);
+        item.querySelector(".churnless-recs__title").textContent = product.title || "";
+        const price = item.querySelector(".churnless-recs__price");
+        if (price)
+          price.textContent =
+            product.available === false ? this.dataset.soldOutLabel : formatMoney(product.price, format);
         return item;
       });
       this.list.replaceChildren(...items);
-      if (this.status) this.status.textContent = this.dataset.loadedLabel || '';
+      if (this.status) this.status.textContent = this.dataset.loadedLabel || "";
       this.observe();
     }
 
@@ -158,9 +168,9 @@
     }
 
     observe() {
-      const items = [...this.list.querySelectorAll('[data-product-id]')];
-      const report = () => items.forEach((item) => track('impression', item.dataset.productId));
-      if (!('IntersectionObserver' in window)) return report();
+      const items = [...this.list.querySelectorAll("[data-product-id]")];
+      const report = () => items.forEach((item) => track("impression", item.dataset.productId));
+      if (!("IntersectionObserver" in window)) return report();
       this.observer = new IntersectionObserver((entries) => {
         if (!entries.some((entry) => entry.isIntersecting)) return;
         this.observer.disconnect();
@@ -170,18 +180,18 @@
     }
 
     clicked(productId) {
-      track('click', productId, true);
+      track("click", productId, true);
       // Marks the cart so an order placed after this click can be attributed (no personal data).
-      const root = (this.dataset.rootUrl || '/').replace(/\/?$/, '/');
-      const value = `${String(productId).split('/').pop()}:${Math.floor(Date.now() / 1000)}`;
+      const root = (this.dataset.rootUrl || "/").replace(/\/?$/, "/");
+      const value = `${String(productId).split("/").pop()}:${Math.floor(Date.now() / 1000)}`;
       fetch(`${root}cart/update.js`, {
-        method: 'POST',
+        method: "POST",
         keepalive: true,
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
         body: JSON.stringify({ attributes: { _churnless_rec: value } }),
       }).catch(() => {});
     }
   }
 
-  customElements.define('churnless-recommendations', ChurnlessRecommendations);
+  customElements.define("churnless-recommendations", ChurnlessRecommendations);
 })();

@@ -26,7 +26,11 @@ export interface AppServer {
   stop(): Promise<void>;
 }
 
-export async function startAppServer(opts: { databaseUrl: string; shop: string; env?: Record<string, string> }): Promise<AppServer> {
+export async function startAppServer(opts: {
+  databaseUrl: string;
+  shop: string;
+  env?: Record<string, string>;
+}): Promise<AppServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const server = startDemoServer({

@@ -19,7 +19,11 @@ export interface SeedResult {
 /** `data` is the generated demo shop (test/standin/demo-shop.ts generateDemoShop), the same the stand-in serves. */
 export async function seedDemoShop(db: Db, data: StandinShopData): Promise<SeedResult> {
   const shop = data.shop;
-  await db.shop.upsert({ where: { shop }, create: { shop, currencyCode: data.currencyCode }, update: { currencyCode: data.currencyCode } });
+  await db.shop.upsert({
+    where: { shop },
+    create: { shop, currencyCode: data.currencyCode },
+    update: { currencyCode: data.currencyCode },
+  });
   await storeStandinShop(db, data);
   const result: SeedResult = {
     orders: data.orders.length,
@@ -28,7 +32,9 @@ export async function seedDemoShop(db: Db, data: StandinShopData): Promise<SeedR
     analyzed: false,
   };
   try {
-    const mod = (await import("../../../app/jobs/analyze.server")) as { runAnalyze: (db: Db, shop: string) => Promise<unknown> };
+    const mod = (await import("../../../app/jobs/analyze.server")) as {
+      runAnalyze: (db: Db, shop: string) => Promise<unknown>;
+    };
     await mod.runAnalyze(db, shop);
     result.analyzed = true;
   } catch (error) {

@@ -305,16 +305,14 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
     if (expiring?.ok) state = shops.get(expiring.shop);
     else if (expiring) {
       // An expired or replaced expiring token: Shopify's 401, logged on the shop it belonged to.
-      shops
-        .get(expiring.shop)
-        ?.calls.push({
-          at: Date.now(),
-          operation: `(${expiring.reason} token)`,
-          requestedCost: 0,
-          actualCost: 0,
-          throttled: false,
-          status: 401,
-        });
+      shops.get(expiring.shop)?.calls.push({
+        at: Date.now(),
+        operation: `(${expiring.reason} token)`,
+        requestedCost: 0,
+        actualCost: 0,
+        throttled: false,
+        status: 401,
+      });
     }
     if (!state) return send(res, 401, INVALID_TOKEN);
     let deprecatedNow: string[] = [];

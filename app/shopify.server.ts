@@ -12,6 +12,7 @@ import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-re
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import db from "./db.server";
 import { markShopInstalled } from "./models/shops.server";
+import { hasOfflineSession } from "./models/sessions.server";
 import { DEFAULT_DEMO_SHOP, env, parseEnv } from "./env.server";
 import { shopifySettingsAtStart } from "./startup.server";
 import { ADMIN_API_VERSION } from "./shopify/api-version";
@@ -132,7 +133,7 @@ export async function requireAdmin(request: Request): Promise<AdminContext> {
     const shop = demoShop();
     let admin: AdminGraphql | null = null;
     try {
-      admin = await adminForShop(db, shop);
+      admin = await adminForShop(shop, { isInstalled: (s) => hasOfflineSession(db, s) });
     } catch (error) {
       console.error(`[demo] no Admin API for ${shop}, live reads are off: ${(error as Error).message}`);
       admin = null; // the demo runs without a reachable Admin API too

@@ -79,9 +79,10 @@ export async function syncCommand(argv: string[]): Promise<number> {
   const args = parseSyncArgs(argv);
   const { default: db } = await import("../db.server");
   const { adminForShop } = await import("../shopify/admin.server");
+  const { hasOfflineSession } = await import("../models/sessions.server");
   const { runSync } = await import("../jobs/sync.server");
   try {
-    const admin = await adminForShop(db, args.shop);
+    const admin = await adminForShop(args.shop, { isInstalled: (s) => hasOfflineSession(db, s) });
     let lastLine = 0;
     const summary = await runSync(db, admin, args.shop, {
       kind: args.full ? "full" : "delta",

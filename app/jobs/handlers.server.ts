@@ -4,6 +4,7 @@
  */
 import type { Db } from "../db.server";
 import { getShopSettings } from "../models/shop-settings.server";
+import { hasOfflineSession } from "../models/sessions.server";
 import { adminForShop } from "../shopify/admin.server";
 import type { AdminGraphql } from "../shopify/types";
 import { runAnalyze } from "./analyze.server";
@@ -35,7 +36,10 @@ export async function runJob(ctx: JobContext, data: JobData): Promise<JobOutcome
   const settings = await getShopSettings(db, data.shop);
   if (settings.uninstalledAt) throw new Error(`${data.shop} has uninstalled the app; job ${data.kind} not run`);
   let admin: AdminGraphql | undefined;
-  const getAdmin = async () => (admin ??= await (ctx.admin ?? ((shop: string) => adminForShop(db, shop)))(data.shop));
+  const getAdmin = async () =>
+    (admin ??= await (
+      ctx.admin ?? ((shop: string) => adminForShop(shop, { isInstalled: (s) => hasOfflineSession(db, s) }))
+    )(data.shop));
 
   for (const step of stepsOf(data.kind, data.only)) {
     ctx.signal?.throwIfAborted();

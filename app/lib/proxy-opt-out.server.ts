@@ -7,6 +7,7 @@
 import type { Db } from "../db.server";
 import { optOutNow } from "./opt-out.server";
 import { shopperOptOut, type OptOutPage } from "../models/opt-out-proxy.server";
+import { hasOfflineSession } from "../models/sessions.server";
 import { adminForShop } from "../shopify/admin.server";
 import { verifyAppProxyRequest } from "../shopify/app-proxy.server";
 import type { AdminGraphql } from "../shopify/types";
@@ -99,7 +100,9 @@ export async function handleOptOutProxy(request: Request, deps: OptOutProxyDeps)
     post = { token: String(form?.get("token") ?? "") };
   }
   const admin = async (shop: string): Promise<AdminGraphql | null> =>
-    (deps.admin ?? ((s: string) => adminForShop(deps.db, s)))(shop).catch((error: unknown) => {
+    (deps.admin ?? ((s: string) => adminForShop(s, { isInstalled: (shop) => hasOfflineSession(deps.db, shop) })))(
+      shop,
+    ).catch((error: unknown) => {
       console.error(`[opt-out] ${shop}: no Admin API client (${(error as Error).message})`);
       return null;
     });

@@ -16,9 +16,7 @@
  * (demo and tests only; refused with NODE_ENV=production). A real shop is always reached at https://<shop>.
  */
 import type { Session } from "@shopify/shopify-api";
-import type { Db } from "../db.server";
 import { env } from "../env.server";
-import { hasOfflineSession } from "../models/sessions.server";
 import { AdminApiError } from "./errors";
 import { createAdminClient, type AdminClient, type AdminClientOptions } from "./client.server";
 
@@ -65,6 +63,12 @@ export function needsMerchant(error: unknown): boolean {
 export type LoadOfflineSession = (shop: string) => Promise<Session>;
 
 export interface AdminForShopOptions extends Omit<AdminClientOptions, "shop" | "accessToken"> {
+  /**
+   * Whether the shop has a stored offline session (the app is installed there), asked before anything
+   * else; the caller passes the model's check (app/models/sessions.server.ts `hasOfflineSession`), as
+   * app/shopify reads no database itself.
+   */
+  isInstalled: (shop: string) => Promise<boolean>;
   /** Default: `unauthenticated.admin(shop)` of app/shopify.server.ts. */
   loadSession?: LoadOfflineSession;
   /** Tries of one session load (a token request that fails for a network reason is tried again). */
@@ -220,9 +224,9 @@ export function offlineTokenFetch(token: OfflineToken, inner: typeof fetch = glo
 }
 
 /** The Admin client for one installed shop, on its offline session (see the top of this file). */
-export async function adminForShop(db: Db, shop: string, options: AdminForShopOptions = {}): Promise<AdminClient> {
-  if (!(await hasOfflineSession(db, shop))) throw new NoOfflineSessionError(shop);
-  const { loadSession, loadAttempts, ...clientOptions } = options;
+export async function adminForShop(shop: string, options: AdminForShopOptions): Promise<AdminClient> {
+  const { isInstalled, loadSession, loadAttempts, ...clientOptions } = options;
+  if (!(await isInstalled(shop))) throw new NoOfflineSessionError(shop);
   const token = new OfflineToken(shop, loadSession, loadAttempts);
   const accessToken = await token.current();
   // Refused by app/env.server.ts outside demo mode and tests.

@@ -12,7 +12,6 @@
  */
 import { runBulkMutation, type AppMetafieldKey, type BulkOptions } from "./tag-writer.server";
 import type { AdminGraphql, UserError } from "./types";
-import { readRecommended } from "../models/json-columns.server";
 
 export const METAFIELDS_PER_CALL = 25;
 export const MAX_RECOMMENDED_PRODUCTS = 20;
@@ -134,13 +133,14 @@ export interface MetafieldScore {
   riskBand: string;
   rfmSegment: string;
   clv12m: number;
-  recommendedJson: string;
+  /** The score's recommended products, as read from CustomerScore.recommendedJson by its model. */
+  recommended: readonly string[];
 }
 
-/** Product GIDs out of CustomerScore.recommendedJson (read by app/models/json-columns.server.ts), distinct, at most `limit`. */
-export function recommendedProductIds(recommendedJson: string, limit = MAX_RECOMMENDED_PRODUCTS): string[] {
+/** The product GIDs of a recommendation list, distinct, at most `limit` (anything that is not one is left out). */
+export function recommendedProductIds(recommended: readonly string[], limit = MAX_RECOMMENDED_PRODUCTS): string[] {
   const ids: string[] = [];
-  for (const id of readRecommended(recommendedJson, "metafields")) {
+  for (const id of recommended) {
     if (/^gid:\/\/shopify\/Product\/\d+$/.test(id) && !ids.includes(id)) ids.push(id);
     if (ids.length >= limit) break;
   }
@@ -159,7 +159,7 @@ export function metafieldValues(
     options.recsEnabled === false
       ? []
       : recommendedProductIds(
-          score.recommendedJson,
+          score.recommended,
           Math.min(options.recsCount ?? MAX_RECOMMENDED_PRODUCTS, MAX_RECOMMENDED_PRODUCTS),
         );
   return {

@@ -137,7 +137,8 @@ describe("expiring offline access tokens", () => {
     { timeout: 60_000 },
     async () => {
       const { adminForShop } = await import("../../app/shopify/admin.server");
-      const admin = await adminForShop(db().db, SHOP);
+      const { hasOfflineSession } = await import("../../app/models/sessions.server");
+      const admin = await adminForShop(SHOP, { isInstalled: (s) => hasOfflineSession(db().db, s) });
       await admin.request("query One { shop { name } }");
       // Another process refreshes with the stored refresh token and stores the new pair, as the library does.
       const { sessionStorage } = await import("../../app/shopify.server");

@@ -8,9 +8,6 @@
  * A catch that is genuinely the intended behaviour (best-effort cleanup after a failure already reported,
  * a probe whose failure means "not there") says so in a comment and leaves a trace: `console.warn` with
  * what failed, or an explicit fallback value that the caller acts on.
- *
- * KNOWN lists the silent catches that other work still has to remove (file: how many allowed); remove an
- * entry when its file is fixed, never add one.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -20,12 +17,6 @@ import { describe, expect, it } from "vitest";
 const ROOT = join(__dirname, "../..");
 const DIRS = ["app", "scripts", "test"];
 const SKIP = new Set(["node_modules", ".tmp", "artifacts", "fixtures", "build"]);
-
-/** Silent catches still to be removed by the work that owns these files (see issue 17). */
-const KNOWN: Record<string, number> = {
-  // The publish job's rewrite (issue 17.4) removes it.
-  "app/jobs/publish.server.ts": 1,
-};
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
@@ -98,18 +89,13 @@ describe("no silent catch", () => {
     ]);
   });
 
-  it("app/, scripts/ and test/ have none beyond the known ones", () => {
-    const byFile = new Map<string, string[]>();
+  it("app/, scripts/ and test/ have none", () => {
+    const unexpected: string[] = [];
     for (const dir of DIRS) {
       for (const path of sourceFiles(join(ROOT, dir))) {
-        const file = relative(ROOT, path);
-        const found = silentCatches(file, readFileSync(path, "utf8"));
-        if (found.length) byFile.set(file, found);
+        unexpected.push(...silentCatches(relative(ROOT, path), readFileSync(path, "utf8")));
       }
     }
-    const unexpected = [...byFile]
-      .filter(([file, found]) => found.length > (KNOWN[file] ?? 0))
-      .flatMap(([, found]) => found);
     expect(unexpected, `silent catches: handle, log with context, or rethrow\n${unexpected.join("\n")}`).toEqual([]);
   });
 });

@@ -27,11 +27,11 @@ describe("metafield values", () => {
     riskBand: "high",
     rfmSegment: "at-risk",
     clv12m: 42.005,
-    recommendedJson: "",
+    recommended: [] as string[],
   };
   it("rounds numbers and reads the recommended product GIDs (anything else in the list is left out)", () => {
     expect(
-      metafieldValues({ ...score, recommendedJson: '["gid://shopify/Product/1","gid://shopify/Product/2","junk"]' }),
+      metafieldValues({ ...score, recommended: ["gid://shopify/Product/1", "gid://shopify/Product/2", "junk"] }),
     ).toEqual({
       churn_probability: "0.1235",
       risk_band: "high",
@@ -41,11 +41,12 @@ describe("metafield values", () => {
       // No products due to reorder for this customer (issue 16's metafield).
       due_products: "[]",
     });
-    expect(recommendedProductIds("not json")).toEqual([]);
-    // The app writes GIDs only (json-columns.server.ts writeRecommended): a list of objects is malformed, read as none.
-    expect(recommendedProductIds('[{"productId":"gid://shopify/Product/1"}]')).toEqual([]);
+    // Duplicates and anything but a product GID are left out (the column's parsing is json-columns.test.ts's).
     expect(
-      metafieldValues({ ...score, recommendedJson: '["gid://shopify/Product/1"]' }, { recsEnabled: false })
+      recommendedProductIds(["gid://shopify/Product/2", "x", "gid://shopify/Product/2", "gid://shopify/Product/3"], 5),
+    ).toEqual(["gid://shopify/Product/2", "gid://shopify/Product/3"]);
+    expect(
+      metafieldValues({ ...score, recommended: ["gid://shopify/Product/1"] }, { recsEnabled: false })
         .recommended_products,
     ).toBe("[]");
   });

@@ -10,6 +10,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseImportArgs, parseSyncArgs } from "../../app/cli/sync";
 import { adminForShop } from "../../app/shopify/admin.server";
+import { hasOfflineSession } from "../../app/models/sessions.server";
 import type { TestDb } from "../helpers/db";
 import { generateDemoShop } from "../standin/demo-shop";
 import { startStandin, type Standin } from "../standin/server";
@@ -77,9 +78,9 @@ describe("cli import and sync", () => {
   });
 
   it("sync pulls the shop through its offline session; without one it says what to do", async () => {
-    await expect(adminForShop(t.db, "nobody.myshopify.com")).rejects.toThrow(
-      /No offline session for nobody.myshopify.com: the app is not installed there/,
-    );
+    await expect(
+      adminForShop("nobody.myshopify.com", { isInstalled: (s) => hasOfflineSession(t.db, s) }),
+    ).rejects.toThrow(/No offline session for nobody.myshopify.com: the app is not installed there/);
 
     await t.db.session.create({
       data: { id: `offline_${SHOP}`, shop: SHOP, state: "test", isOnline: false, accessToken: standin.tokenFor(SHOP) },

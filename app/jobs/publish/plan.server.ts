@@ -5,6 +5,7 @@
  * (loadPublishExtras).
  */
 import type { Db } from "../../db.server";
+import { readRecommended } from "../../models/json-columns.server";
 import { countScores, scoresForPublish } from "../../models/publish-inputs.server";
 import { setShopifyRfmGroups } from "../../models/scores.server";
 import type { ShopSettings } from "../../models/shop-settings.server";
@@ -103,11 +104,14 @@ export function planCustomer(customer: CustomerState, input: PlanInputs): Custom
     case "publish": {
       if (optedOut) return { ...tagsOnly, metafieldDeletes: allMetafields(customer) };
       if (!score) return tagsOnly;
-      const values = metafieldValues(score, {
-        recsEnabled: input.settings.recsEnabled,
-        recsCount: input.settings.recsCount,
-        dueProducts: extras.due.get(customer.id),
-      });
+      const values = metafieldValues(
+        { ...score, recommended: readRecommended(score.recommendedJson, "metafields") },
+        {
+          recsEnabled: input.settings.recsEnabled,
+          recsCount: input.settings.recsCount,
+          dueProducts: extras.due.get(customer.id),
+        },
+      );
       // Only values that changed are written.
       const withMetafields: CustomerPlan = {
         ...tagsOnly,

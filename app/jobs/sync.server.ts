@@ -80,6 +80,12 @@ const DELTA_OVERLAP_MS = 5 * 60_000;
 /**
  * Streams a bulk file into the database: raw chunks -> assembleChunks (ChunkLines + OrderAssembler) -> batches -> upsertOrders.
  * Shared by the full sync (bulk download) and `cli import` (a file), so both store the same facts.
+ *
+ * One batch is written while the next is parsed: a batch's write starts, then parsing goes on, and the
+ * next batch's write waits for it. Writes stay one at a time and in file order (each batch's own
+ * transaction, as before), so what is stored is the same; the database's work (PostgreSQL's in its own
+ * process) and the download and parsing overlap instead of taking turns. A failed write is thrown at the
+ * next batch or at finish().
  */
 export class OrderIngest {
   readonly stats: BulkParseStats;
@@ -89,6 +95,8 @@ export class OrderIngest {
   olderIgnored = 0;
   private readonly asm: OrderAssembler;
   private batch: OrderInput[] = [];
+  /** The write of the previous batch, while it runs. */
+  private writing: Promise<void> | null = null;
 
   constructor(
     private readonly db: Db,
@@ -127,6 +135,7 @@ export class OrderIngest {
   async finish(): Promise<void> {
     this.asm.finish(this.batch);
     await this.flush();
+    await this.settle();
     if (this.asm.late.length) {
       const { added, orphaned } = await addLateLineItems(this.db, this.shop, this.asm.late);
       this.lineItemsCount += added;
@@ -138,10 +147,34 @@ export class OrderIngest {
     }
   }
 
+  /** Starts the batch's write once the previous one is done, and returns without waiting for it. */
   private async flush(): Promise<void> {
     if (!this.batch.length) return;
     const batch = this.batch;
     this.batch = [];
+    await this.settle();
+    const writing = this.write(batch);
+    // Handled here so that a failure while the next batch is parsed is not an unhandled rejection;
+    // settle() still throws it.
+    writing.catch(() => undefined);
+    this.writing = writing;
+  }
+
+  /** After a failure: waits for the write in progress, if any, so that none outlives the run (its error is not thrown). */
+  async abandon(): Promise<void> {
+    const writing = this.writing;
+    this.writing = null;
+    await writing?.catch(() => undefined);
+  }
+
+  /** Waits for the write in progress (and throws its error). */
+  private async settle(): Promise<void> {
+    const writing = this.writing;
+    this.writing = null;
+    await writing;
+  }
+
+  private async write(batch: OrderInput[]): Promise<void> {
     const r = await upsertOrders(this.db, this.shop, batch);
     this.ordersCount += r.written;
     this.lineItemsCount += r.lineItems;
@@ -344,6 +377,7 @@ export async function runSync(db: Db, admin: AdminGraphql, shop: string, opts: S
     });
     return summary("succeeded", null);
   } catch (error) {
+    await ingest.abandon();
     const message = (error as Error).message || String(error);
     details.problems = ingest.stats.problems;
     details.api = diff(admin.stats, apiBefore);
@@ -414,6 +448,7 @@ export async function importOrderLines(
     });
     return { ...b, status: "succeeded", error: null };
   } catch (error) {
+    await ingest.abandon();
     const message = (error as Error).message;
     const b = base();
     await finishSyncRun(db, run.id, {

@@ -6,7 +6,15 @@
  */
 import type { Db } from "../db.server";
 import { readBacktest, readMetrics, type BacktestReading } from "./json-columns.server";
-import { buildKpis, computeKpis, kpisFromMetrics, observedChurn, previousFromMetrics, type Kpi } from "./kpis.server";
+import {
+  buildKpis,
+  churnRateRange,
+  computeKpis,
+  kpisFromMetrics,
+  observedChurn,
+  previousFromMetrics,
+  type Kpi,
+} from "./kpis.server";
 import {
   churnRiskDistribution,
   cohortsFromMetrics,
@@ -17,7 +25,7 @@ import {
 } from "./charts.server";
 import { listSegments, type SegmentView } from "./segments.server";
 import { getSyncOverview, type SyncOverview } from "./sync-view.server";
-import { ensureLatestSnapshot, getTrends, type Trends } from "./trends.server";
+import { getTrends, type Trends } from "./trends.server";
 
 export * from "./kpis.server";
 export * from "./charts.server";
@@ -34,6 +42,10 @@ export interface BacktestView {
   meanPredicted: number | null;
   observedChurn: number | null;
   model: string | null;
+  /** Expected calibration error on 10 equal-width bins (issue 14), null when the backtest predates it. */
+  ece: number | null;
+  /** The calibration curve: per bin of predicted churn, the mean prediction and what happened (bins with customers). */
+  calibration: Array<{ from: number; to: number; customers: number; predicted: number; observed: number }>;
   /** How far to trust the predictions, in words. */
   verdict: string;
 }
@@ -58,6 +70,24 @@ export function backtestView(b: BacktestReading | null): BacktestView | null {
     meanPredicted: b.meanPredicted ?? null,
     observedChurn: b.observedChurn ?? null,
     model: b.model ?? null,
+    ece: b.ece ?? null,
+    calibration: (b.calibration ?? []).flatMap((bin) =>
+      bin?.from !== undefined &&
+      bin.to !== undefined &&
+      bin.customers &&
+      typeof bin.meanPredicted === "number" &&
+      typeof bin.observed === "number"
+        ? [
+            {
+              from: bin.from,
+              to: bin.to,
+              customers: bin.customers,
+              predicted: bin.meanPredicted,
+              observed: bin.observed,
+            },
+          ]
+        : [],
+    ),
     verdict,
   };
 }
@@ -138,7 +168,6 @@ export async function getDashboard(db: Db, shop: string): Promise<Dashboard> {
     db.shop.findUnique({ where: { shop } }),
     getSyncOverview(db, shop),
     db.analysis.findMany({ where: { shop }, orderBy: { createdAt: "desc" }, take: 2 }),
-    ensureLatestSnapshot(db, shop),
   ]);
   const [latest, previous] = analyses;
   const metrics = readMetrics(latest?.metricsJson, latest && `analysis ${latest.id}`);
@@ -165,7 +194,14 @@ export async function getDashboard(db: Db, shop: string): Promise<Dashboard> {
           createdAt: latest.createdAt.toISOString(),
         }
       : null,
-    kpis: buildKpis(current, prev, latest?.horizonDays ?? null, observedChurn(metrics), backtest),
+    kpis: buildKpis(
+      current,
+      prev,
+      latest?.horizonDays ?? null,
+      observedChurn(metrics),
+      backtest,
+      churnRateRange(metrics),
+    ),
     bySegment,
     risk,
     cohorts,

@@ -1,7 +1,7 @@
 /**
- * The shop's currency and time zone for the admin's money and dates. The time zone is not part of the
- * orders the sync reads: the admin asks Shopify once (app/shopify/customers.server.ts fetchShopZone) and
- * keeps it on the Shop row (a setting of the store, not personal data).
+ * The shop's currency and time zone, for the admin's money and dates and the analysis's days. Neither is
+ * part of the orders the sync reads: every sync job asks Shopify (app/jobs/shop-locale.server.ts) and
+ * keeps them on the Shop row (settings of the store, not personal data).
  */
 import type { Db } from "../db.server";
 
@@ -15,6 +15,11 @@ export async function getShopLocale(db: Db, shop: string): Promise<ShopLocaleRow
   return { currency: row?.currencyCode ?? "USD", timeZone: row?.ianaTimezone ?? null };
 }
 
-export async function saveShopTimeZone(db: Db, shop: string, ianaTimezone: string): Promise<void> {
-  await db.shop.upsert({ where: { shop }, create: { shop, ianaTimezone }, update: { ianaTimezone } });
+export async function saveShopLocale(
+  db: Db,
+  shop: string,
+  locale: { ianaTimezone: string; currencyCode: string },
+): Promise<void> {
+  const data = { ianaTimezone: locale.ianaTimezone, currencyCode: locale.currencyCode };
+  await db.shop.upsert({ where: { shop }, create: { shop, ...data }, update: data });
 }

@@ -4,8 +4,9 @@
  * one RFM segment to another since the previous analysis (counts only, no customer ids are kept).
  *
  * The analyze job reads the segments before it saves (`segmentsBefore`) and records the snapshot after
- * (`recordAnalysisSnapshot`); an analysis made before snapshots existed gets one, without moves, the
- * first time the admin asks (`ensureLatestSnapshot`).
+ * (`recordAnalysisSnapshot`). A latest analysis without one (made before snapshots existed, or whose job
+ * ended between saving the scores and the snapshot) is shown from its scores, without moves, and nothing
+ * is written: the admin's pages only read.
  */
 import type { Db } from "../db.server";
 import {
@@ -45,18 +46,10 @@ export function countMoves(
   );
 }
 
-/**
- * Records the snapshot of analysis `analysisId` from the scores it saved. `before` (segmentsBefore,
- * read before the save) gives the moves; without it the snapshot has none. Idempotent per analysis.
- */
-export async function recordAnalysisSnapshot(
-  db: Db,
-  shop: string,
-  analysisId: string,
-  before?: ReadonlyMap<string, string>,
-): Promise<void> {
+/** The snapshot of analysis `analysisId` from the scores it saved (read only; see recordAnalysisSnapshot). */
+async function snapshotOf(db: Db, shop: string, analysisId: string, before?: ReadonlyMap<string, string>) {
   const analysis = await db.analysis.findFirst({ where: { id: analysisId, shop } });
-  if (!analysis) throw new Error(`recordAnalysisSnapshot: no analysis ${analysisId} for ${shop}`);
+  if (!analysis) throw new Error(`snapshot: no analysis ${analysisId} for ${shop}`);
   const [agg, groups, previous] = await Promise.all([
     db.customerScore.aggregate({
       where: { shop },
@@ -89,15 +82,32 @@ export async function recordAnalysisSnapshot(
     movesJson: writeMoves(before ? moves : []),
     previousAnalysisId: before ? (previous?.analysisId ?? null) : null,
   };
-  await db.analysisSnapshot.upsert({ where: { analysisId }, create: { analysisId, ...data }, update: data });
+  return { analysisId, ...data };
 }
 
-/** Gives the latest analysis a snapshot (without moves) when it has none, e.g. one made before snapshots existed. */
-export async function ensureLatestSnapshot(db: Db, shop: string): Promise<void> {
-  const latest = await db.analysis.findFirst({ where: { shop }, orderBy: { createdAt: "desc" }, select: { id: true } });
-  if (!latest) return;
-  const has = await db.analysisSnapshot.findUnique({ where: { analysisId: latest.id }, select: { analysisId: true } });
-  if (!has) await recordAnalysisSnapshot(db, shop, latest.id);
+/**
+ * Records the snapshot of analysis `analysisId` from the scores it saved. `before` (segmentsBefore,
+ * read before the save) gives the moves; without it the snapshot has none. Idempotent per analysis.
+ */
+export async function recordAnalysisSnapshot(
+  db: Db,
+  shop: string,
+  analysisId: string,
+  before?: ReadonlyMap<string, string>,
+): Promise<void> {
+  const { analysisId: id, ...data } = await snapshotOf(db, shop, analysisId, before);
+  await db.analysisSnapshot.upsert({ where: { analysisId: id }, create: { analysisId: id, ...data }, update: data });
+}
+
+/** The latest analyses' snapshots, newest first; the latest analysis's computed, not stored, when it has none. */
+async function latestSnapshots(db: Db, shop: string, take: number) {
+  const [rows, latest] = await Promise.all([
+    db.analysisSnapshot.findMany({ where: { shop }, orderBy: { asOf: "desc" }, take }),
+    db.analysis.findFirst({ where: { shop }, orderBy: { createdAt: "desc" }, select: { id: true } }),
+  ]);
+  if (!latest || rows.some((r) => r.analysisId === latest.id)) return rows;
+  const computed = await snapshotOf(db, shop, latest.id);
+  return [computed, ...rows].slice(0, take);
 }
 
 export interface TrendPoint {
@@ -129,7 +139,7 @@ export interface Trends {
 /** The last `take` analyses' figures, oldest first, and the latest moves in words. */
 export async function getTrends(db: Db, shop: string, take = 12): Promise<Trends> {
   const [rows, segments] = await Promise.all([
-    db.analysisSnapshot.findMany({ where: { shop }, orderBy: { asOf: "desc" }, take }),
+    latestSnapshots(db, shop, take),
     db.segment.findMany({
       where: { shop, kind: "rfm" },
       select: { key: true, name: true, customName: true, avgChurn: true, size: true },

@@ -5,7 +5,7 @@ import { BlockStack, Button, DataTable, InlineGrid, Layout, Page, Text } from "@
 import db from "../db.server";
 import { requireAdmin } from "../shopify.server";
 import { getResults } from "../models/results.server";
-import { getTrends, ensureLatestSnapshot } from "../models/trends.server";
+import { getTrends } from "../models/trends.server";
 import { fetchProductTitles } from "../shopify/customers.server";
 import { RouteError } from "../components/RouteError";
 import { SectionCard } from "../components/SectionCard";
@@ -19,7 +19,6 @@ import { themeEditorUrl } from "../components/words";
 /** /app/results: what the recommendations did (by week and product) and how the customers changed across analyses. */
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, admin } = await requireAdmin(request);
-  await ensureLatestSnapshot(db, shop);
   const [results, trends] = await Promise.all([getResults(db, shop), getTrends(db, shop)]);
   // Product titles are public catalogue data, read live for display.
   const titles = await fetchProductTitles(

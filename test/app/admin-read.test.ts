@@ -183,6 +183,38 @@ describe("trends", () => {
       await t.cleanup();
     }
   });
+
+  it("shows a latest analysis that has no snapshot from its scores, and writes nothing while reading", async () => {
+    const t = await createTestDb("sqlite");
+    try {
+      await seedScores(t.db, SHOP);
+      const a1 = await t.db.analysis.create({
+        data: { shop: SHOP, asOf: new Date("2026-11-01"), horizonDays: 60, model: "m", metricsJson: "{}" },
+      });
+      await recordAnalysisSnapshot(t.db, SHOP, a1.id);
+      // An analysis whose job ended before it recorded its snapshot.
+      await t.db.analysis.create({
+        data: {
+          shop: SHOP,
+          asOf: new Date("2026-12-01"),
+          horizonDays: 60,
+          model: "m",
+          metricsJson: JSON.stringify({ period: { churnRate: 0.3 } }),
+        },
+      });
+      const trends = await getTrends(t.db, SHOP);
+      expect(trends.points.map((p) => [p.asOf.slice(0, 10), p.observedChurn])).toEqual([
+        ["2026-11-01", null],
+        ["2026-12-01", 0.3],
+      ]);
+      expect(trends.points[1].customers).toBe(await t.db.customerScore.count({ where: { shop: SHOP } }));
+      // No moves without the segments before it; and the read stored nothing.
+      expect(trends.moves).toBeNull();
+      expect(await t.db.analysisSnapshot.count({ where: { shop: SHOP } })).toBe(1);
+    } finally {
+      await t.cleanup();
+    }
+  });
 });
 
 describe("plain dates and cohorts", () => {

@@ -680,8 +680,11 @@ function shopView(state: ShopState): View {
     email: `owner@${state.shop}`,
     contactEmail: `owner@${state.shop}`,
     currencyCode: state.data.currencyCode,
-    ianaTimezone: "UTC",
-    timezoneAbbreviation: "UTC",
+    ianaTimezone: state.data.ianaTimezone ?? "UTC",
+    timezoneAbbreviation:
+      new Intl.DateTimeFormat("en-US", { timeZone: state.data.ianaTimezone ?? "UTC", timeZoneName: "short" })
+        .formatToParts(new Date())
+        .find((p) => p.type === "timeZoneName")?.value ?? "UTC",
     url: `https://${state.shop}`,
     primaryDomain: {
       __typename: "Domain",

@@ -70,6 +70,8 @@ export interface StandinOrder {
 export interface StandinShopData {
   shop: string; // e.g. "demo-shop.myshopify.com"
   currencyCode: string;
+  /** The shop's IANA time zone (Shop.ianaTimezone; default "UTC"). */
+  ianaTimezone?: string;
   /** Scopes granted to the app; without read_all_orders only the last 60 days of orders are visible. */
   scopes?: string[];
   products: StandinProduct[];

@@ -54,7 +54,7 @@ import {
 import { customerFeatures, typicalShopGap, type CustomerFeatures } from "./features";
 import { fitGammaGamma, gammaGammaExpectedSpend } from "./gamma-gamma";
 import { fitLogistic, logit, predictLogistic, sigmoid, standardize, type LogisticModel } from "./logistic";
-import { lomaxWait, matchChurn, nextOrderWindow } from "./next-order";
+import { lomaxWait, matchChurn, nextOrderWindow, pAliveKnownOf } from "./next-order";
 import { dateOfDay, truncateHistories } from "./purchase-history";
 import type {
   BgNbdParams,
@@ -668,7 +668,7 @@ export function predictChurn(
       customerId: f.customerId,
       churnProbability: churn,
       pAlive,
-      pAliveKnown: f.repeats > 0 || bg.variant === "mbgnbd" || !!correction || !!platt,
+      pAliveKnown: pAliveKnownOf(f.occasions, pAlive),
       expectedOrders,
       expectedOrders12m,
       expectedSpend: spend,

@@ -72,6 +72,18 @@ export function matchChurn(
   return { pEver: PEVER_MAX, speed: Math.max(1, t / horizonDays) };
 }
 
+/**
+ * Whether a customer's P(alive) says anything (issue 14, point 2). A repeat buyer's always does. Plain
+ * BG/NBD makes every one-time buyer alive by construction, so after matching the churn probability their
+ * π sits at the cap PEVER_MAX: that is the model's artefact, not the shop's data, and is not shown. A
+ * one-time buyer's π below the cap was moved by the data (MBG/NBD, or the shop's past through the
+ * correction or the calibration). Uses only what the scores store (purchase days, P(alive)), so the
+ * analysis and the admin decide alike.
+ */
+export function pAliveKnownOf(occasions: number, pAlive: number): boolean {
+  return occasions > 1 || pAlive < PEVER_MAX - 1e-9;
+}
+
 /** The next-order window of a wait distribution (see the module comment). */
 export function nextOrderWindow(wait: WaitDistribution, churn: number): NextOrderWindow {
   const none = { central: null, earliest: null, latest: null };

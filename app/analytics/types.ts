@@ -81,8 +81,8 @@ export interface CustomerPrediction {
   /** Typical days between purchases (own history when repeat buyer, else the shop's typical gap). */
   typicalGapDays: number | null;
   /**
-   * False when pAlive is BG/NBD's artefact for a one-time buyer (1 by construction: no correction or
-   * calibration from the shop's past moved it): show no P(alive) then. True otherwise.
+   * False when pAlive is BG/NBD's artefact for a one-time buyer (1 by construction, at the cap: nothing
+   * from the shop's data moved it): show no P(alive) then. True otherwise (next-order.ts pAliveKnownOf).
    */
   pAliveKnown: boolean;
   /** Central estimate of the next purchase date (null = unlikely to order again). */

@@ -14,6 +14,9 @@ export function customerNumber(numericId: string): string {
 /** Explanations of the terms the admin shows, for help texts and tooltips. */
 export const TERMS = {
   pAlive: "P(alive): the chance the customer still buys from you at all, from how often and how recently they ordered.",
+  pAliveUnknown:
+    "Not known yet: one purchase so far, and the model has nothing from your shop's past to tell whether such customers are still buying (it would say 100% by construction).",
+  ece: "ECE (expected calibration error): customers are grouped into 10 bands of predicted churn, and in each band the prediction is compared with what happened; 0 is perfect.",
   rfm: "RFM: Recency (how recently), Frequency (how often) and Monetary value (how much) the customer bought, each scored 1 (low) to 5 (high) against your other customers.",
   expectedOrders: "Expected orders: how many orders the model expects from the customer within the churn horizon.",
   auc: "AUC: how well the risk ranking separates customers who came back from those who did not; 0.5 is a coin toss, 1.0 is perfect.",

@@ -5,6 +5,7 @@
  */
 import type { Prisma } from "@prisma/client";
 import type { Db } from "../db.server";
+import { pAliveKnownOf } from "../analytics/next-order";
 import { readReasons, readRecommended } from "./json-columns.server";
 import { adminUrl, gidId, humanize } from "./segments.server";
 import { getShopCurrency } from "./shop-settings.server";
@@ -350,6 +351,8 @@ export interface CustomerDetail {
   score:
     | (CustomerRow & {
         pAlive: number;
+        /** False for a one-time buyer whose P(alive) is BG/NBD's artefact (analytics next-order.ts pAliveKnownOf): not shown. */
+        pAliveKnown: boolean;
         expectedOrders: number;
         aov: number;
         r: number;
@@ -418,6 +421,7 @@ export async function getCustomer(db: Db, shop: string, numericId: string): Prom
       ? {
           ...toRow(score, names),
           pAlive: score.pAlive,
+          pAliveKnown: pAliveKnownOf(score.orders, score.pAlive),
           expectedOrders: score.expectedOrders,
           aov: score.aov,
           r: score.r,

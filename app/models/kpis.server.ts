@@ -88,7 +88,20 @@ export interface BacktestComparison {
   observedChurn: number | null;
 }
 
+/** The analysis' range of the shop's predicted churn rate (about 90%, issue 14), when it recorded one. */
+export function churnRateRange(metrics: MetricsReading | null): { low: number; high: number } | null {
+  const low = metrics?.predictedChurnRateLow;
+  const high = metrics?.predictedChurnRateHigh;
+  return typeof low === "number" && typeof high === "number" ? { low, high } : null;
+}
+
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+
+/**
+ * What the value-at-risk card counts (README "What the numbers mean"; analytics metrics valueAtRiskDefinition).
+ */
+export const VALUE_AT_RISK_HELP =
+  "For each customer: the chance they are gone × what they would spend in the next 12 months if still active, summed over your customers. Each customer counted once: the predicted value already allows for customers leaving and is not multiplied by the churn risk again. The same number as the customer list's value-at-risk column, added up.";
 
 export function buildKpis(
   current: KpiValues,
@@ -96,6 +109,7 @@ export function buildKpis(
   horizonDays: number | null,
   observed?: { rate: number | null; previous: number | null },
   backtest?: BacktestComparison | null,
+  range?: { low: number; high: number } | null,
 ): Kpi[] {
   const change = (key: keyof KpiValues) => {
     const cur = current[key];
@@ -110,7 +124,9 @@ export function buildKpis(
     churnComparison.push(
       `Backtest: the model predicted ${pct(backtest.meanPredicted)}, ${pct(backtest.observedChurn)} happened`,
     );
-  if (current.churnRate !== null) churnComparison.push(`Predicted for the next ${horizon}: ${pct(current.churnRate)}`);
+  const rangeText = range ? ` (about 90% range ${pct(range.low)} to ${pct(range.high)})` : "";
+  if (current.churnRate !== null)
+    churnComparison.push(`Predicted for the next ${horizon}: ${pct(current.churnRate)}${rangeText}`);
   return [
     {
       key: "customers",
@@ -145,7 +161,10 @@ export function buildKpis(
           change: change("churnRate"),
           format: "percent",
           help: `Expected share of customers who will not order within ${horizon} (the churn horizon)`,
-          comparison: churnComparison.filter((l) => !l.startsWith("Predicted")),
+          comparison: [
+            ...churnComparison.filter((l) => !l.startsWith("Predicted")),
+            ...(range ? [`About 90% range: ${pct(range.low)} to ${pct(range.high)}`] : []),
+          ],
         },
     {
       key: "revenueAtRisk",
@@ -153,7 +172,7 @@ export function buildKpis(
       value: current.revenueAtRisk,
       change: change("revenueAtRisk"),
       format: "money",
-      help: "12-month spend you lose if the customers likely to leave do leave: the sum of the customer list's value-at-risk column",
+      help: VALUE_AT_RISK_HELP,
     },
     {
       key: "medianClv",

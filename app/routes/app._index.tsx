@@ -7,6 +7,7 @@ import {
   BlockStack,
   Box,
   Card,
+  DataTable,
   EmptyState,
   InlineGrid,
   InlineStack,
@@ -244,6 +245,27 @@ export default function Dashboard() {
                     <Text as="p" variant="bodySm" tone="subdued">
                       {TERMS.auc}
                     </Text>
+                    {d.backtest.ece !== null && (
+                      <Text as="p" variant="bodySm" tone="subdued">
+                        Calibration: the predicted chances were off by{" "}
+                        <span data-testid="backtest-ece">{(d.backtest.ece * 100).toFixed(1)}</span> percentage points on
+                        average. {TERMS.ece}
+                      </Text>
+                    )}
+                    {d.backtest.calibration.length > 0 && (
+                      <div data-testid="calibration-curve">
+                        <DataTable
+                          columnContentTypes={["text", "numeric", "numeric", "numeric"]}
+                          headings={["Predicted churn", "Customers", "Predicted on average", "Did not order"]}
+                          rows={d.backtest.calibration.map((b) => [
+                            `${Math.round(b.from * 100)}–${Math.round(b.to * 100)}%`,
+                            formatCount(b.customers),
+                            formatPercent(b.predicted),
+                            formatPercent(b.observed),
+                          ])}
+                        />
+                      </div>
+                    )}
                   </>
                 ) : (
                   <Text as="p" tone="subdued">

@@ -90,7 +90,11 @@ export default function CustomerPage() {
                   help={TERMS.horizon}
                 />
                 <Stat label="Value at risk" value={f.money(s.valueAtRisk, 2)} help={TERMS.valueAtRisk} />
-                <Stat label="Still a customer (P(alive))" value={formatPercent(s.pAlive)} help={TERMS.pAlive} />
+                <Stat
+                  label="Still a customer (P(alive))"
+                  value={s.pAliveKnown ? formatPercent(s.pAlive) : "Not known yet"}
+                  help={s.pAliveKnown ? TERMS.pAlive : TERMS.pAliveUnknown}
+                />
                 <Stat
                   label="Predicted value, next 12 months"
                   value={

@@ -81,7 +81,15 @@ describe.each(kinds)("admin read models on %s", (kind) => {
           brier: 0.1,
           meanPredicted: 0.4,
           observedChurn: 0.42,
+          ece: 0.042,
+          calibration: [
+            { from: 0, to: 0.1, customers: 0, meanPredicted: null, observed: null },
+            { from: 0.1, to: 0.2, customers: 2, meanPredicted: 0.15, observed: 0 },
+            { from: 0.8, to: 0.9, customers: 3, meanPredicted: 0.85, observed: 2 / 3 },
+          ],
         }),
+        // The shop's predicted churn rate with its range (analytics churnRateRange).
+        metricsJson: JSON.stringify({ predictedChurnRateLow: 0.31, predictedChurnRateHigh: 0.52 }),
         createdAt: new Date("2026-11-01"),
       },
     });
@@ -164,6 +172,18 @@ describe.each(kinds)("admin read models on %s", (kind) => {
     expect(c?.recommendations.map((r) => r.productId)).toEqual(["gid://shopify/Product/9"]);
     expect(c?.adminUrl).toBe("https://admin.shopify.com/store/alpha/customers/1");
     expect(await getCustomer(t.db, SHOP, "99")).toBeNull();
+    // P(alive) is shown unless it is BG/NBD's artefact for a one-time buyer (at the cap).
+    expect(c?.score?.pAliveKnown).toBe(true);
+    expect((await getCustomer(t.db, SHOP, "2"))?.score?.pAliveKnown).toBe(true); // one-time buyer, 0.15
+    await t.db.customerScore.update({
+      where: { shop_customerId: { shop: SHOP, customerId: gid(4) } },
+      data: { pAlive: 0.999 },
+    });
+    expect((await getCustomer(t.db, SHOP, "4"))?.score?.pAliveKnown).toBe(false);
+    await t.db.customerScore.update({
+      where: { shop_customerId: { shop: SHOP, customerId: gid(4) } },
+      data: { pAlive: 1 - 0.92 },
+    });
     await expect(getCustomer(t.db, SHOP, "1 OR 1=1")).rejects.toThrow(InvalidQueryError);
   });
 
@@ -185,6 +205,18 @@ describe.each(kinds)("admin read models on %s", (kind) => {
     expect(d.analysis?.horizonDays).toBe(90);
     expect(d.backtest?.auc).toBe(0.81);
     expect(d.backtest?.verdict).toMatch(/^Strong/);
+    // The trust card's calibration (issue 14): ECE and the curve's bins that have customers.
+    expect(d.backtest?.ece).toBe(0.042);
+    expect(d.backtest?.calibration).toEqual([
+      { from: 0.1, to: 0.2, customers: 2, predicted: 0.15, observed: 0 },
+      { from: 0.8, to: 0.9, customers: 3, predicted: 0.85, observed: 2 / 3 },
+    ]);
+    // The predicted churn rate comes with its range; value at risk says what it counts, once.
+    expect(kpi.churnRate.comparison).toContain("About 90% range: 31.0% to 52.0%");
+    expect(kpi.revenueAtRisk.help).toMatch(
+      /chance they are gone × what they would spend in the next 12 months if still active/,
+    );
+    expect(kpi.revenueAtRisk.help).toMatch(/counted once/);
     expect(d.bySegment.find((s) => s.key === "at_risk")).toEqual({
       key: "at_risk",
       label: "At risk",

@@ -377,6 +377,9 @@ describe("configuration values Shopify documents (not checked by the CLI offline
       if (e.type !== "theme") {
         const handle = String(e.table.handle);
         expect(handle, e.file).toMatch(/^[a-z0-9][a-z0-9-]{0,49}$/);
+        // shopify.dev "Flow trigger reference": a trigger's handle cannot exceed 30 characters.
+        if (e.type === "flow_trigger")
+          expect(handle.length, `${e.file}: handle over 30 characters`).toBeLessThanOrEqual(30);
         expect(handles.has(handle), `${e.file}: handle ${handle} used twice`).toBe(false);
         handles.add(handle);
       }

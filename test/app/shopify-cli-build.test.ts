@@ -16,10 +16,12 @@ const root = process.cwd();
 const BIN = join(root, "node_modules/.bin");
 const CLI = join(BIN, "shopify");
 const haveCli = existsSync(CLI) && existsSync(join(BIN, "node"));
-if (!haveCli)
-  console.warn(
-    "shopify-cli-build.test: skipped, node_modules/.bin/shopify or node_modules/.bin/node is missing (run npm ci)",
-  );
+if (!haveCli) {
+  const why = "node_modules/.bin/shopify or node_modules/.bin/node is missing (run npm ci)";
+  // CI installs with npm ci, so there a missing CLI is a failure, not a skip.
+  if (process.env.CI && process.env.CI !== "false") throw new Error(`shopify-cli-build.test: ${why}`);
+  console.warn(`shopify-cli-build.test: skipped, ${why}`);
+}
 
 /**
  * Extension types the offline CLI cannot load: CLI 4.8's bundle has no local specification for them (it

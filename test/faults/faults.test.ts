@@ -132,17 +132,19 @@ describe("fault injection", () => {
         });
         expect(scores.length).toBeGreaterThan(0);
         expect(wrongTags(s.standin, s.data, scores)).toEqual([]);
-        // The publish did write (tags exist to check), and both injected faults did fire.
+        // The publish did write (tags exist to check), and all three injected faults did fire.
         expect(s.standin.state(SHOP).data.customers.filter((c) => c.tags.some(isScoreTag)).length).toBe(scores.length);
         const calls = s.standin.calls(SHOP);
         const throttled = calls.filter((c) => c.throttled).length;
         const serverErrors = calls.filter((c) => c.status >= 500).length;
+        const resets = calls.filter((c) => c.operation === "(connection reset)").length;
         expect(throttled).toBeGreaterThan(5);
         expect(serverErrors).toBeGreaterThan(0);
-        expect(s.admin.stats.retries).toBeGreaterThanOrEqual(throttled + serverErrors);
-        const faulted = throttled + serverErrors;
+        expect(resets).toBeGreaterThan(0);
+        expect(s.admin.stats.retries).toBeGreaterThanOrEqual(throttled + serverErrors + resets);
+        const faulted = throttled + serverErrors + resets;
         survived.push(
-          `${faulted} throttled/5xx answers out of ${calls.length} during sync + analyze + publish (client retried ${s.admin.stats.retries} times)`,
+          `${faulted} throttled/5xx/dropped answers out of ${calls.length} during sync + analyze + publish (${resets} dropped connections; client retried ${s.admin.stats.retries} times)`,
         );
       } finally {
         await s.close();

@@ -59,6 +59,11 @@ export const PREFIXED_MERCHANT_TAGS = (prefix: string) => [
   `${prefix}:rïsk:high`,
   `${prefix}:2024`,
   `${prefix}:b2b:risk:high`,
+  // Near the later kinds (holdout, due) without being them.
+  `${prefix}:holdouts`,
+  `${prefix}:held-out`,
+  `${prefix}:due-date`,
+  `${prefix}:overdue:reorder`,
 ];
 
 const WORDS = [

@@ -38,7 +38,9 @@ const ALL_ON = { tagPrefix: PREFIX, tagSegments: true, tagRisk: true, tagCluster
 function ownedBySpec(tag: string, prefix: string): boolean {
   const key = tag.trim().toLowerCase();
   const p = slugify(prefix);
-  return ["risk", "segment", "cluster"].some((kind) => key === `${p}:${kind}` || key.startsWith(`${p}:${kind}:`));
+  return ["risk", "segment", "cluster", "holdout", "due"].some(
+    (kind) => key === `${p}:${kind}` || key.startsWith(`${p}:${kind}:`),
+  );
 }
 
 describe("appTag", () => {

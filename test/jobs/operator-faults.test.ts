@@ -19,7 +19,8 @@ import {
   STALE_RUN_MS,
 } from "../../app/models/sync-runs.server";
 import { checkAtStart } from "../../app/startup.server";
-import { createSqliteTestDb, type TestDb } from "../helpers/db";
+import { freePort } from "../e2e/helpers/app-server";
+import { createSqliteTestDb, createTestDb, databaseKinds, type TestDb } from "../helpers/db";
 import { REDIS_URL, redisTestsEnabled } from "../helpers/redis";
 
 const CLOSED = "redis://127.0.0.1:1";
@@ -251,5 +252,33 @@ describe("SIGTERM with Redis up", async () => {
     worker.child.kill("SIGTERM");
     expect(await app.exited).toBe(0);
     expect(await worker.exited).toBe(0);
+  });
+});
+
+describe("npm run demo's output", async () => {
+  // databaseKinds: PostgreSQL when reachable; under CI an unreachable one fails instead of skipping.
+  const onPostgres = (await databaseKinds()).includes("postgres");
+
+  it.runIf(onPostgres)("shows the database URL with its password masked", { timeout: 90_000 }, async () => {
+    const pgDb = await createTestDb("postgres");
+    // Trust auth ignores the password, so the URL works and the demo gets as far as printing it.
+    const url = pgDb.url.replace(/^(postgres(?:ql)?:\/\/)([^:@/]+)(?::[^@/]*)?@/, "$1$2:s3cret-demo@");
+    expect(url).toContain(":s3cret-demo@");
+    const demo = run("scripts/demo.ts", ["--check", "--orders", "50"], {
+      DATABASE_URL: url,
+      PORT: String(await freePort()),
+      SHOPIFY_ADMIN_API_BASE_URL: "",
+      CHURNLESS_DEMO: "",
+    });
+    try {
+      await vi.waitFor(() => expect(demo.output()).toMatch(/\] database .*\n/), { timeout: 60_000, interval: 200 });
+      const line = lines(demo.output()).find((l) => /\] database /.test(l))!;
+      expect(line).toMatch(/\] database postgres(ql)?:\/\/\*\*\*@[^ ]+\/churnless_t_[0-9a-f]+: /);
+      expect(demo.output()).not.toContain("s3cret-demo");
+    } finally {
+      if (demo.child.exitCode === null) demo.child.kill("SIGTERM");
+      await demo.exited;
+      await pgDb.cleanup();
+    }
   });
 });

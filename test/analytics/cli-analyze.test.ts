@@ -73,6 +73,20 @@ describe("cli analyze", () => {
       }
       expect(c.churnProbability).toBeGreaterThanOrEqual(0);
       expect(c.churnProbability).toBeLessThanOrEqual(1);
+      // Issue 14's ranges beside the existing fields, which keep their meaning: the 12-month value
+      // inside its range, the next-order date inside its range (all null = unlikely to order again).
+      expect(c.clv12mLow).toBeLessThanOrEqual(c.clv12m);
+      expect(c.clv12mHigh).toBeGreaterThanOrEqual(c.clv12m);
+      expect(c.valueAtRisk).toBeGreaterThanOrEqual(0);
+      expect(typeof c.pAliveKnown).toBe("boolean");
+      if (c.nextOrderDate === null) {
+        expect(c.nextOrderEarliest).toBeNull();
+        expect(c.nextOrderLatest).toBeNull();
+      } else {
+        expect(c.nextOrderDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+        expect(c.nextOrderEarliest <= c.nextOrderDate && c.nextOrderDate <= c.nextOrderLatest).toBe(true);
+        expect(c.nextOrderEarliest > "2024-06-30").toBe(true);
+      }
       expect(Object.keys(c.rfm).sort()).toEqual(["f", "m", "r"]);
       expect(c.reasons.length).toBeGreaterThan(0);
     }
@@ -90,6 +104,13 @@ describe("cli analyze", () => {
     expect(summary.asOf).toBe("2024-06-30");
     expect(summary.customers).toBe(customers.length);
     expect(summary.metrics.customers).toBe(customers.length);
+    // The shop's predicted churn rate (the customers' mean) with its range.
+    const meanChurn =
+      customers.reduce((a: number, c: { churnProbability: number }) => a + c.churnProbability, 0) / customers.length;
+    expect(summary.metrics.predictedChurnRate).toBeCloseTo(meanChurn, 3);
+    expect(summary.metrics.predictedChurnRateLow).toBeLessThan(summary.metrics.predictedChurnRate);
+    expect(summary.metrics.predictedChurnRateHigh).toBeGreaterThan(summary.metrics.predictedChurnRate);
+    expect(customers.some((c: { nextOrderDate: string | null }) => c.nextOrderDate !== null)).toBe(true);
     expect(summary.clusters.reduce((s: number, c: { size: number }) => s + c.size, 0)).toBe(customers.length);
     expect(summary.clusters[0].centroid).toHaveProperty("recencyDays");
     expect(["bgnbd+logistic", "bgnbd"]).toContain(summary.model);

@@ -41,6 +41,19 @@ function shopifySigned(path: string, shop: string, customerNumericId: string, ti
   return `http://app.test${path}?${q}`;
 }
 
+/**
+ * Whether tags satisfy a segment query of the form the app writes (app/shopify/segments.server.ts):
+ * `customer_tags CONTAINS 'a'` clauses joined by AND, optionally `customer_tags NOT CONTAINS 'b'`.
+ */
+function matchesSegmentQuery(query: string, tags: readonly string[]): boolean {
+  const have = new Set(tags.map((t) => t.trim().toLowerCase()));
+  return query.split(/\s+AND\s+/).every((clause) => {
+    const m = /^customer_tags (NOT )?CONTAINS '([^']*)'$/.exec(clause.trim());
+    if (!m) throw new Error(`segment query the test cannot read: ${query}`);
+    return have.has(m[2].toLowerCase()) !== Boolean(m[1]);
+  });
+}
+
 describe("opt-out honoured by every writer", () => {
   // The app's environment (API secret) for the library's proxy verification.
   withShopifyAppEnv({ secret: SECRET });
@@ -50,9 +63,18 @@ describe("opt-out honoured by every writer", () => {
   const shop = fx.data.shop;
   const merchantOut = fx.scores.find((s) => s.rfmSegment === "at-risk")!.customerId;
   const shopperOut = fx.scores.filter((s) => s.rfmSegment === "at-risk")[1].customerId;
+  // Outside the control group's segment: opted out by the merchant while changing segment and due to
+  // reorder a new product (each would fire a trigger), next to a customer who does the same and stays in.
+  const [movedOut, control] = fx.scores.filter((s) => s.rfmSegment === "champions").map((s) => s.customerId);
   const customer = (id: string) => standin.state(shop).data.customers.find((c) => c.id === id)!;
   const appTags = (id: string) => customer(id).tags.filter((tag) => isAppTag(tag, "churnless"));
   const metafields = (id: string) => [...(standin.state(shop).metafields.get(id)?.values() ?? [])];
+  /** The Shopify segments (the app's, by their queries) whose members include the customer, by its tags now. */
+  const segmentsOf = (id: string) =>
+    standin
+      .state(shop)
+      .segments.filter((seg) => matchesSegmentQuery(seg.query, customer(id).tags))
+      .map((seg) => seg.name);
 
   beforeAll(async () => {
     clearRecommenderCache();
@@ -98,6 +120,8 @@ describe("opt-out honoured by every writer", () => {
       expect(metafields(id).map((m) => m.key)).toContain("due_products");
       expect(await t.db.holdoutAssignment.count({ where: { shop, customerId: id, leftAt: null } })).toBe(1);
     }
+    // Customers with app tags are members of the app's Shopify segments (by the segments' queries).
+    for (const id of [merchantOut, shopperOut, movedOut, control]) expect(segmentsOf(id), id).not.toEqual([]);
   });
 
   it("the shopper opts out through the signed proxy: a confirmation page, then a POST with its token records it", async () => {
@@ -152,32 +176,59 @@ describe("opt-out honoured by every writer", () => {
 
   it("the next publish removes every app tag and metafield of both, leaves merchant tags, fires no trigger for them", async () => {
     await optOutCustomer(t.db, shop, merchantOut, "merchant");
+    await optOutCustomer(t.db, shop, movedOut, "merchant");
     // Their bands change: "risk changed" would fire if they were not opted out.
-    for (const id of [merchantOut, shopperOut]) {
+    for (const id of [merchantOut, shopperOut, movedOut, control]) {
       const stored = fx.scores.find((x) => x.customerId === id)!.riskBand;
       await t.db.customerScore.update({
         where: { shop_customerId: { shop, customerId: id } },
         data: { riskBand: stored === "high" ? "low" : "high" },
       });
     }
+    // Two change segment ("segment changed") and three become due for a new product ("due to reorder").
+    for (const id of [movedOut, control])
+      await t.db.customerScore.update({
+        where: { shop_customerId: { shop, customerId: id } },
+        data: { rfmSegment: "loyal" },
+      });
+    for (const id of [merchantOut, movedOut, control])
+      await t.db.reorderDue.create({
+        data: {
+          shop,
+          customerId: id,
+          productId: fx.products[5],
+          lastBoughtAt: new Date("2026-10-05"),
+          dueFrom: new Date("2026-10-25"),
+          dueTo: new Date("2026-11-10"),
+        },
+      });
     const from = standin.state(shop).flowTriggers.length;
     const report = await runPublish(t.db, adminFor(standin, shop), shop);
     expect(report.errorCount).toBe(0);
-    for (const id of [merchantOut, shopperOut]) {
+    for (const id of [merchantOut, shopperOut, movedOut]) {
       expect(appTags(id), id).toEqual([]);
       expect(customer(id).tags).toEqual(fx.merchantTags.get(id));
       expect(metafields(id), id).toEqual([]);
+      // No Shopify segment of the app holds them any more, and no control-group draw is open.
+      expect(segmentsOf(id), id).toEqual([]);
       expect(await t.db.holdoutAssignment.count({ where: { shop, customerId: id, leftAt: null } })).toBe(0);
       // The score stays for the shop-level figures.
       expect(await t.db.customerScore.count({ where: { shop, customerId: id } })).toBe(1);
     }
-    const fired = standin
-      .state(shop)
-      .flowTriggers.slice(from)
-      .map((f) => (f.payload as { customer_id: number }).customer_id);
-    expect(fired).not.toContain(legacyId(merchantOut));
-    expect(fired).not.toContain(legacyId(shopperOut));
-    expect(report.extras).toMatchObject({ optedOut: 2 });
+    const fired = (handle: string) =>
+      standin
+        .state(shop)
+        .flowTriggers.slice(from)
+        .filter((f) => f.handle === handle)
+        .map((f) => (f.payload as { customer_id: number }).customer_id);
+    // The customer who did not opt out gets every trigger the same changes call for; the others none.
+    for (const handle of [FLOW_RISK_CHANGED, FLOW_SEGMENT_CHANGED, FLOW_DUE_REORDER]) {
+      expect(fired(handle), handle).toContain(legacyId(control));
+      for (const id of [merchantOut, shopperOut, movedOut]) expect(fired(handle), handle).not.toContain(legacyId(id));
+    }
+    expect(appTags(control)).toContain("churnless:due:reorder");
+    expect(segmentsOf(control)).not.toEqual([]);
+    expect(report.extras).toMatchObject({ optedOut: 3 });
     // The merchant's opt-out was recorded without Shopify at hand: the publish deletes its metafields.
     expect(report.extras!.optedOutMetafieldsDeleted).toBeGreaterThanOrEqual(5);
     // An unchanged re-run writes nothing for them.
@@ -193,7 +244,7 @@ describe("opt-out honoured by every writer", () => {
     expect(r.due).toBeUndefined();
     // The same question for a customer who did not opt out and is due: personal, the due product first.
     const other = fx.scores.find(
-      (s) => s.customerId !== merchantOut && s.customerId !== shopperOut && s.recommended.length > 0,
+      (s) => ![merchantOut, shopperOut, movedOut, control].includes(s.customerId) && s.recommended.length > 0,
     )!;
     await t.db.reorderDue.create({
       data: {

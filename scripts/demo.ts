@@ -90,8 +90,27 @@ step(`the admin for ${shop} is at ${url}`);
 if (check) {
   const res = await fetch(url);
   const html = await res.text();
-  const ok = res.status === 200 && /Churnless|Dashboard/.test(html);
+  let ok = res.status === 200 && /Churnless|Dashboard/.test(html);
   step(`check: GET /app -> ${res.status}${ok ? ", dashboard served" : ", NOT the dashboard"}`);
+  // Issue 16 end to end: the control group's result, and a customer due to reorder with their products.
+  const uplift = await fetch(`${url}/uplift`);
+  const verdict =
+    /(came back more|came back less|No clear difference|Too few customers to tell yet)/.exec(
+      await uplift.text(),
+    )?.[1] ?? null;
+  step(`check: GET /app/uplift -> ${uplift.status}, ${verdict ? `control group result: ${verdict}` : "NO result"}`);
+  ok &&= uplift.status === 200 && verdict !== null;
+  const due = await db.reorderDue.findFirst({ where: { shop }, orderBy: [{ dueFrom: "asc" }, { customerId: "asc" }] });
+  const dueCustomers = (await db.reorderDue.groupBy({ by: ["customerId"], where: { shop } })).length;
+  if (due) {
+    const r = await fetch(`${url}/reorder?customerId=${encodeURIComponent(due.customerId)}`);
+    const products = r.status === 200 ? ((await r.json()) as { due: unknown[] }).due.length : 0;
+    step(`check: ${dueCustomers} customers due to reorder; GET /app/reorder -> ${r.status}, ${products} products due`);
+    ok &&= products > 0;
+  } else {
+    step("check: NO customer due to reorder");
+    ok = false;
+  }
   await server.stop();
   await standin.close();
   await db.$disconnect();

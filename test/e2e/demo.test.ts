@@ -36,6 +36,15 @@ describe("npm run demo", () => {
     expect(out).toMatch(/full-sync: [\d.]+ s/);
     expect(out).toMatch(/analyze: [\d.]+ s/);
     expect(out).toMatch(/check: GET \/app -> 200, dashboard served/);
+    // Issue 16 end to end: a control group on for one segment with its draws, a result on its page, and
+    // customers due to reorder with their products.
+    expect(out).toMatch(
+      /control group on for \w+: [1-9]\d* customers drawn since \d{4}-\d{2}-\d{2}, [1-9]\d* held out/,
+    );
+    expect(out).toMatch(
+      /check: GET \/app\/uplift -> 200, control group result: (came back more|came back less|No clear difference|Too few customers to tell yet)/,
+    );
+    expect(out).toMatch(/check: [1-9]\d* customers due to reorder; GET \/app\/reorder -> 200, [1-9]\d* products due/);
   });
 
   it("refuses NODE_ENV=production", () => {

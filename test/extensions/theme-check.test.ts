@@ -17,6 +17,7 @@ interface Setting {
   type: string;
   id: string;
   label: string;
+  info?: string;
   default?: unknown;
   min?: number;
   max?: number;
@@ -106,6 +107,9 @@ describe("the app block's schema", () => {
     expect(Number(count.default)).toBeGreaterThanOrEqual(count.min!);
     expect(Number(count.default)).toBeLessThanOrEqual(count.max!);
     expect((count.max! - count.min!) / count.step! + 1).toBeLessThanOrEqual(101); // Shopify's range limit
+    // It says how it relates to the app's own setting (the admin's Settings page says so too): this one
+    // governs the storefront, up to the products the app keeps per customer.
+    expect(translate(count.info!, en)).toMatch(/governs .*“Recommendations kept per customer”/);
     const layout = byId.get("layout")!;
     expect(layout.type).toBe("select");
     expect(layout.options!.map((o) => o.value)).toEqual(["grid", "carousel"]);
@@ -117,6 +121,7 @@ describe("the app block's schema", () => {
     const keys: string[] = [schema.name];
     for (const s of schema.settings) {
       keys.push(s.label);
+      if (s.info) keys.push(s.info);
       for (const o of s.options ?? []) keys.push(o.label);
     }
     for (const key of keys) {
@@ -148,7 +153,7 @@ describe("storefront strings, script and markup", () => {
     const src = readFileSync(file, "utf8");
     expect(() => new Script(src)).not.toThrow();
     expect(src).not.toMatch(/\bimport\b|\brequire\(|console\./);
-    expect(src).toMatch(/customElements\.define\('churnless-recommendations'/);
+    expect(src).toMatch(/customElements\.define\(["']churnless-recommendations["']/);
     expect(src).toMatch(/disconnectedCallback/);
   });
 

@@ -2,7 +2,7 @@ import { useEffect } from "react";
 import { useFetcher } from "@remix-run/react";
 import { Banner, BlockStack, Button, Text } from "@shopify/polaris";
 import { SectionCard } from "./SectionCard";
-import { formatDate } from "./format";
+import { useShopFormat } from "./ShopContext";
 
 interface OptOutView {
   optedOut?: boolean;
@@ -20,6 +20,7 @@ interface OptOutView {
 export function OptOutCard({ customerId }: { customerId: string }) {
   const load = useFetcher<OptOutView>();
   const change = useFetcher<OptOutView>();
+  const f = useShopFormat();
   useEffect(() => {
     if (load.state === "idle" && !load.data) load.load(`/app/opt-outs?customerId=${encodeURIComponent(customerId)}`);
   }, [customerId, load]);
@@ -39,7 +40,7 @@ export function OptOutCard({ customerId }: { customerId: string }) {
         <BlockStack gap="200">
           <Text as="p">
             {state.optedOut
-              ? `Opted out on ${formatDate(state.optedOutAt ?? null)} (${state.source === "shopper" ? "by the customer, from the shop" : "by you"}). Churnless writes no tags, metafields, control groups or Flow triggers for this customer and shows them only non-personal suggestions. The scores still count in the shop's figures.`
+              ? `Opted out on ${f.date(state.optedOutAt ?? null)} (${state.source === "shopper" ? "by the customer, from the shop" : "by you"}). Churnless writes no tags, metafields, control groups or Flow triggers for this customer and shows them only non-personal suggestions. The scores still count in the shop's figures.`
               : "Churnless tags this customer, writes their metafields, may hold them out of a control group, fires Flow triggers and personalises their suggestions. You can opt them out (for example when they ask)."}
           </Text>
           <change.Form method="post" action="/app/opt-outs">

@@ -91,21 +91,25 @@ function ReportCard({ r }: { r: Report }) {
           <Text as="h3" variant="headingSm">
             In your campaigns (treated)
           </Text>
-          <InlineGrid columns={3} gap="200">
-            <Stat label="Customers" value={formatCount(res.treated.customers)} />
-            <Stat label="Came back" value={formatPercent(res.treated.returnRate)} />
-            <Stat label="Revenue per customer" value={f.money(res.treated.revenuePerCustomer, 2)} />
-          </InlineGrid>
+          <div data-group="treated">
+            <InlineGrid columns={3} gap="200">
+              <Stat label="Customers" value={formatCount(res.treated.customers)} />
+              <Stat label="Came back" value={formatPercent(res.treated.returnRate)} />
+              <Stat label="Revenue per customer" value={f.money(res.treated.revenuePerCustomer, 2)} />
+            </InlineGrid>
+          </div>
         </BlockStack>
         <BlockStack gap="200">
           <Text as="h3" variant="headingSm">
             Held out
           </Text>
-          <InlineGrid columns={3} gap="200">
-            <Stat label="Customers" value={formatCount(res.heldOut.customers)} />
-            <Stat label="Came back" value={formatPercent(res.heldOut.returnRate)} />
-            <Stat label="Revenue per customer" value={f.money(res.heldOut.revenuePerCustomer, 2)} />
-          </InlineGrid>
+          <div data-group="held-out">
+            <InlineGrid columns={3} gap="200">
+              <Stat label="Customers" value={formatCount(res.heldOut.customers)} />
+              <Stat label="Came back" value={formatPercent(res.heldOut.returnRate)} />
+              <Stat label="Revenue per customer" value={f.money(res.heldOut.revenuePerCustomer, 2)} />
+            </InlineGrid>
+          </div>
         </BlockStack>
       </InlineGrid>
       <Banner tone={res.verdict === "treated-more" ? "success" : res.verdict === "treated-less" ? "warning" : "info"}>

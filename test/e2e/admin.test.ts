@@ -20,15 +20,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { createDb, type Db } from "../../app/db.server";
 import { migrateDatabase } from "../../app/db/migrate.server";
-import { formatCount, formatDate, formatMoney, formatPercent } from "../../app/components/format";
+import { formatCount, formatDate, formatDateRange, formatMoney, formatPercent } from "../../app/components/format";
 import { computeKpis, listSegments, nextActions } from "../../app/models/dashboard.server";
+import { upliftReport } from "../../app/models/holdouts.server";
+import { seedDemoControlGroup } from "../../scripts/demo-control-group";
 import { buildAppIfStale, startAppServer, type AppServer } from "./helpers/app-server";
 import { launchBrowser, type Browser } from "./helpers/browser";
 import { seedDemoShop, type SeedResult } from "./helpers/seed";
 import { demoAsOf, generateDemoShop } from "../standin/demo-shop";
 import { startStandin, type Standin } from "../standin/server";
 import type { StandinShopData } from "../standin/types";
-import { orderGid, orderInput, orderRow } from "../helpers/orders";
+import { lineItemInput, orderGid, orderInput, orderRow } from "../helpers/orders";
 
 const SHOP = "demo-shop.myshopify.com";
 const ZONE = "America/New_York";
@@ -255,6 +257,17 @@ describe("the admin in a browser (demo mode)", () => {
       _count: { _all: true },
     });
     expect(await page.locator("[data-chart='bar-list'] [data-bar]").count()).toBe(groups.length);
+    // Each bar's label sits clear of its bar (above it, not on it).
+    const overlapping = await page.locator("[data-chart='bar-list'] [data-bar]").evaluateAll((els) =>
+      els
+        .filter((el) => {
+          const label = el.firstElementChild!.getBoundingClientRect();
+          const bar = el.lastElementChild!.getBoundingClientRect();
+          return label.height === 0 || label.bottom > bar.top + 0.5;
+        })
+        .map((el) => el.getAttribute("data-bar")),
+    );
+    expect(overlapping).toEqual([]);
     expect(await page.locator("[data-chart='donut'] [data-legend-item]").count()).toBe(groups.length);
     const histogram = page.locator("[data-chart='risk-histogram']");
     await histogram.getByText("Customers", { exact: true }).waitFor();
@@ -419,6 +432,83 @@ describe("the admin in a browser (demo mode)", () => {
       .first()
       .waitFor();
     await shot(page, "customer-1440");
+  });
+
+  it("issue 16 in the admin: the demo's control group result, due-to-reorder products, opt-out and back", async () => {
+    // The control group `npm run demo` turns on (scripts/demo-control-group.ts), on this demo shop.
+    const cg = await seedDemoControlGroup(db, SHOP, { asOf: demoAsOf() });
+    const due = await db.reorderDue.findFirst({
+      where: { shop: SHOP },
+      orderBy: [{ dueFrom: "asc" }, { customerId: "asc" }],
+    });
+    expect(due, "the analysis found customers due to reorder a consumable").not.toBeNull();
+    // The customer as Shopify (the stand-in) holds it: its tags are what the opt-out changes.
+    const person = standin.state(SHOP).data.customers.find((c) => c.id === due!.customerId)!;
+    const tagsBefore = person.tags;
+    try {
+      await page.goto(`${app.url}/app/uplift`);
+      const report = await upliftReport(db, SHOP, "rfm", cg.segmentKey, 90);
+      const since = new Date(Date.now() - 90 * 86_400_000);
+      const heldOut = await db.holdoutAssignment.count({
+        where: { shop: SHOP, segmentKey: cg.segmentKey, heldOut: true, assignedAt: { gte: since } },
+      });
+      const drawn = await db.holdoutAssignment.count({
+        where: { shop: SHOP, segmentKey: cg.segmentKey, assignedAt: { gte: since } },
+      });
+      expect(heldOut).toBeGreaterThan(0);
+      expect(report.result.heldOut.customers).toBe(heldOut);
+      expect(report.result.treated.customers).toBe(drawn - heldOut);
+      expect(await page.locator('[data-group="treated"]').innerText()).toMatch(
+        new RegExp(`^Customers\\s+${formatCount(drawn - heldOut)}\\s`),
+      );
+      expect(await page.locator('[data-group="held-out"]').innerText()).toMatch(
+        new RegExp(`^Customers\\s+${formatCount(heldOut)}\\s`),
+      );
+      const verdict = {
+        "treated-more": "Customers in your campaigns came back more than the held-out ones.",
+        "treated-less": "Customers in your campaigns came back less than the held-out ones.",
+        "no-clear-difference": "No clear difference",
+        "too-few": "Too few customers to tell yet.",
+      }[report.result.verdict];
+      await page.getByText(verdict).first().waitFor();
+      await shot(page, "uplift-1440");
+
+      // The customer page lists the due products (titles from Shopify) with their windows, as stored.
+      person.tags = ["vip", "churnless:due:reorder", "churnless:risk:low"];
+      const rows = await db.reorderDue.findMany({ where: { shop: SHOP, customerId: person.id } });
+      await page.goto(`${app.url}/app/customers/${numeric(person.id)}`);
+      for (const r of rows) {
+        const title = data.products.find((p) => p.id === r.productId)!.title;
+        await page
+          .getByText(
+            `${title}: expected ${formatDateRange(r.dueFrom.toISOString(), r.dueTo.toISOString(), ZONE)} (last bought ${formatDate(r.lastBoughtAt.toISOString(), ZONE)}`,
+          )
+          .waitFor();
+      }
+      // Opting out from the customer page: recorded with its date and source, the app's tags come off
+      // Shopify at once (the merchant's stay); undoing it is recorded too.
+      const clicked = new Date();
+      await page.getByRole("button", { name: "Opt out of automated decisions" }).click();
+      await page.getByText(`Opted out on ${formatDate(clicked.toISOString(), ZONE)} (by you)`).waitFor();
+      const out = await db.customerOptOut.findUnique({
+        where: { shop_customerId: { shop: SHOP, customerId: person.id } },
+      });
+      expect(out).toMatchObject({ source: "merchant", revokedAt: null });
+      expect(out!.optedOutAt.getTime()).toBeGreaterThanOrEqual(clicked.getTime() - 1000);
+      expect(standin.state(SHOP).data.customers.find((c) => c.id === person.id)!.tags).toEqual(["vip"]);
+      await shot(page, "customer-opted-out-1440");
+      await page.getByRole("button", { name: "Undo the opt-out" }).click();
+      await page.getByRole("button", { name: "Opt out of automated decisions" }).waitFor();
+      const back = await db.customerOptOut.findUnique({
+        where: { shop_customerId: { shop: SHOP, customerId: person.id } },
+      });
+      expect(back!.revokedAt).not.toBeNull();
+    } finally {
+      await db.customerOptOut.deleteMany({ where: { shop: SHOP, customerId: person.id } });
+      await db.holdoutAssignment.deleteMany({ where: { shop: SHOP } });
+      await db.controlGroup.deleteMany({ where: { shop: SHOP } });
+      person.tags = tagsBefore;
+    }
   });
 
   it("with protected customer data Level 1 only, customers show by number with one line saying why", async () => {
@@ -651,6 +741,26 @@ describe("the admin in a browser (demo mode)", () => {
       const sizes = JSON.parse(latest.segmentsJson) as Record<string, number>;
       for (const [key, n] of Object.entries(sizes))
         expect(await page.locator(`[data-trend-segment="${key}"]`).textContent()).toContain(`: ${formatCount(n)}`);
+      // Churn rate and value at risk per analysis, the last two as kept; the latest value at risk is the
+      // scores' sum now.
+      const sumVar =
+        (await db.customerScore.aggregate({ where: { shop: SHOP }, _sum: { valueAtRisk: true } }))._sum.valueAtRisk ??
+        0;
+      expect(latest.valueAtRisk).toBeCloseTo(sumVar, 2);
+      const [churnLine, valueLine] = await page
+        .locator('[data-chart="trend"]')
+        .evaluateAll((els) => els.map((e) => e.getAttribute("aria-label") ?? ""));
+      const lastTwo = snapshots.slice(-2);
+      const day = (at: Date) => formatDate(at.toISOString(), ZONE);
+      expect(churnLine).toMatch(
+        new RegExp(
+          `${lastTwo.map((x) => `${day(x.asOf)}: ${formatPercent(x.observedChurn ?? x.predictedChurn)}`).join(", ")}$`,
+        ),
+      );
+      expect(
+        valueLine.endsWith(lastTwo.map((x) => `${day(x.asOf)}: ${formatMoney(x.valueAtRisk, "USD")}`).join(", ")),
+      ).toBe(true);
+      await shot(page, "results-trends-1440");
     } finally {
       await db.order.deleteMany({ where: { shop: SHOP, id: { in: added } } });
       await runAnalyze(db, SHOP);
@@ -663,6 +773,16 @@ describe("the admin in a browser (demo mode)", () => {
     const events = { shop: SHOP, day: today, productId: { in: products.map((p) => p.id) } };
     // The shop's baseline has no storefront events; the ones made here are taken out again.
     expect(await db.recEvent.count({ where: { shop: SHOP } })).toBe(0);
+    expect(await db.recAttribution.count({ where: { shop: SHOP } })).toBe(0);
+    // An order placed after a click on a recommended product (the cart carried the block's mark).
+    const now = new Date();
+    const attributed = orderInput({
+      id: orderGid("9900001"),
+      processedAt: now,
+      total: 123.45,
+      currency: "USD",
+      lineItems: [lineItemInput(products[2].id, { unitPrice: 100 })],
+    });
     try {
       for (const [i, p] of products.entries()) {
         await db.recEvent.create({
@@ -672,6 +792,16 @@ describe("the admin in a browser (demo mode)", () => {
           data: { shop: SHOP, day: today, productId: p.id, kind: "click", count: 7 * (i + 1) },
         });
       }
+      await db.order.create({ data: orderRow(SHOP, attributed) });
+      await db.recAttribution.create({
+        data: {
+          shop: SHOP,
+          orderId: attributed.id,
+          productId: products[2].id,
+          clickedAt: new Date(Math.max(Date.parse(`${today}T00:00:00Z`), now.getTime() - 60_000)),
+          processedAt: now,
+        },
+      });
       await page.goto(`${app.url}/app/results`);
       const table = page.getByTestId("results-products");
       await table.getByText(products[2].title).waitFor();
@@ -679,10 +809,13 @@ describe("the admin in a browser (demo mode)", () => {
       expect(await row.locator("td").allTextContents()).toEqual(expect.arrayContaining(["300", "21", "7.0%"]));
       const week = page.getByTestId("results-weeks").locator("tbody tr").last();
       const cells = await week.locator("td").allTextContents();
-      expect(cells.slice(0, 3)).toEqual(["600", "42", "7.0%"]);
+      // Impressions, clicks, CTR, attributed orders and their revenue for this week, as stored.
+      expect(cells.slice(0, 5)).toEqual(["600", "42", "7.0%", "1", formatMoney(123.45, "USD")]);
       await shot(page, "results-1440");
     } finally {
       await db.recEvent.deleteMany({ where: events });
+      await db.recAttribution.deleteMany({ where: { shop: SHOP, orderId: attributed.id } });
+      await db.order.deleteMany({ where: { shop: SHOP, id: attributed.id } });
     }
   });
 

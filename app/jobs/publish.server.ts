@@ -81,7 +81,7 @@ export async function runPublish(
       customersCount: report.customers,
       expectedCount: report.tagsAdded + report.tagsRemoved,
       bulkOperationId: report.bulkOperationIds.at(-1) ?? null,
-      details: { ...report, runId: undefined },
+      details: report,
     });
     return report;
   };

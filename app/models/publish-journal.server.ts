@@ -3,6 +3,7 @@
  * Flow trigger journal (FlowTriggerLog) and the publish's SyncRun rows. Every query is scoped by shop.
  */
 import type { Db } from "../db.server";
+import { writePublishDetails, type PublishDetails } from "./json-columns.server";
 
 export interface FlowTriggerEntry {
   shop: string;
@@ -54,8 +55,8 @@ export interface PublishRunOutcome {
   customersCount: number;
   expectedCount: number;
   bulkOperationId: string | null;
-  /** The publish report (without its run id), stored as the run's details. */
-  details: object;
+  /** The publish report, stored as the run's details (without its run id: the row's id). */
+  details: PublishDetails & { runId?: string };
 }
 
 /** Finishes a publish's SyncRun with its counts and report. */
@@ -63,6 +64,6 @@ export async function finishPublishRun(db: Db, runId: string, outcome: PublishRu
   const { details, ...rest } = outcome;
   await db.syncRun.update({
     where: { id: runId },
-    data: { ...rest, detailsJson: JSON.stringify(details), finishedAt: new Date() },
+    data: { ...rest, detailsJson: writePublishDetails(details), finishedAt: new Date() },
   });
 }

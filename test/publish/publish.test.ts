@@ -222,7 +222,9 @@ describe("bulk path", () => {
     try {
       await insertScores(t.db, shop, fx.scores);
       await updateShopSettings(t.db, shop, { autoTag: true });
-      standin.setFaults(shop, { bulkOutcome: "FAILED", bulkFailures: 1 });
+      // Both bulk operations (removals, then additions) fail: a FAILED one has run the first half of its
+      // lines (rounded up), so an operation of one line would leave nothing to send the small way.
+      standin.setFaults(shop, { bulkOutcome: "FAILED", bulkFailures: 2 });
       const r = await runPublish(t.db, adminFor(standin, shop), shop, {
         flow: false,
         metafields: false,
@@ -232,7 +234,7 @@ describe("bulk path", () => {
       });
       expect(r.path).toBe("bulk");
       const ops = standin.calls(shop).map((c) => c.operation);
-      // The failed operation ran half its lines; the other half went through tagsRemove/tagsAdd.
+      // The failed operations ran half their lines; the other half went through tagsRemove/tagsAdd.
       expect(ops.filter((o) => o === "tagsRemove" || o === "tagsAdd").length).toBeGreaterThan(0);
       expectEndState(standin, shop, fx);
       expect(await t.db.tagChange.count({ where: { shop, status: "pending" } })).toBe(0);

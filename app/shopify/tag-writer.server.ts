@@ -273,7 +273,9 @@ function mutationResultReader(field: string) {
     };
     try {
       row = JSON.parse(line);
-    } catch {
+    } catch (error) {
+      // A damaged result line answers nothing: its write counts as unanswered and is sent the small way.
+      console.warn(`[tags] bulk ${field} result line ${index + 1} is not JSON (${(error as Error).message}); resent`);
       return;
     }
     const lineNumber = typeof row.__lineNumber === "number" ? row.__lineNumber : index;

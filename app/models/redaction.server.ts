@@ -59,12 +59,28 @@ export async function isShopRedacted(db: Db, shop: string): Promise<boolean> {
   return !!(await db.shopRedaction.findUnique({ where: { shop } }));
 }
 
+/**
+ * customers/redact: the customer's recorded data requests go too (they hold the customer's and orders' ids,
+ * and nothing is left to give). Only requests received by `until`: a later request is a new one.
+ */
+export async function deleteDataRequestsOf(
+  db: Db,
+  shop: string,
+  customerId: string,
+  until = new Date(),
+): Promise<number> {
+  return (await db.dataRequest.deleteMany({ where: { shop, customerId, receivedAt: { lte: until } } })).count;
+}
+
 /** Records a shop/redact (jobs check it before and after each step); a reinstall clears it (clearShopRedaction). */
 export async function recordShopRedaction(db: Db, shop: string): Promise<void> {
   await db.shopRedaction.upsert({ where: { shop }, create: { shop }, update: { redactedAt: new Date() } });
 }
 
-/** Deletes what is stored about these customers (and orders) and scrubs their ids from the run details. */
+/**
+ * Deletes what is stored about these customers (and orders), the storefront attributions of those orders,
+ * and scrubs their ids from the run details.
+ */
 export async function purgeCustomers(
   db: Db,
   shop: string,
@@ -88,6 +104,9 @@ export async function purgeCustomers(
     await tx.holdoutAssignment.deleteMany({ where: byCustomer });
     await tx.customerOptOut.deleteMany({ where: byCustomer });
     await tx.reorderDue.deleteMany({ where: byCustomer });
+    // Storefront attributions name the order (no customer column): they go with the customer's orders.
+    const attributed = [...new Set([...ids, ...orderIds])];
+    if (attributed.length) await tx.recAttribution.deleteMany({ where: { shop, orderId: { in: attributed } } });
     return { orders, scores, tagChanges };
   });
   return { ...counts, runDetails: await scrubRunDetails(db, shop, customerIds, runsSince) };
@@ -147,7 +166,11 @@ export function withoutId(value: unknown, id: string): unknown {
   return value;
 }
 
-/** Deletes every row of the shop, in one transaction; the counts per table. */
+/**
+ * Deletes every row of the shop, in one transaction; the counts per table. Every table with a `shop` column
+ * but ShopRedaction (the record that keeps jobs out) is here: test/webhooks/compliance.test.ts reads the
+ * list of such tables from prisma/schema.prisma and seeds and checks each.
+ */
 export async function deleteShopData(db: Db, shop: string): Promise<Record<string, number>> {
   return db.$transaction(async (tx: Tx) => {
     const where = { shop };
@@ -171,6 +194,11 @@ export async function deleteShopData(db: Db, shop: string): Promise<Record<strin
     counts.customerOptOuts = (await tx.customerOptOut.deleteMany({ where })).count;
     counts.productCycles = (await tx.productCycle.deleteMany({ where })).count;
     counts.reorderDue = (await tx.reorderDue.deleteMany({ where })).count;
+    counts.recVisits = (await tx.recVisit.deleteMany({ where })).count;
+    counts.recAttributions = (await tx.recAttribution.deleteMany({ where })).count;
+    counts.proxyNonces = (await tx.proxyNonce.deleteMany({ where })).count;
+    counts.flowTriggerUsage = (await tx.flowTriggerUsage.deleteMany({ where })).count;
+    counts.dataRequests = (await tx.dataRequest.deleteMany({ where })).count;
     counts.sessions = (await tx.session.deleteMany({ where })).count;
     counts.shops = (await tx.shop.deleteMany({ where })).count;
     return counts;

@@ -13,6 +13,7 @@ import {
   type CustomerPayload,
 } from "../models/compliance.server";
 import {
+  deleteDataRequestsOf,
   deleteShopData,
   purgeCustomers,
   recordCustomerRedaction,
@@ -38,18 +39,19 @@ export async function handleCustomersDataRequest(
 /**
  * customers/redact: records the redaction first (so a sync, analysis or publish running now deletes what
  * it writes back for this customer when its step ends: see enforceRedactions), then deletes the customer's
- * score, orders (with line items), tag log, Flow trigger log and per-customer rows, and removes the
- * customer's id from the run details (SyncRun.detailsJson).
+ * score, orders (with line items) and their storefront attributions, tag log, Flow trigger log, per-customer
+ * rows and recorded data requests, and removes the customer's id from the run details (SyncRun.detailsJson).
  */
 export async function handleCustomersRedact(
   db: Db,
   shop: string,
   payload: CustomerPayload,
-): Promise<{ orders: number; scores: number; tagChanges: number; runDetails: number }> {
+): Promise<{ orders: number; scores: number; tagChanges: number; runDetails: number; dataRequests: number }> {
   const customerId = customerOf(shop, payload);
   const extra = (payload.orders_to_redact ?? []).map(orderGid);
   await recordCustomerRedaction(db, shop, customerId, extra);
-  return purgeCustomers(db, shop, [customerId], extra);
+  const purged = await purgeCustomers(db, shop, [customerId], extra);
+  return { ...purged, dataRequests: await deleteDataRequestsOf(db, shop, customerId) };
 }
 
 /**

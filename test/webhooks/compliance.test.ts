@@ -1,10 +1,12 @@
 /**
  * The compliance and lifecycle webhooks' handlers on SQLite and PostgreSQL: each deletes exactly what it
- * must, only in its own shop, and repeats harmlessly. Every test seeds its own two shops (orders, line
- * items, products, scores, segments, tag journal, sync runs, analyses, webhook and recommendation events,
- * sessions) and checks every table, so no test leans on what an earlier one left or deleted.
+ * must, only in its own shop, and repeats harmlessly. Every test seeds its own two shops (a row or more in
+ * every table of the schema that has a `shop` column) and checks every such table, so no test leans on what
+ * an earlier one left or deleted, and a table added later cannot be forgotten by shop/redact.
  */
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../app/db.server";
 import {
@@ -19,26 +21,25 @@ import { createTestDb, databaseKinds, type TestDb } from "../helpers/db";
 
 const kinds = await databaseKinds();
 
-/** Every table that holds rows of a shop, with how to count them. */
-const SHOP_TABLES = [
-  "order",
-  "lineItem",
-  "product",
-  "customerScore",
-  "segment",
-  "syncRun",
-  "analysis",
-  "tagChange",
-  "webhookEvent",
-  "recEvent",
-  "session",
-  "shop",
-] as const;
+/**
+ * Every table that holds rows of a shop: each model of prisma/schema.prisma with a `shop` column, read from
+ * the schema so that a new table is seeded and checked here (or this test fails until it is). ShopRedaction
+ * is the one left out: it is the record of shop/redact itself, which must stay to keep jobs out.
+ */
+const SHOP_TABLES: string[] = [
+  ...readFileSync(join(process.cwd(), "prisma/schema.prisma"), "utf8").matchAll(/^model (\w+) \{([^}]*)\}/gm),
+]
+  .filter(([, , body]) => /^\s+shop\s+String\b/m.test(body))
+  .map(([, name]) => name[0].toLowerCase() + name.slice(1))
+  .filter((model) => model !== "shopRedaction")
+  .sort();
 
 async function counts(db: Db, shop: string): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const model of SHOP_TABLES) {
-    const delegate = db[model] as unknown as { count(a: { where: { shop: string } }): Promise<number> };
+    const delegate = (db as unknown as Record<string, { count(a: { where: { shop: string } }): Promise<number> }>)[
+      model
+    ];
     out[model] = await delegate.count({ where: { shop } });
   }
   return out;
@@ -80,11 +81,91 @@ async function seedShops(db: Db): Promise<{ shop: string; other: string }> {
       data: { shop: s, day: "2026-11-01", productId: "gid://shopify/Product/9", kind: "impression", count: 3 },
     });
     await db.session.create({ data: { id: `offline_${s}`, shop: s, state: "x", accessToken: "tok" } });
+    // The per-customer tables, one row for each of customers 2 and 3.
+    const at = new Date("2026-11-01T00:00:00Z");
+    for (const c of [2, 3]) {
+      await db.holdoutAssignment.create({
+        data: {
+          shop: s,
+          segmentKind: "rfm",
+          segmentKey: "at_risk",
+          customerId: gid(c),
+          heldOut: c === 2,
+          assignedAt: at,
+        },
+      });
+      await db.customerOptOut.create({ data: { shop: s, customerId: gid(c), optedOutAt: at, source: "merchant" } });
+      await db.reorderDue.create({
+        data: {
+          shop: s,
+          customerId: gid(c),
+          productId: "gid://shopify/Product/9",
+          lastBoughtAt: at,
+          dueFrom: at,
+          dueTo: at,
+        },
+      });
+      await db.flowTriggerLog.create({
+        data: {
+          shop: s,
+          key: `a1|risk-changed|${gid(c)}|high`,
+          analysisId: "a1",
+          customerId: gid(c),
+          trigger: "risk-changed",
+        },
+      });
+      await db.dataRequest.create({
+        data: { shop: s, requestKey: `request:${c}`, customerId: gid(c), orderIdsJson: "[]", dueAt: at },
+      });
+      // A storefront attribution of the customer's first order (200 for customer 2, 300 for customer 3).
+      await db.recAttribution.create({
+        data: {
+          shop: s,
+          orderId: `gid://shopify/Order/${c}00`,
+          productId: "gid://shopify/Product/9",
+          clickedAt: at,
+          processedAt: at,
+        },
+      });
+    }
+    // The shop-wide tables.
+    await db.recVisit.create({
+      data: {
+        shop: s,
+        visitId: "v1",
+        productId: "gid://shopify/Product/9",
+        day: "2026-11-01",
+        impressions: 2,
+        clicks: 1,
+      },
+    });
+    await db.proxyNonce.create({ data: { shop: s, nonce: "n1" } });
+    await db.analysisSnapshot.create({
+      data: { analysisId: `snapshot-${s}`, shop: s, asOf: at, horizonDays: 90, customers: 5 },
+    });
+    await db.controlGroup.create({ data: { shop: s, segmentKind: "rfm", segmentKey: "at_risk", seed: 1 } });
+    await db.productCycle.create({
+      data: {
+        shop: s,
+        productId: "gid://shopify/Product/9",
+        medianDays: 30,
+        lowDays: 20,
+        highDays: 40,
+        repeatBuyers: 3,
+        intervals: 5,
+      },
+    });
+    await db.appShopifySegment.create({ data: { shop: s, shopifySegmentId: "gid://shopify/Segment/1" } });
+    await db.flowTriggerUsage.create({
+      data: { shop: s, trigger: "churnless-risk-changed", inUse: true, notifiedAt: at },
+    });
+    // An earlier customers/redact (customer 9).
+    await db.customerRedaction.create({ data: { shop: s, customerId: gid(9) } });
   }
   return { shop, other };
 }
 
-const FULL = {
+const FULL: Record<string, number> = {
   order: 5,
   lineItem: 5,
   product: 1,
@@ -97,6 +178,20 @@ const FULL = {
   recEvent: 1,
   session: 1,
   shop: 1,
+  holdoutAssignment: 2,
+  customerOptOut: 2,
+  reorderDue: 2,
+  flowTriggerLog: 2,
+  dataRequest: 2,
+  recAttribution: 2,
+  recVisit: 1,
+  proxyNonce: 1,
+  analysisSnapshot: 1,
+  controlGroup: 1,
+  productCycle: 1,
+  appShopifySegment: 1,
+  flowTriggerUsage: 1,
+  customerRedaction: 1,
 };
 
 describe.each(kinds)("compliance webhooks on %s", (kind) => {
@@ -107,6 +202,10 @@ describe.each(kinds)("compliance webhooks on %s", (kind) => {
   afterAll(async () => t?.cleanup());
 
   it("the seed holds what the tests below expect to find (or they would prove nothing)", async () => {
+    // Every shop table of the schema is seeded, with at least one row.
+    expect(SHOP_TABLES.length).toBeGreaterThan(20);
+    expect(Object.keys(FULL).sort()).toEqual(SHOP_TABLES);
+    for (const [model, n] of Object.entries(FULL)) expect(n, model).toBeGreaterThan(0);
     const { shop, other } = await seedShops(t.db);
     expect(await counts(t.db, shop)).toEqual(FULL);
     expect(await counts(t.db, other)).toEqual(FULL);
@@ -139,7 +238,7 @@ describe.each(kinds)("compliance webhooks on %s", (kind) => {
   it("customers/redact deletes that customer's rows and ids in that shop only, and repeats harmlessly", async () => {
     const { shop, other } = await seedShops(t.db);
     const first = await handleCustomersRedact(t.db, shop, { customer: { id: 2 }, orders_to_redact: [200, 201, 202] });
-    expect(first).toMatchObject({ orders: 3, scores: 1, tagChanges: 1, runDetails: 1 });
+    expect(first).toMatchObject({ orders: 3, scores: 1, tagChanges: 1, runDetails: 1, dataRequests: 1 });
     expect(await t.db.customerScore.count({ where: { shop, customerId: gid(2) } })).toBe(0);
     expect(await t.db.order.count({ where: { shop, customerId: gid(2) } })).toBe(0);
     expect(await t.db.lineItem.count({ where: { shop, orderId: { startsWith: "gid://shopify/Order/20" } } })).toBe(0);
@@ -149,7 +248,26 @@ describe.each(kinds)("compliance webhooks on %s", (kind) => {
     expect(details).not.toContain(gid(2));
     expect(JSON.parse(details)).toEqual({ atLimit: { count: 2, customerIds: [gid(3)] }, errors: [] });
     // Other customers, the catalogue, the shop's aggregates and the other shop are untouched.
-    expect(await counts(t.db, shop)).toEqual({ ...FULL, order: 2, lineItem: 2, customerScore: 4, tagChange: 1 });
+    // Every row of customer 2 and of its orders is gone; the redaction itself is recorded (one row more).
+    expect(await counts(t.db, shop)).toEqual({
+      ...FULL,
+      order: 2,
+      lineItem: 2,
+      customerScore: 4,
+      tagChange: 1,
+      holdoutAssignment: 1,
+      customerOptOut: 1,
+      reorderDue: 1,
+      flowTriggerLog: 1,
+      dataRequest: 1,
+      recAttribution: 1,
+      customerRedaction: 2,
+    });
+    for (const model of ["holdoutAssignment", "customerOptOut", "reorderDue", "flowTriggerLog", "dataRequest"]) {
+      const delegate = (t.db as unknown as Record<string, { count(a: object): Promise<number> }>)[model];
+      expect(await delegate.count({ where: { shop, customerId: gid(2) } }), model).toBe(0);
+    }
+    expect(await t.db.recAttribution.count({ where: { shop, orderId: "gid://shopify/Order/200" } })).toBe(0);
     expect(await counts(t.db, other)).toEqual(FULL);
     expect((await t.db.syncRun.findFirstOrThrow({ where: { shop: other } })).detailsJson).toContain(gid(2));
     expect(await handleCustomersRedact(t.db, shop, { customer: { id: 2 } })).toMatchObject({
@@ -157,6 +275,7 @@ describe.each(kinds)("compliance webhooks on %s", (kind) => {
       scores: 0,
       tagChanges: 0,
       runDetails: 0,
+      dataRequests: 0,
     });
   });
 
@@ -198,8 +317,23 @@ describe.each(kinds)("compliance webhooks on %s", (kind) => {
       recEvents: 1,
       sessions: 1,
       shops: 1,
+      analysisSnapshots: 1,
+      appShopifySegments: 1,
+      flowTriggers: 2,
+      customerRedactions: 1,
+      controlGroups: 1,
+      holdoutAssignments: 2,
+      customerOptOuts: 2,
+      productCycles: 1,
+      reorderDue: 2,
+      recVisits: 1,
+      recAttributions: 2,
+      proxyNonces: 1,
+      flowTriggerUsage: 1,
+      dataRequests: 2,
     });
     expect(await counts(t.db, shop)).toEqual(Object.fromEntries(SHOP_TABLES.map((m) => [m, 0])));
+    expect(await t.db.shopRedaction.count({ where: { shop } })).toBe(1);
     expect(await counts(t.db, other)).toEqual(FULL);
     // Repeated: nothing more to delete, nothing re-created.
     expect(await handleShopRedact(t.db, shop)).toMatchObject({ orders: 0, shops: 0 });

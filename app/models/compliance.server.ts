@@ -57,6 +57,8 @@ export interface CustomerDataExport {
       leftAt: string | null;
     }>;
     reorderDue: Array<{ productId: string; lastBoughtAt: string; dueFrom: string; dueTo: string }>;
+    /** The customer's orders placed after clicking a recommendation: the order, the product clicked and when. */
+    recommendationOrders: Array<{ orderId: string; productId: string; clickedAt: string }>;
   };
 }
 
@@ -71,12 +73,8 @@ const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() 
 export async function customerDataExport(db: Db, shop: string, payload: CustomerPayload): Promise<CustomerDataExport> {
   const customerId = customerOf(shop, payload);
   const requested = (payload.orders_requested ?? []).map(orderGid);
-  const { score, orders, tagChanges, flowTriggers, optOut, holdouts, reorderDue } = await customerDataRows(
-    db,
-    shop,
-    customerId,
-    requested,
-  );
+  const { score, orders, tagChanges, flowTriggers, optOut, holdouts, reorderDue, attributions } =
+    await customerDataRows(db, shop, customerId, requested);
   return {
     shop,
     customerId,
@@ -124,6 +122,11 @@ export async function customerDataExport(db: Db, shop: string, payload: Customer
         lastBoughtAt: r.lastBoughtAt.toISOString(),
         dueFrom: r.dueFrom.toISOString(),
         dueTo: r.dueTo.toISOString(),
+      })),
+      recommendationOrders: attributions.map((a) => ({
+        orderId: a.orderId,
+        productId: a.productId,
+        clickedAt: a.clickedAt.toISOString(),
       })),
     },
   };

@@ -23,7 +23,14 @@ export async function customerDataRows(db: Db, shop: string, customerId: string,
     db.holdoutAssignment.findMany({ where: { shop, customerId }, orderBy: { assignedAt: "asc" } }),
     db.reorderDue.findMany({ where: { shop, customerId }, orderBy: { dueFrom: "asc" } }),
   ]);
-  return { score, orders, tagChanges, flowTriggers, optOut, holdouts, reorderDue };
+  // Orders of the customer that came through a recommendation click (the storefront block's cart attribute).
+  const attributions = orders.length
+    ? await db.recAttribution.findMany({
+        where: { shop, orderId: { in: orders.map((o) => o.id) } },
+        orderBy: { clickedAt: "asc" },
+      })
+    : [];
+  return { score, orders, tagChanges, flowTriggers, optOut, holdouts, reorderDue, attributions };
 }
 
 /** Records a customers/redact (before anything is deleted, so running jobs delete what they write back). */

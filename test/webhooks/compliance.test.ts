@@ -226,6 +226,18 @@ describe.each(kinds)("compliance webhooks on %s", (kind) => {
       { productId: "gid://shopify/Product/9", variantId: null, quantity: 1, unitPrice: 50 },
     ]);
     expect(data.tagChanges.map((c) => c.tag)).toEqual(["churnless:risk:high"]);
+    // Its events: one of each seeded, and the order it placed through a recommendation (not customer 3's).
+    expect(data.events.flowTriggers.map((f) => f.trigger)).toEqual(["risk-changed"]);
+    expect(data.events.optOut).toMatchObject({ source: "merchant", revokedAt: null });
+    expect(data.events.holdouts).toEqual([expect.objectContaining({ segmentKey: "at_risk", heldOut: true })]);
+    expect(data.events.reorderDue.map((r) => r.productId)).toEqual(["gid://shopify/Product/9"]);
+    expect(data.events.recommendationOrders).toEqual([
+      {
+        orderId: "gid://shopify/Order/200",
+        productId: "gid://shopify/Product/9",
+        clickedAt: "2026-11-01T00:00:00.000Z",
+      },
+    ]);
     // No personal fields exist to return.
     expect(JSON.stringify(data)).not.toMatch(/email|phone|address|firstName/i);
   });

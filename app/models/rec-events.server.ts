@@ -1,8 +1,9 @@
 /**
  * Impact of the storefront recommendations: impressions and clicks, and the orders they led to.
  *
- * The block sends batches { visit, events: [{ kind, productId }] } (visit: a random id it keeps for the
- * browser session; no shopper, no personal data) through the app proxy. They cannot inflate the figures:
+ * The block sends batches { visit, placement, events: [{ kind, productId }] } (visit: a random id it keeps
+ * for the browser session; placement: the template the block is on, such as product, cart or index; no
+ * shopper, no personal data) through the app proxy. They cannot inflate the figures:
  * - each request carries a fresh nonce `n` in its signed query; a nonce seen before (a replayed signed
  *   request) is refused;
  * - requests are rate-limited per visitor (the signed logged_in_customer_id, else the shopper's address as
@@ -10,11 +11,11 @@
  * - the body is read to at most MAX_BODY_BYTES whatever Content-Length says (or without one);
  * - a visit's clicks on a product never exceed its impressions of that product (RecVisit), and a
  *   visit counts at most MAX_IMPRESSIONS_PER_VISIT_PRODUCT impressions of one product.
- * What is kept: RecEvent (shop, day, productId, kind, count) and the per-visit counters.
+ * What is kept: RecEvent (shop, day, productId, kind, placement, count) and the per-visit counters.
  *
  * Attribution (attributedOrders): only an order whose cart carried the block's attribute
- * (`_churnless_rec` = "<product number>:<unix seconds of the click>", set when the shopper clicked a
- * recommendation, recorded from the order webhook's note_attributes into RecAttribution) counts, when it
+ * (`_churnless_rec` = "<product number>:<unix seconds of the click>[:<placement>]", set when the shopper
+ * clicked a recommendation, recorded from the order webhook's note_attributes into RecAttribution) counts, when it
  * holds the clicked product, the click is at most `windowDays` (7) before the order, and a counted click on
  * that product exists on the click's UTC day (each counted click attributes one order at most).
  *
@@ -42,9 +43,12 @@ export const NONCE_TTL_MS = 10 * 60_000;
 export const CART_ATTRIBUTE = "_churnless_rec";
 const DAY_MS = 86_400_000;
 const ID_RE = /^[A-Za-z0-9_-]{8,64}$/;
+/** A placement as the block sends it: a theme template's name (product, cart, index, collection...). */
+const PLACEMENT_RE = /^[a-z0-9_-]{1,32}$/;
 
 export const recEventBatchSchema = z.object({
   visit: z.string().regex(ID_RE, "must be 8-64 letters, digits, - or _"),
+  placement: z.string().regex(PLACEMENT_RE, "must be 1-32 lowercase letters, digits, - or _").optional(),
   events: z
     .array(
       z.object({
@@ -89,6 +93,7 @@ export async function recordRecEvents(
     ),
   );
   const day = utcDay(now);
+  const placement = batch.placement ?? "";
   for (const [productId, w] of wanted) {
     if (!known.has(productId)) continue;
     const got = await countForVisit(db, shop, batch.visit, productId, day, w);
@@ -96,8 +101,8 @@ export async function recordRecEvents(
       const count = kind === "impression" ? got.impressions : got.clicks;
       if (count === 0) continue;
       await db.recEvent.upsert({
-        where: { shop_day_productId_kind: { shop, day, productId, kind } },
-        create: { shop, day, productId, kind, count },
+        where: { shop_day_productId_kind_placement: { shop, day, productId, kind, placement } },
+        create: { shop, day, productId, kind, placement, count },
         update: { count: { increment: count } },
       });
     }
@@ -174,11 +179,14 @@ export async function recordOrderAttribution(
   if (!Array.isArray(noteAttributes)) return false;
   const attr = noteAttributes.find((a) => (a as { name?: unknown })?.name === CART_ATTRIBUTE) as
     { value?: unknown } | undefined;
-  const m = typeof attr?.value === "string" ? /^([1-9][0-9]{0,19}):([0-9]{9,11})$/.exec(attr.value.trim()) : null;
+  const m =
+    typeof attr?.value === "string"
+      ? /^([1-9][0-9]{0,19}):([0-9]{9,11})(?::([a-z0-9_-]{1,32}))?$/.exec(attr.value.trim())
+      : null;
   if (!m) return false;
   const productId = `gid://shopify/Product/${m[1]}`;
   const clickedAt = new Date(Number(m[2]) * 1000);
-  const row = { productId, clickedAt, processedAt: order.processedAt };
+  const row = { productId, clickedAt, processedAt: order.processedAt, placement: m[3] ?? null };
   await db.recAttribution.upsert({
     where: { shop_orderId: { shop, orderId: order.id } },
     create: { shop, orderId: order.id, ...row },
@@ -211,7 +219,8 @@ export async function attributedOrders(
     select: { day: true, productId: true, count: true },
   });
   // "productId day" -> counted clicks still open.
-  const open = new Map<string, number>(clicks.map((c) => [`${c.productId} ${c.day}`, c.count]));
+  const open = new Map<string, number>();
+  for (const c of clicks) open.set(`${c.productId} ${c.day}`, (open.get(`${c.productId} ${c.day}`) ?? 0) + c.count);
   const mark = new Map(marked.map((m) => [m.orderId, m]));
   const orders: Array<{
     id: string;

@@ -16,7 +16,10 @@ import { useShopFormat } from "../components/ShopContext";
 import { useAppData } from "../components/useAppData";
 import { themeEditorUrl } from "../components/words";
 
-/** /app/results: what the recommendations did (by week and product) and how the customers changed across analyses. */
+/**
+ * /app/results: what the recommendations did (by week, by placement and week, and by product) and how the
+ * customers changed across analyses.
+ */
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, admin } = await requireAdmin(request);
   const [results, trends] = await Promise.all([getResults(db, shop), getTrends(db, shop)]);
@@ -104,6 +107,43 @@ export default function Results() {
           </SectionCard>
         </Layout.Section>
         <Layout.Section>
+          <SectionCard title="By placement and week">
+            {r.placements.length === 0 ? (
+              <Text as="p" tone="subdued">
+                Nothing shown yet.
+              </Text>
+            ) : (
+              <div data-testid="results-placements">
+                <DataTable
+                  columnContentTypes={["text", "text", "numeric", "numeric", "numeric", "numeric", "numeric"]}
+                  headings={[
+                    "Week of",
+                    "Placement",
+                    "Impressions",
+                    "Clicks",
+                    "Click-through rate",
+                    "Attributed orders",
+                    "Attributed revenue",
+                  ]}
+                  rows={r.placements.map((p) => [
+                    f.date(`${p.week}T12:00:00Z`),
+                    p.label,
+                    formatCount(p.impressions),
+                    formatCount(p.clicks),
+                    pct(p.ctr),
+                    formatCount(p.attributedOrders),
+                    f.money(p.attributedRevenue),
+                  ])}
+                />
+              </div>
+            )}
+            <Text as="p" variant="bodySm" tone="subdued">
+              The placement is the theme template the block is on (product pages, cart, home page). An order counts for
+              the placement of the recommendation that was clicked.
+            </Text>
+          </SectionCard>
+        </Layout.Section>
+        <Layout.Section>
           <SectionCard title="By product (most clicked first)">
             {r.products.length === 0 ? (
               <Text as="p" tone="subdued">
@@ -118,10 +158,6 @@ export default function Results() {
                 />
               </div>
             )}
-            <Text as="p" variant="bodySm" tone="subdued">
-              The storefront block reports which product was shown and clicked, not where on the page; the placement is
-              the template you added the block to.
-            </Text>
           </SectionCard>
         </Layout.Section>
         <Layout.Section>

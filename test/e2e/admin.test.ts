@@ -767,7 +767,7 @@ describe("the admin in a browser (demo mode)", () => {
     }
   });
 
-  it("the results page: impressions, clicks, CTR and attributed orders by week and product, from RecEvent", async () => {
+  it("the results page: impressions, clicks, CTR and attributed orders by week, placement and product, from RecEvent", async () => {
     const products = data.products.slice(0, 3);
     const today = new Date().toISOString().slice(0, 10);
     const events = { shop: SHOP, day: today, productId: { in: products.map((p) => p.id) } };
@@ -784,12 +784,14 @@ describe("the admin in a browser (demo mode)", () => {
       lineItems: [lineItemInput(products[2].id, { unitPrice: 100 })],
     });
     try {
+      // The first two shown on product pages, the third in the cart (the block's template, its placement).
       for (const [i, p] of products.entries()) {
+        const placement = i === 2 ? "cart" : "product";
         await db.recEvent.create({
-          data: { shop: SHOP, day: today, productId: p.id, kind: "impression", count: 100 * (i + 1) },
+          data: { shop: SHOP, day: today, productId: p.id, kind: "impression", placement, count: 100 * (i + 1) },
         });
         await db.recEvent.create({
-          data: { shop: SHOP, day: today, productId: p.id, kind: "click", count: 7 * (i + 1) },
+          data: { shop: SHOP, day: today, productId: p.id, kind: "click", placement, count: 7 * (i + 1) },
         });
       }
       await db.order.create({ data: orderRow(SHOP, attributed) });
@@ -800,6 +802,7 @@ describe("the admin in a browser (demo mode)", () => {
           productId: products[2].id,
           clickedAt: new Date(Math.max(Date.parse(`${today}T00:00:00Z`), now.getTime() - 60_000)),
           processedAt: now,
+          placement: "cart",
         },
       });
       await page.goto(`${app.url}/app/results`);
@@ -811,6 +814,15 @@ describe("the admin in a browser (demo mode)", () => {
       const cells = await week.locator("td").allTextContents();
       // Impressions, clicks, CTR, attributed orders and their revenue for this week, as stored.
       expect(cells.slice(0, 5)).toEqual(["600", "42", "7.0%", "1", formatMoney(123.45, "USD")]);
+      // By placement and week: this week's product pages and cart, the order on the cart's line.
+      const byPlacement = await page
+        .getByTestId("results-placements")
+        .locator("tbody tr")
+        .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)));
+      expect(byPlacement).toEqual([
+        ["Cart", "300", "21", "7.0%", "1", formatMoney(123.45, "USD")],
+        ["Product pages", "300", "21", "7.0%", "0", formatMoney(0, "USD")],
+      ]);
       await shot(page, "results-1440");
     } finally {
       await db.recEvent.deleteMany({ where: events });

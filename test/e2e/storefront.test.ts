@@ -53,6 +53,8 @@ const escapeHtml = (s: string) =>
 
 interface PageOptions {
   productIds: string;
+  /** Liquid's `template.name`: the template the block is on (its placement). */
+  template: string;
   layout: "grid" | "carousel";
   /** The customer's `$app:recommended_products` metafield, when the shopper has one. */
   metafield?: LiquidProduct[];
@@ -137,6 +139,7 @@ function renderBlock(opts: PageOptions): string {
     "routes.root_url": "/",
     "routes.root_url | append: '/apps/churnless/opt-out' | replace: '//', '/'": "/apps/churnless/opt-out",
     product_ids: opts.productIds,
+    "template.name | escape": escapeHtml(opts.template),
     limit: String(LIMIT),
     "shop.money_format | strip_html | escape": escapeHtml("€{{amount_with_comma_separator}}"),
     "block.shopify_attributes": "",
@@ -324,6 +327,7 @@ async function startStorefront(
           "text/html; charset=utf-8",
           pageHtml({
             productIds,
+            template: kind === "home" ? "index" : "product",
             layout: kind === "carousel" ? "carousel" : "grid",
             metafield,
             due,
@@ -498,16 +502,20 @@ describe("storefront: the recommendations block in Chromium", () => {
       .toBe(1);
     const events = await db.recEvent.findMany({
       where: { shop: SHOP },
-      select: { productId: true, kind: true, count: true },
+      select: { productId: true, kind: true, placement: true, count: true },
     });
     const clicked = `gid://shopify/Product/${ids[0]}`;
-    expect(events.filter((e) => e.kind === "click")).toEqual([{ productId: clicked, kind: "click", count: 1 }]);
-    // Every shown product has its impression (the logged-in page before may have added its own).
-    const seen = events.filter((e) => e.kind === "impression").map((e) => e.productId);
+    // Recorded with their placement: the template the block is on (Liquid's template.name).
+    expect(events.filter((e) => e.kind === "click")).toEqual([
+      { productId: clicked, kind: "click", placement: "product", count: 1 },
+    ]);
+    // Every shown product has its impression on the product page (a page before may have added its own).
+    const seen = events.filter((e) => e.kind === "impression" && e.placement === "product").map((e) => e.productId);
     expect(seen).toEqual(expect.arrayContaining(ids.map((id) => `gid://shopify/Product/${id}`)));
     await expect.poll(() => sf.cartUpdates.length).toBeGreaterThan(0);
+    // The cart's mark carries the click's placement, for the orders it leads to.
     expect(String((sf.cartUpdates[0].attributes as Record<string, string>)._churnless_rec)).toMatch(
-      new RegExp(`^${ids[0]}:\\d{10}$`),
+      new RegExp(`^${ids[0]}:\\d{10}:product$`),
     );
     await page.close();
   });

@@ -22,6 +22,7 @@ import {
   VISITOR_REQUESTS_PER_MINUTE,
 } from "../../app/models/rec-events.server";
 import { handleEventsProxy } from "../../app/lib/proxy-events.server";
+import { getResults } from "../../app/models/results.server";
 
 const SECRET = "events-secret";
 const SHOP = "events-shop.myshopify.com";
@@ -146,6 +147,25 @@ describe("POST /proxy/events", () => {
     expect(noLength.headers.get("Content-Length")).toBeNull();
     expect((await action(noLength)).status).toBe(413);
     expect(await rows()).toEqual(before);
+  });
+
+  it("records the batch's placement, and refuses one that is not a template name", async () => {
+    const events = [{ kind: "impression", productId: P(4) }];
+    const bad = await action(
+      post({ visit: "visit-place-bad", placement: "Cart page!", events }, { ip: "198.51.100.7" }),
+    );
+    expect(bad.status).toBe(400);
+    expect(await getDb().db.recEvent.count({ where: { shop: SHOP, productId: P(4) } })).toBe(0);
+    const ok = await action(post({ visit: "visit-place-ok", placement: "index", events }, { ip: "198.51.100.7" }));
+    expect(ok.status).toBe(200);
+    expect(
+      await getDb().db.recEvent.findMany({
+        where: { shop: SHOP, productId: P(4) },
+        select: { kind: true, placement: true, count: true },
+      }),
+    ).toEqual([{ kind: "impression", placement: "index", count: 1 }]);
+    await getDb().db.recEvent.deleteMany({ where: { shop: SHOP, productId: P(4) } });
+    await getDb().db.recVisit.deleteMany({ where: { shop: SHOP, productId: P(4) } });
   });
 
   it("refuses a replayed signed request", async () => {
@@ -320,6 +340,102 @@ for (const kind of await databaseKinds()) {
         recommendedItemRevenue: 30,
       });
       expect((await impactSummary(t.db, "nobody.myshopify.com")).ctr).toBe(0);
+    });
+
+    it("counts impressions, clicks and attributed orders by placement (the block's template) and week", async () => {
+      const shop = "placement-shop.myshopify.com";
+      for (let i = 1; i <= 2; i++) await t.db.product.create({ data: { shop, id: P(i), handle: `pl-${i}` } });
+      const day = new Date("2026-11-03T10:00:00Z"); // the week of Monday 2026-11-02
+      const shown = (visit: string, placement: string | undefined, events: Array<["impression" | "click", number]>) =>
+        recordRecEvents(
+          t.db,
+          shop,
+          {
+            visit,
+            ...(placement ? { placement } : {}),
+            events: events.map(([kind, p]) => ({ kind, productId: P(p) })),
+          },
+          day,
+        );
+      await shown("visit-place-01", "product", [
+        ["impression", 1],
+        ["click", 1],
+      ]);
+      await shown("visit-place-02", "product", [["impression", 1]]);
+      await shown("visit-place-03", "cart", [
+        ["impression", 2],
+        ["click", 2],
+      ]);
+      await shown("visit-place-04", undefined, [["impression", 1]]); // a block from before placements
+      // The same product and day from two placements: two rows.
+      expect(
+        await t.db.recEvent.findMany({
+          where: { shop, productId: P(1), kind: "impression" },
+          select: { placement: true, count: true },
+          orderBy: { placement: "asc" },
+        }),
+      ).toEqual([
+        { placement: "", count: 1 },
+        { placement: "product", count: 2 },
+      ]);
+      // An order after the click in the cart, whose mark names that placement.
+      const id = orderGid(7001);
+      const at = new Date(day.getTime() + 3_600_000);
+      await t.db.order.create({
+        data: orderRow(shop, orderInput({ id, processedAt: at, total: 80, lineItems: [lineItemInput(P(2))] })),
+      });
+      const mark = `2:${Math.floor(day.getTime() / 1000)}:cart`;
+      expect(
+        await recordOrderAttribution(t.db, shop, { id, processedAt: at }, [{ name: "_churnless_rec", value: mark }]),
+      ).toBe(true);
+      expect((await t.db.recAttribution.findFirst({ where: { shop, orderId: id } }))?.placement).toBe("cart");
+      const r = await getResults(t.db, shop, { now: new Date("2026-11-05T12:00:00Z"), weeks: 2 });
+      expect(
+        r.placements.map(({ week, placement, impressions, clicks, ctr, attributedOrders, attributedRevenue }) => ({
+          week,
+          placement,
+          impressions,
+          clicks,
+          ctr,
+          attributedOrders,
+          attributedRevenue,
+        })),
+      ).toEqual([
+        {
+          week: "2026-11-02",
+          placement: "product",
+          impressions: 2,
+          clicks: 1,
+          ctr: 0.5,
+          attributedOrders: 0,
+          attributedRevenue: 0,
+        },
+        {
+          week: "2026-11-02",
+          placement: "",
+          impressions: 1,
+          clicks: 0,
+          ctr: 0,
+          attributedOrders: 0,
+          attributedRevenue: 0,
+        },
+        {
+          week: "2026-11-02",
+          placement: "cart",
+          impressions: 1,
+          clicks: 1,
+          ctr: 1,
+          attributedOrders: 1,
+          attributedRevenue: 80,
+        },
+      ]);
+      expect(r.placements.map((p) => p.label)).toEqual([
+        "Product pages",
+        "Not reported (a block from before placements were sent)",
+        "Cart",
+      ]);
+      // The week's row is the placements' sum.
+      expect(r.weeks.at(-1)).toMatchObject({ impressions: 4, clicks: 2, attributedOrders: 1, attributedRevenue: 80 });
     });
 
     it("prunes rows older than the retention period, on a schedule, keeping the publish journal's pending changes", async () => {

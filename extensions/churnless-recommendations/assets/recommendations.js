@@ -19,18 +19,28 @@
   function flush() {
     clearTimeout(flushTimer);
     if (!queue.length || !eventsUrl) return;
-    const body = JSON.stringify({ visit, events: queue.splice(0, 200) });
-    // A fresh nonce per request: the app refuses a signed request it has already received.
-    const url = `${eventsUrl}?n=${randomId()}`;
-    const sent = navigator.sendBeacon && navigator.sendBeacon(url, new Blob([body], { type: "text/plain" }));
-    if (!sent)
-      fetch(url, { method: "POST", body, keepalive: true, headers: { "Content-Type": "text/plain" } }).catch(() => {});
+    // One batch per placement (the template a block is on).
+    const groups = new Map();
+    for (const e of queue.splice(0, 200)) {
+      if (!groups.has(e.placement)) groups.set(e.placement, []);
+      groups.get(e.placement).push({ kind: e.kind, productId: e.productId });
+    }
+    groups.forEach((events, placement) => {
+      const body = JSON.stringify(placement ? { visit, placement, events } : { visit, events });
+      // A fresh nonce per request: the app refuses a signed request it has already received.
+      const url = `${eventsUrl}?n=${randomId()}`;
+      const sent = navigator.sendBeacon && navigator.sendBeacon(url, new Blob([body], { type: "text/plain" }));
+      if (!sent)
+        fetch(url, { method: "POST", body, keepalive: true, headers: { "Content-Type": "text/plain" } }).catch(
+          () => {},
+        );
+    });
   }
 
-  function track(kind, productId, now) {
+  function track(kind, productId, placement, now) {
     // The theme editor's previews are not shoppers.
     if (!productId || (window.Shopify && window.Shopify.designMode)) return;
-    queue.push({ kind, productId: String(productId) });
+    queue.push({ kind, productId: String(productId), placement });
     if (now || queue.length >= 50) flush();
     else if (!flushTimer)
       flushTimer = setTimeout(() => {
@@ -169,7 +179,7 @@
 
     observe() {
       const items = [...this.list.querySelectorAll("[data-product-id]")];
-      const report = () => items.forEach((item) => track("impression", item.dataset.productId));
+      const report = () => items.forEach((item) => track("impression", item.dataset.productId, this.placement()));
       if (!("IntersectionObserver" in window)) return report();
       this.observer = new IntersectionObserver((entries) => {
         if (!entries.some((entry) => entry.isIntersecting)) return;
@@ -179,11 +189,18 @@
       this.observer.observe(this.list);
     }
 
+    /** The template the block is on (product, cart, index...), as the app accepts it; "" if none. */
+    placement() {
+      const name = String(this.dataset.placement || "").toLowerCase();
+      return /^[a-z0-9_-]{1,32}$/.test(name) ? name : "";
+    }
+
     clicked(productId) {
-      track("click", productId, true);
+      const placement = this.placement();
+      track("click", productId, placement, true);
       // Marks the cart so an order placed after this click can be attributed (no personal data).
       const root = (this.dataset.rootUrl || "/").replace(/\/?$/, "/");
-      const value = `${String(productId).split("/").pop()}:${Math.floor(Date.now() / 1000)}`;
+      const value = `${String(productId).split("/").pop()}:${Math.floor(Date.now() / 1000)}${placement ? `:${placement}` : ""}`;
       fetch(`${root}cart/update.js`, {
         method: "POST",
         keepalive: true,

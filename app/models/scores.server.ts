@@ -311,16 +311,20 @@ export async function setShopifyRfmGroups(
   }
   const dialect = dialectOf(db);
   const now = new Date(); // what Prisma's @updatedAt would set
-  await db.$transaction(async (tx) => {
-    for (const [group, ids] of byGroup) {
-      for (let i = 0; i < ids.length; i += 5000) {
-        await tx.$executeRaw(
-          Prisma.sql`UPDATE "CustomerScore" SET "shopifyRfmGroup" = ${group}, "updatedAt" = ${now}
+  await db.$transaction(
+    async (tx) => {
+      for (const [group, ids] of byGroup) {
+        for (let i = 0; i < ids.length; i += 5000) {
+          await tx.$executeRaw(
+            Prisma.sql`UPDATE "CustomerScore" SET "shopifyRfmGroup" = ${group}, "updatedAt" = ${now}
             WHERE "shop" = ${shop} AND "customerId" IN (${stringList(dialect, ids.slice(i, i + 5000))})`,
-        );
+          );
+        }
       }
-    }
-  });
+    },
+    // The scores' own limit: 225k customers' groups took over Prisma's default 5 s on PostgreSQL.
+    { timeout: 600_000, maxWait: 60_000 },
+  );
 }
 
 /** The shop's active clusters as the previous run left them (for stable keys and names). */

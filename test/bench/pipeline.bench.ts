@@ -81,6 +81,14 @@ async function benchDatabase(dir: string): Promise<{ url: string; drop: () => Pr
   };
 }
 
+/** A stage's figures as soon as it ends (a later stage's failure does not lose them). */
+const shown = (s: StageResult) =>
+  console.error(
+    `  ${dbKind} ${s.stage}: ${s.seconds.toFixed(1)} s, ${s.rssMb.toFixed(0)} MB, ${s.note} (load ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")})`,
+  );
+
 async function child(orders: number) {
   const dir = mkdtempSync(join(tmpdir(), "churnless-bench-"));
   const database = await benchDatabase(dir);
@@ -89,6 +97,7 @@ async function child(orders: number) {
     const t0 = performance.now();
     const r = await work();
     out.push({ stage: name, seconds: (performance.now() - t0) / 1000, rssMb: peakRssMb(), note: note(r) });
+    shown(out[out.length - 1]);
     return r;
   };
   try {
@@ -130,6 +139,7 @@ async function child(orders: number) {
     if (analysis.status !== 0 || !line.startsWith("{"))
       throw new Error(`the analysis process failed (exit ${analysis.status})`);
     out.push(JSON.parse(line) as StageResult);
+    shown(out[out.length - 1]);
 
     const { startStandin } = await import("../standin/server");
     // The stand-in holds the shop's customers and products (the preview reads customers' tags only).

@@ -12,6 +12,10 @@
  *    histories are truncated, BG/NBD is refitted and the label is "no purchase in (cut_k, cut_k + w]".
  *    w = H when two origins of at least MIN_TRAIN customers (MIN_CLASS of each label, MIN_REPEATERS repeat
  *    buyers) fit in the history, else the longest of H/1.5, H/2, H/3, H/4 that does (said in the notes).
+ *    A shorter window is only for a history too short for H: when the origin at H has the customers but
+ *    one outcome is too rare there (nearly everyone bought again within H, or no one), that is the
+ *    answer at H, and the model is BG/NBD alone, calibrated at H when each outcome has a few customers
+ *    (a shorter window would learn the shop's rhythm and carry it to H as dropout).
  *    A ridge logistic model on logit(BG/NBD churn over w) + w0 + w·z (z = log recency, log repeats, log
  *    monetary, log tenure, log(recency / usual gap), one-time buyer, logit(BG/NBD churn), standardised)
  *    is trained on origins k ≥ 2 and kept only when it beats BG/NBD alone at origin 1, out of time, on
@@ -287,6 +291,29 @@ function originData(
 const concat = <T>(parts: readonly (readonly T[])[]): T[] => parts.flatMap((p) => [...p]);
 
 /**
+ * Customers at `cut` and how many of them bought nothing in (cut, cut + w], when the history there is
+ * long enough to train on (MIN_TRAIN customers, MIN_REPEATERS repeat buyers) but one outcome has fewer
+ * than MIN_CLASS customers; else null.
+ */
+function oneSidedOrigin(
+  histories: readonly CustomerHistory[],
+  byId: Map<string, CustomerHistory>,
+  cut: number,
+  w: number,
+): { customers: number; churned: number } | null {
+  const past = evenSample(truncateHistories(histories, cut), ORIGIN_SAMPLE);
+  if (past.length < MIN_TRAIN) return null;
+  let repeaters = 0;
+  let churned = 0;
+  for (const h of past) {
+    if (h.occasionDays.length > 1) repeaters++;
+    if (!byId.get(h.customerId)!.occasionDays.some((d) => d > cut && d <= cut + w)) churned++;
+  }
+  if (repeaters < MIN_REPEATERS) return null;
+  return churned < MIN_CLASS || past.length - churned < MIN_CLASS ? { customers: past.length, churned } : null;
+}
+
+/**
  * The shrunk calibration map p' = σ(A + B · logit p + C · [one-time buyer]) fitted out of time on
  * (score, one-time buyer, label) rows, MAP with the prior A = 0, B = 1, C = 0 (CALIBRATION_PRIOR_PRECISION).
  */
@@ -335,8 +362,17 @@ export function trainOnPast(
   let chosen: { w: number; origins: OriginData[] } | null = null;
   let single: { w: number; origins: OriginData[] } | null = null;
   let singleVariant: BgVariant = "bgnbd";
+  let oneSided: { customers: number; churned: number } | null = null;
   for (const w of windows) {
     const first = firstOrigin(w, TRAIN_LIMITS);
+    if (!first && w === horizonDays) {
+      // A shorter window is for a history too short for H, not for a past where nearly everyone (or
+      // no one) bought again within H: that is the answer at H, and a shorter window would learn the
+      // shop's rhythm instead (a regular buyer who has just bought does not buy within 60 days) and
+      // carry it to H as dropout.
+      oneSided = oneSidedOrigin(histories, byId, asOfDay - w, w);
+      if (oneSided) break;
+    }
     if (!first) continue;
     const second = originData(histories, byId, asOfDay - 2 * w, w, variant);
     if (!second) {
@@ -356,6 +392,20 @@ export function trainOnPast(
     break;
   }
   if (!chosen && single) variant = singleVariant;
+  if (oneSided) {
+    // Calibrated at H on the shop's past when each outcome has a few customers there (the shrunk map
+    // needs far less than the correction), else BG/NBD alone.
+    const o = originData(histories, byId, asOfDay - horizonDays, horizonDays, "bgnbd", CALIBRATION_LIMITS);
+    const what = `at as-of − ${horizonDays} days ${oneSided.churned} of ${oneSided.customers} customers did not buy again within ${horizonDays} days: too one-sided to train a correction on`;
+    if (!o || opts.calibrate === false) {
+      notes.push(`${what}; BG/NBD alone, not calibrated`);
+      return { training: null, notes, variant: "bgnbd" };
+    }
+    notes.push(`${what}; BG/NBD alone, calibrated at ${horizonDays} days`);
+    variant = "bgnbd";
+    chosen = null;
+    single = { w: horizonDays, origins: [o] };
+  }
   const use = chosen ?? single;
   if (!use) {
     variant = "bgnbd";
@@ -406,7 +456,7 @@ export function trainOnPast(
         `the correction did not beat BG/NBD out of time (AUC ${v.auc.toFixed(3)} vs ${v.aucBgNbd.toFixed(3)}, log loss ${v.logLoss.toFixed(4)} vs ${v.logLossBgNbd.toFixed(4)}): BG/NBD alone`,
       );
     }
-  } else if (opts.correction !== false)
+  } else if (opts.correction !== false && !oneSided)
     notes.push("only one training origin: the correction cannot be checked out of time, so BG/NBD alone");
   let calibration: PlattCalibration | null = null;
   if (opts.calibrate !== false) {

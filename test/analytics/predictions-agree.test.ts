@@ -192,6 +192,39 @@ describe("risk bands are relative to the horizon and the shop", () => {
   });
 });
 
+describe("a past where nearly everyone bought again within H", () => {
+  // 400 customers buying every 90 ± 10 days for three years, none gone: at 180 days everyone buys again.
+  let seed = 11;
+  const rnd = () => {
+    seed = (seed + 0x6d2b79f5) >>> 0;
+    let t = seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const histories: CustomerHistory[] = Array.from({ length: 400 }, (_, i) => {
+    const days: number[] = [];
+    for (let d = Math.floor(rnd() * 200); d <= 1000; d += Math.round(90 + 10 * (2 * rnd() - 1))) days.push(d);
+    return { customerId: `r${String(i).padStart(3, "0")}`, occasionDays: days, occasionValues: days.map(() => 40) };
+  });
+
+  it("is the answer at H: no shorter window (its rhythm would become dropout), no one called gone", () => {
+    for (const H of [90, 180]) {
+      const res = predictChurn(histories, 1000, H, { replicates: 0 });
+      const notes = res.notes.join(" ");
+      // The history is long enough for H: no "too short" claim, and nothing trained on a shorter window.
+      expect(notes).not.toMatch(/too short/);
+      expect(notes).toMatch(/too one-sided to train a correction on/);
+      expect(res.training === null || res.training.windowDays === H).toBe(true);
+      for (const p of res.predictions) {
+        expect(p.riskBand).not.toBe("high");
+        expect(p.nextOrderDate).not.toBeNull();
+        expect(p.pAlive).toBeGreaterThan(0.5);
+      }
+    }
+  });
+});
+
 describe("reasons follow the model", () => {
   const f = customerFeatures(
     { customerId: "a", occasionDays: [0, 30, 60, 90, 120], occasionValues: [20, 20, 20, 20, 20] },

@@ -15,9 +15,10 @@
  * product, pulls the window towards their habit, weighted like `ownWeight` pooled gaps). The product is
  * due when today is inside that window or within `lookaheadDays` before it opens; after the window the
  * customer has most likely moved on or buys it elsewhere, and it is no longer due.
- * Cost: O(Σ line items + Σ gaps · log).
+ * Cost: O(Σ line items + Σ gaps · log); memory: typed arrays of about 32 bytes per line item bought.
  */
 import type { OrderInput } from "./types";
+import { OrderTable } from "./order-table";
 import { DAY_MS, dayOf, skipReason } from "./purchase-history";
 
 export interface ReorderOptions {
@@ -68,17 +69,47 @@ export interface ReorderResult {
   due: Map<string, DueProduct[]>;
 }
 
-function quantile(sorted: readonly number[], q: number): number {
+function quantile(sorted: ArrayLike<number>, q: number): number {
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
-/** Purchases of one product by one customer: (day, units), one entry per day, ascending. */
-type Purchases = Array<[day: number, units: number]>;
+/** A growable typed array: room for at least `need` elements (doubled, contents kept). */
+function room<T extends Int32Array | Float64Array>(a: T, need: number): T {
+  if (need <= a.length) return a;
+  const b = new (a.constructor as new (n: number) => T)(Math.max(need, a.length * 2, 1024));
+  b.set(a);
+  return b;
+}
 
-export function learnReorder(orders: Iterable<OrderInput>, options: ReorderOptions): ReorderResult {
+/**
+ * Due products in columns (what the job stores): row r is customer `strings[customer[r]]` and product
+ * `strings[product[r]]`, bought last on day `lastDay[r]` (days since 1970-01-01, UTC), due from day
+ * `fromDay[r]` to `toDay[r]`, expected on `expectedDay[r]`. Rows come by customer id, then soonest window
+ * (then product id), at most `maxPerCustomer` per customer: the order of `ReorderResult.due`.
+ */
+export interface ReorderColumns {
+  cycles: ProductCycle[];
+  /** Rows. */
+  size: number;
+  customer: Int32Array;
+  product: Int32Array;
+  lastDay: Float64Array;
+  fromDay: Float64Array;
+  toDay: Float64Array;
+  expectedDay: Float64Array;
+}
+
+/**
+ * The cycles and due products of a columnar order history (app/analytics/order-table.ts), with typed
+ * arrays: one entry per (order, line item) bought, grouped by customer with a counting sort and by product
+ * within a customer, instead of a Map of Maps per customer (a million orders made some 200k Maps and
+ * two million small arrays). Customer and product ids stay indexes into the table's strings. Same rules
+ * and the same arithmetic as described above (learnReorder gives the same result as records).
+ */
+export function learnReorderColumns(table: OrderTable, options: ReorderOptions): ReorderColumns {
   const asOfDay = dayOf(options.asOf);
   const minRepeatBuyers = options.minRepeatBuyers ?? 5;
   const minIntervals = options.minIntervals ?? 8;
@@ -86,98 +117,255 @@ export function learnReorder(orders: Iterable<OrderInput>, options: ReorderOptio
   const lookahead = options.lookaheadDays ?? 7;
   const ownWeight = options.ownWeight ?? 3;
   const maxPerCustomer = options.maxPerCustomer ?? 10;
+  const strings = table.strings;
+  const nStrings = strings.length;
 
-  // customer -> product -> purchases
-  const byCustomer = new Map<string, Map<string, Purchases>>();
-  for (const order of orders) {
-    if (!order.customerId || skipReason(order, asOfDay) !== null) continue;
+  // Every line bought by a customer in a purchase: (customer, product, day, units), in table order.
+  let eCustomer = new Int32Array(0);
+  let eProduct = new Int32Array(0);
+  let eDay = new Int32Array(0);
+  let eUnits = new Float64Array(0);
+  let m = 0;
+  for (let i = 0; i < table.length; i++) {
+    const c = table.customer[i];
+    if (c < 0 || !strings[c]) continue;
+    const order = table.at(i); // the one purchase rule (skipReason) on the same record as everywhere
+    if (skipReason(order, asOfDay) !== null) continue;
     const day = dayOf(order.processedAt);
-    let products = byCustomer.get(order.customerId);
-    if (!products) byCustomer.set(order.customerId, (products = new Map()));
-    for (const line of order.lineItems) {
+    const first = table.lineOffset[i];
+    const lines = order.lineItems;
+    for (let k = 0; k < lines.length; k++) {
+      const line = lines[k];
       if (!line.productId) continue;
       const units = Math.max(0, line.currentQuantity ?? line.quantity);
       if (units <= 0) continue;
-      let list = products.get(line.productId);
-      if (!list) products.set(line.productId, (list = []));
-      list.push([day, units]);
+      if (m === eCustomer.length) {
+        eCustomer = room(eCustomer, m + 1);
+        eProduct = room(eProduct, m + 1);
+        eDay = room(eDay, m + 1);
+        eUnits = room(eUnits, m + 1);
+      }
+      eCustomer[m] = c;
+      eProduct[m] = table.lineProduct[first + k];
+      eDay[m] = day;
+      eUnits[m] = units;
+      m++;
     }
   }
+
+  // Entries by customer (counting sort, stable), then by product and day within a customer (stable).
+  const customerStart = new Int32Array(nStrings + 1);
+  for (let e = 0; e < m; e++) customerStart[eCustomer[e] + 1]++;
+  for (let s = 0; s < nStrings; s++) customerStart[s + 1] += customerStart[s];
+  const byCustomer = new Int32Array(m);
+  {
+    const fill = customerStart.slice(0, nStrings);
+    for (let e = 0; e < m; e++) byCustomer[fill[eCustomer[e]]++] = e;
+  }
+  eCustomer = new Int32Array(0);
+  const byProductDay = (a: number, b: number) => eProduct[a] - eProduct[b] || eDay[a] - eDay[b] || a - b;
+  const segment: number[] = [];
+  for (let s = 0; s < nStrings; s++) {
+    const from = customerStart[s];
+    const to = customerStart[s + 1];
+    if (to - from < 2) continue;
+    segment.length = 0;
+    for (let k = from; k < to; k++) segment.push(byCustomer[k]);
+    segment.sort(byProductDay);
+    for (let k = from; k < to; k++) byCustomer[k] = segment[k - from];
+  }
+
+  // One customer's purchases of one product (entries k0..k1 of byCustomer), same-day lines merged into one
+  // purchase (units summed in table order): days and units in the scratch arrays, their count returned.
+  let days = new Float64Array(16);
+  let units = new Float64Array(16);
+  const merge = (k0: number, k1: number): number => {
+    days = room(days, k1 - k0);
+    units = room(units, k1 - k0);
+    let w = 0;
+    days[0] = eDay[byCustomer[k0]];
+    units[0] = eUnits[byCustomer[k0]];
+    for (let k = k0 + 1; k < k1; k++) {
+      const e = byCustomer[k];
+      if (eDay[e] === days[w]) units[w] += eUnits[e];
+      else {
+        days[++w] = eDay[e];
+        units[w] = eUnits[e];
+      }
+    }
+    return w + 1;
+  };
+  /** Calls visit(product, k0, k1) for each product run of customer s. */
+  const eachProduct = (s: number, visit: (product: number, k0: number, k1: number) => void) => {
+    const to = customerStart[s + 1];
+    for (let k0 = customerStart[s]; k0 < to;) {
+      const product = eProduct[byCustomer[k0]];
+      let k1 = k0 + 1;
+      while (k1 < to && eProduct[byCustomer[k1]] === product) k1++;
+      visit(product, k0, k1);
+      k0 = k1;
+    }
+  };
 
   // Pool the gaps per product.
-  const gaps = new Map<string, number[]>();
-  const buyers = new Map<string, number>();
-  const repeaters = new Map<string, number>();
-  for (const products of byCustomer.values()) {
-    for (const [productId, list] of products) {
-      list.sort((a, b) => a[0] - b[0]);
-      // Same-day lines of one product count as one purchase.
-      let w = 0;
-      for (let i = 1; i < list.length; i++) {
-        if (list[i][0] === list[w][0]) list[w][1] += list[i][1];
-        else list[++w] = list[i];
+  const buyers = new Int32Array(nStrings);
+  const repeaters = new Int32Array(nStrings);
+  let gapProduct = new Int32Array(0);
+  let gapDays = new Float64Array(0);
+  let g = 0;
+  for (let s = 0; s < nStrings; s++) {
+    eachProduct(s, (product, k0, k1) => {
+      const n = merge(k0, k1);
+      buyers[product]++;
+      if (n < 2) return;
+      repeaters[product]++;
+      if (g + n > gapProduct.length) {
+        gapProduct = room(gapProduct, g + n);
+        gapDays = room(gapDays, g + n);
       }
-      list.length = w + 1;
-      buyers.set(productId, (buyers.get(productId) ?? 0) + 1);
-      if (list.length < 2) continue;
-      repeaters.set(productId, (repeaters.get(productId) ?? 0) + 1);
-      let pooled = gaps.get(productId);
-      if (!pooled) gaps.set(productId, (pooled = []));
-      for (let i = 1; i < list.length; i++) pooled.push((list[i][0] - list[i - 1][0]) / list[i - 1][1]);
-    }
+      for (let i = 1; i < n; i++) {
+        gapProduct[g] = product;
+        gapDays[g++] = (days[i] - days[i - 1]) / units[i - 1];
+      }
+    });
   }
+  const gapStart = new Int32Array(nStrings + 1);
+  for (let k = 0; k < g; k++) gapStart[gapProduct[k] + 1]++;
+  for (let p = 0; p < nStrings; p++) gapStart[p + 1] += gapStart[p];
+  const pooled = new Float64Array(g);
+  {
+    const fill = gapStart.slice(0, nStrings);
+    for (let k = 0; k < g; k++) pooled[fill[gapProduct[k]]++] = gapDays[k];
+  }
+  gapProduct = new Int32Array(0);
+  gapDays = new Float64Array(0);
 
-  const cycles = new Map<string, ProductCycle>();
-  for (const [productId, pooled] of gaps) {
-    const repeatBuyers = repeaters.get(productId) ?? 0;
-    const total = buyers.get(productId) ?? 0;
-    if (repeatBuyers < minRepeatBuyers || pooled.length < minIntervals || repeatBuyers / total < minRepeatShare)
-      continue;
-    pooled.sort((a, b) => a - b);
-    cycles.set(productId, {
-      productId,
-      medianDays: quantile(pooled, 0.5),
-      lowDays: quantile(pooled, 0.25),
-      highDays: quantile(pooled, 0.75),
+  const cycles: ProductCycle[] = [];
+  const cycleOf = new Int32Array(nStrings).fill(-1);
+  for (let p = 0; p < nStrings; p++) {
+    const intervals = gapStart[p + 1] - gapStart[p];
+    if (intervals === 0) continue;
+    const repeatBuyers = repeaters[p];
+    const total = buyers[p];
+    if (repeatBuyers < minRepeatBuyers || intervals < minIntervals || repeatBuyers / total < minRepeatShare) continue;
+    const sorted = pooled.subarray(gapStart[p], gapStart[p + 1]).sort((a, b) => a - b);
+    cycleOf[p] = cycles.length;
+    cycles.push({
+      productId: strings[p],
+      medianDays: quantile(sorted, 0.5),
+      lowDays: quantile(sorted, 0.25),
+      highDays: quantile(sorted, 0.75),
       repeatBuyers,
       buyers: total,
-      intervals: pooled.length,
+      intervals,
     });
   }
 
-  const due = new Map<string, DueProduct[]>();
-  const customers = [...byCustomer.keys()].sort();
-  for (const customerId of customers) {
-    const out: DueProduct[] = [];
-    for (const [productId, list] of byCustomer.get(customerId)!) {
-      const cycle = cycles.get(productId);
-      if (!cycle) continue;
-      const [last, units] = list[list.length - 1];
+  // Due products, customer by customer in id order.
+  const customers: number[] = [];
+  for (let s = 0; s < nStrings; s++) if (customerStart[s + 1] > customerStart[s]) customers.push(s);
+  customers.sort((a, b) => (strings[a] < strings[b] ? -1 : strings[a] > strings[b] ? 1 : 0));
+  const out = {
+    customer: new Int32Array(0),
+    product: new Int32Array(0),
+    lastDay: new Float64Array(0),
+    fromDay: new Float64Array(0),
+    toDay: new Float64Array(0),
+    expectedDay: new Float64Array(0),
+  };
+  let size = 0;
+  interface Candidate {
+    product: number;
+    last: number;
+    from: number;
+    to: number;
+    expected: number;
+  }
+  const candidates: Candidate[] = [];
+  const own: number[] = [];
+  const soonest = (a: Candidate, b: Candidate) => a.from - b.from || (strings[a.product] < strings[b.product] ? -1 : 1);
+  for (const s of customers) {
+    candidates.length = 0;
+    eachProduct(s, (product, k0, k1) => {
+      const c = cycleOf[product];
+      if (c < 0) return;
+      const cycle = cycles[c];
+      const n = merge(k0, k1);
+      const last = days[n - 1];
+      const bought = units[n - 1];
       let scale = 1;
-      if (list.length >= 2) {
-        const own = [];
-        for (let i = 1; i < list.length; i++) own.push((list[i][0] - list[i - 1][0]) / list[i - 1][1]);
+      if (n >= 2) {
+        own.length = 0;
+        for (let i = 1; i < n; i++) own.push((days[i] - days[i - 1]) / units[i - 1]);
         own.sort((a, b) => a - b);
         const centre = (own.length * quantile(own, 0.5) + ownWeight * cycle.medianDays) / (own.length + ownWeight);
         scale = cycle.medianDays > 0 ? centre / cycle.medianDays : 1;
       }
-      const low = cycle.lowDays * scale * units;
-      const high = cycle.highDays * scale * units;
+      const low = cycle.lowDays * scale * bought;
+      const high = cycle.highDays * scale * bought;
       const from = last + low;
       const to = last + high;
-      if (asOfDay < from - lookahead || asOfDay > to) continue;
-      out.push({
-        customerId,
-        productId,
-        lastBoughtAt: new Date(last * DAY_MS),
-        dueFrom: new Date(Math.round(from) * DAY_MS),
-        dueTo: new Date(Math.round(to) * DAY_MS),
-        expectedAt: new Date(Math.round(last + cycle.medianDays * scale * units) * DAY_MS),
+      if (asOfDay < from - lookahead || asOfDay > to) return;
+      candidates.push({
+        product,
+        last,
+        from: Math.round(from),
+        to: Math.round(to),
+        expected: Math.round(last + cycle.medianDays * scale * bought),
       });
+    });
+    if (!candidates.length) continue;
+    candidates.sort(soonest);
+    const keep = Math.min(candidates.length, maxPerCustomer);
+    if (size + keep > out.customer.length) {
+      out.customer = room(out.customer, size + keep);
+      out.product = room(out.product, size + keep);
+      out.lastDay = room(out.lastDay, size + keep);
+      out.fromDay = room(out.fromDay, size + keep);
+      out.toDay = room(out.toDay, size + keep);
+      out.expectedDay = room(out.expectedDay, size + keep);
     }
-    if (!out.length) continue;
-    out.sort((a, b) => a.dueFrom.getTime() - b.dueFrom.getTime() || (a.productId < b.productId ? -1 : 1));
-    due.set(customerId, out.slice(0, maxPerCustomer));
+    for (let k = 0; k < keep; k++) {
+      const d = candidates[k];
+      out.customer[size] = s;
+      out.product[size] = d.product;
+      out.lastDay[size] = d.last;
+      out.fromDay[size] = d.from;
+      out.toDay[size] = d.to;
+      out.expectedDay[size] = d.expected;
+      size++;
+    }
+  }
+  return {
+    cycles,
+    size,
+    customer: out.customer.slice(0, size),
+    product: out.product.slice(0, size),
+    lastDay: out.lastDay.slice(0, size),
+    fromDay: out.fromDay.slice(0, size),
+    toDay: out.toDay.slice(0, size),
+    expectedDay: out.expectedDay.slice(0, size),
+  };
+}
+
+/** The cycles and due products of orders, as records (learnReorderColumns on the orders' table). */
+export function learnReorder(orders: Iterable<OrderInput> | OrderTable, options: ReorderOptions): ReorderResult {
+  const table = orders instanceof OrderTable ? orders : OrderTable.from(orders);
+  const columns = learnReorderColumns(table, options);
+  const cycles = new Map(columns.cycles.map((c) => [c.productId, c]));
+  const due = new Map<string, DueProduct[]>();
+  for (let r = 0; r < columns.size; r++) {
+    const customerId = table.strings[columns.customer[r]];
+    let list = due.get(customerId);
+    if (!list) due.set(customerId, (list = []));
+    list.push({
+      customerId,
+      productId: table.strings[columns.product[r]],
+      lastBoughtAt: new Date(columns.lastDay[r] * DAY_MS),
+      dueFrom: new Date(columns.fromDay[r] * DAY_MS),
+      dueTo: new Date(columns.toDay[r] * DAY_MS),
+      expectedAt: new Date(columns.expectedDay[r] * DAY_MS),
+    });
   }
   return { cycles, due };
 }

@@ -15,6 +15,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { AnalyzeOptions } from "../analytics/analyze";
 import { OrderTable, type OrderTableColumns, type OrderTableData } from "../analytics/order-table";
+import type { ReorderColumns, ReorderOptions } from "../analytics/reorder";
 import type { AnalysisResult } from "../analytics/types";
 
 export interface AnalysisThreadRequest {
@@ -26,6 +27,11 @@ export interface AnalysisThreadRequest {
   orders: OrderTableData | OrderTable;
   options: AnalyzeOptions;
   recommendationLimit: number;
+  /**
+   * Also learn the reorder cycles and due products (app/analytics/reorder.ts) from the same table, in the
+   * thread, before the analysis: they come back as columns whose indexes point into the table's strings.
+   */
+  reorder?: ReorderOptions;
 }
 
 /** What the thread is started with (workerData): the orders as data, and whether their columns were lent. */
@@ -34,6 +40,7 @@ export interface AnalysisThreadInput {
   lent: boolean;
   options: AnalyzeOptions;
   recommendationLimit: number;
+  reorder?: ReorderOptions;
 }
 
 /**
@@ -52,6 +59,7 @@ export type AnalysisThreadResponse =
       ok: true;
       result: AnalysisResult;
       recommendations: PackedRecommendations;
+      reorder: ReorderColumns | null;
       columns: OrderTableColumns | null;
       threadId: number;
     }
@@ -124,7 +132,12 @@ export function analysisWorkerBootstrap(entry = analysisWorkerEntry()): string {
 export function analyzeInThread(
   request: AnalysisThreadRequest,
   opts: { signal?: AbortSignal; onStarted?: (threadId: number) => void } = {},
-): Promise<{ result: AnalysisResult; recommendations: Map<string, string[]>; threadId: number }> {
+): Promise<{
+  result: AnalysisResult;
+  recommendations: Map<string, string[]>;
+  reorder: ReorderColumns | null;
+  threadId: number;
+}> {
   return new Promise((resolvePromise, reject) => {
     if (opts.signal?.aborted) return reject(new AnalysisAbortedError(opts.signal.reason));
     const table = request.orders instanceof OrderTable ? request.orders : null;
@@ -134,6 +147,7 @@ export function analyzeInThread(
       lent: table !== null,
       options: request.options,
       recommendationLimit: request.recommendationLimit,
+      reorder: request.reorder,
     };
     // A lent table's columns move to the thread (detached here until it answers): no second copy of them.
     const transferList = table ? OrderTable.transferList(orders) : [];
@@ -169,6 +183,7 @@ export function analyzeInThread(
           resolvePromise({
             result: message.result,
             recommendations: unpackRecommendations(message.result, message.recommendations),
+            reorder: message.reorder,
             threadId: message.threadId,
           });
         } else reject(new Error(`The analysis failed in its worker thread: ${message.error}`));

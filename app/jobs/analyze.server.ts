@@ -13,7 +13,20 @@ import { analyzeInThread } from "./analyze-thread.server";
 import { getShopSettings, updateShopSettings } from "../models/shop-settings.server";
 import { loadPreviousClusters, previousShopifyRfmGroups, saveAnalysis } from "../models/scores.server";
 import { loadOrdersForAnalysis, loadProductsForAnalysis } from "../models/analysis-input.server";
-import { refreshReorderDue } from "../models/reorder.server";
+import { saveReorder } from "../models/reorder.server";
+
+type AnalysisAnswer = Awaited<ReturnType<typeof analyzeInThread>>;
+
+/** The few facts of an analysis result that its run records. */
+function summarize(result: AnalysisAnswer["result"]) {
+  return {
+    customers: result.customers.length,
+    model: result.model,
+    horizonDays: result.horizonDays,
+    analysisTimingsMs: result.details?.timingsMs,
+    skipped: result.skipped,
+  };
+}
 
 /** Recommendations stored per customer (at least the shop's recsCount). */
 export const STORED_RECOMMENDATIONS = 10;
@@ -47,12 +60,14 @@ export async function runAnalyze(
       previousShopifyRfmGroups(db, shop),
     ]);
     lap("load");
+    const asOf = opts.asOf ?? new Date();
     // The analysis and the recommendations run in a worker thread: the event loop stays free meanwhile.
-    const { result, recommendations } = await analyzeInThread(
+    // So does the reorder model (issue 16), from the same table and as-of day, before the analysis.
+    let analysis: AnalysisAnswer | null = await analyzeInThread(
       {
         orders, // lent: its typed columns move to the thread and back (no second copy)
         options: {
-          asOf: opts.asOf ?? new Date(),
+          asOf,
           horizonDays: settings.churnHorizonDays ?? undefined,
           clusterK: settings.clusterK,
           previousClusters,
@@ -63,6 +78,7 @@ export async function runAnalyze(
           currency: settings.currencyCode ?? null,
         },
         recommendationLimit: Math.max(STORED_RECOMMENDATIONS, settings.recsCount),
+        reorder: { asOf },
       },
       { signal: opts.signal, onStarted: opts.onThreadStarted },
     );
@@ -70,10 +86,17 @@ export async function runAnalyze(
     // A job that lost its lock while the thread ran saves nothing (another worker may run it now).
     opts.signal?.throwIfAborted();
     const before = await segmentsBefore(db, shop); // for the admin's "who moved since the last analysis"
-    const { analysisId } = await saveAnalysis(db, shop, result, { recommendations });
+    const { analysisId } = await saveAnalysis(db, shop, analysis.result, { recommendations: analysis.recommendations });
     lap("save");
+    // What the run's record needs from the result: the result itself (every customer's scores and
+    // recommendations, a few hundred MB for a million orders) is let go before the reorder rows are written.
+    // (No local variable holds it: `analysis` is the only reference, cleared here.)
+    const summary = summarize(analysis.result);
+    const reorder = analysis.reorder;
+    analysis = null;
     // Due to reorder (issue 16): each product's repurchase cycle and the customers due to buy it again.
-    await refreshReorderDue(db, shop, orders, { asOf: opts.asOf ?? new Date() });
+    if (!reorder) throw new Error("The analysis thread did not return the reorder model");
+    await saveReorder(db, shop, reorder, orders.strings);
     lap("reorder");
     await recordAnalysisSnapshot(db, shop, analysisId, before);
     await updateShopSettings(db, shop, { lastAnalysisAt: new Date() });
@@ -81,19 +104,19 @@ export async function runAnalyze(
       status: "succeeded",
       ordersCount: orders.length,
       lineItemsCount: orders.lineItemCount,
-      customersCount: result.customers.length,
+      customersCount: summary.customers,
       details: {
         warnings: [],
         problems: [],
         analysisId,
-        model: result.model,
-        horizonDays: result.horizonDays,
+        model: summary.model,
+        horizonDays: summary.horizonDays,
         timingsMs: timings,
-        analysisTimingsMs: result.details?.timingsMs,
-        skipped: result.skipped,
+        analysisTimingsMs: summary.analysisTimingsMs,
+        skipped: summary.skipped,
       },
     });
-    return { analysisId, customers: result.customers.length, model: result.model };
+    return { analysisId, customers: summary.customers, model: summary.model };
   } catch (error) {
     // Recording the failure must not hide it: a failed write is logged and the job's error rethrown.
     await finishSyncRun(db, run.id, {

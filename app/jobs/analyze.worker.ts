@@ -7,6 +7,7 @@
 import { parentPort, threadId, workerData } from "node:worker_threads";
 import { analyzeOrders } from "../analytics/analyze";
 import { OrderTable } from "../analytics/order-table";
+import { learnReorderColumns, type ReorderColumns } from "../analytics/reorder";
 import { buildRecommender } from "../analytics/recommendations/engine";
 import type { AnalysisThreadInput, AnalysisThreadResponse, PackedRecommendations } from "./analyze-thread.server";
 
@@ -22,6 +23,8 @@ function run(input: AnalysisThreadInput) {
   try {
     port.postMessage({ started: true, threadId });
     orders = OrderTable.fromData(input.orders);
+    // First, while the thread holds nothing else: its working arrays are gone before the analysis's peak.
+    const reorder: ReorderColumns | null = input.reorder ? learnReorderColumns(orders, input.reorder) : null;
     const result = analyzeOrders(orders, input.options);
     const clusterOf = new Map(result.customers.map((c) => [c.customerId, c.clusterKey]));
     const recommender = buildRecommender(orders, { products: input.options.products, clusterOf });
@@ -32,6 +35,7 @@ function run(input: AnalysisThreadInput) {
       recommendations: packRecommendations(result.customers, (id) =>
         recommender.forCustomer(id, input.recommendationLimit),
       ),
+      reorder,
       columns: null,
       threadId,
     };
@@ -48,11 +52,16 @@ function run(input: AnalysisThreadInput) {
     response.columns = orders.columns();
     transfer.push(...OrderTable.transferList(response.columns));
   }
-  if (response.ok)
+  if (response.ok) {
     transfer.push(
       response.recommendations.offset.buffer as ArrayBuffer,
       response.recommendations.items.buffer as ArrayBuffer,
     );
+    const due = response.reorder;
+    if (due)
+      for (const column of [due.customer, due.product, due.lastDay, due.fromDay, due.toDay, due.expectedDay])
+        transfer.push(column.buffer as ArrayBuffer);
+  }
   port.postMessage(response, transfer);
 }
 

@@ -5,7 +5,9 @@
  * Flow trigger) and by the storefront block (due products first).
  */
 import type { Db } from "../db.server";
-import { learnReorder, type ReorderOptions, type ReorderResult } from "../analytics/reorder";
+import { DAY_MS } from "../analytics/purchase-history";
+import { learnReorderColumns, type ReorderColumns, type ReorderOptions } from "../analytics/reorder";
+import { OrderTable } from "../analytics/order-table";
 import type { OrderInput } from "../analytics/types";
 
 export interface DueRow {
@@ -15,20 +17,36 @@ export interface DueRow {
   dueTo: Date;
 }
 
+/** Rows written per statement. */
+const REORDER_BATCH = 500;
+
 /** Learns the cycles from the shop's orders and replaces the stored cycles and due products. */
 export async function refreshReorderDue(
   db: Db,
   shop: string,
-  orders: Iterable<OrderInput>,
+  orders: Iterable<OrderInput> | OrderTable,
   options: ReorderOptions,
 ): Promise<{ cycles: number; dueCustomers: number }> {
-  const result = learnReorder(orders, options);
-  await saveReorder(db, shop, result);
-  return { cycles: result.cycles.size, dueCustomers: result.due.size };
+  const table = orders instanceof OrderTable ? orders : OrderTable.from(orders);
+  const columns = learnReorderColumns(table, options);
+  await saveReorder(db, shop, columns, table.strings);
+  let dueCustomers = 0;
+  for (let r = 0; r < columns.size; r++) if (r === 0 || columns.customer[r] !== columns.customer[r - 1]) dueCustomers++;
+  return { cycles: columns.cycles.length, dueCustomers };
 }
 
-export async function saveReorder(db: Db, shop: string, result: ReorderResult): Promise<void> {
-  const cycles = [...result.cycles.values()].map((c) => ({
+/**
+ * Replaces the shop's stored cycles and due products with these (learnReorderColumns; `strings` are the
+ * order table's, which its customer and product indexes point into). Row objects are made one batch at a
+ * time: a large shop's 150k due rows are never all objects at once.
+ */
+export async function saveReorder(
+  db: Db,
+  shop: string,
+  reorder: ReorderColumns,
+  strings: readonly string[],
+): Promise<void> {
+  const cycles = reorder.cycles.map((c) => ({
     shop,
     productId: c.productId,
     medianDays: c.medianDays,
@@ -37,20 +55,26 @@ export async function saveReorder(db: Db, shop: string, result: ReorderResult): 
     repeatBuyers: c.repeatBuyers,
     intervals: c.intervals,
   }));
-  const due = [...result.due.values()].flat().map((d) => ({
-    shop,
-    customerId: d.customerId,
-    productId: d.productId,
-    lastBoughtAt: d.lastBoughtAt,
-    dueFrom: d.dueFrom,
-    dueTo: d.dueTo,
-  }));
+  const dueBatch = (from: number) => {
+    const rows = [];
+    for (let r = from; r < Math.min(reorder.size, from + REORDER_BATCH); r++)
+      rows.push({
+        shop,
+        customerId: strings[reorder.customer[r]],
+        productId: strings[reorder.product[r]],
+        lastBoughtAt: new Date(reorder.lastDay[r] * DAY_MS),
+        dueFrom: new Date(reorder.fromDay[r] * DAY_MS),
+        dueTo: new Date(reorder.toDay[r] * DAY_MS),
+      });
+    return rows;
+  };
   await db.$transaction(
     async (tx) => {
       await tx.productCycle.deleteMany({ where: { shop } });
       await tx.reorderDue.deleteMany({ where: { shop } });
-      for (let i = 0; i < cycles.length; i += 500) await tx.productCycle.createMany({ data: cycles.slice(i, i + 500) });
-      for (let i = 0; i < due.length; i += 500) await tx.reorderDue.createMany({ data: due.slice(i, i + 500) });
+      for (let i = 0; i < cycles.length; i += REORDER_BATCH)
+        await tx.productCycle.createMany({ data: cycles.slice(i, i + REORDER_BATCH) });
+      for (let i = 0; i < reorder.size; i += REORDER_BATCH) await tx.reorderDue.createMany({ data: dueBatch(i) });
       // Prisma's default 5 s is too short for a large shop's rows on PostgreSQL (the 100k-order benchmark failed).
     },
     { timeout: 600_000, maxWait: 60_000 },

@@ -4,6 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { learnReorder } from "../../app/analytics/reorder";
+import { OrderTable } from "../../app/analytics/order-table";
+import { referenceLearnReorder } from "./reference-reorder";
 import type { OrderInput } from "../../app/analytics/types";
 import { CATALOGUE } from "../standin/demo-catalogue";
 import { generateDemoShop } from "../standin/demo-shop";
@@ -152,5 +154,55 @@ describe("learnReorder on the demo shop", () => {
         expect(d.lastBoughtAt.getTime()).toBeLessThan(d.dueFrom.getTime());
       }
     }
+  });
+});
+
+describe("learnReorder (typed arrays) agrees exactly with the first Map-per-customer version", () => {
+  /** A seeded shop with what the grouping must get right: same-day lines, several units, returns, skipped orders. */
+  function messyShop(seed: number): OrderInput[] {
+    let x = seed;
+    const rand = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const orders: OrderInput[] = [];
+    for (let i = 0; i < 4000; i++) {
+      const customer = rand() < 0.05 ? null : rand() < 0.02 ? "" : `gid://shopify/Customer/${Math.floor(rand() * 300)}`;
+      const lines = Array.from({ length: 1 + Math.floor(rand() * 4) }, () => {
+        const quantity = 1 + Math.floor(rand() * 3);
+        return lineItemInput(rand() < 0.03 ? null : `gid://shopify/Product/${Math.floor(rand() * 12)}`, {
+          quantity,
+          ...(rand() < 0.1 ? { currentQuantity: Math.floor(rand() * (quantity + 1)) } : {}),
+        });
+      });
+      orders.push(
+        orderInput({
+          customerId: customer,
+          processedAt: new Date(asOf.getTime() - Math.floor(rand() * 500 - 20) * DAY - Math.floor(rand() * DAY)),
+          total: rand() < 0.03 ? 0 : 10 * lines.length,
+          refunded: rand() < 0.03 ? 10 * lines.length : 0,
+          cancelledAt: rand() < 0.03 ? asOf : null,
+          test: rand() < 0.02,
+          financialStatus: rand() < 0.02 ? "voided" : "PAID",
+          currency: "USD",
+          lineItems: lines,
+        }),
+      );
+    }
+    return orders;
+  }
+  const cases: Array<[string, OrderInput[], Date]> = [
+    ["the hand-made history", history(), asOf],
+    ["a messy seeded shop (seed 1)", messyShop(1), asOf],
+    ["a messy seeded shop (seed 2)", messyShop(2), asOf],
+    ["the demo shop", [...standinOrders(generateDemoShop({ orders: 3000 }))], new Date("2026-11-01T00:00:00Z")],
+  ];
+  it.each(cases)("%s: the same cycles and due products, in the same order", (_name, orders, at) => {
+    for (const options of [{ asOf: at }, { asOf: at, minRepeatBuyers: 2, minIntervals: 2, maxPerCustomer: 2 }]) {
+      const expected = referenceLearnReorder(orders, options);
+      const actual = learnReorder(orders, options);
+      const byId = (a: { productId: string }, b: { productId: string }) => (a.productId < b.productId ? -1 : 1);
+      expect([...actual.cycles.values()].sort(byId)).toEqual([...expected.cycles.values()].sort(byId));
+      expect([...actual.due.entries()]).toEqual([...expected.due.entries()]);
+      expect(learnReorder(OrderTable.from(orders), options)).toEqual(actual);
+    }
+    expect(referenceLearnReorder(orders, { asOf: at }).due.size).toBeGreaterThan(0);
   });
 });

@@ -5,18 +5,21 @@
  * - the counters eval:churn prints (rule breaks, pinned) count what they say;
  * - value at risk counted once (point 6);
  * - training at exactly H on rolling origins when the history allows, the correction kept only when it
- *   beats BG/NBD out of time on both AUC and log loss (point 3);
+ *   beats BG/NBD out of time on both AUC and log loss, no shorter window for a one-sided past (point 3);
+ * - MBG/NBD only where it predicted the shop's past better out of time (point 2);
  * - risk bands relative to the horizon and the shop (point 3);
  * - reasons ordered by the model's contributions, money in the shop's currency (point 5);
  * - P(alive) of one-time buyers flagged when it is BG/NBD's artefact (point 2).
  */
 import { describe, expect, it } from "vitest";
 import { analyzeOrders } from "../../app/analytics/analyze";
-import { predictChurn, riskBaseline, riskCutoffs, RISK_THRESHOLDS } from "../../app/analytics/churn";
+import { bgnbdProbNoPurchase } from "../../app/analytics/bgnbd";
+import { predictChurn, riskBaseline, riskCutoffs, RISK_THRESHOLDS, tryFitBgNbd } from "../../app/analytics/churn";
+import { logLoss } from "../../app/analytics/classification";
 import { pinnedProbabilities, ruleBreaks } from "../../app/analytics/evaluate-churn";
-import { customerFeatures } from "../../app/analytics/features";
+import { customerFeatures, typicalShopGap } from "../../app/analytics/features";
 import { pAliveKnownOf, PEVER_MAX } from "../../app/analytics/next-order";
-import { buildHistories, dayOf, DAY_MS } from "../../app/analytics/purchase-history";
+import { buildHistories, dayOf, DAY_MS, truncateHistories } from "../../app/analytics/purchase-history";
 import { churnReasons } from "../../app/analytics/reasons";
 import type { CustomerHistory, CustomerResult } from "../../app/analytics/types";
 import { loadCdnowOrders } from "./cdnow";
@@ -129,6 +132,37 @@ describe("training on the shop's past (CDNOW sample)", () => {
     const { res } = run("1997-09-30", 273);
     expect(res.training!.windowDays).toBeLessThan(273);
     expect(res.notes.join(" ")).toMatch(new RegExp(`trained on ${res.training!.windowDays}-day windows`));
+  });
+
+  it("uses MBG/NBD (one-time buyers may have left) only where it had the lower log loss out of time at the first origin", () => {
+    const chosen = new Set<string>();
+    for (const [asOf, H] of [
+      ["1997-09-30", 273],
+      ["1998-06-30", 91],
+      ["1998-03-31", 30],
+    ] as const) {
+      const { cutDay, res } = run(asOf, H);
+      const w = res.training!.windowDays;
+      const cut = cutDay - w;
+      const all = new Map(buildHistories(orders, {}).histories.map((h) => [h.customerId, h]));
+      const past = truncateHistories(buildHistories(orders, { asOf: day(asOf) }).histories, cut);
+      const feats = past.map((h) => customerFeatures(h, cut));
+      const labels = past.map((h) =>
+        all.get(h.customerId)!.occasionDays.some((d) => d > cut && d <= cut + w) ? 0 : 1,
+      );
+      const lossOf = (variant: "bgnbd" | "mbgnbd") => {
+        const p = tryFitBgNbd(feats, typicalShopGap(feats), [variant])!;
+        return logLoss(
+          feats.map((f) => bgnbdProbNoPurchase(p, w, f.repeats, f.spanDays, f.tenureDays)),
+          labels,
+        );
+      };
+      const better = lossOf("mbgnbd") < lossOf("bgnbd") ? "mbgnbd" : "bgnbd";
+      expect(res.training!.variant).toBe(better);
+      expect(res.bgnbd!.variant ?? "bgnbd").toBe(better);
+      chosen.add(better);
+    }
+    expect(chosen).toEqual(new Set(["bgnbd", "mbgnbd"])); // both outcomes occur on the sample
   });
 
   it("keeps the correction only when it beats BG/NBD out of time on both AUC and log loss", () => {

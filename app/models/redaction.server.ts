@@ -62,6 +62,20 @@ export async function listCustomerRedactions(db: Db, shop: string): Promise<Cust
   }));
 }
 
+/**
+ * True when customers/redact named this order or its customer. An order webhook delivered after the
+ * redaction (a retry, a late update) must not store them again.
+ */
+export async function isOrderRedacted(
+  db: Db,
+  shop: string,
+  orderId: string,
+  customerId: string | null,
+): Promise<boolean> {
+  const redactions = await listCustomerRedactions(db, shop);
+  return redactions.some((r) => (customerId !== null && r.customerId === customerId) || r.orderIds.includes(orderId));
+}
+
 export async function isShopRedacted(db: Db, shop: string): Promise<boolean> {
   return !!(await db.shopRedaction.findUnique({ where: { shop } }));
 }

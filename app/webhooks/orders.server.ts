@@ -10,6 +10,7 @@ import type { LineItemInput, OrderInput } from "../analytics/types";
 import type { Db } from "../db.server";
 import { upsertOrders } from "../models/orders.server";
 import { recordOrderAttribution } from "../models/rec-events.server";
+import { isOrderRedacted, isShopRedacted } from "../models/redaction.server";
 import { forgetWebhook, recordWebhookOnce } from "../models/webhook-dedupe.server";
 
 export const ORDER_TOPICS = [
@@ -208,8 +209,11 @@ export function orderFromWebhook(topic: string, payload: unknown): OrderInput {
 
 export interface OrderWebhookResult {
   orderId: string;
-  /** "written": stored; "older": the stored copy is newer, nothing changed. */
-  outcome: "written" | "older";
+  /**
+   * "written": stored; "older": the stored copy is newer, nothing changed; "redacted": customers/redact named
+   * the order or its customer, or shop/redact the shop, so nothing is stored.
+   */
+  outcome: "written" | "older" | "redacted";
 }
 
 export async function handleOrderWebhook(
@@ -220,6 +224,9 @@ export async function handleOrderWebhook(
 ): Promise<OrderWebhookResult> {
   if (!(ORDER_TOPICS as readonly string[]).includes(topic)) throw new WebhookPayloadError(topic, "not an order topic");
   const order = orderFromWebhook(topic, payload);
+  // Redaction wins over a late delivery: nothing of a redacted shop, customer or order is stored again.
+  if ((await isShopRedacted(db, shop)) || (await isOrderRedacted(db, shop, order.id, order.customerId)))
+    return { orderId: order.id, outcome: "redacted" };
   const r = await upsertOrders(db, shop, [order]);
   // The recommendations' cart attribute: the only way an order is attributed to them (rec-events.server.ts).
   if (r.written)
@@ -241,8 +248,10 @@ export interface WebhookDelivery {
 export async function receiveOrderWebhook(
   db: Db,
   delivery: WebhookDelivery,
-): Promise<{ status: number; result: OrderWebhookResult | "duplicate" | "rejected" }> {
+): Promise<{ status: number; result: OrderWebhookResult | "duplicate" | "rejected" | "redacted" }> {
   const { shop, topic, webhookId, payload } = delivery;
+  // After shop/redact not even the delivery's id is kept for the shop (a reinstall clears the redaction).
+  if (await isShopRedacted(db, shop)) return { status: 200, result: "redacted" };
   if (webhookId && !(await recordWebhookOnce(db, webhookId, shop, topic))) return { status: 200, result: "duplicate" };
   try {
     return { status: 200, result: await handleOrderWebhook(db, shop, topic, payload) };

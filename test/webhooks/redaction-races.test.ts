@@ -3,6 +3,7 @@
  * an analysis or a publish (after the step has read the data it will write back); when the job ends,
  * nothing of the redacted customer (orders, score, tag journal, Flow log, ids in the run details) or of
  * the redacted shop (any row, the Shop row included) is left, and a job after shop/redact re-creates nothing.
+ * Nor does an order webhook Shopify delivers after the redaction (a retry or a late update).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../app/db.server";
@@ -10,11 +11,12 @@ import { runJob } from "../../app/jobs/handlers.server";
 import { upsertOrders } from "../../app/models/orders.server";
 import { updateShopSettings } from "../../app/models/shop-settings.server";
 import { handleCustomersRedact, handleShopRedact } from "../../app/webhooks/compliance.server";
+import { receiveOrderWebhook } from "../../app/webhooks/orders.server";
 import { generateShop } from "../analytics/generate-orders";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { adminFor } from "../publish/fixture";
 import { generateDemoShop } from "../standin/demo-shop";
-import { startStandin, type Standin } from "../standin/server";
+import { orderWebhookPayload, startStandin, type Standin } from "../standin/server";
 
 /**
  * The database as a job sees it, with `hook` run once right after the first call of `model.method`
@@ -185,5 +187,54 @@ describe("shop/redact during a job, and a job after it", () => {
     await expect(runJob({ db: t.db }, { shop: SHOP, kind: "full-sync" })).rejects.toThrow(/redacted/);
     expect(await t.db.shop.count({ where: { shop: SHOP } })).toBe(0);
     expect(await rowsOf(SHOP)).toBe(0);
+  });
+});
+
+describe("order webhooks delivered after a redaction (a retry, a late update)", () => {
+  let t: TestDb;
+  const SHOP = "late-hooks.myshopify.com";
+  const data = generateDemoShop({ shop: SHOP, orders: 80, seed: 31 });
+  const withCustomer = data.orders.filter((o) => o.customerId);
+  const victim = customerOf(withCustomer);
+  const [first, second] = withCustomer.filter((o) => o.customerId === victim);
+  const bystander = withCustomer.find((o) => o.customerId !== victim)!;
+  const numeric = (gid: string) => gid.split("/").pop()!;
+  let n = 0;
+  const deliver = (order: (typeof data.orders)[number], topic = "orders/updated") =>
+    receiveOrderWebhook(t.db, {
+      shop: SHOP,
+      topic,
+      webhookId: `late-${++n}`,
+      payload: orderWebhookPayload(order),
+    });
+  beforeAll(async () => {
+    t = await createTestDb("sqlite");
+  });
+  afterAll(async () => t?.cleanup());
+
+  it("after customers/redact, neither the named order nor another order of the customer is stored again", async () => {
+    expect(second).toBeDefined();
+    expect((await deliver(first, "orders/create")).result).toMatchObject({ outcome: "written" });
+    await handleCustomersRedact(t.db, SHOP, {
+      customer: { id: numeric(victim) },
+      orders_to_redact: [numeric(first.id)],
+    });
+    expect(await t.db.order.count({ where: { shop: SHOP, customerId: victim } })).toBe(0);
+
+    expect((await deliver(first)).result).toMatchObject({ orderId: first.id, outcome: "redacted" });
+    expect((await deliver(second, "orders/create")).result).toMatchObject({ outcome: "redacted" });
+    expect(await t.db.order.count({ where: { shop: SHOP, customerId: victim } })).toBe(0);
+    expect(await t.db.order.count({ where: { shop: SHOP, id: { in: [first.id, second.id] } } })).toBe(0);
+    // Another customer's order is stored as ever.
+    expect((await deliver(bystander, "orders/create")).result).toMatchObject({ outcome: "written" });
+    expect(await t.db.order.count({ where: { shop: SHOP, id: bystander.id } })).toBe(1);
+  });
+
+  it("after shop/redact nothing of the shop is stored again, not even the delivery's id", async () => {
+    await handleShopRedact(t.db, SHOP);
+    expect(await deliver(bystander)).toEqual({ status: 200, result: "redacted" });
+    expect(await t.db.order.count({ where: { shop: SHOP } })).toBe(0);
+    expect(await t.db.webhookEvent.count({ where: { shop: SHOP } })).toBe(0);
+    expect(await t.db.shop.count({ where: { shop: SHOP } })).toBe(0);
   });
 });

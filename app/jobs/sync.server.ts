@@ -95,8 +95,8 @@ export class OrderIngest {
   olderIgnored = 0;
   private readonly asm: OrderAssembler;
   private batch: OrderInput[] = [];
-  /** The write of the previous batch, while it runs. */
-  private writing: Promise<void> | null = null;
+  /** The write of the previous batch, while it runs. It never rejects: it resolves to its failure, if any, which settle() throws. */
+  private writing: Promise<{ error: unknown } | null> | null = null;
 
   constructor(
     private readonly db: Db,
@@ -153,25 +153,30 @@ export class OrderIngest {
     const batch = this.batch;
     this.batch = [];
     await this.settle();
-    const writing = this.write(batch);
-    // Handled here so that a failure while the next batch is parsed is not an unhandled rejection;
-    // settle() still throws it.
-    writing.catch(() => undefined);
-    this.writing = writing;
+    // Its failure is kept, not left an unhandled rejection while the next batch is parsed; settle() throws it.
+    this.writing = this.write(batch).then(
+      () => null,
+      (error: unknown) => ({ error }),
+    );
   }
 
   /** After a failure: waits for the write in progress, if any, so that none outlives the run (its error is not thrown). */
   async abandon(): Promise<void> {
     const writing = this.writing;
     this.writing = null;
-    await writing?.catch(() => undefined);
+    const failed = await writing;
+    if (failed)
+      console.warn(
+        `[sync] ${this.shop}: a batch write also failed while the run ended on another error: ${(failed.error as Error)?.message ?? failed.error}`,
+      );
   }
 
   /** Waits for the write in progress (and throws its error). */
   private async settle(): Promise<void> {
     const writing = this.writing;
     this.writing = null;
-    await writing;
+    const failed = await writing;
+    if (failed) throw failed.error;
   }
 
   private async write(batch: OrderInput[]): Promise<void> {

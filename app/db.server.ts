@@ -30,17 +30,30 @@ export function assertDatabaseUrl(url: string): void {
   );
 }
 
+/** The URL each client was made with (see databaseUrlOf). */
+const urls = new WeakMap<Db, string>();
+
 export function createDb(url: string = env().DATABASE_URL): Db {
   assertDatabaseUrl(url);
+  let client: Db;
   if (isPostgresUrl(url)) {
     const require = createRequire(import.meta.url);
     const { PrismaPg } = require("@prisma/adapter-pg") as typeof import("@prisma/adapter-pg");
     const pgClientPath = join(process.cwd(), "node_modules/.prisma-pg/client/index.js");
     const { PrismaClient: PgClient } = require(pgClientPath) as { PrismaClient: new (o: unknown) => Db };
-    return new PgClient({ adapter: new PrismaPg({ connectionString: url }) });
-  }
-  const adapter = new PrismaBetterSQLite3({ url });
-  return new PrismaClient({ adapter });
+    client = new PgClient({ adapter: new PrismaPg({ connectionString: url }) });
+  } else client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
+  urls.set(client, url);
+  return client;
+}
+
+/**
+ * The URL a client of createDb (or the process's client) was made with, so another thread can open the
+ * same database (the analysis thread reads a shop's history itself); null for any other client.
+ */
+export function databaseUrlOf(client: Db): string | null {
+  if (client === db) return globalThis.__churnlessDb ? (urls.get(globalThis.__churnlessDb) ?? null) : null;
+  return urls.get(client) ?? null;
 }
 
 declare global {

@@ -195,6 +195,35 @@ export class OrderTable implements Iterable<OrderInput> {
     this.lineOffset[this.n] = this.lines;
   }
 
+  /**
+   * Makes room for this many orders and line items in all (a reader that knows the counts calls it first):
+   * the columns are allocated once at their size, not doubled step by step while filled, which leaves a
+   * large table's earlier, smaller copies as garbage and compact() copying them once more.
+   */
+  reserve(orders: number, lines: number): this {
+    const resize = <T extends Growable>(a: T, n: number): T => {
+      if (n <= a.length) return a;
+      const b = new (a.constructor as new (n: number) => T)(n);
+      b.set(a);
+      return b;
+    };
+    this.customer = resize(this.customer, orders);
+    this.processedAt = resize(this.processedAt, orders);
+    this.cancelledAt = resize(this.cancelledAt, orders);
+    this.test = resize(this.test, orders);
+    this.total = resize(this.total, orders);
+    this.refunded = resize(this.refunded, orders);
+    this.currency = resize(this.currency, orders);
+    this.financialStatus = resize(this.financialStatus, orders);
+    this.lineOffset = resize(this.lineOffset, orders + 1);
+    this.lineProduct = resize(this.lineProduct, lines);
+    this.lineVariant = resize(this.lineVariant, lines);
+    this.lineQuantity = resize(this.lineQuantity, lines);
+    this.lineCurrentQuantity = resize(this.lineCurrentQuantity, lines);
+    this.lineUnitPrice = resize(this.lineUnitPrice, lines);
+    return this;
+  }
+
   /** Releases the spare room left by growing (call once the table is complete). */
   compact(): this {
     const n = this.n;

@@ -12,6 +12,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { deserialize } from "node:v8";
 import { Worker } from "node:worker_threads";
 import type { AnalyzeOptions } from "../analytics/analyze";
 import { OrderTable, type OrderTableColumns, type OrderTableData } from "../analytics/order-table";
@@ -24,7 +25,7 @@ export interface AnalysisThreadRequest {
    * list) and has them back when the thread answers; its ids and strings are cloned. Plain data
    * (OrderTable.toData) is cloned as a few typed arrays.
    */
-  orders: OrderTableData | OrderTable;
+  orders: OrderTableData | OrderTable | HistorySource;
   options: AnalyzeOptions;
   recommendationLimit: number;
   /**
@@ -34,9 +35,20 @@ export interface AnalysisThreadRequest {
   reorder?: ReorderOptions;
 }
 
-/** What the thread is started with (workerData): the orders as data, and whether their columns were lent. */
+/**
+ * A shop's history for the thread to read itself (loadOrdersForAnalysis with its own client on the same
+ * database): the job's process then never holds the history, nor the garbage of reading a million orders,
+ * while the analysis runs.
+ */
+export interface HistorySource {
+  databaseUrl: string;
+  shop: string;
+}
+
+/** What the thread is started with (workerData): the orders as data (or where to read them), and whether their columns were lent. */
 export interface AnalysisThreadInput {
-  orders: OrderTableData;
+  orders: OrderTableData | null;
+  load: HistorySource | null;
   lent: boolean;
   options: AnalyzeOptions;
   recommendationLimit: number;
@@ -60,10 +72,28 @@ export type AnalysisThreadResponse =
       result: AnalysisResult;
       recommendations: PackedRecommendations;
       reorder: ReorderColumns | null;
-      columns: OrderTableColumns | null;
+      history: HistoryFacts;
       threadId: number;
     }
-  | { ok: false; error: string; columns: OrderTableColumns | null };
+  | { ok: false; error: string };
+
+/** The history the thread analysed: its size, and when the thread read it, its strings (reorder's indexes point there) and how long it took. */
+export interface HistoryFacts {
+  orders: number;
+  lineItems: number;
+  strings: string[] | null;
+  loadMs: number;
+}
+
+/**
+ * What the thread posts when it is done: its response serialized (v8.serialize, moved in the transfer
+ * list, read once the thread has ended, so the thread's heap and the answer's objects are never both
+ * held), and the lent columns, moved back.
+ */
+export interface AnalysisThreadMessage {
+  payload: Uint8Array;
+  columns: OrderTableColumns | null;
+}
 
 /** The recommendations as a Map by customer id (the keys are the result's own customer id strings). */
 export function unpackRecommendations(result: AnalysisResult, packed: PackedRecommendations): Map<string, string[]> {
@@ -136,21 +166,24 @@ export function analyzeInThread(
   result: AnalysisResult;
   recommendations: Map<string, string[]>;
   reorder: ReorderColumns | null;
+  history: HistoryFacts;
   threadId: number;
 }> {
   return new Promise((resolvePromise, reject) => {
     if (opts.signal?.aborted) return reject(new AnalysisAbortedError(opts.signal.reason));
     const table = request.orders instanceof OrderTable ? request.orders : null;
-    const orders = table ? table.toData() : (request.orders as OrderTableData);
+    const load = "databaseUrl" in request.orders ? request.orders : null;
+    const orders = table ? table.toData() : load ? null : (request.orders as OrderTableData);
     const input: AnalysisThreadInput = {
       orders,
+      load,
       lent: table !== null,
       options: request.options,
       recommendationLimit: request.recommendationLimit,
       reorder: request.reorder,
     };
     // A lent table's columns move to the thread (detached here until it answers): no second copy of them.
-    const transferList = table ? OrderTable.transferList(orders) : [];
+    const transferList = table && orders ? OrderTable.transferList(orders) : [];
     const worker = new Worker(analysisWorkerBootstrap(), {
       eval: true,
       execArgv: analysisWorkerExecArgv(),
@@ -171,27 +204,35 @@ export function analyzeInThread(
     };
     const onAbort = () => settle(() => reject(new AnalysisAbortedError(opts.signal?.reason)));
     opts.signal?.addEventListener("abort", onAbort, { once: true });
-    worker.on("message", (message: AnalysisThreadResponse | { started: true; threadId: number }) => {
+    let answer: AnalysisThreadMessage | null = null;
+    worker.on("message", (message: AnalysisThreadMessage | { started: true; threadId: number }) => {
       if ("started" in message) return opts.onStarted?.(message.threadId);
-      settle(() => {
-        try {
-          takeBack(message.columns);
-        } catch (error) {
-          return reject(error);
-        }
-        if (message.ok) {
-          resolvePromise({
-            result: message.result,
-            recommendations: unpackRecommendations(message.result, message.recommendations),
-            reorder: message.reorder,
-            threadId: message.threadId,
-          });
-        } else reject(new Error(`The analysis failed in its worker thread: ${message.error}`));
-      });
+      answer = message;
+      void worker.terminate(); // it ends by itself too; the answer is read on "exit"
     });
     worker.on("error", (error) => settle(() => reject(error)));
     worker.on("exit", (code) =>
-      settle(() => reject(new Error(`The analysis worker thread exited (code ${code}) without a result`))),
+      settle(() => {
+        const message = answer;
+        answer = null;
+        if (!message) return reject(new Error(`The analysis worker thread exited (code ${code}) without a result`));
+        let response: AnalysisThreadResponse;
+        try {
+          takeBack(message.columns);
+          response = deserialize(message.payload) as AnalysisThreadResponse;
+        } catch (error) {
+          return reject(error);
+        }
+        if (response.ok) {
+          resolvePromise({
+            result: response.result,
+            recommendations: unpackRecommendations(response.result, response.recommendations),
+            reorder: response.reorder,
+            history: response.history,
+            threadId: response.threadId,
+          });
+        } else reject(new Error(`The analysis failed in its worker thread: ${response.error}`));
+      }),
     );
   });
 }

@@ -4,25 +4,37 @@
  * serves the admin or renews the job locks. Loaded as TypeScript through tsx by the bootstrap in
  * analyze-thread.server.ts.
  */
+import { serialize } from "node:v8";
 import { parentPort, threadId, workerData } from "node:worker_threads";
 import { analyzeOrders } from "../analytics/analyze";
 import { OrderTable } from "../analytics/order-table";
+import { loadOrdersFromDatabase } from "../models/analysis-input.server";
 import { learnReorderColumns, type ReorderColumns } from "../analytics/reorder";
 import { buildRecommender } from "../analytics/recommendations/engine";
-import type { AnalysisThreadInput, AnalysisThreadResponse, PackedRecommendations } from "./analyze-thread.server";
+import type {
+  AnalysisThreadInput,
+  AnalysisThreadMessage,
+  AnalysisThreadResponse,
+  PackedRecommendations,
+} from "./analyze-thread.server";
 
 if (!parentPort) throw new Error("analyze.worker.ts runs only as a worker thread");
 const port = parentPort;
 
 // The request comes as workerData (cloned when the thread is made), so no message can arrive too early.
-run(workerData as AnalysisThreadInput);
+void run(workerData as AnalysisThreadInput);
 
-function run(input: AnalysisThreadInput) {
+async function run(input: AnalysisThreadInput) {
   let response: AnalysisThreadResponse;
   let orders: OrderTable | null = null;
   try {
     port.postMessage({ started: true, threadId });
-    orders = OrderTable.fromData(input.orders);
+    const started = performance.now();
+    // The shop's history read here, with a client of this thread's own, when the job says where.
+    if (input.load) orders = await loadOrdersFromDatabase(input.load.databaseUrl, input.load.shop);
+    else if (input.orders) orders = OrderTable.fromData(input.orders);
+    else throw new Error("no orders and nowhere to read them");
+    const loadMs = input.load ? Math.round(performance.now() - started) : 0;
     // First, while the thread holds nothing else: its working arrays are gone before the analysis's peak.
     const reorder: ReorderColumns | null = input.reorder ? learnReorderColumns(orders, input.reorder) : null;
     const result = analyzeOrders(orders, input.options);
@@ -36,33 +48,29 @@ function run(input: AnalysisThreadInput) {
         recommender.forCustomer(id, input.recommendationLimit),
       ),
       reorder,
-      columns: null,
+      history: {
+        orders: orders.length,
+        lineItems: orders.lineItemCount,
+        strings: input.load ? orders.strings : null,
+        loadMs,
+      },
       threadId,
     };
   } catch (error) {
     response = {
       ok: false,
       error: error instanceof Error ? `${error.message}\n${error.stack ?? ""}` : String(error),
-      columns: null,
     };
   }
-  // Lent columns go back to the job (moved again, not copied).
-  const transfer: ArrayBuffer[] = [];
-  if (input.lent && orders) {
-    response.columns = orders.columns();
-    transfer.push(...OrderTable.transferList(response.columns));
-  }
-  if (response.ok) {
-    transfer.push(
-      response.recommendations.offset.buffer as ArrayBuffer,
-      response.recommendations.items.buffer as ArrayBuffer,
-    );
-    const due = response.reorder;
-    if (due)
-      for (const column of [due.customer, due.product, due.lastDay, due.fromDay, due.toDay, due.expectedDay])
-        transfer.push(column.buffer as ArrayBuffer);
-  }
-  port.postMessage(response, transfer);
+  // The answer goes as one serialized buffer (moved, not cloned), and lent columns go back to the job
+  // (moved again). The job reads the answer once this thread has ended: its heap (the analysis's working
+  // data, as large as the answer or larger) is gone before the answer becomes objects on the other side.
+  const columns = input.lent && orders ? orders.columns() : null;
+  const payload = serialize(response);
+  const message: AnalysisThreadMessage = { payload, columns };
+  const transfer: ArrayBuffer[] = [payload.buffer as ArrayBuffer];
+  if (columns) transfer.push(...OrderTable.transferList(columns));
+  port.postMessage(message, transfer);
 }
 
 /** Each customer's recommendations, in result order, as product indices into one list of ids. */

@@ -75,6 +75,26 @@ describe("OrderTable", () => {
     expect(table.strings.filter((s) => s === "EUR")).toHaveLength(1);
   });
 
+  it("reserved at its size, fills without growing and compacts without copying; more or fewer orders than reserved still fit", () => {
+    const exact = new OrderTable().reserve(edgeCases.length, 3);
+    const before = exact.lineProduct;
+    for (const o of edgeCases) exact.push(o);
+    expect(exact.lineProduct).toBe(before);
+    const columns = exact.columns();
+    exact.compact();
+    expect(exact.columns()).toEqual(columns);
+    expect(exact.lineProduct).toBe(before);
+    expect([...exact]).toEqual([...OrderTable.from(edgeCases)]);
+    for (const [orders, lines] of [
+      [1, 0],
+      [100, 100],
+    ]) {
+      const t = new OrderTable().reserve(orders, lines);
+      for (const o of edgeCases) t.push(o);
+      expect([...t.compact()]).toEqual([...OrderTable.from(edgeCases)]);
+    }
+  });
+
   it("survives a structured clone (postMessage to the analysis thread) as its plain data", () => {
     const table = OrderTable.from(edgeCases);
     const copy = OrderTable.fromData(structuredClone(table.toData()));

@@ -5,6 +5,7 @@
  * Flow trigger) and by the storefront block (due products first).
  */
 import type { Db } from "../db.server";
+import { dialectOf, insertRows } from "../db/json-rows.server";
 import { DAY_MS } from "../analytics/purchase-history";
 import { learnReorderColumns, type ReorderColumns, type ReorderOptions } from "../analytics/reorder";
 import { OrderTable } from "../analytics/order-table";
@@ -17,8 +18,21 @@ export interface DueRow {
   dueTo: Date;
 }
 
-/** Rows written per statement. */
-const REORDER_BATCH = 500;
+/**
+ * Rows written per statement. Small enough that a statement's JSON text (about 200 bytes a due row) stays
+ * well under V8's large-object size (128 KB): such strings are only freed by a full collection, and a large
+ * shop's hundreds of statements otherwise pile up hundreds of MB of them before one runs.
+ */
+const REORDER_BATCH = 250;
+
+const DUE_COLUMNS = {
+  shop: "text",
+  customerId: "text",
+  productId: "text",
+  lastBoughtAt: "timestamp",
+  dueFrom: "timestamp",
+  dueTo: "timestamp",
+} as const;
 
 /** Learns the cycles from the shop's orders and replaces the stored cycles and due products. */
 export async function refreshReorderDue(
@@ -38,7 +52,8 @@ export async function refreshReorderDue(
 /**
  * Replaces the shop's stored cycles and due products with these (learnReorderColumns; `strings` are the
  * order table's, which its customer and product indexes point into). Row objects are made one batch at a
- * time: a large shop's 150k due rows are never all objects at once.
+ * time (a large shop's 150k due rows are never all objects at once), and each batch is one INSERT of a
+ * JSON parameter (app/db/json-rows.server.ts), as the scores are.
  */
 export async function saveReorder(
   db: Db,
@@ -68,13 +83,15 @@ export async function saveReorder(
       });
     return rows;
   };
+  const dialect = dialectOf(db);
   await db.$transaction(
     async (tx) => {
       await tx.productCycle.deleteMany({ where: { shop } });
       await tx.reorderDue.deleteMany({ where: { shop } });
       for (let i = 0; i < cycles.length; i += REORDER_BATCH)
         await tx.productCycle.createMany({ data: cycles.slice(i, i + REORDER_BATCH) });
-      for (let i = 0; i < reorder.size; i += REORDER_BATCH) await tx.reorderDue.createMany({ data: dueBatch(i) });
+      for (let i = 0; i < reorder.size; i += REORDER_BATCH)
+        await insertRows(tx, dialect, "ReorderDue", DUE_COLUMNS, dueBatch(i));
       // Prisma's default 5 s is too short for a large shop's rows on PostgreSQL (the 100k-order benchmark failed).
     },
     { timeout: 600_000, maxWait: 60_000 },

@@ -24,8 +24,13 @@ import {
   writeRecommended,
 } from "./json-columns.server";
 
-/** Score rows per INSERT statement (one JSON parameter each: see app/db/json-rows.server.ts). */
-export const SCORE_BATCH = 2000;
+/**
+ * Score rows per INSERT statement (one JSON parameter each: see app/db/json-rows.server.ts). About 600
+ * bytes of JSON a row: 100 rows keep a statement's text well under V8's large-object size (128 KB), whose
+ * strings only a full collection frees; with 2,000 rows a million-order shop's save piled up some 400 MB
+ * of them before one ran.
+ */
+export const SCORE_BATCH = 100;
 
 const SCORE_COLUMNS = {
   shop: "text",

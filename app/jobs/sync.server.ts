@@ -80,12 +80,6 @@ const DELTA_OVERLAP_MS = 5 * 60_000;
 /**
  * Streams a bulk file into the database: raw chunks -> assembleChunks (ChunkLines + OrderAssembler) -> batches -> upsertOrders.
  * Shared by the full sync (bulk download) and `cli import` (a file), so both store the same facts.
- *
- * One batch is written while the next is parsed: a batch's write starts, then parsing goes on, and the
- * next batch's write waits for it. Writes stay one at a time and in file order (each batch's own
- * transaction, as before), so what is stored is the same; the database's work (PostgreSQL's in its own
- * process) and the download and parsing overlap instead of taking turns. A failed write is thrown at the
- * next batch or at finish().
  */
 export class OrderIngest {
   readonly stats: BulkParseStats;
@@ -95,8 +89,6 @@ export class OrderIngest {
   olderIgnored = 0;
   private readonly asm: OrderAssembler;
   private batch: OrderInput[] = [];
-  /** The write of the previous batch, while it runs. It never rejects: it resolves to its failure, if any, which settle() throws. */
-  private writing: Promise<{ error: unknown } | null> | null = null;
 
   constructor(
     private readonly db: Db,
@@ -135,7 +127,6 @@ export class OrderIngest {
   async finish(): Promise<void> {
     this.asm.finish(this.batch);
     await this.flush();
-    await this.settle();
     if (this.asm.late.length) {
       const { added, orphaned } = await addLateLineItems(this.db, this.shop, this.asm.late);
       this.lineItemsCount += added;
@@ -147,39 +138,10 @@ export class OrderIngest {
     }
   }
 
-  /** Starts the batch's write once the previous one is done, and returns without waiting for it. */
   private async flush(): Promise<void> {
     if (!this.batch.length) return;
     const batch = this.batch;
     this.batch = [];
-    await this.settle();
-    // Its failure is kept, not left an unhandled rejection while the next batch is parsed; settle() throws it.
-    this.writing = this.write(batch).then(
-      () => null,
-      (error: unknown) => ({ error }),
-    );
-  }
-
-  /** After a failure: waits for the write in progress, if any, so that none outlives the run (its error is not thrown). */
-  async abandon(): Promise<void> {
-    const writing = this.writing;
-    this.writing = null;
-    const failed = await writing;
-    if (failed)
-      console.warn(
-        `[sync] ${this.shop}: a batch write also failed while the run ended on another error: ${(failed.error as Error)?.message ?? failed.error}`,
-      );
-  }
-
-  /** Waits for the write in progress (and throws its error). */
-  private async settle(): Promise<void> {
-    const writing = this.writing;
-    this.writing = null;
-    const failed = await writing;
-    if (failed) throw failed.error;
-  }
-
-  private async write(batch: OrderInput[]): Promise<void> {
     const r = await upsertOrders(this.db, this.shop, batch);
     this.ordersCount += r.written;
     this.lineItemsCount += r.lineItems;
@@ -382,7 +344,6 @@ export async function runSync(db: Db, admin: AdminGraphql, shop: string, opts: S
     });
     return summary("succeeded", null);
   } catch (error) {
-    await ingest.abandon();
     const message = (error as Error).message || String(error);
     details.problems = ingest.stats.problems;
     details.api = diff(admin.stats, apiBefore);
@@ -453,7 +414,6 @@ export async function importOrderLines(
     });
     return { ...b, status: "succeeded", error: null };
   } catch (error) {
-    await ingest.abandon();
     const message = (error as Error).message;
     const b = base();
     await finishSyncRun(db, run.id, {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:shops [-- --shops 50 --min 2000 --max 20000 --workers 1,2,4 --big 0 --timeout-min 30]`:
+ * `npm run bench:shops [-- --shops 50 --min 2000 --max 20000 --workers 1,2,4 --big 0 --big-workers 2 --timeout-min 30]`:
  * many shops installing at once. The stand-in holds `--shops` demo shops of `--min`..`--max` orders
  * (spread evenly, seeded); for each worker count a fresh PostgreSQL database and Redis queue, every shop
  * installs (an offline session, then the install's full-sync job: first sync, analysis, preview) and real
@@ -8,6 +8,8 @@
  * (enqueue to the analysis saved: p50, p95, max), peak RSS of each worker process (VmHWM), Admin API
  * cost points per shop (stand-in's actual cost), and with `--big N` one extra shop of N orders enqueued
  * first: how long the small shops waited with it (no shop may hold the others back beyond its worker).
+ * With `--big-workers`, only those rounds have the big shop and the `--workers` rounds run without it, so one
+ * run compares e.g. 50 shops on 1 worker with the same 50 plus the big shop on 2.
  * Redis and PostgreSQL on 127.0.0.1 (REDIS_URL / TEST_PG_URL to change); uses Redis database 11.
  * A benchmark (figures, bounded by --timeout-min), not a test.
  */
@@ -32,6 +34,9 @@ const MAX = num("--max", 20000);
 const BIG = num("--big", 0);
 const TIMEOUT_MS = num("--timeout-min", 30) * 60_000;
 const WORKERS = (args.includes("--workers") ? args[args.indexOf("--workers") + 1] : "1,2,4").split(",").map(Number);
+const BIG_WORKERS = args.includes("--big-workers")
+  ? args[args.indexOf("--big-workers") + 1].split(",").map(Number)
+  : null;
 const REDIS_BASE = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const REDIS_URL = `${REDIS_BASE.replace(/\/\d+$/, "")}/11`;
 const PG_ADMIN_URL = process.env.TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -223,16 +228,21 @@ async function main() {
     "| workers | total s | shops/min | dashboard p50 s | p95 s | max s | big shop s | peak RSS per worker MB | cost points/shop (mean, max) | failed | load (1/5/15) |",
     "|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---|",
   ];
+  // Without --big-workers every round has the big shop (if any); with it, only those rounds do.
+  const small = shops.filter((s) => s.shop !== BIG_SHOP);
+  const rounds = BIG_WORKERS
+    ? [...WORKERS.map((w) => ({ w, list: small })), ...BIG_WORKERS.map((w) => ({ w, list: shops }))]
+    : WORKERS.map((w) => ({ w, list: shops }));
   try {
-    for (const w of WORKERS) {
-      console.error(`${w} worker(s) ...`);
-      const r = await round(standin, shops, w);
+    for (const { w, list } of rounds) {
+      console.error(`${w} worker(s)${list.length > small.length ? " with the big shop" : ""} ...`);
+      const r = await round(standin, list, w);
       const d = r.dashboardSeconds;
       const meanCost = r.costPerShop.reduce((a, b) => a + b, 0) / r.costPerShop.length;
       rows.push(
         `| ${w} | ${r.totalSeconds.toFixed(0)} | ${((r.done / r.totalSeconds) * 60).toFixed(1)} | ${quantile(d, 0.5).toFixed(0)} | ${quantile(d, 0.95).toFixed(0)} | ` +
           `${Math.max(...d).toFixed(0)} | ${r.bigDashboardSeconds?.toFixed(0) ?? "-"} | ${r.rssMb.map((m) => m.toFixed(0)).join(", ")} | ` +
-          `${meanCost.toFixed(0)}, ${Math.max(...r.costPerShop)} | ${r.failed.length + (shops.length - r.done - r.failed.length)} | ${loadavg()
+          `${meanCost.toFixed(0)}, ${Math.max(...r.costPerShop)} | ${r.failed.length + (list.length - r.done - r.failed.length)} | ${loadavg()
             .map((l) => l.toFixed(1))
             .join(" ")} |`,
       );

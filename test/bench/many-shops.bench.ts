@@ -1,5 +1,5 @@
 /**
- * `npm run bench:shops [-- --shops 50 --min 2000 --max 20000 --workers 1,2,4 --big 0 --big-workers 2 --timeout-min 30]`:
+ * `npx tsx test/bench/many-shops.bench.ts [--shops 50 --min 2000 --max 20000 --workers 1,2,4 --big 0 --big-workers 2 --timeout-min 30]`:
  * many shops installing at once. The stand-in holds `--shops` demo shops of `--min`..`--max` orders
  * (spread evenly, seeded); for each worker count a fresh PostgreSQL database and Redis queue, every shop
  * installs (an offline session, then the install's full-sync job: first sync, analysis, preview) and real

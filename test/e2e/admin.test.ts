@@ -25,7 +25,7 @@ import { computeKpis, listSegments, nextActions } from "../../app/models/dashboa
 import { upliftReport } from "../../app/models/holdouts.server";
 import { seedDemoControlGroup } from "../../scripts/demo-control-group";
 import { buildAppIfStale, startAppServer, type AppServer } from "./helpers/app-server";
-import { launchBrowser, type Browser } from "./helpers/browser";
+import { launchBrowser, needChromium, type Browser } from "./helpers/browser";
 import { seedDemoShop, type SeedResult } from "./helpers/seed";
 import { demoAsOf, generateDemoShop } from "../standin/demo-shop";
 import { startStandin, type Standin } from "../standin/server";
@@ -171,7 +171,10 @@ async function openShop(
   };
 }
 
+const chromiumNeed = needChromium("the admin in a browser (demo mode)");
+
 beforeAll(async () => {
+  if (chromiumNeed.skip) return;
   mkdirSync(ARTIFACTS, { recursive: true });
   buildAppIfStale();
   standin = await startStandin({ shops: [] });
@@ -201,7 +204,7 @@ afterAll(async () => {
   expect(browserErrors).toEqual([]);
 });
 
-describe("the admin in a browser (demo mode)", () => {
+describe.skipIf(chromiumNeed.skip)(chromiumNeed.title, () => {
   it("the demo shop is a living shop: its orders run up to the day the demo starts", async () => {
     const last = await db.order.findFirst({ where: { shop: SHOP }, orderBy: { processedAt: "desc" } });
     const today = demoAsOf();

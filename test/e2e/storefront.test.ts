@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
 import type { Db } from "../../app/db.server";
 import type { SeededShop } from "../recs/fixtures";
-import { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM } from "./helpers/browser";
+import { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM, needChromium } from "./helpers/browser";
 
 // The routes use the app's default database: point it at this test's file before anything imports it.
 const DB_FILE = join(tmpdir(), `churnless-e2e-${randomBytes(5).toString("hex")}.sqlite`);
@@ -412,7 +412,9 @@ async function startStorefront(
 
 // ---------------------------------------------------------------------------------------------
 
-describe("storefront: the recommendations block in Chromium", () => {
+const chromiumNeed = needChromium("storefront: the recommendations block in Chromium");
+
+describe.skipIf(chromiumNeed.skip)(chromiumNeed.title, () => {
   let db: Db;
   let shop: SeededShop;
   let sf: Storefront;

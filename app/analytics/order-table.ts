@@ -16,9 +16,13 @@ import type { LineItemInput, OrderInput } from "./types";
 
 type Growable = Float64Array | Int32Array | Uint8Array;
 
-function grow<T extends Growable>(a: T, need: number): T {
+/**
+ * Room for at least `need` elements, contents kept: doubled (at least 1,024) while filling, or exactly
+ * `need` when the final size is known (`exact`).
+ */
+export function grow<T extends Growable>(a: T, need: number, exact = false): T {
   if (need <= a.length) return a;
-  const b = new (a.constructor as new (n: number) => T)(Math.max(need, a.length * 2, 1024));
+  const b = new (a.constructor as new (n: number) => T)(exact ? need : Math.max(need, a.length * 2, 1024));
   b.set(a);
   return b;
 }
@@ -201,12 +205,7 @@ export class OrderTable implements Iterable<OrderInput> {
    * large table's earlier, smaller copies as garbage and compact() copying them once more.
    */
   reserve(orders: number, lines: number): this {
-    const resize = <T extends Growable>(a: T, n: number): T => {
-      if (n <= a.length) return a;
-      const b = new (a.constructor as new (n: number) => T)(n);
-      b.set(a);
-      return b;
-    };
+    const resize = <T extends Growable>(a: T, n: number): T => grow(a, n, true);
     this.customer = resize(this.customer, orders);
     this.processedAt = resize(this.processedAt, orders);
     this.cancelledAt = resize(this.cancelledAt, orders);

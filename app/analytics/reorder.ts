@@ -18,7 +18,7 @@
  * Cost: O(Σ line items + Σ gaps · log); memory: typed arrays of about 32 bytes per line item bought.
  */
 import type { OrderInput } from "./types";
-import { OrderTable } from "./order-table";
+import { grow, OrderTable } from "./order-table";
 import { DAY_MS, dayOf, skipReason } from "./purchase-history";
 
 export interface ReorderOptions {
@@ -74,14 +74,6 @@ function quantile(sorted: ArrayLike<number>, q: number): number {
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
-
-/** A growable typed array: room for at least `need` elements (doubled, contents kept). */
-function room<T extends Int32Array | Float64Array>(a: T, need: number): T {
-  if (need <= a.length) return a;
-  const b = new (a.constructor as new (n: number) => T)(Math.max(need, a.length * 2, 1024));
-  b.set(a);
-  return b;
 }
 
 /**
@@ -140,10 +132,10 @@ export function learnReorderColumns(table: OrderTable, options: ReorderOptions):
       const units = Math.max(0, line.currentQuantity ?? line.quantity);
       if (units <= 0) continue;
       if (m === eCustomer.length) {
-        eCustomer = room(eCustomer, m + 1);
-        eProduct = room(eProduct, m + 1);
-        eDay = room(eDay, m + 1);
-        eUnits = room(eUnits, m + 1);
+        eCustomer = grow(eCustomer, m + 1);
+        eProduct = grow(eProduct, m + 1);
+        eDay = grow(eDay, m + 1);
+        eUnits = grow(eUnits, m + 1);
       }
       eCustomer[m] = c;
       eProduct[m] = table.lineProduct[first + k];
@@ -180,8 +172,8 @@ export function learnReorderColumns(table: OrderTable, options: ReorderOptions):
   let days = new Float64Array(16);
   let units = new Float64Array(16);
   const merge = (k0: number, k1: number): number => {
-    days = room(days, k1 - k0);
-    units = room(units, k1 - k0);
+    days = grow(days, k1 - k0);
+    units = grow(units, k1 - k0);
     let w = 0;
     days[0] = eDay[byCustomer[k0]];
     units[0] = eUnits[byCustomer[k0]];
@@ -220,8 +212,8 @@ export function learnReorderColumns(table: OrderTable, options: ReorderOptions):
       if (n < 2) return;
       repeaters[product]++;
       if (g + n > gapProduct.length) {
-        gapProduct = room(gapProduct, g + n);
-        gapDays = room(gapDays, g + n);
+        gapProduct = grow(gapProduct, g + n);
+        gapDays = grow(gapDays, g + n);
       }
       for (let i = 1; i < n; i++) {
         gapProduct[g] = product;
@@ -318,12 +310,12 @@ export function learnReorderColumns(table: OrderTable, options: ReorderOptions):
     candidates.sort(soonest);
     const keep = Math.min(candidates.length, maxPerCustomer);
     if (size + keep > out.customer.length) {
-      out.customer = room(out.customer, size + keep);
-      out.product = room(out.product, size + keep);
-      out.lastDay = room(out.lastDay, size + keep);
-      out.fromDay = room(out.fromDay, size + keep);
-      out.toDay = room(out.toDay, size + keep);
-      out.expectedDay = room(out.expectedDay, size + keep);
+      out.customer = grow(out.customer, size + keep);
+      out.product = grow(out.product, size + keep);
+      out.lastDay = grow(out.lastDay, size + keep);
+      out.fromDay = grow(out.fromDay, size + keep);
+      out.toDay = grow(out.toDay, size + keep);
+      out.expectedDay = grow(out.expectedDay, size + keep);
     }
     for (let k = 0; k < keep; k++) {
       const d = candidates[k];

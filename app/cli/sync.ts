@@ -81,13 +81,9 @@ export async function syncCommand(argv: string[]): Promise<number> {
   const { adminForShop } = await import("../shopify/admin.server");
   const { hasOfflineSession } = await import("../models/sessions.server");
   const { runSync } = await import("../jobs/sync.server");
-  const { refreshShopLocale } = await import("../jobs/shop-locale.server");
   try {
     const admin = await adminForShop(args.shop, { isInstalled: (s) => hasOfflineSession(db, s) });
     let lastLine = 0;
-    if (!(await refreshShopLocale(db, admin, args.shop))) {
-      console.warn(`${args.shop}: time zone and currency not refreshed; the stored ones are used`);
-    }
     const summary = await runSync(db, admin, args.shop, {
       kind: args.full ? "full" : "delta",
       onProgress: (p) => {

@@ -5,7 +5,6 @@
 import type { Db } from "../db.server";
 import { getShopSettings } from "../models/shop-settings.server";
 import { hasOfflineSession } from "../models/sessions.server";
-import { refreshShopLocale } from "./shop-locale.server";
 import { adminForShop } from "../shopify/admin.server";
 import type { AdminGraphql } from "../shopify/types";
 import { runAnalyze } from "./analyze.server";
@@ -62,15 +61,9 @@ export async function runJob(ctx: JobContext, data: JobData): Promise<JobOutcome
     let result: unknown;
     switch (step) {
       case "full-sync":
-      case "delta-sync": {
-        const admin = await getAdmin();
-        // The shop's time zone and currency first: the analysis after this sync counts days in that zone.
-        if (!(await refreshShopLocale(db, admin, data.shop))) {
-          console.warn(`[job] ${data.shop}: time zone and currency not refreshed; the stored ones are used`);
-        }
-        result = await runSync(db, admin, data.shop, { kind: step === "full-sync" ? "full" : "delta" });
+      case "delta-sync":
+        result = await runSync(db, await getAdmin(), data.shop, { kind: step === "full-sync" ? "full" : "delta" });
         break;
-      }
       case "analyze":
         result = await runAnalyze(db, data.shop, { signal: ctx.signal });
         break;

@@ -19,10 +19,9 @@
  * ids in this run's details are deleted), so a publish never puts back what a redaction removed.
  */
 import type { Db } from "../db.server";
-import { latestAnalysisId } from "../models/publish-inputs.server";
-import { finishPublishRun } from "../models/publish-journal.server";
+import { latestAnalysisId } from "../models/scores.server";
 import { getShopSettings, updateShopSettings } from "../models/shop-settings.server";
-import { createSyncRun } from "../models/sync-runs.server";
+import { createSyncRun, finishPublishRun } from "../models/sync-runs.server";
 import type { PlanContext } from "../models/tag-changes.server";
 import { BULK_THRESHOLD } from "../shopify/tag-writer.server";
 import type { AdminGraphql } from "../shopify/types";

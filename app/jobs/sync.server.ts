@@ -12,6 +12,7 @@ import type { OrderInput } from "../analytics/types";
 import type { Db } from "../db.server";
 import { addLateLineItems, removeOrdersNotSyncedSince, upsertOrders } from "../models/orders.server";
 import { getShopSettings, updateShopSettings } from "../models/shop-settings.server";
+import { saveShopLocale } from "../models/shop-locale.server";
 import {
   createSyncRun,
   finishSyncRun,
@@ -19,6 +20,7 @@ import {
   type SyncKind,
   type SyncRunDetails,
 } from "../models/sync-runs.server";
+import { fetchShopZone } from "../shopify/customers.server";
 import { downloadChunks, runBulkQuery, type BulkRunOptions } from "../shopify/bulk.server";
 import { HISTORY_LIMITED_WARNING, ORDERS_BULK_QUERY, grantedScopes, pageOrders } from "../shopify/orders-sync.server";
 import { syncProducts } from "./products-sync.server";
@@ -223,6 +225,10 @@ export async function runSync(db: Db, admin: AdminGraphql, shop: string, opts: S
 
   try {
     await progress(true, "starting");
+    // The shop's time zone and currency, kept for the analysis (days in the shop's zone) and the admin.
+    const zone = await time("locale", () => fetchShopZone(admin));
+    if (zone?.ianaTimezone && zone.currencyCode) await saveShopLocale(db, shop, zone);
+    else details.warnings.push("The shop's time zone and currency could not be read; the ones stored before are used.");
     // History depth: without read_all_orders Shopify shows only the last 60 days.
     const scopes = await time("scopes", () => grantedScopes(admin));
     const historyLimited = !scopes.includes("read_all_orders");

@@ -1,6 +1,6 @@
 /**
- * The shop's currency and time zone for the admin layout, from the Shop row (the sync job keeps them,
- * app/jobs/shop-locale.server.ts). Before the first sync has stored the time zone, it is asked from
+ * The shop's currency and time zone for the admin layout, from the Shop row (every sync keeps them,
+ * app/jobs/sync.server.ts). Before the first sync has stored the time zone, it is asked from
  * Shopify for this page only: a page load writes nothing.
  */
 import type { Db } from "../db.server";

@@ -4,12 +4,6 @@
  */
 import type { Db } from "../db.server";
 
-/** The shop's newest analysis: the plan is computed (and journaled) for it. Null before the first one. */
-export async function latestAnalysisId(db: Db, shop: string): Promise<string | null> {
-  const latest = await db.analysis.findFirst({ where: { shop }, orderBy: { createdAt: "desc" }, select: { id: true } });
-  return latest?.id ?? null;
-}
-
 /** Every scored customer of the shop with what the desired tags, metafields and Flow triggers need. */
 export async function scoresForPublish(db: Db, shop: string) {
   return db.customerScore.findMany({

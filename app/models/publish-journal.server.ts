@@ -3,7 +3,6 @@
  * Flow trigger journal (FlowTriggerLog) and the publish's SyncRun rows. Every query is scoped by shop.
  */
 import type { Db } from "../db.server";
-import { writePublishDetails, type PublishDetails } from "./json-columns.server";
 
 export interface FlowTriggerEntry {
   shop: string;
@@ -46,24 +45,5 @@ export async function closeInterruptedPublish(db: Db, shop: string, runId: strin
       error: `Interrupted; its pending tag changes were finished by publish ${finishedBy}`,
       finishedAt: new Date(),
     },
-  });
-}
-
-export interface PublishRunOutcome {
-  status: "succeeded" | "failed";
-  error: string | null;
-  customersCount: number;
-  expectedCount: number;
-  bulkOperationId: string | null;
-  /** The publish report, stored as the run's details (without its run id: the row's id). */
-  details: PublishDetails & { runId?: string };
-}
-
-/** Finishes a publish's SyncRun with its counts and report. */
-export async function finishPublishRun(db: Db, runId: string, outcome: PublishRunOutcome): Promise<void> {
-  const { details, ...rest } = outcome;
-  await db.syncRun.update({
-    where: { id: runId },
-    data: { ...rest, detailsJson: writePublishDetails(details), finishedAt: new Date() },
   });
 }

@@ -16,6 +16,7 @@ import { loadOrdersForAnalysis, loadProductsForAnalysis } from "./analysis-input
 import { isOptedOut } from "./opt-outs.server";
 import { dueProductsOf } from "./reorder.server";
 import { readRecommended } from "./json-columns.server";
+import { latestAnalysisId } from "./scores.server";
 
 export interface RecommendedProduct {
   /** gid://shopify/Product/N */
@@ -84,12 +85,12 @@ async function freshnessStamp(
   shop: string,
 ): Promise<{ stamp: string; enabled: boolean; defaultLimit: number }> {
   const [analysis, settings] = await Promise.all([
-    db.analysis.findFirst({ where: { shop }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: { id: true } }),
+    latestAnalysisId(db, shop),
     db.shop.findUnique({ where: { shop }, select: { recsEnabled: true, recsCount: true } }),
   ]);
   return {
     // Only a new analysis or a change of the recommendation settings rebuilds (not every sync's Shop update).
-    stamp: `${analysis?.id ?? "none"}|${settings?.recsEnabled ?? true}|${settings?.recsCount ?? 8}`,
+    stamp: `${analysis ?? "none"}|${settings?.recsEnabled ?? true}|${settings?.recsCount ?? 8}`,
     enabled: settings?.recsEnabled ?? true,
     defaultLimit: Math.min(MAX_LIMIT, Math.max(1, settings?.recsCount ?? 8)),
   };

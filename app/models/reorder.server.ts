@@ -98,22 +98,6 @@ export async function saveReorder(
   );
 }
 
-/** Every customer's due product ids, soonest window first. */
-export async function dueProductsByCustomer(db: Db, shop: string): Promise<Map<string, string[]>> {
-  const rows = await db.reorderDue.findMany({
-    where: { shop },
-    orderBy: [{ customerId: "asc" }, { dueFrom: "asc" }, { productId: "asc" }],
-    select: { customerId: true, productId: true },
-  });
-  const out = new Map<string, string[]>();
-  for (const r of rows) {
-    const list = out.get(r.customerId);
-    if (list) list.push(r.productId);
-    else out.set(r.customerId, [r.productId]);
-  }
-  return out;
-}
-
 /** One customer's due products with their windows, soonest first. */
 export async function dueProductsOf(db: Db, shop: string, customerId: string): Promise<DueRow[]> {
   return db.reorderDue.findMany({

@@ -25,6 +25,19 @@ import {
 } from "./json-columns.server";
 
 /**
+ * The shop's newest analysis (ties on the creation time broken by id, so every reader picks the same
+ * one): what a publish plans for, the recommendations are built from and the trends end with. Null before the first.
+ */
+export async function latestAnalysisId(db: Db, shop: string): Promise<string | null> {
+  const latest = await db.analysis.findFirst({
+    where: { shop },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    select: { id: true },
+  });
+  return latest?.id ?? null;
+}
+
+/**
  * Score rows per INSERT statement (one JSON parameter each: see app/db/json-rows.server.ts). About 600
  * bytes of JSON a row: 100 rows keep a statement's text well under V8's large-object size (128 KB), whose
  * strings only a full collection frees; with 2,000 rows a million-order shop's save piled up some 400 MB

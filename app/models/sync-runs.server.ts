@@ -4,7 +4,13 @@
  * skipped-line reasons, timings, API cost) as JSON.
  */
 import type { Db } from "../db.server";
-import { readRunDetails, writeRunDetails, type RunDetails } from "./json-columns.server";
+import {
+  readRunDetails,
+  writePublishDetails,
+  writeRunDetails,
+  type PublishDetails,
+  type RunDetails,
+} from "./json-columns.server";
 
 export type SyncKind = "full" | "delta" | "import";
 /** Every kind of run in SyncRun: syncs and imports, and the analysis and publish jobs. */
@@ -111,17 +117,31 @@ export async function updateSyncRun(
   });
 }
 
+type RunEnd = SyncProgress & { status: "succeeded" | "failed"; error?: string | null };
+
+/** Ends a run (sync, analysis or publish): its heartbeat stops, its outcome and details are stored. */
+async function finishRun(db: Db, id: string, end: RunEnd, detailsJson: string): Promise<SyncRunRow> {
+  stopHeartbeat(id);
+  return db.syncRun.update({ where: { id }, data: { ...end, detailsJson, finishedAt: new Date() } });
+}
+
 export async function finishSyncRun(
   db: Db,
   id: string,
-  outcome: SyncProgress & { status: "succeeded" | "failed"; error?: string | null; details: SyncRunDetails },
+  outcome: RunEnd & { details: SyncRunDetails },
 ): Promise<SyncRunRow> {
   const { details, ...rest } = outcome;
-  stopHeartbeat(id);
-  return db.syncRun.update({
-    where: { id },
-    data: { ...rest, detailsJson: writeRunDetails(details), finishedAt: new Date() },
-  });
+  return finishRun(db, id, rest, writeRunDetails(details));
+}
+
+/** Ends a publish's run with its counts and report (stored without its run id: the row's id). */
+export async function finishPublishRun(
+  db: Db,
+  id: string,
+  outcome: RunEnd & { details: PublishDetails & { runId?: string } },
+): Promise<void> {
+  const { details, ...rest } = outcome;
+  await finishRun(db, id, rest, writePublishDetails(details));
 }
 
 /** A run's details (`{ warnings: [], problems: [] }` when malformed, logged). */

@@ -17,6 +17,7 @@ import {
   writeSegmentSizes,
   type SegmentMove,
 } from "./json-columns.server";
+import { latestAnalysisId } from "./scores.server";
 import { humanize } from "./segments.server";
 
 export type { SegmentMove };
@@ -103,10 +104,10 @@ export async function recordAnalysisSnapshot(
 async function latestSnapshots(db: Db, shop: string, take: number) {
   const [rows, latest] = await Promise.all([
     db.analysisSnapshot.findMany({ where: { shop }, orderBy: { asOf: "desc" }, take }),
-    db.analysis.findFirst({ where: { shop }, orderBy: { createdAt: "desc" }, select: { id: true } }),
+    latestAnalysisId(db, shop),
   ]);
-  if (!latest || rows.some((r) => r.analysisId === latest.id)) return rows;
-  const computed = await snapshotOf(db, shop, latest.id);
+  if (!latest || rows.some((r) => r.analysisId === latest)) return rows;
+  const computed = await snapshotOf(db, shop, latest);
   return [computed, ...rows].slice(0, take);
 }
 

@@ -59,7 +59,7 @@ import { customerFeatures, typicalShopGap, type CustomerFeatures } from "./featu
 import { fitGammaGamma, gammaGammaExpectedSpend } from "./gamma-gamma";
 import { fitLogistic, logit, predictLogistic, sigmoid, standardize, type LogisticModel } from "./logistic";
 import { lomaxWait, matchChurn, nextOrderWindow, pAliveKnownOf } from "./next-order";
-import { dateOfDay, truncateHistories } from "./purchase-history";
+import { sharedDayDates, truncateHistories } from "./purchase-history";
 import type {
   BgNbdParams,
   ChurnModelName,
@@ -518,10 +518,40 @@ export interface ChurnResult extends PredictionResult {
   risk: { baseline: number; low: number; medium: number };
   /** Range of the shop's predicted churn rate (about 90%). */
   churnRateRange: { low: number; high: number };
-  /** Per customer: the correction's contribution of each input (logit scale), for the reasons. */
-  contributions: Array<Record<string, number> | null>;
+  /** Per customer: the purchase model's and the correction's contribution of each input (logit scale), for the reasons. */
+  contributions: Contributions;
   /** Why a simpler model was used, when it was. */
   notes: string[];
+}
+
+/** The names a contribution can have: the purchase model's two, then the correction's inputs. */
+export const CONTRIBUTION_NAMES = ["modelRecency", "modelRepeats", ...FEATURE_NAMES] as const;
+export type ContributionName = (typeof CONTRIBUTION_NAMES)[number];
+
+/**
+ * Each customer's log-odds contributions (reasons.ts), one Float64Array per name instead of one record
+ * per customer (a record of nine numbers costs about 270 bytes, its column entries 72). `at(i)` makes
+ * customer i's record when it is read: null when none was set (no purchase model).
+ */
+export class Contributions {
+  private readonly columns = new Map<ContributionName, Float64Array>();
+  constructor(readonly length: number) {}
+
+  set(name: ContributionName, i: number, value: number): void {
+    let column = this.columns.get(name);
+    if (!column) this.columns.set(name, (column = new Float64Array(this.length).fill(NaN)));
+    column[i] = value;
+  }
+
+  at(i: number): Record<string, number> | null {
+    let out: Record<string, number> | null = null;
+    for (const name of CONTRIBUTION_NAMES) {
+      const v = this.columns.get(name)?.[i];
+      if (v === undefined || Number.isNaN(v)) continue;
+      (out ??= {})[name] = v;
+    }
+    return out;
+  }
 }
 
 /**
@@ -617,7 +647,7 @@ export function predictChurn(
   const gapForRows = shopGap ?? 30;
 
   // Pass 1: P(no purchase within the training window w), corrected and calibrated.
-  const contributions: Array<Record<string, number> | null> = [];
+  const contributions = new Contributions(features.length);
   const churnW = new Float64Array(features.length);
   const baseW = new Float64Array(features.length);
   const baseH = new Float64Array(features.length);
@@ -628,21 +658,22 @@ export function predictChurn(
       // The purchase model's own inputs, as log-odds effects (reasons.ts): the time since the last
       // purchase (against having just bought) and the repeat purchases (against a one-time buyer as recent).
       const lb = (x: number, tx: number, T: number) => logit(bgnbdProbNoPurchase(bg, w, x, tx, T));
-      const contrib: Record<string, number> = {
-        modelRecency: f.repeats > 0 ? eta - lb(f.repeats, f.tenureDays, f.tenureDays) : eta - lb(0, 0, 0),
-        modelRepeats: f.repeats > 0 ? eta - lb(0, 0, f.recencyDays) : 0,
-      };
+      contributions.set(
+        "modelRecency",
+        i,
+        f.repeats > 0 ? eta - lb(f.repeats, f.tenureDays, f.tenureDays) : eta - lb(0, 0, 0),
+      );
+      contributions.set("modelRepeats", i, f.repeats > 0 ? eta - lb(0, 0, f.recencyDays) : 0);
       if (correction) {
         const raw = rowOf(f, gapForRows, base);
         let z = correction.model.weights[0];
         raw.forEach((v, j) => {
           const c = correction.model.weights[j + 1] * ((v - correction.mean[j]) / correction.sd[j]);
-          contrib[FEATURE_NAMES[j]] = c;
+          contributions.set(FEATURE_NAMES[j], i, c);
           z += c;
         });
         eta += z;
       }
-      contributions.push(contrib);
       let p = sigmoid(eta);
       if (platt) p = sigmoid(platt.A + platt.B * logit(p) + platt.C * (f.repeats === 0 ? 1 : 0));
       churnW[i] = clampProbability(p);
@@ -676,13 +707,13 @@ export function predictChurn(
       u = (sy - slope * sx) / n;
     }
   }
+  const dates = sharedDayDates();
   const predictions: CustomerPrediction[] = features.map((f, i) => {
     const spend = gg
       ? gammaGammaExpectedSpend(gg, f.repeats, f.repeatMeanValue)
       : (f.occasions * f.aov + 2 * shopAov) / (f.occasions + 2);
     const typicalGapDays = f.meanGapDays ?? shopGap;
     if (!bg) {
-      contributions.push(null);
       return {
         customerId: f.customerId,
         churnProbability: 0.5,
@@ -713,7 +744,7 @@ export function predictChurn(
     const expectedOrders12m = pAlive * ifActive12m;
     const clv12m = expectedOrders12m * spend;
     const next = nextOrderWindow(wait, churn);
-    const day = (d: number | null) => (d === null ? null : dateOfDay(asOfDay + d));
+    const day = (d: number | null) => (d === null ? null : dates(asOfDay + d));
     return {
       customerId: f.customerId,
       churnProbability: churn,

@@ -3,7 +3,7 @@
  * Recency, tenure and gaps are in days; monetary values are net of refunds.
  * Cost: O(occasions) per customer.
  */
-import type { CustomerHistory, ProductInfo } from "./types";
+import type { CustomerHistory } from "./types";
 
 export interface CustomerFeatures {
   customerId: string;
@@ -32,19 +32,13 @@ export interface CustomerFeatures {
   /** Net spend in the first 365 days after the first purchase and in the last 365 days. */
   firstYearSpend: number;
   lastYearSpend: number;
-  /** Product types bought (when the catalogue is known), most frequent first is not tracked: sorted. */
-  productTypes: string[];
 }
 
 /**
  * Features of one customer at `asOfDay` (the history must end on or before it).
  * @example customerFeatures({ customerId: "c", occasionDays: [0, 10], occasionValues: [5, 7] }, 30).meanGapDays // 10
  */
-export function customerFeatures(
-  history: CustomerHistory,
-  asOfDay: number,
-  productTypes: string[] = [],
-): CustomerFeatures {
+export function customerFeatures(history: CustomerHistory, asOfDay: number): CustomerFeatures {
   const days = history.occasionDays;
   const values = history.occasionValues;
   const n = days.length;
@@ -86,19 +80,7 @@ export function customerFeatures(
     lastGapDays,
     firstYearSpend,
     lastYearSpend,
-    productTypes,
   };
-}
-
-/** Product types of each customer's products, sorted, from the catalogue. */
-export function productTypesOf(products: Set<string> | undefined, catalogue: Map<string, ProductInfo>): string[] {
-  if (!products || catalogue.size === 0) return [];
-  const types = new Set<string>();
-  for (const id of products) {
-    const type = catalogue.get(id)?.productType;
-    if (type) types.add(type);
-  }
-  return [...types].sort();
 }
 
 /** The shop's typical gap between purchases: the median of repeat buyers' mean gaps (null if none). */

@@ -209,8 +209,6 @@ export interface CustomerResult {
   /** Expected purchase occasions in the next 365 days and expected spend per occasion. */
   expectedOrders12m?: number;
   expectedSpend?: number;
-  /** Product types bought (when the catalogue is known). */
-  productTypes?: string[];
 }
 
 export interface ClusterSummary {

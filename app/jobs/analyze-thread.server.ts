@@ -17,7 +17,7 @@ import { Worker } from "node:worker_threads";
 import type { AnalyzeOptions } from "../analytics/analyze";
 import { OrderTable, type OrderTableColumns, type OrderTableData } from "../analytics/order-table";
 import type { ReorderColumns, ReorderOptions } from "../analytics/reorder";
-import type { AnalysisResult } from "../analytics/types";
+import type { AnalysisResult, ProductInfo } from "../analytics/types";
 
 export interface AnalysisThreadRequest {
   /**
@@ -27,6 +27,8 @@ export interface AnalysisThreadRequest {
    */
   orders: OrderTableData | OrderTable | HistorySource;
   options: AnalyzeOptions;
+  /** The catalogue for the recommender (active, in stock; unknown products are not recommended). */
+  products?: ProductInfo[];
   recommendationLimit: number;
   /**
    * Also learn the reorder cycles and due products (app/analytics/reorder.ts) from the same table, in the
@@ -51,6 +53,7 @@ export interface AnalysisThreadInput {
   load: HistorySource | null;
   lent: boolean;
   options: AnalyzeOptions;
+  products?: ProductInfo[];
   recommendationLimit: number;
   reorder?: ReorderOptions;
 }
@@ -179,6 +182,7 @@ export function analyzeInThread(
       load,
       lent: table !== null,
       options: request.options,
+      products: request.products,
       recommendationLimit: request.recommendationLimit,
       reorder: request.reorder,
     };

@@ -76,12 +76,12 @@ export async function runAnalyze(
           horizonDays: settings.churnHorizonDays ?? undefined,
           clusterK: settings.clusterK,
           previousClusters,
-          products,
           shopifyRfmGroups,
           // Purchase days and the as-of day in the shop's time zone; money in its currency (issue 14).
           timeZone: settings.ianaTimezone ?? null,
           currency: settings.currencyCode ?? null,
         },
+        products,
         recommendationLimit: Math.max(STORED_RECOMMENDATIONS, settings.recsCount),
         reorder: { asOf },
       },

@@ -39,7 +39,7 @@ async function run(input: AnalysisThreadInput) {
     const reorder: ReorderColumns | null = input.reorder ? learnReorderColumns(orders, input.reorder) : null;
     const result = analyzeOrders(orders, input.options);
     const clusterOf = new Map(result.customers.map((c) => [c.customerId, c.clusterKey]));
-    const recommender = buildRecommender(orders, { products: input.options.products, clusterOf });
+    const recommender = buildRecommender(orders, { products: input.products, clusterOf });
     clusterOf.clear();
     response = {
       ok: true,

@@ -1,10 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { auc, brier } from "../../app/analytics/backtest";
-import { defaultHorizonDays, predictChurn, riskBandOf, RISK_THRESHOLDS } from "../../app/analytics/churn";
+import {
+  Contributions,
+  defaultHorizonDays,
+  predictChurn,
+  riskBandOf,
+  RISK_THRESHOLDS,
+} from "../../app/analytics/churn";
 import { customerFeatures } from "../../app/analytics/features";
 import { fitLogistic, predictLogistic } from "../../app/analytics/logistic";
 import { cohortMatrix, periodMetrics, storeMetrics } from "../../app/analytics/metrics";
-import { dayOf } from "../../app/analytics/purchase-history";
+import { dateOfDay, dayOf, sharedDayDates } from "../../app/analytics/purchase-history";
 import { ago, churnReasons, money } from "../../app/analytics/reasons";
 import type { CustomerHistory } from "../../app/analytics/types";
 import { orderInput } from "../helpers/orders";
@@ -227,5 +233,46 @@ describe("analyzeOrders on tiny shops", () => {
     expect(one.customers[0].churnProbability).toBeLessThan(1);
     expect(one.customers[0].pAlive).toBeGreaterThan(0);
     expect(() => analyzeOrders([], { asOf: new Date("nope") })).toThrow(/valid asOf/);
+  });
+});
+
+describe("compact per-customer data (issue 18)", () => {
+  it("keeps each customer's contributions in columns: the record read back is the one the model made", () => {
+    const histories: CustomerHistory[] = Array.from({ length: 300 }, (_, i) => {
+      const n = 1 + (i % 5);
+      const days = Array.from({ length: n }, (_, k) => 19000 + ((i * 7) % 200) + k * (20 + (i % 30)));
+      return {
+        customerId: `c${String(i).padStart(3, "0")}`,
+        occasionDays: days,
+        occasionValues: days.map(() => 20 + (i % 40)),
+      };
+    });
+    const asOf = 19500;
+    const r = predictChurn(histories, asOf, 60, { replicates: 0 });
+    expect(r.contributions.length).toBe(histories.length);
+    for (let i = 0; i < histories.length; i += 37) {
+      const c = r.contributions.at(i)!;
+      const f = r.features[i];
+      // The purchase model's two terms are always there; a one-time buyer has no repeats term.
+      expect(Object.keys(c)).toEqual(expect.arrayContaining(["modelRecency", "modelRepeats"]));
+      if (f.repeats === 0) expect(c.modelRepeats).toBe(0);
+      else expect(c.modelRepeats).not.toBe(0);
+      for (const v of Object.values(c)) expect(Number.isFinite(v)).toBe(true);
+    }
+    // Without a purchase model (no customers to fit) nothing was set: no record.
+    const empty = new Contributions(2);
+    expect(empty.at(0)).toBeNull();
+    empty.set("recency", 1, 0.5);
+    expect(empty.at(0)).toBeNull();
+    expect(empty.at(1)).toEqual({ recency: 0.5 });
+  });
+
+  it("gives every customer on one day the same Date, at the start of that day", () => {
+    const dates = sharedDayDates();
+    const a = dates(20000);
+    expect(dates(20000)).toBe(a);
+    expect(a.toISOString()).toBe(dateOfDay(20000).toISOString());
+    expect(dates(20001)).not.toBe(a);
+    expect(dates(20001).getTime() - a.getTime()).toBe(86_400_000);
   });
 });

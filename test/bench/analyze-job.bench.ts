@@ -8,9 +8,20 @@
  * `npm run bench` does) and copied for each run, so every run starts from the same rows. `--trees` runs the
  * job of other checkouts of the app (e.g. `git archive <commit> | tar -x -C DIR` with a node_modules link)
  * one after the other on the same copy: before and after in one run. Default: this checkout.
+ * `--trace FILE` also writes every RSS sample (seconds since the start, MB, run) to FILE as TSV, so a
+ * run's peak can be placed against its steps.
  */
 import { spawn } from "node:child_process";
-import { copyFileSync, createReadStream, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import {
+  appendFileSync,
+  copyFileSync,
+  createReadStream,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -70,11 +81,13 @@ function sampled(
   cmd: string,
   cmdArgs: string[],
   cwd: string,
+  trace?: (seconds: number, mb: number) => void,
 ): Promise<{ out: string; sampledMb: number; code: number }> {
   return new Promise((done) => {
     const child = spawn(cmd, cmdArgs, { cwd, stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     let sampledMb = 0;
+    const started = performance.now();
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     const timer = setInterval(() => {
       let text = "";
@@ -86,6 +99,7 @@ function sampled(
       }
       const kb = Number(/VmRSS:\s+(\d+)/.exec(text)?.[1] ?? 0);
       sampledMb = Math.max(sampledMb, kb / 1024);
+      if (kb) trace?.((performance.now() - started) / 1000, kb / 1024);
     }, 250);
     child.on("exit", (code) => {
       clearInterval(timer);
@@ -100,6 +114,8 @@ else {
   const file = resolve(arg("--db") ?? join(tmpdir(), `churnless-analyze-job-${orders}.sqlite`));
   const asOf = arg("--as-of") ?? "2026-12-01";
   const trees = (arg("--trees") ?? ROOT).split(",").map((t) => resolve(t));
+  const traceFile = arg("--trace");
+  if (traceFile) writeFileSync(traceFile, "seconds\tmb\trun\n");
   if (!existsSync(file)) {
     console.error(`seeding ${orders.toLocaleString("en")} orders into ${file} ...`);
     await seed(file, orders);
@@ -109,7 +125,7 @@ else {
   );
   console.log("| tree | peak RSS MB | sampled MB | seconds | steps (s) | load before -> after |");
   console.log("|---|---:|---:|---:|---|---|");
-  for (const tree of trees) {
+  for (const [run, tree] of trees.entries()) {
     const copy = `${file}.run.sqlite`;
     copyFileSync(file, copy);
     const before = load();
@@ -117,6 +133,9 @@ else {
       process.execPath,
       ["--import", "tsx", join(ROOT, "test/bench/analyze-job.bench.ts"), "--child", tree, `file:${copy}`, asOf],
       tree,
+      traceFile
+        ? (seconds, mb) => appendFileSync(traceFile, `${seconds.toFixed(2)}\t${mb.toFixed(0)}\t${run + 1}\n`)
+        : undefined,
     );
     rmSync(copy, { force: true });
     const line = r.out.trim().split("\n").pop() ?? "";

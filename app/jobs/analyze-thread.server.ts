@@ -18,6 +18,7 @@ import type { AnalyzeOptions } from "../analytics/analyze";
 import { OrderTable, type OrderTableColumns, type OrderTableData } from "../analytics/order-table";
 import type { ReorderColumns, ReorderOptions } from "../analytics/reorder";
 import type { AnalysisResult, ProductInfo } from "../analytics/types";
+import { unpackCustomers, type CustomerColumns } from "./customer-columns";
 
 export interface AnalysisThreadRequest {
   /**
@@ -72,7 +73,9 @@ export interface PackedRecommendations {
 export type AnalysisThreadResponse =
   | {
       ok: true;
+      /** The result with no customers: they come as `customers`, in columns. */
       result: AnalysisResult;
+      customers: CustomerColumns;
       recommendations: PackedRecommendations;
       reorder: ReorderColumns | null;
       history: HistoryFacts;
@@ -228,9 +231,10 @@ export function analyzeInThread(
           return reject(error);
         }
         if (response.ok) {
+          const result = { ...response.result, customers: unpackCustomers(response.customers) };
           resolvePromise({
-            result: response.result,
-            recommendations: unpackRecommendations(response.result, response.recommendations),
+            result,
+            recommendations: unpackRecommendations(result, response.recommendations),
             reorder: response.reorder,
             history: response.history,
             threadId: response.threadId,

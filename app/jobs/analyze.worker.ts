@@ -11,6 +11,7 @@ import { OrderTable } from "../analytics/order-table";
 import { loadOrdersFromDatabase } from "../models/analysis-input.server";
 import { learnReorderColumns, type ReorderColumns } from "../analytics/reorder";
 import { buildRecommender } from "../analytics/recommendations/engine";
+import { packCustomers, type CustomerColumns } from "./customer-columns";
 import type {
   AnalysisThreadInput,
   AnalysisThreadMessage,
@@ -38,15 +39,15 @@ async function run(input: AnalysisThreadInput) {
     // First, while the thread holds nothing else: its working arrays are gone before the analysis's peak.
     const reorder: ReorderColumns | null = input.reorder ? learnReorderColumns(orders, input.reorder) : null;
     const result = analyzeOrders(orders, input.options);
-    const clusterOf = new Map(result.customers.map((c) => [c.customerId, c.clusterKey]));
-    const recommender = buildRecommender(orders, { products: input.products, clusterOf });
-    clusterOf.clear();
+    // The customers cross in columns (about half the bytes of the records); the records are let go here,
+    // so the recommender below is built in the room they took.
+    const customers = packCustomers(result.customers);
+    result.customers = [];
     response = {
       ok: true,
       result,
-      recommendations: packRecommendations(result.customers, (id) =>
-        recommender.forCustomer(id, input.recommendationLimit),
-      ),
+      customers,
+      recommendations: recommend(orders, customers, input),
       reorder,
       history: {
         orders: orders.length,
@@ -73,18 +74,27 @@ async function run(input: AnalysisThreadInput) {
   port.postMessage(message, transfer);
 }
 
+/** Each customer's recommendations (the recommender is garbage when this returns). */
+function recommend(orders: OrderTable, customers: CustomerColumns, input: AnalysisThreadInput): PackedRecommendations {
+  const clusterKeys = customers.labelIndex.clusterKey;
+  const clusterOf = new Map(customers.customerId.map((id, i) => [id, customers.labels[clusterKeys[i]]]));
+  const recommender = buildRecommender(orders, { products: input.products, clusterOf });
+  clusterOf.clear();
+  return packRecommendations(customers.customerId, (id) => recommender.forCustomer(id, input.recommendationLimit));
+}
+
 /** Each customer's recommendations, in result order, as product indices into one list of ids. */
 function packRecommendations(
-  customers: Array<{ customerId: string }>,
+  customerIds: readonly string[],
   recommend: (customerId: string) => string[],
 ): PackedRecommendations {
   const products: string[] = [];
   const index = new Map<string, number>();
-  const offset = new Int32Array(customers.length + 1);
-  let items = new Int32Array(Math.max(16, customers.length * 4));
+  const offset = new Int32Array(customerIds.length + 1);
+  let items = new Int32Array(Math.max(16, customerIds.length * 4));
   let at = 0;
-  customers.forEach((c, i) => {
-    for (const id of recommend(c.customerId)) {
+  customerIds.forEach((customerId, i) => {
+    for (const id of recommend(customerId)) {
       let k = index.get(id);
       if (k === undefined) {
         k = products.length;

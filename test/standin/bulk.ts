@@ -1,4 +1,5 @@
 import { createWriteStream, statSync, writeFileSync } from "node:fs";
+import { once } from "node:events";
 import { join } from "node:path";
 import {
   getNamedType,
@@ -305,12 +306,9 @@ class JsonlWriter {
       text += `${line}\n`;
     }
     this.lines += lines.length;
-    if (!this.stream.write(text)) {
-      await new Promise<void>((resolve, reject) => {
-        this.stream.once("drain", () => resolve());
-        this.stream.once("error", reject);
-      });
-    }
+    // events.once rejects on "error" and removes both listeners when either comes (a listener per drain,
+    // left behind, had piled up past Node's warning limit on a large export).
+    if (!this.stream.write(text)) await once(this.stream, "drain");
   }
   async close(): Promise<number> {
     if (this.failure) throw this.failure;

@@ -10,7 +10,13 @@
 import { OrderAssembler, assembleChunks, newStats, type BulkParseStats } from "../shopify/bulk-orders";
 import type { OrderInput } from "../analytics/types";
 import type { Db } from "../db.server";
-import { addLateLineItems, removeOrdersNotSyncedSince, upsertOrders } from "../models/orders.server";
+import {
+  addLateLineItems,
+  refreshOrderStatistics,
+  removeOrdersNotSyncedSince,
+  STATISTICS_AFTER_ORDERS,
+  upsertOrders,
+} from "../models/orders.server";
 import { getShopSettings, updateShopSettings } from "../models/shop-settings.server";
 import { saveShopLocale } from "../models/shop-locale.server";
 import {
@@ -125,7 +131,10 @@ export class OrderIngest {
     await this.flush();
   }
 
-  /** Ends the input: writes what is left and the line items that came after their order. */
+  /**
+   * Ends the input: writes what is left and the line items that came after their order; after a large
+   * ingest (a first sync), refreshes the database's planner statistics so the analysis reads it quickly.
+   */
   async finish(): Promise<void> {
     this.asm.finish(this.batch);
     await this.flush();
@@ -138,6 +147,7 @@ export class OrderIngest {
       }
       this.asm.late.length = 0;
     }
+    if (this.ordersCount >= STATISTICS_AFTER_ORDERS) await refreshOrderStatistics(this.db);
   }
 
   private async flush(): Promise<void> {

@@ -1,5 +1,5 @@
 /**
- * Runs after `npm ci` / `npm install`, under the Node 22 that the `node` devDependency puts first on
+ * Runs after `npm ci` / `npm install`, under the Node 24 that the `node` devDependency puts first on
  * npm's script PATH (the system Node may be older; see README, "Two commands").
  * 1. better-sqlite3 is compiled from source during the install (no prebuilt download here), possibly by
  *    the system Node before the `node` package was in place: when it does not load in this Node,
@@ -13,9 +13,9 @@ import { dirname, join } from "node:path";
 
 const require = createRequire(import.meta.url);
 const major = Number(process.versions.node.split(".")[0]);
-if (major < 22) {
+if (major < 24) {
   console.error(
-    `postinstall: running on Node ${process.version}; Churnless needs Node 22 (the \`node\` devDependency).`,
+    `postinstall: running on Node ${process.version}; Churnless needs Node 24 (the \`node\` devDependency).`,
   );
   process.exit(1);
 }

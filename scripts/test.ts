@@ -6,10 +6,10 @@
  */
 import { spawnSync } from "node:child_process";
 
-// The runtime is the `node` devDependency (Node 22), which npm scripts put first on PATH; CI prints it.
+// The runtime is the `node` devDependency (Node 24 LTS), which npm scripts put first on PATH; CI prints it.
 console.log(`node ${process.version} (${process.execPath})`);
-if (Number(process.versions.node.split(".")[0]) < 22) {
-  console.error("Churnless needs Node 22: run the tests through npm (`npm test`), which uses node_modules/.bin/node.");
+if (Number(process.versions.node.split(".")[0]) < 24) {
+  console.error("Churnless needs Node 24: run the tests through npm (`npm test`), which uses node_modules/.bin/node.");
   process.exit(1);
 }
 

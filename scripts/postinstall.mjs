@@ -1,7 +1,8 @@
 /**
  * Runs after `npm ci` / `npm install`, under the Node 24 that the `node` devDependency puts first on
  * npm's script PATH (the system Node may be older; see README, "Two commands").
- * 1. better-sqlite3 is compiled from source during the install (no prebuilt download here), possibly by
+ * 1. better-sqlite3 13 ships Node-API binaries in its package (no download); when none loads (another
+ *    platform), it is compiled from source, possibly by
  *    the system Node before the `node` package was in place: when it does not load in this Node,
  *    rebuild it against this Node's own headers (shipped inside the `node` package), offline.
  * 2. Generates both Prisma clients (SQLite default, PostgreSQL).

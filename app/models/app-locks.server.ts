@@ -1,26 +1,26 @@
 /**
  * Short leases on named resources across processes, kept in the database (the AppLock table) for when
- * there is no Redis: a row per held key, with its owner and when the lease runs out. A lease whose holder
- * died is taken over once it has run out, so a killed process never blocks the others for longer.
+ * there is no Redis: a row per held key, with its owner and when the lease runs out (epoch ms). A lease
+ * whose holder died is taken over once it has run out, so a killed process never blocks the others for
+ * longer. Taking and renewing is one statement (INSERT ... ON CONFLICT DO UPDATE ... WHERE, the same in
+ * SQLite and PostgreSQL): no transaction, so SQLite writers contending for it never wait on each other.
  */
 import type { Db } from "../db.server";
 
 /** Takes `key` for `owner` until `ttlMs` from now; false while someone else holds an unexpired lease. */
 export async function acquireDbLease(db: Db, key: string, owner: string, ttlMs: number): Promise<boolean> {
-  const now = new Date();
-  const expiresAt = new Date(now.getTime() + ttlMs);
-  // Take over a lease that ran out (or renew our own); then, if there was no row, create it.
+  const now = Date.now();
+  const expiresAt = now + ttlMs;
   try {
-    const taken = await db.appLock.updateMany({
-      where: { key, OR: [{ expiresAt: { lt: now } }, { owner }] },
-      data: { owner, expiresAt },
-    });
-    if (taken.count === 1) return true;
-    await db.appLock.create({ data: { key, owner, expiresAt } });
-    return true;
-  } catch {
-    // The key's row exists (another owner created it first, or holds it), or the database was busy with
-    // another writer (SQLite): not ours this time; the caller tries again.
+    const changed = await db.$executeRaw`
+      INSERT INTO "AppLock" ("key", "owner", "expiresAt") VALUES (${key}, ${owner}, ${expiresAt})
+      ON CONFLICT ("key") DO UPDATE SET "owner" = excluded."owner", "expiresAt" = excluded."expiresAt"
+      WHERE "AppLock"."expiresAt" < ${now} OR "AppLock"."owner" = ${owner}`;
+    return changed === 1;
+  } catch (error) {
+    // The database was busy with another writer (SQLite) or out of reach: not ours this time; the caller
+    // tries again until its wait runs out.
+    console.error(`[locks] taking ${key}: ${(error as Error).message}`);
     return false;
   }
 }

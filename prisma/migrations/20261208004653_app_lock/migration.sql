@@ -2,6 +2,6 @@
 CREATE TABLE "AppLock" (
     "key" TEXT NOT NULL PRIMARY KEY,
     "owner" TEXT NOT NULL,
-    "expiresAt" DATETIME NOT NULL
+    "expiresAt" BIGINT NOT NULL
 );
 

@@ -2,7 +2,7 @@
 CREATE TABLE "AppLock" (
     "key" TEXT NOT NULL,
     "owner" TEXT NOT NULL,
-    "expiresAt" TIMESTAMP(3) NOT NULL,
+    "expiresAt" BIGINT NOT NULL,
 
     CONSTRAINT "AppLock_pkey" PRIMARY KEY ("key")
 );

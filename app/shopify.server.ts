@@ -7,6 +7,7 @@
  * iframe, without OAuth. It is refused whenever NODE_ENV=production.
  */
 import "@shopify/shopify-app-remix/adapters/node";
+import { LogSeverity, shopifyApi, type Session } from "@shopify/shopify-api";
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
@@ -17,6 +18,7 @@ import { DEFAULT_DEMO_SHOP, env, parseEnv } from "./env.server";
 import { shopifySettingsAtStart } from "./startup.server";
 import { ADMIN_API_VERSION } from "./shopify/api-version";
 import { adminForShop, standinFetch } from "./shopify/admin.server";
+import { SerializedRefreshStorage } from "./shopify/token-refresh.server";
 import type { AdminGraphql } from "./shopify/types";
 
 /** ADMIN_API_VERSION as @shopify/shopify-api's enum (it knows 2026-07 as July26). */
@@ -48,6 +50,32 @@ const settings = shopifySettingsAtStart();
 const standinUrl = env().SHOPIFY_ADMIN_API_BASE_URL;
 if (standinUrl) setAbstractFetchFunc(standinFetch(standinUrl));
 
+/**
+ * The library's refresh-token grant (`api.auth.refreshToken`, the call its own renewal makes), for the
+ * session storage below, which renews a due offline token under a per-shop lock before the library would.
+ */
+let refreshApi: ReturnType<typeof shopifyApi> | undefined;
+async function refreshOfflineSession(shop: string, refreshToken: string): Promise<Session> {
+  refreshApi ??= shopifyApi({
+    apiKey: settings.apiKey,
+    apiSecretKey: settings.apiSecretKey,
+    apiVersion,
+    scopes: settings.scopes,
+    hostName: new URL(settings.appUrl).host,
+    isEmbeddedApp: true,
+    logger: { level: LogSeverity.Warning },
+  });
+  const { session } = await refreshApi.auth.refreshToken({ shop, refreshToken });
+  return session;
+}
+
+/** Offline token renewals, one process at a time per shop (Redis lock when configured, else the database). */
+const sessionStore = new SerializedRefreshStorage(
+  new PrismaSessionStorage(db),
+  async (key, fn) => (await import("./jobs/leases.server")).withNamedLock(key, fn, { db, redisUrl: env().REDIS_URL }),
+  refreshOfflineSession,
+);
+
 const shopify = shopifyApp({
   apiKey: settings.apiKey,
   apiSecretKey: settings.apiSecretKey,
@@ -55,7 +83,7 @@ const shopify = shopifyApp({
   scopes: settings.scopes,
   appUrl: settings.appUrl,
   authPathPrefix: "/auth",
-  sessionStorage: new PrismaSessionStorage(db),
+  sessionStorage: sessionStore,
   distribution: AppDistribution.AppStore,
   future: {
     unstable_newEmbeddedAuthStrategy: true,

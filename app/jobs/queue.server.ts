@@ -12,7 +12,7 @@ import type { Db } from "../db.server";
 import { env, maskUrl } from "../env.server";
 import { needsMerchant } from "../shopify/admin.server";
 import { ShopRedactedError } from "../models/compliance.server";
-import { runJob, type JobContext } from "./handlers.server";
+import { AppUninstalledError, runJob, type JobContext } from "./handlers.server";
 import type { JobData, JobKind } from "./kinds";
 
 export const QUEUE_NAME = "churnless-jobs";
@@ -98,6 +98,7 @@ export class InProcessQueue implements JobQueue {
         if (
           attempt >= attempts ||
           this.closed ||
+          error instanceof AppUninstalledError ||
           /uninstalled/.test(message) ||
           error instanceof ShopRedactedError ||
           needsMerchant(error)

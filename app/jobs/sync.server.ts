@@ -55,6 +55,8 @@ export interface SyncOptions {
   /** Page sizes of the paged queries (defaults keep each request under Shopify's cost limit). */
   pageSizes?: { orders?: number; lineItems?: number; products?: number };
   fetch?: typeof fetch;
+  /** Aborted when the job must stop (the app was uninstalled, a lock was lost): checked at every progress point. */
+  signal?: AbortSignal;
 }
 
 export interface SyncRunSummary {
@@ -188,6 +190,8 @@ export async function runSync(db: Db, admin: AdminGraphql, shop: string, opts: S
   });
 
   async function progress(force: boolean, phase?: SyncProgressEvent["phase"]) {
+    // Between batches, pages and bulk polls: a job told to stop stops here, and the run records why.
+    opts.signal?.throwIfAborted();
     if (phase) details.phase = phase;
     const event: SyncProgressEvent = {
       runId: run.id,

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
 import { needsMerchant } from "../shopify/admin.server";
-import { runJob, type JobContext } from "./handlers.server";
+import { AppUninstalledError, runJob, type JobContext } from "./handlers.server";
 import { ShopRedactedError } from "../models/compliance.server";
 import { keepLocks } from "./job-locks.server";
 import { isJobKind, type JobData } from "./kinds";
@@ -47,6 +47,10 @@ export function startWorker(opts: WorkerOptions): { worker: Worker; close(): Pro
     if (!data || typeof data.shop !== "string" || !isJobKind(data.kind)) {
       throw new Error(`job ${job.id} has no valid shop/kind: ${JSON.stringify(data)}`);
     }
+    if (job.stalledCounter > 0)
+      console.error(
+        `[jobs] job ${job.id} (${data.kind} for ${data.shop}) picked up again after it stalled ${job.stalledCounter} time(s): it resumes from what was stored`,
+      );
     const key = shopLockKey(queueName, data.shop);
     const owner = randomUUID();
     const acquired = await redis.set(key, owner, "PX", SHOP_LOCK_MS, "NX");
@@ -80,6 +84,8 @@ export function startWorker(opts: WorkerOptions): { worker: Worker; close(): Pro
       if (needsMerchant(error)) throw new UnrecoverableError((error as Error).message);
       // shop/redact: the shop's data is gone for good; no retry may re-create it.
       if (error instanceof ShopRedactedError) throw new UnrecoverableError(error.message);
+      // The shop uninstalled the app: its token is revoked, and a retry would only fail again.
+      if (error instanceof AppUninstalledError) throw new UnrecoverableError(error.message);
       throw error;
     } finally {
       locks.stop();
@@ -95,6 +101,13 @@ export function startWorker(opts: WorkerOptions): { worker: Worker; close(): Pro
     maxStalledCount: 2,
   });
   logRedisErrors(worker, `worker ${process.pid}`);
+  // A job whose worker died (or stopped renewing its lock) is moved back to wait by the stalled-job check
+  // and runs again, from its last committed state: said once per job, so an operator can follow it.
+  worker.on("stalled", (jobId, prev) => {
+    console.error(
+      `[jobs] job ${jobId} stalled (its worker stopped renewing its lock while it was ${prev}); it is picked up again`,
+    );
+  });
   worker.on("failed", (job, error) => {
     if (job)
       console.error(`job ${job.name} for ${job.data?.shop} failed (attempt ${job.attemptsMade}): ${error.message}`);

@@ -13,7 +13,7 @@ const [
   { default: db },
   { startRetentionSchedule },
   { BullMqQueue, redisConnection, withTimeout },
-  { restoreSchedules },
+  { restoreSchedules, startMaintenance },
   { startWorker },
 ] = await Promise.all([
   import("ioredis"),
@@ -67,9 +67,13 @@ try {
   console.error(
     `churnless worker ${process.pid}: ${restored.scheduled.length} shop refresh schedule(s), ${restored.removed.length} stale one(s) removed`,
   );
-} finally {
+} catch (error) {
   await schedules.close();
+  throw error;
 }
+// And again every few minutes, while the worker runs (Redis may lose its data meanwhile); the same round
+// closes runs whose process died.
+const stopMaintenance = startMaintenance(db, schedules);
 const { close } = startWorker({ db, redisUrl, concurrency: config.WORKER_CONCURRENCY });
 // Daily prune of old storefront events, webhook ids and finished tag changes (README, "Data retention").
 const stopRetention = startRetentionSchedule(db);
@@ -83,7 +87,9 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     console.error(`worker ${process.pid}: ${signal}, finishing jobs in hand`);
     try {
       stopRetention();
+      stopMaintenance();
       await close();
+      await schedules.close();
       await db.$disconnect();
     } catch (error) {
       console.error(`worker ${process.pid}: shutting down: ${(error as Error).message}`);

@@ -249,13 +249,21 @@ export const CSV_COLUMNS = [
 ] as const;
 
 /**
- * One CSV cell: quoted when it holds a comma, quote or line break, and defused when a spreadsheet would
- * read it as a formula (text starting with =, +, -, @, tab or carriage return gets a leading ').
+ * Text a spreadsheet would run as a formula (OWASP "CSV Injection"): a formula starter (=, +, -, @ or
+ * their full-width forms ＝ ＋ － ＠, which Excel and LibreOffice read as the ASCII ones) first, or after
+ * leading blanks (spaces, tabs, line breaks, NUL, no-break and ideographic spaces, which spreadsheets
+ * skip); or a tab, carriage return, line feed or NUL first.
+ */
+const FORMULA_START = /^(?:[\s\0\u00a0\u3000\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20]|[\t\r\n\0])/u;
+
+/**
+ * One CSV cell: quoted when it holds a comma, quote or line break, and defused with a leading ' when a
+ * spreadsheet would read it as a formula (FORMULA_START). Numbers are written as they are.
  */
 export function csvCell(value: string | number | null): string {
   if (value === null) return "";
   const s = String(value);
-  const safe = typeof value === "string" && /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  const safe = typeof value === "string" && FORMULA_START.test(s) ? `'${s}` : s;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

@@ -75,9 +75,19 @@ export async function changeTagPrefix(
       message: "The shop's customer tags could not be read to check the new prefix, so it was not changed. Try again.",
     };
   }
-  const { tags } = await readShopTags();
+  const { tags, complete } = await readShopTags();
   // The app's own tags (current prefix, or the one whose tags are still in Shopify) are not collisions.
   const collisions = prefixCollisions(tags, next, [current, ...(pending ? [pending] : [])]);
+  if (!collisions.length && !complete) {
+    // A tag not read could be one of the merchant's under the new prefix, which a publish would then take
+    // for the app's and remove: without every tag, nothing changes.
+    return {
+      ok: false,
+      collisions: [],
+      message:
+        "The shop has more customer tags than could be read in time to check the new prefix, so it was not changed. Try again later, or keep the current prefix.",
+    };
+  }
   if (collisions.length) {
     const listed = collisions
       .slice(0, 10)

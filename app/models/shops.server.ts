@@ -19,6 +19,11 @@ export async function markShopUninstalled(db: Db, shop: string, at: Date): Promi
   await db.shop.upsert({ where: { shop }, create: { shop, uninstalledAt: at }, update: { uninstalledAt: at } });
 }
 
+/** When the shop uninstalled the app (null while installed, or for a shop never seen); creates nothing. */
+export async function shopUninstalledAt(db: Db, shop: string): Promise<Date | null> {
+  return (await db.shop.findUnique({ where: { shop }, select: { uninstalledAt: true } }))?.uninstalledAt ?? null;
+}
+
 /** Installed = an offline session and no uninstall since (the uninstall webhook deletes the sessions). */
 export async function installedShops(db: Db) {
   const withSession = await shopsWithOfflineSession(db);

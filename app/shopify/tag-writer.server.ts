@@ -420,16 +420,64 @@ const SHOP_CUSTOMER_TAGS = `#graphql
     shop { customerTags(first: $first) { nodes pageInfo { hasNextPage } } }
   }`;
 
-/** Tags used on the shop's customers (Shop.customerTags), up to `first`; `complete` false when there are more. */
+const CUSTOMER_TAGS_PAGE = `#graphql
+  query customerTagsPage($first: Int!, $after: String) {
+    customers(first: $first, after: $after, sortKey: ID) {
+      nodes { tags }
+      pageInfo { hasNextPage endCursor }
+    }
+  }`;
+
+export interface ShopCustomerTags {
+  tags: string[];
+  /** True when every tag of every customer was read; false when the reading stopped at its budget. */
+  complete: boolean;
+  /** How the tags were read: Shop.customerTags alone, or every customer's tags page by page. */
+  source: "shop" | "customers";
+}
+
+export interface ReadShopTagsOptions {
+  /** Page size of Shop.customerTags and of the customers pages (the Admin API's maximum is 250). */
+  first?: number;
+  /** At most this many customers pages (of `first`) are read; past it the result is incomplete. */
+  maxPages?: number;
+  /** Reading stops (incomplete) once this much time has passed. */
+  deadlineMs?: number;
+}
+
+/**
+ * Every tag used on the shop's customers. Shop.customerTags takes only `first` (no cursor: its pageInfo
+ * says whether there are more, but no page after the first can be asked for), so when the shop has more
+ * tags than one page holds, the tags are read from the customers themselves, page by page with
+ * `after` = `endCursor` as the Admin API paginates connections. That reading is bounded (`maxPages`,
+ * `deadlineMs`); when it stops early the answer says `complete: false`, and the caller must not act as
+ * if it knew every tag.
+ */
 export async function readShopCustomerTags(
   admin: AdminGraphql,
-  first = 250,
-): Promise<{ tags: string[]; complete: boolean }> {
+  opts: ReadShopTagsOptions = {},
+): Promise<ShopCustomerTags> {
+  const first = opts.first ?? 250;
   const data = await admin.request<{ shop: { customerTags: { nodes: string[]; pageInfo: { hasNextPage: boolean } } } }>(
     SHOP_CUSTOMER_TAGS,
     { first },
   );
-  return { tags: data.shop.customerTags.nodes, complete: !data.shop.customerTags.pageInfo.hasNextPage };
+  if (!data.shop.customerTags.pageInfo.hasNextPage)
+    return { tags: data.shop.customerTags.nodes, complete: true, source: "shop" };
+  const seen = new Map<string, string>();
+  const deadline = Date.now() + (opts.deadlineMs ?? 60_000);
+  const maxPages = opts.maxPages ?? 400;
+  let after: string | null = null;
+  for (let page = 0; page < maxPages && Date.now() < deadline; page++) {
+    const res: {
+      customers: { nodes: Array<{ tags: string[] }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+    } = await admin.request(CUSTOMER_TAGS_PAGE, { first, after });
+    for (const c of res.customers.nodes)
+      for (const tag of c.tags) if (!seen.has(tag.trim().toLowerCase())) seen.set(tag.trim().toLowerCase(), tag.trim());
+    if (!res.customers.pageInfo.hasNextPage) return { tags: [...seen.values()], complete: true, source: "customers" };
+    after = res.customers.pageInfo.endCursor;
+  }
+  return { tags: [...seen.values()], complete: false, source: "customers" };
 }
 
 // ---------------------------------------------------------------------------------------------------

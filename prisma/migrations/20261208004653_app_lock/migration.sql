@@ -1,0 +1,7 @@
+-- CreateTable
+CREATE TABLE "AppLock" (
+    "key" TEXT NOT NULL PRIMARY KEY,
+    "owner" TEXT NOT NULL,
+    "expiresAt" BIGINT NOT NULL
+);
+

@@ -1,0 +1,108 @@
+/**
+ * CSV cells a spreadsheet would run (OWASP "CSV Injection"): a formula starter first, after leading blanks
+ * (spaces, tabs, line breaks, no-break or ideographic spaces), or in its full-width form (＝ ＋ － ＠, which
+ * Excel and LibreOffice Calc take for = + - @) is defused with a leading apostrophe, in the cell and in
+ * the whole export, where a customer's name and email come live from Shopify.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { csvCell, customersCsv, parseCustomerQuery } from "../../app/models/customers.server";
+import { createTestDb, type TestDb } from "../helpers/db";
+import { gid, seedScores, SHOP } from "./fixtures";
+
+/** Rows of RFC 4180 CSV, as a spreadsheet splits them (quoted cells may hold commas and line breaks). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === "," || c === "\n") {
+      row.push(cell);
+      cell = "";
+      if (c === "\n") {
+        rows.push(row);
+        row = [];
+      }
+    } else cell += c;
+  }
+  return rows;
+}
+
+/** A cell's text as a spreadsheet reads it back (RFC 4180 unquoting). */
+const unquote = (cell: string) => (cell.startsWith('"') ? cell.slice(1, -1).replace(/""/g, '"') : cell);
+
+const HOSTILE = [
+  ' =HYPERLINK("http://x","y")',
+  "\t=1+1",
+  "  \t @SUM(A1)",
+  "\n=cmd|' /C calc'!A0",
+  "\u00a0=1+1",
+  "\u3000+1",
+  '＝HYPERLINK("http://x")',
+  "＋1+1",
+  "－1+1",
+  "＠SUM(A1)",
+  " ＝1",
+  "\u0000=1",
+  "=1",
+  "+1",
+  "-1",
+  "@x",
+  "\tcmd",
+  "\rcmd",
+];
+
+describe("CSV cells", () => {
+  it("defuses every formula a spreadsheet would run, whatever blanks or full-width form come first", () => {
+    for (const value of HOSTILE) {
+      const cell = unquote(csvCell(value));
+      expect(cell, JSON.stringify(value)).toBe(`'${value}`);
+    }
+  });
+
+  it("leaves ordinary text and numbers as they are", () => {
+    for (const value of ["Ann O'Neil", "  Bob", "a=b", "Zoë-Ann", "mail@example.com", "１２３", "~x", "—dash"])
+      expect(unquote(csvCell(value)), value).toBe(value);
+    expect(csvCell(-3.5)).toBe("-3.5");
+    expect(csvCell(0)).toBe("0");
+    expect(csvCell(null)).toBe("");
+  });
+});
+
+describe("the customers export", () => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await createTestDb("sqlite");
+    await seedScores(t.db, SHOP);
+  });
+  afterAll(async () => t?.cleanup());
+
+  it("defuses hostile names and emails that Shopify returns", async () => {
+    const query = parseCustomerQuery(new URLSearchParams("sort=clv12m&direction=desc"));
+    const names = async (ids: string[]) => ({
+      names: new Map(ids.map((id, i) => [id, { name: HOSTILE[i % HOSTILE.length], email: ` ＠${i}@x.com` }])),
+      note: null,
+    });
+    let csv = "";
+    for await (const chunk of customersCsv(t.db, SHOP, query, 250, names)) csv += chunk;
+    const [header, ...rows] = parseCsv(csv);
+    expect(rows).toHaveLength(5);
+    const name = header.indexOf("name");
+    const email = header.indexOf("email");
+    expect(name).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(row[name].startsWith("'"), row[name]).toBe(true);
+      expect(HOSTILE).toContain(row[name].slice(1));
+      expect(row[email]).toMatch(/^' ＠\d@x\.com$/);
+    }
+    expect(csv).toContain(gid(1));
+  });
+});

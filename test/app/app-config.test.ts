@@ -11,6 +11,7 @@ import { gunzipSync } from "node:zlib";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ADMIN_API_VERSION } from "../../app/shopify/api-version";
+import { schemaPath } from "../standin/schema";
 import { APP_METAFIELD_DEFINITIONS } from "../../app/shopify/metafields.server";
 
 type Value = string | boolean | number | string[];
@@ -178,11 +179,7 @@ describe("shopify.app.toml", () => {
 
 /** Enum values of the pinned Admin schema (app/shopify/admin-schema), by enum name. */
 function schemaEnum(name: string): string[] {
-  const json = JSON.parse(
-    gunzipSync(readFileSync(join(root, `app/shopify/admin-schema/admin_${ADMIN_API_VERSION}.json.gz`))).toString(
-      "utf8",
-    ),
-  ) as {
+  const json = JSON.parse(gunzipSync(readFileSync(schemaPath())).toString("utf8")) as {
     data?: { __schema: { types: Array<{ name: string; enumValues?: Array<{ name: string }> | null }> } };
     __schema?: { types: Array<{ name: string; enumValues?: Array<{ name: string }> | null }> };
   };

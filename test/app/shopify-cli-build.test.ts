@@ -4,6 +4,9 @@
  * read, not only its exit code: theme-check problems do not change the exit code, and an extension whose
  * type the CLI does not know is dropped silently, so every extension folder must show up in the CLI's own
  * count of the extensions it loaded (the `app_extensions_breakdown` of its --verbose analytics payload).
+ * The web backend (shopify.web.toml) is read through the same loader `shopify app dev` uses: without one the
+ * CLI cannot start the app, and `app build` says "Unable to decide project type as no web backend" only in a
+ * debug line, so the test reads that and the CLI's own count of the webs it loaded.
  * What the CLI does not check offline is checked against Shopify's documented values in app-config.test.ts.
  */
 import { spawnSync } from "node:child_process";
@@ -36,11 +39,12 @@ afterAll(() => {
   for (const dir of staged) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A copy of the app's configuration (toml, package.json, extensions) to build, so no build output lands in the repo. */
+/** A copy of the app's configuration (tomls, package.json, extensions) to build, so no build output lands in the repo. */
 function stage(edit?: (dir: string) => void): string {
   const dir = mkdtempSync(join(tmpdir(), "churnless-cli-"));
   staged.push(dir);
   cpSync(join(root, "shopify.app.toml"), join(dir, "shopify.app.toml"));
+  cpSync(join(root, "shopify.web.toml"), join(dir, "shopify.web.toml"));
   cpSync(join(root, "package.json"), join(dir, "package.json"));
   cpSync(join(root, "extensions"), join(dir, "extensions"), { recursive: true });
   edit?.(dir);
@@ -55,6 +59,10 @@ interface BuildResult {
   loaded: Record<string, number> | null;
   /** Extension tomls the CLI read. */
   read: string[];
+  /** Everything the CLI printed, debug lines included. */
+  raw: string;
+  /** The public part of the CLI's --verbose analytics payload (what it loaded: project type, webs, extensions). */
+  payload: Record<string, unknown> | null;
 }
 
 function build(dir: string): BuildResult {
@@ -78,6 +86,7 @@ function build(dir: string): BuildResult {
     ...raw.matchAll(/Reading the content of file at (?:\S*\/)?(extensions\/[^/\s]+)\/shopify\.extension\.toml/g),
   ].map((m) => m[1]);
   const payloadAt = raw.indexOf("Skipping command analytics");
+  const payloadJson = payloadAt >= 0 ? /payload: (\{[\s\S]*?\n\})/.exec(raw.slice(payloadAt))?.[1] : undefined;
   const output = (payloadAt >= 0 ? raw.slice(0, payloadAt) : raw)
     .split("\n")
     .filter((l) => !/^\d{4}-\d\d-\d\dT[\d:.]+Z: /.test(l) && !/^\s+· (Command|Working directory):/.test(l))
@@ -87,8 +96,12 @@ function build(dir: string): BuildResult {
     output,
     loaded: breakdown ? (JSON.parse(JSON.parse(breakdown[1]) as string) as Record<string, number>) : null,
     read,
+    raw,
+    payload: payloadJson ? (JSON.parse(payloadJson) as { public: Record<string, unknown> }).public : null,
   };
 }
+
+const NO_WEB_BACKEND = "Unable to decide project type as no web backend";
 
 /** Each extension folder and the type its toml declares. */
 function extensionTypes(dir: string): Array<{ folder: string; type: string }> {
@@ -132,6 +145,50 @@ describe.skipIf(!haveCli)("shopify app build (Shopify CLI, offline)", () => {
     for (const { type } of extensionTypes(dir))
       expect(OFFLINE_UNLOADED_TYPES.has(type) || (result.loaded![type] ?? 0) > 0, type).toBe(true);
   });
+
+  it(
+    "loads shopify.web.toml as the app's one web backend, the one `shopify app dev` starts",
+    { timeout: 240_000 },
+    () => {
+      const dir = stage();
+      const result = build(dir);
+      expect(result.code, result.output).toBe(0);
+      expect(result.raw).toMatch(/Reading the content of file at \S*\/shopify\.web\.toml/);
+      expect(result.raw).not.toContain(NO_WEB_BACKEND);
+      expect(result.payload, "the CLI's --verbose analytics payload is missing").not.toBeNull();
+      expect(result.payload).toMatchObject({
+        project_type: "node",
+        app_web_backend_any: true,
+        app_web_backend_count: 1,
+        app_web_frontend_count: 1,
+        app_web_framework: "remix",
+      });
+    },
+  );
+
+  it("without shopify.web.toml has no web backend to start, which the test above catches", { timeout: 240_000 }, () => {
+    const dir = stage((d) => rmSync(join(d, "shopify.web.toml")));
+    const result = build(dir);
+    // `app build` still exits 0: only the debug line and the payload tell.
+    expect(result.code, result.output).toBe(0);
+    expect(result.raw).toContain(NO_WEB_BACKEND);
+    expect(result.payload).toMatchObject({ app_web_backend_any: false, app_web_backend_count: 0 });
+    expect(result.payload?.project_type).toBeUndefined();
+  });
+
+  it(
+    "refuses a web backend without a dev command (the CLI's own shopify.web.toml schema)",
+    { timeout: 240_000 },
+    () => {
+      const dir = stage((d) => {
+        const file = join(d, "shopify.web.toml");
+        writeFileSync(file, readFileSync(file, "utf8").replace(/^dev = .*$/m, ""));
+      });
+      const result = build(dir);
+      expect(result.code).not.toBe(0);
+      expect(result.output).toMatch(/shopify\.web\.toml[\s\S]*commands[\s\S]*dev/);
+    },
+  );
 
   it("fails, saying why, on a compliance topic Shopify does not have", { timeout: 240_000 }, () => {
     const dir = stage((d) => {

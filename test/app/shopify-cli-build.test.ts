@@ -9,8 +9,9 @@
  * debug line, so the test reads that and the CLI's own count of the webs it loaded.
  * What the CLI does not check offline is checked against Shopify's documented values in app-config.test.ts.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -219,6 +220,85 @@ describe.skipIf(!haveCli)("shopify app build (Shopify CLI, offline)", () => {
       const result = build(dir);
       expect(result.code).toBe(0);
       expect(unbuilt(dir, result)).toEqual([`${folder} (type "flow_triger")`]);
+    },
+  );
+});
+
+/** A free TCP port on 127.0.0.1. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const address = srv.address();
+      srv.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+/** `[commands]` of shopify.web.toml: the lines `shopify app dev` runs. */
+function webCommands(): { predev?: string; dev?: string } {
+  const text = readFileSync(join(root, "shopify.web.toml"), "utf8");
+  const section = /^\[commands\]([\s\S]*)$/m.exec(text)?.[1] ?? "";
+  const value = (key: string) => {
+    const m = new RegExp(`^\\s*${key}\\s*=\\s*"([^"]*)"`, "m").exec(section);
+    return m ? m[1] : undefined;
+  };
+  return { predev: value("predev"), dev: value("dev") };
+}
+
+describe.skipIf(!haveCli)("the commands shopify.web.toml gives `shopify app dev`", () => {
+  it(
+    "predev migrates a fresh database and dev serves the app with the environment the CLI hands it",
+    { timeout: 240_000 },
+    async () => {
+      const { predev, dev } = webCommands();
+      expect(predev, "shopify.web.toml has no predev").toBeDefined();
+      expect(dev, "shopify.web.toml has no dev command").toBeDefined();
+      const dir = mkdtempSync(join(tmpdir(), "churnless-dev-"));
+      staged.push(dir);
+      const port = await freePort();
+      // What `shopify app dev` sets (app/env.server.ts reads it), under `npm run dev`'s PATH (Node 24 first).
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        PATH: `${BIN}:${process.env.PATH ?? ""}`,
+        NODE_ENV: "development",
+        SHOPIFY_API_KEY: "cli-dev-api-key",
+        SHOPIFY_API_SECRET: "cli-dev-api-secret",
+        SHOPIFY_APP_URL: "https://churnless-dev.trycloudflare.com",
+        SCOPES: "read_orders,read_customers,write_customers,read_products,write_app_proxy",
+        PORT: String(port),
+        FRONTEND_PORT: String(await freePort()),
+        DATABASE_URL: `file:${join(dir, "dev.sqlite")}`,
+      };
+      for (const k of ["CHURNLESS_DEMO", "REDIS_URL", "SHOPIFY_ADMIN_API_BASE_URL", "VITEST", "VITEST_POOL_ID"])
+        delete env[k];
+
+      const setup = spawnSync(predev!, { cwd: root, env, shell: true, encoding: "utf8", timeout: 120_000 });
+      expect(setup.status, `${setup.stdout}\n${setup.stderr}`).toBe(0);
+      expect(setup.stdout).toMatch(/applied \d{14}_/);
+      expect(existsSync(join(dir, "dev.sqlite"))).toBe(true);
+
+      const server = spawn(dev!, { cwd: root, env, shell: true, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+      let log = "";
+      server.stdout.on("data", (c: Buffer) => (log += c.toString()));
+      server.stderr.on("data", (c: Buffer) => (log += c.toString()));
+      try {
+        let landing: Response | null = null;
+        for (let i = 0; i < 120 && !landing; i++) {
+          landing = await fetch(`http://127.0.0.1:${port}/`, { redirect: "manual" }).catch(() => null);
+          if (!landing) await new Promise((r) => setTimeout(r, 500));
+        }
+        expect(landing?.status, log).toBe(200);
+        expect(await landing!.text()).toMatch(/Churnless: keep the customers you already have/);
+        // An admin page without Shopify's session token is refused by the library (not served, not a 500).
+        const admin = await fetch(`http://127.0.0.1:${port}/app?shop=dev-shop.myshopify.com`, { redirect: "manual" });
+        expect(admin.status, log).toBeGreaterThanOrEqual(300);
+        expect(admin.status, log).toBeLessThan(500);
+      } finally {
+        if (server.pid) process.kill(-server.pid, "SIGTERM");
+        await new Promise((r) => server.once("exit", r));
+      }
     },
   );
 });

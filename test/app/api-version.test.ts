@@ -42,7 +42,7 @@ describe("the Admin API version's support window (shopify.dev 'About Shopify API
     expect(
       now.getTime() < due.getTime(),
       `Admin API ${ADMIN_API_VERSION} may stop being supported on ${apiVersionWindow(ADMIN_API_VERSION).supportedUntil.toISOString().slice(0, 10)}; ` +
-        `move to the next stable version now (docs/deploy.md, "Moving to the next API version")`,
+        `move to the next stable version now (docs/deploy.md, "API version")`,
     ).toBe(true);
     // The same check on a date past it fails: the test can fail.
     expect(new Date("2027-07-02T00:00:00Z").getTime() < apiVersionMoveBy("2026-10").getTime()).toBe(false);

@@ -22,14 +22,14 @@ describe("analysis of a history limited to the last 60 days", () => {
     expect(limited.model).toBe("bgnbd");
     expect(limited.details?.correction).toBeNull();
     expect(limited.details?.training).toBeNull();
-    expect(limited.notes[0]).toBe(limitedHistoryNote(60));
-    expect(limited.notes[0]).toMatch(/^Only the last 60 days of orders were visible/);
+    expect(limited.notes?.[0]).toBe(limitedHistoryNote(60));
+    expect(limited.notes?.[0]).toMatch(/^Only the last 60 days of orders were visible/);
     expect(limited.customers.length).toBeGreaterThan(500);
   });
 
   it("without the flag the same orders get no such note (the flag, not the data, decides)", () => {
     const full = analyzeOrders(orders, { asOf, backtest: false });
-    expect(full.notes.join(" ")).not.toMatch(/Only the last \d+ days of orders were visible/);
+    expect((full.notes ?? []).join(" ")).not.toMatch(/Only the last \d+ days of orders were visible/);
   });
 
   it("refuses a window that is not a positive number of days", () => {

@@ -285,10 +285,17 @@ describe.skipIf(!haveCli)("the commands shopify.web.toml gives `shopify app dev`
       server.stderr.on("data", (c: Buffer) => (log += c.toString()));
       try {
         let landing: Response | null = null;
+        let lastError = "";
         for (let i = 0; i < 120 && !landing; i++) {
-          landing = await fetch(`http://127.0.0.1:${port}/`, { redirect: "manual" }).catch(() => null);
-          if (!landing) await new Promise((r) => setTimeout(r, 500));
+          try {
+            landing = await fetch(`http://127.0.0.1:${port}/`, { redirect: "manual" });
+          } catch (error) {
+            // Not listening yet: try again; the last refusal is in the failure message if it never comes up.
+            lastError = String(error);
+            await new Promise((r) => setTimeout(r, 500));
+          }
         }
+        expect(landing, `${lastError}\n${log}`).not.toBeNull();
         expect(landing?.status, log).toBe(200);
         expect(await landing!.text()).toMatch(/Churnless: keep the customers you already have/);
         // An admin page without Shopify's session token is refused by the library (not served, not a 500).

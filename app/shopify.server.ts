@@ -21,7 +21,7 @@ import { adminForShop, standinFetch } from "./shopify/admin.server";
 import { SerializedRefreshStorage } from "./shopify/token-refresh.server";
 import type { AdminGraphql } from "./shopify/types";
 
-/** ADMIN_API_VERSION as @shopify/shopify-api's enum (it knows 2026-07 as July26). */
+/** ADMIN_API_VERSION as @shopify/shopify-api's enum (it knows 2026-10 as October26). */
 export const apiVersion: ApiVersion = (Object.values(ApiVersion) as string[]).includes(ADMIN_API_VERSION)
   ? (ADMIN_API_VERSION as ApiVersion)
   : (() => {

@@ -41,10 +41,31 @@ export interface AnalyzeOptions {
   timeZone?: string | null;
   /** The shop's currency code, for money in the reasons (default: the orders' currency). */
   currency?: string | null;
+  /**
+   * Set when the orders are only the last N days the store lets the app see (Shopify without
+   * read_all_orders): the history is cut, so a customer's first visible order is not their first. It is
+   * then treated as a short history: BG/NBD alone with its prior (typical values), neither trained nor
+   * calibrated on the visible past, and a note says so in plain words.
+   */
+  historyLimitedDays?: number | null;
 }
 
-export function analyzeOrders(orders: Iterable<OrderInput>, opts: AnalyzeOptions): AnalysisResult {
-  if (Number.isNaN(opts.asOf?.getTime())) throw new Error("analyzeOrders requires a valid asOf date");
+/** The note of an analysis made on a history Shopify cut to the last `days` days. */
+export function limitedHistoryNote(days: number): string {
+  return (
+    `Only the last ${days} days of orders were visible, because the store has not granted Churnless access to all ` +
+    `orders: customers who bought before then look new or one-time. The predictions use the model for short ` +
+    `histories (typical buying patterns, not learned from this shop's past) and are less reliable until access ` +
+    `to all orders is granted.`
+  );
+}
+
+export function analyzeOrders(orders: Iterable<OrderInput>, options: AnalyzeOptions): AnalysisResult {
+  if (Number.isNaN(options.asOf?.getTime())) throw new Error("analyzeOrders requires a valid asOf date");
+  const limited = options.historyLimitedDays ?? null;
+  if (limited !== null && !(limited > 0)) throw new Error("analyzeOrders requires historyLimitedDays > 0");
+  // A cut history gets the short-history model: nothing trained or calibrated on the visible past.
+  const opts: AnalyzeOptions = limited === null ? options : { ...options, correction: false, calibrate: false };
   if (opts.horizonDays !== undefined && !(opts.horizonDays > 0))
     throw new Error("analyzeOrders requires horizonDays > 0");
   const timings: Record<string, number> = {};
@@ -94,7 +115,7 @@ export function analyzeOrders(orders: Iterable<OrderInput>, opts: AnalyzeOptions
     backtest,
     metrics,
     skipped: { ...built.skipped },
-    notes: now.notes,
+    notes: limited === null ? now.notes : [limitedHistoryNote(limited), ...now.notes],
     details: {
       ordersUsed: built.orders,
       asOfDay,

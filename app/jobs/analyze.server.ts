@@ -14,6 +14,7 @@ import { getShopSettings, updateShopSettings } from "../models/shop-settings.ser
 import { loadPreviousClusters, previousShopifyRfmGroups, saveAnalysis } from "../models/scores.server";
 import { databaseUrlFor, loadOrdersForAnalysis, loadProductsForAnalysis } from "../models/analysis-input.server";
 import { saveReorder } from "../models/reorder.server";
+import { LIMITED_HISTORY_DAYS } from "../shopify/orders-sync.server";
 
 type AnalysisAnswer = Awaited<ReturnType<typeof analyzeInThread>>;
 
@@ -80,6 +81,8 @@ export async function runAnalyze(
           // Purchase days and the as-of day in the shop's time zone; money in its currency (issue 14).
           timeZone: settings.ianaTimezone ?? null,
           currency: settings.currencyCode ?? null,
+          // Without read_all_orders only the last 60 days exist for the app: the short-history model, said in the notes.
+          historyLimitedDays: settings.historyLimited ? LIMITED_HISTORY_DAYS : null,
         },
         products,
         recommendationLimit: Math.max(STORED_RECOMMENDATIONS, settings.recsCount),

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link as RemixLink, useLoaderData } from "@remix-run/react";
+import { Link as RemixLink, useFetcher, useLoaderData } from "@remix-run/react";
 import {
   Badge,
   Banner,
@@ -39,6 +39,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export default function Dashboard() {
   const d = useLoaderData<typeof loader>();
   const f = useShopFormat();
+  const fullHistory = useFetcher(); // asks Shopify for read_all_orders (app/routes/app.full-history.tsx)
   const active = d.sync.active !== null;
   usePolling(active);
   const hasData = d.kpis[0].value !== null && d.kpis[0].value > 0;
@@ -57,8 +58,21 @@ export default function Dashboard() {
       <Layout>
         {d.historyLimited && (
           <Layout.Section>
-            <Banner tone="warning" title="Only the last 60 days of orders are visible">
-              <p>Approve the "read all orders" permission so the analysis sees your full history.</p>
+            <Banner
+              tone="warning"
+              title="Only the last 60 days of orders are visible"
+              action={{
+                content: "Allow access to all orders",
+                loading: fullHistory.state !== "idle",
+                onAction: () => fullHistory.submit(null, { method: "post", action: "/app/full-history" }),
+              }}
+            >
+              <p>
+                Shopify shows Churnless only your last 60 days of orders until you allow it to read all of them.
+                Customers who bought before then look new or one-time, so their churn risk and value are less reliable,
+                and the analysis uses typical buying patterns instead of learning from your shop&apos;s past. Allowing
+                access lets Churnless read your whole order history once; it changes nothing in your store.
+              </p>
             </Banner>
           </Layout.Section>
         )}

@@ -62,6 +62,9 @@ export const ACCESS_SCOPES = `#graphql
     currentAppInstallation { accessScopes { handle } }
   }`;
 
+/** Without read_all_orders Shopify returns only the orders of the last 60 days (Admin GraphQL Order docs). */
+export const LIMITED_HISTORY_DAYS = 60;
+
 export const HISTORY_LIMITED_WARNING =
   "Only the last 60 days of orders are visible to Churnless, because the store has not granted access to all orders " +
   "(read_all_orders). Customers who bought earlier look like new or one-time buyers, so their churn risk and lifetime value " +

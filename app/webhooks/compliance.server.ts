@@ -21,7 +21,7 @@ import {
 } from "../models/redaction.server";
 import { deleteShopSessions, setSessionScopes } from "../models/sessions.server";
 import { markShopUninstalled } from "../models/shops.server";
-import { updateShopSettings } from "../models/shop-settings.server";
+import { getShopSettings, updateShopSettings } from "../models/shop-settings.server";
 
 /**
  * customers/data_request: everything the app holds about the customer, by GID (customerDataExport). The
@@ -70,13 +70,29 @@ export async function handleAppUninstalled(db: Db, shop: string, at: Date = new 
   return { sessions };
 }
 
-/** app/scopes_update: records the granted scopes; without read_all_orders only 60 days of orders are visible. */
+/** The scope without which Shopify shows only the last 60 days of orders. */
+export const FULL_HISTORY_SCOPE = "read_all_orders";
+
+/**
+ * app/scopes_update (payload `previous`, `current`): records the granted scopes and whether the order
+ * history is limited to 60 days (no read_all_orders). When read_all_orders has just been granted (it was not
+ * in `previous`, or the shop's history was limited), `resyncFullHistory` runs: the orders older than 60 days
+ * exist for the app only now, and only a full sync fetches them. Idempotent: a repeated delivery after the
+ * flag was cleared, with read_all_orders already in `previous`, asks for nothing.
+ */
 export async function handleScopesUpdate(
   db: Db,
   shop: string,
   sessionId: string | null,
   current: string[],
-): Promise<void> {
+  opts: { previous?: string[] | null; resyncFullHistory?: (shop: string) => Promise<unknown> } = {},
+): Promise<{ historyLimited: boolean; fullHistoryGranted: boolean }> {
+  const before = await getShopSettings(db, shop);
   if (sessionId) await setSessionScopes(db, shop, sessionId, current);
-  await updateShopSettings(db, shop, { historyLimited: !current.includes("read_all_orders") });
+  const historyLimited = !current.includes(FULL_HISTORY_SCOPE);
+  const hadIt = Array.isArray(opts.previous) ? opts.previous.includes(FULL_HISTORY_SCOPE) : !before.historyLimited;
+  const fullHistoryGranted = !historyLimited && (!hadIt || before.historyLimited);
+  await updateShopSettings(db, shop, { historyLimited });
+  if (fullHistoryGranted) await opts.resyncFullHistory?.(shop);
+  return { historyLimited, fullHistoryGranted };
 }

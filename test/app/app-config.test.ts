@@ -11,6 +11,7 @@ import { gunzipSync } from "node:zlib";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ADMIN_API_VERSION } from "../../app/shopify/api-version";
+import { schemaPath } from "../standin/schema";
 import { APP_METAFIELD_DEFINITIONS } from "../../app/shopify/metafields.server";
 
 type Value = string | boolean | number | string[];
@@ -119,16 +120,14 @@ describe("shopify.app.toml", () => {
     }
   });
 
-  it("asks for exactly the scopes the app needs", () => {
-    const scopes = ((config.access_scopes as Table).scopes as string).split(",").sort();
-    expect(scopes).toEqual([
-      "read_all_orders",
-      "read_customers",
-      "read_orders",
-      "read_products",
-      "write_app_proxy",
-      "write_customers",
-    ]);
+  it("requires exactly the scopes the app needs, and asks for read_all_orders only as an optional scope", () => {
+    const access = config.access_scopes as Table;
+    const scopes = (access.scopes as string).split(",").sort();
+    expect(scopes).toEqual(["read_customers", "read_orders", "read_products", "write_app_proxy", "write_customers"]);
+    // read_all_orders is granted only on request (Shopify approves it per app): a version that requires a
+    // scope the app was not granted fails to deploy. Optional scopes are asked for at runtime instead.
+    expect(access.optional_scopes).toEqual(["read_all_orders"]);
+    for (const scope of access.optional_scopes as string[]) expect(scopes).not.toContain(scope);
   });
 
   it("is embedded, with an app proxy served by a route, and no POS embedding", () => {
@@ -136,10 +135,30 @@ describe("shopify.app.toml", () => {
     expect(config.name).toBe("Churnless");
     const proxy = config.app_proxy as Table;
     expect(proxy).toMatchObject({ subpath: "churnless", prefix: "apps" });
-    expect(new URL(proxy.url as string).pathname).toBe("/proxy");
+    // A path, resolved against application_url (the dev tunnel under `shopify app dev`): no host to edit.
+    expect(proxy.url).toBe("/proxy");
+    expect(
+      readdirSync(join(root, "app/routes")).filter((f) => f.startsWith("proxy.")).length,
+      "no app/routes/proxy.* route",
+    ).toBeGreaterThan(0);
     expect((config.pos as Table).embedded).toBe(false);
     expect(((config.auth as Table).redirect_urls as string[]).length).toBeGreaterThan(0);
     expect((config.build as Table).automatically_update_urls_on_dev).toBe(true);
+  });
+
+  it("names a host only in application_url and the auth redirect urls, which `shopify app dev` rewrites", () => {
+    const absolute: string[] = [];
+    const walk = (value: unknown, path: string) => {
+      if (typeof value === "string" && /^[a-z]+:\/\//i.test(value)) absolute.push(path);
+      else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${path}[${i}]`));
+      else if (value && typeof value === "object")
+        for (const [k, v] of Object.entries(value)) walk(v, path ? `${path}.${k}` : k);
+    };
+    walk(config, "");
+    for (const dir of readdirSync(join(root, "extensions")))
+      walk(parseTomlSubset(readFileSync(join(root, "extensions", dir, "shopify.extension.toml"), "utf8")), dir);
+    expect(absolute).toContain("application_url"); // the walk sees absolute urls where they are
+    expect(absolute.filter((p) => p !== "application_url" && !/^auth\.redirect_urls\[\d+\]$/.test(p))).toEqual([]);
   });
 
   it("declares the app's customer metafield definitions exactly as the code writes them", () => {
@@ -178,11 +197,7 @@ describe("shopify.app.toml", () => {
 
 /** Enum values of the pinned Admin schema (app/shopify/admin-schema), by enum name. */
 function schemaEnum(name: string): string[] {
-  const json = JSON.parse(
-    gunzipSync(readFileSync(join(root, `app/shopify/admin-schema/admin_${ADMIN_API_VERSION}.json.gz`))).toString(
-      "utf8",
-    ),
-  ) as {
+  const json = JSON.parse(gunzipSync(readFileSync(schemaPath())).toString("utf8")) as {
     data?: { __schema: { types: Array<{ name: string; enumValues?: Array<{ name: string }> | null }> } };
     __schema?: { types: Array<{ name: string; enumValues?: Array<{ name: string }> | null }> };
   };
@@ -321,7 +336,7 @@ describe("configuration values Shopify documents (not checked by the CLI offline
     expect(["apps", "a", "community", "tools"]).toContain(proxy.prefix);
     expect(proxy.subpath as string).toMatch(/^[A-Za-z0-9_-]{1,30}$/);
     expect(["admin", "services", "password", "login"]).not.toContain(proxy.subpath);
-    expect(proxy.url as string).toMatch(/^(\/|https:\/\/)/);
+    expect(proxy.url as string).toMatch(/^(\/(?!\/)|https:\/\/)/);
   });
 
   it("declares metafields with documented types, access values of the pinned schema and no unknown keys", () => {
@@ -383,8 +398,11 @@ describe("configuration values Shopify documents (not checked by the CLI offline
         expect(handles.has(handle), `${e.file}: handle ${handle} used twice`).toBe(false);
         handles.add(handle);
       }
-      if (e.type === "flow_trigger_lifecycle_callback")
-        expect(String(e.table.url), e.file).toMatch(/^https:\/\/[^/]+\/\S*$/);
+      if (e.type === "flow_trigger_lifecycle_callback") {
+        // A path resolved against application_url (not protocol-relative, which Flow refuses), served by a route.
+        expect(String(e.table.url), e.file).toMatch(/^\/(?!\/)\S*$/);
+        expect(routeFileFor(String(e.table.url)), `${e.file}: no route for ${String(e.table.url)}`).not.toBeNull();
+      }
     }
   });
 

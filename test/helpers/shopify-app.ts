@@ -5,6 +5,7 @@
  */
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll } from "vitest";
+import { ADMIN_API_VERSION } from "../../app/shopify/api-version";
 import { createSqliteTestDb, type TestDb } from "./db";
 
 export const APP_URL = "https://churnless.example.com";
@@ -61,7 +62,7 @@ export function webhookRequest(
       "X-Shopify-Topic": topic,
       "X-Shopify-Shop-Domain": shop,
       "X-Shopify-Webhook-Id": opts.webhookId,
-      "X-Shopify-API-Version": "2026-07",
+      "X-Shopify-API-Version": ADMIN_API_VERSION,
       "X-Shopify-Event-Id": "evt-1",
       "X-Shopify-Triggered-At": new Date().toISOString(),
       "X-Shopify-Hmac-Sha256": createHmac("sha256", opts.secret).update(body, "utf8").digest("base64"),

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { assertNoUserErrors, createAdminClient, operationName } from "../../app/shopify/client.server";
+import { ADMIN_API_VERSION } from "../../app/shopify/api-version";
 import { AdminApiError, ThrottledError, UserErrorsError } from "../../app/shopify/errors";
 
 type Handler = (
@@ -57,7 +58,7 @@ describe("createAdminClient", () => {
     });
     const client = createAdminClient({ shop: "a.myshopify.com", accessToken: "tok", apiBaseUrl: base });
     expect(await client.request(Q)).toEqual({ shop: { name: "x" } });
-    expect(seen).toEqual([{ url: "/admin/api/2026-07/graphql.json", token: "tok" }]);
+    expect(seen).toEqual([{ url: `/admin/api/${ADMIN_API_VERSION}/graphql.json`, token: "tok" }]);
   });
 
   it("paces itself to the restore rate so a leaky bucket never throttles it", async () => {

@@ -1,5 +1,6 @@
 import { parse } from "graphql";
 import { describe, expect, it } from "vitest";
+import { ADMIN_API_VERSION } from "../../app/shopify/api-version";
 import { executeBulkQuery } from "./bulk-exec";
 import type { ExecContext } from "./context";
 import { executeDocument } from "./execute";
@@ -15,7 +16,7 @@ function context(scopes?: string[]): ExecContext {
     state: new ShopState(data, 1000, 50, () => NOW, 1),
     runtime: {
       baseUrl: () => "http://127.0.0.1:1",
-      apiVersion: "2026-07",
+      apiVersion: ADMIN_API_VERSION,
       fileDir: "/tmp",
       bulkMinMs: 0,
       flowTriggerHandles: null,

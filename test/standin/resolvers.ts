@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { GraphQLError, type GraphQLResolveInfo } from "graphql";
 import type { ExecContext } from "./context";
 import { protectedValue, REDACTED_DISPLAY_NAME, requireCustomerData } from "./protected";
@@ -666,6 +668,43 @@ function appInstallationView(state: ShopState): View {
   };
 }
 
+/**
+ * The app's declared scopes, as Shopify reports them on `App` (requestedAccessScopes, optionalAccessScopes):
+ * those of shopify.app.toml's [access_scopes], which `shopify app deploy` would send.
+ */
+let declaredScopes: { required: string[]; optional: string[] } | null = null;
+function appDeclaredScopes(): { required: string[]; optional: string[] } {
+  if (declaredScopes) return declaredScopes;
+  const toml = readFileSync(fileURLToPath(new URL("../../shopify.app.toml", import.meta.url)), "utf8");
+  const section = /^\[access_scopes\]([\s\S]*?)^\[/m.exec(toml)?.[1] ?? "";
+  const list = (raw: string | undefined) =>
+    (raw ?? "")
+      .split(/[,\s"[\]]+/)
+      .map((x) => x.trim())
+      .filter(Boolean);
+  declaredScopes = {
+    required: list(/^\s*scopes\s*=\s*"([^"]*)"/m.exec(section)?.[1]),
+    optional: list(/^\s*optional_scopes\s*=\s*\[([^\]]*)\]/m.exec(section)?.[1]),
+  };
+  return declaredScopes;
+}
+
+/** `app` (the current app): its declared scopes and its installation on the shop (the library's scopes API reads these). */
+function appView(state: ShopState): View {
+  const scope = (handle: string) => ({ __typename: "AccessScope", handle, description: handle.replace(/_/g, " ") });
+  const { required, optional } = appDeclaredScopes();
+  return {
+    __typename: "App",
+    id: "gid://shopify/App/7431911",
+    title: "Churnless",
+    handle: "churnless",
+    apiKey: "standin-api-key",
+    requestedAccessScopes: required.map(scope),
+    optionalAccessScopes: optional.map(scope),
+    installation: appInstallationView(state),
+  };
+}
+
 function shopView(state: ShopState): View {
   const handle = state.shop.replace(/\.myshopify\.com$/, "");
   const name = handle
@@ -845,6 +884,7 @@ export function queryRoot(ctx: ExecContext): View {
       return ids.map((id) => nodeById(state, id, runtime.apiVersion));
     },
     currentAppInstallation: () => appInstallationView(state),
+    app: (args: Args) => (args.id === undefined || args.id === null ? appView(state) : null),
     bulkOperation: (args: Args) => {
       const b = state.bulkOperations.find((x) => x.id === args.id);
       return b ? bulkOperationView(b) : null;

@@ -10,16 +10,16 @@ import {
   type GraphQLSchema,
   type IntrospectionQuery,
 } from "graphql";
-import { ADMIN_API_VERSION } from "../../app/shopify/api-version";
+import { ADMIN_API_VERSION, adminSchemaFileName } from "../../app/shopify/api-version";
 
 /**
  * The Admin GraphQL schema the stand-in serves, built from the pinned introspection file
- * (app/shopify/admin-schema/admin_<version>.json.gz) once per process and per version.
+ * (app/shopify/admin-schema/, adminSchemaFileName) once per process and per version.
  */
 const cache = new Map<string, GraphQLSchema>();
 
 export function schemaPath(version: string = ADMIN_API_VERSION): string {
-  return fileURLToPath(new URL(`../../app/shopify/admin-schema/admin_${version}.json.gz`, import.meta.url));
+  return fileURLToPath(new URL(`../../app/shopify/admin-schema/${adminSchemaFileName(version)}`, import.meta.url));
 }
 
 export function readSchema(version: string = ADMIN_API_VERSION): GraphQLSchema {

@@ -105,6 +105,15 @@ export interface Standin {
   setProtectedDataLevel(level: ProtectedDataLevel): void;
   calls(shop: string): CallRecord[];
   deliverWebhook(o: DeliverWebhookOptions): Promise<{ status: number; body: string }>;
+  /**
+   * The merchant grants (or revokes) scopes on Shopify's grant screen: the shop's scopes become
+   * `scopes`, and `app/scopes_update` is delivered (to its subscription, else webhookTarget; not when
+   * there is neither) with the documented payload: id, previous, current, updated_at, shop_id.
+   */
+  setScopes(
+    shop: string,
+    scopes: string[],
+  ): Promise<{ previous: string[]; current: string[]; delivery: { status: number; body: string } | null }>;
   /** Expiring offline tokens and POST /admin/oauth/access_token (oauth.ts). */
   oauth: StandinOAuth;
   /** Shopify Flow: workflows on/off per trigger (lifecycle callbacks to the app) and trigger receipts (flow.ts). */
@@ -533,6 +542,24 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
     },
     calls: (shop) => getState(shop).calls,
     deliverWebhook,
+    setScopes: async (shop, scopes) => {
+      const state = getState(shop);
+      const change = state.setScopes(scopes);
+      const target = state.subscriptionFor("APP_SCOPES_UPDATE") ?? opts.webhookTarget;
+      if (!target) return { ...change, delivery: null };
+      const delivery = await deliverWebhook({
+        shop,
+        topic: "app/scopes_update",
+        payload: {
+          id: state.appInstallationId,
+          previous: change.previous,
+          current: change.current,
+          updated_at: state.nowIso(),
+          shop_id: Number(state.appInstallationId.split("/").pop()),
+        },
+      });
+      return { ...change, delivery };
+    },
     oauth,
     flow,
     close: async () => {

@@ -194,6 +194,17 @@ export class ShopState {
     return this.data.scopes ?? DEFAULT_SCOPES;
   }
 
+  /**
+   * The shop's granted scopes become `scopes` (the merchant granted or revoked optional ones). What the
+   * app can see follows at once: orders older than 60 days appear or vanish with read_all_orders.
+   */
+  setScopes(scopes: string[]): { previous: string[]; current: string[] } {
+    const previous = [...this.scopes];
+    this.data.scopes = [...new Set(scopes)];
+    this.version += 1;
+    return { previous, current: [...this.data.scopes] };
+  }
+
   nowIso(): string {
     return new Date(this.now()).toISOString();
   }

@@ -299,8 +299,27 @@ describe.each(kinds)("compliance webhooks on %s", (kind) => {
     );
     expect((await t.db.shop.findUnique({ where: { shop } }))?.historyLimited).toBe(true);
     expect((await t.db.shop.findUnique({ where: { shop: other } }))?.historyLimited).toBe(false);
-    await handleScopesUpdate(t.db, shop, `offline_${shop}`, ["read_orders", "read_all_orders"]);
+    const resynced: string[] = [];
+    const resyncFullHistory = async (s: string) => void resynced.push(s);
+    expect(
+      await handleScopesUpdate(t.db, shop, `offline_${shop}`, ["read_orders", "read_all_orders"], {
+        previous: ["read_orders"],
+        resyncFullHistory,
+      }),
+    ).toEqual({ historyLimited: false, fullHistoryGranted: true });
     expect((await t.db.shop.findUnique({ where: { shop } }))?.historyLimited).toBe(false);
+    expect(resynced).toEqual([shop]);
+    // The same delivery again (Shopify retries): read_all_orders was already there, nothing more to fetch.
+    await handleScopesUpdate(t.db, shop, `offline_${shop}`, ["read_orders", "read_all_orders"], {
+      previous: ["read_orders", "read_all_orders"],
+      resyncFullHistory,
+    });
+    // Another scope changing on a shop that always had the full history: no re-sync either.
+    await handleScopesUpdate(t.db, other, null, ["read_orders", "read_all_orders", "write_products"], {
+      previous: ["read_orders", "read_all_orders"],
+      resyncFullHistory,
+    });
+    expect(resynced).toEqual([shop]);
   });
 
   it("app/uninstalled deletes the sessions and marks the shop, keeping its data for shop/redact", async () => {

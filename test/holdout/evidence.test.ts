@@ -39,7 +39,7 @@ describe("control-group evidence on seeded shops", () => {
     expect(atRisk.evidence.status).toBe("works");
     expect(atRisk.sequence.low).toBeGreaterThan(0);
     expect(atRisk.weeks).toBeNull();
-    expect(lost.evidence.status).toBe("unclear");
+    expect(lost.evidence.status).toBe("no-effect");
     expect(lost.result.verdict).toBe("no-clear-difference");
     // Two segments that differ: τ² > 0, each keeps most of its own estimate, between its own and the overall.
     for (const r of [atRisk, lost]) {
@@ -87,7 +87,7 @@ describe("control-group evidence on seeded shops", () => {
     expect(e.status).toBe("works");
     expect(e.recovered!.expected).toBeCloseTo(evidence.get("rfm:effect-at-risk")!.uplift * 5000, 6);
     expect(e.recovered!.low).toBeGreaterThan(0);
-    expect(actions[1].segments[0].evidence!.advice).toMatch(/no clear evidence yet/);
+    expect(actions[1].segments[0].evidence!.advice).toMatch(/no difference worth acting on for "Lost"/);
     // Without evidence the order is the model's (value at risk).
     expect(
       nextActions([seg("effect-lost", 9000, "Last chance"), seg("effect-at-risk", 1000, "Win-back")]).map(
@@ -102,7 +102,7 @@ describe("control-group evidence on seeded shops", () => {
     expect(r.result.verdict).toBe("no-clear-difference");
     expect(r.sequence.low).toBeLessThan(0);
     expect(r.sequence.high).toBeGreaterThan(0);
-    expect(r.evidence.status).toBe("unclear");
+    expect(r.evidence.status).toBe("no-effect");
   });
 
   it("still unclear: too few, with the weeks until the answer is expected from the variance and enrolment", async () => {
@@ -114,6 +114,7 @@ describe("control-group evidence on seeded shops", () => {
     expect(r.weeks).not.toBeNull();
     expect(r.weeks!.weeks).toBeGreaterThan(8);
     expect(r.weeks!.customersNeeded).toBeGreaterThan(100);
+    expect(r.evidence.status).toBe("unclear");
     expect(r.change.drawn).toBeGreaterThan(0);
   });
 });

@@ -228,13 +228,23 @@ describe("decisions from evidence", () => {
     low: 0.02,
     high: 0.18,
   };
-  const none = { segment: "rfm:lost", name: "Lost", status: "unclear" as const, uplift: 0.01, low: -0.05, high: 0.07 };
+  const none = { segment: "rfm:lost", name: "Lost", status: "unclear" as const, uplift: 0.01, low: -0.15, high: 0.17 };
+  const flat = {
+    segment: "rfm:hibernating",
+    name: "Hibernating",
+    status: "no-effect" as const,
+    uplift: 0,
+    low: -0.04,
+    high: 0.04,
+  };
   const harms = { segment: "rfm:new", name: "New", status: "harms" as const, uplift: -0.1, low: -0.2, high: -0.01 };
 
   it("status from the interval; expected recovered revenue = uplift × value with its interval", () => {
     expect(evidenceStatus(0.01, 0.2)).toBe("works");
     expect(evidenceStatus(-0.2, -0.01)).toBe("harms");
     expect(evidenceStatus(-0.01, 0.2)).toBe("unclear");
+    expect(evidenceStatus(-0.05, 0.07)).toBe("no-effect");
+    expect(evidenceStatus(-0.05, 0.07, 0.05)).toBe("unclear");
     expect(expectedRecovered(works, 200)).toEqual({ expected: 20, low: 4, high: 36 });
     expect(expectedRecovered(works, -1)).toBeNull();
   });
@@ -247,14 +257,15 @@ describe("decisions from evidence", () => {
       { id: "d", seg: "rfm:lost", value: 50 },
       { id: "e", seg: "rfm:at_risk", value: 300 },
       { id: "f", seg: "rfm:other", value: 10 },
+      { id: "g", seg: "rfm:hibernating", value: 5000 },
     ];
-    const ev = new Map([works, none, harms].map((e) => [e.segment, e]));
+    const ev = new Map([works, none, harms, flat].map((e) => [e.segment, e]));
     const out = orderByEvidence(
       rows,
       (r) => ev.get(r.seg),
       (r) => r.value,
     );
-    expect(out.map((r) => r.id)).toEqual(["e", "b", "a", "d", "f", "c"]);
+    expect(out.map((r) => r.id)).toEqual(["e", "b", "a", "d", "f", "g", "c"]);
     expect(out[0].recovered).toEqual({ expected: 30, low: 6, high: 54 });
     expect(out[2].recovered).toBeNull();
     expect(out[2].evidence).toBe("unclear");

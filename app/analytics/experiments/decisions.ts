@@ -5,15 +5,16 @@
  * uplift) with the confidence sequence's interval. It is clear when the interval leaves out 0:
  * - "works": the campaign brings customers of this segment back (low > 0);
  * - "harms": they come back less when treated (high < 0);
- * otherwise "unclear" (no evidence yet, or not enough of it), and a segment without a control group has
- * none at all.
+ * - "no-effect": the interval holds 0 and is narrower than ±`target` (10 points): whatever the campaign
+ *   does here, it is too small to act on;
+ * otherwise "unclear" (not enough evidence yet), and a segment without a control group has none at all.
  *
  * Expected recovered revenue of a customer = uplift × value, with the interval [low × value, high × value]
  * (value ≥ 0: what the customer brings if they come back). Where the evidence is clear it orders the
  * customers; where there is none the model's order is kept, and the page says so.
  */
 
-export type EvidenceStatus = "works" | "harms" | "unclear";
+export type EvidenceStatus = "works" | "harms" | "no-effect" | "unclear";
 
 export interface SegmentEvidence {
   /** `${kind}:${key}` of the segment. */
@@ -32,9 +33,10 @@ export interface RecoveredRevenue {
   high: number;
 }
 
-export function evidenceStatus(low: number, high: number): EvidenceStatus {
+export function evidenceStatus(low: number, high: number, target = 0.1): EvidenceStatus {
   if (low > 0) return "works";
   if (high < 0) return "harms";
+  if ((high - low) / 2 <= target) return "no-effect";
   return "unclear";
 }
 
@@ -51,7 +53,8 @@ export function expectedRecovered(
 /**
  * The list's order with the evidence: customers of segments where the campaign works first, by expected
  * recovered revenue (highest first; ties keep the model's order); then customers without clear evidence in
- * the model's order; then customers of segments where it harms, in the model's order. `rows` come in the
+ * the model's order; then customers of segments where it makes no difference, then where it harms, each in
+ * the model's order. `rows` come in the
  * model's order; the sort is stable.
  */
 export function orderByEvidence<T>(
@@ -59,7 +62,7 @@ export function orderByEvidence<T>(
   evidenceOf: (row: T) => SegmentEvidence | null | undefined,
   valueOf: (row: T) => number,
 ): Array<T & { recovered: RecoveredRevenue | null; evidence: EvidenceStatus | null }> {
-  const rank = { works: 0, unclear: 1, harms: 2 } as const;
+  const rank = { works: 0, unclear: 1, "no-effect": 2, harms: 3 } as const;
   return rows
     .map((row, i) => {
       const e = evidenceOf(row) ?? null;
@@ -85,6 +88,8 @@ export function evidenceAdvice(e: SegmentEvidence): string {
   const range = `${pts(e.low)} to ${pts(e.high)} points`;
   if (e.status === "works")
     return `Your campaigns bring "${e.name}" customers back (${range} more come back): keep them going and start with the customers worth most.`;
+  if (e.status === "no-effect")
+    return `Your campaigns make no difference worth acting on for "${e.name}" customers (${range}): spend the effort on segments where they work.`;
   if (e.status === "harms")
     return `Customers in "${e.name}" came back less when in your campaigns (${range}): pause or change the campaign for this segment.`;
   return `"${e.name}": no clear evidence yet whether your campaigns bring these customers back; the list keeps the model's order.`;

@@ -23,6 +23,7 @@ import { shrinkSegments } from "../../app/analytics/experiments/shrinkage";
 import { normalCdf, revenueUplift } from "../../app/analytics/experiments/revenue-uplift";
 import { seededUniform, simulateWeeklyLooks } from "../../app/analytics/experiments/simulate";
 import { evidenceStatus, expectedRecovered, orderByEvidence } from "../../app/analytics/experiments/decisions";
+import { weeksToClear } from "../../app/analytics/experiments/weeks-to-clear";
 
 describe("confidence sequence", () => {
   it("matches the conjugate-mixture margin (Waudby-Smith et al. 2024) computed independently", () => {
@@ -96,6 +97,30 @@ describe("confidence sequence", () => {
       seed: 10,
     });
     expect(harm.alwaysCovered).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+describe("weeks to clear", () => {
+  const asOf = new Date("2026-12-01T00:00:00Z");
+  const DAY = 86_400_000;
+
+  it("counts customers already drawn first, then new ones at the enrolment rate, each after their window", () => {
+    const base = { counted: 100, variance: 0.004, estimate: 0.02, asOf, followUpDays: 90 };
+    const needed = customersUntilHalfWidth({ t: 100, variance: 0.004 }, 0.1);
+    expect(needed).toBeGreaterThan(110);
+    // 10 drawn customers whose windows end over the next 10 days, then 7 new customers a week.
+    const pendingEnds = Array.from({ length: 10 }, (_, i) => asOf.getTime() + (i + 1) * DAY);
+    const r = weeksToClear({ ...base, pendingEnds, perWeek: 7 });
+    expect(r.customersNeeded).toBe(needed);
+    const end = asOf.getTime() + (needed - 110) * DAY + 90 * DAY;
+    expect(r.weeks).toBe(Math.ceil((end - asOf.getTime()) / (7 * DAY)));
+    // Enough customers already drawn: the wait is until the needed-th window ends.
+    const many = Array.from({ length: needed }, (_, i) => asOf.getTime() + (i + 1) * DAY);
+    expect(weeksToClear({ ...base, pendingEnds: many, perWeek: 0 }).weeks).toBe(Math.ceil((needed - 100) / 7));
+    // Nobody entering and not enough drawn: it cannot be told.
+    expect(weeksToClear({ ...base, pendingEnds: [], perWeek: 0 }).weeks).toBeNull();
+    // A large estimated effect is clear sooner than a target of ±10 points.
+    expect(weeksToClear({ ...base, estimate: 0.3, pendingEnds: [], perWeek: 7 }).weeks).toBe(0);
   });
 });
 

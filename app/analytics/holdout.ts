@@ -4,9 +4,13 @@
  *
  * The draw is a seeded hash of (seed, segment, customer) mapped to [0, 1): a customer is held out when
  * that number is below the group's share. It is random across customers (the hash mixes every bit) but
- * fixed for a customer, so the same customer gets the same answer at every analysis. On top of that the
- * recorded assignment is kept while the customer stays in the segment: changing the share later changes
- * only the draw of customers who enter afterwards, never the side of those already counted.
+ * fixed for a customer, so the same customer gets the same answer at every analysis. On top of that a
+ * customer's recorded arm is drawn once and kept:
+ * - while the customer stays in the segment (changing the share later changes only newcomers' draws);
+ * - when they leave and come back (the first assignment, its date and arm, is reopened: the outcome is
+ *   counted from the day they were first drawn, intention to treat);
+ * - when they move to another segment with a control group (they keep the arm of their first assignment
+ *   anywhere in the shop, so a held-out customer is never treated by moving, and the reverse).
  */
 
 /** Default share of a segment held out when the merchant turns its control group on. */
@@ -59,8 +63,10 @@ export interface Assignment {
 }
 
 export interface AssignmentPlan {
-  /** Customers entering the segment now (new, or back after leaving): their draw, dated now. */
+  /** Customers entering the segment for the first time: their arm (kept from elsewhere or drawn), dated now. */
   enter: Assignment[];
+  /** Customers back in the segment: their first assignment (date and arm) reopened. */
+  reopen: Assignment[];
   /** Customers who left the segment since the last analysis. */
   leave: string[];
   /** Customers currently in the segment and held out (existing and new). */
@@ -68,34 +74,41 @@ export interface AssignmentPlan {
 }
 
 /**
- * What changes for one control group given the segment's current members and the recorded assignments:
- * members without an open assignment enter (drawn with the current share, dated `now`), open
- * assignments of customers no longer in the segment leave, the others keep their side.
+ * What changes for one control group given the segment's current members and the recorded assignments of
+ * this group (open and closed): members with an open assignment keep it; members with a closed one get it
+ * back as it was; other members enter, dated `now`, with the arm `priorArm` holds for them (their arm in
+ * another control group of the shop) or else drawn with the current share; open assignments of customers
+ * no longer in the segment leave.
  */
 export function planAssignments(
   members: Iterable<string>,
   existing: Iterable<Assignment>,
   group: { seed: number; segment: string; share: number },
   now: Date,
+  priorArm: ReadonlyMap<string, boolean> = new Map(),
 ): AssignmentPlan {
-  const open = new Map<string, Assignment>();
-  for (const a of existing) if (!a.leftAt) open.set(a.customerId, a);
-  const plan: AssignmentPlan = { enter: [], leave: [], heldOut: new Set() };
+  const recorded = new Map<string, Assignment>();
+  for (const a of existing) recorded.set(a.customerId, a);
+  const plan: AssignmentPlan = { enter: [], reopen: [], leave: [], heldOut: new Set() };
   const current = new Set<string>();
   for (const id of members) {
     if (current.has(id)) continue;
     current.add(id);
-    const kept = open.get(id);
+    const kept = recorded.get(id);
     if (kept) {
       if (kept.heldOut) plan.heldOut.add(id);
+      if (kept.leftAt) plan.reopen.push({ ...kept, leftAt: null });
       continue;
     }
-    const heldOut = isHeldOut(group.seed, group.segment, id, group.share);
+    const heldOut = priorArm.get(id) ?? isHeldOut(group.seed, group.segment, id, group.share);
     plan.enter.push({ customerId: id, heldOut, assignedAt: now, leftAt: null });
     if (heldOut) plan.heldOut.add(id);
   }
-  for (const id of open.keys()) if (!current.has(id)) plan.leave.push(id);
-  plan.enter.sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
+  for (const a of recorded.values()) if (!a.leftAt && !current.has(a.customerId)) plan.leave.push(a.customerId);
+  const byId = (a: Assignment, b: Assignment) =>
+    a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0;
+  plan.enter.sort(byId);
+  plan.reopen.sort(byId);
   plan.leave.sort();
   return plan;
 }

@@ -257,3 +257,67 @@ export function entriesPerWeek(assignedAt: readonly Date[], now: Date, days = 56
   const recent = assignedAt.filter((d) => d.getTime() > from && d.getTime() <= now.getTime()).length;
   return (recent / days) * 7;
 }
+
+/** A customer's recorded assignment in one control group. */
+export interface AssignedCustomer {
+  customerId: string;
+  heldOut: boolean;
+  assignedAt: Date;
+}
+
+/** A counted order (not cancelled, not a test) of a customer: its date (ms) and net value. */
+export interface CountedOrder {
+  at: number;
+  value: number;
+}
+
+export interface FollowUpCohort {
+  /** Customers whose follow-up window ended by the as-of date: their outcome within the window. */
+  treated: Outcome[];
+  heldOut: Outcome[];
+  /** Customers still inside their window (their outcome is not counted yet). */
+  pendingTreated: number;
+  pendingHeldOut: number;
+  /** When each pending customer's window ends (ms), earliest first. */
+  pendingEnds: number[];
+}
+
+/**
+ * Each customer is followed for a fixed window of `followUpDays` from the day they were drawn: whether
+ * they ordered within it and their net revenue in it. Only customers whose window has ended by `asOf`
+ * count, so a customer's outcome is fixed once counted, a customer drawn today changes nothing until their
+ * window is over, and the comparison is the same however often it is read. `exclude`: treated customers
+ * held out of another control group meanwhile (not treated).
+ */
+export function followUpCohort(
+  assignments: readonly AssignedCustomer[],
+  orders: ReadonlyMap<string, readonly CountedOrder[]>,
+  followUpDays: number,
+  asOf: Date,
+  exclude: ReadonlySet<string> = new Set(),
+): FollowUpCohort {
+  const window = followUpDays * 86_400_000;
+  const cut = asOf.getTime();
+  const cohort: FollowUpCohort = { treated: [], heldOut: [], pendingTreated: 0, pendingHeldOut: 0, pendingEnds: [] };
+  for (const a of assignments) {
+    if (!a.heldOut && exclude.has(a.customerId)) continue;
+    const from = a.assignedAt.getTime();
+    const end = from + window;
+    if (end > cut) {
+      if (a.heldOut) cohort.pendingHeldOut++;
+      else cohort.pendingTreated++;
+      cohort.pendingEnds.push(end);
+      continue;
+    }
+    let returned = false;
+    let revenue = 0;
+    for (const o of orders.get(a.customerId) ?? []) {
+      if (o.at <= from || o.at > end) continue;
+      returned = true;
+      revenue += Number.isFinite(o.value) ? o.value : 0;
+    }
+    (a.heldOut ? cohort.heldOut : cohort.treated).push({ returned, revenue });
+  }
+  cohort.pendingEnds.sort((x, y) => x - y);
+  return cohort;
+}

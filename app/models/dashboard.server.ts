@@ -4,6 +4,14 @@
  * builds on live beside it by concern (kpis, charts, segments, sync-view, preview, trends) and are
  * re-exported here for the routes and tests that import them from this module.
  */
+import {
+  evidenceAdvice,
+  expectedRecovered,
+  type EvidenceStatus,
+  type RecoveredRevenue,
+  type SegmentEvidence,
+} from "../analytics/experiments/decisions";
+import { segmentEvidence } from "./holdouts-evidence.server";
 import type { Db } from "../db.server";
 import { readBacktest, readMetrics, type BacktestReading } from "./json-columns.server";
 import {
@@ -106,11 +114,19 @@ export interface NextAction {
     valueAtRisk: number;
     customersUrl: string;
     shopifySegmentUrl: string | null;
+    /** The segment's control-group evidence in words, and uplift × value (12-month value) where it is clear. */
+    evidence: { status: EvidenceStatus; advice: string; recovered: RecoveredRevenue | null } | null;
   }>;
 }
 
-/** "What to do next": each distinct play once, ordered by the revenue at stake in its segments. */
-export function nextActions(segments: SegmentView[]): NextAction[] {
+/**
+ * "What to do next": each distinct play once, ordered by the revenue at stake in its segments; plays with
+ * measured evidence that they work (a control group) come first, by expected recovered revenue.
+ */
+export function nextActions(
+  segments: SegmentView[],
+  evidence: ReadonlyMap<string, SegmentEvidence> = new Map(),
+): NextAction[] {
   const byTitle = new Map<string, NextAction>();
   for (const s of segments) {
     if (s.kind !== "rfm" || !s.play) continue;
@@ -130,12 +146,32 @@ export function nextActions(segments: SegmentView[]): NextAction[] {
       valueAtRisk: s.valueAtRisk,
       customersUrl: s.customersUrl,
       shopifySegmentUrl: s.shopifySegmentUrl,
+      evidence: segmentEvidenceView(evidence.get(`${s.kind}:${s.key}`), s.avgClv * s.size),
     });
     byTitle.set(s.play.title, a);
   }
   for (const a of byTitle.values())
     a.segments.sort((x, y) => y.valueAtRisk - x.valueAtRisk || y.customers - x.customers);
-  return [...byTitle.values()].sort((x, y) => y.valueAtRisk - x.valueAtRisk || y.customers - x.customers);
+  const proven = (a: NextAction) =>
+    a.segments.reduce(
+      (sum, s) => sum + (s.evidence?.status === "works" ? (s.evidence.recovered?.expected ?? 0) : 0),
+      0,
+    );
+  return [...byTitle.values()].sort(
+    (x, y) => proven(y) - proven(x) || y.valueAtRisk - x.valueAtRisk || y.customers - x.customers,
+  );
+}
+
+function segmentEvidenceView(
+  e: SegmentEvidence | undefined,
+  value: number,
+): NextAction["segments"][number]["evidence"] {
+  if (!e) return null;
+  return {
+    status: e.status,
+    advice: evidenceAdvice(e),
+    recovered: e.status === "works" ? expectedRecovered(e, Number.isFinite(value) ? value : 0) : null,
+  };
 }
 
 /** Whether the app has written anything to the store yet, in words. */
@@ -179,6 +215,7 @@ export async function getDashboard(db: Db, shop: string): Promise<Dashboard> {
     listSegments(db, shop),
     getTrends(db, shop),
   ]);
+  const evidence = await segmentEvidence(db, shop);
   const previousMetrics = previous ? readMetrics(previous.metricsJson, `analysis ${previous.id}`) : null;
   const prev = { ...(previousMetrics ? kpisFromMetrics(previousMetrics) : {}), ...previousFromMetrics(metrics) };
   const backtest = backtestView(readBacktest(latest?.backtestJson, latest && `analysis ${latest.id}`));
@@ -206,7 +243,7 @@ export async function getDashboard(db: Db, shop: string): Promise<Dashboard> {
     risk,
     cohorts,
     segments: segments.filter((s) => s.kind !== "risk"),
-    actions: nextActions(segments),
+    actions: nextActions(segments, evidence),
     backtest,
     trends,
     tags: {

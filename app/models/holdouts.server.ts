@@ -11,7 +11,16 @@ import { randomInt } from "node:crypto";
 import type { Db } from "../db.server";
 import { DEFAULT_HOLDOUT_SHARE, checkShare, planAssignments, type Assignment } from "../analytics/holdout";
 import { netValue, skipReason, dayOf } from "../analytics/purchase-history";
-import { entriesPerWeek, measureUplift, type Outcome, type UpliftResult } from "../analytics/uplift";
+import {
+  entriesPerWeek,
+  followUpCohort,
+  measureUplift,
+  type CountedOrder,
+  type FollowUpCohort,
+  type UpliftResult,
+} from "../analytics/uplift";
+import { differenceSequence, rateMoments, type SequenceInterval } from "../analytics/experiments/confidence-sequence";
+import { revenueUplift, type RevenueUplift } from "../analytics/experiments/revenue-uplift";
 import type { OrderInput } from "../analytics/types";
 
 export const SEGMENT_KINDS = ["rfm", "cluster", "risk"] as const;
@@ -57,12 +66,20 @@ export async function setControlGroup(
   shop: string,
   segmentKind: string,
   segmentKey: string,
-  change: { enabled?: boolean; share?: number },
+  change: { enabled?: boolean; share?: number; incentiveCost?: number | null },
   now = new Date(),
 ): Promise<ControlGroupSettings> {
   const kind = checkKind(segmentKind);
   if (!segmentKey.trim()) throw new Error("A control group needs a segment key");
   if (change.share !== undefined) checkShare(change.share);
+  if (
+    change.incentiveCost !== undefined &&
+    change.incentiveCost !== null &&
+    !(Number.isFinite(change.incentiveCost) && change.incentiveCost >= 0 && change.incentiveCost <= 1_000_000)
+  )
+    throw new Error(
+      `The incentive's cost per customer must be a number from 0 to 1,000,000 (got ${change.incentiveCost})`,
+    );
   const existing = await db.controlGroup.findUnique({
     where: { shop_segmentKind_segmentKey: { shop, segmentKind: kind, segmentKey } },
   });
@@ -77,11 +94,13 @@ export async function setControlGroup(
       enabled: change.enabled ?? false,
       share: change.share ?? DEFAULT_HOLDOUT_SHARE,
       seed: randomInt(1, 2 ** 31 - 1),
+      incentiveCost: change.incentiveCost ?? null,
       enabledAt,
     },
     update: {
       ...(change.enabled !== undefined ? { enabled: change.enabled } : {}),
       ...(change.share !== undefined ? { share: change.share } : {}),
+      ...(change.incentiveCost !== undefined ? { incentiveCost: change.incentiveCost } : {}),
       enabledAt,
     },
   });
@@ -122,19 +141,37 @@ export async function refreshHoldouts(
   for (const g of groups) {
     const kind = checkKind(g.segmentKind);
     const column = memberColumn[kind];
-    const members = await db.customerScore.findMany({
-      where: { shop, [column]: g.segmentKey },
-      select: { customerId: true },
-    });
+    const members = (
+      await db.customerScore.findMany({
+        where: { shop, [column]: g.segmentKey },
+        select: { customerId: true },
+      })
+    )
+      .map((m) => m.customerId)
+      .filter((id) => !options.optedOut.has(id));
+    // This group's recorded assignments, open and closed: a customer back in the segment gets theirs back.
     const existing = await db.holdoutAssignment.findMany({
-      where: { shop, segmentKind: kind, segmentKey: g.segmentKey, leftAt: null },
+      where: { shop, segmentKind: kind, segmentKey: g.segmentKey },
       select: { customerId: true, heldOut: true, assignedAt: true, leftAt: true },
     });
+    // New members' arm in other control groups of the shop (their first assignment): kept when they move.
+    const recorded = new Set(existing.map((e) => e.customerId));
+    const newcomers = members.filter((id) => !recorded.has(id));
+    const priorArm = new Map<string, boolean>();
+    for (let i = 0; i < newcomers.length; i += 500) {
+      const rows = await db.holdoutAssignment.findMany({
+        where: { shop, customerId: { in: newcomers.slice(i, i + 500) } },
+        select: { customerId: true, heldOut: true },
+        orderBy: [{ assignedAt: "asc" }, { segmentKind: "asc" }, { segmentKey: "asc" }],
+      });
+      for (const r of rows) if (!priorArm.has(r.customerId)) priorArm.set(r.customerId, r.heldOut);
+    }
     const plan = planAssignments(
-      members.map((m) => m.customerId).filter((id) => !options.optedOut.has(id)),
+      members,
       existing as Assignment[],
       { seed: g.seed, segment: segmentRef(kind, g.segmentKey), share: g.share },
       now,
+      priorArm,
     );
     state.segments.add(segmentRef(kind, g.segmentKey));
     for (const id of plan.heldOut) state.heldOut.add(id);
@@ -151,46 +188,31 @@ export async function refreshHoldouts(
         data: { leftAt: now },
       });
     }
-    // New members in batches; a customer back in the segment reopens their row with a new date.
-    for (let i = 0; i < plan.enter.length; i += 500) {
-      const batch = plan.enter.slice(i, i + 500);
-      const closed = await db.holdoutAssignment.findMany({
+    // Back in the segment: the first assignment (date and arm) is reopened as it was.
+    for (let i = 0; i < plan.reopen.length; i += 500) {
+      await db.holdoutAssignment.updateMany({
         where: {
           shop,
           segmentKind: kind,
           segmentKey: g.segmentKey,
-          customerId: { in: batch.map((a) => a.customerId) },
+          customerId: { in: plan.reopen.slice(i, i + 500).map((a) => a.customerId) },
         },
-        select: { customerId: true },
+        data: { leftAt: null },
       });
-      const back = new Set(closed.map((r) => r.customerId));
-      await db.holdoutAssignment.createMany({
-        data: batch
-          .filter((a) => !back.has(a.customerId))
-          .map((a) => ({
-            shop,
-            segmentKind: kind,
-            segmentKey: g.segmentKey,
-            customerId: a.customerId,
-            heldOut: a.heldOut,
-            assignedAt: a.assignedAt,
-          })),
-      });
-      for (const a of batch.filter((x) => back.has(x.customerId))) {
-        await db.holdoutAssignment.update({
-          where: {
-            shop_segmentKind_segmentKey_customerId: {
-              shop,
-              segmentKind: kind,
-              segmentKey: g.segmentKey,
-              customerId: a.customerId,
-            },
-          },
-          data: { heldOut: a.heldOut, assignedAt: a.assignedAt, leftAt: null },
-        });
-      }
     }
-    state.entered += plan.enter.length;
+    for (let i = 0; i < plan.enter.length; i += 500) {
+      await db.holdoutAssignment.createMany({
+        data: plan.enter.slice(i, i + 500).map((a) => ({
+          shop,
+          segmentKind: kind,
+          segmentKey: g.segmentKey,
+          customerId: a.customerId,
+          heldOut: a.heldOut,
+          assignedAt: a.assignedAt,
+        })),
+      });
+    }
+    state.entered += plan.enter.length + plan.reopen.length;
     state.left += plan.leave.length;
   }
   return state;
@@ -202,23 +224,86 @@ export async function closeAssignmentsOf(db: Db, shop: string, customerId: strin
   return r.count;
 }
 
-export const PERIODS = [30, 90, 180, 365] as const;
+/** Follow-up windows the page offers: each customer is followed this many days from their draw. */
+export const PERIODS = [30, 60, 90, 180] as const;
+
+export interface LookSummary {
+  asOf: Date;
+  treated: number;
+  heldOut: number;
+  treatedReturned: number;
+  heldOutReturned: number;
+  /** Return-rate difference (treated − held out), null while a group is empty. */
+  diff: number | null;
+}
 
 export interface UpliftReport {
   segmentKind: SegmentKind;
   segmentKey: string;
+  /** The follow-up window in days. */
   periodDays: number;
   share: number;
   enabled: boolean;
+  /** Incentive cost per treated customer the merchant entered (null: not entered). */
+  incentiveCost: number | null;
+  /** The date results are as of: the latest analysis (or order) the app holds, not the clock. */
+  asOf: Date;
+  /** Fixed-horizon comparison of the counted customers (kept for reference, and its group summaries). */
   result: UpliftResult;
+  /** The anytime-valid confidence sequence of the return-rate difference (what the verdict rests on). */
+  sequence: SequenceInterval;
+  /** Revenue per customer uplift net of the incentive cost, heavy-tail interval at the sequence's level. */
+  revenue: RevenueUplift;
+  /** Drawn customers still inside their window, and when those windows end (ms, earliest first). */
+  pendingTreated: number;
+  pendingHeldOut: number;
+  pendingEnds: number[];
   entriesPerWeek: number;
+  /** The same figures at the previous weekly look (as-of minus 7 days), to say what changed. */
+  previous: LookSummary;
+  current: LookSummary;
+}
+
+/** The date results are as of: the latest analysis's as-of date (or latest order), never past `now`. */
+export async function resultsAsOf(db: Db, shop: string, now = new Date()): Promise<Date> {
+  const analysis = await db.analysis.findFirst({
+    where: { shop },
+    orderBy: { createdAt: "desc" },
+    select: { asOf: true },
+  });
+  const latest =
+    analysis?.asOf ??
+    (
+      await db.order.findFirst({
+        where: { shop, processedAt: { lte: now } },
+        orderBy: { processedAt: "desc" },
+        select: { processedAt: true },
+      })
+    )?.processedAt ??
+    now;
+  return new Date(Math.min(latest.getTime(), now.getTime()));
+}
+
+function summarizeLook(asOf: Date, c: FollowUpCohort): LookSummary {
+  const tr = c.treated.filter((o) => o.returned).length;
+  const hr = c.heldOut.filter((o) => o.returned).length;
+  return {
+    asOf,
+    treated: c.treated.length,
+    heldOut: c.heldOut.length,
+    treatedReturned: tr,
+    heldOutReturned: hr,
+    diff: c.treated.length && c.heldOut.length ? tr / c.treated.length - hr / c.heldOut.length : null,
+  };
 }
 
 /**
- * Treated against held out for one control group: customers assigned in the last `periodDays` days,
- * each followed from the day of their assignment to `now` (whether they ordered again, and their net
- * revenue), whether or not they are still in the segment (the outcome is often why they left it).
- * Treated customers held out of another control group meanwhile are left out (they were not treated).
+ * Treated against held out for one control group. Every customer ever drawn in it is followed for
+ * `periodDays` from the day of their draw (whether they ordered, and their net revenue, in that window),
+ * whether or not they are still in the segment (the outcome is often why they left it); a customer counts
+ * once their window has ended by the as-of date. The as-of date is the data's (the latest analysis), so a
+ * publish or a reload with no new data gives the same figures; `asOf` overrides it. Treated customers held
+ * out of another control group meanwhile are left out (they were not treated).
  */
 export async function upliftReport(
   db: Db,
@@ -226,36 +311,36 @@ export async function upliftReport(
   segmentKind: string,
   segmentKey: string,
   periodDays: number,
+  asOfGiven?: Date,
   now = new Date(),
 ): Promise<UpliftReport> {
   const kind = checkKind(segmentKind);
   const group = await db.controlGroup.findUnique({
     where: { shop_segmentKind_segmentKey: { shop, segmentKind: kind, segmentKey } },
   });
-  const since = new Date(now.getTime() - periodDays * 86_400_000);
+  const asOf = asOfGiven ?? (await resultsAsOf(db, shop, now));
   const assignments = await db.holdoutAssignment.findMany({
-    where: { shop, segmentKind: kind, segmentKey, assignedAt: { gte: since, lte: now } },
+    where: { shop, segmentKind: kind, segmentKey },
     select: { customerId: true, heldOut: true, assignedAt: true },
+    orderBy: { customerId: "asc" },
   });
   const ids = assignments.map((a) => a.customerId);
   const elsewhere = new Set<string>();
-  const revenue = new Map<string, { returned: boolean; revenue: number }>();
-  const assignedAt = new Map(assignments.map((a) => [a.customerId, a.assignedAt]));
-  const asOfDay = dayOf(now);
+  const orders = new Map<string, CountedOrder[]>();
+  const asOfDay = dayOf(asOf);
+  const earliest = assignments.reduce((m, a) => Math.min(m, a.assignedAt.getTime()), Infinity);
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
     const others = await db.holdoutAssignment.findMany({
-      where: { shop, customerId: { in: chunk }, heldOut: true, leftAt: null, NOT: { segmentKind: kind, segmentKey } },
+      where: { shop, customerId: { in: chunk }, heldOut: true, NOT: { segmentKind: kind, segmentKey } },
       select: { customerId: true },
     });
     for (const o of others) elsewhere.add(o.customerId);
-    const orders = await db.order.findMany({
-      where: { shop, customerId: { in: chunk }, processedAt: { gte: since, lte: now } },
+    const rows = await db.order.findMany({
+      where: { shop, customerId: { in: chunk }, processedAt: { gt: new Date(earliest), lte: asOf } },
       include: { lineItems: true },
     });
-    for (const o of orders) {
-      const from = assignedAt.get(o.customerId!);
-      if (!from || o.processedAt.getTime() <= from.getTime()) continue;
+    for (const o of rows) {
       const input: OrderInput = {
         id: o.id,
         customerId: o.customerId,
@@ -275,38 +360,73 @@ export async function upliftReport(
         })),
       };
       if (skipReason(input, asOfDay) !== null) continue;
-      const entry = revenue.get(o.customerId!) ?? { returned: false, revenue: 0 };
-      entry.returned = true;
-      entry.revenue += netValue(input);
-      revenue.set(o.customerId!, entry);
+      const list = orders.get(o.customerId!) ?? [];
+      list.push({ at: o.processedAt.getTime(), value: netValue(input) });
+      orders.set(o.customerId!, list);
     }
   }
-  const treated: Outcome[] = [];
-  const heldOut: Outcome[] = [];
-  for (const a of assignments) {
-    const outcome = revenue.get(a.customerId) ?? { returned: false, revenue: 0 };
-    if (a.heldOut) heldOut.push(outcome);
-    else if (!elsewhere.has(a.customerId)) treated.push(outcome);
-  }
-  // The rate new customers enter: the last 8 weeks, not counting the first day's batch (every member at once).
-  const firstDay = (group?.enabledAt ?? since).getTime() + 86_400_000;
-  const windowDays = Math.min(56, periodDays, Math.max(0, (now.getTime() - firstDay) / 86_400_000));
+  const cohort = followUpCohort(assignments, orders, periodDays, asOf, elsewhere);
+  const previousAsOf = new Date(asOf.getTime() - 7 * 86_400_000);
+  const before = followUpCohort(
+    assignments.filter((a) => a.assignedAt.getTime() <= previousAsOf.getTime()),
+    orders,
+    periodDays,
+    previousAsOf,
+    elsewhere,
+  );
+  // The rate new customers enter: the 8 weeks before the later of the as-of date and the latest draw (so
+  // the clock alone moves nothing), not counting the first day's batch (every member at once).
+  const latestDraw = assignments.reduce((m, a) => Math.max(m, a.assignedAt.getTime()), -Infinity);
+  const rateEnd = new Date(Math.min(now.getTime(), Math.max(asOf.getTime(), latestDraw)));
+  const firstDay = (group?.enabledAt ?? new Date(earliest)).getTime() + 86_400_000;
+  const windowDays = Math.min(56, Math.max(0, (rateEnd.getTime() - firstDay) / 86_400_000));
   const perWeek =
     windowDays >= 1
       ? entriesPerWeek(
           assignments.map((a) => a.assignedAt),
-          now,
+          rateEnd,
           windowDays,
         )
       : 0;
   const share = group?.share ?? DEFAULT_HOLDOUT_SHARE;
+  const cost = group?.incentiveCost ?? null;
+  const treatedReturned = cohort.treated.filter((o) => o.returned).length;
+  const heldOutReturned = cohort.heldOut.filter((o) => o.returned).length;
+  const sequence = differenceSequence(
+    rateMoments(treatedReturned, cohort.treated.length),
+    rateMoments(heldOutReturned, cohort.heldOut.length),
+  );
+  const result = measureUplift(cohort.treated, cohort.heldOut, { entriesPerWeek: perWeek, share });
+  // The verdict rests on the confidence sequence: it holds however often the page is read.
+  result.verdict = !sequence.ready
+    ? "too-few"
+    : sequence.low > 0
+      ? "treated-more"
+      : sequence.high < 0
+        ? "treated-less"
+        : sequence.halfWidth <= 0.1
+          ? "no-clear-difference"
+          : "too-few";
   return {
     segmentKind: kind,
     segmentKey,
     periodDays,
     share,
     enabled: group?.enabled ?? false,
+    incentiveCost: cost,
+    asOf,
+    result,
+    sequence,
+    revenue: revenueUplift(
+      cohort.treated.map((o) => o.revenue),
+      cohort.heldOut.map((o) => o.revenue),
+      { costPerTreated: cost ?? 0 },
+    ),
+    pendingTreated: cohort.pendingTreated,
+    pendingHeldOut: cohort.pendingHeldOut,
+    pendingEnds: cohort.pendingEnds,
     entriesPerWeek: perWeek,
-    result: measureUplift(treated, heldOut, { entriesPerWeek: perWeek, share }),
+    previous: summarizeLook(previousAsOf, before),
+    current: summarizeLook(asOf, cohort),
   };
 }

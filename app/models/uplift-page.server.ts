@@ -1,15 +1,47 @@
 /**
  * The control-groups page (/app/uplift): the active segments a control group can be turned on for, and
- * for each control group its uplift report over the chosen period (app/models/holdouts.server.ts).
+ * for each control group its results over the chosen follow-up window (app/models/holdouts.server.ts),
+ * shrunk across the shop's control groups, with the weeks still needed and what changed since the
+ * previous weekly look (app/models/holdouts-evidence.server.ts).
  */
 import type { Db } from "../db.server";
-import { PERIODS, listControlGroups, segmentRef, upliftReport, type UpliftReport } from "./holdouts.server";
+import { PERIODS, listControlGroups, segmentRef, type UpliftReport } from "./holdouts.server";
+import { controlGroupEvidence, type GroupEvidence } from "./holdouts-evidence.server";
 import { getShopCurrency } from "./shop-settings.server";
 
-/** The period asked for, or 90 days when it is not one of PERIODS. */
+/** The follow-up window asked for, or 90 days when it is not one of PERIODS. */
 export function upliftPeriod(raw: string | null): number {
   const n = Number(raw ?? 90);
   return (PERIODS as readonly number[]).includes(n) ? n : 90;
+}
+
+export interface WeekChange {
+  /** The previous weekly look's as-of date. */
+  since: Date;
+  /** Customers who finished their window in the week, by group, and how many of them came back. */
+  countedTreated: number;
+  countedHeldOut: number;
+  countedReturned: number;
+  diffFrom: number | null;
+  diffTo: number | null;
+  /** Customers drawn since the previous look (counted once their window is over). */
+  drawn: number;
+}
+
+/** What changed between the previous weekly look and this one (pure). */
+export function weekChange(r: Pick<UpliftReport, "previous" | "current" | "pendingEnds" | "periodDays">): WeekChange {
+  const since = r.previous.asOf;
+  const drawnAfter = since.getTime() + r.periodDays * 86_400_000;
+  return {
+    since,
+    countedTreated: r.current.treated - r.previous.treated,
+    countedHeldOut: r.current.heldOut - r.previous.heldOut,
+    countedReturned:
+      r.current.treatedReturned + r.current.heldOutReturned - r.previous.treatedReturned - r.previous.heldOutReturned,
+    diffFrom: r.previous.diff,
+    diffTo: r.current.diff,
+    drawn: r.pendingEnds.filter((end) => end > drawnAfter).length,
+  };
 }
 
 export interface UpliftPage {
@@ -17,7 +49,16 @@ export interface UpliftPage {
   periods: number[];
   currency: string;
   segments: Array<{ ref: string; kind: string; name: string; size: number }>;
-  reports: Array<UpliftReport & { name: string; enabledAt: string | null }>;
+  reports: Array<
+    UpliftReport & {
+      name: string;
+      enabledAt: string | null;
+      shrunk: GroupEvidence["shrunk"];
+      weeks: GroupEvidence["weeks"];
+      evidence: GroupEvidence["evidence"];
+      change: WeekChange;
+    }
+  >;
 }
 
 export async function upliftPage(db: Db, shop: string, period: number, now: Date = new Date()): Promise<UpliftPage> {
@@ -31,15 +72,8 @@ export async function upliftPage(db: Db, shop: string, period: number, now: Date
     getShopCurrency(db, shop),
   ]);
   const names = new Map(segments.map((s) => [segmentRef(s.kind, s.key), s.customName?.trim() || s.name]));
-  const reports: UpliftPage["reports"] = [];
-  for (const g of groups) {
-    const r = await upliftReport(db, shop, g.segmentKind, g.segmentKey, period, now);
-    reports.push({
-      ...r,
-      name: names.get(segmentRef(g.segmentKind, g.segmentKey)) ?? g.segmentKey,
-      enabledAt: g.enabledAt?.toISOString() ?? null,
-    });
-  }
+  const evidence = await controlGroupEvidence(db, shop, period, names, now);
+  const enabledAt = new Map(groups.map((g) => [segmentRef(g.segmentKind, g.segmentKey), g.enabledAt]));
   return {
     period,
     periods: [...PERIODS],
@@ -50,6 +84,14 @@ export async function upliftPage(db: Db, shop: string, period: number, now: Date
       name: s.customName?.trim() || s.name,
       size: s.size,
     })),
-    reports,
+    reports: evidence.map((g) => ({
+      ...g.report,
+      name: g.evidence.name,
+      enabledAt: enabledAt.get(g.evidence.segment)?.toISOString() ?? null,
+      shrunk: g.shrunk,
+      weeks: g.weeks,
+      evidence: g.evidence,
+      change: weekChange(g.report),
+    })),
   };
 }

@@ -151,7 +151,8 @@ export default function Dashboard() {
             <Layout.Section>
               <SectionCard title="What to do next" gap="300">
                 <Text as="p" variant="bodySm" tone="subdued">
-                  Ordered by the value at risk in the segments each action is for.
+                  Ordered by the value at risk in the segments each action is for; actions your control groups show to
+                  work come first, by the revenue they are expected to recover.
                 </Text>
                 {d.actions.length === 0 && <Text as="p">Actions appear after the first analysis.</Text>}
                 {d.actions.map((a, i) => (
@@ -184,6 +185,18 @@ export default function Dashboard() {
                             </InlineStack>
                           ))}
                         </InlineStack>
+                        {a.segments.map(
+                          (s) =>
+                            s.evidence && (
+                              <div key={s.key} data-evidence={s.evidence.status}>
+                                <Text as="p" variant="bodySm" tone="subdued">
+                                  {s.evidence.advice}
+                                  {s.evidence.recovered &&
+                                    ` Expected recovered revenue: ${f.money(s.evidence.recovered.expected)} (${f.money(s.evidence.recovered.low)} to ${f.money(s.evidence.recovered.high)}).`}
+                                </Text>
+                              </div>
+                            ),
+                        )}
                       </BlockStack>
                     </Box>
                   </div>

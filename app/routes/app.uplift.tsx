@@ -8,7 +8,7 @@ import { requireAdmin } from "../shopify.server";
 import { setControlGroup } from "../models/holdouts.server";
 import { upliftPage, upliftPeriod } from "../models/uplift-page.server";
 import { DEFAULT_HOLDOUT_SHARE } from "../analytics/holdout";
-import type { Interval } from "../analytics/uplift";
+import { evidenceAdvice } from "../analytics/experiments/decisions";
 import { RouteError } from "../components/RouteError";
 import { SectionCard } from "../components/SectionCard";
 import { Stat } from "../components/Stat";
@@ -17,11 +17,15 @@ import { formatCount, formatPercent } from "../components/format";
 import { useShopFormat } from "../components/ShopContext";
 
 const KIND_LABEL: Record<string, string> = { rfm: "RFM segment", cluster: "Cluster", risk: "Risk band" };
+/** Customers each group needs before the interval is given (confidence-sequence.ts's default). */
+const MIN_PER_GROUP = 20;
 
 /**
  * /app/uplift?period=90: control groups. The merchant turns one on for a segment (a share of its customers,
- * 10% by default, is held out of the campaigns); the page compares treated and held-out customers since
- * they were drawn: return rate and revenue per customer, the difference with its 95% intervals.
+ * 10% by default, is held out of the campaigns); the page compares treated and held-out customers over a
+ * fixed window from their draw: return rate (an anytime-valid 95% confidence sequence, so weekly looks
+ * do not invent effects), the segment's uplift shrunk toward the shop's, the weeks still needed, revenue
+ * per customer net of the incentive's cost, and what changed since the previous week (docs/control-groups.md).
  */
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
@@ -51,9 +55,16 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       await setControlGroup(db, shop, ref.slice(0, i), ref.slice(i + 1), { enabled: true, share: percent / 100 });
     } else if (intent === "off") {
       await setControlGroup(db, shop, ref.slice(0, i), ref.slice(i + 1), { enabled: false });
-    } else return json({ error: `Unknown action "${intent}".` }, { status: 400 });
+    } else if (intent === "cost") {
+      // Empty: not entered (the revenue uplift is then shown before any cost).
+      const raw = String(form.get("incentiveCost") ?? "").trim();
+      const cost = raw === "" ? null : Number(raw);
+      if (cost !== null && !Number.isFinite(cost))
+        return json({ error: `The incentive's cost must be a number (got "${raw.slice(0, 40)}").` }, { status: 400 });
+      await setControlGroup(db, shop, ref.slice(0, i), ref.slice(i + 1), { incentiveCost: cost });
+    } else return json({ error: `Unknown action "${intent.slice(0, 40)}".` }, { status: 400 });
   } catch (error) {
-    // A bad share or segment comes back to the form in words; nothing is changed.
+    // A bad share, cost or segment comes back to the form in words; nothing is changed.
     return json({ error: (error as Error).message }, { status: 400 });
   }
   return json({ error: null });
@@ -67,9 +78,11 @@ const VERDICT: Record<string, string> = {
   "too-few": "Too few customers to tell yet.",
 };
 
-function points(i: Interval) {
-  const f = (v: number) => `${v >= 0 ? "+" : ""}${(v * 100).toFixed(1)}`;
-  return `${f(i.low)} to ${f(i.high)} points`;
+const signedPoints = (v: number) => `${v >= 0 ? "+" : ""}${(v * 100).toFixed(1)}`;
+
+function points(low: number | null, high: number | null) {
+  if (low === null || high === null) return "not yet";
+  return `${signedPoints(low)} to ${signedPoints(high)} points`;
 }
 
 type Report = ReturnType<typeof useLoaderData<typeof loader>>["reports"][number];
@@ -77,14 +90,21 @@ type Report = ReturnType<typeof useLoaderData<typeof loader>>["reports"][number]
 function ReportCard({ r }: { r: Report }) {
   const f = useShopFormat();
   const res = r.result;
-  const money = (i: Interval) => `${f.money(i.low, 2)} to ${f.money(i.high, 2)}`;
+  const seq = r.sequence;
+  const rev = r.revenue;
+  const ch = r.change;
+  const ref = `${r.segmentKind}:${r.segmentKey}`;
+  const pending = r.pendingTreated + r.pendingHeldOut;
+  const moneySigned = (v: number) => `${v >= 0 ? "+" : "−"}${f.money(Math.abs(v), 2)}`;
+  const countedInWeek = ch.countedTreated + ch.countedHeldOut;
   return (
     <SectionCard title={`${KIND_LABEL[r.segmentKind] ?? r.segmentKind}: ${r.name}`} gap="300">
       <Text as="p" tone="subdued">
         {r.enabled
           ? `On since ${f.date(r.enabledAt)}, ${formatPercent(r.share, 0)} held out.`
           : "Off: nobody is held out now; the history below stays."}{" "}
-        Customers drawn in the last {r.periodDays} days, followed from the day they were drawn.
+        Each customer is followed for {r.periodDays} days from the day they were drawn and counts once those days are
+        over. Results as of {f.date(r.asOf)} (the latest analysis): they change only with new orders or new members.
       </Text>
       <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
         <BlockStack gap="200">
@@ -112,40 +132,86 @@ function ReportCard({ r }: { r: Report }) {
           </div>
         </BlockStack>
       </InlineGrid>
+      {pending > 0 && (
+        <div data-pending>
+          <Text as="p" tone="subdued">
+            {`${formatCount(pending)} more customers drawn (${formatCount(r.pendingTreated)} treated, ${formatCount(r.pendingHeldOut)} held out) count once their ${r.periodDays} days are over.`}
+          </Text>
+        </div>
+      )}
       <Banner tone={res.verdict === "treated-more" ? "success" : res.verdict === "treated-less" ? "warning" : "info"}>
         <BlockStack gap="100">
           <Text as="p" fontWeight="semibold">
-            {VERDICT[res.verdict]}
+            <span data-verdict={res.verdict}>{VERDICT[res.verdict]}</span>
           </Text>
           {res.verdict === "too-few" && (
-            <Text as="p">
-              {res.customersNeeded !== null
-                ? `About ${formatCount(res.customersNeeded - res.treated.customers - res.heldOut.customers)} more customers are needed`
-                : "More customers are needed"}
-              {res.weeksNeeded !== null
-                ? `: about ${formatCount(res.weeksNeeded)} more weeks at the current rate (${r.entriesPerWeek.toFixed(1)} new customers a week in this segment).`
-                : ": no new customers entered this segment lately, so the wait cannot be told."}
-            </Text>
+            <div data-weeks>
+              <Text as="p">
+                {r.weeks && r.weeks.weeks !== null
+                  ? `Expected to be clear in about ${formatCount(r.weeks.weeks)} more weeks: about ${formatCount(r.weeks.customersNeeded)} customers counted in all, at ${r.entriesPerWeek.toFixed(1)} new customers a week in this segment, each followed ${r.periodDays} days (from the spread of the results so far).`
+                  : "No new customers entered this segment lately, so the wait cannot be told."}
+              </Text>
+            </div>
           )}
+          <div data-evidence={r.evidence.status}>
+            <Text as="p">{evidenceAdvice(r.evidence)}</Text>
+          </div>
         </BlockStack>
       </Banner>
-      {res.returnRate && res.revenuePerCustomer && (
+      {r.current.diff !== null && (
         <BlockStack gap="100">
-          <Text as="p">
-            Return rate difference:{" "}
-            <strong>{`${res.returnRate.diff >= 0 ? "+" : ""}${(res.returnRate.diff * 100).toFixed(1)} points`}</strong>;
-            95% interval {points(res.returnRate.twoProportion)} (two-proportion), {points(res.returnRate.bootstrap)}{" "}
-            (bootstrap).
-          </Text>
-          <Text as="p">
-            Revenue per customer difference: <strong>{f.money(res.revenuePerCustomer.diff, 2)}</strong>; 95% interval{" "}
-            {money(res.revenuePerCustomer.normal)} (normal), {money(res.revenuePerCustomer.bootstrap)} (bootstrap).
-          </Text>
+          <div data-sequence>
+            <Text as="p">
+              Return-rate difference: <strong>{`${signedPoints(seq.diff)} points`}</strong>; 95% interval that holds
+              however often you look: {points(seq.ready ? seq.low : null, seq.ready ? seq.high : null)}
+              {seq.ready ? "." : ` (from ${MIN_PER_GROUP} customers in each group).`}
+            </Text>
+          </div>
+          {r.shrunk && (
+            <div data-shrunk>
+              <Text as="p">
+                {`Best estimate for this segment, borrowing strength from your other control groups: ${signedPoints(r.shrunk.estimate)} points (${formatPercent(r.shrunk.shrinkage, 0)} of the way to the shop's overall ${signedPoints(r.shrunk.overall)} points).`}
+              </Text>
+            </div>
+          )}
+          <div data-revenue>
+            <Text as="p">
+              Revenue per customer in the {r.periodDays} days: <strong>{moneySigned(rev.net)}</strong>
+              {rev.cost > 0 ? ` after the incentive (${f.money(rev.cost, 2)} per treated customer)` : ""}
+              {rev.low !== null && rev.high !== null && rev.level !== null
+                ? `; ${moneySigned(rev.low)} to ${moneySigned(rev.high)} (bootstrap, ${formatPercent(rev.level, 1)} at this look, as the interval above).`
+                : "; no interval yet."}
+            </Text>
+          </div>
         </BlockStack>
       )}
+      <div data-change>
+        <Text as="p" tone="subdued">
+          {countedInWeek === 0 && ch.drawn === 0
+            ? `Nothing changed since ${f.date(ch.since)}: no customer finished their ${r.periodDays} days and nobody new was drawn.`
+            : `Since ${f.date(ch.since)}: ${formatCount(countedInWeek)} customers finished their ${r.periodDays} days (${formatCount(ch.countedTreated)} treated, ${formatCount(ch.countedHeldOut)} held out), ${formatCount(ch.countedReturned)} of them came back` +
+              (ch.diffFrom !== null && ch.diffTo !== null
+                ? `; the difference moved from ${signedPoints(ch.diffFrom)} to ${signedPoints(ch.diffTo)} points`
+                : "") +
+              `; ${formatCount(ch.drawn)} customers were drawn.`}
+        </Text>
+      </div>
+      <Form method="post">
+        <input type="hidden" name="segment" value={ref} />
+        <input type="hidden" name="intent" value="cost" />
+        <InlineStack gap="300" blockAlign="end" wrap>
+          <NumberField
+            label="Incentive cost per treated customer"
+            name="incentiveCost"
+            initial={r.incentiveCost}
+            helpText="A discount or voucher's cost; empty if none. The revenue uplift is shown net of it."
+          />
+          <Button submit>Save cost</Button>
+        </InlineStack>
+      </Form>
       {r.enabled && (
         <Form method="post">
-          <input type="hidden" name="segment" value={`${r.segmentKind}:${r.segmentKey}`} />
+          <input type="hidden" name="segment" value={ref} />
           <input type="hidden" name="intent" value="off" />
           <Button submit variant="plain" tone="critical">
             Turn this control group off
@@ -211,7 +277,7 @@ export default function UpliftPage() {
         </Layout.Section>
         <Layout.Section>
           <InlineStack gap="200" blockAlign="center">
-            <Text as="span">Period:</Text>
+            <Text as="span">Followed for:</Text>
             {periods.map((p) =>
               p === period ? (
                 <Text as="span" key={p} fontWeight="bold">

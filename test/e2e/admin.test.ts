@@ -450,13 +450,14 @@ describe.skipIf(chromiumNeed.skip)(chromiumNeed.title, () => {
     const tagsBefore = person.tags;
     try {
       await page.goto(`${app.url}/app/uplift`);
+      // Customers count once their 90 days from the draw are over by the results' as-of date.
       const report = await upliftReport(db, SHOP, "rfm", cg.segmentKey, 90);
-      const since = new Date(Date.now() - 90 * 86_400_000);
+      const counted = new Date(report.asOf.getTime() - 90 * 86_400_000);
       const heldOut = await db.holdoutAssignment.count({
-        where: { shop: SHOP, segmentKey: cg.segmentKey, heldOut: true, assignedAt: { gte: since } },
+        where: { shop: SHOP, segmentKey: cg.segmentKey, heldOut: true, assignedAt: { lte: counted } },
       });
       const drawn = await db.holdoutAssignment.count({
-        where: { shop: SHOP, segmentKey: cg.segmentKey, assignedAt: { gte: since } },
+        where: { shop: SHOP, segmentKey: cg.segmentKey, assignedAt: { lte: counted } },
       });
       expect(heldOut).toBeGreaterThan(0);
       expect(report.result.heldOut.customers).toBe(heldOut);

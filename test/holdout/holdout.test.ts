@@ -60,15 +60,28 @@ describe("planAssignments", () => {
     expect([...shuffled.heldOut].sort()).toEqual([...second.heldOut].sort());
   });
 
-  it("a customer back in the segment after leaving is drawn again with the same seed (same side at the same share)", () => {
+  it("a customer back in the segment after leaving gets their first assignment back: same arm, same date", () => {
     const id = ids(1)[0];
+    // Recorded held out even where today's draw at 20% would treat them: the record wins.
     const left: Assignment = {
       customerId: id,
-      heldOut: isHeldOut(42, "rfm:at-risk", id, 0.2),
+      heldOut: !isHeldOut(42, "rfm:at-risk", id, 0.2),
       assignedAt: day1,
       leftAt: day2,
     };
-    const back = planAssignments([id], [left], group, day2);
-    expect(back.enter).toEqual([{ customerId: id, heldOut: left.heldOut, assignedAt: day2, leftAt: null }]);
+    const back = planAssignments([id], [left], group, new Date("2026-11-01T00:00:00Z"));
+    expect(back.enter).toEqual([]);
+    expect(back.reopen).toEqual([{ ...left, leftAt: null }]);
+    expect(back.heldOut.has(id)).toBe(left.heldOut);
+  });
+
+  it("a customer moving in from another control group keeps the arm recorded there, whatever this group's draw says", () => {
+    const members = ids(200);
+    const prior = new Map(members.map((id) => [id, !isHeldOut(42, "rfm:at-risk", id, 0.2)]));
+    const plan = planAssignments(members, [], group, day2, prior);
+    for (const a of plan.enter) expect(a.heldOut, a.customerId).toBe(prior.get(a.customerId));
+    // Without a prior arm the draw decides.
+    const fresh = planAssignments(members, [], group, day2);
+    for (const a of fresh.enter) expect(a.heldOut).toBe(isHeldOut(42, "rfm:at-risk", a.customerId, 0.2));
   });
 });

@@ -167,7 +167,11 @@ describe("control groups at the 250-tag limit", () => {
       await insertScores(t.db, shop, fx.scores);
       await updateShopSettings(t.db, shop, { autoTag: true });
       await setControlGroup(t.db, shop, "rfm", "at-risk", { enabled: true, share: 0.5 });
-      const seed = (await t.db.controlGroup.findFirstOrThrow({ where: { shop } })).seed;
+      // A fixed seed with an at-risk customer held out (the app's random seed left none now and then).
+      const atRiskIds = fx.scores.filter((s) => s.rfmSegment === "at-risk").map((s) => s.customerId);
+      let seed = 1;
+      while (!atRiskIds.some((id) => isHeldOut(seed, "rfm:at-risk", id, 0.5))) seed++;
+      await t.db.controlGroup.updateMany({ where: { shop }, data: { seed } });
       const target = fx.scores.find(
         (s) => s.rfmSegment === "at-risk" && isHeldOut(seed, "rfm:at-risk", s.customerId, 0.5),
       )!.customerId;

@@ -90,15 +90,16 @@ describe("uplift report on seeded shops", () => {
     await t?.cleanup();
   });
 
-  async function shopWith(shop: string, pTreated: number, pHeld: number, seed: number) {
-    await seedSegment(t.db, shop, 800);
+  async function shopWith(shop: string, pTreated: number, pHeld: number, seed: number, customers = 800) {
+    await seedSegment(t.db, shop, customers);
     await setControlGroup(t.db, shop, "rfm", "at-risk", { enabled: true, share: 0.2 }, T0);
     // The app draws each control group's seed at random; a fixed one makes this shop's draw the same on
     // every run (with a random draw the held-out rate strayed past the test's tolerance now and then).
     await t.db.controlGroup.updateMany({ where: { shop }, data: { seed: 1000 + seed } });
     await refreshHoldouts(t.db, shop, { save: true, optedOut: new Set(), now: T0 });
     await simulate(t.db, shop, pTreated, pHeld, seed);
-    return upliftReport(t.db, shop, "rfm", "at-risk", 90, new Date(T0.getTime() + 60 * DAY));
+    // Followed 60 days from the draw (every simulated return falls in 5-45 days), as of day 60.
+    return upliftReport(t.db, shop, "rfm", "at-risk", 60, new Date(T0.getTime() + 60 * DAY));
   }
 
   it("treated customers came back more (45% vs 20%): 'treated-more', both intervals above 0, more revenue per customer", async () => {
@@ -113,10 +114,22 @@ describe("uplift report on seeded shops", () => {
     expect(r.result.returnRate!.bootstrap.low).toBeGreaterThan(0);
     expect(r.result.revenuePerCustomer!.diff).toBeGreaterThan(0);
     expect(r.result.revenuePerCustomer!.normal.low).toBeGreaterThan(0);
+    // The anytime-valid sequence says so too (the verdict rests on it), and the revenue interval.
+    expect(r.sequence.low).toBeGreaterThan(0);
+    expect(r.sequence.halfWidth).toBeGreaterThan(
+      (r.result.returnRate!.twoProportion.high - r.result.returnRate!.twoProportion.low) / 2,
+    );
+    expect(r.revenue.low!).toBeGreaterThan(0);
+    expect(r.pendingTreated + r.pendingHeldOut).toBe(0);
   });
 
   it("treated customers came back as often as held-out ones (30% both): 'no-clear-difference', intervals around 0", async () => {
-    const r = await shopWith("uplift-no.myshopify.com", 0.3, 0.3, 2);
+    // 2,000 customers: the confidence sequence is about 1.5 times a fixed interval, so "no difference
+    // worth acting on" (narrower than ±10 points) needs about 400 held out.
+    const r = await shopWith("uplift-no.myshopify.com", 0.3, 0.3, 2, 2000);
+    expect(r.sequence.low).toBeLessThan(0);
+    expect(r.sequence.high).toBeGreaterThan(0);
+    expect(r.sequence.halfWidth).toBeLessThanOrEqual(0.1);
     expect(r.result.verdict).toBe("no-clear-difference");
     expect(r.result.returnRate!.twoProportion.low).toBeLessThan(0);
     expect(r.result.returnRate!.twoProportion.high).toBeGreaterThan(0);
@@ -124,7 +137,7 @@ describe("uplift report on seeded shops", () => {
     expect(r.result.returnRate!.bootstrap.high).toBeGreaterThan(0);
   });
 
-  it("a small shop: too few customers to tell yet, and how many weeks more at its rate of new members", async () => {
+  it("a small shop: too few customers to tell yet; customers drawn recently wait for their window to end", async () => {
     const shop = "uplift-small.myshopify.com";
     await setControlGroup(t.db, shop, "rfm", "at-risk", { enabled: true, share: 0.1 }, T0);
     // 30 members at first, then 3 new ones a week for 8 weeks.
@@ -135,13 +148,22 @@ describe("uplift report on seeded shops", () => {
       await refreshHoldouts(t.db, shop, { save: true, optedOut: new Set(), now: new Date(T0.getTime() + w * 7 * DAY) });
     }
     await simulate(t.db, shop, 0.4, 0.2, 3);
-    const r = await upliftReport(t.db, shop, "rfm", "at-risk", 90, new Date(T0.getTime() + 60 * DAY));
-    expect(r.result.treated.customers + r.result.heldOut.customers).toBe(54);
+    const r = await upliftReport(
+      t.db,
+      shop,
+      "rfm",
+      "at-risk",
+      60,
+      new Date(T0.getTime() + 60 * DAY),
+      new Date(T0.getTime() + 60 * DAY),
+    );
+    // Only the first day's 30 have had their 60 days; the 24 drawn weekly since are pending.
+    expect(r.result.treated.customers + r.result.heldOut.customers).toBe(30);
+    expect(r.pendingTreated + r.pendingHeldOut).toBe(24);
+    expect(r.pendingEnds).toHaveLength(24);
     expect(r.result.verdict).toBe("too-few");
+    expect(r.sequence.ready).toBe(false);
     expect(r.entriesPerWeek).toBeGreaterThan(2.5);
     expect(r.entriesPerWeek).toBeLessThan(3.5);
-    // At least 20 held out at 10%: 200 customers; 146 more at about 3 a week is about 49 weeks or more.
-    expect(r.result.customersNeeded).toBeGreaterThanOrEqual(200);
-    expect(r.result.weeksNeeded).toBe(Math.ceil((r.result.customersNeeded! - 54) / r.entriesPerWeek));
   });
 });

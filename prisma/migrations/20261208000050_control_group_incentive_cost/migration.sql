@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "ControlGroup" ADD COLUMN "incentiveCost" REAL;
+

@@ -1,9 +1,9 @@
 /** Plain-words phrases shared by the admin pages. */
-import { formatPercent } from "./format";
+import { formatProbability } from "./format";
 
 /** "82% over 70 days": a churn probability with the horizon it is about. */
 export function riskOverHorizon(probability: number, horizonDays: number | null | undefined): string {
-  return horizonDays ? `${formatPercent(probability, 0)} over ${horizonDays} days` : formatPercent(probability, 0);
+  return horizonDays ? `${formatProbability(probability)} over ${horizonDays} days` : formatProbability(probability);
 }
 
 /** "Customer #7200000001390": a customer shown by number when no name can be read. */

@@ -6,15 +6,7 @@
  */
 import type { Db } from "../db.server";
 import { readBacktest, readMetrics, type BacktestReading } from "./json-columns.server";
-import {
-  buildKpis,
-  churnRateRange,
-  computeKpis,
-  kpisFromMetrics,
-  observedChurn,
-  previousFromMetrics,
-  type Kpi,
-} from "./kpis.server";
+import { buildKpis, churnRateRange, computeKpis, observedChurn, previousForChange, type Kpi } from "./kpis.server";
 import {
   churnRiskDistribution,
   cohortsFromMetrics,
@@ -180,7 +172,7 @@ export async function getDashboard(db: Db, shop: string): Promise<Dashboard> {
     getTrends(db, shop),
   ]);
   const previousMetrics = previous ? readMetrics(previous.metricsJson, `analysis ${previous.id}`) : null;
-  const prev = { ...(previousMetrics ? kpisFromMetrics(previousMetrics) : {}), ...previousFromMetrics(metrics) };
+  const prev = previousForChange(current, metrics, previousMetrics);
   const backtest = backtestView(readBacktest(latest?.backtestJson, latest && `analysis ${latest.id}`));
   return {
     shop,

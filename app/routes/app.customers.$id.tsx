@@ -99,7 +99,7 @@ export default function CustomerPage() {
                   label="Predicted value, next 12 months"
                   value={
                     s.clv12mLow !== null && s.clv12mHigh !== null
-                      ? `${f.money(s.clv12m, 2)} (${f.money(s.clv12mLow)} to ${f.money(s.clv12mHigh)})`
+                      ? `${f.money(s.clv12m, 2)} (80% chance: ${f.money(s.clv12mLow)} to ${f.money(s.clv12mHigh)})`
                       : f.money(s.clv12m, 2)
                   }
                   help={TERMS.clv}

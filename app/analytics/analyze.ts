@@ -135,6 +135,12 @@ export function analyzeOrders(orders: Iterable<OrderInput>, options: AnalyzeOpti
           }
         : null,
       silhouettes: now.silhouettes,
+      // The shop's totals over H with about 90% ranges (orders = purchase days).
+      totals: {
+        orders: now.churn.totalsRange.orders,
+        revenue: now.churn.totalsRange.revenue,
+        churnRate: { expected: now.store.predictedChurnRate, ...now.churn.churnRateRange },
+      },
       timingsMs: timings,
     },
   };
@@ -194,6 +200,10 @@ function analyzePresent(
       nextOrderLatest: p.nextOrderLatest,
       clv12mLow: p.clv12mLow,
       clv12mHigh: p.clv12mHigh,
+      spendLow: p.spendLow,
+      spendHigh: p.spendHigh,
+      nextOrderLow: p.nextOrderLow,
+      nextOrderHigh: p.nextOrderHigh,
       valueAtRisk: p.valueAtRisk,
       typicalGapDays: p.typicalGapDays,
       reasons: churnReasons({
@@ -227,6 +237,7 @@ function analyzePresent(
       training: churn.training,
       shopGapDays: churn.shopGapDays,
       churnRateRange: churn.churnRateRange,
+      totalsRange: churn.totalsRange,
       risk: churn.risk,
     },
   };

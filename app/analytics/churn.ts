@@ -38,11 +38,13 @@
  * b + 0.4 (1 − b), medium below b + 0.7 (1 − b), high above (riskCutoffs). With the default horizon
  * H = 2g, b = 0.14 and the cut-offs are 0.48 and 0.74; a 30-day horizon in a 90-day-cycle shop moves
  * them to 0.83 and 0.92 instead of calling most customers "high".
- * Ranges: a parameter bootstrap of BG/NBD (BOOTSTRAP_REPLICATES refits on resamples of at most
- * BOOTSTRAP_SAMPLE customers' (x, t_x, T), started at the estimate) gives the shop's churn-rate range;
- * each customer's 12-month value range comes from the replicates at the 10th and 90th percentiles of the
- * shop's total, evaluated once per cell of similar customers (x, 14-day tenure and recency bins), so
- * there are no per-customer refits or evaluations.
+ * Ranges: each customer's are predictive, 80% (predictive.ts): the 10th and 90th percentiles of what they
+ * will spend over H and over 12 months (orders from the matched purchase process, spend per order from
+ * Gamma-Gamma's posterior) and of the first order's date given an order within H. The shop's totals over
+ * H (orders, revenue, churn rate) get about 90% ranges from the customers' own chance (sum of
+ * variances), a parameter bootstrap of BG/NBD (BOOTSTRAP_REPLICATES refits on resamples of at most
+ * BOOTSTRAP_SAMPLE customers' (x, t_x, T), started at the estimate) and a model-error term
+ * (TOTALS_MODEL_ERROR, CHURN_RATE_MODEL_ERROR).
  * The fits use at most MAX_FIT_CUSTOMERS customers, the training origins ORIGIN_SAMPLE (evenly spaced
  * samples in id order above that).
  */
@@ -59,6 +61,14 @@ import { customerFeatures, typicalShopGap, type CustomerFeatures } from "./featu
 import { fitGammaGamma, gammaGammaExpectedSpend } from "./gamma-gamma";
 import { fitLogistic, logit, predictLogistic, sigmoid, standardize, type LogisticModel } from "./logistic";
 import { lomaxWait, matchChurn, nextOrderWindow, pAliveKnownOf } from "./next-order";
+import {
+  countMoments,
+  firstOrderDayGivenOrder,
+  orderCountPmf,
+  orderValuePosterior,
+  spendMoments,
+  spendQuantiles,
+} from "./predictive";
 import { sharedDayDates, truncateHistories } from "./purchase-history";
 import type {
   BgNbdParams,
@@ -79,6 +89,16 @@ export const MAX_ORIGINS = 3;
 export const RISK_THRESHOLDS = { low: 0.4, medium: 0.7 } as const;
 export const BOOTSTRAP_REPLICATES = 12;
 export const BOOTSTRAP_SAMPLE = 3000;
+/**
+ * The model's own error on a shop's totals, beyond the customers' chance and the parameters': what
+ * the shop's season or trend does that a stationary purchase model cannot know. Standard deviations:
+ * 5% of the expected orders and revenue, 1.5 points of churn rate (set on the CDNOW sample and the
+ * Complete Journey sample at rolling origins: docs/numbers.md).
+ */
+export const TOTALS_MODEL_ERROR = 0.05;
+export const CHURN_RATE_MODEL_ERROR = 0.015;
+/** The per-customer predictive ranges are 80%: from the 10th to the 90th percentile. */
+export const RANGE_LEVELS = [0.1, 0.9] as const;
 
 /** Churn over H of an active customer buying at the shop's typical pace (0 when unknown). */
 export function riskBaseline(horizonDays: number, shopGapDays: number | null): number {
@@ -518,6 +538,11 @@ export interface ChurnResult extends PredictionResult {
   risk: { baseline: number; low: number; medium: number };
   /** Range of the shop's predicted churn rate (about 90%). */
   churnRateRange: { low: number; high: number };
+  /** The shop's expected orders (purchase days) and revenue over H with about 90% ranges. */
+  totalsRange: {
+    orders: { expected: number; low: number; high: number };
+    revenue: { expected: number; low: number; high: number };
+  };
   /** Per customer: the purchase model's and the correction's contribution of each input (logit scale), for the reasons. */
   contributions: Contributions;
   /** Why a simpler model was used, when it was. */
@@ -708,6 +733,8 @@ export function predictChurn(
     }
   }
   const dates = sharedDayDates();
+  // Sums over the customers of the orders' and spend's means and variances over H (shop totals' ranges).
+  const totals = { orders: 0, ordersVar: 0, revenue: 0, revenueVar: 0 };
   const predictions: CustomerPrediction[] = features.map((f, i) => {
     const spend = gg
       ? gammaGammaExpectedSpend(gg, f.repeats, f.repeatMeanValue)
@@ -725,6 +752,10 @@ export function predictChurn(
         clv12m: 0,
         clv12mLow: 0,
         clv12mHigh: 0,
+        spendLow: 0,
+        spendHigh: 0,
+        nextOrderLow: null,
+        nextOrderHigh: null,
         valueAtRisk: 0,
         typicalGapDays,
         nextOrderDate: null,
@@ -745,6 +776,20 @@ export function predictChurn(
     const clv12m = expectedOrders12m * spend;
     const next = nextOrderWindow(wait, churn);
     const day = (d: number | null) => (d === null ? null : dates(asOfDay + d));
+    // Predictive ranges (predictive.ts): the customer's own distribution of orders and spend.
+    const m = bg.variant === "mbgnbd" ? 1 : 0;
+    const process = { pEver, shape, rate, speed, dropA: bg.a, dropB: bg.b + f.repeats + m };
+    const value = gg ? orderValuePosterior(gg, f.repeats, f.repeatMeanValue) : { fixed: spend };
+    const pmfH = orderCountPmf(process, horizonDays);
+    const pmf12 = orderCountPmf(process, 365);
+    const [spendLow, spendHigh] = spendQuantiles(pmfH, value, RANGE_LEVELS);
+    const [clv12mLow, clv12mHigh] = spendQuantiles(pmf12, value, RANGE_LEVELS);
+    const ordersH = countMoments(pmfH);
+    const spendH = spendMoments(pmfH, value);
+    totals.orders += ordersH.mean;
+    totals.ordersVar += ordersH.variance;
+    totals.revenue += spendH.mean;
+    totals.revenueVar += Number.isFinite(spendH.variance) ? spendH.variance : 0;
     return {
       customerId: f.customerId,
       churnProbability: churn,
@@ -754,8 +799,12 @@ export function predictChurn(
       expectedOrders12m,
       expectedSpend: spend,
       clv12m,
-      clv12mLow: clv12m,
-      clv12mHigh: clv12m,
+      clv12mLow,
+      clv12mHigh,
+      spendLow,
+      spendHigh,
+      nextOrderLow: dates(asOfDay + firstOrderDayGivenOrder(shape, rate, speed, horizonDays, RANGE_LEVELS[0])),
+      nextOrderHigh: dates(asOfDay + firstOrderDayGivenOrder(shape, rate, speed, horizonDays, RANGE_LEVELS[1])),
       // Counted once: what the customer would bring in 12 months if active, times P(gone).
       valueAtRisk: (1 - pAlive) * ifActive12m * spend,
       typicalGapDays,
@@ -766,60 +815,50 @@ export function predictChurn(
     };
   });
 
-  // Ranges: parameter bootstrap (module comment).
+  // Ranges of the shop's totals over H: the customers' own chance (sum of variances) and the
+  // parameters' (bootstrap), both about 90%.
   let churnRateRange = binomialRange(predictions);
+  let ordersParamHalf = 0;
   const replicates = opts.replicates ?? BOOTSTRAP_REPLICATES;
   if (bg && replicates > 0 && features.length >= 2) {
     const rows = fitSample(features).map((f) => ({ x: f.repeats, tx: f.spanDays, T: f.tenureDays }));
     const reps = bootstrapBgNbd(rows, bg, bgnbdPrior(shopGap), replicates);
-    // Relative change of the shop's churn and 12-month value under each replicate, on an even sample.
+    // Relative change of the shop's churn and orders over H under each replicate, on an even sample.
     const step = Math.max(1, Math.floor(features.length / 2000));
     const probe = features.filter((_, i) => i % step === 0);
-    const shopValue = (p: BgNbdParams) =>
-      probe.reduce((s, f) => s + bgnbdExpectedPurchasesIfAlive(p, 365, f.repeats, f.tenureDays) * pAliveOf(p, f), 0);
+    const shopOrders = (p: BgNbdParams) =>
+      probe.reduce(
+        (s, f) => s + bgnbdExpectedPurchasesIfAlive(p, horizonDays, f.repeats, f.tenureDays) * pAliveOf(p, f),
+        0,
+      );
     const shopChurn = (p: BgNbdParams) =>
       probe.reduce((s, f) => s + bgnbdProbNoPurchase(p, horizonDays, f.repeats, f.spanDays, f.tenureDays), 0) /
       probe.length;
-    const v0 = shopValue(bg);
+    const o0 = shopOrders(bg);
     const c0 = shopChurn(bg);
-    const scored = reps
-      .map((p) => ({ p, value: shopValue(p) / Math.max(v0, 1e-12), churn: shopChurn(p) - c0 }))
-      .sort((a, b) => a.value - b.value);
-    if (scored.length >= 2) {
-      const lo = scored[Math.floor(0.1 * (scored.length - 1))].p;
-      const hi = scored[Math.ceil(0.9 * (scored.length - 1))].p;
-      const shifts = scored.map((s) => s.churn).sort((a, b) => a - b);
+    if (reps.length >= 2) {
+      const ratios = reps.map((p) => shopOrders(p) / Math.max(o0, 1e-12)).sort((x, y) => x - y);
+      const shifts = reps.map((p) => shopChurn(p) - c0).sort((x, y) => x - y);
       const base = binomialRange(predictions);
       const mean = (base.low + base.high) / 2;
       const half = (base.high - base.low) / 2;
       // Both half-widths are of about 90% ranges: the customers' own chance and the parameters'.
       const halfParam = (quantileOf(shifts, 0.95) - quantileOf(shifts, 0.05)) / 2;
-      const total = Math.sqrt(half * half + halfParam * halfParam);
+      const total = Math.sqrt(half * half + halfParam * halfParam + (1.645 * CHURN_RATE_MODEL_ERROR) ** 2);
       churnRateRange = { low: Math.max(0, mean - total), high: Math.min(1, mean + total) };
-      // The ratio of a customer's 12-month purchases under the two replicates to the estimate depends on
-      // (x, T, recency) smoothly: computed once per cell of 14 days × 14 days × x (exact for the cell's
-      // first customer), so a million customers cost a few thousand model evaluations, not millions.
-      const cells = new Map<string, [number, number]>();
-      features.forEach((f, i) => {
-        const p = predictions[i];
-        const key = `${Math.min(f.repeats, 50)}|${Math.floor(f.tenureDays / 14)}|${Math.floor(f.recencyDays / 14)}`;
-        let ratio = cells.get(key);
-        if (!ratio) {
-          const own = bgnbdExpectedPurchasesIfAlive(bg, 365, f.repeats, f.tenureDays) * pAliveOf(bg, f);
-          ratio =
-            own > 0
-              ? [
-                  (bgnbdExpectedPurchasesIfAlive(lo, 365, f.repeats, f.tenureDays) * pAliveOf(lo, f)) / own,
-                  (bgnbdExpectedPurchasesIfAlive(hi, 365, f.repeats, f.tenureDays) * pAliveOf(hi, f)) / own,
-                ]
-              : [1, 1];
-          cells.set(key, ratio);
-        }
-        p.clv12mLow = p.clv12m * Math.min(1, ratio[0], ratio[1]);
-        p.clv12mHigh = p.clv12m * Math.max(1, ratio[0], ratio[1]);
-      });
+      ordersParamHalf = (quantileOf(ratios, 0.95) - quantileOf(ratios, 0.05)) / 2;
     }
   }
+  const totalRange = (mean: number, variance: number) => {
+    const half = Math.sqrt(
+      1.645 ** 2 * variance + (ordersParamHalf * mean) ** 2 + (1.645 * TOTALS_MODEL_ERROR * mean) ** 2,
+    );
+    return { expected: mean, low: Math.max(0, mean - half), high: mean + half };
+  };
+  const totalsRange = {
+    orders: totalRange(totals.orders, totals.ordersVar),
+    revenue: totalRange(totals.revenue, totals.revenueVar),
+  };
   return {
     model,
     horizonDays,
@@ -832,6 +871,7 @@ export function predictChurn(
     training,
     risk: { baseline, ...cut },
     churnRateRange,
+    totalsRange,
     contributions,
     notes,
   };

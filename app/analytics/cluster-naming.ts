@@ -1,11 +1,13 @@
 /**
  * Plain-words names and descriptions of behavioural clusters.
  *
- * memberName (used by clusters.ts) claims only what holds for MOST members (more than half): "active"
- * (log recency z < −0.5) or "lapsed" (z > 0.5); "one-time" (one purchase day), "frequent" (3+ purchase
- * days and frequency z > 0.5) or "repeat" (2+ purchase days), else no frequency word; "high spenders"
- * (spend z > 0.5) or "low spenders" (z < −0.5), else "buyers". So a cluster of 58% one-time buyers is
- * never called "Repeat buyers".
+ * memberName (used by clusters.ts) says plainly only what holds for at least 90% of the members
+ * (NAME_HOLDS), and qualifies with "mostly" what holds for more than half: "active" (log recency z < −0.5)
+ * or "lapsed" (z > 0.5); "one-time" (one purchase day), "frequent" (3+ purchase days and frequency
+ * z > 0.5) or "repeat" (2+ purchase days), else no frequency word; "high spenders" (spend z > 0.5) or
+ * "low spenders" (z < −0.5), else "buyers". So a cluster of 58% one-time buyers is "Mostly one-time
+ * buyers", never "One-time buyers" or "Repeat buyers"; 95% active and 70% one-time is "Active buyers,
+ * mostly one-time".
  *
  * clusterName below reads a centroid (kept for reference and tests).
  * A centroid is read on the standardised log scale (z) for "high"/"low" and in original units for
@@ -41,6 +43,9 @@ export function clusterName(z: readonly number[], centroid: Record<CentroidField
   return capitalize(words.join(" "));
 }
 
+/** A word is said plainly when it holds for at least this share of the members, as "mostly …" above half. */
+export const NAME_HOLDS = 0.9;
+
 /**
  * The name of a cluster from its members (see the module comment).
  * @param z members' standardised log-scale rows (CENTROID_FIELDS order)
@@ -49,21 +54,40 @@ export function clusterName(z: readonly number[], centroid: Record<CentroidField
  */
 export function memberName(z: readonly (readonly number[])[], occasions: readonly number[]): string {
   const n = z.length;
-  const most = (test: (i: number) => boolean) => {
+  const share = (test: (i: number) => boolean) => {
     let k = 0;
     for (let i = 0; i < n; i++) if (test(i)) k++;
-    return k * 2 > n;
+    return n ? k / n : 0;
   };
-  const words: string[] = [];
-  if (most((i) => z[i][0] < -0.5)) words.push("active");
-  else if (most((i) => z[i][0] > 0.5)) words.push("lapsed");
-  if (most((i) => occasions[i] === 1)) words.push("one-time");
-  else if (most((i) => occasions[i] >= 3 && z[i][1] > 0.5)) words.push("frequent");
-  else if (most((i) => occasions[i] >= 2)) words.push("repeat");
-  if (most((i) => z[i][2] > 0.5)) words.push("high spenders");
-  else if (most((i) => z[i][2] < -0.5)) words.push("low spenders");
-  else words.push("buyers");
-  return capitalize(words.join(" "));
+  /** The first word that holds for NAME_HOLDS of the members (sure), else the first that holds for most. */
+  const pick = (options: Array<[string, number]>) => ({
+    sure: options.find(([, s]) => s >= NAME_HOLDS)?.[0] ?? null,
+    most: options.find(([, s]) => s > 0.5)?.[0] ?? null,
+  });
+  const recency = pick([
+    ["active", share((i) => z[i][0] < -0.5)],
+    ["lapsed", share((i) => z[i][0] > 0.5)],
+  ]);
+  const frequency = pick([
+    ["one-time", share((i) => occasions[i] === 1)],
+    ["frequent", share((i) => occasions[i] >= 3 && z[i][1] > 0.5)],
+    ["repeat", share((i) => occasions[i] >= 2)],
+  ]);
+  const spend = pick([
+    ["high spenders", share((i) => z[i][2] > 0.5)],
+    ["low spenders", share((i) => z[i][2] < -0.5)],
+  ]);
+  const plain: string[] = [];
+  const mostly: string[] = [];
+  for (const w of [recency, frequency]) {
+    if (w.sure) plain.push(w.sure);
+    else if (w.most) mostly.push(w.most);
+  }
+  const noun = spend.sure ?? "buyers";
+  const mostlySpend = spend.sure ? null : spend.most;
+  if (!mostly.length && !mostlySpend) return capitalize([...plain, noun].join(" "));
+  if (!plain.length && !spend.sure) return capitalize(["mostly", ...mostly, mostlySpend ?? "buyers"].join(" "));
+  return `${capitalize([...plain, noun].join(" "))}, mostly ${[...mostly, ...(mostlySpend ? [mostlySpend] : [])].join(" ")}`;
 }
 
 const round = (v: number) => (v >= 100 ? Math.round(v) : Math.round(v * 10) / 10);

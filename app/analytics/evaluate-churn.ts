@@ -13,6 +13,14 @@ import { predictChurn } from "./churn";
 import { auc, calibration, logLoss, topDecileLift, type CalibrationBin } from "./classification";
 import { RULE_DAYS, RULE_HIGH_CHURN, RULE_LOW_CHURN } from "./next-order";
 import { buildHistories, dayOf, DAY_MS } from "./purchase-history";
+import {
+  formatCoverage,
+  rangeCoverage,
+  totalsCheck,
+  type RangeCoverage,
+  type TotalCheck,
+  type TotalsCheck,
+} from "./range-coverage";
 import type { AnalysisResult, CustomerResult, OrderInput } from "./types";
 
 export interface ChurnEvaluation {
@@ -34,6 +42,10 @@ export interface ChurnEvaluation {
   ruleBreaks: number;
   pinned: number;
   calibration: CalibrationBin[];
+  /** How often the customers' 80% ranges contained what happened (range-coverage.ts). */
+  ranges: RangeCoverage;
+  /** The shop's totals over H against their ~90% ranges. */
+  totals: TotalsCheck | null;
   notes: string[];
 }
 
@@ -81,6 +93,11 @@ export function evaluateChurn(
   const baseById = new Map(base.predictions.map((p) => [p.customerId, p.churnProbability]));
   const baseChurn = result.customers.map((c) => baseById.get(c.customerId) ?? NaN);
   const cal = calibration(churn, labels);
+  let lastDay = -Infinity;
+  for (const h of all.histories) lastDay = Math.max(lastDay, h.occasionDays[h.occasionDays.length - 1]);
+  const ranges = rangeCoverage(result.customers, byId, cutDay, horizonDays, lastDay);
+  const totalsDetail = result.details?.totals as Parameters<typeof totalsCheck>[1] | undefined;
+  const totals = totalsDetail ? totalsCheck(result.customers, totalsDetail, byId, cutDay, horizonDays) : null;
   return {
     result,
     evaluation: {
@@ -105,6 +122,8 @@ export function evaluateChurn(
       ruleBreaks: ruleBreaks(result.customers, asOf),
       pinned: pinnedProbabilities(result.customers),
       calibration: cal.bins,
+      ranges,
+      totals,
       notes: result.notes ?? [],
     },
   };
@@ -129,6 +148,23 @@ export function formatChurnEvaluation(e: ChurnEvaluation): string {
           `  [${b.from.toFixed(1)}, ${b.to.toFixed(1)}): ${b.customers}, ${f(b.meanPredicted!)} -> ${f(b.observed!)}`,
       ),
   ];
+  lines.push(
+    "80% ranges     share of customers inside / below / above (target 80 / 10 / 10)",
+    `  spend over H          ${formatCoverage(e.ranges.spend)}`,
+    `  spend over H (PIT)    ${formatCoverage(e.ranges.spendPit)}`,
+    `  spend over 12 months  ${formatCoverage(e.ranges.clv12m)}`,
+    `  first order given one ${formatCoverage(e.ranges.nextOrder)}`,
+  );
+  if (e.totals) lines.push(formatTotals(e.totals));
   if (e.notes.length) lines.push(...e.notes.map((n) => `note: ${n}`));
   return lines.join("\n");
+}
+
+/** One line: the shop's totals over H, each with its ~90% range and whether the actual fell in it. */
+export function formatTotals(t: TotalsCheck): string {
+  const n = (v: number) => Math.round(v).toLocaleString("en-US");
+  const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+  const one = (name: string, c: TotalCheck, f: (v: number) => string) =>
+    `${name} ${f(c.actual)} in [${f(c.low)}, ${f(c.high)}] ${c.inside ? "yes" : "NO"}`;
+  return `totals ${t.asOf} +${t.horizonDays}d (90%): ${one("orders", t.orders, n)}; ${one("revenue", t.revenue, n)}; ${one("churn", t.churnRate, pct)}`;
 }

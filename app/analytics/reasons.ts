@@ -19,6 +19,7 @@
  */
 import type { CustomerFeatures } from "./features";
 import type { RiskBand } from "./types";
+import { formatProbability } from "./probability-format";
 
 export const MAX_REASONS = 3;
 
@@ -78,8 +79,6 @@ interface Driver {
   /** > 0 drives churn up, < 0 down (log-odds). */
   weight: number;
 }
-
-const pct = (p: number) => Math.min(99, Math.max(1, Math.round(p * 100)));
 
 /** The reasons of one customer, most important first (see the module comment). */
 export function churnReasons(input: ReasonInput): string[] {
@@ -163,8 +162,8 @@ export function churnReasons(input: ReasonInput): string[] {
     same[0]?.text ??
     (f.occasions === 1 ? `bought on one day only, ${ago(f.recencyDays)}` : `last order ${ago(f.recencyDays)}`);
   const head = risky
-    ? `${pct(churnProbability)}% likely not to order in the next ${horizonDays} days: ${lead}`
-    : `${pct(1 - churnProbability)}% likely to order in the next ${horizonDays} days: ${lead}`;
+    ? `${formatProbability(churnProbability)} likely not to order in the next ${horizonDays} days: ${lead}`
+    : `${formatProbability(1 - churnProbability)} likely to order in the next ${horizonDays} days: ${lead}`;
   const rest = ordered.filter((d) => d.text !== lead).map((d) => d.text);
   return [head, ...rest].slice(0, MAX_REASONS);
 }

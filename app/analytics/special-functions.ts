@@ -69,3 +69,50 @@ export function logAddExp(x: number, y: number): number {
   const m = Math.max(x, y);
   return m + Math.log(Math.exp(x - m) + Math.exp(y - m));
 }
+
+/** Continued fraction of the incomplete beta function (modified Lentz). */
+function betaContinuedFraction(a: number, b: number, x: number): number {
+  const tiny = 1e-300;
+  let c = 1;
+  let d = 1 - ((a + b) * x) / (a + 1);
+  if (Math.abs(d) < tiny) d = tiny;
+  d = 1 / d;
+  let h = d;
+  for (let m = 1; m <= 300; m++) {
+    const m2 = 2 * m;
+    let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    h *= d * c;
+    aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const del = d * c;
+    h *= del;
+    if (Math.abs(del - 1) < 1e-11) break;
+  }
+  return h;
+}
+
+/**
+ * The regularized incomplete beta function I_x(a, b) for a, b > 0 and 0 <= x <= 1: the continued
+ * fraction (DLMF 8.17.22), on whichever side of the mean a / (a + b) it converges fast. `lnBeta`
+ * (ln B(a, b)) may be given when many x share a and b.
+ * Cost: O(terms), usually under 50.
+ * @example betaInc(2, 3, 0.4) // 0.5248
+ */
+export function betaInc(a: number, b: number, x: number, lnBeta?: number): number {
+  if (!(a > 0 && b > 0)) throw new Error("betaInc requires a, b > 0");
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const lnB = lnBeta ?? lgamma(a) + lgamma(b) - lgamma(a + b);
+  const front = Math.exp(a * Math.log(x) + b * Math.log1p(-x) - lnB);
+  if (x < (a + 1) / (a + b + 2)) return (front * betaContinuedFraction(a, b, x)) / a;
+  return 1 - (front * betaContinuedFraction(b, a, 1 - x)) / b;
+}

@@ -90,9 +90,15 @@ export interface CustomerPrediction {
   /** Range of the next purchase date (null when unlikely to order again). */
   nextOrderEarliest: Date | null;
   nextOrderLatest: Date | null;
-  /** Range of the 12-month value. */
+  /** 80% predictive range of the spend over the next 12 months (10th and 90th percentiles, predictive.ts). */
   clv12mLow: number;
   clv12mHigh: number;
+  /** 80% predictive range of the spend over the horizon H (0 to … when P(no order) ≥ 10%). */
+  spendLow: number;
+  spendHigh: number;
+  /** 10th and 90th percentiles of the first order's date given an order within H (null without a model). */
+  nextOrderLow: Date | null;
+  nextOrderHigh: Date | null;
   /** Value at risk: the 12-month value lost if the customer is gone (see metrics/README; counted once). */
   valueAtRisk: number;
   riskBand: RiskBand;
@@ -192,9 +198,21 @@ export interface CustomerResult {
   /** Range of the next order date (both null when unlikely to order again). */
   nextOrderEarliest: Date | null;
   nextOrderLatest: Date | null;
-  /** Low-high range of the 12-month value (clv12m is the central estimate). */
+  /**
+   * 80% predictive range of what the customer will spend in the next 12 months (10th to 90th
+   * percentile; clv12m is the mean): a range of outcomes, not of the mean's uncertainty.
+   */
   clv12mLow: number | null;
   clv12mHigh: number | null;
+  /** The same over the horizon H. Both ranges start at 0 when P(no order) is at least 10%. */
+  spendLow?: number;
+  spendHigh?: number;
+  /**
+   * 10th and 90th percentiles of the first order's date given that the customer orders within H
+   * ("if so, most likely between …"); nextOrderDate keeps its meaning (even odds overall).
+   */
+  nextOrderLow?: Date | null;
+  nextOrderHigh?: Date | null;
   /**
    * Value at risk, shop currency: P(gone) × the 12-month value the customer would bring if still active
    * (not clv12m, which already allows for dropout: no double counting). Summed over customers it is the

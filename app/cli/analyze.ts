@@ -6,8 +6,10 @@
  * - DIR/customers.jsonl: one object per customer (customerId, orders, recencyDays, monetary, rfm,
  *   rfmSegment, cluster, churnProbability, pAlive, expectedOrders, clv12m, nextOrderDate, reasons, and
  *   a few extras: clusterKey, riskBand, aov, typicalGapDays, firstOrderAt, lastOrderAt; and the ranges of
- *   issue 14: nextOrderEarliest, nextOrderLatest (null = unlikely to order again), clv12mLow, clv12mHigh,
- *   valueAtRisk, pAliveKnown (false: no meaningful P(alive) for this one-time buyer));
+ *   issue 14: nextOrderEarliest, nextOrderLatest (null = unlikely to order again), valueAtRisk, pAliveKnown
+ *   (false: no meaningful P(alive) for this one-time buyer); the 80% predictive ranges (10th to 90th
+ *   percentile, docs/numbers.md): spendLow/spendHigh over the horizon, clv12mLow/clv12mHigh over 12
+ *   months, nextOrderLow/nextOrderHigh the first order's date given an order within the horizon);
  * - DIR/recommendations.jsonl: customerId, productIds (10, best first);
  * - DIR/summary.json: store metrics, clusters, the churn model and its parameters, backtest, skipped counts.
  * `--as-of` defaults to the day of the latest order, `--horizon-days` to the shop's derived horizon.
@@ -163,6 +165,10 @@ export function customerLine(c: AnalysisResult["customers"][number]) {
     nextOrderLatest: isoDay(c.nextOrderLatest),
     clv12mLow: c.clv12mLow === null ? null : r2(c.clv12mLow),
     clv12mHigh: c.clv12mHigh === null ? null : r2(c.clv12mHigh),
+    spendLow: r2(c.spendLow ?? 0),
+    spendHigh: r2(c.spendHigh ?? 0),
+    nextOrderLow: isoDay(c.nextOrderLow ?? null),
+    nextOrderHigh: isoDay(c.nextOrderHigh ?? null),
     valueAtRisk: r2(c.valueAtRisk),
     pAliveKnown: c.pAliveKnown ?? true,
   };

@@ -1,6 +1,6 @@
 import { InlineGrid } from "@shopify/polaris";
 import { Stat } from "./Stat";
-import { formatCount, formatMoney, formatPercent } from "./format";
+import { formatCount, formatMoney, formatPercent, formatProbability } from "./format";
 
 export interface SegmentFigures {
   size: number;
@@ -24,7 +24,7 @@ export function SegmentStats({
     <InlineGrid columns={{ xs: 2, sm: 4 }} gap={compact ? "200" : "300"}>
       <Stat size={size} label="Customers" value={formatCount(segment.size)} />
       <Stat size={size} label="Share of revenue" value={formatPercent(segment.revenueShare)} />
-      <Stat size={size} label="Avg churn risk" value={formatPercent(segment.avgChurn)} />
+      <Stat size={size} label="Avg churn risk" value={formatProbability(segment.avgChurn, 1)} />
       <Stat size={size} label="Avg predicted CLV" value={formatMoney(segment.avgClv, currency)} />
     </InlineGrid>
   );

@@ -15,6 +15,9 @@ export function formatPercent(value: number | null | undefined, digits = 1): str
   return `${(value * 100).toFixed(digits)}%`;
 }
 
+/** Probabilities the model holds: one formatter for every page, the CSV and the reasons (analytics). */
+export { formatProbability, probabilityCell } from "../analytics/probability-format";
+
 export function formatCount(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return "–";
   return new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 }).format(value);

@@ -1,9 +1,9 @@
 /** Plain-words phrases shared by the admin pages. */
-import { formatPercent } from "./format";
+import { formatProbability } from "./format";
 
 /** "82% over 70 days": a churn probability with the horizon it is about. */
 export function riskOverHorizon(probability: number, horizonDays: number | null | undefined): string {
-  return horizonDays ? `${formatPercent(probability, 0)} over ${horizonDays} days` : formatPercent(probability, 0);
+  return horizonDays ? `${formatProbability(probability)} over ${horizonDays} days` : formatProbability(probability);
 }
 
 /** "Customer #7200000001390": a customer shown by number when no name can be read. */
@@ -22,7 +22,7 @@ export const TERMS = {
   auc: "AUC: how well the risk ranking separates customers who came back from those who did not; 0.5 is a coin toss, 1.0 is perfect.",
   horizon:
     "Churn horizon: the number of days without an order after which a customer counts as gone. Automatic: from your customers' usual time between orders.",
-  clv: "Predicted value (CLV, customer lifetime value): what the customer is predicted to spend over the next 12 months.",
+  clv: "Predicted value (CLV, customer lifetime value): what the customer is predicted to spend over the next 12 months, on average; the range beside it holds what they actually spend 8 times in 10 (it starts at 0 when there is a real chance of no order at all).",
   valueAtRisk:
     "Value at risk: the chance the customer is gone × what they would spend over 12 months if still active; summed over customers, the dashboard's value at risk.",
 } as const;

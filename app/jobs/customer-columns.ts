@@ -21,12 +21,22 @@ const NUMBERS = [
   "clv12m",
   "clv12mLow",
   "clv12mHigh",
+  "spendLow",
+  "spendHigh",
   "valueAtRisk",
   "typicalGapDays",
   "expectedOrders12m",
   "expectedSpend",
 ] as const;
-const DATES = ["firstOrderAt", "lastOrderAt", "nextOrderDate", "nextOrderEarliest", "nextOrderLatest"] as const;
+const DATES = [
+  "firstOrderAt",
+  "lastOrderAt",
+  "nextOrderDate",
+  "nextOrderEarliest",
+  "nextOrderLatest",
+  "nextOrderLow",
+  "nextOrderHigh",
+] as const;
 const LABELS = ["rfmSegment", "clusterKey", "clusterName", "riskBand", "shopifyRfmGroup"] as const;
 /** Every key a customer record may have: a record with another key is refused (it would be lost). */
 const KNOWN = new Set<string>([...NUMBERS, ...DATES, ...LABELS, "customerId", "rfm", "pAliveKnown", "reasons"]);
@@ -168,6 +178,10 @@ export function unpackCustomers(columns: CustomerColumns): CustomerResult[] {
       nextOrderLatest: date("nextOrderLatest", i),
       clv12mLow: num("clv12mLow", i),
       clv12mHigh: num("clv12mHigh", i),
+      spendLow: num("spendLow", i),
+      spendHigh: num("spendHigh", i),
+      nextOrderLow: date("nextOrderLow", i),
+      nextOrderHigh: date("nextOrderHigh", i),
       valueAtRisk: num("valueAtRisk", i),
       typicalGapDays: num("typicalGapDays", i),
       reasons: columns.reasons.slice(columns.reasonOffset[i], columns.reasonOffset[i + 1]),

@@ -6,6 +6,7 @@
 import type { Prisma } from "@prisma/client";
 import type { Db } from "../db.server";
 import { pAliveKnownOf } from "../analytics/next-order";
+import { probabilityCell } from "../analytics/probability-format";
 import { readReasons, readRecommended } from "./json-columns.server";
 import { adminUrl, gidId, humanize } from "./segments.server";
 import { getShopCurrency } from "./shop-settings.server";
@@ -317,7 +318,7 @@ export async function* customersCsv(
           person?.name ?? null,
           person?.email ?? null,
           r.valueAtRisk.toFixed(2),
-          r.churnProbability.toFixed(4),
+          probabilityCell(r.churnProbability),
           horizonDays,
           r.riskBand,
           Math.round(r.recencyDays),

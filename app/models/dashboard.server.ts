@@ -14,15 +14,7 @@ import {
 import { segmentEvidence } from "./holdouts-evidence.server";
 import type { Db } from "../db.server";
 import { readBacktest, readMetrics, type BacktestReading } from "./json-columns.server";
-import {
-  buildKpis,
-  churnRateRange,
-  computeKpis,
-  kpisFromMetrics,
-  observedChurn,
-  previousFromMetrics,
-  type Kpi,
-} from "./kpis.server";
+import { buildKpis, churnRateRange, computeKpis, observedChurn, previousForChange, type Kpi } from "./kpis.server";
 import {
   churnRiskDistribution,
   cohortsFromMetrics,
@@ -217,7 +209,7 @@ export async function getDashboard(db: Db, shop: string): Promise<Dashboard> {
   ]);
   const evidence = await segmentEvidence(db, shop);
   const previousMetrics = previous ? readMetrics(previous.metricsJson, `analysis ${previous.id}`) : null;
-  const prev = { ...(previousMetrics ? kpisFromMetrics(previousMetrics) : {}), ...previousFromMetrics(metrics) };
+  const prev = previousForChange(current, metrics, previousMetrics);
   const backtest = backtestView(readBacktest(latest?.backtestJson, latest && `analysis ${latest.id}`));
   return {
     shop,

@@ -72,14 +72,36 @@ export function kpisFromMetrics(metrics: DeepPartial<StoreKpis>): Partial<Record
   return out as Partial<Record<keyof KpiValues, number>>;
 }
 
+/**
+ * What the dashboard's changes are measured against: a real previous analysis only (none on the first
+ * one, and never the backtest's figures at as-of − H, which are no analysis the merchant saw), taken as
+ * the difference between the two analyses' own recorded figures, so identical data gives exactly zero
+ * change (the stored scores' floats would differ in the last digits). Returns the previous values that
+ * buildKpis subtracts from `current`.
+ */
+export function previousForChange(
+  current: KpiValues,
+  latest: DeepPartial<StoreKpis> | null,
+  previous: DeepPartial<StoreKpis> | null,
+): Partial<Record<keyof KpiValues, number>> {
+  if (!latest || !previous) return {};
+  const now = kpisFromMetrics(latest);
+  const before = kpisFromMetrics(previous);
+  const out: Partial<Record<keyof KpiValues, number>> = {};
+  for (const k of Object.keys(current) as Array<keyof KpiValues>) {
+    const value = current[k];
+    const a = now[k];
+    const b = before[k];
+    if (value === null || a === undefined || b === undefined) continue;
+    const change = a - b;
+    out[k] = change === 0 ? value : value - change;
+  }
+  return out;
+}
+
 /** The observed churn over the last horizon and the one before (app/analytics/metrics.ts period metrics). */
 export function observedChurn(metrics: MetricsReading | null): { rate: number | null; previous: number | null } {
   return { rate: metrics?.period?.churnRate ?? null, previous: metrics?.previousPeriod?.churnRate ?? null };
-}
-
-/** The headline numbers at asOf − H that the analysis recorded from its backtest (`previous`), if any. */
-export function previousFromMetrics(metrics: MetricsReading | null): Partial<Record<keyof KpiValues, number>> {
-  return metrics?.previous ? kpisFromMetrics(metrics.previous) : {};
 }
 
 /** What the backtest predicted and what happened (backtestJson), to compare the churn rate with. */

@@ -27,7 +27,7 @@ import { RouteError } from "../components/RouteError";
 import { SectionCard } from "../components/SectionCard";
 import { TrendsCard } from "../components/TrendsCard";
 import { usePolling } from "../components/usePolling";
-import { formatCount, formatPercent } from "../components/format";
+import { formatCount, formatPercent, formatProbability } from "../components/format";
 import { useShopFormat } from "../components/ShopContext";
 import { TERMS } from "../components/words";
 
@@ -266,7 +266,7 @@ export default function Dashboard() {
                       {d.backtest.recencyAuc !== null
                         ? ` (days since last order alone: ${d.backtest.recencyAuc.toFixed(2)})`
                         : ""}
-                      ; it predicted {formatPercent(d.backtest.meanPredicted)} churn and{" "}
+                      ; it predicted {formatProbability(d.backtest.meanPredicted, 1)} churn and{" "}
                       {formatPercent(d.backtest.observedChurn)} happened.
                     </Text>
                     <Text as="p" variant="bodySm" tone="subdued">
@@ -287,7 +287,7 @@ export default function Dashboard() {
                           rows={d.backtest.calibration.map((b) => [
                             `${Math.round(b.from * 100)}–${Math.round(b.to * 100)}%`,
                             formatCount(b.customers),
-                            formatPercent(b.predicted),
+                            formatProbability(b.predicted, 1),
                             formatPercent(b.observed),
                           ])}
                         />

@@ -16,7 +16,7 @@ import { SectionCard } from "../components/SectionCard";
 import { OptOutCard } from "../components/OptOutCard";
 import { DueCard } from "../components/DueCard";
 import { Stat } from "../components/Stat";
-import { formatCount, formatPercent } from "../components/format";
+import { formatCount, formatProbability } from "../components/format";
 import { useShopFormat } from "../components/ShopContext";
 import { customerNumber, TERMS } from "../components/words";
 
@@ -86,20 +86,20 @@ export default function CustomerPage() {
               <InlineGrid columns={{ xs: 2, sm: 3, md: 4 }} gap="300">
                 <Stat
                   label={`Chance of no order within ${horizon}`}
-                  value={formatPercent(s.churnProbability)}
+                  value={formatProbability(s.churnProbability, 1)}
                   help={TERMS.horizon}
                 />
                 <Stat label="Value at risk" value={f.money(s.valueAtRisk, 2)} help={TERMS.valueAtRisk} />
                 <Stat
                   label="Still a customer (P(alive))"
-                  value={s.pAliveKnown ? formatPercent(s.pAlive) : "Not known yet"}
+                  value={s.pAliveKnown ? formatProbability(s.pAlive, 1) : "Not known yet"}
                   help={s.pAliveKnown ? TERMS.pAlive : TERMS.pAliveUnknown}
                 />
                 <Stat
                   label="Predicted value, next 12 months"
                   value={
                     s.clv12mLow !== null && s.clv12mHigh !== null
-                      ? `${f.money(s.clv12m, 2)} (${f.money(s.clv12mLow)} to ${f.money(s.clv12mHigh)})`
+                      ? `${f.money(s.clv12m, 2)} (80% chance: ${f.money(s.clv12mLow)} to ${f.money(s.clv12mHigh)})`
                       : f.money(s.clv12m, 2)
                   }
                   help={TERMS.clv}

@@ -62,8 +62,18 @@ describe("analysis of the CDNOW sample at the end of the calibration period", ()
         expect(c.nextOrderEarliest!.getTime()).toBeLessThanOrEqual(c.nextOrderDate.getTime());
         expect(c.nextOrderLatest!.getTime()).toBeGreaterThanOrEqual(c.nextOrderDate.getTime());
       } else expect(c.nextOrderEarliest).toBeNull();
-      expect(c.clv12mLow!).toBeLessThanOrEqual(c.clv12m);
-      expect(c.clv12mHigh!).toBeGreaterThanOrEqual(c.clv12m);
+      // 80% predictive ranges of what the customer spends (10th to 90th percentile), not of the mean.
+      expect(c.clv12mLow!).toBeGreaterThanOrEqual(0);
+      expect(c.clv12mLow!).toBeLessThanOrEqual(c.clv12mHigh!);
+      expect(c.spendLow!).toBeLessThanOrEqual(c.spendHigh!);
+      // P(no order in H) is the churn probability: at 10% or more the range starts at 0.
+      if (c.churnProbability >= 0.1) expect(c.spendLow).toBe(0);
+      if (c.churnProbability >= 0.9) expect(c.spendHigh).toBe(0);
+      if (c.churnProbability < 0.9) expect(c.spendHigh!).toBeGreaterThan(0);
+      expect(c.spendHigh!).toBeLessThanOrEqual(c.clv12mHigh! + 1e-9);
+      expect(c.nextOrderLow!.getTime()).toBeGreaterThan(CDNOW_CALIBRATION_END.getTime());
+      expect(c.nextOrderLow!.getTime()).toBeLessThanOrEqual(c.nextOrderHigh!.getTime());
+      expect(c.nextOrderHigh!.getTime()).toBeLessThanOrEqual(CDNOW_CALIBRATION_END.getTime() + 273 * 86_400_000);
       expect(c.valueAtRisk).toBeGreaterThanOrEqual(0);
     }
     // The dates come from the model, not from a floor the code sets: they spread over many days, and the

@@ -73,10 +73,13 @@ describe("cli analyze", () => {
       }
       expect(c.churnProbability).toBeGreaterThanOrEqual(0);
       expect(c.churnProbability).toBeLessThanOrEqual(1);
-      // Issue 14's ranges beside the existing fields, which keep their meaning: the 12-month value
-      // inside its range, the next-order date inside its range (all null = unlikely to order again).
-      expect(c.clv12mLow).toBeLessThanOrEqual(c.clv12m);
-      expect(c.clv12mHigh).toBeGreaterThanOrEqual(c.clv12m);
+      // The 80% predictive ranges (10th to 90th percentile of what the customer does) beside the
+      // existing fields, which keep their meaning; the next-order date inside its range (all null =
+      // unlikely to order again), and the first order's range given an order within the horizon.
+      expect(c.clv12mLow).toBeLessThanOrEqual(c.clv12mHigh);
+      expect(c.spendLow).toBeLessThanOrEqual(c.spendHigh);
+      if (c.churnProbability >= 0.1) expect(c.spendLow).toBe(0);
+      expect(c.nextOrderLow <= c.nextOrderHigh).toBe(true);
       expect(c.valueAtRisk).toBeGreaterThanOrEqual(0);
       expect(typeof c.pAliveKnown).toBe("boolean");
       if (c.nextOrderDate === null) {

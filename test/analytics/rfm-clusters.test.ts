@@ -107,9 +107,24 @@ describe("clusters", () => {
     // 58% one-time buyers and a few heavy buyers: the centroid has 3+ purchases, the members mostly 1.
     const z = Array.from({ length: 100 }, (_, i) => [0, i < 58 ? -1 : 1.5, 0, 0, 0]);
     const occasions = Array.from({ length: 100 }, (_, i) => (i < 58 ? 1 : 6));
-    expect(memberName(z, occasions)).toBe("One-time buyers");
+    expect(memberName(z, occasions)).toBe("Mostly one-time buyers");
     const mixed = Array.from({ length: 100 }, (_, i) => (i < 45 ? 1 : 2));
-    expect(memberName(z, mixed)).toBe("Repeat buyers");
+    expect(memberName(z, mixed)).toBe("Mostly repeat buyers");
+    // Said plainly only when it holds for at least 90% of the members.
+    expect(
+      memberName(
+        z,
+        Array.from({ length: 100 }, (_, i) => (i < 90 ? 1 : 2)),
+      ),
+    ).toBe("One-time buyers");
+    expect(
+      memberName(
+        z,
+        Array.from({ length: 100 }, (_, i) => (i < 89 ? 1 : 2)),
+      ),
+    ).toBe("Mostly one-time buyers");
+    const activeZ = Array.from({ length: 100 }, (_, i) => [-1, 0, i < 70 ? 1 : 0, 0, 0]);
+    expect(memberName(activeZ, occasions)).toBe("Active buyers, mostly one-time high spenders");
     expect(
       memberName(
         z,
@@ -164,4 +179,33 @@ describe("clusters", () => {
     expect(clusterCustomers(features, { k: 2 }).k).toBe(3);
     expect(clusterCustomers(features, { k: 12 }).k).toBe(8);
   });
+});
+
+describe("cluster names on the CDNOW sample", () => {
+  it("say a purchase-count word plainly only when it holds for at least 90% of the members", async () => {
+    const { analyzeOrders } = await import("../../app/analytics/analyze");
+    const { loadCdnowOrders } = await import("./cdnow");
+    const result = analyzeOrders(loadCdnowOrders(), { asOf: new Date("1997-09-30T00:00:00Z"), backtest: false });
+    for (const cluster of result.clusters) {
+      const members = result.customers.filter((c) => c.clusterKey === cluster.key);
+      const plainPart = cluster.name.toLowerCase().split(", mostly")[0];
+      if (plainPart.startsWith("mostly")) continue;
+      const share = (test: (orders: number) => boolean) =>
+        members.filter((c) => test(c.orders)).length / members.length;
+      if (/one-time/.test(plainPart)) expect(share((o) => o === 1)).toBeGreaterThanOrEqual(0.9);
+      if (/repeat/.test(plainPart)) expect(share((o) => o >= 2)).toBeGreaterThanOrEqual(0.9);
+      if (/frequent/.test(plainPart)) expect(share((o) => o >= 3)).toBeGreaterThanOrEqual(0.9);
+    }
+    // Clusters where most, not nearly all, bought on one day only (CDNOW: 82% and 59%) say "mostly".
+    let qualified = 0;
+    for (const cluster of result.clusters) {
+      const members = result.customers.filter((c) => c.clusterKey === cluster.key);
+      const oneTime = members.filter((c) => c.orders === 1).length / members.length;
+      if (oneTime > 0.5 && oneTime < 0.9) {
+        expect(cluster.name.toLowerCase()).toMatch(/mostly( \w+)* one-time/);
+        qualified++;
+      }
+    }
+    expect(qualified).toBeGreaterThan(0);
+  }, 60_000);
 });

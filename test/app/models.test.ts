@@ -89,7 +89,13 @@ describe.each(kinds)("admin read models on %s", (kind) => {
           ],
         }),
         // The shop's predicted churn rate with its range (analytics churnRateRange).
-        metricsJson: JSON.stringify({ predictedChurnRateLow: 0.31, predictedChurnRateHigh: 0.52 }),
+        // The figures it recorded (the scores': repeat 3 of 5, median CLV 80) are what changes are measured on.
+        metricsJson: JSON.stringify({
+          predictedChurnRateLow: 0.31,
+          predictedChurnRateHigh: 0.52,
+          repeatPurchaseRate: 0.6,
+          medianClv12m: 80,
+        }),
         createdAt: new Date("2026-11-01"),
       },
     });

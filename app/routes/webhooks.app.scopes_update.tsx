@@ -4,7 +4,7 @@ import { authenticateWebhook } from "../shopify.server";
 import { handleScopesUpdate } from "../webhooks/compliance.server";
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { payload, session, shop } = await authenticateWebhook(request);
+  const { payload, session, shop } = await authenticateWebhook(request, "app/scopes_update");
   const current = Array.isArray(payload.current) ? (payload.current as unknown[]).map(String) : [];
   await handleScopesUpdate(db, shop, session?.id ?? null, current);
   return new Response();

@@ -8,7 +8,7 @@
  */
 import type { LineItemInput, OrderInput } from "../analytics/types";
 import type { Db } from "../db.server";
-import { upsertOrders } from "../models/orders.server";
+import { deleteOrder, upsertOrders } from "../models/orders.server";
 import { recordOrderAttribution } from "../models/rec-events.server";
 import { isOrderRedacted, isShopRedacted } from "../models/redaction.server";
 import { forgetWebhook, recordWebhookOnce } from "../models/webhook-dedupe.server";
@@ -271,4 +271,18 @@ export async function receiveOrderWebhook(
     }
     throw error;
   }
+}
+
+/**
+ * orders/delete (its body is only the order's id): the order, its line items and its storefront attribution
+ * are removed, so the next analysis runs without it. Repeats harmlessly; nothing is done for a redacted shop.
+ */
+export async function handleOrderDelete(
+  db: Db,
+  shop: string,
+  orderId: number | string,
+): Promise<{ orderId: string; orders: number; lineItems: number; attributions: number }> {
+  const id = `gid://shopify/Order/${orderId}`;
+  if (await isShopRedacted(db, shop)) return { orderId: id, orders: 0, lineItems: 0, attributions: 0 };
+  return { orderId: id, ...(await deleteOrder(db, shop, id)) };
 }

@@ -6,12 +6,15 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handleShopRedact, receiveDataRequest } from "../../app/webhooks/compliance.server";
-import { handleOrderDelete } from "../../app/webhooks/orders.server";
+import { handleOrderDelete, handleOrderWebhook } from "../../app/webhooks/orders.server";
+import { generateDemoShop } from "../standin/demo-shop";
+import { orderWebhookPayload } from "../standin/webhooks";
 import { gid, seedOrders } from "../app/fixtures";
 import { createTestDb, databaseKinds, type TestDb } from "../helpers/db";
 import { orderGid, productGid } from "../helpers/orders";
 
 const kinds = await databaseKinds();
+const standinOrder = generateDemoShop({ shop: "x.myshopify.com", orders: 5, seed: 4 }).orders[0];
 
 describe.each(kinds)("on %s", (kind) => {
   let t: TestDb;
@@ -54,6 +57,12 @@ describe.each(kinds)("on %s", (kind) => {
     expect(await t.db.recAttribution.count({ where: { shop: other } })).toBe(1);
     // Shopify may deliver it again.
     expect((await handleOrderDelete(t.db, shop, "200")).orders).toBe(0);
+    // An orders/updated of the deleted order delivered late does not bring it back; another order still lands.
+    const late = orderWebhookPayload({ ...standinOrder, id: orderGid(200) });
+    expect((await handleOrderWebhook(t.db, shop, "orders/updated", late)).outcome).toBe("deleted");
+    expect(await t.db.order.count({ where: { shop, id: orderGid(200) } })).toBe(0);
+    const fresh = orderWebhookPayload({ ...standinOrder, id: orderGid(202) });
+    expect((await handleOrderWebhook(t.db, shop, "orders/updated", fresh)).outcome).toBe("written");
   });
 
   it("customers/data_request after shop/redact stores nothing", async () => {

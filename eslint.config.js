@@ -208,6 +208,22 @@ export default tseslint.config(
     },
   },
   {
+    // Under remix-serve (v3_singleFetch off) the fetch globals are Remix's polyfill, whose Response has no
+    // static json(): `Response.json(...)` answered 500 in the built server while it passed in vitest. Use
+    // `new Response(JSON.stringify(body), { headers: { "Content-Type": "application/json" } })`.
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        {
+          object: "Response",
+          property: "json",
+          message:
+            "Response.json does not exist under remix-serve (Remix's fetch polyfill): new Response(JSON.stringify(body), { headers }) instead.",
+        },
+      ],
+    },
+  },
+  {
     // Command-line tools, scripts, benchmarks and tests talk to the terminal.
     files: ["app/cli/**", "scripts/**", "test/**", ".ci/**"],
     rules: { "no-console": "off" },

@@ -18,12 +18,19 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/**/*.test.ts", "app/**/*.test.ts"],
-          exclude: ["node_modules", "build", "test/e2e/**"],
+          exclude: ["node_modules", "build", "test/e2e/**", "test/integration/production-server/**"],
         },
       },
       {
         extends: true,
-        test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], fileParallelism: false, testTimeout: 180_000 },
+        // Browser tests, and the tests of the production build (test/integration/production-server), which
+        // build the app: one file at a time, so no two builds write build/ at once.
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts", "test/integration/production-server/**/*.test.ts"],
+          fileParallelism: false,
+          testTimeout: 180_000,
+        },
       },
     ],
   },

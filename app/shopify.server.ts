@@ -20,6 +20,15 @@ import { ADMIN_API_VERSION } from "./shopify/api-version";
 import { adminForShop, standinFetch } from "./shopify/admin.server";
 import { SerializedRefreshStorage } from "./shopify/token-refresh.server";
 import type { AdminGraphql } from "./shopify/types";
+import {
+  checkWebhookPayload,
+  MAX_WEBHOOK_BODY_BYTES,
+  sameTopic,
+  SHOP_DOMAIN_RE,
+  shopNamedBy,
+  type WebhookPayload,
+  type WebhookTopic,
+} from "./webhooks/payloads";
 
 /** ADMIN_API_VERSION as @shopify/shopify-api's enum (it knows 2026-10 as October26). */
 export const apiVersion: ApiVersion = (Object.values(ApiVersion) as string[]).includes(ADMIN_API_VERSION)
@@ -172,20 +181,117 @@ export async function requireAdmin(request: Request): Promise<AdminContext> {
   return { shop: session.shop, admin: adminGraphqlFrom(session.shop, admin.graphql), demo: false };
 }
 
+/** What a webhook route gets once a delivery is genuine, for its shop, and its body is what its topic says. */
+export type WebhookDelivery<T extends WebhookTopic> = Awaited<ReturnType<typeof authenticate.webhook>> & {
+  payload: WebhookPayload<T>;
+};
+
+const webhookLog = (request: Request, message: string) =>
+  console.error(
+    `[webhooks] ${request.headers.get("X-Shopify-Topic") ?? "?"} from ${JSON.stringify(request.headers.get("X-Shopify-Shop-Domain") ?? "?")}: ${message}`,
+  );
+
 /**
- * `authenticate.webhook` (HMAC over the raw body: a forged delivery gets 401), with a genuine delivery
- * whose body is not JSON answered 400 rather than 500, which Shopify would retry for nothing.
+ * Authenticates a webhook delivery for the route of `topic` and checks its body (app/webhooks/README.md says
+ * what Shopify does with each answer). Every refusal is logged and thrown as a Response, which Remix sends:
+ * - not a POST: 405; a body over MAX_WEBHOOK_BODY_BYTES: 413, before the rest is read;
+ * - an X-Shopify-Shop-Domain that is not a myshopify.com domain, or an X-Shopify-Topic of another topic: 400
+ *   (not a delivery of Shopify's, which always sends both);
+ * - a forged signature (HMAC-SHA256 of the raw body with the app's secret, checked by `authenticate.webhook`):
+ *   401; missing headers: 400 (the library);
+ * - a signed body naming another shop than the header (the header is not signed): 401, nothing done;
+ * - a signed body that is not JSON or fails its topic's schema (app/webhooks/payloads.ts): 200, nothing
+ *   done (Shopify would only send the same bytes again).
  */
-export async function authenticateWebhook(request: Request): ReturnType<typeof authenticate.webhook> {
+export async function authenticateWebhook<T extends WebhookTopic>(
+  request: Request,
+  topic: T,
+): Promise<WebhookDelivery<T>> {
+  if (request.method !== "POST") throw new Response(undefined, { status: 405 });
+  const raw = await readBodyBounded(request, MAX_WEBHOOK_BODY_BYTES);
+  if (raw === null) {
+    webhookLog(request, `body over ${MAX_WEBHOOK_BODY_BYTES} bytes, refused unread`);
+    throw new Response("Payload too large", { status: 413 });
+  }
+  const headerShop = request.headers.get("X-Shopify-Shop-Domain");
+  if (headerShop !== null && !SHOP_DOMAIN_RE.test(headerShop)) {
+    webhookLog(request, "X-Shopify-Shop-Domain is not a myshopify.com domain: refused");
+    throw new Response("Invalid X-Shopify-Shop-Domain", { status: 400 });
+  }
+  const headerTopic = request.headers.get("X-Shopify-Topic");
+  if (headerTopic !== null && !sameTopic(headerTopic, topic)) {
+    webhookLog(request, `X-Shopify-Topic is not ${topic}: refused`);
+    throw new Response("Wrong X-Shopify-Topic for this address", { status: 400 });
+  }
+  // The library reads the body again: it gets the bytes already read, with the same headers.
+  const copy = new Request(request.url, { method: "POST", headers: request.headers, body: raw });
+  let context: Awaited<ReturnType<typeof authenticate.webhook>>;
   try {
-    return await authenticate.webhook(request);
+    context = await authenticate.webhook(copy);
   } catch (error) {
+    // Thrown after the HMAC check passed: the library's JSON.parse of a signed body that is not JSON.
     if (error instanceof SyntaxError) {
-      console.error(
-        `[webhooks] ${request.headers.get("X-Shopify-Topic")} from ${request.headers.get("X-Shopify-Shop-Domain")}: body is not JSON`,
-      );
-      throw new Response("The webhook body is not valid JSON", { status: 400 });
+      webhookLog(request, "payload rejected: the signed body is not JSON; acknowledged, nothing done");
+      throw new Response(undefined, { status: 200 });
     }
     throw error;
   }
+  const checked = checkWebhookPayload(topic, raw);
+  if (!checked.ok) {
+    webhookLog(request, `payload rejected: ${checked.reason}; acknowledged, nothing done`);
+    throw new Response(undefined, { status: 200 });
+  }
+  const named = shopNamedBy(topic, checked.payload);
+  if (named !== null && named !== context.shop) {
+    webhookLog(request, `the signed body names ${named}, not the header's shop: refused, nothing done`);
+    throw new Response("The body's shop is not the X-Shopify-Shop-Domain", { status: 401 });
+  }
+  return { ...context, payload: checked.payload } as WebhookDelivery<T>;
+}
+
+/** The body as text, reading at most `limit` bytes (null when it is longer), whatever Content-Length says. */
+async function readBodyBounded(request: Request, limit: number): Promise<string | null> {
+  if (Number(request.headers.get("Content-Length") ?? 0) > limit) return null;
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader
+        .cancel("body too large")
+        .catch((error: unknown) => console.error(`[webhooks] cancelling a large body: ${String(error)}`));
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * `authenticate.flow` (HMAC over the raw body) for Flow's trigger lifecycle callback, with the body read to
+ * at most MAX_WEBHOOK_BODY_BYTES (413 beyond) and a body whose shopify_domain is not a myshopify.com domain
+ * answered 400 before the library looks its session up (which throws on such a domain).
+ */
+export async function authenticateFlow(request: Request): ReturnType<typeof authenticate.flow> {
+  if (request.method !== "POST") throw new Response(undefined, { status: 405 });
+  const raw = await readBodyBounded(request, MAX_WEBHOOK_BODY_BYTES);
+  if (raw === null) {
+    console.error(`[flow] lifecycle callback over ${MAX_WEBHOOK_BODY_BYTES} bytes, refused unread`);
+    throw new Response("Payload too large", { status: 413 });
+  }
+  let domain: unknown;
+  try {
+    domain = (JSON.parse(raw) as { shopify_domain?: unknown } | null)?.shopify_domain;
+  } catch {
+    domain = undefined; // not JSON: refused below like a body without a shop
+  }
+  if (typeof domain !== "string" || !SHOP_DOMAIN_RE.test(domain)) {
+    console.error("[flow] lifecycle callback without a myshopify.com shopify_domain: refused");
+    throw new Response("Invalid Flow lifecycle callback", { status: 400 });
+  }
+  return authenticate.flow(new Request(request.url, { method: "POST", headers: request.headers, body: raw }));
 }

@@ -356,6 +356,23 @@ export async function removeOrdersNotSyncedSince(db: Db, shop: string, since: Da
   return count;
 }
 
+/**
+ * orders/delete: the order leaves every input of the analysis: its row, its line items and its storefront
+ * attribution (RecAttribution), in one transaction. Deleting an order not stored is a no-op.
+ */
+export async function deleteOrder(
+  db: Db,
+  shop: string,
+  orderId: string,
+): Promise<{ orders: number; lineItems: number; attributions: number }> {
+  return db.$transaction(async (tx: Tx) => {
+    const lineItems = (await tx.lineItem.deleteMany({ where: { shop, orderId } })).count;
+    const orders = (await tx.order.deleteMany({ where: { shop, id: orderId } })).count;
+    const attributions = (await tx.recAttribution.deleteMany({ where: { shop, orderId } })).count;
+    return { orders, lineItems, attributions };
+  });
+}
+
 /** Orders written by one ingest from which the planner's statistics are refreshed (refreshOrderStatistics). */
 export const STATISTICS_AFTER_ORDERS = 10_000;
 

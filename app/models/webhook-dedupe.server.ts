@@ -22,3 +22,18 @@ export async function recordWebhookOnce(db: Db, webhookId: string, shop: string,
 export async function forgetWebhook(db: Db, webhookId: string): Promise<void> {
   await db.webhookEvent.deleteMany({ where: { webhookId } });
 }
+
+/**
+ * orders/delete leaves a mark among the deliveries (kept, like them, for the retention period): an
+ * orders/create or orders/updated of the same order delivered late (a retry, deliveries out of order) must
+ * not store the deleted order again.
+ */
+const deletedKey = (shop: string, orderId: string) => `order-deleted:${shop}:${orderId}`;
+
+export async function markOrderDeleted(db: Db, shop: string, orderId: string): Promise<void> {
+  await recordWebhookOnce(db, deletedKey(shop, orderId), shop, "orders/delete");
+}
+
+export async function isOrderDeleted(db: Db, shop: string, orderId: string): Promise<boolean> {
+  return !!(await db.webhookEvent.findUnique({ where: { webhookId: deletedKey(shop, orderId) } }));
+}

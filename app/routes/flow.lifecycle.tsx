@@ -1,17 +1,17 @@
 /**
  * Shopify Flow's trigger lifecycle callback (extensions/churnless-flow-lifecycle, shopify.dev "Track Flow
  * lifecycle events"): Flow POSTs here when a merchant enables or disables a workflow that uses one of the
- * app's triggers. `authenticate.flow` checks the HMAC (X-Shopify-Hmac-SHA256 over the body with the app's
+ * app's triggers. `authenticateFlow` (app/shopify.server.ts: `authenticate.flow` with a bounded body) checks the HMAC (X-Shopify-Hmac-SHA256 over the body with the app's
  * secret) and that the shop has installed the app; a 2xx lets the merchant enable the workflow.
  */
 import type { ActionFunctionArgs } from "@remix-run/node";
 import db from "../db.server";
 import { recordFlowLifecycle } from "../models/flow-triggers.server";
-import { authenticate } from "../shopify.server";
+import { authenticateFlow } from "../shopify.server";
 import { parseFlowLifecycle, triggerHandleOf } from "../shopify/flow.server";
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { payload } = await authenticate.flow(request);
+  const { payload } = await authenticateFlow(request);
   let body;
   try {
     body = parseFlowLifecycle(payload);
@@ -30,5 +30,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     inUse: body.has_enabled_flow,
     at: new Date(body.timestamp),
   });
-  return Response.json({ ok: true, trigger: handle, stored: outcome === "stored" });
+  // Not Response.json: under remix-serve the fetch globals are Remix's polyfill, which has no static json().
+  return new Response(JSON.stringify({ ok: true, trigger: handle, stored: outcome === "stored" }), {
+    headers: { "Content-Type": "application/json; charset=utf-8" },
+  });
 };

@@ -5,7 +5,7 @@ import { handleAppUninstalled } from "../webhooks/compliance.server";
 import { getQueue } from "../jobs/queue.server";
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop } = await authenticateWebhook(request);
+  const { shop } = await authenticateWebhook(request, "app/uninstalled");
   // Webhooks can repeat, and may arrive after the shop's data is gone: the handler is idempotent.
   await handleAppUninstalled(db, shop);
   await (

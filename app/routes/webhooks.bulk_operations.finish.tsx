@@ -4,7 +4,7 @@ import { handleBulkFinishWebhook } from "../webhooks/bulk.server";
 
 /** bulk_operations/finish: tells a waiting sync its export is done (polling is the backstop). */
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { payload } = await authenticateWebhook(request);
+  const { payload } = await authenticateWebhook(request, "bulk_operations/finish");
   handleBulkFinishWebhook(payload);
   return new Response(null, { status: 200 });
 };

@@ -5,7 +5,7 @@ import { receiveOrderWebhook } from "../webhooks/orders.server";
 
 /** orders/updated: one idempotent order upsert (see app/webhooks/orders.server.ts). */
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop, topic, payload, webhookId } = await authenticateWebhook(request);
+  const { shop, topic, payload, webhookId } = await authenticateWebhook(request, "orders/updated");
   const { status } = await receiveOrderWebhook(db, { shop, topic: String(topic), webhookId, payload });
   return new Response(null, { status });
 };

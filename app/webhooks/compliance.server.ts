@@ -12,9 +12,11 @@ import {
   type CustomerDataExport,
   type CustomerPayload,
 } from "../models/compliance.server";
+import { recordDataRequest, type DataRequestPayload } from "../models/data-requests.server";
 import {
   deleteDataRequestsOf,
   deleteShopData,
+  isShopRedacted,
   purgeCustomers,
   recordCustomerRedaction,
   recordShopRedaction,
@@ -37,6 +39,20 @@ export async function handleCustomersDataRequest(
 }
 
 /**
+ * customers/data_request as the webhook delivers it: recorded for the merchant to download (once per
+ * data_request.id), except for a shop already redacted (shop/redact), of which nothing is stored again.
+ */
+export async function receiveDataRequest(
+  db: Db,
+  shop: string,
+  payload: DataRequestPayload,
+  webhookId: string | null,
+): Promise<{ id: string; created: boolean } | "redacted"> {
+  if (await isShopRedacted(db, shop)) return "redacted";
+  return recordDataRequest(db, shop, payload, { webhookId });
+}
+
+/**
  * customers/redact: records the redaction first (so a sync, analysis or publish running now deletes what
  * it writes back for this customer when its step ends: see enforceRedactions), then deletes the customer's
  * score, orders (with line items) and their storefront attributions, tag log, Flow trigger log, per-customer
@@ -48,6 +64,8 @@ export async function handleCustomersRedact(
   payload: CustomerPayload,
 ): Promise<{ orders: number; scores: number; tagChanges: number; runDetails: number; dataRequests: number }> {
   const customerId = customerOf(shop, payload);
+  // After shop/redact everything of the shop is gone, and not even the redaction is recorded again.
+  if (await isShopRedacted(db, shop)) return { orders: 0, scores: 0, tagChanges: 0, runDetails: 0, dataRequests: 0 };
   const extra = (payload.orders_to_redact ?? []).map(orderGid);
   await recordCustomerRedaction(db, shop, customerId, extra);
   const purged = await purgeCustomers(db, shop, [customerId], extra);

@@ -8,10 +8,10 @@
  */
 import type { LineItemInput, OrderInput } from "../analytics/types";
 import type { Db } from "../db.server";
-import { upsertOrders } from "../models/orders.server";
+import { deleteOrder, upsertOrders } from "../models/orders.server";
 import { recordOrderAttribution } from "../models/rec-events.server";
 import { isOrderRedacted, isShopRedacted } from "../models/redaction.server";
-import { forgetWebhook, recordWebhookOnce } from "../models/webhook-dedupe.server";
+import { forgetWebhook, isOrderDeleted, markOrderDeleted, recordWebhookOnce } from "../models/webhook-dedupe.server";
 
 export const ORDER_TOPICS = [
   "orders/create",
@@ -211,9 +211,10 @@ export interface OrderWebhookResult {
   orderId: string;
   /**
    * "written": stored; "older": the stored copy is newer, nothing changed; "redacted": customers/redact named
-   * the order or its customer, or shop/redact the shop, so nothing is stored.
+   * the order or its customer, or shop/redact the shop, so nothing is stored; "deleted": orders/delete came
+   * first (this delivery is late), nothing is stored.
    */
-  outcome: "written" | "older" | "redacted";
+  outcome: "written" | "older" | "redacted" | "deleted";
 }
 
 export async function handleOrderWebhook(
@@ -227,6 +228,7 @@ export async function handleOrderWebhook(
   // Redaction wins over a late delivery: nothing of a redacted shop, customer or order is stored again.
   if ((await isShopRedacted(db, shop)) || (await isOrderRedacted(db, shop, order.id, order.customerId)))
     return { orderId: order.id, outcome: "redacted" };
+  if (await isOrderDeleted(db, shop, order.id)) return { orderId: order.id, outcome: "deleted" };
   const r = await upsertOrders(db, shop, [order]);
   // The recommendations' cart attribute: the only way an order is attributed to them (rec-events.server.ts).
   if (r.written)
@@ -271,4 +273,20 @@ export async function receiveOrderWebhook(
     }
     throw error;
   }
+}
+
+/**
+ * orders/delete (its body is only the order's id): the order, its line items and its storefront attribution
+ * are removed, so the next analysis runs without it, and a late orders/create or orders/updated of it is not
+ * stored again (markOrderDeleted). Repeats harmlessly; nothing is done for a redacted shop.
+ */
+export async function handleOrderDelete(
+  db: Db,
+  shop: string,
+  orderId: number | string,
+): Promise<{ orderId: string; orders: number; lineItems: number; attributions: number }> {
+  const id = `gid://shopify/Order/${orderId}`;
+  if (await isShopRedacted(db, shop)) return { orderId: id, orders: 0, lineItems: 0, attributions: 0 };
+  await markOrderDeleted(db, shop, id);
+  return { orderId: id, ...(await deleteOrder(db, shop, id)) };
 }

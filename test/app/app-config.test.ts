@@ -103,6 +103,7 @@ describe("shopify.app.toml", () => {
         "orders/create",
         "orders/updated",
         "orders/cancelled",
+        "orders/delete",
         "bulk_operations/finish",
         "customers/data_request",
         "customers/redact",

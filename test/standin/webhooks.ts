@@ -51,6 +51,11 @@ export async function postWebhook(req: WebhookRequest): Promise<{ status: number
   return { status: res.status, body: await res.text() };
 }
 
+/** The orders/delete payload: only the order's id (Shopify's webhook reference: `{"id": 820982911946154508}`). */
+export function orderDeletePayload(order: Pick<StandinOrder, "id">): Record<string, unknown> {
+  return { id: gidNumber(order.id) };
+}
+
 /** The bulk_operations/finish payload (status and error code in lower case, as Shopify sends them). */
 export function bulkFinishPayload(op: BulkOperationRecord): Record<string, unknown> {
   return {

@@ -49,6 +49,8 @@ describe("webhook routes", () => {
         "app/uninstalled",
         "orders/create",
         "orders/updated",
+        "orders/cancelled",
+        "orders/delete",
         "bulk_operations/finish",
         "customers/data_request",
         "customers/redact",
@@ -86,13 +88,15 @@ describe("webhook routes", () => {
     expect(await db().webhookEvent.count({ where: { webhookId: "dup-1" } })).toBe(1);
   });
 
-  it("a malformed body is refused without storing anything, and a later good delivery still lands", async () => {
+  // A signed body that is not JSON is acknowledged (200: Shopify would retry the same bytes 8 times), logged,
+  // and nothing is stored (app/webhooks/README.md).
+  it("a malformed body is acknowledged without storing anything, and a later good delivery still lands", async () => {
     const before = await db().order.count();
     const status = await deliver("webhooks.orders.updated.tsx", "orders/updated", null, {
       rawBody: '{"id": 5, "created_at": ',
       webhookId: "bad-1",
     });
-    expect(status).toBeGreaterThanOrEqual(400);
+    expect(status).toBe(200);
     expect(await db().order.count()).toBe(before);
     const other = data.orders.find((o) => o.id !== order.id && o.customerId)!;
     expect(

@@ -10,6 +10,9 @@
  * Scenarios: a logged-in customer gets their own recommendations, an anonymous product page gets
  * product recommendations, a forged signature shows nothing, an app answer with nothing falls back to
  * Shopify's recommendations; impressions and clicks land in RecEvent and a click marks the cart.
+ * Consent: the page loads the Customer Privacy API stand-in (test/standin/storefront/customer-privacy.js,
+ * a region where consent is asked first); with consent granted, denied, analytics only and not yet given,
+ * recommendations show, and beacons and the cart attribute go only with the consent they need.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -32,6 +35,7 @@ process.env.SHOPIFY_API_KEY ??= "storefront-e2e-key";
 process.env.SHOPIFY_APP_URL ??= "https://churnless.example.com";
 
 const EXT = join(process.cwd(), "extensions/churnless-recommendations");
+const PRIVACY_STANDIN = join(process.cwd(), "test/standin/storefront/customer-privacy.js");
 const ARTIFACTS = join(process.cwd(), "test/artifacts");
 const SHOP = "e2e-tea.myshopify.com";
 const EMPTY_SHOP = "e2e-empty.myshopify.com";
@@ -216,6 +220,7 @@ function pageHtml(opts: PageOptions): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Churnless storefront test</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" href="/assets/recommendations.css">
+<script src="/assets/customer-privacy.js" data-consent-required="true" data-banner="true"></script>
 <script src="/assets/recommendations.js" defer></script>
 <style>body{font-family:sans-serif;max-width:960px;margin:0 auto;padding:1rem}</style></head>
 <body><main><h1>Storefront</h1>${renderBlock(opts)}</main></body></html>`;
@@ -295,10 +300,20 @@ async function startStorefront(
       if (url.pathname.startsWith("/page/")) {
         const kind = url.pathname.slice(6);
         const productIds = url.searchParams.get("product_ids") ?? "";
+        // The shopper's consent as the Customer Privacy API stand-in keeps it (default: all granted).
+        const consent = url.searchParams.get("consent") ?? "granted";
+        const choice = {
+          granted: { analytics: true, marketing: true, preferences: true, sale_of_data: true },
+          denied: { analytics: false, marketing: false, preferences: false, sale_of_data: false },
+          analytics: { analytics: true, marketing: false, preferences: false, sale_of_data: false },
+        }[consent];
         const set = [
           `shop=${url.searchParams.get("shop") ?? SHOP}`,
           `customer=${url.searchParams.get("customer") ?? ""}`,
           `forge=${kind === "forged" ? 1 : 0}`,
+          choice
+            ? `standin_tracking_consent=${encodeURIComponent(JSON.stringify(choice))}`
+            : "standin_tracking_consent=; Max-Age=0",
         ];
         res.setHeader(
           "Set-Cookie",
@@ -337,6 +352,8 @@ async function startStorefront(
       }
       if (url.pathname.startsWith("/assets/")) {
         const file = url.pathname.slice(8);
+        if (file === "customer-privacy.js")
+          return send(res, 200, "text/javascript", readFileSync(PRIVACY_STANDIN, "utf8"));
         if (!/^recommendations\.(js|css)$/.test(file)) return send(res, 404, "text/plain", "not found");
         const type = file.endsWith(".js") ? "text/javascript" : "text/css";
         return send(res, 200, type, readFileSync(join(EXT, "assets", file), "utf8"));
@@ -597,5 +614,73 @@ describe.skipIf(chromiumNeed.skip)(chromiumNeed.title, () => {
     await expect(next.isVisible()).resolves.toBe(true);
     await expect(page.getByRole("button", { name: "Show previous products" }).isVisible()).resolves.toBe(true);
     await page.close();
+  });
+
+  describe("the shopper's consent (Customer Privacy API)", () => {
+    const eventPosts = (from: number) => sf.proxyStatuses.slice(from).filter((s) => s.path === "events");
+    /** Waits until the pages of earlier tests have sent what they flush on leaving (1 s without a request). */
+    async function settle(): Promise<number> {
+      for (let seen = -1; seen !== sf.proxyStatuses.length;) {
+        seen = sf.proxyStatuses.length;
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+      return sf.proxyStatuses.length;
+    }
+    /** Clicks the first card and leaves the page: anything the block would send is sent by then. */
+    async function clickAndLeave(page: Page) {
+      await page.locator("churnless-recommendations .churnless-recs__link").first().click();
+      await page.waitForURL(/\/products\//);
+      await page.close();
+      await new Promise((r) => setTimeout(r, 1_500));
+    }
+
+    it("denied: recommendations show; no beacon and no cart attribute", async () => {
+      const before = await settle();
+      const carts = sf.cartUpdates.length;
+      const { page, ids } = await open(
+        `/page/product?consent=denied&product_ids=${numeric(productGid(10))}`,
+        "storefront-consent-denied.png",
+      );
+      expect(ids).toHaveLength(LIMIT);
+      expect(await page.locator(".standin-consent-banner").count()).toBe(0); // already answered
+      await clickAndLeave(page);
+      expect(eventPosts(before)).toEqual([]);
+      expect(sf.cartUpdates.length).toBe(carts);
+      expect(sf.proxyStatuses.slice(before).map((s) => s.path)).toContain("recommendations");
+    });
+
+    it("analytics only: impressions and the click are sent, the cart is not marked", async () => {
+      const before = await settle();
+      const carts = sf.cartUpdates.length;
+      const { page, ids } = await open(`/page/product?consent=analytics&product_ids=${numeric(productGid(10))}`);
+      expect(ids).toHaveLength(LIMIT);
+      await clickAndLeave(page);
+      expect(eventPosts(before).length).toBeGreaterThan(0);
+      expect(eventPosts(before).every((s) => s.status === 200)).toBe(true);
+      expect(sf.cartUpdates.length).toBe(carts);
+    });
+
+    it("not yet given: recommendations and a banner show, nothing is sent until the shopper accepts", async () => {
+      const before = await settle();
+      const carts = sf.cartUpdates.length;
+      const { page, ids } = await open(
+        `/page/product?consent=unset&product_ids=${numeric(productGid(12))}`,
+        "storefront-consent-banner.png",
+      );
+      expect(ids).toHaveLength(LIMIT);
+      const banner = page.getByRole("region", { name: "Cookie consent" });
+      await expect(banner.isVisible()).resolves.toBe(true);
+      await new Promise((r) => setTimeout(r, 2_500)); // past the block's 2 s batching
+      expect(eventPosts(before)).toEqual([]);
+      expect(await page.evaluate(() => sessionStorage.getItem("churnless-visit"))).toBeNull();
+      // Accepting (visitorConsentCollected): the products on screen are reported from then on.
+      await banner.getByRole("button", { name: "Accept" }).click();
+      await expect.poll(() => banner.count()).toBe(0);
+      await page.locator("churnless-recommendations .churnless-recs__link").first().click();
+      await page.waitForURL(/\/products\//);
+      await expect.poll(() => eventPosts(before).length, { timeout: 10_000 }).toBeGreaterThan(0);
+      await expect.poll(() => sf.cartUpdates.length).toBe(carts + 1);
+      await page.close();
+    });
   });
 });

@@ -139,6 +139,7 @@ export async function recordRecEvents(
   const day = utcDay(now);
   const placement = batch.placement ?? "";
   // In the batch's order, impressions before clicks, until the budget is spent.
+  const plan: Array<{ productId: string; impressions: number; clicks: number }> = [];
   for (const productId of [...wanted.keys()].filter((id) => known.includes(id))) {
     if (budget <= 0) break;
     const w = wanted.get(productId)!;
@@ -146,7 +147,35 @@ export async function recordRecEvents(
     const impressions = Math.min(w.impressions, budget);
     const clicks = Math.min(w.clicks, budget - impressions);
     budget -= impressions + clicks;
-    const got = await countForVisit(db, shop, batch.visit, productId, day, { impressions, clicks });
+    plan.push({ productId, impressions, clicks });
+  }
+  // The visit's first sight of these products (the common case): its counters in one insert. Another
+  // batch of the same visit may have inserted one meanwhile; then each product goes the careful way.
+  const fresh = plan.filter((p) => !seen.has(p.productId));
+  let inserted = false;
+  if (fresh.length > 1) {
+    inserted = await db.recVisit
+      .createMany({
+        data: fresh.map((p) => ({
+          shop,
+          visitId: batch.visit,
+          productId: p.productId,
+          day,
+          impressions: p.impressions,
+          clicks: p.clicks,
+        })),
+      })
+      .then(() => true)
+      .catch((error: unknown) => {
+        if ((error as { code?: string }).code === "P2002") return false;
+        throw error;
+      });
+  }
+  for (const { productId, impressions, clicks } of plan) {
+    const got =
+      inserted && !seen.has(productId)
+        ? { impressions, clicks }
+        : await countForVisit(db, shop, batch.visit, productId, day, { impressions, clicks });
     for (const kind of ["impression", "click"] as const) {
       const count = kind === "impression" ? got.impressions : got.clicks;
       if (count === 0) continue;

@@ -3,7 +3,10 @@
  *  1. migrates the SQLite database (prisma/dev.sqlite, or DATABASE_URL);
  *  2. starts the local Shopify stand-in with the generated demo shop;
  *  3. runs the pipeline for it: full sync (bulk query) -> analyze -> publish preview;
- *  4. builds the app if needed and serves the admin at http://127.0.0.1:3000/app, outside Shopify's iframe.
+ *  4. builds the app if needed and serves the admin at http://127.0.0.1:3000/app, outside Shopify's iframe;
+ *  5. serves the shop's storefront (home, product, cart) with the recommendations block, a consent
+ *     banner and the app proxy signed as Shopify signs it (test/standin/storefront/server.ts): a click on a
+ *     recommendation, an order with the cart attribute, then the admin's Results page.
  * Demo mode is an allow-list: it runs only with NODE_ENV development (the default here) or test, the
  * server listens on 127.0.0.1 only, and the database URL is printed masked.
  *   npm run demo -- --check      does everything, checks the admin page answers, then exits (tests, CI)
@@ -87,6 +90,17 @@ const url = `http://127.0.0.1:${port}/app`;
 await server.ready("/app", 60_000);
 step(`the admin for ${shop} is at ${url}`);
 
+const { startStorefront } = await import("../test/standin/storefront/server");
+const storefront = await startStorefront({
+  shop,
+  state: standin.state(shop),
+  appUrl: `http://127.0.0.1:${port}`,
+  secret,
+  deliverWebhook: (o) => standin.deliverWebhook(o),
+  port: args.includes("--storefront-port") ? Number(args[args.indexOf("--storefront-port") + 1]) : 0,
+});
+step(`the storefront of ${shop} is at ${storefront.url} (recommendations block, consent banner, app proxy)`);
+
 if (check) {
   const res = await fetch(url);
   const html = await res.text();
@@ -111,6 +125,19 @@ if (check) {
     step("check: NO customer due to reorder");
     ok = false;
   }
+  // The storefront: a product page with the block, and the recommendations through the signed proxy.
+  const product = await db.product.findFirst({ where: { shop, status: "ACTIVE" }, orderBy: { id: "asc" } });
+  const productPage = product ? await fetch(`${storefront.url}/products/${product.handle}`) : null;
+  const recs = product
+    ? await fetch(`${storefront.url}/apps/churnless/recommendations?product_id=${product.id.split("/").pop()}`)
+    : null;
+  const recCount = recs?.status === 200 ? ((await recs.json()) as { products: unknown[] }).products.length : 0;
+  const blockShown = productPage?.status === 200 && /<churnless-recommendations/.test(await productPage.text());
+  step(
+    `check: storefront product page ${blockShown ? "shows the block" : "has NO block"}; proxy -> ${recs?.status}, ${recCount} products`,
+  );
+  ok &&= blockShown && recCount > 0;
+  await storefront.close();
   await server.stop();
   await standin.close();
   await db.$disconnect();
@@ -119,6 +146,7 @@ if (check) {
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, async () => {
+    await storefront.close();
     await server.stop();
     await standin.close();
     process.exit(0);

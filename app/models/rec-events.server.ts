@@ -3,14 +3,18 @@
  *
  * The block sends batches { visit, placement, events: [{ kind, productId }] } (visit: a random id it keeps
  * for the browser session; placement: the template the block is on, such as product, cart or index; no
- * shopper, no personal data) through the app proxy. They cannot inflate the figures:
+ * shopper, no personal data) through the app proxy, only when the shopper allows analytics. A client
+ * can make up visits, so the figures are bounded by rules, not by trust (docs/storefront-events.md):
  * - each request carries a fresh nonce `n` in its signed query; a nonce seen before (a replayed signed
  *   request) is refused;
- * - requests are rate-limited per visitor (the signed logged_in_customer_id, else the shopper's address as
- *   Shopify forwards it in X-Forwarded-For) and per shop (RateLimiter, in each app process);
  * - the body is read to at most MAX_BODY_BYTES whatever Content-Length says (or without one);
- * - a visit's clicks on a product never exceed its impressions of that product (RecVisit), and a
- *   visit counts at most MAX_IMPRESSIONS_PER_VISIT_PRODUCT impressions of one product.
+ * - an impression is counted at most once per product per visit, a click at most once per product per
+ *   visit and only after its impression (RecVisit); a batch counts at most MAX_PRODUCTS_PER_BATCH products;
+ * - budgets (app/lib/proxy-limits.server.ts, shared across processes through Redis) are keyed only on
+ *   what Shopify's proxy signs (shop, logged_in_customer_id) and the visit: requests per visit or
+ *   customer per minute (429 past it), events per visit or customer per hour, and events per shop per
+ *   minute, one pool for anonymous visits and one for logged-in customers. Events past a budget are
+ *   dropped (the answer says how many); reads (recommendations) are never limited by them.
  * What is kept: RecEvent (shop, day, productId, kind, placement, count) and the per-visit counters.
  *
  * Attribution (attributedOrders): only an order whose cart carried the block's attribute
@@ -30,14 +34,31 @@ import { toProductGid } from "./recommendations.server";
 export type RecEventKind = "impression" | "click";
 
 export const MAX_EVENTS_PER_BATCH = 200;
-/** At most this many of one (product, kind) are counted from one batch (a page shows few products). */
-export const MAX_COUNT_PER_PRODUCT_PER_BATCH = 20;
-/** At most this many impressions of one product are counted for one visit. */
-export const MAX_IMPRESSIONS_PER_VISIT_PRODUCT = 50;
+/** At most this many distinct products are counted from one batch (two blocks of 12 on a page). */
+export const MAX_PRODUCTS_PER_BATCH = 24;
+/** A visit's impressions of one product are counted once (and its clicks on it once, after that). */
+export const MAX_IMPRESSIONS_PER_VISIT_PRODUCT = 1;
 export const MAX_BODY_BYTES = 32 * 1024;
-/** Requests per minute: one visitor, one shop (per app process). */
-export const VISITOR_REQUESTS_PER_MINUTE = 30;
-export const SHOP_REQUESTS_PER_MINUTE = 1_200;
+
+/** The budgets of POST /proxy/events (see the module comment); each a limit per window. */
+export interface EventsLimits {
+  /** Requests of one visit (anonymous) a minute. */
+  visitRequestsPerMinute: number;
+  /** Requests of one logged-in customer a minute (all their tabs and devices). */
+  customerRequestsPerMinute: number;
+  /** Events counted for one visit or one logged-in customer an hour. */
+  visitorEventsPerHour: number;
+  /** Events counted a minute for one shop's anonymous visits, and apart for its logged-in customers. */
+  shopEventsPerMinute: number;
+}
+
+export const DEFAULT_EVENTS_LIMITS: EventsLimits = {
+  visitRequestsPerMinute: 30,
+  customerRequestsPerMinute: 60,
+  visitorEventsPerHour: 300,
+  shopEventsPerMinute: 30_000,
+};
+
 /** How long a used nonce is kept: longer than the 90 s the signature's timestamp is accepted. */
 export const NONCE_TTL_MS = 10 * 60_000;
 export const CART_ATTRIBUTE = "_churnless_rec";
@@ -66,37 +87,95 @@ export function utcDay(date: Date): string {
 }
 
 /**
- * Adds a visit's batch for `shop` (today, UTC): impressions up to the visit's cap, clicks up to the
- * visit's impressions of the product. Unknown products of the shop and malformed ids are ignored.
- * Returns what was counted.
+ * Adds a visit's batch for `shop` (today, UTC): per product, one impression and one click at most (the
+ * visit's first of each; a click only after the visit's impression), for at most MAX_PRODUCTS_PER_BATCH
+ * products. Unknown products of the shop and malformed ids are ignored. `allow`, when given, is asked once
+ * for the events that could count and grants how many may (the caller's budgets); the rest is dropped.
+ * Returns what was counted and how many events the budget dropped.
  */
 export async function recordRecEvents(
   db: Db,
   shop: string,
   batch: RecEventBatch,
   now: Date = new Date(),
-): Promise<{ impressions: number; clicks: number }> {
+  allow?: (events: number) => Promise<number>,
+): Promise<{ impressions: number; clicks: number; dropped: number }> {
   const wanted = new Map<string, { impressions: number; clicks: number }>();
   for (const e of batch.events) {
     const gid = toProductGid(String(e.productId));
     if (!gid) continue;
-    const w = wanted.get(gid) ?? { impressions: 0, clicks: 0 };
-    if (e.kind === "impression") w.impressions = Math.min(MAX_COUNT_PER_PRODUCT_PER_BATCH, w.impressions + 1);
-    else w.clicks = Math.min(MAX_COUNT_PER_PRODUCT_PER_BATCH, w.clicks + 1);
-    wanted.set(gid, w);
+    const w = wanted.get(gid);
+    if (!w && wanted.size >= MAX_PRODUCTS_PER_BATCH) continue;
+    const next = w ?? { impressions: 0, clicks: 0 };
+    if (e.kind === "impression") next.impressions = MAX_IMPRESSIONS_PER_VISIT_PRODUCT;
+    else next.clicks = 1;
+    wanted.set(gid, next);
   }
-  const counted = { impressions: 0, clicks: 0 };
+  const counted = { impressions: 0, clicks: 0, dropped: 0 };
   if (wanted.size === 0) return counted;
-  const known = new Set(
-    (await db.product.findMany({ where: { shop, id: { in: [...wanted.keys()] } }, select: { id: true } })).map(
-      (p) => p.id,
-    ),
+  const known = (
+    await db.product.findMany({ where: { shop, id: { in: [...wanted.keys()] } }, select: { id: true } })
+  ).map((p) => p.id);
+  // What this visit has not had counted yet: only that is asked of the budget.
+  const seen = new Map(
+    (
+      await db.recVisit.findMany({
+        where: { shop, visitId: batch.visit, productId: { in: known } },
+        select: { productId: true, impressions: true, clicks: true },
+      })
+    ).map((v) => [v.productId, v]),
   );
+  let candidates = 0;
+  for (const id of known) {
+    const w = wanted.get(id)!;
+    const before = seen.get(id) ?? { impressions: 0, clicks: 0 };
+    w.impressions = Math.min(w.impressions, Math.max(0, MAX_IMPRESSIONS_PER_VISIT_PRODUCT - before.impressions));
+    w.clicks = Math.min(w.clicks, Math.max(0, 1 - before.clicks), before.impressions + w.impressions);
+    candidates += w.impressions + w.clicks;
+  }
+  if (candidates === 0) return counted;
+  let budget = allow ? Math.max(0, Math.min(candidates, await allow(candidates))) : candidates;
+  counted.dropped = candidates - budget;
   const day = utcDay(now);
   const placement = batch.placement ?? "";
-  for (const [productId, w] of wanted) {
-    if (!known.has(productId)) continue;
-    const got = await countForVisit(db, shop, batch.visit, productId, day, w);
+  // In the batch's order, impressions before clicks, until the budget is spent.
+  const plan: Array<{ productId: string; impressions: number; clicks: number }> = [];
+  for (const productId of [...wanted.keys()].filter((id) => known.includes(id))) {
+    if (budget <= 0) break;
+    const w = wanted.get(productId)!;
+    if (w.impressions + w.clicks === 0) continue;
+    const impressions = Math.min(w.impressions, budget);
+    const clicks = Math.min(w.clicks, budget - impressions);
+    budget -= impressions + clicks;
+    plan.push({ productId, impressions, clicks });
+  }
+  // The visit's first sight of these products (the common case): its counters in one insert. Another
+  // batch of the same visit may have inserted one meanwhile; then each product goes the careful way.
+  const fresh = plan.filter((p) => !seen.has(p.productId));
+  let inserted = false;
+  if (fresh.length > 1) {
+    inserted = await db.recVisit
+      .createMany({
+        data: fresh.map((p) => ({
+          shop,
+          visitId: batch.visit,
+          productId: p.productId,
+          day,
+          impressions: p.impressions,
+          clicks: p.clicks,
+        })),
+      })
+      .then(() => true)
+      .catch((error: unknown) => {
+        if ((error as { code?: string }).code === "P2002") return false;
+        throw error;
+      });
+  }
+  for (const { productId, impressions, clicks } of plan) {
+    const got =
+      inserted && !seen.has(productId)
+        ? { impressions, clicks }
+        : await countForVisit(db, shop, batch.visit, productId, day, { impressions, clicks });
     for (const kind of ["impression", "click"] as const) {
       const count = kind === "impression" ? got.impressions : got.clicks;
       if (count === 0) continue;
@@ -129,7 +208,11 @@ async function countForVisit(
     const row = await db.recVisit.findUnique({ where: key, select: { impressions: true, clicks: true } });
     const before = row ?? { impressions: 0, clicks: 0 };
     const impressions = Math.min(wanted.impressions, MAX_IMPRESSIONS_PER_VISIT_PRODUCT - before.impressions);
-    const clicks = Math.min(wanted.clicks, before.impressions + Math.max(0, impressions) - before.clicks);
+    const clicks = Math.min(
+      wanted.clicks,
+      before.impressions + Math.max(0, impressions) - before.clicks,
+      1 - before.clicks,
+    );
     const got = { impressions: Math.max(0, impressions), clicks: Math.max(0, clicks) };
     if (got.impressions === 0 && got.clicks === 0) return got;
     if (!row) {
@@ -308,45 +391,6 @@ export async function impactSummary(
   };
 }
 
-/** Fixed one-minute windows per key, in this process; the map never holds more than `maxKeys`. */
-export class RateLimiter {
-  private windows = new Map<string, { start: number; count: number }>();
-  constructor(
-    private readonly perMinute: number,
-    private readonly maxKeys = 100_000,
-  ) {}
-
-  /** Counts one request for `key`; returns the seconds to wait when it is over the limit, else 0. */
-  hit(key: string, now = Date.now()): number {
-    const w = this.windows.get(key);
-    if (!w || now - w.start >= 60_000) {
-      if (this.windows.size >= this.maxKeys) this.sweep(now);
-      this.windows.set(key, { start: now, count: 1 });
-      return 0;
-    }
-    w.count++;
-    return w.count > this.perMinute ? Math.ceil((w.start + 60_000 - now) / 1000) : 0;
-  }
-
-  private sweep(now: number) {
-    for (const [k, w] of this.windows) if (now - w.start >= 60_000) this.windows.delete(k);
-    // Still full (a flood of distinct keys): forget the oldest half rather than grow.
-    if (this.windows.size >= this.maxKeys)
-      [...this.windows.keys()].slice(0, this.maxKeys / 2).forEach((k) => this.windows.delete(k));
-  }
-}
-
-export interface EventsLimits {
-  visitor: RateLimiter;
-  shop: RateLimiter;
-}
-
-/** This process's limiters (the events route's default). */
-export const processLimits: EventsLimits = {
-  visitor: new RateLimiter(VISITOR_REQUESTS_PER_MINUTE),
-  shop: new RateLimiter(SHOP_REQUESTS_PER_MINUTE),
-};
-
 /** A storefront request's nonce: 8-64 letters, digits, - or _. */
 export function isNonce(value: string): boolean {
   return ID_RE.test(value);
@@ -369,7 +413,8 @@ async function firstUseOfNonce(db: Db, shop: string, nonce: string, now: Date): 
   }
 }
 
-export type EventBatchOutcome = { replayed: true } | { replayed: false; impressions: number; clicks: number };
+export type EventBatchOutcome =
+  { replayed: true } | { replayed: false; impressions: number; clicks: number; dropped: number };
 
 /**
  * A storefront batch of impressions and clicks (POST /proxy/events, app/routes/proxy.events.tsx): its
@@ -381,9 +426,10 @@ export async function recordEventBatch(
   nonce: string,
   batch: RecEventBatch,
   now: Date = new Date(),
+  allow?: (events: number) => Promise<number>,
 ): Promise<EventBatchOutcome> {
   if (!(await firstUseOfNonce(db, shop, nonce, now))) return { replayed: true };
-  return { replayed: false, ...(await recordRecEvents(db, shop, batch, now)) };
+  return { replayed: false, ...(await recordRecEvents(db, shop, batch, now, allow)) };
 }
 
 export interface PruneResult {

@@ -49,7 +49,7 @@ export default function Results() {
               <Stat
                 label="Impressions"
                 value={formatCount(r.totals.impressions)}
-                help="Times a recommended product was shown on the storefront."
+                help="Recommended products shown on the storefront, each counted once per shopper visit (a browser session), for shoppers who allow analytics."
               />
               <Stat label="Clicks" value={formatCount(r.totals.clicks)} />
               <Stat label="Click-through rate" value={pct(r.totals.ctr)} help="Clicks divided by impressions." />

@@ -10,6 +10,9 @@
  * Scenarios: a logged-in customer gets their own recommendations, an anonymous product page gets
  * product recommendations, a forged signature shows nothing, an app answer with nothing falls back to
  * Shopify's recommendations; impressions and clicks land in RecEvent and a click marks the cart.
+ * Consent: the page loads the Customer Privacy API stand-in (test/standin/storefront/customer-privacy.js,
+ * a region where consent is asked first); with consent granted, denied, analytics only and not yet given,
+ * recommendations show, and beacons and the cart attribute go only with the consent they need.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -21,6 +24,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
 import type { Db } from "../../app/db.server";
 import type { SeededShop } from "../recs/fixtures";
+import {
+  renderBlock as renderLiquidBlock,
+  type LiquidProduct,
+  type PageOptions,
+} from "../standin/storefront/liquid-block";
 import { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM, needChromium } from "./helpers/browser";
 
 // The routes use the app's default database: point it at this test's file before anything imports it.
@@ -32,190 +40,19 @@ process.env.SHOPIFY_API_KEY ??= "storefront-e2e-key";
 process.env.SHOPIFY_APP_URL ??= "https://churnless.example.com";
 
 const EXT = join(process.cwd(), "extensions/churnless-recommendations");
+const PRIVACY_STANDIN = join(process.cwd(), "test/standin/storefront/customer-privacy.js");
 const ARTIFACTS = join(process.cwd(), "test/artifacts");
 const SHOP = "e2e-tea.myshopify.com";
 const EMPTY_SHOP = "e2e-empty.myshopify.com";
 const LIMIT = 4;
 
-// ---------------------------------------------------------------------------------------------
-// Rendering the block's Liquid by hand substitution (only the tags and outputs the block uses).
-
-const EN = JSON.parse(readFileSync(join(EXT, "locales/en.default.json"), "utf8"));
-
-function t(key: string): string {
-  const value = key.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], EN);
-  if (typeof value !== "string") throw new Error(`missing translation ${key}`);
-  return value;
-}
-
-const escapeHtml = (s: string) =>
-  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
-
-interface PageOptions {
-  productIds: string;
-  /** Liquid's `template.name`: the template the block is on (its placement). */
-  template: string;
-  layout: "grid" | "carousel";
-  /** The customer's `$app:recommended_products` metafield, when the shopper has one. */
-  metafield?: LiquidProduct[];
-  /** The customer's `$app:due_products` metafield (due to reorder, shown first). */
-  due?: LiquidProduct[];
-  /** A customer is logged in (Liquid's `customer`): the block shows the opt-out link. */
-  loggedIn?: boolean;
-}
-
-type Node = string | { output: string } | { tag: string; body: Node[]; alt?: Node[] };
-
-function parseLiquid(source: string): Node[] {
-  const cleaned = source
-    .replace(/\{%-?\s*comment\s*-?%\}[\s\S]*?\{%-?\s*endcomment\s*-?%\}/g, "")
-    .replace(/\{%-?\s*schema\s*-?%\}[\s\S]*?\{%-?\s*endschema\s*-?%\}/g, "")
-    .replace(/\{%-?\s*liquid[\s\S]*?-?%\}/, "");
-  const re = /\{%-?\s*([\s\S]*?)\s*-?%\}|\{\{-?\s*([\s\S]*?)\s*-?\}\}/g;
-  const tokens: Array<{ text?: string; tag?: string; output?: string }> = [];
-  let last = 0;
-  for (const m of cleaned.matchAll(re)) {
-    tokens.push({ text: cleaned.slice(last, m.index) });
-    if (m[1] !== undefined) tokens.push({ tag: m[1].replace(/\s+/g, " ") });
-    else tokens.push({ output: m[2].replace(/\s+/g, " ") });
-    last = m.index! + m[0].length;
-  }
-  tokens.push({ text: cleaned.slice(last) });
-  let i = 0;
-  const parse = (until: string[]): Node[] => {
-    const out: Node[] = [];
-    while (i < tokens.length) {
-      const tok = tokens[i++];
-      if (tok.text !== undefined) out.push(tok.text);
-      else if (tok.output !== undefined) out.push({ output: tok.output });
-      else {
-        const tag = tok.tag!;
-        if (until.some((u) => tag === u || tag.startsWith(`${u} `))) {
-          i--;
-          return out;
-        }
-        if (tag.startsWith("if ") || tag.startsWith("for ") || tag.startsWith("unless ")) {
-          const end = tag.startsWith("if ") ? "endif" : tag.startsWith("unless ") ? "endunless" : "endfor";
-          const body = parse(["else", end]);
-          let alt: Node[] | undefined;
-          if (tokens[i].tag === "else") {
-            i++;
-            alt = parse([end]);
-          }
-          i++; // the end tag
-          out.push({ tag, body, alt });
-        } else if (/^(assign|render) /.test(tag)) {
-          out.push({ tag, body: [] });
-        } else throw new Error(`the storefront test does not know the Liquid tag {% ${tag} %}`);
-      }
-    }
-    return out;
-  };
-  return parse([]);
-}
-
-/** A product as Liquid sees it (the fields the card snippet reads). */
-interface LiquidProduct {
-  id: number;
-  handle: string;
-  title: string;
-  url: string;
-  price: number; // cents
-  available: boolean;
-}
-
-const money = (cents: number) => `€${(cents / 100).toFixed(2).replace(".", ",")}`;
-
-function renderBlock(opts: PageOptions): string {
-  const heading = t("churnless.recommendations.default_heading");
-  const recommended = opts.metafield ?? [];
-  const due = opts.due ?? [];
-  const dueIds = new Set<number>();
-  let shown = 0;
-  const outputs: Record<string, string> = {
-    "block.settings.layout": opts.layout,
-    "routes.root_url | append: '/apps/churnless' | replace: '//', '/'": "/apps/churnless",
-    "routes.product_recommendations_url": "/recommendations/products",
-    "routes.root_url": "/",
-    "routes.root_url | append: '/apps/churnless/opt-out' | replace: '//', '/'": "/apps/churnless/opt-out",
-    product_ids: opts.productIds,
-    "template.name | escape": escapeHtml(opts.template),
-    limit: String(LIMIT),
-    "shop.money_format | strip_html | escape": escapeHtml("€{{amount_with_comma_separator}}"),
-    "block.shopify_attributes": "",
-    heading_id: "ChurnlessRecsHeading-e2e",
-    list_id: "ChurnlessRecsList-e2e",
-    "heading | escape": escapeHtml(heading),
-  };
-  type Scope = { product?: LiquidProduct; item?: LiquidProduct };
-  const productOutput = (expr: string, p: LiquidProduct): string | undefined => {
-    if (expr === "product.id") return String(p.id);
-    if (expr === "product.url") return p.url;
-    if (expr === "product.title | escape") return escapeHtml(p.title);
-    if (expr === "product.price | money") return money(p.price);
-    if (expr.startsWith("product.featured_image | image_url: width: 360 | image_tag:")) {
-      return `<img src="/img/${p.handle}.svg?width=360" width="360" height="360" loading="lazy" alt="" class="churnless-recs__img">`;
-    }
-    return undefined;
-  };
-  const condition = (cond: string, scope: Scope): boolean => {
-    const fixed: Record<string, boolean> = {
-      "block.settings.layout == 'carousel'": opts.layout === "carousel",
-      "block.settings.show_price": true,
-      show_price: true,
-      "shown == 0": shown === 0,
-      customer: !!opts.loggedIn,
-    };
-    if (cond in fixed) return fixed[cond];
-    if (cond === "shown < limit and item.available") return shown < LIMIT && !!scope.item?.available;
-    if (cond === "product.featured_image") return true;
-    if (cond === "product.available") return !!scope.product?.available;
-    throw new Error(`the storefront test does not know {% if ${cond} %}`);
-  };
-  const render = (nodes: Node[], scope: Scope): string =>
-    nodes
-      .map((n) => {
-        if (typeof n === "string") return n;
-        if ("output" in n) {
-          const tr = /^'([a-z0-9_.]+)' \| t( \| escape)?$/.exec(n.output);
-          if (tr) return escapeHtml(t(tr[1]));
-          const fromProduct = scope.product && productOutput(n.output, scope.product);
-          if (fromProduct !== undefined) return fromProduct;
-          if (!(n.output in outputs)) throw new Error(`the storefront test does not know {{ ${n.output} }}`);
-          return outputs[n.output];
-        }
-        if (n.tag.startsWith("if "))
-          return condition(n.tag.slice(3), scope) ? render(n.body, scope) : render(n.alt ?? [], scope);
-        if (n.tag === "unless due_ids contains key") return dueIds.has(scope.item!.id) ? "" : render(n.body, scope);
-        if (n.tag === "for item in due") return due.map((item) => render(n.body, { ...scope, item })).join("");
-        if (n.tag === "assign due_ids = due_ids | append: item.id | append: ','") {
-          dueIds.add(scope.item!.id);
-          return "";
-        }
-        if (n.tag === "assign key = ',' | append: item.id | append: ','") return "";
-        if (n.tag === "for item in recommended")
-          return recommended.map((item) => render(n.body, { ...scope, item })).join("");
-        if (n.tag === "for i in (1..limit)") return Array.from({ length: LIMIT }, () => render(n.body, scope)).join("");
-        if (n.tag === "assign shown = shown | plus: 1") {
-          shown++;
-          return "";
-        }
-        if (n.tag.startsWith("assign image_height =")) return "";
-        if (n.tag === "render 'churnless-recs-card', product: item, show_price: block.settings.show_price") {
-          return render(parseLiquid(readFileSync(join(EXT, "snippets/churnless-recs-card.liquid"), "utf8")), {
-            product: scope.item,
-          });
-        }
-        throw new Error(`the storefront test does not know {% ${n.tag} %}`);
-      })
-      .join("");
-  return render(parseLiquid(readFileSync(join(EXT, "blocks/recommendations.liquid"), "utf8")), {});
-}
+const renderBlock = (opts: PageOptions) => renderLiquidBlock({ ...opts, limit: LIMIT });
 
 function pageHtml(opts: PageOptions): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Churnless storefront test</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" href="/assets/recommendations.css">
+<script src="/assets/customer-privacy.js" data-consent-required="true" data-banner="true"></script>
 <script src="/assets/recommendations.js" defer></script>
 <style>body{font-family:sans-serif;max-width:960px;margin:0 auto;padding:1rem}</style></head>
 <body><main><h1>Storefront</h1>${renderBlock(opts)}</main></body></html>`;
@@ -295,10 +132,20 @@ async function startStorefront(
       if (url.pathname.startsWith("/page/")) {
         const kind = url.pathname.slice(6);
         const productIds = url.searchParams.get("product_ids") ?? "";
+        // The shopper's consent as the Customer Privacy API stand-in keeps it (default: all granted).
+        const consent = url.searchParams.get("consent") ?? "granted";
+        const choice = {
+          granted: { analytics: true, marketing: true, preferences: true, sale_of_data: true },
+          denied: { analytics: false, marketing: false, preferences: false, sale_of_data: false },
+          analytics: { analytics: true, marketing: false, preferences: false, sale_of_data: false },
+        }[consent];
         const set = [
           `shop=${url.searchParams.get("shop") ?? SHOP}`,
           `customer=${url.searchParams.get("customer") ?? ""}`,
           `forge=${kind === "forged" ? 1 : 0}`,
+          choice
+            ? `standin_tracking_consent=${encodeURIComponent(JSON.stringify(choice))}`
+            : "standin_tracking_consent=; Max-Age=0",
         ];
         res.setHeader(
           "Set-Cookie",
@@ -337,6 +184,8 @@ async function startStorefront(
       }
       if (url.pathname.startsWith("/assets/")) {
         const file = url.pathname.slice(8);
+        if (file === "customer-privacy.js")
+          return send(res, 200, "text/javascript", readFileSync(PRIVACY_STANDIN, "utf8"));
         if (!/^recommendations\.(js|css)$/.test(file)) return send(res, 404, "text/plain", "not found");
         const type = file.endsWith(".js") ? "text/javascript" : "text/css";
         return send(res, 200, type, readFileSync(join(EXT, "assets", file), "utf8"));
@@ -597,5 +446,73 @@ describe.skipIf(chromiumNeed.skip)(chromiumNeed.title, () => {
     await expect(next.isVisible()).resolves.toBe(true);
     await expect(page.getByRole("button", { name: "Show previous products" }).isVisible()).resolves.toBe(true);
     await page.close();
+  });
+
+  describe("the shopper's consent (Customer Privacy API)", () => {
+    const eventPosts = (from: number) => sf.proxyStatuses.slice(from).filter((s) => s.path === "events");
+    /** Waits until the pages of earlier tests have sent what they flush on leaving (1 s without a request). */
+    async function settle(): Promise<number> {
+      for (let seen = -1; seen !== sf.proxyStatuses.length;) {
+        seen = sf.proxyStatuses.length;
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+      return sf.proxyStatuses.length;
+    }
+    /** Clicks the first card and leaves the page: anything the block would send is sent by then. */
+    async function clickAndLeave(page: Page) {
+      await page.locator("churnless-recommendations .churnless-recs__link").first().click();
+      await page.waitForURL(/\/products\//);
+      await page.close();
+      await new Promise((r) => setTimeout(r, 1_500));
+    }
+
+    it("denied: recommendations show; no beacon and no cart attribute", async () => {
+      const before = await settle();
+      const carts = sf.cartUpdates.length;
+      const { page, ids } = await open(
+        `/page/product?consent=denied&product_ids=${numeric(productGid(10))}`,
+        "storefront-consent-denied.png",
+      );
+      expect(ids).toHaveLength(LIMIT);
+      expect(await page.locator(".standin-consent-banner").count()).toBe(0); // already answered
+      await clickAndLeave(page);
+      expect(eventPosts(before)).toEqual([]);
+      expect(sf.cartUpdates.length).toBe(carts);
+      expect(sf.proxyStatuses.slice(before).map((s) => s.path)).toContain("recommendations");
+    });
+
+    it("analytics only: impressions and the click are sent, the cart is not marked", async () => {
+      const before = await settle();
+      const carts = sf.cartUpdates.length;
+      const { page, ids } = await open(`/page/product?consent=analytics&product_ids=${numeric(productGid(10))}`);
+      expect(ids).toHaveLength(LIMIT);
+      await clickAndLeave(page);
+      expect(eventPosts(before).length).toBeGreaterThan(0);
+      expect(eventPosts(before).every((s) => s.status === 200)).toBe(true);
+      expect(sf.cartUpdates.length).toBe(carts);
+    });
+
+    it("not yet given: recommendations and a banner show, nothing is sent until the shopper accepts", async () => {
+      const before = await settle();
+      const carts = sf.cartUpdates.length;
+      const { page, ids } = await open(
+        `/page/product?consent=unset&product_ids=${numeric(productGid(12))}`,
+        "storefront-consent-banner.png",
+      );
+      expect(ids).toHaveLength(LIMIT);
+      const banner = page.getByRole("region", { name: "Cookie consent" });
+      await expect(banner.isVisible()).resolves.toBe(true);
+      await new Promise((r) => setTimeout(r, 2_500)); // past the block's 2 s batching
+      expect(eventPosts(before)).toEqual([]);
+      expect(await page.evaluate(() => sessionStorage.getItem("churnless-visit"))).toBeNull();
+      // Accepting (visitorConsentCollected): the products on screen are reported from then on.
+      await banner.getByRole("button", { name: "Accept" }).click();
+      await expect.poll(() => banner.count()).toBe(0);
+      await page.locator("churnless-recommendations .churnless-recs__link").first().click();
+      await page.waitForURL(/\/products\//);
+      await expect.poll(() => eventPosts(before).length, { timeout: 10_000 }).toBeGreaterThan(0);
+      await expect.poll(() => sf.cartUpdates.length).toBe(carts + 1);
+      await page.close();
+    });
   });
 });

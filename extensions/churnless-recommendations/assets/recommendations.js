@@ -1,24 +1,75 @@
-/* Churnless recommendations block: fills the block for anonymous shoppers, reports impressions and clicks. No framework. */
+/*
+ * Churnless recommendations block: fills the block for anonymous shoppers, reports impressions and clicks.
+ * No framework. Recommendations always show; impressions and clicks are reported only when the Customer
+ * Privacy API (window.Shopify.customerPrivacy) allows analytics in the shopper's region, and a click marks
+ * the cart for attribution only when it allows marketing too. Without the API, nothing is reported.
+ */
 (() => {
   if (customElements.get("churnless-recommendations")) return;
 
   const queue = [];
   let flushTimer = 0;
   let eventsUrl = "";
+  const blocks = new Set();
   const randomId = () =>
     Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, "0")).join("");
-  // One id per browser session (no personal data): the app counts a visit's clicks only up to its impressions.
+
+  // What the shopper allows (false until the Customer Privacy API says otherwise).
+  const consent = { analytics: false, marketing: false };
+  function readConsent(detail) {
+    const privacy = window.Shopify && window.Shopify.customerPrivacy;
+    if (privacy && typeof privacy.analyticsProcessingAllowed === "function") {
+      consent.analytics = !!privacy.analyticsProcessingAllowed();
+      consent.marketing =
+        consent.analytics && typeof privacy.marketingAllowed === "function" && !!privacy.marketingAllowed();
+    } else if (detail) {
+      consent.analytics = !!detail.analyticsAllowed;
+      consent.marketing = consent.analytics && !!detail.marketingAllowed;
+    }
+  }
+  function consentChanged() {
+    if (!consent.analytics) {
+      queue.length = 0;
+      return;
+    }
+    // Allowed now: what the blocks show counts from here on.
+    blocks.forEach((block) => block.reportShown());
+  }
+  function loadConsent() {
+    const shopify = window.Shopify;
+    if (shopify && shopify.customerPrivacy) return readConsent();
+    if (shopify && typeof shopify.loadFeatures === "function")
+      shopify.loadFeatures([{ name: "consent-tracking-api", version: "0.1" }], (error) => {
+        if (error) return;
+        readConsent();
+        consentChanged();
+      });
+  }
+  // The shopper answered the consent banner (or changed their choice).
+  document.addEventListener("visitorConsentCollected", (event) => {
+    readConsent(event.detail);
+    consentChanged();
+  });
+  loadConsent();
+
+  // One id per browser session (no personal data), kept only with the shopper's consent: the app counts
+  // a visit's impression of a product once, and its click once after it.
   let visit = "";
-  try {
-    visit = sessionStorage.getItem("churnless-visit") || "";
-    if (!visit) sessionStorage.setItem("churnless-visit", (visit = randomId()));
-  } catch {
-    visit = randomId(); // storage blocked: one id per page
+  function visitId() {
+    if (visit) return visit;
+    try {
+      visit = sessionStorage.getItem("churnless-visit") || "";
+      if (!visit) sessionStorage.setItem("churnless-visit", (visit = randomId()));
+    } catch {
+      visit = randomId(); // storage blocked: one id per page
+    }
+    return visit;
   }
 
   function flush() {
     clearTimeout(flushTimer);
-    if (!queue.length || !eventsUrl) return;
+    if (!queue.length || !eventsUrl || !consent.analytics) return;
+    const visit = visitId();
     // One batch per placement (the template a block is on).
     const groups = new Map();
     for (const e of queue.splice(0, 200)) {
@@ -38,8 +89,8 @@
   }
 
   function track(kind, productId, placement, now) {
-    // The theme editor's previews are not shoppers.
-    if (!productId || (window.Shopify && window.Shopify.designMode)) return;
+    // The theme editor's previews are not shoppers; nothing is reported without the shopper's consent.
+    if (!productId || !consent.analytics || (window.Shopify && window.Shopify.designMode)) return;
     queue.push({ kind, productId: String(productId), placement });
     if (now || queue.length >= 50) flush();
     else if (!flushTimer)
@@ -88,6 +139,7 @@
         if (item) this.clicked(item.dataset.productId);
       };
       this.addEventListener("click", this.onClick);
+      blocks.add(this);
       this.setupCarousel();
       eventsUrl = `${this.dataset.proxyUrl}/events`;
       this.controller = new AbortController();
@@ -97,6 +149,7 @@
 
     disconnectedCallback() {
       this.removeEventListener("click", this.onClick);
+      blocks.delete(this);
       if (this.controller) this.controller.abort();
       if (this.observer) this.observer.disconnect();
     }
@@ -178,15 +231,27 @@
     }
 
     observe() {
-      const items = [...this.list.querySelectorAll("[data-product-id]")];
-      const report = () => items.forEach((item) => track("impression", item.dataset.productId, this.placement()));
-      if (!("IntersectionObserver" in window)) return report();
+      this.shown = [...this.list.querySelectorAll("[data-product-id]")].map((item) => item.dataset.productId);
+      this.reported = false;
+      if (!("IntersectionObserver" in window)) return this.seen();
       this.observer = new IntersectionObserver((entries) => {
         if (!entries.some((entry) => entry.isIntersecting)) return;
         this.observer.disconnect();
-        report();
+        this.seen();
       });
       this.observer.observe(this.list);
+    }
+
+    /** The products came into view: one impression each, once the shopper allows analytics. */
+    seen() {
+      this.inView = true;
+      this.reportShown();
+    }
+
+    reportShown() {
+      if (!this.inView || this.reported || !consent.analytics || !this.shown) return;
+      this.reported = true;
+      this.shown.forEach((id) => track("impression", id, this.placement()));
     }
 
     /** The template the block is on (product, cart, index...), as the app accepts it; "" if none. */
@@ -196,9 +261,12 @@
     }
 
     clicked(productId) {
+      if (!consent.analytics) return;
       const placement = this.placement();
       track("click", productId, placement, true);
-      // Marks the cart so an order placed after this click can be attributed (no personal data).
+      // Marks the cart so an order placed after this click can be attributed (no personal data): the
+      // attribute ties the click to the order, and so to the customer, so it needs marketing consent too.
+      if (!consent.marketing) return;
       const root = (this.dataset.rootUrl || "/").replace(/\/?$/, "/");
       const value = `${String(productId).split("/").pop()}:${Math.floor(Date.now() / 1000)}${placement ? `:${placement}` : ""}`;
       fetch(`${root}cart/update.js`, {

@@ -155,7 +155,7 @@ export default tseslint.config(
     not("analytics", "shopify", "models", "jobs", "webhooks", "lib", "routes", "components", "cli", "appSetup"),
   ),
   // jobs: models, shopify and analytics; the database handle's type only (models query it).
-  // (app/jobs/worker.ts, the worker process, runs the startup checks: startup.server is allowed there.)
+  // (app/jobs/runtime/worker.ts, the worker process, runs the startup checks: startup.server is allowed there.)
   layerBlock("jobs", [...typesOnly("db"), ...not("webhooks", "lib", "routes", "components", "cli", "shopifyServer")]),
   // webhooks: a delivery's handling, like a job: models, shopify and analytics, the handle's type only.
   layerBlock("webhooks", [...typesOnly("db"), ...not("jobs", "lib", "routes", "components", "cli", "appSetup")]),

@@ -5,7 +5,7 @@ import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { checkAtStart } from "./startup.server";
-import { restoreSchedulesOnce } from "./jobs/schedules.server";
+import { restoreSchedulesOnce } from "./jobs/runtime/schedules.server";
 
 // npm start: the configuration (above, on import) and the database are checked as the server starts;
 // a problem is one line on stderr and exit status 1 (app/startup.server.ts).

@@ -77,7 +77,7 @@ const shopify = shopifyApp({
 export async function onInstalled(shop: string): Promise<void> {
   // A shop installing again after shop/redact starts afresh: jobs may write for it again.
   const row = await markShopInstalled(db, shop);
-  const { enqueueJob, getQueue } = await import("./jobs/queue.server");
+  const { enqueueJob, getQueue } = await import("./jobs/runtime/queue.server");
   await (
     await getQueue()
   ).schedule(shop, row.refreshEveryHours, { lastRunAt: row.lastDeltaSyncAt ?? row.lastFullSyncAt });

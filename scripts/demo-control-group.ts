@@ -6,7 +6,7 @@
  * the honest answer it shows is "no clear difference" (or "too few customers" for a small demo shop).
  */
 import type { Db } from "../app/db.server";
-import { planAssignments } from "../app/analytics/holdout";
+import { planAssignments } from "../app/analytics/experiments/holdout";
 import { segmentRef, setControlGroup } from "../app/models/holdouts.server";
 
 const DAY = 86_400_000;

@@ -36,8 +36,8 @@ const { migrateDatabase } = await import("../app/db/migrate.server");
 const applied = await migrateDatabase(databaseUrl);
 step(`database ${maskUrl(databaseUrl)}: ${applied.length ? `applied ${applied.join(", ")}` : "up to date"}`);
 
-const { startStandin } = await import("../test/standin/server");
-const { generateDemoShop } = await import("../test/standin/demo-shop");
+const { startStandin } = await import("../packages/shopify-standin/src/server");
+const { generateDemoShop } = await import("../packages/shopify-standin/src/demo-shop");
 const data = generateDemoShop({ shop, orders });
 const standin = await startStandin({
   shops: [data],
@@ -62,7 +62,7 @@ const session = {
 };
 await db.session.upsert({ where: { id: session.id }, create: session, update: session });
 
-const { runJob } = await import("../app/jobs/handlers.server");
+const { runJob } = await import("../app/jobs/runtime/handlers.server");
 const outcome = await runJob({ db }, { shop, kind: "full-sync" });
 for (const s of outcome.steps) step(`${s.step}: ${(s.ms / 1000).toFixed(1)} s`);
 // Control groups (issue 16): one on for the at-risk segment, with six months of weekly draws to compare.

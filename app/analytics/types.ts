@@ -2,7 +2,7 @@
  * Plain data shared by the analytics core. Nothing here knows about Shopify, Prisma or Remix.
  * Dates are JavaScript Dates (UTC); money is a number in the shop's currency.
  */
-import type { AnalysisMetrics } from "./metrics";
+import type { AnalysisMetrics } from "./evaluation/metrics";
 
 /** One line of an order, as the analytics needs it. */
 export interface LineItemInput {

@@ -19,8 +19,8 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { analyzeOrders } from "../analytics/analyze";
 import { newStats, readBulkOrders } from "../shopify/bulk-orders";
-import { dayOf } from "../analytics/purchase-history";
-import { OrderTable } from "../analytics/order-table";
+import { dayOf } from "../analytics/data/purchase-history";
+import { OrderTable } from "../analytics/data/order-table";
 import { buildRecommender } from "../analytics/recommendations";
 import type { AnalysisResult, OrderInput } from "../analytics/types";
 
@@ -78,7 +78,7 @@ export async function readOrdersFile(path: string, asOf: Date | null) {
 }
 
 /**
- * The same, into a columnar table (app/analytics/order-table.ts): each parsed order is copied into typed
+ * The same, into a columnar table (app/analytics/data/order-table.ts): each parsed order is copied into typed
  * arrays and dropped, so a million orders take about 0.1 GB instead of over 1 GB of records.
  */
 export async function readOrdersTable(path: string, asOf: Date | null) {

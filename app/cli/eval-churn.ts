@@ -1,14 +1,14 @@
 /**
  * `npm run eval:churn -- --input ORDERS.jsonl --as-of YYYY-MM-DD --horizon-days N [--time-zone ZONE] [--json]`
  *
- * Out-of-time check of the churn predictions (app/analytics/evaluate-churn.ts): analyses the orders up
+ * Out-of-time check of the churn predictions (app/analytics/evaluation/evaluate-churn.ts): analyses the orders up
  * to the as-of day, then scores the predictions against the orders of the next N days in the same file:
  * AUC (the model, plain recency, BG/NBD alone), ECE on 10 bins with the calibration curve, mean
  * predicted vs observed churn, top-decile lift, customers breaking the next-order rules, and pinned
  * probabilities. The file must reach at least N days past the as-of date (else the labels would be wrong).
  */
 import { pathToFileURL } from "node:url";
-import { evaluateChurn, formatChurnEvaluation } from "../analytics/evaluate-churn";
+import { evaluateChurn, formatChurnEvaluation } from "../analytics/evaluation/evaluate-churn";
 import { readOrdersFile } from "./analyze";
 
 export interface EvalChurnArgs {

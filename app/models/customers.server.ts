@@ -5,7 +5,7 @@
  */
 import type { Prisma } from "@prisma/client";
 import type { Db } from "../db.server";
-import { pAliveKnownOf } from "../analytics/next-order";
+import { pAliveKnownOf } from "../analytics/models/next-order";
 import { readReasons, readRecommended } from "./json-columns.server";
 import { adminUrl, gidId, humanize } from "./segments.server";
 import { getShopCurrency } from "./shop-settings.server";

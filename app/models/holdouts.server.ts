@@ -3,15 +3,15 @@
  * customer's recorded draw (HoldoutAssignment: held out or treated, from the day they entered the segment
  * until they left it), and the uplift report that compares the two sides.
  *
- * The draw itself is pure (app/analytics/holdout.ts). Assignments are recorded only by a publish that
+ * The draw itself is pure (app/analytics/experiments/holdout.ts). Assignments are recorded only by a publish that
  * writes (the day a customer can first be treated); a preview uses the recorded ones plus the draw for
  * new members, without saving. Opted-out customers are never members.
  */
 import { randomInt } from "node:crypto";
 import type { Db } from "../db.server";
-import { DEFAULT_HOLDOUT_SHARE, checkShare, planAssignments, type Assignment } from "../analytics/holdout";
-import { netValue, skipReason, dayOf } from "../analytics/purchase-history";
-import { entriesPerWeek, measureUplift, type Outcome, type UpliftResult } from "../analytics/uplift";
+import { DEFAULT_HOLDOUT_SHARE, checkShare, planAssignments, type Assignment } from "../analytics/experiments/holdout";
+import { netValue, skipReason, dayOf } from "../analytics/data/purchase-history";
+import { entriesPerWeek, measureUplift, type Outcome, type UpliftResult } from "../analytics/experiments/uplift";
 import type { OrderInput } from "../analytics/types";
 
 export const SEGMENT_KINDS = ["rfm", "cluster", "risk"] as const;

@@ -372,7 +372,7 @@ async function firstUseOfNonce(db: Db, shop: string, nonce: string, now: Date): 
 export type EventBatchOutcome = { replayed: true } | { replayed: false; impressions: number; clicks: number };
 
 /**
- * A storefront batch of impressions and clicks (POST /proxy/events, app/routes/proxy.events.tsx): its
+ * A storefront batch of impressions and clicks (POST /proxy/events, app/routes/proxy.events/route.tsx): its
  * nonce is recorded first, and a nonce used before (a replayed signed request) records nothing.
  */
 export async function recordEventBatch(

@@ -7,7 +7,7 @@
  * but the shopper's own CustomerScore row. While a rebuild runs, the previous recommender keeps answering.
  *
  * Who is asking comes only from the verified proxy context (app/shopify/app-proxy.server.ts); the route
- * app/routes/proxy.recommendations.tsx reads the request and builds the answer.
+ * app/routes/proxy.recommendations/route.tsx reads the request and builds the answer.
  */
 import type { Db } from "../db.server";
 import { env } from "../env.server";

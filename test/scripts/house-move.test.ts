@@ -14,7 +14,7 @@ import { MoveMap, run, type Move } from "../../scripts/house/move";
 const MOVES: Move[] = [
   { from: "app/models/page.server.ts", to: "app/routes/app.page/data.server.ts" },
   { from: "app/routes/app.page.tsx", to: "app/routes/app.page/route.tsx" },
-  { from: "app/jobs/worker.ts", to: "app/jobs/runtime/worker.ts" },
+  { from: "app/jobs/runtime/worker.ts", to: "app/jobs/runtime/worker.ts" },
   { from: "test/standin/**/*.test.ts", to: "packages/standin/test/" },
   { from: "test/standin/**", to: "packages/standin/src/" },
 ];
@@ -30,20 +30,20 @@ const FILES: Record<string, string> = {
     "export const x = [page, table, run];",
     "",
   ].join("\n"),
-  "app/jobs/worker.ts": 'import { page } from "../models/page.server";\nexport const run = page;\n',
-  "test/standin/server.ts": 'import { table } from "../../app/models/table.server";\nexport const s = table;\n',
+  "app/jobs/runtime/worker.ts": 'import { page } from "../models/page.server";\nexport const run = page;\n',
+  "packages/shopify-standin/src/server.ts": 'import { table } from "../../app/models/table.server";\nexport const s = table;\n',
   "test/standin/deep/store.ts": 'export * from "../server";\n',
-  "test/standin/server.test.ts": 'import { s } from "./server";\nexport const t = s;\n',
+  "packages/shopify-standin/test/server.test.ts": 'import { s } from "./server";\nexport const t = s;\n',
   "test/page.test.ts": [
     'import { vi } from "vitest";',
     'vi.mock("../app/models/page.server", async () => ({ ...(await vi.importActual("../app/models/page.server")) }));',
     'const standin = await import("./standin/deep/store");',
-    'const main = join(ROOT, "test/standin/server.ts");',
-    'const worker = "app/jobs/worker.ts"; // app/jobs/worker.ts',
+    'const main = join(ROOT, "packages/shopify-standin/src/server.ts");',
+    'const worker = "app/jobs/runtime/worker.ts"; // app/jobs/runtime/worker.ts',
     'const untouched = ["./nowhere", "app/uninstalled", "/app/page"];',
     "",
   ].join("\n"),
-  "package.json": '{ "scripts": { "worker": "tsx app/jobs/worker.ts" } }\n',
+  "package.json": '{ "scripts": { "worker": "tsx app/jobs/runtime/worker.ts" } }\n',
 };
 
 let dir = "";
@@ -75,10 +75,10 @@ describe("scripts/house/move.ts", () => {
     const map = new MoveMap(MOVES);
     expect(map.forward("app/models/page.server.ts")).toBe("app/routes/app.page/data.server.ts");
     expect(map.forward("test/standin/deep/store.ts")).toBe("packages/standin/src/deep/store.ts");
-    expect(map.forward("test/standin/server.test.ts")).toBe("packages/standin/test/server.test.ts");
+    expect(map.forward("packages/shopify-standin/test/server.test.ts")).toBe("packages/standin/test/server.test.ts");
     expect(map.forward("app/models/table.server.ts")).toBe("app/models/table.server.ts");
     expect(map.backward("packages/standin/src/deep/store.ts")).toBe("test/standin/deep/store.ts");
-    expect(map.backward("packages/standin/test/server.test.ts")).toBe("test/standin/server.test.ts");
+    expect(map.backward("packages/standin/test/server.test.ts")).toBe("packages/shopify-standin/test/server.test.ts");
     expect(map.backward("app/routes/app.page/route.tsx")).toBe("app/routes/app.page.tsx");
   });
 

@@ -22,11 +22,11 @@ import {
   writeMetafields,
   type MetafieldsSetReport,
 } from "../../shopify/metafields.server";
-import { syncSegments } from "../segments-sync.server";
+import { syncSegments } from "./segments.server";
 import type { BulkOptions } from "../../shopify/tag-writer.server";
 import { countTagChanges, type TagDiff } from "../../shopify/tags";
 import type { AdminGraphql } from "../../shopify/types";
-import { fireDueTriggers, removeOptedOutMetafields } from "../publish-extras.server";
+import { fireDueTriggers, removeOptedOutMetafields } from "./extras.server";
 import { sendJournaled, sendTriggerOnce, type SendOptions } from "./journal.server";
 import type { PublishPlan } from "./plan.server";
 import { tagWritesOf } from "./plan.server";

@@ -28,7 +28,7 @@ import {
   loadPublishExtras,
   withExtraTags,
   type PublishExtras,
-} from "../publish-extras.server";
+} from "./extras.server";
 import { assertUnreachable, type Mode } from "./mode";
 import type { PlanSummary, TagOutcome } from "./report";
 import type { PublishOptions, ReadReport, ScoreRow } from "./types";

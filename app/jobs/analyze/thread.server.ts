@@ -5,7 +5,7 @@
  * The thread's entry is app/jobs/analyze/worker.ts. A small JavaScript bootstrap (an `eval` worker)
  * registers tsx (a runtime dependency) in the thread, then imports the entry, so the same code runs under
  * `npm run worker` and the CLI (tsx), vitest, and the built Remix server (`npm start`, plain node). The
- * entry is found next to this module, or, in the built server (build/server/index.js), in app/jobs of a
+ * entry is found next to this module, or, in the built server (build/server/index.js), in app/jobs/analyze of a
  * directory above it, or of the working directory.
  */
 import { existsSync } from "node:fs";
@@ -120,17 +120,17 @@ export class AnalysisAbortedError extends Error {
 }
 
 // Built from pieces so the Remix (Vite) build does not treat it as an asset to bundle.
-const ENTRY = ["analyze", "worker", "ts"].join(".");
+const ENTRY = ["worker", "ts"].join(".");
 
-/** The worker entry's path: beside this module (source), else app/jobs/ in a directory above it or the cwd. */
+/** The worker entry's path: beside this module (source), else app/jobs/analyze/ in a directory above it or the cwd. */
 export function analysisWorkerEntry(moduleUrl = import.meta.url, cwd = process.cwd()): string {
   const here = dirname(fileURLToPath(moduleUrl));
   const candidates = [join(here, ENTRY)];
   for (let dir = here; ; dir = dirname(dir)) {
-    candidates.push(join(dir, "app", "jobs", ENTRY));
+    candidates.push(join(dir, "app", "jobs", "analyze", ENTRY));
     if (dirname(dir) === dir) break;
   }
-  candidates.push(resolve(cwd, "app", "jobs", ENTRY));
+  candidates.push(resolve(cwd, "app", "jobs", "analyze", ENTRY));
   const found = candidates.find((p) => existsSync(p));
   if (!found)
     throw new Error(

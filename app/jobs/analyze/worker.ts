@@ -19,7 +19,7 @@ import type {
   PackedRecommendations,
 } from "./thread.server";
 
-if (!parentPort) throw new Error("analyze.worker.ts runs only as a worker thread");
+if (!parentPort) throw new Error("app/jobs/analyze/worker.ts runs only as a worker thread");
 const port = parentPort;
 
 // The request comes as workerData (cloned when the thread is made), so no message can arrive too early.

@@ -44,7 +44,7 @@ describe("the analysis thread in each runtime", () => {
   });
 
   it("from a bundled server file under plain node, as the built Remix server runs", async () => {
-    // A bundle beside the project, like build/server/index.js: its own directory has no analyze.worker.ts.
+    // A bundle beside the project, like build/server/index.js: its own directory has no worker.ts.
     const dir = await mkdtemp(join(ROOT, "node_modules", ".cache-thread-test-"));
     dirs.push(dir);
     const outfile = join(dir, "build", "server", "index.mjs");

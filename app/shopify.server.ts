@@ -16,7 +16,7 @@ import { hasOfflineSession } from "./models/sessions.server";
 import { DEFAULT_DEMO_SHOP, env, parseEnv } from "./env.server";
 import { shopifySettingsAtStart } from "./startup.server";
 import { ADMIN_API_VERSION } from "./shopify/api-version";
-import { adminForShop, standinFetch } from "./shopify/admin.server";
+import { adminForShop, librarySessionLoader, setOfflineSessionLoader, standinFetch } from "./shopify/admin.server";
 import type { AdminGraphql } from "./shopify/types";
 
 /** ADMIN_API_VERSION as @shopify/shopify-api's enum (it knows 2026-07 as July26). */
@@ -88,6 +88,8 @@ export default shopify;
 export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
 export const authenticate = shopify.authenticate;
 export const unauthenticated = shopify.unauthenticated;
+// The web app's jobs load the shop's offline session through the library (app/shopify/admin.server.ts).
+setOfflineSessionLoader(librarySessionLoader(async () => ({ unauthenticated })));
 export const login = shopify.login;
 export const registerWebhooks = shopify.registerWebhooks;
 export const sessionStorage = shopify.sessionStorage;

@@ -62,6 +62,9 @@ const session = {
 };
 await db.session.upsert({ where: { id: session.id }, create: session, update: session });
 
+// The demo is an entry point: it hands app/shopify the library's session loader, as the server and the worker do.
+const { librarySessionLoader, setOfflineSessionLoader } = await import("../app/shopify/admin.server");
+setOfflineSessionLoader(librarySessionLoader(() => import("../app/shopify.server")));
 const { runJob } = await import("../app/jobs/runtime/handlers.server");
 const outcome = await runJob({ db }, { shop, kind: "full-sync" });
 for (const s of outcome.steps) step(`${s.step}: ${(s.ms / 1000).toFixed(1)} s`);

@@ -78,7 +78,8 @@ function report(summary: SyncRunSummary): void {
 export async function syncCommand(argv: string[]): Promise<number> {
   const args = parseSyncArgs(argv);
   const { default: db } = await import("../db.server");
-  const { adminForShop } = await import("../shopify/admin.server");
+  const { adminForShop, librarySessionLoader, setOfflineSessionLoader } = await import("../shopify/admin.server");
+  setOfflineSessionLoader(librarySessionLoader(() => import("../shopify.server")));
   const { hasOfflineSession } = await import("../models/sessions.server");
   const { runSync } = await import("../jobs/sync/run.server");
   try {

@@ -15,6 +15,7 @@ const [
   { BullMqQueue, redisConnection, withTimeout },
   { restoreSchedules },
   { startWorker },
+  { librarySessionLoader, setOfflineSessionLoader },
 ] = await Promise.all([
   import("ioredis"),
   import("../../db.server"),
@@ -22,7 +23,10 @@ const [
   import("./queue.server"),
   import("./schedules.server"),
   import("./worker.server"),
+  import("../../shopify/admin.server"),
 ]);
+// The jobs load a shop's offline session through the library's setup (app/shopify.server.ts), when first asked.
+setOfflineSessionLoader(librarySessionLoader(() => import("../../shopify.server")));
 const redisUrl = config.REDIS_URL;
 if (!redisUrl) {
   console.error(

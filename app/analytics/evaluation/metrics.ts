@@ -13,71 +13,20 @@
  * Cost: O(purchase occasions).
  */
 import { dateOfDay } from "../data/purchase-history";
-import type { CustomerHistory, CustomerPrediction } from "../types";
+import type {
+  AnalysisMetrics,
+  CohortRow,
+  CustomerHistory,
+  CustomerPrediction,
+  PeriodMetrics,
+  StoreKpis,
+  StoreMetrics,
+} from "../types";
+
+// The metrics' shapes live in ../types (the analysis result carries them); named here for their readers.
+export type { AnalysisMetrics, CohortRow, PeriodMetrics, StoreKpis, StoreMetrics };
 
 export const COHORT_MONTHS = 24;
-
-export interface PeriodMetrics {
-  from: string;
-  to: string;
-  orders: number;
-  revenue: number;
-  activeCustomers: number;
-  newCustomers: number;
-  retentionRate: number | null;
-  churnRate: number | null;
-}
-
-export interface CohortRow {
-  /** First-purchase month, YYYY-MM. */
-  cohort: string;
-  size: number;
-  /** retention[m] = share of the cohort buying in month m after the first (m = 0 is the first month). */
-  retention: number[];
-}
-
-export interface StoreMetrics {
-  customers: number;
-  repeatCustomers: number;
-  repeatPurchaseRate: number;
-  revenue: number;
-  predictedChurnRate: number;
-  revenueAtRisk: number;
-  medianClv12m: number;
-  period: PeriodMetrics;
-  previousPeriod: PeriodMetrics;
-  change: Record<"orders" | "revenue" | "activeCustomers" | "newCustomers" | "retentionRate", number | null>;
-  cohorts: CohortRow[];
-}
-
-/** The headline numbers of a shop at one as-of day (storeKpis). */
-export interface StoreKpis {
-  customers: number;
-  repeatPurchaseRate: number;
-  predictedChurnRate: number;
-  revenueAtRisk: number;
-  medianClv12m: number;
-}
-
-/**
- * An analysis' store metrics as analyze.ts builds them (AnalysisResult.metrics): storeMetrics plus the
- * churn model's shop-level figures and, when the backtest ran, `previous`. The app stores them in
- * Analysis.metricsJson (app/models/json-columns.server.ts) and the dashboard reads them back typed from here.
- */
-export interface AnalysisMetrics extends StoreMetrics {
-  /** Revenue of orders without a customer (not in any customer's figures). */
-  guestRevenue: number;
-  /** The shop's typical days between purchases (null when too few repeat purchases). */
-  typicalGapDays: number | null;
-  /** Range of the predicted churn rate (about 90%). */
-  predictedChurnRateLow: number;
-  predictedChurnRateHigh: number;
-  /** Risk baseline and the cut-offs of the risk bands (app/analytics/churn/predict.ts). */
-  riskBands: { baseline: number; low: number; medium: number };
-  valueAtRiskDefinition: string;
-  /** The headline numbers at asOf − H as the backtest's prediction saw them (absent without a backtest). */
-  previous?: StoreKpis & { asOf: string };
-}
 
 const iso = (day: number) => dateOfDay(day).toISOString().slice(0, 10);
 const monthIndex = (day: number) => {

@@ -22,7 +22,14 @@ import {
   writeMetafields,
   type MetafieldsSetReport,
 } from "../../shopify/metafields.server";
-import { syncSegments } from "./segments.server";
+import {
+  ensureRiskSegments,
+  recordedShopifySegmentIds,
+  segmentRowsForShopify,
+  shopifySegmentStore,
+} from "../../models/shopify-segments.server";
+import { reconcileSegments, type SegmentSyncReport } from "../../shopify/segments.server";
+import type { TagSettings } from "../../shopify/tags";
 import type { BulkOptions } from "../../shopify/tag-writer.server";
 import { countTagChanges, type TagDiff } from "../../shopify/tags";
 import type { AdminGraphql } from "../../shopify/types";
@@ -206,4 +213,25 @@ export async function syncAppSegments(
     holdoutSegments: plan.extras.holdout.segments,
   });
   return { report, errors: tally(report.errors.map((message) => ({ message }))) };
+}
+
+/**
+ * Brings the shop's Shopify segments in line with the app's Segment rows. With `removeAll`, deletes every
+ * Shopify segment the app made; see reconcileSegments.
+ */
+/**
+ * Keeps the shop's Shopify customer segments in line with the app's: reads the rows, reconciles them
+ * through the Admin API, which records each id it creates or deletes as it goes.
+ */
+async function syncSegments(
+  db: Db,
+  admin: AdminGraphql,
+  shop: string,
+  settings: TagSettings,
+  options: { removeAll?: boolean; holdoutSegments?: ReadonlySet<string> } = {},
+): Promise<SegmentSyncReport> {
+  if (!options.removeAll) await ensureRiskSegments(db, shop);
+  const rows = await segmentRowsForShopify(db, shop);
+  const recorded = await recordedShopifySegmentIds(db, shop);
+  return reconcileSegments(admin, rows, recorded, settings, shopifySegmentStore(db, shop), options);
 }

@@ -28,8 +28,14 @@ import {
 } from "../../models/sync-runs.server";
 import { fetchShopZone } from "../../shopify/customers.server";
 import { downloadChunks, runBulkQuery, type BulkRunOptions } from "../../shopify/bulk.server";
-import { HISTORY_LIMITED_WARNING, ORDERS_BULK_QUERY, grantedScopes, pageOrders } from "../../shopify/orders-sync.server";
-import { syncProducts } from "./products.server";
+import {
+  HISTORY_LIMITED_WARNING,
+  ORDERS_BULK_QUERY,
+  grantedScopes,
+  pageOrders,
+} from "../../shopify/orders-sync.server";
+import { replaceProducts } from "../../models/products.server";
+import { productPages } from "../../shopify/products-sync.server";
 import type { AdminGraphql } from "../../shopify/types";
 
 export interface SyncProgressEvent {
@@ -446,4 +452,23 @@ export async function importOrderLines(
     );
     throw new SyncFailedError({ ...b, status: "failed", error: message });
   }
+}
+
+interface ProductsSyncResult {
+  products: number;
+}
+
+/** The catalogue step: every product page read from the Admin API is stored as it arrives. */
+async function syncProducts(
+  db: Db,
+  admin: AdminGraphql,
+  shop: string,
+  opts: { query?: string | null; pageSize?: number } = {},
+): Promise<ProductsSyncResult> {
+  let count = 0;
+  for await (const page of productPages(admin, opts)) {
+    await replaceProducts(db, shop, page);
+    count += page.length;
+  }
+  return { products: count };
 }

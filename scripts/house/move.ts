@@ -99,6 +99,17 @@ export class MoveMap {
     return path;
   }
 
+  /** Where an old folder goes: a whole-folder move ("dir/**") takes it (and what is below it) along. */
+  forwardDir(dir: string): string {
+    for (const g of this.globs) {
+      const prefix = g.prefix.replace(/\/$/, "");
+      if (!g.test(`${g.prefix}x`) || !g.test(`${g.prefix}x/y`)) continue; // only "dir/**" moves folders
+      if (dir === prefix) return g.to.replace(/\/$/, "");
+      if (dir.startsWith(g.prefix)) return g.to + dir.slice(g.prefix.length);
+    }
+    return dir;
+  }
+
   /** Where a path of the moved tree came from (itself when it was not moved). */
   backward(path: string): string {
     const f = this.back.get(path);
@@ -176,6 +187,41 @@ export interface Context {
   map: MoveMap;
   oldFiles: Set<string>;
   newFiles: Set<string>;
+  /** Every folder of each tree ("" is the root). */
+  oldDirs?: Set<string>;
+  newDirs?: Set<string>;
+}
+
+function dirsOf(files: Iterable<string>): Set<string> {
+  const dirs = new Set<string>([""]);
+  for (const f of files) for (let d = posix.dirname(f); d !== "." && !dirs.has(d); d = posix.dirname(d)) dirs.add(d);
+  return dirs;
+}
+
+/**
+ * A path string that names a folder ("../..", "../standin/", a template literal's fixed part): resolved
+ * from the file's old place in the old tree, the folder mapped (a whole-folder move's source goes to its
+ * destination) and written again from the file's new place. Null to keep it.
+ */
+function rewriteDir(ctx: Context, file: string, s: string, movedNow: boolean): string | null {
+  const spec = parseSpec(s);
+  if (!spec || spec.alias) return null;
+  const oldDirs = (ctx.oldDirs ??= dirsOf(ctx.oldFiles));
+  const newDirs = (ctx.newDirs ??= dirsOf(ctx.newFiles));
+  const norm = (p: string) => {
+    const n = posix.normalize(p).replace(/\/$/, "");
+    return n === "." ? "" : n;
+  };
+  const inNew = norm(posix.join(posix.dirname(file), spec.rest));
+  if (!inNew.startsWith("..") && newDirs.has(inNew) && !movedNow) return null;
+  const old = norm(posix.join(posix.dirname(ctx.map.backward(file)), spec.rest));
+  if (old.startsWith("..") || !oldDirs.has(old)) return null;
+  const target = ctx.map.forwardDir(old);
+  if (!newDirs.has(target)) return null;
+  let rel = posix.relative(posix.dirname(file), target) || ".";
+  if (!rel.startsWith(".")) rel = `./${rel}`;
+  if (s.endsWith("/") && !rel.endsWith("/")) rel += "/";
+  return rel === s ? null : rel;
 }
 
 /**
@@ -191,7 +237,7 @@ export function rewriteSpecifier(ctx: Context, file: string, s: string, movedNow
   const inNew = resolveIn(ctx.newFiles, from(file));
   if (inNew && !movedNow) return null;
   const inOld = resolveIn(ctx.oldFiles, from(oldFile));
-  if (!inOld) return null;
+  if (!inOld) return inNew ? null : rewriteDir(ctx, file, s, movedNow);
   const target = ctx.map.forward(inOld.file);
   if (!ctx.newFiles.has(target)) return null;
   const out = writeSpec(s, inOld.how, target, file);
@@ -201,6 +247,7 @@ export function rewriteSpecifier(ctx: Context, file: string, s: string, movedNow
 /** Specifiers: from "x", import "x", import("x"), require("x"), vi.mock("x"), vi.importActual<T>("x"), and
  * every other string literal that starts with ./ ../ or ~/ (paths handed to join/URL/spawn). */
 const STRING = /(["'`])((?:\.\.?|~)\/(?:[^"'`\n$]|\$(?!\{))*)\1/g;
+const TEMPLATE_DIR = /`(\.\.?\/(?:[^`$\n]*\/)?)([^`$\n/]*)\$\{/g;
 /** Root-relative file paths with an extension, anywhere in the text. */
 const ROOT_PATH =
   /(?<![\w./-])((?:app|test|scripts|packages|extensions|prisma|docs)\/[\w.$@/-]*\.[a-z]{2,4})(?![\w/])/g;
@@ -212,6 +259,13 @@ export function rewriteText(ctx: Context, file: string, text: string, movedNow: 
     out = out.replace(STRING, (all, q: string, s: string) => {
       const r = rewriteSpecifier(ctx, file, s, movedNow);
       return r === null ? all : `${q}${r}${q}`;
+    });
+  }
+  if (code) {
+    // A template literal's fixed folder before the first ${...}: `../../app/x/name_${v}.gz`.
+    out = out.replace(TEMPLATE_DIR, (all, dir: string, name: string) => {
+      const r = rewriteDir(ctx, file, dir, movedNow);
+      return r === null ? all : `\`${r}${name}\${`;
     });
   }
   out = out.replace(ROOT_PATH, (all: string) => {
@@ -280,6 +334,8 @@ export function run(root: string, moves: Move[], opts: { dryRun?: boolean; log?:
     ),
   ]);
   for (const file of [...candidates].sort()) {
+    // The script and its test hold example paths of their own, not the project's.
+    if (file.startsWith("scripts/house/") || file === "test/scripts/house-move.test.ts") continue;
     const abs = join(root, file);
     const text = readFileSync(abs, "utf8");
     const next = rewriteText(ctx, file, text, movedNow.has(file));

@@ -14,9 +14,9 @@ import { MoveMap, run, type Move } from "../../scripts/house/move";
 const MOVES: Move[] = [
   { from: "app/models/page.server.ts", to: "app/routes/app.page/data.server.ts" },
   { from: "app/routes/app.page.tsx", to: "app/routes/app.page/route.tsx" },
-  { from: "app/jobs/runtime/worker.ts", to: "app/jobs/runtime/worker.ts" },
-  { from: "test/standin/**/*.test.ts", to: "packages/standin/test/" },
-  { from: "test/standin/**", to: "packages/standin/src/" },
+  { from: "app/jobs/loop.ts", to: "app/jobs/runtime/loop.ts" },
+  { from: "test/stub/**/*.test.ts", to: "packages/standin/test/" },
+  { from: "test/stub/**", to: "packages/standin/src/" },
 ];
 
 const FILES: Record<string, string> = {
@@ -26,24 +26,30 @@ const FILES: Record<string, string> = {
     'import { page } from "../models/page.server";',
     'import { table } from "~/models/table.server";',
     'export { page as again } from "~/models/page.server";',
-    'import { run } from "../jobs/worker";',
+    'import { run } from "../jobs/loop";',
     "export const x = [page, table, run];",
     "",
   ].join("\n"),
-  "app/jobs/runtime/worker.ts": 'import { page } from "../models/page.server";\nexport const run = page;\n',
-  "packages/shopify-standin/src/server.ts": 'import { table } from "../../app/models/table.server";\nexport const s = table;\n',
-  "test/standin/deep/store.ts": 'export * from "../server";\n',
-  "packages/shopify-standin/test/server.test.ts": 'import { s } from "./server";\nexport const t = s;\n',
+  "app/jobs/loop.ts": 'import { page } from "../models/page.server";\nexport const run = page;\n',
+  "test/stub/server.ts": [
+    'import { table } from "../../app/models/table.server";',
+    'const root = join(__dirname, "../..");',
+    "const schema = new URL(`../../app/models/schema_${v}.json`, import.meta.url);",
+    "export const s = table;",
+    "",
+  ].join("\n"),
+  "test/stub/deep/store.ts": 'export * from "../server";\n',
+  "test/stub/server.test.ts": 'import { s } from "./server";\nexport const t = s;\n',
   "test/page.test.ts": [
     'import { vi } from "vitest";',
     'vi.mock("../app/models/page.server", async () => ({ ...(await vi.importActual("../app/models/page.server")) }));',
-    'const standin = await import("./standin/deep/store");',
-    'const main = join(ROOT, "packages/shopify-standin/src/server.ts");',
-    'const worker = "app/jobs/runtime/worker.ts"; // app/jobs/runtime/worker.ts',
+    'const standin = await import("./stub/deep/store");',
+    'const main = join(ROOT, "test/stub/server.ts");',
+    'const worker = "app/jobs/loop.ts"; // app/jobs/loop.ts',
     'const untouched = ["./nowhere", "app/uninstalled", "/app/page"];',
     "",
   ].join("\n"),
-  "package.json": '{ "scripts": { "worker": "tsx app/jobs/runtime/worker.ts" } }\n',
+  "package.json": '{ "scripts": { "worker": "tsx app/jobs/loop.ts" } }\n',
 };
 
 let dir = "";
@@ -74,11 +80,11 @@ describe("scripts/house/move.ts", () => {
   it("maps files and folder globs in order, first match wins, and back", () => {
     const map = new MoveMap(MOVES);
     expect(map.forward("app/models/page.server.ts")).toBe("app/routes/app.page/data.server.ts");
-    expect(map.forward("test/standin/deep/store.ts")).toBe("packages/standin/src/deep/store.ts");
-    expect(map.forward("packages/shopify-standin/test/server.test.ts")).toBe("packages/standin/test/server.test.ts");
+    expect(map.forward("test/stub/deep/store.ts")).toBe("packages/standin/src/deep/store.ts");
+    expect(map.forward("test/stub/server.test.ts")).toBe("packages/standin/test/server.test.ts");
     expect(map.forward("app/models/table.server.ts")).toBe("app/models/table.server.ts");
-    expect(map.backward("packages/standin/src/deep/store.ts")).toBe("test/standin/deep/store.ts");
-    expect(map.backward("packages/standin/test/server.test.ts")).toBe("packages/shopify-standin/test/server.test.ts");
+    expect(map.backward("packages/standin/src/deep/store.ts")).toBe("test/stub/deep/store.ts");
+    expect(map.backward("packages/standin/test/server.test.ts")).toBe("test/stub/server.test.ts");
     expect(map.backward("app/routes/app.page/route.tsx")).toBe("app/routes/app.page.tsx");
   });
 
@@ -86,14 +92,14 @@ describe("scripts/house/move.ts", () => {
     repo(FILES);
     const first = run(dir, MOVES, quiet);
     expect(first.moved.map(([, to]) => to).sort()).toEqual([
-      "app/jobs/runtime/worker.ts",
+      "app/jobs/runtime/loop.ts",
       "app/routes/app.page/data.server.ts",
       "app/routes/app.page/route.tsx",
       "packages/standin/src/deep/store.ts",
       "packages/standin/src/server.ts",
       "packages/standin/test/server.test.ts",
     ]);
-    expect(existsSync(join(dir, "test/standin"))).toBe(false);
+    expect(existsSync(join(dir, "test/stub"))).toBe(false);
     // git records renames, not deletions and additions.
     expect(git("status", "--porcelain")).toMatch(
       /^R[ M] app\/models\/page\.server\.ts -> app\/routes\/app\.page\/data\.server\.ts$/m,
@@ -104,14 +110,17 @@ describe("scripts/house/move.ts", () => {
         'import { page } from "./data.server";',
         'import { table } from "~/models/table.server";',
         'export { page as again } from "~/routes/app.page/data.server";',
-        'import { run } from "../../jobs/runtime/worker";',
+        'import { run } from "../../jobs/runtime/loop";',
         "export const x = [page, table, run];",
         "",
       ].join("\n"),
     );
     expect(read("app/routes/app.page/data.server.ts")).toContain('from "../../models/table.server"');
-    expect(read("app/jobs/runtime/worker.ts")).toContain('from "../../routes/app.page/data.server"');
+    expect(read("app/jobs/runtime/loop.ts")).toContain('from "../../routes/app.page/data.server"');
     expect(read("packages/standin/src/server.ts")).toContain('from "../../../app/models/table.server"');
+    // Folder strings and a template literal's fixed folder follow the file's new depth.
+    expect(read("packages/standin/src/server.ts")).toContain('join(__dirname, "../../..")');
+    expect(read("packages/standin/src/server.ts")).toContain("new URL(`../../../app/models/schema_${v}.json`");
     expect(read("packages/standin/src/deep/store.ts")).toBe('export * from "../server";\n');
     expect(read("packages/standin/test/server.test.ts")).toContain('from "../src/server"');
     const test = read("test/page.test.ts");
@@ -119,9 +128,9 @@ describe("scripts/house/move.ts", () => {
     expect(test).toContain('vi.importActual("../app/routes/app.page/data.server")');
     expect(test).toContain('await import("../packages/standin/src/deep/store")');
     expect(test).toContain('join(ROOT, "packages/standin/src/server.ts")');
-    expect(test).toContain('const worker = "app/jobs/runtime/worker.ts"; // app/jobs/runtime/worker.ts');
+    expect(test).toContain('const worker = "app/jobs/runtime/loop.ts"; // app/jobs/runtime/loop.ts');
     expect(test).toContain('const untouched = ["./nowhere", "app/uninstalled", "/app/page"];');
-    expect(read("package.json")).toContain('"tsx app/jobs/runtime/worker.ts"');
+    expect(read("package.json")).toContain('"tsx app/jobs/runtime/loop.ts"');
 
     git("add", "-A");
     const before = git("diff", "--cached", "--stat");
@@ -136,14 +145,14 @@ describe("scripts/house/move.ts", () => {
     run(dir, MOVES, quiet);
     // After a merge: a new file at an old place (old specifiers), and an old line in a moved file.
     write({
-      "test/standin/extra.ts":
+      "test/stub/extra.ts":
         'import { s } from "./server";\nimport { page } from "../../app/models/page.server";\nexport const e = [s, page];\n',
       "app/routes/app.page/route.tsx":
         read("app/routes/app.page/route.tsx") +
         'import { table as t2 } from "../models/table.server";\nexport const y = t2;\n',
     });
     const third = run(dir, MOVES, quiet);
-    expect(third.moved).toEqual([["test/standin/extra.ts", "packages/standin/src/extra.ts"]]);
+    expect(third.moved).toEqual([["test/stub/extra.ts", "packages/standin/src/extra.ts"]]);
     expect(read("packages/standin/src/extra.ts")).toBe(
       'import { s } from "./server";\nimport { page } from "../../../app/routes/app.page/data.server";\nexport const e = [s, page];\n',
     );

@@ -19,7 +19,7 @@ import { ADMIN_API_VERSION } from "../../../app/shopify/api-version";
 const cache = new Map<string, GraphQLSchema>();
 
 export function schemaPath(version: string = ADMIN_API_VERSION): string {
-  return fileURLToPath(new URL(`../../app/shopify/admin-schema/admin_${version}.json.gz`, import.meta.url));
+  return fileURLToPath(new URL(`../../../app/shopify/admin-schema/admin_${version}.json.gz`, import.meta.url));
 }
 
 export function readSchema(version: string = ADMIN_API_VERSION): GraphQLSchema {

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { needChromium } from "./browser";
 
-const ROOT = join(__dirname, "../..");
+const ROOT = join(__dirname, "../../..");
 const NOWHERE = "/nonexistent/chromium";
 
 describe("browser tests without Chromium", () => {

@@ -5,7 +5,7 @@ import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 import { builtinModules } from "node:module";
 
-// ---- Layers of app/ (README "Architecture"): which folder may import which. ----
+// ---- Layers of app/ (docs/architecture.md): which folder may import which. ----
 // Each folder lists what it must not import; a pattern matches the import path ("../models/x.server",
 // "~/models/x"). The rule is typescript-eslint's no-restricted-imports, not the core one that the
 // analytics block (and the Prisma-location rule) use: a later block that sets the same rule for a file
@@ -40,7 +40,7 @@ const mayNotImport = (folder, rules) => ({
       patterns: rules.map(({ layer, types = false }) => ({
         group: LAYER[layer],
         allowTypeImports: types,
-        message: `app/${folder} may not import ${LAYER[layer].join(" or ")}${types ? " (import type is fine)" : ""}: see the README's "Architecture".`,
+        message: `app/${folder} may not import ${LAYER[layer].join(" or ")}${types ? " (import type is fine)" : ""}: see docs/architecture.md.`,
       })),
     },
   ],
@@ -139,7 +139,7 @@ export default tseslint.config(
     // test/architecture/silent-catch.test.ts, as are `.catch(() => undefined | null | {})`).
     rules: { "no-empty": ["error", { allowEmptyCatch: false }] },
   },
-  // Layers (see LAYER above and the README's "Architecture"). app/analytics has its own block above.
+  // Layers (see LAYER above and docs/architecture.md). app/analytics has its own block above.
   // shopify: the Admin API and Shopify's formats; analytics types only, never the database or the app.
   layerBlock("shopify", [
     ...typesOnly("analytics"),
@@ -188,7 +188,7 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            { group: ["@prisma/*", "prisma"], message: "Prisma only in app/models and app/db (README, Architecture)." },
+            { group: ["@prisma/*", "prisma"], message: "Prisma only in app/models and app/db (docs/architecture.md)." },
           ],
         },
       ],

@@ -92,7 +92,7 @@ export interface CustomerPrediction {
   /** Range of the 12-month value. */
   clv12mLow: number;
   clv12mHigh: number;
-  /** Value at risk: the 12-month value lost if the customer is gone (see metrics/README; counted once). */
+  /** Value at risk: the 12-month value lost if the customer is gone (docs/numbers.md; counted once). */
   valueAtRisk: number;
   riskBand: RiskBand;
 }

@@ -397,7 +397,7 @@ export interface PruneResult {
 }
 
 /**
- * Deletes what is older than the retention period (CHURNLESS_RETENTION_DAYS, README "Data retention"):
+ * Deletes what is older than the retention period (CHURNLESS_RETENTION_DAYS, docs/deploying.md, "Data the app keeps"):
  * storefront events and visits, attributions, webhook ids kept for de-duplication, and finished tag
  * changes (pending ones are the publish's crash-resume journal and stay); used nonces after NONCE_TTL_MS.
  */

@@ -1,8 +1,8 @@
 /**
- * The layers of app/ (README "Architecture"): eslint.config.js gives each folder the layers it may not
+ * The layers of app/ (docs/architecture.md): eslint.config.js gives each folder the layers it may not
  * import (typescript-eslint's no-restricted-imports). This test runs ESLint with the project's config on
  * one probe per folder that imports every layer, and checks which imports are refused: the table below is
- * the README's, line by line. Then every file of app/ passes the rule, with no file excepted.
+ * docs/architecture.md's, line by line. Then every file of app/ passes the rule, with no file excepted.
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
@@ -75,7 +75,7 @@ function lint(args: string[], stdin?: string): LintResult[] {
 
 describe("the layers of app/", () => {
   it.each(Object.entries(REFUSED))(
-    "app/%s refuses exactly the imports the README forbids",
+    "app/%s refuses exactly the imports docs/architecture.md forbids",
     (folder, refused) => {
       const [result] = lint(["--stdin", "--stdin-filename", `app/${folder}/probe.ts`], PROBE);
       const lines = [...new Set(result.messages.filter((m) => m.ruleId === RULE).map((m) => m.line))].sort(

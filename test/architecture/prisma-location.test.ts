@@ -1,5 +1,5 @@
 /**
- * Prisma only in app/models and app/db (issue 17.2, README "Architecture"). Outside them no file calls a
+ * Prisma only in app/models and app/db (docs/architecture.md). Outside them no file calls a
  * Prisma model delegate (`db.order.findMany(...)`), runs a transaction or raw SQL, or imports Prisma's
  * client library; routes, jobs, webhooks and app/shopify call functions of app/models and pass the `db`
  * handle on. Checked twice: by text over every file of app/, and by the ESLint block of eslint.config.js

@@ -75,7 +75,7 @@ try {
   await schedules.close();
 }
 const { close } = startWorker({ db, redisUrl, concurrency: config.WORKER_CONCURRENCY });
-// Daily prune of old storefront events, webhook ids and finished tag changes (README, "Data retention").
+// Daily prune of old storefront events, webhook ids and finished tag changes (docs/deploying.md, "Data the app keeps").
 const stopRetention = startRetentionSchedule(db);
 console.error(`churnless worker ${process.pid} listening on ${maskUrl(redisUrl)}`);
 

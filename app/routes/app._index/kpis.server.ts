@@ -98,7 +98,7 @@ export function churnRateRange(metrics: MetricsReading | null): { low: number; h
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 
 /**
- * What the value-at-risk card counts (README "What the numbers mean"; analytics metrics valueAtRiskDefinition).
+ * What the value-at-risk card counts (docs/numbers.md; analytics metrics valueAtRiskDefinition).
  */
 export const VALUE_AT_RISK_HELP =
   "For each customer: the chance they are gone × what they would spend in the next 12 months if still active, summed over your customers. Each customer counted once: the predicted value already allows for customers leaving and is not multiplied by the churn risk again. The same number as the customer list's value-at-risk column, added up.";

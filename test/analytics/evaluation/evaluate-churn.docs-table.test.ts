@@ -1,5 +1,5 @@
 /**
- * The README's "Prediction quality" table says what `npm run eval:churn` prints now: each single-shop row
+ * The "Prediction quality" table of docs/numbers.md says what `npm run eval:churn` prints now: each single-shop row
  * is recomputed (CDNOW sample always; the seed-14 shops drawn from the full CDNOW file when ../shared is
  * there) and compared figure by figure, at the precision the table shows.
  */
@@ -13,7 +13,7 @@ import { cdnowShop, loadCdnowOrders } from "../../helpers/cdnow";
 
 const AS_OF = new Date("1997-09-30T00:00:00Z");
 const H = 273;
-const readme = readFileSync(join(process.cwd(), "README.md"), "utf8");
+const readme = readFileSync(join(process.cwd(), "docs/numbers.md"), "utf8");
 const section = readme.slice(
   readme.indexOf("## Prediction quality"),
   readme.indexOf("\n## ", readme.indexOf("## Prediction quality") + 5),
@@ -22,7 +22,7 @@ const section = readme.slice(
 /** The table row whose first cell starts with `label`, as its cells. */
 function row(label: string): string[] {
   const line = section.split("\n").find((l) => l.startsWith(`| ${label}`));
-  if (!line) throw new Error(`README Prediction quality: no row "${label}"`);
+  if (!line) throw new Error(`docs/numbers.md Prediction quality: no row "${label}"`);
   return line
     .split("|")
     .slice(1, -1)
@@ -42,12 +42,12 @@ function expectRow(label: string, e: ChurnEvaluation) {
   expect(Number(pinned)).toBe(e.pinned);
 }
 
-describe("README Prediction quality table", () => {
+describe("docs/numbers.md Prediction quality table", () => {
   it("CDNOW sample row: what eval:churn prints at 1997-09-30, 273 days", () => {
     expectRow("CDNOW sample", evaluateChurn(loadCdnowOrders(), AS_OF, H).evaluation);
   }, 60_000);
 
-  const need = needSharedData("README rows of the seed-14 shops drawn from the full CDNOW file", [
+  const need = needSharedData("Prediction quality rows of the seed-14 shops drawn from the full CDNOW file", [
     "cdnow/CDNOW_master.txt",
   ]);
   it.skipIf(need.skip)(

@@ -13,7 +13,6 @@ import {
 } from "graphql";
 import type { ExecContext } from "./context";
 import { executeBulkQuery } from "./bulk-exec";
-import { executeDocument } from "./execute";
 import { malformedLine } from "./faults";
 import { bulkOperationView } from "./resolvers";
 import { readSchema, validateDocument } from "./schema";
@@ -430,7 +429,7 @@ async function runBulkMutation(
   const done: string[] = [];
   for (let i = 0; i < limit; i++) {
     if (cancelRequested(op)) break;
-    const result = await executeDocument({ state, runtime: ctx.runtime }, document, variables[i]);
+    const result = await ctx.runtime.executeDocument({ state, runtime: ctx.runtime }, document, variables[i]);
     const line: Record<string, unknown> = {};
     if (result.data) line.data = result.data;
     if (result.errors?.length) line.errors = result.errors.map((e) => ({ message: e.message, path: e.path }));

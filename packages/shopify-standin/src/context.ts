@@ -1,3 +1,4 @@
+import type { DocumentNode, ExecutionResult } from "graphql";
 import type { BulkOperationRecord, ShopState } from "./store";
 
 /** What the stand-in's resolvers need besides the shop's store. */
@@ -21,6 +22,15 @@ export interface StandinRuntime {
   maxStagedUploadBytes: number;
   /** True once the stand-in is closed (background bulk work then stops quietly). */
   isClosed: () => boolean;
+  /**
+   * Runs one validated document over a shop (execute.ts's executeDocument): a bulk mutation runs each of
+   * its lines through it. Handed in by the server, so bulk.ts does not import the mutations that start it.
+   */
+  executeDocument: (
+    ctx: ExecContext,
+    document: DocumentNode,
+    variables: Record<string, unknown> | undefined,
+  ) => Promise<ExecutionResult>;
 }
 
 export interface ExecContext {

@@ -1,5 +1,6 @@
 import { GraphQLError } from "graphql";
 import type { ShopState } from "./store";
+import type { ProtectedDataLevel } from "./types";
 
 /**
  * Protected customer data, as Shopify enforces it per app (shopify.dev "Work with protected customer
@@ -22,7 +23,7 @@ import type { ShopState } from "./store";
  *   (a bulk file has no per-field error channel; this is the stand-in's choice, stricter than a null).
  */
 
-export type ProtectedDataLevel = 0 | 1 | 2;
+export type { ProtectedDataLevel };
 
 export const PROTECTED_DATA_DOCS = "https://shopify.dev/docs/apps/launch/protected-customer-data";
 

@@ -246,6 +246,7 @@ export async function startStandin(opts: StartStandinOptions): Promise<Standin> 
     flowTriggerHandles: opts.flowTriggerHandles ? new Set(opts.flowTriggerHandles) : null,
     onFlowTriggerReceived: (state, handle) => flow.received(state.shop, handle, state.nowIso()),
     isClosed: () => closed,
+    executeDocument,
     maxBulkOperations: opts.maxConcurrentBulkOperations ?? 5,
     maxStagedUploadBytes: opts.maxStagedUploadBytes ?? 100 * 1024 * 1024,
     onBulkFinished: (state: ShopState, op: BulkOperationRecord) => {

@@ -1,7 +1,13 @@
 import { createHash } from "node:crypto";
 import { createRandom, DEFAULT_FAULTS, type Faults } from "./faults";
-import type { ProtectedDataLevel } from "./protected";
-import type { StandinCustomer, StandinOrder, StandinProduct, StandinShopData, StandinVariant } from "./types";
+import type {
+  ProtectedDataLevel,
+  StandinCustomer,
+  StandinOrder,
+  StandinProduct,
+  StandinShopData,
+  StandinVariant,
+} from "./types";
 
 /**
  * The live in-memory store of one fake shop: the generator's StandinShopData (customer tags and orders

@@ -78,3 +78,6 @@ export interface StandinShopData {
   customers: StandinCustomer[];
   orders: StandinOrder[];
 }
+
+/** How much protected customer data the app was granted (protected.ts applies it): 0 none, 1 without names and contacts, 2 all. */
+export type ProtectedDataLevel = 0 | 1 | 2;

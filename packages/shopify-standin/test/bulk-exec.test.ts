@@ -21,6 +21,7 @@ function context(scopes?: string[]): ExecContext {
       flowTriggerHandles: null,
       onBulkFinished: () => undefined,
       isClosed: () => false,
+      executeDocument,
       maxBulkOperations: 5,
       maxStagedUploadBytes: 100 * 1024 * 1024,
     },

@@ -11,7 +11,7 @@ import { join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { needSharedData } from "./shared-data";
 
-/** Every *.test.ts under test/ and app/ (this file aside). */
+/** Every *.test.ts under test/, app/ and the workspace packages (this file aside). */
 function testFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
     const path = join(dir, d.name);
@@ -23,7 +23,7 @@ function testFiles(dir: string): string[] {
 /** What marks a test as reading ../shared: the path itself, the helper, or test/helpers/cdnow.ts's full-file reader. */
 const READS_SHARED = /needSharedData\(|\.\.\/shared\b|\/work\/shared\b|cdnowShop\(|CDNOW_MASTER|sharedDataFile\(/;
 const SELF = relative(process.cwd(), __filename);
-const SHARED_TESTS = ["test", "app"]
+const SHARED_TESTS = ["test", "app", "packages"]
   .flatMap(testFiles)
   .filter((f) => f !== SELF && READS_SHARED.test(readFileSync(f, "utf8")))
   .sort();

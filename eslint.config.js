@@ -135,7 +135,7 @@ export default tseslint.config(
     },
   },
   {
-    // No silent catch (issue 17): an empty catch block is an error (a comment-only one is refused by
+    // No silent catch: an empty catch block is an error (a comment-only one is refused by
     // test/architecture/silent-catch.test.ts, as are `.catch(() => undefined | null | {})`).
     rules: { "no-empty": ["error", { allowEmptyCatch: false }] },
   },

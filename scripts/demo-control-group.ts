@@ -1,5 +1,5 @@
 /**
- * The demo's control group (issue 16): `npm run demo` turns one on for the at-risk segment `daysAgo` days
+ * The demo's control group: `npm run demo` turns one on for the at-risk segment `daysAgo` days
  * before the demo shop's last day, and records the draws as weekly publishes would have done since: each
  * customer enters the week their last order became 60 to 365 days old. The demo shop's own later orders are
  * the outcome, so the uplift page has a real comparison to show. The demo shop simulates no campaign, so

@@ -68,7 +68,7 @@ setOfflineSessionLoader(librarySessionLoader(() => import("../app/shopify.server
 const { runJob } = await import("../app/jobs/runtime/handlers.server");
 const outcome = await runJob({ db }, { shop, kind: "full-sync" });
 for (const s of outcome.steps) step(`${s.step}: ${(s.ms / 1000).toFixed(1)} s`);
-// Control groups (issue 16): one on for the at-risk segment, with six months of weekly draws to compare.
+// Control groups: one on for the at-risk segment, with six months of weekly draws to compare.
 const { seedDemoControlGroup } = await import("./demo-control-group");
 const cg = await seedDemoControlGroup(db, shop);
 step(
@@ -95,7 +95,7 @@ if (check) {
   const html = await res.text();
   let ok = res.status === 200 && /Churnless|Dashboard/.test(html);
   step(`check: GET /app -> ${res.status}${ok ? ", dashboard served" : ", NOT the dashboard"}`);
-  // Issue 16 end to end: the control group's result, and a customer due to reorder with their products.
+  // End to end: the control group's result, and a customer due to reorder with their products.
   const uplift = await fetch(`${url}/uplift`);
   const verdict =
     /(came back more|came back less|No clear difference|Too few customers to tell yet)/.exec(

@@ -6,7 +6,7 @@
  * - DIR/customers.jsonl: one object per customer (customerId, orders, recencyDays, monetary, rfm,
  *   rfmSegment, cluster, churnProbability, pAlive, expectedOrders, clv12m, nextOrderDate, reasons, and
  *   a few extras: clusterKey, riskBand, aov, typicalGapDays, firstOrderAt, lastOrderAt; and the ranges of
- *   issue 14: nextOrderEarliest, nextOrderLatest (null = unlikely to order again), clv12mLow, clv12mHigh,
+ *   the next order and value ranges: nextOrderEarliest, nextOrderLatest (null = unlikely to order again), clv12mLow, clv12mHigh,
  *   valueAtRisk, pAliveKnown (false: no meaningful P(alive) for this one-time buyer));
  * - DIR/recommendations.jsonl: customerId, productIds (10, best first);
  * - DIR/summary.json: store metrics, clusters, the churn model and its parameters, backtest, skipped counts.

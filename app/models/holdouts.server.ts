@@ -1,5 +1,5 @@
 /**
- * Control groups (issue 16): per app segment, the merchant's switch and share (ControlGroup), each
+ * Control groups: per app segment, the merchant's switch and share (ControlGroup), each
  * customer's recorded draw (HoldoutAssignment: held out or treated, from the day they entered the segment
  * until they left it), and the uplift report that compares the two sides.
  *

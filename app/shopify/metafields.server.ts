@@ -168,7 +168,7 @@ export function metafieldValues(
     segment: score.rfmSegment,
     predicted_clv: Math.max(0, score.clv12m).toFixed(2),
     recommended_products: JSON.stringify(recs),
-    // Due to reorder (issue 16): product GIDs, soonest first; "[]" when none.
+    // Due to reorder: product GIDs, soonest first; "[]" when none.
     due_products: JSON.stringify((options.dueProducts ?? []).slice(0, MAX_RECOMMENDED_PRODUCTS)),
   };
 }

@@ -47,7 +47,7 @@ export function segmentQuery(tag: string): string {
 }
 
 /**
- * A segment with a control group on (issue 16) leaves held-out customers out of the Shopify segment the
+ * A segment with a control group on leaves held-out customers out of the Shopify segment the
  * merchant's campaigns use: `... AND customer_tags NOT CONTAINS '<prefix>:holdout'`.
  */
 export function withoutHoldout(query: string, prefix: string): string {

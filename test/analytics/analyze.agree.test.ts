@@ -1,5 +1,5 @@
 /**
- * Issue 14's rules, asserted on what the analysis outputs for every customer (not through the
+ * The next-order rules (docs/decisions/005), asserted on what the analysis outputs for every customer (not through the
  * evaluation's own counters), on the committed CDNOW sample and on small synthetic shops:
  * - next order against churn (point 1) at short and long horizons, nothing pinned at 0 or 1;
  * - the counters eval:churn prints (rule breaks, pinned) count what they say;
@@ -14,7 +14,13 @@
 import { describe, expect, it } from "vitest";
 import { analyzeOrders } from "../../app/analytics/analyze";
 import { bgnbdProbNoPurchase } from "../../app/analytics/models/bgnbd";
-import { predictChurn, riskBaseline, riskCutoffs, RISK_THRESHOLDS, tryFitBgNbd } from "../../app/analytics/churn/predict";
+import {
+  predictChurn,
+  riskBaseline,
+  riskCutoffs,
+  RISK_THRESHOLDS,
+  tryFitBgNbd,
+} from "../../app/analytics/churn/predict";
 import { logLoss } from "../../app/analytics/evaluation/classification";
 import { pinnedProbabilities, ruleBreaks } from "../../app/analytics/evaluation/evaluate-churn";
 import { customerFeatures, typicalShopGap } from "../../app/analytics/data/features";

@@ -1,5 +1,5 @@
 /**
- * The analysis job's memory (issue 18): `runAnalyze` (database to scores, reorder rows included) on a
+ * The analysis job's memory: `runAnalyze` (database to scores, reorder rows included) on a
  * seeded demo shop in SQLite, each run in a process of its own, with Node's default heap limit. Prints
  * peak RSS (the process's maxRSS when the job returns), the largest RSS sampled every 0.25 s from outside
  * (/proc: Linux), the job's steps and the load average. Figures, not a test.

@@ -73,7 +73,7 @@ describe("cli analyze", () => {
       }
       expect(c.churnProbability).toBeGreaterThanOrEqual(0);
       expect(c.churnProbability).toBeLessThanOrEqual(1);
-      // Issue 14's ranges beside the existing fields, which keep their meaning: the 12-month value
+      // The next-order and value ranges beside the existing fields, which keep their meaning: the 12-month value
       // inside its range, the next-order date inside its range (all null = unlikely to order again).
       expect(c.clv12mLow).toBeLessThanOrEqual(c.clv12m);
       expect(c.clv12mHigh).toBeGreaterThanOrEqual(c.clv12m);

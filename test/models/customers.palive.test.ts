@@ -1,5 +1,5 @@
 /**
- * The customer page shows P(alive) only when it says something (issue 14, point 2): for a one-time buyer
+ * The customer page shows P(alive) only when it says something: for a one-time buyer
  * whose P(alive) is BG/NBD's artefact (at the cap) it says "Not known yet". The route's component is
  * rendered to HTML on getCustomer's answer from a real database (through JSON, as the loader sends it).
  */

@@ -205,7 +205,7 @@ describe.each(kinds)("admin read models on %s", (kind) => {
     expect(d.analysis?.horizonDays).toBe(90);
     expect(d.backtest?.auc).toBe(0.81);
     expect(d.backtest?.verdict).toMatch(/^Strong/);
-    // The trust card's calibration (issue 14): ECE and the curve's bins that have customers.
+    // The trust card's calibration: ECE and the curve's bins that have customers.
     expect(d.backtest?.ece).toBe(0.042);
     expect(d.backtest?.calibration).toEqual([
       { from: 0.1, to: 0.2, customers: 2, predicted: 0.15, observed: 0 },

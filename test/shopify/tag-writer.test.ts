@@ -38,7 +38,7 @@ describe("metafield values", () => {
       segment: "at-risk",
       predicted_clv: "42.01",
       recommended_products: '["gid://shopify/Product/1","gid://shopify/Product/2"]',
-      // No products due to reorder for this customer (issue 16's metafield).
+      // No products due to reorder for this customer (the due-products metafield).
       due_products: "[]",
     });
     // Duplicates and anything but a product GID are left out (the column's parsing is json-columns.test.ts's).

@@ -28,9 +28,8 @@ export interface PlattCalibration {
  * weights held near "no change" by their prior, so a 50-customer shop's past can move it a little.
  */
 export const CALIBRATION_LIMITS: OriginLimits = { customers: 30, repeaters: 5, perClass: 5 };
-// Measured and not kept: calibrating shops too small for any training origin (50 customers) on one
-// relaxed origin made the pooled 16 × 50 shops worse (AUC 0.741 → 0.730, mean 0.739 → 0.772): a young
-// shop's own past at as-of − w is too unlike the present.
+// Shops too small for any training origin are not calibrated on a relaxed one: a young shop's own past at
+// as-of − w is too unlike the present (measured: docs/decisions/009).
 /**
  * Prior precision of the calibration's weights (A, B − 1, C): λ = 4 is a normal prior with sd 0.5 on the
  * logit scale, so a shift of one logit (e.g. 0.73 → 0.5) needs the evidence of a few dozen customers of

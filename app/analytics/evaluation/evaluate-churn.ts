@@ -37,7 +37,7 @@ export interface ChurnEvaluation {
   notes: string[];
 }
 
-/** Customers breaking the next-order rules of issue 14 (see next-order.ts). */
+/** Customers breaking the next-order rules (see next-order.ts and docs/decisions/005). */
 export function ruleBreaks(customers: readonly CustomerResult[], asOf: Date): number {
   const limit = asOf.getTime() + RULE_DAYS * DAY_MS;
   let breaks = 0;

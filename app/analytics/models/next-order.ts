@@ -1,5 +1,5 @@
 /**
- * The next order, read from the purchase model (issue 14, point 1).
+ * The next order, read from the purchase model.
  *
  * For a customer the model gives P(ever orders again) = π (P(alive): in BG/NBD a customer who is still
  * active always makes a next purchase) and, given that, the time to the next purchase: with the rate
@@ -73,7 +73,7 @@ export function matchChurn(
 }
 
 /**
- * Whether a customer's P(alive) says anything (issue 14, point 2). A repeat buyer's always does. Plain
+ * Whether a customer's P(alive) says anything. A repeat buyer's always does. Plain
  * BG/NBD makes every one-time buyer alive by construction, so after matching the churn probability their
  * π sits at the cap PEVER_MAX: that is the model's artefact, not the shop's data, and is not shown. A
  * one-time buyer's π below the cap was moved by the data (MBG/NBD, or the shop's past through the

@@ -1,5 +1,5 @@
 /**
- * The analysis's customers in columns, for the way back from the analysis thread (issue 18): one typed
+ * The analysis's customers in columns, for the way back from the analysis thread: one typed
  * array per numeric or date field, repeated strings (segments, clusters, risk bands, Shopify's RFM
  * groups) stored once, the reasons as one flat list. Serialized, a million-order shop's 218k customers
  * take about half of what the same records take (v8.serialize writes every record's keys and every

@@ -66,7 +66,7 @@ export async function runAnalyze(
     lap("load");
     const asOf = opts.asOf ?? new Date();
     // The analysis and the recommendations run in a worker thread: the event loop stays free meanwhile.
-    // So does the reorder model (issue 16), from the same table and as-of day, before the analysis.
+    // So does the reorder model, from the same table and as-of day, before the analysis.
     let analysis: AnalysisAnswer | null = await analyzeInThread(
       {
         // Read in the thread, or lent: the table's typed columns move to the thread and back (no second copy).
@@ -77,7 +77,7 @@ export async function runAnalyze(
           clusterK: settings.clusterK,
           previousClusters,
           shopifyRfmGroups,
-          // Purchase days and the as-of day in the shop's time zone; money in its currency (issue 14).
+          // Purchase days and the as-of day in the shop's time zone; money in its currency.
           timeZone: settings.ianaTimezone ?? null,
           currency: settings.currencyCode ?? null,
         },
@@ -103,7 +103,7 @@ export async function runAnalyze(
     const summary = summarize(analysis.result);
     const reorder = analysis.reorder;
     analysis = null;
-    // Due to reorder (issue 16): each product's repurchase cycle and the customers due to buy it again.
+    // Due to reorder: each product's repurchase cycle and the customers due to buy it again.
     if (!reorder) throw new Error("The analysis thread did not return the reorder model");
     await saveReorder(db, shop, reorder, history.strings ?? orders!.strings);
     lap("reorder");

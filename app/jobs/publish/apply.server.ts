@@ -185,7 +185,7 @@ export async function deleteAppMetafields(
   return { report, bulkOperationId: null, errors: tallyFirst(report.errors.map((e) => ({ message: e.message }))) };
 }
 
-/** Opt-outs: opted-out customers' app metafields are deleted (issue 16). */
+/** Opt-outs: opted-out customers' app metafields are deleted. */
 export async function deleteOptedOutMetafields(
   admin: AdminGraphql,
   plan: Pick<PublishPlan, "metafieldDeletes">,

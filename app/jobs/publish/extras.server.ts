@@ -1,5 +1,5 @@
 /**
- * What issue 16 adds to a publish, kept out of publish.server.ts so its hooks there stay a few lines:
+ * What opt-outs, control groups and due-to-reorder add to a publish, kept out of publish.server.ts so its hooks there stay a few lines:
  *
  * - opt-outs: an opted-out customer is published as if unscored (no app tags: existing ones removed;
  *   no metafields: existing ones deleted; no Flow triggers; no control-group membership);

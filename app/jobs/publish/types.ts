@@ -87,7 +87,7 @@ export interface PublishReport {
   metafields: MetafieldsSetReport | null;
   flow: FlowStepReport | null;
   segments: SegmentSyncReport | null;
-  /** Issue 16: opt-outs honoured, control groups, due to reorder (publish-extras.server.ts). */
+  /** Opt-outs honoured, control groups, due to reorder (publish-extras.server.ts). */
   extras?: PublishExtrasSummary;
   /** tagsAdd / tagsRemove calls the plan needed (one per customer and action), whatever the path. */
   tagWrites: number;

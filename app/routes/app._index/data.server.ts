@@ -42,7 +42,7 @@ export interface BacktestView {
   meanPredicted: number | null;
   observedChurn: number | null;
   model: string | null;
-  /** Expected calibration error on 10 equal-width bins (issue 14), null when the backtest predates it. */
+  /** Expected calibration error on 10 equal-width bins, null when the backtest predates it. */
   ece: number | null;
   /** The calibration curve: per bin of predicted churn, the mean prediction and what happened (bins with customers). */
   calibration: Array<{ from: number; to: number; customers: number; predicted: number; observed: number }>;

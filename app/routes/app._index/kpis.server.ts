@@ -88,7 +88,7 @@ export interface BacktestComparison {
   observedChurn: number | null;
 }
 
-/** The analysis' range of the shop's predicted churn rate (about 90%, issue 14), when it recorded one. */
+/** The analysis' range of the shop's predicted churn rate (about 90%), when it recorded one. */
 export function churnRateRange(metrics: MetricsReading | null): { low: number; high: number } | null {
   const low = metrics?.predictedChurnRateLow;
   const high = metrics?.predictedChurnRateHigh;

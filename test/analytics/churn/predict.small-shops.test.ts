@@ -1,5 +1,5 @@
 /**
- * Small shops (issue 14): 50- and 200-customer shops drawn from the full CDNOW file with fixed seeds
+ * Small shops: 50- and 200-customer shops drawn from the full CDNOW file with fixed seeds
  * (test/helpers/cdnow.ts cdnowShop), analysed at 1997-09-30 and checked against the next 273 days.
  * Each size is judged on 8 shops pooled (one 50-customer shop is too few to measure calibration on).
  * Reads ../shared/data: skips outside CI when it is missing, runs in CI.

@@ -1,5 +1,5 @@
 /**
- * The analyze job works in the shop's calendar (issue 14, point 6): purchase days and the as-of cut-off
+ * The analyze job works in the shop's calendar: purchase days and the as-of cut-off
  * are days in the shop's IANA time zone (Shop.ianaTimezone), not UTC days.
  */
 import { describe, expect, it } from "vitest";

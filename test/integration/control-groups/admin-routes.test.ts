@@ -1,5 +1,5 @@
 /**
- * The admin side of issue 16 through its routes (demo mode, the demo shop): the control-groups page turns
+ * The admin side of opt-outs, control groups and due-to-reorder through its routes (demo mode, the demo shop): the control-groups page turns
  * a group on and refuses a bad share with a message (changing nothing), and shows the group's report; the
  * customer page's opt-out control records and reverses a merchant opt-out.
  */

@@ -1,5 +1,5 @@
 /**
- * The analysis thread's customers in columns (app/jobs/analyze/columns.ts, issue 18): what crosses from
+ * The analysis thread's customers in columns (app/jobs/analyze/columns.ts): what crosses from
  * the thread must come back as the same records, nulls, shared dates and all.
  */
 import { deserialize, serialize } from "node:v8";

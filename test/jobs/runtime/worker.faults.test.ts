@@ -1,5 +1,5 @@
 /**
- * An operator's faults (issue 13, point 11): a worker killed mid-job, a wrong DATABASE_URL, a closed Redis
+ * An operator's faults: a worker killed mid-job, a wrong DATABASE_URL, a closed Redis
  * port, SIGTERM with and without Redis. Processes are real (tsx, without VITEST, so they exit as in
  * production); Redis is 127.0.0.1:6379 (TEST_REDIS_URL) and 127.0.0.1:1 is the closed port.
  */
@@ -243,7 +243,11 @@ describe("SIGTERM with Redis up", async () => {
 
   it.runIf(up)("stops the app's process (its queue is closed) and a worker process", async () => {
     const app = run("test/jobs/fixtures/queue-process.ts", [], { DATABASE_URL: t.url, REDIS_URL: url });
-    const worker = run("app/jobs/runtime/worker.ts", [], { DATABASE_URL: t.url, REDIS_URL: url, WORKER_CONCURRENCY: "1" });
+    const worker = run("app/jobs/runtime/worker.ts", [], {
+      DATABASE_URL: t.url,
+      REDIS_URL: url,
+      WORKER_CONCURRENCY: "1",
+    });
     await vi.waitFor(() => expect(app.output()).toMatch(/enqueued\s+waiting/), { timeout: 60_000, interval: 200 });
     await vi.waitFor(() => expect(worker.output()).toMatch(/listening on/), { timeout: 60_000, interval: 200 });
     await new Promise((r) => setTimeout(r, 500));

@@ -1,5 +1,5 @@
 /**
- * Issue 18, PostgreSQL: after a large ingest (a first sync) the sync refreshes the planner's statistics of
+ * PostgreSQL: after a large ingest (a first sync) the sync refreshes the planner's statistics of
  * the order tables, so the analysis's paged read of the history walks the primary key instead of sorting
  * every later order for each page (50 s against 10 s at a million orders, docs/benchmarks.md). Checked
  * through PostgreSQL's own record of a manual ANALYZE (pg_stat_user_tables.last_analyze; autovacuum's

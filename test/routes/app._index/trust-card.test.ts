@@ -1,5 +1,5 @@
 /**
- * The dashboard's "How far to trust the predictions" card (issue 14, point 3) shows what the analysis'
+ * The dashboard's "How far to trust the predictions" card shows what the analysis'
  * backtest recorded: AUC against recency, ECE and the calibration curve; and the KPI cards show the
  * predicted churn rate's range and what value at risk counts. The route's component is rendered to HTML
  * on the data getDashboard reads from a real database (the loader's answer, through JSON).

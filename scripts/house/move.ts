@@ -345,6 +345,14 @@ export function run(root: string, moves: Move[], opts: { dryRun?: boolean; log?:
     log(`rewrite ${file} (${changed} line${changed === 1 ? "" : "s"})`);
     writeFileSync(abs, next);
   }
+  // A rewritten specifier changes a line's length: Prettier (the project's own, when installed) formats
+  // the files it rewrote, as CI checks.
+  const prettier = join(root, "node_modules/.bin/prettier");
+  const formattable = report.rewritten.map(([f]) => f).filter((f) => /\.(ts|tsx|js|mjs|cjs|json)$/.test(f));
+  if (formattable.length && existsSync(prettier)) {
+    execFileSync(prettier, ["--write", "--log-level", "warn", ...formattable], { cwd: root, stdio: "inherit" });
+    log(`formatted ${formattable.length} rewritten files with Prettier`);
+  }
   log(`${report.moved.length} moved, ${report.rewritten.length} files rewritten`);
   return report;
 }

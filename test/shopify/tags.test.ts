@@ -13,7 +13,14 @@ import {
   slugify,
   tagKey,
 } from "../../app/shopify/tags";
-import { LOOKALIKE_MERCHANT_TAGS, PREFIXED_MERCHANT_TAGS, int, mulberry32, pick, randomMerchantTag } from "../integration/publish/prng";
+import {
+  LOOKALIKE_MERCHANT_TAGS,
+  PREFIXED_MERCHANT_TAGS,
+  int,
+  mulberry32,
+  pick,
+  randomMerchantTag,
+} from "../integration/publish/prng";
 
 const PREFIX = "churnless";
 const SEGMENTS = [

@@ -18,7 +18,13 @@
  * O(SAMPLE² · d) per k for the silhouettes.
  */
 import { kmeans } from "ml-kmeans";
-import { CENTROID_FIELDS, clusterDescription, disambiguate, memberName, type CentroidField } from "../narration/cluster-names";
+import {
+  CENTROID_FIELDS,
+  clusterDescription,
+  disambiguate,
+  memberName,
+  type CentroidField,
+} from "../narration/cluster-names";
 import type { CustomerFeatures } from "../data/features";
 import { slugify } from "./rfm";
 import type { ClusterSummary } from "../types";

@@ -1,6 +1,12 @@
 /** The control-group draw: its share, its stability across analyses, and independence from input order. */
 import { describe, expect, it } from "vitest";
-import { checkShare, holdoutDraw, isHeldOut, planAssignments, type Assignment } from "../../../app/analytics/experiments/holdout";
+import {
+  checkShare,
+  holdoutDraw,
+  isHeldOut,
+  planAssignments,
+  type Assignment,
+} from "../../../app/analytics/experiments/holdout";
 
 const ids = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `gid://shopify/Customer/${1000 + from + i}`);
 

@@ -4,7 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { lomaxSilent, lomaxWait, matchChurn, nextOrderWindow, PEVER_MAX } from "../../../app/analytics/models/next-order";
+import {
+  lomaxSilent,
+  lomaxWait,
+  matchChurn,
+  nextOrderWindow,
+  PEVER_MAX,
+} from "../../../app/analytics/models/next-order";
 import { parseEvalChurnArgs } from "../../../app/cli/eval-churn";
 import { loadCdnowOrders } from "../../helpers/cdnow";
 import { toBulkJsonl } from "../../helpers/generate-orders";

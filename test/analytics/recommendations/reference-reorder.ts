@@ -3,7 +3,12 @@
  * a Map of Maps per customer. Kept as the reference the columnar version must agree with exactly.
  */
 import type { OrderInput } from "../../../app/analytics/types";
-import type { DueProduct, ProductCycle, ReorderOptions, ReorderResult } from "../../../app/analytics/recommendations/reorder";
+import type {
+  DueProduct,
+  ProductCycle,
+  ReorderOptions,
+  ReorderResult,
+} from "../../../app/analytics/recommendations/reorder";
 import { DAY_MS, dayOf, skipReason } from "../../../app/analytics/data/purchase-history";
 
 function quantile(sorted: readonly number[], q: number): number {

@@ -161,17 +161,21 @@ describe("a bulk publish larger than the upload cap", () => {
       t = await createTestDb("sqlite");
       await insertScores(t.db, shop, fx.scores);
       let out = "";
-      const child = spawn(process.execPath, ["--import", "tsx", join(process.cwd(), "test/integration/publish/crash-child.ts")], {
-        env: {
-          ...process.env,
-          CRASH_DB_URL: t.url,
-          CRASH_STANDIN_URL: standin.url,
-          CRASH_SHOP: shop,
-          CRASH_TOKEN: standin.tokenFor(shop),
-          CRASH_BULK_THRESHOLD: "5",
+      const child = spawn(
+        process.execPath,
+        ["--import", "tsx", join(process.cwd(), "test/integration/publish/crash-child.ts")],
+        {
+          env: {
+            ...process.env,
+            CRASH_DB_URL: t.url,
+            CRASH_STANDIN_URL: standin.url,
+            CRASH_SHOP: shop,
+            CRASH_TOKEN: standin.tokenFor(shop),
+            CRASH_BULK_THRESHOLD: "5",
+          },
+          stdio: ["ignore", "pipe", "pipe"],
         },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
+      );
       child.stdout.on("data", (d) => (out += d));
       child.stderr.on("data", (d) => (out += d));
       const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));

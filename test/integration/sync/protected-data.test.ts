@@ -13,7 +13,12 @@ import { createAdminClient } from "../../../app/shopify/client.server";
 import { receiveOrderWebhook } from "../../../app/webhooks/orders.server";
 import { createTestDb, type TestDb } from "../../helpers/db";
 import { generateDemoShop } from "../../../packages/shopify-standin/src/demo-shop";
-import { orderWebhookPayload, startStandin, type ProtectedDataLevel, type Standin } from "../../../packages/shopify-standin/src/server";
+import {
+  orderWebhookPayload,
+  startStandin,
+  type ProtectedDataLevel,
+  type Standin,
+} from "../../../packages/shopify-standin/src/server";
 
 const SHOP = "level-shop.myshopify.com";
 const data = generateDemoShop({ shop: SHOP, orders: 500, seed: 23 });

@@ -6,7 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../../helpers/db";
-import { csvCell, customersCsv, ExportInterruptedError, parseCustomerQuery } from "../../../app/models/customers.server";
+import {
+  csvCell,
+  customersCsv,
+  ExportInterruptedError,
+  parseCustomerQuery,
+} from "../../../app/models/customers.server";
 import { nextActions } from "../../../app/routes/app._index/data.server";
 import { blankUnfinishedMonths } from "../../../app/routes/app._index/charts.server";
 import { countMoves, getTrends, recordAnalysisSnapshot } from "../../../app/models/trends.server";

@@ -75,7 +75,7 @@ describe("the analysis runs off the event loop (in-process)", () => {
 
   it("finds the thread's entry from the source tree and from a built server bundle, and loads tsx itself", () => {
     const fromSource = analysisWorkerEntry();
-    expect(fromSource).toMatch(/app[\\/]jobs[\\/]analyze\.worker\.ts$/);
+    expect(fromSource).toMatch(/app[\\/]jobs[\\/]analyze[\\/]worker\.ts$/);
     // The Remix build puts the server in build/server/index.js: the entry is found above it.
     const fromBuild = analysisWorkerEntry(
       new URL(`file://${process.cwd()}/build/server/index.js`).href,

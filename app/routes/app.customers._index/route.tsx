@@ -22,7 +22,7 @@ import {
 } from "@shopify/polaris";
 import db from "../../db.server";
 import { requireAdmin } from "../../shopify.server";
-import { DEFAULT_SORT, type SortKey } from "../../models/customers.server";
+import { DEFAULT_SORT } from "../../models/customers.server";
 import { customerQueryFrom } from "../app/admin-loader.server";
 import { customerPageWithNames, type NamedRow } from "../app/customer-names.server";
 import { RouteError } from "../../components/RouteError";
@@ -32,6 +32,7 @@ import { singleChoiceFilter } from "../../components/choiceFilter";
 import { useShopFormat } from "../../components/ShopContext";
 import { CustomerName } from "../../components/CustomerName";
 import { riskOverHorizon } from "../../components/words";
+import { COLUMNS, NextOrder, RISK_CHOICES, SORT_CHOICES } from "./columns";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, admin } = await requireAdmin(request);
@@ -43,61 +44,6 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     { headers: { "Cache-Control": "private, no-store" } },
   );
 };
-
-// Columns in display order; `sort` is the server-side sort key of a sortable column.
-const COLUMNS: Array<{ title: string; sort?: SortKey; numeric?: boolean; tip?: string }> = [
-  { title: "Customer" },
-  {
-    title: "Value at risk",
-    sort: "valueAtRisk",
-    numeric: true,
-    tip: "What you lose over the next 12 months if this customer is gone: chance of being gone × what they would spend if still active. Summed, it is the dashboard's value at risk.",
-  },
-  {
-    title: "Churn risk",
-    sort: "churnProbability",
-    numeric: true,
-    tip: "Chance the customer does not order again within the churn horizon.",
-  },
-  { title: "Days since order", sort: "recencyDays", numeric: true, tip: "Days since the customer's last order." },
-  {
-    title: "Next order",
-    tip: "When the next order is likely to come (a range); “unlikely” when the customer is probably gone.",
-  },
-  {
-    title: "Predicted value (12 m)",
-    sort: "clv12m",
-    numeric: true,
-    tip: "Predicted spend over the next 12 months (customer lifetime value, CLV).",
-  },
-  { title: "Orders", sort: "orders", numeric: true },
-  { title: "Segment" },
-];
-
-const SORT_CHOICES = COLUMNS.filter((c) => c.sort).flatMap((c) => [
-  { label: `${c.title}: highest first`, value: `${c.sort}:desc` },
-  { label: `${c.title}: lowest first`, value: `${c.sort}:asc` },
-]);
-
-const RISK_CHOICES = [
-  { label: "High", value: "high" },
-  { label: "Medium", value: "medium" },
-  { label: "Low", value: "low" },
-];
-
-function NextOrder({ row }: { row: NamedRow }) {
-  const f = useShopFormat();
-  if (!row.nextOrderEarliest || !row.nextOrderLatest) {
-    return row.nextOrderDate ? (
-      <>{f.date(row.nextOrderDate)}</>
-    ) : (
-      <Text as="span" tone="subdued">
-        Unlikely
-      </Text>
-    );
-  }
-  return <>{f.dateRange(row.nextOrderEarliest, row.nextOrderLatest)}</>;
-}
 
 export default function Customers() {
   const data = useLoaderData<typeof loader>();

@@ -17,7 +17,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["test/**/*.test.ts", "app/**/*.test.ts"],
+          include: ["test/**/*.test.ts", "app/**/*.test.ts", "packages/*/test/**/*.test.ts"],
           exclude: ["node_modules", "build", "test/e2e/**", "test/integration/production-server/**"],
         },
       },

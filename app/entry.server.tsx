@@ -5,11 +5,11 @@ import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { checkAtStart } from "./startup.server";
-import { restoreSchedulesOnce } from "./jobs/schedules.server";
+import { restoreSchedulesOnce } from "./jobs/runtime/schedules.server";
 
 // npm start: the configuration (above, on import) and the database are checked as the server starts;
 // a problem is one line on stderr and exit status 1 (app/startup.server.ts).
-// Then the daily prune of old storefront events, webhook ids and finished tag changes (README, "Data retention").
+// Then the daily prune of old storefront events, webhook ids and finished tag changes (docs/deploying.md, "Data the app keeps").
 void checkAtStart("web")
   .then(async () => {
     const [{ default: db }, { startRetentionSchedule }] = await Promise.all([

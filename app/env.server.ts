@@ -1,5 +1,5 @@
 /**
- * The app's environment, in one place (README, "Configuration"). Every setting the app reads from the
+ * The app's environment, in one place (docs/deploying.md, "Configuration"). Every setting the app reads from the
  * environment is declared here with its type, default and rules, and read through `env()`; no other
  * module reads `process.env` for the app's settings. A missing or wrong variable is an EnvError whose
  * message names every problem on one line; `npm start` and `npm run worker` print it and exit at start
@@ -91,7 +91,7 @@ const schema = z
         .default(DEFAULT_DEMO_SHOP),
     ),
     CHURNLESS_RECS_CACHE_SHOPS: intVar(1, 100_000, 32),
-    /** Days RecEvent, WebhookEvent and TagChange rows are kept (README, "Data retention"). */
+    /** Days RecEvent, WebhookEvent and TagChange rows are kept (docs/deploying.md, "Data the app keeps"). */
     CHURNLESS_RETENTION_DAYS: intVar(1, 3650, 90),
   })
   .transform((e) => ({ ...e, demo: e.CHURNLESS_DEMO === "1" }))
@@ -118,7 +118,7 @@ export type Env = z.output<typeof schema>;
 
 export class EnvError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration (see README, "Configuration"): ${problems.join("; ")}`);
+    super(`Invalid configuration (see docs/deploying.md, "Configuration"): ${problems.join("; ")}`);
     this.name = "EnvError";
   }
 }

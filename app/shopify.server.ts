@@ -17,7 +17,7 @@ import { hasOfflineSession } from "./models/sessions.server";
 import { DEFAULT_DEMO_SHOP, env, parseEnv } from "./env.server";
 import { shopifySettingsAtStart } from "./startup.server";
 import { ADMIN_API_VERSION } from "./shopify/api-version";
-import { adminForShop, standinFetch } from "./shopify/admin.server";
+import { adminForShop, librarySessionLoader, setOfflineSessionLoader, standinFetch } from "./shopify/admin.server";
 import { SerializedRefreshStorage } from "./shopify/token-refresh.server";
 import type { AdminGraphql } from "./shopify/types";
 import {
@@ -114,7 +114,7 @@ const shopify = shopifyApp({
 export async function onInstalled(shop: string): Promise<void> {
   // A shop installing again after shop/redact starts afresh: jobs may write for it again.
   const row = await markShopInstalled(db, shop);
-  const { enqueueJob, getQueue } = await import("./jobs/queue.server");
+  const { enqueueJob, getQueue } = await import("./jobs/runtime/queue.server");
   await (
     await getQueue()
   ).schedule(shop, row.refreshEveryHours, { lastRunAt: row.lastDeltaSyncAt ?? row.lastFullSyncAt });
@@ -125,6 +125,8 @@ export default shopify;
 export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
 export const authenticate = shopify.authenticate;
 export const unauthenticated = shopify.unauthenticated;
+// The web app's jobs load the shop's offline session through the library (app/shopify/admin.server.ts).
+setOfflineSessionLoader(librarySessionLoader(async () => ({ unauthenticated })));
 export const login = shopify.login;
 export const registerWebhooks = shopify.registerWebhooks;
 export const sessionStorage = shopify.sessionStorage;

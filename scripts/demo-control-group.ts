@@ -1,12 +1,12 @@
 /**
- * The demo's control group (issue 16): `npm run demo` turns one on for the at-risk segment `daysAgo` days
+ * The demo's control group: `npm run demo` turns one on for the at-risk segment `daysAgo` days
  * before the demo shop's last day, and records the draws as weekly publishes would have done since: each
  * customer enters the week their last order became 60 to 365 days old. The demo shop's own later orders are
  * the outcome, so the uplift page has a real comparison to show. The demo shop simulates no campaign, so
  * the honest answer it shows is "no clear difference" (or "too few customers" for a small demo shop).
  */
 import type { Db } from "../app/db.server";
-import { planAssignments } from "../app/analytics/holdout";
+import { planAssignments } from "../app/analytics/experiments/holdout";
 import { segmentRef, setControlGroup } from "../app/models/holdouts.server";
 
 const DAY = 86_400_000;

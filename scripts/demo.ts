@@ -39,8 +39,8 @@ const { migrateDatabase } = await import("../app/db/migrate.server");
 const applied = await migrateDatabase(databaseUrl);
 step(`database ${maskUrl(databaseUrl)}: ${applied.length ? `applied ${applied.join(", ")}` : "up to date"}`);
 
-const { startStandin } = await import("../test/standin/server");
-const { generateDemoShop } = await import("../test/standin/demo-shop");
+const { startStandin } = await import("../packages/shopify-standin/src/server");
+const { generateDemoShop } = await import("../packages/shopify-standin/src/demo-shop");
 const data = generateDemoShop({ shop, orders });
 const standin = await startStandin({
   shops: [data],
@@ -65,10 +65,13 @@ const session = {
 };
 await db.session.upsert({ where: { id: session.id }, create: session, update: session });
 
-const { runJob } = await import("../app/jobs/handlers.server");
+// The demo is an entry point: it hands app/shopify the library's session loader, as the server and the worker do.
+const { librarySessionLoader, setOfflineSessionLoader } = await import("../app/shopify/admin.server");
+setOfflineSessionLoader(librarySessionLoader(() => import("../app/shopify.server")));
+const { runJob } = await import("../app/jobs/runtime/handlers.server");
 const outcome = await runJob({ db }, { shop, kind: "full-sync" });
 for (const s of outcome.steps) step(`${s.step}: ${(s.ms / 1000).toFixed(1)} s`);
-// Control groups (issue 16): one on for the at-risk segment, with six months of weekly draws to compare.
+// Control groups: one on for the at-risk segment, with six months of weekly draws to compare.
 const { seedDemoControlGroup } = await import("./demo-control-group");
 const cg = await seedDemoControlGroup(db, shop);
 step(
@@ -106,7 +109,7 @@ if (check) {
   const html = await res.text();
   let ok = res.status === 200 && /Churnless|Dashboard/.test(html);
   step(`check: GET /app -> ${res.status}${ok ? ", dashboard served" : ", NOT the dashboard"}`);
-  // Issue 16 end to end: the control group's result, and a customer due to reorder with their products.
+  // End to end: the control group's result, and a customer due to reorder with their products.
   const uplift = await fetch(`${url}/uplift`);
   const verdict =
     /(came back more|came back less|No clear difference|Too few customers to tell yet)/.exec(

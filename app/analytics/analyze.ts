@@ -12,14 +12,14 @@
  * past's (at 77k customers the live heap peaks at about 170 MB, 285 MB when both were held).
  * @example analyzeOrders(orders, { asOf: new Date("2024-06-30") }).customers[0].churnProbability
  */
-import { backtestWithPrediction } from "./backtest";
-import { defaultHorizonDays, predictChurn } from "./churn";
-import { clusterCustomers } from "./clusters";
-import { customerFeatures } from "./features";
-import { storeKpis, storeMetrics, type AnalysisMetrics } from "./metrics";
-import { buildHistories, dateOfDay, dayFunction, sharedDayDates } from "./purchase-history";
-import { churnReasons } from "./reasons";
-import { rfmScores, rfmSegment } from "./rfm";
+import { backtestWithPrediction } from "./evaluation/backtest";
+import { defaultHorizonDays, predictChurn } from "./churn/predict";
+import { clusterCustomers } from "./segments/clusters";
+import { customerFeatures } from "./data/features";
+import { storeKpis, storeMetrics, type AnalysisMetrics } from "./evaluation/metrics";
+import { buildHistories, dateOfDay, dayFunction, sharedDayDates } from "./data/purchase-history";
+import { churnReasons } from "./narration/reasons";
+import { rfmScores, rfmSegment } from "./segments/rfm";
 import type { AnalysisResult, ClusterSummary, CustomerHistory, CustomerResult, OrderInput } from "./types";
 
 export interface AnalyzeOptions {

@@ -2,7 +2,6 @@
  * Plain data shared by the analytics core. Nothing here knows about Shopify, Prisma or Remix.
  * Dates are JavaScript Dates (UTC); money is a number in the shop's currency.
  */
-import type { AnalysisMetrics } from "./metrics";
 
 /** One line of an order, as the analytics needs it. */
 export interface LineItemInput {
@@ -99,7 +98,7 @@ export interface CustomerPrediction {
   /** 10th and 90th percentiles of the first order's date given an order within H (null without a model). */
   nextOrderLow: Date | null;
   nextOrderHigh: Date | null;
-  /** Value at risk: the 12-month value lost if the customer is gone (see metrics/README; counted once). */
+  /** Value at risk: the 12-month value lost if the customer is gone (docs/numbers.md; counted once). */
   valueAtRisk: number;
   riskBand: RiskBand;
 }
@@ -255,4 +254,68 @@ export interface AnalysisResult {
   notes?: string[];
   /** Model details: the churn correction, cluster silhouettes, stage timings in ms (optional). */
   details?: Record<string, unknown>;
+}
+
+// ---- Store metrics (computed by evaluation/metrics.ts; stored and shown by the app) ----
+
+export interface PeriodMetrics {
+  from: string;
+  to: string;
+  orders: number;
+  revenue: number;
+  activeCustomers: number;
+  newCustomers: number;
+  retentionRate: number | null;
+  churnRate: number | null;
+}
+
+export interface CohortRow {
+  /** First-purchase month, YYYY-MM. */
+  cohort: string;
+  size: number;
+  /** retention[m] = share of the cohort buying in month m after the first (m = 0 is the first month). */
+  retention: number[];
+}
+
+export interface StoreMetrics {
+  customers: number;
+  repeatCustomers: number;
+  repeatPurchaseRate: number;
+  revenue: number;
+  predictedChurnRate: number;
+  revenueAtRisk: number;
+  medianClv12m: number;
+  period: PeriodMetrics;
+  previousPeriod: PeriodMetrics;
+  change: Record<"orders" | "revenue" | "activeCustomers" | "newCustomers" | "retentionRate", number | null>;
+  cohorts: CohortRow[];
+}
+
+/** The headline numbers of a shop at one as-of day (storeKpis). */
+export interface StoreKpis {
+  customers: number;
+  repeatPurchaseRate: number;
+  predictedChurnRate: number;
+  revenueAtRisk: number;
+  medianClv12m: number;
+}
+
+/**
+ * An analysis' store metrics as analyze.ts builds (evaluation/metrics.ts computes) them (AnalysisResult.metrics): storeMetrics plus the
+ * churn model's shop-level figures and, when the backtest ran, `previous`. The app stores them in
+ * Analysis.metricsJson (app/models/json-columns.server.ts) and the dashboard reads them back typed from here.
+ */
+export interface AnalysisMetrics extends StoreMetrics {
+  /** Revenue of orders without a customer (not in any customer's figures). */
+  guestRevenue: number;
+  /** The shop's typical days between purchases (null when too few repeat purchases). */
+  typicalGapDays: number | null;
+  /** Range of the predicted churn rate (about 90%). */
+  predictedChurnRateLow: number;
+  predictedChurnRateHigh: number;
+  /** Risk baseline and the cut-offs of the risk bands (app/analytics/churn/predict.ts). */
+  riskBands: { baseline: number; low: number; medium: number };
+  valueAtRiskDefinition: string;
+  /** The headline numbers at asOf − H as the backtest's prediction saw them (absent without a backtest). */
+  previous?: StoreKpis & { asOf: string };
 }

@@ -6,10 +6,11 @@
  * - DIR/customers.jsonl: one object per customer (customerId, orders, recencyDays, monetary, rfm,
  *   rfmSegment, cluster, churnProbability, pAlive, expectedOrders, clv12m, nextOrderDate, reasons, and
  *   a few extras: clusterKey, riskBand, aov, typicalGapDays, firstOrderAt, lastOrderAt; and the ranges of
- *   issue 14: nextOrderEarliest, nextOrderLatest (null = unlikely to order again), valueAtRisk, pAliveKnown
- *   (false: no meaningful P(alive) for this one-time buyer); the 80% predictive ranges (10th to 90th
- *   percentile, docs/numbers.md): spendLow/spendHigh over the horizon, clv12mLow/clv12mHigh over 12
- *   months, nextOrderLow/nextOrderHigh the first order's date given an order within the horizon);
+ *   the next order and value ranges: nextOrderEarliest, nextOrderLatest (null = unlikely to order again),
+ *   valueAtRisk, pAliveKnown (false: no meaningful P(alive) for this one-time buyer); the 80% predictive
+ *   ranges (10th to 90th percentile, docs/numbers.md): spendLow/spendHigh over the horizon,
+ *   clv12mLow/clv12mHigh over 12 months, nextOrderLow/nextOrderHigh the first order's date given an order
+ *   within the horizon);
  * - DIR/recommendations.jsonl: customerId, productIds (10, best first);
  * - DIR/summary.json: store metrics, clusters, the churn model and its parameters, backtest, skipped counts.
  * `--as-of` defaults to the day of the latest order, `--horizon-days` to the shop's derived horizon.
@@ -21,8 +22,8 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { analyzeOrders } from "../analytics/analyze";
 import { newStats, readBulkOrders } from "../shopify/bulk-orders";
-import { dayOf } from "../analytics/purchase-history";
-import { OrderTable } from "../analytics/order-table";
+import { dayOf } from "../analytics/data/purchase-history";
+import { OrderTable } from "../analytics/data/order-table";
 import { buildRecommender } from "../analytics/recommendations";
 import type { AnalysisResult, OrderInput } from "../analytics/types";
 
@@ -80,7 +81,7 @@ export async function readOrdersFile(path: string, asOf: Date | null) {
 }
 
 /**
- * The same, into a columnar table (app/analytics/order-table.ts): each parsed order is copied into typed
+ * The same, into a columnar table (app/analytics/data/order-table.ts): each parsed order is copied into typed
  * arrays and dropped, so a million orders take about 0.1 GB instead of over 1 GB of records.
  */
 export async function readOrdersTable(path: string, asOf: Date | null) {

@@ -4,7 +4,7 @@
  * (../shared/data: the CDNOW sample and the Complete Journey grocery sample) at fixed as-of days,
  * with the shop totals' ranges at rolling origins (sharedDataReport).
  *
- * Out-of-time check of the churn predictions (app/analytics/evaluate-churn.ts): analyses the orders up
+ * Out-of-time check of the churn predictions (app/analytics/evaluation/evaluate-churn.ts): analyses the orders up
  * to the as-of day, then scores the predictions against the orders of the next N days in the same file:
  * AUC (the model, plain recency, BG/NBD alone), ECE on 10 bins with the calibration curve, mean
  * predicted vs observed churn, top-decile lift, customers breaking the next-order rules, and pinned

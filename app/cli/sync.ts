@@ -6,7 +6,7 @@
  * in exactly the format the bulk query returns, through the same parser and writes as the sync.
  */
 import { createReadStream, existsSync, statSync } from "node:fs";
-import type { SyncRunSummary } from "../jobs/sync.server";
+import type { SyncRunSummary } from "../jobs/sync/run.server";
 
 export interface SyncArgs {
   shop: string;
@@ -78,9 +78,10 @@ function report(summary: SyncRunSummary): void {
 export async function syncCommand(argv: string[]): Promise<number> {
   const args = parseSyncArgs(argv);
   const { default: db } = await import("../db.server");
-  const { adminForShop } = await import("../shopify/admin.server");
+  const { adminForShop, librarySessionLoader, setOfflineSessionLoader } = await import("../shopify/admin.server");
+  setOfflineSessionLoader(librarySessionLoader(() => import("../shopify.server")));
   const { hasOfflineSession } = await import("../models/sessions.server");
-  const { runSync } = await import("../jobs/sync.server");
+  const { runSync } = await import("../jobs/sync/run.server");
   try {
     const admin = await adminForShop(args.shop, { isInstalled: (s) => hasOfflineSession(db, s) });
     let lastLine = 0;
@@ -103,7 +104,7 @@ export async function syncCommand(argv: string[]): Promise<number> {
 export async function importCommand(argv: string[]): Promise<number> {
   const args = parseImportArgs(argv);
   const { default: db } = await import("../db.server");
-  const { importOrderLines } = await import("../jobs/sync.server");
+  const { importOrderLines } = await import("../jobs/sync/run.server");
   try {
     const summary = await importOrderLines(db, args.shop, { chunks: createReadStream(args.input) });
     report(summary);

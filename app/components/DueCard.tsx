@@ -18,7 +18,7 @@ interface DueView {
 }
 
 /**
- * The customer page's "Due to reorder" card (issue 16), self-contained: the products whose supply the
+ * The customer page's "Due to reorder" card, self-contained: the products whose supply the
  * customer is running out of, and when the next purchase is expected (a date range), from /app/reorder.
  */
 export function DueCard({ customerId }: { customerId: string }) {

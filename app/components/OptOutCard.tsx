@@ -13,7 +13,7 @@ interface OptOutView {
 }
 
 /**
- * The customer page's opt-out control (issue 16): self-contained, it reads and changes the customer's
+ * The customer page's opt-out control: self-contained, it reads and changes the customer's
  * opt-out through /app/opt-outs. Opted out: no app tags, metafields, control groups or Flow triggers, and
  * only non-personal storefront recommendations (tags and metafields come off at once); reversible here.
  */

@@ -1,7 +1,7 @@
 import { createContext, useContext, useMemo, type ReactNode } from "react";
 import { formatDate, formatDateRange, formatDateTime, formatMoney } from "./format";
 
-/** The shop's currency and time zone, provided once by the app layout (app/routes/app.tsx). */
+/** The shop's currency and time zone, provided once by the app layout (app/routes/app/route.tsx). */
 export interface ShopLocale {
   currency: string;
   /** IANA zone (e.g. "America/New_York"); null until Shopify has told it: dates then show in UTC. */

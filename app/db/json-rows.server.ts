@@ -12,7 +12,7 @@ import type { Db } from "../db.server";
  * same client and transaction. Identifiers are double-quoted (valid in both dialects).
  *
  * Every value is written exactly as Prisma's driver adapters write it, so the rows read back through
- * Prisma identically (test/models/orders-write.test.ts compares the stored text of every column with
+ * Prisma identically (test/models/orders.test.ts compares the stored text of every column with
  * rows written by createMany, on both databases):
  * - DateTime: SQLite TEXT `2024-01-02T03:04:05.678+00:00` (@prisma/adapter-better-sqlite3's default
  *   "iso8601" format); PostgreSQL timestamp(3) from the ISO text (the zone of a `timestamp` input is

@@ -3,13 +3,13 @@
  * and its catalogue, as analytics input (app/analytics/types.ts).
  *
  * Memory matters here: a shop with a million orders is held whole while it is analysed. So the loader
- * reads only the columns the analytics uses into a columnar OrderTable (app/analytics/order-table.ts),
+ * reads only the columns the analytics uses into a columnar OrderTable (app/analytics/data/order-table.ts),
  * which keeps one string per distinct customer, product, variant, currency and status (the driver returns
  * a fresh string per row: two million copies of a few thousand product ids otherwise) and no line item ids.
  */
 import { Prisma } from "@prisma/client";
 import { createDb, databaseUrlOf, type Db } from "../db.server";
-import { OrderTable } from "../analytics/order-table";
+import { OrderTable } from "../analytics/data/order-table";
 import type { ProductInfo } from "../analytics/types";
 
 /** Orders and line items read per query. */

@@ -1,9 +1,9 @@
 /**
- * Control groups (issue 16): per app segment, the merchant's switch and share (ControlGroup), each
+ * Control groups: per app segment, the merchant's switch and share (ControlGroup), each
  * customer's recorded draw (HoldoutAssignment: held out or treated, from the day they entered the segment
  * until they left it), and the uplift report that compares the two sides.
  *
- * The draw itself is pure (app/analytics/holdout.ts). Assignments are recorded only by a publish that
+ * The draw itself is pure (app/analytics/experiments/holdout.ts). Assignments are recorded only by a publish that
  * writes (the day a customer can first be treated); a preview uses the recorded ones plus the draw for
  * new members, without saving. Opted-out customers are never members.
  */

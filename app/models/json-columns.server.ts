@@ -5,7 +5,7 @@
  *
  * | column                        | written by                          | shape (type)                          |
  * | ----------------------------- | ----------------------------------- | ------------------------------------- |
- * | Analysis.metricsJson          | saveAnalysis (scores.server.ts)     | StoredMetrics (app/analytics/metrics.ts) |
+ * | Analysis.metricsJson          | saveAnalysis (scores.server.ts)     | StoredMetrics (app/analytics/evaluation/metrics.ts) |
  * | Analysis.backtestJson         | saveAnalysis                        | BacktestResult, `{}` without a backtest |
  * | Analysis.paramsJson           | saveAnalysis                        | AnalysisParams                        |
  * | CustomerScore.reasonsJson     | saveAnalysis                        | string[] (plain-words reasons)        |
@@ -29,7 +29,7 @@
  * Bulk writes of these columns (the scores' INSERT, app/db/json-rows.server.ts) take the writers' text.
  */
 import { z } from "zod";
-import type { AnalysisMetrics, CohortRow, PeriodMetrics, StoreKpis } from "../analytics/metrics";
+import type { AnalysisMetrics, CohortRow, PeriodMetrics, StoreKpis } from "../analytics/evaluation/metrics";
 import type { BacktestResult, BgNbdParams, ClusterSummary, GammaGammaParams } from "../analytics/types";
 
 /** A value as JSON.stringify writes it and JSON.parse gives it back: Dates become ISO strings. */
@@ -99,7 +99,7 @@ const stringList = z.array(z.string());
 
 // ---- Analysis.metricsJson ----------------------------------------------------------------------------
 
-/** What saveAnalysis stores: the analysis' metrics (app/analytics/metrics.ts) and the rows it skipped. */
+/** What saveAnalysis stores: the analysis' metrics (app/analytics/evaluation/metrics.ts) and the rows it skipped. */
 export type StoredMetrics = AnalysisMetrics & { skipped: Record<string, number> };
 /** Analysis.metricsJson as read: StoredMetrics, any field possibly missing (see the module comment). */
 export type MetricsReading = DeepPartial<StoredMetrics>;
@@ -147,7 +147,7 @@ const metricsFields = {
   valueAtRiskDefinition: z.string(),
   skipped: numberRecord,
 };
-/** The complete shape (checked against app/analytics/metrics.ts at compile time). */
+/** The complete shape (checked against app/analytics/evaluation/metrics.ts at compile time). */
 const _storedMetricsSchema = z.object({
   ...metricsFields,
   period: periodSchema,
@@ -306,7 +306,7 @@ export const writeCentroid = (centroid: ClusterSummary["centroid"]): string => J
 /**
  * SyncRun.detailsJson of every kind: what all runs may carry (a sync's warnings, problems, phase and
  * export progress), then each kind's own fields. createSyncRun starts every run with
- * `{ warnings: [], problems: [] }`; the syncs (app/jobs/sync.server.ts) add their counts and timings, the
+ * `{ warnings: [], problems: [] }`; the syncs (app/jobs/sync/run.server.ts) add their counts and timings, the
  * analyze job its timings, the publish its report (PublishDetails).
  */
 export interface RunDetails {
@@ -358,7 +358,7 @@ export const readRunDetails = columnReader<RunDetails>(
 export const writeRunDetails = (details: RunDetails): string => JSON.stringify(details);
 
 /**
- * What a publish or preview run records (app/jobs/publish.server.ts PublishReport) and the preview page
+ * What a publish or preview run records (app/jobs/publish/run.server.ts PublishReport) and the preview page
  * reads. Absent until the run finishes (the run starts with the empty details).
  */
 export interface PublishDetails {

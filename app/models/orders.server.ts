@@ -380,8 +380,8 @@ export const STATISTICS_AFTER_ORDERS = 10_000;
  * Refreshes PostgreSQL's planner statistics of the order tables (ANALYZE), after an ingest that wrote many
  * rows. Until autovacuum's own analyze comes round, the planner still counts a shop just synced as the few
  * rows it had: it then reads each page of the analysis's history (app/models/analysis-input.server.ts) by
- * fetching every later order and sorting, instead of walking the primary key. Measured at a million orders
- * right after their ingest: 50.3 s to read the history, 10.4 s after ANALYZE, which took 0.6 s.
+ * fetching every later order and sorting, instead of walking the primary key (the measurement is in
+ * docs/decisions/009).
  * SQLite keeps no such statistics (ANALYZE was never run there): nothing to do.
  */
 export async function refreshOrderStatistics(db: Db): Promise<void> {

@@ -417,7 +417,7 @@ export type EventBatchOutcome =
   { replayed: true } | { replayed: false; impressions: number; clicks: number; dropped: number };
 
 /**
- * A storefront batch of impressions and clicks (POST /proxy/events, app/routes/proxy.events.tsx): its
+ * A storefront batch of impressions and clicks (POST /proxy/events, app/routes/proxy.events/route.tsx): its
  * nonce is recorded first, and a nonce used before (a replayed signed request) records nothing.
  */
 export async function recordEventBatch(
@@ -443,7 +443,7 @@ export interface PruneResult {
 }
 
 /**
- * Deletes what is older than the retention period (CHURNLESS_RETENTION_DAYS, README "Data retention"):
+ * Deletes what is older than the retention period (CHURNLESS_RETENTION_DAYS, docs/deploying.md, "Data the app keeps"):
  * storefront events and visits, attributions, webhook ids kept for de-duplication, and finished tag
  * changes (pending ones are the publish's crash-resume journal and stay); used nonces after NONCE_TTL_MS.
  */

@@ -7,7 +7,7 @@
  * but the shopper's own CustomerScore row. While a rebuild runs, the previous recommender keeps answering.
  *
  * Who is asking comes only from the verified proxy context (app/shopify/app-proxy.server.ts); the route
- * app/routes/proxy.recommendations.tsx reads the request and builds the answer.
+ * app/routes/proxy.recommendations/route.tsx reads the request and builds the answer.
  */
 import type { Db } from "../db.server";
 import { env } from "../env.server";
@@ -29,7 +29,7 @@ export type RecommendationSource = "personal" | "product" | "popular" | "disable
 export interface ShopperRecommendations {
   source: RecommendationSource;
   products: RecommendedProduct[];
-  /** Of `products`, the ids the shopper is due to reorder (listed first; issue 16). */
+  /** Of `products`, the ids the shopper is due to reorder (listed first). */
   due?: string[];
 }
 
@@ -204,7 +204,7 @@ export async function recommendForShopper(
   const extra = limit + exclude.size;
 
   if (query.customerId) {
-    // An opted-out shopper gets only non-personal recommendations (issue 16).
+    // An opted-out shopper gets only non-personal recommendations.
     const optedOut = await isOptedOut(db, shop, query.customerId);
     const score = optedOut
       ? null
@@ -213,7 +213,7 @@ export async function recommendForShopper(
           select: { recommendedJson: true },
         });
     if (score) {
-      // Products the shopper is due to reorder come first (issue 16).
+      // Products the shopper is due to reorder come first.
       add((await dueProductsOf(db, shop, query.customerId)).map((d) => d.productId));
       const due = products.map((p) => p.id);
       add(readRecommended(score.recommendedJson, `score of ${query.customerId}`));

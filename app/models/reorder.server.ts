@@ -1,14 +1,14 @@
 /**
  * Due to reorder, stored: each product's learned cycle (ProductCycle) and each customer's due products
- * with their window (ReorderDue), replaced at every analysis. Computed by app/analytics/reorder.ts; read
+ * with their window (ReorderDue), replaced at every analysis. Computed by app/analytics/recommendations/reorder.ts; read
  * by the publish (tag `<prefix>:due:reorder`, metafield `due_products`, the "Customer due to reorder"
  * Flow trigger) and by the storefront block (due products first).
  */
 import type { Db } from "../db.server";
 import { dialectOf, insertRows } from "../db/json-rows.server";
-import { DAY_MS } from "../analytics/purchase-history";
-import { learnReorderColumns, type ReorderColumns, type ReorderOptions } from "../analytics/reorder";
-import { OrderTable } from "../analytics/order-table";
+import { DAY_MS } from "../analytics/data/purchase-history";
+import { learnReorderColumns, type ReorderColumns, type ReorderOptions } from "../analytics/recommendations/reorder";
+import { OrderTable } from "../analytics/data/order-table";
 import type { OrderInput } from "../analytics/types";
 
 export interface DueRow {

@@ -11,8 +11,8 @@
 import { Prisma } from "@prisma/client";
 import type { Db } from "../db.server";
 import { dialectOf, insertRows, stringList, type ColumnType } from "../db/json-rows.server";
-import { RFM_SEGMENTS } from "../analytics/rfm";
-import { RISK_THRESHOLDS } from "../analytics/churn";
+import { RFM_SEGMENTS } from "../analytics/segments/rfm";
+import { RISK_THRESHOLDS } from "../analytics/churn/predict";
 import type { AnalysisResult, ClusterSummary, CustomerResult } from "../analytics/types";
 import {
   readCentroid,
@@ -102,7 +102,7 @@ const RFM_DESCRIPTIONS: Record<string, string> = {
 
 const RISK_NAMES = { low: "Low churn risk", medium: "Medium churn risk", high: "High churn risk" } as const;
 /**
- * Risk bands are relative to the horizon and the shop (app/analytics/churn.ts riskCutoffs): the cut-offs
+ * Risk bands are relative to the horizon and the shop (app/analytics/churn/predict.ts riskCutoffs): the cut-offs
  * of this analysis are in its metrics (riskBands) and in these descriptions.
  */
 function riskDescriptions(result: AnalysisResult): Record<"low" | "medium" | "high", string> {

@@ -1,6 +1,6 @@
 /**
  * The shop's currency and time zone, for the admin's money and dates and the analysis's days. Neither is
- * part of the orders the sync reads: every sync asks Shopify (app/jobs/sync.server.ts) and
+ * part of the orders the sync reads: every sync asks Shopify (app/jobs/sync/run.server.ts) and
  * keeps them on the Shop row (settings of the store, not personal data).
  */
 import type { Db } from "../db.server";

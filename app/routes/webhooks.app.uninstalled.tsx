@@ -2,7 +2,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import db from "../db.server";
 import { authenticateWebhook } from "../shopify.server";
 import { handleAppUninstalled } from "../webhooks/compliance.server";
-import { getQueue } from "../jobs/queue.server";
+import { getQueue } from "../jobs/runtime/queue.server";
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await authenticateWebhook(request, "app/uninstalled");

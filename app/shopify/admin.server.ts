@@ -69,7 +69,7 @@ export interface AdminForShopOptions extends Omit<AdminClientOptions, "shop" | "
    * app/shopify reads no database itself.
    */
   isInstalled: (shop: string) => Promise<boolean>;
-  /** Default: `unauthenticated.admin(shop)` of app/shopify.server.ts. */
+  /** Default: the loader an entry point handed in (setOfflineSessionLoader): the library's `unauthenticated.admin`. */
   loadSession?: LoadOfflineSession;
   /** Tries of one session load (a token request that fails for a network reason is tried again). */
   loadAttempts?: number;
@@ -78,21 +78,51 @@ export interface AdminForShopOptions extends Omit<AdminClientOptions, "shop" | "
 /** The library renews a token within this much of its expiry (WITHIN_MILLISECONDS_OF_EXPIRY). */
 export const LIBRARY_RENEWAL_WINDOW_MS = 5 * 60_000;
 
+/** The library's `unauthenticated` (app/shopify.server.ts), as an entry point hands it in. */
+export interface UnauthenticatedAdmin {
+  unauthenticated: { admin(shop: string): Promise<{ session: Session }> };
+}
+
+/**
+ * A session loader over the library's `unauthenticated.admin`, loaded by `load` when first asked (a
+ * module that fails to load, e.g. the app's settings missing, is a ShopifySetupError).
+ */
+export function librarySessionLoader(load: () => Promise<UnauthenticatedAdmin>): LoadOfflineSession {
+  return async (shop) => {
+    let modules;
+    try {
+      modules = await Promise.all([load(), import("@shopify/shopify-app-remix/server")]);
+    } catch (error) {
+      throw new ShopifySetupError(shop, error);
+    }
+    const [{ unauthenticated }, { SessionNotFoundError }] = modules;
+    try {
+      const { session } = await unauthenticated.admin(shop);
+      return session;
+    } catch (error) {
+      if (error instanceof SessionNotFoundError) throw new NoOfflineSessionError(shop);
+      throw error;
+    }
+  };
+}
+
+let handedIn: LoadOfflineSession | null = null;
+
+/**
+ * The entry points (app/shopify.server.ts for the web app, the worker process, the CLI) hand in how the
+ * library's offline session is loaded; app/shopify imports none of them, so no import cycle runs back here.
+ */
+export function setOfflineSessionLoader(load: LoadOfflineSession): void {
+  handedIn = load;
+}
+
 const librarySession: LoadOfflineSession = async (shop) => {
-  let modules;
-  try {
-    modules = await Promise.all([import("../shopify.server"), import("@shopify/shopify-app-remix/server")]);
-  } catch (error) {
-    throw new ShopifySetupError(shop, error);
-  }
-  const [{ unauthenticated }, { SessionNotFoundError }] = modules;
-  try {
-    const { session } = await unauthenticated.admin(shop);
-    return session;
-  } catch (error) {
-    if (error instanceof SessionNotFoundError) throw new NoOfflineSessionError(shop);
-    throw error;
-  }
+  if (!handedIn)
+    throw new ShopifySetupError(
+      shop,
+      new Error("no offline session loader was handed in (app/shopify.server.ts, the worker or the CLI sets one)"),
+    );
+  return handedIn(shop);
 };
 
 /** What the library threw, in words (it throws a bare Response for a failed refresh). */

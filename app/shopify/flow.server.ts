@@ -112,7 +112,7 @@ export async function fireSegmentChanged(
 }
 
 // ---------------------------------------------------------------------------------------------------
-// "Customer due to reorder" (extensions/churnless-flow-due-reorder, issue 16)
+// "Customer due to reorder" (extensions/churnless-flow-due-reorder)
 
 export const FLOW_DUE_REORDER = "churnless-due-reorder";
 

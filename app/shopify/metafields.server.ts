@@ -6,7 +6,7 @@
  * theme app extension can show a customer's recommendations.
  *
  * The definitions are declared in shopify.app.toml (`[customer.metafields.app.*]`), so `shopify app
- * deploy` gives every shop the same ones (test/app/app-config.test.ts keeps that list equal to this one).
+ * deploy` gives every shop the same ones (test/config/app-config.test.ts keeps that list equal to this one).
  * ensureMetafieldDefinitions is the fallback for a shop that has not received them yet (a dev store
  * before deploy, the local stand-in): it reads the app's definitions and creates only the missing ones.
  */
@@ -168,7 +168,7 @@ export function metafieldValues(
     segment: score.rfmSegment,
     predicted_clv: Math.max(0, score.clv12m).toFixed(2),
     recommended_products: JSON.stringify(recs),
-    // Due to reorder (issue 16): product GIDs, soonest first; "[]" when none.
+    // Due to reorder: product GIDs, soonest first; "[]" when none.
     due_products: JSON.stringify((options.dueProducts ?? []).slice(0, MAX_RECOMMENDED_PRODUCTS)),
   };
 }

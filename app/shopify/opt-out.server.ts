@@ -1,5 +1,5 @@
 /**
- * Opt-out, at once (issue 16): when a customer is opted out (by the shopper through the proxy, or by the
+ * Opt-out, at once: when a customer is opted out (by the shopper through the proxy, or by the
  * merchant), their app tags and app metafields are removed from Shopify right away instead of at the next
  * publish, so the storefront block stops showing personal suggestions now. Merchant tags are never
  * touched (only tags of the app's kinds, isAppTag). The next publish checks again (an opted-out customer

@@ -1,6 +1,6 @@
 /**
  * The catalogue facts the recommendations need (handle, type, status, in stock, price, image), paged
- * through the paced client, returned as plain facts; app/jobs/products-sync.server.ts stores them.
+ * through the paced client, returned as plain facts; app/jobs/sync/products.server.ts stores them.
  * No titles or descriptions.
  */
 import type { AdminGraphql } from "./types";

@@ -5,7 +5,7 @@
  * disappears (inactive), its tag kind is switched off, or on undo. The Shopify id lives in
  * Segment.shopifySegmentId, and every id the app creates is also recorded in AppShopifySegment: only
  * segments whose ids the app recorded are ever deleted, never one the merchant made, whatever its name or
- * query. This file only talks to the Admin API; app/jobs/segments-sync.server.ts reads the rows and
+ * query. This file only talks to the Admin API; app/jobs/publish/segments.server.ts reads the rows and
  * app/models/shopify-segments.server.ts records the ids.
  */
 import { appTag, type TagKind, type TagSettings } from "./tags";
@@ -47,7 +47,7 @@ export function segmentQuery(tag: string): string {
 }
 
 /**
- * A segment with a control group on (issue 16) leaves held-out customers out of the Shopify segment the
+ * A segment with a control group on leaves held-out customers out of the Shopify segment the
  * merchant's campaigns use: `... AND customer_tags NOT CONTAINS '<prefix>:holdout'`.
  */
 export function withoutHoldout(query: string, prefix: string): string {

@@ -21,7 +21,7 @@ export const MAX_TAG_LENGTH = 255;
  * app's everywhere at once: the tag writer, the undo ("remove all") and the prefix collision check.
  */
 // "holdout": `<prefix>:holdout` on customers held out of a control group; "due": `<prefix>:due:reorder` on
-// customers due to reorder a consumable (issue 16, docs/tagging.md).
+// customers due to reorder a consumable (docs/tagging.md).
 export const APP_TAG_KINDS = ["risk", "segment", "cluster", "holdout", "due"] as const;
 export type TagKind = (typeof APP_TAG_KINDS)[number];
 

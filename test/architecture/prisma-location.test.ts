@@ -1,5 +1,5 @@
 /**
- * Prisma only in app/models and app/db (issue 17.2, README "Architecture"). Outside them no file calls a
+ * Prisma only in app/models and app/db (docs/architecture.md). Outside them no file calls a
  * Prisma model delegate (`db.order.findMany(...)`), runs a transaction or raw SQL, or imports Prisma's
  * client library; routes, jobs, webhooks and app/shopify call functions of app/models and pass the `db`
  * handle on. Checked twice: by text over every file of app/, and by the ESLint block of eslint.config.js
@@ -13,8 +13,12 @@ import { describe, expect, it } from "vitest";
 const ROOT = join(__dirname, "../..");
 const APP = join(ROOT, "app");
 
-/** Where Prisma may be used: the models, app/db and the client's own module. */
-const ALLOWED = (file: string) => /^app\/(models|db)\//.test(file) || file === "app/db.server.ts";
+/** Where Prisma may be used: the models, app/db, the client's own module and a page's read-model
+ * (app/routes/<page>/*.server.ts, beside its route.tsx). */
+const ALLOWED = (file: string) =>
+  /^app\/(models|db)\//.test(file) ||
+  file === "app/db.server.ts" ||
+  /^app\/routes\/[^/]+\/[^/]+\.server\.ts$/.test(file);
 
 const OPS =
   "findUnique|findUniqueOrThrow|findFirst|findFirstOrThrow|findMany|create|createMany|createManyAndReturn|update|updateMany|upsert|delete|deleteMany|count|aggregate|groupBy";
@@ -97,6 +101,9 @@ describe("Prisma only in app/models and app/db", () => {
       };
       expect(lint(`app/${folder}/probe.ts`)).toEqual([1, 4, 5, 6, 7]);
       expect(lint("app/models/probe.server.ts")).toEqual([]);
+      // A page's read-model beside its route may query; the route module itself may not.
+      expect(lint("app/routes/app.probe/data.server.ts")).toEqual([]);
+      expect(lint("app/routes/app.probe/route.tsx")).toEqual([1, 4, 5, 6, 7]);
     },
     60_000,
   );

@@ -1,5 +1,5 @@
 /**
- * The analysis job's memory (issue 18): `runAnalyze` (database to scores, reorder rows included) on a
+ * The analysis job's memory: `runAnalyze` (database to scores, reorder rows included) on a
  * seeded demo shop in SQLite, each run in a process of its own, with Node's default heap limit. Prints
  * peak RSS (the process's maxRSS when the job returns), the largest RSS sampled every 0.25 s from outside
  * (/proc: Linux), the job's steps and the load average. Figures, not a test.
@@ -38,8 +38,8 @@ const load = () =>
 async function runJob(tree: string, url: string, asOf: string) {
   const { createDb } = (await import(join(tree, "app/db.server.ts"))) as typeof import("../../app/db.server");
   const { runAnalyze } = (await import(
-    join(tree, "app/jobs/analyze.server.ts")
-  )) as typeof import("../../app/jobs/analyze.server");
+    join(tree, "app/jobs/analyze/run.server.ts")
+  )) as typeof import("../../app/jobs/analyze/run.server");
   const db = createDb(url);
   const t0 = performance.now();
   const r = await runAnalyze(db, SHOP, { asOf: new Date(`${asOf}T00:00:00Z`) });
@@ -59,8 +59,8 @@ async function runJob(tree: string, url: string, asOf: string) {
 async function seed(file: string, orders: number) {
   const dir = mkdtempSync(join(tmpdir(), "churnless-analyze-job-"));
   try {
-    const { generateDemoShopStream } = await import("../standin/demo-shop");
-    const { writeBulkJsonl } = await import("../standin/bulk-jsonl");
+    const { generateDemoShopStream } = await import("../../packages/shopify-standin/src/demo-shop");
+    const { writeBulkJsonl } = await import("../../packages/shopify-standin/src/bulk-jsonl");
     const jsonl = join(dir, "orders.jsonl");
     await writeBulkJsonl(generateDemoShopStream({ shop: SHOP, orders, seed: 1 }), jsonl);
     const url = `file:${file}`;
@@ -68,7 +68,7 @@ async function seed(file: string, orders: number) {
     await migrateDatabase(url);
     const { createDb } = await import("../../app/db.server");
     const db = createDb(url);
-    const { importOrderLines } = await import("../../app/jobs/sync.server");
+    const { importOrderLines } = await import("../../app/jobs/sync/run.server");
     await importOrderLines(db, SHOP, { chunks: createReadStream(jsonl) });
     await db.$disconnect();
   } finally {

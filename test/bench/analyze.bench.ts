@@ -5,7 +5,7 @@
  */
 import { analyzeOrders } from "../../app/analytics/analyze";
 import { buildRecommender } from "../../app/analytics/recommendations";
-import { generateShop } from "../analytics/generate-orders";
+import { generateShop } from "../helpers/generate-orders";
 
 const arg = process.argv.indexOf("--sizes");
 const sizes = arg > 0 ? process.argv[arg + 1].split(",").map(Number) : [10_000, 100_000];

@@ -46,8 +46,8 @@ async function child(tree: string, kind: string, file: string) {
     await migrateDatabase(url, tree);
     const { createDb } = (await import(join(tree, "app/db.server.ts"))) as typeof import("../../app/db.server");
     const { importOrderLines } = (await import(
-      join(tree, "app/jobs/sync.server.ts")
-    )) as typeof import("../../app/jobs/sync.server");
+      join(tree, "app/jobs/sync/run.server.ts")
+    )) as typeof import("../../app/jobs/sync/run.server");
     const db = createDb(url);
     const t0 = performance.now();
     const r = await importOrderLines(db, SHOP, { chunks: createReadStream(file) });
@@ -70,8 +70,8 @@ async function parent() {
   const dir = mkdtempSync(join(tmpdir(), "churnless-ingest-file-"));
   const file = join(dir, "orders.jsonl");
   try {
-    const { generateDemoShopStream } = await import("../standin/demo-shop");
-    const { writeBulkJsonl } = await import("../standin/bulk-jsonl");
+    const { generateDemoShopStream } = await import("../../packages/shopify-standin/src/demo-shop");
+    const { writeBulkJsonl } = await import("../../packages/shopify-standin/src/bulk-jsonl");
     const w = await writeBulkJsonl(generateDemoShopStream({ shop: SHOP, orders, seed: 1 }), file);
     console.log(
       `Ingest alone, ${w.orders.toLocaleString("en")} orders (${w.lineItems.toLocaleString("en")} line items, ` +

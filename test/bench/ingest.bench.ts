@@ -2,7 +2,7 @@
  * `npm run bench:ingest [-- --orders 1000000 --db-orders 50000 --rounds 2 --keep]`: the order ingest at scale.
  *
  * 1. Streams a bulk-export JSONL of N orders (default 1M, 3 line items each on average) to a temp file,
- *    in exactly the format the app's bulk query returns (test/standin/bulk-jsonl.ts).
+ *    in exactly the format the app's bulk query returns (packages/shopify-standin/src/bulk-jsonl.ts).
  * 2. Reads it with a plain `readline + JSON.parse` loop (the baseline), then with the app's parser as
  *    the sync uses it (readBulkOrderBatches: parsed, validated and grouped OrderInput records), in the same run,
  *    alternating the two `--rounds` times and keeping each one's best time.
@@ -17,10 +17,10 @@ import { createInterface } from "node:readline";
 import { newStats, readBulkOrderBatches } from "../../app/shopify/bulk-orders";
 import { createDb } from "../../app/db.server";
 import { migrateDatabase } from "../../app/db/migrate.server";
-import { importOrderLines } from "../../app/jobs/sync.server";
-import { writeBulkJsonl } from "../standin/bulk-jsonl";
-import type { StandinLineItem, StandinOrder } from "../standin/types";
-import { createRandom as rng } from "../standin/faults"; // seeded: the file is the same on every run
+import { importOrderLines } from "../../app/jobs/sync/run.server";
+import { writeBulkJsonl } from "../../packages/shopify-standin/src/bulk-jsonl";
+import type { StandinLineItem, StandinOrder } from "../../packages/shopify-standin/src/types";
+import { createRandom as rng } from "../../packages/shopify-standin/src/faults"; // seeded: the file is the same on every run
 
 const argValue = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);

@@ -3,7 +3,7 @@
  * many shops installing at once. The stand-in holds `--shops` demo shops of `--min`..`--max` orders
  * (spread evenly, seeded); for each worker count a fresh PostgreSQL database and Redis queue, every shop
  * installs (an offline session, then the install's full-sync job: first sync, analysis, preview) and real
- * `npm run worker` processes (app/jobs/worker.ts, WORKER_CONCURRENCY=1) drain the BullMQ queue.
+ * `npm run worker` processes (app/jobs/runtime/worker.ts, WORKER_CONCURRENCY=1) drain the BullMQ queue.
  * Prints per worker count: total time, jobs (shops) per minute, install-to-first-dashboard time
  * (enqueue to the analysis saved: p50, p95, max), peak RSS of each worker process (VmHWM), Admin API
  * cost points per shop (stand-in's actual cost), and with `--big N` one extra shop of N orders enqueued
@@ -21,10 +21,10 @@ import pg from "pg";
 import { Redis } from "ioredis";
 import { createDb, type Db } from "../../app/db.server";
 import { migrateDatabase } from "../../app/db/migrate.server";
-import { BullMqQueue } from "../../app/jobs/queue.server";
-import { generateDemoShop } from "../standin/demo-shop";
-import { startStandin, type Standin } from "../standin/server";
-import type { StandinShopData } from "../standin/types";
+import { BullMqQueue } from "../../app/jobs/runtime/queue.server";
+import { generateDemoShop } from "../../packages/shopify-standin/src/demo-shop";
+import { startStandin, type Standin } from "../../packages/shopify-standin/src/server";
+import type { StandinShopData } from "../../packages/shopify-standin/src/types";
 
 const args = process.argv.slice(2);
 const num = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
@@ -120,7 +120,7 @@ async function round(standin: Standin, shops: StandinShopData[], workers: number
     };
     const ready: Promise<void>[] = [];
     for (let w = 0; w < workers; w++) {
-      const p = spawn(process.execPath, ["--import", "tsx", "app/jobs/worker.ts"], {
+      const p = spawn(process.execPath, ["--import", "tsx", "app/jobs/runtime/worker.ts"], {
         env: { ...env, WORKER_ID: `bench-${w}` },
         stdio: ["ignore", "ignore", "pipe"],
       });

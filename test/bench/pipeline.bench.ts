@@ -39,7 +39,7 @@ async function analyzeOnly(url: string) {
   const { createDb } = await import("../../app/db.server");
   const db = createDb(url);
   const t0 = performance.now();
-  const { runAnalyze } = await import("../../app/jobs/analyze.server");
+  const { runAnalyze } = await import("../../app/jobs/analyze/run.server");
   const r = await runAnalyze(db, SHOP);
   const seconds = (performance.now() - t0) / 1000;
   const run = await db.syncRun.findFirst({
@@ -101,8 +101,8 @@ async function child(orders: number) {
     return r;
   };
   try {
-    const { generateDemoShopStream } = await import("../standin/demo-shop");
-    const { writeBulkJsonl } = await import("../standin/bulk-jsonl");
+    const { generateDemoShopStream } = await import("../../packages/shopify-standin/src/demo-shop");
+    const { writeBulkJsonl } = await import("../../packages/shopify-standin/src/bulk-jsonl");
     const file = join(dir, "orders.jsonl");
     const stream = generateDemoShopStream({ shop: SHOP, orders, seed: 1 });
     await stage(
@@ -116,7 +116,7 @@ async function child(orders: number) {
     await migrateDatabase(url);
     const { createDb } = await import("../../app/db.server");
     const db = createDb(url);
-    const { importOrderLines } = await import("../../app/jobs/sync.server");
+    const { importOrderLines } = await import("../../app/jobs/sync/run.server");
     await stage(
       "ingest",
       () => importOrderLines(db, SHOP, { chunks: createReadStream(file) }),
@@ -141,7 +141,7 @@ async function child(orders: number) {
     out.push(JSON.parse(line) as StageResult);
     shown(out[out.length - 1]);
 
-    const { startStandin } = await import("../standin/server");
+    const { startStandin } = await import("../../packages/shopify-standin/src/server");
     // The stand-in holds the shop's customers and products (the preview reads customers' tags only).
     const standin = await startStandin({
       shops: [
@@ -158,7 +158,7 @@ async function child(orders: number) {
     });
     const { createAdminClient } = await import("../../app/shopify/client.server");
     const admin = createAdminClient({ shop: SHOP, accessToken: standin.tokenFor(SHOP), apiBaseUrl: standin.url });
-    const { runPublish } = await import("../../app/jobs/publish.server");
+    const { runPublish } = await import("../../app/jobs/publish/run.server");
     await stage(
       "preview",
       () => runPublish(db, admin, SHOP, { preview: true }),

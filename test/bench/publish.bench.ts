@@ -11,10 +11,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createDb } from "../../app/db.server";
 import { migrateDatabase } from "../../app/db/migrate.server";
-import { runPublish, type PublishReport } from "../../app/jobs/publish.server";
+import { runPublish, type PublishReport } from "../../app/jobs/publish/run.server";
 import { updateShopSettings } from "../../app/models/shop-settings.server";
-import { startStandin } from "../standin/server";
-import { WRITE_OPERATIONS, adminFor, buildFixture, insertScores } from "../publish/fixture";
+import { startStandin } from "../../packages/shopify-standin/src/server";
+import { WRITE_OPERATIONS, adminFor, buildFixture, insertScores } from "../integration/publish/fixture";
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 10_000);
 const BUCKET = 1000;

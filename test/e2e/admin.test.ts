@@ -21,15 +21,15 @@ import type { Page } from "playwright-core";
 import { createDb, type Db } from "../../app/db.server";
 import { migrateDatabase } from "../../app/db/migrate.server";
 import { formatCount, formatDate, formatDateRange, formatMoney, formatPercent } from "../../app/components/format";
-import { computeKpis, listSegments, nextActions } from "../../app/models/dashboard.server";
+import { computeKpis, listSegments, nextActions } from "../../app/routes/app._index/data.server";
 import { upliftReport } from "../../app/models/holdouts.server";
 import { seedDemoControlGroup } from "../../scripts/demo-control-group";
 import { buildAppIfStale, startAppServer, type AppServer } from "./helpers/app-server";
 import { launchBrowser, needChromium, type Browser } from "./helpers/browser";
 import { seedDemoShop, type SeedResult } from "./helpers/seed";
-import { demoAsOf, generateDemoShop } from "../standin/demo-shop";
-import { startStandin, type Standin } from "../standin/server";
-import type { StandinShopData } from "../standin/types";
+import { demoAsOf, generateDemoShop } from "../../packages/shopify-standin/src/demo-shop";
+import { startStandin, type Standin } from "../../packages/shopify-standin/src/server";
+import type { StandinShopData } from "../../packages/shopify-standin/src/types";
 import { lineItemInput, orderGid, orderInput, orderRow } from "../helpers/orders";
 
 const SHOP = "demo-shop.myshopify.com";
@@ -712,7 +712,7 @@ describe.skipIf(chromiumNeed.skip)(chromiumNeed.title, () => {
       take: 40,
     });
     const yesterday = new Date(demoAsOf().getTime() - 86_400_000 + 3_600_000);
-    const { runAnalyze } = await import("../../app/jobs/analyze.server");
+    const { runAnalyze } = await import("../../app/jobs/analyze/run.server");
     const added: string[] = [];
     try {
       for (const [i, c] of lapsed.entries()) {

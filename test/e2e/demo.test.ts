@@ -36,7 +36,7 @@ describe("npm run demo", () => {
     expect(out).toMatch(/full-sync: [\d.]+ s/);
     expect(out).toMatch(/analyze: [\d.]+ s/);
     expect(out).toMatch(/check: GET \/app -> 200, dashboard served/);
-    // Issue 16 end to end: a control group on for one segment with its draws, a result on its page, and
+    // End to end: a control group on for one segment with its draws, a result on its page, and
     // customers due to reorder with their products.
     expect(out).toMatch(
       /control group on for \w+: [1-9]\d* customers drawn since \d{4}-\d{2}-\d{2}, [1-9]\d* held out/,

@@ -278,15 +278,15 @@ describe.skipIf(chromiumNeed.skip)(chromiumNeed.title, () => {
     const { migrateDatabase } = await import("../../app/db/migrate.server");
     await migrateDatabase(process.env.DATABASE_URL);
     db = (await import("../../app/db.server")).default;
-    const fixtures = await import("../recs/fixtures");
+    const fixtures = await import("../integration/recommendations/fixtures");
     productGid = (n) => fixtures.gidProduct(SHOP, n);
     shop = await fixtures.seedShop(db, { shop: SHOP, archived: [3], outOfStock: [5] });
     await fixtures.seedScore(db, SHOP, shop.customers[0], [7, 3, 9, 5, 11, 13].map(productGid));
     await fixtures.seedShop(db, { shop: EMPTY_SHOP, products: 4, customers: 2 });
     const { updateShopSettings } = await import("../../app/models/shop-settings.server");
     await updateShopSettings(db, EMPTY_SHOP, { recsEnabled: false });
-    const recommendations = (await import("../../app/routes/proxy.recommendations")).loader as unknown as Loader;
-    const events = (await import("../../app/routes/proxy.events")).action as unknown as Loader;
+    const recommendations = (await import("../../app/routes/proxy.recommendations/route")).loader as unknown as Loader;
+    const events = (await import("../../app/routes/proxy.events/route")).action as unknown as Loader;
     const { signedProxyQuery } = await import("../helpers/app-proxy");
     sf = await startStorefront(db, { recommendations, events }, signedProxyQuery);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });

@@ -2,16 +2,16 @@
  * The JSON text columns (app/models/json-columns.server.ts): each column's writer and reader round-trip
  * (and an analysis saved by saveAnalysis reads back as the analysis said), a malformed stored value is
  * logged and read as the column's documented empty reading (the dashboard still renders), and the
- * dashboard's reading of Analysis.metricsJson is typed from app/analytics/metrics.ts (the
+ * dashboard's reading of Analysis.metricsJson is typed from app/analytics/evaluation/metrics.ts (the
  * `@ts-expect-error` lines below fail `npx tsc --noEmit` if that typing is lost).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it, vi, type MockInstance } from "vitest";
 import { analyzeOrders } from "../../app/analytics/analyze";
-import { cohortMatrix, type PeriodMetrics, type StoreKpis } from "../../app/analytics/metrics";
-import { dayOf } from "../../app/analytics/purchase-history";
+import { cohortMatrix, type PeriodMetrics, type StoreKpis } from "../../app/analytics/evaluation/metrics";
+import { dayOf } from "../../app/analytics/data/purchase-history";
 import type { AnalysisResult, BacktestResult } from "../../app/analytics/types";
-import { cohortsFromMetrics } from "../../app/models/charts.server";
-import { getDashboard } from "../../app/models/dashboard.server";
+import { cohortsFromMetrics } from "../../app/routes/app._index/charts.server";
+import { getDashboard } from "../../app/routes/app._index/data.server";
 import {
   readBacktest,
   readCentroid,
@@ -39,10 +39,10 @@ import {
   type MetricsReading,
   type StoredMetrics,
 } from "../../app/models/json-columns.server";
-import { kpisFromMetrics } from "../../app/models/kpis.server";
+import { kpisFromMetrics } from "../../app/routes/app._index/kpis.server";
 import { saveAnalysis } from "../../app/models/scores.server";
 import { getTrends, recordAnalysisSnapshot } from "../../app/models/trends.server";
-import { generateShop } from "../analytics/generate-orders";
+import { generateShop } from "../helpers/generate-orders";
 import { createTestDb, type TestDb } from "../helpers/db";
 
 const AS_OF = new Date("2024-06-30T00:00:00Z");
@@ -143,8 +143,8 @@ describe("each JSON column round-trips through its writer and reader", () => {
     expect(readOrderIds(writeOrderIds(orderIds))).toEqual(orderIds);
   });
 
-  it("the cohort matrix is the analysis' own (app/analytics/metrics.ts), read back for the dashboard", () => {
-    // Customers 1 (Jan, Feb, Mar), 3 (Jan) and 5 (Feb, Mar): the hand-checked case test/app/models.test.ts had.
+  it("the cohort matrix is the analysis' own (app/analytics/evaluation/metrics.ts), read back for the dashboard", () => {
+    // Customers 1 (Jan, Feb, Mar), 3 (Jan) and 5 (Feb, Mar): the hand-checked case test/models/customers.test.ts had.
     const d = (s: string) => dayOf(new Date(s));
     const histories = [
       {
@@ -314,7 +314,7 @@ describe("an analysis saved by saveAnalysis reads back as the analysis said", ()
   });
 });
 
-describe("the dashboard's reading is typed from app/analytics/metrics.ts (checked by tsc)", () => {
+describe("the dashboard's reading is typed from app/analytics/evaluation/metrics.ts (checked by tsc)", () => {
   it("has the analytics' field names and no others", () => {
     const m = readMetrics(writeMetrics(storedMetrics()));
     expect(m?.repeatPurchaseRate).toBeGreaterThan(0);

@@ -2,13 +2,13 @@
  * No document the app sends selects a field, argument or enum value that the pinned schema deprecates
  * (Shopify answers them with an X-Shopify-API-Deprecated-Reason header, then removes them in a later
  * version: `currentBulkOperation` was one). Checked on every `#graphql` document of app/ with the same
- * detection the stand-in uses for that header (test/standin/deprecations.ts).
+ * detection the stand-in uses for that header (packages/shopify-standin/src/deprecations.ts).
  */
 import { parse } from "graphql";
 import { describe, expect, it } from "vitest";
 import { findGraphqlDocuments } from "../../app/shopify/documents";
-import { deprecatedUses } from "../standin/deprecations";
-import { readSchema, validateDocument } from "../standin/schema";
+import { deprecatedUses } from "../../packages/shopify-standin/src/deprecations";
+import { readSchema, validateDocument } from "../../packages/shopify-standin/src/schema";
 
 describe("deprecated fields", () => {
   const schema = readSchema();

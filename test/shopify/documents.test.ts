@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { documentsInText, findGraphqlDocuments } from "../../app/shopify/documents";
-import { validateDocument } from "../standin/schema";
+import { validateDocument } from "../../packages/shopify-standin/src/schema";
 
 const documents = findGraphqlDocuments();
 

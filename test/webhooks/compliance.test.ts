@@ -16,7 +16,7 @@ import {
   handleScopesUpdate,
   handleShopRedact,
 } from "../../app/webhooks/compliance.server";
-import { gid, seedOrders, seedScores } from "../app/fixtures";
+import { gid, seedOrders, seedScores } from "../helpers/app-fixtures";
 import { createTestDb, databaseKinds, type TestDb } from "../helpers/db";
 
 const kinds = await databaseKinds();

@@ -10,7 +10,7 @@
  * baskets, oldest first, are customerBaskets[customerOffset[c] .. customerOffset[c + 1]).
  * Cost: O(line items + orders · log orders) time; about 16 bytes per basket and 4 per line in memory.
  */
-import { skipReason } from "../purchase-history";
+import { skipReason } from "../data/purchase-history";
 import type { OrderInput } from "../types";
 
 /** Dense integer ids for product GIDs. */

@@ -24,9 +24,7 @@
  * Journey sample: drop every customer's last order, hold out the one before): HR@10 0.0950 / NDCG@10
  * 0.0392 vs top-frequency 0.0839 / 0.0358 (best in the grid, decay 1 and no co-purchase: 0.0969 /
  * 0.0401; we keep mild recency and some co-purchase because real shops' baskets are whole, unlike this
- * line sample). Memory, measured (synthetic 1M orders, 50k products, 200k customers + 20% guest orders, Node 20):
- * the model keeps about 205 MB (134 MB heap + 71 MB typed arrays); building peaks at 1.46 GB RSS
- * including the 0.75 GB the orders themselves take (fits --max-old-space-size=1536).
+ * line sample). The model's memory at 1M orders is in docs/decisions/009.
  * Cost: build O(Σ basket sizes + capped pairs · log); a query O(history · neighbours + limit).
  */
 import type { OrderInput, ProductInfo } from "../types";

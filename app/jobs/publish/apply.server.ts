@@ -22,11 +22,18 @@ import {
   writeMetafields,
   type MetafieldsSetReport,
 } from "../../shopify/metafields.server";
-import { syncSegments } from "../segments-sync.server";
+import {
+  ensureRiskSegments,
+  recordedShopifySegmentIds,
+  segmentRowsForShopify,
+  shopifySegmentStore,
+} from "../../models/shopify-segments.server";
+import { reconcileSegments, type SegmentSyncReport } from "../../shopify/segments.server";
+import type { TagSettings } from "../../shopify/tags";
 import type { BulkOptions } from "../../shopify/tag-writer.server";
 import { countTagChanges, type TagDiff } from "../../shopify/tags";
 import type { AdminGraphql } from "../../shopify/types";
-import { fireDueTriggers, removeOptedOutMetafields } from "../publish-extras.server";
+import { fireDueTriggers, removeOptedOutMetafields } from "./extras.server";
 import { sendJournaled, sendTriggerOnce, type SendOptions } from "./journal.server";
 import type { PublishPlan } from "./plan.server";
 import { tagWritesOf } from "./plan.server";
@@ -178,7 +185,7 @@ export async function deleteAppMetafields(
   return { report, bulkOperationId: null, errors: tallyFirst(report.errors.map((e) => ({ message: e.message }))) };
 }
 
-/** Opt-outs: opted-out customers' app metafields are deleted (issue 16). */
+/** Opt-outs: opted-out customers' app metafields are deleted. */
 export async function deleteOptedOutMetafields(
   admin: AdminGraphql,
   plan: Pick<PublishPlan, "metafieldDeletes">,
@@ -206,4 +213,25 @@ export async function syncAppSegments(
     holdoutSegments: plan.extras.holdout.segments,
   });
   return { report, errors: tally(report.errors.map((message) => ({ message }))) };
+}
+
+/**
+ * Brings the shop's Shopify segments in line with the app's Segment rows. With `removeAll`, deletes every
+ * Shopify segment the app made; see reconcileSegments.
+ */
+/**
+ * Keeps the shop's Shopify customer segments in line with the app's: reads the rows, reconciles them
+ * through the Admin API, which records each id it creates or deletes as it goes.
+ */
+async function syncSegments(
+  db: Db,
+  admin: AdminGraphql,
+  shop: string,
+  settings: TagSettings,
+  options: { removeAll?: boolean; holdoutSegments?: ReadonlySet<string> } = {},
+): Promise<SegmentSyncReport> {
+  if (!options.removeAll) await ensureRiskSegments(db, shop);
+  const rows = await segmentRowsForShopify(db, shop);
+  const recorded = await recordedShopifySegmentIds(db, shop);
+  return reconcileSegments(admin, rows, recorded, settings, shopifySegmentStore(db, shop), options);
 }

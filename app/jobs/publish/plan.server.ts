@@ -22,13 +22,7 @@ import {
 } from "../../shopify/tag-writer.server";
 import { countTagChanges, desiredTags, diffTags, type TagDiff } from "../../shopify/tags";
 import type { AdminGraphql } from "../../shopify/types";
-import {
-  dueReorderChange,
-  flowAllowed,
-  loadPublishExtras,
-  withExtraTags,
-  type PublishExtras,
-} from "../publish-extras.server";
+import { dueReorderChange, flowAllowed, loadPublishExtras, withExtraTags, type PublishExtras } from "./extras.server";
 import { assertUnreachable, type Mode } from "./mode";
 import type { PlanSummary, TagOutcome } from "./report";
 import type { PublishOptions, ReadReport, ScoreRow } from "./types";
@@ -185,7 +179,7 @@ export async function planPublish(db: Db, admin: AdminGraphql, shop: string, req
   const scores = new Map<string, ScoreRow>();
   if (mode.kind !== "remove-all") for (const r of await scoresForPublish(db, shop)) scores.set(r.customerId, r);
   const scored = mode.kind === "remove-all" ? await countScores(db, shop) : scores.size;
-  // Opt-outs, control groups and due products (issue 16); nothing when none is set up.
+  // Opt-outs, control groups and due products; nothing when none is set up.
   const extras = await loadPublishExtras(db, shop, mode.kind);
   const { read, pages } = await readShopify(admin, scored, req.opts);
   const input: PlanInputs = {

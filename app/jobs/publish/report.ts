@@ -5,7 +5,7 @@
 import type { MetafieldsSetReport } from "../../shopify/metafields.server";
 import type { SegmentSyncReport } from "../../shopify/segments.server";
 import type { TagCounts } from "../../shopify/tags";
-import type { PublishExtrasSummary } from "../publish-extras.server";
+import type { PublishExtrasSummary } from "./extras.server";
 import type { Mode } from "./mode";
 import {
   MAX_LISTED,

@@ -1,12 +1,12 @@
 /**
- * The publish's options and report (app/jobs/publish.server.ts re-exports them for its callers).
+ * The publish's options and report (app/jobs/publish/run.server.ts re-exports them for its callers).
  */
 import type { FlowReport } from "../../shopify/flow.server";
 import type { MetafieldsSetReport } from "../../shopify/metafields.server";
 import type { SegmentSyncReport } from "../../shopify/segments.server";
 import type { BulkOptions } from "../../shopify/tag-writer.server";
 import type { TagCounts } from "../../shopify/tags";
-import type { PublishExtrasSummary } from "../publish-extras.server";
+import type { PublishExtrasSummary } from "./extras.server";
 import type { PublishMode } from "./mode";
 
 export interface PublishOptions {
@@ -87,7 +87,7 @@ export interface PublishReport {
   metafields: MetafieldsSetReport | null;
   flow: FlowStepReport | null;
   segments: SegmentSyncReport | null;
-  /** Issue 16: opt-outs honoured, control groups, due to reorder (publish-extras.server.ts). */
+  /** Opt-outs honoured, control groups, due to reorder (publish-extras.server.ts). */
   extras?: PublishExtrasSummary;
   /** tagsAdd / tagsRemove calls the plan needed (one per customer and action), whatever the path. */
   tagWrites: number;

@@ -1,22 +1,22 @@
 /**
  * Seeds an app database with the demo shop's real numbers: the generated demo shop's products, orders
  * and line items inserted as the sync would store them (GIDs, amounts, dates; no names or emails), then
- * the real analysis (app/jobs/analyze.server.ts runAnalyze) over them.
+ * the real analysis (app/jobs/analyze/run.server.ts runAnalyze) over them.
  */
 import type { Db } from "../../../app/db.server";
-import { storeStandinShop } from "../../standin/as-synced";
-import type { StandinShopData } from "../../standin/types";
+import { storeStandinShop } from "../../../packages/shopify-standin/src/as-synced";
+import type { StandinShopData } from "../../../packages/shopify-standin/src/types";
 
 export interface SeedResult {
   orders: number;
   customers: number;
   products: number;
-  /** Whether runAnalyze ran (false while app/jobs/analyze.server.ts does not exist yet). */
+  /** Whether runAnalyze ran (false while app/jobs/analyze/run.server.ts does not exist yet). */
   analyzed: boolean;
   analyzeError?: string;
 }
 
-/** `data` is the generated demo shop (test/standin/demo-shop.ts generateDemoShop), the same the stand-in serves. */
+/** `data` is the generated demo shop (packages/shopify-standin/src/demo-shop.ts generateDemoShop), the same the stand-in serves. */
 export async function seedDemoShop(db: Db, data: StandinShopData): Promise<SeedResult> {
   const shop = data.shop;
   await db.shop.upsert({
@@ -32,7 +32,7 @@ export async function seedDemoShop(db: Db, data: StandinShopData): Promise<SeedR
     analyzed: false,
   };
   try {
-    const mod = (await import("../../../app/jobs/analyze.server")) as {
+    const mod = (await import("../../../app/jobs/analyze/run.server")) as {
       runAnalyze: (db: Db, shop: string) => Promise<unknown>;
     };
     await mod.runAnalyze(db, shop);

@@ -1,0 +1,60 @@
+/** The customer list's columns (their sort keys and explanations), its sort and risk choices, and the next-order cell. */
+import { Text } from "@shopify/polaris";
+import type { SortKey } from "../../models/customers.server";
+import type { NamedRow } from "../app/customer-names.server";
+import { useShopFormat } from "../../components/ShopContext";
+
+// Columns in display order; `sort` is the server-side sort key of a sortable column.
+export const COLUMNS: Array<{ title: string; sort?: SortKey; numeric?: boolean; tip?: string }> = [
+  { title: "Customer" },
+  {
+    title: "Value at risk",
+    sort: "valueAtRisk",
+    numeric: true,
+    tip: "What you lose over the next 12 months if this customer is gone: chance of being gone × what they would spend if still active. Summed, it is the dashboard's value at risk.",
+  },
+  {
+    title: "Churn risk",
+    sort: "churnProbability",
+    numeric: true,
+    tip: "Chance the customer does not order again within the churn horizon.",
+  },
+  { title: "Days since order", sort: "recencyDays", numeric: true, tip: "Days since the customer's last order." },
+  {
+    title: "Next order",
+    tip: "When the next order is likely to come (a range); “unlikely” when the customer is probably gone.",
+  },
+  {
+    title: "Predicted value (12 m)",
+    sort: "clv12m",
+    numeric: true,
+    tip: "Predicted spend over the next 12 months (customer lifetime value, CLV).",
+  },
+  { title: "Orders", sort: "orders", numeric: true },
+  { title: "Segment" },
+];
+
+export const SORT_CHOICES = COLUMNS.filter((c) => c.sort).flatMap((c) => [
+  { label: `${c.title}: highest first`, value: `${c.sort}:desc` },
+  { label: `${c.title}: lowest first`, value: `${c.sort}:asc` },
+]);
+
+export const RISK_CHOICES = [
+  { label: "High", value: "high" },
+  { label: "Medium", value: "medium" },
+  { label: "Low", value: "low" },
+];
+
+export function NextOrder({ row }: { row: NamedRow }) {
+  const f = useShopFormat();
+  if (!row.nextOrderEarliest || !row.nextOrderLatest) {
+    return row.nextOrderDate ? (
+      <>{f.date(row.nextOrderDate)}</>
+    ) : (
+      <Text as="span" tone="subdued">
+        Unlikely
+      </Text>
+    );
+  }
+  return <>{f.dateRange(row.nextOrderEarliest, row.nextOrderLatest)}</>;
+}

@@ -5,7 +5,7 @@
  *  3. runs the pipeline for it: full sync (bulk query) -> analyze -> publish preview;
  *  4. builds the app if needed and serves the admin at http://127.0.0.1:3000/app, outside Shopify's iframe;
  *  5. serves the shop's storefront (home, product, cart) with the recommendations block, a consent
- *     banner and the app proxy signed as Shopify signs it (test/standin/storefront/server.ts): a click on a
+ *     banner and the app proxy signed as Shopify signs it (packages/shopify-standin/src/storefront/server.ts): a click on a
  *     recommendation, an order with the cart attribute, then the admin's Results page.
  * Demo mode is an allow-list: it runs only with NODE_ENV development (the default here) or test, the
  * server listens on 127.0.0.1 only, and the database URL is printed masked.
@@ -93,7 +93,7 @@ const url = `http://127.0.0.1:${port}/app`;
 await server.ready("/app", 60_000);
 step(`the admin for ${shop} is at ${url}`);
 
-const { startStorefront } = await import("../test/standin/storefront/server");
+const { startStorefront } = await import("../packages/shopify-standin/src/storefront/server");
 const storefront = await startStorefront({
   shop,
   state: standin.state(shop),

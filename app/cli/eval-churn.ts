@@ -13,10 +13,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { evaluateChurn, formatChurnEvaluation, formatTotals } from "../analytics/evaluate-churn";
+import { evaluateChurn, formatChurnEvaluation, formatTotals } from "../analytics/evaluation/evaluate-churn";
 import { analyzeOrders } from "../analytics/analyze";
-import { buildHistories } from "../analytics/purchase-history";
-import { totalsCheck } from "../analytics/range-coverage";
+import { buildHistories } from "../analytics/data/purchase-history";
+import { totalsCheck } from "../analytics/evaluation/range-coverage";
 import type { OrderInput } from "../analytics/types";
 import { readOrdersFile } from "./analyze";
 import { cdnowToOrders } from "./cdnow";

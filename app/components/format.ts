@@ -16,7 +16,7 @@ export function formatPercent(value: number | null | undefined, digits = 1): str
 }
 
 /** Probabilities the model holds: one formatter for every page, the CSV and the reasons (analytics). */
-export { formatProbability, probabilityCell } from "../analytics/probability-format";
+export { formatProbability, probabilityCell } from "../analytics/narration/probability-format";
 
 export function formatCount(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return "–";

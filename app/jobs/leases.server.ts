@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db.server";
 import { acquireDbLease, releaseDbLease } from "../models/app-locks.server";
-import { redisConnection, withTimeout } from "./queue.server";
+import { redisConnection, withTimeout } from "./runtime/queue.server";
 
 const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
 

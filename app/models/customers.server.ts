@@ -5,8 +5,8 @@
  */
 import type { Prisma } from "@prisma/client";
 import type { Db } from "../db.server";
-import { pAliveKnownOf } from "../analytics/next-order";
-import { probabilityCell } from "../analytics/probability-format";
+import { pAliveKnownOf } from "../analytics/models/next-order";
+import { probabilityCell } from "../analytics/narration/probability-format";
 import { readReasons, readRecommended } from "./json-columns.server";
 import { adminUrl, gidId, humanize } from "./segments.server";
 import { getShopCurrency } from "./shop-settings.server";

@@ -9,8 +9,8 @@
  */
 import { randomInt } from "node:crypto";
 import type { Db } from "../db.server";
-import { DEFAULT_HOLDOUT_SHARE, checkShare, planAssignments, type Assignment } from "../analytics/holdout";
-import { netValue, skipReason, dayOf } from "../analytics/purchase-history";
+import { DEFAULT_HOLDOUT_SHARE, checkShare, planAssignments, type Assignment } from "../analytics/experiments/holdout";
+import { netValue, skipReason, dayOf } from "../analytics/data/purchase-history";
 import {
   entriesPerWeek,
   followUpCohort,
@@ -18,7 +18,7 @@ import {
   type CountedOrder,
   type FollowUpCohort,
   type UpliftResult,
-} from "../analytics/uplift";
+} from "../analytics/experiments/uplift";
 import { differenceSequence, rateMoments, type SequenceInterval } from "../analytics/experiments/confidence-sequence";
 import { revenueUplift, type RevenueUplift } from "../analytics/experiments/revenue-uplift";
 import type { OrderInput } from "../analytics/types";

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import db from "../db.server";
-import { enqueueJob } from "../jobs/queue.server";
+import { enqueueJob } from "../jobs/runtime/queue.server";
 import { authenticateWebhook } from "../shopify.server";
 import { handleScopesUpdate } from "../webhooks/compliance.server";
 

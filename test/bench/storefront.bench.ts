@@ -19,7 +19,7 @@ import { buildAppIfStale, SERVER_BUILD } from "../../scripts/remix-serve";
 import { freePort } from "../e2e/helpers/app-server";
 import { createTestDb } from "../helpers/db";
 import { REDIS_URL, redisReachable } from "../helpers/redis";
-import { gidProduct, seedScore, seedShop } from "../recs/fixtures";
+import { gidProduct, seedScore, seedShop } from "../integration/recommendations/fixtures";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RATES = (process.env.BENCH_RATES ?? "50,200,500").split(",").map(Number);

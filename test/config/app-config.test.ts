@@ -11,7 +11,7 @@ import { gunzipSync } from "node:zlib";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ADMIN_API_VERSION } from "../../app/shopify/api-version";
-import { schemaPath } from "../standin/schema";
+import { schemaPath } from "../../packages/shopify-standin/src/schema";
 import { APP_METAFIELD_DEFINITIONS } from "../../app/shopify/metafields.server";
 
 type Value = string | boolean | number | string[];

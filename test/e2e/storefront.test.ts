@@ -10,7 +10,7 @@
  * Scenarios: a logged-in customer gets their own recommendations, an anonymous product page gets
  * product recommendations, a forged signature shows nothing, an app answer with nothing falls back to
  * Shopify's recommendations; impressions and clicks land in RecEvent and a click marks the cart.
- * Consent: the page loads the Customer Privacy API stand-in (test/standin/storefront/customer-privacy.js,
+ * Consent: the page loads the Customer Privacy API stand-in (packages/shopify-standin/src/storefront/customer-privacy.js,
  * a region where consent is asked first); with consent granted, denied, analytics only and not yet given,
  * recommendations show, and beacons and the cart attribute go only with the consent they need.
  */
@@ -23,12 +23,12 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
 import type { Db } from "../../app/db.server";
-import type { SeededShop } from "../recs/fixtures";
+import type { SeededShop } from "../integration/recommendations/fixtures";
 import {
   renderBlock as renderLiquidBlock,
   type LiquidProduct,
   type PageOptions,
-} from "../standin/storefront/liquid-block";
+} from "../../packages/shopify-standin/src/storefront/liquid-block";
 import { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM, needChromium } from "./helpers/browser";
 
 // The routes use the app's default database: point it at this test's file before anything imports it.
@@ -40,7 +40,7 @@ process.env.SHOPIFY_API_KEY ??= "storefront-e2e-key";
 process.env.SHOPIFY_APP_URL ??= "https://churnless.example.com";
 
 const EXT = join(process.cwd(), "extensions/churnless-recommendations");
-const PRIVACY_STANDIN = join(process.cwd(), "test/standin/storefront/customer-privacy.js");
+const PRIVACY_STANDIN = join(process.cwd(), "packages/shopify-standin/src/storefront/customer-privacy.js");
 const ARTIFACTS = join(process.cwd(), "test/artifacts");
 const SHOP = "e2e-tea.myshopify.com";
 const EMPTY_SHOP = "e2e-empty.myshopify.com";

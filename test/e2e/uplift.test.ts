@@ -1,6 +1,6 @@
 /**
  * The control-groups page in a real browser (Debian's Chromium) against the built app in demo mode, on a
- * database seeded three ways (test/holdout/seed-control-groups.ts): with an effect (win-back works for
+ * database seeded three ways (test/integration/control-groups/seed-control-groups.ts): with an effect (win-back works for
  * "At risk", not for "Lost"), without one, and still unclear. Each time the page must say what the
  * read-model computes (verdict, the anytime-valid interval, the weeks still needed, the evidence line),
  * and the merchant can enter the incentive's cost and see the revenue uplift net of it. No console error.
@@ -14,13 +14,13 @@ import type { Page } from "playwright-core";
 import { createDb, type Db } from "../../app/db.server";
 import { migrateDatabase } from "../../app/db/migrate.server";
 import { formatCount } from "../../app/components/format";
-import { upliftPage } from "../../app/models/uplift-page.server";
+import { upliftPage } from "../../app/routes/app.uplift/data.server";
 import { buildAppIfStale, startAppServer, type AppServer } from "./helpers/app-server";
 import { launchBrowser, needChromium, type Browser } from "./helpers/browser";
 import { seedDemoShop } from "./helpers/seed";
-import { generateDemoShop } from "../standin/demo-shop";
-import { startStandin, type Standin } from "../standin/server";
-import { seedControlGroups, type Scenario } from "../holdout/seed-control-groups";
+import { generateDemoShop } from "../../packages/shopify-standin/src/demo-shop";
+import { startStandin, type Standin } from "../../packages/shopify-standin/src/server";
+import { seedControlGroups, type Scenario } from "../integration/control-groups/seed-control-groups";
 
 const SHOP = "uplift-e2e.myshopify.com";
 const ARTIFACTS = join(process.cwd(), "test/artifacts");

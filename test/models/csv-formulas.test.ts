@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { csvCell, customersCsv, parseCustomerQuery } from "../../app/models/customers.server";
 import { createTestDb, type TestDb } from "../helpers/db";
-import { gid, seedScores, SHOP } from "./fixtures";
+import { gid, seedScores, SHOP } from "../helpers/app-fixtures";
 
 /** Rows of RFC 4180 CSV, as a spreadsheet splits them (quoted cells may hold commas and line breaks). */
 function parseCsv(text: string): string[][] {

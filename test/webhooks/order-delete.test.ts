@@ -7,9 +7,9 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handleShopRedact, receiveDataRequest } from "../../app/webhooks/compliance.server";
 import { handleOrderDelete, handleOrderWebhook } from "../../app/webhooks/orders.server";
-import { generateDemoShop } from "../standin/demo-shop";
-import { orderWebhookPayload } from "../standin/webhooks";
-import { gid, seedOrders } from "../app/fixtures";
+import { generateDemoShop } from "../../packages/shopify-standin/src/demo-shop";
+import { orderWebhookPayload } from "../../packages/shopify-standin/src/webhooks";
+import { gid, seedOrders } from "../helpers/app-fixtures";
 import { createTestDb, databaseKinds, type TestDb } from "../helpers/db";
 import { orderGid, productGid } from "../helpers/orders";
 

@@ -68,7 +68,7 @@ import {
   orderValuePosterior,
   spendMoments,
   spendQuantiles,
-} from "./predictive";
+} from "../models/predictive";
 import { riskBaseline, riskCutoffs, riskBandOf } from "./bands";
 import {
   clampProbability,

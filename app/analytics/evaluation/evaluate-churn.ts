@@ -11,8 +11,8 @@
 import { analyzeOrders, type AnalyzeOptions } from "../analyze";
 import { predictChurn } from "../churn/predict";
 import { auc, calibration, logLoss, topDecileLift, type CalibrationBin } from "./classification";
-import { RULE_DAYS, RULE_HIGH_CHURN, RULE_LOW_CHURN } from "./next-order";
-import { buildHistories, dayOf, DAY_MS } from "./purchase-history";
+import { RULE_DAYS, RULE_HIGH_CHURN, RULE_LOW_CHURN } from "../models/next-order";
+import { buildHistories, dayOf, DAY_MS } from "../data/purchase-history";
 import {
   formatCoverage,
   rangeCoverage,
@@ -21,7 +21,7 @@ import {
   type TotalCheck,
   type TotalsCheck,
 } from "./range-coverage";
-import type { AnalysisResult, CustomerResult, OrderInput } from "./types";
+import type { AnalysisResult, CustomerResult, OrderInput } from "../types";
 
 export interface ChurnEvaluation {
   asOf: string;

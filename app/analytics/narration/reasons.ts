@@ -17,8 +17,8 @@
  * formatted in the shop's currency.
  * Cost: O(1) per customer.
  */
-import type { CustomerFeatures } from "./features";
-import type { RiskBand } from "./types";
+import type { CustomerFeatures } from "../data/features";
+import type { RiskBand } from "../types";
 import { formatProbability } from "./probability-format";
 
 export const MAX_REASONS = 3;

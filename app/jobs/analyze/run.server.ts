@@ -6,15 +6,15 @@
  * (app/models/scores.server.ts). Each run is recorded as a SyncRun of kind "analyze" with status,
  * timings and the error if any; Shop.lastAnalysisAt is updated on success.
  */
-import type { Db } from "../db.server";
-import { recordAnalysisSnapshot, segmentsBefore } from "../models/trends.server";
-import { createSyncRun, finishSyncRun } from "../models/sync-runs.server";
-import { analyzeInThread } from "./analyze-thread.server";
-import { getShopSettings, updateShopSettings } from "../models/shop-settings.server";
-import { loadPreviousClusters, previousShopifyRfmGroups, saveAnalysis } from "../models/scores.server";
-import { databaseUrlFor, loadOrdersForAnalysis, loadProductsForAnalysis } from "../models/analysis-input.server";
-import { saveReorder } from "../models/reorder.server";
-import { LIMITED_HISTORY_DAYS } from "../shopify/orders-sync.server";
+import type { Db } from "../../db.server";
+import { recordAnalysisSnapshot, segmentsBefore } from "../../models/trends.server";
+import { createSyncRun, finishSyncRun } from "../../models/sync-runs.server";
+import { analyzeInThread } from "./thread.server";
+import { getShopSettings, updateShopSettings } from "../../models/shop-settings.server";
+import { loadPreviousClusters, previousShopifyRfmGroups, saveAnalysis } from "../../models/scores.server";
+import { databaseUrlFor, loadOrdersForAnalysis, loadProductsForAnalysis } from "../../models/analysis-input.server";
+import { saveReorder } from "../../models/reorder.server";
+import { LIMITED_HISTORY_DAYS } from "../../shopify/orders-sync.server";
 
 type AnalysisAnswer = Awaited<ReturnType<typeof analyzeInThread>>;
 

@@ -2,17 +2,17 @@
  * What a job does: its steps, in order, for one shop (sync -> analyze -> publish). Used by the
  * in-process runner and by the BullMQ worker alike, so both run exactly the same code.
  */
-import type { Db } from "../db.server";
-import { getShopSettings } from "../models/shop-settings.server";
-import { shopUninstalledAt } from "../models/shops.server";
-import { hasOfflineSession } from "../models/sessions.server";
-import { adminForShop } from "../shopify/admin.server";
-import type { AdminGraphql } from "../shopify/types";
-import { runAnalyze } from "./analyze.server";
+import type { Db } from "../../db.server";
+import { getShopSettings } from "../../models/shop-settings.server";
+import { shopUninstalledAt } from "../../models/shops.server";
+import { hasOfflineSession } from "../../models/sessions.server";
+import { adminForShop } from "../../shopify/admin.server";
+import type { AdminGraphql } from "../../shopify/types";
+import { runAnalyze } from "../analyze/run.server";
 import { stepsOf, type JobData } from "./kinds";
-import { runPublish } from "./publish.server";
-import { runSync } from "./sync.server";
-import { assertShopNotRedacted, enforceRedactions, ShopRedactedError } from "../models/compliance.server";
+import { runPublish } from "../publish/run.server";
+import { runSync } from "../sync/run.server";
+import { assertShopNotRedacted, enforceRedactions, ShopRedactedError } from "../../models/compliance.server";
 
 /** The shop uninstalled the app while the job ran (or before it started): it stops and is not retried. */
 export class AppUninstalledError extends Error {

@@ -8,10 +8,10 @@
  *   per shop.
  */
 import { randomUUID } from "node:crypto";
-import type { Db } from "../db.server";
-import { env, maskUrl } from "../env.server";
-import { needsMerchant } from "../shopify/admin.server";
-import { ShopRedactedError } from "../models/compliance.server";
+import type { Db } from "../../db.server";
+import { env, maskUrl } from "../../env.server";
+import { needsMerchant } from "../../shopify/admin.server";
+import { ShopRedactedError } from "../../models/compliance.server";
 import { AppUninstalledError, runJob, type JobContext } from "./handlers.server";
 import type { JobData, JobKind } from "./kinds";
 

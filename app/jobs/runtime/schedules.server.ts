@@ -10,9 +10,9 @@
  *   processes run; the same round closes runs whose process died.
  * The first run after a restart is `refreshEveryHours` after the shop's last sync, or at once if that is past.
  */
-import type { Db } from "../db.server";
-import { installedShops } from "../models/shops.server";
-import { reapStaleSyncRuns } from "../models/sync-runs.server";
+import type { Db } from "../../db.server";
+import { installedShops } from "../../models/shops.server";
+import { reapStaleSyncRuns } from "../../models/sync-runs.server";
 import type { JobQueue } from "./queue.server";
 
 export interface RestoreReport {
@@ -46,7 +46,7 @@ declare global {
 export function restoreSchedulesOnce(): Promise<RestoreReport | null> {
   globalThis.__churnlessSchedulesRestored ??= (async () => {
     try {
-      const [{ default: db }, { getQueue }] = await Promise.all([import("../db.server"), import("./queue.server")]);
+      const [{ default: db }, { getQueue }] = await Promise.all([import("../../db.server"), import("./queue.server")]);
       const queue = await getQueue();
       const report = await restoreSchedules(db, queue);
       // Without Redis this process runs the jobs: it closes the runs a killed predecessor left open. (With

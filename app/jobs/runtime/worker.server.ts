@@ -7,10 +7,10 @@
 import { randomUUID } from "node:crypto";
 import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
-import { needsMerchant } from "../shopify/admin.server";
+import { needsMerchant } from "../../shopify/admin.server";
 import { AppUninstalledError, runJob, type JobContext } from "./handlers.server";
-import { ShopRedactedError } from "../models/compliance.server";
-import { keepLocks } from "./job-locks.server";
+import { ShopRedactedError } from "../../models/compliance.server";
+import { keepLocks } from "./locks.server";
 import { isJobKind, type JobData } from "./kinds";
 import { closeBounded, logRedisErrors, QUEUE_NAME, redisConnection } from "./queue.server";
 

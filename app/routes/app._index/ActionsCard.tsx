@@ -11,8 +11,8 @@ export function ActionsCard({ d }: { d: DashboardData }) {
   return (
     <SectionCard title="What to do next" gap="300">
       <Text as="p" variant="bodySm" tone="subdued">
-        Ordered by the value at risk in the segments each action is for; actions your control groups show to work
-        come first, by the revenue they are expected to recover.
+        Ordered by the value at risk in the segments each action is for; actions your control groups show to work come
+        first, by the revenue they are expected to recover.
       </Text>
       {d.actions.length === 0 && <Text as="p">Actions appear after the first analysis.</Text>}
       {d.actions.map((a, i) => (

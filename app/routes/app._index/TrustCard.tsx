@@ -19,8 +19,8 @@ export function TrustCard({ d }: { d: DashboardData }) {
             {d.backtest.recencyAuc !== null
               ? ` (days since last order alone: ${d.backtest.recencyAuc.toFixed(2)})`
               : ""}
-            ; it predicted {formatProbability(d.backtest.meanPredicted, 1)} churn and {formatPercent(d.backtest.observedChurn)}{" "}
-            happened.
+            ; it predicted {formatProbability(d.backtest.meanPredicted, 1)} churn and{" "}
+            {formatPercent(d.backtest.observedChurn)} happened.
           </Text>
           <Text as="p" variant="bodySm" tone="subdued">
             {TERMS.auc}

@@ -10,10 +10,10 @@ import {
   type EvidenceStatus,
   type RecoveredRevenue,
   type SegmentEvidence,
-} from "../analytics/experiments/decisions";
-import { segmentEvidence } from "./holdouts-evidence.server";
-import type { Db } from "../db.server";
-import { readBacktest, readMetrics, type BacktestReading } from "./json-columns.server";
+} from "../../analytics/experiments/decisions";
+import { segmentEvidence } from "../../models/holdouts-evidence.server";
+import type { Db } from "../../db.server";
+import { readBacktest, readMetrics, type BacktestReading } from "../../models/json-columns.server";
 import { buildKpis, churnRateRange, computeKpis, observedChurn, previousForChange, type Kpi } from "./kpis.server";
 import {
   churnRiskDistribution,

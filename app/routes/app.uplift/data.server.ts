@@ -4,10 +4,10 @@
  * shrunk across the shop's control groups, with the weeks still needed and what changed since the
  * previous weekly look (app/models/holdouts-evidence.server.ts).
  */
-import type { Db } from "../db.server";
-import { PERIODS, listControlGroups, segmentRef, type UpliftReport } from "./holdouts.server";
-import { controlGroupEvidence, type GroupEvidence } from "./holdouts-evidence.server";
-import { getShopCurrency } from "./shop-settings.server";
+import type { Db } from "../../db.server";
+import { PERIODS, listControlGroups, segmentRef, type UpliftReport } from "../../models/holdouts.server";
+import { controlGroupEvidence, type GroupEvidence } from "../../models/holdouts-evidence.server";
+import { getShopCurrency } from "../../models/shop-settings.server";
 
 /** The follow-up window asked for, or 90 days when it is not one of PERIODS. */
 export function upliftPeriod(raw: string | null): number {

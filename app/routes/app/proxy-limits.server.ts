@@ -12,7 +12,7 @@
  * falls back to its own memory (each process then grants up to `limit`) and logs it once per minute.
  */
 import { Redis } from "ioredis";
-import { env } from "../env.server";
+import { env } from "../../env.server";
 
 export interface Grant {
   /** How many of the amount asked may be used (0 when the window's limit is spent). */

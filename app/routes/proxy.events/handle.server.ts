@@ -11,9 +11,9 @@ import {
   recEventBatchSchema,
   recordEventBatch,
   type EventsLimits,
-} from "../models/rec-events.server";
-import { proxyJson, type ProxyContext } from "../shopify/app-proxy.server";
-import { defaultBudget, type Budget } from "./proxy-limits.server";
+} from "../../models/rec-events.server";
+import { proxyJson, type ProxyContext } from "../../shopify/app-proxy.server";
+import { defaultBudget, type Budget } from "../app/proxy-limits.server";
 
 export interface EventsHandlerDeps {
   db: Db;

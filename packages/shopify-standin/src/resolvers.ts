@@ -675,7 +675,7 @@ function appInstallationView(state: ShopState): View {
 let declaredScopes: { required: string[]; optional: string[] } | null = null;
 function appDeclaredScopes(): { required: string[]; optional: string[] } {
   if (declaredScopes) return declaredScopes;
-  const toml = readFileSync(fileURLToPath(new URL("../../shopify.app.toml", import.meta.url)), "utf8");
+  const toml = readFileSync(fileURLToPath(new URL("../../../shopify.app.toml", import.meta.url)), "utf8");
   const section = /^\[access_scopes\]([\s\S]*?)^\[/m.exec(toml)?.[1] ?? "";
   const list = (raw: string | undefined) =>
     (raw ?? "")

@@ -10,7 +10,7 @@ import {
   type GraphQLSchema,
   type IntrospectionQuery,
 } from "graphql";
-import { ADMIN_API_VERSION, adminSchemaFileName } from "../../app/shopify/api-version";
+import { ADMIN_API_VERSION, adminSchemaFileName } from "../../../app/shopify/api-version";
 
 /**
  * The Admin GraphQL schema the stand-in serves, built from the pinned introspection file

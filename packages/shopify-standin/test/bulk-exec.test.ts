@@ -1,12 +1,12 @@
 import { parse } from "graphql";
 import { describe, expect, it } from "vitest";
-import { ADMIN_API_VERSION } from "../../app/shopify/api-version";
-import { executeBulkQuery } from "./bulk-exec";
-import type { ExecContext } from "./context";
-import { executeDocument } from "./execute";
-import { tinyShop } from "./fixture";
-import { readSchema } from "./schema";
-import { ShopState } from "./store";
+import { ADMIN_API_VERSION } from "../../../app/shopify/api-version";
+import { executeBulkQuery } from "../src/bulk-exec";
+import type { ExecContext } from "../src/context";
+import { executeDocument } from "../src/execute";
+import { tinyShop } from "../src/fixture";
+import { readSchema } from "../src/schema";
+import { ShopState } from "../src/store";
 
 const NOW = Date.parse("2026-11-20T12:00:00Z");
 

@@ -183,8 +183,8 @@ describe("clusters", () => {
 
 describe("cluster names on the CDNOW sample", () => {
   it("say a purchase-count word plainly only when it holds for at least 90% of the members", async () => {
-    const { analyzeOrders } = await import("../../app/analytics/analyze");
-    const { loadCdnowOrders } = await import("./cdnow");
+    const { analyzeOrders } = await import("../../../app/analytics/analyze");
+    const { loadCdnowOrders } = await import("../../helpers/cdnow");
     const result = analyzeOrders(loadCdnowOrders(), { asOf: new Date("1997-09-30T00:00:00Z"), backtest: false });
     for (const cluster of result.clusters) {
       const members = result.customers.filter((c) => c.clusterKey === cluster.key);

@@ -1,15 +1,15 @@
 /**
- * The control groups' evidence on seeded shops (test/holdout/seed-control-groups.ts), read as the page and
+ * The control groups' evidence on seeded shops (test/integration/control-groups/seed-control-groups.ts), read as the page and
  * the dashboard read it: win-back works for "At risk" and not for "Lost"; a shop with no effect says no
  * clear difference; a small one says too few, with the weeks still needed; "What to do next" puts the
  * action that works first, with its expected recovered revenue.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { segmentEvidence } from "../../app/models/holdouts-evidence.server";
-import { upliftPage } from "../../app/models/uplift-page.server";
-import { nextActions } from "../../app/models/dashboard.server";
-import type { SegmentView } from "../../app/models/segments.server";
-import { createTestDb, type TestDb } from "../helpers/db";
+import { segmentEvidence } from "../../../app/models/holdouts-evidence.server";
+import { upliftPage } from "../../../app/routes/app.uplift/data.server";
+import { nextActions } from "../../../app/routes/app._index/data.server";
+import type { SegmentView } from "../../../app/models/segments.server";
+import { createTestDb, type TestDb } from "../../helpers/db";
 import { seedControlGroups } from "./seed-control-groups";
 
 const AS_OF = new Date("2026-11-30T00:00:00Z");

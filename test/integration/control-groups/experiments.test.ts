@@ -18,12 +18,12 @@ import {
   mixtureScale,
   rateMoments,
   sequenceMultiplier,
-} from "../../app/analytics/experiments/confidence-sequence";
-import { shrinkSegments } from "../../app/analytics/experiments/shrinkage";
-import { normalCdf, revenueUplift } from "../../app/analytics/experiments/revenue-uplift";
-import { seededUniform, simulateWeeklyLooks } from "../../app/analytics/experiments/simulate";
-import { evidenceStatus, expectedRecovered, orderByEvidence } from "../../app/analytics/experiments/decisions";
-import { weeksToClear } from "../../app/analytics/experiments/weeks-to-clear";
+} from "../../../app/analytics/experiments/confidence-sequence";
+import { shrinkSegments } from "../../../app/analytics/experiments/shrinkage";
+import { normalCdf, revenueUplift } from "../../../app/analytics/experiments/revenue-uplift";
+import { seededUniform, simulateWeeklyLooks } from "../../../app/analytics/experiments/simulate";
+import { evidenceStatus, expectedRecovered, orderByEvidence } from "../../../app/analytics/experiments/decisions";
+import { weeksToClear } from "../../../app/analytics/experiments/weeks-to-clear";
 
 describe("confidence sequence", () => {
   it("matches the conjugate-mixture margin (Waudby-Smith et al. 2024) computed independently", () => {

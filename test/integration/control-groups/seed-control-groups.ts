@@ -8,10 +8,10 @@
  * - "unclear": "At risk" (60 counted, 12 held out, and 40 drawn in the last 60 days): too few yet.
  * Customers and orders carry the scenario in their ids, so scenarios can share a database.
  */
-import type { Db } from "../../app/db.server";
-import { upsertOrders } from "../../app/models/orders.server";
-import type { OrderInput } from "../../app/analytics/types";
-import { lineItemInput, orderInput, productGid } from "../helpers/orders";
+import type { Db } from "../../../app/db.server";
+import { upsertOrders } from "../../../app/models/orders.server";
+import type { OrderInput } from "../../../app/analytics/types";
+import { lineItemInput, orderInput, productGid } from "../../helpers/orders";
 import { mulberry32 } from "../publish/prng";
 
 const DAY = 86_400_000;

@@ -8,11 +8,11 @@
  * - new orders (with a new analysis) change the results, and the previous weekly look says by how much.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { refreshHoldouts, setControlGroup, upliftReport } from "../../app/models/holdouts.server";
-import { upsertOrders } from "../../app/models/orders.server";
-import type { OrderInput } from "../../app/analytics/types";
-import { createTestDb, type TestDb } from "../helpers/db";
-import { lineItemInput, orderInput, productGid } from "../helpers/orders";
+import { refreshHoldouts, setControlGroup, upliftReport } from "../../../app/models/holdouts.server";
+import { upsertOrders } from "../../../app/models/orders.server";
+import type { OrderInput } from "../../../app/analytics/types";
+import { createTestDb, type TestDb } from "../../helpers/db";
+import { lineItemInput, orderInput, productGid } from "../../helpers/orders";
 import { mulberry32 } from "../publish/prng";
 
 const DAY = 86_400_000;

@@ -10,12 +10,12 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { JobData } from "../../app/jobs/kinds";
-import { createAdminClient } from "../../app/shopify/client.server";
-import { REDIS_URL, redisTestsEnabled } from "../helpers/redis";
-import { callRoute, webhookRequest, withShopifyAppEnv } from "../helpers/shopify-app";
-import { generateDemoShop } from "../standin/demo-shop";
-import { startStandin, type Standin } from "../standin/server";
+import type { JobData } from "../../../app/jobs/runtime/kinds";
+import { createAdminClient } from "../../../app/shopify/client.server";
+import { REDIS_URL, redisTestsEnabled } from "../../helpers/redis";
+import { callRoute, webhookRequest, withShopifyAppEnv } from "../../helpers/shopify-app";
+import { generateDemoShop } from "../../../packages/shopify-standin/src/demo-shop";
+import { startStandin, type Standin } from "../../../packages/shopify-standin/src/server";
 
 const SECRET = "jobs-after-faults-secret";
 const HOUR = 3_600_000;
@@ -32,7 +32,7 @@ async function install(shop: string, row: { refreshEveryHours?: number; autoTag?
 
 /** Shopify's app/uninstalled delivery, signed as its documentation shows, through the app's route. */
 async function uninstallWebhook(shop: string) {
-  const { action } = await import("../../app/routes/webhooks.app.uninstalled");
+  const { action } = await import("../../../app/routes/webhooks.app.uninstalled");
   const body = JSON.stringify({ id: 1, name: shop, domain: shop, myshopify_domain: shop });
   const res = (await callRoute(
     action,
@@ -60,8 +60,8 @@ describe("uninstall during a job", () => {
     async () => {
       await install(SHOP, { autoTag: true });
       await db().db.shop.update({ where: { shop: SHOP }, data: { previewSeenAt: new Date() } });
-      const { InProcessQueue } = await import("../../app/jobs/queue.server");
-      const { runJob } = await import("../../app/jobs/handlers.server");
+      const { InProcessQueue } = await import("../../../app/jobs/runtime/queue.server");
+      const { runJob } = await import("../../../app/jobs/runtime/handlers.server");
       const admin = createAdminClient({ shop: SHOP, accessToken: standin.tokenFor(SHOP), apiBaseUrl: standin.url });
       let attempts = 0;
       const steps: string[] = [];
@@ -112,7 +112,7 @@ describe("uninstall during a job", () => {
     const shop = "uninstall-queued.myshopify.com";
     await install(shop);
     await uninstallWebhook(shop);
-    const { runJob, AppUninstalledError } = await import("../../app/jobs/handlers.server");
+    const { runJob, AppUninstalledError } = await import("../../../app/jobs/runtime/handlers.server");
     const steps: string[] = [];
     await expect(
       runJob(
@@ -159,10 +159,10 @@ describe.skipIf(!redisOn)("Redis loses its data", () => {
     { timeout: 60_000 },
     async () => {
       for (const shop of shops) await install(shop, { refreshEveryHours: 12 });
-      const { BullMqQueue } = await import("../../app/jobs/queue.server");
-      const { restoreSchedules, startMaintenance } = await import("../../app/jobs/schedules.server");
-      const { startWorker } = await import("../../app/jobs/worker.server");
-      const { createSyncRun, REAPED_ERROR, STALE_RUN_MS } = await import("../../app/models/sync-runs.server");
+      const { BullMqQueue } = await import("../../../app/jobs/runtime/queue.server");
+      const { restoreSchedules, startMaintenance } = await import("../../../app/jobs/runtime/schedules.server");
+      const { startWorker } = await import("../../../app/jobs/runtime/worker.server");
+      const { createSyncRun, REAPED_ERROR, STALE_RUN_MS } = await import("../../../app/models/sync-runs.server");
       const queue = await BullMqQueue.connect(REDIS_URL, queueName);
       const ran: JobData[] = [];
       const worker = startWorker({
@@ -223,8 +223,8 @@ describe.skipIf(!redisOn)("Redis loses its data", () => {
     "a job whose worker stopped renewing its lock is picked up again by another worker, and logged as such",
     { timeout: 60_000 },
     async () => {
-      const { BullMqQueue } = await import("../../app/jobs/queue.server");
-      const { startWorker } = await import("../../app/jobs/worker.server");
+      const { BullMqQueue } = await import("../../../app/jobs/runtime/queue.server");
+      const { startWorker } = await import("../../../app/jobs/runtime/worker.server");
       const name = `${queueName}-stall`;
       const queue = await BullMqQueue.connect(REDIS_URL, name);
       const logged: string[] = [];

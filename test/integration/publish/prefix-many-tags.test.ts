@@ -5,12 +5,12 @@
  * change. Then the publish under the accepted prefix leaves every merchant tag as it was.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runPublish } from "../../app/jobs/publish.server";
-import { changeTagPrefix, getShopSettings, updateShopSettings } from "../../app/models/shop-settings.server";
-import { readShopCustomerTags } from "../../app/shopify/tag-writer.server";
-import { tagKey } from "../../app/shopify/tags";
-import { createTestDb, type TestDb } from "../helpers/db";
-import { startStandin, type Standin } from "../standin/server";
+import { runPublish } from "../../../app/jobs/publish/run.server";
+import { changeTagPrefix, getShopSettings, updateShopSettings } from "../../../app/models/shop-settings.server";
+import { readShopCustomerTags } from "../../../app/shopify/tag-writer.server";
+import { tagKey } from "../../../app/shopify/tags";
+import { createTestDb, type TestDb } from "../../helpers/db";
+import { startStandin, type Standin } from "../../../packages/shopify-standin/src/server";
 import { adminFor, buildFixture, cloneData, insertScores } from "./fixture";
 
 const QUIET = { flow: false, metafields: false } as const;

@@ -8,13 +8,17 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MemoryBudget, RedisBudget, type Budget } from "../../app/lib/proxy-limits.server";
-import { handleEventsProxy } from "../../app/lib/proxy-events.server";
-import { DEFAULT_EVENTS_LIMITS, MAX_PRODUCTS_PER_BATCH, type EventsLimits } from "../../app/models/rec-events.server";
-import { proxyRequest } from "../helpers/app-proxy";
-import { createTestDb, databaseKinds, type TestDb } from "../helpers/db";
-import { REDIS_URL, redisTestsEnabled } from "../helpers/redis";
-import { ALL_SCOPES, APP_URL, callRoute } from "../helpers/shopify-app";
+import { MemoryBudget, RedisBudget, type Budget } from "../../../app/routes/app/proxy-limits.server";
+import { handleEventsProxy } from "../../../app/routes/proxy.events/handle.server";
+import {
+  DEFAULT_EVENTS_LIMITS,
+  MAX_PRODUCTS_PER_BATCH,
+  type EventsLimits,
+} from "../../../app/models/rec-events.server";
+import { proxyRequest } from "../../helpers/app-proxy";
+import { createTestDb, databaseKinds, type TestDb } from "../../helpers/db";
+import { REDIS_URL, redisTestsEnabled } from "../../helpers/redis";
+import { ALL_SCOPES, APP_URL, callRoute } from "../../helpers/shopify-app";
 
 const SECRET = "flood-secret";
 const SHOP = "flood-shop.myshopify.com";
@@ -74,7 +78,7 @@ describe(`POST /proxy/events under a flood (${FLOOD_DB})`, () => {
   const getDb = () => flood;
 
   async function send(request: Request, limits: EventsLimits, budget: Budget) {
-    const { authenticateProxy } = await import("../../app/shopify/app-proxy.server");
+    const { authenticateProxy } = await import("../../../app/shopify/app-proxy.server");
     const proxy = await authenticateProxy(request.clone());
     return handleEventsProxy(request, proxy, { db: getDb().db, limits, budget });
   }
@@ -101,7 +105,7 @@ describe(`POST /proxy/events under a flood (${FLOOD_DB})`, () => {
     expect(Date.now() - now).toBeLessThan(60_000); // all in one window, or the bound above is not the rule's
 
     // A shopper's read during the flood is answered.
-    const { loader } = await import("../../app/routes/proxy.recommendations");
+    const { loader } = await import("../../../app/routes/proxy.recommendations/route");
     const read = (await callRoute(
       loader,
       proxyRequest("recommendations", { product_id: "1", limit: "4" }, { shop: SHOP, secret: SECRET }),

@@ -20,8 +20,8 @@ import {
   recordOrderAttribution,
   recordRecEvents,
   startRetentionSchedule,
-} from "../../app/models/rec-events.server";
-import { getResults } from "../../app/models/results.server";
+} from "../../../app/models/rec-events.server";
+import { getResults } from "../../../app/routes/app.results/data.server";
 
 const SECRET = "events-secret";
 const SHOP = "events-shop.myshopify.com";

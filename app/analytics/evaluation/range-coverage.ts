@@ -11,7 +11,7 @@
  * - the first order's date among customers who ordered within H, in [nextOrderLow, nextOrderHigh].
  * Cost: O(customers + their occasions).
  */
-import type { CustomerHistory, CustomerResult } from "./types";
+import type { CustomerHistory, CustomerResult } from "../types";
 
 export interface Coverage {
   customers: number;

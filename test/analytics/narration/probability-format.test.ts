@@ -1,9 +1,9 @@
 /** Nothing the model holds uncertain reads as certain: one formatter for pages, CSV and reasons. */
 import { describe, expect, it } from "vitest";
-import { formatProbability, probabilityCell } from "../../app/components/format";
-import { riskOverHorizon } from "../../app/components/words";
-import { churnReasons } from "../../app/analytics/reasons";
-import { customerFeatures } from "../../app/analytics/features";
+import { formatProbability, probabilityCell } from "../../../app/components/format";
+import { riskOverHorizon } from "../../../app/components/words";
+import { churnReasons } from "../../../app/analytics/narration/reasons";
+import { customerFeatures } from "../../../app/analytics/data/features";
 
 describe("formatProbability", () => {
   it("never writes 100% or 0% for a probability strictly between 0 and 1", () => {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { analyzeOrders, limitedHistoryNote } from "../../app/analytics/analyze";
-import { generateShop } from "./generate-orders";
+import { generateShop } from "../helpers/generate-orders";
 
 const asOf = new Date("2026-12-01T00:00:00Z");
 const { orders } = generateShop({

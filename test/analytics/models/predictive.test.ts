@@ -1,10 +1,10 @@
 /**
- * The predictive ranges (app/analytics/predictive.ts) against a simulation of the process they describe,
+ * The predictive ranges (app/analytics/models/predictive.ts) against a simulation of the process they describe,
  * and the ranges of the CDNOW sample against what its customers did in the paper's holdout.
  */
 import { describe, expect, it } from "vitest";
-import { bgnbdExpectedPurchasesIfAlive } from "../../app/analytics/bgnbd";
-import { evaluateChurn } from "../../app/analytics/evaluate-churn";
+import { bgnbdExpectedPurchasesIfAlive } from "../../../app/analytics/models/bgnbd";
+import { evaluateChurn } from "../../../app/analytics/evaluation/evaluate-churn";
 import {
   countMoments,
   firstOrderDayGivenOrder,
@@ -12,12 +12,12 @@ import {
   orderValuePosterior,
   spendMoments,
   spendQuantiles,
-} from "../../app/analytics/predictive";
-import { betaInc } from "../../app/analytics/special-functions";
+} from "../../../app/analytics/models/predictive";
+import { betaInc } from "../../../app/analytics/math/special-functions";
 import { readFileSync } from "node:fs";
-import { completeJourneyToOrders } from "../../app/cli/complete-journey";
-import { needSharedData } from "../helpers/shared-data";
-import { loadCdnowOrders } from "./cdnow";
+import { completeJourneyToOrders } from "../../../app/cli/complete-journey";
+import { needSharedData } from "../../helpers/shared-data";
+import { loadCdnowOrders } from "../../helpers/cdnow";
 
 /** Seeded uniform, normal and gamma draws (Marsaglia-Tsang). */
 function rng(seed: number) {

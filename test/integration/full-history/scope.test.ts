@@ -12,9 +12,9 @@ import { createServer, type Server } from "node:http";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { APP_URL, callRoute, withShopifyAppEnv } from "../helpers/shopify-app";
-import { generateDemoShop } from "../standin/demo-shop";
-import { startStandin, type Standin } from "../standin/server";
+import { APP_URL, callRoute, withShopifyAppEnv } from "../../helpers/shopify-app";
+import { generateDemoShop } from "../../../packages/shopify-standin/src/demo-shop";
+import { startStandin, type Standin } from "../../../packages/shopify-standin/src/server";
 
 const SECRET = "full-history-secret";
 const API_KEY = "test-api-key";
@@ -42,7 +42,7 @@ async function serveWebhookRoute(): Promise<string> {
       const headers = new Headers();
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
       const request = new Request(`${APP_URL}${req.url}`, { method: req.method, headers, body: Buffer.concat(chunks) });
-      const { action } = await import("../../app/routes/webhooks.app.scopes_update");
+      const { action } = await import("../../../app/routes/webhooks.app.scopes_update");
       const answer = (await callRoute(action, request)) as Response;
       res.writeHead(answer.status);
       res.end(await answer.text());
@@ -103,8 +103,8 @@ function adminRequest(path: string, method = "GET"): Request {
 }
 
 async function jobsDone() {
-  const { getQueue } = await import("../../app/jobs/queue.server");
-  const queue = (await getQueue()) as import("../../app/jobs/queue.server").InProcessQueue;
+  const { getQueue } = await import("../../../app/jobs/runtime/queue.server");
+  const queue = (await getQueue()) as import("../../../app/jobs/runtime/queue.server").InProcessQueue;
   await queue.idle();
   expect(queue.failures).toEqual([]);
 }
@@ -127,7 +127,7 @@ describe("read_all_orders, an optional scope", () => {
     "without it the install's sync and analysis run on the last 60 days, flagged, on the short-history model, saying why",
     { timeout: 180_000 },
     async () => {
-      const { authenticate } = await import("../../app/shopify.server");
+      const { authenticate } = await import("../../../app/shopify.server");
       const { session } = await authenticate.admin(adminRequest("/app"));
       expect(session.scope?.split(",").sort()).toEqual([...REQUIRED].sort());
       await jobsDone();
@@ -148,13 +148,13 @@ describe("read_all_orders, an optional scope", () => {
         /^Only the last 60 days of orders were visible, because the store has not granted Churnless access to all orders/,
       );
 
-      const { getDashboard } = await import("../../app/models/dashboard.server");
+      const { getDashboard } = await import("../../../app/routes/app._index/data.server");
       expect((await getDashboard(db().db, SHOP)).historyLimited).toBe(true);
     },
   );
 
   it("asking for it sends the merchant to Shopify's grant screen for read_all_orders (the library's scopes API)", async () => {
-    const { action } = await import("../../app/routes/app.full-history");
+    const { action } = await import("../../../app/routes/app.full-history");
     const answer = (await callRoute(action, adminRequest("/app/full-history", "POST"))) as Response;
     // App Bridge's fetch gets a 401 with the url to open: Shopify's install page with the optional scope.
     expect(answer.status).toBe(401);
@@ -182,7 +182,7 @@ describe("read_all_orders, an optional scope", () => {
       expect(analysis.notes.join(" ")).not.toMatch(/Only the last 60 days/);
 
       // Asked again: already granted, nothing to ask.
-      const { action } = await import("../../app/routes/app.full-history");
+      const { action } = await import("../../../app/routes/app.full-history");
       const answer = (await callRoute(action, adminRequest("/app/full-history", "POST"))) as Response;
       expect(answer.status).toBe(200);
       expect(await answer.json()).toEqual({ granted: true });

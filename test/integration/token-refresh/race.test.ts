@@ -1,6 +1,6 @@
 /**
  * Several processes renewing one shop's expiring offline token at once (web server, workers, CLI), against
- * the stand-in's token endpoint, which behaves as Shopify documents (test/standin/oauth.ts): each refresh
+ * the stand-in's token endpoint, which behaves as Shopify documents (packages/shopify-standin/src/oauth.ts): each refresh
  * issues a new pair and revokes the earlier grant; the refresh token just used stays valid only until its
  * replacement is used. Without a lock, simultaneous refreshes each get a pair and all but the last are
  * revoked (shown first, as the control); with the per-shop lock (database, or Redis when configured) one
@@ -12,13 +12,13 @@ import { request } from "node:http";
 import { Session } from "@shopify/shopify-api";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { withNamedLock } from "../../app/jobs/leases.server";
-import { createDb, type Db } from "../../app/db.server";
-import { SerializedRefreshStorage, type RefreshOfflineSession } from "../../app/shopify/token-refresh.server";
-import { createTestDb, databaseKinds, type TestDb } from "../helpers/db";
-import { REDIS_URL, redisTestsEnabled } from "../helpers/redis";
-import { generateDemoShop } from "../standin/demo-shop";
-import { startStandin, type Standin } from "../standin/server";
+import { withNamedLock } from "../../../app/jobs/leases.server";
+import { createDb, type Db } from "../../../app/db.server";
+import { SerializedRefreshStorage, type RefreshOfflineSession } from "../../../app/shopify/token-refresh.server";
+import { createTestDb, databaseKinds, type TestDb } from "../../helpers/db";
+import { REDIS_URL, redisTestsEnabled } from "../../helpers/redis";
+import { generateDemoShop } from "../../../packages/shopify-standin/src/demo-shop";
+import { startStandin, type Standin } from "../../../packages/shopify-standin/src/server";
 
 const API_KEY = "race-api-key";
 const SECRET = "race-secret";

@@ -16,7 +16,7 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { signedProxyQuery } from "../../helpers/app-proxy";
+import { signedProxyQuery } from "../../../../test/helpers/app-proxy";
 import { orderWebhookPayload } from "../webhooks";
 import type { ShopState } from "../store";
 import type { StandinProduct } from "../types";
@@ -45,7 +45,7 @@ export interface Storefront {
 }
 
 const EXT = join(process.cwd(), "extensions/churnless-recommendations");
-const PRIVACY = join(process.cwd(), "test/standin/storefront/customer-privacy.js");
+const PRIVACY = join(process.cwd(), "packages/shopify-standin/src/storefront/customer-privacy.js");
 const num = (gid: string) => gid.split("/").pop()!;
 
 function cookies(req: IncomingMessage): Record<string, string> {

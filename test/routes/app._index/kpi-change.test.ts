@@ -1,6 +1,6 @@
 /** A change on the dashboard is shown only against a real previous analysis, and identical data gives zero. */
 import { describe, expect, it } from "vitest";
-import { buildKpis, previousForChange, type KpiValues } from "../../app/models/kpis.server";
+import { buildKpis, previousForChange, type KpiValues } from "../../../app/routes/app._index/kpis.server";
 
 const current: KpiValues = {
   customers: 2357,

@@ -19,7 +19,7 @@
  * its u-quantile solves G(t) = u · G(H) and does not depend on π.
  * Cost: O(terms of N) per probability, a few dozen bisection steps per quantile.
  */
-import { betaInc, lgamma } from "./special-functions";
+import { betaInc, lgamma } from "../math/special-functions";
 
 /** The purchase process of one customer as the predictions see it (next-order.ts, predictive ranges). */
 export interface OrderProcess {

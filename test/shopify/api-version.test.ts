@@ -17,8 +17,8 @@ import {
 } from "../../app/shopify/api-version";
 import { needSharedData } from "../helpers/shared-data";
 import { withShopifyAppEnv } from "../helpers/shopify-app";
-import { startStandin } from "../standin/server";
-import { schemaPath } from "../standin/schema";
+import { startStandin } from "../../packages/shopify-standin/src/server";
+import { schemaPath } from "../../packages/shopify-standin/src/schema";
 
 const root = process.cwd();
 
@@ -85,7 +85,7 @@ describe("one Admin API version everywhere", () => {
   });
 
   const shared = needSharedData("the pinned schema file is Shopify's schema of ADMIN_API_VERSION", [
-    `../shopify/${adminSchemaFileName()}`,
+    `./${adminSchemaFileName()}`,
   ]);
   it.skipIf(shared.skip)(shared.title, () => {
     const pinned = gunzipSync(readFileSync(schemaPath())).toString("utf8");

@@ -85,7 +85,7 @@ describe("one Admin API version everywhere", () => {
   });
 
   const shared = needSharedData("the pinned schema file is Shopify's schema of ADMIN_API_VERSION", [
-    `./${adminSchemaFileName()}`,
+    `../shopify/${adminSchemaFileName()}`,
   ]);
   it.skipIf(shared.skip)(shared.title, () => {
     const pinned = gunzipSync(readFileSync(schemaPath())).toString("utf8");

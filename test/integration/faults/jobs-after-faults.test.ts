@@ -274,8 +274,12 @@ describe.skipIf(!redisOn)("Redis loses its data", () => {
       } finally {
         spy.mockRestore();
         await second?.close();
-        await first.close().catch(() => {});
-        await queue.raw.obliterate({ force: true }).catch(() => {});
+        await first
+          .close()
+          .catch((error: Error) => console.warn(`[test] closing the stalled worker: ${error.message}`));
+        await queue.raw
+          .obliterate({ force: true })
+          .catch((error: Error) => console.warn(`[test] removing the test queue's keys: ${error.message}`));
         await queue.close();
       }
     },

@@ -11,6 +11,7 @@ import { runAnalyze } from "./analyze.server";
 import { stepsOf, type JobData } from "./kinds";
 import { runPublish } from "./publish.server";
 import { runSync } from "./sync.server";
+import type { JobProgressListener, StepProgressOptions } from "./progress-reporter.server";
 import { assertShopNotRedacted, enforceRedactions } from "../models/compliance.server";
 
 export interface JobContext {
@@ -21,6 +22,8 @@ export interface JobContext {
   beforeStep?: (step: string) => void | Promise<void>;
   /** Aborted when the job lost a lock it runs under (BullMQ's or the shop's): the job stops at once. */
   signal?: AbortSignal;
+  /** Hears the job's progress as its steps work (the share of the whole job only grows, models/job-progress.ts). */
+  onProgress?: JobProgressListener;
 }
 
 export interface JobOutcome {
@@ -41,7 +44,10 @@ export async function runJob(ctx: JobContext, data: JobData): Promise<JobOutcome
       ctx.admin ?? ((shop: string) => adminForShop(shop, { isInstalled: (s) => hasOfflineSession(db, s) }))
     )(data.shop));
 
-  for (const step of stepsOf(data.kind, data.only)) {
+  const steps = stepsOf(data.kind, data.only);
+  let progress: StepProgressOptions = {};
+  for (const [index, step] of steps.entries()) {
+    progress = { place: { steps, index }, onProgress: ctx.onProgress };
     ctx.signal?.throwIfAborted();
     await ctx.beforeStep?.(step);
     const started = Date.now();
@@ -62,20 +68,23 @@ export async function runJob(ctx: JobContext, data: JobData): Promise<JobOutcome
     switch (step) {
       case "full-sync":
       case "delta-sync":
-        result = await runSync(db, await getAdmin(), data.shop, { kind: step === "full-sync" ? "full" : "delta" });
+        result = await runSync(db, await getAdmin(), data.shop, {
+          kind: step === "full-sync" ? "full" : "delta",
+          progress,
+        });
         break;
       case "analyze":
-        result = await runAnalyze(db, data.shop, { signal: ctx.signal });
+        result = await runAnalyze(db, data.shop, { signal: ctx.signal, progress });
         break;
       case "publish":
         // runPublish previews only while auto-tagging is off, unless the merchant forced this publish.
-        result = await runPublish(db, await getAdmin(), data.shop, { force: data.force, signal: ctx.signal });
+        result = await runPublish(db, await getAdmin(), data.shop, { force: data.force, signal: ctx.signal, progress });
         break;
       case "preview":
-        result = await runPublish(db, await getAdmin(), data.shop, { preview: true, signal: ctx.signal });
+        result = await runPublish(db, await getAdmin(), data.shop, { preview: true, signal: ctx.signal, progress });
         break;
       case "remove-tags":
-        result = await runPublish(db, await getAdmin(), data.shop, { removeAll: true, signal: ctx.signal });
+        result = await runPublish(db, await getAdmin(), data.shop, { removeAll: true, signal: ctx.signal, progress });
         break;
     }
     return result;

@@ -326,6 +326,10 @@ export interface RunDetails {
   since?: string | null;
   timings?: Record<string, number>;
   api?: { calls: number; costPoints: number; retries: number };
+  /** The step's share done (0..1) while it runs (app/models/job-progress.ts). */
+  progress?: number;
+  /** The job this run is a step of: its steps and this step's index (app/models/job-progress.ts jobShare). */
+  job?: { steps: string[]; index: number };
   /** Each kind's other fields (the sync's removal counts, the analyze job's timings, the publish report). */
   [key: string]: unknown;
 }
@@ -344,6 +348,8 @@ const runDetailsSchema = z
     since: z.string().nullable().optional(),
     timings: numberRecord.optional(),
     api: z.object({ calls: num, costPoints: num, retries: num }).optional(),
+    progress: num.optional(),
+    job: z.object({ steps: stringList, index: num }).optional(),
   })
   .passthrough();
 

@@ -94,7 +94,12 @@ export async function runPublish(
       customersCount: report.customers,
       expectedCount: report.tagsAdded + report.tagsRemoved,
       bulkOperationId: report.bulkOperationIds.at(-1) ?? null,
-      details: report,
+      // The tag settings the changes were computed for: the admin marks a preview out of date when they change.
+      details: {
+        ...report,
+        prefix,
+        tagKinds: { segments: settings.tagSegments, risk: settings.tagRisk, clusters: settings.tagClusters },
+      },
     });
     return report;
   };

@@ -376,6 +376,10 @@ export interface PublishDetails {
   tagsRemoved?: number;
   perTag?: Record<string, { added: number; removed: number }>;
   atLimit?: { count: number; customerIds: string[] };
+  /** The tag prefix the run computed its changes for. */
+  prefix?: string;
+  /** The kinds of tags the settings asked for when the run computed its changes. */
+  tagKinds?: { segments: boolean; risk: boolean; clusters: boolean };
 }
 const publishDetailsSchema = z.object({
   note: z.string().optional(),
@@ -385,6 +389,8 @@ const publishDetailsSchema = z.object({
   tagsRemoved: num.optional(),
   perTag: z.record(z.string(), z.object({ added: num, removed: num })).optional(),
   atLimit: z.object({ count: num, customerIds: stringList }).optional(),
+  prefix: z.string().optional(),
+  tagKinds: z.object({ segments: z.boolean(), risk: z.boolean(), clusters: z.boolean() }).optional(),
 });
 sameShape<z.infer<typeof publishDetailsSchema>, PublishDetails>(true);
 

@@ -27,7 +27,7 @@ import { RouteError } from "../components/RouteError";
 import { SectionCard } from "../components/SectionCard";
 import { TrendsCard } from "../components/TrendsCard";
 import { usePolling } from "../components/usePolling";
-import { formatCount, formatPercent } from "../components/format";
+import { countOf, formatCount, formatPercent } from "../components/format";
 import { useShopFormat } from "../components/ShopContext";
 import { TERMS } from "../components/words";
 
@@ -154,7 +154,7 @@ export default function Dashboard() {
                           </Text>
                           <Text as="span" variant="bodySm">
                             <span data-action-stake={a.title}>{f.money(a.valueAtRisk)}</span> at risk ·{" "}
-                            {formatCount(a.customers)} customers
+                            {countOf(a.customers, "customer")}
                           </Text>
                         </InlineStack>
                         <Text as="p">{a.detail}</Text>
@@ -233,7 +233,7 @@ export default function Dashboard() {
                     <Text as="p">{d.backtest.verdict}</Text>
                     <Text as="p" variant="bodySm" tone="subdued">
                       Backtest: the model was fitted on the history up to {d.analysis?.horizonDays ?? "the horizon in"}{" "}
-                      days ago and asked who would order again since. On {formatCount(d.backtest.customers)} customers
+                      days ago and asked who would order again since. On {countOf(d.backtest.customers, "customer")}
                       (those with history before then) it ranked them with an AUC of{" "}
                       <span data-testid="backtest-auc">{d.backtest.auc?.toFixed(2)}</span>
                       {d.backtest.recencyAuc !== null

@@ -73,7 +73,8 @@ export function SyncProgress({ run }: { run: SyncRunView }) {
           <span data-testid="sync-counts">{runCounts(run)}</span>
         </Text>
         <Text as="span" tone="subdued" variant="bodySm">
-          · {run.finishedAt ? `finished ${f.dateTime(run.finishedAt)}` : `started ${f.dateTime(run.startedAt)}`}
+          · {run.finishedAt ? "finished " : "started "}
+          <span style={{ whiteSpace: "nowrap" }}>{f.dateTime(run.finishedAt ?? run.startedAt)}</span>
         </Text>
       </InlineStack>
       {active && (

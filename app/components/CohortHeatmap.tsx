@@ -1,8 +1,23 @@
-import { BlockStack, Box, Text } from "@shopify/polaris";
+import { BlockStack, Text } from "@shopify/polaris";
 import { formatCount, formatPercent } from "./format";
 
 export interface CohortHeatmapProps {
   cohorts: Array<{ cohort: string; customers: number; retention: Array<number | null> }>;
+}
+
+/** Relative luminance (WCAG) of the cell's blue at `alpha` over white. */
+function luminance(alpha: number): number {
+  const channel = (c: number) => {
+    const v = (255 * (1 - alpha) + c * alpha) / 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * channel(0) + 0.7152 * channel(91) + 0.0722 * channel(211);
+}
+
+/** Black or white, whichever reads better on the cell (at least 4.5:1 for any shade). */
+function textOn(alpha: number): string {
+  const l = luminance(alpha);
+  return (l + 0.05) / 0.05 >= 1.05 / (l + 0.05) ? "#000" : "#fff";
 }
 
 /** Cohort retention as a table whose cells are shaded by the share of the cohort that ordered. */
@@ -27,7 +42,8 @@ export function CohortHeatmap({ cohorts }: CohortHeatmapProps) {
           finished yet.
         </Text>
       )}
-      <Box overflowX="scroll">
+      {/* Focusable, so a keyboard can scroll it sideways. */}
+      <div tabIndex={0} role="region" aria-label="Cohort retention, scrolls sideways" style={{ overflowX: "auto" }}>
         <table
           style={{ borderCollapse: "collapse", fontSize: 12, width: "100%" }}
           aria-label="Cohort retention by month since first order"
@@ -70,7 +86,7 @@ export function CohortHeatmap({ cohorts }: CohortHeatmapProps) {
                       style={{
                         ...cell,
                         background: v === null ? "transparent" : `rgba(0, 91, 211, ${0.08 + 0.8 * intensity})`,
-                        color: intensity > 0.55 ? "#fff" : "#303030",
+                        color: textOn(v === null ? 0 : 0.08 + 0.8 * intensity),
                       }}
                     >
                       {v === null ? "" : formatPercent(v, 0)}
@@ -81,7 +97,7 @@ export function CohortHeatmap({ cohorts }: CohortHeatmapProps) {
             ))}
           </tbody>
         </table>
-      </Box>
+      </div>
     </BlockStack>
   );
 }

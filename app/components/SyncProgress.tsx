@@ -1,6 +1,6 @@
 import { BlockStack, InlineStack, ProgressBar, Text, Badge } from "@shopify/polaris";
-import type { SyncRunView } from "../routes/app.sync/sync-view.server";
-import { formatCount } from "./format";
+import type { SyncRunView } from "../models/sync-view.server";
+import { countOf, formatCount } from "./format";
 import { useShopFormat } from "./ShopContext";
 
 const KIND_LABEL: Record<string, string> = {
@@ -29,28 +29,33 @@ export function StatusBadge({ status }: { status: string }) {
   return <Badge tone={tone}>{label}</Badge>;
 }
 
+/** While a run works: its job's share done and its step ("45%, step 2 of 3"); nothing once it ended. */
+export function runPercent(run: SyncRunView): string {
+  if (run.status !== "running" || run.progress === null) return "";
+  const step = run.step ? `, step ${run.step.index + 1} of ${run.step.count}` : "";
+  return ` (${Math.floor(run.progress * 100)}%${step})`;
+}
+
 /** What the run has done so far, in one line of words (orders stored, Shopify's export growing, tag changes). */
 export function runCounts(run: SyncRunView): string {
   const active = run.status === "queued" || run.status === "running";
   if (TAG_KINDS.has(run.kind)) {
-    const changes =
-      run.expectedCount !== null ? `${formatCount(run.expectedCount)} tag changes` : "Tag changes being planned";
-    return `${changes}${run.customersCount ? ` (${formatCount(run.customersCount)} customers checked)` : ""}`;
+    const changes = run.expectedCount !== null ? countOf(run.expectedCount, "tag change") : "Tag changes being planned";
+    return `${changes}${run.customersCount ? ` (${countOf(run.customersCount, "customer")} checked)` : ""}${runPercent(run)}`;
   }
   if (run.kind === "analyze") {
     return active
-      ? "Scoring customers"
-      : `${formatCount(run.customersCount)} customers scored from ${formatCount(run.ordersCount)} orders`;
+      ? `Scoring customers${runPercent(run)}`
+      : `${countOf(run.customersCount, "customer")} scored from ${countOf(run.ordersCount, "order")}`;
   }
   const stored = `${formatCount(run.ordersCount)}${run.expectedCount ? ` of ${formatCount(run.expectedCount)}` : ""} orders stored`;
   if (active && run.phase === "exporting") {
     const exported =
       run.bulkObjectCount !== null ? `${formatCount(run.bulkObjectCount)} objects exported so far` : "starting";
-    return `Shopify is exporting your orders: ${exported}`;
+    return `Shopify is exporting your orders: ${exported}${runPercent(run)}`;
   }
   if (active && run.status === "queued") return "Waiting for its turn";
-  const percent = run.progress !== null && active ? ` (${Math.round(run.progress * 100)}%)` : "";
-  return `${stored}${percent}, ${formatCount(run.lineItemsCount)} line items${active ? "" : `, ${formatCount(run.customersCount)} customers`}`;
+  return `${stored}${runPercent(run)}, ${countOf(run.lineItemsCount, "line item")}${active ? "" : `, ${countOf(run.customersCount, "customer")}`}`;
 }
 
 /** One run on one line (kind, status, counts, times); a progress bar under it while it runs. */
@@ -68,12 +73,13 @@ export function SyncProgress({ run }: { run: SyncRunView }) {
           <span data-testid="sync-counts">{runCounts(run)}</span>
         </Text>
         <Text as="span" tone="subdued" variant="bodySm">
-          · {run.finishedAt ? `finished ${f.dateTime(run.finishedAt)}` : `started ${f.dateTime(run.startedAt)}`}
+          · {run.finishedAt ? "finished " : "started "}
+          <span style={{ whiteSpace: "nowrap" }}>{f.dateTime(run.finishedAt ?? run.startedAt)}</span>
         </Text>
       </InlineStack>
       {active && (
         <ProgressBar
-          progress={run.progress === null ? (run.status === "queued" ? 0 : 5) : Math.round(run.progress * 100)}
+          progress={run.progress === null ? 0 : Math.floor(run.progress * 100)}
           size="small"
           tone="primary"
           animated

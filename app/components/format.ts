@@ -117,3 +117,14 @@ export function formatChange(
   if (format === "money") return `${sign}${formatMoney(abs, currency)}`;
   return `${sign}${formatCount(abs)}`;
 }
+
+/** "1 customer", "1,271 customers": a count with thousands separators and the noun agreeing with it. */
+export function countOf(value: number | null | undefined, singular: string, plural = `${singular}s`): string {
+  return `${formatCount(value)} ${value === 1 ? singular : plural}`;
+}
+
+/** "65.00 spent" style amounts in the shop's currency, with decimals only when the amount has cents. */
+export function formatAmount(value: number | null | undefined, currency = "USD"): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return "–";
+  return formatMoney(value, currency, Number.isInteger(value) ? 0 : 2);
+}

@@ -1,5 +1,5 @@
 /** Plain-words phrases shared by the admin pages. */
-import { formatProbability } from "./format";
+import { formatAmount, formatCount, formatPercent, formatProbability } from "./format";
 
 /** "82% over 70 days": a churn probability with the horizon it is about. */
 export function riskOverHorizon(probability: number, horizonDays: number | null | undefined): string {
@@ -50,4 +50,22 @@ export function themeEditorUrl(
 /** Shopify Flow in the shop's admin, where the app's triggers ("Churnless: risk band changed") start a workflow. */
 export function flowUrl(shop: string): string {
   return `https://admin.shopify.com/store/${shop.replace(/\.myshopify\.com$/, "")}/apps/flow`;
+}
+
+/**
+ * A cluster's typical customer in one sentence, with money in the shop's currency and thousands
+ * separators ("$65 spent in total ($44.80 per order)"); the stored description when the centroid lacks a
+ * field.
+ */
+export function clusterSentence(centroid: Record<string, number>, currency: string, fallback: string): string {
+  const { frequency, recencyDays, monetary, aov, tenureDays } = centroid;
+  if ([frequency, recencyDays, monetary, aov, tenureDays].some((v) => typeof v !== "number" || !Number.isFinite(v)))
+    return fallback;
+  const one = (v: number) => new Intl.NumberFormat("en-US", { maximumFractionDigits: v >= 100 ? 0 : 1 }).format(v);
+  const days = (v: number) => `${formatCount(Math.round(v))} day${Math.round(v) === 1 ? "" : "s"}`;
+  return (
+    `On average ${one(frequency)} purchase occasion${frequency >= 1.5 ? "s" : ""}, the last one ${days(recencyDays)} ago; ` +
+    `${formatAmount(monetary, currency)} spent in total (${formatAmount(aov, currency)} per order); ` +
+    `customer for ${days(tenureDays)}.`
+  );
 }

@@ -326,6 +326,10 @@ export interface RunDetails {
   since?: string | null;
   timings?: Record<string, number>;
   api?: { calls: number; costPoints: number; retries: number };
+  /** The step's share done (0..1) while it runs (app/models/job-progress.ts). */
+  progress?: number;
+  /** The job this run is a step of: its steps and this step's index (app/models/job-progress.ts jobShare). */
+  job?: { steps: string[]; index: number };
   /** Each kind's other fields (the sync's removal counts, the analyze job's timings, the publish report). */
   [key: string]: unknown;
 }
@@ -344,6 +348,8 @@ const runDetailsSchema = z
     since: z.string().nullable().optional(),
     timings: numberRecord.optional(),
     api: z.object({ calls: num, costPoints: num, retries: num }).optional(),
+    progress: num.optional(),
+    job: z.object({ steps: stringList, index: num }).optional(),
   })
   .passthrough();
 
@@ -370,6 +376,10 @@ export interface PublishDetails {
   tagsRemoved?: number;
   perTag?: Record<string, { added: number; removed: number }>;
   atLimit?: { count: number; customerIds: string[] };
+  /** The tag prefix the run computed its changes for. */
+  prefix?: string;
+  /** The kinds of tags the settings asked for when the run computed its changes. */
+  tagKinds?: { segments: boolean; risk: boolean; clusters: boolean };
 }
 const publishDetailsSchema = z.object({
   note: z.string().optional(),
@@ -379,6 +389,8 @@ const publishDetailsSchema = z.object({
   tagsRemoved: num.optional(),
   perTag: z.record(z.string(), z.object({ added: num, removed: num })).optional(),
   atLimit: z.object({ count: num, customerIds: stringList }).optional(),
+  prefix: z.string().optional(),
+  tagKinds: z.object({ segments: z.boolean(), risk: z.boolean(), clusters: z.boolean() }).optional(),
 });
 sameShape<z.infer<typeof publishDetailsSchema>, PublishDetails>(true);
 

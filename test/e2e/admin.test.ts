@@ -376,7 +376,7 @@ describe.skipIf(chromiumNeed.skip)(chromiumNeed.title, () => {
     expect(ids).toContain(shown.customerId);
     // A customer number finds that customer.
     await page.goto(`${app.url}/app/customers?q=${numeric(shown.customerId)}`);
-    await page.getByText("1 customers match").waitFor();
+    await page.getByText("1 customer matches").waitFor();
     expect(await page.locator("[data-customer-id]").textContent()).toBe(shown.name);
     await shot(page, "customers-search");
   });

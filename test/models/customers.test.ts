@@ -275,26 +275,29 @@ describe.each(kinds)("admin read models on %s", (kind) => {
         kind: "preview",
         status: "succeeded",
         detailsJson: JSON.stringify({
-          customers: 5,
-          customersChanged: 3,
+          customers: 1333,
+          customersChanged: 1271,
           tagsAdded: 4,
           tagsRemoved: 1,
           perTag: {
-            "churnless:risk-high": { added: 2, removed: 0 },
-            "churnless:champions": { added: 1, removed: 1 },
-            "churnless:new": { added: 1, removed: 0 },
+            "churnless:risk:high": { added: 2, removed: 0 },
+            "churnless:segment:champions": { added: 1, removed: 1 },
+            "churnless:segment:new": { added: 1, removed: 0 },
           },
           atLimit: { count: 1, customerIds: [] },
         }),
       },
     });
     expect((await getPreview(t.db, SHOP))?.lines).toEqual([
-      "3 of 5 customers would get different tags",
+      "1,271 of 1,333 customers would get different tags",
       "4 tags would be added and 1 removed",
-      "churnless:risk-high: +2 / −0",
-      "churnless:champions: +1 / −1",
-      "churnless:new: +1 / −0",
-      "1 customers already have 250 tags: Shopify's limit, they are skipped",
+      // Every kind of change with its count (segment-tag additions were left out when only the top tags showed).
+      "Segment tags: 2 added, 1 removed",
+      "Churn-risk tags: 2 added, 0 removed",
+      "churnless:risk:high: +2 / −0",
+      "churnless:segment:champions: +1 / −1",
+      "churnless:segment:new: +1 / −0",
+      "1 customer already at Shopify's limit of 250 tags: skipped",
     ]);
     expect(await getPreview(t.db, OTHER)).toBeNull();
   });

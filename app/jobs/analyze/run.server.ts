@@ -15,6 +15,9 @@ import { loadPreviousClusters, previousShopifyRfmGroups, saveAnalysis } from "..
 import { databaseUrlFor, loadOrdersForAnalysis, loadProductsForAnalysis } from "../../models/analysis-input.server";
 import { saveReorder } from "../../models/reorder.server";
 import { LIMITED_HISTORY_DAYS } from "../../shopify/orders-sync.server";
+import type { RunDetails } from "../../models/json-columns.server";
+import { PHASES, shareOf } from "../../models/job-progress";
+import { StepProgress, type StepProgressOptions } from "../progress-reporter.server";
 
 type AnalysisAnswer = Awaited<ReturnType<typeof analyzeInThread>>;
 
@@ -38,6 +41,8 @@ export interface AnalyzeRunOptions {
   signal?: AbortSignal;
   /** Called when the analysis thread has started (tests). */
   onThreadStarted?: (threadId: number) => void;
+  /** The job this analysis is a step of, and who listens to its progress (models/job-models/job-progress.ts). */
+  progress?: StepProgressOptions;
 }
 
 export async function runAnalyze(
@@ -46,6 +51,16 @@ export async function runAnalyze(
   opts: AnalyzeRunOptions = {},
 ): Promise<{ analysisId: string; customers: number; model: string }> {
   const run = await createSyncRun(db, shop, "analyze"); // with a heartbeat: a killed worker's run is reaped
+  const progressDetails: RunDetails = { warnings: [], problems: [] };
+  const progress = new StepProgress(db, run.id, "analyze", PHASES.analyze, progressDetails, opts.progress);
+  // Written one after the other as the thread reports; the run's end waits for the last (never overwritten).
+  let written: Promise<void> = Promise.resolve();
+  const report = (phase: string, share: number, force = false) =>
+    (written = written
+      .then(() => progress.report(phase, share, force))
+      .catch((error: unknown) =>
+        console.error(`[analyze] ${shop}: progress of run ${run.id}: ${(error as Error).message}`),
+      ));
   const timings: Record<string, number> = {};
   let t = Date.now();
   const lap = (stage: string) => {
@@ -53,6 +68,7 @@ export async function runAnalyze(
     t = Date.now();
   };
   try {
+    await report("loading", 0, true);
     const settings = await getShopSettings(db, shop);
     // The analysis thread reads the history itself when it can open the same database: this process then
     // holds neither the history nor the garbage of reading it (some 0.5 GB at a million orders) while the
@@ -88,7 +104,11 @@ export async function runAnalyze(
         recommendationLimit: Math.max(STORED_RECOMMENDATIONS, settings.recsCount),
         reorder: { asOf },
       },
-      { signal: opts.signal, onStarted: opts.onThreadStarted },
+      {
+        signal: opts.signal,
+        onStarted: opts.onThreadStarted,
+        onProgress: (p) => void report(p.phase, shareOf(p.done, p.total), p.done === 0),
+      },
     );
     lap("analyze");
     // The thread's reading of the history counts as loading.
@@ -97,6 +117,7 @@ export async function runAnalyze(
     const history = analysis.history;
     // A job that lost its lock while the thread ran saves nothing (another worker may run it now).
     opts.signal?.throwIfAborted();
+    await report("saving", 0, true);
     const before = await segmentsBefore(db, shop); // for the admin's "who moved since the last analysis"
     const { analysisId } = await saveAnalysis(db, shop, analysis.result, { recommendations: analysis.recommendations });
     lap("save");
@@ -108,10 +129,13 @@ export async function runAnalyze(
     analysis = null;
     // Due to reorder: each product's repurchase cycle and the customers due to buy it again.
     if (!reorder) throw new Error("The analysis thread did not return the reorder model");
+    await report("reorder", 0, true);
     await saveReorder(db, shop, reorder, history.strings ?? orders!.strings);
     lap("reorder");
     await recordAnalysisSnapshot(db, shop, analysisId, before);
     await updateShopSettings(db, shop, { lastAnalysisAt: new Date() });
+    progress.mark("done", 1);
+    await written;
     await finishSyncRun(db, run.id, {
       status: "succeeded",
       ordersCount: history.orders,
@@ -126,11 +150,14 @@ export async function runAnalyze(
         timingsMs: timings,
         analysisTimingsMs: summary.analysisTimingsMs,
         skipped: summary.skipped,
+        progress: progressDetails.progress,
+        job: progressDetails.job,
       },
     });
     return { analysisId, customers: summary.customers, model: summary.model };
   } catch (error) {
     // Recording the failure must not hide it: a failed write is logged and the job's error rethrown.
+    await written;
     await finishSyncRun(db, run.id, {
       status: "failed",
       error: (error as Error).message,

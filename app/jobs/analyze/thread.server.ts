@@ -96,6 +96,11 @@ export interface HistoryFacts {
  * list, read once the thread has ended, so the thread's heap and the answer's objects are never both
  * held), and the lent columns, moved back.
  */
+/** Sent by the thread as it works: its phase and the customers done of the total in that phase. */
+export interface AnalysisThreadProgress {
+  progress: { phase: "scoring" | "recommending"; done: number; total: number };
+}
+
 export interface AnalysisThreadMessage {
   payload: Uint8Array;
   columns: OrderTableColumns | null;
@@ -167,7 +172,11 @@ export function analysisWorkerBootstrap(entry = analysisWorkerEntry()): string {
  */
 export function analyzeInThread(
   request: AnalysisThreadRequest,
-  opts: { signal?: AbortSignal; onStarted?: (threadId: number) => void } = {},
+  opts: {
+    signal?: AbortSignal;
+    onStarted?: (threadId: number) => void;
+    onProgress?: (progress: AnalysisThreadProgress["progress"]) => void;
+  } = {},
 ): Promise<{
   result: AnalysisResult;
   recommendations: Map<string, string[]>;
@@ -212,8 +221,10 @@ export function analyzeInThread(
     const onAbort = () => settle(() => reject(new AnalysisAbortedError(opts.signal?.reason)));
     opts.signal?.addEventListener("abort", onAbort, { once: true });
     let answer: AnalysisThreadMessage | null = null;
-    worker.on("message", (message: AnalysisThreadMessage | { started: true; threadId: number }) => {
+    type Message = AnalysisThreadMessage | AnalysisThreadProgress | { started: true; threadId: number };
+    worker.on("message", (message: Message) => {
       if ("started" in message) return opts.onStarted?.(message.threadId);
+      if ("progress" in message) return opts.onProgress?.(message.progress);
       answer = message;
       void worker.terminate(); // it ends by itself too; the answer is read on "exit"
     });

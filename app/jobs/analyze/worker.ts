@@ -15,6 +15,7 @@ import { packCustomers, type CustomerColumns } from "./columns";
 import type {
   AnalysisThreadInput,
   AnalysisThreadMessage,
+  AnalysisThreadProgress,
   AnalysisThreadResponse,
   PackedRecommendations,
 } from "./thread.server";
@@ -36,6 +37,7 @@ async function run(input: AnalysisThreadInput) {
     else if (input.orders) orders = OrderTable.fromData(input.orders);
     else throw new Error("no orders and nowhere to read them");
     const loadMs = input.load ? Math.round(performance.now() - started) : 0;
+    progress({ phase: "scoring", done: 0, total: 1 });
     // First, while the thread holds nothing else: its working arrays are gone before the analysis's peak.
     const reorder: ReorderColumns | null = input.reorder ? learnReorderColumns(orders, input.reorder) : null;
     const result = analyzeOrders(orders, input.options);
@@ -43,6 +45,7 @@ async function run(input: AnalysisThreadInput) {
     // so the recommender below is built in the room they took.
     const customers = packCustomers(result.customers);
     result.customers = [];
+    progress({ phase: "recommending", done: 0, total: customers.customerId.length });
     response = {
       ok: true,
       result,
@@ -74,6 +77,11 @@ async function run(input: AnalysisThreadInput) {
   port.postMessage(message, transfer);
 }
 
+/** Where the thread is (analyze-thread.server.ts passes it to the job's progress). */
+function progress(p: AnalysisThreadProgress["progress"]) {
+  port.postMessage({ progress: p } satisfies AnalysisThreadProgress);
+}
+
 /** Each customer's recommendations (the recommender is garbage when this returns). */
 function recommend(orders: OrderTable, customers: CustomerColumns, input: AnalysisThreadInput): PackedRecommendations {
   const clusterKeys = customers.labelIndex.clusterKey;
@@ -93,7 +101,10 @@ function packRecommendations(
   const offset = new Int32Array(customerIds.length + 1);
   let items = new Int32Array(Math.max(16, customerIds.length * 4));
   let at = 0;
+  // Customers scored and given their recommendations, reported every 1% (the job's progress bar).
+  const every = Math.max(500, Math.ceil(customerIds.length / 100));
   customerIds.forEach((customerId, i) => {
+    if (i > 0 && i % every === 0) progress({ phase: "recommending", done: i, total: customerIds.length });
     for (const id of recommend(customerId)) {
       let k = index.get(id);
       if (k === undefined) {

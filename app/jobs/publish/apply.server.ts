@@ -54,7 +54,7 @@ export async function applyTags(
   runId: string,
   plan: Pick<PublishPlan, "diffs">,
   alreadyAtLimit: readonly string[],
-  opts: SendOptions & { signal?: AbortSignal },
+  opts: SendOptions & { signal?: AbortSignal; onAnswered?: (answered: number, of: number) => Promise<void> },
 ): Promise<TagOutcome> {
   const writes = tagWritesOf(plan);
   const sent = await sendJournaled(db, admin, shop, runId, writes, {

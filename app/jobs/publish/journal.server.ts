@@ -65,6 +65,8 @@ export async function sendJournaled(
     /** Lost the lock: stop sending after the current answer is marked (the rest stays pending). */
     signal?: AbortSignal;
     onBulkStarted?: (bulkOperationId: string) => Promise<void>;
+    /** After each answer: the writes answered so far, of all. */
+    onAnswered?: (answered: number, of: number) => Promise<void>;
   },
 ): Promise<SendOutcome> {
   if (!writes.length) return { path: "none", bulkOperationIds: [], results: [] };
@@ -74,6 +76,7 @@ export async function sendJournaled(
   const onResult = async (r: TagWriteResult) => {
     await marker.mark({ change: r.write, status: r.ok ? "done" : "failed", error: r.error });
     results.push(r);
+    await opts.onAnswered?.(results.length, writes.length);
     opts.signal?.throwIfAborted();
   };
   try {

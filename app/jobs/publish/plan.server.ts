@@ -215,6 +215,7 @@ export async function planPublish(db: Db, admin: AdminGraphql, shop: string, req
       if (c.risk) plan.riskChanges.push(c.risk);
       if (c.segment) plan.segmentChanges.push(c.segment);
     }
+    await req.opts.onCustomersRead?.(customers, scored);
   }
   // Shopify's own RFM group, read on the way, is kept beside ours (shown on the customer page).
   await setShopifyRfmGroups(db, shop, rfmGroups);

@@ -33,12 +33,15 @@ import {
   fireFlowTriggers,
   syncAppSegments,
   writeAppMetafields,
-} from "./apply.server";
-import { journalPlan, resumeInterrupted, type SendOptions } from "./journal.server";
-import { assertUnreachable, noteOf, resolvePublish, runKindOf } from "./mode";
-import { planPublish, previewTags, tagWritesOf } from "./plan.server";
-import { Stopwatch, buildReport, type RunFacts, type StepResults } from "./report";
-import type { PublishOptions, PublishReport } from "./types";
+} from "./publish/apply.server";
+import { journalPlan, resumeInterrupted, type SendOptions } from "./publish/journal.server";
+import { assertUnreachable, noteOf, resolvePublish, runKindOf } from "./publish/mode";
+import { planPublish, previewTags, tagWritesOf } from "./publish/plan.server";
+import { Stopwatch, buildReport, type RunFacts, type StepResults } from "./publish/report";
+import type { PublishOptions, PublishReport } from "./publish/types";
+import type { RunDetails } from "../models/json-columns.server";
+import { PHASES, shareOf } from "../models/job-progress";
+import { StepProgress } from "./progress-reporter.server";
 
 export type { Mode, PublishMode } from "./mode";
 export type { PublishError, PublishOptions, PublishReport, ScoreRow } from "./types";
@@ -55,6 +58,16 @@ export async function runPublish(
   const { mode, prefix, formerPrefix } = resolvePublish(settings, opts);
   const run = await createSyncRun(db, shop, runKindOf(mode)); // with a heartbeat: a killed worker's run is reaped
   const clock = new Stopwatch();
+  // Progress: customers read from Shopify of those scored, then tag writes answered of those planned.
+  const step = mode.kind === "preview" ? "preview" : mode.kind === "remove-all" ? "remove-tags" : "publish";
+  const progress = new StepProgress(
+    db,
+    run.id,
+    step,
+    mode.kind === "preview" ? PHASES.preview : PHASES.publish,
+    { warnings: [], problems: [] } satisfies RunDetails,
+    opts.progress,
+  );
   // Each step's return value, kept so that a publish failing half-way still records what it did.
   const steps: StepResults = {};
   const facts = (): RunFacts => ({
@@ -73,6 +86,7 @@ export async function runPublish(
   });
   const finish = async (status: "succeeded" | "failed", error: string | null): Promise<PublishReport> => {
     const report = buildReport(facts(), steps);
+    if (status === "succeeded") progress.mark("done", 1);
     // The details keep customer ids (at the limit, refused): enforceRedactions scrubs them after the job.
     await finishPublishRun(db, run.id, {
       status,
@@ -80,7 +94,12 @@ export async function runPublish(
       customersCount: report.customers,
       expectedCount: report.tagsAdded + report.tagsRemoved,
       bulkOperationId: report.bulkOperationIds.at(-1) ?? null,
-      details: report,
+      // The tag settings the changes were computed for: the admin marks a preview out of date when they change.
+      details: {
+        ...report,
+        prefix,
+        tagKinds: { segments: settings.tagSegments, risk: settings.tagRisk, clusters: settings.tagClusters },
+      },
     });
     return report;
   };
@@ -97,10 +116,18 @@ export async function runPublish(
       markBatch: opts.markBatch,
     };
     // Resuming writes to Shopify: a preview never does it.
+    await progress.report("resume", 0, true);
     if (mode.kind !== "preview") steps.resumed = await resumeInterrupted(db, admin, shop, run.id, context, send);
     clock.lap("resume");
 
-    const plan = await planPublish(db, admin, shop, { mode, prefix, formerPrefix, settings, opts });
+    await progress.report("reading", 0, true);
+    const plan = await planPublish(db, admin, shop, {
+      mode,
+      prefix,
+      formerPrefix,
+      settings,
+      opts: { ...opts, onCustomersRead: (read, scored) => progress.report("reading", shareOf(read, scored)) },
+    });
     steps.plan = plan.summary;
     clock.lap("read");
     opts.signal?.throwIfAborted();
@@ -110,10 +137,13 @@ export async function runPublish(
     const journalAndApplyTags = async () => {
       await journalPlan(db, shop, run.id, tagWritesOf(plan), context);
       clock.lap("plan");
+      await progress.report("writing", 0, true);
       const tags = await applyTags(db, admin, shop, run.id, plan, plan.summary.overLimit, {
         ...send,
         signal: opts.signal,
+        onAnswered: (answered, of) => progress.report("writing", shareOf(answered, of)),
       });
+      await progress.report("extras", 0, true);
       clock.lap("tags");
       opts.signal?.throwIfAborted();
       return tags;
@@ -151,6 +181,7 @@ export async function runPublish(
     steps.extras = summarizeExtras(plan.extras, steps.optedOutMetafields?.deleted ?? 0);
     opts.signal?.throwIfAborted();
     if (opts.segments !== false) {
+      await progress.report("extras", 0.5, true);
       steps.segments = await syncAppSegments(db, admin, shop, settings, mode.kind === "remove-all", plan);
       clock.lap("segments");
     }

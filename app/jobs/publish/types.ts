@@ -8,6 +8,7 @@ import type { BulkOptions } from "../../shopify/tag-writer.server";
 import type { TagCounts } from "../../shopify/tags";
 import type { PublishExtrasSummary } from "./extras.server";
 import type { PublishMode } from "./mode";
+import type { StepProgressOptions } from "../progress-reporter.server";
 
 export interface PublishOptions {
   /** Compute what would change, write nothing. Default: preview unless Shop.autoTag is on or `force`. */
@@ -33,6 +34,10 @@ export interface PublishOptions {
   metafields?: boolean;
   flow?: boolean;
   segments?: boolean;
+  /** The job this publish is a step of, and who listens to its progress (models/job-models/job-progress.ts). */
+  progress?: StepProgressOptions;
+  /** Called after each page of customers read from Shopify (the plan), with the customers scored. */
+  onCustomersRead?: (read: number, scored: number) => Promise<void>;
 }
 
 export interface PublishError {

@@ -12,6 +12,7 @@ import { runAnalyze } from "../analyze/run.server";
 import { stepsOf, type JobData } from "./kinds";
 import { runPublish } from "../publish/run.server";
 import { runSync } from "../sync/run.server";
+import type { JobProgressListener, StepProgressOptions } from "../progress-reporter.server";
 import { assertShopNotRedacted, enforceRedactions, ShopRedactedError } from "../../models/compliance.server";
 
 /** The shop uninstalled the app while the job ran (or before it started): it stops and is not retried. */
@@ -43,6 +44,8 @@ export interface JobContext {
   beforeStep?: (step: string) => void | Promise<void>;
   /** Aborted when the job lost a lock it runs under (BullMQ's or the shop's): the job stops at once. */
   signal?: AbortSignal;
+  /** Hears the job's progress as its steps work (the share of the whole job only grows, models/job-progress.ts). */
+  onProgress?: JobProgressListener;
   /** How often the job checks for an uninstall while a step runs (default UNINSTALL_CHECK_MS). */
   uninstallCheckMs?: number;
 }
@@ -70,6 +73,7 @@ export async function runJob(ctx: JobContext, data: JobData): Promise<JobOutcome
   const stop = new AbortController();
   const signal = ctx.signal ? AbortSignal.any([ctx.signal, stop.signal]) : stop.signal;
   let current = "";
+  let progress: StepProgressOptions = {};
   const watch = setInterval(() => {
     uninstalled(db, data.shop)
       .then((gone) => {
@@ -81,7 +85,9 @@ export async function runJob(ctx: JobContext, data: JobData): Promise<JobOutcome
   }, ctx.uninstallCheckMs ?? UNINSTALL_CHECK_MS);
   watch.unref();
   try {
-    for (const step of stepsOf(data.kind, data.only)) {
+    const steps = stepsOf(data.kind, data.only);
+    for (const [index, step] of steps.entries()) {
+      progress = { place: { steps, index }, onProgress: ctx.onProgress };
       signal.throwIfAborted();
       if (await uninstalled(db, data.shop)) throw new AppUninstalledError(data.shop, `the ${step} step's start`);
       await ctx.beforeStep?.(step);
@@ -115,20 +121,21 @@ export async function runJob(ctx: JobContext, data: JobData): Promise<JobOutcome
         result = await runSync(db, await getAdmin(), data.shop, {
           kind: step === "full-sync" ? "full" : "delta",
           signal,
+          progress,
         });
         break;
       case "analyze":
-        result = await runAnalyze(db, data.shop, { signal });
+        result = await runAnalyze(db, data.shop, { signal, progress });
         break;
       case "publish":
         // runPublish previews only while auto-tagging is off, unless the merchant forced this publish.
-        result = await runPublish(db, await getAdmin(), data.shop, { force: data.force, signal });
+        result = await runPublish(db, await getAdmin(), data.shop, { force: data.force, signal, progress });
         break;
       case "preview":
-        result = await runPublish(db, await getAdmin(), data.shop, { preview: true, signal });
+        result = await runPublish(db, await getAdmin(), data.shop, { preview: true, signal, progress });
         break;
       case "remove-tags":
-        result = await runPublish(db, await getAdmin(), data.shop, { removeAll: true, signal });
+        result = await runPublish(db, await getAdmin(), data.shop, { removeAll: true, signal, progress });
         break;
     }
     return result;

@@ -12,6 +12,7 @@ import type { OrderInput } from "../../analytics/types";
 import type { Db } from "../../db.server";
 import {
   addLateLineItems,
+  countOrders,
   refreshOrderStatistics,
   removeOrdersNotSyncedSince,
   STATISTICS_AFTER_ORDERS,
@@ -37,6 +38,8 @@ import {
 import { replaceProducts } from "../../models/products.server";
 import { productPages } from "../../shopify/products-sync.server";
 import type { AdminGraphql } from "../../shopify/types";
+import { PHASES, openEndedShare, shareOf } from "../../models/job-progress";
+import { StepProgress, type StepProgressOptions } from "../progress-reporter.server";
 
 export interface SyncProgressEvent {
   runId: string;
@@ -63,6 +66,8 @@ export interface SyncOptions {
   fetch?: typeof fetch;
   /** Aborted when the job must stop (the app was uninstalled, a lock was lost): checked at every progress point. */
   signal?: AbortSignal;
+  /** The job this sync is a step of, and who listens to its progress (models/job-progress.ts). */
+  progress?: StepProgressOptions;
 }
 
 export interface SyncRunSummary {
@@ -188,6 +193,24 @@ export async function runSync(db: Db, admin: AdminGraphql, shop: string, opts: S
   let lastWrite = 0;
   const apiBefore = { ...admin.stats };
 
+  // The step's share: the export grows towards an unknown total (half-way at the orders stored before, or
+  // 1,000 objects), then orders are stored out of the export's count (or pages read out of none).
+  const stepProgress = new StepProgress(
+    db,
+    run.id,
+    kind === "full" ? "full-sync" : "delta-sync",
+    kind === "full" ? PHASES.sync : PHASES.delta,
+    details,
+    opts.progress,
+  );
+  const knownOrders = kind === "full" ? (await countOrders(db, shop)).orders : 0;
+  const phaseShare = (phase: string): number => {
+    if (phase === "exporting") return openEndedShare(details.bulkObjectCount ?? 0, Math.max(1000, knownOrders * 2));
+    if (phase === "downloading") return shareOf(ingest.ordersCount, expectedCount);
+    if (phase === "paging") return openEndedShare(ingest.ordersCount, 250);
+    return 0;
+  };
+
   const ingest = new OrderIngest(db, shop, {
     batchSize: opts.batchSize,
     onBatch: async () => {
@@ -199,6 +222,8 @@ export async function runSync(db: Db, admin: AdminGraphql, shop: string, opts: S
     // Between batches, pages and bulk polls: a job told to stop stops here, and the run records why.
     opts.signal?.throwIfAborted();
     if (phase) details.phase = phase;
+    const current = phase ?? details.phase ?? "starting";
+    stepProgress.mark(current, phaseShare(current));
     const event: SyncProgressEvent = {
       runId: run.id,
       phase: (details.phase as SyncProgressEvent["phase"]) ?? "starting",
@@ -333,7 +358,7 @@ export async function runSync(db: Db, admin: AdminGraphql, shop: string, opts: S
     details.problems = ingest.stats.problems;
     details.olderIgnored = ingest.olderIgnored;
     details.api = diff(admin.stats, apiBefore);
-    details.phase = "done";
+    stepProgress.mark("done", 1);
     // A complete export is the shop's whole history: orders it no longer holds (deleted in Shopify) go.
     // Never after a partial export, skipped lines or a 60-day window: what is missing may still exist.
     // Never after reusing an export that was already running: it began before this run, so orders that

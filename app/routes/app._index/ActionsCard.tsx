@@ -1,7 +1,7 @@
 import { Link as RemixLink } from "@remix-run/react";
 import { BlockStack, Box, InlineStack, Link, Text } from "@shopify/polaris";
 import { SectionCard } from "../../components/SectionCard";
-import { formatCount } from "../../components/format";
+import { countOf, formatCount } from "../../components/format";
 import { useShopFormat } from "../../components/ShopContext";
 import type { DashboardData } from "./types";
 
@@ -24,8 +24,7 @@ export function ActionsCard({ d }: { d: DashboardData }) {
                   {a.title}
                 </Text>
                 <Text as="span" variant="bodySm">
-                  <span data-action-stake={a.title}>{f.money(a.valueAtRisk)}</span> at risk · {formatCount(a.customers)}{" "}
-                  customers
+                  <span data-action-stake={a.title}>{f.money(a.valueAtRisk)}</span> at risk · {countOf(a.customers, "customer")}
                 </Text>
               </InlineStack>
               <Text as="p">{a.detail}</Text>

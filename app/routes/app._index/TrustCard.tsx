@@ -1,6 +1,6 @@
 import { DataTable, Text } from "@shopify/polaris";
 import { SectionCard } from "../../components/SectionCard";
-import { formatCount, formatPercent, formatProbability } from "../../components/format";
+import { countOf, formatPercent, formatProbability } from "../../components/format";
 import { TERMS } from "../../components/words";
 import type { DashboardData } from "./types";
 
@@ -13,7 +13,7 @@ export function TrustCard({ d }: { d: DashboardData }) {
           <Text as="p">{d.backtest.verdict}</Text>
           <Text as="p" variant="bodySm" tone="subdued">
             Backtest: the model was fitted on the history up to {d.analysis?.horizonDays ?? "the horizon in"} days ago
-            and asked who would order again since. On {formatCount(d.backtest.customers)} customers (those with history
+            and asked who would order again since. On {countOf(d.backtest.customers, "customer")} (those with history
             before then) it ranked them with an AUC of{" "}
             <span data-testid="backtest-auc">{d.backtest.auc?.toFixed(2)}</span>
             {d.backtest.recencyAuc !== null

@@ -49,12 +49,21 @@ export function NextOrder({ row }: { row: NamedRow }) {
   const f = useShopFormat();
   if (!row.nextOrderEarliest || !row.nextOrderLatest) {
     return row.nextOrderDate ? (
-      <>{f.date(row.nextOrderDate)}</>
+      <span style={{ whiteSpace: "nowrap" }}>{f.date(row.nextOrderDate)}</span>
     ) : (
       <Text as="span" tone="subdued">
         Unlikely
       </Text>
     );
   }
-  return <>{f.dateRange(row.nextOrderEarliest, row.nextOrderLatest)}</>;
+  // Each date stays on one line (a narrow screen breaks the range between the dates, never inside one).
+  const [from, to] = f.dateRange(row.nextOrderEarliest, row.nextOrderLatest).split(" to ");
+  const nowrap = { whiteSpace: "nowrap" } as const;
+  return to === undefined ? (
+    <span style={nowrap}>{from}</span>
+  ) : (
+    <>
+      <span style={nowrap}>{from}</span> to <span style={nowrap}>{to}</span>
+    </>
+  );
 }

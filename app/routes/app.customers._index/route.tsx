@@ -12,6 +12,7 @@ import {
   IndexTable,
   InlineStack,
   Layout,
+  Link,
   Page,
   Pagination,
   Select,
@@ -23,10 +24,10 @@ import {
 import db from "../../db.server";
 import { requireAdmin } from "../../shopify.server";
 import { DEFAULT_SORT } from "../../models/customers.server";
-import { customerQueryFrom } from "../app/admin-loader.server";
+import { readCustomerQuery } from "../../models/customers-query";
 import { customerPageWithNames, type NamedRow } from "../app/customer-names.server";
 import { RouteError } from "../../components/RouteError";
-import { formatCount } from "../../components/format";
+import { countOf, formatCount } from "../../components/format";
 import { RiskBadge } from "../../components/RiskBadge";
 import { singleChoiceFilter } from "../../components/choiceFilter";
 import { useShopFormat } from "../../components/ShopContext";
@@ -36,15 +37,39 @@ import { COLUMNS, NextOrder, RISK_CHOICES, SORT_CHOICES } from "./columns";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, admin } = await requireAdmin(request);
-  const query = await customerQueryFrom(request);
+  // A value the list cannot use is dropped with a message for its field; the page shows the rest.
+  const { query, errors: queryErrors } = readCustomerQuery(new URL(request.url).searchParams);
   const page = await customerPageWithNames(db, shop, admin, query);
   // Names and emails are read live for this page only: never cached.
   return json(
-    { ...page, defaultSort: page.query.sort === DEFAULT_SORT },
+    { ...page, queryErrors, defaultSort: page.query.sort === DEFAULT_SORT },
     { headers: { "Cache-Control": "private, no-store" } },
   );
 };
 
+/** The URL's fields as the merchant knows them (the messages under the filters name them so). */
+const FIELD_NAMES: Record<string, string> = {
+  q: "Search",
+  sort: "Sort",
+  direction: "Sort direction",
+  page: "Page",
+  risk: "Risk band",
+  segment: "Segment",
+  clvMin: "Predicted value, at least",
+  clvMax: "Predicted value, at most",
+};
+
+/**
+ * The row's link to the customer page: a real link (focusable, opens in a new tab on middle click), and
+ * the row's primary link, so a click anywhere on the row opens it too.
+ */
+function RowLink({ row }: { row: NamedRow }) {
+  return (
+    <Link url={`/app/customers/${row.numericId}`} dataPrimaryLink monochrome removeUnderline>
+      <CustomerName row={row} />
+    </Link>
+  );
+}
 export default function Customers() {
   const data = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
@@ -54,6 +79,7 @@ export default function Customers() {
   const f = useShopFormat();
   const loading = navigation.state === "loading" && navigation.location?.pathname === "/app/customers";
   const currency = data.currencyCode;
+  const queryErrors = Object.entries(data.queryErrors).filter((e): e is [string, string] => typeof e[1] === "string");
 
   const setParams = useCallback(
     (changes: Record<string, string | null>, resetPage = true) => {
@@ -113,6 +139,7 @@ export default function Customers() {
             autoComplete="off"
             prefix={currency}
             name="clvMin"
+            error={data.queryErrors.clvMin}
           />
           <TextField
             label="At most"
@@ -122,6 +149,7 @@ export default function Customers() {
             autoComplete="off"
             prefix={currency}
             name="clvMax"
+            error={data.queryErrors.clvMax}
           />
         </BlockStack>
       ),
@@ -191,31 +219,33 @@ export default function Customers() {
   const daysSince = (c: NamedRow) => formatCount(Math.round(c.recencyDays));
 
   const rows = data.rows.map((c, i) => (
-    <IndexTable.Row
-      id={c.customerId}
-      key={c.customerId}
-      position={i}
-      onClick={() => navigate(`/app/customers/${c.numericId}`)}
-    >
+    <IndexTable.Row id={c.customerId} key={c.customerId} position={i}>
       {smDown ? (
         <IndexTable.Cell>
           <BlockStack gap="100">
             <InlineStack align="space-between" gap="200" wrap={false}>
-              <CustomerName row={c} />
+              <RowLink row={c} />
               <RiskBadge band={c.riskBand} probability={c.churnProbability} />
             </InlineStack>
             <Text as="span" variant="bodySm">
-              <span data-value-at-risk={c.customerId}>{f.money(c.valueAtRisk)}</span> at risk · {risk(c)}
+              <span data-value-at-risk={c.customerId}>{f.money(c.valueAtRisk)}</span> at risk ·{" "}
+              <span data-risk={c.customerId}>{risk(c)}</span>
+            </Text>
+            <Text as="span" variant="bodySm">
+              Next order:{" "}
+              <span data-next-order={c.customerId}>
+                <NextOrder row={c} />
+              </span>
             </Text>
             <Text as="span" variant="bodySm" tone="subdued">
-              {daysSince(c)} days since last order · {c.orders} orders · {c.rfmSegmentName}
+              {daysSince(c)} days since last order · {countOf(c.orders, "order")} · {c.rfmSegmentName}
             </Text>
           </BlockStack>
         </IndexTable.Cell>
       ) : (
         <>
           <IndexTable.Cell>
-            <CustomerName row={c} />
+            <RowLink row={c} />
           </IndexTable.Cell>
           <IndexTable.Cell>
             <Text as="span" alignment="end" numeric fontWeight="semibold">
@@ -268,8 +298,8 @@ export default function Customers() {
 
   const sortValue = `${data.query.sort}:${data.query.direction}`;
   const subtitle = data.search
-    ? `${formatCount(data.total)} customers match “${data.search.text}”`
-    : `${formatCount(data.total)} customers match${data.defaultSort ? ", most value at risk first" : ""}`;
+    ? `${countOf(data.total, "customer")} ${data.total === 1 ? "matches" : "match"} “${data.search.text}”`
+    : `${countOf(data.total, "customer")} ${data.total === 1 ? "matches" : "match"}${data.defaultSort ? ", most value at risk first" : ""}`;
 
   return (
     <Page
@@ -279,9 +309,20 @@ export default function Customers() {
       primaryAction={{ content: "Export CSV", onAction: download, loading: exporting, disabled: data.total === 0 }}
     >
       <Layout>
-        {(data.names.note || data.search?.note || exportError) && (
+        {(data.names.note || data.search?.note || exportError || queryErrors.length > 0) && (
           <Layout.Section>
             <BlockStack gap="200">
+              {queryErrors.length > 0 && (
+                <Banner tone="warning" title="Part of this address could not be used: the list shows the rest">
+                  <ul data-testid="query-errors">
+                    {queryErrors.map(([field, message]) => (
+                      <li key={field}>
+                        {FIELD_NAMES[field] ?? field}: {message}.
+                      </li>
+                    ))}
+                  </ul>
+                </Banner>
+              )}
               {data.names.note && (
                 <Banner tone="info">
                   <p data-testid="names-note">{data.names.note}</p>

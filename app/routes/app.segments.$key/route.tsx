@@ -2,19 +2,20 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link as RemixLink, useLoaderData } from "@remix-run/react";
 import { BlockStack, Box, Card, InlineStack, Layout, Page, Text } from "@shopify/polaris";
-import db from "../../db.server";
-import { requireAdmin } from "../../shopify.server";
-import { centroidInWords, getSegment } from "../../models/segments.server";
-import { listCustomers, parseCustomerQuery } from "../../models/customers.server";
-import { withNames } from "../app/customer-names.server";
-import { RouteError } from "../../components/RouteError";
-import { RiskBadge } from "../../components/RiskBadge";
-import { SectionCard } from "../../components/SectionCard";
-import { SegmentStats } from "../../components/SegmentStats";
-import { SegmentLinks } from "../../components/SegmentLinks";
-import { CustomerName } from "../../components/CustomerName";
-import { formatCount } from "../../components/format";
-import { useShopFormat } from "../../components/ShopContext";
+import db from "../db.server";
+import { requireAdmin } from "../shopify.server";
+import { centroidInWords, getSegment } from "../models/segments.server";
+import { listCustomers, parseCustomerQuery } from "../models/customers.server";
+import { withNames } from "../lib/customer-names.server";
+import { RouteError } from "../components/RouteError";
+import { clusterSentence } from "../components/words";
+import { RiskBadge } from "../components/RiskBadge";
+import { SectionCard } from "../components/SectionCard";
+import { SegmentStats } from "../components/SegmentStats";
+import { SegmentLinks } from "../components/SegmentLinks";
+import { CustomerName } from "../components/CustomerName";
+import { countOf } from "../components/format";
+import { useShopFormat } from "../components/ShopContext";
 
 const KIND_LABEL: Record<string, string> = { cluster: "Cluster", rfm: "RFM segment", risk: "Risk band" };
 
@@ -51,7 +52,11 @@ export default function SegmentPage() {
         <Layout.Section>
           <Card>
             <BlockStack gap="300">
-              {s.description && <Text as="p">{s.description}</Text>}
+              {s.description && (
+                <Text as="p">
+                  {s.kind === "cluster" ? clusterSentence(s.centroid, currency, s.description) : s.description}
+                </Text>
+              )}
               {words && (
                 <Text as="p" tone="subdued">
                   Typical customer: {words}
@@ -69,7 +74,7 @@ export default function SegmentPage() {
                   <Text as="p">{s.play.detail}</Text>
                 </Box>
               )}
-              <RemixLink to={s.customersUrl}>All {formatCount(s.size)} customers</RemixLink>
+              <RemixLink to={s.customersUrl}>All {countOf(s.size, "customer")}</RemixLink>
               <SegmentLinks segment={s} />
             </BlockStack>
           </Card>

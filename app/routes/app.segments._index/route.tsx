@@ -23,12 +23,13 @@ import {
   renameCluster,
   SegmentNotFoundError,
   type SegmentView,
-} from "../../models/segments.server";
-import { getShopCurrency } from "../../models/shop-settings.server";
-import { RouteError } from "../../components/RouteError";
-import { SegmentStats } from "../../components/SegmentStats";
-import { useSubmitting } from "../../components/IntentButton";
-import { SegmentLinks } from "../../components/SegmentLinks";
+} from "../models/segments.server";
+import { getShopCurrency } from "../models/shop-settings.server";
+import { RouteError } from "../components/RouteError";
+import { clusterSentence } from "../components/words";
+import { SegmentStats } from "../components/SegmentStats";
+import { useSubmitting } from "../components/IntentButton";
+import { SegmentLinks } from "../components/SegmentLinks";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
@@ -95,7 +96,13 @@ function SegmentCard({ segment, currency, renamable }: { segment: Row; currency:
             </Text>
             {segment.play && <Badge tone="info">{segment.play.title}</Badge>}
           </InlineStack>
-          {segment.description && <Text as="p">{segment.description}</Text>}
+          {segment.description && (
+            <Text as="p">
+              {segment.kind === "cluster"
+                ? clusterSentence(segment.centroid, currency, segment.description)
+                : segment.description}
+            </Text>
+          )}
           {segment.words && !segment.description && (
             <Text as="p" tone="subdued" variant="bodySm">
               Typical customer: {segment.words}

@@ -7,6 +7,7 @@
 import type { Db } from "../../db.server";
 import { latestHorizon } from "../../models/customers.server";
 import { getPreview, type PreviewView } from "./preview.server";
+import { getSyncOverview } from "./sync-view.server";
 import {
   changeTagPrefix,
   getShopSettings,
@@ -16,6 +17,32 @@ import {
 } from "../../models/shop-settings.server";
 
 type SeenInputs = Pick<ShopSettings, "previewSeenAt" | "tagPrefixChangedAt">;
+type StaleInputs = Pick<
+  ShopSettings,
+  "tagPrefixChangedAt" | "lastPublishAt" | "lastAnalysisAt" | "tagPrefix" | "tagSegments" | "tagRisk" | "tagClusters"
+>;
+
+/**
+ * Why a finished preview no longer shows what a publish would change (null while it still does): a
+ * publish or an analysis ran after it, or the tag prefix or the kinds of tags changed since.
+ */
+export function previewOutOfDate(settings: StaleInputs, preview: PreviewView | null): string | null {
+  if (!preview || preview.status !== "succeeded") return null;
+  const at = Date.parse(preview.startedAt);
+  if (settings.lastPublishAt && settings.lastPublishAt.getTime() > at)
+    return "Tags were published after this preview was computed, so it no longer shows what a publish would change.";
+  if (settings.lastAnalysisAt && settings.lastAnalysisAt.getTime() > at)
+    return "Your customers were analysed again after this preview was computed.";
+  if (
+    (settings.tagPrefixChangedAt && settings.tagPrefixChangedAt.getTime() > at) ||
+    (preview.prefix !== null && preview.prefix.toLowerCase() !== settings.tagPrefix.toLowerCase())
+  )
+    return `The tag prefix changed to "${settings.tagPrefix}" after this preview was computed.`;
+  const k = preview.tagKinds;
+  if (k && (k.segments !== settings.tagSegments || k.risk !== settings.tagRisk || k.clusters !== settings.tagClusters))
+    return "The kinds of tags to write changed after this preview was computed.";
+  return null;
+}
 
 /** A preview the merchant can rely on: it succeeded and was computed since the last prefix change. */
 export function previewCounts(settings: SeenInputs, preview: PreviewView | null): boolean {
@@ -30,10 +57,11 @@ export function previewSeen(settings: SeenInputs, preview: PreviewView | null): 
 
 /** What the Settings page shows: the settings, the latest preview, and whether the page should record it as seen. */
 export async function settingsPage(db: Db, shop: string) {
-  const [s, preview, horizonNow] = await Promise.all([
+  const [s, preview, horizonNow, overview] = await Promise.all([
     getShopSettings(db, shop),
     getPreview(db, shop),
     latestHorizon(db, shop),
+    getSyncOverview(db, shop),
   ]);
   return {
     settings: {
@@ -53,6 +81,10 @@ export async function settingsPage(db: Db, shop: string) {
       horizonNow,
     },
     preview,
+    /** Why the preview is out of date (Publish is disabled until it is computed again), or null. */
+    previewStale: previewOutOfDate(s, preview),
+    /** The shop's job running now (a sync, analysis, publish or preview), with its progress. */
+    activeRun: overview.active,
     /** The id of the shown preview when it counts and is not recorded as seen yet: the page POSTs it. */
     previewToRecord: !s.previewSeenAt && previewCounts(s, preview) ? (preview?.id ?? null) : null,
   };

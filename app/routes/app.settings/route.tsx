@@ -21,6 +21,8 @@ import {
 import db from "../../db.server";
 import { requireAdmin } from "../../shopify.server";
 import { recordPreviewSeen, saveSettings, settingsPage } from "./data.server";
+import { SyncProgress } from "../../components/SyncProgress";
+import { usePolling } from "../../components/usePolling";
 import { readShopCustomerTags } from "../../shopify/tag-writer.server";
 import { enqueueJob, getQueue } from "../../jobs/runtime/queue.server";
 import { RouteError } from "../../components/RouteError";
@@ -90,10 +92,22 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     await enqueueJob(shop, "preview");
     return json<ActionResult>({
       ok: true,
-      message: "Computing the preview of tag changes. Reload this page in a minute to see it.",
+      message: "Computing the preview of tag changes: it shows below when it is ready.",
     });
   }
   if (intent === "publish") {
+    // Publishing what the merchant saw: never from a preview that is out of date or while a job runs.
+    const page = await settingsPage(db, shop);
+    if (page.previewStale || page.activeRun || page.preview?.status !== "succeeded")
+      return json<ActionResult>(
+        {
+          ok: false,
+          message: page.activeRun
+            ? "A job is running: publish once it has finished and the preview is up to date."
+            : `The preview is out of date. ${page.previewStale ?? ""} Compute it again with "Preview tag changes", check it, then publish.`,
+        },
+        { status: 409 },
+      );
     // "Publish now" from the preview: writes the current analysis' tags and segments once, auto-tag on or off.
     await enqueueJob(shop, "publish", { force: true });
     return json<ActionResult>({
@@ -156,7 +170,9 @@ const SCHEDULES = [
 ];
 
 export default function Settings() {
-  const { settings: s, preview, previewToRecord } = useLoaderData<typeof loader>();
+  const { settings: s, preview, previewToRecord, previewStale, activeRun } = useLoaderData<typeof loader>();
+  // While a job runs (a preview being computed, a publish, an analysis) the page follows it.
+  usePolling(activeRun !== null);
   const result = useActionData<typeof action>();
   const saving = useSubmitting("intent", "save");
   const errors = result?.errors ?? {};
@@ -301,28 +317,45 @@ export default function Settings() {
 
         <Layout.Section>
           <SectionCard title="Preview and undo" gap="300">
-            {preview ? (
+            {activeRun && (
+              <div data-testid="settings-job">
+                <SyncProgress run={activeRun} />
+              </div>
+            )}
+            {preview && preview.status === "succeeded" && previewStale && (
+              <Banner tone="warning" title="This preview is out of date">
+                <p data-testid="preview-stale">
+                  {previewStale} Publishing is off until it is computed again with &quot;Preview tag changes&quot;.
+                </p>
+              </Banner>
+            )}
+            {preview && preview.status !== "running" && preview.status !== "queued" ? (
               <BlockStack gap="100">
                 <Text as="p">
                   Preview of {f.dateTime(preview.startedAt)} (
-                  {preview.status === "succeeded" ? "ready" : preview.status})
+                  {preview.status === "succeeded" ? (previewStale ? "out of date" : "ready") : preview.status})
                   {s.lastPublishAt ? "" : ": preview, nothing written yet"}:
                 </Text>
-                <List>
-                  {preview.lines.map((line) => (
-                    <List.Item key={line}>{line}</List.Item>
-                  ))}
-                </List>
+                <div data-testid="preview-lines">
+                  <List>
+                    {preview.lines.map((line) => (
+                      <List.Item key={line}>{line}</List.Item>
+                    ))}
+                  </List>
+                </div>
               </BlockStack>
             ) : (
-              <Text as="p" tone="subdued">
-                No preview yet: it shows which tags would be added and removed, without writing anything.
-              </Text>
+              !activeRun && (
+                <Text as="p" tone="subdued">
+                  No preview yet: it shows which tags would be added and removed, without writing anything.
+                </Text>
+              )
             )}
             <InlineStack gap="200" wrap>
               {preview?.status === "succeeded" && (
                 <IntentButton
                   intent="publish"
+                  disabled={!!previewStale || activeRun !== null}
                   variant="primary"
                   confirm="Write these tag changes and Shopify segments to your store now?"
                 >

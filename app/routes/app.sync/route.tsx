@@ -86,6 +86,14 @@ export default function Sync() {
         </Layout.Section>
         <Layout.Section>
           <SectionCard title="Recent runs" gap="300">
+            <Text as="p" variant="bodySm" tone="subdued">
+              <span data-testid="customer-counts-explained">
+                Three customer counts appear here. A sync counts the customers in the orders it stored (synced). An
+                analysis counts the customers it scored (analysed): customers with at least one order that counts, so it
+                can be lower. A publish or preview counts the customers it read from Shopify to compare their tags
+                (checked): every customer of your store, including those without orders.
+              </span>
+            </Text>
             {d.runs.length === 0 && (
               <Text as="p" tone="subdued">
                 Nothing has run yet.

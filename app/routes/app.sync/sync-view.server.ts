@@ -2,9 +2,10 @@
  * The sync runs as the admin shows them (dashboard, sync page): one view per run with its progress, and
  * a failed run's error in plain words. The run's status values are sync-runs.server.ts's SyncStatus.
  */
-import type { Db } from "../../db.server";
-import type { SyncStatus } from "../../models/sync-runs.server";
-import { readRunDetails } from "../../models/json-columns.server";
+import type { Db } from "../db.server";
+import type { SyncStatus } from "./sync-runs.server";
+import { readRunDetails } from "./json-columns.server";
+import { jobShare } from "./job-progress";
 
 export interface SyncRunView {
   id: string;
@@ -15,8 +16,13 @@ export interface SyncRunView {
   customersCount: number;
   skippedLines: number;
   expectedCount: number | null;
-  /** 0..1 when the expected count is known, else null. */
+  /**
+   * The job's share done (0..1; job-progress.ts): monotone across its steps, so the analysis after a sync
+   * starts where the sync ended. Null for a run that recorded no progress (nor an expected count).
+   */
   progress: number | null;
+  /** The run's place in its job (step 2 of 3), when it is a step of a longer job. */
+  step: { index: number; count: number } | null;
   error: string | null;
   /** Plain-words notes the run left for the merchant (detailsJson.warnings). */
   warnings: string[];
@@ -35,12 +41,15 @@ export function isActiveRun(status: string): boolean {
 function toRunView(run: Awaited<ReturnType<Db["syncRun"]["findFirst"]>>): SyncRunView | null {
   if (!run) return null;
   const details = readRunDetails(run.detailsJson, `run ${run.id}`);
+  const job = details.job && details.job.steps.length > 0 ? details.job : null;
   const progress =
     run.status === "succeeded"
       ? 1
-      : run.expectedCount && run.expectedCount > 0
-        ? Math.min(1, run.ordersCount / run.expectedCount)
-        : null;
+      : typeof details.progress === "number"
+        ? jobShare({ steps: job?.steps ?? [run.kind], index: job?.index ?? 0, stepShare: details.progress })
+        : run.expectedCount && run.expectedCount > 0
+          ? Math.min(1, run.ordersCount / run.expectedCount)
+          : null;
   return {
     id: run.id,
     kind: run.kind,
@@ -51,6 +60,7 @@ function toRunView(run: Awaited<ReturnType<Db["syncRun"]["findFirst"]>>): SyncRu
     skippedLines: run.skippedLines,
     expectedCount: run.expectedCount,
     progress,
+    step: job && job.steps.length > 1 ? { index: job.index, count: job.steps.length } : null,
     error: run.error,
     warnings: details.warnings.slice(0, 5),
     phase: details.phase ?? null,

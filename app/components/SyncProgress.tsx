@@ -1,5 +1,5 @@
 import { BlockStack, InlineStack, ProgressBar, Text, Badge } from "@shopify/polaris";
-import type { SyncRunView } from "../models/sync-view.server";
+import type { SyncRunView } from "../routes/app.sync/sync-view.server";
 import { countOf, formatCount } from "./format";
 import { useShopFormat } from "./ShopContext";
 

@@ -1,5 +1,5 @@
 /** Plain-words phrases shared by the admin pages. */
-import { formatAmount, formatCount, formatPercent, formatProbability } from "./format";
+import { formatAmount, formatCount, formatProbability } from "./format";
 
 /** "82% over 70 days": a churn probability with the horizon it is about. */
 export function riskOverHorizon(probability: number, horizonDays: number | null | undefined): string {

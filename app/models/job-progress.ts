@@ -1,11 +1,11 @@
 /**
  * One progress model for every job (sync, analyze, preview, publish, remove-tags): a job is a list of
- * steps (app/jobs/kinds.ts stepsOf), each step a list of phases, each with a weight. A phase reports the share of
+ * steps (app/jobs/runtime/kinds.ts stepsOf), each step a list of phases, each with a weight. A phase reports the share of
  * its own work done (orders stored of the export's count, customers scored, tags written of the plan);
  * the job's share done is the weights of the steps and phases before it plus its part of the current one.
  * So the figure only grows: a later step starts where the one before ended, never back at 0.
  *
- * Pure: the jobs report through a ProgressReporter (app/jobs/progress-reporter.server.ts writes it to the run's
+ * Pure: the jobs report through a ProgressReporter (app/jobs/runtime/progress-reporter.server.ts writes it to the run's
  * row), and the admin turns a run's stored position back into one share done with jobShare.
  */
 

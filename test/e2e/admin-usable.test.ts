@@ -18,8 +18,8 @@ import { migrateDatabase } from "../../app/db/migrate.server";
 import { buildAppIfStale, startAppServer, type AppServer } from "./helpers/app-server";
 import { launchBrowser, needChromium, type Browser } from "./helpers/browser";
 import { seedDemoShop } from "./helpers/seed";
-import { generateDemoShop } from "../standin/demo-shop";
-import { startStandin, type Standin } from "../standin/server";
+import { generateDemoShop } from "../../packages/shopify-standin/src/demo-shop";
+import { startStandin, type Standin } from "../../packages/shopify-standin/src/server";
 
 const SHOP = "usable-shop.myshopify.com";
 const ARTIFACTS = join(process.cwd(), "test/artifacts");
@@ -217,7 +217,7 @@ describe.skipIf(chromium.skip)(chromium.title, () => {
     );
     await page.goto(`${app.url}/app/settings`);
     const lines = (await page.getByTestId("preview-lines").textContent()) ?? "";
-    // Each kind of tag change with its count (the separators are checked in test/app/models.test.ts).
+    // Each kind of tag change with its count (the separators are checked in test/models/customers.test.ts).
     expect(lines).toMatch(/[\d,]+ of [\d,]+ customers would get different tags/);
     expect(lines).toMatch(/Segment tags: [\d,]+ added/);
     expect(lines).toMatch(/Churn-risk tags: [\d,]+ added/);

@@ -3,8 +3,8 @@
  * moved on: a publish or an analysis after it, or another tag prefix or other kinds of tags.
  */
 import { describe, expect, it } from "vitest";
-import { previewOutOfDate } from "../../app/models/settings-rules.server";
-import type { PreviewView } from "../../app/models/preview.server";
+import { previewOutOfDate } from "../../app/routes/app.settings/data.server";
+import type { PreviewView } from "../../app/routes/app.settings/preview.server";
 
 const at = "2026-12-01T10:00:00.000Z";
 const preview: PreviewView = {

@@ -17,7 +17,7 @@ import { saveReorder } from "../../models/reorder.server";
 import { LIMITED_HISTORY_DAYS } from "../../shopify/orders-sync.server";
 import type { RunDetails } from "../../models/json-columns.server";
 import { PHASES, shareOf } from "../../models/job-progress";
-import { StepProgress, type StepProgressOptions } from "../progress-reporter.server";
+import { StepProgress, type StepProgressOptions } from "../runtime/progress-reporter.server";
 
 type AnalysisAnswer = Awaited<ReturnType<typeof analyzeInThread>>;
 

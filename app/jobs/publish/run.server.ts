@@ -33,15 +33,15 @@ import {
   fireFlowTriggers,
   syncAppSegments,
   writeAppMetafields,
-} from "./publish/apply.server";
-import { journalPlan, resumeInterrupted, type SendOptions } from "./publish/journal.server";
-import { assertUnreachable, noteOf, resolvePublish, runKindOf } from "./publish/mode";
-import { planPublish, previewTags, tagWritesOf } from "./publish/plan.server";
-import { Stopwatch, buildReport, type RunFacts, type StepResults } from "./publish/report";
-import type { PublishOptions, PublishReport } from "./publish/types";
-import type { RunDetails } from "../models/json-columns.server";
-import { PHASES, shareOf } from "../models/job-progress";
-import { StepProgress } from "./progress-reporter.server";
+} from "./apply.server";
+import { journalPlan, resumeInterrupted, type SendOptions } from "./journal.server";
+import { assertUnreachable, noteOf, resolvePublish, runKindOf } from "./mode";
+import { planPublish, previewTags, tagWritesOf } from "./plan.server";
+import { Stopwatch, buildReport, type RunFacts, type StepResults } from "./report";
+import type { PublishOptions, PublishReport } from "./types";
+import type { RunDetails } from "../../models/json-columns.server";
+import { PHASES, shareOf } from "../../models/job-progress";
+import { StepProgress } from "../runtime/progress-reporter.server";
 
 export type { Mode, PublishMode } from "./mode";
 export type { PublishError, PublishOptions, PublishReport, ScoreRow } from "./types";

@@ -8,7 +8,7 @@ import type { BulkOptions } from "../../shopify/tag-writer.server";
 import type { TagCounts } from "../../shopify/tags";
 import type { PublishExtrasSummary } from "./extras.server";
 import type { PublishMode } from "./mode";
-import type { StepProgressOptions } from "../progress-reporter.server";
+import type { StepProgressOptions } from "../runtime/progress-reporter.server";
 
 export interface PublishOptions {
   /** Compute what would change, write nothing. Default: preview unless Shop.autoTag is on or `force`. */

@@ -12,7 +12,7 @@ import { runAnalyze } from "../analyze/run.server";
 import { stepsOf, type JobData } from "./kinds";
 import { runPublish } from "../publish/run.server";
 import { runSync } from "../sync/run.server";
-import type { JobProgressListener, StepProgressOptions } from "../progress-reporter.server";
+import type { JobProgressListener, StepProgressOptions } from "./progress-reporter.server";
 import { assertShopNotRedacted, enforceRedactions, ShopRedactedError } from "../../models/compliance.server";
 
 /** The shop uninstalled the app while the job ran (or before it started): it stops and is not retried. */

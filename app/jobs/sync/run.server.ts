@@ -39,7 +39,7 @@ import { replaceProducts } from "../../models/products.server";
 import { productPages } from "../../shopify/products-sync.server";
 import type { AdminGraphql } from "../../shopify/types";
 import { PHASES, openEndedShare, shareOf } from "../../models/job-progress";
-import { StepProgress, type StepProgressOptions } from "../progress-reporter.server";
+import { StepProgress, type StepProgressOptions } from "../runtime/progress-reporter.server";
 
 export interface SyncProgressEvent {
   runId: string;

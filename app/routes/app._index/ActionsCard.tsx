@@ -24,7 +24,8 @@ export function ActionsCard({ d }: { d: DashboardData }) {
                   {a.title}
                 </Text>
                 <Text as="span" variant="bodySm">
-                  <span data-action-stake={a.title}>{f.money(a.valueAtRisk)}</span> at risk · {countOf(a.customers, "customer")}
+                  <span data-action-stake={a.title}>{f.money(a.valueAtRisk)}</span> at risk ·{" "}
+                  {countOf(a.customers, "customer")}
                 </Text>
               </InlineStack>
               <Text as="p">{a.detail}</Text>

@@ -1,6 +1,6 @@
 import { DataTable, Text } from "@shopify/polaris";
 import { SectionCard } from "../../components/SectionCard";
-import { countOf, formatPercent, formatProbability } from "../../components/format";
+import { countOf, formatCount, formatPercent, formatProbability } from "../../components/format";
 import { TERMS } from "../../components/words";
 import type { DashboardData } from "./types";
 

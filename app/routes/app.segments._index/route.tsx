@@ -23,13 +23,13 @@ import {
   renameCluster,
   SegmentNotFoundError,
   type SegmentView,
-} from "../models/segments.server";
-import { getShopCurrency } from "../models/shop-settings.server";
-import { RouteError } from "../components/RouteError";
-import { clusterSentence } from "../components/words";
-import { SegmentStats } from "../components/SegmentStats";
-import { useSubmitting } from "../components/IntentButton";
-import { SegmentLinks } from "../components/SegmentLinks";
+} from "../../models/segments.server";
+import { getShopCurrency } from "../../models/shop-settings.server";
+import { RouteError } from "../../components/RouteError";
+import { clusterSentence } from "../../components/words";
+import { SegmentStats } from "../../components/SegmentStats";
+import { useSubmitting } from "../../components/IntentButton";
+import { SegmentLinks } from "../../components/SegmentLinks";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);

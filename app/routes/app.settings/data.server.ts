@@ -7,7 +7,7 @@
 import type { Db } from "../../db.server";
 import { latestHorizon } from "../../models/customers.server";
 import { getPreview, type PreviewView } from "./preview.server";
-import { getSyncOverview } from "./sync-view.server";
+import { getSyncOverview } from "../app.sync/sync-view.server";
 import {
   changeTagPrefix,
   getShopSettings,

@@ -1,7 +1,7 @@
 /** The publish preview (a SyncRun of kind "preview"; what it would change is in its detailsJson). */
-import type { Db } from "../db.server";
-import { readPublishDetails, type PublishDetails } from "./json-columns.server";
-import { getSyncOverview, type SyncRunView } from "./sync-view.server";
+import type { Db } from "../../db.server";
+import { readPublishDetails, type PublishDetails } from "../../models/json-columns.server";
+import { getSyncOverview, type SyncRunView } from "../app.sync/sync-view.server";
 
 export interface PreviewView {
   id: string;

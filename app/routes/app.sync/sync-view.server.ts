@@ -2,10 +2,10 @@
  * The sync runs as the admin shows them (dashboard, sync page): one view per run with its progress, and
  * a failed run's error in plain words. The run's status values are sync-runs.server.ts's SyncStatus.
  */
-import type { Db } from "../db.server";
-import type { SyncStatus } from "./sync-runs.server";
-import { readRunDetails } from "./json-columns.server";
-import { jobShare } from "./job-progress";
+import type { Db } from "../../db.server";
+import type { SyncStatus } from "../../models/sync-runs.server";
+import { readRunDetails } from "../../models/json-columns.server";
+import { jobShare } from "../../models/job-progress";
 
 export interface SyncRunView {
   id: string;

@@ -4,8 +4,8 @@
  * whose reported progress is monotone, moves inside every step, and is what the admin's view shows.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runJob } from "../../app/jobs/handlers.server";
-import type { JobProgressEvent } from "../../app/jobs/progress-reporter.server";
+import { runJob } from "../../app/jobs/runtime/handlers.server";
+import type { JobProgressEvent } from "../../app/jobs/runtime/progress-reporter.server";
 import {
   MonotoneShare,
   PHASES,
@@ -15,11 +15,11 @@ import {
   shareOf,
   stepShare,
 } from "../../app/models/job-progress";
-import { getSyncOverview } from "../../app/models/sync-view.server";
+import { getSyncOverview } from "../../app/routes/app.sync/sync-view.server";
 import { createAdminClient } from "../../app/shopify/client.server";
 import { createTestDb, type TestDb } from "../helpers/db";
-import { generateDemoShop } from "../standin/demo-shop";
-import { startStandin, type Standin } from "../standin/server";
+import { generateDemoShop } from "../../packages/shopify-standin/src/demo-shop";
+import { startStandin, type Standin } from "../../packages/shopify-standin/src/server";
 
 describe("the progress model", () => {
   it("each step's phases weigh 1 in all, in the order the steps run them", () => {

@@ -2,9 +2,9 @@
  * A step's progress, recorded on its run's row (detailsJson.progress and .job) for the admin's bars and
  * reported to the job's listener: the phase, the step's share done and the job's (models/job-models/job-progress.ts).
  */
-import type { Db } from "../db.server";
-import type { RunDetails } from "../models/json-columns.server";
-import { updateSyncRun } from "../models/sync-runs.server";
+import type { Db } from "../../db.server";
+import type { RunDetails } from "../../models/json-columns.server";
+import { updateSyncRun } from "../../models/sync-runs.server";
 import {
   MonotoneShare,
   alone,
@@ -13,7 +13,7 @@ import {
   type PhaseTable,
   type StepName,
   type StepPlace,
-} from "../models/job-progress";
+} from "../../models/job-progress";
 
 export interface JobProgressEvent {
   runId: string;

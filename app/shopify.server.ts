@@ -29,6 +29,7 @@ import {
   type WebhookPayload,
   type WebhookTopic,
 } from "./webhooks/payloads";
+import { readBodyBounded } from "./shopify/request-body.server";
 
 /** ADMIN_API_VERSION as @shopify/shopify-api's enum (it knows 2026-10 as October26). */
 export const apiVersion: ApiVersion = (Object.values(ApiVersion) as string[]).includes(ADMIN_API_VERSION)
@@ -210,7 +211,7 @@ export async function authenticateWebhook<T extends WebhookTopic>(
   topic: T,
 ): Promise<WebhookDelivery<T>> {
   if (request.method !== "POST") throw new Response(undefined, { status: 405 });
-  const raw = await readBodyBounded(request, MAX_WEBHOOK_BODY_BYTES);
+  const raw = await readBodyBounded(request, MAX_WEBHOOK_BODY_BYTES, "webhooks");
   if (raw === null) {
     webhookLog(request, `body over ${MAX_WEBHOOK_BODY_BYTES} bytes, refused unread`);
     throw new Response("Payload too large", { status: 413 });
@@ -251,28 +252,6 @@ export async function authenticateWebhook<T extends WebhookTopic>(
   return { ...context, payload: checked.payload } as WebhookDelivery<T>;
 }
 
-/** The body as text, reading at most `limit` bytes (null when it is longer), whatever Content-Length says. */
-async function readBodyBounded(request: Request, limit: number): Promise<string | null> {
-  if (Number(request.headers.get("Content-Length") ?? 0) > limit) return null;
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader
-        .cancel("body too large")
-        .catch((error: unknown) => console.error(`[webhooks] cancelling a large body: ${String(error)}`));
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 /**
  * `authenticate.flow` (HMAC over the raw body) for Flow's trigger lifecycle callback, with the body read to
  * at most MAX_WEBHOOK_BODY_BYTES (413 beyond) and a body whose shopify_domain is not a myshopify.com domain
@@ -280,7 +259,7 @@ async function readBodyBounded(request: Request, limit: number): Promise<string 
  */
 export async function authenticateFlow(request: Request): ReturnType<typeof authenticate.flow> {
   if (request.method !== "POST") throw new Response(undefined, { status: 405 });
-  const raw = await readBodyBounded(request, MAX_WEBHOOK_BODY_BYTES);
+  const raw = await readBodyBounded(request, MAX_WEBHOOK_BODY_BYTES, "flow/lifecycle");
   if (raw === null) {
     console.error(`[flow] lifecycle callback over ${MAX_WEBHOOK_BODY_BYTES} bytes, refused unread`);
     throw new Response("Payload too large", { status: 413 });

@@ -63,6 +63,8 @@ export const ACCESS_SCOPES = `#graphql
   }`;
 
 /** Without read_all_orders Shopify returns only the orders of the last 60 days (Admin GraphQL Order docs). */
+/** The optional scope that lets the app read orders older than LIMITED_HISTORY_DAYS. */
+export const FULL_HISTORY_SCOPE = "read_all_orders";
 export const LIMITED_HISTORY_DAYS = 60;
 
 export const HISTORY_LIMITED_WARNING =

@@ -24,6 +24,9 @@ import {
 import { deleteShopSessions, setSessionScopes } from "../models/sessions.server";
 import { markShopUninstalled } from "../models/shops.server";
 import { getShopSettings, updateShopSettings } from "../models/shop-settings.server";
+import { FULL_HISTORY_SCOPE } from "../shopify/orders-sync.server";
+
+export { FULL_HISTORY_SCOPE };
 
 /**
  * customers/data_request: everything the app holds about the customer, by GID (customerDataExport). The
@@ -87,9 +90,6 @@ export async function handleAppUninstalled(db: Db, shop: string, at: Date = new 
   await markShopUninstalled(db, shop, at);
   return { sessions };
 }
-
-/** The scope without which Shopify shows only the last 60 days of orders. */
-export const FULL_HISTORY_SCOPE = "read_all_orders";
 
 /**
  * app/scopes_update (payload `previous`, `current`): records the granted scopes and whether the order

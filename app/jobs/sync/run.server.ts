@@ -30,6 +30,7 @@ import {
 import { fetchShopZone } from "../../shopify/customers.server";
 import { downloadChunks, runBulkQuery, type BulkRunOptions } from "../../shopify/bulk.server";
 import {
+  FULL_HISTORY_SCOPE,
   HISTORY_LIMITED_WARNING,
   ORDERS_BULK_QUERY,
   grantedScopes,
@@ -182,11 +183,21 @@ export async function runSync(db: Db, admin: AdminGraphql, shop: string, opts: S
   const lastSync = [settings.lastDeltaSyncAt, settings.lastFullSyncAt]
     .filter((d): d is Date => !!d)
     .sort((a, b) => b.getTime() - a.getTime())[0];
-  const kind: "full" | "delta" = opts.kind === "delta" && lastSync ? "delta" : "full";
+  // A shop synced without read_all_orders that has it now (its app/scopes_update webhook was missed, or came
+  // before the change was stored): a delta would never read the older orders, so this sync is a full one.
+  const grantedSince =
+    opts.kind === "delta" && lastSync && settings.historyLimited
+      ? (await grantedScopes(admin)).includes(FULL_HISTORY_SCOPE)
+      : false;
+  const kind: "full" | "delta" = opts.kind === "delta" && lastSync && !grantedSince ? "delta" : "full";
   const run = await createSyncRun(db, shop, kind, "running");
   const details: SyncRunDetails = { warnings: [], problems: [], phase: "starting", timings: {} };
-  if (opts.kind === "delta" && kind === "full")
+  if (opts.kind === "delta" && !lastSync)
     details.warnings.push("No earlier sync was found, so a full sync was run instead of a delta.");
+  if (grantedSince)
+    details.warnings.push(
+      "Shopify now lets Churnless read all orders, so a full sync was run instead of a delta to read the older ones.",
+    );
   let expectedCount: number | null = null;
   let bulkOperationId: string | null = null;
   let reusedExport = false;
@@ -276,7 +287,7 @@ export async function runSync(db: Db, admin: AdminGraphql, shop: string, opts: S
     else details.warnings.push("The shop's time zone and currency could not be read; the ones stored before are used.");
     // History depth: without read_all_orders Shopify shows only the last 60 days.
     const scopes = await time("scopes", () => grantedScopes(admin));
-    const historyLimited = !scopes.includes("read_all_orders");
+    const historyLimited = !scopes.includes(FULL_HISTORY_SCOPE);
     details.historyLimited = historyLimited;
     if (historyLimited) details.warnings.push(HISTORY_LIMITED_WARNING);
     if (historyLimited !== settings.historyLimited) await updateShopSettings(db, shop, { historyLimited });

@@ -14,6 +14,7 @@ import {
 } from "../../models/rec-events.server";
 import { proxyJson, type ProxyContext } from "../../shopify/app-proxy.server";
 import { defaultBudget, type Budget } from "../app/proxy-limits.server";
+import { readBodyBounded } from "../../shopify/request-body.server";
 
 export interface EventsHandlerDeps {
   db: Db;
@@ -30,28 +31,6 @@ export interface EventsHandlerDeps {
  */
 export function senderKey(proxy: Pick<ProxyContext, "shop" | "customerId">, visit: string): string {
   return proxy.customerId ? `c|${proxy.shop}|${proxy.customerId}` : `v|${proxy.shop}|${visit}`;
-}
-
-/** The body as text, reading at most `limit` bytes (null when it is longer), whatever Content-Length says. */
-export async function readBodyBounded(request: Request, limit: number): Promise<string | null> {
-  if (Number(request.headers.get("Content-Length") ?? 0) > limit) return null;
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader
-        .cancel("body too large")
-        .catch((e: unknown) => console.error(`[proxy/events] cancelling a large body: ${String(e)}`));
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 /**
@@ -72,7 +51,7 @@ export async function handleEventsProxy(
   const nonce = new URL(request.url).searchParams.get("n") ?? "";
   if (!isNonce(nonce))
     return proxyJson({ error: "Missing or malformed nonce n (8-64 letters, digits, - or _)" }, { status: 400 });
-  const text = await readBodyBounded(request, MAX_BODY_BYTES);
+  const text = await readBodyBounded(request, MAX_BODY_BYTES, "proxy/events");
   if (text === null) return proxyJson({ error: `Batch too large (at most ${MAX_BODY_BYTES} bytes)` }, { status: 413 });
   let body: unknown;
   try {

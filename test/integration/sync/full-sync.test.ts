@@ -340,6 +340,30 @@ describe.each(kinds)("order sync on %s", (kind) => {
     expect(summary.ordersCount).toBe(visible);
   });
 
+  itOnSqlite(
+    "a delta after read_all_orders was granted without the webhook reads the whole history (a full sync)",
+    async () => {
+      const db = await freshDb();
+      await runSync(db, adminFor(standin, LIMITED), LIMITED, { kind: "full", bulk: BULK });
+      // Still limited: a delta stays a delta.
+      const stillLimited = await runSync(db, adminFor(standin, LIMITED), LIMITED, { kind: "delta", bulk: BULK });
+      expect(stillLimited.kind).toBe("delta");
+      const state = standin.state(LIMITED);
+      const before = state.setScopes(["read_orders", "read_customers", "read_products", "read_all_orders"]).previous;
+      try {
+        // The merchant granted the scope, but no app/scopes_update reached the app: the next delta runs full.
+        const summary = await runSync(db, adminFor(standin, LIMITED), LIMITED, { kind: "delta", bulk: BULK });
+        expect(summary.kind).toBe("full");
+        expect(summary.historyLimited).toBe(false);
+        expect(summary.warnings.join(" ")).toMatch(/now lets Churnless read all orders, so a full sync was run/);
+        expect(await db.order.count({ where: { shop: LIMITED } })).toBe(limitedData.orders.length);
+        expect((await db.shop.findUniqueOrThrow({ where: { shop: LIMITED } })).historyLimited).toBe(false);
+      } finally {
+        state.setScopes(before);
+      }
+    },
+  );
+
   itOnSqlite("paging orders in pages larger than the parser's join window yields every order once", async () => {
     const ids: string[] = [];
     let lineItems = 0;

@@ -7,9 +7,12 @@ installGlobals({ nativeFetch: true });
 
 // The Shopify CLI sets HOST/SHOPIFY_APP_URL; the demo serves on localhost:3000.
 const host = new URL(process.env.SHOPIFY_APP_URL || "http://localhost").hostname;
+// On this machine (localhost or 127.0.0.1, the demo and the dev browser test) HMR is a plain websocket;
+// VITE_HMR_PORT lets a test pick a free port instead of 64999.
+const hmrPort = Number(process.env.VITE_HMR_PORT || 64999);
 const hmrConfig =
-  host === "localhost"
-    ? { protocol: "ws", host: "localhost", port: 64999, clientPort: 64999 }
+  host === "localhost" || host === "127.0.0.1"
+    ? { protocol: "ws", host, port: hmrPort, clientPort: hmrPort }
     : { protocol: "wss", host, port: parseInt(process.env.FRONTEND_PORT ?? "8002"), clientPort: 443 };
 
 export default defineConfig({

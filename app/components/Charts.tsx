@@ -194,7 +194,10 @@ export function Donut({ items, summary }: { items: BarItem[]; summary: string })
     angle = a1;
     return { item, share, a0, a1, colour: PALETTE[i % PALETTE.length] };
   });
-  const pt = (rad: number, a: number) => `${80 + rad * Math.cos(a)} ${80 + rad * Math.sin(a)}`;
+  // Rounded: Node and the browser differ in the last digits of cos/sin, and the server's path must be the
+  // one the browser computes when it hydrates (else React reports a mismatch).
+  const pt = (rad: number, a: number) =>
+    `${(80 + rad * Math.cos(a)).toFixed(3)} ${(80 + rad * Math.sin(a)).toFixed(3)}`;
   return (
     <div data-chart="donut" style={{ display: "flex", flexWrap: "wrap", gap: 16, alignItems: "center" }}>
       <svg viewBox="0 0 160 160" width={160} height={160} role="img" aria-label={summary} style={{ flex: "none" }}>

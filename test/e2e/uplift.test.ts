@@ -156,4 +156,23 @@ describe.skipIf(need.skip)(need.title, () => {
     );
     expect(await page.locator("[data-change]").innerText()).toMatch(/customers were drawn/);
   });
+
+  it("a share of 51 or an empty one gets a message beside the field, the page stays and nothing changes", async () => {
+    await open("unclear");
+    const before = await db.controlGroup.findMany({ where: { shop: SHOP }, orderBy: { segmentKey: "asc" } });
+    const form = page.locator("form").filter({ has: page.getByRole("button", { name: "Turn on" }) });
+    const share = form.getByLabel("Held out (%)");
+    for (const typed of ["51", ""]) {
+      await share.fill(typed);
+      await form.getByRole("button", { name: "Turn on" }).click();
+      await form.getByText("Enter a share from 1 to 50%").waitFor();
+      expect(await share.getAttribute("aria-invalid")).toBe("true");
+      expect(await share.inputValue()).toBe(typed);
+      await page.getByRole("heading", { name: "Control groups", level: 1 }).waitFor();
+      expect(await page.getByText("This page could not be shown").count()).toBe(0);
+      expect(await page.locator("[data-verdict]").count()).toBeGreaterThan(0);
+      await page.screenshot({ path: join(ARTIFACTS, `uplift-share-${typed || "empty"}-1440.png`), fullPage: true });
+    }
+    expect(await db.controlGroup.findMany({ where: { shop: SHOP }, orderBy: { segmentKey: "asc" } })).toEqual(before);
+  });
 });

@@ -39,16 +39,21 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 const checkbox = z.preprocess((v) => v === "on" || v === "true", z.boolean());
-const optionalInt = (min: number, max: number, what: string) =>
-  z.preprocess(
-    (v) => (v === "" || v === "auto" || v === undefined ? null : Number(v)),
+/** A whole number from min to max, or empty for automatic; every refusal states the limits. */
+const optionalInt = (min: number, max: number, what: string) => {
+  const message = `${what}: enter a whole number from ${min} to ${max}, or leave it empty for automatic`;
+  return z.preprocess(
+    (v) => (typeof v !== "string" || v.trim() === "" || v === "auto" ? null : Number(v)),
     z
-      .number({ invalid_type_error: `${what} must be a number` })
-      .int(`${what} must be a whole number`)
-      .min(min, `${what} must be at least ${min}`)
-      .max(max, `${what} must be at most ${max}`)
+      .number({ invalid_type_error: message })
+      .finite(message)
+      .int(message)
+      .min(min, message)
+      .max(max, message)
       .nullable(),
   );
+};
+const RECS_MESSAGE = "Show from 1 to 20 recommendations (a whole number)";
 
 const SettingsForm = z.object({
   churnHorizonDays: optionalInt(14, 730, "The churn horizon"),
@@ -64,15 +69,18 @@ const SettingsForm = z.object({
   tagRisk: checkbox,
   tagClusters: checkbox,
   refreshEveryHours: z.coerce
-    .number()
-    .int()
+    .number({ invalid_type_error: "Pick a refresh schedule from the list" })
+    .int("Pick a refresh schedule from the list")
     .refine((v) => [0, 6, 12, 24, 168].includes(v), "Pick a refresh schedule from the list"),
   recsEnabled: checkbox,
-  recsCount: z.coerce
-    .number()
-    .int("Recommendations must be a whole number")
-    .min(1, "Show at least 1 recommendation")
-    .max(20, "Show at most 20 recommendations"),
+  recsCount: z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    z.coerce
+      .number({ required_error: RECS_MESSAGE, invalid_type_error: RECS_MESSAGE })
+      .int(RECS_MESSAGE)
+      .min(1, RECS_MESSAGE)
+      .max(20, RECS_MESSAGE),
+  ),
 });
 
 type ActionResult = { ok: boolean; message: string; errors?: Record<string, string> };

@@ -9,12 +9,6 @@ import { PERIODS, listControlGroups, segmentRef, type UpliftReport } from "../..
 import { controlGroupEvidence, type GroupEvidence } from "../../models/holdouts-evidence.server";
 import { getShopCurrency } from "../../models/shop-settings.server";
 
-/** The follow-up window asked for, or 90 days when it is not one of PERIODS. */
-export function upliftPeriod(raw: string | null): number {
-  const n = Number(raw ?? 90);
-  return (PERIODS as readonly number[]).includes(n) ? n : 90;
-}
-
 export interface WeekChange {
   /** The previous weekly look's as-of date. */
   since: Date;

@@ -6,8 +6,15 @@ import { useState } from "react";
 import db from "../../db.server";
 import { requireAdmin } from "../../shopify.server";
 import { setControlGroup } from "../../models/holdouts.server";
-import { upliftPage, upliftPeriod } from "./data.server";
+import { upliftPage } from "./data.server";
 import { DEFAULT_HOLDOUT_SHARE } from "../../analytics/experiments/holdout";
+import {
+  MAX_SHARE_PERCENT,
+  MIN_SHARE_PERCENT,
+  readUpliftAction,
+  readUpliftQuery,
+  type UpliftField,
+} from "../../models/control-group-form";
 import { evidenceAdvice } from "../../analytics/experiments/decisions";
 import { RouteError } from "../../components/RouteError";
 import { SectionCard } from "../../components/SectionCard";
@@ -29,10 +36,12 @@ const MIN_PER_GROUP = 20;
  */
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
-  const page = await upliftPage(db, shop, upliftPeriod(new URL(request.url).searchParams.get("period")));
+  const query = readUpliftQuery(new URL(request.url).searchParams);
+  const page = await upliftPage(db, shop, query.period);
   return json(
     {
       ...page,
+      queryErrors: query.errors,
       segments: page.segments.map((s) => ({
         ref: s.ref,
         label: `${KIND_LABEL[s.kind] ?? s.kind}: ${s.name} (${formatCount(s.size)})`,
@@ -42,32 +51,40 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   );
 };
 
+type ActionResult = {
+  error: string | null;
+  /** A message per field that could not be used; nothing was changed. */
+  fields: Partial<Record<UpliftField, string>>;
+  /** The form's segment and intent, so the message shows beside the form that was sent. */
+  segment: string;
+  intent: string;
+};
+
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await requireAdmin(request);
   const form = await request.formData();
-  const ref = String(form.get("segment") ?? "");
-  const i = ref.indexOf(":");
-  if (i < 1) return json({ error: "Choose a segment." }, { status: 400 });
-  const intent = String(form.get("intent") ?? "");
-  try {
-    if (intent === "on") {
-      const percent = Number(form.get("share") || DEFAULT_HOLDOUT_SHARE * 100);
-      await setControlGroup(db, shop, ref.slice(0, i), ref.slice(i + 1), { enabled: true, share: percent / 100 });
-    } else if (intent === "off") {
-      await setControlGroup(db, shop, ref.slice(0, i), ref.slice(i + 1), { enabled: false });
-    } else if (intent === "cost") {
-      // Empty: not entered (the revenue uplift is then shown before any cost).
-      const raw = String(form.get("incentiveCost") ?? "").trim();
-      const cost = raw === "" ? null : Number(raw);
-      if (cost !== null && !Number.isFinite(cost))
-        return json({ error: `The incentive's cost must be a number (got "${raw.slice(0, 40)}").` }, { status: 400 });
-      await setControlGroup(db, shop, ref.slice(0, i), ref.slice(i + 1), { incentiveCost: cost });
-    } else return json({ error: `Unknown action "${intent.slice(0, 40)}".` }, { status: 400 });
-  } catch (error) {
-    // A bad share, cost or segment comes back to the form in words; nothing is changed.
-    return json({ error: (error as Error).message }, { status: 400 });
+  const sent = { segment: String(form.get("segment") ?? "").slice(0, 200), intent: String(form.get("intent") ?? "") };
+  const reading = readUpliftAction(form);
+  if (!reading.ok) {
+    const { share, incentiveCost, ...rest } = reading.errors;
+    const fields = { ...(share ? { share } : {}), ...(incentiveCost ? { incentiveCost } : {}) };
+    // Messages with no field of their own (segment, intent) show above the form.
+    const error = Object.values(rest)[0] ?? null;
+    return json<ActionResult>({ error, fields, ...sent }, { status: 400 });
   }
-  return json({ error: null });
+  const a = reading.action;
+  const i = a.segment.indexOf(":");
+  const [kind, key] = [a.segment.slice(0, i), a.segment.slice(i + 1)];
+  try {
+    if (a.intent === "on") await setControlGroup(db, shop, kind, key, { enabled: true, share: a.share / 100 });
+    else if (a.intent === "off") await setControlGroup(db, shop, kind, key, { enabled: false });
+    // An empty cost is "not entered": the revenue uplift is then shown before any cost.
+    else await setControlGroup(db, shop, kind, key, { incentiveCost: a.incentiveCost });
+  } catch (error) {
+    // A segment the shop does not have comes back in words; nothing is changed.
+    return json<ActionResult>({ error: (error as Error).message, fields: {}, ...sent }, { status: 400 });
+  }
+  return json<ActionResult>({ error: null, fields: {}, ...sent });
 };
 
 const VERDICT: Record<string, string> = {
@@ -87,7 +104,7 @@ function points(low: number | null, high: number | null) {
 
 type Report = ReturnType<typeof useLoaderData<typeof loader>>["reports"][number];
 
-function ReportCard({ r }: { r: Report }) {
+function ReportCard({ r, costError }: { r: Report; costError?: string }) {
   const f = useShopFormat();
   const res = r.result;
   const seq = r.sequence;
@@ -205,6 +222,7 @@ function ReportCard({ r }: { r: Report }) {
             name="incentiveCost"
             initial={r.incentiveCost}
             helpText="A discount or voucher's cost; empty if none. The revenue uplift is shown net of it."
+            error={costError}
           />
           <Button submit>Save cost</Button>
         </InlineStack>
@@ -224,7 +242,7 @@ function ReportCard({ r }: { r: Report }) {
 
 export default function UpliftPage() {
   // PERIODS and segmentRef come through the loader / inline: the component must not read a .server module.
-  const { period, periods, segments, reports } = useLoaderData<typeof loader>();
+  const { period, periods, segments, reports, queryErrors } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const nav = useNavigation();
   const [segment, setSegment] = useState(segments[0]?.ref ?? "");
@@ -265,7 +283,8 @@ export default function UpliftPage() {
                     label="Held out (%)"
                     name="share"
                     initial={DEFAULT_HOLDOUT_SHARE * 100}
-                    helpText="1 to 50"
+                    helpText={`${MIN_SHARE_PERCENT} to ${MAX_SHARE_PERCENT}`}
+                    error={result?.intent === "on" ? result.fields.share : undefined}
                   />
                   <Button submit variant="primary" loading={nav.state === "submitting"}>
                     Turn on
@@ -276,6 +295,11 @@ export default function UpliftPage() {
           </SectionCard>
         </Layout.Section>
         <Layout.Section>
+          {queryErrors.period && (
+            <Banner tone="warning">
+              <Text as="p">{`${queryErrors.period}: showing ${period} days.`}</Text>
+            </Banner>
+          )}
           <InlineStack gap="200" blockAlign="center">
             <Text as="span">Followed for:</Text>
             {periods.map((p) =>
@@ -300,7 +324,14 @@ export default function UpliftPage() {
         )}
         {reports.map((r) => (
           <Layout.Section key={`${r.segmentKind}:${r.segmentKey}`}>
-            <ReportCard r={r} />
+            <ReportCard
+              r={r}
+              costError={
+                result?.intent === "cost" && result.segment === `${r.segmentKind}:${r.segmentKey}`
+                  ? result.fields.incentiveCost
+                  : undefined
+              }
+            />
           </Layout.Section>
         ))}
       </Layout>

@@ -41,8 +41,39 @@ describe("control-groups page", () => {
       post("/app/uplift", { intent: "on", segment: "rfm:at-risk", share: "90" }),
     )) as Response;
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error).toMatch(/between 1% and 50%/);
+    expect((await bad.json()).fields.share).toBe("Enter a share from 1 to 50%");
     expect((await db.controlGroup.findFirstOrThrow({ where: { shop: SHOP } })).share).toBe(0.1);
+    // 51 is 51%, not 0.51; an empty share is refused, never read as the default 10%.
+    for (const share of ["51", ""]) {
+      const refused = (await callRoute(
+        action,
+        post("/app/uplift", { intent: "on", segment: "rfm:at-risk", share }),
+      )) as Response;
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({
+        error: null,
+        fields: { share: "Enter a share from 1 to 50%" },
+        intent: "on",
+        segment: "rfm:at-risk",
+      });
+    }
+    await db.controlGroup.updateMany({ where: { shop: SHOP }, data: { share: 0.2 } });
+    const refusedDefault = (await callRoute(
+      action,
+      post("/app/uplift", { intent: "on", segment: "rfm:at-risk", share: "" }),
+    )) as Response;
+    expect(refusedDefault.status).toBe(400);
+    expect((await db.controlGroup.findFirstOrThrow({ where: { shop: SHOP } })).share).toBe(0.2);
+    await db.controlGroup.updateMany({ where: { shop: SHOP }, data: { share: 0.1 } });
+    const cost = (await callRoute(
+      action,
+      post("/app/uplift", { intent: "cost", segment: "rfm:at-risk", incentiveCost: "-3" }),
+    )) as Response;
+    expect(cost.status).toBe(400);
+    expect((await cost.json()).fields.incentiveCost).toMatch(/from 0 to 1,000,000/);
+    const odd = await json(await callRoute(loader, new Request("http://127.0.0.1:3000/app/uplift?period=7")));
+    expect(odd.period).toBe(90);
+    expect(odd.queryErrors.period).toMatch(/30, 60, 90, 180 days/);
     const page = await json(await callRoute(loader, new Request("http://127.0.0.1:3000/app/uplift?period=90")));
     expect(page.period).toBe(90);
     expect(page.reports).toHaveLength(1);

@@ -68,3 +68,23 @@ describe("settings: auto-tagging", () => {
     expect(enqueueJob).toHaveBeenCalledWith(SHOP, "publish", { force: true });
   });
 });
+
+describe("settings: number fields", () => {
+  it("refuses numbers out of range, not numbers or empty ones with the real limits, and saves nothing", async () => {
+    const { action } = await import("../../../app/routes/app.settings/route");
+    const run = (request: Request) =>
+      (action as unknown as (a: Args) => Promise<Response>)({ request, params: {}, context: {} });
+    const before = await t.db.shop.findUnique({ where: { shop: SHOP } });
+    const refused = await run(
+      form({ ...valid, churnHorizonDays: "abc", clusterK: "13", recsCount: "", refreshEveryHours: "x" }),
+    );
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { errors: Record<string, string> }).errors).toEqual({
+      churnHorizonDays: "The churn horizon: enter a whole number from 14 to 730, or leave it empty for automatic",
+      clusterK: "The number of clusters: enter a whole number from 2 to 12, or leave it empty for automatic",
+      recsCount: "Show from 1 to 20 recommendations (a whole number)",
+      refreshEveryHours: "Pick a refresh schedule from the list",
+    });
+    expect(await t.db.shop.findUnique({ where: { shop: SHOP } })).toEqual(before);
+  });
+});

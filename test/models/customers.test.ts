@@ -4,24 +4,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, databaseKinds, type TestDb } from "../helpers/db";
+import { InvalidQueryError, listCustomers, parseCustomerQuery } from "../../app/routes/app/customer-list.server";
+import { customersCsv } from "../../app/routes/app.customers.export/data.server";
+import { getCustomer } from "../../app/routes/app.customers.$id/data.server";
+import { centroidInWords, listSegments, retentionPlay } from "../../app/routes/app/segment-list.server";
+import { getSegment } from "../../app/routes/app.segments.$key/data.server";
+import { renameCluster } from "../../app/models/segments.server";
 import {
-  customersCsv,
-  getCustomer,
-  InvalidQueryError,
-  listCustomers,
-  parseCustomerQuery,
-} from "../../app/models/customers.server";
-import {
-  centroidInWords,
   churnRiskDistribution,
   computeKpis,
   explainSyncError,
   getDashboard,
   getPreview,
-  getSegment,
-  listSegments,
-  renameCluster,
-  retentionPlay,
 } from "../../app/routes/app._index/data.server";
 import { gid, OTHER, SCORES, seedOrders, seedScores, SHOP } from "../helpers/app-fixtures";
 

@@ -8,9 +8,9 @@ import { renderToString } from "react-dom/server";
 import { AppProvider } from "@shopify/polaris";
 import en from "@shopify/polaris/locales/en.json";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { getCustomer } from "../../app/models/customers.server";
-import { createTestDb, type TestDb } from "../helpers/db";
-import { gid, seedScores, SHOP } from "../helpers/app-fixtures";
+import { getCustomer } from "../../../app/routes/app.customers.$id/data.server";
+import { createTestDb, type TestDb } from "../../helpers/db";
+import { gid, seedScores, SHOP } from "../../helpers/app-fixtures";
 
 let loaderData: unknown = null;
 vi.mock("@remix-run/react", () => ({
@@ -21,13 +21,13 @@ vi.mock("@remix-run/react", () => ({
   isRouteErrorResponse: () => false,
   Link: ({ to, children }: { to: string; children: ReactNode }) => createElement("a", { href: to }, children),
 }));
-vi.mock("../../app/db.server", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("../../app/db.server")>()),
+vi.mock("../../../app/db.server", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("../../../app/db.server")>()),
   default: {},
 }));
-vi.mock("../../app/shopify.server", () => ({ requireAdmin: async () => ({ shop: SHOP }) }));
+vi.mock("../../../app/shopify.server", () => ({ requireAdmin: async () => ({ shop: SHOP }) }));
 
-const { default: CustomerPage } = await import("../../app/routes/app.customers.$id/route");
+const { default: CustomerPage } = await import("../../../app/routes/app.customers.$id/route");
 
 async function pAliveShown(db: TestDb["db"], id: string): Promise<string> {
   const customer = await getCustomer(db, SHOP, id);

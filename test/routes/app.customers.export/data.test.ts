@@ -2,12 +2,14 @@
  * CSV cells a spreadsheet would run (OWASP "CSV Injection"): a formula starter first, after leading blanks
  * (spaces, tabs, line breaks, no-break or ideographic spaces), or in its full-width form (＝ ＋ － ＠, which
  * Excel and LibreOffice Calc take for = + - @) is defused with a leading apostrophe, in the cell and in
- * the whole export, where a customer's name and email come live from Shopify.
+ * the whole export, where a customer's name and email come live from Shopify. One export never mixes two
+ * analyses.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { csvCell, customersCsv, parseCustomerQuery } from "../../app/models/customers.server";
-import { createTestDb, type TestDb } from "../helpers/db";
-import { gid, seedScores, SHOP } from "../helpers/app-fixtures";
+import { csvCell, customersCsv, ExportInterruptedError } from "../../../app/routes/app.customers.export/data.server";
+import { parseCustomerQuery } from "../../../app/routes/app/customer-list.server";
+import { createTestDb, type TestDb } from "../../helpers/db";
+import { gid, seedScores, SHOP } from "../../helpers/app-fixtures";
 
 /** Rows of RFC 4180 CSV, as a spreadsheet splits them (quoted cells may hold commas and line breaks). */
 function parseCsv(text: string): string[][] {
@@ -104,5 +106,65 @@ describe("the customers export", () => {
       expect(row[email]).toMatch(/^' ＠\d@x\.com$/);
     }
     expect(csv).toContain(gid(1));
+  });
+});
+
+describe("CSV cells, the common formula starters", () => {
+  it("defuses text a spreadsheet would run as a formula (=, +, -, @, tab, carriage return)", () => {
+    expect(csvCell('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
+    expect(csvCell("+1 555")).toBe("'+1 555");
+    expect(csvCell("-2+3")).toBe("'-2+3");
+    expect(csvCell("@SUM(A1)")).toBe("'@SUM(A1)");
+    expect(csvCell("\tcmd")).toBe("'\tcmd");
+    expect(csvCell("\rcmd")).toBe(`"'\rcmd"`);
+    expect(csvCell("Ann O'Neil")).toBe("Ann O'Neil");
+    expect(csvCell(-3.5)).toBe("-3.5"); // a number stays a number
+    expect(csvCell(null)).toBe("");
+  });
+});
+
+describe("one export, one analysis", () => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await createTestDb("sqlite");
+    await seedScores(t.db, SHOP);
+  });
+  afterAll(async () => t?.cleanup());
+
+  it("fails instead of mixing rows when a new analysis replaces the scores between two pages", async () => {
+    const query = parseCustomerQuery(new URLSearchParams("sort=clv12m&direction=desc"));
+    const lines = customersCsv(t.db, SHOP, query, 2);
+    const header = await lines.next();
+    const first = await lines.next();
+    expect(header.value).toMatch(/^customer_number,name,email,value_at_risk,/);
+    expect(
+      first.value
+        .trim()
+        .split("\n")
+        .map((l: string) => l.split(",")[0]),
+    ).toEqual(["1", "5"]); // CLV 300, 150
+    // A new analysis replaces every score (new asOf, new values) while the download is half way.
+    await t.db.customerScore.updateMany({
+      where: { shop: SHOP },
+      data: { asOf: new Date("2026-12-01T00:00:00Z"), clv12m: 1 },
+    });
+    await expect(
+      (async () => {
+        for await (const chunk of lines) void chunk;
+      })(),
+    ).rejects.toThrow(ExportInterruptedError);
+  });
+
+  it("reads every row once when nothing changes", async () => {
+    const query = parseCustomerQuery(new URLSearchParams("sort=orders&direction=asc"));
+    let text = "";
+    for await (const chunk of customersCsv(t.db, SHOP, query, 2)) text += chunk;
+    const ids = text
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split(",").pop());
+    expect(new Set(ids).size).toBe(5);
+    expect(ids).toContain(gid(3));
   });
 });

@@ -7,16 +7,10 @@ import { createTestDb, databaseKinds, type TestDb } from "../helpers/db";
 import { InvalidQueryError, listCustomers, parseCustomerQuery } from "../../app/routes/app/customer-list.server";
 import { customersCsv } from "../../app/routes/app.customers.export/data.server";
 import { getCustomer } from "../../app/routes/app.customers.$id/data.server";
-import { centroidInWords, listSegments, retentionPlay } from "../../app/routes/app/segment-list.server";
+import { listSegments } from "../../app/routes/app/segment-list.server";
 import { getSegment } from "../../app/routes/app.segments.$key/data.server";
 import { renameCluster } from "../../app/models/segments.server";
-import {
-  churnRiskDistribution,
-  computeKpis,
-  explainSyncError,
-  getDashboard,
-  getPreview,
-} from "../../app/routes/app._index/data.server";
+import { churnRiskDistribution, computeKpis, getDashboard, getPreview } from "../../app/routes/app._index/data.server";
 import { gid, OTHER, SCORES, seedOrders, seedScores, SHOP } from "../helpers/app-fixtures";
 
 const kinds = await databaseKinds();
@@ -307,31 +301,5 @@ describe.each(kinds)("admin read models on %s", (kind) => {
     expect(await getSegment(t.db, SHOP, "rfm:nope")).toBeNull();
     expect(await getSegment(t.db, SHOP, "bad filter")).toBeNull();
     await expect(renameCluster(t.db, SHOP, "one-timers", "x".repeat(61))).rejects.toThrow(/at most 60/);
-  });
-});
-
-describe("words for the merchant", () => {
-  it("maps segments to retention plays", () => {
-    expect(retentionPlay("champions")?.title).toBe("VIP perks");
-    expect(retentionPlay("at_risk")?.title).toBe("Win-back offer");
-    expect(retentionPlay("new_customers")?.title).toBe("Welcome series");
-    expect(retentionPlay("potential_loyalists")?.title).toBe("Cross-sell");
-    expect(retentionPlay("loyal")?.title).toBe("VIP perks");
-    expect(retentionPlay("about_to_sleep")?.title).toBe("Win-back offer");
-    expect(retentionPlay("zzz")).toBeNull();
-  });
-
-  it("describes a centroid", () => {
-    expect(centroidInWords({ recencyDays: 20.4, frequency: 3.33, monetary: 290 }, "USD")).toBe(
-      "last ordered 20 days ago, 3.3 orders, $290 spent",
-    );
-  });
-
-  it("explains sync errors with what to do", () => {
-    expect(explainSyncError("THROTTLED after 6 attempts").title).toMatch(/slow down/);
-    expect(explainSyncError("No offline session for x.myshopify.com").action).toMatch(/install it again/);
-    expect(explainSyncError("Access denied for customers field").action).toMatch(/permissions/);
-    expect(explainSyncError("bulk operation EXPIRED").title).toMatch(/expired/);
-    expect(explainSyncError("something odd").title).toMatch(/unexpected/);
   });
 });

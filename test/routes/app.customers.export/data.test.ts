@@ -8,8 +8,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { csvCell, customersCsv, ExportInterruptedError } from "../../../app/routes/app.customers.export/data.server";
 import { parseCustomerQuery } from "../../../app/routes/app/customer-list.server";
-import { createTestDb, type TestDb } from "../../helpers/db";
-import { gid, seedScores, SHOP } from "../../helpers/app-fixtures";
+import { createTestDb, databaseKinds, type TestDb } from "../../helpers/db";
+import { gid, SCORES, seedAdminShops, seedScores, SHOP } from "../../helpers/app-fixtures";
+
+const kinds = await databaseKinds();
+const q = (s: string) => parseCustomerQuery(new URLSearchParams(s));
+
+async function csvOf(t: TestDb, query: string, batch = 2): Promise<string[][]> {
+  let text = "";
+  for await (const chunk of customersCsv(t.db, SHOP, q(query), batch)) text += chunk;
+  return text
+    .trim()
+    .split("\n")
+    .map((l) => l.split(","));
+}
 
 /** Rows of RFC 4180 CSV, as a spreadsheet splits them (quoted cells may hold commas and line breaks). */
 function parseCsv(text: string): string[][] {
@@ -166,5 +178,36 @@ describe("one export, one analysis", () => {
       .map((l) => l.split(",").pop());
     expect(new Set(ids).size).toBe(5);
     expect(ids).toContain(gid(3));
+  });
+});
+
+describe.each(kinds)("the export of the customer list on %s", (kind) => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await createTestDb(kind);
+    await seedAdminShops(t.db);
+  });
+  afterAll(async () => t?.cleanup());
+
+  it("exports the current filter as CSV, in batches, with every matching row once", async () => {
+    const rows = await csvOf(t, "risk=high&sort=clv12m&direction=asc", 1);
+    const col = (name: string) => rows[0].indexOf(name);
+    expect(rows[0].slice(0, 4)).toEqual(["customer_number", "name", "email", "value_at_risk"]);
+    expect(
+      rows
+        .slice(1)
+        .map((r) => [
+          r[0],
+          r[col("predicted_clv_12m")],
+          r[col("churn_probability")],
+          r[col("risk_band")],
+          r[col("rfm_segment")],
+          r[col("shopify_customer_id")],
+        ]),
+    ).toEqual([
+      ["2", "20.00", "0.8500", "high", "At risk", gid(2)],
+      ["4", "35.00", "0.9200", "high", "At risk", gid(4)],
+    ]);
+    expect((await csvOf(t, "", 2)).length).toBe(1 + SCORES.length);
   });
 });

@@ -437,7 +437,7 @@ describe.skipIf(chromiumNeed.skip)(chromiumNeed.title, () => {
     await shot(page, "customer-1440");
   });
 
-  it("issue 16 in the admin: the demo's control group result, due-to-reorder products, opt-out and back", async () => {
+  it("shows the demo's control group result and due-to-reorder products, and a shopper's opt-out and back", async () => {
     // The control group `npm run demo` turns on (scripts/demo-control-group.ts), on this demo shop.
     const cg = await seedDemoControlGroup(db, SHOP, { asOf: demoAsOf() });
     const due = await db.reorderDue.findFirst({

@@ -115,3 +115,68 @@ export async function seedOrders(db: Db, shop: string, customerId: number, count
     });
   }
 }
+
+/**
+ * The admin's hand-checked shop: SCORES and their orders for SHOP, one customer of OTHER who would top
+ * every sort (it must never show up), and two analyses (the latest with a backtest and metrics).
+ */
+export async function seedAdminShops(db: Db) {
+  await seedScores(db, SHOP);
+  // The other shop has a customer who would top every sort: it must never show up.
+  await seedScores(db, OTHER, [
+    {
+      id: 99,
+      orders: 50,
+      monetary: 99999,
+      clv: 99999,
+      churn: 0.99,
+      band: "high",
+      rfm: "at_risk",
+      cluster: "one-timers",
+    },
+  ]);
+  await seedOrders(db, SHOP, 1, 3, "2026-01"); // Jan, Feb, Mar
+  await seedOrders(db, SHOP, 3, 1, "2026-01"); // Jan only
+  await seedOrders(db, SHOP, 5, 2, "2026-02"); // Feb, Mar
+  await db.analysis.create({
+    data: {
+      shop: SHOP,
+      asOf: new Date("2026-11-01"),
+      horizonDays: 90,
+      model: "bgnbd",
+      metricsJson: JSON.stringify({ repeatPurchaseRate: 0.5, medianClv12m: 70 }),
+      createdAt: new Date("2026-10-01"),
+    },
+  });
+  await db.analysis.create({
+    data: {
+      shop: SHOP,
+      asOf: new Date("2026-11-01"),
+      horizonDays: 90,
+      model: "bgnbd+logistic",
+      backtestJson: JSON.stringify({
+        auc: 0.81,
+        recencyAuc: 0.7,
+        customers: 5,
+        brier: 0.1,
+        meanPredicted: 0.4,
+        observedChurn: 0.42,
+        ece: 0.042,
+        calibration: [
+          { from: 0, to: 0.1, customers: 0, meanPredicted: null, observed: null },
+          { from: 0.1, to: 0.2, customers: 2, meanPredicted: 0.15, observed: 0 },
+          { from: 0.8, to: 0.9, customers: 3, meanPredicted: 0.85, observed: 2 / 3 },
+        ],
+      }),
+      // The shop's predicted churn rate with its range (analytics churnRateRange).
+      // The figures it recorded (the scores': repeat 3 of 5, median CLV 80) are what changes are measured on.
+      metricsJson: JSON.stringify({
+        predictedChurnRateLow: 0.31,
+        predictedChurnRateHigh: 0.52,
+        repeatPurchaseRate: 0.6,
+        medianClv12m: 80,
+      }),
+      createdAt: new Date("2026-11-01"),
+    },
+  });
+}

@@ -23,13 +23,13 @@ import {
   type CountBy,
   type RiskBucket,
 } from "./charts.server";
-import { listSegments, type SegmentView } from "../../models/segments.server";
+import { listSegments, type SegmentView } from "../app/segment-list.server";
 import { getSyncOverview, type SyncOverview } from "../app.sync/sync-view.server";
 import { getTrends, type Trends } from "../../models/trends.server";
 
 export * from "./kpis.server";
 export * from "./charts.server";
-export * from "../../models/segments.server";
+export * from "../app/segment-list.server";
 export * from "../app.sync/sync-view.server";
 export * from "../app.settings/preview.server";
 export * from "../../models/trends.server";

@@ -4,7 +4,7 @@ import { useLoaderData } from "@remix-run/react";
 import { Badge, Banner, BlockStack, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
 import db from "../../db.server";
 import { requireAdmin } from "../../shopify.server";
-import { getCustomer } from "../../models/customers.server";
+import { getCustomer } from "./data.server";
 import { humanize } from "../../models/segments.server";
 import { fetchLiveCustomer, fetchProductTitles, type LiveCustomer } from "../../shopify/customers.server";
 import { badRequestOnInvalidQuery } from "../app/admin-loader.server";

@@ -1,6 +1,6 @@
 /** The customer list's columns (their sort keys and explanations), its sort and risk choices, and the next-order cell. */
 import { Text } from "@shopify/polaris";
-import type { SortKey } from "../../models/customers.server";
+import type { SortKey } from "../app/customer-list.server";
 import type { NamedRow } from "../app/customer-names.server";
 import { useShopFormat } from "../../components/ShopContext";
 

@@ -23,8 +23,8 @@ import {
 } from "@shopify/polaris";
 import db from "../../db.server";
 import { requireAdmin } from "../../shopify.server";
-import { DEFAULT_SORT } from "../../models/customers.server";
-import { readCustomerQuery } from "../../models/customers-query";
+import { DEFAULT_SORT } from "../app/customer-list.server";
+import { readCustomerQuery } from "./query";
 import { customerPageWithNames, type NamedRow } from "../app/customer-names.server";
 import { RouteError } from "../../components/RouteError";
 import { countOf, formatCount } from "../../components/format";

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import db from "../../db.server";
 import { requireAdmin } from "../../shopify.server";
-import { customersCsv, type NameLookup } from "../../models/customers.server";
+import { customersCsv, type NameLookup } from "./data.server";
 import { customerQueryFrom } from "../app/admin-loader.server";
 import { fetchCustomerNames } from "../../shopify/customers.server";
 import { resolveSearch } from "../app/customer-names.server";

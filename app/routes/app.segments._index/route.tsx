@@ -17,13 +17,8 @@ import {
 } from "@shopify/polaris";
 import db from "../../db.server";
 import { requireAdmin } from "../../shopify.server";
-import {
-  centroidInWords,
-  listSegments,
-  renameCluster,
-  SegmentNotFoundError,
-  type SegmentView,
-} from "../../models/segments.server";
+import { renameCluster, SegmentNotFoundError } from "../../models/segments.server";
+import { centroidInWords, listSegments, type SegmentView } from "../app/segment-list.server";
 import { getShopCurrency } from "../../models/shop-settings.server";
 import { RouteError } from "../../components/RouteError";
 import { clusterSentence } from "../../components/words";

@@ -2,7 +2,7 @@
  * Loader-side helpers shared by the admin routes (app/routes/app.*): what several loaders read or check
  * the same way, so each route keeps to its own data.
  */
-import { InvalidQueryError, parseCustomerQuery, type CustomerQuery } from "../../models/customers.server";
+import { InvalidQueryError, parseCustomerQuery, type CustomerQuery } from "./customer-list.server";
 
 /**
  * Runs `read` and turns an InvalidQueryError (a bad filter, sort, page or id in the URL) into a thrown

@@ -1,5 +1,5 @@
 /**
- * Customer rows with their names: the app's scores (app/models/customers.server.ts) joined, for the
+ * Customer rows with their names: the app's scores (app/models/customers.server.ts, listed by ./customer-list.server.ts) joined, for the
  * rows on screen only, with names and emails read live from Shopify (app/shopify/customers.server.ts).
  * Nothing read from Shopify is stored. Search goes through Shopify's customer search: text -> ids ->
  * the app's scores of those ids.
@@ -12,13 +12,8 @@ import {
   type CustomerName,
   type NamesResult,
 } from "../../shopify/customers.server";
-import {
-  customerGid,
-  listCustomers,
-  type CustomerPage,
-  type CustomerQuery,
-  type CustomerRow,
-} from "../../models/customers.server";
+import { customerGid, listCustomers, type CustomerPage, type CustomerQuery } from "./customer-list.server";
+import type { CustomerRow } from "../../models/customers.server";
 
 export type NamedRow = CustomerRow & CustomerName;
 

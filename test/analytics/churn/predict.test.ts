@@ -236,7 +236,7 @@ describe("analyzeOrders on tiny shops", () => {
   });
 });
 
-describe("compact per-customer data (issue 18)", () => {
+describe("compact per-customer data", () => {
   it("keeps each customer's contributions in columns: the record read back is the one the model made", () => {
     const histories: CustomerHistory[] = Array.from({ length: 300 }, (_, i) => {
       const n = 1 + (i % 5);

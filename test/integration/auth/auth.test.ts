@@ -17,7 +17,7 @@ vi.mock(import("../../../app/jobs/runtime/queue.server"), async (importOriginal)
   ...(await importOriginal()),
   enqueueJob: enqueueJob as never,
 }));
-vi.mock(import("../../../app/models/customers.server"), async (importOriginal) => ({
+vi.mock(import("../../../app/routes/app/customer-list.server"), async (importOriginal) => ({
   ...(await importOriginal()),
   listCustomers: listCustomers as never,
 }));

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { segmentEvidence } from "../../../app/models/holdouts-evidence.server";
 import { upliftPage } from "../../../app/routes/app.uplift/data.server";
 import { nextActions } from "../../../app/routes/app._index/data.server";
-import type { SegmentView } from "../../../app/models/segments.server";
+import type { SegmentView } from "../../../app/routes/app/segment-list.server";
 import { createTestDb, type TestDb } from "../../helpers/db";
 import { seedControlGroups } from "./seed-control-groups";
 

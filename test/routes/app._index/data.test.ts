@@ -1,83 +1,24 @@
 /**
- * The admin's new read rules on a real database and by hand-checked values: CSV cells a spreadsheet
- * would run as formulas are defused; one export never mixes two analyses; "What to do next" shows each
+ * The dashboard's read rules on a real database and by hand-checked values: "What to do next" shows each
  * action once, ordered by revenue at stake; moves between segments are counted; cohort months not
  * finished are blank; dates show in the shop's time zone.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDb, type TestDb } from "../../helpers/db";
+import { createTestDb, databaseKinds, type TestDb } from "../../helpers/db";
 import {
-  csvCell,
-  customersCsv,
-  ExportInterruptedError,
-  parseCustomerQuery,
-} from "../../../app/models/customers.server";
-import { nextActions } from "../../../app/routes/app._index/data.server";
+  churnRiskDistribution,
+  computeKpis,
+  getDashboard,
+  getPreview,
+  nextActions,
+} from "../../../app/routes/app._index/data.server";
 import { blankUnfinishedMonths } from "../../../app/routes/app._index/charts.server";
 import { countMoves, getTrends, recordAnalysisSnapshot } from "../../../app/models/trends.server";
-import type { SegmentView } from "../../../app/models/segments.server";
+import type { SegmentView } from "../../../app/routes/app/segment-list.server";
 import { formatDate, formatDateTime } from "../../../app/components/format";
-import { gid, seedScores, SHOP } from "../../helpers/app-fixtures";
+import { gid, OTHER, seedAdminShops, seedScores, SHOP } from "../../helpers/app-fixtures";
 
-describe("CSV cells", () => {
-  it("defuses text a spreadsheet would run as a formula (=, +, -, @, tab, carriage return)", () => {
-    expect(csvCell('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
-    expect(csvCell("+1 555")).toBe("'+1 555");
-    expect(csvCell("-2+3")).toBe("'-2+3");
-    expect(csvCell("@SUM(A1)")).toBe("'@SUM(A1)");
-    expect(csvCell("\tcmd")).toBe("'\tcmd");
-    expect(csvCell("\rcmd")).toBe(`"'\rcmd"`);
-    expect(csvCell("Ann O'Neil")).toBe("Ann O'Neil");
-    expect(csvCell(-3.5)).toBe("-3.5"); // a number stays a number
-    expect(csvCell(null)).toBe("");
-  });
-});
-
-describe("one export, one analysis", () => {
-  let t: TestDb;
-  beforeAll(async () => {
-    t = await createTestDb("sqlite");
-    await seedScores(t.db, SHOP);
-  });
-  afterAll(async () => t?.cleanup());
-
-  it("fails instead of mixing rows when a new analysis replaces the scores between two pages", async () => {
-    const query = parseCustomerQuery(new URLSearchParams("sort=clv12m&direction=desc"));
-    const lines = customersCsv(t.db, SHOP, query, 2);
-    const header = await lines.next();
-    const first = await lines.next();
-    expect(header.value).toMatch(/^customer_number,name,email,value_at_risk,/);
-    expect(
-      first.value
-        .trim()
-        .split("\n")
-        .map((l: string) => l.split(",")[0]),
-    ).toEqual(["1", "5"]); // CLV 300, 150
-    // A new analysis replaces every score (new asOf, new values) while the download is half way.
-    await t.db.customerScore.updateMany({
-      where: { shop: SHOP },
-      data: { asOf: new Date("2026-12-01T00:00:00Z"), clv12m: 1 },
-    });
-    await expect(
-      (async () => {
-        for await (const chunk of lines) void chunk;
-      })(),
-    ).rejects.toThrow(ExportInterruptedError);
-  });
-
-  it("reads every row once when nothing changes", async () => {
-    const query = parseCustomerQuery(new URLSearchParams("sort=orders&direction=asc"));
-    let text = "";
-    for await (const chunk of customersCsv(t.db, SHOP, query, 2)) text += chunk;
-    const ids = text
-      .trim()
-      .split("\n")
-      .slice(1)
-      .map((l) => l.split(",").pop());
-    expect(new Set(ids).size).toBe(5);
-    expect(ids).toContain(gid(3));
-  });
-});
+const kinds = await databaseKinds();
 
 describe("what to do next", () => {
   const seg = (key: string, size: number, valueAtRisk: number): SegmentView => ({
@@ -237,5 +178,123 @@ describe("plain dates and cohorts", () => {
     expect(formatDate("2026-12-05T03:30:00Z", "America/New_York")).toBe("2026-12-04");
     expect(formatDateTime("2026-12-05T03:30:00Z")).toBe("2026-12-05 03:30 UTC");
     expect(formatDateTime("2026-12-05T03:30:00Z", "Not/AZone")).toBe("2026-12-05 03:30 UTC");
+  });
+});
+
+describe.each(kinds)("the dashboard from hand-checked scores on %s", (kind) => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await createTestDb(kind);
+    await seedAdminShops(t.db);
+  });
+  afterAll(async () => t?.cleanup());
+
+  it("computes the KPIs from the scores (hand-checked)", async () => {
+    const k = await computeKpis(t.db, SHOP);
+    expect(k.customers).toBe(5);
+    expect(k.repeatRate).toBeCloseTo(3 / 5, 12); // customers 1, 3, 5 ordered twice or more
+    expect(k.churnRate).toBeCloseTo((0.1 + 0.85 + 0.55 + 0.92 + 0.3) / 5, 12);
+    expect(k.revenueAtRisk).toBeCloseTo(0.1 * 300 + 0.85 * 20 + 0.55 * 80 + 0.92 * 35 + 0.3 * 150, 9); // Σ p × CLV = 168.2
+    expect(k.medianClv).toBe(80); // 20 35 80 150 300
+  });
+
+  it("builds the dashboard: change vs the previous analysis, risk buckets, cohorts, backtest, plays", async () => {
+    const d = await getDashboard(t.db, SHOP);
+    const kpi = Object.fromEntries(d.kpis.map((k) => [k.key, k]));
+    expect(kpi.repeatRate.change).toBeCloseTo(0.6 - 0.5, 12);
+    expect(kpi.medianClv.change).toBe(10);
+    expect(kpi.customers.change).toBeNull();
+    expect(d.analysis?.horizonDays).toBe(90);
+    expect(d.backtest?.auc).toBe(0.81);
+    expect(d.backtest?.verdict).toMatch(/^Strong/);
+    // The trust card's calibration: ECE and the curve's bins that have customers.
+    expect(d.backtest?.ece).toBe(0.042);
+    expect(d.backtest?.calibration).toEqual([
+      { from: 0.1, to: 0.2, customers: 2, predicted: 0.15, observed: 0 },
+      { from: 0.8, to: 0.9, customers: 3, predicted: 0.85, observed: 2 / 3 },
+    ]);
+    // The predicted churn rate comes with its range; value at risk says what it counts, once.
+    expect(kpi.churnRate.comparison).toContain("About 90% range: 31.0% to 52.0%");
+    expect(kpi.revenueAtRisk.help).toMatch(
+      /chance they are gone × what they would spend in the next 12 months if still active/,
+    );
+    expect(kpi.revenueAtRisk.help).toMatch(/counted once/);
+    expect(d.bySegment.find((s) => s.key === "at_risk")).toEqual({
+      key: "at_risk",
+      label: "At risk",
+      customers: 2,
+      revenue: 100,
+    });
+    const risk = await churnRiskDistribution(t.db, SHOP);
+    expect(risk.map((b) => b.customers)).toEqual([0, 1, 0, 1, 0, 1, 0, 0, 1, 1]);
+    expect(d.segments.find((s) => s.key === "at_risk")?.shopifySegmentUrl).toBe(
+      "https://admin.shopify.com/store/alpha/customers/segments/77",
+    );
+  });
+
+  it("takes the observed churn and the cohorts from the analysis' store metrics when it has them", async () => {
+    await t.db.analysis.create({
+      data: {
+        shop: SHOP,
+        asOf: new Date("2026-11-02"),
+        horizonDays: 60,
+        model: "bgnbd",
+        createdAt: new Date("2026-11-02"),
+        metricsJson: JSON.stringify({
+          repeatPurchaseRate: 0.6,
+          period: { churnRate: 0.4 },
+          previousPeriod: { churnRate: 0.35 },
+          cohorts: [
+            { cohort: "2026-02", size: 10, retention: [1, 0.3] },
+            { cohort: "2026-01", size: 20, retention: [1, 0.25, 0.2] },
+          ],
+        }),
+      },
+    });
+    const d = await getDashboard(t.db, SHOP);
+    const churn = d.kpis.find((k) => k.key === "churnRate");
+    expect(churn?.value).toBe(0.4);
+    expect(churn?.change).toBeCloseTo(0.05, 12);
+    expect(churn?.help).toMatch(/last 60 days/);
+    expect(d.cohorts).toEqual([
+      { cohort: "2026-01", customers: 20, retention: [1, 0.25, 0.2] },
+      { cohort: "2026-02", customers: 10, retention: [1, 0.3] },
+    ]);
+    await t.db.analysis.deleteMany({ where: { shop: SHOP, horizonDays: 60 } });
+  });
+
+  it("summarises the latest publish preview in words", async () => {
+    expect(await getPreview(t.db, SHOP)).toBeNull();
+    await t.db.syncRun.create({
+      data: {
+        shop: SHOP,
+        kind: "preview",
+        status: "succeeded",
+        detailsJson: JSON.stringify({
+          customers: 1333,
+          customersChanged: 1271,
+          tagsAdded: 4,
+          tagsRemoved: 1,
+          perTag: {
+            "churnless:risk:high": { added: 2, removed: 0 },
+            "churnless:segment:champions": { added: 1, removed: 1 },
+            "churnless:segment:new": { added: 1, removed: 0 },
+          },
+          atLimit: { count: 1, customerIds: [] },
+        }),
+      },
+    });
+    expect((await getPreview(t.db, SHOP))?.lines).toEqual([
+      "1,271 of 1,333 customers would get different tags",
+      "4 tags would be added and 1 removed",
+      // Every kind of change with its count (segment-tag additions were left out when only the top tags showed).
+      "Segment tags: 2 added, 1 removed",
+      "Churn-risk tags: 2 added, 0 removed",
+      "churnless:risk:high: +2 / −0",
+      "churnless:segment:champions: +1 / −1",
+      "churnless:segment:new: +1 / −0",
+      "1 customer already at Shopify's limit of 250 tags: skipped",
+    ]);
+    expect(await getPreview(t.db, OTHER)).toBeNull();
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Db } from "../../../app/db.server";
 import { badRequestOnInvalidQuery, customerQueryFrom } from "../../../app/routes/app/admin-loader.server";
 import { getShopCurrency } from "../../../app/models/shop-settings.server";
-import { InvalidQueryError } from "../../../app/models/customers.server";
+import { InvalidQueryError } from "../../../app/routes/app/customer-list.server";
 
 async function thrown(p: Promise<unknown>): Promise<unknown> {
   try {

@@ -4,7 +4,13 @@
  * mistyped address never replaces the page with an error.
  */
 import { z } from "zod";
-import { DEFAULT_SORT, MAX_SEARCH_LENGTH, RISK_BANDS, SORT_KEYS, type CustomerQuery } from "./customers.server";
+import {
+  DEFAULT_SORT,
+  MAX_SEARCH_LENGTH,
+  RISK_BANDS,
+  SORT_KEYS,
+  type CustomerQuery,
+} from "../app/customer-list.server";
 
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 

@@ -3,8 +3,8 @@
  * with a message for it, so the page shows the rest instead of an error page.
  */
 import { describe, expect, it } from "vitest";
-import { readCustomerQuery } from "../../app/models/customers-query";
-import { DEFAULT_SORT } from "../../app/models/customers.server";
+import { readCustomerQuery } from "../../../app/routes/app.customers._index/query";
+import { DEFAULT_SORT } from "../../../app/routes/app/customer-list.server";
 
 const read = (qs: string) => readCustomerQuery(new URLSearchParams(qs));
 

@@ -20,7 +20,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { createDb, type Db } from "../../app/db.server";
 import { migrateDatabase } from "../../app/db/migrate.server";
-import { formatCount, formatDate, formatDateRange, formatMoney, formatPercent } from "../../app/components/format";
+import {
+  formatCount,
+  formatDate,
+  formatDateRange,
+  formatMoney,
+  formatPercent,
+  formatProbability,
+} from "../../app/components/format";
 import { computeKpis, listSegments, nextActions } from "../../app/routes/app._index/data.server";
 import { upliftReport } from "../../app/models/holdouts.server";
 import { seedDemoControlGroup } from "../../scripts/demo-control-group";
@@ -325,7 +332,7 @@ describe.skipIf(chromiumNeed.skip)(chromiumNeed.title, () => {
     const horizon = (await db.analysis.findFirst({ where: { shop: SHOP }, orderBy: { createdAt: "desc" } }))!
       .horizonDays;
     expect(await page.locator(`[data-risk="${first.customerId}"]`).textContent()).toBe(
-      `${formatPercent(first.churnProbability, 0)} over ${horizon} days`,
+      `${formatProbability(first.churnProbability)} over ${horizon} days`,
     );
     expect(await page.locator(`[data-days-since="${first.customerId}"]`).textContent()).toBe(
       formatCount(Math.round(first.recencyDays)),

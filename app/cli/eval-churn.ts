@@ -122,7 +122,7 @@ export function sharedDataReport(dir: string, print: (line: string) => void = co
 
 export async function evalChurnCommand(argv: string[]): Promise<number> {
   if (argv.length === 0 || argv[0] === "--shared") {
-    const dir = argv[1] ?? process.env.CHURNLESS_SHARED_DATA ?? resolve(process.cwd(), "../shared/data");
+    const dir = argv[1] ?? resolve(process.cwd(), "../shared/data");
     sharedDataReport(dir);
     return 0;
   }

@@ -205,10 +205,10 @@ export const appUninstalledPayloadSchema = z
   .object({ id: numericId.optional(), myshopify_domain: shopDomain.nullish() })
   .passthrough();
 
-/** app/scopes_update. */
+/** app/scopes_update (its id names the app installation, as a number or as its GID; the app does not use it). */
 export const scopesUpdatePayloadSchema = z
   .object({
-    id: numericId.optional(),
+    id: z.union([numericId, gidOf("AppInstallation")]).optional(),
     previous: z.array(text(100)).max(200).nullish(),
     current: z.array(text(100)).max(200),
     updated_at: timestamp.nullish(),

@@ -103,7 +103,10 @@ describe.skipIf(chromium.skip)(chromium.title, () => {
         .locator("h1")
         .first()
         .textContent({ timeout: 5000 })
-        .catch(() => null);
+        .catch((error: Error) => {
+          console.warn(`[admin-dev] ${path}: no heading within 5 s (${error.message.split("\n")[0]})`);
+          return null;
+        });
       shown.push(`${path} ${res?.status()}${heading === null ? " without a heading" : ""}`);
     }
     expect({ pages: shown.filter((s) => !/ (200|404)$/.test(s)), console: browserErrors }).toEqual({

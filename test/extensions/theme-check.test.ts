@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { Script } from "node:vm";
 import { afterAll, describe, expect, it } from "vitest";
 import { EXTENSION_DIR, formatOffense, runThemeCheck } from "../../scripts/theme-check";
+import { BLOCK_JS_SOURCE, minifyBlockJs } from "../../scripts/build-storefront-js";
 
 const read = (rel: string) => readFileSync(join(EXTENSION_DIR, rel), "utf8");
 const block = read("blocks/recommendations.liquid");
@@ -145,12 +146,14 @@ describe("storefront strings, script and markup", () => {
     }
   });
 
-  it("keeps the script under 10 KB, plain (no modules, no framework, no console) and parseable", () => {
+  it("keeps the script under Theme Check's 10,000 bytes, plain (no modules, no framework, no console) and parseable", () => {
     const file = join(EXTENSION_DIR, "assets/recommendations.js");
     const size = statSync(file).size;
     console.log(`assets/recommendations.js: ${size} bytes`);
-    expect(size).toBeLessThan(10 * 1024);
-    const src = readFileSync(file, "utf8");
+    expect(size).toBeLessThan(10_000);
+    // The shipped file is today's readable source, minified (npm run build:storefront-js).
+    expect(readFileSync(file, "utf8")).toBe(minifyBlockJs(readFileSync(BLOCK_JS_SOURCE, "utf8")));
+    const src = readFileSync(BLOCK_JS_SOURCE, "utf8");
     expect(() => new Script(src)).not.toThrow();
     expect(src).not.toMatch(/\bimport\b|\brequire\(|console\./);
     expect(src).toMatch(/customElements\.define\(["']churnless-recommendations["']/);

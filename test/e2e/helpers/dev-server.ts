@@ -49,18 +49,20 @@ export async function startDevServer(opts: {
     if (child.exitCode === null) child.kill("SIGKILL");
   };
   const until = Date.now() + 90_000;
+  let lastError = "";
   for (;;) {
     if (child.exitCode !== null) throw new Error(`remix vite:dev exited with ${child.exitCode}:\n${output}`);
     try {
       // The first request compiles the app's modules; anything below 500 means it serves.
       const res = await fetch(`${url}/app`, { redirect: "manual" });
       if (res.status < 500) break;
-    } catch {
-      // Not listening yet: asked again until the deadline below.
+    } catch (error) {
+      // Not listening yet: asked again until the deadline below, which reports the last error.
+      lastError = error instanceof Error ? error.message : String(error);
     }
     if (Date.now() > until) {
       await stop();
-      throw new Error(`remix vite:dev did not answer at ${url}/app within 90 s:\n${output}`);
+      throw new Error(`remix vite:dev did not answer at ${url}/app within 90 s (${lastError}):\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 300));
   }

@@ -17,6 +17,7 @@ let loaderData: unknown = null;
 vi.mock("@remix-run/react", () => ({
   useLoaderData: () => loaderData,
   useRevalidator: () => ({ state: "idle", revalidate: () => undefined }),
+  useFetcher: () => ({ state: "idle", submit: () => undefined }),
   Link: ({ to, children }: { to: string; children: ReactNode }) => createElement("a", { href: to }, children),
 }));
 vi.mock("../../../app/db.server", async (importOriginal) => ({

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useNavigate, useNavigation, useSearchParams } from "@remix-run/react";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback } from "react";
 import {
   Banner,
   BlockStack,
@@ -12,12 +12,10 @@ import {
   IndexTable,
   InlineStack,
   Layout,
-  Link,
   Page,
   Pagination,
   Select,
   Text,
-  TextField,
   useBreakpoints,
   type IndexTableProps,
 } from "@shopify/polaris";
@@ -25,15 +23,14 @@ import db from "../../db.server";
 import { requireAdmin } from "../../shopify.server";
 import { DEFAULT_SORT } from "../app/customer-list.server";
 import { readCustomerQuery } from "./query";
-import { customerPageWithNames, type NamedRow } from "../app/customer-names.server";
+import { customerPageWithNames } from "../app/customer-names.server";
 import { RouteError } from "../../components/RouteError";
 import { countOf, formatCount } from "../../components/format";
-import { RiskBadge } from "../../components/RiskBadge";
-import { singleChoiceFilter } from "../../components/choiceFilter";
 import { useShopFormat } from "../../components/ShopContext";
-import { CustomerName } from "../../components/CustomerName";
-import { riskOverHorizon } from "../../components/words";
-import { COLUMNS, NextOrder, RISK_CHOICES, SORT_CHOICES } from "./columns";
+import { COLUMNS, SORT_CHOICES } from "./columns";
+import { customerRowElements } from "./rows";
+import { useCsvExport } from "./export";
+import { useListFilters } from "./filters";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, admin } = await requireAdmin(request);
@@ -59,17 +56,6 @@ const FIELD_NAMES: Record<string, string> = {
   clvMax: "Predicted value, at most",
 };
 
-/**
- * The row's link to the customer page: a real link (focusable, opens in a new tab on middle click), and
- * the row's primary link, so a click anywhere on the row opens it too.
- */
-function RowLink({ row }: { row: NamedRow }) {
-  return (
-    <Link url={`/app/customers/${row.numericId}`} dataPrimaryLink monochrome removeUnderline>
-      <CustomerName row={row} />
-    </Link>
-  );
-}
 export default function Customers() {
   const data = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
@@ -94,90 +80,15 @@ export default function Customers() {
     [params, navigate],
   );
 
-  // Typed values (search, CLV bounds) apply after a pause.
-  const [search, setSearch] = useState(params.get("q") ?? "");
-  const [clvMin, setClvMin] = useState(params.get("clvMin") ?? "");
-  const [clvMax, setClvMax] = useState(params.get("clvMax") ?? "");
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      const changes: Record<string, string | null> = {};
-      if ((params.get("clvMin") ?? "") !== clvMin) changes.clvMin = clvMin;
-      if ((params.get("clvMax") ?? "") !== clvMax) changes.clvMax = clvMax;
-      if ((params.get("q") ?? "") !== search.trim()) changes.q = search.trim();
-      if (Object.keys(changes).length) setParams(changes);
-    }, 500);
-    return () => clearTimeout(timer);
-  }, [clvMin, clvMax, search, params, setParams]);
-
-  const segmentLabel = data.segments.find((s) => s.value === data.query.segment)?.label;
-  const filters = [
-    singleChoiceFilter({
-      key: "segment",
-      label: "Segment",
-      choices: data.segments.map((s) => ({ label: s.label, value: s.value })),
-      selected: data.query.segment,
-      onChange: (segment) => setParams({ segment }),
-    }),
-    singleChoiceFilter({
-      key: "risk",
-      label: "Risk band",
-      choices: RISK_CHOICES,
-      selected: data.query.risk,
-      onChange: (risk) => setParams({ risk }),
-    }),
-    {
-      key: "clv",
-      label: "Predicted value",
-      pinned: true,
-      filter: (
-        <BlockStack gap="200">
-          <TextField
-            label="At least"
-            type="number"
-            value={clvMin}
-            onChange={setClvMin}
-            autoComplete="off"
-            prefix={currency}
-            name="clvMin"
-            error={data.queryErrors.clvMin}
-          />
-          <TextField
-            label="At most"
-            type="number"
-            value={clvMax}
-            onChange={setClvMax}
-            autoComplete="off"
-            prefix={currency}
-            name="clvMax"
-            error={data.queryErrors.clvMax}
-          />
-        </BlockStack>
-      ),
-      shortcut: true,
-    },
-  ];
-  const appliedFilters = [
-    ...(data.query.segment
-      ? [{ key: "segment", label: segmentLabel ?? data.query.segment, onRemove: () => setParams({ segment: null }) }]
-      : []),
-    ...(data.query.risk
-      ? [{ key: "risk", label: `Risk: ${data.query.risk}`, onRemove: () => setParams({ risk: null }) }]
-      : []),
-    ...(data.query.clvMin !== undefined || data.query.clvMax !== undefined
-      ? [
-          {
-            key: "clv",
-            label:
-              `Value ${data.query.clvMin !== undefined ? `≥ ${f.money(data.query.clvMin)}` : ""} ${data.query.clvMax !== undefined ? `≤ ${f.money(data.query.clvMax)}` : ""}`.trim(),
-            onRemove: () => {
-              setClvMin("");
-              setClvMax("");
-              setParams({ clvMin: null, clvMax: null });
-            },
-          },
-        ]
-      : []),
-  ];
+  const { search, setSearch, setClvMin, setClvMax, filters, appliedFilters } = useListFilters({
+    params,
+    setParams,
+    segments: data.segments,
+    query: data.query,
+    queryErrors: data.queryErrors,
+    currency,
+    money: f.money,
+  });
 
   const sortIndex = COLUMNS.findIndex((c) => c.sort === data.query.sort);
   const onSort: IndexTableProps["onSort"] = (index, direction) => {
@@ -185,106 +96,9 @@ export default function Customers() {
     if (key) setParams({ sort: key, direction: direction === "ascending" ? "asc" : "desc" });
   };
 
-  const exportUrl = (() => {
-    const p = new URLSearchParams(params);
-    p.delete("page");
-    return `/app/customers/export?${p.toString()}`;
-  })();
-  const [exporting, setExporting] = useState(false);
-  const [exportError, setExportError] = useState<string | null>(null);
-  const download = async () => {
-    // fetch (not a plain link): inside Shopify's admin, App Bridge adds the session token to fetch.
-    setExporting(true);
-    setExportError(null);
-    try {
-      const res = await fetch(exportUrl);
-      if (!res.ok) throw new Error(await res.text());
-      const blob = await res.blob();
-      const a = document.createElement("a");
-      a.href = URL.createObjectURL(blob);
-      a.download =
-        /filename="([^"]+)"/.exec(res.headers.get("Content-Disposition") ?? "")?.[1] ?? "churnless-customers.csv";
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-    } catch (error) {
-      setExportError(error instanceof Error ? error.message : String(error));
-    } finally {
-      setExporting(false);
-    }
-  };
+  const { exporting, exportError, download } = useCsvExport(params);
 
-  const risk = (c: NamedRow) => riskOverHorizon(c.churnProbability, data.horizonDays);
-  const daysSince = (c: NamedRow) => formatCount(Math.round(c.recencyDays));
-
-  const rows = data.rows.map((c, i) => (
-    <IndexTable.Row id={c.customerId} key={c.customerId} position={i}>
-      {smDown ? (
-        <IndexTable.Cell>
-          <BlockStack gap="100">
-            <InlineStack align="space-between" gap="200" wrap={false}>
-              <RowLink row={c} />
-              <RiskBadge band={c.riskBand} probability={c.churnProbability} />
-            </InlineStack>
-            <Text as="span" variant="bodySm">
-              <span data-value-at-risk={c.customerId}>{f.money(c.valueAtRisk)}</span> at risk ·{" "}
-              <span data-risk={c.customerId}>{risk(c)}</span>
-            </Text>
-            <Text as="span" variant="bodySm">
-              Next order:{" "}
-              <span data-next-order={c.customerId}>
-                <NextOrder row={c} />
-              </span>
-            </Text>
-            <Text as="span" variant="bodySm" tone="subdued">
-              {daysSince(c)} days since last order · {countOf(c.orders, "order")} · {c.rfmSegmentName}
-            </Text>
-          </BlockStack>
-        </IndexTable.Cell>
-      ) : (
-        <>
-          <IndexTable.Cell>
-            <RowLink row={c} />
-          </IndexTable.Cell>
-          <IndexTable.Cell>
-            <Text as="span" alignment="end" numeric fontWeight="semibold">
-              <span data-value-at-risk={c.customerId}>{f.money(c.valueAtRisk)}</span>
-            </Text>
-          </IndexTable.Cell>
-          <IndexTable.Cell>
-            <InlineStack gap="100" blockAlign="center" align="end" wrap={false}>
-              <Text as="span" numeric>
-                <span data-risk={c.customerId}>{risk(c)}</span>
-              </Text>
-              <RiskBadge band={c.riskBand} />
-            </InlineStack>
-          </IndexTable.Cell>
-          <IndexTable.Cell>
-            <Text as="span" alignment="end" numeric>
-              <span data-days-since={c.customerId}>{daysSince(c)}</span>
-            </Text>
-          </IndexTable.Cell>
-          <IndexTable.Cell>
-            <span data-next-order={c.customerId}>
-              <NextOrder row={c} />
-            </span>
-          </IndexTable.Cell>
-          <IndexTable.Cell>
-            <Text as="span" alignment="end" numeric>
-              {f.money(c.clv12m)}
-            </Text>
-          </IndexTable.Cell>
-          <IndexTable.Cell>
-            <Text as="span" alignment="end" numeric>
-              {formatCount(c.orders)}
-            </Text>
-          </IndexTable.Cell>
-          <IndexTable.Cell>{c.rfmSegmentName}</IndexTable.Cell>
-        </>
-      )}
-    </IndexTable.Row>
-  ));
+  const rows = customerRowElements(data.rows, { smDown, horizonDays: data.horizonDays, money: f.money });
 
   const headings = (
     smDown

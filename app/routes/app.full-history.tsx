@@ -9,7 +9,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { authenticate, isDemoMode } from "../shopify.server";
-import { FULL_HISTORY_SCOPE } from "../webhooks/compliance.server";
+import { FULL_HISTORY_SCOPE } from "../shopify/orders-sync.server";
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   if (isDemoMode())

@@ -26,8 +26,6 @@ import { markShopUninstalled } from "../models/shops.server";
 import { getShopSettings, updateShopSettings } from "../models/shop-settings.server";
 import { FULL_HISTORY_SCOPE } from "../shopify/orders-sync.server";
 
-export { FULL_HISTORY_SCOPE };
-
 /**
  * customers/data_request: everything the app holds about the customer, by GID (customerDataExport). The
  * webhook only records the request (Shopify ignores the webhook's answer); the merchant downloads this
